@@ -1,0 +1,117 @@
+"""Plain data records passed between importers, the pipeline, the store and exporters.
+
+They are frozen dataclasses rather than dicts so that a typo in a field name
+fails loudly and so that type checkers can follow them across modules.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+ARTICLE_STATUSES = ("pending", "approved", "rejected", "skipped")
+SPAN_ORIGINS = ("model", "rules", "reviewer", "imported")
+SPAN_STATES = ("suggested", "accepted", "rejected")
+CLAIM_VERDICTS = ("unchecked", "supported", "refuted", "unverifiable")
+
+
+@dataclass(frozen=True)
+class SpanIn:
+    """A span proposed by the pipeline or an import file, before it has an id."""
+
+    start: int
+    end: int
+    label: str
+    origin: str = "model"
+    state: str = "suggested"
+    kb_id: str | None = None
+
+
+@dataclass(frozen=True)
+class ArticleIn:
+    """An article read from a file, not yet stored. ``text`` is already normalised."""
+
+    text: str
+    title: str = ""
+    source: str = ""
+    url: str = ""
+    published: str = ""
+    spans: tuple[SpanIn, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class Span:
+    """A stored span. ``text`` always equals ``article.text[start:end]``."""
+
+    id: int
+    article_id: int
+    start: int
+    end: int
+    label: str
+    text: str
+    origin: str
+    state: str
+    kb_id: str | None = None
+    updated_by: str | None = None
+    updated_at: str | None = None
+
+    @property
+    def live(self) -> bool:
+        """Rejected spans are kept for the audit trail but no longer count."""
+        return self.state != "rejected"
+
+
+@dataclass(frozen=True)
+class Article:
+    """A stored article with its review state."""
+
+    id: int
+    title: str
+    source: str
+    url: str
+    published: str
+    text: str
+    sha256: str
+    status: str
+    note: str
+    reviewed_by: str | None
+    reviewed_at: str | None
+    model: str | None
+    review_seconds: float | None = None
+
+
+@dataclass(frozen=True)
+class ArticleRow:
+    """One line of the article list: what the table shows, without the text."""
+
+    id: int
+    title: str
+    source: str
+    status: str
+    entities: int
+    reviewed_by: str | None
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A passage marked for fact-checking."""
+
+    id: int
+    article_id: int
+    start: int
+    end: int
+    verdict: str
+    evidence_url: str
+    note: str
+    updated_by: str | None = None
+    updated_at: str | None = None
+
+
+@dataclass(frozen=True)
+class Label:
+    """A label of the project's scheme."""
+
+    name: str
+    color: str
+    hotkey: str
+    description: str = ""
+    position: int = 0

@@ -1,0 +1,30 @@
+"""Text normalisation and hashing, done once at import so the stored text never changes.
+
+Offsets of every span point into the normalised text, so importers, the store
+and tests must all normalise the same way: this module is that one way.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+# C0 controls except tab (\x09) and newline (\x0a), DEL, and C1 controls.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def normalise_text(text: str) -> str:
+    """Return ``text`` with ``\\r\\n``/``\\r`` turned into ``\\n`` and control characters dropped.
+
+    A leading byte-order mark is dropped too; the text is otherwise unchanged
+    (no stripping inside lines) so that offsets from other tools still fit.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return _CONTROL.sub("", text)
+
+
+def sha256_text(text: str) -> str:
+    """Hash of the stored (normalised) text; the key that makes re-imports idempotent."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
