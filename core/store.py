@@ -733,8 +733,13 @@ class Project:
         state: str = "accepted",
         kb_id: str | None = None,
         text: str | None = None,
+        span_id: int | None = None,
     ) -> Span:
-        """Add one span; refused (nothing changes) if it is invalid or overlaps a live span."""
+        """Add one span; refused (nothing changes) if it is invalid or overlaps a live span.
+
+        ``span_id`` recreates a span under the id it had (redo after undo), so
+        later edits that name that id still apply.
+        """
         _require_reviewer(reviewer)
         article_text = self.article_text(article_id)
         self._check_bounds(article_text, start, end, label)
@@ -750,11 +755,15 @@ class Project:
         with self._edit() as conn:
             if state != "rejected":
                 self._check_overlap(conn, article_id, start, end)
-            cur = conn.execute(
-                'INSERT INTO spans(article_id, start, "end", label, text, origin, state, kb_id, '
-                "updated_by, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                (article_id, start, end, label, span_text, origin, state, kb_id, reviewer, stamp),
-            )
+            try:
+                cur = conn.execute(
+                    'INSERT INTO spans(id, article_id, start, "end", label, text, origin, state, '
+                    "kb_id, updated_by, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                    (span_id, article_id, start, end, label, span_text, origin, state, kb_id,
+                     reviewer, stamp),
+                )
+            except sqlite3.IntegrityError as exc:
+                raise InvalidEdit(f"Span id {span_id} is taken; cannot recreate it.") from exc
             span_id = cur.lastrowid
             self._event(conn, reviewer, article_id, "span.add", {
                 "span_id": span_id, "start": start, "end": end, "label": label,

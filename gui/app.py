@@ -1,17 +1,69 @@
-"""Entry point of the ``assay`` GUI command."""
+"""Entry point of the ``assay`` GUI command (and of the frozen app).
+
+``assay cli …`` runs the command line instead, which is how the frozen app
+starts its own pre-annotation child process.
+"""
 
 from __future__ import annotations
 
+import getpass
+import multiprocessing
 import sys
+from pathlib import Path
+
+from platformdirs import user_data_path
 
 
-def main() -> int:
-    """Start the Qt application and show the main window."""
-    from PySide6.QtWidgets import QApplication, QLabel
+def data_dir() -> Path:
+    """Where settings-adjacent user data lives (sample project, logs)."""
+    return user_data_path("Assay", appauthor=False)
 
-    app = QApplication.instance() or QApplication(sys.argv)
-    label = QLabel("Assay")
-    label.show()
+
+def ask_reviewer(settings, parent=None) -> str:
+    """The reviewer's name, asked once and remembered: it is written on every change."""
+    from PySide6.QtWidgets import QInputDialog
+
+    name = str(settings.value("reviewer") or "").strip()
+    while not name:
+        name, ok = QInputDialog.getText(
+            parent, "Who is reviewing?",
+            "Your name is recorded with every decision you make:",
+            text=getpass.getuser())
+        name = name.strip()
+        if not ok and not name:
+            name = getpass.getuser() or "reviewer"
+    settings.setValue("reviewer", name)
+    return name
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Start the Qt application, open the last project (or the sample) and run."""
+    argv = list(sys.argv if argv is None else argv)
+    if len(argv) > 1 and argv[1] == "cli":
+        from core.cli import main as cli_main
+
+        return cli_main(argv[2:])
+    multiprocessing.freeze_support()
+
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from core.sample import ensure_sample_project
+    from gui.main_window import MainWindow
+    from gui.theme import apply_theme
+
+    app = QApplication.instance() or QApplication(argv)
+    app.setOrganizationName("Assay")
+    app.setApplicationName("Assay")
+    settings = QSettings()
+    apply_theme(app, dark=settings.value("view/dark", "false") == "true")
+    reviewer = ask_reviewer(settings)
+    window = MainWindow(settings, reviewer)
+    last = settings.value("project/last")
+    opened = bool(last) and Path(str(last)).exists() and window.open_project(str(last))
+    if not opened:
+        window.open_project(ensure_sample_project(data_dir()))
+    window.show()
     return app.exec()
 
 

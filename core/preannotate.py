@@ -1,0 +1,101 @@
+"""Pre-annotating a whole project: stream article texts through the pipeline, commit per batch.
+
+Kept apart from ``core.pipeline`` (which turns texts into spans) so that the
+loop that talks to the store, reports progress and honours Cancel is small
+and testable with any annotator. A cancel or a kill loses at most the batch
+in flight; re-running picks up the articles not yet done.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+
+from core.models import SpanIn
+from core.store import Project
+
+TEXT_CHUNK = 256
+
+
+@dataclass
+class AnnotateReport:
+    """What a run did, for the CLI summary and the closing message in the GUI."""
+
+    articles: int = 0
+    suggestions: int = 0
+    words: int = 0
+    seconds: float = 0.0
+    cancelled: bool = False
+    model: str = ""
+
+    @property
+    def words_per_second(self) -> float:
+        return self.words / self.seconds if self.seconds > 0 else 0.0
+
+
+def _texts(project: Project, ids: Sequence[int]) -> Iterator[tuple[int, str]]:
+    """Article texts in id order, read in chunks so memory stays flat on huge projects."""
+    for i in range(0, len(ids), TEXT_CHUNK):
+        chunk = ids[i : i + TEXT_CHUNK]
+        marks = ",".join("?" * len(chunk))
+        rows = project.conn.execute(
+            f"SELECT id, text FROM articles WHERE id IN ({marks}) ORDER BY id", chunk
+        ).fetchall()
+        yield from ((r[0], r[1]) for r in rows)
+
+
+def annotate_project(
+    project: Project,
+    annotator,  # core.pipeline.Annotator; untyped to keep spaCy out of this import
+    *,
+    force: bool = False,
+    batch_size: int = 64,
+    n_process: int = 1,
+    progress: Callable[[int, int], None] | None = None,
+    should_cancel: Callable[[], bool] | None = None,
+) -> AnnotateReport:
+    """Pre-annotate every article that needs it; commit each ``batch_size`` articles at once."""
+    ids = project.articles_to_annotate(force=force)
+    report = AnnotateReport(model=annotator.model_id)
+    total = len(ids)
+    if progress:
+        progress(0, total)
+    if not ids:
+        return report
+    started = time.perf_counter()
+    pending: list[tuple[int, list[SpanIn], list[tuple[int, int]]]] = []
+    id_stream: list[int] = []
+    words = 0
+
+    def texts() -> Iterator[str]:
+        for article_id, text in _texts(project, ids):
+            id_stream.append(article_id)
+            yield text
+
+    def flush() -> None:
+        nonlocal words
+        report.suggestions += project.store_annotations(pending, annotator.model_id)
+        report.articles += len(pending)
+        report.words += words
+        words = 0
+        pending.clear()
+        if progress:
+            progress(report.articles, total)
+
+    results = annotator.annotate(texts(), batch_size=batch_size, n_process=n_process)
+    for index, (spans, tokens) in enumerate(results):
+        pending.append((id_stream[index], spans, tokens))
+        words += len(tokens)
+        if len(pending) >= batch_size:
+            flush()
+            if should_cancel and should_cancel():
+                report.cancelled = True
+                break
+    if pending and not report.cancelled:
+        flush()
+    close = getattr(results, "close", None)
+    if close:
+        close()  # stops spaCy's worker processes when cancelled early
+    report.seconds = time.perf_counter() - started
+    return report

@@ -1,0 +1,399 @@
+"""The article text with its entities highlighted, displaCy-style, and the editing gestures.
+
+The document holds exactly the stored text (set with ``setPlainText``, never
+HTML), so document positions equal stored offsets after the UTF-16
+conversion in ``gui.offsets``. Entities are character formats merged onto
+the document (fast: DESIGN.md measured 0.1 s for 3,000 entities, where
+extra selections took seconds). The label name after each entity is painted
+on top, in a gap made by letter-spacing on the entity's last character, so
+the text itself never changes.
+
+The view owns no data: it shows the spans it is given and emits signals
+when the reviewer asks for an edit; the main window runs the edit through
+core and hands back the new spans.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
+
+from PySide6.QtCore import QEvent, QPoint, QRect, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QTextBlockFormat,
+    QTextCharFormat,
+    QTextCursor,
+)
+from PySide6.QtWidgets import QFrame, QTextEdit, QWidget
+
+from core.models import Label, Span
+from core.tokens import Token, move_edge, snap
+from gui.offsets import OffsetMap
+from gui.theme import INK, label_color, reading_font
+
+TAG_PAD = 5  # pixels of gap around the painted label name
+LINE_HEIGHT_PERCENT = 150
+MAX_COLUMN_CHARS = 90  # comfortable reading width, in average characters
+
+
+class ArticleView(QTextEdit):
+    """Read-only article text with entity highlights and keyboard/mouse editing gestures."""
+
+    span_selected = Signal(object)  # span id or None
+    selection_made = Signal(int, int)  # snapped Python offsets of a new text selection
+    label_menu_requested = Signal(QPoint)  # global position for the label popup
+    reject_requested = Signal()
+    accept_requested = Signal()
+    edge_move_requested = Signal(str, int)  # "start"/"end", -1/+1
+    article_step_requested = Signal(int)  # -1 previous, +1 next article
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setReadOnly(True)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setLineWrapMode(QTextEdit.LineWrapMode.WidgetWidth)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.document().setUndoRedoEnabled(False)
+        self.document().setDocumentMargin(28)
+        self._labels: dict[str, Label] = {}
+        self._text = ""
+        self._omap = OffsetMap("")
+        self._tokens: Sequence[Token] = []
+        self._spans: list[Span] = []
+        self._starts: list[int] = []
+        self._shown: dict[int, tuple] = {}  # span id -> (start, end, label, state) as formatted
+        self.show_rejected = False
+        self.selected_id: int | None = None
+        self.label_popup_on_select = True
+        self._base_size = 12.5
+        self._zoom = 0.0
+        self._apply_font()
+
+    # ------------------------------------------------------------------ content
+
+    def set_labels(self, labels: Sequence[Label]) -> None:
+        self._labels = {lb.name: lb for lb in labels}
+
+    def set_article(self, text: str, spans: Sequence[Span], tokens: Sequence[Token]) -> None:
+        """Show a new article; its entities are formatted in one pass."""
+        self._text = text
+        self._omap = OffsetMap(text)
+        self._tokens = tokens
+        self.selected_id = None
+        self._shown = {}
+        self.setPlainText(text)  # plain text: markup in an article is shown as typed
+        self._apply_block_format()
+        self._spans = []
+        self.set_spans(spans)
+        self.verticalScrollBar().setValue(0)
+
+    def set_spans(self, spans: Sequence[Span]) -> None:
+        """Show a new list of spans, reformatting only those that changed."""
+        visible = [s for s in spans if s.live or self.show_rejected]
+        visible.sort(key=lambda s: (s.start, s.end))
+        new = {s.id: (s.start, s.end, s.label, s.state) for s in visible}
+        stale = [key for sid, key in self._shown.items() if new.get(sid) != key]
+        fresh = [s for s in visible if self._shown.get(s.id) != new[s.id]]
+        cursor = QTextCursor(self.document())
+        plain = QTextCharFormat()
+        for start, end, _label, _state in stale:
+            self._select(cursor, start, end)
+            cursor.setCharFormat(plain)
+        for span in fresh:
+            self._format_span(cursor, span)
+        self._spans = visible
+        self._starts = [s.start for s in visible]
+        self._shown = new
+        if self.selected_id is not None and self.selected_id not in new:
+            self.selected_id = None
+        self.viewport().update()
+
+    def refresh_formats(self) -> None:
+        """Reformat every entity (after a zoom or a palette change)."""
+        spans = self._spans
+        self._shown = {}
+        cursor = QTextCursor(self.document())
+        cursor.select(QTextCursor.SelectionType.Document)
+        cursor.setCharFormat(QTextCharFormat())
+        self._apply_block_format()
+        self._spans = []
+        self.set_spans(spans)
+
+    @property
+    def spans(self) -> list[Span]:
+        return list(self._spans)
+
+    @property
+    def text(self) -> str:
+        return self._text
+
+    @property
+    def offset_map(self) -> OffsetMap:
+        return self._omap
+
+    # ------------------------------------------------------------------ formatting
+
+    def _apply_font(self) -> None:
+        font = reading_font(self._base_size + self._zoom)
+        self.document().setDefaultFont(font)
+        self._tag_font = QFont(self.font())  # the UI sans face, like displaCy's tags
+        self._tag_font.setPointSizeF(max(6.5, font.pointSizeF() * 0.62))
+        self._tag_font.setBold(True)
+        self._tag_font.setCapitalization(QFont.Capitalization.AllUppercase)
+        self._tag_font.setLetterSpacing(QFont.SpacingType.PercentageSpacing, 108)
+        self._tag_metrics = QFontMetrics(self._tag_font)
+        self._text_metrics = QFontMetrics(font)
+        self._update_margins()
+
+    def _apply_block_format(self) -> None:
+        cursor = QTextCursor(self.document())
+        cursor.select(QTextCursor.SelectionType.Document)
+        block = QTextBlockFormat()
+        block.setLineHeight(
+            LINE_HEIGHT_PERCENT, QTextBlockFormat.LineHeightTypes.ProportionalHeight.value
+        )
+        block.setBottomMargin(4)
+        cursor.mergeBlockFormat(block)
+
+    def _tag_width(self, label: str) -> int:
+        return self._tag_metrics.horizontalAdvance(label) + 2 * TAG_PAD
+
+    def _select(self, cursor: QTextCursor, start: int, end: int) -> None:
+        cursor.setPosition(self._omap.to_qt(start))
+        cursor.setPosition(self._omap.to_qt(end), QTextCursor.MoveMode.KeepAnchor)
+
+    def _format_span(self, cursor: QTextCursor, span: Span) -> None:
+        label = self._labels.get(span.label)
+        color = label.color if label else "#dddddd"
+        fmt = QTextCharFormat()
+        if span.state == "rejected":
+            fmt.setForeground(QColor("#9a9a9a"))
+            fmt.setFontStrikeOut(True)
+        else:
+            fmt.setBackground(label_color(color, span.state))
+            fmt.setForeground(INK)
+            if span.state == "suggested":
+                fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DashUnderline)
+                fmt.setUnderlineColor(QColor(color).darker(170))
+        self._select(cursor, span.start, span.end)
+        cursor.mergeCharFormat(fmt)
+        if span.state != "rejected":
+            # Room for the label name after the last character.
+            last = QTextCharFormat()
+            last.setFontLetterSpacingType(QFont.SpacingType.AbsoluteSpacing)
+            last.setFontLetterSpacing(self._tag_width(span.label))
+            self._select(cursor, span.end - 1, span.end)
+            cursor.mergeCharFormat(last)
+
+    # ------------------------------------------------------------------ painting
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt API)
+        super().paintEvent(event)
+        if not self._spans:
+            return
+        painter = QPainter(self.viewport())
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setFont(self._tag_font)
+        rect = event.rect()
+        first = self._omap.to_py(self.cursorForPosition(rect.topLeft()).position())
+        last = self._omap.to_py(self.cursorForPosition(rect.bottomRight()).position())
+        lo = max(0, bisect_left(self._starts, first) - 1)
+        hi = bisect_right(self._starts, last + 1)
+        ascent = self._tag_metrics.ascent()
+        for span in self._spans[lo:hi]:
+            if span.state == "rejected":
+                continue
+            tag = self._tag_rect(span)
+            painter.setPen(QColor(0, 0, 0, 150))
+            baseline = tag.top() + (tag.height() + ascent) // 2 - 1
+            painter.drawText(tag.left() + TAG_PAD, baseline, span.label)
+            if span.id == self.selected_id:
+                self._paint_selection(painter, span)
+        painter.end()
+
+    def _char_rect(self, offset: int) -> QRect:
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(self._omap.to_qt(offset))
+        return self.cursorRect(cursor)
+
+    def _tag_rect(self, span: Span) -> QRect:
+        """Where the label name goes: the gap after the span's last character."""
+        last = self._char_rect(span.end - 1)
+        char = self._text[span.end - 1]
+        x = last.left() + self._text_metrics.horizontalAdvance(char)
+        return QRect(x, last.top() + 2, self._tag_width(span.label), max(4, last.height() - 4))
+
+    def _paint_selection(self, painter: QPainter, span: Span) -> None:
+        start = self._char_rect(span.start)
+        tag = self._tag_rect(span)
+        pen = QPen(self.palette().highlight().color(), 2.2)
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        if start.top() == tag.top() - 2:
+            box = QRect(start.left() - 2, start.top(), tag.right() - start.left() + 4,
+                        start.height())
+            painter.drawRoundedRect(box, 4, 4)
+        else:  # wraps: underline both ends
+            painter.drawLine(start.left(), start.bottom(), self.viewport().width(),
+                             start.bottom())
+            painter.drawLine(0, tag.bottom() + 2, tag.right(), tag.bottom() + 2)
+
+    # ------------------------------------------------------------------ geometry
+
+    def _update_margins(self) -> None:
+        """Keep lines to a readable length by centring a column in wide windows."""
+        column = self._text_metrics.averageCharWidth() * MAX_COLUMN_CHARS + 60
+        spare = max(0, self.width() - column)
+        side = spare // 2
+        self.setViewportMargins(side, 0, side, 0)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        self._update_margins()
+        super().resizeEvent(event)
+
+    def zoom_by(self, steps: int) -> None:
+        """Ctrl +/-: change the reading size, keeping the label gaps in proportion."""
+        self._zoom = max(-6.0, min(24.0, self._zoom + steps))
+        self._apply_font()
+        self.refresh_formats()
+
+    @property
+    def zoom(self) -> float:
+        return self._zoom
+
+    def set_zoom(self, zoom: float) -> None:
+        self._zoom = zoom
+        self._apply_font()
+        self.refresh_formats()
+
+    # ------------------------------------------------------------------ selection and hits
+
+    def span_at(self, offset: int) -> Span | None:
+        i = bisect_right(self._starts, offset) - 1
+        while i >= 0:
+            span = self._spans[i]
+            if span.start <= offset < span.end and span.live:
+                return span
+            if span.end <= offset and i < len(self._spans) - 1:
+                break
+            i -= 1
+        return None
+
+    def select_span(self, span_id: int | None, scroll: bool = True) -> None:
+        self.selected_id = span_id
+        span = self.selected_span()
+        if span is not None and scroll:
+            cursor = QTextCursor(self.document())
+            cursor.setPosition(self._omap.to_qt(span.start))
+            self.setTextCursor(cursor)
+            self.ensureCursorVisible()
+        self.viewport().update()
+        self.span_selected.emit(self.selected_id)
+
+    def selected_span(self) -> Span | None:
+        if self.selected_id is None:
+            return None
+        return next((s for s in self._spans if s.id == self.selected_id), None)
+
+    def text_selection(self) -> tuple[int, int] | None:
+        """The current text selection in Python offsets, or None."""
+        cursor = self.textCursor()
+        if not cursor.hasSelection():
+            return None
+        start = self._omap.to_py(cursor.selectionStart())
+        end = self._omap.to_py(cursor.selectionEnd())
+        return (start, end) if end > start else None
+
+    def set_text_selection(self, start: int, end: int) -> None:
+        cursor = QTextCursor(self.document())
+        self._select(cursor, start, end)
+        self.setTextCursor(cursor)
+
+    def clear_text_selection(self) -> None:
+        cursor = self.textCursor()
+        cursor.clearSelection()
+        self.setTextCursor(cursor)
+
+    def snapped_edit(self, span: Span, edge: str, step: int) -> tuple[int, int] | None:
+        return move_edge(self._tokens, span.start, span.end, edge, step)
+
+    def step_entity(self, step: int) -> None:
+        """Tab / Shift+Tab: select the next or previous live entity."""
+        live = [s for s in self._spans if s.live]
+        if not live:
+            return
+        ids = [s.id for s in live]
+        if self.selected_id in ids:
+            i = (ids.index(self.selected_id) + step) % len(ids)
+        else:
+            i = 0 if step > 0 else len(ids) - 1
+        self.select_span(ids[i])
+
+    # ------------------------------------------------------------------ input
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt API)
+        super().mouseReleaseEvent(event)
+        if event.button() != Qt.MouseButton.LeftButton:
+            return
+        selection = self.text_selection()
+        if selection is not None:
+            snapped = snap(self._tokens, *selection)
+            if snapped is None:
+                self.clear_text_selection()
+                return
+            self.set_text_selection(*snapped)
+            if self.selected_id is not None:
+                self.select_span(None, scroll=False)
+            self.selection_made.emit(*snapped)
+            if self.label_popup_on_select:
+                self.label_menu_requested.emit(event.globalPosition().toPoint())
+            return
+        position = self._omap.to_py(self.cursorForPosition(event.position().toPoint()).position())
+        span = self.span_at(position)
+        self.select_span(span.id if span else None, scroll=False)
+
+    def event(self, event: QEvent) -> bool:  # noqa: D401 (Qt API)
+        # Tab would move focus out of the view; here it moves between entities.
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            if event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
+                back = event.key() == Qt.Key.Key_Backtab or bool(
+                    event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+                self.step_entity(-1 if back else 1)
+                return True
+        return super().event(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt API)
+        key = event.key()
+        mods = event.modifiers()
+        shift = bool(mods & Qt.KeyboardModifier.ShiftModifier)
+        alt = bool(mods & Qt.KeyboardModifier.AltModifier)
+        if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+            self.reject_requested.emit()
+        elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.accept_requested.emit()
+        elif key in (Qt.Key.Key_Left, Qt.Key.Key_Right) and (shift or alt):
+            step = -1 if key == Qt.Key.Key_Left else 1
+            self.edge_move_requested.emit("start" if shift else "end", step)
+        elif key in (Qt.Key.Key_Up, Qt.Key.Key_Down) and not mods:
+            self.article_step_requested.emit(-1 if key == Qt.Key.Key_Up else 1)
+        elif key == Qt.Key.Key_Escape:
+            self.clear_text_selection()
+            self.select_span(None, scroll=False)
+        else:
+            super().keyPressEvent(event)
+            return
+        event.accept()
+
+    # Article text is never interpreted as HTML; fail loudly if anyone tries.
+    def setHtml(self, text: str) -> None:  # noqa: N802 (Qt API)
+        raise RuntimeError("ArticleView shows plain text only")
+

@@ -1,0 +1,676 @@
+"""The review window: article list, article view, labels and entities, menus and shortcuts.
+
+It wires widgets to core calls and holds no business logic: every edit is an
+undoable command whose redo and undo call ``core.store``; every change is
+saved the moment it is made, so there is no Save button.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QPoint, QSettings, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QProgressDialog,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core import __version__
+from core.errors import AssayError
+from core.models import Article
+from core.spacy_models import INSTALL_HINT, installed_model
+from core.store import Project
+from core.tokens import quick_tokens
+from gui.article_list import ArticleListPanel
+from gui.article_view import ArticleView
+from gui.commands import (
+    AddSpanCommand,
+    ArticleStatusCommand,
+    NoteCommand,
+    StoreCommand,
+    UpdateSpanCommand,
+)
+from gui.entity_panel import EntityPanel
+from gui.label_bar import LabelBar
+from gui.shortcuts import SHORTCUTS, ShortcutsDialog
+from gui.theme import STATUS_COLORS
+from gui.workers import AnnotateJob, ImportJob
+
+MAX_RECENT = 8
+
+
+class MainWindow(QMainWindow):
+    """One window on one open project."""
+
+    def __init__(self, settings: QSettings, reviewer: str) -> None:
+        super().__init__()
+        self.settings = settings
+        self.reviewer = reviewer
+        self.project: Project | None = None
+        self.article: Article | None = None
+        self.undo_stack = QUndoStack(self)
+        self._opened_at = time.monotonic()
+        self._job = None
+        self.setWindowTitle("Assay")
+        self._build_widgets()
+        self._build_actions()
+        self._build_menus()
+        self._connect()
+        geometry = settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1440, 880)
+        state = settings.value("window/splitter")
+        if state is not None:
+            self.splitter.restoreState(state)
+        self.view.set_zoom(float(settings.value("view/zoom", 0.0)))
+        self._check_model()
+
+    # ------------------------------------------------------------------ building
+
+    def _build_widgets(self) -> None:
+        self.list_panel = ArticleListPanel()
+        self.view = ArticleView()
+        self.title = QLabel()
+        self.title.setTextFormat(Qt.TextFormat.PlainText)
+        self.title.setWordWrap(True)
+        font = self.title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.35)
+        font.setBold(True)
+        self.title.setFont(font)
+        self.meta = QLabel()
+        self.meta.setTextFormat(Qt.TextFormat.PlainText)
+        self.meta.setStyleSheet("color: palette(placeholder-text);")
+        self.status_chip = QLabel()
+        self.status_chip.setTextFormat(Qt.TextFormat.PlainText)
+        self.banner = QLabel()
+        self.banner.setTextFormat(Qt.TextFormat.PlainText)
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet(
+            "background: #fff4ce; color: #5c4400; border: 1px solid #e6c65c; "
+            "border-radius: 4px; padding: 6px 10px;")
+        self.banner.hide()
+        self.note = QLineEdit()
+        self.note.setPlaceholderText("Note on this article (N) — saved when you press Enter")
+        self.note.setClearButtonEnabled(True)
+
+        header = QWidget()
+        header_layout = QVBoxLayout(header)
+        header_layout.setContentsMargins(28, 14, 28, 6)
+        header_layout.setSpacing(4)
+        top = QHBoxLayout()
+        top.addWidget(self.title, 1)
+        top.addWidget(self.status_chip, 0, Qt.AlignmentFlag.AlignTop)
+        header_layout.addLayout(top)
+        header_layout.addWidget(self.meta)
+
+        center = QWidget()
+        center_layout = QVBoxLayout(center)
+        center_layout.setContentsMargins(0, 0, 0, 0)
+        center_layout.setSpacing(0)
+        center_layout.addWidget(self.banner)
+        center_layout.addWidget(header)
+        line = QFrame()
+        line.setFrameShape(QFrame.Shape.HLine)
+        line.setFrameShadow(QFrame.Shadow.Plain)
+        line.setStyleSheet("color: palette(mid);")
+        center_layout.addWidget(line)
+        center_layout.addWidget(self.view, 1)
+        note_row = QHBoxLayout()
+        note_row.setContentsMargins(12, 6, 12, 8)
+        note_row.addWidget(self.note)
+        center_layout.addLayout(note_row)
+
+        self.label_bar = LabelBar()
+        self.entities = EntityPanel()
+        self.show_rejected = QCheckBox("Show rejected")
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(8, 10, 10, 8)
+        right_layout.setSpacing(8)
+        right_layout.addWidget(_heading("Labels"))
+        right_layout.addWidget(self.label_bar)
+        row = QHBoxLayout()
+        row.addWidget(_heading("Entities"))
+        row.addStretch(1)
+        row.addWidget(self.show_rejected)
+        right_layout.addSpacing(6)
+        right_layout.addLayout(row)
+        right_layout.addWidget(self.entities, 1)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.list_panel)
+        self.splitter.addWidget(center)
+        self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setStretchFactor(2, 0)
+        self.splitter.setSizes([400, 720, 320])
+        self.splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(self.splitter)
+
+        self.progress_label = QLabel()
+        self.reviewer_label = QLabel()
+        self.model_label = QLabel()
+        for widget in (self.progress_label, self.reviewer_label, self.model_label):
+            widget.setTextFormat(Qt.TextFormat.PlainText)
+            self.statusBar().addPermanentWidget(widget)
+
+    def _action(self, text: str, keys: str | list[str] | QKeySequence.StandardKey | None,
+                slot, *, checkable: bool = False) -> QAction:
+        action = QAction(text, self)
+        if isinstance(keys, list):
+            action.setShortcuts([QKeySequence(k) for k in keys])
+        elif isinstance(keys, QKeySequence.StandardKey):
+            action.setShortcut(keys)
+        elif keys:
+            action.setShortcut(QKeySequence(keys))
+        action.setCheckable(checkable)
+        action.triggered.connect(slot)
+        self.addAction(action)  # window-wide, also when menus are hidden
+        return action
+
+    def _build_actions(self) -> None:
+        a = self._action
+        self.act_new = a("&New project…", QKeySequence.StandardKey.New, self.new_project_dialog)
+        self.act_open = a("&Open project…", QKeySequence.StandardKey.Open, self.open_dialog)
+        self.act_import_files = a("&Import files…", "Ctrl+I", self.import_files_dialog)
+        self.act_import_folder = a("Import f&older…", "Ctrl+Shift+I", self.import_folder_dialog)
+        self.act_annotate = a("&Pre-annotate…", "Ctrl+P", self.pre_annotate)
+        self.act_quit = a("&Quit", QKeySequence.StandardKey.Quit, self.close)
+        self.act_undo = self.undo_stack.createUndoAction(self, "&Undo")
+        self.act_undo.setShortcuts([QKeySequence("Ctrl+Z")])
+        self.act_redo = self.undo_stack.createRedoAction(self, "&Redo")
+        self.act_redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        self.addAction(self.act_undo)
+        self.addAction(self.act_redo)
+        self.act_approve = a("&Approve article", "A", lambda: self.decide("approved"))
+        self.act_reject = a("Re&ject article", "X", lambda: self.decide("rejected"))
+        self.act_skip = a("&Skip article", "S", lambda: self.decide("skipped"))
+        self.act_note = a("Edit &note", "N", self.focus_note)
+        self.act_next = a("Ne&xt article", "J", lambda: self.list_panel.move(1))
+        self.act_prev = a("&Previous article", "K", lambda: self.list_panel.move(-1))
+        self.act_search = a("&Find articles…", QKeySequence.StandardKey.Find,
+                            self.list_panel.focus_search)
+        self.act_zoom_in = a("Zoom &in", ["Ctrl++", "Ctrl+="], lambda: self.zoom(1))
+        self.act_zoom_out = a("Zoom &out", "Ctrl+-", lambda: self.zoom(-1))
+        self.act_show_rejected = a("Show &rejected entities", "Ctrl+R",
+                                   self._toggle_rejected, checkable=True)
+        self.act_popup = a("Label &menu on selection", None, self._toggle_popup,
+                           checkable=True)
+        self.act_popup.setChecked(self.settings.value("view/popup", "true") == "true")
+        self.view.label_popup_on_select = self.act_popup.isChecked()
+        self.act_help = a("&Keyboard shortcuts", ["F1", "?"], self.show_shortcuts)
+        self.act_about = a("&About Assay", None, self.show_about)
+        self.label_actions: list[QAction] = []
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addActions([self.act_new, self.act_open])
+        self.recent_menu = file_menu.addMenu("Open &recent")
+        file_menu.addSeparator()
+        file_menu.addActions([self.act_import_files, self.act_import_folder, self.act_annotate])
+        file_menu.addSeparator()
+        file_menu.addAction(self.act_quit)
+        edit = bar.addMenu("&Edit")
+        edit.addActions([self.act_undo, self.act_redo])
+        edit.addSeparator()
+        edit.addAction(self.act_search)
+        review = bar.addMenu("&Review")
+        review.addActions([self.act_approve, self.act_reject, self.act_skip, self.act_note])
+        review.addSeparator()
+        review.addActions([self.act_next, self.act_prev])
+        view = bar.addMenu("&View")
+        view.addActions([self.act_zoom_in, self.act_zoom_out])
+        view.addSeparator()
+        view.addActions([self.act_show_rejected, self.act_popup])
+        help_menu = bar.addMenu("&Help")
+        help_menu.addActions([self.act_help, self.act_about])
+        self._fill_recent()
+
+    def _connect(self) -> None:
+        self.list_panel.article_activated.connect(self.show_article)
+        self.view.span_selected.connect(self._span_selected)
+        self.view.reject_requested.connect(self.reject_selected)
+        self.view.accept_requested.connect(self.accept_selected)
+        self.view.edge_move_requested.connect(self.move_edge)
+        self.view.article_step_requested.connect(self.list_panel.move)
+        self.view.label_menu_requested.connect(self._label_menu)
+        self.entities.span_clicked.connect(lambda sid: self.view.select_span(sid))
+        self.label_bar.label_chosen.connect(self.apply_label)
+        self.show_rejected.toggled.connect(self.act_show_rejected.setChecked)
+        self.show_rejected.toggled.connect(lambda _: self._toggle_rejected())
+        self.note.returnPressed.connect(self.save_note)
+        self.note.editingFinished.connect(self.save_note)
+        self.undo_stack.indexChanged.connect(lambda _: self._update_status())
+
+    # ------------------------------------------------------------------ project
+
+    def open_project(self, path: str | Path) -> bool:
+        """Open a project file; on failure say why and keep the current one."""
+        try:
+            project = Project.open(path)
+        except AssayError as exc:
+            QMessageBox.warning(self, "Cannot open project", str(exc))
+            return False
+        if self.project is not None:
+            self.project.close()
+        self.project = project
+        self.undo_stack.clear()
+        self.article = None
+        labels = project.labels()
+        self.view.set_labels(labels)
+        self.entities.set_labels(labels)
+        self.label_bar.set_labels(labels)
+        self._bind_label_hotkeys(labels)
+        self.list_panel.set_project(project)
+        self.setWindowTitle(f"{project.name} — Assay")
+        self._remember_recent(str(Path(path).resolve()))
+        self.settings.setValue("project/last", str(Path(path).resolve()))
+        last = self.settings.value(f"project/{project.path.resolve()}/article")
+        first = int(last) if last else project.next_article_id(0, status="pending")
+        if first is None:
+            first = project.next_article_id(0, status=None)
+        if first is not None:
+            self.show_article(first)
+            self.list_panel.select_article(first)
+        else:
+            self._show_empty()
+        self._update_status()
+        return True
+
+    def _bind_label_hotkeys(self, labels) -> None:
+        for action in self.label_actions:
+            self.removeAction(action)
+        self.label_actions = []
+        for label in labels:
+            if not label.hotkey:
+                continue
+            action = QAction(label.name, self)
+            action.setShortcut(QKeySequence(label.hotkey))
+            action.triggered.connect(lambda _=False, n=label.name: self.apply_label(n))
+            self.addAction(action)
+            self.label_actions.append(action)
+
+    def _show_empty(self) -> None:
+        self.article = None
+        self.title.setText("No articles yet")
+        self.meta.setText("Use File → Import files… to add articles, then File → Pre-annotate.")
+        self.status_chip.clear()
+        self.view.set_article("", [], [])
+        self.entities.set_spans([])
+        self.note.clear()
+
+    def show_article(self, article_id: int) -> None:
+        """Open an article: text, entities, tokens for snapping, and the review timer."""
+        if self.project is None:
+            return
+        if self.article is not None and self.article.id == article_id:
+            return
+        self.save_note()
+        try:
+            article = self.project.article(article_id)
+        except AssayError as exc:
+            self.statusBar().showMessage(str(exc), 5000)
+            return
+        tokens = self.project.tokens(article_id) or quick_tokens(article.text)
+        self.article = article
+        self.view.set_article(article.text, self.project.spans(article_id), tokens)
+        self._refresh_article_meta()
+        self.entities.set_spans(self.view.spans)
+        self._opened_at = time.monotonic()
+        self.settings.setValue(f"project/{self.project.path.resolve()}/article", article_id)
+        self.view.setFocus()
+
+    def _refresh_article_meta(self) -> None:
+        art = self.article
+        if art is None:
+            return
+        self.title.setText(art.title or "(untitled)")
+        bits = [b for b in (art.source, art.published, art.url) if b]
+        if art.reviewed_by:
+            bits.append(f"{art.status} by {art.reviewed_by}")
+        self.meta.setText("  ·  ".join(bits) or f"Article {art.id}")
+        color = STATUS_COLORS.get(art.status)
+        self.status_chip.setText(art.status.upper())
+        self.status_chip.setStyleSheet(
+            f"color: white; background: {color.name()}; border-radius: 9px; "
+            "padding: 2px 10px; font-weight: 600;")
+        if self.note.text() != (art.note or ""):
+            self.note.setText(art.note or "")
+
+    def article_changed(self, article_id: int) -> None:
+        """Called by every undo command after it touched the store."""
+        if self.project is None:
+            return
+        if self.article is None or self.article.id != article_id:
+            self.show_article(article_id)
+            self.list_panel.select_article(article_id)
+        self.article = self.project.article(article_id)
+        self.view.set_spans(self.project.spans(article_id))
+        self.entities.set_spans(self.view.spans, self.view.selected_id)
+        self._refresh_article_meta()
+        self.list_panel.refresh()
+        self._update_status()
+
+    # ------------------------------------------------------------------ edits
+
+    def _push(self, command: StoreCommand) -> bool:
+        """Run an edit; a refused edit changes nothing and says why in the status bar."""
+        try:
+            command.run_first()
+        except AssayError as exc:
+            self.command_failed(f"Refused: {exc}")
+            return False
+        self.undo_stack.push(command)
+        return True
+
+    def command_failed(self, message: str) -> None:
+        self.statusBar().showMessage(message, 6000)
+
+    def apply_label(self, label: str) -> None:
+        """A label hotkey: relabel the selected entity, or label the text selection."""
+        if self.project is None or self.article is None:
+            return
+        span = self.view.selected_span()
+        if span is not None:
+            if span.label == label and span.state == "accepted":
+                return
+            self._push(UpdateSpanCommand(self, span.id, f"relabel as {label}",
+                                         label=label, state="accepted"))
+            return
+        selection = self.view.text_selection()
+        if selection is None:
+            self.statusBar().showMessage(
+                "Select some text or click an entity first, then press a label key.", 4000)
+            return
+        command = AddSpanCommand(self, self.article.id, *selection, label)
+        if self._push(command):
+            self.view.clear_text_selection()
+            self.view.select_span(command.span_id, scroll=False)
+
+    def reject_selected(self) -> None:
+        span = self.view.selected_span()
+        if span is None or self.project is None:
+            return
+        ids = [s.id for s in self.view.spans if s.live]
+        nxt = ids[ids.index(span.id) + 1] if ids.index(span.id) + 1 < len(ids) else None
+        if self._push(UpdateSpanCommand(self, span.id, "reject entity", state="rejected")):
+            self.view.select_span(nxt, scroll=False)
+
+    def accept_selected(self) -> None:
+        span = self.view.selected_span()
+        if span is None or self.project is None:
+            return
+        if span.state != "accepted":
+            self._push(UpdateSpanCommand(self, span.id, "accept entity", state="accepted"))
+        self.view.step_entity(1)
+
+    def move_edge(self, edge: str, step: int) -> None:
+        span = self.view.selected_span()
+        if span is None or self.project is None:
+            return
+        moved = self.view.snapped_edit(span, edge, step)
+        if moved is None:
+            self.statusBar().showMessage("The entity cannot grow or shrink further.", 3000)
+            return
+        self._push(UpdateSpanCommand(self, span.id, f"move {edge}", start=moved[0],
+                                     end=moved[1], state="accepted"))
+
+    def decide(self, status: str) -> None:
+        """A / X / S: record the decision with the seconds spent, then open the next pending."""
+        if self.project is None or self.article is None:
+            return
+        seconds = round(time.monotonic() - self._opened_at, 1)
+        current = self.article.id
+        if not self._push(ArticleStatusCommand(self, current, status, seconds)):
+            return
+        nxt = self.project.next_article_id(current, status="pending")
+        if nxt is not None:
+            self.show_article(nxt)
+            self.list_panel.select_article(nxt)
+        else:
+            self.statusBar().showMessage("No pending articles left. 🎉", 6000)
+
+    def focus_note(self) -> None:
+        self.note.setFocus()
+        self.note.selectAll()
+
+    def save_note(self) -> None:
+        if self.project is None or self.article is None:
+            return
+        text = self.note.text()
+        if text != (self.article.note or ""):
+            self._push(NoteCommand(self, self.article.id, text))
+        if self.note.hasFocus():
+            self.view.setFocus()
+
+    def _span_selected(self, span_id: int | None) -> None:
+        self.entities.select_id(span_id)
+
+    def _label_menu(self, where: QPoint) -> None:
+        if self.project is None:
+            return
+        menu = QMenu(self)
+        for label in self.project.labels():
+            action = menu.addAction(f"&{label.hotkey}  {label.name}" if label.hotkey
+                                    else label.name)
+            action.triggered.connect(lambda _=False, n=label.name: self.apply_label(n))
+        menu.popup(where)
+        self._popup = menu
+
+    # ------------------------------------------------------------------ view
+
+    def zoom(self, steps: int) -> None:
+        self.view.zoom_by(steps)
+        self.settings.setValue("view/zoom", self.view.zoom)
+
+    def _toggle_rejected(self) -> None:
+        show = self.act_show_rejected.isChecked()
+        if self.show_rejected.isChecked() != show:
+            self.show_rejected.setChecked(show)
+        self.view.show_rejected = show
+        if self.project is not None and self.article is not None:
+            self.view.set_spans(self.project.spans(self.article.id))
+            self.entities.set_spans(self.view.spans, self.view.selected_id)
+
+    def _toggle_popup(self) -> None:
+        self.view.label_popup_on_select = self.act_popup.isChecked()
+        self.settings.setValue("view/popup", "true" if self.act_popup.isChecked() else "false")
+
+    def _update_status(self) -> None:
+        if self.project is None:
+            return
+        counts = self.project.counts_by_status()
+        total = sum(counts.values())
+        self.progress_label.setText(f"Approved {counts['approved']:,} / {total:,}")
+        self.reviewer_label.setText(f"Reviewer: {self.reviewer}")
+        model = self.article.model if self.article and self.article.model else "not annotated"
+        self.model_label.setText(f"Model: {model}")
+
+    def _check_model(self) -> None:
+        if installed_model() is None:
+            self.banner.setText(
+                "No spaCy English model is installed: pre-annotation will find only "
+                f"gazetteer entities (minerals, countries, organisations). Install it with: "
+                f"{INSTALL_HINT}")
+            self.banner.show()
+
+    def show_shortcuts(self) -> None:
+        ShortcutsDialog(SHORTCUTS, self).exec()
+
+    def show_about(self) -> None:
+        QMessageBox.about(self, "About Assay",
+                          f"Assay {__version__}\n\nReview and verify entities in "
+                          "critical-minerals news.")
+
+    # ------------------------------------------------------------------ files and jobs
+
+    def new_project_dialog(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "New project", str(Path.home()),
+                                              "Assay projects (*.assay)")
+        if not path:
+            return
+        if not path.endswith(".assay"):
+            path += ".assay"
+        try:
+            Project.create(path).close()
+        except AssayError as exc:
+            QMessageBox.warning(self, "Cannot create project", str(exc))
+            return
+        self.open_project(path)
+
+    def open_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open project", str(Path.home()),
+                                              "Assay projects (*.assay);;All files (*)")
+        if path:
+            self.open_project(path)
+
+    def import_files_dialog(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(
+            self, "Import articles", str(Path.home()),
+            "Articles (*.txt *.md *.html *.htm *.jsonl *.csv);;All files (*)")
+        if paths:
+            self.start_import(paths)
+
+    def import_folder_dialog(self) -> None:
+        path = QFileDialog.getExistingDirectory(self, "Import a folder", str(Path.home()))
+        if path:
+            self.start_import([path])
+
+    def _progress_dialog(self, title: str, job) -> QProgressDialog:
+        dialog = QProgressDialog(title, "Cancel", 0, 0, self)
+        dialog.setWindowTitle("Assay")
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(300)
+        dialog.setAutoClose(False)
+        dialog.setAutoReset(False)
+        dialog.canceled.connect(job.cancel)
+        job.progress.connect(lambda done, total: (dialog.setMaximum(max(total, 1)),
+                                                  dialog.setValue(done)))
+        return dialog
+
+    def start_import(self, paths: list[str]) -> ImportJob | None:
+        """Import in a background thread with a progress dialog and Cancel."""
+        if self.project is None or self._job is not None:
+            return None
+        job = ImportJob(self.project.path, paths, self)
+        dialog = self._progress_dialog("Importing articles…", job)
+        job.finished.connect(lambda report: self._import_done(report, dialog))
+        job.failed.connect(lambda msg: self._job_failed("Import failed", msg, dialog))
+        self._job = job
+        job.start()
+        return job
+
+    def _import_done(self, report, dialog: QProgressDialog) -> None:
+        dialog.close()
+        self._job = None
+        self.list_panel.refresh()
+        self._update_status()
+        message = (f"Imported {report.added} article(s); {report.duplicates} duplicate(s) "
+                   f"skipped; {len(report.problems)} problem(s).")
+        if report.cancelled:
+            message = "Import cancelled. " + message
+        if report.problems:
+            details = "\n".join(str(p) for p in report.problems[:30])
+            more = len(report.problems) - 30
+            if more > 0:
+                details += f"\n… and {more} more"
+            QMessageBox.information(self, "Import finished", f"{message}\n\n{details}")
+        else:
+            self.statusBar().showMessage(message, 8000)
+        if self.article is None and self.project is not None:
+            first = self.project.next_article_id(0, status="pending")
+            if first is not None:
+                self.show_article(first)
+                self.list_panel.select_article(first)
+
+    def pre_annotate(self) -> AnnotateJob | None:
+        """Pre-annotate in a child process (spaCy holds the GIL) with progress and Cancel."""
+        if self.project is None or self._job is not None:
+            return None
+        job = AnnotateJob(self.project.path, parent=self)
+        dialog = self._progress_dialog("Pre-annotating articles…", job)
+        job.warning.connect(lambda msg: self.statusBar().showMessage(msg, 10000))
+        job.finished.connect(lambda result: self._annotate_done(result, dialog))
+        job.failed.connect(lambda msg: self._job_failed("Pre-annotation failed", msg, dialog))
+        self._job = job
+        job.start()
+        return job
+
+    def _annotate_done(self, result: dict, dialog: QProgressDialog) -> None:
+        dialog.close()
+        self._job = None
+        self.list_panel.refresh()
+        if self.article is not None and self.project is not None:
+            current = self.article.id
+            self.article = None
+            self.show_article(current)
+        self._update_status()
+        verb = "Cancelled after" if result.get("cancelled") else "Pre-annotated"
+        self.statusBar().showMessage(
+            f"{verb} {result.get('articles', 'some')} article(s): "
+            f"{result.get('suggestions', 0)} suggestion(s).", 8000)
+
+    def _job_failed(self, title: str, message: str, dialog: QProgressDialog) -> None:
+        dialog.close()
+        self._job = None
+        self.list_panel.refresh()
+        QMessageBox.warning(self, title, message)
+
+    # ------------------------------------------------------------------ settings
+
+    def _remember_recent(self, path: str) -> None:
+        recent = [p for p in (self.settings.value("project/recent") or []) if p != path]
+        recent.insert(0, path)
+        self.settings.setValue("project/recent", recent[:MAX_RECENT])
+        self._fill_recent()
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        recent = self.settings.value("project/recent") or []
+        if isinstance(recent, str):
+            recent = [recent]
+        for path in recent:
+            action = self.recent_menu.addAction(path)
+            action.triggered.connect(lambda _=False, p=path: self.open_project(p))
+        self.recent_menu.setEnabled(bool(recent))
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
+        self.save_note()
+        if self._job is not None:
+            self._job.cancel()
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/splitter", self.splitter.saveState())
+        self.settings.sync()
+        if self.project is not None:
+            self.project.close()
+            self.project = None
+        super().closeEvent(event)
+
+
+def _heading(text: str) -> QLabel:
+    label = QLabel(text.upper())
+    font = label.font()
+    font.setPointSizeF(font.pointSizeF() * 0.85)
+    font.setBold(True)
+    font.setLetterSpacing(font.SpacingType.PercentageSpacing, 110)
+    label.setFont(font)
+    label.setStyleSheet("color: palette(placeholder-text);")
+    return label
+

@@ -1,0 +1,147 @@
+"""Long work off the GUI thread: import in a QThread, pre-annotation in a child process.
+
+Import is I/O-bound, so a thread with its own SQLite connection keeps the
+window responsive. spaCy holds the GIL, so pre-annotation runs as
+``assay-cli annotate --json-progress`` in a QProcess: the window stays
+smooth, and Cancel is a clean terminate (committed batches stay).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QProcess, QThread, Signal
+
+from core.importers import ImportReport, import_paths
+from core.store import Project
+
+
+def cli_command() -> list[str]:
+    """How to start ``assay-cli``: the frozen app runs itself with ``cli``."""
+    if getattr(sys, "frozen", False):
+        return [sys.executable, "cli"]
+    return [sys.executable, "-m", "core.cli"]
+
+
+class ImportWorker(QObject):
+    """Imports files into the project from a background thread."""
+
+    progress = Signal(int, int)
+    finished = Signal(object)  # ImportReport
+    failed = Signal(str)
+
+    def __init__(self, project_path: Path, paths: list[str]) -> None:
+        super().__init__()
+        self.project_path = project_path
+        self.paths = paths
+        self._cancel = False
+
+    def cancel(self) -> None:
+        self._cancel = True
+
+    def run(self) -> None:
+        try:
+            with Project.open(self.project_path) as project:
+                report: ImportReport = import_paths(
+                    project, self.paths, progress=self.progress.emit,
+                    should_cancel=lambda: self._cancel,
+                )
+        except Exception as exc:  # shown to the user; the import's own batches are committed
+            self.failed.emit(str(exc))
+            return
+        self.finished.emit(report)
+
+
+class ImportJob(QObject):
+    """Owns the thread of one ImportWorker and cleans both up when it ends."""
+
+    progress = Signal(int, int)
+    finished = Signal(object)
+    failed = Signal(str)
+
+    def __init__(self, project_path: Path, paths: list[str], parent: QObject | None = None):
+        super().__init__(parent)
+        self.thread = QThread(self)
+        self.worker = ImportWorker(project_path, paths)
+        self.worker.moveToThread(self.thread)
+        self.thread.started.connect(self.worker.run)
+        self.worker.progress.connect(self.progress)
+        self.worker.finished.connect(self._done)
+        self.worker.failed.connect(self._failed)
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def cancel(self) -> None:
+        self.worker.cancel()
+
+    def _done(self, report: object) -> None:
+        self.thread.quit()
+        self.thread.wait()
+        self.finished.emit(report)
+
+    def _failed(self, message: str) -> None:
+        self.thread.quit()
+        self.thread.wait()
+        self.failed.emit(message)
+
+
+class AnnotateJob(QObject):
+    """Runs ``assay-cli annotate --json-progress`` and relays its JSON lines as signals."""
+
+    progress = Signal(int, int)
+    warning = Signal(str)
+    finished = Signal(dict)
+    failed = Signal(str)
+
+    def __init__(self, project_path: Path, force: bool = False,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.process = QProcess(self)
+        command = cli_command()
+        args = [*command[1:], "annotate", str(project_path), "--json-progress"]
+        if force:
+            args.append("--force")
+        self.process.setProgram(command[0])
+        self.process.setArguments(args)
+        self.process.readyReadStandardOutput.connect(self._read)
+        self.process.finished.connect(self._finished)
+        self._buffer = b""
+        self._result: dict = {}
+        self._cancelled = False
+
+    def start(self) -> None:
+        self.process.start()
+
+    def cancel(self) -> None:
+        self._cancelled = True
+        self.process.terminate()
+
+    def _read(self) -> None:
+        self._buffer += bytes(self.process.readAllStandardOutput().data())
+        *lines, self._buffer = self._buffer.split(b"\n")
+        for line in lines:
+            try:
+                message = json.loads(line)
+            except ValueError:
+                continue
+            kind = message.get("event")
+            if kind == "progress":
+                self.progress.emit(message["done"], message["total"])
+            elif kind == "warning":
+                self.warning.emit(message["message"])
+            elif kind == "done":
+                self._result = message
+
+    def _finished(self, code: int, _status: QProcess.ExitStatus) -> None:
+        self._read()
+        if self._cancelled:
+            self.finished.emit({**self._result, "cancelled": True})
+        elif code == 0:
+            self.finished.emit(self._result)
+        else:
+            err = bytes(self.process.readAllStandardError().data()).decode("utf-8", "replace")
+            lines = [ln for ln in err.splitlines() if ln.strip()]
+            self.failed.emit(lines[-1] if lines else f"pre-annotation exited with code {code}")

@@ -1,0 +1,40 @@
+"""Helpers for driving the review window with real mouse and key events."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtGui import QMouseEvent, QTextCursor
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+
+from gui.article_view import ArticleView
+
+
+def point_of(view: ArticleView, offset: int, after: bool = False) -> QPoint:
+    """Viewport point on the character at Python ``offset`` (its left edge, or right with after)."""
+    cursor = QTextCursor(view.document())
+    qt = view.offset_map.to_qt(offset)
+    cursor.setPosition(qt)
+    rect = view.cursorRect(cursor)
+    return QPoint(rect.left() + (-1 if after else 2), rect.center().y())
+
+
+def drag_select(view: ArticleView, start: int, end: int) -> None:
+    """Press at ``start``, move with the button held, release just after ``end - 1``."""
+    viewport = view.viewport()
+    a = point_of(view, start)
+    b = point_of(view, end, after=True)
+    QTest.mousePress(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, a)
+    for p in (QPoint((a.x() + b.x()) // 2, b.y()), b):
+        move = QMouseEvent(QEvent.Type.MouseMove, QPointF(p), viewport.mapToGlobal(QPointF(p)),
+                           Qt.MouseButton.NoButton, Qt.MouseButton.LeftButton,
+                           Qt.KeyboardModifier.NoModifier)
+        QApplication.sendEvent(viewport, move)
+    QTest.mouseRelease(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, b)
+
+
+def click_offset(view: ArticleView, offset: int) -> None:
+    """Click in the middle of the character at ``offset``."""
+    p = point_of(view, offset)
+    QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton,
+                     Qt.KeyboardModifier.NoModifier, QPoint(p.x() + 2, p.y()))
