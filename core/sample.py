@@ -30,3 +30,35 @@ def ensure_sample_project(folder: Path) -> Path:
         import_paths(project, [resource_path("sample", "sample.jsonl")], reviewer="sample")
     partial.rename(path)  # a crash half-way leaves no half-built sample under the real name
     return path
+
+
+def write_sample_jsonl(out: Path | None = None) -> Path:
+    """Rebuild ``resources/sample/sample.jsonl`` from ``texts/`` with our pipeline's suggestions.
+
+    Run by hand (``python -m core.sample``) after editing the sample texts or
+    the pipeline; the app itself only reads the result.
+    """
+    import json
+    import tempfile
+
+    from core.pipeline import load_annotator
+    from core.preannotate import annotate_project
+
+    out = out or resource_path("sample", "sample.jsonl")
+    with tempfile.TemporaryDirectory() as tmp, Project.create(Path(tmp) / "s.assay") as project:
+        import_paths(project, [resource_path("sample", "texts")], reviewer="sample")
+        annotate_project(project, load_annotator([lb.name for lb in project.labels()]))
+        with out.open("w", encoding="utf-8") as fh:
+            for article_id in project.article_ids():
+                art = project.article(article_id)
+                spans = [{"start": s.start, "end": s.end, "label": s.label, "origin": s.origin,
+                          "state": s.state, "kb_id": s.kb_id}
+                         for s in project.spans(article_id)]
+                record = {"text": art.text, "title": art.title, "source": art.source,
+                          "spans": spans}
+                fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return out
+
+
+if __name__ == "__main__":
+    print(write_sample_jsonl())
