@@ -1,0 +1,186 @@
+"""``make bench``: throughput and interactivity, printed as a table and written as JSON.
+
+Ratios matter more than absolute numbers on a shared 2-core machine: the
+pre-annotation rate is reported against raw ``nlp.pipe`` with the same
+components on the same texts. Set ``ASSAY_BENCH_ARTICLES`` for a bigger run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import resource
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench.corpus import mineral_spans, synthetic_articles
+from core.models import ArticleIn
+from core.store import Project
+
+N_ARTICLES = int(os.environ.get("ASSAY_BENCH_ARTICLES", "2000"))
+N_ANNOTATE = int(os.environ.get("ASSAY_BENCH_ANNOTATE", "200"))
+N_BIG_PROJECT = int(os.environ.get("ASSAY_BENCH_BIG", "100000"))
+
+
+def timed(fn):
+    start = time.perf_counter()
+    result = fn()
+    return time.perf_counter() - start, result
+
+
+def bench_import(tmp: Path) -> dict:
+    from core.importers import import_paths
+
+    folder = tmp / "txt"
+    folder.mkdir()
+    for i, art in enumerate(synthetic_articles(N_ARTICLES, seed=1, words=(150, 400))):
+        (folder / f"{i:06d}.txt").write_text(art.text, encoding="utf-8")
+    with Project.create(tmp / "import.assay") as project:
+        seconds, report = timed(lambda: import_paths(project, [folder]))
+    return {"import_articles": report.added, "import_per_s": report.added / seconds}
+
+
+def bench_annotate(tmp: Path) -> dict:
+    from core.pipeline import load_annotator
+    from core.preannotate import annotate_project
+
+    arts = synthetic_articles(N_ANNOTATE, seed=2, words=(300, 600))
+    with Project.create(tmp / "annotate.assay") as project:
+        project.add_articles(arts)
+        annotator = load_annotator([lb.name for lb in project.labels()])
+        texts = [a.text for a in arts]
+        # Raw baseline: the same nlp object, same components, same texts, no store.
+        raw_s, words = timed(lambda: sum(len(d) for d in annotator.nlp.pipe(texts,
+                                                                              batch_size=64)))
+        ours_s, report = timed(lambda: annotate_project(project, annotator))
+    raw_rate = words / raw_s
+    ours_rate = report.words / ours_s
+    return {"annotate_articles": report.articles, "annotate_words_per_s": ours_rate,
+            "raw_nlp_pipe_words_per_s": raw_rate, "annotate_ratio_vs_raw": ours_rate / raw_rate}
+
+
+def bench_store(tmp: Path) -> dict:
+    with Project.create(tmp / "store.assay") as project:
+        project.add_articles(synthetic_articles(200, seed=3, words=(200, 300)))
+        edits = 0
+        started = time.perf_counter()
+        for article_id in range(1, 201):
+            text = project.article_text(article_id)
+            for sp in mineral_spans(text, limit=5):
+                span = project.add_span(article_id, sp.start, sp.end, "MINERAL", "bench")
+                project.relabel_span(span.id, "ORG", "bench")
+                edits += 2
+        edit_s = time.perf_counter() - started
+        approve_s, _ = timed(lambda: [project.approve_article(i, "bench")
+                                      for i in range(1, 201)])
+    return {"span_edits_per_s": edits / edit_s, "approvals_per_s": 200 / approve_s}
+
+
+def bench_gui(tmp: Path) -> dict:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    started = time.perf_counter()
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from gui.main_window import MainWindow
+
+    rng_text = synthetic_articles(1, seed=4, words=(5000, 5000))[0].text
+    big_text = synthetic_articles(1, seed=5, words=(16000, 16000))[0].text[:100_000]
+    path = tmp / "gui.assay"
+    with Project.create(path) as project:
+        project.add_articles([
+            ArticleIn(text="A short first article about lithium in Chile.", title="first"),
+            ArticleIn(text=rng_text, title="5,000 words",
+                      spans=tuple(mineral_spans(rng_text, limit=300))),
+            ArticleIn(text=big_text, title="100,000 characters",
+                      spans=tuple(mineral_spans(big_text, limit=3000))),
+        ])
+    app = QApplication.instance() or QApplication(sys.argv)
+    settings = QSettings(str(tmp / "s.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(settings, "bench")
+    window.open_project(path)
+    window.show()
+    window.view.viewport().repaint()
+    app.processEvents()
+    launch = time.perf_counter() - started
+
+    def switch(article_id: int) -> None:
+        window.show_article(article_id)
+        window.view.viewport().repaint()
+        app.processEvents()
+
+    switch_s, _ = timed(lambda: switch(2))
+    entities_5k = len(window.view.spans)
+    switch(3)
+    entities_big = len(window.view.spans)
+    span = window.view.spans[len(window.view.spans) // 2]
+    window.view.select_span(span.id)
+    app.processEvents()
+
+    def relabel() -> None:
+        window.apply_label("ORG")
+        window.view.viewport().repaint()
+        app.processEvents()
+
+    relabel_s, _ = timed(relabel)
+    window.close()
+    return {"gui_launch_to_first_paint_s": launch, "switch_5k_words_s": switch_s,
+            "switch_5k_entities": entities_5k, "relabel_repaint_100k_chars_s": relabel_s,
+            "big_article_entities": entities_big}
+
+
+def bench_big_project(tmp: Path) -> dict:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from gui.main_window import MainWindow
+
+    path = tmp / "big.assay"
+    with Project.create(path) as project:
+        arts = synthetic_articles(N_BIG_PROJECT, seed=6, words=(80, 200))
+        for i in range(0, len(arts), 5000):
+            project.add_articles(arts[i:i + 5000])
+        del arts
+    app = QApplication.instance() or QApplication(sys.argv)
+    settings = QSettings(str(tmp / "s2.ini"), QSettings.Format.IniFormat)
+    open_s, window = timed(lambda: _open(MainWindow, settings, path, app))
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    window.close()
+    return {"big_project_articles": N_BIG_PROJECT, "big_project_open_s": open_s,
+            "peak_rss_mb": peak_mb}
+
+
+def _open(cls, settings, path, app):
+    window = cls(settings, "bench")
+    window.open_project(path)
+    window.show()
+    app.processEvents()
+    return window
+
+
+def main() -> int:
+    results: dict = {"date": datetime.now(UTC).isoformat(timespec="seconds"),
+                     "machine": f"{platform.machine()} {os.cpu_count()} cores, "
+                                f"Python {platform.python_version()}"}
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        for step in (bench_import, bench_annotate, bench_store, bench_gui, bench_big_project):
+            print(f"… {step.__name__}", file=sys.stderr, flush=True)
+            results.update(step(tmp))
+    width = max(len(k) for k in results)
+    for key, value in results.items():
+        shown = f"{value:,.3f}" if isinstance(value, float) else str(value)
+        print(f"{key:<{width}}  {shown}")
+    out = Path("bench/results")
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "latest.json").write_text(json.dumps(results, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
