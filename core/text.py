@@ -20,9 +20,9 @@ def normalise_text(text: str) -> str:
     (no stripping inside lines) so that offsets from other tools still fit.
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    return _CONTROL.sub("", text)
+    # Every leading BOM goes (a file saved twice with a BOM has two), so that
+    # normalising is idempotent: normalise_text(normalise_text(t)) == normalise_text(t).
+    return _CONTROL.sub("", text.lstrip("\ufeff"))
 
 
 def sha256_text(text: str) -> str:

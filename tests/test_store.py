@@ -321,3 +321,12 @@ def test_a_second_connection_sees_committed_edits(project, tmp_path):
     project.add_span(1, 0, 7, "MINERAL", REVIEWER)
     assert [s.text for s in other.spans(1)] == ["Lithium"]
     other.close()
+
+
+def test_normalising_is_idempotent():
+    from core.text import normalise_text
+
+    for raw in ("\ufeff\ufeffX\r\ny", "a\rb\x00c\x85d", "\ufeffé\t\n"):
+        once = normalise_text(raw)
+        assert normalise_text(once) == once
+    assert normalise_text("\ufeff\ufeffX\r\ny") == "X\ny"
