@@ -840,9 +840,8 @@ class OffsetMap:
 
     def __init__(self, raw: str) -> None:
         self.raw = raw
-        dropped = [m.start() for m in self._DROPPED.finditer(raw)]
-        if raw.startswith("\ufeff"):
-            dropped.insert(0, 0)
+        boms = len(raw) - len(raw.lstrip("\ufeff"))  # normalise_text drops every leading BOM
+        dropped = list(range(boms)) + [m.start() for m in self._DROPPED.finditer(raw, boms)]
         self.dropped = dropped
 
     def __call__(self, offset: int) -> int:
