@@ -139,6 +139,30 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from core.exporters import export
+    from core.store import ArticleFilter
+
+    status = None if args.status == "all" else args.status
+    flt = ArticleFilter(status=status, reviewer=args.reviewer)
+    output = Path(args.output)
+    with Project.open(args.project) as project:
+        report = export(
+            project, args.format, output, flt=flt, labels=args.label or None,
+            split=args.split, seed=args.seed,
+            progress=ProgressPrinter("exporting", args.json_progress),
+        )
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    where = ", ".join(str(f) for f in report.files) or str(output)
+    print(f"Exported {report.articles} article(s), {report.spans} entities to {where}")
+    if args.json_progress:
+        print(json.dumps({"event": "done", "articles": report.articles,
+                          "entities": report.spans,
+                          "files": [str(f) for f in report.files]}), flush=True)
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="assay-cli",
@@ -176,6 +200,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("project")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_stats)
+
+    from core.exporters import FORMATS
+    from core.models import ARTICLE_STATUSES
+
+    p = sub.add_parser("export", help="export reviewed articles as training data")
+    p.add_argument("project")
+    p.add_argument("--format", "-f", required=True, choices=FORMATS, help="output format")
+    p.add_argument("--output", "-o", required=True, help="file to write")
+    p.add_argument("--status", default="approved", choices=(*ARTICLE_STATUSES, "all"),
+                   help="articles to export (default: approved)")
+    p.add_argument("--label", action="append", metavar="LABEL",
+                   help="export only entities with this label (repeatable)")
+    p.add_argument("--reviewer", help="only articles reviewed by this reviewer")
+    p.add_argument("--split", type=float,
+                   help="spaCy only: share of articles for <stem>-train.spacy, rest to -dev")
+    p.add_argument("--seed", type=int, default=0, help="seed of the train/dev shuffle")
+    p.add_argument("--json-progress", action="store_true", help="progress as JSON lines")
+    p.set_defaults(func=cmd_export)
     return parser
 
 

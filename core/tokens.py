@@ -49,21 +49,34 @@ def snap(tokens: Sequence[Token], start: int, end: int) -> tuple[int, int] | Non
     return tokens[first][0], tokens[last][1]
 
 
+def _is_punct(token: str) -> bool:
+    return all(not ch.isalnum() and ch not in "$€£¥%" for ch in token)
+
+
 def move_edge(
-    tokens: Sequence[Token], start: int, end: int, edge: str, step: int
+    tokens: Sequence[Token], start: int, end: int, edge: str, step: int,
+    text: str | None = None,
 ) -> tuple[int, int] | None:
     """Move a span's ``edge`` ("start" or "end") by ``step`` tokens; None if impossible.
 
-    The span never becomes empty and never leaves the text.
+    The span never becomes empty and never leaves the text. Punctuation tokens
+    (commas, brackets, quotes, full stops) are stepped over: no entity starts or
+    ends with them, while currency and percent signs count as tokens.
     """
+    if text is not None:
+        tokens = [t for t in tokens if not _is_punct(text[t[0]:t[1]])]
     starts = [t[0] for t in tokens]
     ends = [t[1] for t in tokens]
     if edge == "start":
         i = bisect_left(starts, start) + step
         if i < 0 or i >= len(tokens) or starts[i] >= end:
             return None
-        return starts[i], end
-    i = bisect_left(ends, end) + step
-    if i < 0 or i >= len(tokens) or ends[i] <= start:
-        return None
-    return start, ends[i]
+        moved = starts[i], end
+    else:
+        i = bisect_left(ends, end) + step
+        if i < 0 or i >= len(tokens) or ends[i] <= start:
+            return None
+        moved = start, ends[i]
+    if text is not None and "\n" in text[moved[0]:moved[1]]:
+        return None  # entities never cross a line break (label guide)
+    return moved

@@ -90,7 +90,13 @@ class ArticleView(QTextEdit):
         self._tokens = tokens
         self.selected_id = None
         self._shown = {}
+        # The cursor may sit inside an entity of the previous article; without this
+        # reset, setPlainText would paint the whole new text in that entity's colour.
+        self.setCurrentCharFormat(QTextCharFormat())
         self.setPlainText(text)  # plain text: markup in an article is shown as typed
+        cursor = QTextCursor(self.document())
+        cursor.select(QTextCursor.SelectionType.Document)
+        cursor.setCharFormat(QTextCharFormat())
         self._apply_block_format()
         self._spans = []
         self.set_spans(spans)
@@ -324,7 +330,7 @@ class ArticleView(QTextEdit):
         self.setTextCursor(cursor)
 
     def snapped_edit(self, span: Span, edge: str, step: int) -> tuple[int, int] | None:
-        return move_edge(self._tokens, span.start, span.end, edge, step)
+        return move_edge(self._tokens, span.start, span.end, edge, step, self._text)
 
     def step_entity(self, step: int) -> None:
         """Tab / Shift+Tab: select the next or previous live entity."""

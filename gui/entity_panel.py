@@ -99,8 +99,9 @@ class EntityPanel(QTableView):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         metrics = self.fontMetrics()
-        for col, sample in ((0, "MINERAL__"), (2, "reviewer_"), (3, "suggested_")):
-            self.setColumnWidth(col, metrics.horizontalAdvance(sample) + 12)
+        # Fixed, snug columns so the entity text gets the room.
+        for col, sample in ((0, "PERCENT"), (2, "reviewer"), (3, "suggested")):
+            self.setColumnWidth(col, metrics.horizontalAdvance(sample) + 10)
         self.verticalHeader().setDefaultSectionSize(24)
         self.clicked.connect(self._clicked)
 

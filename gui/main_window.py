@@ -159,7 +159,7 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setStretchFactor(2, 0)
-        self.splitter.setSizes([400, 720, 320])
+        self.splitter.setSizes([340, 740, 360])
         self.splitter.setChildrenCollapsible(False)
         self.setCentralWidget(self.splitter)
 
@@ -214,7 +214,8 @@ class MainWindow(QMainWindow):
                            checkable=True)
         self.act_popup.setChecked(self.settings.value("view/popup", "true") == "true")
         self.view.label_popup_on_select = self.act_popup.isChecked()
-        self.act_help = a("&Keyboard shortcuts", ["F1", "?"], self.show_shortcuts)
+        self.act_help = a("&Keyboard shortcuts", ["F1", "?", "Shift+?"],
+                          self.show_shortcuts)
         self.act_about = a("&About Assay", None, self.show_about)
         self.label_actions: list[QAction] = []
 
@@ -377,6 +378,7 @@ class MainWindow(QMainWindow):
         except AssayError as exc:
             self.command_failed(f"Refused: {exc}")
             return False
+        self.statusBar().clearMessage()  # an old "Refused" must not linger after a success
         self.undo_stack.push(command)
         return True
 
@@ -512,7 +514,8 @@ class MainWindow(QMainWindow):
             self.banner.show()
 
     def show_shortcuts(self) -> None:
-        ShortcutsDialog(SHORTCUTS, self).exec()
+        self.shortcuts_dialog = ShortcutsDialog(SHORTCUTS, self)
+        self.shortcuts_dialog.open()  # window-modal, without blocking the event loop
 
     def show_about(self) -> None:
         QMessageBox.about(self, "About Assay",

@@ -262,3 +262,49 @@ def test_qt_calls_do_not_drain_none_refcount(window):
         window.view.viewport().update()
         window.statusBar().clearMessage()
     assert sys.getrefcount(None) >= before - 50
+
+
+def test_next_article_does_not_inherit_an_entity_colour(qtbot, window):
+    from PySide6.QtGui import QTextCursor
+
+    open_article(window, 2)
+    view = window.view
+    click_offset(view, where(view.text, "DRC")[0] + 1)  # the cursor now sits in an entity
+    qtbot.keyClick(view, Qt.Key.Key_A)
+    assert window.article.id == 3
+    cursor = QTextCursor(window.view.document())
+    cursor.setPosition(3)  # inside "Emoji", which is no entity
+    assert cursor.charFormat().background().style() == Qt.BrushStyle.NoBrush
+
+
+def test_moving_an_edge_steps_over_punctuation(qtbot, window):
+    open_article(window, 2)
+    view = window.view
+    click_offset(view, where(view.text, "30%")[0] + 1)
+    qtbot.keyClick(view, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
+    assert ("30% in", "PERCENT", "accepted") in store_spans(window, 2)
+    open_article(window, 1)
+    drag_select(window.view, *where(window.view.text, "Chile"))
+    qtbot.keyClick(window.view, Qt.Key.Key_2)
+    qtbot.keyClick(window.view, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
+    # Only "." follows "Chile" on its line; the next word is on the next line: refused.
+    assert store_spans(window, 1) == {("Chile", "GPE", "accepted")}
+    assert "cannot grow" in window.statusBar().currentMessage()
+
+
+def test_question_mark_opens_the_shortcuts(qtbot, window):
+    qtbot.keyClick(window.view, Qt.Key.Key_Question, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(lambda: getattr(window, "shortcuts_dialog", None) is not None
+                    and window.shortcuts_dialog.isVisible())
+    window.shortcuts_dialog.close()
+
+
+def test_a_refusal_message_is_cleared_by_the_next_edit(qtbot, window):
+    open_article(window, 2)
+    view = window.view
+    drag_select(view, *where(view.text, "DRC rose"))
+    qtbot.keyClick(view, Qt.Key.Key_2)
+    assert "Refused" in window.statusBar().currentMessage()
+    drag_select(view, *where(view.text, "IEA"))
+    qtbot.keyClick(view, Qt.Key.Key_5)
+    assert window.statusBar().currentMessage() == ""

@@ -1,0 +1,369 @@
+"""Write reviewed articles out as training data: Assay, spaCy, Prodigy, doccano, CoNLL, CSV.
+
+Three rules hold for every format:
+
+* Only articles matching the filter (approved ones by default) and only spans
+  whose state is ``accepted`` are written.
+* Every exported span is checked against its text before anything is written
+  (inside the text, quoting it exactly, no overlaps); one bad span refuses the
+  whole export with an :class:`AssayError` listing the bad ones.
+* Files are written under a temporary ``.partial`` name in the destination
+  folder and renamed at the end, so a cancel, a crash or an error never leaves
+  a half-written file under the final name.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import random
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import suppress
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+from core.errors import AssayError
+from core.models import Article, Claim, Span
+from core.store import ArticleFilter, Project
+
+FORMATS = ("assay", "spacy", "prodigy", "doccano", "conll", "csv")
+SUFFIXES = {"assay": ".jsonl", "spacy": ".spacy", "prodigy": ".jsonl", "doccano": ".jsonl",
+            "conll": ".conll", "csv": ".csv"}
+CSV_COLUMNS = ("article_id", "title", "start", "end", "text", "label", "kb_id")
+DOCSTART = "-DOCSTART- -X- -X- O"
+# How many bad spans an error message lists before "and N more".
+MAX_LISTED = 20
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class ExportReport:
+    """What one :func:`export` call wrote."""
+
+    articles: int = 0
+    spans: int = 0
+    files: list[Path] = field(default_factory=list)
+    cancelled: bool = False
+    # Entities a token-based format could not hold (two entities inside one token).
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Record:
+    article: Article
+    spans: list[Span]
+    claims: list[Claim]
+
+
+class _Cancelled(Exception):
+    pass
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def export(
+    project: Project,
+    fmt: str,
+    dest: str | Path,
+    *,
+    flt: ArticleFilter | None = None,
+    labels: Iterable[str] | None = None,
+    progress: Progress | None = None,
+    should_cancel: Callable[[], bool] | None = None,
+    split: float | None = None,
+    seed: int = 0,
+) -> ExportReport:
+    """Export the articles matching ``flt`` (default: approved) to ``dest`` in format ``fmt``.
+
+    ``labels`` keeps only entities with those labels. ``split`` (spaCy only) is
+    the share of articles written to ``<stem>-train.spacy``; the rest, chosen
+    by a seeded shuffle, go to ``<stem>-dev.spacy``.
+    """
+    if fmt not in FORMATS:
+        raise AssayError(f"Unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}.")
+    if split is not None:
+        if fmt != "spacy":
+            raise AssayError("A train/dev split is only available for the spaCy format.")
+        if not 0.0 < split < 1.0:
+            raise AssayError(f"The split must be between 0 and 1 (got {split}).")
+    dest = Path(dest)
+    if dest.is_dir():
+        raise AssayError(f"{dest} is a folder; give the name of the file to write.")
+    keep = set(labels) if labels else None
+    if keep is not None:
+        unknown = sorted(keep - project.label_names())
+        if unknown:
+            raise AssayError("Unknown label(s): " + ", ".join(unknown))
+    flt = flt if flt is not None else ArticleFilter(status="approved")
+    ids = project.article_ids(flt)
+    cancelled = should_cancel or (lambda: False)
+
+    def records() -> Iterator[_Record]:
+        for article_id in ids:
+            if cancelled():
+                raise _Cancelled
+            article = project.article(article_id)
+            spans = _accepted_spans(project, article_id, keep)
+            claims = project.claims(article_id) if fmt == "assay" else []
+            yield _Record(article, spans, claims)
+
+    report = ExportReport()
+    try:
+        _validate(records())
+    except _Cancelled:
+        report.cancelled = True
+        return report
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    targets = _targets(dest, fmt, split)
+    temps = [t.with_name(t.name + ".partial") for t in targets]
+    total = len(ids)
+
+    def tracked() -> Iterator[_Record]:
+        if progress:
+            progress(0, total)
+        for done, record in enumerate(records(), 1):
+            yield record
+            report.articles += 1
+            report.spans += len(record.spans)
+            if progress:
+                progress(done, total)
+
+    try:
+        if fmt == "spacy":
+            _write_spacy(tracked(), temps, total, split, seed, report)
+        else:
+            with temps[0].open("w", encoding="utf-8", newline="") as fh:
+                _TEXT_WRITERS[fmt](tracked(), fh, report)
+                fh.flush()
+                os.fsync(fh.fileno())
+    except _Cancelled:
+        _remove(temps)
+        return ExportReport(cancelled=True)
+    except BaseException:
+        _remove(temps)
+        raise
+    for temp, target in zip(temps, targets, strict=True):
+        os.replace(temp, target)
+    report.files = targets
+    return report
+
+
+def default_suffix(fmt: str) -> str:
+    """The usual file suffix of a format (``.jsonl``, ``.spacy``, …)."""
+    return SUFFIXES[fmt]
+
+
+# --------------------------------------------------------------------------- checks
+
+
+def _validate(records: Iterable[_Record]) -> None:
+    """Refuse the export if any span does not fit its text or overlaps another."""
+    problems: list[str] = []
+    for record in records:
+        text = record.article.text
+        where = f"article {record.article.id}"
+        previous: Span | None = None
+        for span in sorted(record.spans, key=lambda s: (s.start, s.end)):
+            desc = f"{where}, span {span.id} {span.label} [{span.start}, {span.end})"
+            if not 0 <= span.start < span.end <= len(text):
+                problems.append(f"{desc} does not fit the text (length {len(text)})")
+            elif text[span.start:span.end] != span.text:
+                problems.append(f"{desc} says {span.text!r} but the text there is "
+                                f"{text[span.start:span.end]!r}")
+            if previous is not None and span.start < previous.end:
+                problems.append(f"{desc} overlaps span {previous.id} {previous.label} "
+                                f"[{previous.start}, {previous.end})")
+            if previous is None or span.end > previous.end:
+                previous = span
+    if problems:
+        listed = problems[:MAX_LISTED]
+        more = len(problems) - len(listed)
+        message = (f"Export refused: {len(problems)} span(s) do not fit their text; "
+                   "nothing was written.\n  " + "\n  ".join(listed))
+        if more:
+            message += f"\n  … and {more} more"
+        raise AssayError(message)
+
+
+_SPANS_SQL = (
+    'SELECT id, article_id, start, "end", label, text, origin, state, kb_id, updated_by, '
+    "updated_at FROM spans WHERE article_id = ? AND state = 'accepted' "
+    'ORDER BY start, "end", id'
+)
+
+
+def _accepted_spans(project: Project, article_id: int, keep: set[str] | None) -> list[Span]:
+    """Accepted spans of one article (a direct query: ``Project.spans`` is slower per row)."""
+    rows = project.conn.execute(_SPANS_SQL, (article_id,)).fetchall()
+    return [Span(*row) for row in rows if keep is None or row[4] in keep]
+
+
+def _targets(dest: Path, fmt: str, split: float | None) -> list[Path]:
+    if fmt == "spacy" and split is not None:
+        suffix = dest.suffix or ".spacy"
+        return [dest.with_name(f"{dest.stem}-train{suffix}"),
+                dest.with_name(f"{dest.stem}-dev{suffix}")]
+    return [dest]
+
+
+def _remove(paths: Iterable[Path]) -> None:
+    for path in paths:
+        with suppress(OSError):
+            path.unlink()
+
+
+def _dump(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False) + "\n"
+
+
+# --------------------------------------------------------------------------- JSONL and CSV
+
+
+def _write_assay(records: Iterable[_Record], fh: TextIO, report: ExportReport) -> None:
+    for rec in records:
+        a = rec.article
+        fh.write(_dump({
+            "id": a.id, "text": a.text, "title": a.title, "source": a.source, "url": a.url,
+            "published": a.published, "status": a.status, "reviewed_by": a.reviewed_by,
+            "reviewed_at": a.reviewed_at, "note": a.note,
+            "spans": [{"start": s.start, "end": s.end, "label": s.label, "text": s.text,
+                       "origin": s.origin, "state": s.state, "kb_id": s.kb_id}
+                      for s in rec.spans],
+            "claims": [{"start": c.start, "end": c.end, "verdict": c.verdict,
+                        "evidence_url": c.evidence_url, "note": c.note}
+                       for c in rec.claims],
+        }))
+
+
+def _write_doccano(records: Iterable[_Record], fh: TextIO, report: ExportReport) -> None:
+    for rec in records:
+        fh.write(_dump({"text": rec.article.text,
+                        "label": [[s.start, s.end, s.label] for s in rec.spans]}))
+
+
+def _write_csv(records: Iterable[_Record], fh: TextIO, report: ExportReport) -> None:
+    writer = csv.writer(fh)
+    writer.writerow(CSV_COLUMNS)
+    for rec in records:
+        a = rec.article
+        for s in rec.spans:
+            writer.writerow([a.id, a.title, s.start, s.end, s.text, s.label, s.kb_id or ""])
+
+
+# --------------------------------------------------------------------------- token formats
+
+
+def _blank(sentences: bool = False) -> Any:
+    import spacy
+
+    nlp = spacy.blank("en")
+    if sentences:
+        nlp.add_pipe("sentencizer")
+    return nlp
+
+
+def _token_spans(doc: Any, rec: _Record, report: ExportReport) -> list[tuple[Any, Span]]:
+    """Each span snapped outwards to token boundaries; spans sharing a token keep the first."""
+    out: list[tuple[Any, Span]] = []
+    last_end = -1
+    for s in rec.spans:
+        ent = doc.char_span(s.start, s.end, label=s.label, kb_id=s.kb_id or "",
+                            alignment_mode="expand")
+        if ent is None or ent.start < last_end:
+            report.warnings.append(
+                f"article {rec.article.id}: {s.label} {s.text!r} [{s.start}, {s.end}) shares "
+                "a token with another entity and was left out of this format")
+            report.spans -= 1
+            continue
+        out.append((ent, s))
+        last_end = ent.end
+    return out
+
+
+def _docs(records: Iterable[_Record], nlp: Any) -> Iterator[tuple[_Record, Any]]:
+    """Records with their spaCy docs, tokenised in batches."""
+    pairs = ((rec.article.text, rec) for rec in records)
+    for doc, rec in nlp.pipe(pairs, as_tuples=True, batch_size=64):
+        yield rec, doc
+
+
+def _write_prodigy(records: Iterable[_Record], fh: TextIO, report: ExportReport) -> None:
+    for rec, doc in _docs(records, _blank()):
+        a = rec.article
+        tokens = [{"text": t.text, "start": t.idx, "end": t.idx + len(t.text), "id": t.i,
+                   "ws": bool(t.whitespace_)} for t in doc]
+        spans = []
+        for ent, s in _token_spans(doc, rec, report):
+            item = {"start": s.start, "end": s.end, "text": s.text, "label": s.label,
+                    "token_start": ent.start, "token_end": ent.end - 1}
+            if s.kb_id:
+                item["kb_id"] = s.kb_id
+            spans.append(item)
+        fh.write(_dump({
+            "text": a.text, "tokens": tokens, "spans": spans, "answer": "accept",
+            "meta": {"article_id": a.id, "title": a.title, "source": a.source,
+                     "url": a.url, "published": a.published},
+        }))
+
+
+def _write_conll(records: Iterable[_Record], fh: TextIO, report: ExportReport) -> None:
+    """CoNLL-2003 style: ``token TAG`` (IOB2), a blank line after each sentence."""
+    for rec, doc in _docs(records, _blank(sentences=True)):
+        tags = ["O"] * len(doc)
+        for ent, _s in _token_spans(doc, rec, report):
+            tags[ent.start] = f"B-{ent.label_}"
+            for i in range(ent.start + 1, ent.end):
+                tags[i] = f"I-{ent.label_}"
+        fh.write(DOCSTART + "\n\n")
+        sentence: list[str] = []
+        for tok, tag in zip(doc, tags, strict=True):
+            inside = tag.startswith("I-")
+            if tok.is_space:
+                # A line break ends a sentence unless an entity runs across it.
+                if "\n" in tok.text and not inside and sentence:
+                    fh.write("\n".join(sentence) + "\n\n")
+                    sentence = []
+                continue
+            if tok.is_sent_start and not inside and sentence:
+                fh.write("\n".join(sentence) + "\n\n")
+                sentence = []
+            word = "_".join(tok.text.split())  # a token never holds a column separator
+            sentence.append(f"{word} {tag}")
+        if sentence:
+            fh.write("\n".join(sentence) + "\n\n")
+
+
+def _write_spacy(records: Iterable[_Record], temps: list[Path], total: int,
+                 split: float | None, seed: int, report: ExportReport) -> None:
+    from spacy.tokens import DocBin
+
+    nlp = _blank()
+    train = DocBin(store_user_data=False)
+    dev = DocBin(store_user_data=False)
+    in_dev: set[int] = set()
+    if split is not None:
+        order = list(range(total))
+        random.Random(seed).shuffle(order)
+        n_train = round(total * split)
+        if total >= 2:
+            n_train = min(max(n_train, 1), total - 1)
+        in_dev = set(order[n_train:])
+    for index, (rec, doc) in enumerate(_docs(records, nlp)):
+        doc.set_ents([ent for ent, _s in _token_spans(doc, rec, report)])
+        (dev if index in in_dev else train).add(doc)
+    train.to_disk(temps[0])
+    if split is not None:
+        dev.to_disk(temps[1])
+
+
+_TEXT_WRITERS: dict[str, Callable[[Iterable[_Record], TextIO, ExportReport], None]] = {
+    "assay": _write_assay,
+    "prodigy": _write_prodigy,
+    "doccano": _write_doccano,
+    "conll": _write_conll,
+    "csv": _write_csv,
+}
