@@ -80,6 +80,26 @@ def bench_store(tmp: Path) -> dict:
     return {"span_edits_per_s": edits / edit_s, "approvals_per_s": 200 / approve_s}
 
 
+N_EXPORT = int(os.environ.get("ASSAY_BENCH_EXPORT", "1000"))
+
+
+def bench_export(tmp: Path) -> dict:
+    """Articles per second for each export format, all spans accepted and approved."""
+    from core.exporters import FORMATS, default_suffix, export
+
+    results: dict = {"export_articles": N_EXPORT}
+    with Project.create(tmp / "export.assay") as project:
+        arts = synthetic_articles(N_EXPORT, seed=8, words=(200, 400), with_spans=True)
+        project.add_articles(arts)
+        project.conn.execute("UPDATE spans SET state = 'accepted'")
+        project.conn.execute("UPDATE articles SET status = 'approved', reviewed_by = 'bench'")
+        for fmt in FORMATS:
+            seconds, report = timed(
+                lambda fmt=fmt: export(project, fmt, tmp / f"out{default_suffix(fmt)}"))
+            results[f"export_{fmt}_per_s"] = report.articles / seconds
+    return results
+
+
 def bench_gui(tmp: Path) -> dict:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     started = time.perf_counter()
@@ -169,7 +189,8 @@ def main() -> int:
                                 f"Python {platform.python_version()}"}
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
-        for step in (bench_import, bench_annotate, bench_store, bench_gui, bench_big_project):
+        for step in (bench_import, bench_annotate, bench_store, bench_export, bench_gui,
+                     bench_big_project):
             print(f"… {step.__name__}", file=sys.stderr, flush=True)
             results.update(step(tmp))
     width = max(len(k) for k in results)

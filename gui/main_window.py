@@ -44,10 +44,11 @@ from gui.commands import (
     UpdateSpanCommand,
 )
 from gui.entity_panel import EntityPanel
+from gui.export_dialog import ExportDialog
 from gui.label_bar import LabelBar
 from gui.shortcuts import SHORTCUTS, ShortcutsDialog
 from gui.theme import STATUS_COLORS
-from gui.workers import AnnotateJob, ImportJob
+from gui.workers import AnnotateJob, ThreadJob, export_job, import_job
 
 MAX_RECENT = 8
 
@@ -191,6 +192,7 @@ class MainWindow(QMainWindow):
         self.act_import_files = a("&Import files…", "Ctrl+I", self.import_files_dialog)
         self.act_import_folder = a("Import f&older…", "Ctrl+Shift+I", self.import_folder_dialog)
         self.act_annotate = a("&Pre-annotate…", "Ctrl+P", self.pre_annotate)
+        self.act_export = a("&Export…", "Ctrl+E", self.export_dialog)
         self.act_quit = a("&Quit", QKeySequence.StandardKey.Quit, self.close)
         self.act_undo = self.undo_stack.createUndoAction(self, "&Undo")
         self.act_undo.setShortcuts([QKeySequence("Ctrl+Z")])
@@ -225,7 +227,8 @@ class MainWindow(QMainWindow):
         file_menu.addActions([self.act_new, self.act_open])
         self.recent_menu = file_menu.addMenu("Open &recent")
         file_menu.addSeparator()
-        file_menu.addActions([self.act_import_files, self.act_import_folder, self.act_annotate])
+        file_menu.addActions([self.act_import_files, self.act_import_folder, self.act_annotate,
+                              self.act_export])
         file_menu.addSeparator()
         file_menu.addAction(self.act_quit)
         edit = bar.addMenu("&Edit")
@@ -568,11 +571,11 @@ class MainWindow(QMainWindow):
                                                   dialog.setValue(done)))
         return dialog
 
-    def start_import(self, paths: list[str]) -> ImportJob | None:
+    def start_import(self, paths: list[str]) -> ThreadJob | None:
         """Import in a background thread with a progress dialog and Cancel."""
         if self.project is None or self._job is not None:
             return None
-        job = ImportJob(self.project.path, paths, self)
+        job = import_job(self.project.path, paths, self)
         dialog = self._progress_dialog("Importing articles…", job)
         job.finished.connect(lambda report: self._import_done(report, dialog))
         job.failed.connect(lambda msg: self._job_failed("Import failed", msg, dialog))
@@ -615,6 +618,37 @@ class MainWindow(QMainWindow):
         self._job = job
         job.start()
         return job
+
+    def export_dialog(self) -> ExportDialog | None:
+        """Choose format, filters and destination; the export itself runs in a thread."""
+        if self.project is None:
+            return None
+        dialog = ExportDialog(self.project, self)
+        dialog.accepted.connect(lambda: self.start_export(dialog.options()))
+        dialog.open()
+        self._export_dialog = dialog
+        return dialog
+
+    def start_export(self, options: dict) -> ThreadJob | None:
+        if self.project is None or self._job is not None:
+            return None
+        job = export_job(self.project.path, options, self)
+        dialog = self._progress_dialog("Exporting…", job)
+        job.finished.connect(lambda report: self._export_done(report, dialog))
+        job.failed.connect(lambda msg: self._job_failed("Export refused", msg, dialog))
+        self._job = job
+        job.start()
+        return job
+
+    def _export_done(self, report, dialog: QProgressDialog) -> None:
+        dialog.close()
+        self._job = None
+        if report.cancelled:
+            self.statusBar().showMessage("Export cancelled; no file was written.", 8000)
+            return
+        names = ", ".join(str(p) for p in report.files)
+        self.statusBar().showMessage(
+            f"Exported {report.articles} article(s), {report.spans} entities to {names}.", 10000)
 
     def _annotate_done(self, result: dict, dialog: QProgressDialog) -> None:
         dialog.close()

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QProcess, QThread, Signal
 
-from core.importers import ImportReport, import_paths
+from core.exporters import export
+from core.importers import import_paths
 from core.store import Project
 
 
@@ -25,17 +27,20 @@ def cli_command() -> list[str]:
     return [sys.executable, "-m", "core.cli"]
 
 
-class ImportWorker(QObject):
-    """Imports files into the project from a background thread."""
+Work = Callable[[Project, Callable[[int, int], None], Callable[[], bool]], object]
+
+
+class _ThreadWorker(QObject):
+    """Runs one piece of work on its own connection to the project, in a worker thread."""
 
     progress = Signal(int, int)
-    finished = Signal(object)  # ImportReport
+    finished = Signal(object)
     failed = Signal(str)
 
-    def __init__(self, project_path: Path, paths: list[str]) -> None:
+    def __init__(self, project_path: Path, work: Work) -> None:
         super().__init__()
         self.project_path = project_path
-        self.paths = paths
+        self.work = work
         self._cancel = False
 
     def cancel(self) -> None:
@@ -44,27 +49,24 @@ class ImportWorker(QObject):
     def run(self) -> None:
         try:
             with Project.open(self.project_path) as project:
-                report: ImportReport = import_paths(
-                    project, self.paths, progress=self.progress.emit,
-                    should_cancel=lambda: self._cancel,
-                )
-        except Exception as exc:  # shown to the user; the import's own batches are committed
+                result = self.work(project, self.progress.emit, lambda: self._cancel)
+        except Exception as exc:  # shown to the user; committed batches are kept
             self.failed.emit(str(exc))
             return
-        self.finished.emit(report)
+        self.finished.emit(result)
 
 
-class ImportJob(QObject):
-    """Owns the thread of one ImportWorker and cleans both up when it ends."""
+class ThreadJob(QObject):
+    """Owns the thread of one worker and cleans both up when it ends."""
 
     progress = Signal(int, int)
     finished = Signal(object)
     failed = Signal(str)
 
-    def __init__(self, project_path: Path, paths: list[str], parent: QObject | None = None):
+    def __init__(self, project_path: Path, work: Work, parent: QObject | None = None):
         super().__init__(parent)
         self.thread = QThread(self)
-        self.worker = ImportWorker(project_path, paths)
+        self.worker = _ThreadWorker(project_path, work)
         self.worker.moveToThread(self.thread)
         self.thread.started.connect(self.worker.run)
         self.worker.progress.connect(self.progress)
@@ -77,15 +79,27 @@ class ImportJob(QObject):
     def cancel(self) -> None:
         self.worker.cancel()
 
-    def _done(self, report: object) -> None:
+    def _done(self, result: object) -> None:
         self.thread.quit()
         self.thread.wait()
-        self.finished.emit(report)
+        self.finished.emit(result)
 
     def _failed(self, message: str) -> None:
         self.thread.quit()
         self.thread.wait()
         self.failed.emit(message)
+
+
+def import_job(project_path: Path, paths: list[str], parent: QObject | None = None) -> ThreadJob:
+    """Import files in the background; finishes with an ImportReport."""
+    return ThreadJob(project_path, lambda project, progress, cancel: import_paths(
+        project, paths, progress=progress, should_cancel=cancel), parent)
+
+
+def export_job(project_path: Path, options: dict, parent: QObject | None = None) -> ThreadJob:
+    """Export in the background; ``options`` are ``core.exporters.export`` keywords."""
+    return ThreadJob(project_path, lambda project, progress, cancel: export(
+        project, progress=progress, should_cancel=cancel, **options), parent)
 
 
 class AnnotateJob(QObject):

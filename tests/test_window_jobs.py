@@ -95,3 +95,27 @@ def test_window_layout_is_remembered(qtbot, tmp_path, window):
     # The side panels keep the widths the reviewer chose; the text column takes the rest.
     assert (restored[0], restored[2]) == (sizes[0], sizes[2])
     assert not again.banner.isVisible()
+
+
+def test_export_dialog_writes_approved_articles_in_the_background(qtbot, window, tmp_path):
+    write_articles(tmp_path / "in", 3)
+    job = window.start_import([str(tmp_path / "in")])
+    qtbot.waitSignal(job.finished, timeout=30_000).wait()
+    project = window.project
+    text = project.article_text(1)
+    start = text.index("Cobalt")
+    project.add_span(1, start, start + 6, "MINERAL", "ana")
+    project.approve_article(1, "ana")
+
+    dialog = window.export_dialog()
+    dialog.format.setCurrentIndex(dialog.format.findData("doccano"))
+    dest = tmp_path / "out.jsonl"
+    dialog.destination.setText(str(dest))
+    dialog.accept()
+    qtbot.waitUntil(lambda: window._job is None and dest.exists(), timeout=30_000)
+    import json
+
+    (record,) = [json.loads(line) for line in dest.read_text().splitlines()]
+    assert record["label"] == [[start, start + 6, "MINERAL"]]
+    assert "Exported 1 article(s)" in window.statusBar().currentMessage()
+    assert not list(tmp_path.glob("*.partial"))

@@ -1,0 +1,120 @@
+"""The Export dialog: format, which articles, which labels, where to.
+
+It only gathers options for ``core.exporters.export``; the main window runs
+the export in a thread with a progress dialog and Cancel.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QWidget,
+)
+
+from core.exporters import default_suffix
+from core.models import ARTICLE_STATUSES
+from core.store import ArticleFilter, Project
+
+FORMAT_NAMES = {
+    "assay": "Assay JSONL (lossless: spans, kb ids, claims, reviewer)",
+    "spacy": "spaCy DocBin (.spacy, for spacy train)",
+    "prodigy": "Prodigy JSONL (tokens, token-indexed spans)",
+    "doccano": "doccano JSONL",
+    "conll": "CoNLL-2003 IOB",
+    "csv": "CSV of entities",
+}
+
+
+class ExportDialog(QDialog):
+    """Collects export options; ``options()`` returns keywords for ``export``."""
+
+    def __init__(self, project: Project, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Export verified data")
+        self.project = project
+        self.format = QComboBox()
+        for key, name in FORMAT_NAMES.items():
+            self.format.addItem(name, key)
+        self.status = QComboBox()
+        self.status.addItem("Approved articles", "approved")
+        for status in ARTICLE_STATUSES:
+            if status != "approved":
+                self.status.addItem(f"{status.capitalize()} articles", status)
+        self.status.addItem("All articles", None)
+        self.reviewer = QComboBox()
+        self.reviewer.addItem("Any reviewer", None)
+        for name in project.reviewers():
+            self.reviewer.addItem(name, name)
+        self.labels = QListWidget()
+        for label in project.labels():
+            item = QListWidgetItem(label.name)
+            item.setCheckState(Qt.CheckState.Checked)
+            self.labels.addItem(item)
+        self.labels.setMaximumHeight(150)
+        self.split = QDoubleSpinBox()
+        self.split.setRange(0.0, 0.95)
+        self.split.setSingleStep(0.05)
+        self.split.setSpecialValueText("No split")
+        self.split.setToolTip("Share of articles in the training file (spaCy only)")
+        self.destination = QLineEdit(str(Path.home() / f"{project.path.stem}-export"))
+        browse = QPushButton("Browse…")
+        browse.clicked.connect(self._browse)
+        where = QHBoxLayout()
+        where.addWidget(self.destination, 1)
+        where.addWidget(browse)
+        form = QFormLayout(self)
+        form.addRow("Format", self.format)
+        form.addRow("Articles", self.status)
+        form.addRow("Reviewer", self.reviewer)
+        form.addRow("Labels", self.labels)
+        form.addRow("Train share", self.split)
+        form.addRow("Save as", where)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Export")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+        self.format.currentIndexChanged.connect(self._format_changed)
+        self._format_changed()
+        self.resize(560, self.sizeHint().height())
+
+    def _format_changed(self) -> None:
+        fmt = self.format.currentData()
+        self.split.setEnabled(fmt == "spacy")
+        path = Path(self.destination.text())
+        self.destination.setText(str(path.with_suffix(default_suffix(fmt))))
+
+    def _browse(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Export to", self.destination.text())
+        if path:
+            self.destination.setText(path)
+            self._format_changed()
+
+    def options(self) -> dict:
+        fmt = self.format.currentData()
+        checked = [self.labels.item(i).text() for i in range(self.labels.count())
+                   if self.labels.item(i).checkState() == Qt.CheckState.Checked]
+        all_labels = self.labels.count() == len(checked)
+        split = self.split.value() if fmt == "spacy" and self.split.value() > 0 else None
+        return {
+            "fmt": fmt,
+            "dest": Path(self.destination.text()),
+            "flt": ArticleFilter(status=self.status.currentData(),
+                                 reviewer=self.reviewer.currentData()),
+            "labels": None if all_labels else checked,
+            "split": split,
+        }
