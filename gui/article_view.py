@@ -94,12 +94,8 @@ class ArticleView(QTextEdit):
         # reset, setPlainText would paint the whole new text in that entity's colour.
         self.setCurrentCharFormat(QTextCharFormat())
         self.setPlainText(text)  # plain text: markup in an article is shown as typed
-        cursor = QTextCursor(self.document())
-        cursor.select(QTextCursor.SelectionType.Document)
-        cursor.setCharFormat(QTextCharFormat())
-        self._apply_block_format()
         self._spans = []
-        self.set_spans(spans)
+        self._reformat(spans)
         self.verticalScrollBar().setValue(0)
 
     def set_spans(self, spans: Sequence[Span]) -> None:
@@ -125,7 +121,10 @@ class ArticleView(QTextEdit):
 
     def refresh_formats(self) -> None:
         """Reformat every entity (after a zoom or a palette change)."""
-        spans = self._spans
+        self._reformat(self._spans)
+
+    def _reformat(self, spans: Sequence[Span]) -> None:
+        """Clear every character format, then format ``spans`` from scratch."""
         self._shown = {}
         cursor = QTextCursor(self.document())
         cursor.select(QTextCursor.SelectionType.Document)

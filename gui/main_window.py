@@ -571,17 +571,21 @@ class MainWindow(QMainWindow):
                                                   dialog.setValue(done)))
         return dialog
 
+    def _run_job(self, job, title: str, on_done, fail_title: str):
+        """Start a background job with a progress dialog; one job at a time."""
+        dialog = self._progress_dialog(title, job)
+        job.finished.connect(lambda result: on_done(result, dialog))
+        job.failed.connect(lambda msg: self._job_failed(fail_title, msg, dialog))
+        self._job = job
+        job.start()
+        return job
+
     def start_import(self, paths: list[str]) -> ThreadJob | None:
         """Import in a background thread with a progress dialog and Cancel."""
         if self.project is None or self._job is not None:
             return None
-        job = import_job(self.project.path, paths, self)
-        dialog = self._progress_dialog("Importing articles…", job)
-        job.finished.connect(lambda report: self._import_done(report, dialog))
-        job.failed.connect(lambda msg: self._job_failed("Import failed", msg, dialog))
-        self._job = job
-        job.start()
-        return job
+        return self._run_job(import_job(self.project.path, paths, self), "Importing articles…",
+                             self._import_done, "Import failed")
 
     def _import_done(self, report, dialog: QProgressDialog) -> None:
         dialog.close()
@@ -611,13 +615,9 @@ class MainWindow(QMainWindow):
         if self.project is None or self._job is not None:
             return None
         job = AnnotateJob(self.project.path, parent=self)
-        dialog = self._progress_dialog("Pre-annotating articles…", job)
         job.warning.connect(lambda msg: self.statusBar().showMessage(msg, 10000))
-        job.finished.connect(lambda result: self._annotate_done(result, dialog))
-        job.failed.connect(lambda msg: self._job_failed("Pre-annotation failed", msg, dialog))
-        self._job = job
-        job.start()
-        return job
+        return self._run_job(job, "Pre-annotating articles…", self._annotate_done,
+                             "Pre-annotation failed")
 
     def export_dialog(self) -> ExportDialog | None:
         """Choose format, filters and destination; the export itself runs in a thread."""
@@ -632,13 +632,8 @@ class MainWindow(QMainWindow):
     def start_export(self, options: dict) -> ThreadJob | None:
         if self.project is None or self._job is not None:
             return None
-        job = export_job(self.project.path, options, self)
-        dialog = self._progress_dialog("Exporting…", job)
-        job.finished.connect(lambda report: self._export_done(report, dialog))
-        job.failed.connect(lambda msg: self._job_failed("Export refused", msg, dialog))
-        self._job = job
-        job.start()
-        return job
+        return self._run_job(export_job(self.project.path, options, self), "Exporting…",
+                             self._export_done, "Export refused")
 
     def _export_done(self, report, dialog: QProgressDialog) -> None:
         dialog.close()
