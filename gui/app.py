@@ -7,8 +7,10 @@ starts its own pre-annotation child process.
 from __future__ import annotations
 
 import getpass
+import logging
 import multiprocessing
 import sys
+import traceback
 from pathlib import Path
 
 from platformdirs import user_data_path
@@ -36,18 +38,51 @@ def ask_reviewer(settings, parent=None) -> str:
     return name
 
 
+def setup_logging() -> Path:
+    """Log to a file in the user's data folder; its path is shown when something breaks."""
+    folder = data_dir() / "logs"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "assay.log"
+    logging.basicConfig(filename=path, level=logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    return path
+
+
+def install_error_dialog(log_path: Path) -> None:
+    """An unexpected error is logged and shown in a dialog instead of the app vanishing."""
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    def hook(kind, value, tb) -> None:
+        logging.getLogger("assay").error("Unexpected error", exc_info=(kind, value, tb))
+        traceback.print_exception(kind, value, tb)
+        parent = QApplication.activeWindow()
+        QMessageBox.critical(
+            parent, "Assay: unexpected error",
+            f"Something went wrong: {value}\n\nYour work is saved (every change is written "
+            f"at once). Details are in the log file:\n{log_path}")
+
+    sys.excepthook = hook
+
+
 def main(argv: list[str] | None = None) -> int:
     """Start the Qt application, open the last project (or the sample) and run."""
     argv = list(sys.argv if argv is None else argv)
+    multiprocessing.freeze_support()
     if len(argv) > 1 and argv[1] == "cli":
         from core.cli import main as cli_main
 
         return cli_main(argv[2:])
-    multiprocessing.freeze_support()
+    if "--selftest" in argv[1:]:
+        from gui.selftest import run_selftest
+
+        return run_selftest()
+    log_path = setup_logging()
 
     from PySide6.QtCore import QSettings
+    from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
+    from core.resources import resource_path
     from core.sample import ensure_sample_project
     from gui.main_window import MainWindow
     from gui.theme import apply_theme
@@ -55,6 +90,8 @@ def main(argv: list[str] | None = None) -> int:
     app = QApplication.instance() or QApplication(argv)
     app.setOrganizationName("Assay")
     app.setApplicationName("Assay")
+    app.setWindowIcon(QIcon(str(resource_path("icons", "assay.png"))))
+    install_error_dialog(log_path)
     settings = QSettings()
     apply_theme(app, dark=settings.value("view/dark", "false") == "true")
     reviewer = ask_reviewer(settings)

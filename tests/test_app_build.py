@@ -1,0 +1,59 @@
+"""The double-clickable app: the self-test in place, and (slow) the PyInstaller bundle."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from gui.selftest import run_selftest
+
+ROOT = Path(__file__).parents[1]
+
+
+def test_selftest_passes_from_source():
+    lines: list[str] = []
+    assert run_selftest(lines.append) == 0
+    assert lines[-1] == "self-test passed"
+    assert [ln.split()[1] for ln in lines[:-1]] == ["model", "project", "window"]
+
+
+def test_selftest_names_the_failing_check(monkeypatch):
+    import gui.selftest as selftest
+
+    monkeypatch.setattr(selftest, "_check_project", lambda folder: 1 / 0)
+    lines: list[str] = []
+    assert selftest.run_selftest(lines.append) == 1
+    assert "FAIL project: division by zero" in lines
+    assert lines[-1] == "self-test FAILED: project, window"  # the window needs the project
+
+
+def test_desktop_file_and_icon_ship_in_resources():
+    desktop = (ROOT / "resources" / "assay.desktop").read_text()
+    assert "Exec=Assay" in desktop and "Icon=assay" in desktop
+    assert (ROOT / "resources" / "icons" / "assay.png").stat().st_size > 1000
+
+
+@pytest.mark.slow
+def test_built_app_runs_its_selftest(tmp_path):
+    """Build dist/Assay with build.spec (about 90 s) and run the bundle's --selftest."""
+    pyinstaller = Path(sys.executable).with_name("pyinstaller")
+    build = subprocess.run(
+        [str(pyinstaller), "--noconfirm", "--distpath", str(tmp_path / "dist"),
+         "--workpath", str(tmp_path / "build"), "build.spec"],
+        cwd=ROOT, capture_output=True, text=True, timeout=900,
+    )
+    assert build.returncode == 0, build.stderr[-3000:]
+    app = tmp_path / "dist" / "Assay" / "Assay"
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    result = subprocess.run([str(app), "--selftest"], capture_output=True, text=True,
+                            timeout=300, env=env)
+    assert result.returncode == 0, result.stdout + result.stderr[-3000:]
+    assert "self-test passed" in result.stdout
+    project = tmp_path / "p.assay"
+    cli = subprocess.run([str(app), "cli", "new", str(project)], capture_output=True,
+                         text=True, timeout=120, env=env)
+    assert cli.returncode == 0 and project.exists(), cli.stderr
