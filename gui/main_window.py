@@ -574,8 +574,13 @@ class MainWindow(QMainWindow):
     def _run_job(self, job, title: str, on_done, fail_title: str):
         """Start a background job with a progress dialog; one job at a time."""
         dialog = self._progress_dialog(title, job)
-        job.finished.connect(lambda result: on_done(result, dialog))
-        job.failed.connect(lambda msg: self._job_failed(fail_title, msg, dialog))
+
+        def ended() -> None:
+            dialog.close()
+            self._job = None
+
+        job.finished.connect(lambda result: (ended(), on_done(result)))
+        job.failed.connect(lambda msg: (ended(), self._job_failed(fail_title, msg)))
         self._job = job
         job.start()
         return job
@@ -587,9 +592,7 @@ class MainWindow(QMainWindow):
         return self._run_job(import_job(self.project.path, paths, self), "Importing articles…",
                              self._import_done, "Import failed")
 
-    def _import_done(self, report, dialog: QProgressDialog) -> None:
-        dialog.close()
-        self._job = None
+    def _import_done(self, report) -> None:
         self.list_panel.refresh()
         self._update_status()
         message = (f"Imported {report.added} article(s); {report.duplicates} duplicate(s) "
@@ -635,9 +638,7 @@ class MainWindow(QMainWindow):
         return self._run_job(export_job(self.project.path, options, self), "Exporting…",
                              self._export_done, "Export refused")
 
-    def _export_done(self, report, dialog: QProgressDialog) -> None:
-        dialog.close()
-        self._job = None
+    def _export_done(self, report) -> None:
         if report.cancelled:
             self.statusBar().showMessage("Export cancelled; no file was written.", 8000)
             return
@@ -645,9 +646,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(
             f"Exported {report.articles} article(s), {report.spans} entities to {names}.", 10000)
 
-    def _annotate_done(self, result: dict, dialog: QProgressDialog) -> None:
-        dialog.close()
-        self._job = None
+    def _annotate_done(self, result: dict) -> None:
         self.list_panel.refresh()
         if self.article is not None and self.project is not None:
             current = self.article.id
@@ -659,9 +658,7 @@ class MainWindow(QMainWindow):
             f"{verb} {result.get('articles', 'some')} article(s): "
             f"{result.get('suggestions', 0)} suggestion(s).", 8000)
 
-    def _job_failed(self, title: str, message: str, dialog: QProgressDialog) -> None:
-        dialog.close()
-        self._job = None
+    def _job_failed(self, title: str, message: str) -> None:
         self.list_panel.refresh()
         QMessageBox.warning(self, title, message)
 
