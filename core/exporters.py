@@ -1,4 +1,4 @@
-"""Write reviewed articles out as training data: Assay, spaCy, Prodigy, doccano, CoNLL, CSV.
+"""Write reviewed articles out: Assay, spaCy, Prodigy, doccano, CoNLL, CSV, claims, facts.
 
 Three rules hold for every format:
 
@@ -24,14 +24,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+from core.claim_store import claim_payload
 from core.errors import AssayError
 from core.models import Article, Claim, Span
+from core.sentences import SentenceIndex
 from core.store import ArticleFilter, Project
 
-FORMATS = ("assay", "spacy", "prodigy", "doccano", "conll", "csv")
+FORMATS = ("assay", "spacy", "prodigy", "doccano", "conll", "csv", "claims", "facts")
 SUFFIXES = {"assay": ".jsonl", "spacy": ".spacy", "prodigy": ".jsonl", "doccano": ".jsonl",
-            "conll": ".conll", "csv": ".csv"}
+            "conll": ".conll", "csv": ".csv", "claims": ".csv", "facts": ".csv"}
 CSV_COLUMNS = ("article_id", "title", "start", "end", "text", "label", "kb_id")
+CLAIM_COLUMNS = ("article_id", "title", "start", "end", "text", "verdict", "evidence_url",
+                 "note", "origin", "reviewer", "updated_at")
+FACT_COLUMNS = ("article_id", "title", "sentence_start", "sentence_end", "sentence",
+                "country", "country_label", "country_id", "mineral", "mineral_id")
+COUNTRY_LABELS = ("GPE", "NORP")
+# Formats that carry claims (only accepted claims are exported).
+WITH_CLAIMS = ("assay", "claims")
 DOCSTART = "-DOCSTART- -X- -X- O"
 # How many bad spans an error message lists before "and N more".
 MAX_LISTED = 20
@@ -108,7 +117,8 @@ def export(
                 raise _Cancelled
             article = project.article(article_id)
             spans = _accepted_spans(project, article_id, keep)
-            claims = project.claims(article_id) if fmt == "assay" else []
+            claims = (project.claims(article_id, states=("accepted",))
+                      if fmt in WITH_CLAIMS else [])
             yield _Record(article, spans, claims)
 
     report = ExportReport()
@@ -179,6 +189,10 @@ def _validate(records: Iterable[_Record]) -> None:
                                 f"[{previous.start}, {previous.end})")
             if previous is None or span.end > previous.end:
                 previous = span
+        for claim in record.claims:
+            if not 0 <= claim.start < claim.end <= len(text):
+                problems.append(f"{where}, claim {claim.id} [{claim.start}, {claim.end}) does "
+                                f"not fit the text (length {len(text)})")
     if problems:
         listed = problems[:MAX_LISTED]
         more = len(problems) - len(listed)
@@ -233,9 +247,7 @@ def _write_assay(records: Iterable[_Record], fh: TextIO, report: ExportReport) -
             "spans": [{"start": s.start, "end": s.end, "label": s.label, "text": s.text,
                        "origin": s.origin, "state": s.state, "kb_id": s.kb_id}
                       for s in rec.spans],
-            "claims": [{"start": c.start, "end": c.end, "verdict": c.verdict,
-                        "evidence_url": c.evidence_url, "note": c.note}
-                       for c in rec.claims],
+            "claims": [claim_payload(c, a.text) for c in rec.claims],
         }))
 
 
@@ -252,6 +264,52 @@ def _write_csv(records: Iterable[_Record], fh: TextIO, report: ExportReport) -> 
         a = rec.article
         for s in rec.spans:
             writer.writerow([a.id, a.title, s.start, s.end, s.text, s.label, s.kb_id or ""])
+
+
+def _write_claims(records: Iterable[_Record], fh: TextIO, report: ExportReport) -> None:
+    """One row per accepted claim, with its verdict and evidence: the fact-check log."""
+    writer = csv.writer(fh)
+    writer.writerow(CLAIM_COLUMNS)
+    for rec in records:
+        a = rec.article
+        for c in rec.claims:
+            writer.writerow([a.id, a.title, c.start, c.end, a.text[c.start:c.end], c.verdict,
+                             c.evidence_url, c.note, c.origin, c.updated_by or "",
+                             c.updated_at or ""])
+
+
+def _write_facts(records: Iterable[_Record], fh: TextIO, report: ExportReport) -> None:
+    """Each sentence's co-mentioned (country, mineral) pairs, with their ids.
+
+    The raw material of a supply-chain graph: "Indonesia … nickel" in one
+    sentence. A pair is written once per sentence (by id, or by text when a
+    span has no id); spans that cross a sentence boundary are not paired.
+    """
+    writer = csv.writer(fh)
+    writer.writerow(FACT_COLUMNS)
+    for rec in records:
+        a = rec.article
+        index = SentenceIndex(a.text)
+        by_sentence: dict[int, tuple[list[Span], list[Span]]] = {}
+        for s in rec.spans:
+            if s.label not in (*COUNTRY_LABELS, "MINERAL"):
+                continue
+            i = index.index_of(s.start, s.end)
+            if i is not None:
+                slot = by_sentence.setdefault(i, ([], []))
+                slot[1 if s.label == "MINERAL" else 0].append(s)
+        for i in sorted(by_sentence):
+            countries, minerals = by_sentence[i]
+            start, end = index.bounds[i]
+            seen: set[tuple[str, str]] = set()
+            for c in countries:
+                for m in minerals:
+                    key = (c.kb_id or c.text, m.kb_id or m.text)
+                    if key in seen:
+                        continue
+                    seen.add(key)
+                    writer.writerow([a.id, a.title, start, end, a.text[start:end], c.text,
+                                     c.label, c.kb_id or "", m.text, m.kb_id or ""])
 
 
 # --------------------------------------------------------------------------- token formats
@@ -366,4 +424,6 @@ _TEXT_WRITERS: dict[str, Callable[[Iterable[_Record], TextIO, ExportReport], Non
     "doccano": _write_doccano,
     "conll": _write_conll,
     "csv": _write_csv,
+    "claims": _write_claims,
+    "facts": _write_facts,
 }

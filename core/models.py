@@ -12,6 +12,10 @@ ARTICLE_STATUSES = ("pending", "approved", "rejected", "skipped")
 SPAN_ORIGINS = ("model", "rules", "reviewer", "imported")
 SPAN_STATES = ("suggested", "accepted", "rejected")
 CLAIM_VERDICTS = ("unchecked", "supported", "refuted", "unverifiable")
+# A claim the rules suggested waits for the reviewer, who accepts or dismisses it;
+# dismissed ones are kept so the same sentence is not suggested again.
+CLAIM_STATES = ("suggested", "accepted", "dismissed")
+CLAIM_ORIGINS = ("reviewer", "rules", "imported")
 
 
 @dataclass(frozen=True)
@@ -104,6 +108,9 @@ class Claim:
     note: str
     updated_by: str | None = None
     updated_at: str | None = None
+    state: str = "accepted"
+    origin: str = "reviewer"
+    reason: str = ""  # why the rules suggested it ("MONEY: $2 billion")
 
 
 @dataclass(frozen=True)

@@ -18,23 +18,26 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, fields
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import sqlite_utils
 
 from core import __version__
+from core.audit import now
+from core.audit import require_reviewer as _require_reviewer
+from core.claim_store import ClaimStore
+from core.dbfaults import check_on_open, file_faults_as_project_errors, integrity_problems, sniff
+from core.dbfaults import describe as describe_fault
 from core.errors import InvalidEdit, ProjectError
+from core.kb_store import KbStore
 from core.models import (
     ARTICLE_STATUSES,
-    CLAIM_VERDICTS,
     SPAN_ORIGINS,
     SPAN_STATES,
     Article,
     ArticleIn,
     ArticleRow,
-    Claim,
     Label,
     Span,
     SpanIn,
@@ -42,14 +45,9 @@ from core.models import (
 from core.scheme import DEFAULT_SCHEME, load_scheme
 from core.text import normalise_text, sha256_text
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
-
-
-def now() -> str:
-    """UTC timestamp with milliseconds, sortable as text."""
-    return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
 @dataclass(frozen=True)
@@ -171,7 +169,22 @@ def _migrate_to_v2(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS = {1: _migrate_to_v1, 2: _migrate_to_v2}
+def _migrate_to_v3(db: sqlite_utils.Database) -> None:
+    """Suggested claims (state, origin, reason) and reviewers' canonical entries."""
+    columns = db["claims"].columns_dict
+    for name, default in (("state", "accepted"), ("origin", "reviewer"), ("reason", "")):
+        if name not in columns:
+            db["claims"].add_column(name, str, not_null_default=default)
+    db["kb_entries"].create(
+        {"id": str, "label": str, "name": str, "aliases": str, "added_by": str,
+         "added_at": str},
+        pk=("id", "label"),
+        not_null={"name"},
+        if_not_exists=True,
+    )
+
+
+MIGRATIONS = {1: _migrate_to_v1, 2: _migrate_to_v2, 3: _migrate_to_v3}
 
 
 # --------------------------------------------------------------------------- helpers
@@ -201,31 +214,22 @@ def _row_to(cls: type, row: sqlite3.Row | dict) -> Any:
 
 
 def _describe(exc: sqlite3.Error, path: Path) -> str:
-    message = str(exc)
-    lowered = message.lower()
-    if "readonly" in lowered or "read-only" in lowered:
-        return f"The project file {path} is read-only: changes cannot be saved."
-    if "locked" in lowered or "busy" in lowered:
-        return (
-            f"The project file {path} is busy: another program (a second Assay window or a "
-            "pre-annotation run) is writing to it. Try again in a moment."
-        )
-    if "disk is full" in lowered or "full" in lowered:
-        return f"The disk holding {path} is full: the change was not saved."
-    if "malformed" in lowered or "not a database" in lowered:
-        return f"The project file {path} is damaged ({message})."
-    return f"Database error on {path}: {message}"
+    """What went wrong with the file, for the user (see ``core.dbfaults.describe``)."""
+    return describe_fault(exc, path)
 
 
 # --------------------------------------------------------------------------- project
 
 
-class Project:
+@file_faults_as_project_errors
+class Project(ClaimStore, KbStore):
     """An open ``.assay`` project. Not thread-safe: use one ``Project`` per thread/process."""
 
-    def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
+    def __init__(self, path: Path, conn: sqlite3.Connection, read_only: bool = False) -> None:
         self.path = path
         self.conn = conn
+        # Opened with SQLite's mode=ro (Project.open(read_only=True)): writes are refused.
+        self.read_only = read_only
         self.db = sqlite_utils.Database(conn)
         self._label_names: set[str] | None = None
 
@@ -266,43 +270,56 @@ class Project:
         return project
 
     @classmethod
-    def open(cls, path: str | Path) -> Project:
-        """Open an existing project, migrating it forward if it is older than this app."""
+    def open(cls, path: str | Path, read_only: bool = False) -> Project:
+        """Open an existing project, migrating it forward if it is older than this app.
+
+        The file is checked first (``core.dbfaults``: not a file, empty, not SQLite,
+        not Assay, damaged) and left untouched if the check fails. ``read_only``
+        opens it with SQLite's ``mode=ro``: everything reads, every write raises
+        ProjectError, and a project from an older Assay is refused, not migrated.
+        """
         path = Path(path)
-        if not path.is_file():
-            raise ProjectError(f"No project file at {path}.")
+        sniff(path)
+        conn: sqlite3.Connection | None = None
         try:
-            with path.open("rb") as fh:
-                magic = fh.read(len(SQLITE_MAGIC))
-        except OSError as exc:
-            raise ProjectError(f"Cannot read {path}: {exc.strerror or exc}") from exc
-        if magic != SQLITE_MAGIC:
-            raise ProjectError(f"{path} is not an Assay project (it is not a SQLite database).")
-        try:
-            conn = cls._connect(path)
-            project = cls(path, conn)
+            conn = cls._connect(path, read_only=read_only, journal=False)
+            project = cls(path, conn, read_only=read_only)
             if "meta" not in project.db.table_names() or project.meta("app") != "assay":
-                conn.close()
                 raise ProjectError(f"{path} is a SQLite database but not an Assay project.")
+            check_on_open(conn, path)
+            if not read_only:
+                cls._set_journal(conn, path)
             project._migrate(fresh=False)
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, ProjectError) as exc:
+            if conn is not None:
+                with suppress(sqlite3.Error):
+                    conn.close()
+            if isinstance(exc, ProjectError):
+                raise
             raise ProjectError(_describe(exc, path)) from exc
         return project
 
     @staticmethod
-    def _connect(path: Path) -> sqlite3.Connection:
+    def _connect(path: Path, read_only: bool = False, journal: bool = True) -> sqlite3.Connection:
         # isolation_level=None: we issue BEGIN IMMEDIATE / COMMIT ourselves.
+        target = path.resolve().as_uri() + "?mode=ro" if read_only else str(path)
         conn = sqlite3.connect(
-            str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
-            check_same_thread=False,
+            target, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+            check_same_thread=False, uri=read_only,
         )
         conn.row_factory = sqlite3.Row
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys = ON")
+        if journal and not read_only:
+            Project._set_journal(conn, path)
+        return conn
+
+    @staticmethod
+    def _set_journal(conn: sqlite3.Connection, path: Path) -> None:
+        """WAL, so readers never wait for the writer (persistent: set once per file)."""
         if os.access(path, os.W_OK) or not path.exists():
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
-        return conn
 
     def _migrate(self, fresh: bool) -> None:
         version = self.conn.execute("PRAGMA user_version").fetchone()[0]
@@ -313,6 +330,12 @@ class Project:
             )
         if version == 0 and not fresh:
             raise ProjectError(f"{self.path} has no Assay schema.")
+        if self.read_only and version < SCHEMA_VERSION:
+            raise ProjectError(
+                f"{self.path} was made by an older Assay and must be upgraded before this "
+                "version can read it, which a read-only open cannot do. Open it once where "
+                "it can be changed."
+            )
         # sqlite-utils commits its own DDL, so each step is written to be re-runnable
         # and the version is bumped only after the step is complete.
         for target in range(version + 1, SCHEMA_VERSION + 1):
@@ -340,6 +363,8 @@ class Project:
     def _write(self) -> Iterator[sqlite3.Connection]:
         """One immediate transaction; on any error it rolls back and nothing is changed."""
         conn = self.conn
+        if self.read_only:
+            raise ProjectError(f"{self.path} is open read-only: the change was not saved.")
         try:
             conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
@@ -347,13 +372,18 @@ class Project:
         try:
             yield conn
         except BaseException:
-            conn.execute("ROLLBACK")
+            # SQLite has already rolled back after some errors (a full disk, I/O): a second
+            # ROLLBACK would raise "no transaction is active" and hide the real error.
+            if conn.in_transaction:
+                with suppress(sqlite3.Error):
+                    conn.execute("ROLLBACK")
             raise
         try:
             conn.execute("COMMIT")
         except sqlite3.Error as exc:
             if conn.in_transaction:
-                conn.execute("ROLLBACK")
+                with suppress(sqlite3.Error):
+                    conn.execute("ROLLBACK")
             raise ProjectError(_describe(exc, self.path)) from exc
 
     @contextmanager
@@ -474,8 +504,11 @@ class Project:
                         f"'{text[sp.start:sp.end]}' overlaps another span."
                     )
                 live_end = sp.end
+            kb_id = sp.kb_id
+            if kb_id is None and sp.origin != "reviewer":  # doccano and Prodigy carry no ids
+                kb_id = self.link(sp.label, text[sp.start:sp.end])
             rows.append((article_id, sp.start, sp.end, sp.label, text[sp.start:sp.end],
-                         sp.origin, sp.state, sp.kb_id, reviewer, stamp))
+                         sp.origin, sp.state, kb_id, reviewer, stamp))
         conn.executemany(
             'INSERT INTO spans(article_id, start, "end", label, text, origin, state, kb_id, '
             "updated_by, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
@@ -731,11 +764,14 @@ class Project:
         *,
         origin: str = "reviewer",
         state: str = "accepted",
-        kb_id: str | None = None,
+        kb_id: str | None | type[...] = ...,
         text: str | None = None,
         span_id: int | None = None,
     ) -> Span:
         """Add one span; refused (nothing changes) if it is invalid or overlaps a live span.
+
+        Without ``kb_id`` the span is linked to its canonical id by name (see core.kb);
+        ``None`` stores it unlinked.
 
         ``span_id`` recreates a span under the id it had (redo after undo), so
         later edits that name that id still apply.
@@ -746,6 +782,8 @@ class Project:
         if origin not in SPAN_ORIGINS or state not in SPAN_STATES:
             raise InvalidEdit(f"Unknown origin or state: {origin}/{state}.")
         span_text = article_text[start:end]
+        if kb_id is ...:
+            kb_id = self.link(label, span_text)
         if text is not None and text != span_text:
             raise InvalidEdit(
                 f"Span text {text!r} does not match the article at [{start}, {end}): "
@@ -793,14 +831,25 @@ class Project:
         new_end = before.end if end is None else end
         new_label = before.label if label is None else label
         new_state = before.state if state is None else state
-        new_kb = before.kb_id if kb_id is ... else kb_id
         if new_state not in SPAN_STATES:
             raise InvalidEdit(f"Unknown span state {new_state!r}.")
         article_text = self.article_text(before.article_id)
         self._check_bounds(article_text, new_start, new_end, new_label)
         new_text = article_text[new_start:new_end]
+        new_kb = before.kb_id if kb_id is ... else kb_id
+        if kb_id is ... and (new_label, new_text) != (before.label, before.text) and (
+                before.kb_id in (None, "", self.link(before.label, before.text))):
+            # A link made by name follows the name; one a reviewer chose stays.
+            new_kb = self.link(new_label, new_text)
         stamp = now()
         with self._edit() as conn:
+            if self.span(span_id) != before:
+                # Another writer (a second window, a pre-annotation run) changed it since we
+                # read it: writing our copy of the other fields would undo their change.
+                raise InvalidEdit(
+                    f"The {before.label} entity '{before.text}' was changed by another "
+                    "window or process a moment ago; nothing was changed. Look again and "
+                    "repeat the edit.")
             if new_state != "rejected":
                 self._check_overlap(conn, before.article_id, new_start, new_end, exclude=span_id)
             conn.execute(
@@ -904,14 +953,17 @@ class Project:
                     if any(sp.start < e and sp.end > s for s, e in live):
                         continue
                     live.append((sp.start, sp.end))
-                    rows.append((article_id, sp.start, sp.end, sp.label, text[sp.start:sp.end],
-                                 sp.origin, "suggested", sp.kb_id, model, stamp))
+                    span_text = text[sp.start:sp.end]
+                    kb_id = sp.kb_id or self.link(sp.label, span_text)
+                    rows.append((article_id, sp.start, sp.end, sp.label, span_text,
+                                 sp.origin, "suggested", kb_id, model, stamp))
                 conn.executemany(
                     'INSERT INTO spans(article_id, start, "end", label, text, origin, state, '
                     "kb_id, updated_by, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
                     rows,
                 )
                 stored += len(rows)
+                self._suggest_claims_in(conn, article_id, model)
                 conn.execute("UPDATE articles SET model = ? WHERE id = ?", (model, article_id))
                 if tokens is not None:
                     conn.execute(
@@ -938,78 +990,6 @@ class Project:
                 (article_id, _encode_tokens(offsets)),
             )
 
-    # ---- claims
-
-    def claims(self, article_id: int) -> list[Claim]:
-        rows = self.conn.execute(
-            'SELECT * FROM claims WHERE article_id = ? ORDER BY start, "end", id', (article_id,)
-        )
-        return [_row_to(Claim, r) for r in rows]
-
-    def add_claim(
-        self, article_id: int, start: int, end: int, reviewer: str, *,
-        verdict: str = "unchecked", evidence_url: str = "", note: str = "",
-    ) -> Claim:
-        _require_reviewer(reviewer)
-        text = self.article_text(article_id)
-        if not 0 <= start < end <= len(text):
-            raise InvalidEdit(f"Claim [{start}, {end}) is outside the article text.")
-        if verdict not in CLAIM_VERDICTS:
-            raise InvalidEdit(f"Unknown verdict {verdict!r}.")
-        stamp = now()
-        with self._edit() as conn:
-            cur = conn.execute(
-                'INSERT INTO claims(article_id, start, "end", verdict, evidence_url, note, '
-                "updated_by, updated_at) VALUES (?,?,?,?,?,?,?,?)",
-                (article_id, start, end, verdict, evidence_url, note, reviewer, stamp),
-            )
-            claim_id = cur.lastrowid
-            self._event(conn, reviewer, article_id, "claim.add",
-                        {"claim_id": claim_id, "start": start, "end": end, "verdict": verdict})
-        return self.claim(claim_id)
-
-    def claim(self, claim_id: int) -> Claim:
-        row = self.conn.execute("SELECT * FROM claims WHERE id = ?", (claim_id,)).fetchone()
-        if row is None:
-            raise InvalidEdit(f"No claim with id {claim_id}.")
-        return _row_to(Claim, row)
-
-    def update_claim(
-        self, claim_id: int, reviewer: str, *, verdict: str | None = None,
-        evidence_url: str | None = None, note: str | None = None,
-    ) -> tuple[Claim, Claim]:
-        _require_reviewer(reviewer)
-        before = self.claim(claim_id)
-        new = {
-            "verdict": before.verdict if verdict is None else verdict,
-            "evidence_url": before.evidence_url if evidence_url is None else evidence_url,
-            "note": before.note if note is None else note,
-        }
-        if new["verdict"] not in CLAIM_VERDICTS:
-            raise InvalidEdit(f"Unknown verdict {new['verdict']!r}.")
-        with self._edit() as conn:
-            conn.execute(
-                "UPDATE claims SET verdict = ?, evidence_url = ?, note = ?, updated_by = ?, "
-                "updated_at = ? WHERE id = ?",
-                (new["verdict"], new["evidence_url"], new["note"], reviewer, now(), claim_id),
-            )
-            self._event(conn, reviewer, before.article_id, "claim.update", {
-                "claim_id": claim_id,
-                "changes": {k: [getattr(before, k), v] for k, v in new.items()
-                            if getattr(before, k) != v},
-            })
-        return before, self.claim(claim_id)
-
-    def delete_claim(self, claim_id: int, reviewer: str) -> Claim:
-        _require_reviewer(reviewer)
-        before = self.claim(claim_id)
-        with self._edit() as conn:
-            conn.execute("DELETE FROM claims WHERE id = ?", (claim_id,))
-            self._event(conn, reviewer, before.article_id, "claim.delete",
-                        {"claim_id": claim_id, "start": before.start, "end": before.end,
-                         "verdict": before.verdict})
-        return before
-
     # ---- audit log
 
     def events(self, article_id: int | None = None, limit: int = 1000) -> list[dict[str, Any]]:
@@ -1023,6 +1003,10 @@ class Project:
 
     def integrity_ok(self) -> bool:
         return self.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+    def integrity_problems(self, limit: int = 20) -> list[str]:
+        """Full ``PRAGMA integrity_check`` (slow on big files): empty when the file is sound."""
+        return integrity_problems(self.conn, limit)
 
 
 def fts_query(text: str) -> str:
@@ -1039,7 +1023,3 @@ def fts_query(text: str) -> str:
             terms.append(f'"{word}"' + ("*" if prefix else ""))
     return " ".join(terms) or '""'
 
-
-def _require_reviewer(reviewer: str) -> None:
-    if not reviewer or not reviewer.strip():
-        raise InvalidEdit("Every change needs a reviewer name.")

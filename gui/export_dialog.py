@@ -34,7 +34,9 @@ FORMAT_NAMES = {
     "prodigy": "Prodigy JSONL (tokens, token-indexed spans)",
     "doccano": "doccano JSONL",
     "conll": "CoNLL-2003 IOB",
-    "csv": "CSV of entities",
+    "csv": "CSV of entities (with kb ids)",
+    "claims": "CSV of claims (verdicts, evidence)",
+    "facts": "CSV of facts (country–mineral pairs per sentence)",
 }
 
 

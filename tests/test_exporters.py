@@ -97,8 +97,11 @@ def test_assay_jsonl_is_lossless(small, tmp_path):
     span = records[1]["spans"][0]
     assert span == {"start": 0, "end": 6, "label": "MINERAL", "text": "Cobalt",
                     "origin": "reviewer", "state": "accepted", "kb_id": "Q740"}
-    assert records[1]["claims"] == [{"start": 0, "end": 41, "verdict": "supported",
-                                     "evidence_url": "http://e", "note": "ok"}]
+    claim = records[1]["claims"][0]
+    assert {k: claim[k] for k in ("start", "end", "text", "verdict", "evidence_url", "note",
+                                  "updated_by")} == {
+        "start": 0, "end": 41, "text": "Cobalt output in the DRC rose 30% in 2024",
+        "verdict": "supported", "evidence_url": "http://e", "note": "ok", "updated_by": "ann"}
     assert _leftovers(tmp_path) == ["out.jsonl"]
 
 

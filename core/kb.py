@@ -1,0 +1,145 @@
+"""Entity normalisation: which country, mineral or organisation a span names.
+
+A verified dataset that says "GPE at 120–124" is half an answer; analysts join
+on *which* country ("the U.S.", "US" and "United States" are all ``USA``). Ids:
+
+* GPE and NORP spans link to ISO 3166-1 alpha-3 codes (pycountry): a GPE names
+  a country, a NORP its people ("Chinese" → ``CHN``);
+* MINERAL spans link to the mineral gazetteer's canonical ids (``mineral:ree``);
+* ORG spans link to the organisation gazetteer (``org:iea`` for "IEA");
+* LOC spans link to the region gazetteer.
+
+Reviewers can add canonical entries of their own (a new miner, a local alias);
+those live in the project file (``kb_entries``) and win over the built-in lists.
+The :class:`Linker` only looks names up; it never guesses from similarity, so a
+link it makes is one a reviewer can predict.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from core.gazetteers import Gazetteer, load_gazetteer
+
+# Labels whose ids are ISO 3166 codes share one set of entries.
+COUNTRY_LABELS = frozenset({"GPE", "NORP"})
+COUNTRY_FAMILY = "COUNTRY"
+
+_LEADING_THE = re.compile(r"^(?:the|The|THE)\s+")
+_POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
+_SPACES = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class KbEntry:
+    """One canonical thing: its id, the label family it belongs to, a name, its aliases."""
+
+    id: str
+    label: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    source: str = "built-in"  # or "project" for a reviewer's entry
+
+    def display(self) -> str:
+        """How the completer shows it: ``USA — United States``."""
+        return f"{self.id} — {self.name}" if self.name and self.name != self.id else self.id
+
+
+def family(label: str) -> str:
+    """The set of ids a label links into (GPE and NORP share the countries)."""
+    return COUNTRY_FAMILY if label in COUNTRY_LABELS else label
+
+
+def surface_forms(text: str) -> list[str]:
+    """The forms of a span's text to look up: as written, without "the", without "'s"."""
+    forms = [_SPACES.sub(" ", text.strip())]
+    for pattern in (_LEADING_THE, _POSSESSIVE):
+        trimmed = pattern.sub("", forms[-1]).strip()
+        if trimmed and trimmed not in forms:
+            forms.append(trimmed)
+    return forms
+
+
+class Linker:
+    """Looks up a span's canonical id from the gazetteers, ISO 3166 and project entries."""
+
+    def __init__(self, gazetteer: Gazetteer, extra: Iterable[KbEntry] = ()) -> None:
+        self._exact: dict[tuple[str, str], str] = {}
+        self._folded: dict[tuple[str, str], str] = {}
+        self._entries: dict[str, dict[str, KbEntry]] = {}
+        for entry in _iso_entries():
+            self._add(entry)
+        names: dict[tuple[str, str], list[str]] = {}
+        for alias in gazetteer.aliases:
+            names.setdefault((family(alias.label), alias.kb_id), []).append(alias.text)
+            self._index(family(alias.label), alias.text, alias.kb_id, alias.exact)
+        for (fam, kb_id), aliases in names.items():
+            if kb_id not in self._entries.get(fam, {}):
+                self._entries.setdefault(fam, {})[kb_id] = KbEntry(kb_id, fam, aliases[0],
+                                                                   tuple(aliases))
+        for entry in extra:  # reviewers' entries last: they win
+            self._add(entry, override=True)
+
+    def _index(self, fam: str, text: str, kb_id: str, exact: bool, override: bool = False) -> None:
+        table, key = (self._exact, text) if exact else (self._folded, text.lower())
+        if override or (fam, key) not in table:
+            table[(fam, key)] = kb_id
+
+    def _add(self, entry: KbEntry, override: bool = False) -> None:
+        fam = family(entry.label)
+        known = self._entries.setdefault(fam, {}).get(entry.id)
+        if known and not override:
+            return
+        if known:  # a reviewer's extra aliases for a built-in id keep its name
+            entry = KbEntry(entry.id, fam, entry.name or known.name,
+                            tuple(dict.fromkeys(known.aliases + entry.aliases)), entry.source)
+        self._entries[fam][entry.id] = entry
+        for alias in (entry.name, *entry.aliases):
+            if alias:
+                self._index(fam, alias, entry.id, exact=True, override=override)
+                self._index(fam, alias, entry.id, exact=False, override=override)
+
+    def link(self, label: str, text: str) -> str | None:
+        """The canonical id for a span, or None when the name is not known."""
+        fam = family(label)
+        if fam not in self._entries:
+            return None
+        for form in surface_forms(text):
+            kb_id = self._exact.get((fam, form)) or self._folded.get((fam, form.lower()))
+            if kb_id:
+                return kb_id
+        return None
+
+    def choices(self, label: str) -> list[KbEntry]:
+        """Every entry a span with this label may link to, sorted by id."""
+        return sorted(self._entries.get(family(label), {}).values(), key=lambda e: e.id)
+
+    def entry(self, label: str, kb_id: str) -> KbEntry | None:
+        return self._entries.get(family(label), {}).get(kb_id)
+
+
+@lru_cache(maxsize=1)
+def _iso_entries() -> tuple[KbEntry, ...]:
+    """ISO 3166-1 countries as entries: alpha-3 id, common name, and the names and codes."""
+    import pycountry
+
+    out = []
+    for c in pycountry.countries:
+        name = getattr(c, "common_name", None) or c.name
+        aliases = tuple(dict.fromkeys(
+            n for n in (c.name, getattr(c, "official_name", None), c.alpha_3) if n))
+        out.append(KbEntry(c.alpha_3, COUNTRY_FAMILY, name, aliases))
+    return tuple(out)
+
+
+def builtin_linker() -> Linker:
+    """A linker over the bundled gazetteers only (no project entries)."""
+    return _builtin()
+
+
+@lru_cache(maxsize=1)
+def _builtin() -> Linker:
+    return Linker(load_gazetteer())

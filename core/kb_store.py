@@ -1,0 +1,88 @@
+"""Canonical entries reviewers add, stored in the project file, and the project's linker.
+
+A mixin of :class:`core.store.Project`. The built-in lists (ISO 3166 and the
+gazetteers) cannot know every junior miner or local spelling; a reviewer adds
+an entry (id, label, name, aliases) and from then on spans with that name link
+to it, in this project only, because the entry travels with the project file.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+
+from core.audit import now, require_reviewer
+from core.errors import InvalidEdit
+from core.gazetteers import load_gazetteer
+from core.kb import KbEntry, Linker, family
+
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9:._/-]*$")
+
+
+class KbStore:
+    """Canonical-entry methods of ``Project`` (which provides ``conn``, ``_edit``, ``_event``)."""
+
+    conn: sqlite3.Connection
+    _edit: Callable[[], AbstractContextManager[sqlite3.Connection]]
+    _event: Callable[..., None]
+    label_names: Callable[[], set[str]]
+    _linker: Linker | None = None
+
+    def kb_entries(self) -> list[KbEntry]:
+        """The reviewers' entries of this project, oldest first."""
+        rows = self.conn.execute(
+            "SELECT id, label, name, aliases FROM kb_entries ORDER BY rowid").fetchall()
+        return [KbEntry(r[0], family(r[1]), r[2],
+                        tuple(a.strip() for a in (r[3] or "").split(";") if a.strip()),
+                        "project") for r in rows]
+
+    def linker(self) -> Linker:
+        """Built-in lists plus this project's entries (rebuilt after an entry is added)."""
+        if self._linker is None:
+            self._linker = Linker(load_gazetteer(), self.kb_entries())
+        return self._linker
+
+    def link(self, label: str, text: str) -> str | None:
+        """The canonical id a span with this label and text gets by default."""
+        return self.linker().link(label, text)
+
+    def add_kb_entry(
+        self, kb_id: str, label: str, name: str, aliases: list[str] | tuple[str, ...],
+        reviewer: str,
+    ) -> KbEntry:
+        """Add (or extend) a canonical entry; its aliases link from now on."""
+        require_reviewer(reviewer)
+        kb_id, name = kb_id.strip(), name.strip()
+        if not _ID.match(kb_id):
+            raise InvalidEdit(
+                f"{kb_id!r} is not a usable id: use letters, digits and : . _ / - "
+                "(for example org:lithium-americas).")
+        if label not in self.label_names():
+            raise InvalidEdit(f"Unknown label {label!r}.")
+        if not name:
+            raise InvalidEdit("A canonical entry needs a name.")
+        clean = [a.strip() for a in aliases if a.strip() and ";" not in a]
+        with self._edit() as conn:
+            exists = conn.execute("SELECT 1 FROM kb_entries WHERE id = ? AND label = ?",
+                                  (kb_id, label)).fetchone()
+            if exists:
+                raise InvalidEdit(f"The project already has an entry {kb_id} for {label}.")
+            conn.execute(
+                "INSERT INTO kb_entries(id, label, name, aliases, added_by, added_at) "
+                "VALUES (?,?,?,?,?,?)",
+                (kb_id, label, name, "; ".join(clean), reviewer, now()),
+            )
+            self._event(conn, reviewer, None, "kb.add",
+                        {"id": kb_id, "label": label, "name": name, "aliases": clean})
+        self._linker = None
+        return KbEntry(kb_id, family(label), name, tuple(clean), "project")
+
+    def delete_kb_entry(self, kb_id: str, label: str, reviewer: str) -> None:
+        """Remove a project entry (spans keep the id they were given)."""
+        require_reviewer(reviewer)
+        with self._edit() as conn:
+            conn.execute("DELETE FROM kb_entries WHERE id = ? AND label = ?", (kb_id, label))
+            self._event(conn, reviewer, None, "kb.delete", {"id": kb_id, "label": label})
+        self._linker = None

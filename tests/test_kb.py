@@ -1,0 +1,125 @@
+"""Normalisation: spans link to ISO 3166 codes, mineral and organisation ids; reviewers add more."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+
+from core.errors import InvalidEdit
+from core.exporters import export
+from core.kb import builtin_linker
+from core.models import ArticleIn, SpanIn
+from core.store import Project
+
+
+@pytest.mark.parametrize(("label", "text", "kb_id"), [
+    ("GPE", "the U.S.", "USA"),
+    ("GPE", "US", "USA"),
+    ("GPE", "United States", "USA"),
+    ("GPE", "U.S.", "USA"),
+    ("GPE", "China's", "CHN"),
+    ("GPE", "DRC", "COD"),
+    ("NORP", "Chinese", "CHN"),
+    ("NORP", "Australian", "AUS"),
+    ("MINERAL", "rare earths", "mineral:ree"),
+    ("MINERAL", "Rare Earth Elements", "mineral:ree"),
+    ("MINERAL", "REE", "mineral:ree"),
+    ("MINERAL", "Lithium", "mineral:lithium"),
+    ("ORG", "IEA", "org:iea"),
+    ("ORG", "International Energy Agency", "org:iea"),
+])
+def test_aliases_link_to_one_canonical_id(label, text, kb_id):
+    assert builtin_linker().link(label, text) == kb_id
+
+
+@pytest.mark.parametrize(("label", "text"), [
+    ("GPE", "us"),  # a capitalised alias matches exactly, so the pronoun does not link
+    ("MINERAL", "Chile"),  # ids are per label family
+    ("PERSON", "Ann Ngata"),
+    ("GPE", "Atlantis"),
+])
+def test_unknown_names_stay_unlinked(label, text):
+    assert builtin_linker().link(label, text) is None
+
+
+def test_choices_show_id_and_name():
+    linker = builtin_linker()
+    usa = linker.entry("GPE", "USA")
+    assert usa is not None and usa.display() == "USA — United States"
+    ids = [e.id for e in linker.choices("NORP")]
+    assert "CHN" in ids and ids == sorted(ids)
+    assert "mineral:ree" in [e.id for e in linker.choices("MINERAL")]
+
+
+TEXT = "The U.S. and Kestrel Lithium Corp. agreed to buy rare earths from Malawi."
+
+
+@pytest.fixture
+def kbproject(tmp_path):
+    proj = Project.create(tmp_path / "kb.assay")
+    proj.add_articles([ArticleIn(text=TEXT, title="Deal")])
+    yield proj
+    proj.close()
+
+
+def _at(word: str) -> tuple[int, int]:
+    start = TEXT.index(word)
+    return start, start + len(word)
+
+
+def test_spans_added_by_a_reviewer_are_linked_and_links_follow_relabel(kbproject):
+    us = kbproject.add_span(1, *_at("U.S."), "GPE", "ann")
+    assert us.kb_id == "USA"
+    ree = kbproject.add_span(1, *_at("rare earths"), "MINERAL", "ann")
+    assert ree.kb_id == "mineral:ree"
+    # Resizing to "rare" alone keeps no link that the name does not support.
+    _, after = kbproject.resize_span(ree.id, ree.start, ree.start + 4, "ann")
+    assert after.kb_id is None
+    # A link the reviewer chose stays through a relabel.
+    malawi = kbproject.add_span(1, *_at("Malawi"), "GPE", "ann")
+    assert malawi.kb_id == "MWI"
+    kbproject.set_span_kb(malawi.id, "ZMB", "ann")
+    _, after = kbproject.relabel_span(malawi.id, "LOC", "ann")
+    assert after.kb_id == "ZMB"
+    # Editing a link is undoable with the before value, like every edit.
+    before, after = kbproject.set_span_kb(us.id, "GBR", "ann")
+    kbproject.set_span_kb(us.id, before.kb_id, "ann")
+    assert kbproject.span(us.id).kb_id == "USA"
+
+
+def test_reviewer_entries_live_in_the_project_file(kbproject, tmp_path):
+    assert kbproject.link("ORG", "Kestrel Lithium Corp.") is None
+    kbproject.add_kb_entry("org:kestrel", "ORG", "Kestrel Lithium Corporation",
+                           ["Kestrel Lithium Corp.", "Kestrel"], "ann")
+    span = kbproject.add_span(1, *_at("Kestrel Lithium Corp."), "ORG", "ann")
+    assert span.kb_id == "org:kestrel"
+    with pytest.raises(InvalidEdit, match="already has an entry"):
+        kbproject.add_kb_entry("org:kestrel", "ORG", "Again", [], "ann")
+    with pytest.raises(InvalidEdit, match="not a usable id"):
+        kbproject.add_kb_entry("has space", "ORG", "X", [], "ann")
+    kbproject.close()
+    reopened = Project.open(tmp_path / "kb.assay")
+    entry = reopened.linker().entry("ORG", "org:kestrel")
+    assert entry is not None and entry.source == "project"
+    assert reopened.link("ORG", "Kestrel") == "org:kestrel"
+    reopened.close()
+
+
+def test_imported_and_pre_annotated_spans_are_linked_and_exported_with_ids(kbproject, tmp_path):
+    kbproject.store_annotations(
+        [(1, [SpanIn(*_at("U.S."), "GPE"), SpanIn(*_at("rare earths"), "MINERAL"),
+              SpanIn(*_at("Malawi"), "GPE")], None)], model="m")
+    kbproject.set_article_status(1, "approved", "ann", accept_suggestions=True)
+    export(kbproject, "csv", tmp_path / "ents.csv")
+    rows = list(csv.DictReader((tmp_path / "ents.csv").open(encoding="utf-8")))
+    assert [(r["text"], r["kb_id"]) for r in rows] == [
+        ("U.S.", "USA"), ("rare earths", "mineral:ree"), ("Malawi", "MWI")]
+    export(kbproject, "assay", tmp_path / "out.jsonl")
+    record = json.loads((tmp_path / "out.jsonl").read_text())
+    assert [s["kb_id"] for s in record["spans"]] == ["USA", "mineral:ree", "MWI"]
+    export(kbproject, "facts", tmp_path / "facts.csv")
+    facts = list(csv.DictReader((tmp_path / "facts.csv").open(encoding="utf-8")))
+    assert {(f["country_id"], f["mineral_id"]) for f in facts} == {
+        ("USA", "mineral:ree"), ("MWI", "mineral:ree")}
