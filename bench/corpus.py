@@ -67,3 +67,22 @@ def mineral_spans(text: str, limit: int | None = None) -> list[SpanIn]:
     pattern = re.compile("|".join(re.escape(m) for m in MINERALS))
     spans = [SpanIn(m.start(), m.end(), "MINERAL") for m in pattern.finditer(text)]
     return spans[:limit] if limit else spans
+
+
+def entity_spans(text: str, limit: int | None = None) -> list[SpanIn]:
+    """Non-overlapping MINERAL, GPE and ORG spans for every mention, every third a suggestion.
+
+    Denser than ``mineral_spans`` (a 100,000-character text has about 1,350
+    mineral mentions but over 3,000 entities in all), and with two states, so the
+    view formats several looks, as it does on a pre-annotated article.
+    """
+    import re
+
+    names = sorted(MINERALS + COUNTRIES + ORGS, key=len, reverse=True)
+    pattern = re.compile("|".join(re.escape(n) for n in names))
+    labels = {**dict.fromkeys(MINERALS, "MINERAL"), **dict.fromkeys(COUNTRIES, "GPE"),
+              **dict.fromkeys(ORGS, "ORG")}
+    spans = [SpanIn(m.start(), m.end(), labels[m.group()],
+                    state="suggested" if i % 3 == 0 else "accepted")
+             for i, m in enumerate(pattern.finditer(text))]
+    return spans[:limit] if limit else spans

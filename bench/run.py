@@ -153,6 +153,52 @@ def bench_gui(tmp: Path) -> dict:
             "big_article_entities": entities_big}
 
 
+N_OPEN_ENTITIES = 3000
+OPEN_RUNS = 3
+
+
+def bench_open_big_article(tmp: Path) -> dict:
+    """Open a 100,000-character article with 3,000 entities (two looks) until it is painted.
+
+    Each run switches to a short article first, so the big one is formatted from
+    scratch; the best of ``OPEN_RUNS`` is reported because the machine is shared.
+    ``python -m bench.run bench_open_big_article`` runs only this step.
+    """
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from bench.corpus import entity_spans
+    from gui.main_window import MainWindow
+
+    text = synthetic_articles(1, seed=5, words=(18000, 18000))[0].text[:100_000]
+    spans = entity_spans(text, limit=N_OPEN_ENTITIES)
+    path = tmp / "open.assay"
+    with Project.create(path) as project:
+        project.add_articles([
+            ArticleIn(text="A short article about cobalt in Zambia.", title="short"),
+            ArticleIn(text=text, title="100,000 characters", spans=tuple(spans)),
+        ])
+    app = QApplication.instance() or QApplication(sys.argv)
+    settings = QSettings(str(tmp / "s3.ini"), QSettings.Format.IniFormat)
+    window = _open(MainWindow, settings, path, app)
+
+    def switch(article_id: int) -> None:
+        window.show_article(article_id)
+        window.view.viewport().repaint()
+        app.processEvents()
+
+    runs = []
+    for _ in range(OPEN_RUNS):
+        switch(1)
+        seconds, _ = timed(lambda: switch(2))
+        runs.append(seconds)
+    shown = len(window.view.spans)
+    window.close()
+    return {"open_100k_chars_entities": shown, "open_100k_chars_best_s": min(runs),
+            "open_100k_chars_worst_s": max(runs)}
+
+
 def bench_big_project(tmp: Path) -> dict:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QSettings
@@ -187,16 +233,26 @@ def main() -> int:
     results: dict = {"date": datetime.now(UTC).isoformat(timespec="seconds"),
                      "machine": f"{platform.machine()} {os.cpu_count()} cores, "
                                 f"Python {platform.python_version()}"}
+    steps = (bench_import, bench_annotate, bench_store, bench_export, bench_gui,
+             bench_open_big_article, bench_big_project)
+    chosen = sys.argv[1:]  # step names, e.g. bench_open_big_article; none means all
+    unknown = set(chosen) - {step.__name__ for step in steps}
+    if unknown:
+        print(f"unknown step(s): {', '.join(sorted(unknown))}", file=sys.stderr)
+        return 2
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
-        for step in (bench_import, bench_annotate, bench_store, bench_export, bench_gui,
-                     bench_big_project):
+        for step in steps:
+            if chosen and step.__name__ not in chosen:
+                continue
             print(f"… {step.__name__}", file=sys.stderr, flush=True)
             results.update(step(tmp))
     width = max(len(k) for k in results)
     for key, value in results.items():
         shown = f"{value:,.3f}" if isinstance(value, float) else str(value)
         print(f"{key:<{width}}  {shown}")
+    if chosen:
+        return 0  # a partial run does not replace the full run's JSON
     out = Path("bench/results")
     out.mkdir(parents=True, exist_ok=True)
     (out / "latest.json").write_text(json.dumps(results, indent=2))
