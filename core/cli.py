@@ -10,12 +10,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sqlite3
 import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from core import __version__
+from core.dbfaults import describe, is_file_fault
 from core.errors import AssayError
 from core.store import Project
 
@@ -163,6 +165,20 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    """Full integrity check of the file (slower than the check every open does)."""
+    with Project.open(args.project, read_only=True) as project:
+        problems = project.integrity_problems()
+    if not problems:
+        print(f"{args.project}: ok (SQLite integrity check passed).")
+        return EXIT_OK
+    print(f"{args.project} is damaged: SQLite's integrity check found "
+          f"{len(problems)}{'+' if len(problems) >= 20 else ''} problem(s):", file=sys.stderr)
+    for problem in problems:
+        print(f"  {problem}", file=sys.stderr)
+    return EXIT_ERROR
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="assay-cli",
@@ -201,6 +217,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_stats)
 
+    p = sub.add_parser("check", help="check the project file for damage (SQLite integrity)")
+    p.add_argument("project")
+    p.set_defaults(func=cmd_check)
+
     from core.exporters import FORMATS
     from core.models import ARTICLE_STATUSES
 
@@ -230,6 +250,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return func(args)
     except AssayError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except sqlite3.DatabaseError as exc:  # the file or disk failed under a direct query
+        if not is_file_fault(exc):
+            raise
+        print(f"error: {describe(exc, Path(args.project))}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("Cancelled.", file=sys.stderr)
