@@ -15,6 +15,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QProcess, QThread, Signal
 
+from core.dbfaults import describe, is_file_fault
 from core.exporters import export
 from core.importers import import_paths
 from core.store import Project
@@ -37,10 +38,11 @@ class _ThreadWorker(QObject):
     finished = Signal(object)
     failed = Signal(str)
 
-    def __init__(self, project_path: Path, work: Work) -> None:
+    def __init__(self, project_path: Path, work: Work, read_only: bool = False) -> None:
         super().__init__()
         self.project_path = project_path
         self.work = work
+        self.read_only = read_only
         self._cancel = False
 
     def cancel(self) -> None:
@@ -48,10 +50,11 @@ class _ThreadWorker(QObject):
 
     def run(self) -> None:
         try:
-            with Project.open(self.project_path) as project:
+            with Project.open(self.project_path, read_only=self.read_only) as project:
                 result = self.work(project, self.progress.emit, lambda: self._cancel)
         except Exception as exc:  # shown to the user; committed batches are kept
-            self.failed.emit(str(exc))
+            self.failed.emit(describe(exc, self.project_path) if is_file_fault(exc)
+                             else str(exc))
             return
         self.finished.emit(result)
 
@@ -63,10 +66,11 @@ class ThreadJob(QObject):
     finished = Signal(object)
     failed = Signal(str)
 
-    def __init__(self, project_path: Path, work: Work, parent: QObject | None = None):
+    def __init__(self, project_path: Path, work: Work, parent: QObject | None = None,
+                 read_only: bool = False):
         super().__init__(parent)
         self.thread = QThread(self)
-        self.worker = _ThreadWorker(project_path, work)
+        self.worker = _ThreadWorker(project_path, work, read_only)
         self.worker.moveToThread(self.thread)
         self.thread.started.connect(self.worker.run)
         self.worker.progress.connect(self.progress)
@@ -96,10 +100,11 @@ def import_job(project_path: Path, paths: list[str], parent: QObject | None = No
         project, paths, progress=progress, should_cancel=cancel), parent)
 
 
-def export_job(project_path: Path, options: dict, parent: QObject | None = None) -> ThreadJob:
+def export_job(project_path: Path, options: dict, parent: QObject | None = None,
+               read_only: bool = False) -> ThreadJob:
     """Export in the background; ``options`` are ``core.exporters.export`` keywords."""
     return ThreadJob(project_path, lambda project, progress, cancel: export(
-        project, progress=progress, should_cancel=cancel, **options), parent)
+        project, progress=progress, should_cancel=cancel, **options), parent, read_only)
 
 
 class AnnotateJob(QObject):
