@@ -52,7 +52,13 @@ def install_error_dialog(log_path: Path) -> None:
     """An unexpected error is logged and shown in a dialog instead of the app vanishing."""
     from PySide6.QtWidgets import QApplication, QMessageBox
 
+    from core.errors import AssayError
+
     def hook(kind, value, tb) -> None:
+        if isinstance(value, AssayError):  # e.g. a damaged page found while scrolling
+            logging.getLogger("assay").warning("%s", value)
+            QMessageBox.warning(QApplication.activeWindow(), "Assay", str(value))
+            return
         logging.getLogger("assay").error("Unexpected error", exc_info=(kind, value, tb))
         traceback.print_exception(kind, value, tb)
         parent = QApplication.activeWindow()

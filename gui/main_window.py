@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from core import __version__
-from core.errors import AssayError
+from core.errors import AssayError, ProjectError
 from core.models import Article
 from core.spacy_models import INSTALL_HINT, installed_model
 from core.store import Project
@@ -46,6 +46,7 @@ from gui.commands import (
 from gui.entity_panel import EntityPanel
 from gui.export_dialog import ExportDialog
 from gui.label_bar import LabelBar
+from gui.project_lock import LockResult, ProjectLock, lock_project
 from gui.shortcuts import SHORTCUTS, ShortcutsDialog
 from gui.theme import STATUS_COLORS
 from gui.workers import AnnotateJob, ThreadJob, export_job, import_job
@@ -65,6 +66,10 @@ class MainWindow(QMainWindow):
         self.undo_stack = QUndoStack(self)
         self._opened_at = time.monotonic()
         self._job = None
+        # The project's lock (gui.project_lock); without it the project is open read-only
+        # and read_only_reason says why ("another Assay window (process 12 …) has it open").
+        self.lock: ProjectLock | None = None
+        self.read_only_reason: str | None = None
         self.setWindowTitle("Assay")
         self._build_widgets()
         self._build_actions()
@@ -105,6 +110,11 @@ class MainWindow(QMainWindow):
             "background: #fff4ce; color: #5c4400; border: 1px solid #e6c65c; "
             "border-radius: 4px; padding: 6px 10px;")
         self.banner.hide()
+        self.lock_banner = QLabel()
+        self.lock_banner.setTextFormat(Qt.TextFormat.PlainText)
+        self.lock_banner.setWordWrap(True)
+        self.lock_banner.setStyleSheet(self.banner.styleSheet())
+        self.lock_banner.hide()
         self.note = QLineEdit()
         self.note.setPlaceholderText("Note on this article (N) — saved when you press Enter")
         self.note.setClearButtonEnabled(True)
@@ -124,6 +134,7 @@ class MainWindow(QMainWindow):
         center_layout.setContentsMargins(0, 0, 0, 0)
         center_layout.setSpacing(0)
         center_layout.addWidget(self.banner)
+        center_layout.addWidget(self.lock_banner)
         center_layout.addWidget(header)
         line = QFrame()
         line.setFrameShape(QFrame.Shape.HLine)
@@ -193,6 +204,7 @@ class MainWindow(QMainWindow):
         self.act_import_folder = a("Import f&older…", "Ctrl+Shift+I", self.import_folder_dialog)
         self.act_annotate = a("&Pre-annotate…", "Ctrl+P", self.pre_annotate)
         self.act_export = a("&Export…", "Ctrl+E", self.export_dialog)
+        self.act_check = a("&Check project file…", None, self.check_project)
         self.act_quit = a("&Quit", QKeySequence.StandardKey.Quit, self.close)
         self.act_undo = self.undo_stack.createUndoAction(self, "&Undo")
         self.act_undo.setShortcuts([QKeySequence("Ctrl+Z")])
@@ -230,6 +242,8 @@ class MainWindow(QMainWindow):
         file_menu.addActions([self.act_import_files, self.act_import_folder, self.act_annotate,
                               self.act_export])
         file_menu.addSeparator()
+        file_menu.addAction(self.act_check)
+        file_menu.addSeparator()
         file_menu.addAction(self.act_quit)
         edit = bar.addMenu("&Edit")
         edit.addActions([self.act_undo, self.act_redo])
@@ -266,14 +280,29 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ project
 
     def open_project(self, path: str | Path) -> bool:
-        """Open a project file; on failure say why and keep the current one."""
+        """Open a project file; on failure say why and keep the current one.
+
+        The window takes the project's lock first (``gui.project_lock``). If another
+        Assay window holds it, or the file cannot be written, the project opens
+        read-only: a banner says why, every change is refused, export still works.
+        """
+        if self.lock is not None and self.lock.project_path == Path(path).resolve():
+            taken = LockResult(self.lock)  # reopening our own project keeps our lock
+        else:
+            taken = lock_project(path)
         try:
-            project = Project.open(path)
+            project = Project.open(path, read_only=taken.lock is None)
         except AssayError as exc:
+            if taken.lock is not None and taken.lock is not self.lock:
+                taken.lock.release()
             QMessageBox.warning(self, "Cannot open project", str(exc))
             return False
         if self.project is not None:
             self.project.close()
+        if self.lock is not None and self.lock is not taken.lock:
+            self.lock.release()
+        self.lock = taken.lock
+        self._set_read_only(None if taken.lock else taken.reason, taken.hint)
         self.project = project
         self.undo_stack.clear()
         self.article = None
@@ -283,7 +312,8 @@ class MainWindow(QMainWindow):
         self.label_bar.set_labels(labels)
         self._bind_label_hotkeys(labels)
         self.list_panel.set_project(project)
-        self.setWindowTitle(f"{project.name} — Assay")
+        self.setWindowTitle(f"{project.name} — Assay" + (" (read-only)" if project.read_only
+                                                          else ""))
         self._remember_recent(str(Path(path).resolve()))
         self.settings.setValue("project/last", str(Path(path).resolve()))
         last = self.settings.value(f"project/{project.path.resolve()}/article")
@@ -329,12 +359,13 @@ class MainWindow(QMainWindow):
         self.save_note()
         try:
             article = self.project.article(article_id)
-        except AssayError as exc:
-            self.statusBar().showMessage(str(exc), 5000)
+            tokens = self.project.tokens(article_id) or quick_tokens(article.text)
+            spans = self.project.spans(article_id)
+        except AssayError as exc:  # also a damaged page: say so and stay where we are
+            self.statusBar().showMessage(str(exc), 12000)
             return
-        tokens = self.project.tokens(article_id) or quick_tokens(article.text)
         self.article = article
-        self.view.set_article(article.text, self.project.spans(article_id), tokens)
+        self.view.set_article(article.text, spans, tokens)
         self._refresh_article_meta()
         self.entities.set_spans(self.view.spans)
         self._opened_at = time.monotonic()
@@ -374,10 +405,34 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ edits
 
+    def _set_read_only(self, reason: str | None, hint: str = "") -> None:
+        self.read_only_reason = reason
+        self.note.setReadOnly(reason is not None)
+        if reason is None:
+            self.lock_banner.hide()
+            return
+        self.lock_banner.setText(f"Read-only: {reason}. You can read and export, but every "
+                                 f"change is refused. {hint}".strip())
+        self.lock_banner.show()
+        self.statusBar().showMessage(f"Opened read-only: {reason}.", 10000)
+
+    def _refuse_if_read_only(self, what: str) -> bool:
+        """In a read-only window every change stops here, before anything is tried."""
+        if self.read_only_reason is None:
+            return False
+        self.command_failed(f"Read-only, nothing was changed: cannot {what} because "
+                            f"{self.read_only_reason}.")
+        return True
+
     def _push(self, command: StoreCommand) -> bool:
         """Run an edit; a refused edit changes nothing and says why in the status bar."""
+        if self._refuse_if_read_only(command.text()):
+            return False
         try:
             command.run_first()
+        except ProjectError as exc:  # the file or the disk failed: nothing was saved
+            self.command_failed(f"Not saved: {exc}")
+            return False
         except AssayError as exc:
             self.command_failed(f"Refused: {exc}")
             return False
@@ -386,7 +441,7 @@ class MainWindow(QMainWindow):
         return True
 
     def command_failed(self, message: str) -> None:
-        self.statusBar().showMessage(message, 6000)
+        self.statusBar().showMessage(message, 12000)
 
     def apply_label(self, label: str) -> None:
         """A label hotkey: relabel the selected entity, or label the text selection."""
@@ -441,6 +496,8 @@ class MainWindow(QMainWindow):
         """A / X / S: record the decision with the seconds spent, then open the next pending."""
         if self.project is None or self.article is None:
             return
+        if self._refuse_if_read_only(f"mark the article {status}"):
+            return
         seconds = round(time.monotonic() - self._opened_at, 1)
         current = self.article.id
         if not self._push(ArticleStatusCommand(self, current, status, seconds)):
@@ -453,6 +510,8 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("No pending articles left. 🎉", 6000)
 
     def focus_note(self) -> None:
+        if self._refuse_if_read_only("edit the note"):
+            return
         self.note.setFocus()
         self.note.selectAll()
 
@@ -548,6 +607,8 @@ class MainWindow(QMainWindow):
             self.open_project(path)
 
     def import_files_dialog(self) -> None:
+        if self._refuse_if_read_only("import articles"):
+            return
         paths, _ = QFileDialog.getOpenFileNames(
             self, "Import articles", str(Path.home()),
             "Articles (*.txt *.md *.html *.htm *.jsonl *.csv);;All files (*)")
@@ -555,6 +616,8 @@ class MainWindow(QMainWindow):
             self.start_import(paths)
 
     def import_folder_dialog(self) -> None:
+        if self._refuse_if_read_only("import articles"):
+            return
         path = QFileDialog.getExistingDirectory(self, "Import a folder", str(Path.home()))
         if path:
             self.start_import([path])
@@ -589,6 +652,8 @@ class MainWindow(QMainWindow):
         """Import in a background thread with a progress dialog and Cancel."""
         if self.project is None or self._job is not None:
             return None
+        if self._refuse_if_read_only("import articles"):
+            return None
         return self._run_job(import_job(self.project.path, paths, self), "Importing articles…",
                              self._import_done, "Import failed")
 
@@ -617,6 +682,8 @@ class MainWindow(QMainWindow):
         """Pre-annotate in a child process (spaCy holds the GIL) with progress and Cancel."""
         if self.project is None or self._job is not None:
             return None
+        if self._refuse_if_read_only("pre-annotate"):
+            return None
         job = AnnotateJob(self.project.path, parent=self)
         job.warning.connect(lambda msg: self.statusBar().showMessage(msg, 10000))
         return self._run_job(job, "Pre-annotating articles…", self._annotate_done,
@@ -635,8 +702,8 @@ class MainWindow(QMainWindow):
     def start_export(self, options: dict) -> ThreadJob | None:
         if self.project is None or self._job is not None:
             return None
-        return self._run_job(export_job(self.project.path, options, self), "Exporting…",
-                             self._export_done, "Export refused")
+        job = export_job(self.project.path, options, self, read_only=self.project.read_only)
+        return self._run_job(job, "Exporting…", self._export_done, "Export refused")
 
     def _export_done(self, report) -> None:
         if report.cancelled:
@@ -657,6 +724,29 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(
             f"{verb} {result.get('articles', 'some')} article(s): "
             f"{result.get('suggestions', 0)} suggestion(s).", 8000)
+
+    def check_project(self) -> ThreadJob | None:
+        """File → Check project file: SQLite's full integrity check, in the background."""
+        if self.project is None or self._job is not None:
+            return None
+        job = ThreadJob(self.project.path,
+                        lambda project, _progress, _cancel: project.integrity_problems(),
+                        self, read_only=True)
+        return self._run_job(job, "Checking the project file…", self._check_done,
+                             "Cannot check the project file")
+
+    def _check_done(self, problems: list[str]) -> None:
+        name = self.project.path if self.project is not None else "The project file"
+        if not problems:
+            self.statusBar().showMessage(
+                f"{name}: no damage found (SQLite's integrity check passed).", 10000)
+            return
+        QMessageBox.warning(
+            self, "The project file is damaged",
+            f"SQLite's integrity check found problems in {name}:\n\n"
+            + "\n".join(problems[:20])
+            + "\n\nAssay cannot repair it: restore it from a backup. Articles that still "
+            "open can be exported.")
 
     def _job_failed(self, title: str, message: str) -> None:
         self.list_panel.refresh()
@@ -690,6 +780,9 @@ class MainWindow(QMainWindow):
         if self.project is not None:
             self.project.close()
             self.project = None
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None
         super().closeEvent(event)
 
 

@@ -50,8 +50,9 @@ class ProjectLock:
 
     def holder(self) -> str:
         """Who holds it, as a phrase: "another Assay window (process 123 on lab-4)"."""
-        ok, pid, host, _app = self._lock.getLockInfo()
-        if not ok:
+        info = self._lock.getLockInfo()  # PySide6: (pid, host, app); pid 0 if unreadable
+        pid, host = (info[-3], info[-2]) if len(info) >= 3 else (0, "")
+        if not pid:
             return "another Assay window"
         where = f" on {host}" if host else ""
         return f"another Assay window (process {pid}{where})"
