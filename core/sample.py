@@ -28,6 +28,8 @@ def ensure_sample_project(folder: Path) -> Path:
         leftover.unlink()
     with Project.create(partial, name=SAMPLE_NAME) as project:
         import_paths(project, [resource_path("sample", "sample.jsonl")], reviewer="sample")
+        for article_id in project.article_ids():  # so a first look shows claims to check
+            project.suggest_claims(article_id, "sample")
     partial.rename(path)  # a crash half-way leaves no half-built sample under the real name
     return path
 

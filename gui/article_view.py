@@ -20,7 +20,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
-from PySide6.QtCore import QEvent, QPoint, QRect, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -36,8 +36,9 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QFrame, QTextEdit, QWidget
 
-from core.models import Label, Span
+from core.models import Claim, Label, Span
 from core.tokens import Token, move_edge, snap
+from gui.claim_paint import paint_claims
 from gui.offsets import OffsetMap
 from gui.theme import INK, label_color, reading_font
 
@@ -56,6 +57,7 @@ class ArticleView(QTextEdit):
     accept_requested = Signal()
     edge_move_requested = Signal(str, int)  # "start"/"end", -1/+1
     article_step_requested = Signal(int)  # -1 previous, +1 next article
+    claim_clicked = Signal(object)  # claim id or None: a click on text outside any entity
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -77,6 +79,8 @@ class ArticleView(QTextEdit):
                                                          QTextCharFormat | None]] = {}
         self.show_rejected = False
         self.selected_id: int | None = None
+        self.claims: list[Claim] = []
+        self.selected_claim_id: int | None = None
         self.label_popup_on_select = True
         self._base_size = 12.5
         self._zoom = 0.0
@@ -94,6 +98,8 @@ class ArticleView(QTextEdit):
         self._omap = OffsetMap(text)
         self._tokens = tokens
         self.selected_id = None
+        self.claims = []
+        self.selected_claim_id = None
         self._shown = {}
         # The cursor may sit inside an entity of the previous article; without this
         # reset, setPlainText would paint the whole new text in that entity's colour.
@@ -102,6 +108,26 @@ class ArticleView(QTextEdit):
         self._spans = []
         self._reformat(spans)
         self.verticalScrollBar().setValue(0)
+
+    def set_claims(self, claims: Sequence[Claim], selected_id: int | None = None) -> None:
+        """Show the article's live claims (painted, see gui.claim_paint)."""
+        self.claims = sorted(claims, key=lambda c: (c.start, c.end))
+        self.selected_claim_id = selected_id if any(c.id == selected_id for c in claims) \
+            else None
+        self.viewport().update()
+
+    def claim_at(self, offset: int) -> Claim | None:
+        return next((c for c in self.claims if c.start <= offset < c.end), None)
+
+    def select_claim(self, claim_id: int | None, scroll: bool = True) -> None:
+        self.selected_claim_id = claim_id
+        claim = next((c for c in self.claims if c.id == claim_id), None)
+        if claim is not None and scroll:
+            cursor = QTextCursor(self.document())
+            cursor.setPosition(self._omap.to_qt(claim.start))
+            self.setTextCursor(cursor)
+            self.ensureCursorVisible()
+        self.viewport().update()
 
     def set_spans(self, spans: Sequence[Span]) -> None:
         """Show a new list of spans, reformatting only those that changed."""
@@ -243,7 +269,7 @@ class ArticleView(QTextEdit):
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt API)
         super().paintEvent(event)
-        if not self._spans:
+        if not self._spans and not self.claims:
             return
         painter = QPainter(self.viewport())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -251,6 +277,12 @@ class ArticleView(QTextEdit):
         rect = event.rect()
         first = self._omap.to_py(self.cursorForPosition(rect.topLeft()).position())
         last = self._omap.to_py(self.cursorForPosition(rect.bottomRight()).position())
+        if self.claims:
+            offset = QPointF(-self.horizontalScrollBar().value(),
+                             -self.verticalScrollBar().value())
+            paint_claims(painter, self.document(), self._omap, self.claims,
+                         self.selected_claim_id, offset, (first, last + 1))
+            painter.setFont(self._tag_font)
         lo = max(0, bisect_left(self._starts, first) - 1)
         hi = bisect_right(self._starts, last + 1)
         ascent = self._tag_metrics.ascent()
@@ -405,6 +437,9 @@ class ArticleView(QTextEdit):
         position = self._omap.to_py(self.cursorForPosition(event.position().toPoint()).position())
         span = self.span_at(position)
         self.select_span(span.id if span else None, scroll=False)
+        claim = self.claim_at(position)
+        if span is None or claim is not None:
+            self.claim_clicked.emit(claim.id if claim else None)
 
     def event(self, event: QEvent) -> bool:  # noqa: D401 (Qt API)
         # Tab would move focus out of the view; here it moves between entities.

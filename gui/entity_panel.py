@@ -1,4 +1,4 @@
-"""Every entity of the open article in a table: label, text, origin, state.
+"""Every entity of the open article in a table: label, text, link (kb id), state.
 
 Clicking a row selects that entity in the article view and scrolls to it;
 selecting an entity in the view selects its row here. A model/view pair
@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 from core.models import Label, Span
 from gui.theme import INK, label_color
 
-COLUMNS = ("Label", "Text", "Origin", "State")
+COLUMNS = ("Label", "Text", "Link", "State")
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -57,9 +57,11 @@ class EntityModel(QAbstractTableModel):
         span = self.spans[index.row()]
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            return (span.label, span.text.replace("\n", " ⏎ "), span.origin, span.state)[col]
-        if role == Qt.ItemDataRole.ToolTipRole and col == 1:
-            return span.text
+            return (span.label, span.text.replace("\n", " ⏎ "), span.kb_id or "",
+                    span.state)[col]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            link = f"\nlinked to {span.kb_id}" if span.kb_id else "\nnot linked"
+            return f"{span.text}\n{span.label}, {span.state}, from {span.origin}{link}"
         if col == 0:
             if role == Qt.ItemDataRole.BackgroundRole:
                 label = self.labels.get(span.label)
@@ -100,7 +102,7 @@ class EntityPanel(QTableView):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         metrics = self.fontMetrics()
         # Fixed, snug columns so the entity text gets the room.
-        for col, sample in ((0, "PERCENT"), (2, "reviewer"), (3, "suggested")):
+        for col, sample in ((0, "PERCENT"), (2, "mineral:lithium"), (3, "suggested")):
             self.setColumnWidth(col, metrics.horizontalAdvance(sample) + 10)
         self.verticalHeader().setDefaultSectionSize(24)
         self.clicked.connect(self._clicked)

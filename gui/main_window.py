@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressDialog,
     QSplitter,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -36,6 +37,8 @@ from core.store import Project
 from core.tokens import quick_tokens
 from gui.article_list import ArticleListPanel
 from gui.article_view import ArticleView
+from gui.claims_panel import ClaimsPanel
+from gui.claims_review import ClaimsReview
 from gui.commands import (
     AddSpanCommand,
     ArticleStatusCommand,
@@ -46,6 +49,7 @@ from gui.commands import (
 from gui.entity_panel import EntityPanel
 from gui.export_dialog import ExportDialog
 from gui.label_bar import LabelBar
+from gui.link_editor import LinkEditor, Linking
 from gui.project_lock import LockResult, ProjectLock, lock_project
 from gui.shortcuts import SHORTCUTS, ShortcutsDialog
 from gui.theme import STATUS_COLORS
@@ -149,6 +153,7 @@ class MainWindow(QMainWindow):
 
         self.label_bar = LabelBar()
         self.entities = EntityPanel()
+        self.entities.setMinimumHeight(80)
         self.show_rejected = QCheckBox("Show rejected")
         right = QWidget()
         right_layout = QVBoxLayout(right)
@@ -157,12 +162,23 @@ class MainWindow(QMainWindow):
         right_layout.addWidget(_heading("Labels"))
         right_layout.addWidget(self.label_bar)
         row = QHBoxLayout()
-        row.addWidget(_heading("Entities"))
         row.addStretch(1)
         row.addWidget(self.show_rejected)
         right_layout.addSpacing(6)
-        right_layout.addLayout(row)
-        right_layout.addWidget(self.entities, 1)
+        entities_box = QWidget()
+        entities_layout = QVBoxLayout(entities_box)
+        entities_layout.setContentsMargins(0, 0, 0, 0)
+        entities_layout.addLayout(row)
+        entities_layout.addWidget(self.entities, 1)
+        self.link_editor = LinkEditor()
+        entities_layout.addWidget(self.link_editor)
+        self.claims_panel = ClaimsPanel()
+        # Tabs, not a stack: both panels stacked made the window too tall for a laptop.
+        self.side_tabs = QTabWidget()
+        self.side_tabs.setDocumentMode(True)
+        self.side_tabs.addTab(entities_box, "Entities")
+        self.side_tabs.addTab(self.claims_panel, "Claims")
+        right_layout.addWidget(self.side_tabs, 1)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.list_panel)
@@ -232,6 +248,8 @@ class MainWindow(QMainWindow):
                           self.show_shortcuts)
         self.act_about = a("&About Assay", None, self.show_about)
         self.label_actions: list[QAction] = []
+        self.claims_review = ClaimsReview(self)
+        self.linking = Linking(self)
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -257,6 +275,10 @@ class MainWindow(QMainWindow):
         view.addActions([self.act_zoom_in, self.act_zoom_out])
         view.addSeparator()
         view.addActions([self.act_show_rejected, self.act_popup])
+        claims = bar.addMenu("&Claims")
+        claims.addActions(self.claims_review.actions)
+        review.addSeparator()
+        review.addActions(self.linking.actions)
         help_menu = bar.addMenu("&Help")
         help_menu.addActions([self.act_help, self.act_about])
         self._fill_recent()
@@ -348,6 +370,8 @@ class MainWindow(QMainWindow):
         self.status_chip.clear()
         self.view.set_article("", [], [])
         self.entities.set_spans([])
+        self.claims_review.refresh()
+        self.linking.refresh()
         self.note.clear()
 
     def show_article(self, article_id: int) -> None:
@@ -368,6 +392,8 @@ class MainWindow(QMainWindow):
         self.view.set_article(article.text, spans, tokens)
         self._refresh_article_meta()
         self.entities.set_spans(self.view.spans)
+        self.claims_review.refresh()
+        self.linking.refresh()
         self._opened_at = time.monotonic()
         self.settings.setValue(f"project/{self.project.path.resolve()}/article", article_id)
         self.view.setFocus()
@@ -399,6 +425,8 @@ class MainWindow(QMainWindow):
         self.article = self.project.article(article_id)
         self.view.set_spans(self.project.spans(article_id))
         self.entities.set_spans(self.view.spans, self.view.selected_id)
+        self.claims_review.refresh()
+        self.linking.refresh()
         self._refresh_article_meta()
         self.list_panel.refresh()
         self._update_status()
@@ -498,6 +526,8 @@ class MainWindow(QMainWindow):
             return
         if self._refuse_if_read_only(f"mark the article {status}"):
             return
+        if status == "approved" and not self.claims_review.confirm_approve():
+            return
         seconds = round(time.monotonic() - self._opened_at, 1)
         current = self.article.id
         if not self._push(ArticleStatusCommand(self, current, status, seconds)):
@@ -526,6 +556,7 @@ class MainWindow(QMainWindow):
 
     def _span_selected(self, span_id: int | None) -> None:
         self.entities.select_id(span_id)
+        self.linking.refresh()
 
     def _label_menu(self, where: QPoint) -> None:
         if self.project is None:

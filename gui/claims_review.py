@@ -1,0 +1,217 @@
+"""Fact-checking in the review window: the claim actions, their keys, and the approval check.
+
+Kept out of ``gui.main_window`` so the window stays a layout plus entity
+review; this controller owns the Claims panel, the claim shortcuts and the
+warning shown when an article with open claims is approved. Every edit is an
+undoable command on the window's project-wide undo stack.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMessageBox
+
+from core.models import Claim
+from core.sentences import snap_to_sentences
+from gui.claim_commands import (
+    AddClaimCommand,
+    DeleteClaimCommand,
+    SuggestClaimsCommand,
+    UpdateClaimCommand,
+)
+from gui.claim_paint import VERDICT_NAMES
+from gui.claims_panel import VERDICT_KEYS, ClaimsPanel
+
+if TYPE_CHECKING:
+    from gui.main_window import MainWindow
+
+class ClaimsReview:
+    """Wires the Claims panel, the article view and the store for one window."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self.window = window
+        self.panel: ClaimsPanel = window.claims_panel
+        view = window.view
+        view.claim_clicked.connect(self.select)
+        self.panel.claim_clicked.connect(self.select)
+        self.panel.verdict_chosen.connect(self.set_verdict)
+        self.panel.dismiss_requested.connect(self.dismiss)
+        self.panel.evidence_edited.connect(lambda url: self._update("edit evidence",
+                                                                    evidence_url=url))
+        self.panel.note_edited.connect(lambda note: self._update("edit claim note", note=note))
+        self.actions = self._build_actions()
+
+    def _build_actions(self) -> list[QAction]:
+        a = self.window._action
+        actions = [
+            a("Mark &claim", "C", lambda: self.mark(exact=False)),
+            a("Mark claim (&exact selection)", "Shift+C", lambda: self.mark(exact=True)),
+        ]
+        for verdict in ("supported", "refuted", "unverifiable", "unchecked"):
+            actions.append(a(f"Claim is {VERDICT_NAMES[verdict].lower()}", VERDICT_KEYS[verdict],
+                             lambda _=False, v=verdict: self.set_verdict(v)))
+        actions += [
+            a("&Dismiss or delete claim", ["Ctrl+Del", "Ctrl+Backspace"], self.dismiss),
+            a("Next claim", "]", lambda: self.step(1)),
+            a("Previous claim", "[", lambda: self.step(-1)),
+            a("&Suggest claims", QKeySequence("Ctrl+Shift+C").toString(), self.suggest),
+        ]
+        return actions
+
+    # ------------------------------------------------------------------ state
+
+    @property
+    def claims(self) -> list[Claim]:
+        return self.panel.model.all
+
+    def refresh(self) -> None:
+        """Reload the open article's claims into the panel and the view."""
+        w = self.window
+        if w.project is None or w.article is None:
+            self.panel.set_claims([], "")
+            w.view.set_claims([])
+            return
+        claims = w.project.claims(w.article.id)
+        selected = self.panel.selected_id
+        self.panel.set_claims(claims, w.article.text, selected)
+        w.view.set_claims(claims, self.panel.selected_id)
+        w.side_tabs.setTabText(1, f"Claims ({self.panel.count_text()})")
+
+    def select(self, claim_id: int | None) -> None:
+        self.panel.select_id(claim_id)
+        self.window.view.select_claim(self.panel.selected_id, scroll=False)
+        if claim_id is not None:
+            self.show_panel()
+
+    def show_panel(self) -> None:
+        """Bring the Claims tab forward: the reviewer is working on claims."""
+        self.window.side_tabs.setCurrentWidget(self.panel)
+
+    def step(self, step: int) -> None:
+        """] / [: the next or previous claim in the text, scrolled into view."""
+        ids = [c.id for c in self.claims]
+        if not ids:
+            self.window.statusBar().showMessage("This article has no claims.", 3000)
+            return
+        current = self.panel.selected_id
+        i = (ids.index(current) + step) % len(ids) if current in ids else (
+            0 if step > 0 else len(ids) - 1)
+        self.panel.select_id(ids[i])
+        self.window.view.select_claim(ids[i])
+        self.show_panel()
+
+    def target(self) -> Claim | None:
+        """The claim a verdict key applies to: the selected one, else the one at the entity
+        or the cursor."""
+        claim = self.panel.selected_claim()
+        if claim is not None:
+            return claim
+        view = self.window.view
+        span = view.selected_span()
+        if span is not None:
+            return view.claim_at(span.start)
+        return None
+
+    # ------------------------------------------------------------------ edits
+
+    def mark(self, exact: bool) -> None:
+        """C / Shift+C: make the selection (or the selected entity's sentence) a claim."""
+        w = self.window
+        if w.project is None or w.article is None:
+            return
+        selection = w.view.text_selection()
+        span = w.view.selected_span()
+        if selection is None and span is not None:
+            selection = (span.start, span.end)
+        if selection is None:
+            w.statusBar().showMessage(
+                "Select a passage (or click an entity) first, then press C.", 4000)
+            return
+        start, end = selection if exact else snap_to_sentences(w.article.text, *selection)
+        same = next((c for c in self.claims if (c.start, c.end) == (start, end)), None)
+        if same is not None and same.state == "suggested":
+            self.panel.select_id(same.id)
+            self.set_verdict("unchecked")
+            return
+        command = AddClaimCommand(w, w.article.id, start, end)
+        if w._push(command):
+            w.view.clear_text_selection()
+            self.select(command.claim_id)
+
+    def set_verdict(self, verdict: str) -> None:
+        claim = self._require_target()
+        if claim is None:
+            return
+        if claim.verdict == verdict and claim.state == "accepted":
+            return
+        self.panel.select_id(claim.id)
+        self._update(f"mark claim {VERDICT_NAMES[verdict].lower()}", verdict=verdict)
+
+    def dismiss(self) -> None:
+        claim = self._require_target()
+        if claim is None:
+            return
+        w = self.window
+        if claim.origin == "reviewer":
+            w._push(DeleteClaimCommand(w, claim.id))
+        else:
+            w._push(UpdateClaimCommand(w, claim.id, "dismiss claim", state="dismissed"))
+
+    def suggest(self) -> None:
+        w = self.window
+        if w.project is None or w.article is None:
+            return
+        command = SuggestClaimsCommand(w, w.article.id)
+        if w._push(command):
+            w.statusBar().showMessage(
+                f"{len(command.made)} claim(s) suggested: sentences that state a figure.", 5000)
+
+    def _update(self, text: str, **changes: str) -> None:
+        claim = self.panel.selected_claim()
+        if claim is None or self.window.project is None:
+            return
+        if all(getattr(claim, k) == v for k, v in changes.items()):
+            return
+        self.window._push(UpdateClaimCommand(self.window, claim.id, text, **changes))
+
+    def _require_target(self) -> Claim | None:
+        w = self.window
+        if w.project is None or w.article is None:
+            return None
+        claim = self.target()
+        if claim is None:
+            w.statusBar().showMessage("Select a claim first (click it, or press ] ).", 4000)
+            return None
+        self.panel.select_id(claim.id)
+        self.show_panel()
+        return claim
+
+    # ------------------------------------------------------------------ approval
+
+    def confirm_approve(self) -> bool:
+        """Warn before approving an article whose claims are not all checked."""
+        w = self.window
+        if w.project is None or w.article is None:
+            return True
+        unchecked, suggested = w.project.open_claims(w.article.id)
+        if not unchecked and not suggested:
+            return True
+        parts = []
+        if unchecked:
+            parts.append(f"{unchecked} claim(s) still unchecked")
+        if suggested:
+            parts.append(f"{suggested} suggested claim(s) not yet accepted or dismissed")
+        box = QMessageBox(QMessageBox.Icon.Warning, "Approve with open claims?",
+                          "This article has " + " and ".join(parts) + ".", parent=w)
+        box.setInformativeText("Approve it anyway? The claims stay as they are.")
+        approve = box.addButton("Approve anyway", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(approve)
+        self.prompt = box  # for tests and for the window to close on shutdown
+        box.exec()
+        self.prompt = None
+        return box.clickedButton() is approve
+
+    prompt: QMessageBox | None = None

@@ -1,0 +1,194 @@
+"""Linking an entity to its canonical id: the field under the entity table, its completer,
+and the dialog that adds a canonical entry to the project.
+
+Pre-annotation already fills links by name (``core.kb``); the reviewer checks
+them here. Typing shows matching entries by id or name ("united" offers
+``USA — United States``); Enter links the selected entity, an empty field
+unlinks it. An id the lists do not know is refused, so that typos do not
+become ids: the reviewer adds a canonical entry first (New…), which lives in
+the project file.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QStringListModel, Qt, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QCompleter,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QWidget,
+)
+
+from core.errors import AssayError
+from core.kb import KbEntry
+from core.models import Span
+from gui.commands import UpdateSpanCommand
+
+if TYPE_CHECKING:
+    from gui.main_window import MainWindow
+
+SEPARATOR = " — "
+ID_PREFIXES = {"MINERAL": "mineral:", "ORG": "org:", "LOC": "region:"}
+
+
+class LinkEditor(QWidget):
+    """``Link [USA — United States    ] [New…]`` for the selected entity."""
+
+    link_entered = Signal(str)
+    new_entry_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.field = QLineEdit()
+        self.field.setPlaceholderText("Link: type a country, mineral or organisation")
+        self.field.setClearButtonEnabled(True)
+        self.choices = QStringListModel(self)
+        self.completer = QCompleter(self.choices, self)
+        self.completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.completer.setMaxVisibleItems(12)
+        self.field.setCompleter(self.completer)
+        self.field.returnPressed.connect(lambda: self.link_entered.emit(self.field.text()))
+        self.new_button = QPushButton("New…")
+        self.new_button.setToolTip("Add a canonical entry to this project")
+        self.new_button.clicked.connect(self.new_entry_requested)
+        label = QLabel("Link")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 4, 0, 0)
+        layout.addWidget(label)
+        layout.addWidget(self.field, 1)
+        layout.addWidget(self.new_button)
+
+    def show_span(self, span: Span | None, entries: list[KbEntry], current: str) -> None:
+        """Enable for a live entity, with the choices of its label and its current link."""
+        usable = span is not None and span.live
+        self.field.setEnabled(usable)
+        self.new_button.setEnabled(usable)
+        self.choices.setStringList([e.display() for e in entries] if usable else [])
+        if not self.field.hasFocus():
+            self.field.setText(current if usable else "")
+
+
+class KbEntryDialog(QDialog):
+    """Id, name and aliases of a new canonical entry for one label."""
+
+    def __init__(self, label: str, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"New canonical {label} entry")
+        self.label = label
+        slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+        self.id_field = QLineEdit(ID_PREFIXES.get(label, "") + slug)
+        self.name_field = QLineEdit(text)
+        self.aliases_field = QLineEdit(text)
+        self.aliases_field.setPlaceholderText("other names, separated by ;")
+        form = QFormLayout(self)
+        form.addRow("Label", QLabel(label))
+        form.addRow("Id", self.id_field)
+        form.addRow("Name", self.name_field)
+        form.addRow("Aliases", self.aliases_field)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+        self.resize(460, self.sizeHint().height())
+
+    def values(self) -> tuple[str, str, list[str]]:
+        aliases = [a.strip() for a in self.aliases_field.text().split(";") if a.strip()]
+        return self.id_field.text().strip(), self.name_field.text().strip(), aliases
+
+
+class Linking:
+    """Connects the link field to the selected entity and runs links as undoable edits."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self.window = window
+        self.editor: LinkEditor = window.link_editor
+        self.editor.link_entered.connect(self.link)
+        self.editor.new_entry_requested.connect(self.new_entry)
+        self.dialog: KbEntryDialog | None = None
+        self.actions: list[QAction] = [
+            window._action("&Link entity…", "L", self.focus),
+            window._action("New canonical &entry…", None, self.new_entry),
+        ]
+
+    def refresh(self) -> None:
+        w = self.window
+        span = w.view.selected_span()
+        if w.project is None or span is None:
+            self.editor.show_span(None, [], "")
+            return
+        linker = w.project.linker()
+        entry = linker.entry(span.label, span.kb_id) if span.kb_id else None
+        current = entry.display() if entry else (span.kb_id or "")
+        self.editor.show_span(span, linker.choices(span.label), current)
+
+    def focus(self) -> None:
+        if self.window.view.selected_span() is None:
+            self.window.statusBar().showMessage("Click an entity first, then press L.", 4000)
+            return
+        self.window.side_tabs.setCurrentIndex(0)
+        self.editor.field.setFocus()
+        self.editor.field.selectAll()
+
+    def resolve(self, label: str, typed: str) -> str | None:
+        """The id a typed text means: an id, a completer line, or a known name."""
+        w = self.window
+        assert w.project is not None
+        typed = typed.strip()
+        if not typed:
+            return None
+        linker = w.project.linker()
+        kb_id = typed.split(SEPARATOR, 1)[0].strip()
+        if linker.entry(label, kb_id) is not None:
+            return kb_id
+        by_name = linker.link(label, typed)
+        if by_name is None:
+            raise AssayError(f"No {label} entry matches {typed!r}; add one with New….")
+        return by_name
+
+    def link(self, typed: str) -> None:
+        w = self.window
+        span = w.view.selected_span()
+        if w.project is None or span is None:
+            return
+        try:
+            kb_id = self.resolve(span.label, typed)
+        except AssayError as exc:
+            w.command_failed(str(exc))
+            return
+        w.view.setFocus()
+        if kb_id != span.kb_id:
+            w._push(UpdateSpanCommand(w, span.id, "link entity", kb_id=kb_id))
+        self.refresh()
+
+    def new_entry(self) -> None:
+        """Add a canonical entry for the selected entity's label and link the entity to it."""
+        w = self.window
+        span = w.view.selected_span()
+        if w.project is None or span is None:
+            w.statusBar().showMessage("Click an entity first.", 4000)
+            return
+        self.dialog = KbEntryDialog(span.label, span.text, w)
+        accepted = self.dialog.exec() == QDialog.DialogCode.Accepted
+        values = self.dialog.values()
+        self.dialog = None
+        if not accepted:
+            return
+        try:
+            entry = w.project.add_kb_entry(values[0], span.label, values[1], values[2],
+                                           w.reviewer)
+        except AssayError as exc:
+            w.command_failed(f"Refused: {exc}")
+            return
+        w._push(UpdateSpanCommand(w, span.id, "link entity", kb_id=entry.id))
+        self.refresh()

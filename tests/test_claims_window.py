@@ -1,0 +1,238 @@
+"""Claims and entity links in the review window: real keys and mouse, checked in the store."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QMessageBox
+
+from core.models import ArticleIn, SpanIn
+from core.store import Project
+from gui.claim_paint import VERDICT_COLORS
+from gui.main_window import MainWindow
+from tests.gui_helpers import click_offset, drag_select, point_of
+
+# Text we wrote for these tests.
+TEXT = ("Cobalt prices fell 12% in March, traders said. Chile is a big producer.\n"
+        "Kalgoorlie Nickel Ltd. shipped 40,000 tonnes of nickel last year.\n"
+        "Analysts expect more deals.")
+CTRL = Qt.KeyboardModifier.ControlModifier
+
+
+def where(part: str) -> tuple[int, int]:
+    start = TEXT.index(part)
+    return start, start + len(part)
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    path = tmp_path / "claims.assay"
+    with Project.create(path) as proj:
+        proj.add_articles([
+            ArticleIn(text=TEXT, title="Claims", spans=(
+                SpanIn(*where("12%"), "PERCENT"), SpanIn(*where("Chile"), "GPE"),
+                SpanIn(*where("nickel"), "MINERAL"))),
+            ArticleIn(text="A second article about graphite.", title="Second"),
+        ])
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    win = MainWindow(settings, "ana")
+    win.act_popup.setChecked(False)
+    win._toggle_popup()
+    qtbot.addWidget(win)
+    win.open_project(path)
+    win.show()
+    qtbot.waitExposed(win)
+    win.show_article(1)
+    win.activateWindow()
+    win.view.setFocus()
+    return win
+
+
+def claims(win):
+    return [(c.state, c.verdict, TEXT[c.start:c.end]) for c in win.project.claims(1)]
+
+
+def painted(win, color: QColor, offset: int) -> bool:
+    """Is there a pixel of ``color`` just under the character at ``offset``?"""
+    image = win.view.viewport().grab().toImage()
+    p = point_of(win.view, offset)
+    for dy in range(0, 30):
+        for dx in range(0, 12):
+            pixel = image.pixelColor(p.x() + dx, p.y() + dy)
+            if (abs(pixel.red() - color.red()) + abs(pixel.green() - color.green())
+                    + abs(pixel.blue() - color.blue())) < 40:
+                return True
+    return False
+
+
+def test_mark_a_claim_snaps_to_the_sentence_gets_verdicts_and_undoes(qtbot, window):
+    drag_select(window.view, *where("prices fell"))
+    qtbot.keyClick(window.view, Qt.Key.Key_C)
+    assert claims(window) == [
+        ("accepted", "unchecked", "Cobalt prices fell 12% in March, traders said.")]
+    assert window.side_tabs.currentWidget() is window.claims_panel
+    assert window.claims_panel.model.rowCount() == 1
+    assert painted(window, VERDICT_COLORS["unchecked"], where("traders")[0])
+    qtbot.keyClick(window.view, Qt.Key.Key_1, CTRL)
+    assert claims(window)[0][1] == "supported"
+    assert painted(window, VERDICT_COLORS["supported"], where("traders")[0])
+    assert window.claims_panel.model.data(window.claims_panel.model.index(0, 0)) == "Supported"
+    claim_id = window.project.claims(1)[0].id
+    qtbot.keyClick(window.view, Qt.Key.Key_Z, CTRL)
+    assert claims(window)[0][1] == "unchecked"
+    qtbot.keyClick(window.view, Qt.Key.Key_Z, CTRL)
+    assert claims(window) == []
+    assert not painted(window, VERDICT_COLORS["unchecked"], where("traders")[0])
+    qtbot.keyClick(window.view, Qt.Key.Key_Z, CTRL | Qt.KeyboardModifier.ShiftModifier)
+    assert [c.id for c in window.project.claims(1)] == [claim_id]
+
+
+def test_shift_c_keeps_the_exact_selection_and_overlaps_are_refused(qtbot, window):
+    drag_select(window.view, *where("40,000 tonnes"))
+    qtbot.keyClick(window.view, Qt.Key.Key_C, Qt.KeyboardModifier.ShiftModifier)
+    assert claims(window) == [("accepted", "unchecked", "40,000 tonnes")]
+    drag_select(window.view, *where("shipped"))
+    qtbot.keyClick(window.view, Qt.Key.Key_C)  # the whole sentence overlaps the claim
+    assert len(claims(window)) == 1
+    assert "overlaps the claim" in window.statusBar().currentMessage()
+
+
+def test_suggested_claims_are_accepted_with_a_verdict_or_dismissed(qtbot, window):
+    qtbot.keyClick(window.view, Qt.Key.Key_C, CTRL | Qt.KeyboardModifier.ShiftModifier)
+    assert [c[0] for c in claims(window)] == ["suggested", "suggested"]
+    panel = window.claims_panel
+    assert panel.model.data(panel.model.index(0, 0)) == "Suggested"
+    qtbot.keyClick(window.view, Qt.Key.Key_BracketRight)  # first claim
+    assert "PERCENT: 12%" in panel.reason.text()
+    qtbot.keyClick(window.view, Qt.Key.Key_2, CTRL)  # refuted
+    qtbot.keyClick(window.view, Qt.Key.Key_BracketRight)
+    qtbot.keyClick(window.view, Qt.Key.Key_Delete, CTRL)  # dismiss
+    assert claims(window) == [
+        ("accepted", "refuted", "Cobalt prices fell 12% in March, traders said.")]
+    assert [c.state for c in window.project.claims(1, states=("dismissed",))] == ["dismissed"]
+    # The filter shows claims by verdict.
+    panel.filter_combo.setCurrentText("Supported")
+    assert panel.model.rowCount() == 0
+    panel.filter_combo.setCurrentText("Refuted")
+    assert panel.model.rowCount() == 1
+    # Undo brings the dismissed suggestion back.
+    qtbot.keyClick(window.view, Qt.Key.Key_Z, CTRL)
+    assert [c[0] for c in claims(window)] == ["accepted", "suggested"]
+
+
+def test_evidence_and_note_are_saved_and_undoable(qtbot, window):
+    drag_select(window.view, *where("big producer"))
+    qtbot.keyClick(window.view, Qt.Key.Key_C)
+    panel = window.claims_panel
+    panel.evidence.setFocus()
+    qtbot.keyClicks(panel.evidence, "https://example.org/chile")
+    qtbot.keyClick(panel.evidence, Qt.Key.Key_Return)
+    panel.note.setFocus()
+    qtbot.keyClicks(panel.note, "USGS table 3")
+    qtbot.keyClick(panel.note, Qt.Key.Key_Return)
+    claim = window.project.claims(1)[0]
+    assert (claim.evidence_url, claim.note) == ("https://example.org/chile", "USGS table 3")
+    window.view.setFocus()
+    qtbot.keyClick(window.view, Qt.Key.Key_Z, CTRL)
+    assert window.project.claims(1)[0].note == ""
+    assert panel.note.text() == ""
+
+
+def answer_prompt(window, qtbot, approve: bool) -> None:
+    def click() -> None:
+        box = window.claims_review.prompt
+        if box is None:
+            QTimer.singleShot(20, click)
+            return
+        if approve:
+            next(b for b in box.buttons() if b.text() == "Approve anyway").click()
+        else:
+            box.button(QMessageBox.StandardButton.Cancel).click()
+    QTimer.singleShot(20, click)
+
+
+def test_approving_with_unchecked_claims_warns_and_can_be_overridden(qtbot, window):
+    drag_select(window.view, *where("big producer"))
+    qtbot.keyClick(window.view, Qt.Key.Key_C)
+    answer_prompt(window, qtbot, approve=False)
+    qtbot.keyClick(window.view, Qt.Key.Key_A)
+    assert window.project.article(1).status == "pending"
+    window.activateWindow()  # the closed message box had the focus
+    qtbot.waitUntil(window.isActiveWindow)
+    window.view.setFocus()
+    answer_prompt(window, qtbot, approve=True)
+    qtbot.keyClick(window.view, Qt.Key.Key_A)
+    assert window.project.article(1).status == "approved"
+
+
+def test_checked_claims_approve_without_a_prompt(qtbot, window):
+    drag_select(window.view, *where("big producer"))
+    qtbot.keyClick(window.view, Qt.Key.Key_C)
+    qtbot.keyClick(window.view, Qt.Key.Key_3, CTRL)
+    assert claims(window)[0][1] == "unverifiable"
+    qtbot.keyClick(window.view, Qt.Key.Key_A)
+    assert window.project.article(1).status == "approved"
+    assert window.claims_review.prompt is None
+
+
+def test_link_is_shown_prefilled_and_edited_with_the_completer(qtbot, window):
+    chile = window.project.spans(1)[1]
+    assert (chile.text, chile.kb_id) == ("Chile", "CHL")  # linked by name when stored
+    click_offset(window.view, where("Chile")[0] + 1)
+    editor = window.link_editor
+    assert editor.field.isEnabled() and editor.field.text() == "CHL — Chile"
+    editor.field.clear()
+    qtbot.keyClick(editor.field, Qt.Key.Key_Return)  # an empty link unlinks
+    assert window.project.span(chile.id).kb_id is None
+    window.view.setFocus()
+    qtbot.keyClick(window.view, Qt.Key.Key_L)
+    assert editor.field.hasFocus()
+    qtbot.keyClicks(editor.field, "chil")
+    popup = editor.completer.popup()
+    assert popup.isVisible()
+    shown = [editor.completer.completionModel().index(i, 0).data()
+             for i in range(editor.completer.completionCount())]
+    assert "CHL — Chile" in shown
+    editor.field.setText("CHL — Chile")
+    qtbot.keyClick(editor.field, Qt.Key.Key_Return)
+    assert window.project.span(chile.id).kb_id == "CHL"
+    row = [s.id for s in window.entities.entity_model.spans].index(chile.id)
+    assert window.entities.entity_model.index(row, 2).data() == "CHL"
+    # A name works as well as an id; an unknown name is refused and changes nothing.
+    click_offset(window.view, where("Chile")[0] + 1)
+    editor.field.setText("United States")
+    qtbot.keyClick(editor.field, Qt.Key.Key_Return)
+    assert window.project.span(chile.id).kb_id == "USA"
+    editor.field.setText("Atlantis")
+    qtbot.keyClick(editor.field, Qt.Key.Key_Return)
+    assert window.project.span(chile.id).kb_id == "USA"
+    assert "No GPE entry matches 'Atlantis'" in window.statusBar().currentMessage()
+    window.view.setFocus()
+    qtbot.keyClick(window.view, Qt.Key.Key_Z, CTRL)
+    assert window.project.span(chile.id).kb_id == "CHL"
+    qtbot.keyClick(window.view, Qt.Key.Key_Z, CTRL)
+    assert window.project.span(chile.id).kb_id is None
+
+
+def test_new_canonical_entry_is_added_to_the_project_and_linked(qtbot, window):
+    drag_select(window.view, *where("Kalgoorlie Nickel Ltd."))
+    qtbot.keyClick(window.view, Qt.Key.Key_5)  # ORG
+    span = next(s for s in window.project.spans(1) if s.label == "ORG")
+    assert span.kb_id is None
+
+    def fill() -> None:
+        dialog = window.linking.dialog
+        if dialog is None:
+            QTimer.singleShot(20, fill)
+            return
+        assert dialog.id_field.text() == "org:kalgoorlie-nickel-ltd"
+        dialog.aliases_field.setText("Kalgoorlie Nickel Ltd.; Kalgoorlie Nickel")
+        dialog.accept()
+
+    QTimer.singleShot(20, fill)
+    window.linking.new_entry()
+    assert window.project.span(span.id).kb_id == "org:kalgoorlie-nickel-ltd"
+    assert window.project.link("ORG", "Kalgoorlie Nickel") == "org:kalgoorlie-nickel-ltd"
+    assert window.link_editor.field.text() == (
+        "org:kalgoorlie-nickel-ltd — Kalgoorlie Nickel Ltd.")
