@@ -360,3 +360,26 @@ def test_check_project_on_a_sound_file(qtbot, tmp_path, project_path, modals):
     win.check_project()
     qtbot.waitUntil(lambda: win._job is None, timeout=30_000)
     assert "no damage found" in message(win) and modals.seen == []
+
+
+def test_a_chmod_444_project_opens_read_only(qtbot, tmp_path, project_path):
+    project_path.chmod(0o444)
+    try:
+        try:
+            os.close(os.open(project_path, os.O_WRONLY))
+        except PermissionError:
+            pass
+        else:  # root (with CAP_DAC_OVERRIDE) writes to it anyway
+            pytest.skip("this user can write to a chmod 444 file (root); the read-only "
+                        "window is covered by the two-window tests")
+        win = make_window(qtbot, tmp_path, "ana", project_path)
+        assert win.project.read_only
+        assert win.lock_banner.text().startswith(
+            "Read-only: the project file is read-only (its permissions")
+        open_article(win, 2)
+        qtbot.keyClick(win.view, Qt.Key.Key_A)
+        assert "nothing was changed" in message(win)
+        assert win.project.article(2).status == "pending"
+        win.close()
+    finally:
+        project_path.chmod(0o644)
