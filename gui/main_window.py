@@ -221,6 +221,11 @@ class MainWindow(QMainWindow):
         self.act_annotate = a("&Pre-annotate…", "Ctrl+P", self.pre_annotate)
         self.act_export = a("&Export…", "Ctrl+E", self.export_dialog)
         self.act_check = a("&Check project file…", None, self.check_project)
+        # Read-only, the undo stack stays empty (its actions are disabled), so these keys
+        # reach this action instead and say why nothing happens.
+        self.act_refuse_undo = a("Undo (read-only)", ["Ctrl+Z", "Ctrl+Shift+Z", "Ctrl+Y"],
+                                 lambda: self._refuse_if_read_only("undo or redo"))
+        self.act_refuse_undo.setEnabled(False)
         self.act_quit = a("&Quit", QKeySequence.StandardKey.Quit, self.close)
         self.act_undo = self.undo_stack.createUndoAction(self, "&Undo")
         self.act_undo.setShortcuts([QKeySequence("Ctrl+Z")])
@@ -436,6 +441,7 @@ class MainWindow(QMainWindow):
     def _set_read_only(self, reason: str | None, hint: str = "") -> None:
         self.read_only_reason = reason
         self.note.setReadOnly(reason is not None)
+        self.act_refuse_undo.setEnabled(reason is not None)
         if reason is None:
             self.lock_banner.hide()
             return

@@ -175,7 +175,9 @@ def test_second_window_is_read_only_and_refuses_every_edit(qtbot, tmp_path, proj
         assert refused in message(second)
     for keys in (Qt.KeyboardModifier.ControlModifier,
                  Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier):
-        qtbot.keyClick(view, Qt.Key.Key_Z, keys)  # nothing to undo or redo
+        second.statusBar().clearMessage()
+        qtbot.keyClick(view, Qt.Key.Key_Z, keys)
+        assert message(second).startswith(refused + " undo or redo")
     assert second.undo_stack.count() == 0
     assert modals.seen == []  # no file dialog was even offered
     assert contents(project_path) == before
