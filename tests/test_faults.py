@@ -84,12 +84,13 @@ def kill_after_progress(child: subprocess.Popen, timeout: float = 120) -> int:
             message = json.loads(line)
             if message.get("event") == "progress" and message["done"] > 0:
                 child.send_signal(signal.SIGKILL)
-                return message["done"]
+                break
     finally:
         if child.poll() is None:
             child.kill()
         child.communicate(timeout=30)  # reap it, so nothing holds the file any more
-        assert child.returncode == -signal.SIGKILL
+    assert child.returncode == -signal.SIGKILL
+    return message["done"]
 
 
 # --------------------------------------------------------------------------- kill -9
