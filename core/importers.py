@@ -27,7 +27,7 @@ import re
 import sys
 from collections.abc import Callable, Generator, Iterable, Iterator
 from contextlib import closing
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, Protocol
@@ -182,6 +182,8 @@ def _read_entries(path: Path) -> Generator[_Entry, None, None]:
                 hidden += 1
                 continue
             reported += 1
+        else:
+            item = _storable(item)
         yield line, item
     if hidden:
         yield None, ImportProblem(str(path), None, f"{hidden} more problem(s) not listed")
@@ -202,6 +204,34 @@ def _read_uncapped(path: Path) -> Iterator[_Entry]:
         yield None, ImportProblem(str(path), None, f"cannot read ({exc.strerror or exc})")
     except _BadContent as exc:
         yield None, ImportProblem(str(path), None, str(exc))
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _storable(article: ArticleIn) -> ArticleIn:
+    """The article with each lone UTF-16 surrogate replaced by U+FFFD.
+
+    JSON can spell half of a UTF-16 pair (``"\\ud800"``) and ``json.loads`` keeps
+    it; no UTF-8 file or SQLite text can hold one, so storing it would fail.
+    One character replaces one, so span offsets still fit. Decoded bytes never
+    contain one (decoding errors already become U+FFFD).
+    """
+    spans = article.spans
+    texts = [article.text, article.title, article.source, article.url, article.published,
+             *(sp.label for sp in spans), *(sp.kb_id or "" for sp in spans)]
+    if not any(_SURROGATE.search(t) for t in texts):
+        return article
+
+    def fix(text: str) -> str:
+        return _SURROGATE.sub("\ufffd", text)
+
+    return replace(
+        article, text=fix(article.text), title=fix(article.title), source=fix(article.source),
+        url=fix(article.url), published=fix(article.published),
+        spans=tuple(replace(sp, label=fix(sp.label), kb_id=sp.kb_id and fix(sp.kb_id))
+                    for sp in spans),
+    )
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -597,7 +627,7 @@ class _HtmlText(HTMLParser):
         for block in self.ld_blocks:
             try:
                 value = _find_key(json.loads(block), key)
-            except ValueError:
+            except (ValueError, RecursionError):  # broken or absurdly nested JSON-LD
                 continue
             if value:
                 return value
@@ -679,7 +709,7 @@ def _read_jsonl(path: Path) -> Iterator[_Entry]:
         seen_any = True
         try:
             record = json.loads(line, strict=False)
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:  # RecursionError: nested too deeply
             yield number, _problem(path, number, _json_error(exc))
             continue
         try:
@@ -692,7 +722,9 @@ def _read_jsonl(path: Path) -> Iterator[_Entry]:
         raise _BadContent("empty")
 
 
-def _json_error(exc: ValueError) -> str:
+def _json_error(exc: ValueError | RecursionError) -> str:
+    if isinstance(exc, RecursionError):
+        return "malformed JSON (nested too deeply)"
     if isinstance(exc, json.JSONDecodeError):
         return f"malformed JSON ({exc.msg} at column {exc.colno})"
     return f"malformed JSON ({exc})"
@@ -896,17 +928,22 @@ def _read_csv(path: Path) -> Iterator[_Entry]:
     columns = _csv_columns(header)
     reader = csv.reader((line for _n, line in lines), delimiter=header.delimiter)
     reader_lines = header_line  # physical lines consumed before the reader started
+    rows = 0
     while True:
         start = reader_lines + reader.line_num + 1
         try:
             row = next(reader)
         except StopIteration:
-            return
+            break
         except csv.Error as exc:
+            rows += 1
             yield start, _problem(path, start, f"malformed CSV ({exc})")
             continue
         if row:
+            rows += 1
             yield start, _csv_article(path, start, row, columns)
+    if not rows:
+        raise _BadContent("no rows after the header")
 
 
 @dataclass(frozen=True)
@@ -1056,7 +1093,7 @@ def _decodes(data: bytes, encoding: str, complete: bool = True) -> bool:
     """Whether ``data`` is valid in ``encoding``; a cut-off last character is fine if incomplete."""
     try:
         codecs.getincrementaldecoder(encoding)().decode(data, final=complete)
-    except UnicodeDecodeError:
+    except UnicodeError:  # UnicodeDecodeError, or the plain UnicodeError idna/punycode raise
         return False
     return True
 
@@ -1138,9 +1175,25 @@ def _usable_declared(data: bytes, declared: str | None, complete: bool) -> str |
         return None
     if name in ("latin-1", "iso8859-1", "ascii"):
         name = "cp1252"  # what browsers do: pages labelled ISO-8859-1 are Windows-1252
-    if name.startswith(("utf-16", "utf-32")) or not _decodes(data, name, complete):
+    if name.startswith(("utf-16", "utf-32")) or not _reads_ascii(name):
+        return None
+    if not _decodes(data, name, complete):
         return None
     return name
+
+
+def _reads_ascii(encoding: str) -> bool:
+    """Whether ``encoding`` turns bytes into text and reads ASCII as ASCII.
+
+    A page can declare any codec name Python knows, including ones that are not
+    text encodings at all ("hex", "zlib", "rot13", "undefined"); decoding with
+    those raises errors no importer expects. The declaration was found by an
+    ASCII pattern, so an encoding that reads ASCII differently (EBCDIC) is wrong too.
+    """
+    try:
+        return _ASCII_PROBE.decode(encoding) == _ASCII_PROBE.decode("ascii")
+    except (LookupError, UnicodeError, ValueError):
+        return False
 
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")

@@ -656,3 +656,55 @@ def test_import_rate_is_io_bound(proj, tmp_path):
     elapsed = time.perf_counter() - started
     assert report.added == 2000
     assert elapsed < 5, f"{report.added / elapsed:.0f} articles/s"
+
+
+# ---------------------------------------------------------------- found by tests/test_properties.py
+
+
+def test_jsonl_nested_too_deeply_is_a_problem_and_the_rest_imports(proj, tmp_path):
+    deep = '{"text": "Deep", "spans": ' + "[" * 5000 + "]" * 5000 + "}"
+    path = jsonl(tmp_path / "deep.jsonl", [deep, {"text": "Nickel rose."}, "[" * 100_000])
+    report = import_paths(proj, [path])
+    assert report.added == 1 and stored_texts(proj) == ["Nickel rose."]
+    assert [(p.line, p.reason) for p in report.problems] == [
+        (1, "malformed JSON (nested too deeply)"), (3, "malformed JSON (nested too deeply)")]
+
+
+def test_html_with_absurdly_nested_json_ld_still_imports(proj, tmp_path):
+    page = ('<script type="application/ld+json">' + "[" * 5000 + "]" * 5000 + "</script>"
+            "<article><h1>Graphite</h1><p>Graphite exports resumed.</p></article>")
+    report = import_paths(proj, [write(tmp_path / "deep.html", page)])
+    assert (report.added, report.problems) == (1, [])
+    assert stored_texts(proj) == ["Graphite\n\nGraphite exports resumed."]
+
+
+@pytest.mark.parametrize("charset", ["hex", "rot13", "zlib", "base64", "undefined", "idna",
+                                     "punycode", "cp037"])
+def test_html_declaring_a_codec_that_is_not_a_text_encoding(proj, tmp_path, charset):
+    """The declaration is ignored and the bytes are read as if none was given (here cp1252)."""
+    page = (f'<html><head><meta charset="{charset}"></head>'
+            "<body><p>Caf\u00e9 owners in Chile paid \u20ac5.</p></body></html>")
+    report = import_paths(proj, [write(tmp_path / "odd.html", page, encoding="cp1252")])
+    assert (report.added, report.problems) == (1, [])
+    assert stored_texts(proj) == ["Caf\u00e9 owners in Chile paid \u20ac5."]
+
+
+def test_jsonl_lone_surrogate_escapes_become_replacement_characters(proj, tmp_path):
+    """JSON may spell half a UTF-16 pair; it cannot be stored, so it becomes U+FFFD in place."""
+    path = jsonl(tmp_path / "halves.jsonl", [
+        '{"text": "Cobalt \\ud800 up", "title": "T\\udc80", "spans": [[0, 6, "MINERAL"],'
+        ' {"start": 9, "end": 11, "label": "ORG", "kb_id": "\\udfff"}]}',
+        '{"text": "Emoji pair \\ud83d\\ude00 is fine"}',
+    ])
+    report = import_paths(proj, [path])
+    assert (report.added, report.problems) == (2, [])
+    assert stored_texts(proj) == ["Cobalt \ufffd up", "Emoji pair \U0001f600 is fine"]
+    assert proj.article(1).title == "T\ufffd"
+    cobalt, up = proj.spans(1)
+    assert (cobalt.text, cobalt.label, up.text, up.label, up.kb_id) == (
+        "Cobalt", "MINERAL", "up", "ORG", "\ufffd")
+
+
+@pytest.mark.parametrize("data", [b"text", b"title,text\r\n", b"sep=;\ntext;title\n\n\n"])
+def test_csv_with_a_header_and_no_rows_is_reported(tmp_path, data):
+    assert only_problem(write(tmp_path / "header.csv", data)).reason == "no rows after the header"
