@@ -119,46 +119,50 @@ def annotation_state(path: Path) -> dict[int, tuple]:
 
 @needs_sigkill
 def test_annotate_killed_midway_keeps_whole_articles_and_resumes(tmp_path):
+    from core.pipeline import load_annotator
+    from core.preannotate import annotate_project
+
     crash, reference = tmp_path / "crash.assay", tmp_path / "reference.assay"
     with Project.create(crash) as project:
         project.add_articles([ArticleIn(text=text_of(i), title=f"Report {i}")
                               for i in range(ANNOTATE_N)])
+        labels = [lb.name for lb in project.labels()]
     shutil.copy(crash, reference)
-    batch = ["--batch-size", str(ANNOTATE_BATCH)]
-    # The uninterrupted run to compare with, alongside the one we kill.
-    ref_child = subprocess.Popen(cli("annotate", str(reference), *batch), cwd=REPO, env=ENV,
-                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    child = start_child(cli("annotate", str(crash), "--json-progress",
+                            "--batch-size", str(ANNOTATE_BATCH)))
+    # Meanwhile load the same pipeline here, for the rerun and the uninterrupted run.
+    loaded: dict = {}
+    loader = threading.Thread(target=lambda: loaded.update(annotator=load_annotator(labels)))
+    loader.start()
     try:
-        child = start_child(cli("annotate", str(crash), "--json-progress", *batch))
         reported = kill_after_progress(child)
-
-        assert integrity(crash) == "ok"
-        killed = annotation_state(crash)
-        with Project.open(crash) as project:
-            logged = sum(len(e["payload"]["articles"]) for e in project.events()
-                         if e["action"] == "annotate")
-        rerun = subprocess.run(cli("annotate", str(crash), "--json-progress", *batch),
-                               cwd=REPO, env=ENV, capture_output=True, timeout=300)
     finally:
-        _, ref_err = ref_child.communicate(timeout=300)
-    assert ref_child.returncode == 0, ref_err.decode()
-    full = annotation_state(reference)
-    assert all(model and spans and tokens for model, spans, tokens in full.values())
+        loader.join()
+    annotator = loaded["annotator"]
 
+    assert integrity(crash) == "ok"
+    killed = annotation_state(crash)
     done = [i for i, (model, _, _) in killed.items() if model]
     # Whole batches only: the first k articles, k a multiple of the batch size.
     assert reported <= len(done) < ANNOTATE_N, "the kill should land part-way"
     assert done == sorted(killed)[:len(done)] and len(done) % ANNOTATE_BATCH == 0
+    with Project.open(crash) as project:
+        logged = sum(len(e["payload"]["articles"]) for e in project.events()
+                     if e["action"] == "annotate")
     assert logged == len(done)
+
+    with Project.open(reference) as project:  # the run that was never interrupted
+        assert annotate_project(project, annotator).articles == ANNOTATE_N
+    full = annotation_state(reference)
+    assert all(model and spans and tokens for model, spans, tokens in full.values())
     for article_id, (model, spans, tokens) in killed.items():
         if model:  # annotated: all of its suggestions and its tokens, as a full run makes
             assert (model, spans, tokens) == full[article_id]
         else:  # not annotated: nothing of it at all
             assert spans == () and tokens is None
 
-    assert rerun.returncode == 0, rerun.stderr.decode()
-    summary = json.loads(rerun.stdout.decode().strip().splitlines()[-1])
-    assert summary["event"] == "done" and summary["articles"] == ANNOTATE_N - len(done)
+    with Project.open(crash) as project:  # run again: it does the rest, and only the rest
+        assert annotate_project(project, annotator).articles == ANNOTATE_N - len(done)
     assert annotation_state(crash) == full
     assert integrity(crash) == "ok"
 
