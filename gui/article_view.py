@@ -437,8 +437,8 @@ class ArticleView(QTextEdit):
         position = self._omap.to_py(self.cursorForPosition(event.position().toPoint()).position())
         span = self.span_at(position)
         self.select_span(span.id if span else None, scroll=False)
-        claim = self.claim_at(position)
-        if span is None or claim is not None:
+        if span is None:  # a click on an entity is about the entity, not its sentence
+            claim = self.claim_at(position)
             self.claim_clicked.emit(claim.id if claim else None)
 
     def event(self, event: QEvent) -> bool:  # noqa: D401 (Qt API)

@@ -35,7 +35,7 @@ class ClaimsReview:
         self.panel: ClaimsPanel = window.claims_panel
         view = window.view
         view.claim_clicked.connect(self.select)
-        self.panel.claim_clicked.connect(self.select)
+        self.panel.claim_clicked.connect(lambda claim_id: self.select(claim_id, scroll=True))
         self.panel.verdict_chosen.connect(self.set_verdict)
         self.panel.dismiss_requested.connect(self.dismiss)
         self.panel.evidence_edited.connect(lambda url: self._update("edit evidence",
@@ -79,9 +79,10 @@ class ClaimsReview:
         w.view.set_claims(claims, self.panel.selected_id)
         w.side_tabs.setTabText(1, f"Claims ({self.panel.count_text()})")
 
-    def select(self, claim_id: int | None) -> None:
+    def select(self, claim_id: int | None, scroll: bool = False) -> None:
+        """Select a claim in the panel and the text (scrolling when picked from the panel)."""
         self.panel.select_id(claim_id)
-        self.window.view.select_claim(self.panel.selected_id, scroll=False)
+        self.window.view.select_claim(self.panel.selected_id, scroll=scroll)
         if claim_id is not None:
             self.show_panel()
 

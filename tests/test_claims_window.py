@@ -236,3 +236,18 @@ def test_new_canonical_entry_is_added_to_the_project_and_linked(qtbot, window):
     assert window.project.link("ORG", "Kalgoorlie Nickel") == "org:kalgoorlie-nickel-ltd"
     assert window.link_editor.field.text() == (
         "org:kalgoorlie-nickel-ltd — Kalgoorlie Nickel Ltd.")
+
+
+def test_clicking_a_claim_in_the_text_selects_it_and_an_entity_click_does_not(qtbot, window):
+    qtbot.keyClick(window.view, Qt.Key.Key_C, CTRL | Qt.KeyboardModifier.ShiftModifier)
+    window.side_tabs.setCurrentIndex(0)
+    window.claims_review.select(None)
+    click_offset(window.view, where("Chile")[0] + 1)  # an entity: the entity is selected
+    assert window.view.selected_span().text == "Chile"
+    assert window.claims_panel.selected_id is None
+    assert window.side_tabs.currentIndex() == 0
+    click_offset(window.view, where("shipped")[0] + 1)  # plain text inside a claim
+    claim = window.claims_panel.selected_claim()
+    assert claim is not None and TEXT[claim.start:claim.end].startswith("Kalgoorlie")
+    assert window.side_tabs.currentWidget() is window.claims_panel
+    assert window.view.selected_claim_id == claim.id
