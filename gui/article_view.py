@@ -123,11 +123,15 @@ class ArticleView(QTextEdit):
         self.selected_claim_id = claim_id
         claim = next((c for c in self.claims if c.id == claim_id), None)
         if claim is not None and scroll:
-            cursor = QTextCursor(self.document())
-            cursor.setPosition(self._omap.to_qt(claim.start))
-            self.setTextCursor(cursor)
-            self.ensureCursorVisible()
+            self.scroll_to(claim.start)
         self.viewport().update()
+
+    def scroll_to(self, offset: int) -> None:
+        """Put the text cursor at ``offset`` (no selection) and scroll it into view."""
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(self._omap.to_qt(offset))
+        self.setTextCursor(cursor)
+        self.ensureCursorVisible()
 
     def set_spans(self, spans: Sequence[Span]) -> None:
         """Show a new list of spans, reformatting only those that changed."""
@@ -369,10 +373,7 @@ class ArticleView(QTextEdit):
         self.selected_id = span_id
         span = self.selected_span()
         if span is not None and scroll:
-            cursor = QTextCursor(self.document())
-            cursor.setPosition(self._omap.to_qt(span.start))
-            self.setTextCursor(cursor)
-            self.ensureCursorVisible()
+            self.scroll_to(span.start)
         self.viewport().update()
         self.span_selected.emit(self.selected_id)
 

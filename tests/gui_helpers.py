@@ -38,3 +38,22 @@ def click_offset(view: ArticleView, offset: int) -> None:
     p = point_of(view, offset)
     QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton,
                      Qt.KeyboardModifier.NoModifier, QPoint(p.x() + 2, p.y()))
+
+
+def open_window(qtbot, settings_dir, project_path, reviewer: str = "ana"):
+    """A shown main window on ``project_path``, label popup off, the text view focused."""
+    from PySide6.QtCore import QSettings
+
+    from gui.main_window import MainWindow
+
+    settings = QSettings(str(settings_dir / "settings.ini"), QSettings.Format.IniFormat)
+    win = MainWindow(settings, reviewer)
+    win.act_popup.setChecked(False)
+    win._toggle_popup()
+    qtbot.addWidget(win)
+    win.open_project(project_path)
+    win.show()
+    qtbot.waitExposed(win)
+    win.activateWindow()
+    win.view.setFocus()
+    return win

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QMessageBox
 
 from core.models import ArticleIn, SpanIn
 from core.store import Project
 from gui.claim_paint import VERDICT_COLORS
-from gui.main_window import MainWindow
-from tests.gui_helpers import click_offset, drag_select, point_of
+from tests.gui_helpers import click_offset, drag_select, open_window, point_of
 
 # Text we wrote for these tests.
 TEXT = ("Cobalt prices fell 12% in March, traders said. Chile is a big producer.\n"
@@ -35,16 +34,8 @@ def window(qtbot, tmp_path):
                 SpanIn(*where("nickel"), "MINERAL"))),
             ArticleIn(text="A second article about graphite.", title="Second"),
         ])
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(settings, "ana")
-    win.act_popup.setChecked(False)
-    win._toggle_popup()
-    qtbot.addWidget(win)
-    win.open_project(path)
-    win.show()
-    qtbot.waitExposed(win)
+    win = open_window(qtbot, tmp_path, path)
     win.show_article(1)
-    win.activateWindow()
     win.view.setFocus()
     return win
 

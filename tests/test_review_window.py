@@ -10,7 +10,7 @@ from PySide6.QtCore import QSettings, Qt
 from core.models import ArticleIn, SpanIn
 from core.store import Project
 from gui.main_window import MainWindow
-from tests.gui_helpers import click_offset, drag_select
+from tests.gui_helpers import click_offset, drag_select, open_window
 
 TEXTS = [
     "Lithium prices fell in Chile.\nThe U.S. Department of Energy granted $200 million.",
@@ -43,17 +43,7 @@ def project_path(tmp_path):
 
 @pytest.fixture
 def window(qtbot, tmp_path, project_path):
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(settings, "ana")
-    win.act_popup.setChecked(False)
-    win._toggle_popup()
-    qtbot.addWidget(win)
-    win.open_project(project_path)
-    win.show()
-    qtbot.waitExposed(win)
-    win.activateWindow()
-    win.view.setFocus()
-    return win
+    return open_window(qtbot, tmp_path, project_path)
 
 
 def open_article(win: MainWindow, article_id: int) -> None:
