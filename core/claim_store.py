@@ -121,6 +121,12 @@ class ClaimStore:
         }
         _check_values(new["verdict"], new["state"], before.origin)
         with self._edit() as conn:
+            if self.claim(claim_id) != before:
+                # Another writer changed it since we read it: writing our copy of the other
+                # fields would undo their change.
+                raise InvalidEdit(
+                    "That claim was changed by another window or process a moment ago; "
+                    "nothing was changed. Look again and repeat the edit.")
             if new["state"] != "dismissed" and before.state == "dismissed":
                 self._check_claim_overlap(conn, before.article_id, before.start, before.end,
                                           exclude=claim_id)

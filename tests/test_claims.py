@@ -151,3 +151,4 @@ def test_exports_carry_accepted_claims_and_facts(claimed, tmp_path):
     assert [(f["country"], f["country_id"], f["mineral"], f["mineral_id"]) for f in facts] == [
         ("Indonesia", "IDN", "nickel", "mineral:nickel")]
     assert facts[0]["sentence"] == "Indonesia signed a nickel deal with Tesla on 3 May 2025."
+
