@@ -178,6 +178,8 @@ class Linking:
         if w.project is None or span is None:
             w.statusBar().showMessage("Click an entity first.", 4000)
             return
+        if w._refuse_if_read_only("add a canonical entry"):
+            return
         self.dialog = KbEntryDialog(span.label, span.text, w)
         accepted = self.dialog.exec() == QDialog.DialogCode.Accepted
         values = self.dialog.values()

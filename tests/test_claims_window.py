@@ -242,3 +242,19 @@ def test_clicking_a_claim_in_the_text_selects_it_and_an_entity_click_does_not(qt
     assert claim is not None and TEXT[claim.start:claim.end].startswith("Kalgoorlie")
     assert window.side_tabs.currentWidget() is window.claims_panel
     assert window.view.selected_claim_id == claim.id
+
+
+def test_a_read_only_window_refuses_claims_and_links(qtbot, window, tmp_path):
+    (tmp_path / "second").mkdir()
+    second = open_window(qtbot, tmp_path / "second", window.project.path, reviewer="bo")
+    assert second.read_only_reason is not None
+    second.show_article(1)
+    drag_select(second.view, *where("big producer"))
+    second.claims_review.mark(exact=False)
+    assert "Read-only, nothing was changed" in second.statusBar().currentMessage()
+    click_offset(second.view, where("Chile")[0] + 1)
+    second.linking.link("United States")
+    second.linking.new_entry()  # refused before any dialog opens
+    assert second.linking.dialog is None
+    assert window.project.claims(1) == []
+    assert window.project.spans(1)[1].kb_id == "CHL"
