@@ -13,7 +13,7 @@ kept so that its sentence is not suggested again.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import asdict
 from typing import Any
@@ -21,7 +21,7 @@ from typing import Any
 from core.audit import now, require_reviewer
 from core.claim_candidates import candidate_claims
 from core.errors import InvalidEdit
-from core.models import CLAIM_ORIGINS, CLAIM_STATES, CLAIM_VERDICTS, Claim
+from core.models import CLAIM_ORIGINS, CLAIM_STATES, CLAIM_VERDICTS, Claim, ClaimIn
 
 LIVE_STATES = ("suggested", "accepted")
 _COLUMNS = ("id", "article_id", "start", "end", "verdict", "evidence_url", "note",
@@ -151,6 +151,28 @@ class ClaimStore:
             conn.execute("DELETE FROM claims WHERE id = ?", (claim_id,))
             self._event(conn, reviewer, before.article_id, "claim.delete", asdict(before))
         return before
+
+    def _insert_claims(
+        self, conn: sqlite3.Connection, article_id: int, text: str, claims: Sequence[ClaimIn],
+        reviewer: str,
+    ) -> None:
+        """Claims of a newly imported article; live ones must not overlap (else InvalidEdit)."""
+        stamp = now()
+        live_end = -1
+        for c in sorted(claims, key=lambda c: (c.start, c.end)):
+            if not 0 <= c.start < c.end <= len(text):
+                raise InvalidEdit(f"Claim [{c.start}, {c.end}) does not fit the text.")
+            _check_values(c.verdict, c.state, c.origin)
+            if c.state != "dismissed":
+                if c.start < live_end:
+                    raise InvalidEdit(f"Claim [{c.start}, {c.end}) overlaps another claim.")
+                live_end = c.end
+            conn.execute(
+                'INSERT INTO claims(article_id, start, "end", verdict, evidence_url, note, '
+                "updated_by, updated_at, state, origin, reason) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                (article_id, c.start, c.end, c.verdict, c.evidence_url, c.note, reviewer, stamp,
+                 c.state, c.origin, c.reason),
+            )
 
     def open_claims(self, article_id: int) -> tuple[int, int]:
         """(accepted claims still unchecked, suggested claims not yet decided)."""

@@ -33,7 +33,16 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from core.errors import InvalidEdit
-from core.models import SPAN_ORIGINS, SPAN_STATES, ArticleIn, SpanIn
+from core.models import (
+    CLAIM_ORIGINS,
+    CLAIM_STATES,
+    CLAIM_VERDICTS,
+    SPAN_ORIGINS,
+    SPAN_STATES,
+    ArticleIn,
+    ClaimIn,
+    SpanIn,
+)
 from core.text import normalise_text
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".jsonl", ".csv")
@@ -219,7 +228,8 @@ def _storable(article: ArticleIn) -> ArticleIn:
     """
     spans = article.spans
     texts = [article.text, article.title, article.source, article.url, article.published,
-             *(sp.label for sp in spans), *(sp.kb_id or "" for sp in spans)]
+             *(sp.label for sp in spans), *(sp.kb_id or "" for sp in spans),
+             *(c.evidence_url + c.note for c in article.claims)]
     if not any(_SURROGATE.search(t) for t in texts):
         return article
 
@@ -231,6 +241,8 @@ def _storable(article: ArticleIn) -> ArticleIn:
         url=fix(article.url), published=fix(article.published),
         spans=tuple(replace(sp, label=fix(sp.label), kb_id=sp.kb_id and fix(sp.kb_id))
                     for sp in spans),
+        claims=tuple(replace(c, evidence_url=fix(c.evidence_url), note=fix(c.note))
+                     for c in article.claims),
     )
 
 
@@ -748,7 +760,13 @@ def article_from_record(record: Any, default_source: str = "") -> ArticleIn:
     if not isinstance(raw, str):
         raise _BadContent(f'"text" is not a string (found {type(raw).__name__})')
     spans = _record_spans(record, raw)
-    text, spans = normalised_with_spans(raw, spans)
+    claims = _record_claims(record, raw)
+    # Claims ride along as spans so that one remapping moves both onto the normalised text.
+    text, moved = normalised_with_spans(raw, spans + [SpanIn(c.start, c.end, "claim")
+                                                      for c in claims])
+    spans = moved[:len(spans)]
+    claims = [replace(c, start=m.start, end=m.end)
+              for c, m in zip(claims, moved[len(spans):], strict=True)]
     if not text.strip():
         raise _BadContent("empty text")
     meta = record.get("meta") if isinstance(record.get("meta"), dict) else {}
@@ -760,6 +778,7 @@ def article_from_record(record: Any, default_source: str = "") -> ArticleIn:
         url=fields["url"],
         published=fields["published"],
         spans=tuple(spans),
+        claims=tuple(claims),
     )
 
 
@@ -825,6 +844,36 @@ def _span(item: Any, raw: str, default_state: str, where: str) -> SpanIn:
     kb_id = extra.get("kb_id")
     return SpanIn(start, end, label.strip(), origin=origin, state=state,
                   kb_id=kb_id if isinstance(kb_id, str) and kb_id else None)
+
+
+def _record_claims(record: dict[str, Any], raw: str) -> list[ClaimIn]:
+    """The ``claims`` of an Assay JSONL record: passages with verdict, evidence and note."""
+    items = record.get("claims")
+    if items is None:
+        return []
+    if not isinstance(items, list):
+        raise _BadContent('"claims" is not a list')
+    claims = []
+    for i, item in enumerate(items):
+        where = f"claims[{i}]"
+        if not isinstance(item, dict):
+            raise _BadContent(f"{where} is not an object")
+        start, end = item.get("start"), item.get("end")
+        if not (_is_int(start) and _is_int(end)) or not 0 <= start < end <= len(raw):
+            raise _BadContent(f"{where} has no whole-number start and end inside the text")
+        quoted = item.get("text")
+        if isinstance(quoted, str) and quoted != raw[start:end]:
+            raise _BadContent(f"{where} [{start}, {end}) does not quote the text there")
+        verdict = item.get("verdict", "unchecked")
+        if verdict not in CLAIM_VERDICTS:
+            raise _BadContent(f"{where} has an unknown verdict {verdict!r}")
+        fields = {k: item.get(k) if isinstance(item.get(k), str) else ""
+                  for k in ("evidence_url", "note", "reason")}
+        origin = item.get("origin") if item.get("origin") in CLAIM_ORIGINS else "imported"
+        state = item.get("state") if item.get("state") in CLAIM_STATES else "accepted"
+        claims.append(ClaimIn(start, end, verdict, fields["evidence_url"], fields["note"],
+                              state, origin, fields["reason"]))
+    return claims
 
 
 def _is_int(value: Any) -> bool:

@@ -31,6 +31,20 @@ class SpanIn:
 
 
 @dataclass(frozen=True)
+class ClaimIn:
+    """A claim read from an Assay JSONL export, before it has an id."""
+
+    start: int
+    end: int
+    verdict: str = "unchecked"
+    evidence_url: str = ""
+    note: str = ""
+    state: str = "accepted"
+    origin: str = "imported"
+    reason: str = ""
+
+
+@dataclass(frozen=True)
 class ArticleIn:
     """An article read from a file, not yet stored. ``text`` is already normalised."""
 
@@ -40,6 +54,7 @@ class ArticleIn:
     url: str = ""
     published: str = ""
     spans: tuple[SpanIn, ...] = field(default_factory=tuple)
+    claims: tuple[ClaimIn, ...] = field(default_factory=tuple)
 
 
 @dataclass(frozen=True)

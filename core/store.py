@@ -479,6 +479,8 @@ class Project(ClaimStore, KbStore):
                 article_id = cur.lastrowid
                 if art.spans:
                     self._insert_spans(conn, article_id, text, art.spans, labels, reviewer)
+                if art.claims:
+                    self._insert_claims(conn, article_id, text, art.claims, reviewer)
             if added:
                 self._event(conn, reviewer, None, "import",
                             {"added": added, "duplicates": duplicates})

@@ -152,3 +152,33 @@ def test_exports_carry_accepted_claims_and_facts(claimed, tmp_path):
         ("Indonesia", "IDN", "nickel", "mineral:nickel")]
     assert facts[0]["sentence"] == "Indonesia signed a nickel deal with Tesla on 3 May 2025."
 
+
+
+def test_assay_jsonl_round_trip_keeps_claims(claimed, tmp_path):
+    from core.importers import import_paths
+
+    made = claimed.suggest_claims(1, "ann")
+    claimed.update_claim(made[0].id, "ann", verdict="refuted", evidence_url="https://e.org/1",
+                         note="wrong month")
+    claimed.set_article_status(1, "approved", "ann", accept_suggestions=True)
+    export(claimed, "assay", tmp_path / "out.jsonl")
+    fresh = Project.create(tmp_path / "fresh.assay")
+    report = import_paths(fresh, [tmp_path / "out.jsonl"])
+    assert report.added == 1 and not report.problems
+    (claim,) = fresh.claims(1)
+    assert (claim.start, claim.end, claim.verdict, claim.evidence_url, claim.note,
+            claim.origin) == (0, 46, "refuted", "https://e.org/1", "wrong month", "rules")
+    fresh.close()
+
+
+def test_a_claim_that_does_not_quote_its_text_is_reported(tmp_path):
+    from core.importers import import_paths
+
+    path = tmp_path / "bad.jsonl"
+    path.write_text(json.dumps({"text": "Lithium rose 5%.", "claims": [
+        {"start": 0, "end": 7, "text": "Cobalt", "verdict": "supported"}]}) + "\n")
+    fresh = Project.create(tmp_path / "fresh.assay")
+    report = import_paths(fresh, [path])
+    assert report.added == 0
+    assert "claims[0] [0, 7) does not quote the text there" in report.problems[0].reason
+    fresh.close()
