@@ -7,7 +7,8 @@ market shares, deadlines). A sentence is suggested as a claim when it has
 * a MONEY or PERCENT entity,
 * a quantity: a number with a unit of mass, energy, power or volume
   ("60,000 tonnes", "35 GWh", "1.2 million ounces"), or
-* a DATE entity together with another entity (who did what, when).
+* a DATE entity with a digit in it ("3 May 2025", not "many months") together
+  with another entity (who did what, when).
 
 Suggestions are made from the stored text and entities, not by a model, so the
 reviewer's corrections count and the pass runs in the review window too.
@@ -28,11 +29,17 @@ _UNITS = (
     r"ounces|oz|lbs?|pounds|GWh|MWh|TWh|kWh|GW|MW|kW|barrels|bbl|litres?|liters?|"
     r"hectares?|km|kilometres?|kilometers?|per\s*cent|percent)"
 )
+# A number ("40,000", "1.2", "35") never ends in a comma, so "In 2024, Mt Holland" is no
+# quantity; a unit followed by a capitalised name or a hyphen is a name ("Mt Weld") or a
+# compound ("2024 t-shirt"), not a unit.
+_NUMBER = r"(?<![\w.])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 QUANTITY = re.compile(
-    r"(?<![\w.])\d[\d,]*(?:\.\d+)?\s*(?:-\s*)?(?:(?:thousand|million|billion|trillion|m|bn)\s+)?"
-    + _UNITS + r"(?![\w])"
-    r"|(?<![\w.])\d[\d,]*(?:\.\d+)?\s?%",
+    _NUMBER + r"\s*(?:-\s*)?(?:(?:thousand|million|billion|trillion|m|bn)\s+)?"
+    + _UNITS + r"(?![\w-])(?!(?-i:\s+[A-Z][a-z]))"
+    r"|" + _NUMBER + r"\s?%",
+    re.IGNORECASE,
 )
+_DIGIT = re.compile(r"\d")
 
 
 @dataclass(frozen=True)
@@ -70,7 +77,8 @@ def _reason(text: str, s: int, e: int, spans: list[tuple[int, int, str]]) -> str
     quantity = QUANTITY.search(text, s, e)
     if quantity:
         return f"quantity: {quantity.group(0).strip()}"
-    dates = [(a, b) for a, b, label in spans if label == "DATE"]
+    # "many months" or "decades" state no checkable time; "3 May 2025" and "2024" do.
+    dates = [(a, b) for a, b, label in spans if label == "DATE" and _DIGIT.search(text, a, b)]
     if dates and any(label != "DATE" for _a, _b, label in spans):
         a, b = dates[0]
         return f"DATE with an entity: {text[a:b]}"

@@ -185,8 +185,9 @@ class ClaimStore:
     def suggest_claims(self, article_id: int, who: str) -> list[Claim]:
         """Suggest the article's sentences that state a figure (see core.claim_candidates).
 
-        Undecided suggestions are replaced; a sentence that already has a claim,
-        accepted or dismissed, is left alone. Returns the new suggestions.
+        A sentence that already has a claim (suggested, accepted or dismissed) is left
+        alone; suggestions whose sentence no longer states a figure are dropped unless
+        the reviewer wrote on them. Returns the new suggestions.
         """
         require_reviewer(who)
         with self._edit() as conn:
@@ -196,19 +197,29 @@ class ClaimStore:
         return [self.claim(i) for i in ids]
 
     def _suggest_claims_in(self, conn: sqlite3.Connection, article_id: int, who: str) -> list[int]:
-        """The suggestion pass inside a caller's transaction (pre-annotation uses it too)."""
+        """The suggestion pass inside a caller's transaction (pre-annotation uses it too).
+
+        An undecided suggestion stays (same id) while its sentence still qualifies, or
+        when the reviewer has written evidence or a note on it; the others go. Returns
+        the ids of the new suggestions only.
+        """
         text = conn.execute("SELECT text FROM articles WHERE id = ?", (article_id,)).fetchone()[0]
-        conn.execute("DELETE FROM claims WHERE article_id = ? AND state = 'suggested'",
-                     (article_id,))
         spans = conn.execute(
             "SELECT start, \"end\", label FROM spans WHERE article_id = ? AND state != 'rejected'",
             (article_id,),
         ).fetchall()
+        candidates = candidate_claims(text, [tuple(r) for r in spans])
+        wanted = {(c.start, c.end) for c in candidates}
+        for row in conn.execute(
+                'SELECT id, start, "end", note, evidence_url FROM claims WHERE article_id = ? '
+                "AND state = 'suggested'", (article_id,)).fetchall():
+            if (row[1], row[2]) not in wanted and not row[3] and not row[4]:
+                conn.execute("DELETE FROM claims WHERE id = ?", (row[0],))
         taken = conn.execute(
             'SELECT start, "end" FROM claims WHERE article_id = ?', (article_id,)).fetchall()
         stamp = now()
         ids = []
-        for cand in candidate_claims(text, [tuple(r) for r in spans]):
+        for cand in candidates:
             if any(cand.start < e and cand.end > s for s, e in taken):
                 continue
             cur = conn.execute(

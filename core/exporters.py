@@ -18,6 +18,7 @@ import csv
 import json
 import os
 import random
+import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import suppress
 from dataclasses import dataclass, field
@@ -39,6 +40,7 @@ CLAIM_COLUMNS = ("article_id", "title", "start", "end", "text", "verdict", "evid
 FACT_COLUMNS = ("article_id", "title", "sentence_start", "sentence_end", "sentence",
                 "country", "country_label", "country_id", "mineral", "mineral_id")
 COUNTRY_LABELS = ("GPE", "NORP")
+_ISO3 = re.compile(r"[A-Z]{3}")
 # Formats that carry claims (only accepted claims are exported).
 WITH_CLAIMS = ("assay", "claims")
 DOCSTART = "-DOCSTART- -X- -X- O"
@@ -282,8 +284,11 @@ def _write_facts(records: Iterable[_Record], fh: TextIO, report: ExportReport) -
     """Each sentence's co-mentioned (country, mineral) pairs, with their ids.
 
     The raw material of a supply-chain graph: "Indonesia … nickel" in one
-    sentence. A pair is written once per sentence (by id, or by text when a
-    span has no id); spans that cross a sentence boundary are not paired.
+    sentence. Only GPE/NORP entities linked to a country (an ISO 3166 alpha-3
+    id) count as countries: a city or province ("Kolwezi", "Sulawesi") has no
+    country id and would be a row nobody can join on. A pair is written once per
+    sentence (by id, or by text for an unlinked mineral); spans that cross a
+    sentence boundary are not paired.
     """
     writer = csv.writer(fh)
     writer.writerow(FACT_COLUMNS)
@@ -292,7 +297,8 @@ def _write_facts(records: Iterable[_Record], fh: TextIO, report: ExportReport) -
         index = SentenceIndex(a.text)
         by_sentence: dict[int, tuple[list[Span], list[Span]]] = {}
         for s in rec.spans:
-            if s.label not in (*COUNTRY_LABELS, "MINERAL"):
+            if s.label != "MINERAL" and not (s.label in COUNTRY_LABELS and s.kb_id
+                                             and _ISO3.fullmatch(s.kb_id)):
                 continue
             i = index.index_of(s.start, s.end)
             if i is not None:

@@ -28,6 +28,9 @@ from core.gazetteers import Gazetteer, load_gazetteer
 COUNTRY_LABELS = frozenset({"GPE", "NORP"})
 COUNTRY_FAMILY = "COUNTRY"
 
+# Names that mean different places in our news: left for the reviewer to link.
+AMBIGUOUS = frozenset({"Georgia", "GEORGIA"})
+
 _LEADING_THE = re.compile(r"^(?:the|The|THE)\s+")
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 _SPACES = re.compile(r"\s+")
@@ -73,9 +76,10 @@ class Linker:
         for entry in _iso_entries():
             self._add(entry)
         names: dict[tuple[str, str], list[str]] = {}
-        for alias in gazetteer.aliases:
+        for alias in gazetteer.aliases:  # the gazetteers win over pycountry ("Congo" = COD)
             names.setdefault((family(alias.label), alias.kb_id), []).append(alias.text)
-            self._index(family(alias.label), alias.text, alias.kb_id, alias.exact)
+            self._index(family(alias.label), alias.text, alias.kb_id, alias.exact,
+                        override=True)
         for (fam, kb_id), aliases in names.items():
             if kb_id not in self._entries.get(fam, {}):
                 self._entries.setdefault(fam, {})[kb_id] = KbEntry(kb_id, fam, aliases[0],
@@ -102,10 +106,17 @@ class Linker:
                 self._index(fam, alias, entry.id, exact=True, override=override)
                 self._index(fam, alias, entry.id, exact=False, override=override)
 
-    def link(self, label: str, text: str) -> str | None:
-        """The canonical id for a span, or None when the name is not known."""
+    def link(self, label: str, text: str, *, guess: bool = True) -> str | None:
+        """The canonical id for a span, or None when the name is not known.
+
+        An ambiguous name ("Georgia": the country or the US state with the battery
+        plants) is not linked by default; ``guess=False`` is for a reviewer who typed
+        it and means the listed one.
+        """
         fam = family(label)
         if fam not in self._entries:
+            return None
+        if guess and _SPACES.sub(" ", text.strip()) in AMBIGUOUS:
             return None
         for form in surface_forms(text):
             kb_id = self._exact.get((fam, form)) or self._folded.get((fam, form.lower()))

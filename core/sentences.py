@@ -9,8 +9,10 @@ never does). News prose is regular enough for a rule splitter:
 * a line break always ends a sentence (headlines, bylines, list items and
   paragraphs are separate statements);
 * ``.``, ``!`` or ``?`` (with closing quotes or brackets) followed by space and
-  an upper-case letter, a digit or an opening quote ends one, except after a
-  known abbreviation ("Mr.", "Ltd.", "Jan.", "U.S.") or a single initial ("J.").
+  an upper-case letter (any script), a digit or an opening quote ends one, except
+  after a known abbreviation ("Mr.", "Jan."), a dotted acronym ("U.S.", "D.R.C.")
+  or a single initial ("J."). After a company suffix or an acronym a sentence does
+  end when a typical opener follows ("… Lynas Corp. The deal …").
 """
 
 from __future__ import annotations
@@ -29,19 +31,48 @@ ABBREVIATIONS = frozenset({
     "a.m", "p.m", "S.A", "N.V", "Gov't",
 })
 
-# End punctuation, closing quotes/brackets, then whitespace, then something that can
-# start a sentence.
-_BOUNDARY = re.compile(r"[.!?][\"'”’)\]]*(?=[ \t]+[\"'“‘(\[]?[A-Z0-9])")
+# Abbreviations that end a sentence when a typical sentence opener follows
+# ("… signed with Lynas Corp. The deal …"); titles ("Dr.", "Mr.") never do.
+CLOSING_ABBREVIATIONS = frozenset({
+    "Inc", "Ltd", "Co", "Corp", "Bros", "Pty", "Pte", "etc", "U.S", "U.K", "U.N", "E.U", "S.A",
+    "N.V",
+})
+SENTENCE_OPENERS = frozenset({
+    "The", "It", "Its", "A", "An", "In", "On", "At", "But", "And", "This", "That", "These",
+    "Those", "He", "She", "They", "We", "There", "Their", "His", "Her", "Our", "Officials",
+    "Analysts", "Shares", "Prices", "However", "Meanwhile", "Last", "Next",
+})
+
+# End punctuation, closing quotes/brackets, then horizontal space (any kind, including
+# no-break space), then something that can start a sentence: a letter, digit or quote.
+_BOUNDARY = re.compile(r"[.!?][\"'”’)\]]*(?=[^\S\n]+[\"'“‘(\[]?(?:[^\W_]))")
 _WORD_BEFORE = re.compile(r"(\S+)$")
+_NEXT_WORD = re.compile(r"[^\S\n]+[\"'“‘(\[]?([^\W_][\w'’-]*)")
+_DOTTED = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")  # "D.R.C", "J.P", "U.A.E" (the final dot cut)
 
 
 def _is_abbreviation(text: str, dot: int) -> bool:
-    """Does the full stop at ``dot`` close an abbreviation or an initial?"""
+    """Does the full stop at ``dot`` close an abbreviation or an initial, not a sentence?"""
     match = _WORD_BEFORE.search(text, max(0, dot - 12), dot)
     if not match:
         return False
     word = match.group(1).lstrip("\"'“‘([")
-    return word in ABBREVIATIONS or (len(word) == 1 and word.isupper())
+    if not (word in ABBREVIATIONS or _DOTTED.fullmatch(word)
+            or (len(word) == 1 and word.isupper())):
+        return False
+    following = _NEXT_WORD.match(text, dot + 1)
+    if following and (word in CLOSING_ABBREVIATIONS or _DOTTED.fullmatch(word)):
+        return following.group(1) not in SENTENCE_OPENERS
+    return True
+
+
+def _starts_sentence(text: str, end: int) -> bool:
+    """Is the first letter after the boundary at ``end`` one that can open a sentence?"""
+    following = _NEXT_WORD.match(text, end)
+    if not following:
+        return False
+    first = following.group(1)[0]
+    return first.isupper() or first.isdigit() or not first.isalpha()
 
 
 def sentence_bounds(text: str) -> list[tuple[int, int]]:
@@ -51,6 +82,8 @@ def sentence_bounds(text: str) -> list[tuple[int, int]]:
     for line in text.split("\n"):
         cuts = [0]
         for match in _BOUNDARY.finditer(line):
+            if not _starts_sentence(line, match.end()):
+                continue
             if line[match.start()] == "." and _is_abbreviation(line, match.start()):
                 continue
             cuts.append(match.end())

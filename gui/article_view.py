@@ -124,6 +124,11 @@ class ArticleView(QTextEdit):
         claim = next((c for c in self.claims if c.id == claim_id), None)
         if claim is not None and scroll:
             self.scroll_to(claim.start)
+            # ensureCursorVisible leaves the claim's first line at the bottom edge; a third
+            # of the way down shows the claim and what follows it.
+            y = self.cursorRect().top()
+            bar = self.verticalScrollBar()
+            bar.setValue(bar.value() + y - self.viewport().height() // 3)
         self.viewport().update()
 
     def scroll_to(self, offset: int) -> None:

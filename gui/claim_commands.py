@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
+from core.models import Claim
+from core.store import Project
 from gui.commands import EditContext, StoreCommand
 
 
@@ -59,31 +61,36 @@ class DeleteClaimCommand(StoreCommand):
         self.project.delete_claim(self.claim.id, self.reviewer)
 
     def _undo(self) -> None:
-        fields = asdict(self.claim)
-        self.project.add_claim(
-            self.article_id, self.claim.start, self.claim.end, self.reviewer,
-            claim_id=self.claim.id,
-            **{k: fields[k] for k in ("verdict", "evidence_url", "note", "state", "origin",
-                                      "reason")},
-        )
+        restore_claim(self.project, self.claim, self.reviewer)
 
 
 class SuggestClaimsCommand(StoreCommand):
-    """Run the suggestion pass on the article as it is now; undo removes what it added."""
+    """Run the suggestion pass on the article as it is now; undo removes what it added and
+    brings back, whole, the suggestions it dropped."""
 
     def __init__(self, ctx: EditContext, article_id: int) -> None:
         super().__init__(ctx, article_id, "suggest claims")
-        self.made: list = []
-        self.replaced: list = []
+        self.made: list[Claim] = []
+        self.dropped: list[Claim] = []
 
     def _do(self) -> None:
-        self.replaced = self.project.claims(self.article_id, states=("suggested",))
+        before = self.project.claims(self.article_id, states=("suggested",))
         self.made = self.project.suggest_claims(self.article_id, self.reviewer)
+        now = {c.id for c in self.project.claims(self.article_id)}
+        self.dropped = [c for c in before if c.id not in now]
 
     def _undo(self) -> None:
         for claim in self.made:
             self.project.delete_claim(claim.id, self.reviewer)
-        for claim in self.replaced:
-            self.project.add_claim(self.article_id, claim.start, claim.end, self.reviewer,
-                                   state="suggested", origin=claim.origin, reason=claim.reason,
-                                   claim_id=claim.id)
+        for claim in self.dropped:
+            restore_claim(self.project, claim, self.reviewer)
+
+
+def restore_claim(project: Project, claim: Claim, reviewer: str) -> None:
+    """Put a deleted claim back under its id with every field it had."""
+    fields = asdict(claim)
+    project.add_claim(
+        claim.article_id, claim.start, claim.end, reviewer, claim_id=claim.id,
+        **{k: fields[k] for k in ("verdict", "evidence_url", "note", "state", "origin",
+                                  "reason")},
+    )

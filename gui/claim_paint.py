@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen, QTextDocument
 
 from core.models import Claim
@@ -44,9 +44,13 @@ def line_segments(doc: QTextDocument, start: int, end: int) -> Iterator[tuple[fl
         origin = layout.blockBoundingRect(block).topLeft()
         text_layout = block.layout()
         b_start = block.position()
-        for i in range(text_layout.lineCount()):
+        # Start at the claim's first line: a long paragraph has thousands of lines.
+        first = text_layout.lineForTextPosition(max(0, start - b_start)).lineNumber()
+        for i in range(max(0, first), text_layout.lineCount()):
             line = text_layout.lineAt(i)
             l_start = b_start + line.textStart()
+            if l_start >= end:
+                break
             l_end = l_start + line.textLength()
             lo, hi = max(start, l_start), min(end, l_end)
             if lo >= hi:
@@ -75,13 +79,21 @@ def paint_claims(painter: QPainter, doc: QTextDocument, omap: OffsetMap,
         for x1, x2, y in segments:
             painter.drawLine(QPointF(x1, y + 2) + offset, QPointF(x2, y + 2) + offset)
         if segments:
+            # The margin bar, inset at both ends so claims in consecutive sentences read
+            # as separate blocks; the selected claim gets a wider bar with a tinted band.
             margin = doc.documentMargin()
-            top = segments[0][2] - _line_height(doc)
-            bar = QPen(claim_color(claim), 5.0 if selected else 3.0)
+            top = segments[0][2] - _line_height(doc) + 3
+            bottom = segments[-1][2] + 1
+            x = margin / 2
+            if selected:
+                band = QColor(claim_color(claim))
+                band.setAlpha(40)
+                painter.fillRect(QRectF(QPointF(x - 5, top) + offset,
+                                        QPointF(x + 5, bottom) + offset), band)
+            bar = QPen(claim_color(claim), 6.0 if selected else 3.0)
             bar.setCapStyle(Qt.PenCapStyle.FlatCap)
             painter.setPen(bar)
-            x = margin / 2
-            painter.drawLine(QPointF(x, top) + offset, QPointF(x, segments[-1][2]) + offset)
+            painter.drawLine(QPointF(x, top) + offset, QPointF(x, bottom) + offset)
 
 
 def _line_height(doc: QTextDocument) -> float:

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QFont
+from PySide6.QtGui import QBrush, QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -110,8 +110,8 @@ class ClaimsPanel(QWidget):
     claim_clicked = Signal(int)
     verdict_chosen = Signal(str)
     dismiss_requested = Signal()
-    evidence_edited = Signal(str)
-    note_edited = Signal(str)
+    evidence_edited = Signal(int, str)  # claim id, new URL
+    note_edited = Signal(int, str)  # claim id, new note
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -134,7 +134,9 @@ class ClaimsPanel(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Fixed)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.table.setColumnWidth(0, self.fontMetrics().horizontalAdvance("Unverifiable") + 16)
+        bold = QFont(self.font())
+        bold.setBold(True)  # the verdict column is drawn bold
+        self.table.setColumnWidth(0, QFontMetrics(bold).horizontalAdvance("Unverifiable") + 18)
         self.table.clicked.connect(self._clicked)
 
         # A verdict box, not four buttons: the side column must stay narrow and short.
@@ -145,6 +147,7 @@ class ClaimsPanel(QWidget):
             color = claim_color(Claim(0, 0, 0, 1, verdict, "", ""))
             self.verdict_box.setItemData(self.verdict_box.count() - 1, QBrush(color),
                                          Qt.ItemDataRole.ForegroundRole)
+        self.verdict_box.setPlaceholderText("Suggested")
         self.verdict_box.setToolTip("The claim's verdict (Ctrl+1 supported, Ctrl+2 refuted, "
                                     "Ctrl+3 unverifiable, Ctrl+0 unchecked)")
         for box in (self.verdict_box, self.filter_combo):
@@ -164,11 +167,10 @@ class ClaimsPanel(QWidget):
         self.evidence = QLineEdit()
         self.evidence.setPlaceholderText("https://… source that supports or refutes it")
         self.evidence.setClearButtonEnabled(True)
-        self.evidence.editingFinished.connect(
-            lambda: self.evidence_edited.emit(self.evidence.text().strip()))
+        self.evidence.editingFinished.connect(self._flush)
         self.note = QLineEdit()
         self.note.setPlaceholderText("What you checked")
-        self.note.editingFinished.connect(lambda: self.note_edited.emit(self.note.text()))
+        self.note.editingFinished.connect(self._flush)
         self.reason = QLabel()
         self.reason.setTextFormat(Qt.TextFormat.PlainText)
         self.reason.setWordWrap(True)
@@ -200,8 +202,17 @@ class ClaimsPanel(QWidget):
         self.select_id(selected_id)
 
     def select_id(self, claim_id: int | None) -> None:
-        """Select a claim's row (if the filter shows it) and fill in its fields."""
+        """Select a claim's row (if the filter shows it) and fill in its fields.
+
+        Evidence or a note typed for the previous claim is saved to that claim first:
+        the table takes no focus, so the field would otherwise keep the old text and
+        Enter would save it on the newly selected claim.
+        """
         claim = next((c for c in self.model.all if c.id == claim_id), None)
+        previous = self.selected_id
+        changed = (claim.id if claim else None) != previous
+        if changed:
+            self._flush()
         self.selected_id = claim.id if claim else None
         rows = [c.id for c in self.model.claims]
         if claim is not None and claim.id in rows:
@@ -210,19 +221,32 @@ class ClaimsPanel(QWidget):
             self.table.scrollTo(self.model.index(row, 0))
         else:
             self.table.clearSelection()
-        self._show_details(claim)
+        self._show_details(claim, force=changed)
+
+    def _flush(self) -> None:
+        """Emit edits of the evidence and note fields that differ from the stored claim."""
+        claim = self.selected_claim()
+        if claim is None:
+            return
+        url, note = self.evidence.text().strip(), self.note.text()
+        if url != claim.evidence_url:
+            self.evidence_edited.emit(claim.id, url)
+        if note != claim.note:
+            self.note_edited.emit(claim.id, note)
 
     def selected_claim(self) -> Claim | None:
         return next((c for c in self.model.all if c.id == self.selected_id), None)
 
-    def _show_details(self, claim: Claim | None) -> None:
+    def _show_details(self, claim: Claim | None, force: bool = False) -> None:
         for widget in (self.verdict_box, self.dismiss, self.evidence, self.note):
             widget.setEnabled(claim is not None)
         if claim is not None:
-            self.verdict_box.setCurrentIndex(self.verdict_box.findData(claim.verdict))
-        if not self.evidence.hasFocus():
+            # A suggestion has no verdict yet: the box shows its placeholder.
+            self.verdict_box.setCurrentIndex(
+                -1 if claim.state == "suggested" else self.verdict_box.findData(claim.verdict))
+        if force or not self.evidence.hasFocus():
             self.evidence.setText(claim.evidence_url if claim else "")
-        if not self.note.hasFocus():
+        if force or not self.note.hasFocus():
             self.note.setText(claim.note if claim else "")
         if claim is None:
             self.reason.setText(

@@ -38,9 +38,11 @@ class ClaimsReview:
         self.panel.claim_clicked.connect(lambda claim_id: self.select(claim_id, scroll=True))
         self.panel.verdict_chosen.connect(self.set_verdict)
         self.panel.dismiss_requested.connect(self.dismiss)
-        self.panel.evidence_edited.connect(lambda url: self._update("edit evidence",
-                                                                    evidence_url=url))
-        self.panel.note_edited.connect(lambda note: self._update("edit claim note", note=note))
+        self.panel.evidence_edited.connect(
+            lambda claim_id, url: self._update(claim_id, "edit evidence", evidence_url=url))
+        self.panel.note_edited.connect(
+            lambda claim_id, note: self._update(claim_id, "edit claim note", note=note))
+        view.span_selected.connect(self._span_selected)
         self.actions = self._build_actions()
 
     def _build_actions(self) -> list[QAction]:
@@ -103,17 +105,22 @@ class ClaimsReview:
         self.window.view.select_claim(ids[i])
         self.show_panel()
 
+    def _span_selected(self, span_id: int | None) -> None:
+        """An entity inside a claim makes that claim the current one (no tab switch), so a
+        verdict key acts on the claim the reviewer is looking at."""
+        span = self.window.view.selected_span()
+        claim = self.window.view.claim_at(span.start) if span is not None else None
+        if claim is not None and claim.id != self.panel.selected_id:
+            self.panel.select_id(claim.id)
+            self.window.view.select_claim(claim.id, scroll=False)
+
     def target(self) -> Claim | None:
-        """The claim a verdict key applies to: the selected one, else the one at the entity
-        or the cursor."""
-        claim = self.panel.selected_claim()
-        if claim is not None:
-            return claim
+        """The claim a verdict key applies to: the one holding the selected entity, else
+        the selected claim."""
         view = self.window.view
         span = view.selected_span()
-        if span is not None:
-            return view.claim_at(span.start)
-        return None
+        claim = view.claim_at(span.start) if span is not None else None
+        return claim or self.panel.selected_claim()
 
     # ------------------------------------------------------------------ edits
 
@@ -136,6 +143,13 @@ class ClaimsReview:
             self.panel.select_id(same.id)
             self.set_verdict("unchecked")
             return
+        overlap = next((c for c in self.claims if c.start < end and c.end > start), None)
+        if overlap is not None:
+            self.select(overlap.id, scroll=True)
+            w.statusBar().showMessage(
+                "That passage overlaps the claim selected now: give it a verdict, or dismiss "
+                "it (Ctrl+Del) and mark the passage again.", 6000)
+            return
         command = AddClaimCommand(w, w.article.id, start, end)
         if w._push(command):
             w.view.clear_text_selection()
@@ -148,7 +162,9 @@ class ClaimsReview:
         if claim.verdict == verdict and claim.state == "accepted":
             return
         self.panel.select_id(claim.id)
-        self._update(f"mark claim {VERDICT_NAMES[verdict].lower()}", verdict=verdict)
+        # A verdict on a suggestion accepts it, even "unchecked" (which it already has).
+        self._update(claim.id, f"mark claim {VERDICT_NAMES[verdict].lower()}",
+                     verdict=verdict, state="accepted")
 
     def dismiss(self) -> None:
         claim = self._require_target()
@@ -167,10 +183,11 @@ class ClaimsReview:
         command = SuggestClaimsCommand(w, w.article.id)
         if w._push(command):
             w.statusBar().showMessage(
-                f"{len(command.made)} claim(s) suggested: sentences that state a figure.", 5000)
+                f"{len(command.made)} new claim(s) suggested: sentences that state a figure."
+                if command.made else "No new claims to suggest.", 5000)
 
-    def _update(self, text: str, **changes: str) -> None:
-        claim = self.panel.selected_claim()
+    def _update(self, claim_id: int, text: str, **changes: str) -> None:
+        claim = next((c for c in self.claims if c.id == claim_id), None)
         if claim is None or self.window.project is None:
             return
         if all(getattr(claim, k) == v for k, v in changes.items()):
@@ -209,7 +226,7 @@ class ClaimsReview:
         box.setInformativeText("Approve it anyway? The claims stay as they are.")
         approve = box.addButton("Approve anyway", QMessageBox.ButtonRole.AcceptRole)
         box.addButton(QMessageBox.StandardButton.Cancel)
-        box.setDefaultButton(approve)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)  # Enter must not skip it
         self.prompt = box  # for tests and for the window to close on shutdown
         box.exec()
         self.prompt = None

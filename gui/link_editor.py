@@ -61,6 +61,7 @@ class LinkEditor(QWidget):
         self.new_button = QPushButton("New…")
         self.new_button.setToolTip("Add a canonical entry to this project")
         self.new_button.clicked.connect(self.new_entry_requested)
+        self.span_id: int | None = None
         label = QLabel("Link")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
@@ -74,7 +75,11 @@ class LinkEditor(QWidget):
         self.field.setEnabled(usable)
         self.new_button.setEnabled(usable)
         self.choices.setStringList([e.display() for e in entries] if usable else [])
-        if not self.field.hasFocus():
+        # Another entity selected: what was typed for the previous one (not confirmed
+        # with Enter) is dropped, never applied to the new one.
+        moved = (span.id if span else None) != self.span_id
+        self.span_id = span.id if span else None
+        if moved or not self.field.hasFocus():
             self.field.setText(current if usable else "")
 
 
@@ -151,7 +156,7 @@ class Linking:
         kb_id = typed.split(SEPARATOR, 1)[0].strip()
         if linker.entry(label, kb_id) is not None:
             return kb_id
-        by_name = linker.link(label, typed)
+        by_name = linker.link(label, typed, guess=False)
         if by_name is None:
             raise AssayError(f"No {label} entry matches {typed!r}; add one with New….")
         return by_name

@@ -182,3 +182,54 @@ def test_a_claim_that_does_not_quote_its_text_is_reported(tmp_path):
     assert report.added == 0
     assert "claims[0] [0, 7) does not quote the text there" in report.problems[0].reason
     fresh.close()
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Cobalt from the D.R.C. Mines Minister said so.", 1),
+    ("J.P. Morgan lent $2 billion.", 1),
+    ("It went to the U.A.E. Officials agreed.", 2),
+    ("It signed with Lynas Corp. The deal is big.", 2),
+    ("Prices fell in Chile. Élisabeth Borne spoke.", 2),
+    ("Prices fell.\u00a0The deal held.", 2),
+    ("Dr. Ngata met Mr. Smith in St. Louis.", 1),
+    ('He said "no." Then he left.', 2),
+])
+def test_sentence_splitter_on_news_prose(text, expected):
+    assert len(sentence_bounds(text)) == expected, _sentences(text)
+
+
+@pytest.mark.parametrize(("text", "found"), [
+    ("In 2024, Mt Holland started output.", False),  # a year and a mine, not a quantity
+    ("Glencore's 2023 Mt Isa output rose.", False),
+    ("They sold a 2024 t-shirt.", False),
+    ("In 2021, kg prices doubled.", False),
+    ("The 5G network is new.", False),
+    ("It shipped 40,000 Tonnes of ore.", True),
+    ("MINE SHIPS 5 MT OF NICKEL", True),
+    ("A 35 GWh plant opened.", True),
+    ("Reserves are 1.2 million ounces.", True),
+    ("Output rose 12 per cent.", True),
+])
+def test_quantities(text, found):
+    assert bool(candidate_claims(text, [])) is found
+
+
+def test_a_vague_date_with_an_entity_is_no_claim():
+    text = "Over many months Chile grew. In 2024 Chile grew."
+    spans = [_span(text, "many months", "DATE"), (12, 17, "GPE"),
+             _span(text, "2024", "DATE"), (text.rindex("Chile"), text.rindex("Chile") + 5, "GPE")]
+    assert [text[c.start:c.end] for c in candidate_claims(text, spans)] == [
+        "In 2024 Chile grew."]
+
+
+def test_resuggesting_keeps_suggestions_with_notes_and_unchanged_ids(claimed):
+    first, second = claimed.suggest_claims(1, "ann")
+    claimed.update_claim(second.id, "ann", note="ask the ministry")
+    assert claimed.suggest_claims(1, "ann") == []
+    assert [c.id for c in claimed.claims(1)] == [first.id, second.id]
+    # The figure goes away: the blank suggestion goes, the one with a note stays.
+    claimed.conn.execute("DELETE FROM spans WHERE label = 'PERCENT'")
+    claimed.conn.execute("UPDATE articles SET text = replace(text, '12%', 'a lot')")
+    claimed.conn.execute("UPDATE articles SET text = replace(text, '40,000 tonnes', 'a lot of')")
+    claimed.suggest_claims(1, "ann")
+    assert [c.id for c in claimed.claims(1)] == [second.id]

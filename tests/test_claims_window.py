@@ -86,7 +86,8 @@ def test_shift_c_keeps_the_exact_selection_and_overlaps_are_refused(qtbot, windo
     drag_select(window.view, *where("shipped"))
     qtbot.keyClick(window.view, Qt.Key.Key_C)  # the whole sentence overlaps the claim
     assert len(claims(window)) == 1
-    assert "overlaps the claim" in window.statusBar().currentMessage()
+    assert "overlaps the claim selected now" in window.statusBar().currentMessage()
+    assert window.claims_panel.selected_claim().start == where("40,000")[0]
 
 
 def test_suggested_claims_are_accepted_with_a_verdict_or_dismissed(qtbot, window):
@@ -258,3 +259,47 @@ def test_a_read_only_window_refuses_claims_and_links(qtbot, window, tmp_path):
     assert second.linking.dialog is None
     assert window.project.claims(1) == []
     assert window.project.spans(1)[1].kb_id == "CHL"
+
+
+def click_row(table, row: int) -> None:
+    from PySide6.QtTest import QTest
+
+    rect = table.visualRect(table.model().index(row, 1))
+    QTest.mouseClick(table.viewport(), Qt.MouseButton.LeftButton,
+                     Qt.KeyboardModifier.NoModifier, rect.center())
+
+
+def test_typed_evidence_stays_with_its_claim_when_another_row_is_clicked(qtbot, window):
+    qtbot.keyClick(window.view, Qt.Key.Key_C, CTRL | Qt.KeyboardModifier.ShiftModifier)
+    panel = window.claims_panel
+    click_row(panel.table, 0)
+    first, second = window.project.claims(1)
+    panel.evidence.setFocus()
+    qtbot.keyClicks(panel.evidence, "https://example.org/first")
+    click_row(panel.table, 1)  # the table takes no focus: the field still has it
+    assert panel.selected_id == second.id and panel.evidence.text() == ""
+    qtbot.keyClick(panel.evidence, Qt.Key.Key_Return)
+    assert window.project.claim(first.id).evidence_url == "https://example.org/first"
+    assert window.project.claim(second.id).evidence_url == ""
+
+
+def test_a_typed_link_is_not_applied_to_another_entity(qtbot, window):
+    click_offset(window.view, where("Chile")[0] + 1)
+    qtbot.keyClick(window.view, Qt.Key.Key_L)
+    qtbot.keyClicks(window.link_editor.field, "Peru")
+    nickel = next(s for s in window.project.spans(1) if s.text == "nickel")
+    click_row(window.entities, [s.id for s in window.entities.entity_model.spans].index(nickel.id))
+    assert window.link_editor.field.text() == "mineral:nickel — nickel"
+    qtbot.keyClick(window.link_editor.field, Qt.Key.Key_Return)
+    assert window.project.span(nickel.id).kb_id == "mineral:nickel"
+    assert next(s for s in window.project.spans(1) if s.text == "Chile").kb_id == "CHL"
+
+
+def test_verdict_keys_act_on_the_claim_holding_the_selected_entity(qtbot, window):
+    qtbot.keyClick(window.view, Qt.Key.Key_C, CTRL | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(window.view, Qt.Key.Key_BracketRight)  # the first claim is selected
+    click_offset(window.view, where("nickel")[0] + 1)  # an entity in the second claim
+    qtbot.keyClick(window.view, Qt.Key.Key_0, CTRL)  # unchecked: accepts the suggestion
+    states = {TEXT[c.start:c.end][:10]: (c.state, c.verdict) for c in window.project.claims(1)}
+    assert states == {"Cobalt pri": ("suggested", "unchecked"),
+                      "Kalgoorlie": ("accepted", "unchecked")}

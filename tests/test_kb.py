@@ -123,3 +123,26 @@ def test_imported_and_pre_annotated_spans_are_linked_and_exported_with_ids(kbpro
     facts = list(csv.DictReader((tmp_path / "facts.csv").open(encoding="utf-8")))
     assert {(f["country_id"], f["mineral_id"]) for f in facts} == {
         ("USA", "mineral:ree"), ("MWI", "mineral:ree")}
+
+
+def test_gazetteer_meanings_win_and_ambiguous_names_are_left_to_the_reviewer():
+    linker = builtin_linker()
+    assert linker.link("GPE", "Congo") == "COD"  # the cobalt country, as countries.tsv says
+    assert linker.link("GPE", "Republic of the Congo") == "COG"
+    assert linker.link("GPE", "Georgia") is None  # the country, or the US state's plants?
+    assert linker.link("GPE", "Georgia", guess=False) == "GEO"
+
+
+def test_facts_pair_only_countries_not_cities(tmp_path):
+    text = "Cobalt from Kolwezi goes to China."
+    proj = Project.create(tmp_path / "facts.assay")
+    proj.add_articles([ArticleIn(text=text, spans=(
+        SpanIn(0, 6, "MINERAL", origin="reviewer", state="accepted", kb_id="mineral:cobalt"),
+        SpanIn(12, 19, "GPE", origin="reviewer", state="accepted"),
+        SpanIn(28, 33, "GPE", origin="reviewer", state="accepted", kb_id="CHN")))])
+    proj.set_article_status(1, "approved", "ann")
+    export(proj, "facts", tmp_path / "facts.csv")
+    facts = list(csv.DictReader((tmp_path / "facts.csv").open(encoding="utf-8")))
+    assert [(f["country"], f["country_id"], f["mineral_id"]) for f in facts] == [
+        ("China", "CHN", "mineral:cobalt")]
+    proj.close()
