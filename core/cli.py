@@ -157,7 +157,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     where = ", ".join(str(f) for f in report.files) or str(output)
-    print(f"Exported {report.articles} article(s), {report.spans} entities to {where}")
+    print(f"Exported {report.summary()} to {where}")
     if args.json_progress:
         print(json.dumps({"event": "done", "articles": report.articles,
                           "entities": report.spans,

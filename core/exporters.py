@@ -60,6 +60,14 @@ class ExportReport:
     cancelled: bool = False
     # Entities a token-based format could not hold (two entities inside one token).
     warnings: list[str] = field(default_factory=list)
+    fmt: str = ""
+    rows: int = 0  # rows of the claims and facts CSVs
+
+    def summary(self) -> str:
+        """What was written, in the unit of the format: "8 article(s), 12 claim(s)"."""
+        unit = {"claims": "claim(s)", "facts": "fact row(s)"}.get(self.fmt)
+        counted = f"{self.rows} {unit}" if unit else f"{self.spans} entities"
+        return f"{self.articles} article(s), {counted}"
 
 
 @dataclass(frozen=True)
@@ -123,7 +131,7 @@ def export(
                       if fmt in WITH_CLAIMS else [])
             yield _Record(article, spans, claims)
 
-    report = ExportReport()
+    report = ExportReport(fmt=fmt)
     try:
         _validate(records())
     except _Cancelled:
@@ -278,6 +286,7 @@ def _write_claims(records: Iterable[_Record], fh: TextIO, report: ExportReport) 
             writer.writerow([a.id, a.title, c.start, c.end, a.text[c.start:c.end], c.verdict,
                              c.evidence_url, c.note, c.origin, c.updated_by or "",
                              c.updated_at or ""])
+            report.rows += 1
 
 
 def _write_facts(records: Iterable[_Record], fh: TextIO, report: ExportReport) -> None:
@@ -316,6 +325,7 @@ def _write_facts(records: Iterable[_Record], fh: TextIO, report: ExportReport) -
                     seen.add(key)
                     writer.writerow([a.id, a.title, start, end, a.text[start:end], c.text,
                                      c.label, c.kb_id or "", m.text, m.kb_id or ""])
+                    report.rows += 1
 
 
 # --------------------------------------------------------------------------- token formats

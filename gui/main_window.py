@@ -748,7 +748,7 @@ class MainWindow(QMainWindow):
             return
         names = ", ".join(str(p) for p in report.files)
         self.statusBar().showMessage(
-            f"Exported {report.articles} article(s), {report.spans} entities to {names}.", 10000)
+            f"Exported {report.summary()} to {names}.", 10000)
 
     def _annotate_done(self, result: dict) -> None:
         self.list_panel.refresh()

@@ -140,7 +140,8 @@ def test_exports_carry_accepted_claims_and_facts(claimed, tmp_path):
         "verdict": "supported", "evidence_url": "https://example.org/prices",
         "note": "exchange data", "origin": "rules", "updated_by": "ann",
         "updated_at": record["claims"][0]["updated_at"]}]
-    export(claimed, "claims", tmp_path / "claims.csv")
+    report = export(claimed, "claims", tmp_path / "claims.csv")
+    assert report.summary() == "1 article(s), 1 claim(s)"
     rows = list(csv.DictReader((tmp_path / "claims.csv").open(encoding="utf-8")))
     assert [(r["verdict"], r["text"][:6], r["evidence_url"]) for r in rows] == [
         ("supported", "Cobalt", "https://example.org/prices")]
