@@ -18,7 +18,6 @@ import csv
 import json
 import os
 import random
-import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import suppress
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ from typing import Any, TextIO
 
 from core.claim_store import claim_payload
 from core.errors import AssayError
+from core.kb import country_of
 from core.models import Article, Claim, Span
 from core.sentences import SentenceIndex
 from core.store import ArticleFilter, Project
@@ -38,9 +38,8 @@ CSV_COLUMNS = ("article_id", "title", "start", "end", "text", "label", "kb_id")
 CLAIM_COLUMNS = ("article_id", "title", "start", "end", "text", "verdict", "evidence_url",
                  "note", "origin", "reviewer", "updated_at")
 FACT_COLUMNS = ("article_id", "title", "sentence_start", "sentence_end", "sentence",
-                "country", "country_label", "country_id", "mineral", "mineral_id")
+                "country", "country_label", "country_id", "place_id", "mineral", "mineral_id")
 COUNTRY_LABELS = ("GPE", "NORP")
-_ISO3 = re.compile(r"[A-Z]{3}")
 # Formats that carry claims (only accepted claims are exported).
 WITH_CLAIMS = ("assay", "claims")
 DOCSTART = "-DOCSTART- -X- -X- O"
@@ -293,11 +292,12 @@ def _write_facts(records: Iterable[_Record], fh: TextIO, report: ExportReport) -
     """Each sentence's co-mentioned (country, mineral) pairs, with their ids.
 
     The raw material of a supply-chain graph: "Indonesia … nickel" in one
-    sentence. Only GPE/NORP entities linked to a country (an ISO 3166 alpha-3
-    id) count as countries: a city or province ("Kolwezi", "Sulawesi") has no
-    country id and would be a row nobody can join on. A pair is written once per
-    sentence (by id, or by text for an unlinked mineral); spans that cross a
-    sentence boundary are not paired.
+    sentence. A GPE/NORP entity counts when it is linked to an ISO 3166 code:
+    a country (``IDN``) or a province or state (``CD-LU``, whose country ``COD``
+    is written as ``country_id`` and the province as ``place_id``). An unlinked
+    place (a city such as "Kolwezi") would be a row nobody can join on and is
+    left out. A pair is written once per sentence (by id, or by text for an
+    unlinked mineral); spans that cross a sentence boundary are not paired.
     """
     writer = csv.writer(fh)
     writer.writerow(FACT_COLUMNS)
@@ -306,8 +306,7 @@ def _write_facts(records: Iterable[_Record], fh: TextIO, report: ExportReport) -
         index = SentenceIndex(a.text)
         by_sentence: dict[int, tuple[list[Span], list[Span]]] = {}
         for s in rec.spans:
-            if s.label != "MINERAL" and not (s.label in COUNTRY_LABELS and s.kb_id
-                                             and _ISO3.fullmatch(s.kb_id)):
+            if s.label != "MINERAL" and not (s.label in COUNTRY_LABELS and country_of(s.kb_id)):
                 continue
             i = index.index_of(s.start, s.end)
             if i is not None:
@@ -324,7 +323,8 @@ def _write_facts(records: Iterable[_Record], fh: TextIO, report: ExportReport) -
                         continue
                     seen.add(key)
                     writer.writerow([a.id, a.title, start, end, a.text[start:end], c.text,
-                                     c.label, c.kb_id or "", m.text, m.kb_id or ""])
+                                     c.label, country_of(c.kb_id), c.kb_id, m.text,
+                                     m.kb_id or ""])
                     report.rows += 1
 
 

@@ -4,7 +4,9 @@ A verified dataset that says "GPE at 120–124" is half an answer; analysts join
 on *which* country ("the U.S.", "US" and "United States" are all ``USA``). Ids:
 
 * GPE and NORP spans link to ISO 3166-1 alpha-3 codes (pycountry): a GPE names
-  a country, a NORP its people ("Chinese" → ``CHN``);
+  a country, a NORP its people ("Chinese" → ``CHN``); a GPE that names a province
+  or state links to its ISO 3166-2 code ("Lualaba" → ``CD-LU``). Cities have no
+  ISO code and stay unlinked unless a reviewer adds an entry;
 * MINERAL spans link to the mineral gazetteer's canonical ids (``mineral:ree``);
 * ORG spans link to the organisation gazetteer (``org:iea`` for "IEA");
 * LOC spans link to the region gazetteer.
@@ -75,6 +77,8 @@ class Linker:
         self._entries: dict[str, dict[str, KbEntry]] = {}
         for entry in _iso_entries():
             self._add(entry)
+        for entry in _subdivision_entries():  # after the countries: a country name wins
+            self._add(entry)
         names: dict[tuple[str, str], list[str]] = {}
         for alias in gazetteer.aliases:  # the gazetteers win over pycountry ("Congo" = COD)
             names.setdefault((family(alias.label), alias.kb_id), []).append(alias.text)
@@ -105,6 +109,19 @@ class Linker:
             if alias:
                 self._index(fam, alias, entry.id, exact=True, override=override)
                 self._index(fam, alias, entry.id, exact=False, override=override)
+
+    def extended(self, extra: Iterable[KbEntry]) -> Linker:
+        """A copy with a project's own entries added (the built-in tables are built once)."""
+        extra = list(extra)
+        if not extra:
+            return self
+        other = object.__new__(Linker)
+        other._exact = dict(self._exact)
+        other._folded = dict(self._folded)
+        other._entries = {fam: dict(entries) for fam, entries in self._entries.items()}
+        for entry in extra:
+            other._add(entry, override=True)
+        return other
 
     def link(self, label: str, text: str, *, guess: bool = True) -> str | None:
         """The canonical id for a span, or None when the name is not known.
@@ -144,6 +161,57 @@ def _iso_entries() -> tuple[KbEntry, ...]:
             n for n in (c.name, getattr(c, "official_name", None), c.alpha_3) if n))
         out.append(KbEntry(c.alpha_3, COUNTRY_FAMILY, name, aliases))
     return tuple(out)
+
+
+# Subdivision names that news uses for something else ("Washington" is the US government
+# far more often than the state), or that are also a country ("Georgia").
+SUBDIVISION_STOPLIST = frozenset({"Washington", "Georgia", "Central", "Capital", "Federal"})
+_ADMIN_SUFFIXES = re.compile(
+    r"\s+(?:Sheng|Zizhiqu|Shi|Province|Region|State|Oblast|Krai|Governorate)$")
+
+
+@lru_cache(maxsize=1)
+def _subdivision_entries() -> tuple[KbEntry, ...]:
+    """ISO 3166-2 provinces and states ("Lualaba" → CD-LU, "Nevada" → US-NV).
+
+    Only names that are unique among all subdivisions and are not a country's name
+    are used, so a link by name is never a coin toss between two places.
+    """
+    import pycountry
+
+    countries = {n.lower() for c in pycountry.countries
+                 for n in (c.name, getattr(c, "common_name", None),
+                           getattr(c, "official_name", None)) if n}
+    owners: dict[str, set[str]] = {}
+    forms: dict[str, list[str]] = {}
+    for sub in pycountry.subdivisions:
+        names = [sub.name, _ADMIN_SUFFIXES.sub("", sub.name)]
+        forms[sub.code] = list(dict.fromkeys(n for n in names if len(n) >= 4))
+        for name in forms[sub.code]:
+            owners.setdefault(name.lower(), set()).add(sub.code)
+    out = []
+    for sub in pycountry.subdivisions:
+        usable = tuple(n for n in forms[sub.code]
+                       if len(owners[n.lower()]) == 1 and n.lower() not in countries
+                       and n not in SUBDIVISION_STOPLIST)
+        if usable:
+            out.append(KbEntry(sub.code, COUNTRY_FAMILY, f"{sub.name} ({sub.type})", usable))
+    return tuple(out)
+
+
+def country_of(kb_id: str | None) -> str | None:
+    """The ISO alpha-3 country of a country id (``USA``) or a subdivision id (``US-NV``)."""
+    if not kb_id:
+        return None
+    if re.fullmatch(r"[A-Z]{3}", kb_id):
+        return kb_id
+    match = re.fullmatch(r"([A-Z]{2})-[A-Z0-9]{1,3}", kb_id)
+    if match:
+        import pycountry
+
+        country = pycountry.countries.get(alpha_2=match.group(1))
+        return country.alpha_3 if country else None
+    return None
 
 
 def builtin_linker() -> Linker:

@@ -15,8 +15,7 @@ from contextlib import AbstractContextManager
 
 from core.audit import now, require_reviewer
 from core.errors import InvalidEdit
-from core.gazetteers import load_gazetteer
-from core.kb import KbEntry, Linker, family
+from core.kb import KbEntry, Linker, builtin_linker, family
 
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9:._/-]*$")
 
@@ -41,7 +40,7 @@ class KbStore:
     def linker(self) -> Linker:
         """Built-in lists plus this project's entries (rebuilt after an entry is added)."""
         if self._linker is None:
-            self._linker = Linker(load_gazetteer(), self.kb_entries())
+            self._linker = builtin_linker().extended(self.kb_entries())
         return self._linker
 
     def link(self, label: str, text: str) -> str | None:

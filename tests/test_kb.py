@@ -133,16 +133,29 @@ def test_gazetteer_meanings_win_and_ambiguous_names_are_left_to_the_reviewer():
     assert linker.link("GPE", "Georgia", guess=False) == "GEO"
 
 
-def test_facts_pair_only_countries_not_cities(tmp_path):
-    text = "Cobalt from Kolwezi goes to China."
+@pytest.mark.parametrize(("text", "kb_id"), [
+    ("Lualaba", "CD-LU"), ("Nevada", "US-NV"), ("Western Australia", "AU-WA"),
+    ("Jiangxi", "CN-JX"), ("Washington", None), ("Kolwezi", None),
+])
+def test_provinces_and_states_link_to_iso_3166_2(text, kb_id):
+    assert builtin_linker().link("GPE", text) == kb_id
+
+
+def test_facts_pair_countries_and_provinces_not_unlinked_cities(tmp_path):
+    text = "Cobalt from Kolwezi in Lualaba goes to China."
     proj = Project.create(tmp_path / "facts.assay")
+
+    def span(word, label, kb_id=None):
+        start = text.index(word)
+        return SpanIn(start, start + len(word), label, origin="reviewer", state="accepted",
+                      kb_id=kb_id)
+
     proj.add_articles([ArticleIn(text=text, spans=(
-        SpanIn(0, 6, "MINERAL", origin="reviewer", state="accepted", kb_id="mineral:cobalt"),
-        SpanIn(12, 19, "GPE", origin="reviewer", state="accepted"),
-        SpanIn(28, 33, "GPE", origin="reviewer", state="accepted", kb_id="CHN")))])
+        span("Cobalt", "MINERAL", "mineral:cobalt"), span("Kolwezi", "GPE"),
+        span("Lualaba", "GPE", "CD-LU"), span("China", "GPE", "CHN")))])
     proj.set_article_status(1, "approved", "ann")
     export(proj, "facts", tmp_path / "facts.csv")
     facts = list(csv.DictReader((tmp_path / "facts.csv").open(encoding="utf-8")))
-    assert [(f["country"], f["country_id"], f["mineral_id"]) for f in facts] == [
-        ("China", "CHN", "mineral:cobalt")]
+    assert [(f["country"], f["country_id"], f["place_id"], f["mineral_id"]) for f in facts] == [
+        ("Lualaba", "COD", "CD-LU", "mineral:cobalt"), ("China", "CHN", "CHN", "mineral:cobalt")]
     proj.close()
