@@ -21,12 +21,13 @@ import random
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import suppress
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, TextIO
 
 from core.claim_store import claim_payload
 from core.errors import AssayError
-from core.kb import country_of
+from core.kb import Linker, country_of
 from core.models import Article, Claim, Span
 from core.sentences import SentenceIndex
 from core.store import ArticleFilter, Project
@@ -34,7 +35,7 @@ from core.store import ArticleFilter, Project
 FORMATS = ("assay", "spacy", "prodigy", "doccano", "conll", "csv", "claims", "facts")
 SUFFIXES = {"assay": ".jsonl", "spacy": ".spacy", "prodigy": ".jsonl", "doccano": ".jsonl",
             "conll": ".conll", "csv": ".csv", "claims": ".csv", "facts": ".csv"}
-CSV_COLUMNS = ("article_id", "title", "start", "end", "text", "label", "kb_id")
+CSV_COLUMNS = ("article_id", "title", "start", "end", "text", "label", "kb_id", "kb_name")
 CLAIM_COLUMNS = ("article_id", "title", "start", "end", "text", "verdict", "evidence_url",
                  "note", "origin", "reviewer", "updated_at")
 FACT_COLUMNS = ("article_id", "title", "sentence_start", "sentence_end", "sentence",
@@ -156,7 +157,10 @@ def export(
             _write_spacy(tracked(), temps, total, split, seed, report)
         else:
             with temps[0].open("w", encoding="utf-8", newline="") as fh:
-                _TEXT_WRITERS[fmt](tracked(), fh, report)
+                write = _TEXT_WRITERS[fmt]
+                if fmt == "csv":
+                    write = partial(_write_csv, linker=project.linker())
+                write(tracked(), fh, report)
                 fh.flush()
                 os.fsync(fh.fileno())
     except _Cancelled:
@@ -266,13 +270,18 @@ def _write_doccano(records: Iterable[_Record], fh: TextIO, report: ExportReport)
                         "label": [[s.start, s.end, s.label] for s in rec.spans]}))
 
 
-def _write_csv(records: Iterable[_Record], fh: TextIO, report: ExportReport) -> None:
+def _write_csv(records: Iterable[_Record], fh: TextIO, report: ExportReport,
+               linker: Linker | None = None) -> None:
+    """One row per entity, with its link and the linked entry's name (so a project's own
+    ids, which live only in its file, can still be read)."""
     writer = csv.writer(fh)
     writer.writerow(CSV_COLUMNS)
     for rec in records:
         a = rec.article
         for s in rec.spans:
-            writer.writerow([a.id, a.title, s.start, s.end, s.text, s.label, s.kb_id or ""])
+            entry = linker.entry(s.label, s.kb_id) if linker and s.kb_id else None
+            writer.writerow([a.id, a.title, s.start, s.end, s.text, s.label, s.kb_id or "",
+                             entry.name if entry else ""])
 
 
 def _write_claims(records: Iterable[_Record], fh: TextIO, report: ExportReport) -> None:

@@ -78,6 +78,20 @@ class KbStore:
         self._linker = None
         return KbEntry(kb_id, family(label), name, tuple(clean), "project")
 
+    def unlinked_mentions(self, entry: KbEntry, labels: set[str]) -> list[int]:
+        """Ids of live spans with one of ``labels`` that name ``entry`` and have no link yet
+        (in any article): what a reviewer who just added the entry wants linked too."""
+        names = sorted({entry.name, *entry.aliases})
+        if not names or not labels:
+            return []
+        rows = self.conn.execute(
+            f"SELECT id FROM spans WHERE kb_id IS NULL AND state != 'rejected' "
+            f"AND label IN ({','.join('?' * len(labels))}) "
+            f"AND text IN ({','.join('?' * len(names))}) ORDER BY article_id, start",
+            (*sorted(labels), *names),
+        )
+        return [r[0] for r in rows]
+
     def delete_kb_entry(self, kb_id: str, label: str, reviewer: str) -> None:
         """Remove a project entry (spans keep the id they were given)."""
         require_reviewer(reviewer)

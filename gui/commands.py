@@ -146,3 +146,23 @@ class NoteCommand(StoreCommand):
 
     def _undo(self) -> None:
         self.project.set_note(self.article_id, self.before, self.reviewer)
+
+
+class LinkSpansCommand(StoreCommand):
+    """Link many spans (in any article) to one canonical id; undo unlinks them again."""
+
+    def __init__(self, ctx: EditContext, article_id: int, span_ids: list[int],
+                 kb_id: str) -> None:
+        super().__init__(ctx, article_id, f"link {len(span_ids)} entities to {kb_id}")
+        self.span_ids = span_ids
+        self.kb_id = kb_id
+        self.before: dict[int, str | None] = {}
+
+    def _do(self) -> None:
+        for span_id in self.span_ids:
+            before, _after = self.project.update_span(span_id, self.reviewer, kb_id=self.kb_id)
+            self.before[span_id] = before.kb_id
+
+    def _undo(self) -> None:
+        for span_id in self.span_ids:
+            self.project.update_span(span_id, self.reviewer, kb_id=self.before.get(span_id))

@@ -24,14 +24,16 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QWidget,
 )
 
 from core.errors import AssayError
-from core.kb import KbEntry
+from core.kb import KbEntry, family
 from core.models import Span
-from gui.commands import UpdateSpanCommand
+from gui.commands import LinkSpansCommand, UpdateSpanCommand
+from gui.kb_entries_dialog import KbEntriesDialog
 
 if TYPE_CHECKING:
     from gui.main_window import MainWindow
@@ -121,10 +123,13 @@ class Linking:
         self.editor.link_entered.connect(self.link)
         self.editor.new_entry_requested.connect(self.new_entry)
         self.dialog: KbEntryDialog | None = None
+        self.prompt: QMessageBox | None = None
         self.actions: list[QAction] = [
             window._action("&Link entity…", "L", self.focus),
             window._action("New canonical &entry…", None, self.new_entry),
+            window._action("Canonical entries of this &project…", None, self.show_entries),
         ]
+        self.entries_dialog: KbEntriesDialog | None = None
 
     def refresh(self) -> None:
         w = self.window
@@ -198,4 +203,35 @@ class Linking:
             w.command_failed(f"Refused: {exc}")
             return
         w._push(UpdateSpanCommand(w, span.id, "link entity", kb_id=entry.id))
+        self.offer_other_mentions(entry, span)
         self.refresh()
+
+    def show_entries(self) -> None:
+        """List (and delete) the project's own canonical entries."""
+        w = self.window
+        if w.project is None or w._refuse_if_read_only("change canonical entries"):
+            return
+        self.entries_dialog = KbEntriesDialog(w.project, w.reviewer, w)
+        self.entries_dialog.exec()
+        self.entries_dialog = None
+        self.refresh()
+
+    def offer_other_mentions(self, entry: KbEntry, span: Span) -> None:
+        """After a new entry, offer to link every other unlinked mention of its names."""
+        w = self.window
+        assert w.project is not None
+        labels = {lb.name for lb in w.project.labels() if family(lb.name) == entry.label}
+        others = [i for i in w.project.unlinked_mentions(entry, labels) if i != span.id]
+        if not others:
+            return
+        box = QMessageBox(QMessageBox.Icon.Question, "Link the other mentions?",
+                          f"{len(others)} other unlinked mention(s) of "
+                          f"{', '.join(repr(n) for n in (entry.name, *entry.aliases)[:3])} "
+                          f"in this project. Link them to {entry.id} too?", parent=w)
+        yes = box.addButton(f"Link {len(others)}", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Only this one", QMessageBox.ButtonRole.RejectRole)
+        self.prompt = box
+        box.exec()
+        self.prompt = None
+        if box.clickedButton() is yes and w.article is not None:
+            w._push(LinkSpansCommand(w, w.article.id, others, entry.id))

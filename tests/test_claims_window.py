@@ -33,6 +33,8 @@ def window(qtbot, tmp_path):
                 SpanIn(*where("12%"), "PERCENT"), SpanIn(*where("Chile"), "GPE"),
                 SpanIn(*where("nickel"), "MINERAL"))),
             ArticleIn(text="A second article about graphite.", title="Second"),
+            ArticleIn(text="Kalgoorlie Nickel said nothing.", title="Third", spans=(
+                SpanIn(0, 17, "ORG", origin="reviewer", state="accepted"),)),
         ])
     win = open_window(qtbot, tmp_path, path)
     win.show_article(1)
@@ -222,9 +224,27 @@ def test_new_canonical_entry_is_added_to_the_project_and_linked(qtbot, window):
         dialog.aliases_field.setText("Kalgoorlie Nickel Ltd.; Kalgoorlie Nickel")
         dialog.accept()
 
+    def link_others() -> None:
+        box = window.linking.prompt
+        if box is None:
+            QTimer.singleShot(20, link_others)
+            return
+        assert "1 other unlinked mention" in box.text()
+        next(b for b in box.buttons() if b.text() == "Link 1").click()
+
     QTimer.singleShot(20, fill)
+    QTimer.singleShot(40, link_others)
     window.linking.new_entry()
     assert window.project.span(span.id).kb_id == "org:kalgoorlie-nickel-ltd"
+    (other,) = window.project.spans(3)
+    assert other.kb_id == "org:kalgoorlie-nickel-ltd"
+    window.activateWindow()  # the closed dialogs had the focus
+    qtbot.waitUntil(window.isActiveWindow)
+    window.view.setFocus()
+    qtbot.keyClick(window.view, Qt.Key.Key_Z, CTRL)  # undoes the bulk link only
+    assert window.project.span(other.id).kb_id is None
+    assert window.project.span(span.id).kb_id == "org:kalgoorlie-nickel-ltd"
+    window.show_article(1)
     assert window.project.link("ORG", "Kalgoorlie Nickel") == "org:kalgoorlie-nickel-ltd"
     assert window.link_editor.field.text() == (
         "org:kalgoorlie-nickel-ltd — Kalgoorlie Nickel Ltd.")
@@ -303,3 +323,31 @@ def test_verdict_keys_act_on_the_claim_holding_the_selected_entity(qtbot, window
     states = {TEXT[c.start:c.end][:10]: (c.state, c.verdict) for c in window.project.claims(1)}
     assert states == {"Cobalt pri": ("suggested", "unchecked"),
                       "Kalgoorlie": ("accepted", "unchecked")}
+
+
+def test_canonical_entries_are_listed_and_deleted_keeping_links(qtbot, window):
+    window.project.add_kb_entry("org:kalgoorlie", "ORG", "Kalgoorlie Nickel Ltd.",
+                                ["Kalgoorlie Nickel"], "ana")
+    (third,) = window.project.spans(3)
+    window.project.set_span_kb(third.id, "org:kalgoorlie", "ana")
+    seen = {}
+
+    def work() -> None:
+        dialog = window.linking.entries_dialog
+        if dialog is None:
+            QTimer.singleShot(20, work)
+            return
+        seen["rows"] = [dialog.table.item(0, c).text() for c in range(3)]
+        dialog.table.selectRow(0)
+        dialog.delete_button.click()
+        seen["after"] = dialog.table.rowCount()
+        seen["message"] = dialog.message.text()
+        dialog.accept()
+
+    QTimer.singleShot(20, work)
+    window.linking.show_entries()
+    assert seen == {"rows": ["org:kalgoorlie", "ORG", "Kalgoorlie Nickel Ltd."], "after": 0,
+                    "message": "Deleted org:kalgoorlie (ORG)."}
+    assert window.project.kb_entries() == []
+    assert window.project.link("ORG", "Kalgoorlie Nickel") is None
+    assert window.project.span(third.id).kb_id == "org:kalgoorlie"  # links already made stay

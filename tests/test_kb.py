@@ -114,8 +114,9 @@ def test_imported_and_pre_annotated_spans_are_linked_and_exported_with_ids(kbpro
     kbproject.set_article_status(1, "approved", "ann", accept_suggestions=True)
     export(kbproject, "csv", tmp_path / "ents.csv")
     rows = list(csv.DictReader((tmp_path / "ents.csv").open(encoding="utf-8")))
-    assert [(r["text"], r["kb_id"]) for r in rows] == [
-        ("U.S.", "USA"), ("rare earths", "mineral:ree"), ("Malawi", "MWI")]
+    assert [(r["text"], r["kb_id"], r["kb_name"]) for r in rows] == [
+        ("U.S.", "USA", "United States"), ("rare earths", "mineral:ree", "rare earths"),
+        ("Malawi", "MWI", "Malawi")]
     export(kbproject, "assay", tmp_path / "out.jsonl")
     record = json.loads((tmp_path / "out.jsonl").read_text())
     assert [s["kb_id"] for s in record["spans"]] == ["USA", "mineral:ree", "MWI"]
