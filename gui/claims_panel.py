@@ -244,10 +244,11 @@ class ClaimsPanel(QWidget):
             # A suggestion has no verdict yet: the box shows its placeholder.
             self.verdict_box.setCurrentIndex(
                 -1 if claim.state == "suggested" else self.verdict_box.findData(claim.verdict))
-        if force or not self.evidence.hasFocus():
-            self.evidence.setText(claim.evidence_url if claim else "")
-        if force or not self.note.hasFocus():
-            self.note.setText(claim.note if claim else "")
+        for field, value in ((self.evidence, claim.evidence_url if claim else ""),
+                             (self.note, claim.note if claim else "")):
+            if force or not field.hasFocus():
+                field.setText(value)
+                field.setCursorPosition(0)  # show the start of a long URL, not its end
         if claim is None:
             self.reason.setText(
                 "Select a passage and press C to mark it as a claim (whole sentences); "
