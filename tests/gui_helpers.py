@@ -10,6 +10,12 @@ from PySide6.QtWidgets import QApplication
 from gui.article_view import ArticleView
 
 
+def where(text: str, part: str) -> tuple[int, int]:
+    """``[start, end)`` of the first ``part`` in ``text``."""
+    start = text.index(part)
+    return start, start + len(part)
+
+
 def point_of(view: ArticleView, offset: int, after: bool = False) -> QPoint:
     """Viewport point on the character at Python ``offset`` (its left edge, or right with after)."""
     cursor = QTextCursor(view.document())

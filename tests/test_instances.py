@@ -24,7 +24,8 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 from core.models import ArticleIn, SpanIn
 from core.store import ArticleFilter, Project
 from gui.main_window import MainWindow
-from tests.gui_helpers import click_offset, drag_select
+from tests.file_helpers import skip_unless_chmod_binds
+from tests.gui_helpers import click_offset, drag_select, where
 from tests.test_faults import big_damaged as big_damaged  # a fixture, shared
 from tests.test_faults import corrupt_middle
 
@@ -34,11 +35,6 @@ TEXTS = [
     "Cobalt output in the DRC rose 30% in 2024, the IEA said.",
     "Japan bought graphite from Mozambique, Reuters reported.",
 ]
-
-
-def where(text: str, part: str) -> tuple[int, int]:
-    start = text.index(part)
-    return start, start + len(part)
 
 
 @pytest.fixture
@@ -367,13 +363,8 @@ def test_check_project_on_a_sound_file(qtbot, tmp_path, project_path, modals):
 def test_a_chmod_444_project_opens_read_only(qtbot, tmp_path, project_path):
     project_path.chmod(0o444)
     try:
-        try:
-            os.close(os.open(project_path, os.O_WRONLY))
-        except PermissionError:
-            pass
-        else:  # root (with CAP_DAC_OVERRIDE) writes to it anyway
-            pytest.skip("this user can write to a chmod 444 file (root); the read-only "
-                        "window is covered by the two-window tests")
+        skip_unless_chmod_binds(project_path,
+                                "the read-only window is covered by the two-window tests")
         win = make_window(qtbot, tmp_path, "ana", project_path)
         assert win.project.read_only
         assert win.lock_banner.text().startswith(

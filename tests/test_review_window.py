@@ -10,7 +10,7 @@ from PySide6.QtCore import QSettings, Qt
 from core.models import ArticleIn, SpanIn
 from core.store import Project
 from gui.main_window import MainWindow
-from tests.gui_helpers import click_offset, drag_select, open_window
+from tests.gui_helpers import click_offset, drag_select, open_window, where
 
 TEXTS = [
     "Lithium prices fell in Chile.\nThe U.S. Department of Energy granted $200 million.",
@@ -18,11 +18,6 @@ TEXTS = [
     "Emoji 😀 first: Japan bought graphite from Mozambique.",
     "Markup stays text: <script>alert(1)</script> and &lt;b&gt; are not HTML.",
 ]
-
-
-def where(text: str, part: str) -> tuple[int, int]:
-    start = text.index(part)
-    return start, start + len(part)
 
 
 @pytest.fixture
