@@ -142,8 +142,13 @@ class Linker:
         return None
 
     def choices(self, label: str) -> list[KbEntry]:
-        """Every entry a span with this label may link to, sorted by id."""
-        return sorted(self._entries.get(family(label), {}).values(), key=lambda e: e.id)
+        """Every entry a span with this label may link to, sorted by id (computed once per
+        family: the completer asks on every entity selection, and GPE has 5,000)."""
+        fam = family(label)
+        cache = self.__dict__.setdefault("_choices", {})
+        if fam not in cache:
+            cache[fam] = sorted(self._entries.get(fam, {}).values(), key=lambda e: e.id)
+        return cache[fam]
 
     def entry(self, label: str, kb_id: str) -> KbEntry | None:
         return self._entries.get(family(label), {}).get(kb_id)
