@@ -88,16 +88,11 @@ class ClaimStore:
             if state != "dismissed":
                 self._check_claim_overlap(conn, article_id, start, end)
             try:
-                cur = conn.execute(
-                    'INSERT INTO claims(id, article_id, start, "end", verdict, evidence_url, '
-                    "note, updated_by, updated_at, state, origin, reason) "
-                    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                    (claim_id, article_id, start, end, verdict, evidence_url, note, reviewer,
-                     now(), state, origin, reason),
-                )
+                new_id = _insert_row(conn, article_id, ClaimIn(
+                    start, end, verdict, evidence_url, note, state, origin, reason),
+                    reviewer, now(), claim_id)
             except sqlite3.IntegrityError as exc:
                 raise InvalidEdit(f"Claim id {claim_id} is taken; cannot recreate it.") from exc
-            new_id = cur.lastrowid
             self._event(conn, reviewer, article_id, "claim.add", {
                 "claim_id": new_id, "start": start, "end": end, "verdict": verdict,
                 "state": state, "origin": origin,
@@ -167,12 +162,7 @@ class ClaimStore:
                 if c.start < live_end:
                     raise InvalidEdit(f"Claim [{c.start}, {c.end}) overlaps another claim.")
                 live_end = c.end
-            conn.execute(
-                'INSERT INTO claims(article_id, start, "end", verdict, evidence_url, note, '
-                "updated_by, updated_at, state, origin, reason) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                (article_id, c.start, c.end, c.verdict, c.evidence_url, c.note, reviewer, stamp,
-                 c.state, c.origin, c.reason),
-            )
+            _insert_row(conn, article_id, c, reviewer, stamp)
 
     def open_claims(self, article_id: int) -> tuple[int, int]:
         """(accepted claims still unchecked, suggested claims not yet decided)."""
@@ -222,14 +212,22 @@ class ClaimStore:
         for cand in candidates:
             if any(cand.start < e and cand.end > s for s, e in taken):
                 continue
-            cur = conn.execute(
-                'INSERT INTO claims(article_id, start, "end", verdict, evidence_url, note, '
-                "updated_by, updated_at, state, origin, reason) "
-                "VALUES (?,?,?,'unchecked','','',?,?,'suggested','rules',?)",
-                (article_id, cand.start, cand.end, who, stamp, cand.reason),
-            )
-            ids.append(cur.lastrowid)
+            ids.append(_insert_row(conn, article_id, ClaimIn(
+                cand.start, cand.end, state="suggested", origin="rules", reason=cand.reason),
+                who, stamp))
         return ids
+
+
+def _insert_row(conn: sqlite3.Connection, article_id: int, claim: ClaimIn, who: str,
+                stamp: str, claim_id: int | None = None) -> int:
+    """The one INSERT of a claim row (a new claim, an imported one, a suggestion)."""
+    cur = conn.execute(
+        'INSERT INTO claims(id, article_id, start, "end", verdict, evidence_url, note, '
+        "updated_by, updated_at, state, origin, reason) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+        (claim_id, article_id, claim.start, claim.end, claim.verdict, claim.evidence_url,
+         claim.note, who, stamp, claim.state, claim.origin, claim.reason),
+    )
+    return cur.lastrowid
 
 
 def _check_values(verdict: str, state: str, origin: str) -> None:

@@ -101,9 +101,7 @@ class ClaimsReview:
         current = self.panel.selected_id
         i = (ids.index(current) + step) % len(ids) if current in ids else (
             0 if step > 0 else len(ids) - 1)
-        self.panel.select_id(ids[i])
-        self.window.view.select_claim(ids[i])
-        self.show_panel()
+        self.select(ids[i], scroll=True)
 
     def _span_selected(self, span_id: int | None) -> None:
         """An entity inside a claim makes that claim the current one (no tab switch), so a
