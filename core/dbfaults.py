@@ -3,7 +3,8 @@
 SQLite reports a full disk, a read-only file, a damaged page or a file that is
 not a database as terse codes ("database or disk is full", "database disk image
 is malformed"). This module turns those into sentences that name the file and
-say what to do, checks a file cheaply before it is opened as a project, and
+say what to do, checks a file cheaply once it is open (the header check before that is in
+``core.project_file``), and
 makes every public ``Project`` method raise :class:`ProjectError` (never a raw
 ``sqlite3`` error) when the file or the disk under it fails, so that the window
 and the CLI show one clear message instead of a traceback.
@@ -20,8 +21,8 @@ import sqlite3
 from pathlib import Path
 
 from core.errors import ProjectError
+from core.project_file import SQLITE_MAGIC  # noqa: F401 (the header, for tests)
 
-SQLITE_MAGIC = b"SQLite format 3\x00"
 # Files up to this size get a full ``PRAGMA quick_check`` when they are opened (about
 # 1 GB/s with a warm cache, so at most a few tens of milliseconds); bigger ones get the
 # cheap structural check below, and File → Check project runs ``integrity_check``.
@@ -80,29 +81,6 @@ def describe(exc: BaseException, path: Path) -> str:
         return (f"The project file {path} cannot be opened: its folder may be missing or not "
                 "writable, or you may lack permission.")
     return f"Database error on {path}: {message}"
-
-
-def sniff(path: Path) -> None:
-    """Refuse, with a clear message, a path that cannot be an Assay project; reads 16 bytes."""
-    if path.is_dir():
-        raise ProjectError(f"{path} is a folder, not an Assay project file.")
-    if not path.is_file():
-        raise ProjectError(f"No project file at {path}.")
-    try:
-        size = path.stat().st_size
-        with path.open("rb") as fh:
-            magic = fh.read(len(SQLITE_MAGIC))
-    except OSError as exc:
-        raise ProjectError(f"Cannot read {path}: {exc.strerror or exc}") from exc
-    if size == 0:
-        raise ProjectError(f"{path} is empty (0 bytes): it holds no project. Create a new "
-                           "project or open another file.")
-    if magic != SQLITE_MAGIC:
-        kind = "an empty text file" if not magic.strip() else "some other kind of file"
-        raise ProjectError(f"{path} is not an Assay project: it is not a SQLite database "
-                           f"(it looks like {kind}).")
-    if size < 512:  # a header alone; SQLite's smallest page is 512 bytes
-        raise ProjectError(f"{path} is damaged: it is cut short ({size} bytes). {_DAMAGED_HINT}")
 
 
 def check_on_open(conn: sqlite3.Connection, path: Path) -> None:

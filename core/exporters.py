@@ -29,6 +29,7 @@ from core.claim_store import claim_payload
 from core.errors import AssayError
 from core.kb import Linker, country_of
 from core.models import Article, Claim, Span
+from core.project_file import check_destination
 from core.sentences import SentenceIndex
 from core.store import ArticleFilter, Project
 
@@ -110,8 +111,7 @@ def export(
         if not 0.0 < split < 1.0:
             raise AssayError(f"The split must be between 0 and 1 (got {split}).")
     dest = Path(dest)
-    if dest.is_dir():
-        raise AssayError(f"{dest} is a folder; give the name of the file to write.")
+    targets = [check_destination(t, [project.path]) for t in _targets(dest, fmt, split)]
     keep = set(labels) if labels else None
     if keep is not None:
         unknown = sorted(keep - project.label_names())
@@ -137,8 +137,6 @@ def export(
     except _Cancelled:
         report.cancelled = True
         return report
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    targets = _targets(dest, fmt, split)
     temps = [t.with_name(t.name + ".partial") for t in targets]
     total = len(ids)
 
@@ -153,6 +151,7 @@ def export(
                 progress(done, total)
 
     try:
+        targets[0].parent.mkdir(parents=True, exist_ok=True)
         if fmt == "spacy":
             _write_spacy(tracked(), temps, total, split, seed, report)
         else:
@@ -166,6 +165,10 @@ def export(
     except _Cancelled:
         _remove(temps)
         return ExportReport(cancelled=True)
+    except OSError as exc:
+        _remove(temps)
+        raise AssayError(f"Cannot write {dest}: {exc.strerror or exc}. Nothing was "
+                         "written.") from exc
     except BaseException:
         _remove(temps)
         raise

@@ -32,7 +32,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, Protocol
 
-from core.errors import InvalidEdit
+from core.errors import AssayError, InvalidEdit
 from core.models import (
     CLAIM_ORIGINS,
     CLAIM_STATES,
@@ -43,6 +43,7 @@ from core.models import (
     ClaimIn,
     SpanIn,
 )
+from core.project_file import refuse_project_file
 from core.text import normalise_text
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".jsonl", ".csv")
@@ -186,6 +187,8 @@ def _read_entries(path: Path) -> Generator[_Entry, None, None]:
     reported = 0
     hidden = 0
     for line, item in _read_uncapped(path):
+        if not isinstance(item, ImportProblem) and _too_large(item.text):
+            item = _problem(path, line, _too_large(item.text))
         if isinstance(item, ImportProblem):
             if reported >= MAX_PROBLEMS_PER_FILE:
                 hidden += 1
@@ -198,9 +201,26 @@ def _read_entries(path: Path) -> Generator[_Entry, None, None]:
         yield None, ImportProblem(str(path), None, f"{hidden} more problem(s) not listed")
 
 
+def _too_large(text: str) -> str:
+    """Why one article is too large to import, or "" (the same cap for every format)."""
+    if len(text) * 4 <= MAX_ARTICLE_BYTES:  # a UTF-8 character is at most 4 bytes
+        return ""
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size <= MAX_ARTICLE_BYTES:
+        return ""
+    return (f"too large for one article ({size / 1e6:.0f} MB; the limit is "
+            f"{MAX_ARTICLE_BYTES / 1e6:.0f} MB); split it into several articles")
+
+
 def _read_uncapped(path: Path) -> Iterator[_Entry]:
     if not path.is_file():
         yield None, _problem(path, None, "no such file" if not path.exists() else "not a file")
+        return
+    try:
+        # Opening a project file here would drop its connection's locks (core.project_file).
+        refuse_project_file(path, "import")
+    except AssayError as exc:
+        yield None, ImportProblem(str(path), None, str(exc))
         return
     suffix = path.suffix.lower()
     reader = _READERS.get(suffix)

@@ -53,6 +53,17 @@ class KbEntry:
         return f"{self.id} — {self.name}" if self.name and self.name != self.id else self.id
 
 
+# A canonical id: letters, digits and ``: . _ / -``, starting with a letter or digit. No
+# spaces, newlines or markup, so an id is safe in a CSV cell, a tooltip or a file name.
+_USABLE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9:._/-]*")
+KB_ID_RULE = "use letters, digits and : . _ / - (for example org:lithium-americas)"
+
+
+def is_usable_kb_id(kb_id: str) -> bool:
+    """The one rule for ids, whether a reviewer types them or a file brings them."""
+    return bool(_USABLE_ID.fullmatch(kb_id))
+
+
 def family(label: str) -> str:
     """The set of ids a label links into (GPE and NORP share the countries)."""
     return COUNTRY_FAMILY if label in COUNTRY_LABELS else label

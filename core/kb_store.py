@@ -8,16 +8,13 @@ to it, in this project only, because the entry travels with the project file.
 
 from __future__ import annotations
 
-import re
 import sqlite3
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 
 from core.audit import now, require_reviewer
 from core.errors import InvalidEdit
-from core.kb import KbEntry, Linker, builtin_linker, family
-
-_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9:._/-]*$")
+from core.kb import KB_ID_RULE, KbEntry, Linker, builtin_linker, family, is_usable_kb_id
 
 
 class KbStore:
@@ -54,10 +51,8 @@ class KbStore:
         """Add (or extend) a canonical entry; its aliases link from now on."""
         require_reviewer(reviewer)
         kb_id, name = kb_id.strip(), name.strip()
-        if not _ID.match(kb_id):
-            raise InvalidEdit(
-                f"{kb_id!r} is not a usable id: use letters, digits and : . _ / - "
-                "(for example org:lithium-americas).")
+        if not is_usable_kb_id(kb_id):
+            raise InvalidEdit(f"{kb_id!r} is not a usable id: {KB_ID_RULE}.")
         if label not in self.label_names():
             raise InvalidEdit(f"Unknown label {label!r}.")
         if not name:

@@ -23,13 +23,14 @@ from typing import Any
 
 import sqlite_utils
 
-from core import __version__
+from core import __version__, project_file
 from core.audit import now
 from core.audit import require_reviewer as _require_reviewer
 from core.claim_store import ClaimStore
-from core.dbfaults import check_on_open, file_faults_as_project_errors, integrity_problems, sniff
+from core.dbfaults import check_on_open, file_faults_as_project_errors, integrity_problems
 from core.dbfaults import describe as describe_fault
 from core.errors import InvalidEdit, ProjectError
+from core.kb import KB_ID_RULE, is_usable_kb_id
 from core.kb_store import KbStore
 from core.models import (
     ARTICLE_STATUSES,
@@ -45,9 +46,7 @@ from core.models import (
 from core.scheme import DEFAULT_SCHEME, load_scheme
 from core.text import normalise_text, sha256_text
 
-SCHEMA_VERSION = 3
-SQLITE_MAGIC = b"SQLite format 3\x00"
-BUSY_TIMEOUT_MS = 5000
+SCHEMA_VERSION = 4
 
 
 @dataclass(frozen=True)
@@ -184,7 +183,54 @@ def _migrate_to_v3(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS = {1: _migrate_to_v1, 2: _migrate_to_v2, 3: _migrate_to_v3}
+# The full-text index of v1-v3 was kept by sqlite-utils' triggers. With SQLite's
+# trusted_schema=OFF (every connection, core.project_file) a trigger may not write an
+# FTS5 table, and a file that travels between people should hold no triggers at all,
+# so from v4 the store writes the index itself (articles are only ever inserted).
+FTS_TRIGGERS_V1 = {
+    "articles_ai": "CREATE TRIGGER [articles_ai] AFTER INSERT ON [articles] BEGIN\n"
+                   "  INSERT INTO [articles_fts] (rowid, [title], [text]) VALUES (new.rowid, "
+                   "new.[title], new.[text]);\nEND",
+    "articles_ad": "CREATE TRIGGER [articles_ad] AFTER DELETE ON [articles] BEGIN\n"
+                   "  INSERT INTO [articles_fts] ([articles_fts], rowid, [title], [text]) "
+                   "VALUES('delete', old.rowid, old.[title], old.[text]);\nEND",
+    "articles_au": "CREATE TRIGGER [articles_au] AFTER UPDATE ON [articles] BEGIN\n"
+                   "  INSERT INTO [articles_fts] ([articles_fts], rowid, [title], [text]) "
+                   "VALUES('delete', old.rowid, old.[title], old.[text]);\n"
+                   "  INSERT INTO [articles_fts] (rowid, [title], [text]) VALUES (new.rowid, "
+                   "new.[title], new.[text]);\nEND",
+}
+FTS_TABLE_SQL = ("CREATE VIRTUAL TABLE [articles_fts] USING FTS5 (\n    [title], [text],\n"
+                 "    tokenize='porter',\n    content=[articles]\n)")
+
+
+def _migrate_to_v4(db: sqlite_utils.Database) -> None:
+    """No triggers: the store keeps the full-text index (see FTS_TRIGGERS_V1)."""
+    for name in FTS_TRIGGERS_V1:
+        db.execute(f"DROP TRIGGER IF EXISTS [{name}]")
+
+
+MIGRATIONS = {1: _migrate_to_v1, 2: _migrate_to_v2, 3: _migrate_to_v3, 4: _migrate_to_v4}
+
+
+def unexpected_schema(conn: sqlite3.Connection, version: int) -> list[str]:
+    """Schema objects Assay did not make (a trigger, a view, a foreign virtual table).
+
+    A project file is untrusted input: a trigger on ``spans`` would run on every
+    edit. Only the triggers of schema v1-v3 are allowed, word for word, in files
+    that old (the v4 migration drops them).
+    """
+    found = []
+    for kind, name, sql in conn.execute("SELECT type, name, sql FROM sqlite_master"):
+        if kind == "view":
+            found.append(f"view {name}")
+        elif kind == "trigger":
+            if not (version < 4 and FTS_TRIGGERS_V1.get(name) == sql):
+                found.append(f"trigger {name}")
+        elif kind == "table" and (sql or "").upper().startswith("CREATE VIRTUAL TABLE") \
+                and not (name == "articles_fts" and sql == FTS_TABLE_SQL):
+            found.append(f"virtual table {name}")
+    return found
 
 
 # --------------------------------------------------------------------------- helpers
@@ -245,8 +291,9 @@ class Project(ClaimStore, KbStore):
             raise ProjectError(f"{path} already exists; choose another name or open it.")
         labels = load_scheme(scheme)
         try:
-            conn = cls._connect(path)
+            conn = project_file.connect(path, create=True)
             project = cls(path, conn)
+            cls._set_journal(conn, path)
             project._migrate(fresh=True)
             with project._write():
                 meta = {
@@ -273,19 +320,34 @@ class Project(ClaimStore, KbStore):
     def open(cls, path: str | Path, read_only: bool = False) -> Project:
         """Open an existing project, migrating it forward if it is older than this app.
 
-        The file is checked first (``core.dbfaults``: not a file, empty, not SQLite,
-        not Assay, damaged) and left untouched if the check fails. ``read_only``
-        opens it with SQLite's ``mode=ro``: everything reads, every write raises
-        ProjectError, and a project from an older Assay is refused, not migrated.
+        The file is checked first (``core.project_file.sniff`` and
+        ``core.dbfaults``: not a file, empty, not SQLite, not Assay, made by a newer
+        Assay, holding schema objects Assay did not make, damaged); every refusal
+        happens before anything is written, so the file is left byte for byte as
+        it was. ``read_only`` opens it with SQLite's ``mode=ro`` (``immutable`` on
+        read-only media): everything reads, every write raises ProjectError, and
+        a project from an older Assay is refused, not migrated.
         """
         path = Path(path)
-        sniff(path)
+        project_file.sniff(path)
         conn: sqlite3.Connection | None = None
         try:
-            conn = cls._connect(path, read_only=read_only, journal=False)
+            conn = project_file.connect(path, read_only=read_only)
             project = cls(path, conn, read_only=read_only)
             if "meta" not in project.db.table_names() or project.meta("app") != "assay":
                 raise ProjectError(f"{path} is a SQLite database but not an Assay project.")
+            version = project.schema_version
+            if version > SCHEMA_VERSION:
+                raise ProjectError(
+                    f"{path} was made by a newer Assay (schema {version}; this app knows "
+                    f"{SCHEMA_VERSION}). Update Assay to open it. The file was left as it is."
+                )
+            foreign = unexpected_schema(conn, version)
+            if foreign:
+                raise ProjectError(
+                    f"{path} holds schema objects Assay does not make ({', '.join(foreign)}), "
+                    "which could change data behind the reviewers' backs. Assay will not "
+                    "open it; the file was left as it is. Inspect it with the sqlite3 tool.")
             check_on_open(conn, path)
             if not read_only:
                 cls._set_journal(conn, path)
@@ -293,26 +355,18 @@ class Project(ClaimStore, KbStore):
         except (sqlite3.Error, ProjectError) as exc:
             if conn is not None:
                 with suppress(sqlite3.Error):
-                    conn.close()
+                    project_file.release(conn)
             if isinstance(exc, ProjectError):
                 raise
             raise ProjectError(_describe(exc, path)) from exc
         return project
 
-    @staticmethod
-    def _connect(path: Path, read_only: bool = False, journal: bool = True) -> sqlite3.Connection:
-        # isolation_level=None: we issue BEGIN IMMEDIATE / COMMIT ourselves.
-        target = path.resolve().as_uri() + "?mode=ro" if read_only else str(path)
-        conn = sqlite3.connect(
-            target, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
-            check_same_thread=False, uri=read_only,
-        )
-        conn.row_factory = sqlite3.Row
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        conn.execute("PRAGMA foreign_keys = ON")
-        if journal and not read_only:
-            Project._set_journal(conn, path)
-        return conn
+    @classmethod
+    def open_for_reading(cls, path: str | Path) -> Project:
+        """Open for commands that only read (stats, export): read-only where the file or its
+        folder cannot be written (read-only media, another user's share), else as usual."""
+        path = Path(path)
+        return cls.open(path, read_only=path.exists() and not project_file.can_write(path))
 
     @staticmethod
     def _set_journal(conn: sqlite3.Connection, path: Path) -> None:
@@ -345,7 +399,7 @@ class Project(ClaimStore, KbStore):
     def close(self) -> None:
         """Close the connection; the WAL is checkpointed by SQLite on the last close."""
         with suppress(sqlite3.Error):
-            self.conn.close()
+            project_file.release(self.conn)
 
     def __enter__(self) -> Project:
         return self
@@ -477,6 +531,8 @@ class Project(ClaimStore, KbStore):
                     continue
                 added += 1
                 article_id = cur.lastrowid
+                conn.execute("INSERT INTO articles_fts(rowid, title, text) VALUES (?, ?, ?)",
+                             (article_id, art.title or "", text))
                 if art.spans:
                     self._insert_spans(conn, article_id, text, art.spans, labels, reviewer)
                 if art.claims:
@@ -507,6 +563,9 @@ class Project(ClaimStore, KbStore):
                     )
                 live_end = sp.end
             kb_id = sp.kb_id
+            if kb_id is not None and not is_usable_kb_id(kb_id):
+                raise InvalidEdit(f"Span [{sp.start}, {sp.end}) {sp.label} has the id {kb_id!r}, "
+                                  f"which is not a usable id: {KB_ID_RULE}.")
             if kb_id is None and sp.origin != "reviewer":  # doccano and Prodigy carry no ids
                 kb_id = self.link(sp.label, text[sp.start:sp.end])
             rows.append((article_id, sp.start, sp.end, sp.label, text[sp.start:sp.end],
@@ -786,6 +845,8 @@ class Project(ClaimStore, KbStore):
         span_text = article_text[start:end]
         if kb_id is ...:
             kb_id = self.link(label, span_text)
+        elif kb_id is not None and not is_usable_kb_id(kb_id):
+            raise InvalidEdit(f"{kb_id!r} is not a usable id: {KB_ID_RULE}.")
         if text is not None and text != span_text:
             raise InvalidEdit(
                 f"Span text {text!r} does not match the article at [{start}, {end}): "
@@ -839,6 +900,8 @@ class Project(ClaimStore, KbStore):
         self._check_bounds(article_text, new_start, new_end, new_label)
         new_text = article_text[new_start:new_end]
         new_kb = before.kb_id if kb_id is ... else kb_id
+        if kb_id is not ... and kb_id is not None and not is_usable_kb_id(kb_id):
+            raise InvalidEdit(f"{kb_id!r} is not a usable id: {KB_ID_RULE}.")
         if kb_id is ... and (new_label, new_text) != (before.label, before.text) and (
                 before.kb_id in (None, "", self.link(before.label, before.text))):
             # A link made by name follows the name; one a reviewer chose stays.

@@ -351,7 +351,7 @@ def test_error_while_writing_keeps_old_file(small, tmp_path, monkeypatch):
         raise OSError("disk full")
 
     monkeypatch.setitem(exporters._TEXT_WRITERS, "doccano", boom)
-    with pytest.raises(OSError):
+    with pytest.raises(AssayError, match="disk full. Nothing was written"):
         export(small, "doccano", dest)
     assert dest.read_text() == "old\n" and _leftovers(tmp_path) == ["keep.jsonl"]
 

@@ -693,7 +693,7 @@ def test_jsonl_lone_surrogate_escapes_become_replacement_characters(proj, tmp_pa
     """JSON may spell half a UTF-16 pair; it cannot be stored, so it becomes U+FFFD in place."""
     path = jsonl(tmp_path / "halves.jsonl", [
         '{"text": "Cobalt \\ud800 up", "title": "T\\udc80", "spans": [[0, 6, "MINERAL"],'
-        ' {"start": 9, "end": 11, "label": "ORG", "kb_id": "\\udfff"}]}',
+        ' {"start": 9, "end": 11, "label": "ORG", "kb_id": "org:up"}]}',
         '{"text": "Emoji pair \\ud83d\\ude00 is fine"}',
     ])
     report = import_paths(proj, [path])
@@ -702,7 +702,22 @@ def test_jsonl_lone_surrogate_escapes_become_replacement_characters(proj, tmp_pa
     assert proj.article(1).title == "T\ufffd"
     cobalt, up = proj.spans(1)
     assert (cobalt.text, cobalt.label, up.text, up.label, up.kb_id) == (
-        "Cobalt", "MINERAL", "up", "ORG", "\ufffd")
+        "Cobalt", "MINERAL", "up", "ORG", "org:up")
+
+
+@pytest.mark.parametrize("kb_id", ["org:x\\n", "<b>org:x</b>", "\\udfff", " org:x", "org x"])
+def test_an_imported_kb_id_obeys_the_rule_of_typed_ids(proj, tmp_path, kb_id):
+    """Ids from a file are shown in tooltips, CSV cells and the link field like typed ones."""
+    path = jsonl(tmp_path / "ids.jsonl", [
+        '{"text": "Albemarle mines lithium.", "spans": [{"start": 0, "end": 9, "label": "ORG", '
+        f'"kb_id": "{kb_id}"}}]}}',
+        '{"text": "Lithium from Chile."}',
+    ])
+    report = import_paths(proj, [path])
+    assert report.added == 1
+    (problem,) = report.problems
+    assert problem.line == 1 and "not a usable id" in problem.reason
+    assert stored_texts(proj) == ["Lithium from Chile."]
 
 
 @pytest.mark.parametrize("data", [b"text", b"title,text\r\n", b"sep=;\ntext;title\n\n\n"])

@@ -160,3 +160,15 @@ def test_facts_pair_countries_and_provinces_not_unlinked_cities(tmp_path):
     assert [(f["country"], f["country_id"], f["place_id"], f["mineral_id"]) for f in facts] == [
         ("Lualaba", "COD", "CD-LU", "mineral:cobalt"), ("China", "CHN", "CHN", "mineral:cobalt")]
     proj.close()
+
+
+@pytest.mark.parametrize("kb_id", ["org:x\ny", "org:x\n", "org:x<b>", "org x"])
+def test_typed_ids_with_a_newline_or_markup_are_refused(project, kb_id):
+    """``$`` in a regular expression matches before a final newline: the rule uses fullmatch.
+    (The entry dialog strips what is typed around the id, so there "org:x\\n" is "org:x".)"""
+    if kb_id.strip() == kb_id:
+        with pytest.raises(InvalidEdit, match="not a usable id"):
+            project.add_kb_entry(kb_id, "ORG", "X", [], "ana")
+    span = project.add_span(1, 0, 7, "MINERAL", "ana")
+    with pytest.raises(InvalidEdit, match="not a usable id"):
+        project.set_span_kb(span.id, kb_id, "ana")

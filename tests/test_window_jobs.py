@@ -119,3 +119,31 @@ def test_export_dialog_writes_approved_articles_in_the_background(qtbot, window,
     assert record["label"] == [[start, start + 6, "MINERAL"]]
     assert "Exported 1 article(s)" in window.statusBar().currentMessage()
     assert not list(tmp_path.glob("*.partial"))
+
+
+def test_decisions_after_import_and_pre_annotate_reach_the_file(qtbot, window, tmp_path):
+    """The data loss of issue 11: after the import worker's second open and the
+    pre-annotation child, the window's approval must be in the file other processes read."""
+    import subprocess
+    import sys
+
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    write_articles(tmp_path / "in", 3)
+    job = window.start_import([str(tmp_path / "in")])
+    qtbot.waitSignal(job.finished, timeout=30_000).wait()
+    job = window.pre_annotate()
+    qtbot.waitSignal(job.finished, timeout=120_000).wait()
+    approved = window.article.id
+    window.view.setFocus()
+    QTest.keyClick(window.view, Qt.Key.Key_A)
+    qtbot.waitUntil(lambda: window.project.article(approved).status == "approved")
+    code = ("import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); print(c.execute("
+            "'SELECT status, (SELECT count(*) FROM spans WHERE article_id = ? AND state = "
+            "\"accepted\") FROM articles WHERE id = ?', (int(sys.argv[2]),) * 2).fetchone()); "
+            "c.close()")
+    out = subprocess.run([sys.executable, "-c", code, str(window.project.path), str(approved)],
+                         capture_output=True, text=True, check=True, timeout=60).stdout
+    status, accepted = eval(out)  # a tuple printed by the child
+    assert status == "approved" and accepted > 0

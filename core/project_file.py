@@ -1,0 +1,214 @@
+"""The one place that opens a project file: connections, the header check, and its neighbours.
+
+POSIX gives a process one set of fcntl locks per file, and closing *any*
+descriptor on that file drops all of them (SQLite's "How To Corrupt An SQLite
+Database File", §2.2). A plain ``open()``/``close()`` of a project while a
+connection to it is open therefore silently unlocks the window's connection;
+the next process to close the file deletes the ``-wal`` and the window goes on
+committing into an unlinked file. So, in a process that holds a connection to
+a project, nothing but SQLite may open that file:
+
+* :func:`connect` is the only way to get a connection; it counts connections
+  per file (device and inode) in this process, and :func:`release` uncounts.
+* :func:`sniff` reads the 16-byte header with ``open()`` only while no
+  connection to that file is open here (one that is open already proved the
+  file is a database).
+* :func:`refuse_project_file` is called by every reader and writer of other
+  files (importers, exporters): a path that is an open project, or its
+  ``-wal``/``-shm``/``-journal``/lock file, is refused before it is opened.
+
+Every connection also sets ``trusted_schema=OFF``: a project file travels
+between people, so its schema must not be able to run anything on ours.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat
+import threading
+from collections import Counter
+from pathlib import Path
+
+from core.errors import AssayError, ProjectError
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 5000
+# Files SQLite and Assay keep next to a project; writing any of them breaks it.
+SIDECAR_SUFFIXES = ("-wal", "-shm", "-journal", ".lock")
+_DAMAGED_HINT = "Assay cannot repair it: restore it from a backup. The file was left as it is."
+
+_open_here: Counter[tuple[int, int]] = Counter()
+_open_paths: dict[tuple[int, int], Path] = {}
+_conn_keys: dict[int, tuple[int, int]] = {}
+_guard = threading.Lock()
+
+
+def _key(path: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)  # stat opens no descriptor, so it drops no lock
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
+def sidecars(path: Path) -> list[Path]:
+    """The files next to a project that belong to it (SQLite's journals, Assay's lock)."""
+    return [path.with_name(path.name + suffix) for suffix in SIDECAR_SUFFIXES]
+
+
+def is_open_here(path: Path) -> bool:
+    """True while this process holds a connection to the project file at ``path``."""
+    key = _key(path)
+    with _guard:
+        return key is not None and _open_here[key] > 0
+
+
+def sniff(path: Path) -> None:
+    """Refuse, with a clear message, a path that cannot be an Assay project; reads 16 bytes.
+
+    Reads the header only when this process has no connection to the file:
+    closing the descriptor would drop that connection's locks.
+    """
+    if path.is_dir():
+        raise ProjectError(f"{path} is a folder, not an Assay project file.")
+    if not path.is_file():
+        raise ProjectError(f"No project file at {path}.")
+    if is_open_here(path):
+        return
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as fh:
+            magic = fh.read(len(SQLITE_MAGIC))
+    except OSError as exc:
+        raise ProjectError(f"Cannot read {path}: {exc.strerror or exc}") from exc
+    if size == 0:
+        raise ProjectError(f"{path} is empty (0 bytes): it holds no project. Create a new "
+                           "project or open another file.")
+    if magic != SQLITE_MAGIC:
+        kind = "an empty text file" if not magic.strip() else "some other kind of file"
+        raise ProjectError(f"{path} is not an Assay project: it is not a SQLite database "
+                           f"(it looks like {kind}).")
+    if size < 512:  # a header alone; SQLite's smallest page is 512 bytes
+        raise ProjectError(f"{path} is damaged: it is cut short ({size} bytes). {_DAMAGED_HINT}")
+
+
+def can_write(path: Path) -> bool:
+    """Whether SQLite could write the project: the file and its folder (for the journals)."""
+    folder = path.parent if str(path.parent) else Path(".")
+    return os.access(path, os.W_OK) and os.access(folder, os.W_OK)
+
+
+def connect(path: Path, *, read_only: bool = False, create: bool = False) -> sqlite3.Connection:
+    """A connection to the project at ``path``, counted so :func:`sniff` knows it is open.
+
+    Only ``create`` may make a new file (``mode=rwc``); otherwise a missing file
+    is an error, never a new empty database. ``read_only`` opens with ``mode=ro``. On
+    read-only media (the folder
+    cannot be written, so SQLite cannot make the WAL's ``-shm`` index), a file
+    with no ``-wal`` left over is opened ``immutable``: SQLite then reads it
+    without any lock or journal, which is right for a file nobody can change.
+    """
+    uri = path.resolve().as_uri()
+    if read_only:
+        wal = path.with_name(path.name + "-wal")
+        leftover = wal.exists() and wal.stat().st_size > 0
+        if not can_write(path) and not path.with_name(path.name + "-shm").exists():
+            if leftover:
+                raise ProjectError(
+                    f"{path} is on read-only media with changes still in {wal.name} that "
+                    "only a writable folder can bring back. Copy the project and its "
+                    f"{wal.name} file to a folder you can write, and open the copy.")
+            target = uri + "?immutable=1"
+        else:
+            target = uri + "?mode=ro"
+    else:
+        target = uri + ("?mode=rwc" if create else "?mode=rw")
+    # isolation_level=None: the store issues BEGIN IMMEDIATE / COMMIT itself.
+    conn = sqlite3.connect(target, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                           check_same_thread=False, uri=True)
+    try:
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA trusted_schema = OFF")
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA foreign_keys = ON")
+    except BaseException:
+        conn.close()
+        raise
+    key = _key(path)
+    if key is not None:
+        with _guard:
+            _open_here[key] += 1
+            _open_paths[key] = path
+            _conn_keys[id(conn)] = key
+    return conn
+
+
+def release(conn: sqlite3.Connection) -> None:
+    """Close a connection made by :func:`connect` and uncount it (twice is harmless)."""
+    try:
+        conn.close()
+    finally:
+        with _guard:
+            key = _conn_keys.pop(id(conn), None)
+            if key is not None:
+                _open_here[key] -= 1
+                if _open_here[key] <= 0:
+                    del _open_here[key]
+                    _open_paths.pop(key, None)
+
+
+def _open_projects() -> list[Path]:
+    with _guard:
+        return list(_open_paths.values())
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    ka, kb = _key(a), _key(b)
+    if ka is not None and ka == kb:
+        return True
+    return os.path.abspath(a.resolve()) == os.path.abspath(b.resolve())
+
+
+def refuse_project_file(path: Path, doing: str, projects: list[Path] | None = None) -> None:
+    """Raise AssayError if ``path`` is a project open in this process or one of its files.
+
+    ``doing`` says what was about to happen ("write the export to", "import");
+    ``projects`` adds projects that must be protected even if not open here.
+    """
+    for project in [*(projects or []), *_open_projects()]:
+        for protected in (project, *sidecars(project)):
+            if _same_file(path, protected):
+                what = ("the project file" if protected == project
+                        else f"the project's {protected.name[len(project.name):]} file")
+                raise AssayError(f"Refused to {doing} {path}: it is {what} of {project.name}. "
+                                 "Nothing was written; choose another file.")
+
+
+def check_destination(path: Path, projects: list[Path]) -> Path:
+    """The file an export may write, or AssayError saying why ``path`` is refused.
+
+    Refused: the project and its own files, a folder, a device, a FIFO, a socket,
+    anything that exists and is not a regular file, and a folder that cannot be
+    written. A symbolic link to a regular file is followed: the file it points
+    to is replaced, the link stays.
+    """
+    refuse_project_file(path, "write the export to", projects)
+    target = path.resolve()
+    try:
+        st = os.stat(target)
+    except FileNotFoundError:
+        st = None
+    except OSError as exc:
+        raise AssayError(f"Cannot write {path}: {exc.strerror or exc}.") from exc
+    if st is not None:
+        if stat.S_ISDIR(st.st_mode):
+            raise AssayError(f"{path} is a folder; give the name of the file to write.")
+        if not stat.S_ISREG(st.st_mode):
+            raise AssayError(f"Refused to write the export to {path}: it is not a regular "
+                             "file (a device, a pipe or a socket). Choose a file name.")
+    folder = target.parent
+    if folder.exists() and not os.access(folder, os.W_OK | os.X_OK):
+        raise AssayError(f"Cannot write to the folder {folder}: you do not have permission. "
+                         "Choose a folder you can write.")
+    return target

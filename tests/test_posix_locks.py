@@ -1,0 +1,107 @@
+"""Decisions are durable across processes: nothing in a process with a connection drops its locks.
+
+Closing any descriptor on a database file drops every POSIX lock the process holds on
+it. Before this was fixed, the worker's second open read the header with ``open()``;
+the next process to close the file deleted the WAL and the window's commits went into
+an unlinked file, so another process (and a restart after kill -9) never saw them.
+These tests do what failed: another process must see the first connection's commit,
+and the count of this process's locks on the file in ``/proc/locks`` must not drop.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from core.errors import AssayError
+from core.exporters import export
+from core.importers import import_paths
+from core.models import ArticleIn
+from core.store import Project
+
+needs_proc_locks = pytest.mark.skipif(not Path("/proc/locks").exists(),
+                                      reason="needs Linux /proc/locks")
+
+
+def my_locks(path: Path) -> int:
+    """POSIX locks this process holds on ``path`` (by inode), from /proc/locks."""
+    inode = os.stat(path).st_ino
+    pid = str(os.getpid())
+    count = 0
+    for line in Path("/proc/locks").read_text().splitlines():
+        parts = line.split()
+        if "POSIX" in parts and pid in parts and any(
+                p.endswith(f":{inode}") for p in parts):
+            count += 1
+    return count
+
+
+def read_in_child(path: Path, sql: str) -> list:
+    """Open, query and close the project in another process (as assay-cli stats does)."""
+    code = ("import json, sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
+            "print(json.dumps([list(r) for r in c.execute(sys.argv[2])])); c.close()")
+    out = subprocess.run([sys.executable, "-c", code, str(path), sql], check=True,
+                         capture_output=True, text=True, timeout=60)
+    return json.loads(out.stdout)
+
+
+@pytest.fixture
+def held(tmp_path):
+    """A project with one article and a connection that stays open (the window's)."""
+    path = tmp_path / "held.assay"
+    with Project.create(path) as project:
+        project.add_articles([ArticleIn(text="Cobalt from the DRC.", title="One"),
+                              ArticleIn(text="Lithium from Chile.", title="Two")])
+    window = Project.open(path)
+    window.spans(1)  # a read, so the connection holds its WAL read lock
+    yield path, window
+    window.close()
+
+
+@needs_proc_locks
+@pytest.mark.parametrize("second_open", ["worker", "read-only worker", "import", "export"])
+def test_a_second_open_in_the_process_keeps_the_first_connections_locks(
+        held, tmp_path, second_open):
+    path, window = held
+    before = my_locks(path)
+    assert before > 0
+    if second_open == "worker":
+        Project.open(path).close()
+    elif second_open == "read-only worker":
+        Project.open(path, read_only=True).close()
+    elif second_open == "import":
+        (tmp_path / "in.txt").write_text("Nickel from Indonesia.", encoding="utf-8")
+        with Project.open(path) as worker:
+            import_paths(worker, [tmp_path / "in.txt"])
+    else:
+        window.approve_article(2, "ana")
+        with Project.open(path) as worker:
+            export(worker, "assay", tmp_path / "out.jsonl")
+    assert my_locks(path) == before
+    # Another process opens and closes the file, as pre-annotation and assay-cli do …
+    assert read_in_child(path, "SELECT count(*) FROM articles")[0][0] >= 2
+    # … and the window's next commit must still reach the file another process reads.
+    window.approve_article(1, "ana")
+    assert read_in_child(path, "SELECT status FROM articles WHERE id = 1") == [["approved"]]
+    assert path.with_name(path.name + "-wal").exists()  # not deleted under the window
+
+
+def test_the_open_project_cannot_be_imported_or_exported_onto(held, tmp_path):
+    path, window = held
+    before = my_locks(path) if Path("/proc/locks").exists() else None
+    for victim in (path, path.with_name(path.name + "-wal")):
+        with pytest.raises(AssayError, match="Refused"):
+            export(window, "csv", victim)
+    link = tmp_path / "looks-harmless.jsonl"
+    link.symlink_to(path)
+    report = import_paths(window, [link])
+    assert report.added == 0 and "project" in str(report.problems[0])
+    if before is not None:
+        assert my_locks(path) == before
+    window.approve_article(1, "ana")
+    assert read_in_child(path, "SELECT status FROM articles WHERE id = 1") == [["approved"]]
