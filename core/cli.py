@@ -122,7 +122,7 @@ def cmd_annotate(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    with Project.open(args.project) as project:
+    with Project.open_for_reading(args.project) as project:
         statuses = project.counts_by_status()
         labels = project.counts_by_label()
         accepted = project.counts_by_label(include_suggested=False)
@@ -148,7 +148,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     status = None if args.status == "all" else args.status
     flt = ArticleFilter(status=status, reviewer=args.reviewer)
     output = Path(args.output)
-    with Project.open(args.project) as project:
+    with Project.open_for_reading(args.project) as project:
         report = export(
             project, args.format, output, flt=flt, labels=args.label or None,
             split=args.split, seed=args.seed,
