@@ -111,12 +111,16 @@ def cmd_annotate(args: argparse.Namespace) -> int:
             print("Cancelled: batches already committed are kept; run again to continue.",
                   file=sys.stderr)
             return EXIT_CANCELLED
+    for article_id, why in report.failed:
+        print(f"problem: article {article_id} could not be pre-annotated and was skipped "
+              f"({why})", file=sys.stderr)
     print(f"Pre-annotated {report.articles} article(s) with {report.model}: "
           f"{report.suggestions} suggestion(s), {report.words:,} words in "
           f"{report.seconds:.1f} s ({report.words_per_second:,.0f} words/s).")
     if args.json_progress:
         print(json.dumps({"event": "done", "articles": report.articles,
-                          "suggestions": report.suggestions, "model": report.model}),
+                          "suggestions": report.suggestions, "model": report.model,
+                          "failed": [article_id for article_id, _why in report.failed]}),
               flush=True)
     return EXIT_OK
 
@@ -154,8 +158,6 @@ def cmd_export(args: argparse.Namespace) -> int:
             split=args.split, seed=args.seed,
             progress=ProgressPrinter("exporting", args.json_progress),
         )
-    for warning in report.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
     where = ", ".join(str(f) for f in report.files) or str(output)
     print(f"Exported {report.summary()} to {where}")
     if args.json_progress:

@@ -30,8 +30,9 @@ from core.errors import AssayError
 from core.kb import Linker, country_of
 from core.models import Article, Claim, Span
 from core.project_file import check_destination
-from core.sentences import SentenceIndex
+from core.sentences import SentenceIndex, sentence_bounds
 from core.store import ArticleFilter, Project
+from core.tokens import export_words
 
 FORMATS = ("assay", "spacy", "prodigy", "doccano", "conll", "csv", "claims", "facts")
 SUFFIXES = {"assay": ".jsonl", "spacy": ".spacy", "prodigy": ".jsonl", "doccano": ".jsonl",
@@ -44,7 +45,7 @@ FACT_COLUMNS = ("article_id", "title", "sentence_start", "sentence_end", "senten
 COUNTRY_LABELS = ("GPE", "NORP")
 # Formats that carry claims (only accepted claims are exported).
 WITH_CLAIMS = ("assay", "claims")
-DOCSTART = "-DOCSTART- -X- -X- O"
+DOCSTART = "-DOCSTART- -X- O O"  # what spacy convert's CoNLL reader splits documents on
 # How many bad spans an error message lists before "and N more".
 MAX_LISTED = 20
 
@@ -59,8 +60,6 @@ class ExportReport:
     spans: int = 0
     files: list[Path] = field(default_factory=list)
     cancelled: bool = False
-    # Entities a token-based format could not hold (two entities inside one token).
-    warnings: list[str] = field(default_factory=list)
     fmt: str = ""
     rows: int = 0  # rows of the claims and facts CSVs
 
@@ -133,7 +132,7 @@ def export(
 
     report = ExportReport(fmt=fmt)
     try:
-        _validate(records())
+        _validate(records(), spaces_allowed=fmt != "conll")
     except _Cancelled:
         report.cancelled = True
         return report
@@ -186,8 +185,12 @@ def default_suffix(fmt: str) -> str:
 # --------------------------------------------------------------------------- checks
 
 
-def _validate(records: Iterable[_Record]) -> None:
-    """Refuse the export if any span does not fit its text or overlaps another."""
+def _validate(records: Iterable[_Record], spaces_allowed: bool = True) -> None:
+    """Refuse the export if any span does not fit its text or overlaps another.
+
+    CoNLL writes no space tokens, so there a span that begins or ends with a space
+    (possible only in imported data: the window snaps to tokens) is refused too
+    rather than narrowed."""
     problems: list[str] = []
     for record in records:
         text = record.article.text
@@ -200,6 +203,9 @@ def _validate(records: Iterable[_Record]) -> None:
             elif text[span.start:span.end] != span.text:
                 problems.append(f"{desc} says {span.text!r} but the text there is "
                                 f"{text[span.start:span.end]!r}")
+            elif not spaces_allowed and span.text != span.text.strip():
+                problems.append(f"{desc} begins or ends with a space, which CoNLL (it has no "
+                                "space tokens) cannot hold")
             if previous is not None and span.start < previous.end:
                 problems.append(f"{desc} overlaps span {previous.id} {previous.label} "
                                 f"[{previous.start}, {previous.end})")
@@ -212,8 +218,8 @@ def _validate(records: Iterable[_Record]) -> None:
     if problems:
         listed = problems[:MAX_LISTED]
         more = len(problems) - len(listed)
-        message = (f"Export refused: {len(problems)} span(s) do not fit their text; "
-                   "nothing was written.\n  " + "\n  ".join(listed))
+        message = (f"Export refused: {len(problems)} span(s) do not fit their text or this "
+                   "format; nothing was written.\n  " + "\n  ".join(listed))
         if more:
             message += f"\n  … and {more} more"
         raise AssayError(message)
@@ -268,9 +274,13 @@ def _write_assay(records: Iterable[_Record], fh: TextIO, report: ExportReport) -
 
 
 def _write_doccano(records: Iterable[_Record], fh: TextIO, report: ExportReport) -> None:
+    """doccano's sequence-labelling JSONL; the other keys are kept by doccano's importer as
+    the example's ``meta``, so records exported from doccano can be joined back by id."""
     for rec in records:
-        fh.write(_dump({"text": rec.article.text,
-                        "label": [[s.start, s.end, s.label] for s in rec.spans]}))
+        a = rec.article
+        fh.write(_dump({"text": a.text, "label": [[s.start, s.end, s.label] for s in rec.spans],
+                        "article_id": a.id, "title": a.title, "source": a.source,
+                        "url": a.url, "published": a.published}))
 
 
 def _write_csv(records: Iterable[_Record], fh: TextIO, report: ExportReport,
@@ -343,82 +353,106 @@ def _write_facts(records: Iterable[_Record], fh: TextIO, report: ExportReport) -
 # --------------------------------------------------------------------------- token formats
 
 
-def _blank(sentences: bool = False) -> Any:
-    import spacy
+def _vocab() -> Any:
+    from core.tokens import blank_nlp
 
-    nlp = spacy.blank("en")
-    if sentences:
-        nlp.add_pipe("sentencizer")
-    return nlp
+    return blank_nlp().vocab
 
 
-def _token_spans(doc: Any, rec: _Record, report: ExportReport) -> list[tuple[Any, Span]]:
-    """Each span snapped outwards to token boundaries; spans sharing a token keep the first."""
-    out: list[tuple[Any, Span]] = []
-    last_end = -1
+def _doc(rec: _Record, vocab: Any) -> tuple[Any, list[tuple[Any, Span]]]:
+    """The article as a spaCy ``Doc`` of Assay's tokens, and each span as its entity.
+
+    Tokens are split wherever a span's edge falls inside one (``core.tokens.
+    export_words``), so every entity covers exactly the accepted characters: an
+    export never widens, narrows or drops a reviewed span. The doc is built from
+    words, not by running a pipeline, so a text of any length fits.
+    """
+    from spacy.tokens import Doc
+
+    text = rec.article.text
+    words, spaces = export_words(text, [s.start for s in rec.spans], [s.end for s in rec.spans])
+    doc = Doc(vocab, words=words, spaces=spaces)
+    if doc.text != text:  # pragma: no cover - export_words keeps every character
+        raise AssayError(f"article {rec.article.id}: tokens do not rebuild the text; "
+                         "nothing was written. Please report this.")
+    pairs = []
     for s in rec.spans:
         ent = doc.char_span(s.start, s.end, label=s.label, kb_id=s.kb_id or "",
-                            alignment_mode="expand")
-        if ent is None or ent.start < last_end:
-            report.warnings.append(
-                f"article {rec.article.id}: {s.label} {s.text!r} [{s.start}, {s.end}) shares "
-                "a token with another entity and was left out of this format")
-            report.spans -= 1
-            continue
-        out.append((ent, s))
-        last_end = ent.end
-    return out
+                            alignment_mode="strict")
+        if ent is None:  # pragma: no cover - every edge is a token boundary by construction
+            raise AssayError(f"article {rec.article.id}: {s.label} {s.text!r} [{s.start}, "
+                             f"{s.end}) is not on token boundaries; nothing was written.")
+        pairs.append((ent, s))
+    return doc, pairs
 
 
-def _docs(records: Iterable[_Record], nlp: Any) -> Iterator[tuple[_Record, Any]]:
-    """Records with their spaCy docs, tokenised in batches."""
-    pairs = ((rec.article.text, rec) for rec in records)
-    for doc, rec in nlp.pipe(pairs, as_tuples=True, batch_size=64):
-        yield rec, doc
+def _docs(records: Iterable[_Record]) -> Iterator[tuple[_Record, Any, list[tuple[Any, Span]]]]:
+    vocab = _vocab()
+    for rec in records:
+        doc, pairs = _doc(rec, vocab)
+        yield rec, doc, pairs
+
+
+def prodigy_hashes(text: str, spans: list[dict[str, Any]]) -> tuple[int, int]:
+    """``_input_hash`` and ``_task_hash`` as Prodigy makes them: a 32-bit MurmurHash of the
+    input (the text) and of the input hash with the task (the spans). Equal texts get
+    equal input hashes, which is how Prodigy's ``review`` and agreement group them."""
+    from murmurhash.mrmr import hash as murmur
+
+    input_hash = murmur(json.dumps({"text": text}, sort_keys=True))
+    task = [{"start": sp["start"], "end": sp["end"], "label": sp["label"]} for sp in spans]
+    task_hash = murmur(json.dumps({"input_hash": input_hash, "spans": task}, sort_keys=True))
+    return input_hash, task_hash
 
 
 def _write_prodigy(records: Iterable[_Record], fh: TextIO, report: ExportReport) -> None:
-    for rec, doc in _docs(records, _blank()):
+    for rec, doc, pairs in _docs(records):
         a = rec.article
         tokens = [{"text": t.text, "start": t.idx, "end": t.idx + len(t.text), "id": t.i,
                    "ws": bool(t.whitespace_)} for t in doc]
         spans = []
-        for ent, s in _token_spans(doc, rec, report):
+        for ent, s in pairs:
             item = {"start": s.start, "end": s.end, "text": s.text, "label": s.label,
                     "token_start": ent.start, "token_end": ent.end - 1}
             if s.kb_id:
                 item["kb_id"] = s.kb_id
             spans.append(item)
+        input_hash, task_hash = prodigy_hashes(a.text, spans)
         fh.write(_dump({
             "text": a.text, "tokens": tokens, "spans": spans, "answer": "accept",
+            "_input_hash": input_hash, "_task_hash": task_hash,
             "meta": {"article_id": a.id, "title": a.title, "source": a.source,
                      "url": a.url, "published": a.published},
         }))
 
 
 def _write_conll(records: Iterable[_Record], fh: TextIO, report: ExportReport) -> None:
-    """CoNLL-2003 style: ``token TAG`` (IOB2), a blank line after each sentence."""
-    for rec, doc in _docs(records, _blank(sentences=True)):
+    """CoNLL-2003 style: ``token TAG`` (IOB2), a blank line after each sentence, and
+    ``-DOCSTART- -X- O O`` before each article (spaCy's converter splits documents there).
+
+    Sentences are ``core.sentences``' (the splitter claims use); a line break always
+    ends one. A sentence never ends inside an entity. Space tokens are not written.
+    """
+    for rec, doc, pairs in _docs(records):
         tags = ["O"] * len(doc)
-        for ent, _s in _token_spans(doc, rec, report):
+        for ent, _s in pairs:
             tags[ent.start] = f"B-{ent.label_}"
             for i in range(ent.start + 1, ent.end):
                 tags[i] = f"I-{ent.label_}"
+        sentence_starts = {start for start, _end in sentence_bounds(rec.article.text)}
         fh.write(DOCSTART + "\n\n")
         sentence: list[str] = []
         for tok, tag in zip(doc, tags, strict=True):
             inside = tag.startswith("I-")
             if tok.is_space:
-                # A line break ends a sentence unless an entity runs across it.
                 if "\n" in tok.text and not inside and sentence:
                     fh.write("\n".join(sentence) + "\n\n")
                     sentence = []
                 continue
-            if tok.is_sent_start and not inside and sentence:
+            if tok.idx in sentence_starts and not inside and sentence:
                 fh.write("\n".join(sentence) + "\n\n")
                 sentence = []
-            word = "_".join(tok.text.split())  # a token never holds a column separator
-            sentence.append(f"{word} {tag}")
+            sentence.append(f"{tok.text} {tag}")
         if sentence:
             fh.write("\n".join(sentence) + "\n\n")
 
@@ -427,7 +461,6 @@ def _write_spacy(records: Iterable[_Record], temps: list[Path], total: int,
                  split: float | None, seed: int, report: ExportReport) -> None:
     from spacy.tokens import DocBin
 
-    nlp = _blank()
     train = DocBin(store_user_data=False)
     dev = DocBin(store_user_data=False)
     in_dev: set[int] = set()
@@ -438,8 +471,8 @@ def _write_spacy(records: Iterable[_Record], temps: list[Path], total: int,
         if total >= 2:
             n_train = min(max(n_train, 1), total - 1)
         in_dev = set(order[n_train:])
-    for index, (rec, doc) in enumerate(_docs(records, nlp)):
-        doc.set_ents([ent for ent, _s in _token_spans(doc, rec, report)])
+    for index, (_rec, doc, pairs) in enumerate(_docs(records)):
+        doc.set_ents([ent for ent, _s in pairs])
         (dev if index in in_dev else train).add(doc)
     train.to_disk(temps[0])
     if split is not None:

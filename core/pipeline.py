@@ -7,10 +7,12 @@ followed by one small component of ours, ``assay_entities``, which adds the doma
 scheme. Only the components NER needs are kept, and the model is never downloaded.
 
 Segments. Each text is cut at line breaks, tabs and table bars ("|") and every segment is a
-separate spaCy ``Doc``. The label guide says headings, list items and table cells are separate,
-so no entity may cross those marks; cutting before NER guarantees it, and it also removes the
-stock model's worst errors on news text (a heading glued to the next line as one ORG, a table
-row "mineral | country" as one GPE) because the model never sees the glued context.
+separate spaCy ``Doc`` (``core.tokens.segments``, which also cuts a line too long for spaCy at a
+sentence end or a space, so any text can be pre-annotated). The label guide says headings,
+list items and table cells are separate, so no entity may cross those marks; cutting before NER
+guarantees it, and it also removes the stock model's worst errors on news text (a heading glued
+to the next line as one ORG, a table row "mineral | country" as one GPE) because the model never
+sees the glued context.
 
 Span hygiene for model spans (the label guide's span rules): leading/trailing punctuation,
 quotes and spaces go (a "." inside a token such as "Ltd." or "U.S." is part of the name and
@@ -54,17 +56,17 @@ import re
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 import spacy
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
-from spacy.util import compile_infix_regex
 
 from core.gazetteers import LEGAL_SUFFIXES, Alias, load_gazetteer
 from core.models import SpanIn
+from core.tokens import customise_tokenizer, doc_tokens, segments
+from core.tokens import token_offsets as token_offsets  # re-exported: what annotate() stores
 
 DEFAULT_LABELS: tuple[str, ...] = (
     "MINERAL", "GPE", "LOC", "NORP", "ORG", "PERSON", "EVENT", "LAW", "MONEY", "PERCENT", "DATE",
@@ -112,60 +114,12 @@ APPROXIMATORS: tuple[tuple[str, ...], ...] = tuple(
 )
 _YEAR = re.compile(r"(19|20)\d\d")
 _POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
-# Line breaks, tabs and table bars separate names (label guide); everything else is a segment.
-_SEGMENT = re.compile(r"[^\n\r\t\v\f|\u2028\u2029]+")
-# "U.S.-led", "U.K.-based": split the hyphen after an abbreviation so "U.S." is a token.
-_DOTTED_HYPHEN = r"(?<=[A-Za-z]\.)-(?=[A-Za-z])"
 # Components that never feed NER in spaCy's pipelines; excluding them makes loading faster.
 _NOT_FOR_NER = ("tagger", "parser", "attribute_ruler", "lemmatizer", "senter", "morphologizer")
 
 
 # ---------------------------------------------------------------------------------------------
 # Tokens and segments
-
-
-def customise_tokenizer(nlp: Language) -> None:
-    """Split "U.S.-Australia" into "U.S.", "-", "Australia" so the country is a whole token."""
-    pattern = nlp.tokenizer.infix_finditer.__self__.pattern  # type: ignore[union-attr]
-    if _DOTTED_HYPHEN not in pattern:
-        nlp.tokenizer.infix_finditer = compile_infix_regex([pattern, _DOTTED_HYPHEN]).finditer
-
-
-def segments(text: str) -> list[tuple[int, int]]:
-    """Character ranges of the text between line breaks, tabs and "|", without edge spaces."""
-    out = []
-    for match in _SEGMENT.finditer(text):
-        start, end = match.span()
-        chunk = match.group()
-        stripped = chunk.strip()
-        if stripped:
-            start += len(chunk) - len(chunk.lstrip())
-            out.append((start, start + len(stripped)))
-    return out
-
-
-def _doc_tokens(doc: Doc, offset: int) -> list[tuple[int, int]]:
-    return [(t.idx + offset, t.idx + len(t) + offset) for t in doc if not t.is_space]
-
-
-@lru_cache(maxsize=1)
-def _blank() -> Language:
-    nlp = spacy.blank("en")
-    customise_tokenizer(nlp)
-    return nlp
-
-
-def token_offsets(text: str) -> list[tuple[int, int]]:
-    """Character offsets of the tokens of ``text``, exactly as ``Annotator.annotate`` gives them.
-
-    Spaces, line breaks, tabs and table bars are not tokens. Uses a cached tokenizer-only
-    pipeline (0.2 s to load once), for articles that have no stored tokens.
-    """
-    tokenizer = _blank().tokenizer
-    tokens: list[tuple[int, int]] = []
-    for start, end in segments(text):
-        tokens += _doc_tokens(tokenizer(text[start:end]), start)
-    return tokens
 
 
 # ---------------------------------------------------------------------------------------------
@@ -427,7 +381,7 @@ class Annotator:
                            origin=e.id_ or "model", kb_id=e.kb_id_ or None)
                     for e in doc.ents
                 ]
-                tokens += _doc_tokens(doc, offset)
+                tokens += doc_tokens(doc, offset)
                 done += 1
                 if done == len(bounds):
                     pending.popleft()

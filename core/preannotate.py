@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from core.models import SpanIn
 from core.store import Project
@@ -28,6 +28,8 @@ class AnnotateReport:
     seconds: float = 0.0
     cancelled: bool = False
     model: str = ""
+    # Articles the pipeline failed on: (article id, why). They are skipped, the run goes on.
+    failed: list[tuple[int, str]] = field(default_factory=list)
 
     @property
     def words_per_second(self) -> float:
@@ -65,13 +67,7 @@ def annotate_project(
         return report
     started = time.perf_counter()
     pending: list[tuple[int, list[SpanIn], list[tuple[int, int]]]] = []
-    id_stream: list[int] = []
     words = 0
-
-    def texts() -> Iterator[str]:
-        for article_id, text in _texts(project, ids):
-            id_stream.append(article_id)
-            yield text
 
     def flush() -> None:
         nonlocal words
@@ -81,21 +77,50 @@ def annotate_project(
         words = 0
         pending.clear()
         if progress:
-            progress(report.articles, total)
+            progress(report.articles + len(report.failed), total)
 
-    results = annotator.annotate(texts(), batch_size=batch_size, n_process=n_process)
-    for index, (spans, tokens) in enumerate(results):
-        pending.append((id_stream[index], spans, tokens))
-        words += len(tokens)
-        if len(pending) >= batch_size:
-            flush()
-            if should_cancel and should_cancel():
-                report.cancelled = True
-                break
+    remaining = list(ids)
+    while remaining and not report.cancelled:
+        id_stream: list[int] = []
+
+        def texts(todo: Sequence[int], seen: list[int]) -> Iterator[str]:
+            for article_id, text in _texts(project, todo):
+                seen.append(article_id)
+                yield text
+
+        results = annotator.annotate(texts(remaining, id_stream), batch_size=batch_size,
+                                     n_process=n_process)
+        done = 0
+        try:
+            for spans, tokens in results:
+                pending.append((id_stream[done], spans, tokens))
+                done += 1
+                words += len(tokens)
+                if len(pending) >= batch_size:
+                    flush()
+                    if should_cancel and should_cancel():
+                        report.cancelled = True
+                        break
+            remaining = []
+        except Exception as exc:  # noqa: BLE001 - one bad article must not stop the run
+            # The stream reads ahead, so the article that failed is not known: retry the
+            # first unfinished one alone; if it fails it is skipped, else the stream resumes
+            # after it and meets the culprit again. Every pass gets at least one further.
+            remaining = remaining[done:]
+            first = remaining.pop(0)
+            try:
+                (spans, tokens), = annotator.annotate(
+                    (text for _id, text in _texts(project, [first])), batch_size=1)
+                pending.append((first, spans, tokens))
+                words += len(tokens)
+            except Exception as again:  # noqa: BLE001
+                report.failed.append((first, f"{type(again).__name__}: {again}"[:300]))
+            del exc
+        finally:
+            close = getattr(results, "close", None)
+            if close:
+                close()  # stops spaCy's worker processes when cancelled or failed early
     if pending and not report.cancelled:
         flush()
-    close = getattr(results, "close", None)
-    if close:
-        close()  # stops spaCy's worker processes when cancelled early
     report.seconds = time.perf_counter() - started
     return report

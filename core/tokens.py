@@ -1,35 +1,113 @@
-"""Token boundaries for snapping selections and moving span edges one token at a time.
+"""The one tokenizer of Assay: snapping in the window, stored tokens, and every export.
 
-Pre-annotation stores spaCy's tokens with each article. For an article that
-has none yet, the window uses ``quick_tokens``: a regular expression that
-gives the same word boundaries for snapping and runs in milliseconds, so the
-window never has to load spaCy (about a second) just to open an article.
+Tokens are spaCy's English tokenizer with one fix (``customise_tokenizer``: "U.S.-led"
+splits into "U.S.", "-", "led", which ``spacy.blank("en")`` does not do), run on the
+*segments* of a text: the pieces between line breaks, tabs and table bars ("|"),
+which the label guide says no entity crosses. A segment is at most
+``MAX_SEGMENT_CHARS`` long: a longer line is cut at a sentence end, or else at a
+space, so that no piece ever reaches spaCy's ``max_length`` (E088) and a text of
+any length can be tokenised and pre-annotated.
+
+Pre-annotation stores these tokens with each article; an article without them is
+tokenised on first open (``token_offsets``, tens of milliseconds for a long article
+once the tokenizer is loaded) and the result is cached in the project.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
-
-# Initialisms ("U.S.") and common abbreviations ("Ltd.") keep their periods, as spaCy's
-# tokenizer exceptions do; numbers keep their separators; words keep inner hyphens and
-# apostrophes; anything else is one character.
-_TOKEN = re.compile(
-    r"(?:[A-Za-z]\.){2,}"
-    r"|\b(?:Ltd|Inc|Corp|Co|Plc|Bhd|Mr|Mrs|Ms|Dr|St|Jr|No|Gov|Sen|Rep|Dept|Jan|Feb|Aug|Sept|Oct"
-    r"|Nov|Dec)\.(?!\w)"
-    r"|\d+(?:[.,]\d+)*"
-    r"|\w+(?:['’\-]\w+)*"
-    r"|\S"
-)
+from collections.abc import Iterator, Sequence
+from functools import lru_cache
+from typing import Any
 
 Token = tuple[int, int]
 
+# Line breaks, tabs and table bars separate names (label guide); everything else is a segment.
+_SEGMENT = re.compile(r"[^\n\r\t\v\f|\u2028\u2029]+")
+# "U.S.-led", "U.K.-based": split the hyphen after an abbreviation so "U.S." is a token.
+_DOTTED_HYPHEN = r"(?<=[A-Za-z]\.)-(?=[A-Za-z])"
+# spaCy refuses texts over 1,000,000 characters; segments stay far below that, and short
+# enough that one segment is never a memory problem for the parser's batches.
+MAX_SEGMENT_CHARS = 100_000
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*\s+")
+_SPACE = re.compile(r"\s+")
 
-def quick_tokens(text: str) -> list[Token]:
-    """Token offsets of ``text`` by a regular expression (no spaCy needed)."""
-    return [m.span() for m in _TOKEN.finditer(text)]
+
+def customise_tokenizer(nlp: Any) -> None:
+    """Split "U.S.-Australia" into "U.S.", "-", "Australia" so the country is a whole token."""
+    from spacy.util import compile_infix_regex
+
+    pattern = nlp.tokenizer.infix_finditer.__self__.pattern
+    if _DOTTED_HYPHEN not in pattern:
+        nlp.tokenizer.infix_finditer = compile_infix_regex([pattern, _DOTTED_HYPHEN]).finditer
+
+
+@lru_cache(maxsize=1)
+def blank_nlp() -> Any:
+    """``spacy.blank("en")`` with Assay's tokenizer (0.2 s to load once, plus importing spaCy)."""
+    import spacy
+
+    nlp = spacy.blank("en")
+    customise_tokenizer(nlp)
+    return nlp
+
+
+def segments(text: str) -> list[Token]:
+    """Character ranges of the text between line breaks, tabs and "|", without edge spaces,
+    none longer than ``MAX_SEGMENT_CHARS``."""
+    out: list[Token] = []
+    for match in _SEGMENT.finditer(text):
+        start, end = match.span()
+        chunk = match.group()
+        stripped = chunk.strip()
+        if stripped:
+            start += len(chunk) - len(chunk.lstrip())
+            out.extend(_bounded(text, start, start + len(stripped)))
+    return out
+
+
+def _bounded(text: str, start: int, end: int) -> Iterator[Token]:
+    """Cut ``[start, end)`` into pieces of at most MAX_SEGMENT_CHARS: at the last sentence
+    end in the second half of the window, else the last space, else (one endless word)
+    exactly at the limit."""
+    limit = MAX_SEGMENT_CHARS
+    while end - start > limit:
+        low, high = start + limit // 2, start + limit
+        cut = None
+        for pattern in (_SENTENCE_END, _SPACE):
+            last = None
+            for last in pattern.finditer(text, low, high):  # noqa: B007 (we want the last)
+                pass
+            if last is not None:
+                cut = last
+                break
+        if cut is None:
+            yield start, high
+            start = high
+            continue
+        piece_end = cut.start() + len(cut.group().rstrip())
+        yield start, piece_end
+        start = cut.end()
+    if start < end:
+        yield start, end
+
+
+def doc_tokens(doc: Any, offset: int) -> list[Token]:
+    """Offsets of the non-space tokens of a spaCy doc made from the segment at ``offset``."""
+    return [(t.idx + offset, t.idx + len(t) + offset) for t in doc if not t.is_space]
+
+
+def token_offsets(text: str) -> list[Token]:
+    """Character offsets of the tokens of ``text``: what pre-annotation stores for it.
+
+    Spaces, line breaks, tabs and table bars are not tokens.
+    """
+    tokenizer = blank_nlp().tokenizer
+    tokens: list[Token] = []
+    for start, end in segments(text):
+        tokens += doc_tokens(tokenizer(text[start:end]), start)
+    return tokens
 
 
 def snap(tokens: Sequence[Token], start: int, end: int) -> tuple[int, int] | None:
@@ -80,3 +158,46 @@ def move_edge(
     if text is not None and "\n" in text[moved[0]:moved[1]]:
         return None  # entities never cross a line break (label guide)
     return moved
+
+
+_RUN = re.compile(r"\s+|\S+")
+
+
+def export_words(text: str, starts: Sequence[int], ends: Sequence[int]) -> tuple[
+        list[str], list[bool]]:
+    """Words and trailing-space flags for ``spacy.tokens.Doc(vocab, words, spaces)``.
+
+    The words are Assay's tokens, plus the spaces and separators between them, so that
+    the doc's text is exactly ``text``; a token that a span's edge (``starts``,
+    ``ends``) falls inside is split there, so every span is a whole run of tokens and
+    an export never moves an edge. A single space after a word becomes that word's
+    trailing space unless a span starts on it or ends right after it.
+    """
+    edges = set(starts) | set(ends)
+    start_set, end_set = set(starts), set(ends)
+    pieces: list[Token] = []
+    position = 0
+    for start, end in [*token_offsets(text), (len(text), len(text))]:
+        if position < start:  # the spaces and separators ("|") between two tokens
+            pieces += [m.span() for m in _RUN.finditer(text, position, start)]
+        if start < end:
+            pieces.append((start, end))
+        position = max(position, end)
+    cuts = sorted(edges)
+    words: list[str] = []
+    spaces: list[bool] = []
+    for start, end in pieces:
+        inner = cuts[bisect_right(cuts, start):bisect_left(cuts, end)]
+        bounds = [start, *inner, end]
+        for a, b in zip(bounds, bounds[1:], strict=False):
+            piece = text[a:b]
+            if (piece[0] == " " and words and not spaces[-1] and not words[-1].isspace()
+                    and a not in start_set and a + 1 not in end_set):
+                spaces[-1] = True
+                a += 1
+                if a == b:
+                    continue
+                piece = text[a:b]
+            words.append(piece)
+            spaces.append(False)
+    return words, spaces

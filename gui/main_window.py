@@ -7,6 +7,8 @@ saved the moment it is made, so there is no Save button.
 
 from __future__ import annotations
 
+import contextlib
+import threading
 import time
 from pathlib import Path
 
@@ -34,7 +36,7 @@ from core.errors import AssayError, ProjectError
 from core.models import Article
 from core.spacy_models import INSTALL_HINT, installed_model
 from core.store import Project
-from core.tokens import quick_tokens
+from core.tokens import blank_nlp, token_offsets
 from gui.article_list import ArticleListPanel
 from gui.article_view import ArticleView
 from gui.claims_panel import ClaimsPanel
@@ -89,6 +91,9 @@ class MainWindow(QMainWindow):
             self.splitter.restoreState(state)
         self.view.set_zoom(float(settings.value("view/zoom", 0.0)))
         self._check_model()
+        # Articles without stored tokens are tokenised on first open with Assay's one tokenizer
+        # (core.tokens); loading spaCy's tokenizer takes about a second, so start it now.
+        threading.Thread(target=blank_nlp, name="load-tokenizer", daemon=True).start()
 
     # ------------------------------------------------------------------ building
 
@@ -388,7 +393,12 @@ class MainWindow(QMainWindow):
         self.save_note()
         try:
             article = self.project.article(article_id)
-            tokens = self.project.tokens(article_id) or quick_tokens(article.text)
+            tokens = self.project.tokens(article_id)
+            if tokens is None:
+                tokens = token_offsets(article.text)
+                if not self.project.read_only:
+                    with contextlib.suppress(AssayError):  # a cache: a full disk costs nothing
+                        self.project.set_tokens(article_id, tokens)
             spans = self.project.spans(article_id)
         except AssayError as exc:  # also a damaged page: say so and stay where we are
             self.statusBar().showMessage(str(exc), 12000)
@@ -758,9 +768,14 @@ class MainWindow(QMainWindow):
             self.show_article(current)
         self._update_status()
         verb = "Cancelled after" if result.get("cancelled") else "Pre-annotated"
-        self.statusBar().showMessage(
-            f"{verb} {result.get('articles', 'some')} article(s): "
-            f"{result.get('suggestions', 0)} suggestion(s).", 8000)
+        message = (f"{verb} {result.get('articles', 'some')} article(s): "
+                   f"{result.get('suggestions', 0)} suggestion(s).")
+        failed = result.get("failed") or []
+        if failed:
+            shown = ", ".join(str(i) for i in failed[:10]) + (" …" if len(failed) > 10 else "")
+            message += (f" {len(failed)} article(s) could not be pre-annotated and were "
+                        f"skipped (id {shown}); review them by hand.")
+        self.statusBar().showMessage(message, 15000 if failed else 8000)
 
     def check_project(self) -> ThreadJob | None:
         """File → Check project file: SQLite's full integrity check, in the background."""

@@ -109,7 +109,9 @@ def test_doccano_jsonl(small, tmp_path):
     dest = tmp_path / "doccano.jsonl"
     export(small, "doccano", dest)
     records = _lines(dest)
-    assert [set(r) for r in records] == [{"text", "label"}] * 2
+    assert [set(r) for r in records] == [{"text", "label", "article_id", "title", "source",
+                                          "url", "published"}] * 2
+    assert [r["article_id"] for r in records] == [1, 2]
     assert {r["text"]: {tuple(x) for x in r["label"]} for r in records} == EXPECTED
 
 
@@ -152,14 +154,14 @@ def test_conll_iob_lines_and_spacy_convert(small, tmp_path):
     export(small, "conll", dest)
     text = dest.read_text(encoding="utf-8")
     blocks = [b.splitlines() for b in text.strip().split("\n\n")]
-    assert blocks[0] == ["-DOCSTART- -X- -X- O"]
+    assert blocks[0] == ["-DOCSTART- -X- O O"]
     assert blocks[1] == ["Lithium B-MINERAL", "prices O", "fell O", "in O", "Chile B-GPE", ". O"]
     assert blocks[2][0] == "Glencore O"  # suggested span: not exported
     assert "Australia B-GPE" in blocks[2]
-    assert blocks[3] == ["-DOCSTART- -X- -X- O"]
+    assert blocks[3] == ["-DOCSTART- -X- O O"]
     assert blocks[4][:5] == ["Cobalt B-MINERAL", "output O", "in O", "the O", "DRC B-GPE"]
     assert "30 B-PERCENT" in blocks[4] and "% I-PERCENT" in blocks[4]
-    assert blocks[5] == ["Nickel B-MINERAL", "was O", "flat O", ". O"]  # sentencizer split
+    assert blocks[5] == ["Nickel B-MINERAL", "was O", "flat O", ". O"]  # core.sentences split
     assert "Indonesia" not in text  # pending article left out
     assert len(blocks) == 6
     assert all(len(line.split(" ")) == 2 for b in blocks for line in b
@@ -174,6 +176,7 @@ def test_conll_iob_lines_and_spacy_convert(small, tmp_path):
     from spacy.tokens import DocBin
 
     docs = list(DocBin().from_disk(out / "ents.spacy").get_docs(spacy.blank("en").vocab))
+    assert len(docs) == 2  # one document per article, split at -DOCSTART-
     labels = sorted(e.label_ for d in docs for e in d.ents)
     assert labels == sorted(lb for v in EXPECTED.values() for *_, lb in v)
 
@@ -383,7 +386,10 @@ def test_cli_export(small, tmp_path, capsys):
     assert not (tmp_path / "bad.jsonl").exists()
 
 
-def test_entities_sharing_a_token_keep_the_first_with_a_warning(tmp_path):
+def test_entities_inside_one_token_are_split_out_not_dropped(tmp_path):
+    import spacy
+    from spacy.tokens import DocBin
+
     text = "LithiumChile is one token.\nA line break inside\nan entity stays one sentence."
     proj = Project.create(tmp_path / "t.assay")
     inside = text.index("inside")
@@ -391,12 +397,14 @@ def test_entities_sharing_a_token_keep_the_first_with_a_warning(tmp_path):
         SpanIn(0, 7, "MINERAL", state="accepted"), SpanIn(7, 12, "GPE", state="accepted"),
         SpanIn(inside, text.index("entity") + 6, "EVENT", state="accepted")))])
     _approve(proj, 1)
-    report = export(proj, "conll", tmp_path / "t.conll")
-    assert len(report.warnings) == 1 and "'Chile'" in report.warnings[0]
+    export(proj, "conll", tmp_path / "t.conll")
     lines = (tmp_path / "t.conll").read_text().split("\n")
-    assert lines[2] == "LithiumChile B-MINERAL"
+    assert lines[2:4] == ["Lithium B-MINERAL", "Chile B-GPE"]
     at = lines.index("inside B-EVENT")
     assert lines[at + 1:at + 3] == ["an I-EVENT", "entity I-EVENT"]  # no sentence break
     report = export(proj, "spacy", tmp_path / "t.spacy")
-    assert report.spans == 2 and len(report.warnings) == 1
+    assert report.spans == 3
+    (doc,) = DocBin().from_disk(tmp_path / "t.spacy").get_docs(spacy.blank("en").vocab)
+    assert [(e.start_char, e.end_char, e.label_) for e in doc.ents] == [
+        (0, 7, "MINERAL"), (7, 12, "GPE"), (inside, text.index("entity") + 6, "EVENT")]
     proj.close()
