@@ -14,7 +14,6 @@ Three rules hold for every format:
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import random
@@ -26,6 +25,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from core.claim_store import claim_payload
+from core.csv_cells import SpreadsheetWriter
 from core.errors import AssayError
 from core.kb import Linker, country_of
 from core.models import Article, Claim, Span
@@ -287,7 +287,7 @@ def _write_csv(records: Iterable[_Record], fh: TextIO, report: ExportReport,
                linker: Linker | None = None) -> None:
     """One row per entity, with its link and the linked entry's name (so a project's own
     ids, which live only in its file, can still be read)."""
-    writer = csv.writer(fh)
+    writer = SpreadsheetWriter(fh)
     writer.writerow(CSV_COLUMNS)
     for rec in records:
         a = rec.article
@@ -299,7 +299,7 @@ def _write_csv(records: Iterable[_Record], fh: TextIO, report: ExportReport,
 
 def _write_claims(records: Iterable[_Record], fh: TextIO, report: ExportReport) -> None:
     """One row per accepted claim, with its verdict and evidence: the fact-check log."""
-    writer = csv.writer(fh)
+    writer = SpreadsheetWriter(fh)
     writer.writerow(CLAIM_COLUMNS)
     for rec in records:
         a = rec.article
@@ -321,7 +321,7 @@ def _write_facts(records: Iterable[_Record], fh: TextIO, report: ExportReport) -
     left out. A pair is written once per sentence (by id, or by text for an
     unlinked mineral); spans that cross a sentence boundary are not paired.
     """
-    writer = csv.writer(fh)
+    writer = SpreadsheetWriter(fh)
     writer.writerow(FACT_COLUMNS)
     for rec in records:
         a = rec.article

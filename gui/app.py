@@ -50,19 +50,20 @@ def setup_logging() -> Path:
 
 def install_error_dialog(log_path: Path) -> None:
     """An unexpected error is logged and shown in a dialog instead of the app vanishing."""
-    from PySide6.QtWidgets import QApplication, QMessageBox
+    from PySide6.QtWidgets import QApplication
 
     from core.errors import AssayError
+    from gui.plain_text import critical, warn
 
     def hook(kind, value, tb) -> None:
         if isinstance(value, AssayError):  # e.g. a damaged page found while scrolling
             logging.getLogger("assay").warning("%s", value)
-            QMessageBox.warning(QApplication.activeWindow(), "Assay", str(value))
+            warn(QApplication.activeWindow(), "Assay", str(value))
             return
         logging.getLogger("assay").error("Unexpected error", exc_info=(kind, value, tb))
         traceback.print_exception(kind, value, tb)
         parent = QApplication.activeWindow()
-        QMessageBox.critical(
+        critical(
             parent, "Assay: unexpected error",
             f"Something went wrong: {value}\n\nYour work is saved (every change is written "
             f"at once). Details are in the log file:\n{log_path}")

@@ -9,7 +9,6 @@ store in SQL (``ArticleFilter``, ``order_by``); this module only presents.
 
 from __future__ import annotations
 
-import html
 from collections import OrderedDict
 from typing import Any
 
@@ -55,6 +54,7 @@ from PySide6.QtWidgets import (
 
 from core.models import ARTICLE_STATUSES, ArticleRow
 from core.store import ArticleFilter, Project
+from gui.plain_text import plain_tip
 
 PAGE_SIZE = 200
 MAX_CACHED_PAGES = 50
@@ -345,7 +345,7 @@ class ArticleListModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole and not untitled:
             # Tooltips guess rich text from tags, so the title is escaped inside explicit
             # rich text: "<b>bold</b>" in a title is shown as typed, and long titles wrap.
-            return f"<p style='white-space:pre-wrap'>{html.escape(item.title)}</p>"
+            return plain_tip(item.title)
         return None
 
     def _status_icon(self, status: str) -> QIcon | None:
@@ -750,7 +750,8 @@ class ArticleListPanel(QWidget):
         for label in project.labels():
             self._label.addItem(_swatch_icon(label.color), label.name, label.name)
             if label.description:
-                self._label.setItemData(self._label.count() - 1, label.description,
+                self._label.setItemData(self._label.count() - 1,
+                                        plain_tip(label.description),
                                         Qt.ItemDataRole.ToolTipRole)
 
     def _search_edited(self, text: str) -> None:

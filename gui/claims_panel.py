@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from core.models import CLAIM_VERDICTS, Claim
 from gui.claim_paint import VERDICT_NAMES, claim_color
+from gui.plain_text import plain_tip
 
 Index = QModelIndex | QPersistentModelIndex
 # Filter choices: (shown name, state or None, verdict or None).
@@ -94,7 +95,8 @@ class ClaimModel(QAbstractTableModel):
             return claim_status(claim) if col == 0 else " ".join(self.passage(claim).split())
         if role == Qt.ItemDataRole.ToolTipRole:
             tip = self.passage(claim)
-            return f"{tip}\n\nSuggested because: {claim.reason}" if claim.reason else tip
+            return plain_tip(f"{tip}\n\nSuggested because: {claim.reason}" if claim.reason
+                             else tip)
         if col == 0 and role == Qt.ItemDataRole.ForegroundRole:
             return QBrush(claim_color(claim))
         if col == 0 and role == Qt.ItemDataRole.FontRole:

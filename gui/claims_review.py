@@ -23,6 +23,7 @@ from gui.claim_commands import (
 )
 from gui.claim_paint import VERDICT_NAMES
 from gui.claims_panel import VERDICT_KEYS, ClaimsPanel
+from gui.plain_text import message_box
 
 if TYPE_CHECKING:
     from gui.main_window import MainWindow
@@ -219,9 +220,9 @@ class ClaimsReview:
             parts.append(f"{unchecked} claim(s) still unchecked")
         if suggested:
             parts.append(f"{suggested} suggested claim(s) not yet accepted or dismissed")
-        box = QMessageBox(QMessageBox.Icon.Warning, "Approve with open claims?",
-                          "This article has " + " and ".join(parts) + ".", parent=w)
-        box.setInformativeText("Approve it anyway? The claims stay as they are.")
+        box = message_box(QMessageBox.Icon.Warning, "Approve with open claims?",
+                          "This article has " + " and ".join(parts) + ".", w,
+                          "Approve it anyway? The claims stay as they are.")
         approve = box.addButton("Approve anyway", QMessageBox.ButtonRole.AcceptRole)
         box.addButton(QMessageBox.StandardButton.Cancel)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)  # Enter must not skip it

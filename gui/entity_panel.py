@@ -16,6 +16,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 from core.models import Label, Span
+from gui.plain_text import plain_tip
 from gui.theme import INK, label_color
 
 COLUMNS = ("Label", "Text", "Link", "State")
@@ -61,7 +62,7 @@ class EntityModel(QAbstractTableModel):
                     span.state)[col]
         if role == Qt.ItemDataRole.ToolTipRole:
             link = f"\nlinked to {span.kb_id}" if span.kb_id else "\nnot linked"
-            return f"{span.text}\n{span.label}, {span.state}, from {span.origin}{link}"
+            return plain_tip(f"{span.text}\n{span.label}, {span.state}, from {span.origin}{link}")
         if col == 0:
             if role == Qt.ItemDataRole.BackgroundRole:
                 label = self.labels.get(span.label)

@@ -8,6 +8,7 @@ no reviewed entity changes under anyone's feet.
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -43,6 +44,7 @@ class KbEntriesDialog(QDialog):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.message = QLabel()
+        self.message.setTextFormat(Qt.TextFormat.PlainText)  # names an entry: untrusted text
         self.message.setWordWrap(True)
         self.delete_button = QPushButton("Delete entry")
         self.delete_button.clicked.connect(self.delete_selected)

@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QSizePolicy, QToolButton, QWidget
 
 from core.models import Label
+from gui.plain_text import plain_tip
 from gui.theme import INK, label_color
 
 COLUMNS = 2
@@ -38,7 +39,8 @@ class LabelBar(QWidget):
             button = QToolButton(self)
             key = label.hotkey.upper() if label.hotkey else " "
             button.setText(f"{key}  {label.name}")
-            button.setToolTip(f"{label.name} — {label.description}\nHotkey: {label.hotkey}")
+            button.setToolTip(plain_tip(f"{label.name} — {label.description}\n"
+                                        f"Hotkey: {label.hotkey}"))
             button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
             button.setCursor(Qt.CursorShape.PointingHandCursor)
             color = label_color(label.color).name()

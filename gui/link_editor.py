@@ -34,6 +34,7 @@ from core.kb import KbEntry, family
 from core.models import Span
 from gui.commands import LinkSpansCommand, UpdateSpanCommand
 from gui.kb_entries_dialog import KbEntriesDialog
+from gui.plain_text import message_box
 
 if TYPE_CHECKING:
     from gui.main_window import MainWindow
@@ -98,7 +99,9 @@ class KbEntryDialog(QDialog):
         self.aliases_field = QLineEdit(text)
         self.aliases_field.setPlaceholderText("other names, separated by ;")
         form = QFormLayout(self)
-        form.addRow("Label", QLabel(label))
+        shown = QLabel(label)
+        shown.setTextFormat(Qt.TextFormat.PlainText)
+        form.addRow("Label", shown)
         form.addRow("Id", self.id_field)
         form.addRow("Name", self.name_field)
         form.addRow("Aliases", self.aliases_field)
@@ -224,10 +227,10 @@ class Linking:
         others = [i for i in w.project.unlinked_mentions(entry, labels) if i != span.id]
         if not others:
             return
-        box = QMessageBox(QMessageBox.Icon.Question, "Link the other mentions?",
+        box = message_box(QMessageBox.Icon.Question, "Link the other mentions?",
                           f"{len(others)} other unlinked mention(s) of "
                           f"{', '.join(repr(n) for n in (entry.name, *entry.aliases)[:3])} "
-                          f"in this project. Link them to {entry.id} too?", parent=w)
+                          f"in this project. Link them to {entry.id} too?", w)
         yes = box.addButton(f"Link {len(others)}", QMessageBox.ButtonRole.AcceptRole)
         box.addButton("Only this one", QMessageBox.ButtonRole.RejectRole)
         self.prompt = box

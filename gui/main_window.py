@@ -52,6 +52,7 @@ from gui.entity_panel import EntityPanel
 from gui.export_dialog import ExportDialog
 from gui.label_bar import LabelBar
 from gui.link_editor import LinkEditor, Linking
+from gui.plain_text import inform, warn
 from gui.project_lock import LockResult, ProjectLock, lock_project
 from gui.shortcuts import SHORTCUTS, ShortcutsDialog
 from gui.theme import STATUS_COLORS
@@ -327,7 +328,7 @@ class MainWindow(QMainWindow):
         except AssayError as exc:
             if taken.lock is not None and taken.lock is not self.lock:
                 taken.lock.release()
-            QMessageBox.warning(self, "Cannot open project", str(exc))
+            warn(self, "Cannot open project", str(exc))
             return False
         if self.project is not None:
             self.project.close()
@@ -643,7 +644,7 @@ class MainWindow(QMainWindow):
         try:
             Project.create(path).close()
         except AssayError as exc:
-            QMessageBox.warning(self, "Cannot create project", str(exc))
+            warn(self, "Cannot create project", str(exc))
             return
         self.open_project(path)
 
@@ -716,7 +717,7 @@ class MainWindow(QMainWindow):
             more = len(report.problems) - 30
             if more > 0:
                 details += f"\n… and {more} more"
-            QMessageBox.information(self, "Import finished", f"{message}\n\n{details}")
+            inform(self, "Import finished", f"{message}\n\n{details}")
         else:
             self.statusBar().showMessage(message, 8000)
         if self.article is None and self.project is not None:
@@ -793,7 +794,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(
                 f"{name}: no damage found (SQLite's integrity check passed).", 10000)
             return
-        QMessageBox.warning(
+        warn(
             self, "The project file is damaged",
             f"SQLite's integrity check found problems in {name}:\n\n"
             + "\n".join(problems[:20])
@@ -802,7 +803,7 @@ class MainWindow(QMainWindow):
 
     def _job_failed(self, title: str, message: str) -> None:
         self.list_panel.refresh()
-        QMessageBox.warning(self, title, message)
+        warn(self, title, message)
 
     # ------------------------------------------------------------------ settings
 
