@@ -21,6 +21,7 @@ import sqlite3
 from pathlib import Path
 
 from core.errors import ProjectError
+from core.project_file import DAMAGED_HINT as _DAMAGED_HINT
 from core.project_file import SQLITE_MAGIC  # noqa: F401 (the header, for tests)
 
 # Files up to this size get a full ``PRAGMA quick_check`` when they are opened (about
@@ -33,7 +34,6 @@ QUICK_CHECK_MAX_BYTES = 16 * 2**20
 _FILE_FAULTS = ("SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_READONLY", "SQLITE_IOERR",
                 "SQLITE_CORRUPT", "SQLITE_NOTADB", "SQLITE_FULL", "SQLITE_CANTOPEN",
                 "SQLITE_PERM", "SQLITE_PROTOCOL", "SQLITE_NOMEM", "SQLITE_NOLFS")
-_DAMAGED_HINT = "Assay cannot repair it: restore it from a backup. The file was left as it is."
 
 
 def _code(exc: BaseException) -> str:

@@ -36,7 +36,7 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
 # Files SQLite and Assay keep next to a project; writing any of them breaks it.
 SIDECAR_SUFFIXES = ("-wal", "-shm", "-journal", ".lock")
-_DAMAGED_HINT = "Assay cannot repair it: restore it from a backup. The file was left as it is."
+DAMAGED_HINT = "Assay cannot repair it: restore it from a backup. The file was left as it is."
 
 _open_here: Counter[tuple[int, int]] = Counter()
 _open_paths: dict[tuple[int, int], Path] = {}
@@ -90,7 +90,7 @@ def sniff(path: Path) -> None:
         raise ProjectError(f"{path} is not an Assay project: it is not a SQLite database "
                            f"(it looks like {kind}).")
     if size < 512:  # a header alone; SQLite's smallest page is 512 bytes
-        raise ProjectError(f"{path} is damaged: it is cut short ({size} bytes). {_DAMAGED_HINT}")
+        raise ProjectError(f"{path} is damaged: it is cut short ({size} bytes). {DAMAGED_HINT}")
 
 
 def can_write(path: Path) -> bool:
