@@ -45,6 +45,8 @@ FACT_COLUMNS = ("article_id", "title", "sentence_start", "sentence_end", "senten
 COUNTRY_LABELS = ("GPE", "NORP")
 # Formats that carry claims (only accepted claims are exported).
 WITH_CLAIMS = ("assay", "claims")
+# Formats written from Assay's tokens (core.tokens), split at every span edge.
+TOKEN_FORMATS = ("spacy", "prodigy", "conll")
 DOCSTART = "-DOCSTART- -X- O O"  # what spacy convert's CoNLL reader splits documents on
 # How many bad spans an error message lists before "and N more".
 MAX_LISTED = 20
@@ -75,6 +77,7 @@ class _Record:
     article: Article
     spans: list[Span]
     claims: list[Claim]
+    tokens: list[tuple[int, int]] | None = None  # stored by pre-annotation, for token formats
 
 
 class _Cancelled(Exception):
@@ -128,7 +131,8 @@ def export(
             spans = _accepted_spans(project, article_id, keep)
             claims = (project.claims(article_id, states=("accepted",))
                       if fmt in WITH_CLAIMS else [])
-            yield _Record(article, spans, claims)
+            tokens = project.tokens(article_id) if fmt in TOKEN_FORMATS else None
+            yield _Record(article, spans, claims, tokens)
 
     report = ExportReport(fmt=fmt)
     try:
@@ -359,29 +363,37 @@ def _vocab() -> Any:
     return blank_nlp().vocab
 
 
-def _doc(rec: _Record, vocab: Any) -> tuple[Any, list[tuple[Any, Span]]]:
-    """The article as a spaCy ``Doc`` of Assay's tokens, and each span as its entity.
-
-    Tokens are split wherever a span's edge falls inside one (``core.tokens.
-    export_words``), so every entity covers exactly the accepted characters: an
-    export never widens, narrows or drops a reviewed span. The doc is built from
-    words, not by running a pipeline, so a text of any length fits.
-    """
-    from spacy.tokens import Doc
-
+def _words(rec: _Record) -> tuple[list[str], list[bool]]:
+    """Assay's tokens of the article, split wherever a span's edge falls inside one
+    (``core.tokens.export_words``): every entity covers exactly the accepted characters,
+    so an export never widens, narrows or drops a reviewed span."""
     text = rec.article.text
-    words, spaces = export_words(text, [s.start for s in rec.spans], [s.end for s in rec.spans])
-    doc = Doc(vocab, words=words, spaces=spaces)
-    if doc.text != text:  # pragma: no cover - export_words keeps every character
+    words, spaces = export_words(text, [s.start for s in rec.spans], [s.end for s in rec.spans],
+                                 rec.tokens)
+    if sum(map(len, words)) + sum(spaces) != len(text):  # pragma: no cover - by construction
         raise AssayError(f"article {rec.article.id}: tokens do not rebuild the text; "
                          "nothing was written. Please report this.")
+    return words, spaces
+
+
+def _not_on_tokens(rec: _Record, s: Span) -> AssayError:  # pragma: no cover - by construction
+    return AssayError(f"article {rec.article.id}: {s.label} {s.text!r} [{s.start}, {s.end}) "
+                      "is not on token boundaries; nothing was written. Please report this.")
+
+
+def _doc(rec: _Record, vocab: Any) -> tuple[Any, list[tuple[Any, Span]]]:
+    """The article as a spaCy ``Doc`` of :func:`_words`, and each span as its entity. The
+    doc is built from words, not by running a pipeline, so a text of any length fits."""
+    from spacy.tokens import Doc
+
+    words, spaces = _words(rec)
+    doc = Doc(vocab, words=words, spaces=spaces)
     pairs = []
     for s in rec.spans:
         ent = doc.char_span(s.start, s.end, label=s.label, kb_id=s.kb_id or "",
                             alignment_mode="strict")
-        if ent is None:  # pragma: no cover - every edge is a token boundary by construction
-            raise AssayError(f"article {rec.article.id}: {s.label} {s.text!r} [{s.start}, "
-                             f"{s.end}) is not on token boundaries; nothing was written.")
+        if ent is None:  # pragma: no cover
+            raise _not_on_tokens(rec, s)
         pairs.append((ent, s))
     return doc, pairs
 
@@ -406,14 +418,27 @@ def prodigy_hashes(text: str, spans: list[dict[str, Any]]) -> tuple[int, int]:
 
 
 def _write_prodigy(records: Iterable[_Record], fh: TextIO, report: ExportReport) -> None:
-    for rec, doc, pairs in _docs(records):
+    """Prodigy's ``ner_manual`` records: tokens with offsets, spans with inclusive token
+    ends. Built from :func:`_words` directly (no spaCy ``Doc`` needed)."""
+    for rec in records:
         a = rec.article
-        tokens = [{"text": t.text, "start": t.idx, "end": t.idx + len(t.text), "id": t.i,
-                   "ws": bool(t.whitespace_)} for t in doc]
+        words, spaces = _words(rec)
+        tokens = []
+        first_of: dict[int, int] = {}
+        last_of: dict[int, int] = {}
+        position = 0
+        for i, (word, space) in enumerate(zip(words, spaces, strict=True)):
+            end = position + len(word)
+            tokens.append({"text": word, "start": position, "end": end, "id": i, "ws": space})
+            first_of[position] = i
+            last_of[end] = i
+            position = end + space
         spans = []
-        for ent, s in pairs:
+        for s in rec.spans:
+            if s.start not in first_of or s.end not in last_of:  # pragma: no cover
+                raise _not_on_tokens(rec, s)
             item = {"start": s.start, "end": s.end, "text": s.text, "label": s.label,
-                    "token_start": ent.start, "token_end": ent.end - 1}
+                    "token_start": first_of[s.start], "token_end": last_of[s.end]}
             if s.kb_id:
                 item["kb_id"] = s.kb_id
             spans.append(item)

@@ -163,41 +163,49 @@ def move_edge(
 _RUN = re.compile(r"\s+|\S+")
 
 
-def export_words(text: str, starts: Sequence[int], ends: Sequence[int]) -> tuple[
-        list[str], list[bool]]:
+def export_words(text: str, starts: Sequence[int], ends: Sequence[int],
+                 tokens: Sequence[Token] | None = None) -> tuple[list[str], list[bool]]:
     """Words and trailing-space flags for ``spacy.tokens.Doc(vocab, words, spaces)``.
 
-    The words are Assay's tokens, plus the spaces and separators between them, so that
-    the doc's text is exactly ``text``; a token that a span's edge (``starts``,
-    ``ends``) falls inside is split there, so every span is a whole run of tokens and
-    an export never moves an edge. A single space after a word becomes that word's
-    trailing space unless a span starts on it or ends right after it.
+    The words are Assay's tokens (``tokens``, computed if not given), plus the spaces and
+    separators between them, so that the doc's text is exactly ``text``; a token that a
+    span's edge (``starts``, ``ends``) falls inside is split there, so every span is a
+    whole run of tokens and an export never moves an edge. A single space after a word
+    becomes that word's trailing space unless a span starts on it or ends right after it.
     """
-    edges = set(starts) | set(ends)
     start_set, end_set = set(starts), set(ends)
-    pieces: list[Token] = []
-    position = 0
-    for start, end in [*token_offsets(text), (len(text), len(text))]:
-        if position < start:  # the spaces and separators ("|") between two tokens
-            pieces += [m.span() for m in _RUN.finditer(text, position, start)]
-        if start < end:
-            pieces.append((start, end))
-        position = max(position, end)
-    cuts = sorted(edges)
+    cuts = sorted(start_set | end_set)
     words: list[str] = []
     spaces: list[bool] = []
-    for start, end in pieces:
-        inner = cuts[bisect_right(cuts, start):bisect_left(cuts, end)]
-        bounds = [start, *inner, end]
-        for a, b in zip(bounds, bounds[1:], strict=False):
-            piece = text[a:b]
-            if (piece[0] == " " and words and not spaces[-1] and not words[-1].isspace()
+    next_cut = 0  # index of the first cut not yet behind us (pieces come in order)
+
+    def add(a: int, b: int) -> None:
+        nonlocal next_cut
+        while next_cut < len(cuts) and cuts[next_cut] <= a:
+            next_cut += 1
+        while a < b:
+            c = cuts[next_cut] if next_cut < len(cuts) and cuts[next_cut] < b else b
+            if (text[a] == " " and words and not spaces[-1] and not words[-1].isspace()
                     and a not in start_set and a + 1 not in end_set):
                 spaces[-1] = True
                 a += 1
-                if a == b:
+                if a == c:
+                    if c < b:
+                        next_cut += 1
                     continue
-                piece = text[a:b]
-            words.append(piece)
+            words.append(text[a:c])
             spaces.append(False)
+            if c < b:
+                next_cut += 1
+            a = c
+
+    position = 0
+    n = len(text)
+    for start, end in [*(token_offsets(text) if tokens is None else tokens), (n, n)]:
+        if position < start:  # the spaces and separators ("|") between two tokens
+            for m in _RUN.finditer(text, position, start):
+                add(m.start(), m.end())
+        if start < end:
+            add(start, end)
+        position = max(position, end)
     return words, spaces
