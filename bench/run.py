@@ -33,7 +33,7 @@ def timed(fn):
 
 
 def bench_import(tmp: Path) -> dict:
-    from core.importers import import_paths
+    from core.formats.importers import import_paths
 
     folder = tmp / "txt"
     folder.mkdir()
@@ -45,8 +45,8 @@ def bench_import(tmp: Path) -> dict:
 
 
 def bench_annotate(tmp: Path) -> dict:
-    from core.pipeline import load_annotator
-    from core.preannotate import annotate_project
+    from core.nlp.annotate import annotate_project
+    from core.nlp.pipeline import load_annotator
 
     arts = synthetic_articles(N_ANNOTATE, seed=2, words=(300, 600))
     with Project.create(tmp / "annotate.assay") as project:
@@ -85,7 +85,7 @@ N_EXPORT = int(os.environ.get("ASSAY_BENCH_EXPORT", "1000"))
 
 def bench_export(tmp: Path) -> dict:
     """Articles per second for each export format, all spans accepted and approved."""
-    from core.exporters import FORMATS, default_suffix, export
+    from core.formats.exporters import FORMATS, default_suffix, export
 
     results: dict = {"export_articles": N_EXPORT}
     with Project.create(tmp / "export.assay") as project:

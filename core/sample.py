@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from core.importers import import_paths
+from core.formats.importers import import_paths
 from core.resources import resource_path
 from core.store import Project
 
@@ -43,8 +43,8 @@ def write_sample_jsonl(out: Path | None = None) -> Path:
     import json
     import tempfile
 
-    from core.pipeline import load_annotator
-    from core.preannotate import annotate_project
+    from core.nlp.annotate import annotate_project
+    from core.nlp.pipeline import load_annotator
 
     out = out or resource_path("sample", "sample.jsonl")
     with tempfile.TemporaryDirectory() as tmp, Project.create(Path(tmp) / "s.assay") as project:

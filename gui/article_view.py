@@ -37,7 +37,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QFrame, QTextEdit, QWidget
 
 from core.models import Claim, Label, Span
-from core.tokens import Token, move_edge, snap
+from core.text.tokens import Token, move_edge, snap
 from gui.claim_paint import paint_claims
 from gui.offsets import OffsetMap
 from gui.theme import INK, label_color, reading_font

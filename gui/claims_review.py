@@ -14,7 +14,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMessageBox
 
 from core.models import Claim
-from core.sentences import snap_to_sentences
+from core.text.sentences import snap_to_sentences
 from gui.claim_commands import (
     AddClaimCommand,
     DeleteClaimCommand,

@@ -1,6 +1,6 @@
 """The Export dialog: format, which articles, which labels, where to.
 
-It only gathers options for ``core.exporters.export``; the main window runs
+It only gathers options for ``core.formats.exporters.export``; the main window runs
 the export in a thread with a progress dialog and Cancel.
 """
 
@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.exporters import default_suffix
+from core.formats.exporters import default_suffix
 from core.models import ARTICLE_STATUSES
 from core.store import ArticleFilter, Project
 

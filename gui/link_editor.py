@@ -1,7 +1,7 @@
 """Linking an entity to its canonical id: the field under the entity table, its completer,
 and the dialog that adds a canonical entry to the project.
 
-Pre-annotation already fills links by name (``core.kb``); the reviewer checks
+Pre-annotation already fills links by name (``core.nlp.linking``); the reviewer checks
 them here. Typing shows matching entries by id or name ("united" offers
 ``USA — United States``); Enter links the selected entity, an empty field
 unlinks it. An id the lists do not know is refused, so that typos do not
@@ -30,8 +30,8 @@ from PySide6.QtWidgets import (
 )
 
 from core.errors import AssayError
-from core.kb import KbEntry, family
 from core.models import Span
+from core.nlp.linking import KbEntry, family
 from gui.commands import LinkSpansCommand, UpdateSpanCommand
 from gui.kb_entries_dialog import KbEntriesDialog
 from gui.plain_text import message_box

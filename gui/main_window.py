@@ -34,9 +34,9 @@ from PySide6.QtWidgets import (
 from core import __version__
 from core.errors import AssayError, ProjectError
 from core.models import Article
-from core.spacy_models import INSTALL_HINT, installed_model
+from core.nlp.models import INSTALL_HINT, installed_model
 from core.store import Project
-from core.tokens import blank_nlp, token_offsets
+from core.text.tokens import blank_nlp, token_offsets
 from gui.article_list import ArticleListPanel
 from gui.article_view import ArticleView
 from gui.claims_panel import ClaimsPanel
@@ -93,7 +93,7 @@ class MainWindow(QMainWindow):
         self.view.set_zoom(float(settings.value("view/zoom", 0.0)))
         self._check_model()
         # Articles without stored tokens are tokenised on first open with Assay's one tokenizer
-        # (core.tokens); loading spaCy's tokenizer takes about a second, so start it now.
+        # (core.text.tokens); loading spaCy's tokenizer takes about a second, so start it now.
         threading.Thread(target=blank_nlp, name="load-tokenizer", daemon=True).start()
 
     # ------------------------------------------------------------------ building

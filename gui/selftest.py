@@ -17,7 +17,7 @@ SENTENCE = "Australia shipped lithium to China, the IEA said on Monday."
 
 
 def _check_model() -> str:
-    from core.pipeline import load_annotator
+    from core.nlp.pipeline import load_annotator
 
     annotator = load_annotator()
     if annotator.fallback:

@@ -7,12 +7,12 @@ import json
 
 import pytest
 
-from core.claim_candidates import candidate_claims
 from core.errors import InvalidEdit
-from core.exporters import export
+from core.formats.exporters import export
 from core.models import ArticleIn, SpanIn
-from core.sentences import sentence_bounds, snap_to_sentences
+from core.nlp.claim_candidates import candidate_claims
 from core.store import Project
+from core.text.sentences import sentence_bounds, snap_to_sentences
 
 # Sentences we wrote for these tests.
 TEXT = (
@@ -156,7 +156,7 @@ def test_exports_carry_accepted_claims_and_facts(claimed, tmp_path):
 
 
 def test_assay_jsonl_round_trip_keeps_claims(claimed, tmp_path):
-    from core.importers import import_paths
+    from core.formats.importers import import_paths
 
     made = claimed.suggest_claims(1, "ann")
     claimed.update_claim(made[0].id, "ann", verdict="refuted", evidence_url="https://e.org/1",
@@ -173,7 +173,7 @@ def test_assay_jsonl_round_trip_keeps_claims(claimed, tmp_path):
 
 
 def test_a_claim_that_does_not_quote_its_text_is_reported(tmp_path):
-    from core.importers import import_paths
+    from core.formats.importers import import_paths
 
     path = tmp_path / "bad.jsonl"
     path.write_text(json.dumps({"text": "Lithium rose 5%.", "claims": [

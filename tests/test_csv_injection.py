@@ -12,8 +12,8 @@ import json
 
 import pytest
 
-from core.csv_cells import FORMULA_STARTS, safe_cell
-from core.exporters import export
+from core.formats.csv_cells import FORMULA_STARTS, safe_cell
+from core.formats.exporters import export
 from core.models import ArticleIn
 from core.store import Project
 

@@ -11,8 +11,8 @@ import pytest
 
 from core.cli import main
 from core.errors import AssayError
-from core.exporters import FORMATS, export
-from core.importers import import_paths
+from core.formats.exporters import FORMATS, export
+from core.formats.importers import import_paths
 from core.models import ArticleIn, SpanIn
 from core.store import ArticleFilter, Project
 
@@ -161,7 +161,7 @@ def test_conll_iob_lines_and_spacy_convert(small, tmp_path):
     assert blocks[3] == ["-DOCSTART- -X- O O"]
     assert blocks[4][:5] == ["Cobalt B-MINERAL", "output O", "in O", "the O", "DRC B-GPE"]
     assert "30 B-PERCENT" in blocks[4] and "% I-PERCENT" in blocks[4]
-    assert blocks[5] == ["Nickel B-MINERAL", "was O", "flat O", ". O"]  # core.sentences split
+    assert blocks[5] == ["Nickel B-MINERAL", "was O", "flat O", ". O"]  # core.text.sentences split
     assert "Indonesia" not in text  # pending article left out
     assert len(blocks) == 6
     assert all(len(line.split(" ")) == 2 for b in blocks for line in b
@@ -344,7 +344,7 @@ def test_cancel_leaves_no_file(small, tmp_path, fmt):
 
 
 def test_error_while_writing_keeps_old_file(small, tmp_path, monkeypatch):
-    import core.exporters as exporters
+    import core.formats.exporters as exporters
 
     dest = tmp_path / "keep.jsonl"
     dest.write_text("old\n")

@@ -24,12 +24,12 @@ from pathlib import Path
 
 import pytest
 
-from core import dbfaults
 from core.cli import main as cli_main
 from core.errors import ProjectError
-from core.importers import import_paths
+from core.formats.importers import import_paths
 from core.models import ArticleIn, SpanIn
 from core.store import SCHEMA_VERSION, Project
+from core.store import faults as dbfaults
 from tests.file_helpers import skip_unless_chmod_binds
 
 REPO = Path(__file__).resolve().parents[1]
@@ -120,8 +120,8 @@ def annotation_state(path: Path) -> dict[int, tuple]:
 
 @needs_sigkill
 def test_annotate_killed_midway_keeps_whole_articles_and_resumes(tmp_path):
-    from core.pipeline import load_annotator
-    from core.preannotate import annotate_project
+    from core.nlp.annotate import annotate_project
+    from core.nlp.pipeline import load_annotator
 
     crash, reference = tmp_path / "crash.assay", tmp_path / "reference.assay"
     with Project.create(crash) as project:

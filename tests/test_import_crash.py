@@ -20,9 +20,9 @@ from pathlib import Path
 
 import pytest
 
-from core.importers import import_paths
+from core.formats.importers import import_paths
 from core.store import Project
-from core.text import sha256_text
+from core.text.normalise import sha256_text
 
 REPO = Path(__file__).resolve().parents[1]
 N_FILES = 3000
@@ -31,7 +31,7 @@ BATCH = 25
 
 CHILD = """
 import sys, time
-from core.importers import import_paths
+from core.formats.importers import import_paths
 from core.store import Project
 
 project = Project.open(sys.argv[1])

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.importers import (
+from core.formats.importers import (
     SUPPORTED_SUFFIXES,
     ImportProblem,
     ImportReport,
@@ -31,7 +31,7 @@ from core.importers import (
 )
 from core.models import ArticleIn, SpanIn
 from core.store import Project
-from core.text import normalise_text, sha256_text
+from core.text.normalise import normalise_text, sha256_text
 
 REPO = Path(__file__).resolve().parents[1]
 BODY = (
@@ -642,7 +642,7 @@ def test_problems_per_file_are_capped(tmp_path):
 
 def test_importing_does_not_load_spacy():
     """Import must stay I/O-bound: loading spaCy would cut it from thousands of articles/s."""
-    code = "import sys, core.importers; print('spacy' in sys.modules)"
+    code = "import sys, core.formats.importers; print('spacy' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "False"

@@ -8,9 +8,9 @@ import json
 import pytest
 
 from core.errors import InvalidEdit
-from core.exporters import export
-from core.kb import builtin_linker
+from core.formats.exporters import export
 from core.models import ArticleIn, SpanIn
+from core.nlp.linking import builtin_linker
 from core.store import Project
 
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 import pytest
 from spacy.language import Language
 
-from core import tokens as tokens_module
 from core.models import ArticleIn
-from core.pipeline import load_annotator
-from core.preannotate import annotate_project
+from core.nlp.annotate import annotate_project
+from core.nlp.pipeline import load_annotator
 from core.store import Project
-from core.tokens import segments, token_offsets
+from core.text import tokens as tokens_module
+from core.text.tokens import segments, token_offsets
 
 SENTENCE = "Glencore shipped cobalt from the DRC to China in March. "
 

@@ -11,9 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.gazetteers import GazetteerError, load_gazetteer
 from core.models import SpanIn
-from core.pipeline import (
+from core.nlp.gazetteers import GazetteerError, load_gazetteer
+from core.nlp.pipeline import (
     COMPONENT,
     DEFAULT_LABELS,
     INSTALL_HINT,

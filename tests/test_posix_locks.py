@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 
 from core.errors import AssayError
-from core.exporters import export
-from core.importers import import_paths
+from core.formats.exporters import export
+from core.formats.importers import import_paths
 from core.models import ArticleIn
 from core.store import Project
 

@@ -48,10 +48,10 @@ from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QApplication
 
 from core.errors import AssayError, InvalidEdit
-from core.importers import SNIFF_BYTES, SUPPORTED_SUFFIXES, import_paths
+from core.formats.importers import SNIFF_BYTES, SUPPORTED_SUFFIXES, import_paths
 from core.models import ArticleIn, SpanIn
 from core.store import Project
-from core.text import normalise_text, sha256_text
+from core.text.normalise import normalise_text, sha256_text
 from gui.commands import AddSpanCommand, ArticleStatusCommand, StoreCommand, UpdateSpanCommand
 from gui.offsets import OffsetMap
 

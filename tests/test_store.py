@@ -9,7 +9,8 @@ import sqlite_utils
 
 from core.errors import InvalidEdit, ProjectError
 from core.models import ArticleIn, SpanIn
-from core.store import SCHEMA_VERSION, ArticleFilter, Project, _migrate_to_v1, fts_query
+from core.store import SCHEMA_VERSION, ArticleFilter, Project, fts_query
+from core.store.schema import _migrate_to_v1
 
 REVIEWER = "ana"
 
@@ -324,7 +325,7 @@ def test_a_second_connection_sees_committed_edits(project, tmp_path):
 
 
 def test_normalising_is_idempotent():
-    from core.text import normalise_text
+    from core.text.normalise import normalise_text
 
     for raw in ("\ufeff\ufeffX\r\ny", "a\rb\x00c\x85d", "\ufeffé\t\n"):
         once = normalise_text(raw)

@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from core import importers
 from core.errors import ProjectError
-from core.importers import import_paths
+from core.formats import importers
+from core.formats.importers import import_paths
 from core.models import ArticleIn
 from core.store import SCHEMA_VERSION, Project
 

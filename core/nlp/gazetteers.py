@@ -3,7 +3,7 @@
 The lists live as plain text in ``resources/gazetteers/`` (see the README there) so that a
 domain expert can extend them without touching code, and so that a change to the lists is
 visible in review as a change of data. This module only reads them; matching them against
-text is ``core.pipeline``'s job.
+text is ``core.nlp.pipeline``'s job.
 
 File format (``*.tsv``): ``#`` starts a comment; a leading ``# label: GPE`` line names the
 label of every entry in the file and ``# include: pycountry`` adds the ISO 3166 country names

@@ -3,7 +3,7 @@
 Import is the one place where outside text enters Assay, so everything that can
 be wrong with a file is decided here: its encoding, whether it is text at all,
 what part of it is the article, and whether offsets of pre-made spans still fit
-after ``core.text.normalise_text``. From then on the stored text is frozen.
+after ``core.text.normalise.normalise_text``. From then on the stored text is frozen.
 
 Two rules shape the code:
 
@@ -43,8 +43,8 @@ from core.models import (
     ClaimIn,
     SpanIn,
 )
-from core.project_file import refuse_project_file
-from core.text import normalise_text
+from core.store.files import refuse_project_file
+from core.text.normalise import normalise_text
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".jsonl", ".csv")
 
@@ -217,7 +217,7 @@ def _read_uncapped(path: Path) -> Iterator[_Entry]:
         yield None, _problem(path, None, "no such file" if not path.exists() else "not a file")
         return
     try:
-        # Opening a project file here would drop its connection's locks (core.project_file).
+        # Opening a project file here would drop its connection's locks (core.store.files).
         refuse_project_file(path, "import")
     except AssayError as exc:
         yield None, ImportProblem(str(path), None, str(exc))

@@ -21,7 +21,7 @@ from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from core.sentences import sentence_bounds
+from core.text.sentences import sentence_bounds
 
 FIGURE_LABELS = ("MONEY", "PERCENT")
 _UNITS = (

@@ -24,15 +24,15 @@ from functools import partial
 from pathlib import Path
 from typing import Any, TextIO
 
-from core.claim_store import claim_payload
-from core.csv_cells import SpreadsheetWriter
 from core.errors import AssayError
-from core.kb import Linker, country_of
+from core.formats.csv_cells import SpreadsheetWriter
 from core.models import Article, Claim, Span
-from core.project_file import check_destination
-from core.sentences import SentenceIndex, sentence_bounds
+from core.nlp.linking import Linker, country_of
 from core.store import ArticleFilter, Project
-from core.tokens import export_words
+from core.store.claims import claim_payload
+from core.store.files import check_destination
+from core.text.sentences import SentenceIndex, sentence_bounds
+from core.text.tokens import export_words
 
 FORMATS = ("assay", "spacy", "prodigy", "doccano", "conll", "csv", "claims", "facts")
 SUFFIXES = {"assay": ".jsonl", "spacy": ".spacy", "prodigy": ".jsonl", "doccano": ".jsonl",
@@ -45,7 +45,7 @@ FACT_COLUMNS = ("article_id", "title", "sentence_start", "sentence_end", "senten
 COUNTRY_LABELS = ("GPE", "NORP")
 # Formats that carry claims (only accepted claims are exported).
 WITH_CLAIMS = ("assay", "claims")
-# Formats written from Assay's tokens (core.tokens), split at every span edge.
+# Formats written from Assay's tokens (core.text.tokens), split at every span edge.
 TOKEN_FORMATS = ("spacy", "prodigy", "conll")
 DOCSTART = "-DOCSTART- -X- O O"  # what spacy convert's CoNLL reader splits documents on
 # How many bad spans an error message lists before "and N more".
@@ -358,14 +358,14 @@ def _write_facts(records: Iterable[_Record], fh: TextIO, report: ExportReport) -
 
 
 def _vocab() -> Any:
-    from core.tokens import blank_nlp
+    from core.text.tokens import blank_nlp
 
     return blank_nlp().vocab
 
 
 def _words(rec: _Record) -> tuple[list[str], list[bool]]:
     """Assay's tokens of the article, split wherever a span's edge falls inside one
-    (``core.tokens.export_words``): every entity covers exactly the accepted characters,
+    (``core.text.tokens.export_words``): every entity covers exactly the accepted characters,
     so an export never widens, narrows or drops a reviewed span."""
     text = rec.article.text
     words, spaces = export_words(text, [s.start for s in rec.spans], [s.end for s in rec.spans],
@@ -455,7 +455,7 @@ def _write_conll(records: Iterable[_Record], fh: TextIO, report: ExportReport) -
     """CoNLL-2003 style: ``token TAG`` (IOB2), a blank line after each sentence, and
     ``-DOCSTART- -X- O O`` before each article (spaCy's converter splits documents there).
 
-    Sentences are ``core.sentences``' (the splitter claims use); a line break always
+    Sentences are ``core.text.sentences``' (the splitter claims use); a line break always
     ends one. A sentence never ends inside an entity. Space tokens are not written.
     """
     for rec, doc, pairs in _docs(records):

@@ -12,9 +12,9 @@ import sqlite3
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 
-from core.audit import now, require_reviewer
 from core.errors import InvalidEdit
-from core.kb import KB_ID_RULE, KbEntry, Linker, builtin_linker, family, is_usable_kb_id
+from core.nlp.linking import KB_ID_RULE, KbEntry, Linker, builtin_linker, family, is_usable_kb_id
+from core.store.audit import now, require_reviewer
 
 
 class KbStore:

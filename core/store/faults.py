@@ -4,7 +4,7 @@ SQLite reports a full disk, a read-only file, a damaged page or a file that is
 not a database as terse codes ("database or disk is full", "database disk image
 is malformed"). This module turns those into sentences that name the file and
 say what to do, checks a file cheaply once it is open (the header check before that is in
-``core.project_file``), and
+``core.store.files``), and
 makes every public ``Project`` method raise :class:`ProjectError` (never a raw
 ``sqlite3`` error) when the file or the disk under it fails, so that the window
 and the CLI show one clear message instead of a traceback.
@@ -21,8 +21,8 @@ import sqlite3
 from pathlib import Path
 
 from core.errors import ProjectError
-from core.project_file import DAMAGED_HINT as _DAMAGED_HINT
-from core.project_file import SQLITE_MAGIC  # noqa: F401 (the header, for tests)
+from core.store.files import DAMAGED_HINT as _DAMAGED_HINT
+from core.store.files import SQLITE_MAGIC  # noqa: F401 (the header, for tests)
 
 # Files up to this size get a full ``PRAGMA quick_check`` when they are opened (about
 # 1 GB/s with a warm cache, so at most a few tens of milliseconds); bigger ones get the

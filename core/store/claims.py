@@ -18,10 +18,10 @@ from contextlib import AbstractContextManager
 from dataclasses import asdict
 from typing import Any
 
-from core.audit import now, require_reviewer
-from core.claim_candidates import candidate_claims
 from core.errors import InvalidEdit
 from core.models import CLAIM_ORIGINS, CLAIM_STATES, CLAIM_VERDICTS, Claim, ClaimIn
+from core.nlp.claim_candidates import candidate_claims
+from core.store.audit import now, require_reviewer
 
 LIVE_STATES = ("suggested", "accepted")
 _COLUMNS = ("id", "article_id", "start", "end", "verdict", "evidence_url", "note",
@@ -173,7 +173,7 @@ class ClaimStore:
         return int(row[0] or 0), int(row[1] or 0)
 
     def suggest_claims(self, article_id: int, who: str) -> list[Claim]:
-        """Suggest the article's sentences that state a figure (see core.claim_candidates).
+        """Suggest the article's sentences that state a figure (see core.nlp.claim_candidates).
 
         A sentence that already has a claim (suggested, accepted or dismissed) is left
         alone; suggestions whose sentence no longer states a figure are dropped unless

@@ -1,0 +1,1 @@
+"""Import and export formats: readers, writers, encodings and HTML extraction."""

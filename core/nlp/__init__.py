@@ -1,0 +1,1 @@
+"""Pre-annotation: the spaCy pipeline, gazetteers, claim suggestions and kb linking."""

@@ -1,0 +1,168 @@
+"""The project file's schema: tables, forward migrations, and what a file may not hold.
+
+``PRAGMA user_version`` is the schema version. Each migration brings a file one
+version forward and is written to be re-runnable (sqlite-utils commits its own
+DDL), so the version is bumped only after its step is complete.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+import sqlite_utils
+
+SCHEMA_VERSION = 4
+
+
+
+def _migrate_to_v1(db: sqlite_utils.Database) -> None:
+    """The data model of DESIGN.md as first shipped."""
+    db["meta"].create({"key": str, "value": str}, pk="key")
+    db["labels"].create(
+        {"name": str, "color": str, "hotkey": str, "description": str, "position": int},
+        pk="name",
+    )
+    db["articles"].create(
+        {
+            "id": int,
+            "title": str,
+            "source": str,
+            "url": str,
+            "published": str,
+            "text": str,
+            "sha256": str,
+            "status": str,
+            "note": str,
+            "reviewed_by": str,
+            "reviewed_at": str,
+            "model": str,
+        },
+        pk="id",
+        not_null={"text", "sha256", "status"},
+        defaults={"status": "pending", "note": "", "title": "", "source": "", "url": "",
+                  "published": ""},
+    )
+    db["articles"].create_index(["sha256"], unique=True)
+    db["articles"].create_index(["status"])
+    db["spans"].create(
+        {
+            "id": int,
+            "article_id": int,
+            "start": int,
+            "end": int,
+            "label": str,
+            "text": str,
+            "origin": str,
+            "state": str,
+            "kb_id": str,
+            "updated_by": str,
+            "updated_at": str,
+        },
+        pk="id",
+        not_null={"article_id", "start", "end", "label", "text", "origin", "state"},
+        foreign_keys=[("article_id", "articles", "id"), ("label", "labels", "name")],
+    )
+    db["spans"].create_index(["article_id", "start"])
+    db["spans"].create_index(["label", "state"])
+    db["claims"].create(
+        {
+            "id": int,
+            "article_id": int,
+            "start": int,
+            "end": int,
+            "verdict": str,
+            "evidence_url": str,
+            "note": str,
+            "updated_by": str,
+            "updated_at": str,
+        },
+        pk="id",
+        not_null={"article_id", "start", "end", "verdict"},
+        defaults={"verdict": "unchecked", "evidence_url": "", "note": ""},
+        foreign_keys=[("article_id", "articles", "id")],
+    )
+    db["claims"].create_index(["article_id"])
+    db["events"].create(
+        {"id": int, "at": str, "reviewer": str, "article_id": int, "action": str,
+         "payload": str},
+        pk="id",
+    )
+    db["events"].create_index(["article_id"])
+    db["articles"].enable_fts(["title", "text"], create_triggers=True, tokenize="porter")
+
+
+def _migrate_to_v2(db: sqlite_utils.Database) -> None:
+    """Review time per decision (for review-speed statistics) and a token cache for snapping."""
+    if "review_seconds" not in db["articles"].columns_dict:
+        db["articles"].add_column("review_seconds", float)
+    db["article_tokens"].create(
+        {"article_id": int, "offsets": bytes},
+        pk="article_id",
+        foreign_keys=[("article_id", "articles", "id")],
+        if_not_exists=True,
+    )
+
+
+def _migrate_to_v3(db: sqlite_utils.Database) -> None:
+    """Suggested claims (state, origin, reason) and reviewers' canonical entries."""
+    columns = db["claims"].columns_dict
+    for name, default in (("state", "accepted"), ("origin", "reviewer"), ("reason", "")):
+        if name not in columns:
+            db["claims"].add_column(name, str, not_null_default=default)
+    db["kb_entries"].create(
+        {"id": str, "label": str, "name": str, "aliases": str, "added_by": str,
+         "added_at": str},
+        pk=("id", "label"),
+        not_null={"name"},
+        if_not_exists=True,
+    )
+
+
+# The full-text index of v1-v3 was kept by sqlite-utils' triggers. With SQLite's
+# trusted_schema=OFF (every connection, core.store.files) a trigger may not write an
+# FTS5 table, and a file that travels between people should hold no triggers at all,
+# so from v4 the store writes the index itself (articles are only ever inserted).
+FTS_TRIGGERS_V1 = {
+    "articles_ai": "CREATE TRIGGER [articles_ai] AFTER INSERT ON [articles] BEGIN\n"
+                   "  INSERT INTO [articles_fts] (rowid, [title], [text]) VALUES (new.rowid, "
+                   "new.[title], new.[text]);\nEND",
+    "articles_ad": "CREATE TRIGGER [articles_ad] AFTER DELETE ON [articles] BEGIN\n"
+                   "  INSERT INTO [articles_fts] ([articles_fts], rowid, [title], [text]) "
+                   "VALUES('delete', old.rowid, old.[title], old.[text]);\nEND",
+    "articles_au": "CREATE TRIGGER [articles_au] AFTER UPDATE ON [articles] BEGIN\n"
+                   "  INSERT INTO [articles_fts] ([articles_fts], rowid, [title], [text]) "
+                   "VALUES('delete', old.rowid, old.[title], old.[text]);\n"
+                   "  INSERT INTO [articles_fts] (rowid, [title], [text]) VALUES (new.rowid, "
+                   "new.[title], new.[text]);\nEND",
+}
+FTS_TABLE_SQL = ("CREATE VIRTUAL TABLE [articles_fts] USING FTS5 (\n    [title], [text],\n"
+                 "    tokenize='porter',\n    content=[articles]\n)")
+
+
+def _migrate_to_v4(db: sqlite_utils.Database) -> None:
+    """No triggers: the store keeps the full-text index (see FTS_TRIGGERS_V1)."""
+    for name in FTS_TRIGGERS_V1:
+        db.execute(f"DROP TRIGGER IF EXISTS [{name}]")
+
+
+MIGRATIONS = {1: _migrate_to_v1, 2: _migrate_to_v2, 3: _migrate_to_v3, 4: _migrate_to_v4}
+
+
+def unexpected_schema(conn: sqlite3.Connection, version: int) -> list[str]:
+    """Schema objects Assay did not make (a trigger, a view, a foreign virtual table).
+
+    A project file is untrusted input: a trigger on ``spans`` would run on every
+    edit. Only the triggers of schema v1-v3 are allowed, word for word, in files
+    that old (the v4 migration drops them).
+    """
+    found = []
+    for kind, name, sql in conn.execute("SELECT type, name, sql FROM sqlite_master"):
+        if kind == "view":
+            found.append(f"view {name}")
+        elif kind == "trigger":
+            if not (version < 4 and FTS_TRIGGERS_V1.get(name) == sql):
+                found.append(f"trigger {name}")
+        elif kind == "table" and (sql or "").upper().startswith("CREATE VIRTUAL TABLE") \
+                and not (name == "articles_fts" and sql == FTS_TABLE_SQL):
+            found.append(f"virtual table {name}")
+    return found

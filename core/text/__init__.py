@@ -1,0 +1,1 @@
+"""Text layer: normalisation, the one tokenizer, sentences. Imports nothing else of Assay."""
