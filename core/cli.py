@@ -146,7 +146,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from core.formats.exporters import export
+    from core.formats.export import export
     from core.store import ArticleFilter
 
     status = None if args.status == "all" else args.status
@@ -223,7 +223,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("project")
     p.set_defaults(func=cmd_check)
 
-    from core.formats.exporters import FORMATS
+    from core.formats.registry import FORMATS
     from core.models import ARTICLE_STATUSES
 
     p = sub.add_parser("export", help="export reviewed articles as training data")

@@ -137,3 +137,14 @@ class Label:
     hotkey: str
     description: str = ""
     position: int = 0
+
+
+@dataclass(frozen=True)
+class Reviewed:
+    """One article as exports read it: its accepted spans and claims, and stored tokens."""
+
+    article: Article
+    spans: list[Span]
+    claims: list[Claim]
+    tokens: list[tuple[int, int]] | None = None
+    suggestions: list[Span] = field(default_factory=list)  # only when a format asks

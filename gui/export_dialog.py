@@ -1,6 +1,6 @@
 """The Export dialog: format, which articles, which labels, where to.
 
-It only gathers options for ``core.formats.exporters.export``; the main window runs
+It only gathers options for ``core.formats.export.export``; the main window runs
 the export in a thread with a progress dialog and Cancel.
 """
 
@@ -24,20 +24,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.formats.exporters import default_suffix
+from core.formats.registry import EXPORTS, default_suffix
 from core.models import ARTICLE_STATUSES
 from core.store import ArticleFilter, Project
-
-FORMAT_NAMES = {
-    "assay": "Assay JSONL (lossless: spans, kb ids, claims, reviewer)",
-    "spacy": "spaCy DocBin (.spacy, for spacy train)",
-    "prodigy": "Prodigy JSONL (tokens, token-indexed spans)",
-    "doccano": "doccano JSONL",
-    "conll": "CoNLL-2003 IOB",
-    "csv": "CSV of entities (with kb ids)",
-    "claims": "CSV of claims (verdicts, evidence)",
-    "facts": "CSV of facts (country–mineral pairs per sentence)",
-}
 
 
 class ExportDialog(QDialog):
@@ -48,8 +37,8 @@ class ExportDialog(QDialog):
         self.setWindowTitle("Export verified data")
         self.project = project
         self.format = QComboBox()
-        for key, name in FORMAT_NAMES.items():
-            self.format.addItem(name, key)
+        for form in EXPORTS.values():  # one table of formats (core.formats.registry)
+            self.format.addItem(f"{form.title} ({form.carries})", form.name)
         self.status = QComboBox()
         self.status.addItem("Approved articles", "approved")
         for status in ARTICLE_STATUSES:

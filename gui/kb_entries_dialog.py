@@ -61,8 +61,7 @@ class KbEntriesDialog(QDialog):
         self.reload()
 
     def reload(self) -> None:
-        rows = self.project.conn.execute(
-            "SELECT id, label, name, aliases, added_by FROM kb_entries ORDER BY rowid").fetchall()
+        rows = self.project.kb_entry_rows()
         self.table.setRowCount(len(rows))
         for r, row in enumerate(rows):
             for c, value in enumerate(row):

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QProcess, QThread, Signal
 
-from core.formats.exporters import export
+from core.formats.export import export
 from core.formats.importers import import_paths
 from core.store import Project
 from core.store.faults import describe, is_file_fault
@@ -102,7 +102,7 @@ def import_job(project_path: Path, paths: list[str], parent: QObject | None = No
 
 def export_job(project_path: Path, options: dict, parent: QObject | None = None,
                read_only: bool = False) -> ThreadJob:
-    """Export in the background; ``options`` are ``core.formats.exporters.export`` keywords."""
+    """Export in the background; ``options`` are ``core.formats.export.export`` keywords."""
     return ThreadJob(project_path, lambda project, progress, cancel: export(
         project, progress=progress, should_cancel=cancel, **options), parent, read_only)
 

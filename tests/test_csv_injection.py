@@ -13,7 +13,7 @@ import json
 import pytest
 
 from core.formats.csv_cells import FORMULA_STARTS, safe_cell
-from core.formats.exporters import export
+from core.formats.export import export
 from core.models import ArticleIn
 from core.store import Project
 

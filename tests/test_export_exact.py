@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.formats.exporters import export
+from core.formats.export import export
 from core.models import ArticleIn, SpanIn
 from core.store import Project
 
@@ -160,7 +160,7 @@ def test_prodigy_hashes_group_equal_texts(tmp_path):
     hashes = [(eg["_input_hash"], eg["_task_hash"]) for eg in egs]
     assert all(isinstance(h, int) for pair in hashes for h in pair)
     assert len({h for h, _ in hashes}) == 3  # three different texts
-    from core.formats.exporters import prodigy_hashes
+    from core.formats.prodigy import prodigy_hashes
 
     again = prodigy_hashes("Cobalt from the DRC.", egs[0]["spans"])
     assert again == hashes[0]  # equal text and spans: equal hashes

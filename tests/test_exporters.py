@@ -11,8 +11,9 @@ import pytest
 
 from core.cli import main
 from core.errors import AssayError
-from core.formats.exporters import FORMATS, export
+from core.formats.export import export
 from core.formats.importers import import_paths
+from core.formats.registry import FORMATS
 from core.models import ArticleIn, SpanIn
 from core.store import ArticleFilter, Project
 
@@ -333,7 +334,7 @@ def test_cancel_leaves_no_file(small, tmp_path, fmt):
 
     def cancel_after_first():
         calls.append(1)
-        return len(calls) > 3  # validation passes, writing is cancelled part-way
+        return len(calls) > 1  # the first article is written, the second cancels
 
     dest = tmp_path / f"cancel.{fmt}"
     report = export(small, fmt, dest, should_cancel=cancel_after_first)
@@ -344,16 +345,18 @@ def test_cancel_leaves_no_file(small, tmp_path, fmt):
 
 
 def test_error_while_writing_keeps_old_file(small, tmp_path, monkeypatch):
-    import core.formats.exporters as exporters
+    from dataclasses import replace
+
+    from core.formats.registry import EXPORTS
 
     dest = tmp_path / "keep.jsonl"
     dest.write_text("old\n")
 
-    def boom(records, fh, report):
-        fh.write("half")
+    def boom(records, sink):
+        sink.fh.write("half")
         raise OSError("disk full")
 
-    monkeypatch.setitem(exporters._TEXT_WRITERS, "doccano", boom)
+    monkeypatch.setitem(EXPORTS, "doccano", replace(EXPORTS["doccano"], write=boom))
     with pytest.raises(AssayError, match="disk full. Nothing was written"):
         export(small, "doccano", dest)
     assert dest.read_text() == "old\n" and _leftovers(tmp_path) == ["keep.jsonl"]

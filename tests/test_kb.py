@@ -8,7 +8,7 @@ import json
 import pytest
 
 from core.errors import InvalidEdit
-from core.formats.exporters import export
+from core.formats.export import export
 from core.models import ArticleIn, SpanIn
 from core.nlp.linking import builtin_linker
 from core.store import Project

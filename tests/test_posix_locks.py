@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from core.errors import AssayError
-from core.formats.exporters import export
+from core.formats.export import export
 from core.formats.importers import import_paths
 from core.models import ArticleIn
 from core.store import Project

@@ -46,7 +46,7 @@ from core.models import (
 from core.store.files import refuse_project_file
 from core.text.normalise import normalise_text
 
-SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".jsonl", ".csv")
+SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".jsonl", ".csv", ".json")
 
 TITLE_MAX_CHARS = 200
 # One article this large is almost certainly not an article (a dump, a log) and
@@ -754,6 +754,34 @@ def _read_jsonl(path: Path) -> Iterator[_Entry]:
         raise _BadContent("empty")
 
 
+# ---------------------------------------------------------------- Label Studio .json
+
+
+def _read_label_studio(path: Path) -> Iterator[_Entry]:
+    """A Label Studio export: an array of tasks, each one article (``core.formats.label_studio``).
+
+    The number in a problem is the task's position in the array."""
+    from core.formats import label_studio
+
+    if label_studio.file_too_large(path):
+        raise _BadContent(f"too large ({path.stat().st_size / 1e9:.1f} GB) for one JSON file; "
+                          "export it from Label Studio in parts")
+    with path.open("rb") as fh:
+        data = fh.read()
+    try:
+        tasks = list(label_studio.read_tasks(data))
+    except (ValueError, RecursionError) as exc:
+        raise _BadContent(_json_error(exc)) from exc
+    if not tasks:
+        raise _BadContent("no tasks")
+    for number, item in tasks:
+        try:
+            record = label_studio.task_record(item)
+            yield number, article_from_record(record, default_source=path.name)
+        except (ValueError, _BadContent) as exc:
+            yield number, _problem(path, number, f"task {number}: {exc}")
+
+
 def _json_error(exc: ValueError | RecursionError) -> str:
     if isinstance(exc, RecursionError):
         return "malformed JSON (nested too deeply)"
@@ -1403,6 +1431,7 @@ _READERS: dict[str, Callable[[Path], Iterator[_Entry]]] = {
     ".htm": _read_html,
     ".jsonl": _read_jsonl,
     ".csv": _read_csv,
+    ".json": _read_label_studio,
 }
 
 

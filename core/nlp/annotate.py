@@ -15,8 +15,6 @@ from dataclasses import dataclass, field
 from core.models import SpanIn
 from core.store import Project
 
-TEXT_CHUNK = 256
-
 
 @dataclass
 class AnnotateReport:
@@ -34,17 +32,6 @@ class AnnotateReport:
     @property
     def words_per_second(self) -> float:
         return self.words / self.seconds if self.seconds > 0 else 0.0
-
-
-def _texts(project: Project, ids: Sequence[int]) -> Iterator[tuple[int, str]]:
-    """Article texts in id order, read in chunks so memory stays flat on huge projects."""
-    for i in range(0, len(ids), TEXT_CHUNK):
-        chunk = ids[i : i + TEXT_CHUNK]
-        marks = ",".join("?" * len(chunk))
-        rows = project.conn.execute(
-            f"SELECT id, text FROM articles WHERE id IN ({marks}) ORDER BY id", chunk
-        ).fetchall()
-        yield from ((r[0], r[1]) for r in rows)
 
 
 def annotate_project(
@@ -84,7 +71,7 @@ def annotate_project(
         id_stream: list[int] = []
 
         def texts(todo: Sequence[int], seen: list[int]) -> Iterator[str]:
-            for article_id, text in _texts(project, todo):
+            for article_id, text in project.article_texts(todo):
                 seen.append(article_id)
                 yield text
 
@@ -110,7 +97,7 @@ def annotate_project(
             first = remaining.pop(0)
             try:
                 (spans, tokens), = annotator.annotate(
-                    (text for _id, text in _texts(project, [first])), batch_size=1)
+                    (text for _id, text in project.article_texts([first])), batch_size=1)
                 pending.append((first, spans, tokens))
                 words += len(tokens)
             except Exception as again:  # noqa: BLE001

@@ -34,6 +34,11 @@ class KbStore:
                         tuple(a.strip() for a in (r[3] or "").split(";") if a.strip()),
                         "project") for r in rows]
 
+    def kb_entry_rows(self) -> list[tuple[str, str, str, str, str]]:
+        """The project's own entries as (id, label, name, aliases, added by), oldest first."""
+        return [tuple(row) for row in self.conn.execute(
+            "SELECT id, label, name, aliases, added_by FROM kb_entries ORDER BY rowid")]
+
     def linker(self) -> Linker:
         """Built-in lists plus this project's entries (rebuilt after an entry is added)."""
         if self._linker is None:

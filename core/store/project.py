@@ -33,11 +33,13 @@ from core.models import (
     ArticleIn,
     ArticleRow,
     Label,
+    Reviewed,
     Span,
     SpanIn,
 )
 from core.nlp.linking import KB_ID_RULE, is_usable_kb_id
 from core.store import files as project_file
+from core.store import reading
 from core.store.audit import now
 from core.store.audit import require_reviewer as _require_reviewer
 from core.store.claims import ClaimStore
@@ -46,6 +48,7 @@ from core.store.faults import describe as describe_fault
 from core.store.kb import KbStore
 from core.store.schema import MIGRATIONS, SCHEMA_VERSION, unexpected_schema
 from core.store.scheme import DEFAULT_SCHEME, load_scheme
+from core.store.tokens_blob import decode_tokens, encode_tokens
 from core.text.normalise import normalise_text, sha256_text
 
 
@@ -78,24 +81,6 @@ SORTABLE_COLUMNS = {
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def _encode_tokens(offsets: Sequence[tuple[int, int]]) -> bytes:
-    """Pack token offsets as little-endian uint32 pairs: 8 bytes a token, fast to load."""
-    from array import array
-
-    flat = array("I", (x for pair in offsets for x in pair))
-    if flat.itemsize != 4:  # pragma: no cover - every platform we ship has 4-byte I
-        raise RuntimeError("unexpected array item size")
-    return flat.tobytes()
-
-
-def _decode_tokens(blob: bytes) -> list[tuple[int, int]]:
-    from array import array
-
-    flat = array("I")
-    flat.frombytes(blob)
-    return list(zip(flat[0::2], flat[1::2], strict=True))
 
 
 def _row_to(cls: type, row: sqlite3.Row | dict) -> Any:
@@ -492,6 +477,19 @@ class Project(ClaimStore, KbStore):
         return [r[0] for r in self.conn.execute(
             f"SELECT a.id FROM articles a{where} ORDER BY {order}, a.id", params)]
 
+    def reviewed(self, ids: Sequence[int], *, labels: Iterable[str] | None = None,
+                 claim_states: tuple[str, ...] | None = ("accepted",),
+                 tokens: bool = False, suggestions: bool = False) -> Iterator[Reviewed]:
+        """Articles in the order of ``ids`` with their accepted spans (of ``labels``),
+        claims and stored tokens, read in bulk (``core.store.reading``) for exports."""
+        return reading.reviewed(self.conn, list(ids), labels=set(labels) if labels else None,
+                                claim_states=claim_states, tokens=tokens,
+                                suggestions=suggestions)
+
+    def article_texts(self, ids: Sequence[int]) -> Iterator[tuple[int, str]]:
+        """``(id, text)`` in the order of ``ids``, in chunks (for pre-annotation)."""
+        return reading.article_texts(self.conn, list(ids))
+
     def search(self, query: str, limit: int = 100) -> list[int]:
         """Ids of articles whose title or text match ``query`` (words, any order), best first."""
         if not query.strip():
@@ -878,7 +876,7 @@ class Project(ClaimStore, KbStore):
                     conn.execute(
                         "INSERT OR REPLACE INTO article_tokens(article_id, offsets) "
                         "VALUES (?, ?)",
-                        (article_id, _encode_tokens(tokens)),
+                        (article_id, encode_tokens(tokens)),
                     )
             self._event(conn, model, None, "annotate",
                         {"articles": [b[0] for b in batch], "suggestions": stored})
@@ -889,14 +887,14 @@ class Project(ClaimStore, KbStore):
         row = self.conn.execute(
             "SELECT offsets FROM article_tokens WHERE article_id = ?", (article_id,)
         ).fetchone()
-        return _decode_tokens(row[0]) if row else None
+        return decode_tokens(row[0]) if row else None
 
     def set_tokens(self, article_id: int, offsets: Sequence[tuple[int, int]]) -> None:
         """Cache token offsets computed on first open (no event: derived data, not a decision)."""
         with self._edit() as conn:
             conn.execute(
                 "INSERT OR REPLACE INTO article_tokens(article_id, offsets) VALUES (?, ?)",
-                (article_id, _encode_tokens(offsets)),
+                (article_id, encode_tokens(offsets)),
             )
 
     # ---- audit log

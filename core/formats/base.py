@@ -1,0 +1,78 @@
+"""What every export format is: one record (name, suffix, writer, what it carries).
+
+A format module defines ``EXPORT = ExportFormat(...)`` and a writer that takes the
+reviewed articles and a :class:`Sink`; ``core.formats.registry`` lists them, and
+``core.formats.export`` does what is common to all (filters, validation, temporary
+files, progress, cancel). Adding a format is one module and one line in the registry.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+from core.models import Reviewed
+from core.nlp.linking import Linker
+
+
+@dataclass
+class ExportReport:
+    """What one export wrote."""
+
+    articles: int = 0
+    spans: int = 0
+    files: list[Path] = field(default_factory=list)
+    cancelled: bool = False
+    fmt: str = ""
+    rows: int = 0  # rows of the claims and facts CSVs
+    unit: str = "entities"  # what the format counts, for the summary
+
+    def summary(self) -> str:
+        """What was written, in the unit of the format: "8 article(s), 12 claim(s)"."""
+        counted = (f"{self.spans} entities" if self.unit == "entities"
+                   else f"{self.rows} {self.unit}")
+        return f"{self.articles} article(s), {counted}"
+
+
+@dataclass
+class Sink:
+    """Where a writer writes, and what it may need besides the articles."""
+
+    report: ExportReport
+    linker: Linker
+    fh: TextIO | None = None  # text formats: the open temporary file
+    paths: list[Path] = field(default_factory=list)  # file formats: temporary paths to write
+    split: float | None = None
+    seed: int = 0
+    total: int = 0
+    labels: list[tuple[str, str]] = field(default_factory=list)  # the scheme: (name, colour)
+
+
+Writer = Callable[[Iterable[Reviewed], Sink], None]
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    """One export format."""
+
+    name: str  # the CLI's -f value
+    title: str  # what the export dialog shows
+    suffix: str  # the usual file suffix, with its dot
+    write: Writer
+    carries: str  # one line for the README and the dialog: what the file holds
+    claims: bool = False  # reads accepted claims
+    suggestions: bool = False  # reads suggested spans too (as predictions)
+    tokens: bool = False  # written from Assay's tokens, split at span edges
+    text_file: bool = True  # False: the writer writes ``sink.paths`` itself
+    splits: bool = False  # can write a train/dev split
+    spaces_in_spans: bool = True  # False: refuse spans that begin or end with a space
+    unit: str = "entities"
+    companions: tuple[str, ...] = ()  # extra files written beside it: "<stem><suffix>"
+
+
+def dump(obj: Any) -> str:
+    """One JSON line, non-ASCII kept as is."""
+    return json.dumps(obj, ensure_ascii=False) + "\n"

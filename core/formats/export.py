@@ -1,0 +1,212 @@
+"""Write reviewed articles out in any format of ``core.formats.registry``.
+
+Three rules hold for every format:
+
+* Only articles matching the filter (approved ones by default) and only spans
+  whose state is ``accepted`` are written (a format that carries suggestions,
+  such as Label Studio's predictions, says so in its record).
+* Every exported span is checked against its text as it is read (inside the text,
+  quoting it exactly, no overlaps, and what the format can hold); one bad span
+  refuses the whole export with an :class:`AssayError` listing the bad ones, and
+  nothing is written under the final name.
+* Files are written under a temporary ``.partial`` name in the destination
+  folder and renamed at the end, so a cancel, a crash or an error never leaves
+  a half-written file under the final name.
+
+Articles are read in bulk (``Project.reviewed``: a few queries per 500 articles)
+and validated in the same pass as they are written.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import suppress
+from pathlib import Path
+
+from core.errors import AssayError
+from core.formats.base import ExportFormat, ExportReport, Sink
+from core.formats.registry import EXPORTS, FORMATS
+from core.models import Reviewed, Span
+from core.store import ArticleFilter, Project
+from core.store.files import check_destination
+
+# How many bad spans an error message lists before "and N more".
+MAX_LISTED = 20
+
+Progress = Callable[[int, int], None]
+
+
+class _Cancelled(Exception):
+    pass
+
+
+def export(
+    project: Project,
+    fmt: str,
+    dest: str | Path,
+    *,
+    flt: ArticleFilter | None = None,
+    labels: Iterable[str] | None = None,
+    progress: Progress | None = None,
+    should_cancel: Callable[[], bool] | None = None,
+    split: float | None = None,
+    seed: int = 0,
+) -> ExportReport:
+    """Export the articles matching ``flt`` (default: approved) to ``dest`` in format ``fmt``.
+
+    ``labels`` keeps only entities with those labels. ``split`` (spaCy only) is
+    the share of articles written to ``<stem>-train.spacy``; the rest, chosen
+    by a seeded shuffle, go to ``<stem>-dev.spacy``.
+    """
+    form = EXPORTS.get(fmt)
+    if form is None:
+        raise AssayError(f"Unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}.")
+    if split is not None:
+        if not form.splits:
+            raise AssayError("A train/dev split is only available for the spaCy format.")
+        if not 0.0 < split < 1.0:
+            raise AssayError(f"The split must be between 0 and 1 (got {split}).")
+    dest = Path(dest)
+    targets = [check_destination(t, [project.path]) for t in _targets(dest, form, split)]
+    keep = set(labels) if labels else None
+    if keep is not None:
+        unknown = sorted(keep - project.label_names())
+        if unknown:
+            raise AssayError("Unknown label(s): " + ", ".join(unknown))
+    flt = flt if flt is not None else ArticleFilter(status="approved")
+    ids = project.article_ids(flt)
+    cancelled = should_cancel or (lambda: False)
+    report = ExportReport(fmt=fmt, unit=form.unit)
+    problems: list[str] = []
+    total = len(ids)
+
+    def checked() -> Iterator[Reviewed]:
+        """Each record, validated as it is read; bad ones are kept back and listed."""
+        if progress:
+            progress(0, total)
+        records = project.reviewed(ids, labels=keep,
+                                   claim_states=("accepted",) if form.claims else None,
+                                   tokens=form.tokens, suggestions=form.suggestions)
+        for done, record in enumerate(records, 1):
+            if cancelled():
+                raise _Cancelled
+            found = validate(record, form)
+            if found:
+                problems.extend(found)
+            elif not problems:
+                yield record
+                report.articles += 1
+                report.spans += len(record.spans)
+            if progress:
+                progress(done, total)
+
+    temps = [t.with_name(t.name + ".partial") for t in targets]
+    sink = Sink(report=report, linker=project.linker(), paths=temps, split=split, seed=seed,
+                total=total, labels=[(lb.name, lb.color) for lb in project.labels()])
+    made = _missing_folder(targets[0].parent)
+    try:
+        targets[0].parent.mkdir(parents=True, exist_ok=True)
+        if form.text_file:
+            with temps[0].open("w", encoding="utf-8", newline="") as fh:
+                sink.fh = fh
+                form.write(checked(), sink)
+                fh.flush()
+                os.fsync(fh.fileno())
+        else:
+            form.write(checked(), sink)
+        for temp in temps:
+            _fsync(temp)
+    except _Cancelled:
+        _remove(temps, made)
+        return ExportReport(cancelled=True, fmt=fmt, unit=form.unit)
+    except OSError as exc:
+        _remove(temps, made)
+        raise AssayError(f"Cannot write {dest}: {exc.strerror or exc}. Nothing was "
+                         "written.") from exc
+    except BaseException:
+        _remove(temps, made)
+        raise
+    if problems:
+        _remove(temps, made)
+        raise AssayError(_refusal(problems))
+    for temp, target in zip(temps, targets, strict=True):
+        os.replace(temp, target)
+    report.files = targets
+    return report
+
+
+def validate(record: Reviewed, form: ExportFormat) -> list[str]:
+    """Why the record's spans and claims cannot be exported in ``form``; empty when fine."""
+    problems: list[str] = []
+    text = record.article.text
+    where = f"article {record.article.id}"
+    previous: Span | None = None
+    for span in sorted(record.spans, key=lambda s: (s.start, s.end)):
+        desc = f"{where}, span {span.id} {span.label} [{span.start}, {span.end})"
+        if not 0 <= span.start < span.end <= len(text):
+            problems.append(f"{desc} does not fit the text (length {len(text)})")
+        elif text[span.start:span.end] != span.text:
+            problems.append(f"{desc} says {span.text!r} but the text there is "
+                            f"{text[span.start:span.end]!r}")
+        elif not form.spaces_in_spans and span.text != span.text.strip():
+            problems.append(f"{desc} begins or ends with a space, which {form.title} (it has "
+                            "no space tokens) cannot hold")
+        if previous is not None and span.start < previous.end:
+            problems.append(f"{desc} overlaps span {previous.id} {previous.label} "
+                            f"[{previous.start}, {previous.end})")
+        if previous is None or span.end > previous.end:
+            previous = span
+    for claim in record.claims:
+        if not 0 <= claim.start < claim.end <= len(text):
+            problems.append(f"{where}, claim {claim.id} [{claim.start}, {claim.end}) does "
+                            f"not fit the text (length {len(text)})")
+    return problems
+
+
+def _refusal(problems: list[str]) -> str:
+    listed = problems[:MAX_LISTED]
+    more = len(problems) - len(listed)
+    message = (f"Export refused: {len(problems)} span(s) do not fit their text or this "
+               "format; nothing was written.\n  " + "\n  ".join(listed))
+    if more:
+        message += f"\n  … and {more} more"
+    return message
+
+
+def _targets(dest: Path, form: ExportFormat, split: float | None) -> list[Path]:
+    if form.splits and split is not None:
+        suffix = dest.suffix or form.suffix
+        return [dest.with_name(f"{dest.stem}-train{suffix}"),
+                dest.with_name(f"{dest.stem}-dev{suffix}")]
+    return [dest, *(dest.with_name(dest.stem + extra) for extra in form.companions)]
+
+
+def _fsync(path: Path) -> None:
+    """Flush a written file to disk before it is renamed into place."""
+    with suppress(FileNotFoundError):
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _missing_folder(folder: Path) -> Path | None:
+    """The outermost folder of ``folder`` that does not exist yet (the export makes it)."""
+    missing = None
+    while not folder.exists() and folder != folder.parent:
+        missing, folder = folder, folder.parent
+    return missing
+
+
+def _remove(paths: Iterable[Path], made: Path | None = None) -> None:
+    """Remove the temporary files, and the folders the export made for them (if empty)."""
+    for path in paths:
+        with suppress(OSError):
+            path.unlink()
+    if made is not None:
+        for folder in sorted((p for p in [*paths][0].parents if p == made or made in p.parents),
+                             key=lambda p: len(p.parts), reverse=True):
+            with suppress(OSError):
+                folder.rmdir()

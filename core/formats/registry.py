@@ -1,0 +1,35 @@
+"""The table of export formats: one row per format module (spaCy's ``cli/convert.py`` has
+one like it). Adding a format is a module with an ``EXPORT`` record and a line here."""
+
+from __future__ import annotations
+
+from core.formats import (
+    assay_jsonl,
+    claims_csv,
+    conll,
+    doccano,
+    entities_csv,
+    facts_csv,
+    label_studio,
+    prodigy,
+    spacy_docbin,
+)
+from core.formats.base import ExportFormat
+
+EXPORTS: dict[str, ExportFormat] = {f.name: f for f in (
+    assay_jsonl.EXPORT,
+    spacy_docbin.EXPORT,
+    prodigy.EXPORT,
+    doccano.EXPORT,
+    conll.EXPORT,
+    label_studio.EXPORT,
+    entities_csv.EXPORT,
+    claims_csv.EXPORT,
+    facts_csv.EXPORT,
+)}
+FORMATS: tuple[str, ...] = tuple(EXPORTS)
+
+
+def default_suffix(fmt: str) -> str:
+    """The usual file suffix of a format (``.jsonl``, ``.spacy``, …)."""
+    return EXPORTS[fmt].suffix

@@ -1,0 +1,74 @@
+"""Bulk reads for exports and pre-annotation: a few queries per chunk of articles.
+
+Reading one article at a time costs three or four queries each; exports and
+pre-annotation read thousands, so they read chunks of ids with one query per
+table (articles, spans, claims, tokens), in the order the ids were given.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import fields
+
+from core.models import Article, Claim, Reviewed, Span
+from core.store.tokens_blob import decode_tokens
+
+CHUNK = 500
+_ARTICLE_COLUMNS = tuple(f.name for f in fields(Article))
+_SPAN_COLUMNS = tuple(f.name for f in fields(Span))
+_CLAIM_COLUMNS = tuple(f.name for f in fields(Claim))
+
+
+def _cols(names: Sequence[str]) -> str:
+    return ", ".join(f'"{n}"' for n in names)
+
+
+def article_texts(conn: sqlite3.Connection, ids: Sequence[int],
+                  chunk: int = 256) -> Iterator[tuple[int, str]]:
+    """``(id, text)`` in the order of ``ids``, read in chunks so memory stays flat."""
+    for i in range(0, len(ids), chunk):
+        part = ids[i:i + chunk]
+        marks = ",".join("?" * len(part))
+        rows = dict(conn.execute(f"SELECT id, text FROM articles WHERE id IN ({marks})", part))
+        yield from ((article_id, rows[article_id]) for article_id in part if article_id in rows)
+
+
+def reviewed(conn: sqlite3.Connection, ids: Sequence[int], *, labels: set[str] | None = None,
+             claim_states: tuple[str, ...] | None = ("accepted",), tokens: bool = False,
+             suggestions: bool = False, chunk: int = CHUNK) -> Iterator[Reviewed]:
+    """Articles with their accepted spans (of ``labels``, or all), claims in
+    ``claim_states`` (None: none read), with ``tokens`` their stored tokens and with
+    ``suggestions`` their suggested spans."""
+    for i in range(0, len(ids), chunk):
+        part = list(ids[i:i + chunk])
+        marks = ",".join("?" * len(part))
+        articles = {row[0]: Article(*row) for row in conn.execute(
+            f"SELECT {_cols(_ARTICLE_COLUMNS)} FROM articles WHERE id IN ({marks})", part)}
+        spans: dict[int, list[Span]] = defaultdict(list)
+        suggested: dict[int, list[Span]] = defaultdict(list)
+        states = "'accepted', 'suggested'" if suggestions else "'accepted'"
+        for row in conn.execute(
+                f"SELECT {_cols(_SPAN_COLUMNS)} FROM spans WHERE article_id IN ({marks}) "
+                f"AND state IN ({states}) ORDER BY article_id, start, \"end\", id", part):
+            if labels is None or row[4] in labels:
+                (spans if row[7] == "accepted" else suggested)[row[1]].append(Span(*row))
+        claims: dict[int, list[Claim]] = defaultdict(list)
+        if claim_states:
+            claim_marks = ",".join("?" * len(claim_states))
+            for row in conn.execute(
+                    f"SELECT {_cols(_CLAIM_COLUMNS)} FROM claims WHERE article_id IN ({marks}) "
+                    f"AND state IN ({claim_marks}) ORDER BY article_id, start, \"end\", id",
+                    [*part, *claim_states]):
+                claims[row[1]].append(Claim(*row))
+        stored: dict[int, list[tuple[int, int]]] = {}
+        if tokens:
+            stored = {row[0]: decode_tokens(row[1]) for row in conn.execute(
+                f"SELECT article_id, offsets FROM article_tokens WHERE article_id IN ({marks})",
+                part)}
+        for article_id in part:
+            article = articles.get(article_id)
+            if article is not None:
+                yield Reviewed(article, spans.get(article_id, []), claims.get(article_id, []),
+                               stored.get(article_id), suggested.get(article_id, []))
