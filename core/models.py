@@ -7,6 +7,7 @@ fails loudly and so that type checkers can follow them across modules.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 ARTICLE_STATUSES = ("pending", "approved", "rejected", "skipped")
 SPAN_ORIGINS = ("model", "rules", "reviewer", "imported")
@@ -57,9 +58,13 @@ class ArticleIn:
     claims: tuple[ClaimIn, ...] = field(default_factory=tuple)
 
 
-@dataclass(frozen=True)
-class Span:
-    """A stored span. ``text`` always equals ``article.text[start:end]``."""
+class Span(NamedTuple):
+    """A stored span. ``text`` always equals ``article.text[start:end]``.
+
+    A named tuple, not a dataclass: exports and the window build tens of thousands at a
+    time straight from SQLite rows (``Span(*row)``), about four times faster. Immutable
+    and compared by value, like the other records here.
+    """
 
     id: int
     article_id: int

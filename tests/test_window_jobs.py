@@ -129,6 +129,7 @@ def test_decisions_after_import_and_pre_annotate_reach_the_file(qtbot, window, t
 
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
 
     write_articles(tmp_path / "in", 3)
     job = window.start_import([str(tmp_path / "in")])
@@ -136,8 +137,11 @@ def test_decisions_after_import_and_pre_annotate_reach_the_file(qtbot, window, t
     job = window.pre_annotate()
     qtbot.waitSignal(job.finished, timeout=120_000).wait()
     approved = window.article.id
+    # Offscreen Qt has no window manager to give activation back after the progress dialog.
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
     window.view.setFocus()
-    QTest.keyClick(window.view, Qt.Key.Key_A)
+    QTest.keyClick(window.view, Qt.Key.Key_A)  # the reviewer's key, through the action
     qtbot.waitUntil(lambda: window.project.article(approved).status == "approved")
     code = ("import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); print(c.execute("
             "'SELECT status, (SELECT count(*) FROM spans WHERE article_id = ? AND state = "

@@ -115,8 +115,8 @@ def export(
                 os.fsync(fh.fileno())
         else:
             form.write(checked(), sink)
-        for temp in temps:
-            _fsync(temp)
+            for temp in temps:
+                _fsync(temp)
     except _Cancelled:
         _remove(temps, made)
         return ExportReport(cancelled=True, fmt=fmt, unit=form.unit)
@@ -137,31 +137,54 @@ def export(
 
 
 def validate(record: Reviewed, form: ExportFormat) -> list[str]:
-    """Why the record's spans and claims cannot be exported in ``form``; empty when fine."""
+    """Why the record's spans and claims cannot be exported in ``form``; empty when fine.
+
+    Written for the common case (everything fine): messages are built only for problems.
+    """
     problems: list[str] = []
     text = record.article.text
-    where = f"article {record.article.id}"
+    n = len(text)
+    strip_check = not form.spaces_in_spans
+    spans = record.spans
+    last_start = -1
+    for span in spans:  # the store reads them in order; check it on the way
+        if span.start < last_start:
+            spans = sorted(spans, key=lambda s: (s.start, s.end))
+            break
+        last_start = span.start
     previous: Span | None = None
-    for span in sorted(record.spans, key=lambda s: (s.start, s.end)):
-        desc = f"{where}, span {span.id} {span.label} [{span.start}, {span.end})"
-        if not 0 <= span.start < span.end <= len(text):
-            problems.append(f"{desc} does not fit the text (length {len(text)})")
-        elif text[span.start:span.end] != span.text:
-            problems.append(f"{desc} says {span.text!r} but the text there is "
-                            f"{text[span.start:span.end]!r}")
-        elif not form.spaces_in_spans and span.text != span.text.strip():
-            problems.append(f"{desc} begins or ends with a space, which {form.title} (it has "
-                            "no space tokens) cannot hold")
-        if previous is not None and span.start < previous.end:
-            problems.append(f"{desc} overlaps span {previous.id} {previous.label} "
-                            f"[{previous.start}, {previous.end})")
-        if previous is None or span.end > previous.end:
+    for span in spans:
+        start, end = span.start, span.end
+        if not (0 <= start < end <= n and text[start:end] == span.text) or (
+                strip_check and span.text != span.text.strip()) or (
+                previous is not None and start < previous.end):
+            problems += _span_problems(record, span, previous, form)
+        if previous is None or end > previous.end:
             previous = span
     for claim in record.claims:
-        if not 0 <= claim.start < claim.end <= len(text):
-            problems.append(f"{where}, claim {claim.id} [{claim.start}, {claim.end}) does "
-                            f"not fit the text (length {len(text)})")
+        if not 0 <= claim.start < claim.end <= n:
+            problems.append(f"article {record.article.id}, claim {claim.id} [{claim.start}, "
+                            f"{claim.end}) does not fit the text (length {n})")
     return problems
+
+
+def _span_problems(record: Reviewed, span: Span, previous: Span | None,
+                   form: ExportFormat) -> list[str]:
+    text = record.article.text
+    desc = f"article {record.article.id}, span {span.id} {span.label} [{span.start}, {span.end})"
+    out = []
+    if not 0 <= span.start < span.end <= len(text):
+        out.append(f"{desc} does not fit the text (length {len(text)})")
+    elif text[span.start:span.end] != span.text:
+        out.append(f"{desc} says {span.text!r} but the text there is "
+                   f"{text[span.start:span.end]!r}")
+    elif not form.spaces_in_spans and span.text != span.text.strip():
+        out.append(f"{desc} begins or ends with a space, which {form.title} (it has "
+                   "no space tokens) cannot hold")
+    if previous is not None and span.start < previous.end:
+        out.append(f"{desc} overlaps span {previous.id} {previous.label} "
+                   f"[{previous.start}, {previous.end})")
+    return out
 
 
 def _refusal(problems: list[str]) -> str:

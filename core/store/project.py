@@ -84,7 +84,7 @@ SORTABLE_COLUMNS = {
 
 
 def _row_to(cls: type, row: sqlite3.Row | dict) -> Any:
-    names = {f.name for f in fields(cls)}
+    names = set(getattr(cls, "_fields", ())) or {f.name for f in fields(cls)}
     return cls(**{k: row[k] for k in row.keys() if k in names})  # noqa: SIM118 (Row iterates values)
 
 
