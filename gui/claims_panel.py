@@ -3,7 +3,7 @@
 The table lists claims in text order with their verdict; below it, the
 selected claim's verdict buttons, evidence URL and note. The panel owns no
 data and makes no edits: it emits what the reviewer asked for and the
-window runs it through an undoable command (``gui.claim_commands``).
+window runs it as an undoable edit (``core.review.edits``).
 """
 
 from __future__ import annotations

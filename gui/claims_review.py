@@ -14,13 +14,8 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMessageBox
 
 from core.models import Claim
+from core.review.edits import AddClaim, DeleteClaim, SuggestClaims, UpdateClaim
 from core.text.sentences import snap_to_sentences
-from gui.claim_commands import (
-    AddClaimCommand,
-    DeleteClaimCommand,
-    SuggestClaimsCommand,
-    UpdateClaimCommand,
-)
 from gui.claim_paint import VERDICT_NAMES
 from gui.claims_panel import VERDICT_KEYS, ClaimsPanel
 from gui.plain_text import message_box
@@ -149,7 +144,7 @@ class ClaimsReview:
                 "That passage overlaps the claim selected now: give it a verdict, or dismiss "
                 "it (Ctrl+Del) and mark the passage again.", 6000)
             return
-        command = AddClaimCommand(w, w.article.id, start, end)
+        command = AddClaim(w.article.id, start, end)
         if w._push(command):
             w.view.clear_text_selection()
             self.select(command.claim_id)
@@ -161,9 +156,9 @@ class ClaimsReview:
         if claim.verdict == verdict and claim.state == "accepted":
             return
         self.panel.select_id(claim.id)
-        # A verdict on a suggestion accepts it, even "unchecked" (which it already has).
-        self._update(claim.id, f"mark claim {VERDICT_NAMES[verdict].lower()}",
-                     verdict=verdict, state="accepted")
+        # A verdict on a suggestion accepts it (the store's rule), even "unchecked".
+        self.window._push(UpdateClaim(claim.id, f"mark claim {VERDICT_NAMES[verdict].lower()}",
+                                      verdict=verdict))
 
     def dismiss(self) -> None:
         claim = self._require_target()
@@ -171,15 +166,15 @@ class ClaimsReview:
             return
         w = self.window
         if claim.origin == "reviewer":
-            w._push(DeleteClaimCommand(w, claim.id))
+            w._push(DeleteClaim(claim))
         else:
-            w._push(UpdateClaimCommand(w, claim.id, "dismiss claim", state="dismissed"))
+            w._push(UpdateClaim(claim.id, "dismiss claim", state="dismissed"))
 
     def suggest(self) -> None:
         w = self.window
         if w.project is None or w.article is None:
             return
-        command = SuggestClaimsCommand(w, w.article.id)
+        command = SuggestClaims(w.article.id)
         if w._push(command):
             w.statusBar().showMessage(
                 f"{len(command.made)} new claim(s) suggested: sentences that state a figure."
@@ -191,7 +186,7 @@ class ClaimsReview:
             return
         if all(getattr(claim, k) == v for k, v in changes.items()):
             return
-        self.window._push(UpdateClaimCommand(self.window, claim.id, text, **changes))
+        self.window._push(UpdateClaim(claim.id, text, **changes))
 
     def _require_target(self) -> Claim | None:
         w = self.window

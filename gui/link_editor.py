@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 from core.errors import AssayError
 from core.models import Span
 from core.nlp.linking import KbEntry, family
-from gui.commands import LinkSpansCommand, UpdateSpanCommand
+from core.review.edits import AddKbEntry, LinkSpans, UpdateSpan
 from gui.kb_entries_dialog import KbEntriesDialog
 from gui.plain_text import message_box
 
@@ -181,7 +181,7 @@ class Linking:
             return
         w.view.setFocus()
         if kb_id != span.kb_id:
-            w._push(UpdateSpanCommand(w, span.id, "link entity", kb_id=kb_id))
+            w._push(UpdateSpan(span.id, "link entity", kb_id=kb_id))
         self.refresh()
 
     def new_entry(self) -> None:
@@ -199,13 +199,13 @@ class Linking:
         self.dialog = None
         if not accepted:
             return
-        try:
-            entry = w.project.add_kb_entry(values[0], span.label, values[1], values[2],
-                                           w.reviewer)
-        except AssayError as exc:
-            w.command_failed(f"Refused: {exc}")
+        added = AddKbEntry(values[0], span.label, values[1], list(values[2]),
+                           article_id=span.article_id)
+        if not w._push(added):  # undoable like every other edit
             return
-        w._push(UpdateSpanCommand(w, span.id, "link entity", kb_id=entry.id))
+        entry = added.entry
+        assert entry is not None
+        w._push(UpdateSpan(span.id, "link entity", kb_id=entry.id))
         self.offer_other_mentions(entry, span)
         self.refresh()
 
@@ -237,4 +237,4 @@ class Linking:
         box.exec()
         self.prompt = None
         if box.clickedButton() is yes and w.article is not None:
-            w._push(LinkSpansCommand(w, w.article.id, others, entry.id))
+            w._push(LinkSpans(w.article.id, others, entry.id))

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 from PySide6.QtCore import QPoint, QSettings, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QFileDialog,
@@ -35,19 +35,14 @@ from core import __version__
 from core.errors import AssayError, ProjectError
 from core.models import Article
 from core.nlp.models import INSTALL_HINT, installed_model
+from core.review.edits import AddSpan, Edit, Focus, SetNote, SetStatus, UpdateSpan
+from core.review.history import History
 from core.store import Project
 from core.text.tokens import blank_nlp, token_offsets
 from gui.article_list import ArticleListPanel
 from gui.article_view import ArticleView
 from gui.claims_panel import ClaimsPanel
 from gui.claims_review import ClaimsReview
-from gui.commands import (
-    AddSpanCommand,
-    ArticleStatusCommand,
-    NoteCommand,
-    StoreCommand,
-    UpdateSpanCommand,
-)
 from gui.entity_panel import EntityPanel
 from gui.export_dialog import ExportDialog
 from gui.label_bar import LabelBar
@@ -70,7 +65,9 @@ class MainWindow(QMainWindow):
         self.reviewer = reviewer
         self.project: Project | None = None
         self.article: Article | None = None
-        self.undo_stack = QUndoStack(self)
+        # The undo history of the open project (core.review.history): Qt-free; the Undo and
+        # Redo actions follow it, and every edit goes through it (see _push).
+        self.history: History | None = None
         self._opened_at = time.monotonic()
         self._job = None
         # The project's lock (gui.project_lock); without it the project is open read-only
@@ -233,10 +230,10 @@ class MainWindow(QMainWindow):
                                  lambda: self._refuse_if_read_only("undo or redo"))
         self.act_refuse_undo.setEnabled(False)
         self.act_quit = a("&Quit", QKeySequence.StandardKey.Quit, self.close)
-        self.act_undo = self.undo_stack.createUndoAction(self, "&Undo")
-        self.act_undo.setShortcuts([QKeySequence("Ctrl+Z")])
-        self.act_redo = self.undo_stack.createRedoAction(self, "&Redo")
-        self.act_redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        self.act_undo = a("&Undo", "Ctrl+Z", self.undo)
+        self.act_redo = a("&Redo", ["Ctrl+Shift+Z", "Ctrl+Y"], self.redo)
+        self.act_undo.setEnabled(False)
+        self.act_redo.setEnabled(False)
         self.addAction(self.act_undo)
         self.addAction(self.act_redo)
         self.act_approve = a("&Approve article", "A", lambda: self.decide("approved"))
@@ -308,7 +305,6 @@ class MainWindow(QMainWindow):
         self.show_rejected.toggled.connect(lambda _: self._toggle_rejected())
         self.note.returnPressed.connect(self.save_note)
         self.note.editingFinished.connect(self.save_note)
-        self.undo_stack.indexChanged.connect(lambda _: self._update_status())
 
     # ------------------------------------------------------------------ project
 
@@ -337,7 +333,9 @@ class MainWindow(QMainWindow):
         self.lock = taken.lock
         self._set_read_only(None if taken.lock else taken.reason, taken.hint)
         self.project = project
-        self.undo_stack.clear()
+        self.history = History(project, self.reviewer)
+        self.history.changed.connect(self._history_changed)
+        self._update_undo_actions()
         self.article = None
         labels = project.labels()
         self.view.set_labels(labels)
@@ -432,7 +430,7 @@ class MainWindow(QMainWindow):
             self.note.setText(art.note or "")
 
     def article_changed(self, article_id: int) -> None:
-        """Called by every undo command after it touched the store."""
+        """Show what the store now holds for ``article_id`` (after an edit, undo or redo)."""
         if self.project is None:
             return
         if self.article is None or self.article.id != article_id:
@@ -469,12 +467,12 @@ class MainWindow(QMainWindow):
                             f"{self.read_only_reason}.")
         return True
 
-    def _push(self, command: StoreCommand) -> bool:
-        """Run an edit; a refused edit changes nothing and says why in the status bar."""
-        if self._refuse_if_read_only(command.text()):
+    def _push(self, edit: Edit) -> bool:
+        """Run an edit through the history; a refused edit changes nothing and says why."""
+        if self.history is None or self._refuse_if_read_only(edit.title):
             return False
         try:
-            command.run_first()
+            self.history.do(edit)
         except ProjectError as exc:  # the file or the disk failed: nothing was saved
             self.command_failed(f"Not saved: {exc}")
             return False
@@ -482,8 +480,47 @@ class MainWindow(QMainWindow):
             self.command_failed(f"Refused: {exc}")
             return False
         self.statusBar().clearMessage()  # an old "Refused" must not linger after a success
-        self.undo_stack.push(command)
         return True
+
+    def undo(self) -> None:
+        """Ctrl+Z: undo the last edit; if the store refuses, the history stays where it was."""
+        self._step_history(undo=True)
+
+    def redo(self) -> None:
+        self._step_history(undo=False)
+
+    def _step_history(self, undo: bool) -> None:
+        history = self.history
+        if history is None or self._refuse_if_read_only("undo or redo"):
+            return
+        title = history.undo_title if undo else history.redo_title
+        if title is None:
+            self.statusBar().showMessage("Nothing to undo." if undo else "Nothing to redo.", 3000)
+            return
+        try:
+            history.undo() if undo else history.redo()
+        except AssayError as exc:  # e.g. a pre-annotation run changed the article since
+            self.command_failed(f"Cannot {'undo' if undo else 'redo'} {title}: {exc}")
+
+    def _history_changed(self, focus: Focus | None) -> None:
+        """After an edit, undo or redo: show its article, select what it touched."""
+        self._update_undo_actions()
+        if focus is None:
+            return
+        self.article_changed(focus.article_id)
+        if focus.span_id is not None and any(s.id == focus.span_id for s in self.view.spans):
+            self.view.select_span(focus.span_id)
+        if focus.claim_id is not None:
+            self.claims_review.select(focus.claim_id, scroll=True)
+
+    def _update_undo_actions(self) -> None:
+        history = self.history
+        undo = history.undo_title if history else None
+        redo = history.redo_title if history else None
+        self.act_undo.setEnabled(undo is not None)
+        self.act_undo.setText(f"&Undo {undo}" if undo else "&Undo")
+        self.act_redo.setEnabled(redo is not None)
+        self.act_redo.setText(f"&Redo {redo}" if redo else "&Redo")
 
     def command_failed(self, message: str) -> None:
         self.statusBar().showMessage(message, 12000)
@@ -496,7 +533,7 @@ class MainWindow(QMainWindow):
         if span is not None:
             if span.label == label and span.state == "accepted":
                 return
-            self._push(UpdateSpanCommand(self, span.id, f"relabel as {label}",
+            self._push(UpdateSpan(span.id, f"relabel as {label}",
                                          label=label, state="accepted"))
             return
         selection = self.view.text_selection()
@@ -504,7 +541,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(
                 "Select some text or click an entity first, then press a label key.", 4000)
             return
-        command = AddSpanCommand(self, self.article.id, *selection, label)
+        command = AddSpan(self.article.id, *selection, label)
         if self._push(command):
             self.view.clear_text_selection()
             self.view.select_span(command.span_id, scroll=False)
@@ -515,7 +552,7 @@ class MainWindow(QMainWindow):
             return
         ids = [s.id for s in self.view.spans if s.live]
         nxt = ids[ids.index(span.id) + 1] if ids.index(span.id) + 1 < len(ids) else None
-        if self._push(UpdateSpanCommand(self, span.id, "reject entity", state="rejected")):
+        if self._push(UpdateSpan(span.id, "reject entity", state="rejected")):
             self.view.select_span(nxt, scroll=False)
 
     def accept_selected(self) -> None:
@@ -523,7 +560,7 @@ class MainWindow(QMainWindow):
         if span is None or self.project is None:
             return
         if span.state != "accepted":
-            self._push(UpdateSpanCommand(self, span.id, "accept entity", state="accepted"))
+            self._push(UpdateSpan(span.id, "accept entity", state="accepted"))
         self.view.step_entity(1)
 
     def move_edge(self, edge: str, step: int) -> None:
@@ -534,7 +571,7 @@ class MainWindow(QMainWindow):
         if moved is None:
             self.statusBar().showMessage("The entity cannot grow or shrink further.", 3000)
             return
-        self._push(UpdateSpanCommand(self, span.id, f"move {edge}", start=moved[0],
+        self._push(UpdateSpan(span.id, f"move {edge}", start=moved[0],
                                      end=moved[1], state="accepted"))
 
     def decide(self, status: str) -> None:
@@ -547,7 +584,7 @@ class MainWindow(QMainWindow):
             return
         seconds = round(time.monotonic() - self._opened_at, 1)
         current = self.article.id
-        if not self._push(ArticleStatusCommand(self, current, status, seconds)):
+        if not self._push(SetStatus(current, status, seconds)):
             return
         nxt = self.project.next_article_id(current, status="pending")
         if nxt is not None:
@@ -567,7 +604,7 @@ class MainWindow(QMainWindow):
             return
         text = self.note.text()
         if text != (self.article.note or ""):
-            self._push(NoteCommand(self, self.article.id, text))
+            self._push(SetNote(self.article.id, text))
         if self.note.hasFocus():
             self.view.setFocus()
 

@@ -174,7 +174,7 @@ def test_second_window_is_read_only_and_refuses_every_edit(qtbot, tmp_path, proj
         second.statusBar().clearMessage()
         qtbot.keyClick(view, Qt.Key.Key_Z, keys)
         assert message(second).startswith(refused + " undo or redo")
-    assert second.undo_stack.count() == 0
+    assert len(second.history.done) == 0
     assert modals.seen == []  # no file dialog was even offered
     assert contents(project_path) == before
 
@@ -197,7 +197,7 @@ def test_second_window_is_read_only_and_refuses_every_edit(qtbot, tmp_path, proj
     open_article(second, 2)
     qtbot.keyClick(second.view, Qt.Key.Key_A)
     assert second.project.article(2).status == "approved"
-    assert second.undo_stack.count() == 1
+    assert len(second.history.done) == 1
 
 
 WINDOW_CHILD = """
@@ -324,14 +324,14 @@ def test_full_disk_during_an_edit_says_so_and_keeps_undo_clean(qtbot, tmp_path, 
     qtbot.keyClick(win.note, Qt.Key.Key_Return)
     assert message(win).startswith("Not saved: The disk holding ")
     assert "is full" in message(win)
-    assert win.undo_stack.count() == 0  # the failed edit is not on the undo stack
+    assert len(win.history.done) == 0  # the failed edit is not on the undo stack
     assert contents(project_path) == before
     assert win.note.text() == note  # kept, to save again when there is room
 
     win.project.conn.execute("PRAGMA max_page_count = 1073741823")  # space freed
     qtbot.keyClick(win.note, Qt.Key.Key_Return)
     assert win.project.article(1).note == note
-    assert win.undo_stack.count() == 1
+    assert len(win.history.done) == 1
     qtbot.keyClick(win.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert win.project.article(1).note == ""
 

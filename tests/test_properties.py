@@ -2,10 +2,10 @@
 
 1. Review edits. Random sequences of add / resize / relabel / accept / reject /
    approve / undo / redo on two articles, run the way the review window runs
-   them: ``gui.commands`` commands, first applied with ``run_first`` (which
-   raises if core refuses) and then pushed on a real ``QUndoStack``, against a
-   real project file. A plain model of the spans (a dict per undo position)
-   says what the store must hold after every step. Refused edits must raise
+   them: ``core.review.edits`` through a ``core.review.history.History`` (no Qt:
+   the window's Undo and Redo only follow it), against a real project file. A
+   plain model of the spans (a dict per undo position) says what the store must
+   hold after every step. Refused edits must raise
    ``InvalidEdit`` and change nothing; the model predicts which edits are
    refused. Undoing everything gives back the imported spans; a second
    connection, and re-opening the file at the end, see what the model says.
@@ -44,15 +44,14 @@ from hypothesis.stateful import (
     precondition,
     rule,
 )
-from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import QApplication
 
 from core.errors import AssayError, InvalidEdit
 from core.formats.importers import SNIFF_BYTES, SUPPORTED_SUFFIXES, import_paths
 from core.models import ArticleIn, SpanIn
+from core.review.edits import AddSpan, Edit, Focus, SetStatus, UpdateSpan
+from core.review.history import History
 from core.store import Project
 from core.text.normalise import normalise_text, sha256_text
-from gui.commands import AddSpanCommand, ArticleStatusCommand, StoreCommand, UpdateSpanCommand
 from gui.offsets import OffsetMap
 
 REVIEWER = "ana"
@@ -66,11 +65,6 @@ PIECES = ["Li", "Chile", " ", " ", "\n", "\t", ".", "é", "e\u0301", "\u0301", "
           "👩\u200d🔬", "🇨🇱", "中国", "\U0001d400", "\u200b", "ß"]
 TEXTS = st.lists(st.one_of(st.sampled_from(PIECES), st.characters(exclude_categories=("Cs",))),
                  min_size=1, max_size=24).map("".join)
-
-
-def app() -> QApplication:
-    """The session's one application (pytest-qt's ``qapp`` reuses it if it exists already)."""
-    return QApplication.instance() or QApplication([])
 
 
 _TEMPLATE: dict[str, Path] = {}
@@ -98,19 +92,14 @@ def _remove_template():
 
 
 class EditRecorder:
-    """The window's side of ``gui.commands.EditContext``: it records what commands report."""
+    """The window's side of the history: the articles its ``changed`` signal showed."""
 
-    def __init__(self, project: Project) -> None:
-        self.project = project
-        self.reviewer = REVIEWER
+    def __init__(self) -> None:
         self.changed: list[int] = []
-        self.failures: list[str] = []
 
-    def article_changed(self, article_id: int) -> None:
-        self.changed.append(article_id)
-
-    def command_failed(self, message: str) -> None:
-        self.failures.append(message)
+    def __call__(self, focus: Focus | None) -> None:
+        if focus is not None:
+            self.changed.append(focus.article_id)
 
 
 Look = tuple[int, int, int, str, str]  # article id, start, end, label, state
@@ -147,12 +136,11 @@ class ReviewEdits(RuleBasedStateMachine):
 
     def __init__(self) -> None:
         super().__init__()
-        app()
         self.folder = Path(tempfile.mkdtemp(prefix="assay-props-"))
         self.path = self.folder / "fuzz.assay"
         self.project: Project | None = None
-        self.stack = QUndoStack()
-        self.history: list[dict[int, Look]] = []  # history[i]: the spans at undo index i
+        self.stack: History | None = None
+        self.history: list[dict[int, Look]] = []  # history[i]: the spans after i edits done
         self.texts: dict[int, str] = {}
         self.start_rows: dict[int, list[tuple]] = {}
 
@@ -170,7 +158,9 @@ class ReviewEdits(RuleBasedStateMachine):
                                                   st.sampled_from(STATES)), max_size=6))
             articles.append(ArticleIn(text=text, spans=tuple(greedy_spans(text, wanted))))
         assert self.project.add_articles(articles).added == 2
-        self.ctx = EditRecorder(self.project)
+        self.ctx = EditRecorder()
+        self.stack = History(self.project, REVIEWER)
+        self.stack.changed.connect(self.ctx)
         for article_id in (1, 2):
             self.texts[article_id] = self.project.article_text(article_id)
             self.start_rows[article_id] = full_rows(self.project, article_id)
@@ -180,7 +170,6 @@ class ReviewEdits(RuleBasedStateMachine):
         try:
             if self.project is not None:
                 expected = self.expected()
-                self.stack.clear()
                 self.project.close()
                 # Nothing lives only in memory: a fresh open of the file shows the same.
                 with Project.open(self.path) as again:
@@ -197,8 +186,14 @@ class ReviewEdits(RuleBasedStateMachine):
         return {s.id: (s.article_id, s.start, s.end, s.label, s.state)
                 for article_id in (1, 2) for s in project.spans(article_id)}
 
+    def index(self) -> int:
+        return len(self.stack.done) if self.stack else 0
+
+    def count(self) -> int:
+        return len(self.stack.done) + len(self.stack.undone) if self.stack else 0
+
     def expected(self) -> dict[int, Look]:
-        return self.history[self.stack.index()]
+        return self.history[self.index()]
 
     def snapshot(self) -> tuple:
         assert self.project is not None
@@ -206,32 +201,32 @@ class ReviewEdits(RuleBasedStateMachine):
         stamps = [(s.updated_by, s.updated_at) for a in (1, 2) for s in self.project.spans(a)]
         events = self.project.conn.execute("SELECT count(*) FROM events").fetchone()[0]
         status = [self.project.article(a).status for a in (1, 2)]
-        return rows, stamps, events, status, self.stack.count(), self.stack.index()
+        return rows, stamps, events, status, self.count(), self.index()
 
     def run(self, make_command, valid: bool, predict) -> None:
         """Apply an edit as MainWindow._push does; a refusal must leave everything as it was.
 
-        ``predict(command)`` gives the spans the model expects after the edit.
+        ``predict(edit)`` gives the spans the model expects after the edit.
         """
+        assert self.stack is not None
         before = self.snapshot()
         try:
-            command: StoreCommand = make_command()
-            command.run_first()
+            command: Edit = make_command()
+            self.stack.do(command)
         except AssayError as exc:
             note(f"refused: {exc}")
             event("edit refused")
             assert isinstance(exc, InvalidEdit)
             assert not valid, f"the model allows this edit but core refused it: {exc}"
-            assert self.snapshot() == before
+            assert self.snapshot() == before  # the history did not move either
             return
         assert valid, "core accepted an edit the model says is invalid"
-        assert self.ctx.changed[-1] == command.article_id  # the window shows the edited article
+        assert self.ctx.changed[-1] == command.focus.article_id  # the window shows it
         event("edit applied")
         predicted = predict(command)
-        self.stack.push(command)
-        del self.history[self.stack.index():]
+        del self.history[self.index():]
         self.history.append(predicted)
-        assert len(self.history) == self.stack.count() + 1
+        assert len(self.history) == self.count() + 1
 
     def pick_span(self, data: st.DataObject) -> int:
         """An existing span id, or now and then one that does not exist."""
@@ -242,7 +237,7 @@ class ReviewEdits(RuleBasedStateMachine):
     def update(self, span_id: int, title: str, **changes: object) -> None:
         current = self.expected()
         if span_id not in current:
-            self.run(lambda: UpdateSpanCommand(self.ctx, span_id, title), False, None)
+            self.run(lambda: UpdateSpan(span_id, title), False, None)
             return
         article_id, start, end, old_label, state = current[span_id]
         new = {"start": start, "end": end, "label": old_label, "state": state, **changes}
@@ -253,7 +248,7 @@ class ReviewEdits(RuleBasedStateMachine):
                                       exclude=span_id)))
         predicted = {**current, span_id: (article_id, new["start"], new["end"], new["label"],
                                           new["state"])}
-        self.run(lambda: UpdateSpanCommand(self.ctx, span_id, title, **changes), valid,
+        self.run(lambda: UpdateSpan(span_id, title, **changes), valid,
                  lambda _command: predicted)
 
     # ---- rules: the review window's edits
@@ -268,11 +263,11 @@ class ReviewEdits(RuleBasedStateMachine):
         valid = (0 <= start < end <= size and label in LABELS
                  and not overlaps(current, article_id, start, end))
 
-        def predict(command: AddSpanCommand) -> dict[int, Look]:
+        def predict(command: AddSpan) -> dict[int, Look]:
             assert command.span_id is not None and command.span_id not in current
             return {**current, command.span_id: (article_id, start, end, label, "accepted")}
 
-        self.run(lambda: AddSpanCommand(self.ctx, article_id, start, end, label), valid, predict)
+        self.run(lambda: AddSpan(article_id, start, end, label), valid, predict)
 
     @rule(data=st.data(), grow_start=st.integers(-3, 3), grow_end=st.integers(-3, 3))
     def resize(self, data: st.DataObject, grow_start: int, grow_end: int) -> None:
@@ -300,31 +295,37 @@ class ReviewEdits(RuleBasedStateMachine):
         predicted = {sid: (a, s, e, label, "accepted" if a == article_id and state == "suggested"
                            else state)
                      for sid, (a, s, e, label, state) in current.items()}
-        self.run(lambda: ArticleStatusCommand(self.ctx, article_id, "approved", 1.0), True,
+        self.run(lambda: SetStatus(article_id, "approved", 1.0), True,
                  lambda _command: predicted)
 
     @rule()
     def undo(self) -> None:
-        if self.stack.canUndo():
+        assert self.stack is not None
+        if self.stack.done:
+            edit = self.stack.done[-1]
             self.stack.undo()
             # Undo brings the article it changed into view, whichever one is open.
-            assert self.ctx.changed[-1] == self.stack.command(self.stack.index()).article_id
+            assert self.ctx.changed[-1] == edit.focus.article_id
 
     @rule()
     def redo(self) -> None:
-        if self.stack.canRedo():
+        assert self.stack is not None
+        if self.stack.undone:
+            edit = self.stack.undone[-1]
             self.stack.redo()
-            assert self.ctx.changed[-1] == self.stack.command(self.stack.index() - 1).article_id
+            assert self.ctx.changed[-1] == edit.focus.article_id
 
-    @precondition(lambda self: self.stack.count() > 0)
+    @precondition(lambda self: self.count() > 0)
     @rule()
     def undo_everything_then_redo_it(self) -> None:
-        assert self.project is not None
-        at = self.stack.index()
-        self.stack.setIndex(0)
+        assert self.project is not None and self.stack is not None
+        at = self.index()
+        while self.stack.done:
+            self.stack.undo()
         for article_id in (1, 2):
             assert full_rows(self.project, article_id) == self.start_rows[article_id]
-        self.stack.setIndex(at)
+        for _ in range(at):
+            self.stack.redo()
         assert self.store_looks() == self.expected()
 
     @rule()
@@ -338,7 +339,6 @@ class ReviewEdits(RuleBasedStateMachine):
     def store_matches_model_and_spans_are_sound(self) -> None:
         if self.project is None:
             return
-        assert self.ctx.failures == []  # undo and redo never fail with a single writer
         assert self.store_looks() == self.expected()
         for article_id, text in self.texts.items():
             spans = self.project.spans(article_id)

@@ -159,7 +159,7 @@ def test_overlap_is_refused_with_a_message(qtbot, window):
     assert "overlap" in window.statusBar().currentMessage()
     assert len(window.project.events()) == events_before
     assert ("DRC rose", "GPE", "accepted") not in store_spans(window, 2)
-    assert window.undo_stack.count() == 0
+    assert len(window.history.done) == 0
 
 
 def test_note_is_saved_and_undoable(qtbot, window):
@@ -169,7 +169,7 @@ def test_note_is_saved_and_undoable(qtbot, window):
     qtbot.keyClicks(window.note, "check the grant")
     qtbot.keyClick(window.note, Qt.Key.Key_Return)
     assert window.project.article(1).note == "check the grant"
-    window.undo_stack.undo()
+    window.undo()
     assert window.project.article(1).note == ""
 
 

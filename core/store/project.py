@@ -775,6 +775,30 @@ class Project(ClaimStore, KbStore):
                         {"span_id": span_id, "changes": changes})
         return before, self.span(span_id)
 
+    def set_spans_kb(self, links: dict[int, str | None], reviewer: str) -> dict[int, str | None]:
+        """Set the link of many spans in ONE transaction; returns their links before.
+
+        All or nothing: an unusable id or a missing span refuses the whole change.
+        """
+        _require_reviewer(reviewer)
+        for kb_id in links.values():
+            if kb_id is not None and not is_usable_kb_id(kb_id):
+                raise InvalidEdit(f"{kb_id!r} is not a usable id: {KB_ID_RULE}.")
+        before: dict[int, str | None] = {}
+        stamp = now()
+        with self._edit() as conn:
+            for span_id, kb_id in links.items():
+                row = conn.execute("SELECT article_id, kb_id FROM spans WHERE id = ?",
+                                   (span_id,)).fetchone()
+                if row is None:
+                    raise InvalidEdit(f"No span with id {span_id}; nothing was linked.")
+                before[span_id] = row["kb_id"]
+                conn.execute("UPDATE spans SET kb_id = ?, updated_by = ?, updated_at = ? "
+                             "WHERE id = ?", (kb_id, reviewer, stamp, span_id))
+                self._event(conn, reviewer, row["article_id"], "span.update",
+                            {"span_id": span_id, "changes": {"kb_id": [row["kb_id"], kb_id]}})
+        return before
+
     def relabel_span(self, span_id: int, label: str, reviewer: str) -> tuple[Span, Span]:
         """A reviewer choosing a label also accepts the span."""
         return self.update_span(span_id, reviewer, label=label, state="accepted")
