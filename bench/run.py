@@ -45,7 +45,7 @@ def bench_import(tmp: Path) -> dict:
 
 
 def bench_annotate(tmp: Path) -> dict:
-    from core.nlp.annotate import annotate_project
+    from core.jobs.annotate import annotate_project
     from core.nlp.pipeline import load_annotator
 
     arts = synthetic_articles(N_ANNOTATE, seed=2, words=(300, 600))

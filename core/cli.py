@@ -90,7 +90,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_annotate(args: argparse.Namespace) -> int:
-    from core.nlp.annotate import annotate_project
+    from core.jobs.annotate import annotate_project
     from core.nlp.pipeline import load_annotator
 
     with Project.open(args.project) as project:

@@ -43,7 +43,7 @@ def write_sample_jsonl(out: Path | None = None) -> Path:
     import json
     import tempfile
 
-    from core.nlp.annotate import annotate_project
+    from core.jobs.annotate import annotate_project
     from core.nlp.pipeline import load_annotator
 
     out = out or resource_path("sample", "sample.jsonl")

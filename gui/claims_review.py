@@ -8,8 +8,6 @@ undoable command on the window's project-wide undo stack.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMessageBox
 
@@ -19,14 +17,13 @@ from core.text.sentences import snap_to_sentences
 from gui.claim_paint import VERDICT_NAMES
 from gui.claims_panel import VERDICT_KEYS, ClaimsPanel
 from gui.plain_text import message_box
+from gui.review_host import ReviewHost
 
-if TYPE_CHECKING:
-    from gui.main_window import MainWindow
 
 class ClaimsReview:
     """Wires the Claims panel, the article view and the store for one window."""
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: ReviewHost) -> None:
         self.window = window
         self.panel: ClaimsPanel = window.claims_panel
         view = window.view
@@ -42,7 +39,7 @@ class ClaimsReview:
         self.actions = self._build_actions()
 
     def _build_actions(self) -> list[QAction]:
-        a = self.window._action
+        a = self.window.action
         actions = [
             a("Mark &claim", "C", lambda: self.mark(exact=False)),
             a("Mark claim (&exact selection)", "Shift+C", lambda: self.mark(exact=True)),
@@ -145,7 +142,7 @@ class ClaimsReview:
                 "it (Ctrl+Del) and mark the passage again.", 6000)
             return
         command = AddClaim(w.article.id, start, end)
-        if w._push(command):
+        if w.push(command):
             w.view.clear_text_selection()
             self.select(command.claim_id)
 
@@ -157,7 +154,7 @@ class ClaimsReview:
             return
         self.panel.select_id(claim.id)
         # A verdict on a suggestion accepts it (the store's rule), even "unchecked".
-        self.window._push(UpdateClaim(claim.id, f"mark claim {VERDICT_NAMES[verdict].lower()}",
+        self.window.push(UpdateClaim(claim.id, f"mark claim {VERDICT_NAMES[verdict].lower()}",
                                       verdict=verdict))
 
     def dismiss(self) -> None:
@@ -166,16 +163,16 @@ class ClaimsReview:
             return
         w = self.window
         if claim.origin == "reviewer":
-            w._push(DeleteClaim(claim))
+            w.push(DeleteClaim(claim))
         else:
-            w._push(UpdateClaim(claim.id, "dismiss claim", state="dismissed"))
+            w.push(UpdateClaim(claim.id, "dismiss claim", state="dismissed"))
 
     def suggest(self) -> None:
         w = self.window
         if w.project is None or w.article is None:
             return
         command = SuggestClaims(w.article.id)
-        if w._push(command):
+        if w.push(command):
             w.statusBar().showMessage(
                 f"{len(command.made)} new claim(s) suggested: sentences that state a figure."
                 if command.made else "No new claims to suggest.", 5000)
@@ -186,7 +183,7 @@ class ClaimsReview:
             return
         if all(getattr(claim, k) == v for k, v in changes.items()):
             return
-        self.window._push(UpdateClaim(claim.id, text, **changes))
+        self.window.push(UpdateClaim(claim.id, text, **changes))
 
     def _require_target(self) -> Claim | None:
         w = self.window

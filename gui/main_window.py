@@ -46,7 +46,8 @@ from gui.claims_review import ClaimsReview
 from gui.entity_panel import EntityPanel
 from gui.export_dialog import ExportDialog
 from gui.label_bar import LabelBar
-from gui.link_editor import LinkEditor, Linking
+from gui.link_editor import LinkEditor
+from gui.linking import Linking
 from gui.plain_text import inform, warn
 from gui.project_lock import LockResult, ProjectLock, lock_project
 from gui.shortcuts import SHORTCUTS, ShortcutsDialog
@@ -66,7 +67,7 @@ class MainWindow(QMainWindow):
         self.project: Project | None = None
         self.article: Article | None = None
         # The undo history of the open project (core.review.history): Qt-free; the Undo and
-        # Redo actions follow it, and every edit goes through it (see _push).
+        # Redo actions follow it, and every edit goes through it (see push).
         self.history: History | None = None
         self._opened_at = time.monotonic()
         self._job = None
@@ -201,8 +202,8 @@ class MainWindow(QMainWindow):
             widget.setTextFormat(Qt.TextFormat.PlainText)
             self.statusBar().addPermanentWidget(widget)
 
-    def _action(self, text: str, keys: str | list[str] | QKeySequence.StandardKey | None,
-                slot, *, checkable: bool = False) -> QAction:
+    def action(self, text: str, keys: str | list[str] | QKeySequence.StandardKey | None,
+               slot, *, checkable: bool = False) -> QAction:
         action = QAction(text, self)
         if isinstance(keys, list):
             action.setShortcuts([QKeySequence(k) for k in keys])
@@ -216,7 +217,7 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_actions(self) -> None:
-        a = self._action
+        a = self.action
         self.act_new = a("&New project…", QKeySequence.StandardKey.New, self.new_project_dialog)
         self.act_open = a("&Open project…", QKeySequence.StandardKey.Open, self.open_dialog)
         self.act_import_files = a("&Import files…", "Ctrl+I", self.import_files_dialog)
@@ -227,7 +228,7 @@ class MainWindow(QMainWindow):
         # Read-only, the undo stack stays empty (its actions are disabled), so these keys
         # reach this action instead and say why nothing happens.
         self.act_refuse_undo = a("Undo (read-only)", ["Ctrl+Z", "Ctrl+Shift+Z", "Ctrl+Y"],
-                                 lambda: self._refuse_if_read_only("undo or redo"))
+                                 lambda: self.refuse_if_read_only("undo or redo"))
         self.act_refuse_undo.setEnabled(False)
         self.act_quit = a("&Quit", QKeySequence.StandardKey.Quit, self.close)
         self.act_undo = a("&Undo", "Ctrl+Z", self.undo)
@@ -459,7 +460,7 @@ class MainWindow(QMainWindow):
         self.lock_banner.show()
         self.statusBar().showMessage(f"Opened read-only: {reason}.", 10000)
 
-    def _refuse_if_read_only(self, what: str) -> bool:
+    def refuse_if_read_only(self, what: str) -> bool:
         """In a read-only window every change stops here, before anything is tried."""
         if self.read_only_reason is None:
             return False
@@ -467,9 +468,9 @@ class MainWindow(QMainWindow):
                             f"{self.read_only_reason}.")
         return True
 
-    def _push(self, edit: Edit) -> bool:
+    def push(self, edit: Edit) -> bool:
         """Run an edit through the history; a refused edit changes nothing and says why."""
-        if self.history is None or self._refuse_if_read_only(edit.title):
+        if self.history is None or self.refuse_if_read_only(edit.title):
             return False
         try:
             self.history.do(edit)
@@ -491,7 +492,7 @@ class MainWindow(QMainWindow):
 
     def _step_history(self, undo: bool) -> None:
         history = self.history
-        if history is None or self._refuse_if_read_only("undo or redo"):
+        if history is None or self.refuse_if_read_only("undo or redo"):
             return
         title = history.undo_title if undo else history.redo_title
         if title is None:
@@ -533,7 +534,7 @@ class MainWindow(QMainWindow):
         if span is not None:
             if span.label == label and span.state == "accepted":
                 return
-            self._push(UpdateSpan(span.id, f"relabel as {label}",
+            self.push(UpdateSpan(span.id, f"relabel as {label}",
                                          label=label, state="accepted"))
             return
         selection = self.view.text_selection()
@@ -542,7 +543,7 @@ class MainWindow(QMainWindow):
                 "Select some text or click an entity first, then press a label key.", 4000)
             return
         command = AddSpan(self.article.id, *selection, label)
-        if self._push(command):
+        if self.push(command):
             self.view.clear_text_selection()
             self.view.select_span(command.span_id, scroll=False)
 
@@ -552,7 +553,7 @@ class MainWindow(QMainWindow):
             return
         ids = [s.id for s in self.view.spans if s.live]
         nxt = ids[ids.index(span.id) + 1] if ids.index(span.id) + 1 < len(ids) else None
-        if self._push(UpdateSpan(span.id, "reject entity", state="rejected")):
+        if self.push(UpdateSpan(span.id, "reject entity", state="rejected")):
             self.view.select_span(nxt, scroll=False)
 
     def accept_selected(self) -> None:
@@ -560,7 +561,7 @@ class MainWindow(QMainWindow):
         if span is None or self.project is None:
             return
         if span.state != "accepted":
-            self._push(UpdateSpan(span.id, "accept entity", state="accepted"))
+            self.push(UpdateSpan(span.id, "accept entity", state="accepted"))
         self.view.step_entity(1)
 
     def move_edge(self, edge: str, step: int) -> None:
@@ -571,20 +572,20 @@ class MainWindow(QMainWindow):
         if moved is None:
             self.statusBar().showMessage("The entity cannot grow or shrink further.", 3000)
             return
-        self._push(UpdateSpan(span.id, f"move {edge}", start=moved[0],
+        self.push(UpdateSpan(span.id, f"move {edge}", start=moved[0],
                                      end=moved[1], state="accepted"))
 
     def decide(self, status: str) -> None:
         """A / X / S: record the decision with the seconds spent, then open the next pending."""
         if self.project is None or self.article is None:
             return
-        if self._refuse_if_read_only(f"mark the article {status}"):
+        if self.refuse_if_read_only(f"mark the article {status}"):
             return
         if status == "approved" and not self.claims_review.confirm_approve():
             return
         seconds = round(time.monotonic() - self._opened_at, 1)
         current = self.article.id
-        if not self._push(SetStatus(current, status, seconds)):
+        if not self.push(SetStatus(current, status, seconds)):
             return
         nxt = self.project.next_article_id(current, status="pending")
         if nxt is not None:
@@ -594,7 +595,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("No pending articles left. 🎉", 6000)
 
     def focus_note(self) -> None:
-        if self._refuse_if_read_only("edit the note"):
+        if self.refuse_if_read_only("edit the note"):
             return
         self.note.setFocus()
         self.note.selectAll()
@@ -604,7 +605,7 @@ class MainWindow(QMainWindow):
             return
         text = self.note.text()
         if text != (self.article.note or ""):
-            self._push(SetNote(self.article.id, text))
+            self.push(SetNote(self.article.id, text))
         if self.note.hasFocus():
             self.view.setFocus()
 
@@ -692,7 +693,7 @@ class MainWindow(QMainWindow):
             self.open_project(path)
 
     def import_files_dialog(self) -> None:
-        if self._refuse_if_read_only("import articles"):
+        if self.refuse_if_read_only("import articles"):
             return
         paths, _ = QFileDialog.getOpenFileNames(
             self, "Import articles", str(Path.home()),
@@ -701,7 +702,7 @@ class MainWindow(QMainWindow):
             self.start_import(paths)
 
     def import_folder_dialog(self) -> None:
-        if self._refuse_if_read_only("import articles"):
+        if self.refuse_if_read_only("import articles"):
             return
         path = QFileDialog.getExistingDirectory(self, "Import a folder", str(Path.home()))
         if path:
@@ -737,7 +738,7 @@ class MainWindow(QMainWindow):
         """Import in a background thread with a progress dialog and Cancel."""
         if self.project is None or self._job is not None:
             return None
-        if self._refuse_if_read_only("import articles"):
+        if self.refuse_if_read_only("import articles"):
             return None
         return self._run_job(import_job(self.project.path, paths, self), "Importing articles…",
                              self._import_done, "Import failed")
@@ -767,7 +768,7 @@ class MainWindow(QMainWindow):
         """Pre-annotate in a child process (spaCy holds the GIL) with progress and Cancel."""
         if self.project is None or self._job is not None:
             return None
-        if self._refuse_if_read_only("pre-annotate"):
+        if self.refuse_if_read_only("pre-annotate"):
             return None
         job = AnnotateJob(self.project.path, parent=self)
         job.warning.connect(lambda msg: self.statusBar().showMessage(msg, 10000))

@@ -120,7 +120,7 @@ def annotation_state(path: Path) -> dict[int, tuple]:
 
 @needs_sigkill
 def test_annotate_killed_midway_keeps_whole_articles_and_resumes(tmp_path):
-    from core.nlp.annotate import annotate_project
+    from core.jobs.annotate import annotate_project
     from core.nlp.pipeline import load_annotator
 
     crash, reference = tmp_path / "crash.assay", tmp_path / "reference.assay"

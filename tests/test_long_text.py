@@ -10,8 +10,8 @@ from __future__ import annotations
 import pytest
 from spacy.language import Language
 
+from core.jobs.annotate import annotate_project
 from core.models import ArticleIn
-from core.nlp.annotate import annotate_project
 from core.nlp.pipeline import load_annotator
 from core.store import Project
 from core.text import tokens as tokens_module

@@ -204,7 +204,7 @@ class ReviewEdits(RuleBasedStateMachine):
         return rows, stamps, events, status, self.count(), self.index()
 
     def run(self, make_command, valid: bool, predict) -> None:
-        """Apply an edit as MainWindow._push does; a refusal must leave everything as it was.
+        """Apply an edit as MainWindow.push does; a refusal must leave everything as it was.
 
         ``predict(edit)`` gives the spans the model expects after the edit.
         """

@@ -1,0 +1,43 @@
+"""What the window offers the parts that wire review features into it.
+
+``gui.claims_review`` and ``gui.link_editor`` are given the window as a
+``ReviewHost``: the open project and article, the widgets they drive, and the one
+way to change data (``push`` an edit through the history). They never import
+``gui.main_window``, so the import graph of ``gui`` has no cycle (a test checks).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QStatusBar, QTabWidget
+
+from core.models import Article
+from core.review.edits import Edit
+from core.store import Project
+from gui.article_view import ArticleView
+from gui.claims_panel import ClaimsPanel
+from gui.link_editor import LinkEditor
+
+
+class ReviewHost(Protocol):
+    project: Project | None
+    article: Article | None
+    reviewer: str
+    view: ArticleView
+    claims_panel: ClaimsPanel
+    link_editor: LinkEditor
+    side_tabs: QTabWidget
+
+    def statusBar(self) -> QStatusBar: ...  # noqa: N802 (Qt's name)
+
+    def push(self, edit: Edit) -> bool: ...
+
+    def refuse_if_read_only(self, what: str) -> bool: ...
+
+    def command_failed(self, message: str) -> None: ...
+
+    def action(self, text: str, keys: Any, slot: Callable[[], Any], *,
+               checkable: bool = False) -> QAction: ...

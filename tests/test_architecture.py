@@ -1,0 +1,136 @@
+"""The layers hold: checked on the source, so a shortcut fails the build.
+
+* nothing under ``core/`` imports Qt (``core`` must run in the CLI, tests and workers);
+* ``core``'s sub-packages import only downwards (text ← nlp, store ← formats, review);
+* ``gui`` modules import each other without a cycle, and only the entry points
+  (``app``, ``selftest``) import ``main_window``;
+* only ``core/store`` touches a database connection (``.conn``): everything else goes
+  through the ``Project`` facade, so SQL and its error translation live in one place.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# What each part of core may import from core (besides itself and the shared leaf
+# modules core.errors, core.models, core.resources and core's __init__).
+ALLOWED = {
+    "core.text": set(),
+    "core.nlp": {"core.text"},
+    # Known debt: the store links spans by name and suggests claims in the same
+    # transaction as it stores them, so it calls core.nlp.linking and
+    # core.nlp.claim_candidates (see docs/architecture.md).
+    "core.store": {"core.text", "core.nlp"},
+    "core.formats": {"core.text", "core.nlp", "core.store"},
+    "core.review": {"core.store", "core.nlp"},
+    "core.jobs": {"core.store", "core.nlp", "core.formats", "core.text"},
+    "core.sample": {"core.store", "core.formats", "core.nlp", "core.text", "core.jobs"},
+    "core.cli": {"core.store", "core.formats", "core.nlp", "core.text", "core.review",
+                 "core.jobs"},
+}
+LEAVES = {"core", "core.errors", "core.models", "core.resources"}
+ENTRY_POINTS = {"gui.app", "gui.selftest"}
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imports(path: Path) -> set[str]:
+    """Every module ``path`` imports, at any depth (TYPE_CHECKING and function bodies too)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+            found |= {f"{node.module}.{alias.name}" for alias in node.names}
+    return found
+
+
+def sources(package: str) -> list[Path]:
+    return sorted((ROOT / package).rglob("*.py"))
+
+
+def part_of(module: str) -> str:
+    parts = module.split(".")
+    return ".".join(parts[:2]) if len(parts) > 1 else module
+
+
+def test_core_never_imports_qt():
+    offenders = {module_name(p): sorted(m for m in imports(p) if m.split(".")[0] in
+                                         ("PySide6", "PyQt5", "PyQt6", "shiboken6"))
+                 for p in sources("core")}
+    assert {m: q for m, q in offenders.items() if q} == {}
+
+
+def test_core_imports_only_downwards():
+    bad = []
+    for path in sources("core"):
+        here = part_of(module_name(path))
+        allowed = ALLOWED.get(here, set())
+        for target in imports(path):
+            if not target.startswith("core.") or target in LEAVES:
+                continue
+            there = part_of(target)
+            if there in (here, *LEAVES) or there in allowed:
+                continue
+            if target.rsplit(".", 1)[0] in LEAVES:  # "from core.models import Span"
+                continue
+            bad.append(f"{module_name(path)} imports {target}")
+    assert bad == []
+
+
+def test_gui_modules_import_each_other_without_a_cycle():
+    graph: dict[str, set[str]] = {}
+    for path in sources("gui"):
+        name = module_name(path)
+        graph[name] = {m for m in imports(path) if m.startswith("gui.") and m != name}
+    modules = set(graph)
+    graph = {k: {m if m in modules else m.rsplit(".", 1)[0] for m in v} & modules
+             for k, v in graph.items()}
+    importers_of_window = {k for k, v in graph.items() if "gui.main_window" in v}
+    assert importers_of_window <= ENTRY_POINTS
+    state: dict[str, int] = {}
+    cycle: list[str] = []
+
+    def visit(node: str, trail: list[str]) -> None:
+        state[node] = 1
+        for nxt in sorted(graph[node]):
+            if state.get(nxt) == 1 and not cycle:
+                cycle.extend([*trail[trail.index(nxt):], nxt] if nxt in trail else [nxt])
+            elif nxt not in state:
+                visit(nxt, [*trail, nxt])
+        state[node] = 2
+
+    for node in sorted(graph):
+        if node not in state:
+            visit(node, [node])
+    assert cycle == []
+
+
+def test_only_the_store_touches_the_connection():
+    bad = []
+    for package in ("core", "gui"):
+        for path in sources(package):
+            if path.is_relative_to(ROOT / "core" / "store"):
+                continue
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Attribute) and node.attr == "conn":
+                    bad.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert bad == []
+
+
+def test_the_checks_would_catch_a_violation(tmp_path):
+    """The scanners see what they must (a test that cannot fail proves nothing)."""
+    sample = tmp_path / "x.py"
+    sample.write_text("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n"
+                      "    from gui.main_window import MainWindow\n"
+                      "def f():\n    import PySide6.QtCore\n")
+    assert {"gui.main_window", "PySide6.QtCore"} <= imports(sample)
