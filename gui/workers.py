@@ -8,15 +8,16 @@ smooth, and Cancel is a clean terminate (committed batches stay).
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QProcess, QThread, Signal
 
 from core.formats.export import export
 from core.formats.importers import import_paths
+from core.jobs import protocol
 from core.store import Project
 from core.store.faults import describe, is_file_fault
 
@@ -112,7 +113,8 @@ class AnnotateJob(QObject):
 
     progress = Signal(int, int)
     warning = Signal(str)
-    finished = Signal(dict)
+    finished = Signal(object)  # a core.jobs.protocol.AnnotateDone
+    stage = Signal(str)  # a step without counts: "loading the model…"
     failed = Signal(str)
 
     def __init__(self, project_path: Path, force: bool = False,
@@ -128,7 +130,7 @@ class AnnotateJob(QObject):
         self.process.readyReadStandardOutput.connect(self._read)
         self.process.finished.connect(self._finished)
         self._buffer = b""
-        self._result: dict = {}
+        self._result = protocol.AnnotateDone()
         self._cancelled = False
 
     def start(self) -> None:
@@ -142,22 +144,20 @@ class AnnotateJob(QObject):
         self._buffer += bytes(self.process.readAllStandardOutput().data())
         *lines, self._buffer = self._buffer.split(b"\n")
         for line in lines:
-            try:
-                message = json.loads(line)
-            except ValueError:
-                continue
-            kind = message.get("event")
-            if kind == "progress":
-                self.progress.emit(message["done"], message["total"])
-            elif kind == "warning":
-                self.warning.emit(message["message"])
-            elif kind == "done":
+            message = protocol.decode(line, protocol.AnnotateDone)
+            if isinstance(message, protocol.Progress):
+                if message.stage:
+                    self.stage.emit(message.stage)
+                self.progress.emit(message.done, message.total)
+            elif isinstance(message, protocol.Warning):
+                self.warning.emit(message.message)
+            elif isinstance(message, protocol.AnnotateDone):
                 self._result = message
 
     def _finished(self, code: int, _status: QProcess.ExitStatus) -> None:
         self._read()
         if self._cancelled:
-            self.finished.emit({**self._result, "cancelled": True})
+            self.finished.emit(replace(self._result, cancelled=True))
         elif code == 0:
             self.finished.emit(self._result)
         else:

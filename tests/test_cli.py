@@ -70,7 +70,9 @@ def test_json_progress_for_the_window(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     events = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
-    assert events[0] == {"event": "progress", "done": 0, "total": 1}
+    assert events[0] == {"event": "progress", "done": 0, "total": 0,
+                         "stage": "loading the model…"}
+    assert events[1] == {"event": "progress", "done": 0, "total": 1, "stage": ""}
     assert events[-1]["event"] == "done" and events[-1]["articles"] == 1
 
 

