@@ -1,12 +1,14 @@
 """Where bundled resources (schemes, gazetteers, the sample project) live.
 
-From a source checkout they sit in ``resources/`` beside ``core/``; in a
-PyInstaller bundle they are unpacked under ``sys._MEIPASS``. Every module asks
-here instead of building paths itself, so the bundle needs no special cases.
+From a source checkout (and an editable install) they sit in ``resources/``
+beside ``core/``; an installed wheel carries them as the data package
+``assay_resources``; in a PyInstaller bundle they are unpacked under
+``sys._MEIPASS``. Every module asks here instead of building paths itself.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import sys
 from pathlib import Path
 
@@ -16,7 +18,13 @@ def resources_dir() -> Path:
     bundle = getattr(sys, "_MEIPASS", None)
     if bundle:
         return Path(bundle) / "resources"
-    return Path(__file__).resolve().parent.parent / "resources"
+    checkout = Path(__file__).resolve().parent.parent / "resources"
+    if checkout.is_dir():
+        return checkout
+    spec = importlib.util.find_spec("assay_resources")
+    if spec is not None and spec.submodule_search_locations:
+        return Path(next(iter(spec.submodule_search_locations)))
+    return checkout
 
 
 def resource_path(*parts: str) -> Path:
