@@ -17,14 +17,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from core.formats.encoding import decode_bytes
+from core.formats.html import extract_html
 from core.formats.importers import (
     SUPPORTED_SUFFIXES,
     ImportProblem,
     ImportReport,
-    OffsetMap,
-    decode_bytes,
+    RawOffsets,
     discover,
-    extract_html,
     guess_title,
     import_paths,
     read_file,
@@ -343,7 +343,7 @@ def test_offset_map_handles_bom_crlf_and_controls():
     raw = "\ufeffA\r\nB\x00C\rD"
     normalised = normalise_text(raw)
     assert normalised == "A\nBC\nD"
-    mapping = OffsetMap(raw)
+    mapping = RawOffsets(raw)
     assert mapping.fits(normalised)
     assert [mapping(i) for i in range(len(raw) + 1)] == [0, 0, 1, 2, 2, 3, 3, 4, 5, 6]
 
@@ -353,7 +353,7 @@ def test_offset_map_handles_bom_crlf_and_controls():
 def test_offset_map_keeps_every_kept_character_in_place(raw):
     """Each character that survives normalisation lands where the map says it does."""
     normalised = normalise_text(raw)
-    mapping = OffsetMap(raw)
+    mapping = RawOffsets(raw)
     assert mapping.fits(normalised)
     assert mapping(len(raw)) == len(normalised)
     dropped = set(mapping.dropped)

@@ -46,7 +46,8 @@ from hypothesis.stateful import (
 )
 
 from core.errors import AssayError, InvalidEdit
-from core.formats.importers import SNIFF_BYTES, SUPPORTED_SUFFIXES, import_paths
+from core.formats.encoding import SNIFF_BYTES
+from core.formats.importers import SUPPORTED_SUFFIXES, import_paths
 from core.models import ArticleIn, SpanIn
 from core.review.edits import AddSpan, Edit, Focus, SetStatus, UpdateSpan
 from core.review.history import History

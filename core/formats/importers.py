@@ -18,9 +18,7 @@ Two rules shape the code:
 from __future__ import annotations
 
 import bisect
-import codecs
 import csv
-import io
 import json
 import os
 import re
@@ -28,11 +26,16 @@ import sys
 from collections.abc import Callable, Generator, Iterable, Iterator
 from contextlib import closing
 from dataclasses import dataclass, field, replace
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, Protocol
 
 from core.errors import AssayError, InvalidEdit
+from core.formats.bad_content import BadContent as _BadContent
+from core.formats.encoding import (
+    _text_lines,
+    decode_bytes,
+)
+from core.formats.html import TITLE_MAX_CHARS, _collapse, _declared_charset, extract_html
 from core.models import (
     CLAIM_ORIGINS,
     CLAIM_STATES,
@@ -48,7 +51,6 @@ from core.text.normalise import normalise_text
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".jsonl", ".csv", ".json")
 
-TITLE_MAX_CHARS = 200
 # One article this large is almost certainly not an article (a dump, a log) and
 # would make the review window crawl; refuse it with a clear message instead.
 MAX_ARTICLE_BYTES = 100 * 1024 * 1024
@@ -57,8 +59,6 @@ MAX_ARTICLE_BYTES = 100 * 1024 * 1024
 BATCH_MAX_CHARS = 16_000_000
 # A broken 100,000-line file should not produce 100,000 messages.
 MAX_PROBLEMS_PER_FILE = 200
-# Bytes read to decide the encoding of a file that is streamed line by line.
-SNIFF_BYTES = 64 * 1024
 
 
 # ---------------------------------------------------------------- public records
@@ -93,10 +93,6 @@ class _Store(Protocol):
     """The part of ``core.store.Project`` the importer needs (keeps this module store-agnostic)."""
 
     def add_articles(self, articles: Any, reviewer: str = ...) -> Any: ...
-
-
-class _BadContent(Exception):
-    """A whole file cannot be imported; the message becomes an ImportProblem reason."""
 
 
 # An entry read from a file: the line it came from (None for whole-file formats)
@@ -399,336 +395,6 @@ def _read_html(path: Path) -> Iterator[_Entry]:
                           url=page.url, published=page.published)
 
 
-_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
-
-
-def _declared_charset(head: bytes) -> str | None:
-    match = _CHARSET.search(head)
-    return match.group(1).decode("ascii") if match else None
-
-
-@dataclass(frozen=True)
-class HtmlPage:
-    """What :func:`extract_html` finds in a page."""
-
-    text: str
-    title: str = ""
-    url: str = ""
-    published: str = ""
-
-
-def extract_html(markup: str) -> HtmlPage:
-    """The main text of an HTML page as plain text with line breaks, and its metadata.
-
-    The text of the longest ``<article>`` (else ``<main>``, else ``<body>``)
-    without scripts, styles, navigation, asides, footers and page headers;
-    block elements become line breaks and paragraphs are separated by a blank
-    line, so that entities never run from one paragraph, list item or table
-    row into the next.
-    """
-    parser = _HtmlText()
-    try:
-        parser.feed(markup)
-        parser.close()
-    except Exception as exc:  # html.parser is lenient; anything it raises is a broken page
-        raise _BadContent(f"cannot parse HTML ({exc})") from exc
-    return parser.page()
-
-
-_SKIP_TAGS = frozenset({
-    "script", "style", "noscript", "nav", "aside", "footer", "header", "template",
-    "svg", "math", "iframe", "object", "canvas", "form", "button", "select", "textarea",
-})
-_PARAGRAPH_TAGS = frozenset({
-    "p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "ul", "ol", "dl",
-    "table", "figure", "hr", "address", "details",
-})
-_LINE_TAGS = frozenset({
-    "div", "li", "tr", "dt", "dd", "figcaption", "section", "article", "main", "body",
-    "caption", "summary", "thead", "tbody", "tfoot", "center",
-})
-_CELL_TAGS = frozenset({"td", "th"})
-_REGION_TAGS = ("article", "main", "body")
-_VOID_TAGS = frozenset({
-    "br", "hr", "img", "meta", "link", "input", "wbr", "area", "base", "col", "embed",
-    "source", "track", "param",
-})
-_PUBLISHED_KEYS = ("article:published_time", "og:published_time", "datepublished",
-                   "pubdate", "publishdate", "publish-date", "date", "dc.date",
-                   "dcterms.created", "parsely-pub-date", "sailthru.date")
-_SPACES = re.compile(r"\s+")
-
-# Pieces of output: text, or a break marker (soft line, paragraph, <br>, table cell).
-_LINE, _PARA, _BR, _CELL = 1, 2, 3, 4
-_SEPARATORS = ("\n", "\n\n", "\t")
-
-
-@dataclass
-class _Region:
-    kind: str
-    chars: int = 0
-
-
-class _HtmlText(HTMLParser):
-    """Collects text pieces tagged with the article/main/body regions that hold them.
-
-    Picking the region at the end (rather than while parsing) copes with pages
-    where the ``<article>`` appears after a lot of other body text.
-    """
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.pieces: list[tuple[int | str, tuple[int, ...], bool]] = []
-        self.regions: list[_Region] = []
-        self.open_regions: list[tuple[str, int]] = []
-        self.region_ids: tuple[int, ...] = ()
-        self.skipping: list[str] = []
-        self.pre = 0
-        self.pre_opened = False  # a newline right after <pre> is not content (HTML spec)
-        self.in_head = False
-        self.title_parts: list[str] | None = None
-        self.page_title = ""
-        self.h1_parts: list[str] | None = None
-        self.h1s: list[tuple[str, tuple[int, ...]]] = []
-        self.meta: dict[str, str] = {}
-        self.canonical = ""
-        self.ld_json: list[str] | None = None
-        self.ld_blocks: list[str] = []
-
-    # -- tags
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if self.skipping:
-            if tag == self.skipping[-1] and tag not in _VOID_TAGS:
-                self.skipping.append(tag)
-            return
-        attributes = {k.lower(): (v or "") for k, v in attrs}
-        if tag in ("meta", "link"):
-            self._metadata(tag, attributes)
-            return
-        if tag == "script" and "ld+json" in attributes.get("type", "").lower():
-            self.ld_json = []
-        if self._starts_skip(tag):
-            self.skipping.append(tag)
-            return
-        self._open(tag)
-
-    def _starts_skip(self, tag: str) -> bool:
-        # A <header> inside an article holds its headline and byline: keep it.
-        if tag == "header" and any(kind in ("article", "main") for kind, _ in self.open_regions):
-            return False
-        return tag in _SKIP_TAGS
-
-    def _open(self, tag: str) -> None:
-        # Pages that never close <head> or open <body> still have their text read.
-        self.in_head = tag == "head" or (self.in_head and tag in ("title", "base"))
-        if tag == "title" and not self.page_title:
-            self.title_parts = []
-        elif tag == "h1" and self.h1_parts is None:
-            self.h1_parts = []
-        elif tag == "pre":
-            self.pre += 1
-            self.pre_opened = True
-        if tag in _REGION_TAGS:
-            self.regions.append(_Region(tag))
-            self.open_regions.append((tag, len(self.regions) - 1))
-            self.region_ids = tuple(i for _, i in self.open_regions)
-        self._break_for(tag)
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.handle_starttag(tag, attrs)
-        if tag not in _VOID_TAGS:
-            self.handle_endtag(tag)
-
-    def handle_endtag(self, tag: str) -> None:
-        if self.skipping:
-            if tag == "script" and self.ld_json is not None:
-                self.ld_blocks.append("".join(self.ld_json))
-                self.ld_json = None
-            if tag in self.skipping:
-                while self.skipping.pop() != tag:
-                    pass
-            return
-        if tag == "head":
-            self.in_head = False
-        elif tag == "title" and self.title_parts is not None:
-            self.page_title = _collapse("".join(self.title_parts))
-            self.title_parts = None
-        elif tag == "h1" and self.h1_parts is not None:
-            self.h1s.append((_collapse("".join(self.h1_parts)), self.region_ids))
-            self.h1_parts = None
-        elif tag == "pre" and self.pre:
-            self.pre -= 1
-        if tag != "br":  # </br> is read by browsers as <br>; it is handled as a start tag
-            self._break_for(tag)
-        if tag in _REGION_TAGS:
-            self._close_region(tag)
-
-    def _close_region(self, tag: str) -> None:
-        for pos in range(len(self.open_regions) - 1, -1, -1):
-            if self.open_regions[pos][0] == tag:
-                del self.open_regions[pos:]
-                self.region_ids = tuple(i for _, i in self.open_regions)
-                return
-
-    def _break_for(self, tag: str) -> None:
-        if tag in _PARAGRAPH_TAGS:
-            self._add(_PARA)
-        elif tag in _LINE_TAGS:
-            self._add(_LINE)
-        elif tag in _CELL_TAGS:
-            self._add(_CELL)
-        elif tag == "br":
-            self._add(_BR)
-
-    def _metadata(self, tag: str, attrs: dict[str, str]) -> None:
-        if tag == "link":
-            if "canonical" in attrs.get("rel", "").lower().split() and not self.canonical:
-                self.canonical = attrs.get("href", "").strip()
-            return
-        key = (attrs.get("property") or attrs.get("name") or attrs.get("itemprop") or "").lower()
-        value = (attrs.get("content") or attrs.get("datetime") or "").strip()
-        if key and value and key not in self.meta:
-            self.meta[key] = value
-
-    # -- text
-
-    def handle_data(self, data: str) -> None:
-        if self.skipping:
-            if self.ld_json is not None:
-                self.ld_json.append(data)
-            return
-        if self.title_parts is not None:
-            self.title_parts.append(data)
-            return
-        if self.in_head:
-            return
-        if self.h1_parts is not None:
-            self.h1_parts.append(data)
-        if self.pre_opened:
-            data = data[1:] if data.startswith("\n") else data
-            self.pre_opened = False
-        text = data if self.pre else _SPACES.sub(" ", data)
-        if text:
-            self._add(text)
-
-    def _add(self, piece: int | str) -> None:
-        self.pieces.append((piece, self.region_ids, self.pre > 0))
-        if isinstance(piece, str):
-            for region in self.region_ids:
-                self.regions[region].chars += len(piece)
-
-    # -- result
-
-    def page(self) -> HtmlPage:
-        region = self._main_region()
-        pieces = [(p, pre) for p, ids, pre in self.pieces if region is None or region in ids]
-        return HtmlPage(
-            text=_render(pieces),
-            title=self._title(region),
-            url=self.canonical or self.meta.get("og:url", "") or self._ld("url"),
-            published=self._published(),
-        )
-
-    def _main_region(self) -> int | None:
-        """The longest <article>, else the longest <main>, else the body, else everything."""
-        for kind in _REGION_TAGS:
-            found = [(r.chars, -i, i) for i, r in enumerate(self.regions)
-                     if r.kind == kind and r.chars]
-            if found:
-                return max(found)[2]
-        return None
-
-    def _title(self, region: int | None) -> str:
-        in_region = [t for t, ids in self.h1s if t and (region is None or region in ids)]
-        anywhere = [t for t, _ in self.h1s if t]
-        for candidate in (in_region[:1], [self.meta.get("og:title", "")], [self._ld("headline")],
-                          [self.page_title], anywhere[:1]):
-            if candidate and candidate[0]:
-                return _collapse(candidate[0])[:TITLE_MAX_CHARS * 2]
-        return ""
-
-    def _published(self) -> str:
-        for key in _PUBLISHED_KEYS:
-            if self.meta.get(key):
-                return self.meta[key]
-        return self._ld("datePublished")
-
-    def _ld(self, key: str) -> str:
-        """A string field of the page's JSON-LD (schema.org NewsArticle), if it has one."""
-        for block in self.ld_blocks:
-            try:
-                value = _find_key(json.loads(block), key)
-            except (ValueError, RecursionError):  # broken or absurdly nested JSON-LD
-                continue
-            if value:
-                return value
-        return ""
-
-
-def _find_key(node: Any, key: str, depth: int = 0) -> str:
-    if depth > 6:
-        return ""
-    if isinstance(node, dict):
-        value = node.get(key)
-        if isinstance(value, str) and value.strip():
-            return value.strip()
-        node = list(node.values())
-    if isinstance(node, list):
-        for child in node:
-            found = _find_key(child, key, depth + 1)
-            if found:
-                return found
-    return ""
-
-
-def _collapse(text: str) -> str:
-    return " ".join(text.split())
-
-
-def _render(pieces: list[tuple[int | str, bool]]) -> str:
-    """Join text pieces and break markers into lines and blank-line-separated paragraphs."""
-    out: list[str] = []
-    newlines = 0  # line breaks owed before the next text
-    cell = False
-    for piece, pre in pieces:
-        if piece in (_LINE, _PARA):
-            newlines = max(newlines, 1 if piece == _LINE else 2)
-        elif piece == _BR:
-            newlines = min(newlines + 1, 2)
-        elif piece == _CELL:
-            cell = True
-        else:
-            text = str(piece)
-            at_line_start = not out or newlines > 0 or out[-1].endswith("\n")
-            if not pre and (at_line_start or out[-1].endswith((" ", "\t"))):
-                text = text.lstrip(" ")
-            if not text:
-                continue
-            if out and newlines:
-                _trim_line_end(out)
-                out.append(_SEPARATORS[newlines - 1])
-            elif out and cell and not at_line_start:
-                _trim_line_end(out)
-                out.append(_SEPARATORS[2])
-            out.append(text)
-            newlines, cell = 0, False
-    if out:
-        _trim_line_end(out)
-    return "".join(out).strip("\n")
-
-
-def _trim_line_end(out: list[str]) -> None:
-    """Drop spaces (and a <pre>'s trailing newlines) before a line break we are about to add.
-
-    Stops at a separator already written ("\\n", "\\n\\n", "\\t"): those are kept.
-    """
-    while out and out[-1] not in _SEPARATORS and out[-1][-1:] in (" ", "\t", "\n"):
-        out[-1] = out[-1].rstrip(" \t\n")
-        if not out[-1]:
-            out.pop()
-
-
 # ---------------------------------------------------------------- .jsonl
 
 
@@ -956,7 +622,7 @@ def normalised_with_spans(raw: str, spans: list[SpanIn]) -> tuple[str, list[Span
 
 
 
-class OffsetMap:
+class RawOffsets:
     """Maps character offsets in a raw text to offsets in ``normalise_text(raw)``.
 
     Normalisation only ever drops characters (the ``\\n`` of ``\\r\\n``, a leading
@@ -988,7 +654,7 @@ def remap_spans(raw: str, target: str, spans: list[SpanIn]) -> list[SpanIn]:
     the text it covered, so a span that cut a ``\\r\\n`` in half, or covered
     only dropped characters, is reported rather than silently moved.
     """
-    mapping = OffsetMap(raw)
+    mapping = RawOffsets(raw)
     if not mapping.fits(target):
         raise _BadContent("cannot map span offsets onto the normalised text")
     moved = []
@@ -1123,305 +789,6 @@ def _raise_csv_field_limit() -> None:
 
 def _problem(path: Path, line: int | None, reason: str) -> ImportProblem:
     return ImportProblem(str(path), line, reason)
-
-
-# ---------------------------------------------------------------- encodings
-
-
-def decode_bytes(data: bytes, declared: str | None = None) -> str:
-    """Decode a file's bytes, detecting the encoding; raises _BadContent for non-text.
-
-    Order: a byte-order mark (UTF-8, UTF-16, UTF-32); binary signatures and
-    control-byte density (a PNG renamed .txt must not become an article);
-    strict UTF-8, which nearly all files are; UTF-8 with a few stray Windows
-    bytes; an HTML page's declared charset; Windows-1252 when the result reads
-    like Western text; then charset-normalizer. charset-normalizer alone guesses
-    badly on short Western texts (curly quotes come out as cp852 or cp1250), so
-    it only decides what the simple rules cannot.
-    """
-    return _decode(data, _detect(data, declared))
-
-
-def _decode(data: bytes, encoding: str) -> str:
-    """Decode with a detected encoding; bytes it cannot read never abort an import."""
-    return data.decode(encoding, errors=_decode_errors(encoding))
-
-
-def _decode_errors(encoding: str) -> str:
-    """Bytes that are not UTF-8 are most likely Windows-1252; for other codecs, U+FFFD."""
-    return _CP1252_FALLBACK if encoding in ("utf-8", "utf-8-sig", "cp1252") else "replace"
-
-
-def _detect(data: bytes, declared: str | None = None, complete: bool = True) -> str:
-    """The codec to decode ``data`` with; ``complete=False`` when it is only a file's start."""
-    if not data.strip():
-        raise _BadContent("empty")
-    bom = _bom_encoding(data)
-    if bom:
-        _check_decodes(data, bom, complete)
-        return bom
-    for signature, kind in _SIGNATURES:
-        if data.startswith(signature):
-            raise _BadContent(f"not a text file (looks like a {kind})")
-    if b"\x00" in data[:SNIFF_BYTES]:
-        utf16 = _bomless_utf16(data, complete)
-        if utf16:
-            _check_decodes(data, utf16, complete)
-            return utf16
-    sample = data[:SNIFF_BYTES]
-    if len(sample.translate(None, _NOT_CONTROL)) > 2 + len(sample) // 100:
-        raise _BadContent("not a text file (it contains binary data)")
-    return _detect_8bit(data, declared, complete)
-
-
-def _detect_8bit(data: bytes, declared: str | None, complete: bool) -> str:
-    if _decodes(data, "utf-8", complete) or _mostly_utf8(data):
-        return "utf-8"
-    declared_codec = _usable_declared(data, declared, complete)
-    if declared_codec:
-        return declared_codec
-    western = _western(data)
-    if western:
-        return western
-    return _charset_normalizer_guess(data) or _single_byte_fallback(data)
-
-
-def _decodes(data: bytes, encoding: str, complete: bool = True) -> bool:
-    """Whether ``data`` is valid in ``encoding``; a cut-off last character is fine if incomplete."""
-    try:
-        codecs.getincrementaldecoder(encoding)().decode(data, final=complete)
-    except UnicodeError:  # UnicodeDecodeError, or the plain UnicodeError idna/punycode raise
-        return False
-    return True
-
-
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
-)
-
-
-def _bom_encoding(data: bytes) -> str | None:
-    for bom, encoding in _BOMS:  # UTF-32 LE before UTF-16 LE: its BOM starts the same way
-        if data.startswith(bom):
-            return encoding
-    return None
-
-
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x19\x1b-\x1f\x7f]")
-
-
-def _check_decodes(data: bytes, encoding: str, complete: bool) -> None:
-    """A UTF-16/32 file must decode and must not be mostly control characters once decoded."""
-    if not _decodes(data, encoding, complete):
-        raise _BadContent(f"not a text file (invalid {encoding.upper()})")
-    sample = codecs.getincrementaldecoder(encoding)(errors="replace").decode(data[:SNIFF_BYTES])
-    if len(_CONTROL_CHARS.findall(sample)) > 2 + len(sample) // 100:
-        raise _BadContent("not a text file (it contains binary data)")
-    if not sample.strip() and len(data) <= SNIFF_BYTES and not data.decode(encoding).strip():
-        raise _BadContent("empty")
-
-
-_SIGNATURES = (
-    (b"\x89PNG\r\n\x1a\n", "PNG image"), (b"%PDF-", "PDF document"),
-    (b"PK\x03\x04", "ZIP archive, DOCX or XLSX"), (b"\xff\xd8\xff", "JPEG image"),
-    (b"GIF87a", "GIF image"), (b"GIF89a", "GIF image"), (b"\x1f\x8b", "gzip archive"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "Office document"), (b"{\\rtf", "RTF document"),
-    (b"SQLite format 3\x00", "SQLite database"), (b"\x7fELF", "program"),
-)
-# Control bytes that do not occur in text files (tab, newline, CR, form feed and
-# the DOS end-of-file mark do). A stray NUL is tolerated (normalise_text drops it).
-_CONTROL_BYTES = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 26))
-_NOT_CONTROL = bytes(b for b in range(256) if b not in _CONTROL_BYTES)
-
-
-def _bomless_utf16(data: bytes, complete: bool) -> str | None:
-    """UTF-16 without a byte-order mark: ASCII-range text has a NUL in every other byte."""
-    sample = data[:SNIFF_BYTES]
-    if len(sample) < 4 or (complete and len(data) % 2):
-        return None
-    even, odd = sample[0::2], sample[1::2]
-    even_nul, odd_nul = even.count(0) / len(even), odd.count(0) / len(odd)
-    if odd_nul > 0.4 and even_nul < 0.05:
-        return "utf-16-le"
-    if even_nul > 0.4 and odd_nul < 0.05:
-        return "utf-16-be"
-    return None
-
-
-def _mostly_utf8(data: bytes) -> bool:
-    """True for UTF-8 with a few stray single-byte characters (pasted Windows quotes).
-
-    Those bytes are decoded as Windows-1252 instead of turning every other
-    non-ASCII character of the file into mojibake. Real cp1252 text almost
-    never contains valid multi-byte UTF-8 sequences, so their count decides.
-    """
-    valid = data.decode("utf-8", errors="ignore")
-    multibyte = len(valid) - len(valid.encode("ascii", errors="ignore"))
-    invalid = len(data) - len(valid.encode("utf-8"))
-    return multibyte > 0 and multibyte >= invalid
-
-
-def _usable_declared(data: bytes, declared: str | None, complete: bool) -> str | None:
-    if not declared:
-        return None
-    try:
-        name = codecs.lookup(declared).name
-    except LookupError:
-        return None
-    if name in ("latin-1", "iso8859-1", "ascii"):
-        name = "cp1252"  # what browsers do: pages labelled ISO-8859-1 are Windows-1252
-    if name.startswith(("utf-16", "utf-32")) or not _reads_ascii(name):
-        return None
-    if not _decodes(data, name, complete):
-        return None
-    return name
-
-
-def _reads_ascii(encoding: str) -> bool:
-    """Whether ``encoding`` turns bytes into text and reads ASCII as ASCII.
-
-    A page can declare any codec name Python knows, including ones that are not
-    text encodings at all ("hex", "zlib", "rot13", "undefined"); decoding with
-    those raises errors no importer expects. The declaration was found by an
-    ASCII pattern, so an encoding that reads ASCII differently (EBCDIC) is wrong too.
-    """
-    try:
-        return _ASCII_PROBE.decode(encoding) == _ASCII_PROBE.decode("ascii")
-    except (LookupError, UnicodeError, ValueError):
-        return False
-
-
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
-_IN_WORD_OK = frozenset("\u2018\u2019\u2010\u2011\u2013\u2026\u00ad\u00b7")
-
-
-def _symbol_inside_word(text: str) -> bool:
-    """True if a non-ASCII non-letter (not an apostrophe or hyphen) sits between two letters."""
-    for match in _NON_ASCII.finditer(text):
-        pos = match.start()
-        char = text[pos]
-        if (0 < pos < len(text) - 1 and not char.isalpha() and char not in _IN_WORD_OK
-                and text[pos - 1].isalpha() and text[pos + 1].isalpha()):
-            return True
-    return False
-
-
-_LETTER = re.compile(r"[^\W\d_]")
-_NON_ASCII_LETTER = re.compile(r"[^\W\d_\x00-\x7f]")
-
-
-def _western(data: bytes) -> str | None:
-    """"cp1252" when the bytes read as Western European text in Windows-1252, else None.
-
-    In English, French or German text most letters are ASCII and accented
-    letters sit inside words; Cyrillic or Greek read as cp1252 is all accented
-    letters, and Central European cp1250 puts symbols ("³", "¹") inside words.
-    """
-    try:
-        text = data[:SNIFF_BYTES].decode("cp1252")
-    except UnicodeDecodeError:
-        return None
-    letters = len(_LETTER.findall(text))
-    accented = len(_NON_ASCII_LETTER.findall(text))
-    if letters and accented / letters > 0.3:
-        return None
-    if _symbol_inside_word(text):
-        return None
-    return "cp1252"
-
-
-_ASCII_PROBE = b"The quick brown fox, 2024: 'Lithium' (Li) & cobalt.\n"
-# Below this many non-ASCII bytes charset-normalizer has too little to go on
-# ("\xe9t\xe9" came out as EBCDIC); Windows-1252 is the likelier answer.
-MIN_BYTES_TO_GUESS = 4
-_HIGH_BYTES = bytes(range(128, 256))
-
-
-def _charset_normalizer_guess(data: bytes) -> str | None:
-    """charset-normalizer's guess, if it had enough to go on and is ASCII-compatible."""
-    sample = data[:SNIFF_BYTES]
-    non_ascii = len(sample) - len(sample.translate(None, _HIGH_BYTES))
-    if non_ascii < MIN_BYTES_TO_GUESS:
-        return None
-    from charset_normalizer import from_bytes  # imported late: it is slow to import
-
-    best = from_bytes(data).best()
-    if best is None:
-        return None
-    try:
-        ascii_compatible = _ASCII_PROBE.decode(best.encoding) == _ASCII_PROBE.decode("ascii")
-    except (UnicodeDecodeError, LookupError):
-        return None
-    return best.encoding if ascii_compatible else None
-
-
-def _single_byte_fallback(data: bytes) -> str:
-    try:
-        data.decode("cp1252")
-        return "cp1252"
-    except UnicodeDecodeError:
-        return "latin-1"  # decodes anything; the five bytes cp1252 lacks are C1 controls
-
-
-def _cp1252_or_latin1(byte: int) -> str:
-    try:
-        return bytes([byte]).decode("cp1252")
-    except UnicodeDecodeError:
-        return chr(byte)
-
-
-_CP1252_TABLE = [_cp1252_or_latin1(b) for b in range(256)]
-_CP1252_FALLBACK = "assay.cp1252-fallback"
-
-
-def _cp1252_fallback(exc: UnicodeError) -> tuple[str, int]:
-    """Codec error handler: decode bytes that are not UTF-8 as Windows-1252."""
-    if not isinstance(exc, UnicodeDecodeError):
-        raise exc
-    bad = exc.object[exc.start:exc.end]
-    return "".join(_CP1252_TABLE[b] for b in bad), exc.end
-
-
-codecs.register_error(_CP1252_FALLBACK, _cp1252_fallback)
-
-
-# ---------------------------------------------------------------- streaming lines
-
-
-def _text_lines(path: Path, keep_ends: bool = False,
-                universal: bool = False) -> Iterator[tuple[int, str]]:
-    """Numbered decoded lines of a file too large to read at once (JSONL, CSV).
-
-    The encoding is decided on the first 64 KB. Lines are split on b"\\n" and
-    decoded one by one (safe for UTF-8 and the legacy multi-byte codecs, whose
-    trail bytes are never 0x0A), so one line with stray Windows bytes in a
-    UTF-8 file is still read correctly. UTF-16/32 files, and CSV files
-    (``universal``: the csv module wants "\\r", "\\n" and "\\r\\n" all
-    kept, as with ``newline=""``), are read through a text stream instead.
-    """
-    with path.open("rb") as fh:
-        sample = fh.read(SNIFF_BYTES)
-        encoding = _detect(sample, complete=len(sample) < SNIFF_BYTES)
-        fh.seek(0)
-        if universal or encoding.startswith(("utf-16", "utf-32")):
-            stream = io.TextIOWrapper(fh, encoding=encoding, errors=_decode_errors(encoding),
-                                      newline="")
-            try:
-                yield from _numbered(stream, keep_ends)
-            finally:
-                stream.detach()  # fh is closed by its own with-block
-        else:
-            codec = "utf-8" if encoding == "utf-8-sig" else encoding
-            yield from _numbered((_decode(raw, codec) for raw in fh), keep_ends)
-
-
-def _numbered(lines: Iterable[str], keep_ends: bool) -> Iterator[tuple[int, str]]:
-    for number, line in enumerate(lines, 1):
-        if number == 1:
-            line = line.lstrip("\ufeff")  # the BOM, or a second one some tools add
-        yield number, line if keep_ends else line.rstrip("\r\n")
 
 
 _READERS: dict[str, Callable[[Path], Iterator[_Entry]]] = {

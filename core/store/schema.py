@@ -7,6 +7,7 @@ DDL), so the version is bumped only after its step is complete.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 
 import sqlite_utils
@@ -148,6 +149,11 @@ def _migrate_to_v4(db: sqlite_utils.Database) -> None:
 MIGRATIONS = {1: _migrate_to_v1, 2: _migrate_to_v2, 3: _migrate_to_v3, 4: _migrate_to_v4}
 
 
+def _canonical(sql: str | None) -> str:
+    """SQL without identifier quotes: sqlite-utils 3 writes [name], 4 writes "name"."""
+    return re.sub(r'[\[\]"]', "", sql or "")
+
+
 def unexpected_schema(conn: sqlite3.Connection, version: int) -> list[str]:
     """Schema objects Assay did not make (a trigger, a view, a foreign virtual table).
 
@@ -160,9 +166,9 @@ def unexpected_schema(conn: sqlite3.Connection, version: int) -> list[str]:
         if kind == "view":
             found.append(f"view {name}")
         elif kind == "trigger":
-            if not (version < 4 and FTS_TRIGGERS_V1.get(name) == sql):
+            if not (version < 4 and _canonical(FTS_TRIGGERS_V1.get(name)) == _canonical(sql)):
                 found.append(f"trigger {name}")
         elif kind == "table" and (sql or "").upper().startswith("CREATE VIRTUAL TABLE") \
-                and not (name == "articles_fts" and sql == FTS_TABLE_SQL):
+                and not (name == "articles_fts" and _canonical(sql) == _canonical(FTS_TABLE_SQL)):
             found.append(f"virtual table {name}")
     return found
