@@ -13,6 +13,7 @@ transaction, so a refusal half-way leaves nothing half-done.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from core.errors import InvalidEdit
 from core.models import Claim
@@ -89,44 +90,73 @@ def _unchanged_since(now: dict[str, object], then: dict[str, object] | None, wha
                           "was undone. Look again and edit it by hand.")
 
 
-class UpdateSpan(Edit):
-    """Relabel, resize, accept, reject or relink a span; undo restores every field.
+class _FieldsEdit(Edit):
+    """Change some fields of one stored row; undo writes back what they were.
 
-    Undo and redo refuse when the span is no longer as this edit left it (another
-    window or a pre-annotation run changed it): they would overwrite that change.
+    Undo and redo refuse when the row is no longer as this edit left it (another
+    window or a pre-annotation run changed it since): they would overwrite that change.
     """
 
-    def __init__(self, span_id: int, title: str, **changes: object) -> None:
-        unknown = set(changes) - set(SPAN_FIELDS)
+    FIELDS: tuple[str, ...] = ()
+    what = "That item"
+
+    def __init__(self, row_id: int, title: str, **changes: object) -> None:
+        unknown = set(changes) - set(self.FIELDS)
         if unknown:
-            raise TypeError(f"cannot change {', '.join(sorted(unknown))} of a span")
-        self.span_id, self.title, self.changes = span_id, title, changes
+            raise TypeError(f"cannot change {', '.join(sorted(unknown))} here")
+        self.row_id, self.title, self.changes = row_id, title, changes
         self.before: dict[str, object] | None = None
         self.after: dict[str, object] | None = None
         self.article_id = 0
 
+    def _read(self, project: Project) -> Any:
+        raise NotImplementedError
+
+    def _write(self, project: Project, reviewer: str, values: dict[str, object]) -> None:
+        raise NotImplementedError
+
     def _fields(self, project: Project) -> dict[str, object]:
-        span = project.span(self.span_id)
-        self.article_id = span.article_id
-        return {k: getattr(span, k) for k in SPAN_FIELDS}
+        row = self._read(project)
+        self.article_id = row.article_id
+        return {k: getattr(row, k) for k in self.FIELDS}
 
     def _do(self, project: Project, reviewer: str) -> None:
         current = self._fields(project)
         if self.before is None:
             self.before = current
         else:
-            _unchanged_since(current, self.before, "That entity")
-        project.update_span(self.span_id, reviewer, **{**self.before, **self.changes})
+            _unchanged_since(current, self.before, self.what)
+        self._write(project, reviewer, self.changes)
         self.after = self._fields(project)
 
     def _undo(self, project: Project, reviewer: str) -> None:
         assert self.before is not None
-        _unchanged_since(self._fields(project), self.after, "That entity")
-        project.update_span(self.span_id, reviewer, **self.before)
+        _unchanged_since(self._fields(project), self.after, self.what)
+        self._write(project, reviewer, self.before)
+
+
+class UpdateSpan(_FieldsEdit):
+    """Relabel, resize, accept, reject or relink a span; undo restores every field."""
+
+    FIELDS = SPAN_FIELDS
+    what = "That entity"
+
+    @property
+    def span_id(self) -> int:
+        return self.row_id
+
+    def _read(self, project: Project) -> Any:
+        return project.span(self.row_id)
+
+    def _write(self, project: Project, reviewer: str, values: dict[str, object]) -> None:
+        # All five fields are written, so the store's "a link made by name follows the
+        # name" applies only to a kb_id this edit did not give.
+        assert self.before is not None
+        project.update_span(self.row_id, reviewer, **{**self.before, **values})  # type: ignore[arg-type]
 
     @property
     def focus(self) -> Focus:
-        return Focus(self.article_id, span_id=self.span_id)
+        return Focus(self.article_id, span_id=self.row_id)
 
 
 class LinkSpans(Edit):
@@ -217,41 +247,29 @@ class AddClaim(Edit):
 CLAIM_FIELDS = ("verdict", "evidence_url", "note", "state")
 
 
-class UpdateClaim(Edit):
+class UpdateClaim(_FieldsEdit):
     """Give a verdict, evidence or a note, accept or dismiss; undo restores every field.
 
     A verdict on a suggested claim accepts it: that rule lives in the store
     (``update_claim``), and undo puts the state back with the other fields.
     """
 
-    def __init__(self, claim_id: int, title: str, **changes: str) -> None:
-        self.claim_id, self.title, self.changes = claim_id, title, changes
-        self.before: dict[str, object] | None = None
-        self.after: dict[str, object] | None = None
-        self.article_id = 0
+    FIELDS = CLAIM_FIELDS
+    what = "That claim"
 
-    def _fields(self, project: Project) -> dict[str, object]:
-        claim = project.claim(self.claim_id)
-        self.article_id = claim.article_id
-        return {k: getattr(claim, k) for k in CLAIM_FIELDS}
+    @property
+    def claim_id(self) -> int:
+        return self.row_id
 
-    def _do(self, project: Project, reviewer: str) -> None:
-        current = self._fields(project)
-        if self.before is None:
-            self.before = current
-        else:
-            _unchanged_since(current, self.before, "That claim")
-        project.update_claim(self.claim_id, reviewer, **self.changes)
-        self.after = self._fields(project)
+    def _read(self, project: Project) -> Any:
+        return project.claim(self.row_id)
 
-    def _undo(self, project: Project, reviewer: str) -> None:
-        assert self.before is not None
-        _unchanged_since(self._fields(project), self.after, "That claim")
-        project.update_claim(self.claim_id, reviewer, **self.before)  # type: ignore[arg-type]
+    def _write(self, project: Project, reviewer: str, values: dict[str, object]) -> None:
+        project.update_claim(self.row_id, reviewer, **values)  # type: ignore[arg-type]
 
     @property
     def focus(self) -> Focus:
-        return Focus(self.article_id, claim_id=self.claim_id)
+        return Focus(self.article_id, claim_id=self.row_id)
 
 
 class DeleteClaim(Edit):
