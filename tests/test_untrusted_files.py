@@ -220,3 +220,15 @@ def test_the_article_size_cap_holds_for_every_format(tmp_path, monkeypatch, name
     assert "Lithium " * 40 not in " ".join(texts)
     assert len(report.problems) == 1 and "too large" in report.problems[0].reason
     assert texts == ([] if name.endswith(".txt") else ["Small."])
+
+
+def test_the_schema_check_accepts_both_sqlite_utils_quoting_styles(tmp_path):
+    """Files made with sqlite-utils 3 ([name]) and 4 ("name") must both open."""
+    from core.store.schema import FTS_TABLE_SQL, _canonical, unexpected_schema
+
+    path = make_project(tmp_path / "p.assay")
+    conn = sqlite3.connect(path)
+    made = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'articles_fts'").fetchone()[0]
+    assert _canonical(made) == _canonical(FTS_TABLE_SQL)  # this sqlite-utils' style vs v3's
+    assert unexpected_schema(conn, SCHEMA_VERSION) == []
+    conn.close()
