@@ -41,17 +41,25 @@ class ClaimsReview:
     def _build_actions(self) -> list[QAction]:
         a = self.window.action
         actions = [
-            a("Mark &claim", "C", lambda: self.mark(exact=False)),
-            a("Mark claim (&exact selection)", "Shift+C", lambda: self.mark(exact=True)),
+            a("Mark &claim", "C", lambda: self.mark(exact=False),
+              help=("Claims", "Mark the selection as a claim, widened to whole sentences")),
+            a("Mark claim (&exact selection)", "Shift+C", lambda: self.mark(exact=True),
+              help=("Claims", "Mark exactly the selection as a claim")),
         ]
         for verdict in ("supported", "refuted", "unverifiable", "unchecked"):
-            actions.append(a(f"Claim is {VERDICT_NAMES[verdict].lower()}", VERDICT_KEYS[verdict],
-                             lambda _=False, v=verdict: self.set_verdict(v)))
+            name = VERDICT_NAMES[verdict].lower()
+            actions.append(a(f"Claim is {name}", VERDICT_KEYS[verdict],
+                             lambda _=False, v=verdict: self.set_verdict(v),
+                             help=("Claims", f"Claim is {name}" + (
+                                 " (accepts a suggested claim)" if verdict == "unchecked"
+                                 else ""))))
         actions += [
-            a("&Dismiss or delete claim", ["Ctrl+Del", "Ctrl+Backspace"], self.dismiss),
-            a("Next claim", "]", lambda: self.step(1)),
-            a("Previous claim", "[", lambda: self.step(-1)),
-            a("&Suggest claims", QKeySequence("Ctrl+Shift+C").toString(), self.suggest),
+            a("&Dismiss or delete claim", ["Ctrl+Del", "Ctrl+Backspace"], self.dismiss,
+              help=("Claims", "Dismiss a suggested claim, or delete your own")),
+            a("Next claim", "]", lambda: self.step(1), help=("Claims", "Next claim")),
+            a("Previous claim", "[", lambda: self.step(-1), help=("Claims", "Previous claim")),
+            a("&Suggest claims", QKeySequence("Ctrl+Shift+C").toString(), self.suggest,
+              help=("Claims", "Suggest claims: sentences that state a figure")),
         ]
         return actions
 

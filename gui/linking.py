@@ -30,7 +30,8 @@ class Linking:
         self.dialog: KbEntryDialog | None = None
         self.prompt: QMessageBox | None = None
         self.actions: list[QAction] = [
-            window.action("&Link entity…", "L", self.focus),
+            window.action("&Link entity…", "L", self.focus, help=(
+                "Entities", "Link the selected entity to its canonical id (country, mineral, …)")),
             window.action("New canonical &entry…", None, self.new_entry),
             window.action("Canonical entries of this &project…", None, self.show_entries),
         ]

@@ -51,7 +51,7 @@ from gui.link_editor import LinkEditor
 from gui.linking import Linking
 from gui.plain_text import inform, warn
 from gui.project_lock import LockResult, ProjectLock, lock_project
-from gui.shortcuts import SHORTCUTS, ShortcutsDialog
+from gui.shortcuts import ShortcutsDialog, help_rows
 from gui.theme import STATUS_COLORS
 from gui.workers import AnnotateJob, ThreadJob, export_job, import_job
 
@@ -204,8 +204,13 @@ class MainWindow(QMainWindow):
             self.statusBar().addPermanentWidget(widget)
 
     def action(self, text: str, keys: str | list[str] | QKeySequence.StandardKey | None,
-               slot, *, checkable: bool = False) -> QAction:
+               slot, *, checkable: bool = False,
+               help: tuple[str, str] | None = None) -> QAction:  # noqa: A002
+        """One window action: title, keys, handler and (``help``: group, what it does) its
+        row in the F1 help, declared together so the help cannot drift from the keys."""
         action = QAction(text, self)
+        if help is not None:
+            self.helped.append((action, *help))
         if isinstance(keys, list):
             action.setShortcuts([QKeySequence(k) for k in keys])
         elif isinstance(keys, QKeySequence.StandardKey):
@@ -218,13 +223,18 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_actions(self) -> None:
+        self.helped: list[tuple[QAction, str, str]] = []
         a = self.action
         self.act_new = a("&New project…", QKeySequence.StandardKey.New, self.new_project_dialog)
         self.act_open = a("&Open project…", QKeySequence.StandardKey.Open, self.open_dialog)
-        self.act_import_files = a("&Import files…", "Ctrl+I", self.import_files_dialog)
-        self.act_import_folder = a("Import f&older…", "Ctrl+Shift+I", self.import_folder_dialog)
-        self.act_annotate = a("&Pre-annotate…", "Ctrl+P", self.pre_annotate)
-        self.act_export = a("&Export…", "Ctrl+E", self.export_dialog)
+        self.act_import_files = a("&Import files…", "Ctrl+I", self.import_files_dialog,
+                                  help=("Project", "Import files"))
+        self.act_import_folder = a("Import f&older…", "Ctrl+Shift+I", self.import_folder_dialog,
+                                   help=("Project", "Import a folder"))
+        self.act_annotate = a("&Pre-annotate…", "Ctrl+P", self.pre_annotate,
+                              help=("Project", "Pre-annotate with spaCy and the gazetteers"))
+        self.act_export = a("&Export…", "Ctrl+E", self.export_dialog,
+                            help=("Project", "Export the verified data"))
         self.act_check = a("&Check project file…", None, self.check_project)
         # Read-only, the undo stack stays empty (its actions are disabled), so these keys
         # reach this action instead and say why nothing happens.
@@ -232,30 +242,39 @@ class MainWindow(QMainWindow):
                                  lambda: self.refuse_if_read_only("undo or redo"))
         self.act_refuse_undo.setEnabled(False)
         self.act_quit = a("&Quit", QKeySequence.StandardKey.Quit, self.close)
-        self.act_undo = a("&Undo", "Ctrl+Z", self.undo)
-        self.act_redo = a("&Redo", ["Ctrl+Shift+Z", "Ctrl+Y"], self.redo)
+        self.act_undo = a("&Undo", "Ctrl+Z", self.undo, help=("Editing", "Undo (across articles)"))
+        self.act_redo = a("&Redo", ["Ctrl+Shift+Z", "Ctrl+Y"], self.redo, help=("Editing", "Redo"))
         self.act_undo.setEnabled(False)
         self.act_redo.setEnabled(False)
         self.addAction(self.act_undo)
         self.addAction(self.act_redo)
-        self.act_approve = a("&Approve article", "A", lambda: self.decide("approved"))
-        self.act_reject = a("Re&ject article", "X", lambda: self.decide("rejected"))
-        self.act_skip = a("&Skip article", "S", lambda: self.decide("skipped"))
-        self.act_note = a("Edit &note", "N", self.focus_note)
-        self.act_next = a("Ne&xt article", "J", lambda: self.list_panel.move(1))
-        self.act_prev = a("&Previous article", "K", lambda: self.list_panel.move(-1))
+        self.act_approve = a("&Approve article", "A", lambda: self.decide("approved"), help=(
+            "Articles", "Approve (accepts remaining suggestions) and open the next pending"))
+        self.act_reject = a("Re&ject article", "X", lambda: self.decide("rejected"),
+                            help=("Articles", "Reject the article"))
+        self.act_skip = a("&Skip article", "S", lambda: self.decide("skipped"),
+                          help=("Articles", "Skip the article"))
+        self.act_note = a("Edit &note", "N", self.focus_note,
+                          help=("Articles", "Edit the article's note (Enter saves)"))
+        self.act_next = a("Ne&xt article", "J", lambda: self.list_panel.move(1),
+                          help=("Articles", "Next article in the list"))
+        self.act_prev = a("&Previous article", "K", lambda: self.list_panel.move(-1),
+                          help=("Articles", "Previous article in the list"))
         self.act_search = a("&Find articles…", QKeySequence.StandardKey.Find,
-                            self.list_panel.focus_search)
-        self.act_zoom_in = a("Zoom &in", ["Ctrl++", "Ctrl+="], lambda: self.zoom(1))
-        self.act_zoom_out = a("Zoom &out", "Ctrl+-", lambda: self.zoom(-1))
+                            self.list_panel.focus_search, help=("Articles", "Search the articles"))
+        self.act_zoom_in = a("Zoom &in", ["Ctrl++", "Ctrl+="], lambda: self.zoom(1),
+                             help=("View", "Zoom the text in"))
+        self.act_zoom_out = a("Zoom &out", "Ctrl+-", lambda: self.zoom(-1),
+                              help=("View", "Zoom the text out"))
         self.act_show_rejected = a("Show &rejected entities", "Ctrl+R",
-                                   self._toggle_rejected, checkable=True)
+                                   self._toggle_rejected, checkable=True,
+                                   help=("View", "Show or hide rejected entities"))
         self.act_popup = a("Label &menu on selection", None, self._toggle_popup,
                            checkable=True)
         self.act_popup.setChecked(self.settings.value("view/popup", "true") == "true")
         self.view.label_popup_on_select = self.act_popup.isChecked()
         self.act_help = a("&Keyboard shortcuts", ["F1", "?", "Shift+?"],
-                          self.show_shortcuts)
+                          self.show_shortcuts, help=("Help", "This list"))
         self.act_about = a("&About Assay", None, self.show_about)
         self.label_actions: list[QAction] = []
         self.claims_review = ClaimsReview(self)
@@ -663,7 +682,7 @@ class MainWindow(QMainWindow):
             self.banner.show()
 
     def show_shortcuts(self) -> None:
-        self.shortcuts_dialog = ShortcutsDialog(SHORTCUTS, self)
+        self.shortcuts_dialog = ShortcutsDialog(help_rows(self.helped), self)
         self.shortcuts_dialog.open()  # window-modal, without blocking the event loop
 
     def show_about(self) -> None:

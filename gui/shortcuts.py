@@ -1,12 +1,14 @@
 """The list of keyboard shortcuts and the F1 / ? dialog that shows them.
 
-One table serves the dialog and the README, so what users read is what the
-window does.
+The rows come from the window's actions (each declares its help where it is
+made) plus the few keys the text view handles itself, so what users read is what
+the window does.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -17,7 +19,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-SHORTCUTS: list[tuple[str, str, str]] = [
+# Groups in the order the help shows them.
+GROUPS = ("Entities", "Articles", "Editing", "Claims", "View", "Project", "Help")
+
+# Keys the article view and the list handle themselves (not window actions). Every
+# window action declares its own help row where it is made (``MainWindow.action(...,
+# help=...)``), so the help is built from the actions and shows their real keys.
+VIEW_KEYS: list[tuple[str, str, str]] = [
     ("Entities", "1–9, Q, W", "Label the selected text, or relabel the selected entity"),
     ("Entities", "Mouse drag", "Select text (snaps to whole words); a label menu opens"),
     ("Entities", "Click", "Select an entity"),
@@ -27,29 +35,21 @@ SHORTCUTS: list[tuple[str, str, str]] = [
     ("Entities", "Shift+← / Shift+→", "Move the entity's start by one token"),
     ("Entities", "Alt+← / Alt+→", "Move the entity's end by one token"),
     ("Entities", "Esc", "Clear the selection"),
-    ("Entities", "L", "Link the selected entity to its canonical id (country, mineral, …)"),
-    ("Articles", "A", "Approve (accepts remaining suggestions) and open the next pending"),
-    ("Articles", "X", "Reject the article"),
-    ("Articles", "S", "Skip the article"),
-    ("Articles", "N", "Edit the article's note (Enter saves)"),
-    ("Articles", "J / ↓", "Next article in the list"),
-    ("Articles", "K / ↑", "Previous article in the list"),
-    ("Articles", "Ctrl+F", "Search the articles"),
-    ("Editing", "Ctrl+Z", "Undo (across articles)"),
-    ("Editing", "Ctrl+Shift+Z / Ctrl+Y", "Redo"),
-    ("Claims", "C", "Mark the selection as a claim, widened to whole sentences"),
-    ("Claims", "Shift+C", "Mark exactly the selection as a claim"),
-    ("Claims", "Ctrl+1 / Ctrl+2 / Ctrl+3", "Claim is supported / refuted / unverifiable"),
-    ("Claims", "Ctrl+0", "Claim is unchecked (accepts a suggested claim)"),
-    ("Claims", "Ctrl+Del", "Dismiss a suggested claim, or delete your own"),
-    ("Claims", "] / [", "Next / previous claim"),
-    ("Claims", "Ctrl+Shift+C", "Suggest claims: sentences that state a figure"),
-    ("View", "Ctrl++ / Ctrl+-", "Zoom the text"),
-    ("View", "Ctrl+R", "Show or hide rejected entities"),
-    ("Project", "Ctrl+I / Ctrl+Shift+I", "Import files / a folder"),
-    ("Project", "Ctrl+P", "Pre-annotate with spaCy and the gazetteers"),
-    ("Help", "F1 / ?", "This list"),
+    ("Articles", "↓ / ↑", "Next / previous article in the list"),
 ]
+
+
+def keys_text(action: QAction) -> str:
+    """An action's shortcuts as the help shows them: "Ctrl+Shift+Z / Ctrl+Y"."""
+    return " / ".join(k.toString(QKeySequence.SequenceFormat.NativeText)
+                      for k in action.shortcuts())
+
+
+def help_rows(helped: list[tuple[QAction, str, str]]) -> list[tuple[str, str, str]]:
+    """The help table: the view's own keys and every action's row, grouped."""
+    rows = VIEW_KEYS + [(group, keys_text(action), does) for action, group, does in helped
+                        if action.shortcuts()]
+    return sorted(rows, key=lambda row: GROUPS.index(row[0]))  # stable: order kept in groups
 
 
 class ShortcutsDialog(QDialog):

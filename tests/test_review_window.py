@@ -231,13 +231,26 @@ def test_state_survives_close_and_reopen(qtbot, tmp_path, window, project_path):
 
 
 def test_shortcuts_dialog_lists_every_review_key(qtbot, window):
-    from gui.shortcuts import SHORTCUTS, ShortcutsDialog
+    from gui.shortcuts import keys_text
 
-    dialog = ShortcutsDialog(SHORTCUTS, window)
+    window.show_shortcuts()
+    dialog = window.shortcuts_dialog
     qtbot.addWidget(dialog)
-    keys = {dialog.table.item(r, 1).text() for r in range(dialog.table.rowCount())}
-    for expected in ("A", "X", "S", "N", "Enter", "Ctrl+Z", "Tab / Shift+Tab"):
+    rows = {(dialog.table.item(r, 1).text(), dialog.table.item(r, 2).text())
+            for r in range(dialog.table.rowCount())}
+    keys = {k for k, _ in rows}
+    for expected in ("A", "X", "S", "N", "Enter", "Ctrl+Z", "Tab / Shift+Tab", "C", "L", "]"):
         assert expected in keys
+    # The help is built from the actions: each one's row shows its real keys, so
+    # changing a shortcut changes the help.
+    for action, _group, does in window.helped:
+        assert (keys_text(action), does) in rows
+    window.act_approve.setShortcut("Ctrl+Alt+A")
+    window.show_shortcuts()
+    again = window.shortcuts_dialog
+    qtbot.addWidget(again)
+    assert any(again.table.item(r, 1).text() == keys_text(window.act_approve)
+               for r in range(again.table.rowCount()))
 
 
 def test_qt_calls_do_not_drain_none_refcount(window):
