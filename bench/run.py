@@ -244,13 +244,20 @@ def bench_big_project(tmp: Path) -> dict:
         for i in range(0, len(arts), 5000):
             project.add_articles(arts[i:i + 5000])
         del arts
+    pages: dict = {}
+    with Project.open(path) as project:
+        for order in ("id", "title", "entities"):
+            for where, offset in (("middle", N_BIG_PROJECT // 2), ("end", N_BIG_PROJECT - 200)):
+                pages[f"big_list_{order}_{where}_ms"] = 1000 * min(timed(
+                    lambda o=order, off=offset: project.list_articles(order_by=o, offset=off)
+                )[0] for _ in range(3))
     app = QApplication.instance() or QApplication(sys.argv)
     settings = QSettings(str(tmp / "s2.ini"), QSettings.Format.IniFormat)
     open_s, window = timed(lambda: _open(MainWindow, settings, path, app))
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     window.close()
     return {"big_project_articles": N_BIG_PROJECT, "big_project_open_s": open_s,
-            "peak_rss_mb": peak_mb}
+            **pages, "peak_rss_mb": peak_mb}
 
 
 def _open(cls, settings, path, app):

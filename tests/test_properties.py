@@ -354,6 +354,9 @@ class ReviewEdits(RuleBasedStateMachine):
                     assert omap.to_py(qt) == offset
             live = sorted((s.start, s.end) for s in spans if s.live)
             assert all(a[1] <= b[0] for a, b in zip(live, live[1:], strict=False))
+        # The stored per-article count the list sorts by follows every edit and undo.
+        listed = {row.id: row.entities for row in self.project.list_articles()}
+        assert listed == {a: sum(s.live for s in self.project.spans(a)) for a in (1, 2)}
 
 
 ReviewEdits.TestCase.settings = settings(

@@ -75,7 +75,7 @@ SORTABLE_COLUMNS = {
     "title": "a.title COLLATE NOCASE",
     "source": "a.source COLLATE NOCASE",
     "status": "a.status",
-    "entities": "entities",
+    "entities": "a.entities",
     "reviewer": "a.reviewed_by COLLATE NOCASE",
 }
 
@@ -278,6 +278,13 @@ class Project(ClaimStore, KbStore):
         except sqlite3.Error as exc:
             raise ProjectError(_describe(exc, self.path)) from exc
 
+    @staticmethod
+    def _recount(conn: sqlite3.Connection, article_id: int) -> None:
+        """Keep ``articles.entities`` (live spans) right; called by every span write."""
+        conn.execute("UPDATE articles SET entities = (SELECT count(*) FROM spans WHERE "
+                     "article_id = ? AND state != 'rejected') WHERE id = ?",
+                     (article_id, article_id))
+
     def _event(
         self, conn: sqlite3.Connection, reviewer: str, article_id: int | None, action: str,
         payload: dict[str, Any],
@@ -404,6 +411,7 @@ class Project(ClaimStore, KbStore):
             "updated_by, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
             rows,
         )
+        self._recount(conn, article_id)
         return len(rows)
 
     def article(self, article_id: int) -> Article:
@@ -461,19 +469,22 @@ class Project(ClaimStore, KbStore):
         if order is None:
             raise ValueError(f"Cannot sort by {order_by!r}")
         direction = "DESC" if descending else "ASC"
-        sql = (
-            "SELECT a.id, a.title, a.source, a.status, a.reviewed_by, "
-            "(SELECT count(*) FROM spans s WHERE s.article_id = a.id "
-            "AND s.state != 'rejected') AS entities "
-            f"FROM articles a{where} ORDER BY {order} {direction}, a.id {direction} "
-            "LIMIT ? OFFSET ?"
-        )
-        rows = self.conn.execute(sql, [*params, limit, offset])
-        return [_row_to(ArticleRow, r) for r in rows]
+        # Two steps: find the page's ids by walking the sort column's index alone (OFFSET
+        # skips index entries, not whole rows), then read just those rows.
+        ids = [r[0] for r in self.conn.execute(
+            f"SELECT a.id FROM articles a{where} ORDER BY {order} {direction}, "
+            f"a.id {direction} LIMIT ? OFFSET ?", [*params, limit, offset])]
+        if not ids:
+            return []
+        marks = ",".join("?" * len(ids))
+        rows = {r["id"]: r for r in self.conn.execute(
+            "SELECT a.id, a.title, a.source, a.status, a.reviewed_by, a.entities "
+            f"FROM articles a WHERE a.id IN ({marks})", ids)}
+        return [_row_to(ArticleRow, rows[i]) for i in ids if i in rows]
 
     def article_ids(self, flt: ArticleFilter | None = None, order_by: str = "id") -> list[int]:
         where, params = self._where(flt)
-        order = SORTABLE_COLUMNS[order_by] if order_by != "entities" else "a.id"
+        order = SORTABLE_COLUMNS[order_by]
         return [r[0] for r in self.conn.execute(
             f"SELECT a.id FROM articles a{where} ORDER BY {order}, a.id", params)]
 
@@ -708,6 +719,7 @@ class Project(ClaimStore, KbStore):
             except sqlite3.IntegrityError as exc:
                 raise InvalidEdit(f"Span id {span_id} is taken; cannot recreate it.") from exc
             span_id = cur.lastrowid
+            self._recount(conn, article_id)
             self._event(conn, reviewer, article_id, "span.add", {
                 "span_id": span_id, "start": start, "end": end, "label": label,
                 "text": span_text, "origin": origin, "state": state, "kb_id": kb_id,
@@ -765,6 +777,8 @@ class Project(ClaimStore, KbStore):
                 (new_start, new_end, new_label, new_text, new_state, new_kb, reviewer, stamp,
                  span_id),
             )
+            if (new_state == "rejected") != (before.state == "rejected"):
+                self._recount(conn, before.article_id)
             changes = {
                 k: [getattr(before, k), v]
                 for k, v in (("start", new_start), ("end", new_end), ("label", new_label),
@@ -821,6 +835,7 @@ class Project(ClaimStore, KbStore):
         before = self.span(span_id)
         with self._edit() as conn:
             conn.execute("DELETE FROM spans WHERE id = ?", (span_id,))
+            self._recount(conn, before.article_id)
             self._event(conn, reviewer, before.article_id, "span.delete", {
                 "span_id": span_id, "start": before.start, "end": before.end,
                 "label": before.label, "origin": before.origin, "state": before.state,
@@ -894,6 +909,7 @@ class Project(ClaimStore, KbStore):
                     rows,
                 )
                 stored += len(rows)
+                self._recount(conn, article_id)
                 self._suggest_claims_in(conn, article_id, model)
                 conn.execute("UPDATE articles SET model = ? WHERE id = ?", (model, article_id))
                 if tokens is not None:
