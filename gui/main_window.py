@@ -236,18 +236,11 @@ class MainWindow(QMainWindow):
         self.act_export = a("&Export…", "Ctrl+E", self.export_dialog,
                             help=("Project", "Export the verified data"))
         self.act_check = a("&Check project file…", None, self.check_project)
-        # Read-only, the undo stack stays empty (its actions are disabled), so these keys
-        # reach this action instead and say why nothing happens.
-        self.act_refuse_undo = a("Undo (read-only)", ["Ctrl+Z", "Ctrl+Shift+Z", "Ctrl+Y"],
-                                 lambda: self.refuse_if_read_only("undo or redo"))
-        self.act_refuse_undo.setEnabled(False)
         self.act_quit = a("&Quit", QKeySequence.StandardKey.Quit, self.close)
         self.act_undo = a("&Undo", "Ctrl+Z", self.undo, help=("Editing", "Undo (across articles)"))
         self.act_redo = a("&Redo", ["Ctrl+Shift+Z", "Ctrl+Y"], self.redo, help=("Editing", "Redo"))
         self.act_undo.setEnabled(False)
         self.act_redo.setEnabled(False)
-        self.addAction(self.act_undo)
-        self.addAction(self.act_redo)
         self.act_approve = a("&Approve article", "A", lambda: self.decide("approved"), help=(
             "Articles", "Approve (accepts remaining suggestions) and open the next pending"))
         self.act_reject = a("Re&ject article", "X", lambda: self.decide("rejected"),
@@ -471,7 +464,7 @@ class MainWindow(QMainWindow):
     def _set_read_only(self, reason: str | None, hint: str = "") -> None:
         self.read_only_reason = reason
         self.note.setReadOnly(reason is not None)
-        self.act_refuse_undo.setEnabled(reason is not None)
+        self._update_undo_actions()  # read-only, Ctrl+Z says why instead of doing nothing
         if reason is None:
             self.lock_banner.hide()
             return
@@ -523,11 +516,9 @@ class MainWindow(QMainWindow):
         except AssayError as exc:  # e.g. a pre-annotation run changed the article since
             self.command_failed(f"Cannot {'undo' if undo else 'redo'} {title}: {exc}")
 
-    def _history_changed(self, focus: Focus | None) -> None:
+    def _history_changed(self, focus: Focus) -> None:
         """After an edit, undo or redo: show its article, select what it touched."""
         self._update_undo_actions()
-        if focus is None:
-            return
         self.article_changed(focus.article_id)
         if focus.span_id is not None and any(s.id == focus.span_id for s in self.view.spans):
             self.view.select_span(focus.span_id)
@@ -538,9 +529,12 @@ class MainWindow(QMainWindow):
         history = self.history
         undo = history.undo_title if history else None
         redo = history.redo_title if history else None
-        self.act_undo.setEnabled(undo is not None)
+        # Read-only, both stay enabled so that the keys reach _step_history, which says why
+        # nothing can be undone.
+        read_only = self.read_only_reason is not None
+        self.act_undo.setEnabled(undo is not None or read_only)
         self.act_undo.setText(f"&Undo {undo}" if undo else "&Undo")
-        self.act_redo.setEnabled(redo is not None)
+        self.act_redo.setEnabled(redo is not None or read_only)
         self.act_redo.setText(f"&Redo {redo}" if redo else "&Redo")
 
     def command_failed(self, message: str) -> None:

@@ -14,9 +14,7 @@ COLUMNS = ("article_id", "title", "start", "end", "text", "verdict", "evidence_u
 
 
 def write(records: Iterable[Reviewed], sink: Sink) -> None:
-    assert sink.fh is not None
-    writer = SpreadsheetWriter(sink.fh)
-    writer.writerow(COLUMNS)
+    writer = SpreadsheetWriter(sink.fh, COLUMNS)
     for rec in records:
         a = rec.article
         for c in rec.claims:

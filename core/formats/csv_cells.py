@@ -25,10 +25,14 @@ def safe_cell(value: Any) -> Any:
 
 
 class SpreadsheetWriter:
-    """``csv.writer`` whose every text cell goes through :func:`safe_cell`."""
+    """``csv.writer`` whose every text cell goes through :func:`safe_cell`; the header row
+    ``columns`` is written first."""
 
-    def __init__(self, fh: TextIO) -> None:
+    def __init__(self, fh: TextIO | None, columns: Iterable[str]) -> None:
+        if fh is None:
+            raise ValueError("a CSV export needs the open file")
         self._writer = csv.writer(fh)
+        self.writerow(columns)
 
     def writerow(self, row: Iterable[Any]) -> None:
         self._writer.writerow([safe_cell(cell) for cell in row])

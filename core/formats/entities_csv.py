@@ -13,9 +13,7 @@ COLUMNS = ("article_id", "title", "start", "end", "text", "label", "kb_id", "kb_
 
 
 def write(records: Iterable[Reviewed], sink: Sink) -> None:
-    assert sink.fh is not None
-    writer = SpreadsheetWriter(sink.fh)
-    writer.writerow(COLUMNS)
+    writer = SpreadsheetWriter(sink.fh, COLUMNS)
     linker = sink.linker
     for rec in records:
         a = rec.article

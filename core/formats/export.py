@@ -111,12 +111,10 @@ def export(
             with temps[0].open("w", encoding="utf-8", newline="") as fh:
                 sink.fh = fh
                 form.write(checked(), sink)
-                fh.flush()
-                os.fsync(fh.fileno())
         else:
             form.write(checked(), sink)
-            for temp in temps:
-                _fsync(temp)
+        for temp in temps:
+            _fsync(temp)
     except _Cancelled:
         _remove(temps, made)
         return ExportReport(cancelled=True, fmt=fmt, unit=form.unit)
@@ -223,13 +221,17 @@ def _missing_folder(folder: Path) -> Path | None:
     return missing
 
 
-def _remove(paths: Iterable[Path], made: Path | None = None) -> None:
+def _remove(paths: list[Path], made: Path | None = None) -> None:
     """Remove the temporary files, and the folders the export made for them (if empty)."""
     for path in paths:
         with suppress(OSError):
             path.unlink()
-    if made is not None:
-        for folder in sorted((p for p in [*paths][0].parents if p == made or made in p.parents),
-                             key=lambda p: len(p.parts), reverse=True):
-            with suppress(OSError):
-                folder.rmdir()
+    if made is None:
+        return
+    folder = paths[0].parent
+    while True:  # innermost first, up to the outermost folder the export made
+        with suppress(OSError):
+            folder.rmdir()
+        if folder == made or folder == folder.parent:
+            return
+        folder = folder.parent

@@ -24,9 +24,7 @@ COUNTRY_LABELS = ("GPE", "NORP")
 
 
 def write(records: Iterable[Reviewed], sink: Sink) -> None:
-    assert sink.fh is not None
-    writer = SpreadsheetWriter(sink.fh)
-    writer.writerow(COLUMNS)
+    writer = SpreadsheetWriter(sink.fh, COLUMNS)
     for rec in records:
         a = rec.article
         index = SentenceIndex(a.text)

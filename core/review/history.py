@@ -53,11 +53,6 @@ class History:
         self.changed.emit(edit.focus)
         return edit.focus
 
-    def clear(self) -> None:
-        self.done.clear()
-        self.undone.clear()
-        self.changed.emit(None)
-
     @property
     def undo_title(self) -> str | None:
         return self.done[-1].title if self.done else None

@@ -103,11 +103,11 @@ def connect(path: Path, *, read_only: bool = False, create: bool = False) -> sql
     """A connection to the project at ``path``, counted so :func:`sniff` knows it is open.
 
     Only ``create`` may make a new file (``mode=rwc``); otherwise a missing file
-    is an error, never a new empty database. ``read_only`` opens with ``mode=ro``. On
-    read-only media (the folder
-    cannot be written, so SQLite cannot make the WAL's ``-shm`` index), a file
-    with no ``-wal`` left over is opened ``immutable``: SQLite then reads it
-    without any lock or journal, which is right for a file nobody can change.
+    is an error, never a new empty database. ``read_only`` opens with ``mode=ro``.
+    On read-only media (the folder cannot be written, so SQLite cannot make the
+    WAL's ``-shm`` index), a file with no ``-wal`` left over is opened
+    ``immutable``: SQLite then reads it without any lock or journal, which is
+    right for a file nobody can change.
     """
     uri = path.resolve().as_uri()
     if read_only:
@@ -167,7 +167,7 @@ def _same_file(a: Path, b: Path) -> bool:
     ka, kb = _key(a), _key(b)
     if ka is not None and ka == kb:
         return True
-    return os.path.abspath(a.resolve()) == os.path.abspath(b.resolve())
+    return a.resolve() == b.resolve()  # for a file that does not exist (yet)
 
 
 def refuse_project_file(path: Path, doing: str, projects: list[Path] | None = None) -> None:

@@ -205,12 +205,7 @@ class Project(ClaimStore, KbStore):
             conn.execute("PRAGMA synchronous = NORMAL")
 
     def _migrate(self, fresh: bool) -> None:
-        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
-        if version > SCHEMA_VERSION:
-            raise ProjectError(
-                f"{self.path} was made by a newer Assay (schema {version}; this app knows "
-                f"{SCHEMA_VERSION}). Update Assay to open it."
-            )
+        version = self.schema_version  # a newer one was refused by open(), before any write
         if version == 0 and not fresh:
             raise ProjectError(f"{self.path} has no Assay schema.")
         if self.read_only and version < SCHEMA_VERSION:

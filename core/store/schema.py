@@ -158,16 +158,16 @@ def _migrate_to_v5(db: sqlite_utils.Database) -> None:
         db.execute(f"CREATE INDEX IF NOT EXISTS {name} ON articles({columns})")
 
 
-# Indexes the article list sorts by (core.store.project.SORTABLE_COLUMNS).
+# Indexes the article list sorts by (core.store.project.SORTABLE_COLUMNS); status has one
+# since v1. Every index ends in the rowid, so each also orders by id within its column.
 # The one on id alone lets paging by id skip through a small index, not the table's rows
 # (which hold the whole text).
 SORT_INDEXES = {
     "idx_articles_id_sort": "id",
-    "idx_articles_title_sort": "title COLLATE NOCASE, id",
-    "idx_articles_source_sort": "source COLLATE NOCASE, id",
-    "idx_articles_reviewer_sort": "reviewed_by COLLATE NOCASE, id",
-    "idx_articles_entities_sort": "entities, id",
-    "idx_articles_status_sort": "status, id",
+    "idx_articles_title_sort": "title COLLATE NOCASE",
+    "idx_articles_source_sort": "source COLLATE NOCASE",
+    "idx_articles_reviewer_sort": "reviewed_by COLLATE NOCASE",
+    "idx_articles_entities_sort": "entities",
 }
 
 MIGRATIONS = {1: _migrate_to_v1, 2: _migrate_to_v2, 3: _migrate_to_v3, 4: _migrate_to_v4,
