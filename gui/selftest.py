@@ -30,9 +30,16 @@ def _check_model() -> str:
 
 
 def _check_project(folder: Path) -> str:
+    from core.formats.html import extract_html
     from core.models import ArticleIn
     from core.store import Project
 
+    # The HTML extractor (trafilatura, lxml, babel with its locales trimmed by build.spec)
+    # is the part of the bundle most likely to miss a data file.
+    page = extract_html(f"<html><head><title>T</title></head><body><nav>Menu</nav>"
+                        f"<article><p>{SENTENCE}</p></article></body></html>")
+    if page.text != SENTENCE:
+        raise RuntimeError(f"HTML extraction gave {page.text!r}")
     with Project.create(folder / "selftest.assay") as project:
         project.add_articles([ArticleIn(text=SENTENCE, title="self-test")])
         project.add_span(1, 0, 9, "GPE", "selftest")
