@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from core.models import Claim
 from core.review.edits import AddClaim, DeleteClaim, SuggestClaims, UpdateClaim
+from core.review.session import ReviewSession
 from core.text.sentences import snap_to_sentences
 from gui.claim_paint import VERDICT_NAMES
 from gui.claims_panel import VERDICT_KEYS, ClaimsPanel
@@ -25,6 +26,7 @@ class ClaimsReview:
 
     def __init__(self, window: ReviewHost) -> None:
         self.window = window
+        self.session: ReviewSession | None = None
         self.panel: ClaimsPanel = window.claims_panel
         view = window.view
         view.claim_clicked.connect(self.select)
@@ -69,16 +71,23 @@ class ClaimsReview:
     def claims(self) -> list[Claim]:
         return self.panel.model.all
 
+    def attach(self, session: ReviewSession) -> None:
+        """Follow a newly opened project: refill the panel whenever its article changes."""
+        self.session = session
+        session.opened.connect(lambda _article: self.refresh())
+        session.changed.connect(lambda _focus: self.refresh())
+
     def refresh(self) -> None:
-        """Reload the open article's claims into the panel and the view."""
+        """Show the open article's claims (as the session read them) in the panel and view."""
         w = self.window
-        if w.project is None or w.article is None:
+        session = self.session
+        if session is None or session.article is None:
             self.panel.set_claims([], "")
             w.view.set_claims([])
             return
-        claims = w.project.claims(w.article.id)
+        claims = session.claims
         selected = self.panel.selected_id
-        self.panel.set_claims(claims, w.article.text, selected)
+        self.panel.set_claims(claims, session.article.text, selected)
         w.view.set_claims(claims, self.panel.selected_id)
         w.side_tabs.setTabText(1, f"Claims ({self.panel.count_text()})")
 

@@ -13,6 +13,7 @@ from core.errors import AssayError
 from core.models import Span
 from core.nlp.linking import KbEntry, family
 from core.review.edits import AddKbEntry, LinkSpans, UpdateSpan
+from core.review.session import ReviewSession
 from gui.kb_entries_dialog import KbEntriesDialog
 from gui.link_editor import SEPARATOR, KbEntryDialog, LinkEditor
 from gui.plain_text import message_box
@@ -36,6 +37,11 @@ class Linking:
             window.action("Canonical entries of this &project…", None, self.show_entries),
         ]
         self.entries_dialog: KbEntriesDialog | None = None
+
+    def attach(self, session: ReviewSession) -> None:
+        """Follow a newly opened project: the selected entity may have changed with its data."""
+        session.opened.connect(lambda _article: self.refresh())
+        session.changed.connect(lambda _focus: self.refresh())
 
     def refresh(self) -> None:
         w = self.window

@@ -7,9 +7,7 @@ saved the moment it is made, so there is no Save button.
 
 from __future__ import annotations
 
-import contextlib
 import threading
-import time
 from pathlib import Path
 
 from PySide6.QtCore import QPoint, QSettings, Qt
@@ -38,8 +36,9 @@ from core.models import Article
 from core.nlp.models import INSTALL_HINT, installed_model
 from core.review.edits import AddSpan, Edit, Focus, SetNote, SetStatus, UpdateSpan
 from core.review.history import History
+from core.review.session import ReadOnly, ReviewSession
 from core.store import Project
-from core.text.tokens import blank_nlp, token_offsets
+from core.text.tokens import blank_nlp
 from gui.article_list import ArticleListPanel
 from gui.article_view import ArticleView
 from gui.claims_panel import ClaimsPanel
@@ -65,17 +64,14 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.settings = settings
         self.reviewer = reviewer
-        self.project: Project | None = None
-        self.article: Article | None = None
-        # The undo history of the open project (core.review.history): Qt-free; the Undo and
-        # Redo actions follow it, and every edit goes through it (see push).
-        self.history: History | None = None
-        self._opened_at = time.monotonic()
+        # The open project as the reviewer works on it (core.review.session, Qt-free): its
+        # article, spans, claims, history and read-only reason. Widgets subscribe to its
+        # signals; every change goes through it (see push).
+        self.session: ReviewSession | None = None
         self._job = None
         # The project's lock (gui.project_lock); without it the project is open read-only
-        # and read_only_reason says why ("another Assay window (process 12 …) has it open").
+        # and the session's read_only_reason says why ("another Assay window … has it open").
         self.lock: ProjectLock | None = None
-        self.read_only_reason: str | None = None
         self.setWindowTitle("Assay")
         self._build_widgets()
         self._build_actions()
@@ -94,6 +90,22 @@ class MainWindow(QMainWindow):
         # Articles without stored tokens are tokenised on first open with Assay's one tokenizer
         # (core.text.tokens); loading spaCy's tokenizer takes about a second, so start it now.
         threading.Thread(target=blank_nlp, name="load-tokenizer", daemon=True).start()
+
+    @property
+    def project(self) -> Project | None:
+        return self.session.project if self.session is not None else None
+
+    @property
+    def article(self) -> Article | None:
+        return self.session.article if self.session is not None else None
+
+    @property
+    def history(self) -> History | None:
+        return self.session.history if self.session is not None else None
+
+    @property
+    def read_only_reason(self) -> str | None:
+        return self.session.read_only_reason if self.session is not None else None
 
     # ------------------------------------------------------------------ building
 
@@ -340,17 +352,15 @@ class MainWindow(QMainWindow):
                 taken.lock.release()
             warn(self, "Cannot open project", str(exc))
             return False
+        self.save_note()
         if self.project is not None:
             self.project.close()
         if self.lock is not None and self.lock is not taken.lock:
             self.lock.release()
         self.lock = taken.lock
-        self._set_read_only(None if taken.lock else taken.reason, taken.hint)
-        self.project = project
-        self.history = History(project, self.reviewer)
-        self.history.changed.connect(self._history_changed)
-        self._update_undo_actions()
-        self.article = None
+        self._start_session(ReviewSession(project, self.reviewer,
+                                          None if taken.lock else taken.reason))
+        self._show_read_only(taken.hint)
         labels = project.labels()
         self.view.set_labels(labels)
         self.entities.set_labels(labels)
@@ -365,13 +375,20 @@ class MainWindow(QMainWindow):
         first = int(last) if last else project.next_article_id(0, status="pending")
         if first is None:
             first = project.next_article_id(0, status=None)
-        if first is not None:
-            self.show_article(first)
-            self.list_panel.select_article(first)
-        else:
-            self._show_empty()
+        self.show_article(first)
         self._update_status()
         return True
+
+    def _start_session(self, session: ReviewSession) -> None:
+        """Subscribe the widgets to a new session; the old one's project is closed."""
+        self.session = session
+        session.opened.connect(self._article_opened)
+        session.changed.connect(self._article_changed)
+        session.history_changed.connect(self._update_undo_actions)
+        self.claims_review.attach(session)
+        self.linking.attach(session)
+        session.changed.connect(self._show_focus)  # last: after the panels were refilled
+        self._update_undo_actions()
 
     def _bind_label_hotkeys(self, labels) -> None:
         for action in self.label_actions:
@@ -386,44 +403,38 @@ class MainWindow(QMainWindow):
             self.addAction(action)
             self.label_actions.append(action)
 
-    def _show_empty(self) -> None:
-        self.article = None
-        self.title.setText("No articles yet")
-        self.meta.setText("Use File → Import files… to add articles, then File → Pre-annotate.")
-        self.status_chip.clear()
-        self.view.set_article("", [], [])
-        self.entities.set_spans([])
-        self.claims_review.refresh()
-        self.linking.refresh()
-        self.note.clear()
-
-    def show_article(self, article_id: int) -> None:
-        """Open an article: text, entities, tokens for snapping, and the review timer."""
-        if self.project is None:
+    def show_article(self, article_id: int | None, *, again: bool = False) -> None:
+        """Open an article (None: none); ``again`` re-reads the open one (after a job)."""
+        session = self.session
+        if session is None:
             return
-        if self.article is not None and self.article.id == article_id:
+        if not again and article_id is not None and self.article is not None and (
+                self.article.id == article_id):
             return
         self.save_note()
         try:
-            article = self.project.article(article_id)
-            tokens = self.project.tokens(article_id)
-            if tokens is None:
-                tokens = token_offsets(article.text)
-                if not self.project.read_only:
-                    with contextlib.suppress(AssayError):  # a cache: a full disk costs nothing
-                        self.project.set_tokens(article_id, tokens)
-            spans = self.project.spans(article_id)
+            session.open_article(article_id)
         except AssayError as exc:  # also a damaged page: say so and stay where we are
             self.statusBar().showMessage(str(exc), 12000)
+
+    def _article_opened(self, article: Article | None) -> None:
+        """The session opened another article: show its text, entities and header."""
+        session = self.session
+        assert session is not None
+        if article is None:
+            self.title.setText("No articles yet")
+            self.meta.setText(
+                "Use File → Import files… to add articles, then File → Pre-annotate.")
+            self.status_chip.clear()
+            self.view.set_article("", [], [])
+            self.entities.set_spans([])
+            self.note.clear()
             return
-        self.article = article
-        self.view.set_article(article.text, spans, tokens)
+        self.view.set_article(article.text, session.spans, session.tokens)
         self._refresh_article_meta()
         self.entities.set_spans(self.view.spans)
-        self.claims_review.refresh()
-        self.linking.refresh()
-        self._opened_at = time.monotonic()
-        self.settings.setValue(f"project/{self.project.path.resolve()}/article", article_id)
+        self.settings.setValue(f"project/{session.project.path.resolve()}/article", article.id)
+        self.list_panel.select_article(article.id)
         self.view.setFocus()
 
     def _refresh_article_meta(self) -> None:
@@ -443,26 +454,19 @@ class MainWindow(QMainWindow):
         if self.note.text() != (art.note or ""):
             self.note.setText(art.note or "")
 
-    def article_changed(self, article_id: int) -> None:
-        """Show what the store now holds for ``article_id`` (after an edit, undo or redo)."""
-        if self.project is None:
-            return
-        if self.article is None or self.article.id != article_id:
-            self.show_article(article_id)
-            self.list_panel.select_article(article_id)
-        self.article = self.project.article(article_id)
-        self.view.set_spans(self.project.spans(article_id))
+    def _article_changed(self, _focus: Focus) -> None:
+        """The open article's rows changed (an edit, undo or redo): show what is stored."""
+        assert self.session is not None
+        self.view.set_spans(self.session.spans)
         self.entities.set_spans(self.view.spans, self.view.selected_id)
-        self.claims_review.refresh()
-        self.linking.refresh()
         self._refresh_article_meta()
         self.list_panel.refresh()
         self._update_status()
 
     # ------------------------------------------------------------------ edits
 
-    def _set_read_only(self, reason: str | None, hint: str = "") -> None:
-        self.read_only_reason = reason
+    def _show_read_only(self, hint: str = "") -> None:
+        reason = self.read_only_reason
         self.note.setReadOnly(reason is not None)
         self._update_undo_actions()  # read-only, Ctrl+Z says why instead of doing nothing
         if reason is None:
@@ -475,18 +479,20 @@ class MainWindow(QMainWindow):
 
     def refuse_if_read_only(self, what: str) -> bool:
         """In a read-only window every change stops here, before anything is tried."""
-        if self.read_only_reason is None:
-            return False
-        self.command_failed(f"Read-only, nothing was changed: cannot {what} because "
-                            f"{self.read_only_reason}.")
-        return True
+        refused = self.session.refusal(what) if self.session is not None else None
+        if refused:
+            self.command_failed(refused)
+        return refused is not None
 
     def push(self, edit: Edit) -> bool:
-        """Run an edit through the history; a refused edit changes nothing and says why."""
-        if self.history is None or self.refuse_if_read_only(edit.title):
+        """Run an edit through the session; a refused edit changes nothing and says why."""
+        if self.session is None:
             return False
         try:
-            self.history.do(edit)
+            self.session.push(edit)
+        except ReadOnly as exc:
+            self.command_failed(str(exc))
+            return False
         except ProjectError as exc:  # the file or the disk failed: nothing was saved
             self.command_failed(f"Not saved: {exc}")
             return False
@@ -504,22 +510,21 @@ class MainWindow(QMainWindow):
         self._step_history(undo=False)
 
     def _step_history(self, undo: bool) -> None:
-        history = self.history
-        if history is None or self.refuse_if_read_only("undo or redo"):
+        session = self.session
+        if session is None or self.refuse_if_read_only("undo or redo"):
             return
+        history = session.history
         title = history.undo_title if undo else history.redo_title
         if title is None:
             self.statusBar().showMessage("Nothing to undo." if undo else "Nothing to redo.", 3000)
             return
         try:
-            history.undo() if undo else history.redo()
+            session.undo() if undo else session.redo()
         except AssayError as exc:  # e.g. a pre-annotation run changed the article since
             self.command_failed(f"Cannot {'undo' if undo else 'redo'} {title}: {exc}")
 
-    def _history_changed(self, focus: Focus) -> None:
-        """After an edit, undo or redo: show its article, select what it touched."""
-        self._update_undo_actions()
-        self.article_changed(focus.article_id)
+    def _show_focus(self, focus: Focus) -> None:
+        """After an edit, undo or redo: select what it touched."""
         if focus.span_id is not None and any(s.id == focus.span_id for s in self.view.spans):
             self.view.select_span(focus.span_id)
         if focus.claim_id is not None:
@@ -597,14 +602,13 @@ class MainWindow(QMainWindow):
             return
         if status == "approved" and not self.claims_review.confirm_approve():
             return
-        seconds = round(time.monotonic() - self._opened_at, 1)
-        current = self.article.id
-        if not self.push(SetStatus(current, status, seconds)):
+        session = self.session
+        assert session is not None
+        if not self.push(SetStatus(self.article.id, status, session.seconds_open)):
             return
-        nxt = self.project.next_article_id(current, status="pending")
+        nxt = session.next_pending()
         if nxt is not None:
             self.show_article(nxt)
-            self.list_panel.select_article(nxt)
         else:
             self.statusBar().showMessage("No pending articles left. 🎉", 6000)
 
@@ -649,8 +653,8 @@ class MainWindow(QMainWindow):
         if self.show_rejected.isChecked() != show:
             self.show_rejected.setChecked(show)
         self.view.show_rejected = show
-        if self.project is not None and self.article is not None:
-            self.view.set_spans(self.project.spans(self.article.id))
+        if self.session is not None:
+            self.view.set_spans(self.session.spans)
             self.entities.set_spans(self.view.spans, self.view.selected_id)
 
     def _toggle_popup(self) -> None:
@@ -779,11 +783,10 @@ class MainWindow(QMainWindow):
             inform(self, "Import finished", f"{message}\n\n{details}")
         else:
             self.statusBar().showMessage(message, 8000)
-        if self.article is None and self.project is not None:
-            first = self.project.next_article_id(0, status="pending")
+        if self.article is None and self.session is not None:
+            first = self.session.next_pending()
             if first is not None:
                 self.show_article(first)
-                self.list_panel.select_article(first)
 
     def pre_annotate(self) -> AnnotateJob | None:
         """Pre-annotate in a child process (spaCy holds the GIL) with progress and Cancel."""
@@ -822,10 +825,8 @@ class MainWindow(QMainWindow):
 
     def _annotate_done(self, result: protocol.AnnotateDone) -> None:
         self.list_panel.refresh()
-        if self.article is not None and self.project is not None:
-            current = self.article.id
-            self.article = None
-            self.show_article(current)
+        if self.article is not None:
+            self.show_article(self.article.id, again=True)
         self._update_status()
         if result.cancelled:
             message = (f"Cancelled: {result.articles} article(s) were pre-annotated and kept "
@@ -892,9 +893,9 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/splitter", self.splitter.saveState())
         self.settings.sync()
-        if self.project is not None:
-            self.project.close()
-            self.project = None
+        if self.session is not None:
+            self.session.project.close()
+            self.session = None
         if self.lock is not None:
             self.lock.release()
             self.lock = None

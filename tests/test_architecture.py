@@ -25,7 +25,7 @@ ALLOWED = {
     # core.nlp.claim_candidates (see docs/architecture.md).
     "core.store": {"core.text", "core.nlp"},
     "core.formats": {"core.text", "core.nlp", "core.store"},
-    "core.review": {"core.store", "core.nlp"},
+    "core.review": {"core.store", "core.nlp", "core.text"},
     "core.jobs": {"core.store", "core.nlp", "core.formats", "core.text"},
     "core.sample": {"core.store", "core.formats", "core.nlp", "core.text", "core.jobs"},
     "core.cli": {"core.store", "core.formats", "core.nlp", "core.text", "core.review",

@@ -1,0 +1,144 @@
+"""One open project as one reviewer works on it, without Qt.
+
+The session holds what the review window shows (the open article, its spans,
+tokens and claims, the reviewer, why the project is read-only) and is the one
+way to change it: ``push`` an edit, ``undo``, ``redo``, ``open_article``. After
+each it re-reads what the store now holds and tells its listeners, the way
+napari's ``components/viewer_model.py`` emits events that its ``_qt`` widgets
+listen to. The widgets never refresh each other; they subscribe:
+
+- ``opened(article)``: another article (or none) is open: show its text;
+- ``changed(focus)``: the open article's spans, claims, status or note changed
+  (an edit, undo or redo), ``focus`` says what to select;
+- ``history_changed()``: what Undo and Redo would do changed.
+
+The window's timer for "seconds spent on the article" lives here too, so that a
+decision made from any front end records it the same way.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+
+from core.errors import AssayError, InvalidEdit
+from core.models import Article, Claim, Span
+from core.review.edits import Edit, Focus, SetStatus
+from core.review.events import Signal
+from core.review.history import History
+from core.store import Project
+from core.text.tokens import token_offsets
+
+
+class ReadOnly(InvalidEdit):
+    """An edit refused because the project is open read-only (the reason says why)."""
+
+
+class ReviewSession:
+    """The open project, article and history of one reviewer; listeners are told of changes."""
+
+    def __init__(self, project: Project, reviewer: str, read_only_reason: str | None = None,
+                 clock=time.monotonic) -> None:
+        self.project = project
+        self.reviewer = reviewer
+        self.read_only_reason = read_only_reason
+        self.history = History(project, reviewer)
+        self.article: Article | None = None
+        self.spans: list[Span] = []
+        self.tokens: list[tuple[int, int]] = []
+        self.claims: list[Claim] = []
+        self._clock = clock
+        self._opened_at = clock()
+        self.opened = Signal()  # (Article | None)
+        self.changed = Signal()  # (Focus)
+        self.history_changed = Signal()  # ()
+        self.history.changed.connect(self._edited)
+
+    # ------------------------------------------------------------------ reading
+
+    def open_article(self, article_id: int | None) -> None:
+        """Open an article (None: no article); raises AssayError and stays put if it cannot
+        be read (a damaged page, a vanished row)."""
+        if article_id is None:
+            self.article, self.spans, self.tokens, self.claims = None, [], [], []
+            self.opened.emit(None)
+            return
+        project = self.project
+        article = project.article(article_id)
+        tokens = project.tokens(article_id)
+        if tokens is None:
+            tokens = token_offsets(article.text)
+            if self.read_only_reason is None and not project.read_only:
+                with contextlib.suppress(AssayError):  # a cache: a full disk costs nothing
+                    project.set_tokens(article_id, tokens)
+        spans = project.spans(article_id)
+        claims = project.claims(article_id)
+        self.article, self.tokens, self.spans, self.claims = article, tokens, spans, claims
+        self._opened_at = self._clock()
+        self.opened.emit(article)
+
+    def reload(self, focus: Focus | None = None) -> None:
+        """Re-read the open article's rows and tell the listeners (after any write)."""
+        if self.article is None:
+            return
+        article_id = self.article.id
+        self.article = self.project.article(article_id)
+        self.spans = self.project.spans(article_id)
+        self.claims = self.project.claims(article_id)
+        self.changed.emit(focus or Focus(article_id))
+
+    def span(self, span_id: int | None) -> Span | None:
+        return next((s for s in self.spans if s.id == span_id), None)
+
+    @property
+    def seconds_open(self) -> float:
+        """Seconds since the article was opened, as a decision records them."""
+        return round(self._clock() - self._opened_at, 1)
+
+    # ------------------------------------------------------------------ changing
+
+    def refusal(self, what: str) -> str | None:
+        """Why ``what`` cannot be done in this session, or None when it can."""
+        if self.read_only_reason is None:
+            return None
+        return f"Read-only, nothing was changed: cannot {what} because {self.read_only_reason}."
+
+    def push(self, edit: Edit) -> Edit:
+        """Apply ``edit`` through the history. Raises ``ReadOnly``, ``InvalidEdit`` (refused)
+        or ``ProjectError`` (the file failed); then nothing changed and the history did not
+        move."""
+        refused = self.refusal(edit.title)
+        if refused:
+            raise ReadOnly(refused)
+        return self.history.do(edit)
+
+    def decide(self, status: str) -> Edit:
+        """Approve, reject or skip the open article with the seconds spent on it."""
+        if self.article is None:
+            raise InvalidEdit("No article is open.")
+        return self.push(SetStatus(self.article.id, status, self.seconds_open))
+
+    def undo(self) -> Focus | None:
+        """Undo the last edit (None: nothing to undo); raises and stays put on failure."""
+        refused = self.refusal("undo or redo")
+        if refused:
+            raise ReadOnly(refused)
+        return self.history.undo()
+
+    def redo(self) -> Focus | None:
+        refused = self.refusal("undo or redo")
+        if refused:
+            raise ReadOnly(refused)
+        return self.history.redo()
+
+    def next_pending(self) -> int | None:
+        """The next pending article after the open one (wrapping round to the first)."""
+        after = self.article.id if self.article is not None else 0
+        return self.project.next_article_id(after, status="pending")
+
+    def _edited(self, focus: Focus) -> None:
+        """After an edit, undo or redo: show its article and what it touched."""
+        if self.article is None or self.article.id != focus.article_id:
+            self.open_article(focus.article_id)
+        self.reload(focus)
+        self.history_changed.emit()
