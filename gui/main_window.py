@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QMessageBox,
-    QProgressDialog,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -31,7 +30,6 @@ from PySide6.QtWidgets import (
 
 from core import __version__
 from core.errors import AssayError, ProjectError
-from core.jobs import protocol
 from core.models import Article
 from core.nlp.models import INSTALL_HINT, installed_model
 from core.review.edits import AddSpan, Edit, Focus, SetNote, SetStatus, UpdateSpan
@@ -44,15 +42,14 @@ from gui.article_view import ArticleView
 from gui.claims_panel import ClaimsPanel
 from gui.claims_review import ClaimsReview
 from gui.entity_panel import EntityPanel
-from gui.export_dialog import ExportDialog
 from gui.label_bar import LabelBar
 from gui.link_editor import LinkEditor
 from gui.linking import Linking
-from gui.plain_text import inform, warn
+from gui.plain_text import warn
+from gui.project_jobs import ProjectJobs
 from gui.project_lock import LockResult, ProjectLock, lock_project
 from gui.shortcuts import ShortcutsDialog, help_rows
 from gui.theme import STATUS_COLORS
-from gui.workers import AnnotateJob, ThreadJob, export_job, import_job
 
 MAX_RECENT = 8
 
@@ -68,7 +65,6 @@ class MainWindow(QMainWindow):
         # article, spans, claims, history and read-only reason. Widgets subscribe to its
         # signals; every change goes through it (see push).
         self.session: ReviewSession | None = None
-        self._job = None
         # The project's lock (gui.project_lock); without it the project is open read-only
         # and the session's read_only_reason says why ("another Assay window … has it open").
         self.lock: ProjectLock | None = None
@@ -236,18 +232,20 @@ class MainWindow(QMainWindow):
 
     def _build_actions(self) -> None:
         self.helped: list[tuple[QAction, str, str]] = []
+        self.jobs = ProjectJobs(self)
         a = self.action
         self.act_new = a("&New project…", QKeySequence.StandardKey.New, self.new_project_dialog)
         self.act_open = a("&Open project…", QKeySequence.StandardKey.Open, self.open_dialog)
-        self.act_import_files = a("&Import files…", "Ctrl+I", self.import_files_dialog,
+        self.act_import_files = a("&Import files…", "Ctrl+I", self.jobs.import_files_dialog,
                                   help=("Project", "Import files"))
-        self.act_import_folder = a("Import f&older…", "Ctrl+Shift+I", self.import_folder_dialog,
+        self.act_import_folder = a("Import f&older…", "Ctrl+Shift+I",
+                                   self.jobs.import_folder_dialog,
                                    help=("Project", "Import a folder"))
-        self.act_annotate = a("&Pre-annotate…", "Ctrl+P", self.pre_annotate,
+        self.act_annotate = a("&Pre-annotate…", "Ctrl+P", self.jobs.pre_annotate,
                               help=("Project", "Pre-annotate with spaCy and the gazetteers"))
-        self.act_export = a("&Export…", "Ctrl+E", self.export_dialog,
+        self.act_export = a("&Export…", "Ctrl+E", self.jobs.export_dialog,
                             help=("Project", "Export the verified data"))
-        self.act_check = a("&Check project file…", None, self.check_project)
+        self.act_check = a("&Check project file…", None, self.jobs.check_project)
         self.act_quit = a("&Quit", QKeySequence.StandardKey.Quit, self.close)
         self.act_undo = a("&Undo", "Ctrl+Z", self.undo, help=("Editing", "Undo (across articles)"))
         self.act_redo = a("&Redo", ["Ctrl+Shift+Z", "Ctrl+Y"], self.redo, help=("Editing", "Redo"))
@@ -376,7 +374,7 @@ class MainWindow(QMainWindow):
         if first is None:
             first = project.next_article_id(0, status=None)
         self.show_article(first)
-        self._update_status()
+        self.update_status()
         return True
 
     def _start_session(self, session: ReviewSession) -> None:
@@ -461,7 +459,7 @@ class MainWindow(QMainWindow):
         self.entities.set_spans(self.view.spans, self.view.selected_id)
         self._refresh_article_meta()
         self.list_panel.refresh()
-        self._update_status()
+        self.update_status()
 
     # ------------------------------------------------------------------ edits
 
@@ -661,7 +659,7 @@ class MainWindow(QMainWindow):
         self.view.label_popup_on_select = self.act_popup.isChecked()
         self.settings.setValue("view/popup", "true" if self.act_popup.isChecked() else "false")
 
-    def _update_status(self) -> None:
+    def update_status(self) -> None:
         if self.project is None:
             return
         counts = self.project.counts_by_status()
@@ -710,164 +708,6 @@ class MainWindow(QMainWindow):
         if path:
             self.open_project(path)
 
-    def import_files_dialog(self) -> None:
-        if self.refuse_if_read_only("import articles"):
-            return
-        paths, _ = QFileDialog.getOpenFileNames(
-            self, "Import articles", str(Path.home()),
-            "Articles (*.txt *.md *.html *.htm *.jsonl *.csv);;All files (*)")
-        if paths:
-            self.start_import(paths)
-
-    def import_folder_dialog(self) -> None:
-        if self.refuse_if_read_only("import articles"):
-            return
-        path = QFileDialog.getExistingDirectory(self, "Import a folder", str(Path.home()))
-        if path:
-            self.start_import([path])
-
-    def _progress_dialog(self, title: str, job) -> QProgressDialog:
-        dialog = QProgressDialog(title, "Cancel", 0, 0, self)
-        dialog.setWindowTitle("Assay")
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.setMinimumDuration(300)
-        dialog.setAutoClose(False)
-        dialog.setAutoReset(False)
-        dialog.canceled.connect(job.cancel)
-        def progressed(done: int, total: int) -> None:
-            if total:  # total 0 is a step without counts: keep the busy bar and its label
-                dialog.setLabelText(title)
-                dialog.setMaximum(total)
-                dialog.setValue(done)
-
-        job.progress.connect(progressed)
-        if hasattr(job, "stage"):
-            job.stage.connect(lambda stage: dialog.setLabelText(f"{title} {stage}"))
-        return dialog
-
-    def _run_job(self, job, title: str, on_done, fail_title: str):
-        """Start a background job with a progress dialog; one job at a time."""
-        dialog = self._progress_dialog(title, job)
-
-        def ended() -> None:
-            dialog.close()
-            self._job = None
-
-        job.finished.connect(lambda result: (ended(), on_done(result)))
-        job.failed.connect(lambda msg: (ended(), self._job_failed(fail_title, msg)))
-        self._job = job
-        job.start()
-        return job
-
-    def start_import(self, paths: list[str]) -> ThreadJob | None:
-        """Import in a background thread with a progress dialog and Cancel."""
-        if self.project is None or self._job is not None:
-            return None
-        if self.refuse_if_read_only("import articles"):
-            return None
-        return self._run_job(import_job(self.project.path, paths, self), "Importing articles…",
-                             self._import_done, "Import failed")
-
-    def _import_done(self, report) -> None:
-        self.list_panel.refresh()
-        self._update_status()
-        message = (f"Imported {report.added} article(s); {report.duplicates} duplicate(s) "
-                   f"skipped; {len(report.problems)} problem(s).")
-        if report.cancelled:
-            message = "Import cancelled. " + message
-        if report.problems:
-            details = "\n".join(str(p) for p in report.problems[:30])
-            more = len(report.problems) - 30
-            if more > 0:
-                details += f"\n… and {more} more"
-            inform(self, "Import finished", f"{message}\n\n{details}")
-        else:
-            self.statusBar().showMessage(message, 8000)
-        if self.article is None and self.session is not None:
-            first = self.session.next_pending()
-            if first is not None:
-                self.show_article(first)
-
-    def pre_annotate(self) -> AnnotateJob | None:
-        """Pre-annotate in a child process (spaCy holds the GIL) with progress and Cancel."""
-        if self.project is None or self._job is not None:
-            return None
-        if self.refuse_if_read_only("pre-annotate"):
-            return None
-        job = AnnotateJob(self.project.path, parent=self)
-        job.warning.connect(lambda msg: self.statusBar().showMessage(msg, 10000))
-        return self._run_job(job, "Pre-annotating articles…", self._annotate_done,
-                             "Pre-annotation failed")
-
-    def export_dialog(self) -> ExportDialog | None:
-        """Choose format, filters and destination; the export itself runs in a thread."""
-        if self.project is None:
-            return None
-        dialog = ExportDialog(self.project, self)
-        dialog.accepted.connect(lambda: self.start_export(dialog.options()))
-        dialog.open()
-        self._export_dialog = dialog
-        return dialog
-
-    def start_export(self, options: dict) -> ThreadJob | None:
-        if self.project is None or self._job is not None:
-            return None
-        job = export_job(self.project.path, options, self, read_only=self.project.read_only)
-        return self._run_job(job, "Exporting…", self._export_done, "Export refused")
-
-    def _export_done(self, report) -> None:
-        if report.cancelled:
-            self.statusBar().showMessage("Export cancelled; no file was written.", 8000)
-            return
-        names = ", ".join(str(p) for p in report.files)
-        self.statusBar().showMessage(
-            f"Exported {report.summary()} to {names}.", 10000)
-
-    def _annotate_done(self, result: protocol.AnnotateDone) -> None:
-        self.list_panel.refresh()
-        if self.article is not None:
-            self.show_article(self.article.id, again=True)
-        self._update_status()
-        if result.cancelled:
-            message = (f"Cancelled: {result.articles} article(s) were pre-annotated and kept "
-                       f"({result.suggestions} suggestion(s)); run it again to do the rest.")
-        else:
-            message = (f"Pre-annotated {result.articles} article(s): "
-                       f"{result.suggestions} suggestion(s).")
-        failed = result.failed
-        if failed:
-            shown = ", ".join(str(i) for i in failed[:10]) + (" …" if len(failed) > 10 else "")
-            message += (f" {len(failed)} article(s) could not be pre-annotated and were "
-                        f"skipped (id {shown}); review them by hand.")
-        self.statusBar().showMessage(message, 15000 if failed else 8000)
-
-    def check_project(self) -> ThreadJob | None:
-        """File → Check project file: SQLite's full integrity check, in the background."""
-        if self.project is None or self._job is not None:
-            return None
-        job = ThreadJob(self.project.path,
-                        lambda project, _progress, _cancel: project.integrity_problems(),
-                        self, read_only=True)
-        return self._run_job(job, "Checking the project file…", self._check_done,
-                             "Cannot check the project file")
-
-    def _check_done(self, problems: list[str]) -> None:
-        name = self.project.path if self.project is not None else "The project file"
-        if not problems:
-            self.statusBar().showMessage(
-                f"{name}: no damage found (SQLite's integrity check passed).", 10000)
-            return
-        warn(
-            self, "The project file is damaged",
-            f"SQLite's integrity check found problems in {name}:\n\n"
-            + "\n".join(problems[:20])
-            + "\n\nAssay cannot repair it: restore it from a backup. Articles that still "
-            "open can be exported.")
-
-    def _job_failed(self, title: str, message: str) -> None:
-        self.list_panel.refresh()
-        warn(self, title, message)
-
     # ------------------------------------------------------------------ settings
 
     def _remember_recent(self, path: str) -> None:
@@ -888,8 +728,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
         self.save_note()
-        if self._job is not None:
-            self._job.cancel()
+        if self.jobs.job is not None:
+            self.jobs.job.cancel()
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/splitter", self.splitter.saveState())
         self.settings.sync()

@@ -16,7 +16,9 @@ from PySide6.QtWidgets import QStatusBar, QTabWidget
 
 from core.models import Article
 from core.review.edits import Edit
+from core.review.session import ReviewSession
 from core.store import Project
+from gui.article_list import ArticleListPanel
 from gui.article_view import ArticleView
 from gui.claims_panel import ClaimsPanel
 from gui.link_editor import LinkEditor
@@ -42,3 +44,24 @@ class ReviewHost(Protocol):
     def action(self, text: str, keys: Any, slot: Callable[[], Any], *,
                checkable: bool = False, help: tuple[str, str] | None = None  # noqa: A002
                ) -> QAction: ...
+
+
+class JobsHost(Protocol):
+    """What ``gui.project_jobs`` needs of the window: the session, the list, the counts."""
+
+    session: ReviewSession | None
+    list_panel: ArticleListPanel
+
+    @property
+    def project(self) -> Project | None: ...
+
+    @property
+    def article(self) -> Article | None: ...
+
+    def statusBar(self) -> QStatusBar: ...  # noqa: N802 (Qt's name)
+
+    def refuse_if_read_only(self, what: str) -> bool: ...
+
+    def show_article(self, article_id: int | None, *, again: bool = False) -> None: ...
+
+    def update_status(self) -> None: ...

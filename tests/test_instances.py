@@ -164,10 +164,11 @@ def test_second_window_is_read_only_and_refuses_every_edit(qtbot, tmp_path, proj
     qtbot.keyClicks(second.note, "typed anyway")
     qtbot.keyClick(second.note, Qt.Key.Key_Return)
     assert second.note.text() == ""
-    for start in (lambda: second.start_import([str(tmp_path)]), second.import_files_dialog,
-                  second.import_folder_dialog, second.pre_annotate):
+    jobs = second.jobs
+    for start in (lambda: jobs.start_import([str(tmp_path)]), jobs.import_files_dialog,
+                  jobs.import_folder_dialog, jobs.pre_annotate):
         second.statusBar().clearMessage()
-        assert start() is None and second._job is None
+        assert start() is None and second.jobs.job is None
         assert refused in message(second)
     for keys in (Qt.KeyboardModifier.ControlModifier,
                  Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier):
@@ -180,7 +181,7 @@ def test_second_window_is_read_only_and_refuses_every_edit(qtbot, tmp_path, proj
 
     # Export still works, from the read-only window.
     dest = tmp_path / "export.jsonl"
-    job = second.start_export({"fmt": "assay", "dest": dest, "flt": ArticleFilter()})
+    job = second.jobs.start_export({"fmt": "assay", "dest": dest, "flt": ArticleFilter()})
     with qtbot.waitSignal(job.finished, timeout=30_000):
         pass
     assert len(dest.read_text(encoding="utf-8").splitlines()) == len(TEXTS)
@@ -347,16 +348,16 @@ def test_damage_found_after_opening_is_a_message_not_a_crash(qtbot, tmp_path, bi
     assert "is damaged" in message(win) and "restore it from a backup" in message(win)
     assert win.article.id == 1  # still on the article that reads
 
-    job = win.check_project()  # File → Check project file
-    qtbot.waitUntil(lambda: win._job is None and bool(modals.seen), timeout=60_000)
+    job = win.jobs.check_project()  # File → Check project file
+    qtbot.waitUntil(lambda: win.jobs.job is None and bool(modals.seen), timeout=60_000)
     assert job is not None
     assert modals.seen[0].startswith(f"SQLite's integrity check found problems in {path}")
 
 
 def test_check_project_on_a_sound_file(qtbot, tmp_path, project_path, modals):
     win = make_window(qtbot, tmp_path, "ana", project_path)
-    win.check_project()
-    qtbot.waitUntil(lambda: win._job is None, timeout=30_000)
+    win.jobs.check_project()
+    qtbot.waitUntil(lambda: win.jobs.job is None, timeout=30_000)
     assert "no damage found" in message(win) and modals.seen == []
 
 

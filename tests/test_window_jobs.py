@@ -33,7 +33,7 @@ def write_articles(folder, n):
 def test_import_runs_in_background_and_fills_the_list(qtbot, window, tmp_path):
     assert window.title.text() == "No articles yet"
     write_articles(tmp_path / "in", 30)
-    job = window.start_import([str(tmp_path / "in")])
+    job = window.jobs.start_import([str(tmp_path / "in")])
     with qtbot.waitSignal(job.finished, timeout=30_000) as blocker:
         pass
     assert blocker.args[0].added == 30
@@ -44,10 +44,10 @@ def test_import_runs_in_background_and_fills_the_list(qtbot, window, tmp_path):
 
 def test_pre_annotate_runs_in_a_child_process(qtbot, window, tmp_path):
     write_articles(tmp_path / "in", 3)
-    job = window.start_import([str(tmp_path / "in")])
+    job = window.jobs.start_import([str(tmp_path / "in")])
     qtbot.waitSignal(job.finished, timeout=30_000).wait()
     progress = []
-    job = window.pre_annotate()
+    job = window.jobs.pre_annotate()
     job.progress.connect(lambda done, total: progress.append((done, total)))
     with qtbot.waitSignal(job.finished, timeout=120_000):
         pass
@@ -59,13 +59,13 @@ def test_pre_annotate_runs_in_a_child_process(qtbot, window, tmp_path):
 
 def test_pre_annotate_cancel_keeps_the_window_usable(qtbot, window, tmp_path):
     write_articles(tmp_path / "in", 3)
-    job = window.start_import([str(tmp_path / "in")])
+    job = window.jobs.start_import([str(tmp_path / "in")])
     qtbot.waitSignal(job.finished, timeout=30_000).wait()
-    job = window.pre_annotate()
+    job = window.jobs.pre_annotate()
     with qtbot.waitSignal(job.finished, timeout=60_000) as blocker:
         job.cancel()
     assert blocker.args[0].cancelled is True
-    assert window._job is None
+    assert window.jobs.job is None
     assert window.project.integrity_ok()
 
 
@@ -99,7 +99,7 @@ def test_window_layout_is_remembered(qtbot, tmp_path, window):
 
 def test_export_dialog_writes_approved_articles_in_the_background(qtbot, window, tmp_path):
     write_articles(tmp_path / "in", 3)
-    job = window.start_import([str(tmp_path / "in")])
+    job = window.jobs.start_import([str(tmp_path / "in")])
     qtbot.waitSignal(job.finished, timeout=30_000).wait()
     project = window.project
     text = project.article_text(1)
@@ -107,12 +107,12 @@ def test_export_dialog_writes_approved_articles_in_the_background(qtbot, window,
     project.add_span(1, start, start + 6, "MINERAL", "ana")
     project.approve_article(1, "ana")
 
-    dialog = window.export_dialog()
+    dialog = window.jobs.export_dialog()
     dialog.format.setCurrentIndex(dialog.format.findData("doccano"))
     dest = tmp_path / "out.jsonl"
     dialog.destination.setText(str(dest))
     dialog.accept()
-    qtbot.waitUntil(lambda: window._job is None and dest.exists(), timeout=30_000)
+    qtbot.waitUntil(lambda: window.jobs.job is None and dest.exists(), timeout=30_000)
     import json
 
     (record,) = [json.loads(line) for line in dest.read_text().splitlines()]
@@ -132,9 +132,9 @@ def test_decisions_after_import_and_pre_annotate_reach_the_file(qtbot, window, t
     from PySide6.QtWidgets import QApplication
 
     write_articles(tmp_path / "in", 3)
-    job = window.start_import([str(tmp_path / "in")])
+    job = window.jobs.start_import([str(tmp_path / "in")])
     qtbot.waitSignal(job.finished, timeout=30_000).wait()
-    job = window.pre_annotate()
+    job = window.jobs.pre_annotate()
     qtbot.waitSignal(job.finished, timeout=120_000).wait()
     approved = window.article.id
     # Offscreen Qt has no window manager to give activation back after the progress dialog.
