@@ -10,20 +10,17 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import QPoint, QSettings, Qt
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QCheckBox,
     QFileDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QMainWindow,
-    QMenu,
     QMessageBox,
     QSplitter,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -32,24 +29,22 @@ from core import __version__
 from core.errors import AssayError, ProjectError
 from core.models import Article
 from core.nlp.models import INSTALL_HINT, installed_model
-from core.review.edits import AddSpan, Edit, Focus, SetNote, SetStatus, UpdateSpan
+from core.review.edits import Edit, Focus, SetNote, SetStatus
 from core.review.history import History
 from core.review.session import ReadOnly, ReviewSession
 from core.store import Project
 from core.text.tokens import blank_nlp
+from gui.article_header import ArticleHeader
 from gui.article_list import ArticleListPanel
 from gui.article_view import ArticleView
-from gui.claims_panel import ClaimsPanel
 from gui.claims_review import ClaimsReview
-from gui.entity_panel import EntityPanel
-from gui.label_bar import LabelBar
-from gui.link_editor import LinkEditor
+from gui.entity_review import EntityReview
 from gui.linking import Linking
 from gui.plain_text import warn
 from gui.project_jobs import ProjectJobs
 from gui.project_lock import LockResult, ProjectLock, lock_project
 from gui.shortcuts import ShortcutsDialog, help_rows
-from gui.theme import STATUS_COLORS
+from gui.side_panel import SidePanel
 
 MAX_RECENT = 8
 
@@ -108,18 +103,8 @@ class MainWindow(QMainWindow):
     def _build_widgets(self) -> None:
         self.list_panel = ArticleListPanel()
         self.view = ArticleView()
-        self.title = QLabel()
-        self.title.setTextFormat(Qt.TextFormat.PlainText)
-        self.title.setWordWrap(True)
-        font = self.title.font()
-        font.setPointSizeF(font.pointSizeF() * 1.35)
-        font.setBold(True)
-        self.title.setFont(font)
-        self.meta = QLabel()
-        self.meta.setTextFormat(Qt.TextFormat.PlainText)
-        self.meta.setStyleSheet("color: palette(placeholder-text);")
-        self.status_chip = QLabel()
-        self.status_chip.setTextFormat(Qt.TextFormat.PlainText)
+        self.header = ArticleHeader()
+        self.title = self.header.title
         self.banner = QLabel()
         self.banner.setTextFormat(Qt.TextFormat.PlainText)
         self.banner.setWordWrap(True)
@@ -136,23 +121,13 @@ class MainWindow(QMainWindow):
         self.note.setPlaceholderText("Note on this article (N) — saved when you press Enter")
         self.note.setClearButtonEnabled(True)
 
-        header = QWidget()
-        header_layout = QVBoxLayout(header)
-        header_layout.setContentsMargins(28, 14, 28, 6)
-        header_layout.setSpacing(4)
-        top = QHBoxLayout()
-        top.addWidget(self.title, 1)
-        top.addWidget(self.status_chip, 0, Qt.AlignmentFlag.AlignTop)
-        header_layout.addLayout(top)
-        header_layout.addWidget(self.meta)
-
         center = QWidget()
         center_layout = QVBoxLayout(center)
         center_layout.setContentsMargins(0, 0, 0, 0)
         center_layout.setSpacing(0)
         center_layout.addWidget(self.banner)
         center_layout.addWidget(self.lock_banner)
-        center_layout.addWidget(header)
+        center_layout.addWidget(self.header)
         line = QFrame()
         line.setFrameShape(QFrame.Shape.HLine)
         line.setFrameShadow(QFrame.Shadow.Plain)
@@ -164,34 +139,11 @@ class MainWindow(QMainWindow):
         note_row.addWidget(self.note)
         center_layout.addLayout(note_row)
 
-        self.label_bar = LabelBar()
-        self.entities = EntityPanel()
-        self.entities.setMinimumHeight(80)
-        self.show_rejected = QCheckBox("Show rejected")
-        right = QWidget()
-        right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(8, 10, 10, 8)
-        right_layout.setSpacing(8)
-        right_layout.addWidget(_heading("Labels"))
-        right_layout.addWidget(self.label_bar)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(self.show_rejected)
-        right_layout.addSpacing(6)
-        entities_box = QWidget()
-        entities_layout = QVBoxLayout(entities_box)
-        entities_layout.setContentsMargins(0, 0, 0, 0)
-        entities_layout.addLayout(row)
-        entities_layout.addWidget(self.entities, 1)
-        self.link_editor = LinkEditor()
-        entities_layout.addWidget(self.link_editor)
-        self.claims_panel = ClaimsPanel()
-        # Tabs, not a stack: both panels stacked made the window too tall for a laptop.
-        self.side_tabs = QTabWidget()
-        self.side_tabs.setDocumentMode(True)
-        self.side_tabs.addTab(entities_box, "Entities")
-        self.side_tabs.addTab(self.claims_panel, "Claims")
-        right_layout.addWidget(self.side_tabs, 1)
+        right = SidePanel()
+        self.side_panel = right
+        self.label_bar, self.entities = right.label_bar, right.entities
+        self.show_rejected, self.link_editor = right.show_rejected, right.link_editor
+        self.claims_panel, self.side_tabs = right.claims_panel, right.tabs
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.list_panel)
@@ -280,6 +232,7 @@ class MainWindow(QMainWindow):
                           self.show_shortcuts, help=("Help", "This list"))
         self.act_about = a("&About Assay", None, self.show_about)
         self.label_actions: list[QAction] = []
+        self.entity_review = EntityReview(self, self)
         self.claims_review = ClaimsReview(self)
         self.linking = Linking(self)
 
@@ -318,13 +271,9 @@ class MainWindow(QMainWindow):
     def _connect(self) -> None:
         self.list_panel.article_activated.connect(self.show_article)
         self.view.span_selected.connect(self._span_selected)
-        self.view.reject_requested.connect(self.reject_selected)
-        self.view.accept_requested.connect(self.accept_selected)
-        self.view.edge_move_requested.connect(self.move_edge)
         self.view.article_step_requested.connect(self.list_panel.move)
-        self.view.label_menu_requested.connect(self._label_menu)
         self.entities.span_clicked.connect(lambda sid: self.view.select_span(sid))
-        self.label_bar.label_chosen.connect(self.apply_label)
+        self.label_bar.label_chosen.connect(self.entity_review.apply_label)
         self.show_rejected.toggled.connect(self.act_show_rejected.setChecked)
         self.show_rejected.toggled.connect(lambda _: self._toggle_rejected())
         self.note.returnPressed.connect(self.save_note)
@@ -397,7 +346,8 @@ class MainWindow(QMainWindow):
                 continue
             action = QAction(label.name, self)
             action.setShortcut(QKeySequence(label.hotkey))
-            action.triggered.connect(lambda _=False, n=label.name: self.apply_label(n))
+            action.triggered.connect(
+                lambda _=False, n=label.name: self.entity_review.apply_label(n))
             self.addAction(action)
             self.label_actions.append(action)
 
@@ -420,10 +370,7 @@ class MainWindow(QMainWindow):
         session = self.session
         assert session is not None
         if article is None:
-            self.title.setText("No articles yet")
-            self.meta.setText(
-                "Use File → Import files… to add articles, then File → Pre-annotate.")
-            self.status_chip.clear()
+            self.header.show_article(None)
             self.view.set_article("", [], [])
             self.entities.set_spans([])
             self.note.clear()
@@ -437,18 +384,9 @@ class MainWindow(QMainWindow):
 
     def _refresh_article_meta(self) -> None:
         art = self.article
+        self.header.show_article(art)
         if art is None:
             return
-        self.title.setText(art.title or "(untitled)")
-        bits = [b for b in (art.source, art.published, art.url) if b]
-        if art.reviewed_by:
-            bits.append(f"{art.status} by {art.reviewed_by}")
-        self.meta.setText("  ·  ".join(bits) or f"Article {art.id}")
-        color = STATUS_COLORS.get(art.status)
-        self.status_chip.setText(art.status.upper())
-        self.status_chip.setStyleSheet(
-            f"color: white; background: {color.name()}; border-radius: 9px; "
-            "padding: 2px 10px; font-weight: 600;")
         if self.note.text() != (art.note or ""):
             self.note.setText(art.note or "")
 
@@ -543,55 +481,6 @@ class MainWindow(QMainWindow):
     def command_failed(self, message: str) -> None:
         self.statusBar().showMessage(message, 12000)
 
-    def apply_label(self, label: str) -> None:
-        """A label hotkey: relabel the selected entity, or label the text selection."""
-        if self.project is None or self.article is None:
-            return
-        span = self.view.selected_span()
-        if span is not None:
-            if span.label == label and span.state == "accepted":
-                return
-            self.push(UpdateSpan(span.id, f"relabel as {label}",
-                                         label=label, state="accepted"))
-            return
-        selection = self.view.text_selection()
-        if selection is None:
-            self.statusBar().showMessage(
-                "Select some text or click an entity first, then press a label key.", 4000)
-            return
-        command = AddSpan(self.article.id, *selection, label)
-        if self.push(command):
-            self.view.clear_text_selection()
-            self.view.select_span(command.span_id, scroll=False)
-
-    def reject_selected(self) -> None:
-        span = self.view.selected_span()
-        if span is None or self.project is None:
-            return
-        ids = [s.id for s in self.view.spans if s.live]
-        nxt = ids[ids.index(span.id) + 1] if ids.index(span.id) + 1 < len(ids) else None
-        if self.push(UpdateSpan(span.id, "reject entity", state="rejected")):
-            self.view.select_span(nxt, scroll=False)
-
-    def accept_selected(self) -> None:
-        span = self.view.selected_span()
-        if span is None or self.project is None:
-            return
-        if span.state != "accepted":
-            self.push(UpdateSpan(span.id, "accept entity", state="accepted"))
-        self.view.step_entity(1)
-
-    def move_edge(self, edge: str, step: int) -> None:
-        span = self.view.selected_span()
-        if span is None or self.project is None:
-            return
-        moved = self.view.snapped_edit(span, edge, step)
-        if moved is None:
-            self.statusBar().showMessage("The entity cannot grow or shrink further.", 3000)
-            return
-        self.push(UpdateSpan(span.id, f"move {edge}", start=moved[0],
-                                     end=moved[1], state="accepted"))
-
     def decide(self, status: str) -> None:
         """A / X / S: record the decision with the seconds spent, then open the next pending."""
         if self.project is None or self.article is None:
@@ -628,17 +517,6 @@ class MainWindow(QMainWindow):
     def _span_selected(self, span_id: int | None) -> None:
         self.entities.select_id(span_id)
         self.linking.refresh()
-
-    def _label_menu(self, where: QPoint) -> None:
-        if self.project is None:
-            return
-        menu = QMenu(self)
-        for label in self.project.labels():
-            action = menu.addAction(f"&{label.hotkey}  {label.name}" if label.hotkey
-                                    else label.name)
-            action.triggered.connect(lambda _=False, n=label.name: self.apply_label(n))
-        menu.popup(where)
-        self._popup = menu
 
     # ------------------------------------------------------------------ view
 
@@ -740,15 +618,3 @@ class MainWindow(QMainWindow):
             self.lock.release()
             self.lock = None
         super().closeEvent(event)
-
-
-def _heading(text: str) -> QLabel:
-    label = QLabel(text.upper())
-    font = label.font()
-    font.setPointSizeF(font.pointSizeF() * 0.85)
-    font.setBold(True)
-    font.setLetterSpacing(font.SpacingType.PercentageSpacing, 110)
-    label.setFont(font)
-    label.setStyleSheet("color: palette(placeholder-text);")
-    return label
-

@@ -71,7 +71,7 @@ def test_label_popup_after_selection(qtbot, window):
     open_article(window, 1)
     text = window.view.text
     drag_select(window.view, *where(text, "Lithium"))
-    menu = window._popup
+    menu = window.entity_review.popup
     qtbot.waitUntil(menu.isVisible)
     mineral = next(a for a in menu.actions() if "MINERAL" in a.text())
     mineral.trigger()
@@ -226,7 +226,7 @@ def test_state_survives_close_and_reopen(qtbot, tmp_path, window, project_path):
     again.show_article(2)
     assert {(s.text, s.label, s.state) for s in again.view.spans} == before
     assert again.project.article(2).status == "approved"
-    assert again.status_chip.text() == "APPROVED"
+    assert again.header.status_chip.text() == "APPROVED"
     again.close()
 
 

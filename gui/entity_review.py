@@ -1,0 +1,98 @@
+"""Entity review in the window: label, relabel, reject, accept and resize the selected entity.
+
+Kept out of ``gui.main_window`` so the window is its layout; this controller turns the
+view's selection and the label keys into ``core.review`` edits pushed through the
+window (``gui.review_host.ReviewHost``), and owns the label menu shown on a selection.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint
+from PySide6.QtWidgets import QMenu, QWidget
+
+from core.review.edits import AddSpan, UpdateSpan
+from gui.review_host import ReviewHost
+
+
+class EntityReview:
+    """Edits of the selected entity or text selection, for one window."""
+
+    def __init__(self, window: ReviewHost, menu_parent: QWidget) -> None:
+        self.window = window
+        self.menu_parent = menu_parent
+        self.popup: QMenu | None = None
+        view = window.view
+        view.reject_requested.connect(self.reject_selected)
+        view.accept_requested.connect(self.accept_selected)
+        view.edge_move_requested.connect(self.move_edge)
+        view.label_menu_requested.connect(self.label_menu)
+
+    def _say(self, message: str, ms: int = 4000) -> None:
+        self.window.statusBar().showMessage(message, ms)
+
+    def apply_label(self, label: str) -> None:
+        """A label hotkey: relabel the selected entity, or label the text selection."""
+        w = self.window
+        if w.project is None or w.article is None:
+            return
+        span = w.view.selected_span()
+        if span is not None:
+            if span.label == label and span.state == "accepted":
+                return
+            w.push(UpdateSpan(span.id, f"relabel as {label}", label=label, state="accepted"))
+            return
+        selection = w.view.text_selection()
+        if selection is None:
+            self._say("Select some text or click an entity first, then press a label key.")
+            return
+        edit = AddSpan(w.article.id, *selection, label)
+        if w.push(edit):
+            w.view.clear_text_selection()
+            w.view.select_span(edit.span_id, scroll=False)
+
+    def reject_selected(self) -> None:
+        """Delete: reject the selected entity and select the next one."""
+        view = self.window.view
+        span = view.selected_span()
+        if span is None or self.window.project is None:
+            return
+        ids = [s.id for s in view.spans if s.live]
+        nxt = ids[ids.index(span.id) + 1] if ids.index(span.id) + 1 < len(ids) else None
+        if self.window.push(UpdateSpan(span.id, "reject entity", state="rejected")):
+            view.select_span(nxt, scroll=False)
+
+    def accept_selected(self) -> None:
+        """Enter: accept the selected entity as it is and go to the next one."""
+        view = self.window.view
+        span = view.selected_span()
+        if span is None or self.window.project is None:
+            return
+        if span.state != "accepted":
+            self.window.push(UpdateSpan(span.id, "accept entity", state="accepted"))
+        view.step_entity(1)
+
+    def move_edge(self, edge: str, step: int) -> None:
+        """Alt/Shift+arrows: move one edge of the selected entity by one token."""
+        view = self.window.view
+        span = view.selected_span()
+        if span is None or self.window.project is None:
+            return
+        moved = view.snapped_edit(span, edge, step)
+        if moved is None:
+            self._say("The entity cannot grow or shrink further.", 3000)
+            return
+        self.window.push(UpdateSpan(span.id, f"move {edge}", start=moved[0], end=moved[1],
+                                    state="accepted"))
+
+    def label_menu(self, where: QPoint) -> None:
+        """The menu of labels shown at a mouse selection."""
+        project = self.window.project
+        if project is None:
+            return
+        menu = QMenu(self.menu_parent)
+        for label in project.labels():
+            action = menu.addAction(f"&{label.hotkey}  {label.name}" if label.hotkey
+                                    else label.name)
+            action.triggered.connect(lambda _=False, n=label.name: self.apply_label(n))
+        menu.popup(where)
+        self.popup = menu
