@@ -23,12 +23,12 @@ from core.formats.importers import (
     SUPPORTED_SUFFIXES,
     ImportProblem,
     ImportReport,
-    RawOffsets,
     discover,
-    guess_title,
     import_paths,
     read_file,
 )
+from core.formats.read_documents import guess_title
+from core.formats.source_text import RawOffsets
 from core.models import ArticleIn, SpanIn
 from core.store import Project
 from core.text.normalise import normalise_text, sha256_text

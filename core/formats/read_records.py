@@ -1,0 +1,233 @@
+"""Files of article records: Assay/Prodigy/doccano ``.jsonl`` and Label Studio ``.json``.
+
+A record's spans and claims are checked like any edit (bounds, labels, states) and
+their offsets follow the text through normalising (``source_text.remap_spans``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from core.formats.bad_content import BadContent as _BadContent
+from core.formats.encoding import (
+    _text_lines,
+)
+from core.formats.html import TITLE_MAX_CHARS, _collapse
+from core.formats.source_text import (
+    Entry,
+    normalised_with_spans,
+    problem,
+)
+from core.models import (
+    CLAIM_ORIGINS,
+    CLAIM_STATES,
+    CLAIM_VERDICTS,
+    SPAN_ORIGINS,
+    SPAN_STATES,
+    ArticleIn,
+    ClaimIn,
+    SpanIn,
+)
+from core.text.normalise import normalise_text
+
+# ---------------------------------------------------------------- .jsonl
+
+
+def read_jsonl(path: Path) -> Iterator[Entry]:
+    """One article per line; malformed lines are problems and the rest still imports."""
+    seen_any = False
+    for number, line in _text_lines(path):
+        if not line.strip():
+            continue
+        seen_any = True
+        try:
+            record = json.loads(line, strict=False)
+        except (ValueError, RecursionError) as exc:  # RecursionError: nested too deeply
+            yield number, problem(path, number, _json_error(exc))
+            continue
+        try:
+            article = article_from_record(record, default_source=path.name)
+        except _BadContent as exc:
+            yield number, problem(path, number, str(exc))
+            continue
+        yield number, article
+    if not seen_any:
+        raise _BadContent("empty")
+
+
+# ---------------------------------------------------------------- Label Studio .json
+
+
+def read_label_studio(path: Path) -> Iterator[Entry]:
+    """A Label Studio export: an array of tasks, each one article (``core.formats.label_studio``).
+
+    The number in a problem is the task's position in the array."""
+    from core.formats import label_studio
+
+    if label_studio.file_too_large(path):
+        raise _BadContent(f"too large ({path.stat().st_size / 1e9:.1f} GB) for one JSON file; "
+                          "export it from Label Studio in parts")
+    with path.open("rb") as fh:
+        data = fh.read()
+    try:
+        tasks = list(label_studio.read_tasks(data))
+    except (ValueError, RecursionError) as exc:
+        raise _BadContent(_json_error(exc)) from exc
+    if not tasks:
+        raise _BadContent("no tasks")
+    for number, item in tasks:
+        try:
+            record = label_studio.task_record(item)
+            yield number, article_from_record(record, default_source=path.name)
+        except (ValueError, _BadContent) as exc:
+            yield number, problem(path, number, f"task {number}: {exc}")
+
+
+def _json_error(exc: ValueError | RecursionError) -> str:
+    if isinstance(exc, RecursionError):
+        return "malformed JSON (nested too deeply)"
+    if isinstance(exc, json.JSONDecodeError):
+        return f"malformed JSON ({exc.msg} at column {exc.colno})"
+    return f"malformed JSON ({exc})"
+
+
+_META_FIELDS = {
+    "title": ("title", "headline"),
+    "source": ("source", "publisher"),
+    "url": ("url", "link"),
+    "published": ("published", "date", "published_at"),
+}
+
+
+def article_from_record(record: Any, default_source: str = "") -> ArticleIn:
+    """An article from one JSON record (Assay, Prodigy or doccano JSONL); raises _BadContent."""
+    if not isinstance(record, dict):
+        raise _BadContent(f"not a JSON object (found {type(record).__name__})")
+    if "text" not in record:
+        raise _BadContent('no "text" field')
+    raw = record["text"]
+    if not isinstance(raw, str):
+        raise _BadContent(f'"text" is not a string (found {type(raw).__name__})')
+    spans = _record_spans(record, raw)
+    claims = _record_claims(record, raw)
+    # Claims ride along as spans so that one remapping moves both onto the normalised text.
+    text, moved = normalised_with_spans(raw, spans + [SpanIn(c.start, c.end, "claim")
+                                                      for c in claims])
+    spans = moved[:len(spans)]
+    claims = [replace(c, start=m.start, end=m.end)
+              for c, m in zip(claims, moved[len(spans):], strict=True)]
+    if not text.strip():
+        raise _BadContent("empty text")
+    meta = record.get("meta") if isinstance(record.get("meta"), dict) else {}
+    fields = {name: _meta_value(record, meta, keys) for name, keys in _META_FIELDS.items()}
+    return ArticleIn(
+        text=text,
+        title=_collapse(normalise_text(fields["title"]))[: TITLE_MAX_CHARS * 2],
+        source=fields["source"] or default_source,
+        url=fields["url"],
+        published=fields["published"],
+        spans=tuple(spans),
+        claims=tuple(claims),
+    )
+
+
+def _meta_value(record: dict[str, Any], meta: dict[str, Any], keys: tuple[str, ...]) -> str:
+    for holder in (record, meta):
+        for key in keys:
+            value = holder.get(key)
+            if isinstance(value, str | int | float) and not isinstance(value, bool):
+                text = str(value).strip()
+                if text:
+                    return text
+    return ""
+
+
+def _record_spans(record: dict[str, Any], raw: str) -> list[SpanIn]:
+    """Pre-made spans: Assay/Prodigy ``spans``, doccano ``label``/``entities`` lists.
+
+    Prodigy spans are suggestions unless the example was accepted (``"answer":
+    "accept"``); doccano and spaCy-style lists are annotations someone made, so
+    they are accepted. An Assay export's own ``state`` and ``origin`` win.
+    """
+    answer = record.get("answer")
+    if "spans" in record:
+        default_state = {"accept": "accepted", "reject": "rejected"}.get(answer, "suggested")
+        items, key = record["spans"], "spans"
+    elif "entities" in record:
+        items, key, default_state = record["entities"], "entities", "accepted"
+    elif "label" in record:
+        items, key, default_state = record["label"], "label", "accepted"
+        if isinstance(items, list) and all(isinstance(x, str) for x in items):
+            return []  # doccano text classification: document labels, not spans
+    else:
+        return []
+    if items is None:
+        return []
+    if not isinstance(items, list):
+        raise _BadContent(f'"{key}" is not a list')
+    return [_span(item, raw, default_state, f"{key}[{i}]") for i, item in enumerate(items)]
+
+
+def _span(item: Any, raw: str, default_state: str, where: str) -> SpanIn:
+    if isinstance(item, list | tuple) and len(item) >= 3:
+        start, end, label, extra = item[0], item[1], item[2], {}
+    elif isinstance(item, dict):
+        start = item.get("start", item.get("start_offset"))
+        end = item.get("end", item.get("end_offset"))
+        label, extra = item.get("label"), item
+    else:
+        raise _BadContent(f"{where} is not a span (expected [start, end, label] or an object)")
+    if not (_is_int(start) and _is_int(end)):
+        raise _BadContent(f"{where} has no whole-number start and end")
+    if not isinstance(label, str) or not label.strip():
+        raise _BadContent(f"{where} has no label")
+    if not 0 <= start < end <= len(raw):
+        raise _BadContent(f"{where} [{start}, {end}) does not fit the text (length {len(raw)})")
+    quoted = extra.get("text")
+    if isinstance(quoted, str) and quoted != raw[start:end]:
+        raise _BadContent(
+            f"{where} [{start}, {end}) says {quoted!r} but the text there is {raw[start:end]!r}"
+        )
+    state = extra.get("state") if extra.get("state") in SPAN_STATES else default_state
+    origin = extra.get("origin") if extra.get("origin") in SPAN_ORIGINS else "imported"
+    kb_id = extra.get("kb_id")
+    return SpanIn(start, end, label.strip(), origin=origin, state=state,
+                  kb_id=kb_id if isinstance(kb_id, str) and kb_id else None)
+
+
+def _record_claims(record: dict[str, Any], raw: str) -> list[ClaimIn]:
+    """The ``claims`` of an Assay JSONL record: passages with verdict, evidence and note."""
+    items = record.get("claims")
+    if items is None:
+        return []
+    if not isinstance(items, list):
+        raise _BadContent('"claims" is not a list')
+    claims = []
+    for i, item in enumerate(items):
+        where = f"claims[{i}]"
+        if not isinstance(item, dict):
+            raise _BadContent(f"{where} is not an object")
+        start, end = item.get("start"), item.get("end")
+        if not (_is_int(start) and _is_int(end)) or not 0 <= start < end <= len(raw):
+            raise _BadContent(f"{where} has no whole-number start and end inside the text")
+        quoted = item.get("text")
+        if isinstance(quoted, str) and quoted != raw[start:end]:
+            raise _BadContent(f"{where} [{start}, {end}) does not quote the text there")
+        verdict = item.get("verdict", "unchecked")
+        if verdict not in CLAIM_VERDICTS:
+            raise _BadContent(f"{where} has an unknown verdict {verdict!r}")
+        fields = {k: item.get(k) if isinstance(item.get(k), str) else ""
+                  for k in ("evidence_url", "note", "reason")}
+        origin = item.get("origin") if item.get("origin") in CLAIM_ORIGINS else "imported"
+        state = item.get("state") if item.get("state") in CLAIM_STATES else "accepted"
+        claims.append(ClaimIn(start, end, verdict, fields["evidence_url"], fields["note"],
+                              state, origin, fields["reason"]))
+    return claims
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
