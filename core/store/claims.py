@@ -1,6 +1,7 @@
 """Claims in the project store: passages a reviewer fact-checks, and the ones the rules suggest.
 
-A mixin of :class:`core.store.Project`, kept in its own module because claims
+Composed into :class:`core.store.Project` with its ``core.store.db.Db``; its own module
+because claims
 have their own life cycle: a suggested claim is accepted or dismissed, an
 accepted one gets a verdict (unchecked, supported, refuted, unverifiable), an
 evidence URL and a note. Every change is one transaction with an audit event,
@@ -14,7 +15,6 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Sequence
-from contextlib import AbstractContextManager
 from dataclasses import asdict
 from typing import Any
 
@@ -22,6 +22,7 @@ from core.errors import InvalidEdit
 from core.models import CLAIM_ORIGINS, CLAIM_STATES, CLAIM_VERDICTS, Claim, ClaimIn
 from core.nlp.claim_candidates import candidate_claims
 from core.store.audit import now, require_reviewer
+from core.store.db import Db
 
 LIVE_STATES = ("suggested", "accepted")
 _COLUMNS = ("id", "article_id", "start", "end", "verdict", "evidence_url", "note",
@@ -33,25 +34,24 @@ def _claim(row: sqlite3.Row | tuple) -> Claim:
     return Claim(*row)
 
 
-class ClaimStore:
-    """Claim methods of ``Project`` (which provides ``conn``, ``_edit`` and ``_event``)."""
+class Claims:
+    """Claim reads and writes of one project (``Project`` forwards its claim methods here)."""
 
-    conn: sqlite3.Connection
-    _edit: Callable[[], AbstractContextManager[sqlite3.Connection]]
-    _event: Callable[..., None]
-    article_text: Callable[[int], str]
+    def __init__(self, db: Db, article_text: Callable[[int], str]) -> None:
+        self.db = db
+        self.article_text = article_text
 
     def claims(self, article_id: int, states: tuple[str, ...] = LIVE_STATES) -> list[Claim]:
         """An article's claims in text order (by default the live ones, not dismissed)."""
         marks = ",".join("?" * len(states))
-        rows = self.conn.execute(
+        rows = self.db.conn.execute(
             f'{_SELECT} WHERE article_id = ? AND state IN ({marks}) ORDER BY start, "end", id',
             (article_id, *states),
         )
         return [_claim(r) for r in rows]
 
     def claim(self, claim_id: int) -> Claim:
-        row = self.conn.execute(f"{_SELECT} WHERE id = ?", (claim_id,)).fetchone()
+        row = self.db.conn.execute(f"{_SELECT} WHERE id = ?", (claim_id,)).fetchone()
         if row is None:
             raise InvalidEdit(f"No claim with id {claim_id}.")
         return _claim(row)
@@ -84,7 +84,7 @@ class ClaimStore:
                 0 <= start < end <= len(text)):
             raise InvalidEdit(f"Claim [{start}, {end}) is outside the article text or empty.")
         _check_values(verdict, state, origin)
-        with self._edit() as conn:
+        with self.db.edit() as conn:
             if state != "dismissed":
                 self._check_claim_overlap(conn, article_id, start, end)
             try:
@@ -93,7 +93,7 @@ class ClaimStore:
                     reviewer, now(), claim_id)
             except sqlite3.IntegrityError as exc:
                 raise InvalidEdit(f"Claim id {claim_id} is taken; cannot recreate it.") from exc
-            self._event(conn, reviewer, article_id, "claim.add", {
+            self.db.event(conn, reviewer, article_id, "claim.add", {
                 "claim_id": new_id, "start": start, "end": end, "verdict": verdict,
                 "state": state, "origin": origin,
             })
@@ -115,7 +115,7 @@ class ClaimStore:
             "state": before.state if state is None else state,
         }
         _check_values(new["verdict"], new["state"], before.origin)
-        with self._edit() as conn:
+        with self.db.edit() as conn:
             if self.claim(claim_id) != before:
                 # Another writer changed it since we read it: writing our copy of the other
                 # fields would undo their change.
@@ -131,7 +131,7 @@ class ClaimStore:
                 (new["verdict"], new["evidence_url"], new["note"], new["state"], reviewer,
                  now(), claim_id),
             )
-            self._event(conn, reviewer, before.article_id, "claim.update", {
+            self.db.event(conn, reviewer, before.article_id, "claim.update", {
                 "claim_id": claim_id,
                 "changes": {k: [getattr(before, k), v] for k, v in new.items()
                             if getattr(before, k) != v},
@@ -142,9 +142,9 @@ class ClaimStore:
         """Remove a claim entirely (undo of an add; the event keeps all of it)."""
         require_reviewer(reviewer)
         before = self.claim(claim_id)
-        with self._edit() as conn:
+        with self.db.edit() as conn:
             conn.execute("DELETE FROM claims WHERE id = ?", (claim_id,))
-            self._event(conn, reviewer, before.article_id, "claim.delete", asdict(before))
+            self.db.event(conn, reviewer, before.article_id, "claim.delete", asdict(before))
         return before
 
     def _insert_claims(
@@ -166,7 +166,7 @@ class ClaimStore:
 
     def open_claims(self, article_id: int) -> tuple[int, int]:
         """(accepted claims still unchecked, suggested claims not yet decided)."""
-        row = self.conn.execute(
+        row = self.db.conn.execute(
             "SELECT SUM(state = 'accepted' AND verdict = 'unchecked'), SUM(state = 'suggested') "
             "FROM claims WHERE article_id = ?", (article_id,),
         ).fetchone()
@@ -180,10 +180,10 @@ class ClaimStore:
         the reviewer wrote on them. Returns the new suggestions.
         """
         require_reviewer(who)
-        with self._edit() as conn:
+        with self.db.edit() as conn:
             ids = self._suggest_claims_in(conn, article_id, who)
             if ids:
-                self._event(conn, who, article_id, "claim.suggest", {"claim_ids": ids})
+                self.db.event(conn, who, article_id, "claim.suggest", {"claim_ids": ids})
         return [self.claim(i) for i in ids]
 
     def _suggest_claims_in(self, conn: sqlite3.Connection, article_id: int, who: str) -> list[int]:

@@ -1,6 +1,7 @@
 """Canonical entries reviewers add, stored in the project file, and the project's linker.
 
-A mixin of :class:`core.store.Project`. The built-in lists (ISO 3166 and the
+Composed into :class:`core.store.Project` with its ``core.store.db.Db``. The built-in
+lists (ISO 3166 and the
 gazetteers) cannot know every junior miner or local spelling; a reviewer adds
 an entry (id, label, name, aliases) and from then on spans with that name link
 to it, in this project only, because the entry travels with the project file.
@@ -8,27 +9,25 @@ to it, in this project only, because the entry travels with the project file.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
-from contextlib import AbstractContextManager
 
 from core.errors import InvalidEdit
 from core.nlp.linking import KB_ID_RULE, KbEntry, Linker, builtin_linker, family, is_usable_kb_id
 from core.store.audit import now, require_reviewer
+from core.store.db import Db
 
 
-class KbStore:
-    """Canonical-entry methods of ``Project`` (which provides ``conn``, ``_edit``, ``_event``)."""
+class Kb:
+    """The project's canonical entries and its linker (``Project`` forwards to it)."""
 
-    conn: sqlite3.Connection
-    _edit: Callable[[], AbstractContextManager[sqlite3.Connection]]
-    _event: Callable[..., None]
-    label_names: Callable[[], set[str]]
-    _linker: Linker | None = None
+    def __init__(self, db: Db, label_names: Callable[[], set[str]]) -> None:
+        self.db = db
+        self.label_names = label_names
+        self._linker: Linker | None = None
 
     def kb_entries(self) -> list[KbEntry]:
         """The reviewers' entries of this project, oldest first."""
-        rows = self.conn.execute(
+        rows = self.db.conn.execute(
             "SELECT id, label, name, aliases FROM kb_entries ORDER BY rowid").fetchall()
         return [KbEntry(r[0], family(r[1]), r[2],
                         tuple(a.strip() for a in (r[3] or "").split(";") if a.strip()),
@@ -36,7 +35,7 @@ class KbStore:
 
     def kb_entry_rows(self) -> list[tuple[str, str, str, str, str]]:
         """The project's own entries as (id, label, name, aliases, added by), oldest first."""
-        return [tuple(row) for row in self.conn.execute(
+        return [tuple(row) for row in self.db.conn.execute(
             "SELECT id, label, name, aliases, added_by FROM kb_entries ORDER BY rowid")]
 
     def linker(self) -> Linker:
@@ -63,7 +62,7 @@ class KbStore:
         if not name:
             raise InvalidEdit("A canonical entry needs a name.")
         clean = [a.strip() for a in aliases if a.strip() and ";" not in a]
-        with self._edit() as conn:
+        with self.db.edit() as conn:
             exists = conn.execute("SELECT 1 FROM kb_entries WHERE id = ? AND label = ?",
                                   (kb_id, label)).fetchone()
             if exists:
@@ -73,7 +72,7 @@ class KbStore:
                 "VALUES (?,?,?,?,?,?)",
                 (kb_id, label, name, "; ".join(clean), reviewer, now()),
             )
-            self._event(conn, reviewer, None, "kb.add",
+            self.db.event(conn, reviewer, None, "kb.add",
                         {"id": kb_id, "label": label, "name": name, "aliases": clean})
         self._linker = None
         return KbEntry(kb_id, family(label), name, tuple(clean), "project")
@@ -84,7 +83,7 @@ class KbStore:
         names = sorted({entry.name, *entry.aliases})
         if not names or not labels:
             return []
-        rows = self.conn.execute(
+        rows = self.db.conn.execute(
             f"SELECT id FROM spans WHERE kb_id IS NULL AND state != 'rejected' "
             f"AND label IN ({','.join('?' * len(labels))}) "
             f"AND text IN ({','.join('?' * len(names))}) ORDER BY article_id, start",
@@ -95,7 +94,7 @@ class KbStore:
     def delete_kb_entry(self, kb_id: str, label: str, reviewer: str) -> None:
         """Remove a project entry (spans keep the id they were given)."""
         require_reviewer(reviewer)
-        with self._edit() as conn:
+        with self.db.edit() as conn:
             conn.execute("DELETE FROM kb_entries WHERE id = ? AND label = ?", (kb_id, label))
-            self._event(conn, reviewer, None, "kb.delete", {"id": kb_id, "label": label})
+            self.db.event(conn, reviewer, None, "kb.delete", {"id": kb_id, "label": label})
         self._linker = None

@@ -1,0 +1,86 @@
+"""The connection of one open project and its one way to write: a short transaction with
+an audit event, whose SQLite errors become ``ProjectError`` sentences.
+
+Every table class of the store (``spans``, ``claims``, ``kb``, ``queries``) is given this
+object instead of the ``Project``, so each sees the connection and the write rule and
+nothing else; ``core.store.project.Project`` composes them.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+from typing import Any
+
+from core.errors import ProjectError
+from core.store.audit import now
+from core.store.faults import describe
+
+
+class Db:
+    """One project file's connection, whether it may write, and the write transaction."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection, read_only: bool = False) -> None:
+        self.path = path
+        self.conn = conn
+        # Opened with SQLite's mode=ro (Project.open(read_only=True)): writes are refused.
+        self.read_only = read_only
+
+    def describe(self, exc: sqlite3.Error) -> str:
+        """What went wrong with the file, for the user (``core.store.faults.describe``)."""
+        return describe(exc, self.path)
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """One immediate transaction; on any error it rolls back and nothing is changed."""
+        conn = self.conn
+        if self.read_only:
+            raise ProjectError(f"{self.path} is open read-only: the change was not saved.")
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise ProjectError(self.describe(exc)) from exc
+        try:
+            yield conn
+        except BaseException:
+            # SQLite has already rolled back after some errors (a full disk, I/O): a second
+            # ROLLBACK would raise "no transaction is active" and hide the real error.
+            if conn.in_transaction:
+                with suppress(sqlite3.Error):
+                    conn.execute("ROLLBACK")
+            raise
+        try:
+            conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            if conn.in_transaction:
+                with suppress(sqlite3.Error):
+                    conn.execute("ROLLBACK")
+            raise ProjectError(self.describe(exc)) from exc
+
+    @contextmanager
+    def edit(self) -> Iterator[sqlite3.Connection]:
+        """A write whose SQLite errors (read-only, full disk, busy) become ProjectError."""
+        try:
+            with self.write() as conn:
+                yield conn
+        except sqlite3.Error as exc:
+            raise ProjectError(self.describe(exc)) from exc
+
+    @staticmethod
+    def event(conn: sqlite3.Connection, reviewer: str, article_id: int | None, action: str,
+              payload: dict[str, Any]) -> None:
+        """The audit row of a change, written in the change's own transaction."""
+        conn.execute(
+            "INSERT INTO events(at, reviewer, article_id, action, payload) VALUES (?,?,?,?,?)",
+            (now(), reviewer, article_id, action, json.dumps(payload, ensure_ascii=False)),
+        )
+
+    @staticmethod
+    def recount(conn: sqlite3.Connection, article_id: int) -> None:
+        """Keep ``articles.entities`` (live spans) right; called by every span write."""
+        conn.execute("UPDATE articles SET entities = (SELECT count(*) FROM spans WHERE "
+                     "article_id = ? AND state != 'rejected') WHERE id = ?",
+                     (article_id, article_id))

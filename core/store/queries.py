@@ -1,0 +1,187 @@
+"""Reads of the article list: filters, pages, counts, search, the next article to review.
+
+Nothing here writes. ``list_articles`` pages by walking the sort column's index
+(schema v5 indexes every sort column and stores each article's live-entity count), so a
+page costs the same at the start and at the end of a 100,000-article list.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from core.models import ARTICLE_STATUSES, ArticleRow, Label, Reviewed
+from core.store import reading
+from core.store.rows import row_to as _row_to
+
+
+@dataclass(frozen=True)
+class ArticleFilter:
+    """What the article list shows; every field is optional and they combine with AND."""
+
+    status: str | None = None
+    label: str | None = None
+    reviewer: str | None = None
+    search: str | None = None
+
+
+SORTABLE_COLUMNS = {
+    "id": "a.id",
+    "title": "a.title COLLATE NOCASE",
+    "source": "a.source COLLATE NOCASE",
+    "status": "a.status",
+    "entities": "a.entities",
+    "reviewer": "a.reviewed_by COLLATE NOCASE",
+}
+
+
+class ArticleQueries:
+    """Read-only queries over the articles (``Project`` forwards them)."""
+
+    def __init__(self, conn: sqlite3.Connection, labels: Callable[[], list[Label]]) -> None:
+        self.conn = conn
+        self.labels = labels
+
+    def _where(self, flt: ArticleFilter | None) -> tuple[str, list[Any]]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        if flt is None:
+            return "", params
+        if flt.status:
+            clauses.append("a.status = ?")
+            params.append(flt.status)
+        if flt.label:
+            clauses.append(
+                "a.id IN (SELECT article_id FROM spans WHERE label = ? AND state != 'rejected')"
+            )
+            params.append(flt.label)
+        if flt.reviewer:
+            clauses.append("a.reviewed_by = ?")
+            params.append(flt.reviewer)
+        if flt.search and flt.search.strip():
+            clauses.append(
+                "a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)"
+            )
+            params.append(fts_query(flt.search))
+        return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+    def count_articles(self, flt: ArticleFilter | None = None, **kwargs: str) -> int:
+        """Number of articles matching a filter (or keyword shortcuts: status=, label=, …)."""
+        flt = flt or ArticleFilter(**kwargs)
+        where, params = self._where(flt)
+        return self.conn.execute(f"SELECT count(*) FROM articles a{where}", params).fetchone()[0]
+
+    def list_articles(
+        self,
+        flt: ArticleFilter | None = None,
+        *,
+        order_by: str = "id",
+        descending: bool = False,
+        offset: int = 0,
+        limit: int = 200,
+    ) -> list[ArticleRow]:
+        """One page of the article list, cheap enough to call as the view scrolls."""
+        where, params = self._where(flt)
+        order = SORTABLE_COLUMNS.get(order_by)
+        if order is None:
+            raise ValueError(f"Cannot sort by {order_by!r}")
+        direction = "DESC" if descending else "ASC"
+        # Two steps: find the page's ids by walking the sort column's index alone (OFFSET
+        # skips index entries, not whole rows), then read just those rows.
+        ids = [r[0] for r in self.conn.execute(
+            f"SELECT a.id FROM articles a{where} ORDER BY {order} {direction}, "
+            f"a.id {direction} LIMIT ? OFFSET ?", [*params, limit, offset])]
+        if not ids:
+            return []
+        marks = ",".join("?" * len(ids))
+        rows = {r["id"]: r for r in self.conn.execute(
+            "SELECT a.id, a.title, a.source, a.status, a.reviewed_by, a.entities "
+            f"FROM articles a WHERE a.id IN ({marks})", ids)}
+        return [_row_to(ArticleRow, rows[i]) for i in ids if i in rows]
+
+    def article_ids(self, flt: ArticleFilter | None = None, order_by: str = "id") -> list[int]:
+        where, params = self._where(flt)
+        order = SORTABLE_COLUMNS[order_by]
+        return [r[0] for r in self.conn.execute(
+            f"SELECT a.id FROM articles a{where} ORDER BY {order}, a.id", params)]
+
+    def reviewed(self, ids: Sequence[int], *, labels: Iterable[str] | None = None,
+                 claim_states: tuple[str, ...] | None = ("accepted",),
+                 tokens: bool = False, suggestions: bool = False) -> Iterator[Reviewed]:
+        """Articles in the order of ``ids`` with their accepted spans (of ``labels``),
+        claims and stored tokens, read in bulk (``core.store.reading``) for exports."""
+        return reading.reviewed(self.conn, list(ids), labels=set(labels) if labels else None,
+                                claim_states=claim_states, tokens=tokens,
+                                suggestions=suggestions)
+
+    def article_texts(self, ids: Sequence[int]) -> Iterator[tuple[int, str]]:
+        """``(id, text)`` in the order of ``ids``, in chunks (for pre-annotation)."""
+        return reading.article_texts(self.conn, list(ids))
+
+    def search(self, query: str, limit: int = 100) -> list[int]:
+        """Ids of articles whose title or text match ``query`` (words, any order), best first."""
+        if not query.strip():
+            return []
+        rows = self.conn.execute(
+            "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rank LIMIT ?",
+            (fts_query(query), limit),
+        )
+        return [r[0] for r in rows]
+
+    def next_article_id(self, after_id: int, status: str | None = "pending") -> int | None:
+        """The next article (by id, wrapping around) with ``status``; None if there is none."""
+        cond = "status = ?" if status else "1"
+        params: list[Any] = [status] if status else []
+        row = self.conn.execute(
+            f"SELECT id FROM articles WHERE {cond} AND id > ? ORDER BY id LIMIT 1",
+            [*params, after_id],
+        ).fetchone()
+        if row is None:
+            row = self.conn.execute(
+                f"SELECT id FROM articles WHERE {cond} AND id != ? ORDER BY id LIMIT 1",
+                [*params, after_id],
+            ).fetchone()
+        return row[0] if row else None
+
+    def counts_by_status(self) -> dict[str, int]:
+        counts = dict.fromkeys(ARTICLE_STATUSES, 0)
+        for status, n in self.conn.execute(
+            "SELECT status, count(*) FROM articles GROUP BY status"
+        ):
+            counts[status] = n
+        return counts
+
+    def counts_by_label(self, include_suggested: bool = True) -> dict[str, int]:
+        """Live entities per label, in scheme order (labels with none included as 0)."""
+        states = ("suggested", "accepted") if include_suggested else ("accepted",)
+        counts = {lb.name: 0 for lb in self.labels()}
+        marks = ",".join("?" * len(states))
+        for label, n in self.conn.execute(
+            f"SELECT label, count(*) FROM spans WHERE state IN ({marks}) GROUP BY label",
+            states,
+        ):
+            counts[label] = n
+        return counts
+
+    def reviewers(self) -> list[str]:
+        return [r[0] for r in self.conn.execute(
+            "SELECT DISTINCT reviewed_by FROM articles WHERE reviewed_by IS NOT NULL "
+            "ORDER BY reviewed_by")]
+
+
+def fts_query(text: str) -> str:
+    """Turn what a user typed into a safe FTS5 query: every word must occur, any order.
+
+    Each word is quoted so FTS5 syntax (quotes, ``-``, ``:``, ``*``) in the
+    box never raises; a trailing ``*`` is kept as a prefix search.
+    """
+    terms = []
+    for word in text.split():
+        prefix = word.endswith("*")
+        word = word.rstrip("*").replace('"', '""')
+        if word:
+            terms.append(f'"{word}"' + ("*" if prefix else ""))
+    return " ".join(terms) or '""'
+

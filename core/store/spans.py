@@ -1,0 +1,247 @@
+"""Spans in the project store: an article's entities, each one row with its state.
+
+Every span write is one transaction with an audit event (``core.store.db``) and keeps
+the article's live-entity count right. The rules every span obeys are checked here,
+once: offsets inside the text and not empty, a label of the scheme, no overlap with a
+live span of the same article.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+from core.errors import InvalidEdit
+from core.models import SPAN_ORIGINS, SPAN_STATES, Span
+from core.nlp.linking import KB_ID_RULE, is_usable_kb_id
+from core.store.audit import now
+from core.store.audit import require_reviewer as _require_reviewer
+from core.store.db import Db
+from core.store.rows import row_to as _row_to
+
+
+class Spans:
+    """Span reads and writes of one project (``Project`` forwards its span methods here)."""
+
+    def __init__(self, db: Db, article_text: Callable[[int], str],
+                 label_names: Callable[[], set[str]],
+                 link: Callable[[str, str], str | None]) -> None:
+        self.db = db
+        self.article_text = article_text
+        self.label_names = label_names
+        self.link = link
+
+    def spans(self, article_id: int, include_rejected: bool = True) -> list[Span]:
+        cond = "" if include_rejected else " AND state != 'rejected'"
+        rows = self.db.conn.execute(
+            f'SELECT * FROM spans WHERE article_id = ?{cond} ORDER BY start, "end", id',
+            (article_id,),
+        )
+        return [_row_to(Span, r) for r in rows]
+
+    def span(self, span_id: int) -> Span:
+        row = self.db.conn.execute("SELECT * FROM spans WHERE id = ?", (span_id,)).fetchone()
+        if row is None:
+            raise InvalidEdit(f"No span with id {span_id}.")
+        return _row_to(Span, row)
+
+    def _check_overlap(
+        self, conn: sqlite3.Connection, article_id: int, start: int, end: int,
+        exclude: int | None = None,
+    ) -> None:
+        row = conn.execute(
+            'SELECT label, text FROM spans WHERE article_id = ? AND state != \'rejected\' '
+            'AND start < ? AND "end" > ? AND id IS NOT ? LIMIT 1',
+            (article_id, end, start, exclude),
+        ).fetchone()
+        if row is not None:
+            raise InvalidEdit(f"That would overlap the {row['label']} entity '{row['text']}'.")
+
+    def add_span(
+        self,
+        article_id: int,
+        start: int,
+        end: int,
+        label: str,
+        reviewer: str,
+        *,
+        origin: str = "reviewer",
+        state: str = "accepted",
+        kb_id: str | None | type[...] = ...,
+        text: str | None = None,
+        span_id: int | None = None,
+    ) -> Span:
+        """Add one span; refused (nothing changes) if it is invalid or overlaps a live span.
+
+        Without ``kb_id`` the span is linked to its canonical id by name (see core.nlp.linking);
+        ``None`` stores it unlinked.
+
+        ``span_id`` recreates a span under the id it had (redo after undo), so
+        later edits that name that id still apply.
+        """
+        _require_reviewer(reviewer)
+        article_text = self.article_text(article_id)
+        check_bounds(article_text, start, end, label, self.label_names())
+        if origin not in SPAN_ORIGINS or state not in SPAN_STATES:
+            raise InvalidEdit(f"Unknown origin or state: {origin}/{state}.")
+        span_text = article_text[start:end]
+        if kb_id is ...:
+            kb_id = self.link(label, span_text)
+        elif kb_id is not None and not is_usable_kb_id(kb_id):
+            raise InvalidEdit(f"{kb_id!r} is not a usable id: {KB_ID_RULE}.")
+        if text is not None and text != span_text:
+            raise InvalidEdit(
+                f"Span text {text!r} does not match the article at [{start}, {end}): "
+                f"{span_text!r}."
+            )
+        stamp = now()
+        with self.db.edit() as conn:
+            if state != "rejected":
+                self._check_overlap(conn, article_id, start, end)
+            try:
+                cur = conn.execute(
+                    'INSERT INTO spans(id, article_id, start, "end", label, text, origin, state, '
+                    "kb_id, updated_by, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                    (span_id, article_id, start, end, label, span_text, origin, state, kb_id,
+                     reviewer, stamp),
+                )
+            except sqlite3.IntegrityError as exc:
+                raise InvalidEdit(f"Span id {span_id} is taken; cannot recreate it.") from exc
+            span_id = cur.lastrowid
+            self.db.recount(conn, article_id)
+            self.db.event(conn, reviewer, article_id, "span.add", {
+                "span_id": span_id, "start": start, "end": end, "label": label,
+                "text": span_text, "origin": origin, "state": state, "kb_id": kb_id,
+            })
+        return self.span(span_id)
+
+    def update_span(
+        self,
+        span_id: int,
+        reviewer: str,
+        *,
+        start: int | None = None,
+        end: int | None = None,
+        label: str | None = None,
+        state: str | None = None,
+        kb_id: str | None | type[...] = ...,
+    ) -> tuple[Span, Span]:
+        """Change any of a span's fields in one checked transaction; returns (before, after).
+
+        Undo is the same call with the ``before`` values, so every edit the
+        review window makes (relabel, resize, reject, accept, link) is undoable.
+        """
+        _require_reviewer(reviewer)
+        before = self.span(span_id)
+        new_start = before.start if start is None else start
+        new_end = before.end if end is None else end
+        new_label = before.label if label is None else label
+        new_state = before.state if state is None else state
+        if new_state not in SPAN_STATES:
+            raise InvalidEdit(f"Unknown span state {new_state!r}.")
+        article_text = self.article_text(before.article_id)
+        check_bounds(article_text, new_start, new_end, new_label, self.label_names())
+        new_text = article_text[new_start:new_end]
+        new_kb = before.kb_id if kb_id is ... else kb_id
+        if kb_id is not ... and kb_id is not None and not is_usable_kb_id(kb_id):
+            raise InvalidEdit(f"{kb_id!r} is not a usable id: {KB_ID_RULE}.")
+        if kb_id is ... and (new_label, new_text) != (before.label, before.text) and (
+                before.kb_id in (None, "", self.link(before.label, before.text))):
+            # A link made by name follows the name; one a reviewer chose stays.
+            new_kb = self.link(new_label, new_text)
+        stamp = now()
+        with self.db.edit() as conn:
+            if self.span(span_id) != before:
+                # Another writer (a second window, a pre-annotation run) changed it since we
+                # read it: writing our copy of the other fields would undo their change.
+                raise InvalidEdit(
+                    f"The {before.label} entity '{before.text}' was changed by another "
+                    "window or process a moment ago; nothing was changed. Look again and "
+                    "repeat the edit.")
+            if new_state != "rejected":
+                self._check_overlap(conn, before.article_id, new_start, new_end, exclude=span_id)
+            conn.execute(
+                'UPDATE spans SET start = ?, "end" = ?, label = ?, text = ?, state = ?, '
+                "kb_id = ?, updated_by = ?, updated_at = ? WHERE id = ?",
+                (new_start, new_end, new_label, new_text, new_state, new_kb, reviewer, stamp,
+                 span_id),
+            )
+            if (new_state == "rejected") != (before.state == "rejected"):
+                self.db.recount(conn, before.article_id)
+            changes = {
+                k: [getattr(before, k), v]
+                for k, v in (("start", new_start), ("end", new_end), ("label", new_label),
+                             ("state", new_state), ("kb_id", new_kb))
+                if getattr(before, k) != v
+            }
+            self.db.event(conn, reviewer, before.article_id, "span.update",
+                        {"span_id": span_id, "changes": changes})
+        return before, self.span(span_id)
+
+    def set_spans_kb(self, links: dict[int, str | None], reviewer: str) -> dict[int, str | None]:
+        """Set the link of many spans in ONE transaction; returns their links before.
+
+        All or nothing: an unusable id or a missing span refuses the whole change.
+        """
+        _require_reviewer(reviewer)
+        for kb_id in links.values():
+            if kb_id is not None and not is_usable_kb_id(kb_id):
+                raise InvalidEdit(f"{kb_id!r} is not a usable id: {KB_ID_RULE}.")
+        before: dict[int, str | None] = {}
+        stamp = now()
+        with self.db.edit() as conn:
+            for span_id, kb_id in links.items():
+                row = conn.execute("SELECT article_id, kb_id FROM spans WHERE id = ?",
+                                   (span_id,)).fetchone()
+                if row is None:
+                    raise InvalidEdit(f"No span with id {span_id}; nothing was linked.")
+                before[span_id] = row["kb_id"]
+                conn.execute("UPDATE spans SET kb_id = ?, updated_by = ?, updated_at = ? "
+                             "WHERE id = ?", (kb_id, reviewer, stamp, span_id))
+                self.db.event(conn, reviewer, row["article_id"], "span.update",
+                            {"span_id": span_id, "changes": {"kb_id": [row["kb_id"], kb_id]}})
+        return before
+
+    def relabel_span(self, span_id: int, label: str, reviewer: str) -> tuple[Span, Span]:
+        """A reviewer choosing a label also accepts the span."""
+        return self.update_span(span_id, reviewer, label=label, state="accepted")
+
+    def resize_span(self, span_id: int, start: int, end: int, reviewer: str) -> tuple[Span, Span]:
+        return self.update_span(span_id, reviewer, start=start, end=end, state="accepted")
+
+    def reject_span(self, span_id: int, reviewer: str) -> tuple[Span, Span]:
+        return self.update_span(span_id, reviewer, state="rejected")
+
+    def accept_span(self, span_id: int, reviewer: str) -> tuple[Span, Span]:
+        return self.update_span(span_id, reviewer, state="accepted")
+
+    def set_span_kb(self, span_id: int, kb_id: str | None, reviewer: str) -> tuple[Span, Span]:
+        return self.update_span(span_id, reviewer, kb_id=kb_id)
+
+    def delete_span(self, span_id: int, reviewer: str) -> Span:
+        """Remove a span entirely (undo of an add); reviewers reject rather than delete."""
+        _require_reviewer(reviewer)
+        before = self.span(span_id)
+        with self.db.edit() as conn:
+            conn.execute("DELETE FROM spans WHERE id = ?", (span_id,))
+            self.db.recount(conn, before.article_id)
+            self.db.event(conn, reviewer, before.article_id, "span.delete", {
+                "span_id": span_id, "start": before.start, "end": before.end,
+                "label": before.label, "origin": before.origin, "state": before.state,
+                "kb_id": before.kb_id,
+            })
+        return before
+
+    # ---- pre-annotation
+
+
+def check_bounds(text: str, start: int, end: int, label: str, labels: set[str]) -> None:
+    """The rule of every span: whole-number offsets inside the text, not empty, a known label."""
+    if not (isinstance(start, int) and isinstance(end, int)):
+        raise InvalidEdit("Span offsets must be whole numbers.")
+    if not 0 <= start < end <= len(text):
+        raise InvalidEdit(
+            f"Span [{start}, {end}) is outside the article text (0–{len(text)}) or empty."
+        )
+    if label not in labels:
+        raise InvalidEdit(f"Unknown label {label!r}; add it to the project's scheme first.")
