@@ -27,7 +27,6 @@ import sqlite_utils
 from core import __version__
 from core.errors import InvalidEdit, ProjectError
 from core.models import (
-    ARTICLE_STATUSES,
     SPAN_ORIGINS,
     SPAN_STATES,
     Article,
@@ -37,10 +36,11 @@ from core.models import (
 )
 from core.nlp.linking import KB_ID_RULE, is_usable_kb_id
 from core.store import files as project_file
+from core.store.annotations import Annotations
 from core.store.audit import now
-from core.store.audit import require_reviewer as _require_reviewer
 from core.store.claims import Claims
 from core.store.db import Db
+from core.store.decisions import Decisions
 from core.store.faults import check_on_open, file_faults_as_project_errors, integrity_problems
 from core.store.faults import describe as describe_fault
 from core.store.kb import Kb
@@ -106,6 +106,9 @@ class Project:
         self._kb = Kb(self._db, self.label_names)
         self._spans = Spans(self._db, self.article_text, self.label_names, self.link)
         self._claims = Claims(self._db, self.article_text)
+        self._decisions = Decisions(self._db, self.article)
+        self._annotations = Annotations(self._db, self.label_names, self.link,
+                                        self._claims._suggest_claims_in)
 
     # ---- the parts' methods, forwarded (their docstrings and signatures are kept)
 
@@ -139,6 +142,15 @@ class Project:
     delete_claim = _forward("_claims", Claims.delete_claim)
     open_claims = _forward("_claims", Claims.open_claims)
     suggest_claims = _forward("_claims", Claims.suggest_claims)
+
+    set_article_status = _forward("_decisions", Decisions.set_article_status)
+    approve_article = _forward("_decisions", Decisions.approve_article)
+    reject_article = _forward("_decisions", Decisions.reject_article)
+    skip_article = _forward("_decisions", Decisions.skip_article)
+    set_note = _forward("_decisions", Decisions.set_note)
+
+    articles_to_annotate = _forward("_annotations", Annotations.articles_to_annotate)
+    store_annotations = _forward("_annotations", Annotations.store_annotations)
 
     kb_entries = _forward("_kb", Kb.kb_entries)
     kb_entry_rows = _forward("_kb", Kb.kb_entry_rows)
@@ -410,162 +422,6 @@ class Project:
 
     def article_text(self, article_id: int) -> str:
         return self.article(article_id).text
-
-    # ---- article decisions
-
-    def set_article_status(
-        self,
-        article_id: int,
-        status: str,
-        reviewer: str,
-        *,
-        seconds: float | None = None,
-        accept_suggestions: bool = False,
-        resuggest: Sequence[int] = (),
-    ) -> list[int]:
-        """Record a decision on an article; returns ids of suggestions it accepted.
-
-        ``accept_suggestions`` is what approving does; ``resuggest`` turns the
-        given spans back into suggestions, which is how an approval is undone.
-        """
-        if status not in ARTICLE_STATUSES:
-            raise InvalidEdit(f"Unknown article status {status!r}.")
-        _require_reviewer(reviewer)
-        before = self.article(article_id)
-        stamp = now()
-        with self._db.edit() as conn:
-            accepted: list[int] = []
-            if accept_suggestions:
-                accepted = [r[0] for r in conn.execute(
-                    "SELECT id FROM spans WHERE article_id = ? AND state = 'suggested'",
-                    (article_id,))]
-                conn.execute(
-                    "UPDATE spans SET state = 'accepted', updated_by = ?, updated_at = ? "
-                    "WHERE article_id = ? AND state = 'suggested'",
-                    (reviewer, stamp, article_id),
-                )
-            if resuggest:
-                conn.executemany(
-                    "UPDATE spans SET state = 'suggested', updated_by = ?, updated_at = ? "
-                    "WHERE id = ? AND article_id = ?",
-                    [(reviewer, stamp, sid, article_id) for sid in resuggest],
-                )
-            pending = status == "pending"
-            conn.execute(
-                "UPDATE articles SET status = ?, reviewed_by = ?, reviewed_at = ?, "
-                "review_seconds = ? WHERE id = ?",
-                (status, None if pending else reviewer, None if pending else stamp,
-                 None if pending else seconds, article_id),
-            )
-            self._db.event(conn, reviewer, article_id, f"article.{status}", {
-                "before": {"status": before.status, "reviewed_by": before.reviewed_by,
-                           "reviewed_at": before.reviewed_at},
-                "accepted": accepted, "resuggested": list(resuggest), "seconds": seconds,
-            })
-        return accepted
-
-    def approve_article(
-        self, article_id: int, reviewer: str, seconds: float | None = None
-    ) -> list[int]:
-        """Approve: every remaining suggestion becomes accepted. Returns those span ids."""
-        return self.set_article_status(
-            article_id, "approved", reviewer, seconds=seconds, accept_suggestions=True
-        )
-
-    def reject_article(self, article_id: int, reviewer: str, seconds: float | None = None) -> None:
-        self.set_article_status(article_id, "rejected", reviewer, seconds=seconds)
-
-    def skip_article(self, article_id: int, reviewer: str, seconds: float | None = None) -> None:
-        self.set_article_status(article_id, "skipped", reviewer, seconds=seconds)
-
-    def set_note(self, article_id: int, note: str, reviewer: str) -> str:
-        """Replace the article's note; returns the previous note (for undo)."""
-        _require_reviewer(reviewer)
-        before = self.article(article_id).note or ""
-        with self._db.edit() as conn:
-            conn.execute("UPDATE articles SET note = ? WHERE id = ?", (note, article_id))
-            self._db.event(conn, reviewer, article_id, "article.note",
-                        {"before": before, "after": note})
-        return before
-
-    # ---- spans
-
-    def articles_to_annotate(self, force: bool = False) -> list[int]:
-        """Articles the pipeline should (re)process.
-
-        Without ``force``: pending or skipped articles never annotated. With it:
-        all pending or skipped ones. Approved and rejected articles are
-        decisions and are never re-annotated.
-        """
-        cond = "" if force else " AND model IS NULL"
-        return [r[0] for r in self.conn.execute(
-            f"SELECT id FROM articles WHERE status IN ('pending', 'skipped'){cond} ORDER BY id")]
-
-    def store_annotations(
-        self,
-        batch: Sequence[tuple[int, Sequence[SpanIn], Sequence[tuple[int, int]] | None]],
-        model: str,
-    ) -> int:
-        """Replace model/rules suggestions of a batch of articles in one transaction.
-
-        A reviewer's decisions are kept: spans a reviewer accepted, added or
-        rejected stay, new suggestions that overlap a live one are dropped, and a
-        suggestion the reviewer already rejected (same place, same label) is not
-        made again. Returns the number of suggestions stored.
-        """
-        labels = self.label_names()
-        stamp = now()
-        stored = 0
-        with self._db.edit() as conn:
-            for article_id, spans, tokens in batch:
-                row = conn.execute(
-                    "SELECT text, status FROM articles WHERE id = ?", (article_id,)
-                ).fetchone()
-                if row is None or row["status"] in ("approved", "rejected"):
-                    continue
-                text = row["text"]
-                conn.execute(
-                    "DELETE FROM spans WHERE article_id = ? AND state = 'suggested' "
-                    "AND origin IN ('model', 'rules')",
-                    (article_id,),
-                )
-                kept = conn.execute(
-                    'SELECT start, "end", label, state FROM spans WHERE article_id = ?',
-                    (article_id,),
-                ).fetchall()
-                live = [(r[0], r[1]) for r in kept if r[3] != "rejected"]
-                rejected = {(r[0], r[1], r[2]) for r in kept if r[3] == "rejected"}
-                rows = []
-                for sp in spans:
-                    if sp.label not in labels or not 0 <= sp.start < sp.end <= len(text):
-                        continue
-                    if (sp.start, sp.end, sp.label) in rejected:
-                        continue
-                    if any(sp.start < e and sp.end > s for s, e in live):
-                        continue
-                    live.append((sp.start, sp.end))
-                    span_text = text[sp.start:sp.end]
-                    kb_id = sp.kb_id or self.link(sp.label, span_text)
-                    rows.append((article_id, sp.start, sp.end, sp.label, span_text,
-                                 sp.origin, "suggested", kb_id, model, stamp))
-                conn.executemany(
-                    'INSERT INTO spans(article_id, start, "end", label, text, origin, state, '
-                    "kb_id, updated_by, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                    rows,
-                )
-                stored += len(rows)
-                self._db.recount(conn, article_id)
-                self._claims._suggest_claims_in(conn, article_id, model)
-                conn.execute("UPDATE articles SET model = ? WHERE id = ?", (model, article_id))
-                if tokens is not None:
-                    conn.execute(
-                        "INSERT OR REPLACE INTO article_tokens(article_id, offsets) "
-                        "VALUES (?, ?)",
-                        (article_id, encode_tokens(tokens)),
-                    )
-            self._db.event(conn, model, None, "annotate",
-                        {"articles": [b[0] for b in batch], "suggestions": stored})
-        return stored
 
     def tokens(self, article_id: int) -> list[tuple[int, int]] | None:
         """Cached token offsets of an article, or None if it was never tokenised."""

@@ -1,0 +1,106 @@
+"""Pre-annotation's side of the store: which articles to annotate, and storing a batch of
+suggestions in one transaction that never touches a reviewer's decision.
+
+Re-annotating replaces an article's *model suggestions* only: accepted, rejected and
+reviewer-made spans stay as they are, and a new suggestion that would overlap one of
+them is dropped. Claim suggestions are refreshed in the same transaction.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Sequence
+
+from core.models import SpanIn
+from core.store.audit import now
+from core.store.db import Db
+from core.store.tokens_blob import encode_tokens
+
+
+class Annotations:
+    """Suggestions from the pipeline (``Project`` forwards them)."""
+
+    def __init__(self, db: Db, label_names: Callable[[], set[str]],
+                 link: Callable[[str, str], str | None],
+                 suggest_claims_in: Callable[[sqlite3.Connection, int, str], list[int]]) -> None:
+        self.db = db
+        self.label_names = label_names
+        self.link = link
+        self.suggest_claims_in = suggest_claims_in
+
+    def articles_to_annotate(self, force: bool = False) -> list[int]:
+        """Articles the pipeline should (re)process.
+
+        Without ``force``: pending or skipped articles never annotated. With it:
+        all pending or skipped ones. Approved and rejected articles are
+        decisions and are never re-annotated.
+        """
+        cond = "" if force else " AND model IS NULL"
+        return [r[0] for r in self.db.conn.execute(
+            f"SELECT id FROM articles WHERE status IN ('pending', 'skipped'){cond} ORDER BY id")]
+
+    def store_annotations(
+        self,
+        batch: Sequence[tuple[int, Sequence[SpanIn], Sequence[tuple[int, int]] | None]],
+        model: str,
+    ) -> int:
+        """Replace model/rules suggestions of a batch of articles in one transaction.
+
+        A reviewer's decisions are kept: spans a reviewer accepted, added or
+        rejected stay, new suggestions that overlap a live one are dropped, and a
+        suggestion the reviewer already rejected (same place, same label) is not
+        made again. Returns the number of suggestions stored.
+        """
+        labels = self.label_names()
+        stamp = now()
+        stored = 0
+        with self.db.edit() as conn:
+            for article_id, spans, tokens in batch:
+                row = conn.execute(
+                    "SELECT text, status FROM articles WHERE id = ?", (article_id,)
+                ).fetchone()
+                if row is None or row["status"] in ("approved", "rejected"):
+                    continue
+                text = row["text"]
+                conn.execute(
+                    "DELETE FROM spans WHERE article_id = ? AND state = 'suggested' "
+                    "AND origin IN ('model', 'rules')",
+                    (article_id,),
+                )
+                kept = conn.execute(
+                    'SELECT start, "end", label, state FROM spans WHERE article_id = ?',
+                    (article_id,),
+                ).fetchall()
+                live = [(r[0], r[1]) for r in kept if r[3] != "rejected"]
+                rejected = {(r[0], r[1], r[2]) for r in kept if r[3] == "rejected"}
+                rows = []
+                for sp in spans:
+                    if sp.label not in labels or not 0 <= sp.start < sp.end <= len(text):
+                        continue
+                    if (sp.start, sp.end, sp.label) in rejected:
+                        continue
+                    if any(sp.start < e and sp.end > s for s, e in live):
+                        continue
+                    live.append((sp.start, sp.end))
+                    span_text = text[sp.start:sp.end]
+                    kb_id = sp.kb_id or self.link(sp.label, span_text)
+                    rows.append((article_id, sp.start, sp.end, sp.label, span_text,
+                                 sp.origin, "suggested", kb_id, model, stamp))
+                conn.executemany(
+                    'INSERT INTO spans(article_id, start, "end", label, text, origin, state, '
+                    "kb_id, updated_by, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                    rows,
+                )
+                stored += len(rows)
+                self.db.recount(conn, article_id)
+                self.suggest_claims_in(conn, article_id, model)
+                conn.execute("UPDATE articles SET model = ? WHERE id = ?", (model, article_id))
+                if tokens is not None:
+                    conn.execute(
+                        "INSERT OR REPLACE INTO article_tokens(article_id, offsets) "
+                        "VALUES (?, ?)",
+                        (article_id, encode_tokens(tokens)),
+                    )
+            self.db.event(conn, model, None, "annotate",
+                        {"articles": [b[0] for b in batch], "suggestions": stored})
+        return stored

@@ -1,0 +1,99 @@
+"""An article's decision (approve, reject, skip, back to pending) and its note.
+
+A decision is a fact about the article, not about its spans, but approving with
+``accept_suggestions`` accepts the article's remaining suggestions in the same
+transaction, and undoing it (``resuggest``) puts them back: one audit event each way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from core.errors import InvalidEdit
+from core.models import ARTICLE_STATUSES, Article
+from core.store.audit import now
+from core.store.audit import require_reviewer as _require_reviewer
+from core.store.db import Db
+
+
+class Decisions:
+    """Article statuses and notes of one project (``Project`` forwards them)."""
+
+    def __init__(self, db: Db, article: Callable[[int], Article]) -> None:
+        self.db = db
+        self.article = article
+
+    def set_article_status(
+        self,
+        article_id: int,
+        status: str,
+        reviewer: str,
+        *,
+        seconds: float | None = None,
+        accept_suggestions: bool = False,
+        resuggest: Sequence[int] = (),
+    ) -> list[int]:
+        """Record a decision on an article; returns ids of suggestions it accepted.
+
+        ``accept_suggestions`` is what approving does; ``resuggest`` turns the
+        given spans back into suggestions, which is how an approval is undone.
+        """
+        if status not in ARTICLE_STATUSES:
+            raise InvalidEdit(f"Unknown article status {status!r}.")
+        _require_reviewer(reviewer)
+        before = self.article(article_id)
+        stamp = now()
+        with self.db.edit() as conn:
+            accepted: list[int] = []
+            if accept_suggestions:
+                accepted = [r[0] for r in conn.execute(
+                    "SELECT id FROM spans WHERE article_id = ? AND state = 'suggested'",
+                    (article_id,))]
+                conn.execute(
+                    "UPDATE spans SET state = 'accepted', updated_by = ?, updated_at = ? "
+                    "WHERE article_id = ? AND state = 'suggested'",
+                    (reviewer, stamp, article_id),
+                )
+            if resuggest:
+                conn.executemany(
+                    "UPDATE spans SET state = 'suggested', updated_by = ?, updated_at = ? "
+                    "WHERE id = ? AND article_id = ?",
+                    [(reviewer, stamp, sid, article_id) for sid in resuggest],
+                )
+            pending = status == "pending"
+            conn.execute(
+                "UPDATE articles SET status = ?, reviewed_by = ?, reviewed_at = ?, "
+                "review_seconds = ? WHERE id = ?",
+                (status, None if pending else reviewer, None if pending else stamp,
+                 None if pending else seconds, article_id),
+            )
+            self.db.event(conn, reviewer, article_id, f"article.{status}", {
+                "before": {"status": before.status, "reviewed_by": before.reviewed_by,
+                           "reviewed_at": before.reviewed_at},
+                "accepted": accepted, "resuggested": list(resuggest), "seconds": seconds,
+            })
+        return accepted
+
+    def approve_article(
+        self, article_id: int, reviewer: str, seconds: float | None = None
+    ) -> list[int]:
+        """Approve: every remaining suggestion becomes accepted. Returns those span ids."""
+        return self.set_article_status(
+            article_id, "approved", reviewer, seconds=seconds, accept_suggestions=True
+        )
+
+    def reject_article(self, article_id: int, reviewer: str, seconds: float | None = None) -> None:
+        self.set_article_status(article_id, "rejected", reviewer, seconds=seconds)
+
+    def skip_article(self, article_id: int, reviewer: str, seconds: float | None = None) -> None:
+        self.set_article_status(article_id, "skipped", reviewer, seconds=seconds)
+
+    def set_note(self, article_id: int, note: str, reviewer: str) -> str:
+        """Replace the article's note; returns the previous note (for undo)."""
+        _require_reviewer(reviewer)
+        before = self.article(article_id).note or ""
+        with self.db.edit() as conn:
+            conn.execute("UPDATE articles SET note = ? WHERE id = ?", (note, article_id))
+            self.db.event(conn, reviewer, article_id, "article.note",
+                        {"before": before, "after": note})
+        return before
