@@ -357,6 +357,15 @@ class ReviewEdits(RuleBasedStateMachine):
         # The stored per-article count the list sorts by follows every edit and undo.
         listed = {row.id: row.entities for row in self.project.list_articles()}
         assert listed == {a: sum(s.live for s in self.project.spans(a)) for a in (1, 2)}
+        # So do the stored per-label counts (the list's label filter, the statistics).
+        every = [s for a in (1, 2) for s in self.project.spans(a)]
+        for suggested in (True, False):
+            states = ("suggested", "accepted") if suggested else ("accepted",)
+            expected = dict.fromkeys(self.project.label_names(), 0)
+            for span in every:
+                if span.state in states:
+                    expected[span.label] += 1
+            assert self.project.counts_by_label(include_suggested=suggested) == expected
 
 
 ReviewEdits.TestCase.settings = settings(

@@ -277,14 +277,24 @@ def test_migration_from_version_1(tmp_path):
     db["meta"].insert_all([{"key": "app", "value": "assay"}, {"key": "name", "value": "old"}])
     db["labels"].insert({"name": "GPE", "color": "#feca74", "hotkey": "2", "description": "",
                          "position": 0})
-    db["articles"].insert({"text": "Chile", "sha256": "x", "status": "approved",
+    db["articles"].insert({"text": "Chile and Peru", "sha256": "x", "status": "approved",
                            "reviewed_by": "old"})
+    db["spans"].insert_all([
+        {"article_id": 1, "start": 0, "end": 5, "label": "GPE", "text": "Chile",
+         "origin": "model", "state": "accepted"},
+        {"article_id": 1, "start": 10, "end": 14, "label": "GPE", "text": "Peru",
+         "origin": "model", "state": "rejected"}])
     db.conn.close()
 
     proj = Project.open(path)
     assert proj.schema_version == SCHEMA_VERSION
     art = proj.article(1)
     assert (art.status, art.review_seconds) == ("approved", None)
+    # v5 and v6 count what the older file held; the next edit moves the counts on.
+    assert proj.list_articles()[0].entities == 1
+    assert proj.counts_by_label() == {"GPE": 1}
+    proj.update_span(2, "ana", state="accepted")
+    assert (proj.list_articles()[0].entities, proj.counts_by_label()) == (2, {"GPE": 2})
     proj.set_tokens(1, [(0, 5)])
     assert proj.tokens(1) == [(0, 5)]
 

@@ -80,7 +80,25 @@ class Db:
 
     @staticmethod
     def recount(conn: sqlite3.Connection, article_id: int) -> None:
-        """Keep ``articles.entities`` (live spans) right; called by every span write."""
-        conn.execute("UPDATE articles SET entities = (SELECT count(*) FROM spans WHERE "
-                     "article_id = ? AND state != 'rejected') WHERE id = ?",
-                     (article_id, article_id))
+        """Keep the stored counts right after any change to an article's spans: its live
+        entities (``articles.entities``), its spans per (label, state) (``articles.tally``,
+        JSON) and the project's (``label_counts``, changed by the difference). Every span
+        write calls it in its own transaction, so the counts can never drift from the rows.
+        """
+        new = {(label, state): n for label, state, n in conn.execute(
+            "SELECT label, state, count(*) FROM spans WHERE article_id = ? "
+            "GROUP BY label, state ORDER BY label, state", (article_id,))}
+        row = conn.execute("SELECT tally FROM articles WHERE id = ?", (article_id,)).fetchone()
+        old = {(label, state): n for label, state, n in json.loads(row[0] if row else "[]")}
+        if new == old:
+            return
+        live = sum(n for (_label, state), n in new.items() if state != "rejected")
+        conn.execute("UPDATE articles SET entities = ?, tally = ? WHERE id = ?",
+                     (live, json.dumps([[*key, n] for key, n in new.items()],
+                                       ensure_ascii=False), article_id))
+        for key in old.keys() | new.keys():
+            delta = new.get(key, 0) - old.get(key, 0)
+            if delta:
+                conn.execute("INSERT INTO label_counts(label, state, n) VALUES (?, ?, ?) "
+                             "ON CONFLICT(label, state) DO UPDATE SET n = n + excluded.n",
+                             (*key, delta))

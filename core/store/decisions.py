@@ -60,6 +60,8 @@ class Decisions:
                     "WHERE id = ? AND article_id = ?",
                     [(reviewer, stamp, sid, article_id) for sid in resuggest],
                 )
+            if accepted or resuggest:
+                self.db.recount(conn, article_id)
             pending = status == "pending"
             conn.execute(
                 "UPDATE articles SET status = ?, reviewed_by = ?, reviewed_at = ?, "

@@ -154,13 +154,16 @@ class ArticleQueries:
         return counts
 
     def counts_by_label(self, include_suggested: bool = True) -> dict[str, int]:
-        """Live entities per label, in scheme order (labels with none included as 0)."""
+        """Live entities per label, in scheme order (labels with none included as 0).
+
+        Read from ``label_counts``, which every span write keeps (``core.store.db``): one
+        small table, however many articles."""
         states = ("suggested", "accepted") if include_suggested else ("accepted",)
         counts = {lb.name: 0 for lb in self.labels()}
         marks = ",".join("?" * len(states))
         for label, n in self.conn.execute(
-            f"SELECT label, count(*) FROM spans WHERE state IN ({marks}) GROUP BY label",
-            states,
+            f"SELECT label, sum(n) FROM label_counts WHERE state IN ({marks}) AND n > 0 "
+            "GROUP BY label", states,
         ):
             counts[label] = n
         return counts

@@ -12,7 +12,7 @@ import sqlite3
 
 import sqlite_utils
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 
 
@@ -158,6 +158,23 @@ def _migrate_to_v5(db: sqlite_utils.Database) -> None:
         db.execute(f"CREATE INDEX IF NOT EXISTS {name} ON articles({columns})")
 
 
+def _migrate_to_v6(db: sqlite_utils.Database) -> None:
+    """Spans per (label, state) over the whole project, kept by the store on every span write
+    (``Db.recount``) with each article's own share in ``articles.tally``, so the label
+    counts of the list's filter and the statistics cost one small read at any size."""
+    if "tally" not in db["articles"].columns_dict:
+        db["articles"].add_column("tally", str, not_null_default="[]")
+    db["label_counts"].create({"label": str, "state": str, "n": int}, pk=("label", "state"),
+                              not_null={"n"}, if_not_exists=True)
+    db.execute("DELETE FROM label_counts")
+    db.execute("INSERT INTO label_counts(label, state, n) SELECT label, state, count(*) "
+               "FROM spans GROUP BY label, state")
+    db.execute("UPDATE articles SET tally = COALESCE((SELECT json_group_array(json_array("
+               "label, state, n)) FROM (SELECT label, state, count(*) AS n FROM spans s "
+               "WHERE s.article_id = articles.id GROUP BY label, state "
+               "ORDER BY label, state)), '[]')")
+
+
 # Indexes the article list sorts by (core.store.project.SORTABLE_COLUMNS); status has one
 # since v1. Every index ends in the rowid, so each also orders by id within its column.
 # The one on id alone lets paging by id skip through a small index, not the table's rows
@@ -171,7 +188,7 @@ SORT_INDEXES = {
 }
 
 MIGRATIONS = {1: _migrate_to_v1, 2: _migrate_to_v2, 3: _migrate_to_v3, 4: _migrate_to_v4,
-              5: _migrate_to_v5}
+              5: _migrate_to_v5, 6: _migrate_to_v6}
 
 
 def _canonical(sql: str | None) -> str:

@@ -166,7 +166,7 @@ class Spans:
                 (new_start, new_end, new_label, new_text, new_state, new_kb, reviewer, stamp,
                  span_id),
             )
-            if (new_state == "rejected") != (before.state == "rejected"):
+            if (new_state, new_label) != (before.state, before.label):
                 self.db.recount(conn, before.article_id)
             changes = {
                 k: [getattr(before, k), v]
