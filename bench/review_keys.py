@@ -1,0 +1,178 @@
+"""A scripted review, counted in keys: how many key presses (and mouse drags) a reviewer
+needs for the common decisions on one pre-annotated article, and how long the window
+takes to carry them out.
+
+The script is the same for every version of Assay: on an article with 28 suggestions
+and a suggested claim, reach and relabel one entity, reach and reject another, reach
+one and move its end by a token, add an entity nothing suggested, and approve. To reach
+an entity the planner takes the shortest of the ways this version offers (Tab steps;
+where they exist, next undecided, next of a label, type-to-jump), then presses those
+keys for real and checks that the intended entity is selected, so a count can never
+describe keys that do not work.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from pathlib import Path
+
+from bench.corpus import article_text, entity_spans
+from core.models import ArticleIn, SpanIn
+from core.store import Project
+
+STEPS = ("reach", "relabel", "reject", "fix a boundary", "add a missed entity", "approve")
+
+
+def _article() -> ArticleIn:
+    rng = random.Random(13)
+    text = article_text(rng, 190)
+    spans = [SpanIn(s.start, s.end, s.label, state="suggested") for s in entity_spans(text)]
+    return ArticleIn(text=text, title="Scripted review", source="bench", spans=tuple(spans))
+
+
+class Planner:
+    """The keys this window offers for reaching an entity, shortest first."""
+
+    def __init__(self, window) -> None:
+        self.window = window
+        self.view = window.view
+
+    def live(self):
+        return [s for s in self.view.spans if s.live]
+
+    def ways(self, target) -> list[list[str]]:
+        spans = self.live()
+        ids = [s.id for s in spans]
+        here = ids.index(self.view.selected_id) if self.view.selected_id in ids else -1
+        there = ids.index(target.id)
+        n = len(ids)
+        forward = (there - here) % n if here >= 0 else there + 1
+        back = (here - there) % n if here >= 0 else n - there
+        ways = [["Tab"] * forward, ["Shift+Tab"] * back]
+        jump = getattr(self.window, "jump_keys", None)  # type-to-jump, next of a label, …
+        if jump is not None:
+            ways += jump(target)
+        return sorted(ways, key=len)
+
+
+def press(qtbot_like, widget, keys: list[str]) -> None:
+    from PySide6.QtGui import QKeySequence
+    from PySide6.QtTest import QTest
+
+    for key in keys:
+        seq = QKeySequence(key)
+        combo = seq[0]
+        target = widget.window().focusWidget() or widget
+        QTest.keyClick(target, combo.key(), combo.keyboardModifiers())
+        qtbot_like.processEvents()
+
+
+def run(window, app) -> dict:
+    """Play the script in ``window`` (a project with the scripted article open)."""
+    view = window.view
+    planner = Planner(window)
+    keys: dict[str, int] = dict.fromkeys(STEPS, 0)
+    drags = 0
+    started = time.perf_counter()
+
+    def reach(span) -> None:
+        way = planner.ways(span)[0]
+        press(app, view, way)
+        assert view.selected_id == span.id, (way, view.selected_id, span.id)
+        keys["reach"] += len(way)
+
+    def hotkey(label: str) -> str:
+        return next(lb.hotkey for lb in window.project.labels() if lb.name == label)
+
+    live = planner.live()
+    # 1. an ORG that is really a GPE
+    target = live[17]
+    reach(target)
+    press(app, view, [hotkey("GPE" if target.label != "GPE" else "ORG")])
+    keys["relabel"] += 1
+    # 2. a wrong suggestion
+    target = planner.live()[23]
+    reach(target)
+    press(app, view, ["Delete"])
+    keys["reject"] += 1
+    # 3. an entity one token too short
+    target = planner.live()[11]
+    reach(target)
+    press(app, view, ["Alt+Right"])
+    keys["fix a boundary"] += 1
+    # 4. a year nothing suggested, as DATE
+    text = window.article.text
+    year = next(w for w in text.split() if w.rstrip(".").isdigit() and len(w.rstrip(".")) == 4)
+    start = text.index(year)
+    end = start + 4
+    add = getattr(window, "select_text_keys", None)
+    if add is not None:
+        way = add(start, end)
+        press(app, view, way)
+        keys["add a missed entity"] += len(way)
+    else:
+        view.select_span(None, scroll=False)  # a mouse drag: selects text, not the entity
+        view.set_text_selection(start, end)
+        drags += 1
+    press(app, view, [hotkey("DATE")])
+    keys["add a missed entity"] += 1
+    assert any((s.start, s.end, s.label) == (start, end, "DATE") for s in window.session.spans)
+    # 5. approve: A, and whatever this version asks before it goes on
+    article_id = window.article.id
+    press(app, view, ["A"])
+    keys["approve"] += 1
+    prompt = getattr(window.claims_review, "prompt", None)
+    if prompt is None:
+        app.processEvents()
+    status = window.project.article(article_id).status
+    if status != "approved":
+        raise AssertionError("approve did not approve")
+    seconds = time.perf_counter() - started
+    return {"review_keys_total": sum(keys.values()), "review_drags": drags,
+            **{f"review_keys_{step.replace(' ', '_')}": n for step, n in keys.items()},
+            "review_window_seconds": seconds}
+
+
+def bench_review_keys(tmp: Path) -> dict:
+    import os
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QSettings, QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from gui.main_window import MainWindow
+
+    path = tmp / "keys.assay"
+    with Project.create(path) as project:
+        project.add_articles([_article()])
+        project.suggest_claims(1, "model")
+    app = QApplication.instance() or QApplication([])
+    window = MainWindow(QSettings(str(tmp / "keys.ini"), QSettings.Format.IniFormat), "bench")
+    window.open_project(path)
+    window.show()
+    window.activateWindow()
+    app.processEvents()
+    window.view.setFocus()
+    extra = {"approve": 0}
+
+    def answer_prompt() -> None:  # versions that ask before approving: the reviewer answers
+        box = app.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            from PySide6.QtCore import Qt
+            from PySide6.QtTest import QTest
+
+            QTest.keyClick(box, Qt.Key.Key_Tab, Qt.KeyboardModifier.ShiftModifier)
+            QTest.keyClick(box, Qt.Key.Key_Return)
+            extra["approve"] += 2
+
+    timer = QTimer()
+    timer.timeout.connect(answer_prompt)
+    timer.start(50)
+    result = run(window, app)
+    timer.stop()
+    result["review_keys_approve"] += extra["approve"]
+    result["review_keys_total"] += extra["approve"]
+    result["review_suggestions"] = len(_article().spans)
+    window.close()
+    return result
