@@ -60,6 +60,8 @@ PAGE_SIZE = 200
 MAX_CACHED_PAGES = 50
 SEARCH_DEBOUNCE_MS = 250
 
+OPEN_CLAIMS = "open claims"  # the status filter's entry for ArticleFilter.open_claims
+
 # (header, store order_by key) per column; the keys are those of core.store.SORTABLE_COLUMNS.
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("Title", "title"),
@@ -434,6 +436,9 @@ class ArticleListPanel(QWidget):
         for status in ARTICLE_STATUSES:
             self._status.addItem(_dot_icon(STATUS_COLORS[status], hollow=status == "pending"),
                                  status.capitalize(), status)
+        self._status.insertSeparator(self._status.count())
+        # Not a status: articles whose claims are still to decide, whatever their status.
+        self._status.addItem("With open claims", OPEN_CLAIMS)
         self._status.currentIndexChanged.connect(self._apply_filter)
 
         self._label = QComboBox(self)
@@ -764,8 +769,10 @@ class ArticleListPanel(QWidget):
     def _apply_filter(self) -> None:
         self._debounce.stop()
         search = self._search.text().strip() or None
+        chosen = self._status.currentData()
         flt = ArticleFilter(
-            status=self._status.currentData(),
+            status=None if chosen == OPEN_CLAIMS else chosen,
+            open_claims=chosen == OPEN_CLAIMS,
             label=self._label.currentData(),
             reviewer=self._model.filter.reviewer,
             search=search,

@@ -63,7 +63,20 @@ class ClaimsReview:
             a("&Suggest claims", QKeySequence("Ctrl+Shift+C").toString(), self.suggest,
               help=("Claims", "Suggest claims: sentences that state a figure")),
         ]
+        # Off by default: approving the entities must not wait on the claims layer.
+        self.act_warn = a("&Warn before approving with open claims", None,
+                          self._remember_warn, checkable=True)
+        settings = getattr(self.window, "settings", None)
+        self.act_warn.setChecked(bool(settings) and settings.value(
+            "claims/warn_on_approve", "false") == "true")
+        actions.append(self.act_warn)
         return actions
+
+    def _remember_warn(self) -> None:
+        settings = getattr(self.window, "settings", None)
+        if settings is not None:
+            settings.setValue("claims/warn_on_approve",
+                              "true" if self.act_warn.isChecked() else "false")
 
     # ------------------------------------------------------------------ state
 
@@ -216,10 +229,22 @@ class ClaimsReview:
 
     # ------------------------------------------------------------------ approval
 
-    def confirm_approve(self) -> bool:
-        """Warn before approving an article whose claims are not all checked."""
+    def open_text(self) -> str:
+        """The status bar's note of this article's claims still to decide ("" when none)."""
         w = self.window
         if w.project is None or w.article is None:
+            return ""
+        unchecked, suggested = w.project.open_claims(w.article.id)
+        parts = [f"{suggested} suggested" if suggested else "",
+                 f"{unchecked} unchecked" if unchecked else ""]
+        shown = ", ".join(p for p in parts if p)
+        return f"Claims to decide: {shown}" if shown else ""
+
+    def confirm_approve(self) -> bool:
+        """Before approving: entities and claims are separate layers, so approval goes on
+        whatever the claims say, unless the reviewer asked to be warned (Claims menu)."""
+        w = self.window
+        if not self.act_warn.isChecked() or w.project is None or w.article is None:
             return True
         unchecked, suggested = w.project.open_claims(w.article.id)
         if not unchecked and not suggested:
@@ -234,7 +259,7 @@ class ClaimsReview:
                           "Approve it anyway? The claims stay as they are.")
         approve = box.addButton("Approve anyway", QMessageBox.ButtonRole.AcceptRole)
         box.addButton(QMessageBox.StandardButton.Cancel)
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)  # Enter must not skip it
+        box.setDefaultButton(approve)  # asked for the warning: Enter goes on, Esc stops
         self.prompt = box  # for tests and for the window to close on shutdown
         box.exec()
         self.prompt = None

@@ -156,10 +156,12 @@ class MainWindow(QMainWindow):
         self.splitter.setChildrenCollapsible(False)
         self.setCentralWidget(self.splitter)
 
+        self.claims_label = QLabel()  # this article's open claims: shown, never in the way
         self.progress_label = QLabel()
         self.reviewer_label = QLabel()
         self.model_label = QLabel()
-        for widget in (self.progress_label, self.reviewer_label, self.model_label):
+        for widget in (self.claims_label, self.progress_label, self.reviewer_label,
+                       self.model_label):
             widget.setTextFormat(Qt.TextFormat.PlainText)
             self.statusBar().addPermanentWidget(widget)
 
@@ -380,6 +382,7 @@ class MainWindow(QMainWindow):
         self.entities.set_spans(self.view.spans)
         self.settings.setValue(f"project/{session.project.path.resolve()}/article", article.id)
         self.list_panel.select_article(article.id)
+        self.update_status()
         self.view.setFocus()
 
     def _refresh_article_meta(self) -> None:
@@ -546,6 +549,7 @@ class MainWindow(QMainWindow):
         self.reviewer_label.setText(f"Reviewer: {self.reviewer}")
         model = self.article.model if self.article and self.article.model else "not annotated"
         self.model_label.setText(f"Model: {model}")
+        self.claims_label.setText(self.claims_review.open_text())
 
     def _check_model(self) -> None:
         if installed_model() is None:

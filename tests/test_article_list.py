@@ -112,6 +112,7 @@ def test_entities_count_live_spans_and_refresh_keeps_selection(qtbot, panel, pro
 def test_refresh_after_the_row_count_changes_resets(qtbot, panel, project):
     panel.status_combo.setCurrentIndex(panel.status_combo.findData("pending"))
     assert panel.model.rowCount() == 3
+    assert panel.count_label.text() == "3 of 3"
     panel.select_article(3)
     project.approve_article(1, REVIEWER_NAME)
     with qtbot.waitSignal(panel.model.modelReset):
@@ -160,7 +161,7 @@ def test_filter_by_status_narrows(qtbot, panel, project):
     panel.refresh()
     combo = panel.status_combo
     assert [combo.itemText(i) for i in range(combo.count())] == [
-        "All statuses", "Pending", "Approved", "Rejected", "Skipped"]
+        "All statuses", "Pending", "Approved", "Rejected", "Skipped", "", "With open claims"]
     combo.setCurrentIndex(combo.findText("Approved"))
     assert titles(panel.model) == ["Article 2"]
     assert panel.model.filter == ArticleFilter(status="approved")
@@ -170,7 +171,19 @@ def test_filter_by_status_narrows(qtbot, panel, project):
     assert panel.count_label.text() == "0 of 3"
     combo.setCurrentIndex(0)
     assert panel.model.rowCount() == 3
-    assert panel.count_label.text() == "3 of 3"
+
+
+def test_filter_articles_with_claims_to_decide(qtbot, panel, project):
+    """Open claims never block approval, so the list is where a reviewer finds them."""
+    project.add_claim(1, 0, 5, REVIEWER_NAME)  # accepted, unchecked: open
+    checked = project.add_claim(2, 0, 5, REVIEWER_NAME)
+    project.update_claim(checked.id, REVIEWER_NAME, verdict="supported")  # decided
+    project.approve_article(1, REVIEWER_NAME)
+    combo = panel.status_combo
+    combo.setCurrentIndex(combo.findText("With open claims"))
+    assert titles(panel.model) == ["Article 1"]
+    assert panel.model.filter == ArticleFilter(open_claims=True)
+    assert panel.count_label.text() == "1 of 3"
 
 
 def test_filter_by_label_narrows_and_offers_the_project_labels(qtbot, panel, project):

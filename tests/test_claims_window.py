@@ -146,9 +146,22 @@ def answer_prompt(window, qtbot, approve: bool) -> None:
     QTimer.singleShot(20, click)
 
 
-def test_approving_with_unchecked_claims_warns_and_can_be_overridden(qtbot, window):
+def test_open_claims_never_hold_up_approval_and_are_counted_in_the_status_bar(qtbot, window):
+    """Entities and claims are separate layers: A approves in one key, claims or not."""
     drag_select(window.view, *where("big producer"))
     qtbot.keyClick(window.view, Qt.Key.Key_C)
+    assert window.claims_label.text() == "Claims to decide: 1 unchecked"
+    qtbot.keyClick(window.view, Qt.Key.Key_A)
+    assert window.project.article(1).status == "approved"
+    assert window.claims_review.prompt is None
+    assert window.project.open_claims(1) == (1, 0)  # the claim is still there to check
+
+
+def test_the_warning_before_approving_is_an_option(qtbot, window):
+    drag_select(window.view, *where("big producer"))
+    qtbot.keyClick(window.view, Qt.Key.Key_C)
+    window.claims_review.act_warn.trigger()
+    assert window.settings.value("claims/warn_on_approve") == "true"
     answer_prompt(window, qtbot, approve=False)
     qtbot.keyClick(window.view, Qt.Key.Key_A)
     assert window.project.article(1).status == "pending"

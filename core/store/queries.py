@@ -25,7 +25,12 @@ class ArticleFilter:
     label: str | None = None
     reviewer: str | None = None
     search: str | None = None
+    # Only articles with a claim to decide: a suggestion, or an accepted one unchecked.
+    open_claims: bool = False
 
+
+# A claim someone still has to decide (Claims.open_claims counts the same two kinds).
+OPEN_CLAIM = "(state = 'suggested' OR (state = 'accepted' AND verdict = 'unchecked'))"
 
 SORTABLE_COLUMNS = {
     "id": "a.id",
@@ -60,6 +65,8 @@ class ArticleQueries:
         if flt.reviewer:
             clauses.append("a.reviewed_by = ?")
             params.append(flt.reviewer)
+        if flt.open_claims:
+            clauses.append(f"a.id IN (SELECT article_id FROM claims WHERE {OPEN_CLAIM})")
         if flt.search and flt.search.strip():
             clauses.append(
                 "a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)"
