@@ -50,10 +50,44 @@ class Planner:
         forward = (there - here) % n if here >= 0 else there + 1
         back = (here - there) % n if here >= 0 else n - there
         ways = [["Tab"] * forward, ["Shift+Tab"] * back]
-        jump = getattr(self.window, "jump_keys", None)  # type-to-jump, next of a label, …
-        if jump is not None:
-            ways += jump(target)
-        return sorted(ways, key=len)
+        view = self.view
+        if hasattr(view, "jumps"):  # issue 13: Space, Alt+label, type-to-jump
+            ways += self._repeat(lambda: view.jumps.step_undecided(1), "Space", target)
+            hotkey = next(lb.hotkey for lb in self.window.project.labels()
+                          if lb.name == target.label)
+            ways += self._repeat(lambda: view.jumps.step_label(target.label, 1), f"Alt+{hotkey}",
+                                 target)
+            ways += [self.find_keys(target.start, target.end)]
+        return sorted((w for w in ways if w), key=len)
+
+    def _repeat(self, step, key: str, target) -> list[list[str]]:
+        """How many presses of ``key`` reach ``target`` (tried on the view, then undone)."""
+        view = self.view
+        saved = view.selected_id
+        count = 0
+        for presses in range(1, 60):
+            step()
+            if view.selected_id == target.id:
+                count = presses
+                break
+        view.select_span(saved, scroll=False)
+        return [[key] * count] if count else []
+
+    def find_keys(self, start: int, end: int) -> list[str]:
+        """/ and the shortest prefix of the text at ``start`` that type-to-jump lands on."""
+        from core.review.navigation import find_next
+        from core.text.tokens import snap
+
+        view = self.view
+        here, offset = view.jumps.here()
+        anchor = here.start if here is not None else offset
+        word = view.text[start:end]
+        for n in range(1, len(word) + 1):
+            hit = find_next(view.text, view.spans, word[:n], anchor,
+                            lambda a, b: snap(view.tokens, a, b))
+            if hit is not None and hit.start == start:
+                return ["/", *word[:n], "Return"]
+        return []
 
 
 def press(qtbot_like, widget, keys: list[str]) -> None:
@@ -106,9 +140,8 @@ def run(window, app) -> dict:
     year = next(w for w in text.split() if w.rstrip(".").isdigit() and len(w.rstrip(".")) == 4)
     start = text.index(year)
     end = start + 4
-    add = getattr(window, "select_text_keys", None)
-    if add is not None:
-        way = add(start, end)
+    way = planner.find_keys(start, end) if hasattr(view, "jumps") else []
+    if way:
         press(app, view, way)
         keys["add a missed entity"] += len(way)
     else:

@@ -431,14 +431,15 @@ class ArticleListPanel(QWidget):
         self._search.returnPressed.connect(self._apply_filter)
 
         self._status = QComboBox(self)
-        self._status.setToolTip("Show only articles with this review status")
+        self._status.setToolTip("Show only articles with this review status, or (Open claims) "
+                                "the articles with claims still to decide")
         self._status.addItem("All statuses", None)
         for status in ARTICLE_STATUSES:
             self._status.addItem(_dot_icon(STATUS_COLORS[status], hollow=status == "pending"),
                                  status.capitalize(), status)
         self._status.insertSeparator(self._status.count())
         # Not a status: articles whose claims are still to decide, whatever their status.
-        self._status.addItem("With open claims", OPEN_CLAIMS)
+        self._status.addItem("Open claims", OPEN_CLAIMS)
         self._status.currentIndexChanged.connect(self._apply_filter)
 
         self._label = QComboBox(self)

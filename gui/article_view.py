@@ -39,6 +39,7 @@ from PySide6.QtWidgets import QFrame, QTextEdit, QWidget
 from core.models import Claim, Label, Span
 from core.text.tokens import Token, move_edge, snap
 from gui.claim_paint import paint_claims
+from gui.jumps import Jumps
 from gui.offsets import OffsetMap
 from gui.theme import INK, label_color, reading_font
 
@@ -58,6 +59,7 @@ class ArticleView(QTextEdit):
     edge_move_requested = Signal(str, int)  # "start"/"end", -1/+1
     article_step_requested = Signal(int)  # -1 previous, +1 next article
     claim_clicked = Signal(object)  # claim id or None: a click on text outside any entity
+    nothing_to_do = Signal(str)  # a key had nothing to act on: why, for the status bar
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -82,6 +84,7 @@ class ArticleView(QTextEdit):
         self.claims: list[Claim] = []
         self.selected_claim_id: int | None = None
         self.label_popup_on_select = True
+        self.jumps = Jumps(self)  # Space, Alt+label, / (gui.jumps)
         self._base_size = 12.5
         self._zoom = 0.0
         self._apply_font()
@@ -132,11 +135,20 @@ class ArticleView(QTextEdit):
         self.viewport().update()
 
     def scroll_to(self, offset: int) -> None:
-        """Put the text cursor at ``offset`` (no selection) and scroll it into view."""
+        """Put the text cursor at ``offset`` (no selection) and centre it in the view."""
         cursor = QTextCursor(self.document())
         cursor.setPosition(self._omap.to_qt(offset))
         self.setTextCursor(cursor)
-        self.ensureCursorVisible()
+        self.centre_on(offset)
+
+    def centre_on(self, offset: int) -> None:
+        """Scroll so that ``offset``'s line is in the middle of the view (Tab, a jump, an
+        undo), not at its bottom edge where the next lines are hidden."""
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(self._omap.to_qt(offset))
+        y = self.cursorRect(cursor).center().y()
+        bar = self.verticalScrollBar()
+        bar.setValue(bar.value() + y - self.viewport().height() // 2)
 
     def set_spans(self, spans: Sequence[Span]) -> None:
         """Show a new list of spans, reformatting only those that changed."""
@@ -184,6 +196,10 @@ class ArticleView(QTextEdit):
     @property
     def offset_map(self) -> OffsetMap:
         return self._omap
+
+    @property
+    def tokens(self) -> Sequence[Token]:
+        return self._tokens
 
     # ------------------------------------------------------------------ formatting
 
@@ -471,6 +487,11 @@ class ArticleView(QTextEdit):
             self.edge_move_requested.emit("start" if shift else "end", step)
         elif key in (Qt.Key.Key_Up, Qt.Key.Key_Down) and not mods:
             self.article_step_requested.emit(-1 if key == Qt.Key.Key_Up else 1)
+        elif key == Qt.Key.Key_Space and not (mods & ~Qt.KeyboardModifier.ShiftModifier):
+            if not self.jumps.step_undecided(-1 if shift else 1):
+                self.nothing_to_do.emit("No suggestions left to decide in this article.")
+        elif key == Qt.Key.Key_Slash and not (mods & ~Qt.KeyboardModifier.ShiftModifier):
+            self.jumps.start_find()
         elif key == Qt.Key.Key_Escape:
             self.clear_text_selection()
             self.select_span(None, scroll=False)

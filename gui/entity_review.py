@@ -7,7 +7,7 @@ window (``gui.review_host.ReviewHost``), and owns the label menu shown on a sele
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QMenu, QWidget
 
 from core.review.edits import AddSpan, UpdateSpan
@@ -83,6 +83,14 @@ class EntityReview:
             return
         self.window.push(UpdateSpan(span.id, f"move {edge}", start=moved[0], end=moved[1],
                                     state="accepted"))
+
+    def jump_to(self, label: str) -> None:
+        """Alt+label key: the next entity of ``label`` (with Shift held: the previous)."""
+        from PySide6.QtWidgets import QApplication
+
+        back = bool(QApplication.keyboardModifiers() & Qt.KeyboardModifier.ShiftModifier)
+        if not self.window.view.jumps.step_label(label, -1 if back else 1):
+            self._say(f"No {label} entity in this article.", 3000)
 
     def label_menu(self, where: QPoint) -> None:
         """The menu of labels shown at a mouse selection."""

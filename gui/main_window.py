@@ -275,6 +275,7 @@ class MainWindow(QMainWindow):
         self.view.span_selected.connect(self._span_selected)
         self.view.article_step_requested.connect(self.list_panel.move)
         self.entities.span_clicked.connect(lambda sid: self.view.select_span(sid))
+        self.view.nothing_to_do.connect(lambda why: self.statusBar().showMessage(why, 4000))
         self.label_bar.label_chosen.connect(self.entity_review.apply_label)
         self.show_rejected.toggled.connect(self.act_show_rejected.setChecked)
         self.show_rejected.toggled.connect(lambda _: self._toggle_rejected())
@@ -350,8 +351,14 @@ class MainWindow(QMainWindow):
             action.setShortcut(QKeySequence(label.hotkey))
             action.triggered.connect(
                 lambda _=False, n=label.name: self.entity_review.apply_label(n))
-            self.addAction(action)
-            self.label_actions.append(action)
+            # Alt+key: the next entity of the label (Alt+Shift+key: the previous one).
+            jump = QAction(f"Next {label.name}", self)
+            jump.setShortcuts([QKeySequence(f"Alt+{label.hotkey}"),
+                               QKeySequence(f"Alt+Shift+{label.hotkey}")])
+            jump.triggered.connect(lambda _=False, n=label.name: self.entity_review.jump_to(n))
+            for made in (action, jump):
+                self.addAction(made)
+                self.label_actions.append(made)
 
     def show_article(self, article_id: int | None, *, again: bool = False) -> None:
         """Open an article (None: none); ``again`` re-reads the open one (after a job)."""

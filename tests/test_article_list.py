@@ -161,7 +161,7 @@ def test_filter_by_status_narrows(qtbot, panel, project):
     panel.refresh()
     combo = panel.status_combo
     assert [combo.itemText(i) for i in range(combo.count())] == [
-        "All statuses", "Pending", "Approved", "Rejected", "Skipped", "", "With open claims"]
+        "All statuses", "Pending", "Approved", "Rejected", "Skipped", "", "Open claims"]
     combo.setCurrentIndex(combo.findText("Approved"))
     assert titles(panel.model) == ["Article 2"]
     assert panel.model.filter == ArticleFilter(status="approved")
@@ -180,7 +180,7 @@ def test_filter_articles_with_claims_to_decide(qtbot, panel, project):
     project.update_claim(checked.id, REVIEWER_NAME, verdict="supported")  # decided
     project.approve_article(1, REVIEWER_NAME)
     combo = panel.status_combo
-    combo.setCurrentIndex(combo.findText("With open claims"))
+    combo.setCurrentIndex(combo.findText("Open claims"))
     assert titles(panel.model) == ["Article 1"]
     assert panel.model.filter == ArticleFilter(open_claims=True)
     assert panel.count_label.text() == "1 of 3"
