@@ -198,6 +198,13 @@ def test_full_text_search(project):
     assert project.search("cobalt") == [2]
     assert set(project.search("rare earths")) == {3}
     assert project.count_articles(ArticleFilter(search="Lynas")) == 1
+    # Counted by the index alone when the search is the only filter: the same numbers.
+    for words in ("the", "cobalt", "nothing-like-this", "cob*", '"odd'):
+        alone = project.count_articles(ArticleFilter(search=words))
+        assert alone == len(project.list_articles(ArticleFilter(search=words)))
+        assert alone == project.count_articles(ArticleFilter(search=words, reviewer=None))
+    project.approve_article(2, REVIEWER)
+    assert project.count_articles(ArticleFilter(search="cobalt", status="pending")) == 0
     # Words a user types that are FTS5 syntax must not raise.
     assert project.search('"unbalanced AND -( cobalt*') == []
     assert project.search("cob*") == [2]
