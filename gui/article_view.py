@@ -55,6 +55,7 @@ class ArticleView(QTextEdit):
     selection_made = Signal(int, int)  # snapped Python offsets of a new text selection
     label_menu_requested = Signal(QPoint)  # global position for the label popup
     reject_requested = Signal()
+    reject_same_requested = Signal()  # Shift+Delete: every suggestion like the selected one
     accept_requested = Signal()
     edge_move_requested = Signal(str, int)  # "start"/"end", -1/+1
     article_step_requested = Signal(int)  # -1 previous, +1 next article
@@ -479,7 +480,8 @@ class ArticleView(QTextEdit):
         shift = bool(mods & Qt.KeyboardModifier.ShiftModifier)
         alt = bool(mods & Qt.KeyboardModifier.AltModifier)
         if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
-            self.reject_requested.emit()
+            # Shift+Delete is also Qt's Cut, which the text edit would take: handled here.
+            (self.reject_same_requested if shift else self.reject_requested).emit()
         elif key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self.accept_requested.emit()
         elif key in (Qt.Key.Key_Left, Qt.Key.Key_Right) and (shift or alt):

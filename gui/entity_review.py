@@ -10,7 +10,10 @@ from __future__ import annotations
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QMenu, QWidget
 
-from core.review.edits import AddSpan, UpdateSpan
+from core.review.edits import AddSpan, AddSpans, SetSpanStates, UpdateSpan
+from core.review.occurrences import occurrences, same_suggestions
+from core.store import ArticleFilter
+from core.text.tokens import token_offsets
 from gui.review_host import ReviewHost
 
 
@@ -23,6 +26,7 @@ class EntityReview:
         self.popup: QMenu | None = None
         view = window.view
         view.reject_requested.connect(self.reject_selected)
+        view.reject_same_requested.connect(self.reject_same)
         view.accept_requested.connect(self.accept_selected)
         view.edge_move_requested.connect(self.move_edge)
         view.label_menu_requested.connect(self.label_menu)
@@ -83,6 +87,68 @@ class EntityReview:
             return
         self.window.push(UpdateSpan(span.id, f"move {edge}", start=moved[0], end=moved[1],
                                     state="accepted"))
+
+    def label_occurrences(self) -> None:
+        """O: label every other free occurrence of the selected entity's text, here."""
+        w = self.window
+        span = w.view.selected_span()
+        if span is None or w.session is None:
+            self._say("Select an entity first: O labels the other places its text stands.")
+            return
+        session = w.session
+        places = [(span.article_id, a, b) for a, b in occurrences(
+            session.article.text, span.text, session.tokens, session.spans)]
+        if not places:
+            self._say(f"No other unlabelled “{span.text}” in this article.")
+            return
+        if w.push(AddSpans(places, span.label, f"label {len(places)} × {span.text}")):
+            self._say(f"Labelled {len(places)} more “{span.text}” as {span.label}. "
+                      "Ctrl+Z undoes all of them.", 6000)
+
+    def label_occurrences_everywhere(self) -> None:
+        """Label every free occurrence of the selected entity's text in this article and in
+        every pending article (the full-text index finds the candidates)."""
+        w = self.window
+        span = w.view.selected_span()
+        if span is None or w.session is None:
+            self._say("Select an entity first: its text is what gets labelled everywhere.")
+            return
+        session, project = w.session, w.session.project
+        ids = project.article_ids(ArticleFilter(status="pending", search=span.text))
+        places = [(span.article_id, a, b) for a, b in occurrences(
+            session.article.text, span.text, session.tokens, session.spans)]
+        articles = {span.article_id} if places else set()
+        for article_id, text in project.article_texts([i for i in ids if i != span.article_id]):
+            if span.text not in text:
+                continue
+            tokens = project.tokens(article_id) or token_offsets(text)
+            found = occurrences(text, span.text, tokens, project.spans(article_id))
+            places += [(article_id, a, b) for a, b in found]
+            if found:
+                articles.add(article_id)
+        if not places:
+            self._say(f"No other unlabelled “{span.text}” in the pending articles.")
+            return
+        title = f"label {len(places)} × {span.text} in {len(articles)} article(s)"
+        if w.push(AddSpans(places, span.label, title)):
+            self._say(f"Labelled {len(places)} “{span.text}” as {span.label} in "
+                      f"{len(articles)} article(s). Ctrl+Z undoes all of them.", 8000)
+
+    def reject_same(self) -> None:
+        """Shift+Delete: reject every undecided suggestion with this text and label."""
+        w = self.window
+        span = w.view.selected_span()
+        if span is None or w.session is None:
+            self._say("Select an entity first: Shift+Delete rejects every suggestion like it.")
+            return
+        same = same_suggestions(w.session.spans, span)
+        if not same:
+            self._say(f"No suggestion “{span.text}” ({span.label}) left to reject.")
+            return
+        if w.push(SetSpanStates(span.article_id, [s.id for s in same], "rejected",
+                                f"reject {len(same)} × {span.text}")):
+            self._say(f"Rejected {len(same)} suggestion(s) “{span.text}” "
+                      f"({span.label}).", 6000)
 
     def jump_to(self, label: str) -> None:
         """Alt+label key: the next entity of ``label`` (with Shift held: the previous)."""

@@ -235,6 +235,15 @@ class MainWindow(QMainWindow):
         self.act_about = a("&About Assay", None, self.show_about)
         self.label_actions: list[QAction] = []
         self.entity_review = EntityReview(self, self)
+        er = self.entity_review
+        self.entity_actions = [
+            a("Label all &occurrences", "O", er.label_occurrences, help=(
+                "Entities", "Label every other unlabelled occurrence of the entity's text")),
+            a("Label all occurrences in &pending articles", "Ctrl+Shift+O",
+              er.label_occurrences_everywhere, help=(
+                  "Entities", "The same, in this article and every pending one")),
+            a("Reject all suggestions &like this", None, er.reject_same),
+        ]
         self.claims_review = ClaimsReview(self)
         self.linking = Linking(self)
 
@@ -266,6 +275,8 @@ class MainWindow(QMainWindow):
         claims.addActions(self.claims_review.actions)
         review.addSeparator()
         review.addActions(self.linking.actions)
+        review.addSeparator()
+        review.addActions(self.entity_actions)
         help_menu = bar.addMenu("&Help")
         help_menu.addActions([self.act_help, self.act_about])
         self._fill_recent()

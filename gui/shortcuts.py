@@ -35,6 +35,7 @@ VIEW_KEYS: list[tuple[str, str, str]] = [
     ("Entities", "/", "Jump to: type the first letters of an entity or of any words"),
     ("Entities", "Enter", "Accept the selected entity and go to the next"),
     ("Entities", "Delete / Backspace", "Reject the selected entity"),
+    ("Entities", "Shift+Delete", "Reject every suggestion with this text and label"),
     ("Entities", "Shift+← / Shift+→", "Move the entity's start by one token"),
     ("Entities", "Alt+← / Alt+→", "Move the entity's end by one token"),
     ("Entities", "Esc", "Clear the selection"),

@@ -61,5 +61,6 @@ def open_window(qtbot, settings_dir, project_path, reviewer: str = "ana"):
     win.show()
     qtbot.waitExposed(win)
     win.activateWindow()
+    qtbot.waitUntil(win.isActiveWindow)  # window shortcuts (Ctrl+Z, …) need it active
     win.view.setFocus()
     return win

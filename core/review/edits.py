@@ -174,6 +174,49 @@ class LinkSpans(Edit):
         project.set_spans_kb(self.before, reviewer)
 
 
+class AddSpans(Edit):
+    """Label many places (in one or many articles) at once: one transaction, one undo."""
+
+    def __init__(self, places: list[tuple[int, int, int]], label: str, title: str) -> None:
+        self.places, self.label, self.title = list(places), label, title
+        self.article_id = places[0][0]
+        self.span_ids: list[int] = []
+
+    def _do(self, project: Project, reviewer: str) -> None:
+        self.span_ids = project.add_spans(self.places, self.label, reviewer,
+                                          span_ids=self.span_ids or None)
+
+    def _undo(self, project: Project, reviewer: str) -> None:
+        project.delete_spans(self.span_ids, reviewer)
+
+    @property
+    def focus(self) -> Focus:
+        return Focus(self.article_id, span_id=self.span_ids[0] if self.span_ids else None)
+
+
+class SetSpanStates(Edit):
+    """Accept or reject many spans at once (one transaction, one undo)."""
+
+    def __init__(self, article_id: int, span_ids: list[int], state: str, title: str) -> None:
+        self.article_id, self.span_ids, self.state, self.title = (
+            article_id, list(span_ids), state, title)
+        self.before: dict[int, str] = {}
+
+    def _do(self, project: Project, reviewer: str) -> None:
+        self.before = project.set_spans_state(dict.fromkeys(self.span_ids, self.state),
+                                              reviewer)
+
+    def _undo(self, project: Project, reviewer: str) -> None:
+        now = {s.id: s.state for s in project.spans(self.article_id)}
+        if any(now.get(i) != self.state for i in self.span_ids):
+            raise InvalidEdit("Those entities were changed since; nothing was undone.")
+        project.set_spans_state(self.before, reviewer)
+
+    @property
+    def focus(self) -> Focus:
+        return Focus(self.article_id, span_id=self.span_ids[0] if self.span_ids else None)
+
+
 # ---------------------------------------------------------------- articles
 
 

@@ -9,7 +9,7 @@ live span of the same article.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from core.errors import InvalidEdit
 from core.models import SPAN_ORIGINS, SPAN_STATES, Span
@@ -94,26 +94,100 @@ class Spans:
                 f"Span text {text!r} does not match the article at [{start}, {end}): "
                 f"{span_text!r}."
             )
+        with self.db.edit() as conn:
+            span_id = self._insert(conn, article_id, article_text, start, end, label, reviewer,
+                                   origin, state, kb_id, span_id, now())
+        return self.span(span_id)
+
+    def _insert(self, conn: sqlite3.Connection, article_id: int, article_text: str,
+                start: int, end: int, label: str, reviewer: str, origin: str, state: str,
+                kb_id: str | None, span_id: int | None, stamp: str) -> int:
+        """One checked span row, its counts and its audit event, in the caller's transaction."""
+        span_text = article_text[start:end]
+        if state != "rejected":
+            self._check_overlap(conn, article_id, start, end)
+        try:
+            cur = conn.execute(
+                'INSERT INTO spans(id, article_id, start, "end", label, text, origin, state, '
+                "kb_id, updated_by, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                (span_id, article_id, start, end, label, span_text, origin, state, kb_id,
+                 reviewer, stamp),
+            )
+        except sqlite3.IntegrityError as exc:
+            raise InvalidEdit(f"Span id {span_id} is taken; cannot recreate it.") from exc
+        span_id = cur.lastrowid
+        self.db.recount(conn, article_id)
+        self.db.event(conn, reviewer, article_id, "span.add", {
+            "span_id": span_id, "start": start, "end": end, "label": label,
+            "text": span_text, "origin": origin, "state": state, "kb_id": kb_id,
+        })
+        return span_id
+
+    def add_spans(self, places: Sequence[tuple[int, int, int]], label: str, reviewer: str,
+                  span_ids: Sequence[int] | None = None) -> list[int]:
+        """Add many reviewer spans, ``(article_id, start, end)`` each, in ONE transaction
+        ("label all occurrences"); all or nothing. ``span_ids`` recreates them (redo)."""
+        _require_reviewer(reviewer)
+        labels = self.label_names()
+        ids: list[int] = []
+        stamp = now()
+        texts: dict[int, str] = {}
+        with self.db.edit() as conn:
+            for i, (article_id, start, end) in enumerate(places):
+                if article_id not in texts:
+                    texts[article_id] = self.article_text(article_id)
+                text = texts[article_id]
+                check_bounds(text, start, end, label, labels)
+                ids.append(self._insert(
+                    conn, article_id, text, start, end, label, reviewer, "reviewer",
+                    "accepted", self.link(label, text[start:end]),
+                    span_ids[i] if span_ids else None, stamp))
+        return ids
+
+    def delete_spans(self, span_ids: Sequence[int], reviewer: str) -> None:
+        """Remove many spans in ONE transaction (the undo of ``add_spans``)."""
+        _require_reviewer(reviewer)
+        with self.db.edit() as conn:
+            for span_id in span_ids:
+                row = conn.execute("SELECT * FROM spans WHERE id = ?", (span_id,)).fetchone()
+                if row is None:
+                    raise InvalidEdit(f"No span with id {span_id}; nothing was removed.")
+                conn.execute("DELETE FROM spans WHERE id = ?", (span_id,))
+                self.db.recount(conn, row["article_id"])
+                self.db.event(conn, reviewer, row["article_id"], "span.delete", {
+                    "span_id": span_id, "start": row["start"], "end": row["end"],
+                    "label": row["label"], "origin": row["origin"], "state": row["state"],
+                    "kb_id": row["kb_id"]})
+
+    def set_spans_state(self, states: dict[int, str], reviewer: str) -> dict[int, str]:
+        """Set the state of many spans in ONE transaction; returns their states before.
+
+        All or nothing: a missing span, or bringing back a span that now overlaps a live
+        one, refuses the whole change."""
+        _require_reviewer(reviewer)
+        before: dict[int, str] = {}
         stamp = now()
         with self.db.edit() as conn:
-            if state != "rejected":
-                self._check_overlap(conn, article_id, start, end)
-            try:
-                cur = conn.execute(
-                    'INSERT INTO spans(id, article_id, start, "end", label, text, origin, state, '
-                    "kb_id, updated_by, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                    (span_id, article_id, start, end, label, span_text, origin, state, kb_id,
-                     reviewer, stamp),
-                )
-            except sqlite3.IntegrityError as exc:
-                raise InvalidEdit(f"Span id {span_id} is taken; cannot recreate it.") from exc
-            span_id = cur.lastrowid
-            self.db.recount(conn, article_id)
-            self.db.event(conn, reviewer, article_id, "span.add", {
-                "span_id": span_id, "start": start, "end": end, "label": label,
-                "text": span_text, "origin": origin, "state": state, "kb_id": kb_id,
-            })
-        return self.span(span_id)
+            touched: set[int] = set()
+            for span_id, state in states.items():
+                if state not in SPAN_STATES:
+                    raise InvalidEdit(f"Unknown span state {state!r}.")
+                row = conn.execute('SELECT article_id, start, "end", state FROM spans '
+                                   "WHERE id = ?", (span_id,)).fetchone()
+                if row is None:
+                    raise InvalidEdit(f"No span with id {span_id}; nothing was changed.")
+                before[span_id] = row["state"]
+                if state != "rejected" and row["state"] == "rejected":
+                    self._check_overlap(conn, row["article_id"], row["start"], row["end"],
+                                        exclude=span_id)
+                conn.execute("UPDATE spans SET state = ?, updated_by = ?, updated_at = ? "
+                             "WHERE id = ?", (state, reviewer, stamp, span_id))
+                touched.add(row["article_id"])
+                self.db.event(conn, reviewer, row["article_id"], "span.update",
+                              {"span_id": span_id, "changes": {"state": [row["state"], state]}})
+            for article_id in touched:
+                self.db.recount(conn, article_id)
+        return before
 
     def update_span(
         self,
