@@ -175,7 +175,7 @@ def bench_gui(tmp: Path) -> dict:
     app.processEvents()
 
     def relabel() -> None:
-        window.apply_label("ORG")
+        window.entity_review.apply_label("ORG")
         window.view.viewport().repaint()
         app.processEvents()
 

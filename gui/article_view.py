@@ -34,13 +34,14 @@ from PySide6.QtGui import (
     QTextCharFormat,
     QTextCursor,
 )
-from PySide6.QtWidgets import QFrame, QTextEdit, QWidget
+from PySide6.QtWidgets import QFrame, QTextEdit, QToolTip, QWidget
 
 from core.models import Claim, Label, Span
 from core.text.tokens import Token, move_edge, snap
 from gui.claim_paint import paint_claims
 from gui.jumps import Jumps
 from gui.offsets import OffsetMap
+from gui.plain_text import plain_tip
 from gui.theme import INK, label_color, reading_font
 
 TAG_PAD = 5  # pixels of gap around the painted label name
@@ -141,6 +142,12 @@ class ArticleView(QTextEdit):
         cursor.setPosition(self._omap.to_qt(offset))
         self.setTextCursor(cursor)
         self.centre_on(offset)
+
+    def say_here(self, message: str) -> None:
+        """Show ``message`` next to the selection or the selected entity (a refusal)."""
+        rect = self.cursorRect()
+        QToolTip.showText(self.viewport().mapToGlobal(rect.bottomLeft()), plain_tip(message),
+                          self.viewport())
 
     def centre_on(self, offset: int) -> None:
         """Scroll so that ``offset``'s line is in the middle of the view (Tab, a jump, an

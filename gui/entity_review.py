@@ -7,7 +7,10 @@ window (``gui.review_host.ReviewHost``), and owns the label menu shown on a sele
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QMenu, QWidget
 
 from core.review.edits import AddSpan, AddSpans, SetSpanStates, UpdateSpan
@@ -24,6 +27,8 @@ class EntityReview:
         self.window = window
         self.menu_parent = menu_parent
         self.popup: QMenu | None = None
+        # C / Shift+C in the label menu: the window sets this to the claims controller's mark.
+        self.mark_claim: Callable[[bool], None] = lambda exact: None
         view = window.view
         view.reject_requested.connect(self.reject_selected)
         view.reject_same_requested.connect(self.reject_same)
@@ -54,11 +59,18 @@ class EntityReview:
             w.view.clear_text_selection()
             w.view.select_span(edit.span_id, scroll=False)
 
+    def _nothing_selected(self, key: str) -> None:
+        self._say(f"No entity is selected: click one, or reach it with Tab, Space, Alt+label "
+                  f"key or /, then press {key}.")
+
     def reject_selected(self) -> None:
         """Delete: reject the selected entity and select the next one."""
         view = self.window.view
         span = view.selected_span()
-        if span is None or self.window.project is None:
+        if self.window.project is None:
+            return
+        if span is None:
+            self._nothing_selected("Delete")
             return
         ids = [s.id for s in view.spans if s.live]
         nxt = ids[ids.index(span.id) + 1] if ids.index(span.id) + 1 < len(ids) else None
@@ -69,7 +81,10 @@ class EntityReview:
         """Enter: accept the selected entity as it is and go to the next one."""
         view = self.window.view
         span = view.selected_span()
-        if span is None or self.window.project is None:
+        if self.window.project is None:
+            return
+        if span is None:
+            self._nothing_selected("Enter")
             return
         if span.state != "accepted":
             self.window.push(UpdateSpan(span.id, "accept entity", state="accepted"))
@@ -79,7 +94,10 @@ class EntityReview:
         """Alt/Shift+arrows: move one edge of the selected entity by one token."""
         view = self.window.view
         span = view.selected_span()
-        if span is None or self.window.project is None:
+        if self.window.project is None:
+            return
+        if span is None:
+            self._nothing_selected("Shift/Alt+← →")
             return
         moved = view.snapped_edit(span, edge, step)
         if moved is None:
@@ -159,14 +177,46 @@ class EntityReview:
             self._say(f"No {label} entity in this article.", 3000)
 
     def label_menu(self, where: QPoint) -> None:
-        """The menu of labels shown at a mouse selection."""
-        project = self.window.project
+        """The menu of labels shown at a mouse selection; its keys are the window's."""
+        w = self.window
+        project = w.project
         if project is None:
             return
-        menu = QMenu(self.menu_parent)
+        menu = LabelMenu(self.menu_parent)
         for label in project.labels():
-            action = menu.addAction(f"&{label.hotkey}  {label.name}" if label.hotkey
+            action = menu.addAction(f"{label.hotkey.upper()}  {label.name}" if label.hotkey
                                     else label.name)
             action.triggered.connect(lambda _=False, n=label.name: self.apply_label(n))
+            if label.hotkey:
+                menu.keys[(label.hotkey.upper(), False)] = action
+        menu.addSeparator()
+        for text, shift in (("C  Mark as claim", False), ("Shift+C  Mark exactly as claim", True)):
+            action = menu.addAction(text)
+            action.triggered.connect(lambda _=False, exact=shift: self.mark_claim(exact))
+            menu.keys[("C", shift)] = action
         menu.popup(where)
         self.popup = menu
+
+
+
+class LabelMenu(QMenu):
+    """The popup at a selection. A QMenu grabs the keyboard, so the keys that mean something
+    for a selection (label keys, C, Shift+C) act here as they do in the text, and Esc closes
+    it and keeps the selection."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.keys: dict[tuple[str, bool], QAction] = {}
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt API)
+        mods = event.modifiers()
+        shift = bool(mods & Qt.KeyboardModifier.ShiftModifier)
+        text = QKeySequence(event.key()).toString().upper()
+        action = None if mods & ~Qt.KeyboardModifier.ShiftModifier else self.keys.get(
+            (text, shift))
+        if action is not None:
+            self.close()
+            action.trigger()
+            event.accept()
+            return
+        super().keyPressEvent(event)

@@ -29,7 +29,7 @@ from core import __version__
 from core.errors import AssayError, ProjectError
 from core.models import Article
 from core.nlp.models import INSTALL_HINT, installed_model
-from core.review.edits import Edit, Focus, SetNote, SetStatus
+from core.review.edits import AddSpan, AddSpans, Edit, Focus, SetNote, SetStatus, UpdateSpan
 from core.review.history import History
 from core.review.session import ReadOnly, ReviewSession
 from core.store import Project
@@ -39,6 +39,7 @@ from gui.article_list import ArticleListPanel
 from gui.article_view import ArticleView
 from gui.claims_review import ClaimsReview
 from gui.entity_review import EntityReview
+from gui.focus import ReturnFocus
 from gui.linking import Linking
 from gui.plain_text import warn
 from gui.project_jobs import ProjectJobs
@@ -245,6 +246,7 @@ class MainWindow(QMainWindow):
             a("Reject all suggestions &like this", None, er.reject_same),
         ]
         self.claims_review = ClaimsReview(self)
+        self.entity_review.mark_claim = lambda exact: self.claims_review.mark(exact=exact)
         self.linking = Linking(self)
 
     def _build_menus(self) -> None:
@@ -287,6 +289,9 @@ class MainWindow(QMainWindow):
         self.view.article_step_requested.connect(self.list_panel.move)
         self.entities.span_clicked.connect(lambda sid: self.view.select_span(sid))
         self.view.nothing_to_do.connect(lambda why: self.statusBar().showMessage(why, 4000))
+        panel = self.claims_panel
+        self._return_focus = ReturnFocus(self.view, [
+            self.note, panel.evidence, panel.note, self.link_editor.field])
         self.label_bar.label_chosen.connect(self.entity_review.apply_label)
         self.show_rejected.toggled.connect(self.act_show_rejected.setChecked)
         self.show_rejected.toggled.connect(lambda _: self._toggle_rejected())
@@ -455,6 +460,8 @@ class MainWindow(QMainWindow):
             return False
         except AssayError as exc:
             self.command_failed(f"Refused: {exc}")
+            if isinstance(edit, (AddSpan, UpdateSpan, AddSpans)):
+                self.view.say_here(f"Refused: {exc}")  # where the reviewer is looking
             return False
         self.statusBar().clearMessage()  # an old "Refused" must not linger after a success
         return True

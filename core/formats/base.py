@@ -73,6 +73,11 @@ class ExportFormat:
     companions: tuple[str, ...] = ()  # extra files written beside it: "<stem><suffix>"
 
 
+# Records are plain dicts and lists built per line, never circular: skipping the check
+# saves the encoder a dict of every container's id (about a tenth of its time).
+_ENCODER = json.JSONEncoder(ensure_ascii=False, check_circular=False)
+
+
 def dump(obj: Any) -> str:
     """One JSON line, non-ASCII kept as is."""
-    return json.dumps(obj, ensure_ascii=False) + "\n"
+    return _ENCODER.encode(obj) + "\n"

@@ -11,6 +11,9 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import fields
+from functools import partial
+from itertools import groupby
+from operator import attrgetter
 
 from core.models import Article, Claim, Reviewed, Span
 from core.store.tokens_blob import decode_tokens
@@ -19,8 +22,13 @@ CHUNK = 500
 _ARTICLE_COLUMNS = tuple(f.name for f in fields(Article))
 # Every field but updated_at, which no export writes (a fifth of the bytes read per span).
 _SPAN_COLUMNS = tuple(f for f in Span._fields if f != "updated_at")
-_LABEL, _STATE = _SPAN_COLUMNS.index("label"), _SPAN_COLUMNS.index("state")
-_NO_UPDATED_AT = (None,)  # the default of Span.updated_at
+# Span's fields in order; no export writes updated_at, and only suggestions' updated_by
+# (the model that made them, for Label Studio) is read: fewer strings made per span.
+_SPAN_SELECT = ", ".join([*(f'"{n}"' for n in _SPAN_COLUMNS if n != "updated_by"),
+                          "NULL", "NULL"])
+_SUGGESTION_SELECT = ", ".join([*(f'"{n}"' for n in _SPAN_COLUMNS), "NULL"])
+_make_span = partial(tuple.__new__, Span)
+_ARTICLE_OF = attrgetter("article_id")
 _CLAIM_COLUMNS = tuple(f.name for f in fields(Claim))
 
 
@@ -51,19 +59,28 @@ def reviewed(conn: sqlite3.Connection, ids: Sequence[int], *, labels: set[str] |
         marks = ",".join("?" * len(part))
         articles = {row[0]: Article(*row) for row in cur.execute(
             f"SELECT {_cols(_ARTICLE_COLUMNS)} FROM articles WHERE id IN ({marks})", part)}
-        spans: dict[int, list[Span]] = defaultdict(list)
+        spans: dict[int, list[Span]] = {}
         suggested: dict[int, list[Span]] = defaultdict(list)
-        states = "'accepted', 'suggested'" if suggestions else "'accepted'"
+        states = ("accepted", "suggested") if suggestions else ("accepted",)
+        label_list = sorted(labels) if labels is not None else []
+        where_label = f" AND label IN ({','.join('?' * len(label_list))})" if label_list else ""
+        if labels is not None and not label_list:
+            where_label = " AND 0"
         rows = cur.execute(
-            f"SELECT {_cols(_SPAN_COLUMNS)} FROM spans WHERE article_id IN ({marks}) "
-            f"AND state IN ({states}) ORDER BY article_id, start", part)  # the index's order
-        # tuple.__new__ builds each Span in C (Span(*row) runs namedtuple's Python
-        # __new__); the SELECT lists exactly Span's fields but updated_at, which is last.
-        make = tuple.__new__
-        for row in rows:
-            if labels is None or row[_LABEL] in labels:
-                (spans if row[_STATE] == "accepted" else suggested)[row[1]].append(
-                    make(Span, row + _NO_UPDATED_AT))
+            f"SELECT {_SUGGESTION_SELECT if suggestions else _SPAN_SELECT} FROM spans "
+            f"WHERE article_id IN ({marks}) "
+            f"AND state IN ({','.join('?' * len(states))}){where_label} "
+            "ORDER BY article_id, start", [*part, *states, *label_list]).fetchall()
+        # Spans are made in C: tuple.__new__(Span, row) skips namedtuple's Python __new__
+        # (the SELECT lists Span's fields in order, NULL for updated_at, which no export
+        # writes), and groupby splits the rows by article without a Python loop per span.
+        for article_id, group in groupby(map(_make_span, rows), key=_ARTICLE_OF):
+            if not suggestions:
+                spans[article_id] = list(group)
+                continue
+            for span in group:
+                (spans.setdefault(article_id, []) if span.state == "accepted"
+                 else suggested[article_id]).append(span)
         claims: dict[int, list[Claim]] = defaultdict(list)
         if claim_states:
             claim_marks = ",".join("?" * len(claim_states))
