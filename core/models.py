@@ -113,6 +113,25 @@ class ArticleRow:
     status: str
     entities: int
     reviewed_by: str | None
+    preview: str = ""  # the text's first characters, read only for untitled articles
+
+
+PREVIEW_CHARS = 100  # how much of an untitled article's text the list reads
+TITLE_WORDS = 8
+
+
+def shown_title(title: str, text_start: str = "", source: str = "") -> str:
+    """What stands for an article's title: its title; else the first words of its text
+    (an article without a headline is still recognisable by its opening); else its file
+    name. Untrusted text: callers show it as plain text."""
+    if title.strip():
+        return " ".join(title.split())
+    words = text_start.split()
+    if words:
+        opening = " ".join(words[:TITLE_WORDS])
+        return opening + ("…" if len(words) > TITLE_WORDS or len(text_start) >= PREVIEW_CHARS
+                          else "")
+    return source or "(untitled)"
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from core.models import Article
+from core.models import PREVIEW_CHARS, Article, shown_title
 from gui.theme import STATUS_COLORS
 
 
@@ -44,7 +44,7 @@ class ArticleHeader(QWidget):
             self.status_chip.clear()
             self.status_chip.setStyleSheet("")
             return
-        self.title.setText(art.title or "(untitled)")
+        self.title.setText(shown_title(art.title, art.text[:PREVIEW_CHARS], art.source))
         bits = [b for b in (art.source, art.published, art.url) if b]
         if art.reviewed_by:
             bits.append(f"{art.status} by {art.reviewed_by}")

@@ -106,7 +106,16 @@ class EntityPanel(QTableView):
         for col, sample in ((0, "PERCENT"), (2, "mineral:lithium"), (3, "suggested")):
             self.setColumnWidth(col, metrics.horizontalAdvance(sample) + 10)
         self.verticalHeader().setDefaultSectionSize(24)
+        self._fixed = {col: self.columnWidth(col) for col in (0, 2, 3)}
         self.clicked.connect(self._clicked)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        """In a narrow panel the entity text keeps room: State goes first (the text view
+        shows it too), then Link."""
+        super().resizeEvent(event)
+        room = self.viewport().width() - self._fixed[0] - 90  # 90 px: the text's minimum
+        self.setColumnHidden(3, room < self._fixed[2] + self._fixed[3])
+        self.setColumnHidden(2, room < self._fixed[2])
 
     def set_labels(self, labels: Sequence[Label]) -> None:
         self.entity_model.labels = {lb.name: lb for lb in labels}

@@ -35,6 +35,15 @@ class EntityReview:
         view.accept_requested.connect(self.accept_selected)
         view.edge_move_requested.connect(self.move_edge)
         view.label_menu_requested.connect(self.label_menu)
+        a = window.action
+        self.actions = [
+            a("Label all &occurrences", "O", self.label_occurrences, help=(
+                "Entities", "Label every other unlabelled occurrence of the entity's text")),
+            a("Label all occurrences in &pending articles", "Ctrl+Shift+O",
+              self.label_occurrences_everywhere, help=(
+                  "Entities", "The same, in this article and every pending one")),
+            a("Reject all suggestions &like this", None, self.reject_same),
+        ]
 
     def _say(self, message: str, ms: int = 4000) -> None:
         self.window.statusBar().showMessage(message, ms)

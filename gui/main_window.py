@@ -14,15 +14,10 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
-    QFrame,
-    QHBoxLayout,
     QLabel,
-    QLineEdit,
     QMainWindow,
     QMessageBox,
     QSplitter,
-    QVBoxLayout,
-    QWidget,
 )
 
 from core import __version__
@@ -34,9 +29,8 @@ from core.review.history import History
 from core.review.session import ReadOnly, ReviewSession
 from core.store import Project
 from core.text.tokens import blank_nlp
-from gui.article_header import ArticleHeader
+from gui.article_column import ArticleColumn
 from gui.article_list import ArticleListPanel
-from gui.article_view import ArticleView
 from gui.claims_review import ClaimsReview
 from gui.entity_review import EntityReview
 from gui.focus import ReturnFocus
@@ -46,6 +40,7 @@ from gui.project_jobs import ProjectJobs
 from gui.project_lock import LockResult, ProjectLock, lock_project
 from gui.shortcuts import ShortcutsDialog, help_rows
 from gui.side_panel import SidePanel
+from gui.window_actions import build_actions, build_menus
 
 MAX_RECENT = 8
 
@@ -103,42 +98,10 @@ class MainWindow(QMainWindow):
 
     def _build_widgets(self) -> None:
         self.list_panel = ArticleListPanel()
-        self.view = ArticleView()
-        self.header = ArticleHeader()
+        center = ArticleColumn()
+        self.view, self.header, self.note = center.view, center.header, center.note
+        self.banner, self.lock_banner = center.banner, center.lock_banner
         self.title = self.header.title
-        self.banner = QLabel()
-        self.banner.setTextFormat(Qt.TextFormat.PlainText)
-        self.banner.setWordWrap(True)
-        self.banner.setStyleSheet(
-            "background: #fff4ce; color: #5c4400; border: 1px solid #e6c65c; "
-            "border-radius: 4px; padding: 6px 10px;")
-        self.banner.hide()
-        self.lock_banner = QLabel()
-        self.lock_banner.setTextFormat(Qt.TextFormat.PlainText)
-        self.lock_banner.setWordWrap(True)
-        self.lock_banner.setStyleSheet(self.banner.styleSheet())
-        self.lock_banner.hide()
-        self.note = QLineEdit()
-        self.note.setPlaceholderText("Note on this article (N) — saved when you press Enter")
-        self.note.setClearButtonEnabled(True)
-
-        center = QWidget()
-        center_layout = QVBoxLayout(center)
-        center_layout.setContentsMargins(0, 0, 0, 0)
-        center_layout.setSpacing(0)
-        center_layout.addWidget(self.banner)
-        center_layout.addWidget(self.lock_banner)
-        center_layout.addWidget(self.header)
-        line = QFrame()
-        line.setFrameShape(QFrame.Shape.HLine)
-        line.setFrameShadow(QFrame.Shadow.Plain)
-        line.setStyleSheet("color: palette(mid);")
-        center_layout.addWidget(line)
-        center_layout.addWidget(self.view, 1)
-        note_row = QHBoxLayout()
-        note_row.setContentsMargins(12, 6, 12, 8)
-        note_row.addWidget(self.note)
-        center_layout.addLayout(note_row)
 
         right = SidePanel()
         self.side_panel = right
@@ -156,6 +119,7 @@ class MainWindow(QMainWindow):
         self.splitter.setSizes([340, 740, 360])
         self.splitter.setChildrenCollapsible(False)
         self.setCentralWidget(self.splitter)
+        self._center = center
 
         self.claims_label = QLabel()  # this article's open claims: shown, never in the way
         self.progress_label = QLabel()
@@ -186,101 +150,23 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_actions(self) -> None:
+        """The window's actions come from one table (gui.window_actions); the feature
+        controllers declare theirs through ``action`` too."""
         self.helped: list[tuple[QAction, str, str]] = []
         self.jobs = ProjectJobs(self)
-        a = self.action
-        self.act_new = a("&New project…", QKeySequence.StandardKey.New, self.new_project_dialog)
-        self.act_open = a("&Open project…", QKeySequence.StandardKey.Open, self.open_dialog)
-        self.act_import_files = a("&Import files…", "Ctrl+I", self.jobs.import_files_dialog,
-                                  help=("Project", "Import files"))
-        self.act_import_folder = a("Import f&older…", "Ctrl+Shift+I",
-                                   self.jobs.import_folder_dialog,
-                                   help=("Project", "Import a folder"))
-        self.act_annotate = a("&Pre-annotate…", "Ctrl+P", self.jobs.pre_annotate,
-                              help=("Project", "Pre-annotate with spaCy and the gazetteers"))
-        self.act_export = a("&Export…", "Ctrl+E", self.jobs.export_dialog,
-                            help=("Project", "Export the verified data"))
-        self.act_check = a("&Check project file…", None, self.jobs.check_project)
-        self.act_quit = a("&Quit", QKeySequence.StandardKey.Quit, self.close)
-        self.act_undo = a("&Undo", "Ctrl+Z", self.undo, help=("Editing", "Undo (across articles)"))
-        self.act_redo = a("&Redo", ["Ctrl+Shift+Z", "Ctrl+Y"], self.redo, help=("Editing", "Redo"))
+        build_actions(self)
         self.act_undo.setEnabled(False)
         self.act_redo.setEnabled(False)
-        self.act_approve = a("&Approve article", "A", lambda: self.decide("approved"), help=(
-            "Articles", "Approve (accepts remaining suggestions) and open the next pending"))
-        self.act_reject = a("Re&ject article", "X", lambda: self.decide("rejected"),
-                            help=("Articles", "Reject the article"))
-        self.act_skip = a("&Skip article", "S", lambda: self.decide("skipped"),
-                          help=("Articles", "Skip the article"))
-        self.act_note = a("Edit &note", "N", self.focus_note,
-                          help=("Articles", "Edit the article's note (Enter saves)"))
-        self.act_next = a("Ne&xt article", "J", lambda: self.list_panel.move(1),
-                          help=("Articles", "Next article in the list"))
-        self.act_prev = a("&Previous article", "K", lambda: self.list_panel.move(-1),
-                          help=("Articles", "Previous article in the list"))
-        self.act_search = a("&Find articles…", QKeySequence.StandardKey.Find,
-                            self.list_panel.focus_search, help=("Articles", "Search the articles"))
-        self.act_zoom_in = a("Zoom &in", ["Ctrl++", "Ctrl+="], lambda: self.zoom(1),
-                             help=("View", "Zoom the text in"))
-        self.act_zoom_out = a("Zoom &out", "Ctrl+-", lambda: self.zoom(-1),
-                              help=("View", "Zoom the text out"))
-        self.act_show_rejected = a("Show &rejected entities", "Ctrl+R",
-                                   self._toggle_rejected, checkable=True,
-                                   help=("View", "Show or hide rejected entities"))
-        self.act_popup = a("Label &menu on selection", None, self._toggle_popup,
-                           checkable=True)
         self.act_popup.setChecked(self.settings.value("view/popup", "true") == "true")
         self.view.label_popup_on_select = self.act_popup.isChecked()
-        self.act_help = a("&Keyboard shortcuts", ["F1", "?", "Shift+?"],
-                          self.show_shortcuts, help=("Help", "This list"))
-        self.act_about = a("&About Assay", None, self.show_about)
         self.label_actions: list[QAction] = []
         self.entity_review = EntityReview(self, self)
-        er = self.entity_review
-        self.entity_actions = [
-            a("Label all &occurrences", "O", er.label_occurrences, help=(
-                "Entities", "Label every other unlabelled occurrence of the entity's text")),
-            a("Label all occurrences in &pending articles", "Ctrl+Shift+O",
-              er.label_occurrences_everywhere, help=(
-                  "Entities", "The same, in this article and every pending one")),
-            a("Reject all suggestions &like this", None, er.reject_same),
-        ]
         self.claims_review = ClaimsReview(self)
         self.entity_review.mark_claim = lambda exact: self.claims_review.mark(exact=exact)
         self.linking = Linking(self)
 
     def _build_menus(self) -> None:
-        bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
-        file_menu.addActions([self.act_new, self.act_open])
-        self.recent_menu = file_menu.addMenu("Open &recent")
-        file_menu.addSeparator()
-        file_menu.addActions([self.act_import_files, self.act_import_folder, self.act_annotate,
-                              self.act_export])
-        file_menu.addSeparator()
-        file_menu.addAction(self.act_check)
-        file_menu.addSeparator()
-        file_menu.addAction(self.act_quit)
-        edit = bar.addMenu("&Edit")
-        edit.addActions([self.act_undo, self.act_redo])
-        edit.addSeparator()
-        edit.addAction(self.act_search)
-        review = bar.addMenu("&Review")
-        review.addActions([self.act_approve, self.act_reject, self.act_skip, self.act_note])
-        review.addSeparator()
-        review.addActions([self.act_next, self.act_prev])
-        view = bar.addMenu("&View")
-        view.addActions([self.act_zoom_in, self.act_zoom_out])
-        view.addSeparator()
-        view.addActions([self.act_show_rejected, self.act_popup])
-        claims = bar.addMenu("&Claims")
-        claims.addActions(self.claims_review.actions)
-        review.addSeparator()
-        review.addActions(self.linking.actions)
-        review.addSeparator()
-        review.addActions(self.entity_actions)
-        help_menu = bar.addMenu("&Help")
-        help_menu.addActions([self.act_help, self.act_about])
+        build_menus(self)
         self._fill_recent()
 
     def _connect(self) -> None:
@@ -550,6 +436,7 @@ class MainWindow(QMainWindow):
 
     def zoom(self, steps: int) -> None:
         self.view.zoom_by(steps)
+        self._give_the_text_room()
         self.settings.setValue("view/zoom", self.view.zoom)
 
     def _toggle_rejected(self) -> None:
@@ -632,6 +519,27 @@ class MainWindow(QMainWindow):
             action = self.recent_menu.addAction(path)
             action.triggered.connect(lambda _=False, p=path: self.open_project(p))
         self.recent_menu.setEnabled(bool(recent))
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(event)
+        self._give_the_text_room()
+
+    def _give_the_text_room(self) -> None:
+        """On a small screen the side panels give way, not the text: when the text column
+        would drop under its readable minimum, the list and the side panel shrink (by their
+        share of what they have beyond their own minimums) until it fits."""
+        sizes = self.splitter.sizes()
+        if not self.isVisible() or len(sizes) != 3 or sum(sizes) == 0:
+            return  # before the first show the sizes are not the window's yet
+        need = self._center.readable_width() - sizes[1]
+        if need <= 0:
+            return
+        spare = [max(0, sizes[i] - self.splitter.widget(i).minimumSizeHint().width())
+                 for i in (0, 2)]
+        if sum(spare) == 0:
+            return
+        take = [min(spare[k], round(need * spare[k] / sum(spare))) for k in (0, 1)]
+        self.splitter.setSizes([sizes[0] - take[0], sizes[1] + sum(take), sizes[2] - take[1]])
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
         self.save_note()

@@ -13,7 +13,8 @@ from PySide6.QtWidgets import QApplication
 
 from core.models import ArticleIn
 from core.store import ArticleFilter, Project
-from gui.article_list import (
+from gui.article_list import ArticleListPanel
+from gui.article_list_model import (
     ENTITIES,
     MAX_CACHED_PAGES,
     PAGE_SIZE,
@@ -22,7 +23,6 @@ from gui.article_list import (
     STATUS,
     TITLE,
     ArticleListModel,
-    ArticleListPanel,
 )
 
 REVIEWER_NAME = "ana"
@@ -138,12 +138,16 @@ def test_untitled_and_html_titles_are_shown_literally(qtbot, tmp_path):
         ArticleIn(text="One.", title="<b>bold</b> & <i>co</i>"),
         ArticleIn(text="Two.", title=""),
         ArticleIn(text="Three.", title="Line one\nline two"),
+        ArticleIn(text="Glencore said on Tuesday that cobalt output in the DRC fell "
+                       "sharply.\nMore text.", title="  ", source="wire.txt"),
     ])
     model = ArticleListModel(project)
     assert cell(model, 0, TITLE) == "<b>bold</b> & <i>co</i>"
     tip = cell(model, 0, TITLE, Qt.ItemDataRole.ToolTipRole)
     assert "&lt;b&gt;bold&lt;/b&gt; &amp;" in tip  # escaped, so the tooltip shows the tags
-    assert cell(model, 1, TITLE) == "(untitled)"
+    assert cell(model, 1, TITLE) == "Two."  # no headline: its first words stand in
+    assert cell(model, 3, TITLE) == "Glencore said on Tuesday that cobalt output in…"
+    assert "No headline" in cell(model, 3, TITLE, Qt.ItemDataRole.ToolTipRole)
     font = cell(model, 1, TITLE, Qt.ItemDataRole.FontRole)
     assert isinstance(font, QFont) and font.italic()
     assert cell(model, 1, TITLE, Qt.ItemDataRole.ForegroundRole) is not None

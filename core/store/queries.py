@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from core.models import ARTICLE_STATUSES, ArticleRow, Label, Reviewed
+from core.models import ARTICLE_STATUSES, PREVIEW_CHARS, ArticleRow, Label, Reviewed
 from core.store import reading
 from core.store.rows import row_to as _row_to
 
@@ -110,7 +110,9 @@ class ArticleQueries:
             return []
         marks = ",".join("?" * len(ids))
         rows = {r["id"]: r for r in self.conn.execute(
-            "SELECT a.id, a.title, a.source, a.status, a.reviewed_by, a.entities "
+            "SELECT a.id, a.title, a.source, a.status, a.reviewed_by, a.entities, "
+            f"CASE WHEN trim(a.title) = '' THEN substr(a.text, 1, {PREVIEW_CHARS}) "
+            "ELSE '' END AS preview "
             f"FROM articles a WHERE a.id IN ({marks})", ids)}
         return [_row_to(ArticleRow, rows[i]) for i in ids if i in rows]
 
