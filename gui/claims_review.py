@@ -97,11 +97,10 @@ class ClaimsReview:
         if session is None or session.article is None:
             self.panel.set_claims([], "")
             w.view.set_claims([])
-            return
-        claims = session.claims
-        selected = self.panel.selected_id
-        self.panel.set_claims(claims, session.article.text, selected)
-        w.view.set_claims(claims, self.panel.selected_id)
+        else:
+            self.panel.set_claims(session.claims, session.article.text, self.panel.selected_id)
+            w.view.set_claims(session.claims, self.panel.selected_id)
+        # Always: a new, empty project must not keep the last project's count.
         w.side_tabs.setTabText(1, f"Claims ({self.panel.count_text()})")
 
     def select(self, claim_id: int | None, scroll: bool = False) -> None:

@@ -50,8 +50,7 @@ class Linking:
             self.editor.show_span(None, [], "")
             return
         linker = w.project.linker()
-        entry = linker.entry(span.label, span.kb_id) if span.kb_id else None
-        current = entry.display() if entry else (span.kb_id or "")
+        current = linker.describe(span.label, span.kb_id) if span.kb_id else ""
         self.editor.show_span(span, linker.choices(span.label), current)
 
     def focus(self) -> None:

@@ -11,11 +11,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QProgressDialog
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog
 
 from core.jobs import protocol
 from gui.export_dialog import ExportDialog
-from gui.plain_text import inform, warn
+from gui.plain_text import inform, message_box, warn
 from gui.review_host import JobsHost
 from gui.workers import AnnotateJob, ThreadJob, export_job, import_job
 
@@ -105,16 +105,53 @@ class ProjectJobs:
             if first is not None:
                 self.window.show_article(first)
 
-    def pre_annotate(self) -> AnnotateJob | None:
-        """Pre-annotate in a child process (spaCy holds the GIL) with progress and Cancel."""
-        if self.window.project is None or self.job is not None:
+    def pre_annotate(self, force: bool = False) -> AnnotateJob | None:
+        """Pre-annotate in a child process (spaCy holds the GIL) with progress and Cancel.
+
+        When every article is already done, say so and offer to re-annotate the pending
+        ones instead of running for nothing ("0 articles")."""
+        project = self.window.project
+        if project is None or self.job is not None:
             return None
         if self.window.refuse_if_read_only("pre-annotate"):
             return None
-        job = AnnotateJob(self.window.project.path, parent=self.window)
+        if not force and not project.articles_to_annotate():
+            return self.reannotate()
+        job = AnnotateJob(project.path, force=force, parent=self.window)
         job.warning.connect(lambda msg: self.window.statusBar().showMessage(msg, 10000))
         return self._run_job(job, "Pre-annotating articles…", self._annotate_done,
                              "Pre-annotation failed")
+
+    def reannotate(self) -> AnnotateJob | None:
+        """File → Re-annotate pending articles: new suggestions for articles nobody decided.
+        Reviewers' decisions stay: approved and rejected articles are not touched, and in
+        the others accepted, rejected and added entities are kept (``store_annotations``)."""
+        project = self.window.project
+        if project is None or self.job is not None:
+            return None
+        pending = len(project.articles_to_annotate(force=True))
+        if not pending:
+            self.window.statusBar().showMessage(
+                "No pending or skipped articles to pre-annotate.", 6000)
+            return None
+        box = message_box(
+            QMessageBox.Icon.Question, "Re-annotate pending articles?",
+            f"Every article has been pre-annotated. Run the model again on the {pending:,} "
+            "pending or skipped article(s)?", self.window,
+            "Their undecided suggestions are replaced. What reviewers decided is kept: "
+            "approved and rejected articles are not touched, and accepted, rejected and "
+            "added entities stay as they are.")
+        go = box.addButton("Re-annotate", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(go)
+        self.prompt = box
+        box.exec()
+        self.prompt = None
+        if box.clickedButton() is not go:
+            return None
+        return self.pre_annotate(force=True)
+
+    prompt: QMessageBox | None = None
 
     def export_dialog(self) -> ExportDialog | None:
         """Choose format, filters and destination; the export itself runs in a thread."""

@@ -27,6 +27,8 @@ ACTIONS: list[tuple[str, str, Any, Handler, tuple[str, str] | None, bool]] = [
      lambda w: w.jobs.import_folder_dialog, ("Project", "Import a folder"), False),
     ("act_annotate", "&Pre-annotate…", "Ctrl+P", lambda w: w.jobs.pre_annotate,
      ("Project", "Pre-annotate with spaCy and the gazetteers"), False),
+    ("act_reannotate", "&Re-annotate pending articles…", None, lambda w: w.jobs.reannotate,
+     None, False),
     ("act_export", "&Export…", "Ctrl+E", lambda w: w.jobs.export_dialog,
      ("Project", "Export the verified data"), False),
     ("act_check", "&Check project file…", None, lambda w: w.jobs.check_project, None, False),
@@ -65,7 +67,7 @@ ACTIONS: list[tuple[str, str, Any, Handler, tuple[str, str] | None, bool]] = [
 # files submenu) or "*name" (a controller's list of actions, e.g. "*claims_review").
 MENUS: dict[str, list[str]] = {
     "&File": ["act_new", "act_open", "@recent", "-", "act_import_files", "act_import_folder",
-              "act_annotate", "act_export", "-", "act_check", "-", "act_quit"],
+              "act_annotate", "act_reannotate", "act_export", "-", "act_check", "-", "act_quit"],
     "&Edit": ["act_undo", "act_redo", "-", "act_search"],
     "&Review": ["act_approve", "act_reject", "act_skip", "act_note", "-", "act_next",
                 "act_prev", "-", "*linking", "-", "*entity_review"],

@@ -364,3 +364,25 @@ def test_canonical_entries_are_listed_and_deleted_keeping_links(qtbot, window):
     assert window.project.kb_entries() == []
     assert window.project.link("ORG", "Kalgoorlie Nickel") is None
     assert window.project.span(third.id).kb_id == "org:kalgoorlie"  # links already made stay
+
+
+def test_a_new_empty_project_shows_nothing_of_the_last_one(qtbot, window, tmp_path):
+    drag_select(window.view, *where("big producer"))
+    qtbot.keyClick(window.view, Qt.Key.Key_C)
+    assert window.side_tabs.tabText(1).startswith("Claims (1")
+    empty = tmp_path / "empty.assay"
+    Project.create(empty).close()
+    assert window.open_project(empty)
+    assert window.side_tabs.tabText(1) == "Claims (none)"
+    assert (window.header.status_chip.text(), window.header.status_chip.styleSheet()) == ("", "")
+    assert window.title.text() == "No articles yet"
+    assert window.claims_label.text() == ""
+
+
+def test_the_link_field_shows_one_form_whatever_the_label(qtbot, window):
+    chile = window.project.spans(1)[1]
+    window.project.update_span(chile.id, "ana", label="NORP", kb_id="CHL")  # a country id
+    window.show_article(2)
+    window.show_article(1)
+    window.view.select_span(chile.id)
+    assert window.link_editor.field.text() == "CHL — Chile"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, QTimer
 
 from core.store import Project
 from gui import main_window as main_window_module
@@ -55,6 +55,31 @@ def test_pre_annotate_runs_in_a_child_process(qtbot, window, tmp_path):
     labels = {s.label for s in window.view.spans}
     assert {"MINERAL", "GPE"} <= labels  # the open article shows the new suggestions
     assert window.model_label.text().startswith("Model: en_core_web_sm")
+
+    # A second run has nothing new to do: it offers to re-annotate the pending articles,
+    # keeping what the reviewer decided.
+    project = window.project
+    kept = project.spans(1)[0]
+    project.update_span(kept.id, "ana", state="accepted")
+    project.approve_article(2, "ana")
+    approved = {(s.start, s.end, s.label, s.state) for s in project.spans(2)}
+
+    def answer() -> None:
+        box = window.jobs.prompt
+        if box is None:
+            QTimer.singleShot(20, answer)
+            return
+        assert "pending or skipped article(s)" in box.text() and "2 " in box.text()
+        next(b for b in box.buttons() if b.text() == "Re-annotate").click()
+
+    QTimer.singleShot(20, answer)
+    job = window.jobs.pre_annotate()
+    assert job is not None
+    with qtbot.waitSignal(job.finished, timeout=120_000) as blocker:
+        pass
+    assert blocker.args[0].articles == 2  # the pending ones, not the approved one
+    assert project.span(kept.id).state == "accepted"
+    assert {(s.start, s.end, s.label, s.state) for s in project.spans(2)} == approved
 
 
 def test_pre_annotate_cancel_keeps_the_window_usable(qtbot, window, tmp_path):

@@ -164,6 +164,14 @@ class Linker:
     def entry(self, label: str, kb_id: str) -> KbEntry | None:
         return self._entries.get(family(label), {}).get(kb_id)
 
+    def describe(self, label: str, kb_id: str) -> str:
+        """One form for a link wherever it is shown: ``USA — United States``; the id is
+        looked up in the label's own list first, then in the others (a NORP span linked to
+        a country), and shown bare only when no list knows it."""
+        entry = self.entry(label, kb_id) or next(
+            (e for entries in self._entries.values() if (e := entries.get(kb_id))), None)
+        return entry.display() if entry is not None else kb_id
+
 
 @lru_cache(maxsize=1)
 def _iso_entries() -> tuple[KbEntry, ...]:
