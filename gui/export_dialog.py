@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -32,10 +32,13 @@ from core.store import ArticleFilter, Project
 class ExportDialog(QDialog):
     """Collects export options; ``options()`` returns keywords for ``export``."""
 
-    def __init__(self, project: Project, parent: QWidget | None = None) -> None:
+    def __init__(self, project: Project, parent: QWidget | None = None,
+                 settings: QSettings | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Export verified data")
         self.project = project
+        self.settings = settings
+        self._key = f"export/{project.path.resolve()}"  # choices are remembered per project
         self.format = QComboBox()
         for form in EXPORTS.values():  # one table of formats (core.formats.registry)
             self.format.addItem(f"{form.title} ({form.carries})", form.name)
@@ -60,7 +63,9 @@ class ExportDialog(QDialog):
         self.split.setSingleStep(0.05)
         self.split.setSpecialValueText("No split")
         self.split.setToolTip("Share of articles in the training file (spaCy only)")
-        self.destination = QLineEdit(str(Path.home() / f"{project.path.stem}-export"))
+        folder = self._remembered("folder", str(Path.home()))
+        self._format_shown = ""
+        self.destination = QLineEdit(str(Path(folder) / project.path.stem))
         browse = QPushButton("Browse…")
         browse.clicked.connect(self._browse)
         where = QHBoxLayout()
@@ -80,13 +85,38 @@ class ExportDialog(QDialog):
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
         self.format.currentIndexChanged.connect(self._format_changed)
+        for combo, key in ((self.format, "format"), (self.status, "status")):
+            index = combo.findData(self._remembered(key, combo.currentData()))
+            if index >= 0:
+                combo.setCurrentIndex(index)
         self._format_changed()
+        self.accepted.connect(self._remember)
         self.resize(560, self.sizeHint().height())
 
+    def _remembered(self, key: str, default):
+        if self.settings is None:
+            return default
+        value = self.settings.value(f"{self._key}/{key}", default)
+        return None if value in ("", "none") and key == "status" else value
+
+    def _remember(self) -> None:
+        if self.settings is None:
+            return
+        self.settings.setValue(f"{self._key}/format", self.format.currentData())
+        self.settings.setValue(f"{self._key}/status", self.status.currentData() or "none")
+        self.settings.setValue(f"{self._key}/folder", str(Path(self.destination.text()).parent))
+
     def _format_changed(self) -> None:
+        """Each format gets its own file name (``demo-prodigy.jsonl``, ``demo-doccano.jsonl``):
+        three JSONL formats with one default name would overwrite each other. A name the
+        reviewer typed keeps its stem and only takes the format's suffix."""
         fmt = self.format.currentData()
         self.split.setEnabled(fmt == "spacy")
         path = Path(self.destination.text())
+        stem = self.project.path.stem
+        if path.stem in (stem, f"{stem}-export", f"{stem}-{self._format_shown}"):
+            path = path.with_name(f"{stem}-{fmt}")
+        self._format_shown = fmt
         self.destination.setText(str(path.with_suffix(default_suffix(fmt))))
 
     def _browse(self) -> None:

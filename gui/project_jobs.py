@@ -157,7 +157,7 @@ class ProjectJobs:
         """Choose format, filters and destination; the export itself runs in a thread."""
         if self.window.project is None:
             return None
-        dialog = ExportDialog(self.window.project, self.window)
+        dialog = ExportDialog(self.window.project, self.window, self.window.settings)
         dialog.accepted.connect(lambda: self.start_export(dialog.options()))
         dialog.open()
         self._export_dialog = dialog

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Protocol
 
+from PySide6.QtCore import QSettings
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QStatusBar, QTabWidget
 
@@ -51,6 +52,7 @@ class JobsHost(Protocol):
 
     session: ReviewSession | None
     list_panel: ArticleListPanel
+    settings: QSettings
 
     @property
     def project(self) -> Project | None: ...

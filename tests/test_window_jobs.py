@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from PySide6.QtCore import QSettings, QTimer
 
@@ -144,6 +146,18 @@ def test_export_dialog_writes_approved_articles_in_the_background(qtbot, window,
     assert record["label"] == [[start, start + 6, "MINERAL"]]
     assert "Exported 1 article(s)" in window.statusBar().currentMessage()
     assert not list(tmp_path.glob("*.partial"))
+
+    # The next export of this project starts from these choices; each format names its file.
+    again = window.jobs.export_dialog()
+    assert again.format.currentData() == "doccano"
+    assert Path(again.destination.text()).parent == tmp_path
+    names = {}
+    for fmt in ("prodigy", "assay", "doccano", "spacy"):
+        again.format.setCurrentIndex(again.format.findData(fmt))
+        names[fmt] = Path(again.destination.text()).name
+    assert names == {"prodigy": "jobs-prodigy.jsonl", "assay": "jobs-assay.jsonl",
+                     "doccano": "jobs-doccano.jsonl", "spacy": "jobs-spacy.spacy"}
+    again.reject()
 
 
 def test_decisions_after_import_and_pre_annotate_reach_the_file(qtbot, window, tmp_path):
