@@ -12,7 +12,10 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $(STAMP)
 
+# The window needs Qt's xcb libraries on Linux; say which apt line installs them (the
+# packaged app carries them) instead of letting Qt abort with a cryptic message.
 run: $(STAMP)
+	$(PY) -m gui.platform_check
 	$(VENV)/bin/assay
 
 test: $(STAMP)
