@@ -410,6 +410,17 @@ class ArticleListPanel(QWidget):
         self._model.row(min(old_row, self._model.rowCount() - 1))
         self.select_article(article_id)
 
+    def refresh_labels(self) -> None:
+        """The scheme changed: refill the label filter, keeping the chosen label if it stays."""
+        chosen = self._label.currentData()
+        self._label.blockSignals(True)
+        self._fill_labels(self._model.project)
+        index = self._label.findData(chosen)
+        self._label.setCurrentIndex(max(0, index))
+        self._label.blockSignals(False)
+        if index < 0 and chosen is not None:
+            self._apply_filter()
+
     def _fill_labels(self, project: Project | None) -> None:
         self._label.clear()
         self._label.addItem("All labels", None)

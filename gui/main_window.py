@@ -34,6 +34,7 @@ from gui.article_list import ArticleListPanel
 from gui.claims_review import ClaimsReview
 from gui.entity_review import EntityReview
 from gui.focus import ReturnFocus
+from gui.labels_dialog import LabelsDialog
 from gui.linking import Linking
 from gui.plain_text import warn
 from gui.project_jobs import ProjectJobs
@@ -213,12 +214,8 @@ class MainWindow(QMainWindow):
         self._start_session(ReviewSession(project, self.reviewer,
                                           None if taken.lock else taken.reason))
         self._show_read_only(taken.hint)
-        labels = project.labels()
-        self.view.set_labels(labels)
-        self.entities.set_labels(labels)
-        self.label_bar.set_labels(labels)
-        self._bind_label_hotkeys(labels)
         self.list_panel.set_project(project)
+        self._labels_changed()
         self.setWindowTitle(f"{project.name} — Assay" + (" (read-only)" if project.read_only
                                                           else ""))
         self._remember_recent(str(Path(path).resolve()))
@@ -237,10 +234,31 @@ class MainWindow(QMainWindow):
         session.opened.connect(self._article_opened)
         session.changed.connect(self._article_changed)
         session.history_changed.connect(self._update_undo_actions)
+        session.labels_changed.connect(self._labels_changed)
         self.claims_review.attach(session)
         self.linking.attach(session)
         session.changed.connect(self._show_focus)  # last: after the panels were refilled
         self._update_undo_actions()
+
+    def _labels_changed(self) -> None:
+        """The scheme changed (or a project opened): colours, chips, keys, guide, filter."""
+        if self.project is None:
+            return
+        labels = self.project.labels()
+        self.view.set_labels(labels)
+        self.view.refresh_formats()
+        self.entities.set_labels(labels)
+        self.label_bar.set_labels(labels)
+        self.side_panel.guide.set_labels(labels)
+        self._bind_label_hotkeys(labels)
+        self.list_panel.refresh_labels()
+
+    def show_labels(self) -> None:
+        """Review → Labels…: the scheme editor (window-modal, the event loop keeps running)."""
+        if self.project is None:
+            return
+        self.labels_dialog = LabelsDialog(self)
+        self.labels_dialog.open()
 
     def _bind_label_hotkeys(self, labels) -> None:
         for action in self.label_actions:

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QTabWidget, QVBoxL
 from gui.claims_panel import ClaimsPanel
 from gui.entity_panel import EntityPanel
 from gui.label_bar import LabelBar
+from gui.label_guide import LabelGuide
 from gui.link_editor import LinkEditor
 
 
@@ -21,6 +22,7 @@ class SidePanel(QWidget):
         self.show_rejected = QCheckBox("Show rejected")
         self.link_editor = LinkEditor()
         self.claims_panel = ClaimsPanel()
+        self.guide = LabelGuide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 10, 10, 8)
         layout.setSpacing(8)
@@ -40,6 +42,7 @@ class SidePanel(QWidget):
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(entities_box, "Entities")
         self.tabs.addTab(self.claims_panel, "Claims")
+        self.tabs.addTab(self.guide, "Guide")
         layout.addWidget(self.tabs, 1)
 
 

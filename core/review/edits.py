@@ -23,9 +23,10 @@ from core.store import Project
 
 @dataclass(frozen=True)
 class Focus:
-    """What to show after an edit or its undo: an article, and maybe a span or claim in it."""
+    """What to show after an edit or its undo: an article, and maybe a span or claim in it
+    (``article_id`` None: a project-wide edit, such as one of the label scheme)."""
 
-    article_id: int
+    article_id: int | None
     span_id: int | None = None
     claim_id: int | None = None
 
@@ -35,6 +36,7 @@ class Edit:
 
     title = "edit"
     article_id: int
+    scheme = False  # True: the edit changes the label scheme (core.review.scheme_edits)
 
     def apply(self, project: Project, reviewer: str) -> None:
         self._do(project, reviewer)

@@ -52,6 +52,7 @@ class ReviewSession:
         self.opened = Signal()  # (Article | None)
         self.changed = Signal()  # (Focus)
         self.history_changed = Signal()  # ()
+        self.labels_changed = Signal()  # (): the scheme changed (core.review.scheme_edits)
         self.history.changed.connect(self._edited)
 
     # ------------------------------------------------------------------ reading
@@ -138,7 +139,12 @@ class ReviewSession:
 
     def _edited(self, focus: Focus) -> None:
         """After an edit, undo or redo: show its article and what it touched."""
-        if self.article is None or self.article.id != focus.article_id:
-            self.open_article(focus.article_id)
-        self.reload(focus)
+        if focus.article_id is None:  # a scheme edit: the open article's spans may change
+            self.labels_changed.emit()
+            if self.article is not None:
+                self.reload(Focus(self.article.id))
+        else:
+            if self.article is None or self.article.id != focus.article_id:
+                self.open_article(focus.article_id)
+            self.reload(focus)
         self.history_changed.emit()

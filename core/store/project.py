@@ -31,7 +31,6 @@ from core.models import (
     SPAN_STATES,
     Article,
     ArticleIn,
-    Label,
     SpanIn,
 )
 from core.nlp.linking import KB_ID_RULE, is_usable_kb_id
@@ -44,6 +43,7 @@ from core.store.decisions import Decisions
 from core.store.faults import check_on_open, file_faults_as_project_errors, integrity_problems
 from core.store.faults import describe as describe_fault
 from core.store.kb import Kb
+from core.store.labels import Labels
 from core.store.queries import ArticleQueries
 from core.store.rows import row_to as _row_to
 from core.store.schema import MIGRATIONS, SCHEMA_VERSION, unexpected_schema
@@ -98,10 +98,10 @@ class Project:
         # Opened with SQLite's mode=ro (Project.open(read_only=True)): writes are refused.
         self.read_only = read_only
         self.db = sqlite_utils.Database(conn)
-        self._label_names: set[str] | None = None
         # The parts, one per table (or group of reads), each given only the connection and
         # the write rule (core.store.db) and the few facade reads it needs.
         self._db = Db(path, conn, read_only)
+        self._labels = Labels(self._db, self._labels_changed)
         self._queries = ArticleQueries(conn, self.labels)
         self._kb = Kb(self._db, self.label_names)
         self._spans = Spans(self._db, self.article_text, self.label_names, self.link)
@@ -111,6 +111,24 @@ class Project:
                                         self._claims._suggest_claims_in)
 
     # ---- the parts' methods, forwarded (their docstrings and signatures are kept)
+
+    labels = _forward("_labels", Labels.labels)
+    label_names = _forward("_labels", Labels.label_names)
+    label = _forward("_labels", Labels.label)
+    label_uses = _forward("_labels", Labels.label_uses)
+    add_label = _forward("_labels", Labels.add_label)
+    update_label = _forward("_labels", Labels.update_label)
+    move_label = _forward("_labels", Labels.move_label)
+    rename_label = _forward("_labels", Labels.rename_label)
+    merge_label = _forward("_labels", Labels.merge_label)
+    unmerge_label = _forward("_labels", Labels.unmerge_label)
+    delete_label = _forward("_labels", Labels.delete_label)
+    export_scheme = _forward("_labels", Labels.export_scheme)
+    import_scheme = _forward("_labels", Labels.import_scheme)
+
+    def _labels_changed(self) -> None:
+        """A scheme change: the linker and cached names derive from the labels."""
+        self._kb._linker = None
 
     count_articles = _forward("_queries", ArticleQueries.count_articles)
     list_articles = _forward("_queries", ArticleQueries.list_articles)
@@ -312,34 +330,6 @@ class Project:
     @property
     def name(self) -> str:
         return self.meta("name") or self.path.stem
-
-    def labels(self) -> list[Label]:
-        rows = self.conn.execute(
-            "SELECT name, color, hotkey, description, position FROM labels ORDER BY position"
-        )
-        return [_row_to(Label, r) for r in rows]
-
-    def label_names(self) -> set[str]:
-        if self._label_names is None:
-            self._label_names = {lb.name for lb in self.labels()}
-        return self._label_names
-
-    def add_label(self, name: str, color: str, hotkey: str = "", description: str = "") -> Label:
-        """Add a label to this project's scheme (names are upper-case by convention)."""
-        name = name.strip()
-        if not name:
-            raise InvalidEdit("A label needs a name.")
-        if name in self.label_names():
-            raise InvalidEdit(f"Label {name} already exists.")
-        position = len(self.label_names())
-        with self._db.edit() as conn:
-            conn.execute(
-                "INSERT INTO labels(name, color, hotkey, description, position) "
-                "VALUES (?,?,?,?,?)",
-                (name, color, hotkey, description, position),
-            )
-        self._label_names = None
-        return Label(name, color, hotkey, description, position)
 
     # ---- articles
 

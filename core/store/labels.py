@@ -1,0 +1,314 @@
+"""The project's label scheme: add, rename, recolour, set a key, describe, reorder, merge,
+delete, and share it as JSON.
+
+The rules are stated here, once, for the dialog and the CLI alike:
+
+- a name is unique and not empty; a hotkey is one letter or digit, used by one label;
+- renaming or merging rewrites every span of the label in ONE transaction with an audit
+  event, and keeps the stored counts right (``label_counts``, each article's tally);
+- a label is deleted only when no span uses it, in any state (doccano deletes the
+  annotations with the label, its issue #1041; Label Studio refuses; so do we);
+- importing a scheme adds the labels the project lacks and updates colour, key and
+  description of the ones it has; it never deletes or renames.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from core.errors import AssayError, InvalidEdit
+from core.models import Label
+from core.store.audit import require_reviewer
+from core.store.db import Db
+from core.store.rows import row_to
+
+_COLOR = re.compile(r"#[0-9a-fA-F]{6}")
+_LABEL_NAME = re.compile(r"[^\s\x00-\x1f\x7f]([^\x00-\x1f\x7f]{0,38}[^\s\x00-\x1f\x7f])?")
+
+
+class Labels:
+    """The ``labels`` table and the span rewrites a scheme change needs."""
+
+    def __init__(self, db: Db, changed: Callable[[], None]) -> None:
+        self.db = db
+        self._names: set[str] | None = None
+        self._changed = changed  # the facade drops what it derived from the labels
+
+    def labels(self) -> list[Label]:
+        rows = self.db.conn.execute(
+            "SELECT name, color, hotkey, description, position FROM labels ORDER BY position")
+        return [row_to(Label, r) for r in rows]
+
+    def label_names(self) -> set[str]:
+        if self._names is None:
+            self._names = {lb.name for lb in self.labels()}
+        return self._names
+
+    def label(self, name: str) -> Label:
+        found = next((lb for lb in self.labels() if lb.name == name), None)
+        if found is None:
+            raise InvalidEdit(f"No label {name!r} in this project.")
+        return found
+
+    def label_uses(self, name: str) -> int:
+        """Spans with this label, in any state (rejected ones too: they are decisions)."""
+        row = self.db.conn.execute("SELECT coalesce(sum(n), 0) FROM label_counts "
+                                   "WHERE label = ?", (name,)).fetchone()
+        return int(row[0])
+
+    # ---- checks
+
+    def _check_name(self, name: str, taken_ok: str | None = None) -> str:
+        name = name.strip()
+        if not _LABEL_NAME.fullmatch(name):
+            raise InvalidEdit("A label name is 1–40 characters, with no line breaks or "
+                              "control characters and no spaces at its ends.")
+        if name in self.label_names() and name != taken_ok:
+            raise InvalidEdit(f"Label {name} already exists.")
+        return name
+
+    def _check_hotkey(self, hotkey: str, owner: str | None) -> str:
+        hotkey = hotkey.strip().lower()
+        if hotkey and not (len(hotkey) == 1 and hotkey.isalnum() and hotkey.isascii()):
+            raise InvalidEdit("A label key is one letter or digit (or none).")
+        other = next((lb.name for lb in self.labels() if lb.hotkey.lower() == hotkey
+                      and hotkey and lb.name != owner), None)
+        if other is not None:
+            raise InvalidEdit(f"The key {hotkey.upper()} is already {other}'s.")
+        return hotkey
+
+    @staticmethod
+    def _check_color(color: str) -> str:
+        if not _COLOR.fullmatch(color.strip()):
+            raise InvalidEdit(f"A colour is written #rrggbb, not {color!r}.")
+        return color.strip().lower()
+
+    def _done(self) -> None:
+        self._names = None
+        self._changed()
+
+    # ---- changes
+
+    def add_label(self, name: str, color: str, hotkey: str = "", description: str = "",
+                  reviewer: str = "scheme", position: int | None = None) -> Label:
+        """Add a label (at the end, or at ``position``: undoing a delete puts it back)."""
+        require_reviewer(reviewer)
+        name = self._check_name(name)
+        color = self._check_color(color)
+        hotkey = self._check_hotkey(hotkey, None)
+        with self.db.edit() as conn:
+            if position is None:
+                position = conn.execute(
+                    "SELECT coalesce(max(position) + 1, 0) FROM labels").fetchone()[0]
+            else:
+                conn.execute("UPDATE labels SET position = position + 1 WHERE position >= ?",
+                             (position,))
+            conn.execute("INSERT INTO labels(name, color, hotkey, description, position) "
+                         "VALUES (?,?,?,?,?)", (name, color, hotkey, description, position))
+            self.db.event(conn, reviewer, None, "label.add", {
+                "name": name, "color": color, "hotkey": hotkey, "description": description})
+        self._done()
+        return self.label(name)
+
+    def update_label(self, name: str, reviewer: str, *, color: str | None = None,
+                     hotkey: str | None = None, description: str | None = None) -> Label:
+        """Change a label's colour, key or description; returns it as it was."""
+        require_reviewer(reviewer)
+        before = self.label(name)
+        new = {"color": self._check_color(color) if color is not None else before.color,
+               "hotkey": self._check_hotkey(hotkey, name) if hotkey is not None
+               else before.hotkey,
+               "description": description if description is not None else before.description}
+        with self.db.edit() as conn:
+            conn.execute("UPDATE labels SET color = ?, hotkey = ?, description = ? "
+                         "WHERE name = ?", (new["color"], new["hotkey"], new["description"],
+                                            name))
+            self.db.event(conn, reviewer, None, "label.update", {"name": name, "changes": {
+                k: [getattr(before, k), v] for k, v in new.items() if getattr(before, k) != v}})
+        self._done()
+        return before
+
+    def move_label(self, name: str, position: int, reviewer: str) -> int:
+        """Put a label at ``position`` in the scheme's order; returns where it was."""
+        require_reviewer(reviewer)
+        order = [lb.name for lb in self.labels()]
+        if name not in order:
+            raise InvalidEdit(f"No label {name!r} in this project.")
+        was = order.index(name)
+        order.insert(max(0, min(position, len(order) - 1)), order.pop(was))
+        with self.db.edit() as conn:
+            conn.executemany("UPDATE labels SET position = ? WHERE name = ?",
+                             list(enumerate(order)))
+            self.db.event(conn, reviewer, None, "label.move", {"name": name, "from": was,
+                                                               "to": order.index(name)})
+        self._done()
+        return was
+
+    def rename_label(self, old: str, new: str, reviewer: str) -> int:
+        """Rename a label and every span that has it, in one transaction; returns the spans
+        rewritten."""
+        require_reviewer(reviewer)
+        self.label(old)
+        new = self._check_name(new)
+        with self.db.edit() as conn:
+            conn.execute("UPDATE labels SET name = ? WHERE name = ?", (new, old))
+            moved = self._relabel_spans(conn, old, new, reviewer)
+            self.db.event(conn, reviewer, None, "label.rename",
+                          {"from": old, "to": new, "spans": len(moved)})
+        self._done()
+        return len(moved)
+
+    def merge_label(self, source: str, target: str, reviewer: str) -> tuple[Label, list[int]]:
+        """Relabel every span of ``source`` as ``target`` and remove ``source``, in one
+        transaction. Returns the removed label and the spans moved (for undo)."""
+        require_reviewer(reviewer)
+        gone = self.label(source)
+        self.label(target)
+        if source == target:
+            raise InvalidEdit("A label cannot be merged into itself.")
+        with self.db.edit() as conn:
+            moved = self._relabel_spans(conn, source, target, reviewer)
+            conn.execute("DELETE FROM labels WHERE name = ?", (source,))
+            conn.execute("UPDATE labels SET position = position - 1 WHERE position > ?",
+                         (gone.position,))
+            self.db.event(conn, reviewer, None, "label.merge",
+                          {"from": source, "into": target, "span_ids": moved})
+        self._done()
+        return gone, moved
+
+    def unmerge_label(self, gone: Label, moved: Sequence[int], reviewer: str) -> None:
+        """Undo a merge: the label back in its place, its spans back to it."""
+        require_reviewer(reviewer)
+        self._check_name(gone.name)
+        with self.db.edit() as conn:
+            conn.execute("UPDATE labels SET position = position + 1 WHERE position >= ?",
+                         (gone.position,))
+            conn.execute("INSERT INTO labels(name, color, hotkey, description, position) "
+                         "VALUES (?,?,?,?,?)", (gone.name, gone.color, gone.hotkey,
+                                                gone.description, gone.position))
+            articles = set()
+            for span_id in moved:
+                row = conn.execute("SELECT article_id FROM spans WHERE id = ?",
+                                   (span_id,)).fetchone()
+                if row is None:
+                    raise InvalidEdit(f"Span {span_id} is gone since the merge; nothing "
+                                      "was undone.")
+                conn.execute("UPDATE spans SET label = ? WHERE id = ?", (gone.name, span_id))
+                articles.add(row[0])
+            for article_id in articles:
+                self.db.recount(conn, article_id)
+            self.db.event(conn, reviewer, None, "label.unmerge",
+                          {"label": gone.name, "span_ids": list(moved)})
+        self._done()
+
+    def delete_label(self, name: str, reviewer: str) -> Label:
+        """Remove a label no span uses; refused (nothing changes) while any span has it."""
+        require_reviewer(reviewer)
+        gone = self.label(name)
+        uses = self.label_uses(name)
+        if uses:
+            raise InvalidEdit(f"{name} is used by {uses:,} span(s) (rejected ones count: "
+                              "they are decisions). Merge it into another label instead, "
+                              "or relabel them first.")
+        with self.db.edit() as conn:
+            conn.execute("DELETE FROM labels WHERE name = ?", (name,))
+            conn.execute("UPDATE labels SET position = position - 1 WHERE position > ?",
+                         (gone.position,))
+            self.db.event(conn, reviewer, None, "label.delete", {"name": name})
+        self._done()
+        return gone
+
+    def _relabel_spans(self, conn, old: str, new: str, reviewer: str) -> list[int]:
+        ids = [r[0] for r in conn.execute("SELECT id FROM spans WHERE label = ?", (old,))]
+        articles = [r[0] for r in conn.execute(
+            "SELECT DISTINCT article_id FROM spans WHERE label = ?", (old,))]
+        conn.execute("UPDATE spans SET label = ? WHERE label = ?", (new, old))
+        for article_id in articles:
+            self.db.recount(conn, article_id)
+        return ids
+
+    # ---- sharing
+
+    def export_scheme(self, path: str | Path) -> int:
+        """Write the scheme as JSON (the bundled schemes' format); returns the labels."""
+        labels = self.labels()
+        data = {"name": Path(path).stem, "labels": [
+            {"name": lb.name, "color": lb.color, "hotkey": lb.hotkey,
+             "description": lb.description} for lb in labels]}
+        try:
+            Path(path).write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n",
+                                  encoding="utf-8")
+        except OSError as exc:
+            raise AssayError(f"Cannot write {path}: {exc.strerror or exc}.") from exc
+        return len(labels)
+
+    def import_scheme(self, path: str | Path, reviewer: str) -> tuple[int, int]:
+        """Take a shared scheme: add missing labels, update the others' colour, key and
+        description. All or nothing. Returns (added, updated)."""
+        require_reviewer(reviewer)
+        items = read_scheme(path)
+        have = {lb.name: lb for lb in self.labels()}
+        added = updated = 0
+        # Checked as a whole first, so a bad entry refuses the file before any change.
+        seen: dict[str, str] = {}
+        for item in items:
+            self._check_color(item["color"])
+            if item["name"] not in have:
+                self._check_name(item["name"])
+            hotkey = item["hotkey"].lower()
+            if hotkey and not (len(hotkey) == 1 and hotkey.isalnum() and hotkey.isascii()):
+                raise InvalidEdit(f"{item['name']}: a label key is one letter or digit.")
+            if hotkey in seen:
+                raise InvalidEdit(f"The file gives the key {hotkey.upper()} to both "
+                                  f"{seen[hotkey]} and {item['name']}.")
+            if hotkey:
+                seen[hotkey] = item["name"]
+        with self.db.edit() as conn:
+            position = len(have)
+            for item in items:
+                hotkey = item["hotkey"].lower()
+                if hotkey:  # the file's keys win: free them where another label had one
+                    conn.execute("UPDATE labels SET hotkey = '' WHERE lower(hotkey) = ? "
+                                 "AND name != ?", (hotkey, item["name"]))
+                old = have.get(item["name"])
+                if old is None:
+                    conn.execute("INSERT INTO labels(name, color, hotkey, description, "
+                                 "position) VALUES (?,?,?,?,?)",
+                                 (item["name"], item["color"].lower(), hotkey,
+                                  item["description"], position))
+                    position += 1
+                    added += 1
+                elif (old.color, old.hotkey, old.description) != (
+                        item["color"].lower(), hotkey, item["description"]):
+                    conn.execute("UPDATE labels SET color = ?, hotkey = ?, description = ? "
+                                 "WHERE name = ?", (item["color"].lower(), hotkey,
+                                                    item["description"], item["name"]))
+                    updated += 1
+            self.db.event(conn, reviewer, None, "label.import",
+                          {"file": Path(path).name, "added": added, "updated": updated})
+        self._done()
+        return added, updated
+
+
+def read_scheme(path: str | Path) -> list[dict[str, str]]:
+    """A scheme file's labels, checked: a clear message for anything that is not one."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise AssayError(f"Cannot read {path}: {exc.strerror or exc}.") from exc
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise AssayError(f"{Path(path).name} is not a scheme: not JSON ({exc}).") from exc
+    labels = data.get("labels") if isinstance(data, dict) else None
+    if not isinstance(labels, list) or not labels:
+        raise AssayError(f"{Path(path).name} is not a scheme: it needs a list of labels.")
+    out = []
+    for i, item in enumerate(labels, 1):
+        if not isinstance(item, dict) or not isinstance(item.get("name"), str):
+            raise AssayError(f"{Path(path).name}: label {i} has no name.")
+        out.append({"name": item["name"].strip(), "color": str(item.get("color", "#dddddd")),
+                    "hotkey": str(item.get("hotkey", "") or ""),
+                    "description": str(item.get("description", "") or "")})
+    return out
