@@ -118,6 +118,10 @@ class LabelsDialog(QDialog):
         layout.addLayout(form)
         layout.addLayout(share)
         layout.addWidget(self.message)
+        # Enter in a field applies that field (returnPressed); no button may take it too.
+        for button in self.findChildren(QPushButton):
+            button.setAutoDefault(False)
+            button.setDefault(False)
         self.resize(720, 560)
         self.fill()
         if window.session is not None:

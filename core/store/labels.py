@@ -154,6 +154,8 @@ class Labels:
         self.label(old)
         new = self._check_name(new)
         with self.db.edit() as conn:
+            # spans.label refers to labels.name: checked at COMMIT, once both are renamed
+            conn.execute("PRAGMA defer_foreign_keys = ON")
             conn.execute("UPDATE labels SET name = ? WHERE name = ?", (new, old))
             moved = self._relabel_spans(conn, old, new, reviewer)
             self.db.event(conn, reviewer, None, "label.rename",
