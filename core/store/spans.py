@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Sequence
+from functools import partial
 
 from core.errors import InvalidEdit
 from core.models import SPAN_ORIGINS, SPAN_STATES, Span
@@ -18,6 +19,9 @@ from core.store.audit import now
 from core.store.audit import require_reviewer as _require_reviewer
 from core.store.db import Db
 from core.store.rows import row_to as _row_to
+
+_SPAN_FIELDS = ", ".join(f'"{name}"' for name in Span._fields)  # in the record's order
+_make_span = partial(tuple.__new__, Span)
 
 
 class Spans:
@@ -32,12 +36,16 @@ class Spans:
         self.link = link
 
     def spans(self, article_id: int, include_rejected: bool = True) -> list[Span]:
+        """The article's spans in text order. Read as plain tuples made into Spans in C:
+        every edit re-reads them, and a 4,900-entity article took 39 ms through
+        sqlite3.Row and a dict per span, 6 ms this way."""
         cond = "" if include_rejected else " AND state != 'rejected'"
-        rows = self.db.conn.execute(
-            f'SELECT * FROM spans WHERE article_id = ?{cond} ORDER BY start, "end", id',
-            (article_id,),
-        )
-        return [_row_to(Span, r) for r in rows]
+        cur = self.db.conn.cursor()
+        cur.row_factory = None
+        rows = cur.execute(
+            f'SELECT {_SPAN_FIELDS} FROM spans WHERE article_id = ?{cond} '
+            'ORDER BY start, "end", id', (article_id,)).fetchall()
+        return list(map(_make_span, rows))
 
     def span(self, span_id: int) -> Span:
         row = self.db.conn.execute("SELECT * FROM spans WHERE id = ?", (span_id,)).fetchone()
