@@ -101,7 +101,10 @@ class ClaimsReview:
             self.panel.set_claims(session.claims, session.article.text, self.panel.selected_id)
             w.view.set_claims(session.claims, self.panel.selected_id)
         # Always: a new, empty project must not keep the last project's count.
-        w.side_tabs.setTabText(1, f"Claims ({self.panel.count_text()})")
+        # Short, so the three tabs fit a narrow side panel; what is open is in the status bar.
+        count = len(self.panel.model.all)
+        w.side_tabs.setTabText(1, f"Claims ({count})" if count else "Claims")
+        w.side_tabs.setTabToolTip(1, f"Claims: {self.panel.count_text()}")
 
     def select(self, claim_id: int | None, scroll: bool = False) -> None:
         """Select a claim in the panel and the text (scrolling when picked from the panel)."""

@@ -74,6 +74,7 @@ class LinkEditor(QWidget):
         self.span_id = span.id if span else None
         if moved or not self.field.hasFocus():
             self.field.setText(current if usable else "")
+            self.field.setCursorPosition(0)  # a narrow field shows the id, not the name's end
 
 
 class KbEntryDialog(QDialog):

@@ -73,6 +73,7 @@ class MainWindow(QMainWindow):
         state = settings.value("window/splitter")
         if state is not None:
             self.splitter.restoreState(state)
+        self._restored = state is not None  # its widths are the wanted ones, once shown
         self.view.set_zoom(float(settings.value("view/zoom", 0.0)))
         self._check_model()
         # Articles without stored tokens are tokenised on first open with Assay's one tokenizer
@@ -121,6 +122,10 @@ class MainWindow(QMainWindow):
         self.splitter.setChildrenCollapsible(False)
         self.setCentralWidget(self.splitter)
         self._center = center
+        # The widths the reviewer wants for the list and the side panel (the defaults, or
+        # where they dragged them): a small window takes from them, a larger one gives back.
+        self._wanted = [340, 360]
+        self.splitter.splitterMoved.connect(self._remember_widths)
 
         self.claims_label = QLabel()  # this article's open claims: shown, never in the way
         self.progress_label = QLabel()
@@ -129,6 +134,7 @@ class MainWindow(QMainWindow):
         for widget in (self.claims_label, self.progress_label, self.reviewer_label,
                        self.model_label):
             widget.setTextFormat(Qt.TextFormat.PlainText)
+            widget.setContentsMargins(10, 0, 10, 0)  # the parts must not run together
             self.statusBar().addPermanentWidget(widget)
 
     def action(self, text: str, keys: str | list[str] | QKeySequence.StandardKey | None,
@@ -542,6 +548,10 @@ class MainWindow(QMainWindow):
         super().resizeEvent(event)
         self._give_the_text_room()
 
+    def _remember_widths(self, *_: object) -> None:
+        sizes = self.splitter.sizes()
+        self._wanted = [sizes[0], sizes[2]]
+
     def _give_the_text_room(self) -> None:
         """On a small screen the side panels give way, not the text: when the text column
         would drop under its readable minimum, the list and the side panel shrink (by their
@@ -549,8 +559,17 @@ class MainWindow(QMainWindow):
         sizes = self.splitter.sizes()
         if not self.isVisible() or len(sizes) != 3 or sum(sizes) == 0:
             return  # before the first show the sizes are not the window's yet
+        if self._restored:
+            self._restored = False
+            self._remember_widths()
         need = self._center.readable_width() - sizes[1]
-        if need <= 0:
+        if need < 0:  # room to spare: the side panels get back what a smaller window took
+            short = [max(0, self._wanted[0] - sizes[0]), max(0, self._wanted[1] - sizes[2])]
+            give = min(-need, sum(short))
+            if give > 0:
+                back = [round(give * short[k] / sum(short)) for k in (0, 1)]
+                self.splitter.setSizes([sizes[0] + back[0], sizes[1] - sum(back),
+                                        sizes[2] + back[1]])
             return
         spare = [max(0, sizes[i] - self.splitter.widget(i).minimumSizeHint().width())
                  for i in (0, 2)]

@@ -373,7 +373,7 @@ def test_a_new_empty_project_shows_nothing_of_the_last_one(qtbot, window, tmp_pa
     empty = tmp_path / "empty.assay"
     Project.create(empty).close()
     assert window.open_project(empty)
-    assert window.side_tabs.tabText(1) == "Claims (none)"
+    assert window.side_tabs.tabText(1) == "Claims"
     assert (window.header.status_chip.text(), window.header.status_chip.styleSheet()) == ("", "")
     assert window.title.text() == "No articles yet"
     assert window.claims_label.text() == ""
