@@ -4,7 +4,13 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench bench-million app clean
+.PHONY: run test lint bench bench-million app app-deps clean
+
+# System libraries Qt's xcb plugin links and PyInstaller copies into the bundle: only those
+# this machine has end up in dist/, so `make app` (and CI, through .ci/run) install them
+# first where they may (root with apt), else say which are missing.
+APP_DEBS := libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 \
+	libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxkbcommon-x11-0
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -31,7 +37,13 @@ bench: $(STAMP)
 bench-million: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m bench.run bench_million
 
-app: $(STAMP)
+app-deps: $(STAMP)
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get install -y -qq --no-install-recommends $(APP_DEBS) >/dev/null || \
+		{ apt-get update -qq && apt-get install -y -qq --no-install-recommends $(APP_DEBS); }; \
+	else QT_QPA_PLATFORM=xcb $(PY) -m gui.platform_check; fi
+
+app: app-deps
 	$(VENV)/bin/pyinstaller --noconfirm build.spec
 
 clean:

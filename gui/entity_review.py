@@ -27,6 +27,7 @@ class EntityReview:
         self.window = window
         self.menu_parent = menu_parent
         self.popup: QMenu | None = None
+        self.label_actions: list[QAction] = []  # the label keys (bind_label_keys)
         # C / Shift+C in the label menu: the window sets this to the claims controller's mark.
         self.mark_claim: Callable[[bool], None] = lambda exact: None
         view = window.view
@@ -68,18 +69,21 @@ class EntityReview:
             w.view.clear_text_selection()
             w.view.select_span(edit.span_id, scroll=False)
 
-    def _nothing_selected(self, key: str) -> None:
-        self._say(f"No entity is selected: click one, or reach it with Tab, Space, Alt+label "
-                  f"key or /, then press {key}.")
+    def _selected(self, key: str):
+        """The selected entity; with none, the status bar says how to select one for ``key``."""
+        if self.window.project is None:
+            return None
+        span = self.window.view.selected_span()
+        if span is None:
+            self._say(f"No entity is selected: click one, or reach it with Tab, Space, "
+                      f"Alt+label key or /, then press {key}.")
+        return span
 
     def reject_selected(self) -> None:
         """Delete: reject the selected entity and select the next one."""
         view = self.window.view
-        span = view.selected_span()
-        if self.window.project is None:
-            return
+        span = self._selected("Delete")
         if span is None:
-            self._nothing_selected("Delete")
             return
         ids = [s.id for s in view.spans if s.live]
         nxt = ids[ids.index(span.id) + 1] if ids.index(span.id) + 1 < len(ids) else None
@@ -89,11 +93,8 @@ class EntityReview:
     def accept_selected(self) -> None:
         """Enter: accept the selected entity as it is and go to the next one."""
         view = self.window.view
-        span = view.selected_span()
-        if self.window.project is None:
-            return
+        span = self._selected("Enter")
         if span is None:
-            self._nothing_selected("Enter")
             return
         if span.state != "accepted":
             self.window.push(UpdateSpan(span.id, "accept entity", state="accepted"))
@@ -102,11 +103,8 @@ class EntityReview:
     def move_edge(self, edge: str, step: int) -> None:
         """Alt/Shift+arrows: move one edge of the selected entity by one token."""
         view = self.window.view
-        span = view.selected_span()
-        if self.window.project is None:
-            return
+        span = self._selected("Shift/Alt+← →")
         if span is None:
-            self._nothing_selected("Shift/Alt+← →")
             return
         moved = view.snapped_edit(span, edge, step)
         if moved is None:
@@ -176,6 +174,27 @@ class EntityReview:
                                 f"reject {len(same)} × {span.text}")):
             self._say(f"Rejected {len(same)} suggestion(s) “{span.text}” "
                       f"({span.label}).", 6000)
+
+    def bind_label_keys(self, labels) -> None:
+        """Each label's key labels or relabels; Alt+key jumps to the next entity of the label
+        (Alt+Shift+key: the previous). Rebuilt whenever the scheme changes."""
+        owner = self.menu_parent
+        for action in self.label_actions:
+            owner.removeAction(action)
+        self.label_actions = []
+        for label in labels:
+            if not label.hotkey:
+                continue
+            action = QAction(label.name, owner)
+            action.setShortcut(QKeySequence(label.hotkey))
+            action.triggered.connect(lambda _=False, n=label.name: self.apply_label(n))
+            jump = QAction(f"Next {label.name}", owner)
+            jump.setShortcuts([QKeySequence(f"Alt+{label.hotkey}"),
+                               QKeySequence(f"Alt+Shift+{label.hotkey}")])
+            jump.triggered.connect(lambda _=False, n=label.name: self.jump_to(n))
+            for made in (action, jump):
+                owner.addAction(made)
+                self.label_actions.append(made)
 
     def jump_to(self, label: str) -> None:
         """Alt+label key: the next entity of ``label`` (with Shift held: the previous)."""

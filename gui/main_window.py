@@ -13,7 +13,6 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QFileDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -32,18 +31,18 @@ from core.text.tokens import blank_nlp
 from gui.article_column import ArticleColumn
 from gui.article_list import ArticleListPanel
 from gui.claims_review import ClaimsReview
+from gui.column_widths import ColumnWidths
 from gui.entity_review import EntityReview
 from gui.focus import ReturnFocus
 from gui.labels_dialog import LabelsDialog
 from gui.linking import Linking
 from gui.plain_text import warn
+from gui.project_files import ProjectFiles
 from gui.project_jobs import ProjectJobs
 from gui.project_lock import LockResult, ProjectLock, lock_project
 from gui.shortcuts import ShortcutsDialog, help_rows
 from gui.side_panel import SidePanel
 from gui.window_actions import build_actions, build_menus
-
-MAX_RECENT = 8
 
 
 class MainWindow(QMainWindow):
@@ -73,7 +72,7 @@ class MainWindow(QMainWindow):
         state = settings.value("window/splitter")
         if state is not None:
             self.splitter.restoreState(state)
-        self._restored = state is not None  # its widths are the wanted ones, once shown
+        self.columns.restored = state is not None  # its widths are the wanted ones
         self.view.set_zoom(float(settings.value("view/zoom", 0.0)))
         self._check_model()
         # Articles without stored tokens are tokenised on first open with Assay's one tokenizer
@@ -121,11 +120,7 @@ class MainWindow(QMainWindow):
         self.splitter.setSizes([340, 740, 360])
         self.splitter.setChildrenCollapsible(False)
         self.setCentralWidget(self.splitter)
-        self._center = center
-        # The widths the reviewer wants for the list and the side panel (the defaults, or
-        # where they dragged them): a small window takes from them, a larger one gives back.
-        self._wanted = [340, 360]
-        self.splitter.splitterMoved.connect(self._remember_widths)
+        self.columns = ColumnWidths(self.splitter, center.readable_width)
 
         self.claims_label = QLabel()  # this article's open claims: shown, never in the way
         self.progress_label = QLabel()
@@ -161,12 +156,12 @@ class MainWindow(QMainWindow):
         controllers declare theirs through ``action`` too."""
         self.helped: list[tuple[QAction, str, str]] = []
         self.jobs = ProjectJobs(self)
+        self.files = ProjectFiles(self)
         build_actions(self)
         self.act_undo.setEnabled(False)
         self.act_redo.setEnabled(False)
         self.act_popup.setChecked(self.settings.value("view/popup", "true") == "true")
         self.view.label_popup_on_select = self.act_popup.isChecked()
-        self.label_actions: list[QAction] = []
         self.entity_review = EntityReview(self, self)
         self.claims_review = ClaimsReview(self)
         self.entity_review.mark_claim = lambda exact: self.claims_review.mark(exact=exact)
@@ -174,7 +169,7 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         build_menus(self)
-        self._fill_recent()
+        self.files.fill_recent()
 
     def _connect(self) -> None:
         self.list_panel.article_activated.connect(self.show_article)
@@ -224,7 +219,7 @@ class MainWindow(QMainWindow):
         self._labels_changed()
         self.setWindowTitle(f"{project.name} — Assay" + (" (read-only)" if project.read_only
                                                           else ""))
-        self._remember_recent(str(Path(path).resolve()))
+        self.files.remember(str(Path(path).resolve()))
         self.settings.setValue("project/last", str(Path(path).resolve()))
         last = self.settings.value(f"project/{project.path.resolve()}/article")
         first = int(last) if last else project.next_article_id(0, status="pending")
@@ -256,7 +251,7 @@ class MainWindow(QMainWindow):
         self.entities.set_labels(labels)
         self.label_bar.set_labels(labels)
         self.side_panel.guide.set_labels(labels)
-        self._bind_label_hotkeys(labels)
+        self.entity_review.bind_label_keys(labels)
         self.list_panel.refresh_labels()
 
     def show_labels(self) -> None:
@@ -265,26 +260,6 @@ class MainWindow(QMainWindow):
             return
         self.labels_dialog = LabelsDialog(self)
         self.labels_dialog.open()
-
-    def _bind_label_hotkeys(self, labels) -> None:
-        for action in self.label_actions:
-            self.removeAction(action)
-        self.label_actions = []
-        for label in labels:
-            if not label.hotkey:
-                continue
-            action = QAction(label.name, self)
-            action.setShortcut(QKeySequence(label.hotkey))
-            action.triggered.connect(
-                lambda _=False, n=label.name: self.entity_review.apply_label(n))
-            # Alt+key: the next entity of the label (Alt+Shift+key: the previous one).
-            jump = QAction(f"Next {label.name}", self)
-            jump.setShortcuts([QKeySequence(f"Alt+{label.hotkey}"),
-                               QKeySequence(f"Alt+Shift+{label.hotkey}")])
-            jump.triggered.connect(lambda _=False, n=label.name: self.entity_review.jump_to(n))
-            for made in (action, jump):
-                self.addAction(made)
-                self.label_actions.append(made)
 
     def show_article(self, article_id: int | None, *, again: bool = False) -> None:
         """Open an article (None: none); ``again`` re-reads the open one (after a job)."""
@@ -460,7 +435,7 @@ class MainWindow(QMainWindow):
 
     def zoom(self, steps: int) -> None:
         self.view.zoom_by(steps)
-        self._give_the_text_room()
+        self.columns.fit()
         self.settings.setValue("view/zoom", self.view.zoom)
 
     def _toggle_rejected(self) -> None:
@@ -506,77 +481,10 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ files and jobs
 
-    def new_project_dialog(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "New project", str(Path.home()),
-                                              "Assay projects (*.assay)")
-        if not path:
-            return
-        if not path.endswith(".assay"):
-            path += ".assay"
-        try:
-            Project.create(path).close()
-        except AssayError as exc:
-            warn(self, "Cannot create project", str(exc))
-            return
-        self.open_project(path)
-
-    def open_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open project", str(Path.home()),
-                                              "Assay projects (*.assay);;All files (*)")
-        if path:
-            self.open_project(path)
-
-    # ------------------------------------------------------------------ settings
-
-    def _remember_recent(self, path: str) -> None:
-        recent = [p for p in (self.settings.value("project/recent") or []) if p != path]
-        recent.insert(0, path)
-        self.settings.setValue("project/recent", recent[:MAX_RECENT])
-        self._fill_recent()
-
-    def _fill_recent(self) -> None:
-        self.recent_menu.clear()
-        recent = self.settings.value("project/recent") or []
-        if isinstance(recent, str):
-            recent = [recent]
-        for path in recent:
-            action = self.recent_menu.addAction(path)
-            action.triggered.connect(lambda _=False, p=path: self.open_project(p))
-        self.recent_menu.setEnabled(bool(recent))
-
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt API)
         super().resizeEvent(event)
-        self._give_the_text_room()
-
-    def _remember_widths(self, *_: object) -> None:
-        sizes = self.splitter.sizes()
-        self._wanted = [sizes[0], sizes[2]]
-
-    def _give_the_text_room(self) -> None:
-        """On a small screen the side panels give way, not the text: when the text column
-        would drop under its readable minimum, the list and the side panel shrink (by their
-        share of what they have beyond their own minimums) until it fits."""
-        sizes = self.splitter.sizes()
-        if not self.isVisible() or len(sizes) != 3 or sum(sizes) == 0:
-            return  # before the first show the sizes are not the window's yet
-        if self._restored:
-            self._restored = False
-            self._remember_widths()
-        need = self._center.readable_width() - sizes[1]
-        if need < 0:  # room to spare: the side panels get back what a smaller window took
-            short = [max(0, self._wanted[0] - sizes[0]), max(0, self._wanted[1] - sizes[2])]
-            give = min(-need, sum(short))
-            if give > 0:
-                back = [round(give * short[k] / sum(short)) for k in (0, 1)]
-                self.splitter.setSizes([sizes[0] + back[0], sizes[1] - sum(back),
-                                        sizes[2] + back[1]])
-            return
-        spare = [max(0, sizes[i] - self.splitter.widget(i).minimumSizeHint().width())
-                 for i in (0, 2)]
-        if sum(spare) == 0:
-            return
-        take = [min(spare[k], round(need * spare[k] / sum(spare))) for k in (0, 1)]
-        self.splitter.setSizes([sizes[0] - take[0], sizes[1] + sum(take), sizes[2] - take[1]])
+        if self.isVisible():  # before the first show the sizes are not the window's yet
+            self.columns.fit()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
         self.save_note()

@@ -19,8 +19,8 @@ Handler = Callable[[Any], Callable[[], Any]]  # window -> the slot to call
 
 # attribute, title, keys, handler, (help group, what it does) or None, checkable
 ACTIONS: list[tuple[str, str, Any, Handler, tuple[str, str] | None, bool]] = [
-    ("act_new", "&New project…", Std.New, lambda w: w.new_project_dialog, None, False),
-    ("act_open", "&Open project…", Std.Open, lambda w: w.open_dialog, None, False),
+    ("act_new", "&New project…", Std.New, lambda w: w.files.new_project_dialog, None, False),
+    ("act_open", "&Open project…", Std.Open, lambda w: w.files.open_dialog, None, False),
     ("act_import_files", "&Import files…", "Ctrl+I", lambda w: w.jobs.import_files_dialog,
      ("Project", "Import files"), False),
     ("act_import_folder", "Import f&older…", "Ctrl+Shift+I",

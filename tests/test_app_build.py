@@ -48,6 +48,17 @@ def test_built_app_runs_its_selftest(tmp_path):
     )
     assert build.returncode == 0, build.stderr[-3000:]
     app = tmp_path / "dist" / "Assay" / "Assay"
+    internal = app.parent / "_internal"
+    # The window's X11 libraries travel in the bundle, so it starts on a desktop that lacks
+    # them: everything the xcb plugin links resolves inside the bundle first.
+    plugin = next(internal.rglob("libqxcb.so"))
+    ldd = subprocess.run(["ldd", str(plugin)], capture_output=True, text=True,
+                         env={**os.environ, "LD_LIBRARY_PATH": str(internal)}).stdout
+    # The xcb-util and xkb family a fresh desktop often lacks (libxcb.so.1 itself comes
+    # with every X11 system, as libX11 needs it).
+    xcb = [line.split() for line in ldd.splitlines()
+           if line.strip().startswith(("libxcb-", "libxkb"))]
+    assert xcb and all(len(p) >= 3 and p[2].startswith(str(internal)) for p in xcb), ldd
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     result = subprocess.run([str(app), "--selftest"], capture_output=True, text=True,
                             timeout=300, env=env)

@@ -60,11 +60,8 @@ class Claims:
         self, conn: sqlite3.Connection, article_id: int, start: int, end: int,
         exclude: int | None = None,
     ) -> None:
-        row = conn.execute(
-            "SELECT start, \"end\" FROM claims WHERE article_id = ? AND state != 'dismissed' "
-            'AND start < ? AND "end" > ? AND id IS NOT ? LIMIT 1',
-            (article_id, end, start, exclude),
-        ).fetchone()
+        row = self.db.first_overlap(conn, "claims", "dismissed", article_id, start, end,
+                                    exclude, 'start, "end"')
         if row is not None:
             raise InvalidEdit(
                 f"That passage overlaps the claim at [{row[0]}, {row[1]}); select that claim "

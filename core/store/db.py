@@ -79,6 +79,17 @@ class Db:
         )
 
     @staticmethod
+    def first_overlap(conn: sqlite3.Connection, table: str, dead_state: str, article_id: int,
+                      start: int, end: int, exclude: int | None, columns: str) -> Any:
+        """The first live row of ``table`` (spans or claims) in the article that overlaps
+        ``[start, end)``, other than ``exclude``; None when there is none. The one overlap
+        rule: half-open ranges, rows in ``dead_state`` (rejected, dismissed) do not count."""
+        return conn.execute(
+            f'SELECT {columns} FROM {table} WHERE article_id = ? AND state != ? '
+            'AND start < ? AND "end" > ? AND id IS NOT ? LIMIT 1',
+            (article_id, dead_state, end, start, exclude)).fetchone()
+
+    @staticmethod
     def recount(conn: sqlite3.Connection, article_id: int) -> None:
         """Keep the stored counts right after any change to an article's spans: its live
         entities (``articles.entities``), its spans per (label, state) (``articles.tally``,

@@ -57,13 +57,10 @@ class Spans:
         self, conn: sqlite3.Connection, article_id: int, start: int, end: int,
         exclude: int | None = None,
     ) -> None:
-        row = conn.execute(
-            'SELECT label, text FROM spans WHERE article_id = ? AND state != \'rejected\' '
-            'AND start < ? AND "end" > ? AND id IS NOT ? LIMIT 1',
-            (article_id, end, start, exclude),
-        ).fetchone()
+        row = self.db.first_overlap(conn, "spans", "rejected", article_id, start, end, exclude,
+                                    "label, text")
         if row is not None:
-            raise InvalidEdit(f"That would overlap the {row['label']} entity '{row['text']}'.")
+            raise InvalidEdit(f"That would overlap the {row[0]} entity '{row[1]}'.")
 
     def add_span(
         self,
