@@ -8,11 +8,12 @@ files, progress, cancel). Adding a format is one module and one line in the regi
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
+
+import orjson
 
 from core.models import Reviewed
 from core.nlp.linking import Linker
@@ -73,11 +74,6 @@ class ExportFormat:
     companions: tuple[str, ...] = ()  # extra files written beside it: "<stem><suffix>"
 
 
-# Records are plain dicts and lists built per line, never circular: skipping the check
-# saves the encoder a dict of every container's id (about a tenth of its time).
-_ENCODER = json.JSONEncoder(ensure_ascii=False, check_circular=False)
-
-
 def dump(obj: Any) -> str:
-    """One JSON line, non-ASCII kept as is."""
-    return _ENCODER.encode(obj) + "\n"
+    """One JSON line, non-ASCII kept as is (orjson: UTF-8, compact, 4-5x json.dumps)."""
+    return orjson.dumps(obj).decode("utf-8") + "\n"
