@@ -106,7 +106,7 @@ def test_export_through_a_link_to_a_file_writes_that_file_and_keeps_the_link(tmp
     link.symlink_to(real)
     assert cli("export", str(path), "-f", "doccano", "-o", str(link)).returncode == 0
     assert link.is_symlink() and '"Cobalt"' not in real.read_text()
-    assert real.read_text().startswith('{"text": "Cobalt')
+    assert real.read_text().startswith('{"text":"Cobalt')
 
 
 # ---------------------------------------------------------------- refusals on open
@@ -197,7 +197,7 @@ def test_a_project_on_read_only_media_opens_read_only_in_the_cli(tmp_path):
     assert '"approved": 1' in stats.stdout
     assert check.returncode == 0 and "ok" in check.stdout, check.stderr
     assert exported.returncode == 0, exported.stderr
-    assert (out / "d.jsonl").read_text().startswith('{"text": "Cobalt')
+    assert (out / "d.jsonl").read_text().startswith('{"text":"Cobalt')
     assert annotate.returncode == 1 and "read-only" in annotate.stderr
     assert "Traceback" not in annotate.stderr
     assert after == before
