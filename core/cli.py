@@ -228,6 +228,59 @@ def cmd_labels(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_assign(args: argparse.Namespace) -> int:
+    from core.teams.assign import hand_out
+
+    reviewers = [r.strip() for r in args.reviewers.split(",") if r.strip()]
+    with Project.open_for_reading(args.project) as project:
+        paths = hand_out(project, reviewers, args.output, overlap=args.overlap,
+                         seed=args.seed, include_decided=args.all)
+    for reviewer, path in paths.items():
+        print(f"{reviewer}: {path}")
+    return EXIT_OK
+
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    from core.teams.merge import merge_copy
+
+    with Project.open(args.project) as project:
+        for copy in args.copies:
+            r = merge_copy(project, copy, who=args.reviewer)
+            print(f"{copy}: {r.reviewer}'s versions: {r.added} new, {r.replaced} updated, "
+                  f"{r.unchanged} unchanged; {r.not_reviewed} article(s) not reviewed yet.")
+    return EXIT_OK
+
+
+def cmd_agreement(args: argparse.Namespace) -> int:
+    from core.teams.agreement import agreement
+
+    with Project.open_for_reading(args.project) as project:
+        report = agreement(project)
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+        return EXIT_OK
+
+    def pct(x: float | None) -> str:
+        return "  n/a" if x is None else f"{x:5.3f}"
+
+    overall = report["overall"]
+    print(f"{report['articles']} article(s) approved by two or more reviewers. Span F1 "
+          f"{pct(overall['span_f1'])}, token kappa {pct(overall['token_kappa'])}, "
+          f"verdict kappa {pct(overall['verdict_kappa'])}.")
+    for pair in report["pairs"]:
+        a, b = pair["reviewers"]
+        print(f"  {a} / {b}: {pair['articles']} article(s), span F1 {pct(pair['span_f1'])} "
+              f"(overlap {pct(pair['span_f1_overlap'])}), token kappa "
+              f"{pct(pair['token_kappa'])}")
+        for label, f1 in pair["per_label"].items():
+            print(f"      {label:<10} {pct(f1)}")
+    if report["articles_worst_first"]:
+        print("Worst articles:")
+        for row in report["articles_worst_first"][:10]:
+            print(f"  {row['article_id']:>6}  F1 {pct(row['span_f1'])}  {row['title'][:60]}")
+    return EXIT_OK
+
+
 def add_json_progress(parser: argparse.ArgumentParser) -> None:
     """The option the window starts jobs with: progress and result as core.jobs.protocol lines."""
     parser.add_argument("--json-progress", action="store_true",
@@ -293,6 +346,28 @@ def build_parser() -> argparse.ArgumentParser:
                    help="who, for the audit log (default: $USER)")
     p.add_argument("--json", action="store_true", help="list: print JSON")
     p.set_defaults(func=cmd_labels)
+
+    p = sub.add_parser("assign", help="hand out copies to reviewers (with a shared overlap)")
+    p.add_argument("project")
+    p.add_argument("--reviewers", required=True, help="comma-separated: ana,ben,cy")
+    p.add_argument("--overlap", type=float, default=0.2,
+                   help="share of the articles every reviewer gets (default 0.2)")
+    p.add_argument("--seed", type=int, default=0, help="seed of the shuffle")
+    p.add_argument("--all", action="store_true", help="decided articles too, not only pending")
+    p.add_argument("-o", "--output", required=True, help="folder for the copies")
+    p.set_defaults(func=cmd_assign)
+
+    p = sub.add_parser("merge", help="take reviewers' copies back as their versions")
+    p.add_argument("project")
+    p.add_argument("copies", nargs="+", help="copies made by assign")
+    p.add_argument("--reviewer", default=os.environ.get("USER") or "cli",
+                   help="who merges, for the audit log (default: $USER)")
+    p.set_defaults(func=cmd_merge)
+
+    p = sub.add_parser("agreement", help="how far reviewers agree (span F1, token kappa)")
+    p.add_argument("project")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_agreement)
 
     from core.formats.registry import FORMATS
     from core.models import ARTICLE_STATUSES

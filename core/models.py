@@ -172,3 +172,22 @@ class Reviewed:
     claims: list[Claim]
     tokens: list[tuple[int, int]] | None = None
     suggestions: list[Span] = field(default_factory=list)  # only when a format asks
+
+
+@dataclass(frozen=True)
+class Version:
+    """One reviewer's version of an article, merged back from the copy they reviewed:
+    their decision and what they decided on (spans with states, claims with verdicts)."""
+
+    id: int
+    article_id: int
+    reviewer: str
+    status: str
+    note: str
+    review_seconds: float | None
+    reviewed_at: str | None
+    copy_id: str
+    merged_at: str
+    spans: tuple[SpanIn, ...]
+    claims: tuple[ClaimIn, ...]
+    events: tuple[dict, ...] = ()

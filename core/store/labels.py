@@ -232,6 +232,22 @@ class Labels:
             self.db.recount(conn, article_id)
         return ids
 
+    def use_scheme(self, labels: Sequence[Label], reviewer: str) -> None:
+        """Make the scheme exactly ``labels`` (a project handed out as a copy); only while
+        no span exists, so no span can lose its label."""
+        require_reviewer(reviewer)
+        if self.db.conn.execute("SELECT 1 FROM spans LIMIT 1").fetchone() is not None:
+            raise InvalidEdit("The scheme can be replaced only before any span exists.")
+        with self.db.edit() as conn:
+            conn.execute("DELETE FROM labels")
+            conn.executemany(
+                "INSERT INTO labels(name, color, hotkey, description, position) "
+                "VALUES (?,?,?,?,?)", [(lb.name, lb.color, lb.hotkey, lb.description, i)
+                                       for i, lb in enumerate(labels)])
+            self.db.event(conn, reviewer, None, "label.scheme",
+                          {"labels": [lb.name for lb in labels]})
+        self._done()
+
     # ---- sharing
 
     def export_scheme(self, path: str | Path) -> int:

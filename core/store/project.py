@@ -50,6 +50,7 @@ from core.store.schema import MIGRATIONS, SCHEMA_VERSION, unexpected_schema
 from core.store.scheme import DEFAULT_SCHEME, load_scheme
 from core.store.spans import Spans, check_bounds
 from core.store.tokens_blob import decode_tokens, encode_tokens
+from core.store.versions import Versions
 from core.text.normalise import normalise_text, sha256_text
 
 
@@ -107,6 +108,7 @@ class Project:
         self._spans = Spans(self._db, self.article_text, self.label_names, self.link)
         self._claims = Claims(self._db, self.article_text)
         self._decisions = Decisions(self._db, self.article)
+        self._versions = Versions(self._db)
         self._annotations = Annotations(self._db, self.label_names, self.link,
                                         self._claims._suggest_claims_in)
 
@@ -124,6 +126,7 @@ class Project:
     unmerge_label = _forward("_labels", Labels.unmerge_label)
     delete_label = _forward("_labels", Labels.delete_label)
     export_scheme = _forward("_labels", Labels.export_scheme)
+    use_scheme = _forward("_labels", Labels.use_scheme)
     import_scheme = _forward("_labels", Labels.import_scheme)
 
     def _labels_changed(self) -> None:
@@ -172,6 +175,10 @@ class Project:
 
     articles_to_annotate = _forward("_annotations", Annotations.articles_to_annotate)
     store_annotations = _forward("_annotations", Annotations.store_annotations)
+
+    put_versions = _forward("_versions", Versions.put_versions)
+    versions = _forward("_versions", Versions.versions)
+    version_reviewers = _forward("_versions", Versions.version_reviewers)
 
     kb_entries = _forward("_kb", Kb.kb_entries)
     kb_entry_rows = _forward("_kb", Kb.kb_entry_rows)
@@ -326,6 +333,11 @@ class Project:
                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                 (key, value),
             )
+
+    @property
+    def project_id(self) -> str:
+        """The project's identity (schema v7): the copies handed out name it."""
+        return self.meta("project_id") or ""
 
     @property
     def name(self) -> str:

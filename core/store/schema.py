@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import uuid
 
 import sqlite_utils
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 
 
@@ -175,6 +176,22 @@ def _migrate_to_v6(db: sqlite_utils.Database) -> None:
                "ORDER BY label, state)), '[]')")
 
 
+def _migrate_to_v7(db: sqlite_utils.Database) -> None:
+    """Teams: the project's identity (copies handed out name it), and each reviewer's
+    *version* of an article, merged back from their copy: their decision, note, seconds,
+    spans with states, claims and the copy's events for it (JSON; read whole)."""
+    if db.execute("SELECT 1 FROM meta WHERE key = 'project_id'").fetchone() is None:
+        db.execute("INSERT INTO meta(key, value) VALUES ('project_id', ?)", [uuid.uuid4().hex])
+    db["versions"].create(
+        {"id": int, "article_id": int, "reviewer": str, "status": str, "note": str,
+         "review_seconds": float, "reviewed_at": str, "copy_id": str, "merged_at": str,
+         "spans": str, "claims": str, "events": str},
+        pk="id", not_null={"article_id", "reviewer", "status", "spans", "claims", "events"},
+        foreign_keys=[("article_id", "articles", "id")], if_not_exists=True)
+    db.execute("CREATE UNIQUE INDEX IF NOT EXISTS idx_versions_article_reviewer "
+               "ON versions(article_id, reviewer)")
+
+
 # Indexes the article list sorts by (core.store.project.SORTABLE_COLUMNS); status has one
 # since v1. Every index ends in the rowid, so each also orders by id within its column.
 # The one on id alone lets paging by id skip through a small index, not the table's rows
@@ -188,7 +205,7 @@ SORT_INDEXES = {
 }
 
 MIGRATIONS = {1: _migrate_to_v1, 2: _migrate_to_v2, 3: _migrate_to_v3, 4: _migrate_to_v4,
-              5: _migrate_to_v5, 6: _migrate_to_v6}
+              5: _migrate_to_v5, 6: _migrate_to_v6, 7: _migrate_to_v7}
 
 
 def _canonical(sql: str | None) -> str:

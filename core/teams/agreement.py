@@ -1,0 +1,169 @@
+"""How far reviewers agree, over the articles two or more of them approved.
+
+- **Span F1**, pairwise: exact ``(start, end, label)`` matches, and overlap matches (same
+  label, ranges that share a character), per label and micro-averaged over all labels and
+  articles. F1 between two reviewers is symmetric: 2·matches / (|A| + |B|) for exact; for
+  overlap, the harmonic mean of the shares of A's and of B's spans that find a partner.
+- **Cohen's κ on tokens**: every token of the article gets the label of the accepted span
+  that covers it, or ``O``, so units only one reviewer marked are not dropped (INCEpTION's
+  documentation warns about exactly this). Overall: the mean of the pairwise κ (Light's κ).
+- **κ on claim verdicts**, over claims both reviewers marked on the same passage.
+- A token-level label confusion matrix, and a per-article table, the worst first.
+
+Cohen's κ and F1 are a few lines each; they are written here, without scikit-learn and
+SciPy in the app (about 60 MB), and the tests check them against scikit-learn's.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from itertools import combinations
+
+from core.models import Version
+from core.store import Project
+from core.text.tokens import token_offsets
+
+Span3 = tuple[int, int, str]
+
+
+def cohen_kappa(a: Sequence[str], b: Sequence[str]) -> float | None:
+    """Cohen's κ of two raters' labels for the same units; None without units. When both
+    raters used one and the same label throughout, agreement is perfect: 1.0."""
+    n = len(a)
+    if n == 0 or n != len(b):
+        return None
+    observed = sum(x == y for x, y in zip(a, b, strict=True)) / n
+    ca, cb = Counter(a), Counter(b)
+    expected = sum(ca[k] * cb[k] for k in ca.keys() | cb.keys()) / (n * n)
+    if expected == 1.0:
+        return 1.0
+    return (observed - expected) / (1 - expected)
+
+
+def f1_exact(a: set[Span3], b: set[Span3]) -> tuple[int, int, int]:
+    """(matches, |A|, |B|) for exact matching."""
+    return len(a & b), len(a), len(b)
+
+
+def _overlap_hits(a: Iterable[Span3], b: Sequence[Span3]) -> int:
+    return sum(any(la == lb and s < e2 and s2 < e for s2, e2, lb in b) for s, e, la in a)
+
+
+def f1_from(matches: int, na: int, nb: int) -> float | None:
+    return None if na + nb == 0 else 2 * matches / (na + nb)
+
+
+def f1_overlap(a: Sequence[Span3], b: Sequence[Span3]) -> float | None:
+    if not a and not b:
+        return None
+    if not a or not b:
+        return 0.0
+    p, r = _overlap_hits(a, b) / len(a), _overlap_hits(b, a) / len(b)
+    return 0.0 if p + r == 0 else 2 * p * r / (p + r)
+
+
+def token_labels(text: str, spans: Sequence[Span3]) -> list[str]:
+    """Each token's label: that of the span covering its first character, else O."""
+    out = []
+    ordered = sorted(spans)
+    for start, _end in token_offsets(text):
+        out.append(next((label for s, e, label in ordered if s <= start < e), "O"))
+    return out
+
+
+def accepted(version: Version) -> list[Span3]:
+    return sorted((s.start, s.end, s.label) for s in version.spans if s.state == "accepted")
+
+
+@dataclass
+class PairResult:
+    reviewers: tuple[str, str]
+    articles: int = 0
+    exact: list[int] = field(default_factory=lambda: [0, 0, 0])  # matches, |A|, |B|
+    per_label: dict[str, list[int]] = field(default_factory=dict)
+    overlap_f1s: list[float] = field(default_factory=list)
+    tokens_a: list[str] = field(default_factory=list)
+    tokens_b: list[str] = field(default_factory=list)
+    verdicts_a: list[str] = field(default_factory=list)
+    verdicts_b: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {
+            "reviewers": list(self.reviewers), "articles": self.articles,
+            "span_f1": f1_from(*self.exact),
+            "span_f1_overlap": (sum(self.overlap_f1s) / len(self.overlap_f1s)
+                                if self.overlap_f1s else None),
+            "per_label": {label: f1_from(*c) for label, c in sorted(self.per_label.items())},
+            "token_kappa": cohen_kappa(self.tokens_a, self.tokens_b),
+            "tokens": len(self.tokens_a),
+            "verdict_kappa": cohen_kappa(self.verdicts_a, self.verdicts_b),
+            "claims_compared": len(self.verdicts_a),
+        }
+
+
+def agreement(project: Project) -> dict:
+    """The whole report as one JSON-ready object (``assay-cli agreement --json``)."""
+    by_article: dict[int, list[Version]] = defaultdict(list)
+    for version in project.versions():
+        if version.status == "approved":
+            by_article[version.article_id].append(version)
+    shared = {a: vs for a, vs in by_article.items() if len(vs) >= 2}
+    texts = dict(project.article_texts(sorted(shared)))
+    pairs: dict[tuple[str, str], PairResult] = {}
+    confusion: Counter[tuple[str, str]] = Counter()
+    table = []
+    for article_id, versions in sorted(shared.items()):
+        text = texts[article_id]
+        article_f1s = []
+        for va, vb in combinations(sorted(versions, key=lambda v: v.reviewer), 2):
+            key = (va.reviewer, vb.reviewer)
+            pair = pairs.setdefault(key, PairResult(key))
+            pair.articles += 1
+            sa, sb = accepted(va), accepted(vb)
+            m, na, nb = f1_exact(set(sa), set(sb))
+            for i, n in enumerate((m, na, nb)):
+                pair.exact[i] += n
+            for label in {lb for *_x, lb in sa} | {lb for *_x, lb in sb}:
+                la = {s for s in sa if s[2] == label}
+                lb_ = {s for s in sb if s[2] == label}
+                counts = pair.per_label.setdefault(label, [0, 0, 0])
+                for i, n in enumerate(f1_exact(la, lb_)):
+                    counts[i] += n
+            overlap = f1_overlap(sa, sb)
+            if overlap is not None:
+                pair.overlap_f1s.append(overlap)
+            ta, tb = token_labels(text, sa), token_labels(text, sb)
+            pair.tokens_a += ta
+            pair.tokens_b += tb
+            confusion.update(zip(ta, tb, strict=True))
+            claims_b = {(c.start, c.end): c.verdict for c in vb.claims if c.state == "accepted"}
+            for c in va.claims:
+                if c.state == "accepted" and (c.start, c.end) in claims_b:
+                    pair.verdicts_a.append(c.verdict)
+                    pair.verdicts_b.append(claims_b[(c.start, c.end)])
+            f1 = f1_from(m, na, nb)
+            article_f1s.append(1.0 if f1 is None else f1)
+        table.append({"article_id": article_id, "title": project.article(article_id).title,
+                      "reviewers": sorted(v.reviewer for v in versions),
+                      "span_f1": sum(article_f1s) / len(article_f1s)})
+    results = [p.as_dict() for _, p in sorted(pairs.items())]
+    micro = [0, 0, 0]
+    for p in pairs.values():
+        for i in range(3):
+            micro[i] += p.exact[i]
+    kappas = [r["token_kappa"] for r in results if r["token_kappa"] is not None]
+    verdict_kappas = [r["verdict_kappa"] for r in results if r["verdict_kappa"] is not None]
+    labels = sorted({a for a, _ in confusion} | {b for _, b in confusion})
+    return {
+        "articles": len(shared),
+        "overall": {"span_f1": f1_from(*micro),
+                    "token_kappa": sum(kappas) / len(kappas) if kappas else None,
+                    "verdict_kappa": (sum(verdict_kappas) / len(verdict_kappas)
+                                      if verdict_kappas else None)},
+        "pairs": results,
+        "confusion": {"labels": labels,
+                      "counts": [[confusion[(a, b)] for b in labels] for a in labels]},
+        "articles_worst_first": sorted(table, key=lambda r: (r["span_f1"], r["article_id"])),
+    }

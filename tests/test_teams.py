@@ -1,0 +1,177 @@
+"""Teams: hand out copies, review them separately, merge them back as versions, measure
+agreement; copies are untrusted input. Expected values are computed by hand for small
+cases, and the measures agree with scikit-learn's."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+
+import pytest
+from sklearn.metrics import cohen_kappa_score
+
+from core.cli import main as cli
+from core.errors import AssayError
+from core.models import ArticleIn, SpanIn
+from core.store import Project
+from core.teams.agreement import agreement, cohen_kappa, f1_overlap, token_labels
+from core.teams.assign import hand_out, plan
+from core.teams.merge import merge_copy
+
+TEXTS = [f"Report {i}: Chile and Peru sell lithium to Japan, the IEA said." for i in range(10)]
+
+
+def find(text: str, word: str) -> tuple[int, int]:
+    start = text.index(word)
+    return start, start + len(word)
+
+
+@pytest.fixture
+def origin(tmp_path):
+    path = tmp_path / "team.assay"
+    with Project.create(path, name="team") as project:
+        project.add_articles([ArticleIn(text=t, title=f"R{i}", spans=(
+            SpanIn(*find(t, "Chile"), "GPE"), SpanIn(*find(t, "lithium"), "MINERAL")))
+            for i, t in enumerate(TEXTS)])
+        project.approve_article(10, "lead")  # decided: not handed out
+    return path
+
+
+def test_the_plan_shares_the_overlap_and_splits_the_rest():
+    p = plan(list(range(1, 21)), ["ana", "ben", "cy"], 0.2, seed=1)
+    assert len(p.shared) == 4
+    own = [set(p.own[r]) for r in ("ana", "ben", "cy")]
+    assert [len(o) for o in own] == [6, 5, 5]
+    assert set.union(*own) | set(p.shared) == set(range(1, 21))
+    assert not (own[0] & own[1]) and not (own[0] & set(p.shared))
+    assert plan(list(range(1, 21)), ["ana", "ben", "cy"], 0.2, seed=1) == p  # seeded
+
+
+def review(copy_path, reviewer: str, relabel_peru: bool = False, add_japan: bool = False):
+    """A reviewer's work in their copy, through the store (as the window does)."""
+    with Project.open(copy_path) as copy:
+        for article_id in copy.article_ids():
+            text = copy.article_text(article_id)
+            if add_japan:
+                copy.add_span(article_id, *find(text, "Japan"), "GPE", reviewer)
+            if relabel_peru:
+                copy.add_span(article_id, *find(text, "Peru"), "LOC", reviewer)
+            copy.approve_article(article_id, reviewer)
+
+
+def test_a_team_of_three_hands_out_reviews_merges_and_agrees(origin, tmp_path):
+    with Project.open(origin) as project:
+        paths = hand_out(project, ["ana", "ben", "cy"], tmp_path / "out", overlap=0.4,
+                         seed=0)
+        before = [(s.id, s.state, s.label) for a in project.article_ids()
+                  for s in project.spans(a)]
+    assert sorted(p.name for p in paths.values()) == [
+        "team-ana.assay", "team-ben.assay", "team-cy.assay"]
+    with Project.open(paths["ana"]) as copy:
+        # 4 of the 9 pending articles to everyone, the other 5 dealt: 2, 2, 1.
+        assert copy.meta("copy_reviewer") == "ana" and len(copy.article_ids()) == 6
+        assert [lb.name for lb in copy.labels()][:2] == ["MINERAL", "GPE"]
+    review(paths["ana"], "ana", add_japan=True)
+    review(paths["ben"], "ben", add_japan=True)
+    review(paths["cy"], "cy", relabel_peru=True)
+    with Project.open(origin) as project:
+        reports = [merge_copy(project, paths[r]) for r in ("ana", "ben", "cy")]
+        assert [(r.reviewer, r.added) for r in reports] == [("ana", 6), ("ben", 6), ("cy", 5)]
+        again = merge_copy(project, paths["ana"])
+        assert (again.added, again.replaced, again.unchanged) == (0, 0, 6)
+        # The project's own spans are untouched: versions sit beside them.
+        assert [(s.id, s.state, s.label) for a in project.article_ids()
+                for s in project.spans(a)] == before
+        report = agreement(project)
+    assert report["articles"] == 4  # the shared 40 % of the nine pending articles
+    pairs = {tuple(p["reviewers"]): p for p in report["pairs"]}
+    # ana and ben agree exactly; cy lacks Japan and adds Peru on each shared article.
+    assert pairs[("ana", "ben")]["span_f1"] == 1.0
+    assert pairs[("ana", "ben")]["token_kappa"] == 1.0
+    # ana: Chile, lithium, Japan (3); cy: Chile, lithium, Peru (3); 2 matches → 2·2/6.
+    assert pairs[("ana", "cy")]["span_f1"] == pytest.approx(2 / 3)
+    # GPE: ana has Chile and Japan, cy Chile (its Peru is LOC): 2·1/3.
+    assert pairs[("ana", "cy")]["per_label"] == {
+        "GPE": pytest.approx(2 / 3), "LOC": 0.0, "MINERAL": 1.0}
+    # Micro over the three pairs: matches 12 + 8 + 8, spans 12 + 12 on each side of each.
+    assert report["overall"]["span_f1"] == pytest.approx(2 * 28 / 72)
+    assert report["articles_worst_first"][0]["span_f1"] == pytest.approx((1 + 2 / 3 + 2 / 3)
+                                                                         / 3)
+
+
+def test_token_kappa_counts_every_token_and_matches_scikit_learn():
+    text = "Chile and Peru sell lithium ."
+    a = token_labels(text, [(0, 5, "GPE"), (20, 27, "MINERAL")])
+    b = token_labels(text, [(0, 5, "GPE"), (10, 14, "GPE")])
+    assert a == ["GPE", "O", "O", "O", "MINERAL", "O"]
+    assert b == ["GPE", "O", "GPE", "O", "O", "O"]
+    # By hand: po = 4/6; pe = (1·2 + 4·4 + 1·0)/36 = 18/36; κ = (4/6 - 1/2) / (1/2) = 1/3.
+    assert cohen_kappa(a, b) == pytest.approx(1 / 3)
+    assert cohen_kappa(a, b) == pytest.approx(cohen_kappa_score(a, b))
+    assert cohen_kappa(["O"] * 5, ["O"] * 5) == 1.0
+
+
+def test_overlap_f1_by_hand():
+    a = [(0, 10, "ORG"), (20, 25, "GPE")]
+    b = [(5, 12, "ORG"), (30, 35, "GPE")]
+    # a finds a partner for 1 of 2, b for 1 of 2: P = R = 1/2, F1 = 1/2.
+    assert f1_overlap(a, b) == 0.5
+    assert f1_overlap(a, [(5, 12, "GPE")]) == 0.0  # overlap needs the same label
+
+
+def test_merging_refuses_what_a_copy_could_not_have_made(origin, tmp_path):
+    with Project.open(origin) as project:
+        paths = hand_out(project, ["ana", "ben"], tmp_path / "out", overlap=0.0)
+    review(paths["ana"], "ana")
+    # Another reviewer's decision inside ana's copy.
+    forged = tmp_path / "forged.assay"
+    shutil.copy(paths["ana"], forged)
+    with Project.open(forged) as copy:
+        copy.set_article_status(copy.article_ids()[0], "rejected", "ben")
+    # An article ana was not given.
+    extra = tmp_path / "extra.assay"
+    shutil.copy(paths["ana"], extra)
+    with Project.open(extra) as copy:
+        copy.add_articles([ArticleIn(text="Smuggled text about cobalt.", title="Smuggled")])
+        copy.approve_article(copy.article_ids()[-1], "ana")
+    # A trigger: would run on every write.
+    trigger = tmp_path / "trigger.assay"
+    shutil.copy(paths["ana"], trigger)
+    conn = sqlite3.connect(trigger)
+    conn.execute("CREATE TRIGGER t AFTER INSERT ON spans BEGIN DELETE FROM spans; END")
+    conn.commit()
+    conn.close()
+    # A copy of another project.
+    other = tmp_path / "other.assay"
+    Project.create(other).close()
+    with Project.open(origin) as project:
+        for bad, why in ((forged, "a decision by 'ben'"), (extra, "not given"),
+                         (trigger, "schema objects"), (other, "not a copy of this project")):
+            with pytest.raises(AssayError, match=why):
+                merge_copy(project, bad)
+        assert project.versions() == []
+        merge_copy(project, paths["ana"])
+        assert {v.reviewer for v in project.versions()} == {"ana"}
+
+
+def test_the_cli_assigns_merges_and_reports_json(origin, tmp_path, capsys):
+    out = tmp_path / "out"
+    assert cli(["assign", str(origin), "--reviewers", "ana,ben", "--overlap", "1",
+                "-o", str(out)]) == 0
+    for reviewer in ("ana", "ben"):
+        review(out / f"team-{reviewer}.assay", reviewer, add_japan=reviewer == "ana")
+    assert cli(["merge", str(origin), str(out / "team-ana.assay"),
+                str(out / "team-ben.assay")]) == 0
+    capsys.readouterr()
+    assert cli(["agreement", str(origin), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["articles"] == 9
+    (pair,) = report["pairs"]
+    assert pair["reviewers"] == ["ana", "ben"] and pair["articles"] == 9
+    # ana: 3 spans an article, ben 2, 2 shared: F1 = 2·2/5 on every article.
+    assert pair["span_f1"] == pytest.approx(0.8)
+    assert pair["per_label"] == {"GPE": pytest.approx(2 / 3), "MINERAL": 1.0}
+    assert set(report["overall"]) >= {"span_f1", "token_kappa"}
+    assert cli(["agreement", str(origin)]) == 0
+    assert "ana / ben: 9 article(s), span F1 0.800" in capsys.readouterr().out
