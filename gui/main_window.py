@@ -254,6 +254,15 @@ class MainWindow(QMainWindow):
         self.entity_review.bind_label_keys(labels)
         self.list_panel.refresh_labels()
 
+    def show_agreement(self) -> None:
+        """Review → Agreement…: the team's agreement over the merged versions."""
+        if self.project is None:
+            return
+        from gui.agreement_view import AgreementDialog  # matplotlib: only when asked for
+
+        self.agreement_dialog = AgreementDialog(self)
+        self.agreement_dialog.open()
+
     def show_labels(self) -> None:
         """Review → Labels…: the scheme editor (window-modal, the event loop keeps running)."""
         if self.project is None:

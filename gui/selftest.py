@@ -40,6 +40,17 @@ def _check_project(folder: Path) -> str:
                         f"<article><p>{SENTENCE}</p></article></body></html>")
     if page.text != SENTENCE:
         raise RuntimeError(f"HTML extraction gave {page.text!r}")
+    # Charts (matplotlib, its fonts and data files) are the other part most likely to miss
+    # a file in the bundle.
+    import io
+
+    from core.teams.charts import agreement_figure
+
+    png = io.BytesIO()
+    agreement_figure({"pairs": [{"reviewers": ["a", "b"], "span_f1": 0.5,
+                                 "per_label": {"GPE": 0.5}}]}).savefig(png, format="png")
+    if not png.getvalue().startswith(b"\x89PNG"):
+        raise RuntimeError("the agreement chart did not render")
     with Project.create(folder / "selftest.assay") as project:
         project.add_articles([ArticleIn(text=SENTENCE, title="self-test")])
         project.add_span(1, 0, 9, "GPE", "selftest")

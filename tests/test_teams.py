@@ -175,3 +175,31 @@ def test_the_cli_assigns_merges_and_reports_json(origin, tmp_path, capsys):
     assert set(report["overall"]) >= {"span_f1", "token_kappa"}
     assert cli(["agreement", str(origin)]) == 0
     assert "ana / ben: 9 article(s), span F1 0.800" in capsys.readouterr().out
+
+
+def test_the_agreement_view_shows_the_heat_map_and_saves_a_png(qtbot, origin, tmp_path):
+    from PySide6.QtGui import QImage
+
+    from tests.gui_helpers import open_window
+
+    out = tmp_path / "out"
+    with Project.open(origin) as project:
+        paths = hand_out(project, ["ana", "ben", "cy"], out, overlap=1.0)
+    for reviewer, path in paths.items():
+        review(path, reviewer, add_japan=reviewer != "cy", relabel_peru=reviewer == "cy")
+    with Project.open(origin) as project:
+        for path in paths.values():
+            merge_copy(project, path)
+    win = open_window(qtbot, tmp_path, origin)
+    win.act_agreement.trigger()
+    dialog = win.agreement_dialog
+    qtbot.waitUntil(dialog.isVisible)
+    assert dialog.summary.text().startswith("9 article(s) approved by two or more reviewers")
+    heat = dialog.figure.axes[0]
+    assert [t.get_text() for t in heat.get_xticklabels()] == ["ana", "ben", "cy"]
+    assert "1.00" in [t.get_text() for t in heat.texts] and "0.67" in [
+        t.get_text() for t in heat.texts]
+    png = dialog.save_png(str(tmp_path / "agreement.png"))
+    image = QImage(png)
+    assert not image.isNull() and image.width() > 800
+    dialog.close()

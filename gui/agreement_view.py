@@ -1,0 +1,59 @@
+"""Review → Agreement…: how far the team agrees, as numbers, a heat map and bars.
+
+The numbers are ``core.teams.agreement``'s, the figure ``core.teams.charts``'; this shows
+them (matplotlib's QtAgg canvas) and saves the figure as PNG.
+"""
+
+from __future__ import annotations
+
+from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+)
+
+from core.teams.agreement import agreement
+from core.teams.charts import agreement_figure
+
+
+def _num(x: float | None) -> str:
+    return "n/a" if x is None else f"{x:.3f}"
+
+
+class AgreementDialog(QDialog):
+    """Summary line, the figure, and Save PNG…"""
+
+    def __init__(self, window) -> None:
+        super().__init__(window)
+        self.setWindowTitle("Agreement between reviewers")
+        self.report = agreement(window.project)
+        overall = self.report["overall"]
+        self.summary = QLabel(
+            f"{self.report['articles']} article(s) approved by two or more reviewers · span "
+            f"F1 {_num(overall['span_f1'])} · token κ {_num(overall['token_kappa'])} · "
+            f"verdict κ {_num(overall['verdict_kappa'])}")
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)
+        self.figure = agreement_figure(self.report)
+        self.canvas = FigureCanvasQTAgg(self.figure)
+        save = QPushButton("Save PNG…")
+        save.clicked.connect(lambda: self.save_png())
+        row = QHBoxLayout()
+        row.addWidget(self.summary, 1)
+        row.addWidget(save)
+        layout = QVBoxLayout(self)
+        layout.addLayout(row)
+        layout.addWidget(self.canvas, 1)
+        self.resize(960, 520)
+
+    def save_png(self, path: str | None = None) -> str | None:
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(self, "Save the agreement chart",
+                                                  "agreement.png", "PNG images (*.png)")
+        if path:
+            self.figure.savefig(path, dpi=150)
+        return path or None
