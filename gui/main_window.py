@@ -254,6 +254,22 @@ class MainWindow(QMainWindow):
         self.entity_review.bind_label_keys(labels)
         self.list_panel.refresh_labels()
 
+    def show_hand_out(self) -> None:
+        """File → Hand out to reviewers…"""
+        if self.project is None:
+            return
+        from gui.team_dialogs import HandOutDialog
+
+        self.hand_out_dialog = HandOutDialog(self)
+        self.hand_out_dialog.open()
+
+    def merge_copies(self) -> None:
+        """File → Merge reviewers' copies…"""
+        if self.project is not None and not self.refuse_if_read_only("merge copies"):
+            from gui.team_dialogs import merge_dialog
+
+            merge_dialog(self)
+
     def show_agreement(self) -> None:
         """Review → Agreement…: the team's agreement over the merged versions."""
         if self.project is None:

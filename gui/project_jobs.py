@@ -62,7 +62,7 @@ class ProjectJobs:
             job.stage.connect(lambda stage: dialog.setLabelText(f"{title} {stage}"))
         return dialog
 
-    def _run_job(self, job, title: str, on_done, fail_title: str):
+    def run_job(self, job, title: str, on_done, fail_title: str):
         """Start a background job with a progress dialog; one job at a time."""
         dialog = self._progress_dialog(title, job)
 
@@ -83,7 +83,7 @@ class ProjectJobs:
         if self.window.refuse_if_read_only("import articles"):
             return None
         job = import_job(self.window.project.path, paths, self.window)
-        return self._run_job(job, "Importing articles…", self._import_done, "Import failed")
+        return self.run_job(job, "Importing articles…", self._import_done, "Import failed")
 
     def _import_done(self, report) -> None:
         self.window.list_panel.refresh()
@@ -119,7 +119,7 @@ class ProjectJobs:
             return self.reannotate()
         job = AnnotateJob(project.path, force=force, parent=self.window)
         job.warning.connect(lambda msg: self.window.statusBar().showMessage(msg, 10000))
-        return self._run_job(job, "Pre-annotating articles…", self._annotate_done,
+        return self.run_job(job, "Pre-annotating articles…", self._annotate_done,
                              "Pre-annotation failed")
 
     def reannotate(self) -> AnnotateJob | None:
@@ -168,7 +168,7 @@ class ProjectJobs:
             return None
         project = self.window.project
         job = export_job(project.path, options, self.window, read_only=project.read_only)
-        return self._run_job(job, "Exporting…", self._export_done, "Export refused")
+        return self.run_job(job, "Exporting…", self._export_done, "Export refused")
 
     def _export_done(self, report) -> None:
         if report.cancelled:
@@ -203,7 +203,7 @@ class ProjectJobs:
         job = ThreadJob(self.window.project.path,
                         lambda project, _progress, _cancel: project.integrity_problems(),
                         self.window, read_only=True)
-        return self._run_job(job, "Checking the project file…", self._check_done,
+        return self.run_job(job, "Checking the project file…", self._check_done,
                              "Cannot check the project file")
 
     def _check_done(self, problems: list[str]) -> None:

@@ -31,6 +31,8 @@ ACTIONS: list[tuple[str, str, Any, Handler, tuple[str, str] | None, bool]] = [
      None, False),
     ("act_export", "&Export…", "Ctrl+E", lambda w: w.jobs.export_dialog,
      ("Project", "Export the verified data"), False),
+    ("act_hand_out", "&Hand out to reviewers…", None, lambda w: w.show_hand_out, None, False),
+    ("act_merge", "&Merge reviewers' copies…", None, lambda w: w.merge_copies, None, False),
     ("act_check", "&Check project file…", None, lambda w: w.jobs.check_project, None, False),
     ("act_quit", "&Quit", Std.Quit, lambda w: w.close, None, False),
     ("act_undo", "&Undo", "Ctrl+Z", lambda w: w.undo, ("Editing", "Undo (across articles)"),
@@ -70,7 +72,8 @@ ACTIONS: list[tuple[str, str, Any, Handler, tuple[str, str] | None, bool]] = [
 # files submenu) or "*name" (a controller's list of actions, e.g. "*claims_review").
 MENUS: dict[str, list[str]] = {
     "&File": ["act_new", "act_open", "@recent", "-", "act_import_files", "act_import_folder",
-              "act_annotate", "act_reannotate", "act_export", "-", "act_check", "-", "act_quit"],
+              "act_annotate", "act_reannotate", "act_export", "-", "act_hand_out",
+              "act_merge", "-", "act_check", "-", "act_quit"],
     "&Edit": ["act_undo", "act_redo", "-", "act_search"],
     "&Review": ["act_approve", "act_reject", "act_skip", "act_note", "-", "act_next",
                 "act_prev", "-", "*linking", "-", "*entity_review", "-", "act_labels",

@@ -203,3 +203,26 @@ def test_the_agreement_view_shows_the_heat_map_and_saves_a_png(qtbot, origin, tm
     image = QImage(png)
     assert not image.isNull() and image.width() > 800
     dialog.close()
+
+
+def test_the_window_hands_out_and_merges_in_the_background(qtbot, origin, tmp_path):
+    from gui.team_dialogs import merge_copies
+    from tests.gui_helpers import open_window
+
+    win = open_window(qtbot, tmp_path, origin)
+    win.act_hand_out.trigger()
+    dialog = win.hand_out_dialog
+    qtbot.waitUntil(dialog.isVisible)
+    qtbot.keyClicks(dialog.reviewers, "ana, ben")
+    dialog.folder.setText(str(tmp_path / "handed"))
+    dialog.hand_out()
+    assert sorted(p.name for p in dialog.paths.values()) == ["team-ana.assay",
+                                                             "team-ben.assay"]
+    assert "Handed out 2 copies" in win.statusBar().currentMessage()
+    for reviewer, path in dialog.paths.items():
+        review(path, reviewer)
+    job = merge_copies(win, [str(p) for p in dialog.paths.values()])
+    with qtbot.waitSignal(job.finished, timeout=30_000):
+        pass
+    assert "ana: " in win.statusBar().currentMessage()
+    assert {v.reviewer for v in win.project.versions()} == {"ana", "ben"}

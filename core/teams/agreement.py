@@ -31,11 +31,22 @@ Span3 = tuple[int, int, str]
 def cohen_kappa(a: Sequence[str], b: Sequence[str]) -> float | None:
     """Cohen's κ of two raters' labels for the same units; None without units. When both
     raters used one and the same label throughout, agreement is perfect: 1.0."""
-    n = len(a)
-    if n == 0 or n != len(b):
+    if len(a) != len(b):
         return None
-    observed = sum(x == y for x, y in zip(a, b, strict=True)) / n
-    ca, cb = Counter(a), Counter(b)
+    return kappa_from_counts(Counter(zip(a, b, strict=True)))
+
+
+def kappa_from_counts(pairs: Counter) -> float | None:
+    """Cohen's κ from the counts of (rater A's label, rater B's label) pairs."""
+    n = sum(pairs.values())
+    if n == 0:
+        return None
+    observed = sum(c for (x, y), c in pairs.items() if x == y) / n
+    ca: Counter = Counter()
+    cb: Counter = Counter()
+    for (x, y), c in pairs.items():
+        ca[x] += c
+        cb[y] += c
     expected = sum(ca[k] * cb[k] for k in ca.keys() | cb.keys()) / (n * n)
     if expected == 1.0:
         return 1.0
@@ -64,12 +75,18 @@ def f1_overlap(a: Sequence[Span3], b: Sequence[Span3]) -> float | None:
     return 0.0 if p + r == 0 else 2 * p * r / (p + r)
 
 
-def token_labels(text: str, spans: Sequence[Span3]) -> list[str]:
-    """Each token's label: that of the span covering its first character, else O."""
+def token_labels(text: str, spans: Sequence[Span3],
+                 tokens: Sequence[tuple[int, int]] | None = None) -> list[str]:
+    """Each token's label: that of the span covering its first character, else O
+    (``tokens``: the article's, when the caller has them already)."""
     out = []
     ordered = sorted(spans)
-    for start, _end in token_offsets(text):
-        out.append(next((label for s, e, label in ordered if s <= start < e), "O"))
+    i = 0
+    for start, _end in tokens if tokens is not None else token_offsets(text):
+        while i < len(ordered) and ordered[i][1] <= start:
+            i += 1
+        hit = i < len(ordered) and ordered[i][0] <= start
+        out.append(ordered[i][2] if hit else "O")
     return out
 
 
@@ -84,10 +101,8 @@ class PairResult:
     exact: list[int] = field(default_factory=lambda: [0, 0, 0])  # matches, |A|, |B|
     per_label: dict[str, list[int]] = field(default_factory=dict)
     overlap_f1s: list[float] = field(default_factory=list)
-    tokens_a: list[str] = field(default_factory=list)
-    tokens_b: list[str] = field(default_factory=list)
-    verdicts_a: list[str] = field(default_factory=list)
-    verdicts_b: list[str] = field(default_factory=list)
+    tokens: Counter = field(default_factory=Counter)  # (A's label, B's label) per token
+    verdicts: Counter = field(default_factory=Counter)  # (A's verdict, B's) per claim
 
     def as_dict(self) -> dict:
         return {
@@ -96,10 +111,10 @@ class PairResult:
             "span_f1_overlap": (sum(self.overlap_f1s) / len(self.overlap_f1s)
                                 if self.overlap_f1s else None),
             "per_label": {label: f1_from(*c) for label, c in sorted(self.per_label.items())},
-            "token_kappa": cohen_kappa(self.tokens_a, self.tokens_b),
-            "tokens": len(self.tokens_a),
-            "verdict_kappa": cohen_kappa(self.verdicts_a, self.verdicts_b),
-            "claims_compared": len(self.verdicts_a),
+            "token_kappa": kappa_from_counts(self.tokens),
+            "tokens": sum(self.tokens.values()),
+            "verdict_kappa": kappa_from_counts(self.verdicts),
+            "claims_compared": sum(self.verdicts.values()),
         }
 
 
@@ -116,6 +131,8 @@ def agreement(project: Project) -> dict:
     table = []
     for article_id, versions in sorted(shared.items()):
         text = texts[article_id]
+        tokens = token_offsets(text)  # once per article, for every pair
+        labels_of = {v.reviewer: token_labels(text, accepted(v), tokens) for v in versions}
         article_f1s = []
         for va, vb in combinations(sorted(versions, key=lambda v: v.reviewer), 2):
             key = (va.reviewer, vb.reviewer)
@@ -134,15 +151,13 @@ def agreement(project: Project) -> dict:
             overlap = f1_overlap(sa, sb)
             if overlap is not None:
                 pair.overlap_f1s.append(overlap)
-            ta, tb = token_labels(text, sa), token_labels(text, sb)
-            pair.tokens_a += ta
-            pair.tokens_b += tb
-            confusion.update(zip(ta, tb, strict=True))
+            counted = Counter(zip(labels_of[va.reviewer], labels_of[vb.reviewer], strict=True))
+            pair.tokens.update(counted)
+            confusion.update(counted)
             claims_b = {(c.start, c.end): c.verdict for c in vb.claims if c.state == "accepted"}
             for c in va.claims:
                 if c.state == "accepted" and (c.start, c.end) in claims_b:
-                    pair.verdicts_a.append(c.verdict)
-                    pair.verdicts_b.append(claims_b[(c.start, c.end)])
+                    pair.verdicts[(c.verdict, claims_b[(c.start, c.end)])] += 1
             f1 = f1_from(m, na, nb)
             article_f1s.append(1.0 if f1 is None else f1)
         table.append({"article_id": article_id, "title": project.article(article_id).title,

@@ -1,0 +1,115 @@
+"""File → Hand out… and File → Merge copies…: the window's side of ``core.teams``.
+
+Handing out writes one copy per reviewer (``core.teams.assign``); merging reads copies
+back as reviewers' versions (``core.teams.merge``) in a background thread, since a copy
+of 10,000 articles takes seconds. Refusals are shown as the store words them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+)
+
+from core.errors import AssayError
+from core.teams.assign import hand_out
+from core.teams.merge import merge_copy
+from gui.plain_text import warn
+from gui.workers import ThreadJob
+
+
+class HandOutDialog(QDialog):
+    """Reviewers, overlap, seed, decided articles too, and the folder for the copies."""
+
+    def __init__(self, window) -> None:
+        super().__init__(window)
+        self.window = window
+        self.setWindowTitle("Hand out copies to reviewers")
+        self.reviewers = QLineEdit()
+        self.reviewers.setPlaceholderText("ana, ben, cy")
+        self.overlap = QDoubleSpinBox()
+        self.overlap.setRange(0.0, 1.0)
+        self.overlap.setSingleStep(0.05)
+        self.overlap.setValue(0.2)
+        self.overlap.setToolTip("Share of the articles every reviewer gets, for agreement")
+        self.seed = QSpinBox()
+        self.seed.setRange(0, 1_000_000)
+        self.include_decided = QCheckBox("Approved, rejected and skipped articles too")
+        project = window.project
+        self.folder = QLineEdit(str(project.path.parent / f"{project.path.stem}-copies"))
+        browse = QPushButton("Browse…")
+        browse.clicked.connect(self._browse)
+        where = QHBoxLayout()
+        where.addWidget(self.folder, 1)
+        where.addWidget(browse)
+        form = QFormLayout(self)
+        form.addRow("Reviewers", self.reviewers)
+        form.addRow("Overlap", self.overlap)
+        form.addRow("Seed", self.seed)
+        form.addRow("", self.include_decided)
+        form.addRow("Folder", where)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Hand out")
+        buttons.accepted.connect(self.hand_out)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+        self.paths: dict[str, Path] = {}
+
+    def _browse(self) -> None:
+        path = QFileDialog.getExistingDirectory(self, "Folder for the copies", self.folder.text())
+        if path:
+            self.folder.setText(path)
+
+    def hand_out(self) -> None:
+        names = [n.strip() for n in self.reviewers.text().split(",") if n.strip()]
+        try:
+            self.paths = hand_out(self.window.project, names, self.folder.text(),
+                                  overlap=self.overlap.value(), seed=self.seed.value(),
+                                  include_decided=self.include_decided.isChecked())
+        except AssayError as exc:
+            warn(self, "Cannot hand out", str(exc))
+            return
+        self.window.statusBar().showMessage(
+            f"Handed out {len(self.paths)} copies to {self.folder.text()}: "
+            + ", ".join(p.name for p in self.paths.values()), 12000)
+        self.accept()
+
+
+def merge_copies(window, paths: list[str]) -> ThreadJob | None:
+    """Merge ``paths`` into the window's project in the background; one job at a time."""
+    jobs = window.jobs
+    if window.project is None or jobs.job is not None or not paths:
+        return None
+    if window.refuse_if_read_only("merge copies"):
+        return None
+    who = window.reviewer
+
+    def work(project, _progress, _cancel):
+        return [merge_copy(project, path, who=who) for path in paths]
+
+    def done(reports) -> None:
+        parts = [f"{r.reviewer}: {r.added} new, {r.replaced} updated, {r.unchanged} unchanged"
+                 for r in reports]
+        window.statusBar().showMessage("Merged " + "; ".join(parts) + ".", 12000)
+
+    job = ThreadJob(window.project.path, work, window)
+    return jobs.run_job(job, "Merging copies…", done, "Cannot merge")
+
+
+def merge_dialog(window) -> ThreadJob | None:
+    paths, _ = QFileDialog.getOpenFileNames(window, "Merge reviewers' copies",
+                                            str(window.project.path.parent),
+                                            "Assay projects (*.assay)")
+    return merge_copies(window, paths)
