@@ -28,10 +28,10 @@ def _num(x: float | None) -> str:
 class AgreementDialog(QDialog):
     """Summary line, the figure, and Save PNG…"""
 
-    def __init__(self, window) -> None:
+    def __init__(self, window, report: dict | None = None) -> None:
         super().__init__(window)
         self.setWindowTitle("Agreement between reviewers")
-        self.report = agreement(window.project)
+        self.report = report if report is not None else agreement(window.project)
         overall = self.report["overall"]
         self.summary = QLabel(
             f"{self.report['articles']} article(s) approved by two or more reviewers · span "

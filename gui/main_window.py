@@ -43,6 +43,7 @@ from gui.project_lock import LockResult, ProjectLock, lock_project
 from gui.shortcuts import ShortcutsDialog, help_rows
 from gui.side_panel import SidePanel
 from gui.window_actions import build_actions, build_menus
+from gui.workers import ThreadJob
 
 
 class MainWindow(QMainWindow):
@@ -271,13 +272,20 @@ class MainWindow(QMainWindow):
             merge_dialog(self)
 
     def show_agreement(self) -> None:
-        """Review → Agreement…: the team's agreement over the merged versions."""
-        if self.project is None:
+        """Review → Agreement…: computed in the background (ten reviewers over 2,000
+        articles take seconds), then shown."""
+        if self.project is None or self.jobs.job is not None:
             return
+        from core.teams.agreement import agreement
         from gui.agreement_view import AgreementDialog  # matplotlib: only when asked for
 
-        self.agreement_dialog = AgreementDialog(self)
-        self.agreement_dialog.open()
+        def shown(report: dict) -> None:
+            self.agreement_dialog = AgreementDialog(self, report)
+            self.agreement_dialog.open()
+
+        job = ThreadJob(self.project.path, lambda project, _p, _c: agreement(project), self,
+                        read_only=True)
+        self.jobs.run_job(job, "Measuring agreement…", shown, "Cannot measure agreement")
 
     def show_labels(self) -> None:
         """Review → Labels…: the scheme editor (window-modal, the event loop keeps running)."""

@@ -191,9 +191,10 @@ def test_the_agreement_view_shows_the_heat_map_and_saves_a_png(qtbot, origin, tm
         for path in paths.values():
             merge_copy(project, path)
     win = open_window(qtbot, tmp_path, origin)
-    win.act_agreement.trigger()
+    win.act_agreement.trigger()  # computed in a thread, then shown
+    qtbot.waitUntil(lambda: getattr(win, "agreement_dialog", None) is not None
+                    and win.agreement_dialog.isVisible(), timeout=30_000)
     dialog = win.agreement_dialog
-    qtbot.waitUntil(dialog.isVisible)
     assert dialog.summary.text().startswith("9 article(s) approved by two or more reviewers")
     heat = dialog.figure.axes[0]
     assert [t.get_text() for t in heat.get_xticklabels()] == ["ana", "ben", "cy"]
