@@ -12,21 +12,19 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
-    QHBoxLayout,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QPushButton,
     QWidget,
 )
 
 from core.formats.registry import EXPORTS, default_suffix
 from core.models import ARTICLE_STATUSES
 from core.store import ArticleFilter, Project
+from gui.form_parts import ok_cancel, path_row
 
 
 class ExportDialog(QDialog):
@@ -66,24 +64,14 @@ class ExportDialog(QDialog):
         folder = self._remembered("folder", str(Path.home()))
         self._format_shown = ""
         self.destination = QLineEdit(str(Path(folder) / project.path.stem))
-        browse = QPushButton("Browse…")
-        browse.clicked.connect(self._browse)
-        where = QHBoxLayout()
-        where.addWidget(self.destination, 1)
-        where.addWidget(browse)
         form = QFormLayout(self)
         form.addRow("Format", self.format)
         form.addRow("Articles", self.status)
         form.addRow("Reviewer", self.reviewer)
         form.addRow("Labels", self.labels)
         form.addRow("Train share", self.split)
-        form.addRow("Save as", where)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Export")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        form.addRow("Save as", path_row(self.destination, self._browse))
+        form.addRow(ok_cancel(self, "Export", self.accept))
         self.format.currentIndexChanged.connect(self._format_changed)
         for combo, key in ((self.format, "format"), (self.status, "status")):
             index = combo.findData(self._remembered(key, combo.currentData()))

@@ -12,19 +12,17 @@ from pathlib import Path
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
-    QDialogButtonBox,
     QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
-    QHBoxLayout,
     QLineEdit,
-    QPushButton,
     QSpinBox,
 )
 
 from core.errors import AssayError
 from core.teams.assign import hand_out
 from core.teams.merge import merge_copy
+from gui.form_parts import ok_cancel, path_row
 from gui.plain_text import warn
 from gui.workers import ThreadJob
 
@@ -48,24 +46,15 @@ class HandOutDialog(QDialog):
         self.include_decided = QCheckBox("Approved, rejected and skipped articles too")
         project = window.project
         self.folder = QLineEdit(str(project.path.parent / f"{project.path.stem}-copies"))
-        browse = QPushButton("Browse…")
-        browse.clicked.connect(self._browse)
-        where = QHBoxLayout()
-        where.addWidget(self.folder, 1)
-        where.addWidget(browse)
         form = QFormLayout(self)
         form.addRow("Reviewers", self.reviewers)
         form.addRow("Overlap", self.overlap)
         form.addRow("Seed", self.seed)
         form.addRow("", self.include_decided)
-        form.addRow("Folder", where)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Hand out")
-        buttons.accepted.connect(self.hand_out)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        form.addRow("Folder", path_row(self.folder, self._browse))
+        form.addRow(ok_cancel(self, "Hand out", self.hand_out))
         self.paths: dict[str, Path] = {}
+        self.resize(560, self.sizeHint().height())
 
     def _browse(self) -> None:
         path = QFileDialog.getExistingDirectory(self, "Folder for the copies", self.folder.text())
