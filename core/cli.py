@@ -281,6 +281,55 @@ def cmd_agreement(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_adjudicate(args: argparse.Namespace) -> int:
+    """Settle reviewers' versions into the curated version (the project's own spans)."""
+    from core.review.edits import SetStatus
+    from core.review.history import History
+    from core.teams.adjudicate import (
+        AdoptSpans,
+        agreed,
+        by_article,
+        disagreement,
+        to_adjudicate,
+        version_spans,
+    )
+
+    with Project.open(args.project) as project:
+        if args.action == "list":
+            for article_id, f1 in to_adjudicate(project):
+                print(f"{article_id:>6}  F1 {f1:.3f}  {project.article(article_id).title[:60]}")
+            return EXIT_OK
+        history = History(project, args.reviewer)
+        if args.action == "take":
+            if len(args.values) != 2 or not args.values[0].isdigit():
+                raise AssayError("adjudicate take ARTICLE_ID REVIEWER")
+            article_id, reviewer = int(args.values[0]), args.values[1]
+            version = next((v for v in by_article(project).get(article_id, [])
+                            if v.reviewer == reviewer), None)
+            if version is None:
+                raise AssayError(f"Article {article_id} has no version by {reviewer!r}.")
+            history.do(AdoptSpans(article_id, version_spans(version),
+                                  f"take {reviewer}'s version"))
+            history.do(SetStatus(article_id, "approved"))
+            print(f"Article {article_id}: {reviewer}'s version is the curated one, approved "
+                  f"by {args.reviewer}.")
+            return EXIT_OK
+        settled = partly = 0
+        for article_id, versions in sorted(by_article(project).items()):
+            if project.article(article_id).status != "pending" and not args.force:
+                continue
+            history.do(AdoptSpans(article_id, agreed(versions), "take the agreed spans"))
+            if disagreement(versions) == 1.0:
+                history.do(SetStatus(article_id, "approved"))
+                settled += 1
+            else:
+                partly += 1
+        print(f"{settled} article(s) all reviewers agree on: curated and approved. {partly} "
+              "article(s) differ: their agreed spans are taken, the rest is yours "
+              "(adjudicate list).")
+    return EXIT_OK
+
+
 def add_json_progress(parser: argparse.ArgumentParser) -> None:
     """The option the window starts jobs with: progress and result as core.jobs.protocol lines."""
     parser.add_argument("--json-progress", action="store_true",
@@ -368,6 +417,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("project")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_agreement)
+
+    p = sub.add_parser("adjudicate", help="settle reviewers' versions: list | auto | take",
+                       description="list: articles whose versions differ, worst first. "
+                       "auto: take the spans all reviewers agree on (and approve the articles "
+                       "they agree on entirely). take ARTICLE REVIEWER: that reviewer's "
+                       "version becomes the curated one.")
+    p.add_argument("project")
+    p.add_argument("action", choices=("list", "auto", "take"))
+    p.add_argument("values", nargs="*")
+    p.add_argument("--force", action="store_true", help="auto: decided articles too")
+    p.add_argument("--reviewer", default=os.environ.get("USER") or "cli",
+                   help="the adjudicator, for the audit log (default: $USER)")
+    p.set_defaults(func=cmd_adjudicate)
 
     from core.formats.registry import FORMATS
     from core.models import ARTICLE_STATUSES

@@ -26,7 +26,7 @@ ALLOWED = {
     "core.store": {"core.text", "core.nlp"},
     "core.formats": {"core.text", "core.nlp", "core.store"},
     "core.review": {"core.store", "core.nlp", "core.text"},
-    "core.teams": {"core.store", "core.text"},
+    "core.teams": {"core.store", "core.text", "core.review"},
     "core.jobs": {"core.store", "core.nlp", "core.formats", "core.text"},
     "core.sample": {"core.store", "core.formats", "core.nlp", "core.text", "core.jobs"},
     "core.cli": {"core.store", "core.formats", "core.nlp", "core.text", "core.review",

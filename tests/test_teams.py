@@ -227,3 +227,41 @@ def test_the_window_hands_out_and_merges_in_the_background(qtbot, origin, tmp_pa
         pass
     assert "ana: " in win.statusBar().currentMessage()
     assert {v.reviewer for v in win.project.versions()} == {"ana", "ben"}
+
+
+def test_adjudication_takes_what_all_agree_on_then_a_version_and_exports_it(
+        origin, tmp_path, capsys):
+    from core.review.history import History
+    from core.teams.adjudicate import AdoptSpans, agreed, by_article, to_adjudicate
+
+    with Project.open(origin) as project:
+        paths = hand_out(project, ["ana", "ben"], tmp_path / "out", overlap=1.0)
+    review(paths["ana"], "ana", add_japan=True)
+    review(paths["ben"], "ben")
+    with Project.open(origin) as project:
+        for path in paths.values():
+            merge_copy(project, path)
+        worst = to_adjudicate(project)
+        assert len(worst) == 9 and worst[0][1] == pytest.approx(0.8)
+        # Undoable: the agreed spans replace the article's, and come off again.
+        history = History(project, "lead")
+        before = [(s.start, s.end, s.label, s.state) for s in project.spans(1)]
+        history.do(AdoptSpans(1, agreed(by_article(project)[1]), "take the agreed spans"))
+        assert [(s.text, s.label, s.state) for s in project.spans(1)] == [
+            ("Chile", "GPE", "accepted"), ("lithium", "MINERAL", "accepted")]
+        history.undo()
+        assert [(s.start, s.end, s.label, s.state) for s in project.spans(1)] == before
+    assert cli(["adjudicate", str(origin), "auto", "--reviewer", "lead"]) == 0
+    assert "0 article(s) all reviewers agree on" in capsys.readouterr().out
+    assert cli(["adjudicate", str(origin), "take", "1", "ana", "--reviewer", "lead"]) == 0
+    with Project.open(origin) as project:
+        article = project.article(1)
+        assert (article.status, article.reviewed_by) == ("approved", "lead")
+        assert {s.text for s in project.spans(1)} == {"Chile", "lithium", "Japan"}
+        assert any(e["action"] == "span.replace" and e["reviewer"] == "lead"
+                   for e in project.events(1))
+    out = tmp_path / "curated.jsonl"
+    assert cli(["export", str(origin), "-f", "assay", "-o", str(out)]) == 0
+    records = {r["id"]: r for r in map(json.loads, out.read_text().splitlines())}
+    assert {s["text"] for s in records[1]["spans"]} == {"Chile", "lithium", "Japan"}
+    assert 2 not in records  # still pending: only its agreed spans are curated so far

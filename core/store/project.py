@@ -151,6 +151,7 @@ class Project:
     set_spans_kb = _forward("_spans", Spans.set_spans_kb)
     add_spans = _forward("_spans", Spans.add_spans)
     delete_spans = _forward("_spans", Spans.delete_spans)
+    replace_spans = _forward("_spans", Spans.replace_spans)
     set_spans_state = _forward("_spans", Spans.set_spans_state)
     relabel_span = _forward("_spans", Spans.relabel_span)
     resize_span = _forward("_spans", Spans.resize_span)

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from functools import partial
 
 from core.errors import InvalidEdit
-from core.models import SPAN_ORIGINS, SPAN_STATES, Span
+from core.models import SPAN_ORIGINS, SPAN_STATES, Span, SpanIn
 from core.nlp.linking import KB_ID_RULE, is_usable_kb_id
 from core.store.audit import now
 from core.store.audit import require_reviewer as _require_reviewer
@@ -148,6 +148,38 @@ class Spans:
                     "accepted", self.link(label, text[start:end]),
                     span_ids[i] if span_ids else None, stamp))
         return ids
+
+    def replace_spans(self, article_id: int, spans: Sequence[SpanIn],
+                      reviewer: str) -> list[SpanIn]:
+        """Make ``spans`` the article's spans, in ONE transaction (adjudication adopting a
+        version, or its undo); returns the spans it had, to put them back. All or nothing:
+        a span that does not fit, has an unknown label or overlaps another refuses it."""
+        _require_reviewer(reviewer)
+        text = self.article_text(article_id)
+        labels = self.label_names()
+        live_end = -1
+        for span in sorted(spans, key=lambda s: (s.start, s.end)):
+            check_bounds(text, span.start, span.end, span.label, labels)
+            if span.state != "rejected":
+                if span.start < live_end:
+                    raise InvalidEdit(f"Span [{span.start}, {span.end}) {span.label} overlaps "
+                                      "another one; nothing was changed.")
+                live_end = span.end
+        before = [SpanIn(s.start, s.end, s.label, s.origin, s.state, s.kb_id)
+                  for s in self.spans(article_id)]
+        stamp = now()
+        with self.db.edit() as conn:
+            conn.execute("DELETE FROM spans WHERE article_id = ?", (article_id,))
+            conn.executemany(
+                'INSERT INTO spans(article_id, start, "end", label, text, origin, state, '
+                "kb_id, updated_by, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                [(article_id, s.start, s.end, s.label, text[s.start:s.end], s.origin,
+                  s.state, s.kb_id if s.kb_id is not None else self.link(
+                      s.label, text[s.start:s.end]), reviewer, stamp) for s in spans])
+            self.db.recount(conn, article_id)
+            self.db.event(conn, reviewer, article_id, "span.replace",
+                          {"before": len(before), "after": len(spans)})
+        return before
 
     def delete_spans(self, span_ids: Sequence[int], reviewer: str) -> None:
         """Remove many spans in ONE transaction (the undo of ``add_spans``)."""
