@@ -172,6 +172,7 @@ class Reviewed:
     claims: list[Claim]
     tokens: list[tuple[int, int]] | None = None
     suggestions: list[Span] = field(default_factory=list)  # only when a format asks
+    versions: list = field(default_factory=list)  # reviewers' Versions, when a format asks
 
 
 @dataclass(frozen=True)

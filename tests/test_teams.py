@@ -265,3 +265,23 @@ def test_adjudication_takes_what_all_agree_on_then_a_version_and_exports_it(
     records = {r["id"]: r for r in map(json.loads, out.read_text().splitlines())}
     assert {s["text"] for s in records[1]["spans"]} == {"Chile", "lithium", "Japan"}
     assert 2 not in records  # still pending: only its agreed spans are curated so far
+
+
+
+def test_every_reviewers_version_exports_with_its_reviewer(origin, tmp_path, capsys):
+    with Project.open(origin) as project:
+        paths = hand_out(project, ["ana", "ben"], tmp_path / "out", overlap=1.0)
+    review(paths["ana"], "ana", add_japan=True)
+    review(paths["ben"], "ben")
+    with Project.open(origin) as project:
+        for path in paths.values():
+            merge_copy(project, path)
+    out = tmp_path / "versions.jsonl"
+    assert cli(["export", str(origin), "-f", "versions", "--status", "all", "-o", str(out)]) == 0
+    assert "18 versions" in capsys.readouterr().out
+    lines = [json.loads(line) for line in out.read_text().splitlines()]
+    first = {r["reviewer"]: r for r in lines if r["article_id"] == 1}
+    assert set(first) == {"ana", "ben"}
+    assert {s["text"] for s in first["ana"]["spans"]} == {"Chile", "lithium", "Japan"}
+    assert {s["text"] for s in first["ben"]["spans"]} == {"Chile", "lithium"}
+    assert all(s["text"] == r["text"][s["start"]:s["end"]] for r in lines for s in r["spans"])

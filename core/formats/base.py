@@ -28,7 +28,7 @@ class ExportReport:
     files: list[Path] = field(default_factory=list)
     cancelled: bool = False
     fmt: str = ""
-    rows: int = 0  # rows of the claims and facts CSVs
+    rows: int = 0  # rows of the claims and facts CSVs, lines of the versions export
     unit: str = "entities"  # what the format counts, for the summary
 
     def summary(self) -> str:
@@ -66,6 +66,7 @@ class ExportFormat:
     carries: str  # one line for the README and the dialog: what the file holds
     claims: bool = False  # reads accepted claims
     suggestions: bool = False  # reads suggested spans too (as predictions)
+    versions: bool = False  # reads the reviewers' versions (a team project)
     tokens: bool = False  # written from Assay's tokens, split at span edges
     text_file: bool = True  # False: the writer writes ``sink.paths`` itself
     splits: bool = False  # can write a train/dev split

@@ -87,7 +87,8 @@ def export(
             progress(0, total)
         records = project.reviewed(ids, labels=keep,
                                    claim_states=("accepted",) if form.claims else None,
-                                   tokens=form.tokens, suggestions=form.suggestions)
+                                   tokens=form.tokens, suggestions=form.suggestions,
+                                   versions=form.versions)
         for done, record in enumerate(records, 1):
             if cancelled():
                 raise _Cancelled

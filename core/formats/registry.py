@@ -13,6 +13,7 @@ from core.formats import (
     label_studio,
     prodigy,
     spacy_docbin,
+    versions_jsonl,
 )
 from core.formats.base import ExportFormat
 
@@ -26,6 +27,7 @@ EXPORTS: dict[str, ExportFormat] = {f.name: f for f in (
     entities_csv.EXPORT,
     claims_csv.EXPORT,
     facts_csv.EXPORT,
+    versions_jsonl.EXPORT,
 )}
 FORMATS: tuple[str, ...] = tuple(EXPORTS)
 

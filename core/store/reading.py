@@ -15,8 +15,9 @@ from functools import partial
 from itertools import groupby
 from operator import attrgetter
 
-from core.models import Article, Claim, Reviewed, Span
+from core.models import Article, Claim, Reviewed, Span, Version
 from core.store.tokens_blob import decode_tokens
+from core.store.versions import read_versions
 
 CHUNK = 500
 _ARTICLE_COLUMNS = tuple(f.name for f in fields(Article))
@@ -48,7 +49,8 @@ def article_texts(conn: sqlite3.Connection, ids: Sequence[int],
 
 def reviewed(conn: sqlite3.Connection, ids: Sequence[int], *, labels: set[str] | None = None,
              claim_states: tuple[str, ...] | None = ("accepted",), tokens: bool = False,
-             suggestions: bool = False, chunk: int = CHUNK) -> Iterator[Reviewed]:
+             suggestions: bool = False, versions: bool = False,
+             chunk: int = CHUNK) -> Iterator[Reviewed]:
     """Articles with their accepted spans (of ``labels``, or all), claims in
     ``claim_states`` (None: none read), with ``tokens`` their stored tokens and with
     ``suggestions`` their suggested spans."""
@@ -94,8 +96,13 @@ def reviewed(conn: sqlite3.Connection, ids: Sequence[int], *, labels: set[str] |
             stored = {row[0]: decode_tokens(row[1]) for row in cur.execute(
                 f"SELECT article_id, offsets FROM article_tokens WHERE article_id IN ({marks})",
                 part)}
+        kept: dict[int, list[Version]] = defaultdict(list)
+        if versions:
+            for version in read_versions(cur, part):
+                kept[version.article_id].append(version)
         for article_id in part:
             article = articles.get(article_id)
             if article is not None:
                 yield Reviewed(article, spans.get(article_id, []), claims.get(article_id, []),
-                               stored.get(article_id), suggested.get(article_id, []))
+                               stored.get(article_id), suggested.get(article_id, []),
+                               kept.get(article_id, []))

@@ -67,19 +67,27 @@ class Versions:
 
     def versions(self, article_ids: Sequence[int] | None = None) -> list[Version]:
         """Versions (of ``article_ids``, or all), by article then reviewer."""
-        sql = ("SELECT id, article_id, reviewer, status, note, review_seconds, reviewed_at, "
-               "copy_id, merged_at, spans, claims, events FROM versions")
-        params: list = []
-        if article_ids is not None:
-            sql += f" WHERE article_id IN ({','.join('?' * len(article_ids))})"
-            params = list(article_ids)
-        out = []
-        for row in self.db.conn.execute(sql + " ORDER BY article_id, reviewer", params):
-            spans = tuple(SpanIn(**s) for s in json.loads(row[9]))
-            claims = tuple(ClaimIn(**c) for c in json.loads(row[10]))
-            out.append(Version(*tuple(row)[:9], spans, claims, tuple(json.loads(row[11]))))
-        return out
+        return read_versions(self.db.conn.cursor(), article_ids)
 
     def version_reviewers(self) -> list[str]:
         return [r[0] for r in self.db.conn.execute(
             "SELECT DISTINCT reviewer FROM versions ORDER BY reviewer")]
+
+
+_SELECT = ("SELECT id, article_id, reviewer, status, note, review_seconds, reviewed_at, "
+           "copy_id, merged_at, spans, claims, events FROM versions")
+
+
+def read_versions(cur, article_ids: Sequence[int] | None = None) -> list[Version]:
+    """Versions as records (also the bulk reader's, for exports)."""
+    sql, params = _SELECT, []
+    if article_ids is not None:
+        sql += f" WHERE article_id IN ({','.join('?' * len(article_ids))})"
+        params = list(article_ids)
+    out = []
+    for row in cur.execute(sql + " ORDER BY article_id, reviewer", params).fetchall():
+        row = tuple(row)
+        spans = tuple(SpanIn(**s) for s in json.loads(row[9]))
+        claims = tuple(ClaimIn(**c) for c in json.loads(row[10]))
+        out.append(Version(*row[:9], spans, claims, tuple(json.loads(row[11]))))
+    return out
