@@ -139,6 +139,7 @@ class Project:
     reviewed = _forward("_queries", ArticleQueries.reviewed)
     article_texts = _forward("_queries", ArticleQueries.article_texts)
     search = _forward("_queries", ArticleQueries.search)
+    ids_by_sha256 = _forward("_queries", ArticleQueries.ids_by_sha256)
     next_article_id = _forward("_queries", ArticleQueries.next_article_id)
     counts_by_status = _forward("_queries", ArticleQueries.counts_by_status)
     counts_by_label = _forward("_queries", ArticleQueries.counts_by_label)

@@ -136,6 +136,18 @@ class ArticleQueries:
         """``(id, text)`` in the order of ``ids``, in chunks (for pre-annotation)."""
         return reading.article_texts(self.conn, list(ids))
 
+    def ids_by_sha256(self, digests: Iterable[str], chunk: int = 500) -> dict[str, int]:
+        """Which of these texts (by SHA-256 of the normalised text) the project holds, and
+        under which id; one indexed query per ``chunk`` digests."""
+        wanted = list(dict.fromkeys(digests))
+        found: dict[str, int] = {}
+        for i in range(0, len(wanted), chunk):
+            part = wanted[i:i + chunk]
+            found.update((sha, article_id) for sha, article_id in self.conn.execute(
+                f"SELECT sha256, id FROM articles WHERE sha256 IN ({','.join('?' * len(part))})",
+                part))
+        return found
+
     def search(self, query: str, limit: int = 100) -> list[int]:
         """Ids of articles whose title or text match ``query`` (words, any order), best first."""
         if not query.strip():

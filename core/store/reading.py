@@ -11,11 +11,11 @@ import sqlite3
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import fields
-from functools import partial
 from itertools import groupby
 from operator import attrgetter
 
 from core.models import Article, Claim, Reviewed, Span, Version
+from core.store.rows import make_span
 from core.store.tokens_blob import decode_tokens
 from core.store.versions import read_versions
 
@@ -28,7 +28,6 @@ _SPAN_COLUMNS = tuple(f for f in Span._fields if f != "updated_at")
 _SPAN_SELECT = ", ".join([*(f'"{n}"' for n in _SPAN_COLUMNS if n != "updated_by"),
                           "NULL", "NULL"])
 _SUGGESTION_SELECT = ", ".join([*(f'"{n}"' for n in _SPAN_COLUMNS), "NULL"])
-_make_span = partial(tuple.__new__, Span)
 _ARTICLE_OF = attrgetter("article_id")
 _CLAIM_COLUMNS = tuple(f.name for f in fields(Claim))
 
@@ -76,7 +75,7 @@ def reviewed(conn: sqlite3.Connection, ids: Sequence[int], *, labels: set[str] |
         # Spans are made in C: tuple.__new__(Span, row) skips namedtuple's Python __new__
         # (the SELECT lists Span's fields in order, NULL for updated_at, which no export
         # writes), and groupby splits the rows by article without a Python loop per span.
-        for article_id, group in groupby(map(_make_span, rows), key=_ARTICLE_OF):
+        for article_id, group in groupby(map(make_span, rows), key=_ARTICLE_OF):
             if not suggestions:
                 spans[article_id] = list(group)
                 continue

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Sequence
-from functools import partial
 
 from core.errors import InvalidEdit
 from core.models import SPAN_ORIGINS, SPAN_STATES, Span, SpanIn
@@ -18,10 +17,10 @@ from core.nlp.linking import KB_ID_RULE, is_usable_kb_id
 from core.store.audit import now
 from core.store.audit import require_reviewer as _require_reviewer
 from core.store.db import Db
+from core.store.rows import make_span
 from core.store.rows import row_to as _row_to
 
 _SPAN_FIELDS = ", ".join(f'"{name}"' for name in Span._fields)  # in the record's order
-_make_span = partial(tuple.__new__, Span)
 
 
 class Spans:
@@ -45,7 +44,7 @@ class Spans:
         rows = cur.execute(
             f'SELECT {_SPAN_FIELDS} FROM spans WHERE article_id = ?{cond} '
             'ORDER BY start, "end", id', (article_id,)).fetchall()
-        return list(map(_make_span, rows))
+        return list(map(make_span, rows))
 
     def span(self, span_id: int) -> Span:
         row = self.db.conn.execute("SELECT * FROM spans WHERE id = ?", (span_id,)).fetchone()

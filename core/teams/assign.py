@@ -74,16 +74,15 @@ def hand_out(project: Project, reviewers: list[str], out_dir: str | Path, *,
     labels = project.labels()
     for reviewer, path in paths.items():
         chosen = assignment.of(reviewer)
-        articles = [_article_in(rec) for rec in project.reviewed(
-            chosen, claim_states=("suggested", "accepted"), suggestions=True)]
+        records = list(project.reviewed(chosen, claim_states=("suggested", "accepted"),
+                                        suggestions=True))
         with Project.create(path, name=f"{project.name}-{reviewer}") as copy:
             copy.use_scheme(labels, "assign")
-            copy.add_articles(articles, reviewer="assign")
+            copy.add_articles([_article_in(rec) for rec in records], reviewer="assign")
             for key, value in (("copy_of", project.project_id), ("copy_id", uuid.uuid4().hex),
                                ("copy_reviewer", reviewer),
                                ("copy_articles", json.dumps(sorted(
-                                   a.article.sha256 for a in project.reviewed(
-                                       chosen, claim_states=None))))):
+                                   rec.article.sha256 for rec in records)))):
                 copy.set_meta(key, value)
     return paths
 

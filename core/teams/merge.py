@@ -65,8 +65,9 @@ def _merge(project: Project, copy: Project, name: str, who: str) -> MergeReport:
     if not reviewer.strip() or not copy_id:
         raise refuse("it does not say whose copy it is.")
     labels = project.label_names()
-    ours = {a.article.sha256: a.article for a in project.reviewed(
-        project.article_ids(), claim_states=None)}
+    # Only the articles the copy was given are looked up (not the whole project per copy).
+    ours = project.ids_by_sha256(given)
+    our_texts = dict(project.article_texts(list(ours.values())))
     report = MergeReport(reviewer=reviewer)
     versions: list[Version] = []
     copy_ids = copy.article_ids()
@@ -76,7 +77,7 @@ def _merge(project: Project, copy: Project, name: str, who: str) -> MergeReport:
         if art.sha256 not in given:
             raise refuse(f"it holds an article it was not given (\u201c{art.title[:60]}\u201d).")
         mine = ours.get(art.sha256)
-        if mine is None or mine.text != art.text:
+        if mine is None or our_texts.get(mine) != art.text:
             raise refuse(f"the article \u201c{art.title[:60]}\u201d is not this project's "
                          "(its text differs or it was removed).")
         if art.status == "pending":
@@ -102,7 +103,7 @@ def _merge(project: Project, copy: Project, name: str, who: str) -> MergeReport:
                                   c.origin, c.reason))
         events = tuple({k: e[k] for k in ("at", "reviewer", "action", "payload")}
                        for e in copy.events(art.id, limit=10_000))
-        versions.append(Version(0, mine.id, reviewer, art.status, art.note or "",
+        versions.append(Version(0, mine, reviewer, art.status, art.note or "",
                                 art.review_seconds, art.reviewed_at, copy_id, "",
                                 tuple(sorted(spans, key=lambda s: (s.start, s.end))),
                                 tuple(claims), events))
