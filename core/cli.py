@@ -330,6 +330,12 @@ def cmd_adjudicate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def add_reviewer(parser: argparse.ArgumentParser, who: str) -> None:
+    """``--reviewer``: the name the audit log gives the commands that write (default $USER)."""
+    parser.add_argument("--reviewer", default=os.environ.get("USER") or "cli",
+                        help=f"{who}, for the audit log (default: $USER)")
+
+
 def add_json_progress(parser: argparse.ArgumentParser) -> None:
     """The option the window starts jobs with: progress and result as core.jobs.protocol lines."""
     parser.add_argument("--json-progress", action="store_true",
@@ -391,8 +397,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--color", default="#dddddd", help="add: the colour (#rrggbb)")
     p.add_argument("--hotkey", help="add: the key (one letter or digit)")
     p.add_argument("--description", help="add: the guideline")
-    p.add_argument("--reviewer", default=os.environ.get("USER") or "cli",
-                   help="who, for the audit log (default: $USER)")
+    add_reviewer(p, "who")
     p.add_argument("--json", action="store_true", help="list: print JSON")
     p.set_defaults(func=cmd_labels)
 
@@ -409,8 +414,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("merge", help="take reviewers' copies back as their versions")
     p.add_argument("project")
     p.add_argument("copies", nargs="+", help="copies made by assign")
-    p.add_argument("--reviewer", default=os.environ.get("USER") or "cli",
-                   help="who merges, for the audit log (default: $USER)")
+    add_reviewer(p, "who merges")
     p.set_defaults(func=cmd_merge)
 
     p = sub.add_parser("agreement", help="how far reviewers agree (span F1, token kappa)")
@@ -427,8 +431,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("action", choices=("list", "auto", "take"))
     p.add_argument("values", nargs="*")
     p.add_argument("--force", action="store_true", help="auto: decided articles too")
-    p.add_argument("--reviewer", default=os.environ.get("USER") or "cli",
-                   help="the adjudicator, for the audit log (default: $USER)")
+    add_reviewer(p, "the adjudicator")
     p.set_defaults(func=cmd_adjudicate)
 
     from core.formats.registry import FORMATS

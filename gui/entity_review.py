@@ -113,6 +113,12 @@ class EntityReview:
         self.window.push(UpdateSpan(span.id, f"move {edge}", start=moved[0], end=moved[1],
                                     state="accepted"))
 
+    def _places_here(self, span) -> list[tuple[int, int, int]]:
+        """The free occurrences of ``span``'s text in the open article, as places to label."""
+        session = self.window.session
+        return [(span.article_id, a, b) for a, b in occurrences(
+            session.article.text, span.text, session.tokens, session.spans)]
+
     def label_occurrences(self) -> None:
         """O: label every other free occurrence of the selected entity's text, here."""
         w = self.window
@@ -120,9 +126,7 @@ class EntityReview:
         if span is None or w.session is None:
             self._say("Select an entity first: O labels the other places its text stands.")
             return
-        session = w.session
-        places = [(span.article_id, a, b) for a, b in occurrences(
-            session.article.text, span.text, session.tokens, session.spans)]
+        places = self._places_here(span)
         if not places:
             self._say(f"No other unlabelled “{span.text}” in this article.")
             return
@@ -138,10 +142,9 @@ class EntityReview:
         if span is None or w.session is None:
             self._say("Select an entity first: its text is what gets labelled everywhere.")
             return
-        session, project = w.session, w.session.project
+        project = w.session.project
         ids = project.article_ids(ArticleFilter(status="pending", search=span.text))
-        places = [(span.article_id, a, b) for a, b in occurrences(
-            session.article.text, span.text, session.tokens, session.spans)]
+        places = self._places_here(span)
         articles = {span.article_id} if places else set()
         for article_id, text in project.article_texts([i for i in ids if i != span.article_id]):
             if span.text not in text:

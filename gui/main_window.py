@@ -323,7 +323,7 @@ class MainWindow(QMainWindow):
         self.entities.set_spans(self.view.spans)
         self.settings.setValue(f"project/{session.project.path.resolve()}/article", article.id)
         self.list_panel.select_article(article.id)
-        self.update_status()
+        self._show_article_status()  # not the project's counts: they did not change
         self.view.setFocus()
 
     def _refresh_article_meta(self) -> None:
@@ -491,6 +491,10 @@ class MainWindow(QMainWindow):
         total = sum(counts.values())
         self.progress_label.setText(f"Approved {counts['approved']:,} / {total:,}")
         self.reviewer_label.setText(f"Reviewer: {self.reviewer}")
+        self._show_article_status()
+
+    def _show_article_status(self) -> None:
+        """The status bar's part about the open article: its model and claims to decide."""
         model = self.article.model if self.article and self.article.model else "not annotated"
         self.model_label.setText(f"Model: {model}")
         self.claims_label.setText(self.claims_review.open_text())

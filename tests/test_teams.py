@@ -60,6 +60,17 @@ def review(copy_path, reviewer: str, relabel_peru: bool = False, add_japan: bool
             copy.approve_article(article_id, reviewer)
 
 
+def two_reviewers_merged(origin, tmp_path) -> None:
+    """Every pending article to ana and ben; ana also marks Japan; both copies merged."""
+    with Project.open(origin) as project:
+        paths = hand_out(project, ["ana", "ben"], tmp_path / "out", overlap=1.0)
+    review(paths["ana"], "ana", add_japan=True)
+    review(paths["ben"], "ben")
+    with Project.open(origin) as project:
+        for path in paths.values():
+            merge_copy(project, path)
+
+
 def test_a_team_of_three_hands_out_reviews_merges_and_agrees(origin, tmp_path):
     with Project.open(origin) as project:
         paths = hand_out(project, ["ana", "ben", "cy"], tmp_path / "out", overlap=0.4,
@@ -234,13 +245,8 @@ def test_adjudication_takes_what_all_agree_on_then_a_version_and_exports_it(
     from core.review.history import History
     from core.teams.adjudicate import AdoptSpans, agreed, by_article, to_adjudicate
 
+    two_reviewers_merged(origin, tmp_path)
     with Project.open(origin) as project:
-        paths = hand_out(project, ["ana", "ben"], tmp_path / "out", overlap=1.0)
-    review(paths["ana"], "ana", add_japan=True)
-    review(paths["ben"], "ben")
-    with Project.open(origin) as project:
-        for path in paths.values():
-            merge_copy(project, path)
         worst = to_adjudicate(project)
         assert len(worst) == 9 and worst[0][1] == pytest.approx(0.8)
         # Undoable: the agreed spans replace the article's, and come off again.
@@ -269,13 +275,7 @@ def test_adjudication_takes_what_all_agree_on_then_a_version_and_exports_it(
 
 
 def test_every_reviewers_version_exports_with_its_reviewer(origin, tmp_path, capsys):
-    with Project.open(origin) as project:
-        paths = hand_out(project, ["ana", "ben"], tmp_path / "out", overlap=1.0)
-    review(paths["ana"], "ana", add_japan=True)
-    review(paths["ben"], "ben")
-    with Project.open(origin) as project:
-        for path in paths.values():
-            merge_copy(project, path)
+    two_reviewers_merged(origin, tmp_path)
     out = tmp_path / "versions.jsonl"
     assert cli(["export", str(origin), "-f", "versions", "--status", "all", "-o", str(out)]) == 0
     assert "18 versions" in capsys.readouterr().out

@@ -26,6 +26,11 @@ from core.store.db import Db
 from core.store.rows import row_to
 
 _COLOR = re.compile(r"#[0-9a-fA-F]{6}")
+
+
+def _usable_key(hotkey: str) -> bool:
+    """A label key is one ASCII letter or digit, or none."""
+    return not hotkey or (len(hotkey) == 1 and hotkey.isalnum() and hotkey.isascii())
 _LABEL_NAME = re.compile(r"[^\s\x00-\x1f\x7f]([^\x00-\x1f\x7f]{0,38}[^\s\x00-\x1f\x7f])?")
 
 
@@ -72,7 +77,7 @@ class Labels:
 
     def _check_hotkey(self, hotkey: str, owner: str | None) -> str:
         hotkey = hotkey.strip().lower()
-        if hotkey and not (len(hotkey) == 1 and hotkey.isalnum() and hotkey.isascii()):
+        if not _usable_key(hotkey):
             raise InvalidEdit("A label key is one letter or digit (or none).")
         other = next((lb.name for lb in self.labels() if lb.hotkey.lower() == hotkey
                       and hotkey and lb.name != owner), None)
@@ -277,7 +282,7 @@ class Labels:
             if item["name"] not in have:
                 self._check_name(item["name"])
             hotkey = item["hotkey"].lower()
-            if hotkey and not (len(hotkey) == 1 and hotkey.isalnum() and hotkey.isascii()):
+            if not _usable_key(hotkey):
                 raise InvalidEdit(f"{item['name']}: a label key is one letter or digit.")
             if hotkey in seen:
                 raise InvalidEdit(f"The file gives the key {hotkey.upper()} to both "
