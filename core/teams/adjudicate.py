@@ -10,12 +10,14 @@ transaction and puts the old ones back on undo), and the audit log says who adju
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from itertools import combinations
 
-from core.models import SpanIn, Version
+from core.models import Span, SpanIn, Version
 from core.review.edits import Edit, Focus
 from core.store import Project
-from core.teams.agreement import accepted, f1_exact, f1_from
+from core.teams.agreement import Span3, accepted, f1_exact, f1_from
 
 
 def by_article(project: Project) -> dict[int, list[Version]]:
@@ -70,3 +72,123 @@ class AdoptSpans(Edit):
     @property
     def focus(self) -> Focus:
         return Focus(self.article_id)
+
+
+# ---------------------------------------------------------------- the adjudication view
+
+
+@dataclass(frozen=True)
+class Region:
+    """Where the versions differ: a stretch of text covered by spans not every reviewer
+    has (overlapping ones joined), with each reviewer's spans in it (none: they marked
+    nothing there, which is a view too)."""
+
+    start: int
+    end: int
+    spans: dict[str, tuple[Span3, ...]]
+
+    def covers(self, start: int, end: int) -> bool:
+        """Whether [start, end) touches the region (an empty range: its position)."""
+        return start < self.end and self.start < max(end, start + 1)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """An article's versions side by side: the lanes the view draws (one per reviewer,
+    in order) and the regions where they differ, in text order."""
+
+    reviewers: tuple[str, ...]
+    lanes: tuple[tuple[tuple[int, int, str, bool], ...], ...]  # (start, end, label, agreed)
+    regions: tuple[Region, ...]
+    agreed: frozenset[Span3]
+    kb_ids: dict[tuple[str, Span3], str | None]
+
+    def region_at(self, start: int, end: int | None = None) -> Region | None:
+        """The region under a position or a span (the first one it touches)."""
+        end = start + 1 if end is None else end
+        return next((r for r in self.regions if r.covers(start, end)), None)
+
+
+def compare(versions: Sequence[Version]) -> Comparison:
+    """Lanes and regions of ``versions`` (by reviewer name). A span every version has is
+    agreed; within one version spans never overlap, so an agreed span never overlaps a
+    disputed one and the regions hold only disputed spans."""
+    versions = sorted(versions, key=lambda v: v.reviewer)
+    sets = {v.reviewer: set(accepted(v)) for v in versions}
+    common = frozenset(set.intersection(*sets.values())) if sets else frozenset()
+    kb_ids = {(v.reviewer, (s.start, s.end, s.label)): s.kb_id
+              for v in versions for s in v.spans if s.state == "accepted"}
+    disputed = sorted(set().union(*sets.values()) - common) if sets else []
+    bounds: list[list[int]] = []
+    for start, end, _label in disputed:
+        if bounds and start < bounds[-1][1]:
+            bounds[-1][1] = max(bounds[-1][1], end)
+        else:
+            bounds.append([start, end])
+    regions = tuple(
+        Region(start, end, {r: tuple(sorted(x for x in spans if start <= x[0] < end))
+                            for r, spans in sets.items()})
+        for start, end in bounds)
+    lanes = tuple(tuple((s, e, label, (s, e, label) in common)
+                        for s, e, label in sorted(sets[v.reviewer])) for v in versions)
+    return Comparison(tuple(sets), lanes, regions, common, kb_ids)
+
+
+def next_region(regions: Sequence[Region], offset: int, step: int) -> Region | None:
+    """Space / Shift+Space while adjudicating: the region after (before) ``offset``,
+    wrapping round; None when the versions agree everywhere."""
+    if not regions:
+        return None
+    if step > 0:
+        return next((r for r in regions if r.start > offset), regions[0])
+    return next((r for r in reversed(regions) if r.start < offset), regions[-1])
+
+
+def take_region(curated: Sequence[Span], comparison: Comparison, region: Region,
+                reviewer: str) -> list[SpanIn]:
+    """The curated spans with ``region`` settled as ``reviewer`` marked it: every curated
+    span touching the region gives way to that reviewer's spans there (none, if they
+    marked nothing: taking "nothing here" is a decision too)."""
+    kept = [SpanIn(s.start, s.end, s.label, s.origin, s.state, s.kb_id) for s in curated
+            if not (s.start < region.end and region.start < s.end)]
+    taken = [SpanIn(s, e, label, origin="reviewer", state="accepted",
+                    kb_id=comparison.kb_ids.get((reviewer, (s, e, label))))
+             for s, e, label in region.spans.get(reviewer, ())]
+    return sorted(kept + taken, key=lambda s: (s.start, s.end))
+
+
+def needs_agreed(status: str, curated: Sequence[Span], comparison: Comparison) -> bool:
+    """Whether opening the article should first take the agreed spans (INCEpTION's merge
+    on first open): it is pending and no span of it is decided yet, so the curated
+    version is still the pre-annotation the copies started from."""
+    if status != "pending" or any(s.state != "suggested" for s in curated):
+        return False
+    return bool(curated) or bool(comparison.agreed)
+
+
+def last_change(curated: Sequence[Span]) -> tuple[str, str] | None:
+    """Who last changed the curated spans, and when (ISO time), or None."""
+    stamped = [(s.updated_at, s.updated_by) for s in curated if s.updated_at and s.updated_by]
+    if not stamped:
+        return None
+    when, who = max(stamped)
+    return who, when
+
+
+class TakeRegion(AdoptSpans):
+    """Settle one region as one reviewer marked it; the view then selects what was taken."""
+
+    def __init__(self, article_id: int, spans: list[SpanIn], title: str,
+                 region: Region, reviewer: str) -> None:
+        super().__init__(article_id, spans, title)
+        self.first = next(iter(region.spans.get(reviewer, ())), None)
+        self.span_id: int | None = None
+
+    def _do(self, project: Project, reviewer: str) -> None:
+        super()._do(project, reviewer)
+        self.span_id = next((s.id for s in project.spans(self.article_id) if self.first
+                             and (s.start, s.end, s.label) == self.first), None)
+
+    @property
+    def focus(self) -> Focus:
+        return Focus(self.article_id, self.span_id)

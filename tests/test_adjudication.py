@@ -1,0 +1,129 @@
+"""Adjudication: reviewers' versions side by side, the regions where they differ, taking a
+region or a whole version into the curated spans, on the undo history; and the window's
+adjudication view driven with real keys. Expected lanes and regions are written by hand."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.models import ArticleIn, SpanIn, Version
+from core.review.history import History
+from core.store import Project
+from core.teams.adjudicate import (
+    AdoptSpans,
+    TakeRegion,
+    compare,
+    last_change,
+    needs_agreed,
+    next_region,
+    take_region,
+)
+
+TEXT = "Albemarle Corp. and Tianqi Lithium buy lithium in Chile and Western Australia."
+#       0         1         2         3         4         5         6         7
+#       0123456789012345678901234567890123456789012345678901234567890123456789012345678
+
+
+def at(word: str) -> tuple[int, int]:
+    start = TEXT.index(word)
+    return start, start + len(word)
+
+
+def span(word: str, label: str, kb_id: str | None = None) -> SpanIn:
+    return SpanIn(*at(word), label, origin="reviewer", state="accepted", kb_id=kb_id)
+
+
+def version(reviewer: str, *spans: SpanIn, status: str = "approved") -> Version:
+    return Version(id=0, article_id=1, reviewer=reviewer, status=status, note="",
+                   review_seconds=30.0, reviewed_at="2026-12-02T10:00:00Z",
+                   copy_id=f"copy-{reviewer}", merged_at="", spans=tuple(spans), claims=())
+
+
+# ana, ben and cy agree on lithium and Chile. They differ on the companies (ana: one ORG
+# "Albemarle Corp."; ben: "Albemarle" only; cy: nothing), on Tianqi (ana and ben ORG, cy
+# nothing) and on Western Australia (ana LOC, ben and cy GPE).
+ANA = version("ana", span("Albemarle Corp.", "ORG", "Q1"), span("Tianqi Lithium", "ORG"),
+              span("lithium", "MINERAL"),
+              span("Chile", "GPE"), span("Western Australia", "LOC"))
+BEN = version("ben", span("Albemarle", "ORG"), span("Tianqi Lithium", "ORG"),
+              span("lithium", "MINERAL"), span("Chile", "GPE"),
+              span("Western Australia", "GPE"))
+CY = version("cy", span("lithium", "MINERAL"), span("Chile", "GPE"),
+             span("Western Australia", "GPE"))
+
+
+@pytest.fixture
+def project(tmp_path):
+    path = tmp_path / "adj.assay"
+    with Project.create(path, name="adj") as p:
+        p.add_articles([ArticleIn(text=TEXT, title="Buyers", spans=(
+            SpanIn(*at("Albemarle"), "ORG"), SpanIn(*at("Chile"), "GPE")))])
+        p.put_versions([ANA, BEN, CY], "lead")
+        yield p
+
+
+def test_lanes_and_regions_are_what_each_reviewer_marked():
+    c = compare([CY, ANA, BEN])  # the order given does not matter: by reviewer
+    assert c.reviewers == ("ana", "ben", "cy")
+    lithium, chile = (*at("lithium"), "MINERAL"), (*at("Chile"), "GPE")
+    assert c.agreed == {lithium, chile}
+    assert c.lanes[2] == ((*lithium, True), (*chile, True),
+                          (*at("Western Australia"), "GPE", False))
+    # Three regions: the Albemarle spans joined, Tianqi, Western Australia.
+    assert [(r.start, r.end) for r in c.regions] == [
+        at("Albemarle Corp."), at("Tianqi Lithium"), at("Western Australia")]
+    first = c.regions[0]
+    assert first.spans == {"ana": ((*at("Albemarle Corp."), "ORG"),),
+                           "ben": ((*at("Albemarle"), "ORG"),), "cy": ()}
+    assert c.region_at(at("Corp.")[0]) is first
+    assert c.region_at(at("Chile")[0]) is None  # agreed: nothing to settle there
+    assert next_region(c.regions, 0, 1) is c.regions[1]  # after the cursor at 0
+    assert next_region(c.regions, at("Western")[0], 1) is first  # wraps round
+    assert next_region(c.regions, at("Albemarle")[0], -1) is c.regions[-1]
+
+
+def test_taking_a_region_replaces_only_what_touches_it_and_keeps_the_reviewers_link(project):
+    c = compare(project.versions([1]))
+    history = History(project, "lead")
+    history.do(AdoptSpans(1, [SpanIn(*a, label, origin="reviewer", state="accepted")
+                              for *a, label in sorted(c.agreed)], "take the agreed spans"))
+    curated = project.spans(1)
+    assert [s.text for s in curated] == ["lithium", "Chile"]
+    edit = TakeRegion(1, take_region(curated, c, c.regions[0], "ana"), "take ana's span",
+                      c.regions[0], "ana")
+    history.do(edit)
+    spans = project.spans(1)
+    assert [(s.text, s.label, s.updated_by) for s in spans] == [
+        ("Albemarle Corp.", "ORG", "lead"), ("lithium", "MINERAL", "lead"),
+        ("Chile", "GPE", "lead")]
+    assert spans[0].kb_id == "Q1"  # ana's link comes with her span
+    assert edit.focus.span_id == spans[0].id  # the view selects what was taken
+    # Taking ben's view of the same region replaces ana's span with his narrower one;
+    # cy's view of it is "nothing here".
+    curated = project.spans(1)
+    history.do(TakeRegion(1, take_region(curated, c, c.regions[0], "ben"), "t", c.regions[0],
+                          "ben"))
+    assert [s.text for s in project.spans(1)][:1] == ["Albemarle"]
+    history.do(TakeRegion(1, take_region(project.spans(1), c, c.regions[0], "cy"), "t",
+                          c.regions[0], "cy"))
+    assert [s.text for s in project.spans(1)] == ["lithium", "Chile"]
+    # Every step comes off again, exactly.
+    history.undo()
+    history.undo()
+    assert [s.text for s in project.spans(1)] == ["Albemarle Corp.", "lithium", "Chile"]
+    history.undo()
+    history.undo()
+    assert [(s.text, s.state) for s in project.spans(1)] == [
+        ("Albemarle", "suggested"), ("Chile", "suggested")]
+
+
+def test_the_agreed_spans_are_taken_once_on_a_pending_untouched_article(project):
+    c = compare(project.versions([1]))
+    assert needs_agreed("pending", project.spans(1), c)
+    assert not needs_agreed("approved", project.spans(1), c)
+    History(project, "lead").do(AdoptSpans(1, [], "clear"))
+    assert needs_agreed("pending", [], c)  # nothing yet, but there is something agreed
+    History(project, "lead").do(AdoptSpans(1, [span("Chile", "GPE")], "took"))
+    assert not needs_agreed("pending", project.spans(1), c)  # a decision was made
+    who, when = last_change(project.spans(1))
+    assert who == "lead" and when.startswith("20")
