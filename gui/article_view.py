@@ -37,9 +37,11 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QFrame, QTextEdit, QToolTip, QWidget
 
 from core.models import Claim, Label, Span
+from core.teams.adjudicate import Comparison
 from core.text.tokens import Token, move_edge, snap
 from gui.claim_paint import paint_claims
 from gui.jumps import Jumps
+from gui.lane_paint import lanes_room, lanes_tip, paint_lanes
 from gui.offsets import OffsetMap
 from gui.plain_text import plain_tip
 from gui.theme import INK, label_color, reading_font
@@ -86,6 +88,7 @@ class ArticleView(QTextEdit):
         self.claims: list[Claim] = []
         self.selected_claim_id: int | None = None
         self.label_popup_on_select = True
+        self.comparison: Comparison | None = None  # reviewers' lanes, while adjudicating
         self.jumps = Jumps(self)  # Space, Alt+label, / (gui.jumps)
         self._base_size = 12.5
         self._zoom = 0.0
@@ -119,6 +122,17 @@ class ArticleView(QTextEdit):
         self.claims = sorted(claims, key=lambda c: (c.start, c.end))
         self.selected_claim_id = selected_id if any(c.id == selected_id for c in claims) \
             else None
+        self.viewport().update()
+
+    def set_comparison(self, comparison: Comparison | None) -> None:
+        """Paint reviewers' lanes under the text (None: none). Lines grow to make room
+        for them, so the layout is redone only when the number of lanes changes."""
+        lanes = len(comparison.lanes) if comparison else 0
+        before = len(self.comparison.lanes) if self.comparison else 0
+        self.comparison = comparison
+        if lanes != before:
+            with self._format_block() as cursor:
+                self._apply_block_format(cursor)
         self.viewport().update()
 
     def claim_at(self, offset: int) -> Claim | None:
@@ -245,9 +259,10 @@ class ArticleView(QTextEdit):
     def _apply_block_format(self, cursor: QTextCursor) -> None:
         cursor.select(QTextCursor.SelectionType.Document)
         block = QTextBlockFormat()
-        block.setLineHeight(
-            LINE_HEIGHT_PERCENT, QTextBlockFormat.LineHeightTypes.ProportionalHeight.value
-        )
+        height = self._text_metrics.height()
+        room = lanes_room(len(self.comparison.lanes) if self.comparison else 0)
+        percent = max(LINE_HEIGHT_PERCENT, round(100 * (height + room) / height))
+        block.setLineHeight(percent, QTextBlockFormat.LineHeightTypes.ProportionalHeight.value)
         block.setBottomMargin(4)
         cursor.mergeBlockFormat(block)
 
@@ -302,7 +317,7 @@ class ArticleView(QTextEdit):
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt API)
         super().paintEvent(event)
-        if not self._spans and not self.claims:
+        if not self._spans and not self.claims and self.comparison is None:
             return
         painter = QPainter(self.viewport())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -310,9 +325,12 @@ class ArticleView(QTextEdit):
         rect = event.rect()
         first = self._omap.to_py(self.cursorForPosition(rect.topLeft()).position())
         last = self._omap.to_py(self.cursorForPosition(rect.bottomRight()).position())
+        offset = QPointF(-self.horizontalScrollBar().value(), -self.verticalScrollBar().value())
+        if self.comparison is not None:
+            paint_lanes(painter, self.document(), self._omap, self.comparison,
+                        self._label_color, offset, (first, last + 1),
+                        self._text_metrics.height())
         if self.claims:
-            offset = QPointF(-self.horizontalScrollBar().value(),
-                             -self.verticalScrollBar().value())
             paint_claims(painter, self.document(), self._omap, self.claims,
                          self.selected_claim_id, offset, (first, last + 1))
             painter.setFont(self._tag_font)
@@ -329,6 +347,10 @@ class ArticleView(QTextEdit):
             if span.id == self.selected_id:
                 self._paint_selection(painter, span)
         painter.end()
+
+    def _label_color(self, label: str) -> QColor:
+        known = self._labels.get(label)
+        return QColor(known.color if known else "#9a9a9a")
 
     def _char_rect(self, offset: int) -> QRect:
         cursor = QTextCursor(self.document())
@@ -497,7 +519,10 @@ class ArticleView(QTextEdit):
         elif key in (Qt.Key.Key_Up, Qt.Key.Key_Down) and not mods:
             self.article_step_requested.emit(-1 if key == Qt.Key.Key_Up else 1)
         elif key == Qt.Key.Key_Space and not (mods & ~Qt.KeyboardModifier.ShiftModifier):
-            if not self.jumps.step_undecided(-1 if shift else 1):
+            if self.comparison is not None:  # adjudicating: the next place reviewers differ
+                if not self.jumps.step_region(-1 if shift else 1):
+                    self.nothing_to_do.emit("The reviewers agree everywhere in this article.")
+            elif not self.jumps.step_undecided(-1 if shift else 1):
                 self.nothing_to_do.emit("No suggestions left to decide in this article.")
         elif key == Qt.Key.Key_Slash and not (mods & ~Qt.KeyboardModifier.ShiftModifier):
             self.jumps.start_find()
@@ -508,6 +533,16 @@ class ArticleView(QTextEdit):
             super().keyPressEvent(event)
             return
         event.accept()
+
+    def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+        # Over a region where reviewers differ, the tooltip says what each one marked.
+        if event.type() == QEvent.Type.ToolTip and self.comparison is not None:
+            position = self._omap.to_py(self.cursorForPosition(event.pos()).position())
+            tip = lanes_tip(self.comparison, position, self._text)
+            if tip:
+                QToolTip.showText(event.globalPos(), plain_tip(tip), self.viewport())
+                return True
+        return super().viewportEvent(event)
 
     # Article text is never interpreted as HTML; fail loudly if anyone tries.
     def setHtml(self, text: str) -> None:  # noqa: N802 (Qt API)

@@ -11,6 +11,7 @@ from typing import Any
 
 from core.models import Span
 from core.review.navigation import find_next, next_of_label, next_undecided
+from core.teams.adjudicate import next_region
 from core.text.tokens import snap
 from gui.find_bar import FindBar
 
@@ -37,6 +38,24 @@ class Jumps:
         if span is not None:
             view.select_span(span.id)
         return span is not None
+
+    def step_region(self, step: int) -> bool:
+        """Space / Shift+Space while adjudicating: the next region where the reviewers
+        differ. Its curated entity is selected (label keys and Delete act on it), else the
+        text cursor goes there (Ctrl+digit takes a reviewer's spans at the cursor)."""
+        view = self.view
+        here, offset = self.here()
+        region = next_region(view.comparison.regions, here.start if here else offset, step)
+        if region is None:
+            return False
+        curated = next((s for s in view.spans if s.live and s.start < region.end
+                        and region.start < s.end), None)
+        if curated is not None:
+            view.select_span(curated.id)
+        else:
+            view.select_span(None, scroll=False)
+            view.scroll_to(region.start)
+        return True
 
     def step_label(self, label: str, step: int) -> bool:
         """Alt+label key: the next (Alt+Shift: previous) entity with that label."""

@@ -28,6 +28,7 @@ from core.review.history import History
 from core.review.session import ReadOnly, ReviewSession
 from core.store import Project
 from core.text.tokens import blank_nlp
+from gui.adjudication import Adjudication
 from gui.article_column import ArticleColumn
 from gui.article_list import ArticleListPanel
 from gui.claims_review import ClaimsReview
@@ -167,6 +168,7 @@ class MainWindow(QMainWindow):
         self.claims_review = ClaimsReview(self)
         self.entity_review.mark_claim = lambda exact: self.claims_review.mark(exact=exact)
         self.linking = Linking(self)
+        self.adjudication = Adjudication(self)
 
     def _build_menus(self) -> None:
         build_menus(self)
@@ -239,6 +241,7 @@ class MainWindow(QMainWindow):
         session.labels_changed.connect(self._labels_changed)
         self.claims_review.attach(session)
         self.linking.attach(session)
+        self.adjudication.attach(session)  # after the others: it may take agreed spans
         session.changed.connect(self._show_focus)  # last: after the panels were refilled
         self._update_undo_actions()
 
@@ -439,7 +442,7 @@ class MainWindow(QMainWindow):
         assert session is not None
         if not self.push(SetStatus(self.article.id, status, session.seconds_open)):
             return
-        nxt = session.next_pending()
+        nxt = self.adjudication.next_article() or session.next_pending()
         if nxt is not None:
             self.show_article(nxt)
         else:

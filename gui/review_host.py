@@ -33,10 +33,13 @@ class ReviewHost(Protocol):
     claims_panel: ClaimsPanel
     link_editor: LinkEditor
     side_tabs: QTabWidget
+    jobs: Any  # gui.project_jobs.ProjectJobs: run_job for background reads
 
     def statusBar(self) -> QStatusBar: ...  # noqa: N802 (Qt's name)
 
     def push(self, edit: Edit) -> bool: ...
+
+    def show_article(self, article_id: int | None, *, again: bool = False) -> None: ...
 
     def refuse_if_read_only(self, what: str) -> bool: ...
 

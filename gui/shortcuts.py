@@ -20,7 +20,8 @@ from PySide6.QtWidgets import (
 )
 
 # Groups in the order the help shows them.
-GROUPS = ("Entities", "Articles", "Editing", "Claims", "View", "Project", "Help")
+GROUPS = ("Entities", "Articles", "Editing", "Claims", "Adjudication", "View", "Project",
+          "Help")
 
 # Keys the article view and the list handle themselves (not window actions). Every
 # window action declares its own help row where it is made (``MainWindow.action(...,
@@ -40,6 +41,8 @@ VIEW_KEYS: list[tuple[str, str, str]] = [
     ("Entities", "Alt+← / Alt+→", "Move the entity's end by one token"),
     ("Entities", "Esc", "Clear the selection"),
     ("Articles", "↓ / ↑", "Next / previous article in the list"),
+    ("Adjudication", "Space / Shift+Space", "Next / previous place where reviewers differ"),
+    ("Adjudication", "A", "Approve the curated version, open the next article to adjudicate"),
 ]
 
 

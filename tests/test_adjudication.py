@@ -127,3 +127,121 @@ def test_the_agreed_spans_are_taken_once_on_a_pending_untouched_article(project)
     assert not needs_agreed("pending", project.spans(1), c)  # a decision was made
     who, when = last_change(project.spans(1))
     assert who == "lead" and when.startswith("20")
+
+
+# ---------------------------------------------------------------- in the window
+
+OTHER = "Cobalt from Congo goes to China."
+
+
+def reviewed_by_three(tmp_path):
+    """An origin of two articles handed out to ana, ben and cy (each gets both), each
+    copy reviewed through the store as the window does, all three merged back. On the
+    first article they differ as ANA, BEN and CY do above; on the second they agree."""
+    from core.teams.assign import hand_out
+    from core.teams.merge import merge_copy
+
+    origin = tmp_path / "team.assay"
+    with Project.create(origin, name="team") as p:
+        p.add_articles([
+            ArticleIn(text=TEXT, title="Buyers", spans=(
+                SpanIn(*at("Albemarle"), "ORG"), SpanIn(*at("Chile"), "GPE"))),
+            ArticleIn(text=OTHER, title="Cobalt", spans=(
+                SpanIn(0, 6, "MINERAL"), SpanIn(12, 17, "GPE")))])
+        paths = hand_out(p, ["ana", "ben", "cy"], tmp_path / "out", overlap=1.0)
+    plans = {"ana": [("Albemarle Corp.", "ORG"), ("Tianqi Lithium", "ORG"),
+                     ("lithium", "MINERAL"), ("Western Australia", "LOC")],
+             "ben": [("Tianqi Lithium", "ORG"), ("lithium", "MINERAL"),
+                     ("Western Australia", "GPE")],
+             "cy": [("lithium", "MINERAL"), ("Western Australia", "GPE")]}
+    for reviewer, path in paths.items():
+        with Project.open(path) as copy:
+            first = next(a for a in copy.article_ids() if copy.article(a).title == "Buyers")
+            if reviewer != "ben":  # ben keeps the suggested "Albemarle"
+                albemarle = next(s for s in copy.spans(first) if s.text == "Albemarle")
+                copy.update_span(albemarle.id, reviewer, state="rejected")
+            for word, label in plans[reviewer]:
+                copy.add_span(first, *at(word), label, reviewer)
+            for article_id in copy.article_ids():
+                copy.approve_article(article_id, reviewer)
+    with Project.open(origin) as p:
+        for path in paths.values():
+            merge_copy(p, path)
+    return origin
+
+
+def test_the_merged_versions_compare_as_written_by_hand(tmp_path):
+    origin = reviewed_by_three(tmp_path)
+    with Project.open(origin) as p:
+        c = compare(p.versions([1]))
+        mine = compare([ANA, BEN, CY])
+        assert (c.reviewers, c.lanes, c.regions) == (mine.reviewers, mine.lanes, mine.regions)
+        assert compare(p.versions([2])).regions == ()
+
+
+def test_a_team_of_three_adjudicates_in_the_window_with_keys(qtbot, tmp_path):
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from core.cli import main as cli
+    from tests.gui_helpers import open_window
+
+    origin = reviewed_by_three(tmp_path)
+    win = open_window(qtbot, tmp_path, origin, reviewer="lead")
+    view = win.view
+    ctrl, shift = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier
+    take = ctrl | Qt.KeyboardModifier.AltModifier  # Ctrl+1… are the claim verdicts
+    win.show_article(1)
+    QTest.keyClick(view, Qt.Key.Key_A, ctrl | shift)  # Review → Adjudicate
+    assert win.adjudication.active and win.side_tabs.currentWidget() is win.adjudication.panel
+    panel = win.adjudication.panel
+    qtbot.waitUntil(lambda: panel.article_ids() == [1])  # the worklist, read in the background
+    # Opening took the agreed spans (one edit, undoable) and drew three lanes.
+    assert [(s.text, s.label, s.state) for s in win.session.spans] == [
+        ("lithium", "MINERAL", "accepted"), ("Chile", "GPE", "accepted")]
+    assert win.history.undo_title == "take the spans all reviewers agree on"
+    assert view.comparison is not None and len(view.comparison.lanes) == 3
+    assert panel.regions.topLevelItemCount() == 3
+    assert [panel.regions.topLevelItem(0).text(i) for i in range(5)] == [
+        "Albemarle Corp.", "ORG", "ORG", "—", "—"]
+    assert [panel.reviewers.topLevelItem(i).text(1) for i in range(3)] == ["ana", "ben", "cy"]
+    # The cursor starts on the first region; Ctrl+Alt+1 takes ana's span there, selected.
+    assert panel.regions.currentItem() is panel.regions.topLevelItem(0)
+    QTest.keyClick(view, Qt.Key.Key_1, take)
+    assert view.selected_span().text == "Albemarle Corp."
+    assert panel.regions.topLevelItem(0).text(4) == "ORG"
+    # Space, Space: Western Australia; Ctrl+Alt+2 takes ben's GPE.
+    QTest.keyClick(view, Qt.Key.Key_Space)
+    QTest.keyClick(view, Qt.Key.Key_Space)
+    assert panel.regions.currentItem() is panel.regions.topLevelItem(2)
+    QTest.keyClick(view, Qt.Key.Key_2, take)
+    assert view.selected_span().text == "Western Australia"
+    assert view.selected_span().label == "GPE"
+    # Tianqi: cy marked nothing, and the usual keys still edit the curated version.
+    QTest.keyClick(view, Qt.Key.Key_Space, shift)
+    QTest.keyClick(view, Qt.Key.Key_1, take)
+    assert view.selected_span().text == "Tianqi Lithium"
+    QTest.keyClick(view, Qt.Key.Key_3, take)  # cy's view: nothing there
+    assert "Tianqi Lithium" not in [s.text for s in win.session.spans]
+    QTest.keyClick(view, Qt.Key.Key_Z, ctrl)  # undo: on the same history as every edit
+    assert [s.text for s in win.session.spans] == [
+        "Albemarle Corp.", "Tianqi Lithium", "lithium", "Chile", "Western Australia"]
+    QTest.keyClick(view, Qt.Key.Key_Delete)  # the usual keys edit the curated version
+    assert "Tianqi Lithium" not in [s.text for s in win.session.spans if s.live]
+    QTest.keyClick(view, Qt.Key.Key_2, ctrl | shift)  # ben's whole version
+    assert [s.text for s in win.session.spans] == [
+        "Albemarle", "Tianqi Lithium", "lithium", "Chile", "Western Australia"]
+    QTest.keyClick(view, Qt.Key.Key_Z, ctrl)
+    QTest.keyClick(view, Qt.Key.Key_A)  # approve the curated version
+    with Project.open(origin, read_only=True) as p:
+        article = p.article(1)
+        assert (article.status, article.reviewed_by) == ("approved", "lead")
+    assert panel.articles.topLevelItem(0).text(2) == "approved"
+    win.close()
+    out = tmp_path / "curated.jsonl"
+    assert cli(["export", str(origin), "-f", "assay", "-o", str(out)]) == 0
+    import json
+    record = json.loads(out.read_text().splitlines()[0])
+    assert [(s["text"], s["label"]) for s in record["spans"]] == [
+        ("Albemarle Corp.", "ORG"), ("lithium", "MINERAL"), ("Chile", "GPE"),
+        ("Western Australia", "GPE")]

@@ -135,6 +135,7 @@ class Project:
 
     count_articles = _forward("_queries", ArticleQueries.count_articles)
     list_articles = _forward("_queries", ArticleQueries.list_articles)
+    article_rows = _forward("_queries", ArticleQueries.article_rows)
     article_ids = _forward("_queries", ArticleQueries.article_ids)
     reviewed = _forward("_queries", ArticleQueries.reviewed)
     article_texts = _forward("_queries", ArticleQueries.article_texts)

@@ -106,14 +106,18 @@ class ArticleQueries:
         ids = [r[0] for r in self.conn.execute(
             f"SELECT a.id FROM articles a{where} ORDER BY {order} {direction}, "
             f"a.id {direction} LIMIT ? OFFSET ?", [*params, limit, offset])]
-        if not ids:
-            return []
-        marks = ",".join("?" * len(ids))
-        rows = {r["id"]: r for r in self.conn.execute(
-            "SELECT a.id, a.title, a.source, a.status, a.reviewed_by, a.entities, "
-            f"CASE WHEN trim(a.title) = '' THEN substr(a.text, 1, {PREVIEW_CHARS}) "
-            "ELSE '' END AS preview "
-            f"FROM articles a WHERE a.id IN ({marks})", ids)}
+        return self.article_rows(ids)
+
+    def article_rows(self, ids: Sequence[int], chunk: int = 500) -> list[ArticleRow]:
+        """The list rows of ``ids``, in that order (ids not found are left out)."""
+        rows: dict[int, Any] = {}
+        for i in range(0, len(ids), chunk):
+            part = list(ids[i:i + chunk])
+            rows.update((r["id"], r) for r in self.conn.execute(
+                "SELECT a.id, a.title, a.source, a.status, a.reviewed_by, a.entities, "
+                f"CASE WHEN trim(a.title) = '' THEN substr(a.text, 1, {PREVIEW_CHARS}) "
+                "ELSE '' END AS preview "
+                f"FROM articles a WHERE a.id IN ({','.join('?' * len(part))})", part))
         return [_row_to(ArticleRow, rows[i]) for i in ids if i in rows]
 
     def article_ids(self, flt: ArticleFilter | None = None, order_by: str = "id") -> list[int]:
