@@ -41,7 +41,46 @@ def main() -> int:
                 theme = "dark" if dark else "light"
                 window.grab().save(str(out / f"window-{theme}-{name}.png"))
             window.close()
+        apply_theme(app, False)
+        team_screenshots(app, Path(tmp), project, out)
     return 0
+
+
+def team_screenshots(app, tmp: Path, sample: Path, out: Path) -> None:
+    """The adjudication view and the agreement dialog on the sample project reviewed by
+    a team of three (``bench.team_scene``)."""
+    import shutil
+
+    from PySide6.QtCore import QSettings
+
+    from bench.team_scene import three_reviewers
+    from gui.agreement_view import AgreementDialog
+    from gui.main_window import MainWindow
+
+    origin = tmp / "team.assay"
+    shutil.copy(sample, origin)
+    three_reviewers(origin, tmp / "copies")
+    settings = QSettings(str(tmp / "team.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(settings, "lead")
+    window.open_project(origin)
+    window.show()
+    window.adjudication.act_mode.trigger()
+    while window.jobs.job is not None:  # the worklist is read in the background
+        app.processEvents()
+    worst = window.adjudication.panel.article_ids()
+    window.show_article(worst[0])
+    for name, size in (("", (1440, 880)), ("-1024x640", (1024, 640))):
+        window.resize(*size)
+        for _ in range(3):
+            app.processEvents()
+        window.grab().save(str(out / f"adjudication{name}.png"))
+    dialog = AgreementDialog(window)
+    dialog.show()
+    for _ in range(3):
+        app.processEvents()
+    dialog.grab().save(str(out / "agreement.png"))
+    dialog.close()
+    window.close()
 
 
 if __name__ == "__main__":

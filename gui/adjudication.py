@@ -19,7 +19,7 @@ them (``gui.lane_paint``, ``gui.adjudication_panel``) and pushes edits.
 
 from __future__ import annotations
 
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QColor
 
 from core.models import Article, Version, shown_title
 from core.review.edits import Focus
@@ -95,6 +95,8 @@ class Adjudication:
             if tabs.indexOf(self.panel) < 0:
                 tabs.addTab(self.panel, "Adjudicate")
             tabs.setCurrentWidget(self.panel)
+            self._say("Adjudicating: Space goes to the next difference, Ctrl+Alt+1…9 takes a "
+                      "reviewer's spans there, Ctrl+Shift+1…9 their whole version.")
             self._load_worklist()
             self._opened(self.window.article)
         else:
@@ -158,8 +160,10 @@ class Adjudication:
     def _show(self) -> None:
         session = self.session
         assert session is not None and session.article is not None
+        colors = {lb.name: lb.color for lb in session.project.labels()}
         self.panel.show_comparison(self.comparison, self.versions, session.spans,
-                                   session.article.text, last_change(session.spans))
+                                   session.article.text, last_change(session.spans),
+                                   lambda label: QColor(colors.get(label, "#9a9a9a")))
         self._follow_cursor()
 
     def _follow_cursor(self) -> None:

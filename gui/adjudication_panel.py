@@ -8,15 +8,18 @@ text from articles), so everything is set as plain item text.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
+    QSizePolicy,
+    QSplitter,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -28,6 +31,10 @@ from core.teams.adjudicate import Comparison
 from gui.side_panel import heading
 
 NOTHING = "—"
+KEYS = ("Space / Shift+Space: next / previous difference\n"
+        "Ctrl+Alt+1…9: take that reviewer's spans at the cursor\n"
+        "Ctrl+Shift+1…9: take their whole version\n"
+        "A: approve the curated version, open the next article to adjudicate")
 
 
 class AdjudicationPanel(QWidget):
@@ -45,40 +52,53 @@ class AdjudicationPanel(QWidget):
         self.reviewers = _tree(["Lane", "Reviewer", "Decision"])
         self.reviewers.itemDoubleClicked.connect(
             lambda item, _c: self.take_version.emit(self.reviewers.indexOfTopLevelItem(item)))
-        self.take = QPushButton("Take selected reviewer's version")
+        self.take = QPushButton("Take version")
+        self.take.setToolTip("The selected reviewer's whole version becomes the curated one "
+                             "(Ctrl+Shift+lane number; double-click does the same)")
         self.take.clicked.connect(self._take_selected)
         self.regions = _tree(["Text"], stretch=0)
         self.regions.itemClicked.connect(
             lambda item, _c: self.region_clicked.emit(self.regions.indexOfTopLevelItem(item)))
         self.regions.itemActivated.connect(
             lambda item, _c: self.region_clicked.emit(self.regions.indexOfTopLevelItem(item)))
-        self.keys = QLabel("Space: next difference · Ctrl+Alt+1…9: take that reviewer's spans "
-                           "here · Ctrl+Shift+1…9: their whole version · A: approve")
-        self.keys.setWordWrap(True)
-        self.keys.setStyleSheet("color: palette(placeholder-text);")
+        self.regions.setToolTip(KEYS)
         self.articles = _tree(["F1", "Article", "Status"])
         self.articles.itemActivated.connect(self._article_activated)
         self.articles.itemDoubleClicked.connect(self._article_activated)
+        self.reviewers.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.reviewers.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        # The differences and the worklist share what is left; the reviewer can move the
+        # line between them (on a laptop screen both are short).
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.setChildrenCollapsible(False)
+        split.addWidget(_titled("Where they differ", self.regions))
+        split.addWidget(_titled("Articles to adjudicate", self.articles))
+        split.setStretchFactor(0, 3)
+        split.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 6, 0, 0)
         layout.setSpacing(6)
         layout.addWidget(self.summary)
-        layout.addWidget(heading("Reviewers"))
+        row = QHBoxLayout()
+        row.addWidget(heading("Reviewers"))
+        row.addStretch(1)
+        row.addWidget(self.take)
+        layout.addLayout(row)
         layout.addWidget(self.reviewers)
-        layout.addWidget(self.take)
-        layout.addWidget(heading("Where they differ"))
-        layout.addWidget(self.regions, 2)
-        layout.addWidget(self.keys)
-        layout.addWidget(heading("Articles to adjudicate"))
-        layout.addWidget(self.articles, 2)
+        layout.addWidget(split, 1)
         self.show_comparison(None, [], [], "")
 
     # ------------------------------------------------------------------ the open article
 
     def show_comparison(self, comparison: Comparison | None, versions: Sequence[Version],
                         curated: Sequence[Span], text: str,
-                        last_change: tuple[str, str] | None = None) -> None:
-        """The open article's reviewers and regions (None: it has no versions to compare)."""
+                        last_change: tuple[str, str] | None = None,
+                        color: Callable[[str], QColor] = lambda _label: QColor("#9a9a9a"),
+                        ) -> None:
+        """The open article's reviewers and regions (None: it has no versions to compare).
+        Each reviewer's labels in a region are shown as chips in the label's colour (the
+        colour of their lane bars; the names would not fit a laptop's side column), with
+        the names in the tooltip and the accessible text."""
         self.reviewers.clear()
         self.regions.clear()
         lanes = comparison.reviewers if comparison else ()
@@ -97,6 +117,9 @@ class AdjudicationPanel(QWidget):
                 item.setDisabled(True)
             self.reviewers.addTopLevelItem(item)
         self.take.setEnabled(bool(lanes))
+        rows = max(1, min(4, len(versions)))
+        self.reviewers.setFixedHeight(self.reviewers.header().sizeHint().height() + rows * (
+            self.reviewers.sizeHintForRow(0) if versions else 20) + 4)
         if comparison is None:
             self.summary.setText("No reviewer's version of this article to compare. Hand "
                                  "out copies (File → Hand out…) and merge them back."
@@ -105,29 +128,34 @@ class AdjudicationPanel(QWidget):
             self.regions.setHeaderLabels(["Text"])
             return
         self.regions.setHeaderLabels(["Text", *(f"{i}" for i in range(1, len(lanes) + 1)),
-                                      "Curated"])
+                                      "Now"])
+        self.regions.headerItem().setToolTip(len(lanes) + 1, "What the curated version has")
         for i, name in enumerate(lanes, 1):
             self.regions.headerItem().setToolTip(i, name)
         live = [s for s in curated if s.live]
         for region in comparison.regions:
-            row = [text[region.start:region.end].replace("\n", " ")[:60]]
+            item = QTreeWidgetItem([text[region.start:region.end].replace("\n", " ")[:60]])
             tips = []
-            for reviewer in lanes:
-                spans = region.spans.get(reviewer, ())
-                row.append(" ".join(label for _s, _e, label in spans) or NOTHING)
-                tips.append(f"{reviewer}: " + ("; ".join(
+            here = [(s.start, s.end, s.label) for s in live
+                    if s.start < region.end and region.start < s.end]
+            cells = [region.spans.get(reviewer, ()) for reviewer in lanes] + [tuple(here)]
+            for column, spans in enumerate(cells, 1):
+                labels = [label for _s, _e, label in spans]
+                item.setData(column, Qt.ItemDataRole.AccessibleTextRole,
+                             " ".join(labels) or NOTHING)
+                if labels:
+                    item.setIcon(column, label_chip([color(label) for label in labels]))
+                else:
+                    item.setText(column, NOTHING)
+                who = lanes[column - 1] if column <= len(lanes) else "curated"
+                tips.append(f"{who}: " + ("; ".join(
                     f"{label} “{text[s:e]}”" for s, e, label in spans) or "nothing"))
-            here = [s for s in live if s.start < region.end and region.start < s.end]
-            row.append(" ".join(s.label for s in here) or NOTHING)
-            tips.append("curated: " + ("; ".join(f"{s.label} “{s.text}”" for s in here)
-                                       or "nothing"))
-            item = QTreeWidgetItem(row)
-            for column in range(len(row)):
+            for column in range(len(cells) + 1):
                 item.setToolTip(column, "\n".join(tips))
             self.regions.addTopLevelItem(item)
         for column in range(1, len(lanes) + 2):
-            self.regions.header().setSectionResizeMode(
-                column, QHeaderView.ResizeMode.ResizeToContents)
+            self.regions.header().setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
+            self.regions.setColumnWidth(column, 34)
         n = len(comparison.regions)
         agreed = len(comparison.agreed)
         when = ""
@@ -197,6 +225,18 @@ class AdjudicationPanel(QWidget):
             self.article_chosen.emit(article_id)
 
 
+def _titled(title: str, *widgets: QWidget) -> QWidget:
+    """A heading over ``widgets``, as one part of a splitter."""
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 4, 0, 0)
+    layout.setSpacing(4)
+    layout.addWidget(heading(title))
+    for widget in widgets:
+        layout.addWidget(widget, 1 if isinstance(widget, QTreeWidget) else 0)
+    return box
+
+
 def _tree(headers: list[str], stretch: int = 1) -> QTreeWidget:
     tree = QTreeWidget()
     tree.setHeaderLabels(headers)
@@ -207,6 +247,21 @@ def _tree(headers: list[str], stretch: int = 1) -> QTreeWidget:
     tree.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     tree.header().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
     return tree
+
+
+def label_chip(colors: Sequence[QColor]) -> QIcon:
+    """A rounded chip in the label's colour (stripes for a reviewer's several spans)."""
+    pixmap = QPixmap(18, 14)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    width = 18 / len(colors)
+    for i, color in enumerate(colors):
+        painter.setPen(QColor(color).darker(140))
+        painter.setBrush(QColor(color))
+        painter.drawRoundedRect(QRectF(i * width + 0.5, 0.5, width - 1, 13), 3, 3)
+    painter.end()
+    return QIcon(pixmap)
 
 
 def lane_icon(lane: int, lanes: int) -> QIcon:

@@ -89,6 +89,9 @@ class ArticleView(QTextEdit):
         self.selected_claim_id: int | None = None
         self.label_popup_on_select = True
         self.comparison: Comparison | None = None  # reviewers' lanes, while adjudicating
+        # The region at the cursor is outlined solid: repaint when the cursor moves.
+        self.cursorPositionChanged.connect(
+            lambda: self.comparison is not None and self.viewport().update())
         self.jumps = Jumps(self)  # Space, Alt+label, / (gui.jumps)
         self._base_size = 12.5
         self._zoom = 0.0
@@ -327,9 +330,12 @@ class ArticleView(QTextEdit):
         last = self._omap.to_py(self.cursorForPosition(rect.bottomRight()).position())
         offset = QPointF(-self.horizontalScrollBar().value(), -self.verticalScrollBar().value())
         if self.comparison is not None:
+            selected = self.selected_span()
+            here = ((selected.start, selected.end) if selected is not None else
+                    (self._omap.to_py(self.textCursor().position()), None))
             paint_lanes(painter, self.document(), self._omap, self.comparison,
                         self._label_color, offset, (first, last + 1),
-                        self._text_metrics.height())
+                        self._text_metrics.height(), here)
         if self.claims:
             paint_claims(painter, self.document(), self._omap, self.claims,
                          self.selected_claim_id, offset, (first, last + 1))

@@ -5,16 +5,18 @@ accepted spans are painted below the text, one thin bar per span in that reviewe
 (lane 1 nearest the text), in the span's label colour, so a different label reads as a
 different colour and a different boundary as a bar of another length. Spans every
 reviewer agrees on are drawn faint: nothing to decide there. Where the versions differ
-the text gets an amber tint, so the eye finds the regions to settle. Below the lanes'
-rules sits the claims rule (``gui.claim_paint``), so the two never cross.
+the text is outlined in red, dashed (solid for the one at the cursor), so the eye finds
+the regions to settle; an outline, not a tint, so it never reads as an entity colour.
+Between the text and the lanes sits the claims rule (``gui.claim_paint``), so the two
+never cross.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QPointF, QRectF
-from PySide6.QtGui import QColor, QPainter, QTextDocument
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QPainter, QPen, QTextDocument
 
 from core.teams.adjudicate import Comparison
 from gui.claim_paint import line_segments
@@ -23,7 +25,7 @@ from gui.offsets import OffsetMap
 LANE_TOP = 6  # pixels below the text line where lane 1 starts (the claims rule is at +2)
 LANE_STEP = 5  # pixels from one lane to the next
 LANE_BAR = 3  # height of a bar
-REGION_TINT = QColor(240, 160, 0, 46)
+REGION_COLOR = QColor(208, 71, 63, 170)
 AGREED_ALPHA = 70
 
 
@@ -34,16 +36,24 @@ def lanes_room(lanes: int) -> int:
 
 def paint_lanes(painter: QPainter, doc: QTextDocument, omap: OffsetMap,
                 comparison: Comparison, color: Callable[[str], QColor],
-                offset: QPointF, visible: tuple[int, int], line_height: float) -> None:
-    """Draw the regions' tint and every lane's bars overlapping ``visible`` (Python
-    offsets), shifted by ``offset`` (the scroll position)."""
+                offset: QPointF, visible: tuple[int, int], line_height: float,
+                here: tuple[int, int | None]) -> None:
+    """Draw the regions' outlines and every lane's bars overlapping ``visible`` (Python
+    offsets), shifted by ``offset`` (the scroll position); the region touching ``here``
+    (the selection or the cursor) is outlined solid."""
     lo, hi = visible
+    current = comparison.region_at(*here)
+    painter.setBrush(Qt.BrushStyle.NoBrush)
     for region in comparison.regions:
         if region.end <= lo or region.start >= hi:
             continue
+        pen = QPen(REGION_COLOR, 2.0 if region is current else 1.2)
+        if region is not current:
+            pen.setStyle(Qt.PenStyle.DashLine)
+        painter.setPen(pen)
         for x1, x2, y in line_segments(doc, omap.to_qt(region.start), omap.to_qt(region.end)):
-            painter.fillRect(QRectF(QPointF(x1, y - line_height) + offset,
-                                    QPointF(x2, y + 1) + offset), REGION_TINT)
+            painter.drawRoundedRect(QRectF(QPointF(x1 - 2, y - line_height) + offset,
+                                           QPointF(x2 + 2, y + 1) + offset), 3, 3)
     for lane, spans in enumerate(comparison.lanes):
         top = LANE_TOP + lane * LANE_STEP
         for start, end, label, agreed in spans:

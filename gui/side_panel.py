@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
 
 from gui.claims_panel import ClaimsPanel
@@ -40,6 +41,10 @@ class SidePanel(QWidget):
         entities_layout.addWidget(self.link_editor)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
+        # Four tabs while adjudicating: on a laptop screen they shorten their titles
+        # rather than scroll, so none is hidden behind an arrow.
+        self.tabs.setUsesScrollButtons(False)
+        self.tabs.setElideMode(Qt.TextElideMode.ElideRight)
         self.tabs.addTab(entities_box, "Entities")
         self.tabs.addTab(self.claims_panel, "Claims")
         self.tabs.addTab(self.guide, "Guide")
