@@ -134,10 +134,34 @@ def test_the_agreed_spans_are_taken_once_on_a_pending_untouched_article(project)
 OTHER = "Cobalt from Congo goes to China."
 
 
-def reviewed_by_three(tmp_path):
+def review_in_window(qtbot, tmp_path, copy_path, reviewer: str) -> None:
+    """cy's review of the first article, done in the window with real keys and a drag:
+    reject the suggested Albemarle, label lithium and Western Australia, approve both."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from tests.gui_helpers import drag_select, open_window
+
+    win = open_window(qtbot, tmp_path / reviewer, copy_path, reviewer=reviewer)
+    first = next(a for a in win.project.article_ids() if win.project.article(a).title == "Buyers")
+    win.show_article(first)
+    view = win.view
+    QTest.keyClick(view, Qt.Key.Key_Tab)  # the first entity: the suggested Albemarle
+    assert view.selected_span().text == "Albemarle"
+    QTest.keyClick(view, Qt.Key.Key_Delete)
+    for word, key in (("lithium", Qt.Key.Key_1), ("Western Australia", Qt.Key.Key_2)):
+        drag_select(view, *at(word))
+        QTest.keyClick(view, key)
+    QTest.keyClick(view, Qt.Key.Key_A)  # approve, and on to the other article
+    QTest.keyClick(view, Qt.Key.Key_A)
+    win.close()
+
+
+def reviewed_by_three(tmp_path, qtbot=None):
     """An origin of two articles handed out to ana, ben and cy (each gets both), each
-    copy reviewed through the store as the window does, all three merged back. On the
-    first article they differ as ANA, BEN and CY do above; on the second they agree."""
+    copy reviewed through the store as the window does (with ``qtbot``: cy reviews in the
+    window), all three merged back. On the first article they differ as ANA, BEN and CY
+    do above; on the second they agree."""
     from core.teams.assign import hand_out
     from core.teams.merge import merge_copy
 
@@ -155,6 +179,10 @@ def reviewed_by_three(tmp_path):
                      ("Western Australia", "GPE")],
              "cy": [("lithium", "MINERAL"), ("Western Australia", "GPE")]}
     for reviewer, path in paths.items():
+        if reviewer == "cy" and qtbot is not None:
+            (tmp_path / reviewer).mkdir()
+            review_in_window(qtbot, tmp_path, path, reviewer)
+            continue
         with Project.open(path) as copy:
             first = next(a for a in copy.article_ids() if copy.article(a).title == "Buyers")
             if reviewer != "ben":  # ben keeps the suggested "Albemarle"
@@ -170,8 +198,9 @@ def reviewed_by_three(tmp_path):
     return origin
 
 
-def test_the_merged_versions_compare_as_written_by_hand(tmp_path):
-    origin = reviewed_by_three(tmp_path)
+@pytest.mark.parametrize("cy_in_the_window", [False, True])
+def test_the_merged_versions_compare_as_written_by_hand(qtbot, tmp_path, cy_in_the_window):
+    origin = reviewed_by_three(tmp_path, qtbot if cy_in_the_window else None)
     with Project.open(origin) as p:
         c = compare(p.versions([1]))
         mine = compare([ANA, BEN, CY])
@@ -186,7 +215,7 @@ def test_a_team_of_three_adjudicates_in_the_window_with_keys(qtbot, tmp_path):
     from core.cli import main as cli
     from tests.gui_helpers import open_window
 
-    origin = reviewed_by_three(tmp_path)
+    origin = reviewed_by_three(tmp_path, qtbot)  # cy reviewed in the window
     win = open_window(qtbot, tmp_path, origin, reviewer="lead")
     view = win.view
     ctrl, shift = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier
