@@ -111,6 +111,11 @@ class Adjudication:
         project = self.window.project
         if project is None:
             return
+        if self.window.jobs.job is not None:  # one background job at a time
+            self.panel.set_articles([])
+            self._say("The articles to adjudicate are listed when the running job ends: "
+                      "switch Review → Adjudicate off and on again then.")
+            return
 
         def listed(rows: list[tuple[int, float, str, str]]) -> None:
             self.panel.set_articles(rows)
