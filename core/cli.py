@@ -304,7 +304,7 @@ def cmd_adjudicate(args: argparse.Namespace) -> int:
             if len(args.values) != 2 or not args.values[0].isdigit():
                 raise AssayError("adjudicate take ARTICLE_ID REVIEWER")
             article_id, reviewer = int(args.values[0]), args.values[1]
-            version = next((v for v in by_article(project).get(article_id, [])
+            version = next((v for v in project.versions([article_id])
                             if v.reviewer == reviewer), None)
             if version is None:
                 raise AssayError(f"Article {article_id} has no version by {reviewer!r}.")

@@ -19,6 +19,7 @@ them (``gui.lane_paint``, ``gui.adjudication_panel``) and pushes edits.
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QColor
 
 from core.models import Article, Version, shown_title
@@ -52,6 +53,9 @@ class Adjudication:
         self.panel = AdjudicationPanel()
         self.comparison: Comparison | None = None
         self.versions: list[Version] = []
+        # Articles whose agreed spans were taken (or found taken) in this session: an undo
+        # of that take must stick, not be redone by reopening the article.
+        self.settled: set[int] = set()
         self.panel.region_clicked.connect(self.go_to_region)
         self.panel.take_version.connect(self.take_version)
         self.panel.article_chosen.connect(lambda article_id: window.show_article(article_id))
@@ -61,6 +65,8 @@ class Adjudication:
                           checkable=True, help=(
                               "Adjudication", "Show every reviewer's version as a lane under "
                               "the text, and the articles where they differ"))
+        # Ctrl+Alt is AltGr on Windows: these keys act in the text view only, never while
+        # the note or a search field has focus (AltGr+7 types "{" there on a German layout).
         takes = [a(f"Take reviewer {i}'s spans here", f"Ctrl+Alt+{i}",
                    lambda _=False, lane=i - 1: self.take_here(lane),
                    help=("Adjudication", "Take reviewer 1's spans where the cursor is "
@@ -72,6 +78,9 @@ class Adjudication:
                           "for the others)") if i == 1 else None)
                   for i in range(1, LANES_WITH_KEYS + 1)]
         self.key_actions: list[QAction] = takes + wholes
+        for action in takes:
+            action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+            window.view.addAction(action)
         self.actions = [self.act_mode]
 
     @property
@@ -81,6 +90,7 @@ class Adjudication:
     def attach(self, session: ReviewSession) -> None:
         """Follow a new session (a project was opened); the worklist is read again."""
         self.session = session
+        self.settled = set()
         session.opened.connect(self._opened)
         session.changed.connect(self._changed)
         if self.active:
@@ -112,7 +122,7 @@ class Adjudication:
         if project is None:
             return
         if self.window.jobs.job is not None:  # one background job at a time
-            self.panel.set_articles([])
+            self.panel.set_articles([], "Not listed yet: a background job was running.")
             self._say("The articles to adjudicate are listed when the running job ends: "
                       "switch Review → Adjudicate off and on again then.")
             return
@@ -130,6 +140,12 @@ class Adjudication:
         self.window.jobs.run_job(job, "Finding the articles reviewers differ on…", listed,
                                  "Cannot list the articles to adjudicate")
 
+    def versions_changed(self) -> None:
+        """After a merge: the open article's lanes and the worklist are read again."""
+        if self.active:
+            self._opened(self.window.article)
+            self._load_worklist()
+
     # ------------------------------------------------------------------ the open article
 
     def _opened(self, article: Article | None) -> None:
@@ -146,18 +162,25 @@ class Adjudication:
         approved = [v for v in self.versions if v.status == "approved"]
         self.comparison = compare(approved) if approved else None
         if (self.comparison is not None and len(approved) >= 2
+                and article.id not in self.settled
                 and session.refusal("take the agreed spans") is None
                 and needs_agreed(article.status, session.spans, self.comparison)):
+            self.settled.add(article.id)
             self.window.push(AdoptSpans(article.id, agreed(approved),
                                         "take the spans all reviewers agree on"))
+        self.settled.add(article.id)
         view.set_comparison(self.comparison)
         self._show()
         if self.comparison is not None and self.comparison.regions:
             self.go_to_region(0)  # start on the first place the reviewers differ
 
     def _changed(self, _focus: Focus) -> None:
-        if self.active and self.comparison is not None:
-            self._show()
+        """An edit: only the curated column and the summary change (the versions did not)."""
+        session = self.session
+        if self.active and self.comparison is not None and session is not None:
+            self.panel.show_curated(self.comparison, session.spans,
+                                    last_change(session.spans))
+            self._follow_cursor()
             article = self.window.article
             if article is not None:
                 self.panel.set_status(article.id, article.status)
@@ -178,9 +201,7 @@ class Adjudication:
         span = view.selected_span()
         here = (span.start, span.end) if span else (view.offset_map.to_py(
             view.textCursor().position()), None)
-        region = self.comparison.region_at(*here)
-        self.panel.set_current_region(
-            self.comparison.regions.index(region) if region is not None else None)
+        self.panel.set_current_region(self.comparison.region_index(*here))
 
     def go_to_region(self, index: int) -> None:
         """A click on a row of "Where they differ": put the cursor there."""

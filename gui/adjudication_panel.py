@@ -28,9 +28,11 @@ from PySide6.QtWidgets import (
 
 from core.models import Span, Version
 from core.teams.adjudicate import Comparison
+from gui.plain_text import plain_tip
 from gui.side_panel import heading
 
 NOTHING = "—"
+MAX_REVIEWER_ROWS = 5  # more reviewers scroll
 KEYS = ("Space / Shift+Space: next / previous difference\n"
         "Ctrl+Alt+1…9: take that reviewer's spans at the cursor\n"
         "Ctrl+Shift+1…9: take their whole version\n"
@@ -46,6 +48,9 @@ class AdjudicationPanel(QWidget):
 
     def __init__(self) -> None:
         super().__init__()
+        self._chips: dict[tuple[str, ...], QIcon] = {}  # label chips, made once per look
+        self._text = ""
+        self._color: Callable[[str], QColor] = lambda _label: QColor("#9a9a9a")
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
@@ -65,7 +70,6 @@ class AdjudicationPanel(QWidget):
         self.articles = _tree(["F1", "Article", "Status"])
         self.articles.itemActivated.connect(self._article_activated)
         self.articles.itemDoubleClicked.connect(self._article_activated)
-        self.reviewers.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.reviewers.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         # The differences and the worklist share what is left; the reviewer can move the
         # line between them (on a laptop screen both are short).
@@ -101,6 +105,7 @@ class AdjudicationPanel(QWidget):
         the names in the tooltip and the accessible text."""
         self.reviewers.clear()
         self.regions.clear()
+        self._text, self._color, self._chips = text, color, {}
         lanes = comparison.reviewers if comparison else ()
         for version in sorted(versions, key=lambda v: (v.reviewer not in lanes, v.reviewer)):
             lane = lanes.index(version.reviewer) if version.reviewer in lanes else None
@@ -109,15 +114,16 @@ class AdjudicationPanel(QWidget):
                                     version.reviewer, version.status + seconds])
             if lane is not None:
                 item.setIcon(0, lane_icon(lane, len(lanes)))
-                item.setToolTip(1, f"Ctrl+Shift+{lane + 1} takes {version.reviewer}'s whole "
-                                   "version" if lane < 9 else version.reviewer)
+                item.setToolTip(1, plain_tip(
+                    f"Ctrl+Shift+{lane + 1} takes {version.reviewer}'s whole version"
+                    if lane < 9 else version.reviewer))
             else:
-                item.setToolTip(1, f"{version.reviewer} did not approve the article: "
-                                   "no lane")
+                item.setToolTip(1, plain_tip(f"{version.reviewer} did not approve the "
+                                             "article: no lane"))
                 item.setDisabled(True)
             self.reviewers.addTopLevelItem(item)
         self.take.setEnabled(bool(lanes))
-        rows = max(1, min(4, len(versions)))
+        rows = max(1, min(MAX_REVIEWER_ROWS, len(versions)))
         self.reviewers.setFixedHeight(self.reviewers.header().sizeHint().height() + rows * (
             self.reviewers.sizeHintForRow(0) if versions else 20) + 4)
         if comparison is None:
@@ -129,35 +135,48 @@ class AdjudicationPanel(QWidget):
             return
         self.regions.setHeaderLabels(["Text", *(f"{i}" for i in range(1, len(lanes) + 1)),
                                       "Now"])
-        self.regions.headerItem().setToolTip(len(lanes) + 1, "What the curated version has")
+        header = self.regions.headerItem()
         for i, name in enumerate(lanes, 1):
-            self.regions.headerItem().setToolTip(i, name)
-        live = [s for s in curated if s.live]
+            header.setToolTip(i, plain_tip(name))
+        header.setToolTip(len(lanes) + 1, "What the curated version has")
         for region in comparison.regions:
             item = QTreeWidgetItem([text[region.start:region.end].replace("\n", " ")[:60]])
-            tips = []
-            here = [(s.start, s.end, s.label) for s in live
-                    if s.start < region.end and region.start < s.end]
-            cells = [region.spans.get(reviewer, ()) for reviewer in lanes] + [tuple(here)]
-            for column, spans in enumerate(cells, 1):
-                labels = [label for _s, _e, label in spans]
-                item.setData(column, Qt.ItemDataRole.AccessibleTextRole,
-                             " ".join(labels) or NOTHING)
-                if labels:
-                    item.setIcon(column, label_chip([color(label) for label in labels]))
-                else:
-                    item.setText(column, NOTHING)
-                who = lanes[column - 1] if column <= len(lanes) else "curated"
-                tips.append(f"{who}: " + ("; ".join(
-                    f"{label} “{text[s:e]}”" for s, e, label in spans) or "nothing"))
-            for column in range(len(cells) + 1):
-                item.setToolTip(column, "\n".join(tips))
+            for column, reviewer in enumerate(lanes, 1):
+                self._cell(item, column, region.spans.get(reviewer, ()))
             self.regions.addTopLevelItem(item)
         for column in range(1, len(lanes) + 2):
             self.regions.header().setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
             self.regions.setColumnWidth(column, 34)
+        self.show_curated(comparison, curated, last_change)
+
+    def show_curated(self, comparison: Comparison, curated: Sequence[Span],
+                     last_change: tuple[str, str] | None) -> None:
+        """After an edit: the "Now" column and the summary, in one sweep over the curated
+        spans (an article can have thousands of regions; the rest of the table stands)."""
+        lanes = comparison.reviewers
+        live = sorted((s for s in curated if s.live), key=lambda s: (s.start, s.end))
+        column = len(lanes) + 1
+        first = 0
+        self.regions.setUpdatesEnabled(False)
+        for i, region in enumerate(comparison.regions):
+            item = self.regions.topLevelItem(i)
+            if item is None:
+                break
+            while first < len(live) and live[first].end <= region.start:
+                first += 1
+            here = []
+            j = first
+            while j < len(live) and live[j].start < region.end:
+                here.append((live[j].start, live[j].end, live[j].label))
+                j += 1
+            self._cell(item, column, tuple(here))
+            tips = [f"{who}: " + self._what(spans) for who, spans in (
+                *((r, region.spans.get(r, ())) for r in lanes), ("curated", tuple(here)))]
+            tip = plain_tip("\n".join(tips))
+            for c in range(column + 1):
+                item.setToolTip(c, tip)
+        self.regions.setUpdatesEnabled(True)
         n = len(comparison.regions)
-        agreed = len(comparison.agreed)
         when = ""
         if last_change is not None:
             stamp = last_change[1][:16].replace("T", " ")
@@ -166,10 +185,31 @@ class AdjudicationPanel(QWidget):
             self.summary.setText(f"Only {lanes[0]} approved this article: check their "
                                  "version; Ctrl+Shift+1 takes it whole." + when)
             return
+        agreed = len(comparison.agreed)
         self.summary.setText(
             (f"{len(lanes)} reviewers agree on {agreed} span(s) and differ in {n} "
              f"place(s)." if n else f"All {len(lanes)} reviewers agree on all {agreed} "
              "span(s): approve with A.") + when)
+
+    def _what(self, spans: Sequence[tuple[int, int, str]]) -> str:
+        return "; ".join(f"{label} “{self._text[s:e]}”" for s, e, label in spans) or "nothing"
+
+    def _cell(self, item: QTreeWidgetItem, column: int,
+              spans: Sequence[tuple[int, int, str]]) -> None:
+        labels = tuple(label for _s, _e, label in spans)
+        item.setData(column, Qt.ItemDataRole.AccessibleTextRole, " ".join(labels) or NOTHING)
+        if labels:
+            item.setIcon(column, self._chip(labels))
+            item.setText(column, "")
+        else:
+            item.setIcon(column, QIcon())
+            item.setText(column, NOTHING)
+
+    def _chip(self, labels: tuple[str, ...]) -> QIcon:
+        chip = self._chips.get(labels)
+        if chip is None:
+            chip = self._chips[labels] = label_chip([self._color(lb) for lb in labels])
+        return chip
 
     def set_current_region(self, index: int | None) -> None:
         """Follow the text cursor: select the row of the region it is in."""
@@ -189,20 +229,20 @@ class AdjudicationPanel(QWidget):
 
     # ------------------------------------------------------------------ the worklist
 
-    def set_articles(self, rows: Sequence[tuple[int, float, str, str]]) -> None:
+    def set_articles(self, rows: Sequence[tuple[int, float, str, str]],
+                     empty: str = "No articles whose reviewers differ.") -> None:
         """Articles whose versions differ, worst first: (id, mean F1, title, status)."""
         self.articles.clear()
         for article_id, f1, title, status in rows:
             item = QTreeWidgetItem([f"{f1:.2f}", title, status])
             item.setData(0, Qt.ItemDataRole.UserRole, article_id)
-            item.setToolTip(1, title)
+            item.setToolTip(1, plain_tip(title))
             if status != "pending":
                 for column in range(3):
                     item.setForeground(column, QColor("#8a8f98"))
             self.articles.addTopLevelItem(item)
         if not rows:
-            self.articles.addTopLevelItem(QTreeWidgetItem(
-                ["", "No articles whose reviewers differ.", ""]))
+            self.articles.addTopLevelItem(QTreeWidgetItem(["", empty, ""]))
 
     def article_ids(self) -> list[int]:
         items = (self.articles.topLevelItem(i) for i in range(self.articles.topLevelItemCount()))

@@ -45,7 +45,11 @@ class Jumps:
         text cursor goes there (Ctrl+digit takes a reviewer's spans at the cursor)."""
         view = self.view
         here, offset = self.here()
-        region = next_region(view.comparison.regions, here.start if here else offset, step)
+        comparison = view.comparison
+        # Step from the region the reviewer is in (a curated span may start before it).
+        current = comparison.region_at(here.start, here.end) if here else \
+            comparison.region_at(offset)
+        region = next_region(comparison.regions, current.start if current else offset, step)
         if region is None:
             return False
         curated = next((s for s in view.spans if s.live and s.start < region.end

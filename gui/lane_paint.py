@@ -13,6 +13,7 @@ never cross.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable
 
 from PySide6.QtCore import QPointF, QRectF, Qt
@@ -44,8 +45,12 @@ def paint_lanes(painter: QPainter, doc: QTextDocument, omap: OffsetMap,
     lo, hi = visible
     current = comparison.region_at(*here)
     painter.setBrush(Qt.BrushStyle.NoBrush)
-    for region in comparison.regions:
-        if region.end <= lo or region.start >= hi:
+    # Regions, like each lane's spans, never overlap and are in text order: the visible
+    # ones are found by bisection (an article can have thousands; a paint shows dozens).
+    first = max(0, bisect_left(comparison.region_starts, lo) - 1)
+    last = bisect_left(comparison.region_starts, hi)
+    for region in comparison.regions[first:last]:
+        if region.end <= lo:
             continue
         pen = QPen(REGION_COLOR, 2.0 if region is current else 1.2)
         if region is not current:
@@ -54,10 +59,12 @@ def paint_lanes(painter: QPainter, doc: QTextDocument, omap: OffsetMap,
         for x1, x2, y in line_segments(doc, omap.to_qt(region.start), omap.to_qt(region.end)):
             painter.drawRoundedRect(QRectF(QPointF(x1 - 2, y - line_height) + offset,
                                            QPointF(x2 + 2, y + 1) + offset), 3, 3)
-    for lane, spans in enumerate(comparison.lanes):
+    for lane, (spans, starts) in enumerate(zip(comparison.lanes, comparison.lane_starts,
+                                               strict=True)):
         top = LANE_TOP + lane * LANE_STEP
-        for start, end, label, agreed in spans:
-            if end <= lo or start >= hi:
+        for start, end, label, agreed in spans[max(0, bisect_left(starts, lo) - 1):
+                                               bisect_left(starts, hi)]:
+            if end <= lo:
                 continue
             fill = QColor(color(label)).darker(125)
             if agreed:

@@ -92,6 +92,7 @@ def merge_copies(window, paths: list[str]) -> ThreadJob | None:
         parts = [f"{r.reviewer}: {r.added} new, {r.replaced} updated, {r.unchanged} unchanged"
                  for r in reports]
         window.statusBar().showMessage("Merged " + "; ".join(parts) + ".", 12000)
+        window.adjudication.versions_changed()  # new versions: new lanes and worklist
 
     job = ThreadJob(window.project.path, work, window)
     return jobs.run_job(job, "Merging copies…", done, "Cannot merge")

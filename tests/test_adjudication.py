@@ -213,7 +213,7 @@ def test_a_team_of_three_adjudicates_in_the_window_with_keys(qtbot, tmp_path):
     from PySide6.QtTest import QTest
 
     from core.cli import main as cli
-    from tests.gui_helpers import open_window
+    from tests.gui_helpers import click_offset, open_window
 
     origin = reviewed_by_three(tmp_path, qtbot)  # cy reviewed in the window
     win = open_window(qtbot, tmp_path, origin, reviewer="lead")
@@ -257,6 +257,7 @@ def test_a_team_of_three_adjudicates_in_the_window_with_keys(qtbot, tmp_path):
     QTest.keyClick(view, Qt.Key.Key_Z, ctrl)  # undo: on the same history as every edit
     assert [s.text for s in win.session.spans] == [
         "Albemarle Corp.", "Tianqi Lithium", "lithium", "Chile", "Western Australia"]
+    click_offset(view, at("Tianqi")[0])
     QTest.keyClick(view, Qt.Key.Key_Delete)  # the usual keys edit the curated version
     assert "Tianqi Lithium" not in [s.text for s in win.session.spans if s.live]
     QTest.keyClick(view, Qt.Key.Key_2, ctrl | shift)  # ben's whole version
@@ -276,3 +277,113 @@ def test_a_team_of_three_adjudicates_in_the_window_with_keys(qtbot, tmp_path):
     assert [(s["text"], s["label"]) for s in record["spans"]] == [
         ("Albemarle Corp.", "ORG"), ("lithium", "MINERAL"), ("Chile", "GPE"),
         ("Western Australia", "GPE")]
+
+
+# ---------------------------------------------------------------- what a review found
+
+
+def test_a_take_keeps_the_ids_of_unchanged_spans_so_older_edits_still_undo(project):
+    from core.review.edits import UpdateSpan
+
+    c = compare(project.versions([1]))
+    history = History(project, "lead")
+    chile = next(s for s in project.spans(1) if s.text == "Chile")
+    history.do(UpdateSpan(chile.id, "accept", state="accepted"))
+    accepted_chile = next(s for s in project.spans(1) if s.text == "Chile")
+    region = c.regions[-1]  # Western Australia: Chile is not touched by it
+    history.do(TakeRegion(1, take_region(project.spans(1), c, region, "ben"), "t", region,
+                          "ben"))
+    assert next(s for s in project.spans(1) if s.text == "Chile").id == chile.id
+    history.undo()
+    history.undo()  # the accept, by id: still there
+    assert [(s.text, s.state) for s in project.spans(1)] == [
+        ("Albemarle", "suggested"), ("Chile", "suggested")]
+    history.redo()
+    history.redo()
+    spans = project.spans(1)
+    assert [(s.text, s.label) for s in spans] == [
+        ("Albemarle", "ORG"), ("Chile", "GPE"), ("Western Australia", "GPE")]
+    again = next(s for s in spans if s.text == "Chile")
+    assert (again.id, again.state) == (accepted_chile.id, "accepted")
+
+
+def test_the_worklist_counts_approved_versions_only(tmp_path):
+    from core.teams.adjudicate import by_article, to_adjudicate
+
+    path = tmp_path / "w.assay"
+    with Project.create(path, name="w") as p:
+        p.add_articles([ArticleIn(text=TEXT, title="Buyers")])
+        p.put_versions([ANA, version("ben", *ANA.spans), version("cy", status="rejected")],
+                       "lead")
+        assert [v.reviewer for v in by_article(p)[1]] == ["ana", "ben"]
+        assert to_adjudicate(p) == []  # the two who approved agree
+
+
+def test_a_cursor_just_after_a_region_is_still_in_it():
+    c = compare([ANA, BEN, CY])
+    assert c.region_at(at("Western Australia")[1]) is c.regions[-1]
+    assert c.region_index(at("Western Australia")[1] + 2) is None
+
+
+def window_on_three(qtbot, tmp_path):
+    from tests.gui_helpers import open_window
+
+    origin = reviewed_by_three(tmp_path)
+    win = open_window(qtbot, tmp_path, origin, reviewer="lead")
+    win.show_article(1)
+    win.adjudication.act_mode.trigger()
+    qtbot.waitUntil(lambda: win.jobs.job is None)
+    return win
+
+
+def test_undoing_the_agreed_take_sticks_and_space_never_sticks(qtbot, tmp_path):
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    win = window_on_three(qtbot, tmp_path)
+    view = win.view
+    take = "take the spans all reviewers agree on"
+    ctrl_z = (Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    win.show_article(2)  # all agree here: taken too
+    win.show_article(1)
+    QTest.keyClick(view, *ctrl_z)  # undoes article 2's take, which reopens article 2...
+    assert win.article.id == 2 and all(s.state == "suggested" for s in win.session.spans)
+    assert win.history.redo_title == take  # ...without taking it again
+    QTest.keyClick(view, *ctrl_z)
+    assert win.article.id == 1 and all(s.state == "suggested" for s in win.session.spans)
+    win.show_article(2)
+    win.show_article(1)  # back: the undone take sticks
+    assert all(s.state == "suggested" for s in win.session.spans)
+    # The suggested "Albemarle" starts where the first region starts; Space moves on
+    # through every region and round, never stuck on one.
+    seen = []
+    for _ in range(4):
+        QTest.keyClick(view, Qt.Key.Key_Space)
+        seen.append(win.adjudication.panel.regions.currentIndex().row())
+    assert seen == [1, 2, 0, 1]
+
+
+def test_markup_in_reviewer_names_and_text_stays_plain_in_the_adjudicate_tab(qtbot, tmp_path):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QTreeWidget
+
+    from tests.gui_helpers import open_window
+
+    path = tmp_path / "m.assay"
+    with Project.create(path, name="m") as p:
+        p.add_articles([ArticleIn(text=TEXT, title="<b>Buyers</b>")])
+        p.put_versions([version("<i>ana</i>", *ANA.spans), version("<b>ben</b>", *BEN.spans)],
+                       "lead")
+    win = open_window(qtbot, tmp_path, path, reviewer="lead")
+    win.show_article(1)
+    win.adjudication.act_mode.trigger()
+    qtbot.waitUntil(lambda: win.jobs.job is None)
+    panel = win.adjudication.panel
+    tips = [tree.topLevelItem(r).toolTip(c) for tree in panel.findChildren(QTreeWidget)
+            for r in range(tree.topLevelItemCount()) for c in range(tree.columnCount())]
+    tips += [panel.regions.headerItem().toolTip(c) for c in range(panel.regions.columnCount())]
+    shown = [t for t in tips if t]
+    assert any("ana" in t for t in shown) and any("Buyers" in t for t in shown)
+    for tip in shown:  # escaped inside plain_tip's paragraph, never raw markup
+        assert "<b>" not in tip and "<i>" not in tip
+    assert panel.summary.textFormat() == Qt.TextFormat.PlainText

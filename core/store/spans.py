@@ -148,11 +148,18 @@ class Spans:
                     span_ids[i] if span_ids else None, stamp))
         return ids
 
-    def replace_spans(self, article_id: int, spans: Sequence[SpanIn],
-                      reviewer: str) -> list[SpanIn]:
+    def replace_spans(self, article_id: int, spans: Sequence[SpanIn], reviewer: str,
+                      ids: Sequence[int | None] | None = None) -> tuple[list[Span], list[int]]:
         """Make ``spans`` the article's spans, in ONE transaction (adjudication adopting a
-        version, or its undo); returns the spans it had, to put them back. All or nothing:
-        a span that does not fit, has an unknown label or overlaps another refuses it."""
+        version, or its undo). All or nothing: a span that does not fit, has an unknown
+        label or overlaps another refuses it.
+
+        Only what differs is written: a stored span equal to a wanted one (bounds, label,
+        state, origin, link) is kept with its id, so the edits before this one in the
+        undo history still find their spans, and the selection stays on them. A wanted
+        span is inserted under ``ids[i]`` when given (an undo puts removed spans back
+        under their old ids, a redo uses the ids the first run gave). Returns the spans
+        removed and the id of each wanted span, in order."""
         _require_reviewer(reviewer)
         text = self.article_text(article_id)
         labels = self.label_names()
@@ -164,21 +171,54 @@ class Spans:
                     raise InvalidEdit(f"Span [{span.start}, {span.end}) {span.label} overlaps "
                                       "another one; nothing was changed.")
                 live_end = span.end
-        before = [SpanIn(s.start, s.end, s.label, s.origin, s.state, s.kb_id)
-                  for s in self.spans(article_id)]
+        wanted_ids = list(ids) if ids is not None else [None] * len(spans)
+        # A span without a link gets the gazetteer's, as on insert: compare with that.
+        links = [s.kb_id if s.kb_id is not None else self.link(s.label, text[s.start:s.end])
+                 for s in spans]
+        wanted = [(s.start, s.end, s.label, s.state, s.origin, kb)
+                  for s, kb in zip(spans, links, strict=True)]
+        free = {s.id: s for s in self.spans(article_id)}
+
+        def key(s: Span) -> tuple:
+            return (s.start, s.end, s.label, s.state, s.origin, s.kb_id)
+
+        out: list[int | None] = [None] * len(spans)
+        # Keep a stored span under the id asked for first, then any equal one.
+        for i, want in enumerate(wanted_ids):
+            if want in free and key(free[want]) == wanted[i]:
+                out[i] = free.pop(want).id
+        by_key: dict[tuple, list[int]] = {}
+        for sid, stored in free.items():
+            by_key.setdefault(key(stored), []).append(sid)
+        for i in range(len(spans)):
+            if out[i] is None and by_key.get(wanted[i]):
+                out[i] = by_key[wanted[i]].pop(0)
+                del free[out[i]]
+        removed = list(free.values())
+        added = 0
         stamp = now()
         with self.db.edit() as conn:
-            conn.execute("DELETE FROM spans WHERE article_id = ?", (article_id,))
-            conn.executemany(
-                'INSERT INTO spans(article_id, start, "end", label, text, origin, state, '
-                "kb_id, updated_by, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                [(article_id, s.start, s.end, s.label, text[s.start:s.end], s.origin,
-                  s.state, s.kb_id if s.kb_id is not None else self.link(
-                      s.label, text[s.start:s.end]), reviewer, stamp) for s in spans])
+            conn.executemany("DELETE FROM spans WHERE id = ?", [(s.id,) for s in removed])
+            for i, span in enumerate(spans):
+                if out[i] is not None:
+                    continue
+                want = wanted_ids[i]
+                if want is not None and conn.execute(
+                        "SELECT 1 FROM spans WHERE id = ?", (want,)).fetchone():
+                    want = None  # taken meanwhile: a new id, as any insert
+                kb_id = links[i]
+                cur = conn.execute(
+                    'INSERT INTO spans(id, article_id, start, "end", label, text, origin, '
+                    "state, kb_id, updated_by, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                    (want, article_id, span.start, span.end, span.label,
+                     text[span.start:span.end], span.origin, span.state, kb_id, reviewer,
+                     stamp))
+                out[i] = cur.lastrowid
+                added += 1
             self.db.recount(conn, article_id)
             self.db.event(conn, reviewer, article_id, "span.replace",
-                          {"before": len(before), "after": len(spans)})
-        return before
+                          {"removed": len(removed), "added": added, "after": len(spans)})
+        return removed, [int(x) for x in out if x is not None]
 
     def delete_spans(self, span_ids: Sequence[int], reviewer: str) -> None:
         """Remove many spans in ONE transaction (the undo of ``add_spans``)."""

@@ -10,6 +10,7 @@ transaction and puts the old ones back on undo), and the audit log says who adju
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import combinations
@@ -21,10 +22,13 @@ from core.teams.agreement import Span3, accepted, f1_exact, f1_from
 
 
 def by_article(project: Project) -> dict[int, list[Version]]:
-    """Each article's reviewers' versions (articles with two or more)."""
+    """Each article's approved versions (articles two or more reviewers approved), as
+    agreement counts them: a reviewer who rejected or skipped the article marked nothing
+    to compare."""
     out: dict[int, list[Version]] = {}
     for version in project.versions():
-        out.setdefault(version.article_id, []).append(version)
+        if version.status == "approved":
+            out.setdefault(version.article_id, []).append(version)
     return {a: vs for a, vs in out.items() if len(vs) >= 2}
 
 
@@ -61,13 +65,24 @@ class AdoptSpans(Edit):
 
     def __init__(self, article_id: int, spans: list[SpanIn], title: str) -> None:
         self.article_id, self.spans, self.title = article_id, list(spans), title
-        self.before: list[SpanIn] = []
+        self.removed: list[Span] = []
+        self.ids: list[int] | None = None  # the ids the spans got: a redo reuses them
+        self.kept: list[Span] = []
 
     def _do(self, project: Project, reviewer: str) -> None:
-        self.before = project.replace_spans(self.article_id, self.spans, reviewer)
+        kept = project.spans(self.article_id)
+        self.removed, self.ids = project.replace_spans(self.article_id, self.spans, reviewer,
+                                                       ids=self.ids)
+        gone = {s.id for s in self.removed}
+        self.kept = [s for s in kept if s.id not in gone]
 
     def _undo(self, project: Project, reviewer: str) -> None:
-        project.replace_spans(self.article_id, self.before, reviewer)
+        # Back to what it was, every span under its old id (older edits refer to them).
+        before = sorted(self.kept + self.removed, key=lambda s: (s.start, s.end, s.id))
+        project.replace_spans(
+            self.article_id,
+            [SpanIn(s.start, s.end, s.label, s.origin, s.state, s.kb_id) for s in before],
+            reviewer, ids=[s.id for s in before])
 
     @property
     def focus(self) -> Focus:
@@ -87,8 +102,11 @@ class Region:
     end: int
     spans: dict[str, tuple[Span3, ...]]
 
-    def covers(self, start: int, end: int) -> bool:
-        """Whether [start, end) touches the region (an empty range: its position)."""
+    def covers(self, start: int, end: int | None = None) -> bool:
+        """Whether [start, end) touches the region; a cursor (``end`` None) touches it from
+        its first character to just after its last."""
+        if end is None:
+            return self.start <= start <= self.end
         return start < self.end and self.start < max(end, start + 1)
 
 
@@ -102,11 +120,21 @@ class Comparison:
     regions: tuple[Region, ...]
     agreed: frozenset[Span3]
     kb_ids: dict[tuple[str, Span3], str | None]
+    lane_starts: tuple[tuple[int, ...], ...] = ()  # each lane's starts, for bisect
+    region_starts: tuple[int, ...] = ()
+
+    def region_index(self, start: int, end: int | None = None) -> int | None:
+        """The index of the region under a cursor or a span (the first one it touches);
+        regions never overlap and are in text order, so this is a bisection."""
+        i = max(0, bisect_right(self.region_starts, start) - 1)
+        for j in (i, i + 1):
+            if j < len(self.regions) and self.regions[j].covers(start, end):
+                return j
+        return None
 
     def region_at(self, start: int, end: int | None = None) -> Region | None:
-        """The region under a position or a span (the first one it touches)."""
-        end = start + 1 if end is None else end
-        return next((r for r in self.regions if r.covers(start, end)), None)
+        i = self.region_index(start, end)
+        return None if i is None else self.regions[i]
 
 
 def compare(versions: Sequence[Version]) -> Comparison:
@@ -129,9 +157,13 @@ def compare(versions: Sequence[Version]) -> Comparison:
         Region(start, end, {r: tuple(sorted(x for x in spans if start <= x[0] < end))
                             for r, spans in sets.items()})
         for start, end in bounds)
-    lanes = tuple(tuple((s, e, label, (s, e, label) in common)
+    # One version alone agrees with nobody: its bars are drawn as its own, not faint.
+    shared = common if len(versions) > 1 else frozenset()
+    lanes = tuple(tuple((s, e, label, (s, e, label) in shared)
                         for s, e, label in sorted(sets[v.reviewer])) for v in versions)
-    return Comparison(tuple(sets), lanes, regions, common, kb_ids)
+    return Comparison(tuple(sets), lanes, regions, common, kb_ids,
+                      tuple(tuple(s for s, *_ in lane) for lane in lanes),
+                      tuple(r.start for r in regions))
 
 
 def next_region(regions: Sequence[Region], offset: int, step: int) -> Region | None:
