@@ -209,13 +209,7 @@ class Adjudication:
             return
         region = self.comparison.regions[index]
         view = self.window.view
-        curated = next((s for s in view.spans if s.live and s.start < region.end
-                        and region.start < s.end), None)
-        if curated is not None:
-            view.select_span(curated.id)
-        else:
-            view.select_span(None, scroll=False)
-            view.scroll_to(region.start)
+        view.jumps.land_on_region(region.start, region.end)
         view.setFocus()
 
     # ------------------------------------------------------------------ taking

@@ -42,7 +42,7 @@ class Jumps:
     def step_region(self, step: int) -> bool:
         """Space / Shift+Space while adjudicating: the next region where the reviewers
         differ. Its curated entity is selected (label keys and Delete act on it), else the
-        text cursor goes there (Ctrl+digit takes a reviewer's spans at the cursor)."""
+        text cursor goes there (Ctrl+Alt+digit takes a reviewer's spans at the cursor)."""
         view = self.view
         here, offset = self.here()
         comparison = view.comparison
@@ -52,14 +52,20 @@ class Jumps:
         region = next_region(comparison.regions, current.start if current else offset, step)
         if region is None:
             return False
-        curated = next((s for s in view.spans if s.live and s.start < region.end
-                        and region.start < s.end), None)
+        self.land_on_region(region.start, region.end)
+        return True
+
+    def land_on_region(self, start: int, end: int) -> None:
+        """Go to a region: select its curated entity if it has one, else put the cursor
+        at its start (where Ctrl+Alt+digit takes a reviewer's spans)."""
+        view = self.view
+        curated = next((s for s in view.spans if s.live and s.start < end
+                        and start < s.end), None)
         if curated is not None:
             view.select_span(curated.id)
         else:
             view.select_span(None, scroll=False)
-            view.scroll_to(region.start)
-        return True
+            view.scroll_to(start)
 
     def step_label(self, label: str, step: int) -> bool:
         """Alt+label key: the next (Alt+Shift: previous) entity with that label."""
