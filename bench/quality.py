@@ -1,0 +1,108 @@
+"""How good the suggestions are: the default pipeline scored against a gold set, per label.
+
+``python -m bench.quality GOLD.jsonl [GOLD.jsonl …]`` reads gold articles in Assay JSONL
+(``text`` and ``spans``, as ``assay-cli export -f assay`` writes them: the accepted spans of
+approved articles), pre-annotates their texts with the default pipeline, and prints
+precision, recall and F1 per label and micro-averaged, for exact ``(start, end, label)``
+matches: the match a reviewer needs, since a suggestion one token off is a correction.
+The counting is the agreement module's (``core.teams.agreement.f1_exact``): the pipeline
+is scored the way a second reviewer would be.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+
+from core.teams.agreement import Span3, f1_exact, f1_from
+
+Predict = Callable[[list[str]], Iterable[Sequence[Span3]]]
+
+
+def read_gold(paths: Sequence[Path]) -> list[tuple[str, list[Span3]]]:
+    """``(text, spans)`` of every gold article; spans that do not fit their text refuse
+    the file (a scorer must not quietly score against a broken gold set)."""
+    gold = []
+    for path in paths:
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            record = json.loads(line)
+            text = record["text"]
+            spans = []
+            for s in record.get("spans", []):
+                start, end, label = int(s["start"]), int(s["end"]), str(s["label"])
+                if not 0 <= start < end <= len(text):
+                    raise ValueError(f"{path}:{n}: span [{start}, {end}) does not fit")
+                if "text" in s and text[start:end] != s["text"]:
+                    raise ValueError(f"{path}:{n}: span [{start}, {end}) is "
+                                     f"{text[start:end]!r}, not {s['text']!r}")
+                spans.append((start, end, label))
+            gold.append((text, sorted(spans)))
+    return gold
+
+
+def score(gold: Sequence[tuple[str, Sequence[Span3]]], predict: Predict) -> dict:
+    """Per-label and micro P/R/F of ``predict`` against ``gold``:
+    ``{"labels": {label: {"p", "r", "f", "gold", "predicted"}}, "micro": {...}}``."""
+    counts: dict[str, list[int]] = {}  # label -> [matches, predicted, gold]
+    predictions = predict([text for text, _spans in gold])
+    for (_text, truth), guessed in zip(gold, predictions, strict=True):
+        labels = {s[2] for s in truth} | {s[2] for s in guessed}
+        for label in labels:
+            mine = {s for s in guessed if s[2] == label}
+            theirs = {s for s in truth if s[2] == label}
+            matches, n_pred, n_gold = f1_exact(mine, theirs)
+            c = counts.setdefault(label, [0, 0, 0])
+            c[0] += matches
+            c[1] += n_pred
+            c[2] += n_gold
+    total = [sum(c[i] for c in counts.values()) for i in range(3)]
+    return {"labels": {label: _prf(*c) for label, c in sorted(counts.items())},
+            "micro": _prf(*total)}
+
+
+def _prf(matches: int, predicted: int, gold: int) -> dict:
+    return {"p": matches / predicted if predicted else None,
+            "r": matches / gold if gold else None,
+            "f": f1_from(matches, predicted, gold), "gold": gold, "predicted": predicted}
+
+
+def default_predict() -> Predict:
+    """The shipped pre-annotation pipeline, as ``predict``."""
+    from core.nlp.pipeline import load_annotator
+
+    annotator = load_annotator()
+
+    def predict(texts: list[str]) -> Iterable[Sequence[Span3]]:
+        for spans, _tokens in annotator.annotate(texts):
+            yield [(s.start, s.end, s.label) for s in spans]
+
+    return predict
+
+
+def table(report: dict) -> str:
+    """The report as the table ``docs/quality.md`` quotes."""
+    def cell(x: float | None) -> str:
+        return "–" if x is None else f"{x:.2f}"
+
+    rows = ["| label | gold | predicted | P | R | F1 |", "|---|---:|---:|---:|---:|---:|"]
+    for label, m in [*report["labels"].items(), ("micro", report["micro"])]:
+        rows.append(f"| {label} | {m['gold']} | {m['predicted']} | {cell(m['p'])} | "
+                    f"{cell(m['r'])} | {cell(m['f'])} |")
+    return "\n".join(rows)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    paths = [Path(a) for a in (sys.argv[1:] if argv is None else argv)]
+    if not paths:
+        print("usage: python -m bench.quality GOLD.jsonl [GOLD.jsonl …]", file=sys.stderr)
+        return 2
+    print(table(score(read_gold(paths), default_predict())))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

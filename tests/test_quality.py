@@ -1,0 +1,52 @@
+"""The suggestion scorer (bench/quality.py): exact-match P/R/F per label, computed by hand
+for a small case, on gold in the Assay JSONL an export writes; and the real pipeline on a
+sentence we wrote."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bench.quality import read_gold, score, table
+
+TEXT = "Chile and Peru sell lithium to Japan."
+
+
+def test_per_label_and_micro_scores_are_counted_by_hand(tmp_path):
+    gold_file = tmp_path / "gold.jsonl"
+    gold_file.write_text(json.dumps({"text": TEXT, "spans": [
+        {"start": 0, "end": 5, "label": "GPE", "text": "Chile"},
+        {"start": 10, "end": 14, "label": "GPE", "text": "Peru"},
+        {"start": 20, "end": 27, "label": "MINERAL", "text": "lithium"},
+        {"start": 31, "end": 36, "label": "GPE", "text": "Japan"}]}) + "\n")
+    gold = read_gold([gold_file])
+    # Predicted: Chile right, Peru as LOC (a miss and a false LOC), lithium right, Japan
+    # one character short (a boundary error is a miss and a false GPE).
+    guessed = [(0, 5, "GPE"), (10, 14, "LOC"), (20, 27, "MINERAL"), (31, 35, "GPE")]
+    report = score(gold, lambda texts: [guessed for _ in texts])
+    gpe = report["labels"]["GPE"]
+    assert (gpe["gold"], gpe["predicted"]) == (3, 2)
+    assert gpe["p"] == pytest.approx(1 / 2) and gpe["r"] == pytest.approx(1 / 3)
+    assert gpe["f"] == pytest.approx(2 * 1 / (2 + 3))
+    assert report["labels"]["LOC"]["p"] == 0 and report["labels"]["LOC"]["r"] is None
+    micro = report["micro"]
+    assert (micro["p"], micro["r"]) == (pytest.approx(2 / 4), pytest.approx(2 / 4))
+    assert "| micro | 4 | 4 | 0.50 | 0.50 | 0.50 |" in table(report)
+
+
+def test_a_gold_span_that_does_not_fit_its_text_refuses_the_file(tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(json.dumps({"text": TEXT, "spans": [
+        {"start": 0, "end": 6, "label": "GPE", "text": "Chile"}]}) + "\n")
+    with pytest.raises(ValueError, match="not 'Chile'"):
+        read_gold([bad])
+
+
+def test_the_default_pipeline_finds_what_we_wrote():
+    from bench.quality import default_predict
+
+    gold = [(TEXT, [(0, 5, "GPE"), (10, 14, "GPE"), (20, 27, "MINERAL"), (31, 36, "GPE")])]
+    report = score(gold, default_predict())
+    assert report["labels"]["MINERAL"]["f"] == 1.0
+    assert report["micro"]["r"] >= 0.75
