@@ -161,14 +161,13 @@ class Adjudication:
         self.versions = session.project.versions([article.id])
         approved = [v for v in self.versions if v.status == "approved"]
         self.comparison = compare(approved) if approved else None
-        if (self.comparison is not None and len(approved) >= 2
-                and article.id not in self.settled
+        first_open = article.id not in self.settled
+        self.settled.add(article.id)  # before the push: its own signals must not re-enter
+        if (first_open and self.comparison is not None and len(approved) >= 2
                 and session.refusal("take the agreed spans") is None
                 and needs_agreed(article.status, session.spans, self.comparison)):
-            self.settled.add(article.id)
             self.window.push(AdoptSpans(article.id, agreed(approved),
                                         "take the spans all reviewers agree on"))
-        self.settled.add(article.id)
         view.set_comparison(self.comparison)
         self._show()
         if self.comparison is not None and self.comparison.regions:
@@ -209,7 +208,7 @@ class Adjudication:
             return
         region = self.comparison.regions[index]
         view = self.window.view
-        view.jumps.land_on_region(region.start, region.end)
+        view.jumps.land_on_region(region)
         view.setFocus()
 
     # ------------------------------------------------------------------ taking

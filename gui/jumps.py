@@ -11,7 +11,7 @@ from typing import Any
 
 from core.models import Span
 from core.review.navigation import find_next, next_of_label, next_undecided
-from core.teams.adjudicate import next_region
+from core.teams.adjudicate import Region, next_region
 from core.text.tokens import snap
 from gui.find_bar import FindBar
 
@@ -52,20 +52,20 @@ class Jumps:
         region = next_region(comparison.regions, current.start if current else offset, step)
         if region is None:
             return False
-        self.land_on_region(region.start, region.end)
+        self.land_on_region(region)
         return True
 
-    def land_on_region(self, start: int, end: int) -> None:
+    def land_on_region(self, region: Region) -> None:
         """Go to a region: select its curated entity if it has one, else put the cursor
         at its start (where Ctrl+Alt+digit takes a reviewer's spans)."""
         view = self.view
-        curated = next((s for s in view.spans if s.live and s.start < end
-                        and start < s.end), None)
+        curated = next((s for s in view.spans if s.live and region.covers(s.start, s.end)),
+                       None)
         if curated is not None:
             view.select_span(curated.id)
         else:
             view.select_span(None, scroll=False)
-            view.scroll_to(start)
+            view.scroll_to(region.start)
 
     def step_label(self, label: str, step: int) -> bool:
         """Alt+label key: the next (Alt+Shift: previous) entity with that label."""

@@ -159,7 +159,7 @@ class Spans:
         undo history still find their spans, and the selection stays on them. A wanted
         span is inserted under ``ids[i]`` when given (an undo puts removed spans back
         under their old ids, a redo uses the ids the first run gave). Returns the spans
-        removed and the id of each wanted span, in order."""
+        the article had (to put them back) and the id of each wanted span, in order."""
         _require_reviewer(reviewer)
         text = self.article_text(article_id)
         labels = self.label_names()
@@ -177,7 +177,8 @@ class Spans:
                  for s in spans]
         wanted = [(s.start, s.end, s.label, s.state, s.origin, kb)
                   for s, kb in zip(spans, links, strict=True)]
-        free = {s.id: s for s in self.spans(article_id)}
+        before = self.spans(article_id)
+        free = {s.id: s for s in before}
 
         def key(s: Span) -> tuple:
             return (s.start, s.end, s.label, s.state, s.origin, s.kb_id)
@@ -218,7 +219,7 @@ class Spans:
             self.db.recount(conn, article_id)
             self.db.event(conn, reviewer, article_id, "span.replace",
                           {"removed": len(removed), "added": added, "after": len(spans)})
-        return removed, [int(x) for x in out if x is not None]
+        return before, [int(x) for x in out if x is not None]
 
     def delete_spans(self, span_ids: Sequence[int], reviewer: str) -> None:
         """Remove many spans in ONE transaction (the undo of ``add_spans``)."""

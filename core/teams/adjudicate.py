@@ -65,24 +65,19 @@ class AdoptSpans(Edit):
 
     def __init__(self, article_id: int, spans: list[SpanIn], title: str) -> None:
         self.article_id, self.spans, self.title = article_id, list(spans), title
-        self.removed: list[Span] = []
+        self.before: list[Span] = []
         self.ids: list[int] | None = None  # the ids the spans got: a redo reuses them
-        self.kept: list[Span] = []
 
     def _do(self, project: Project, reviewer: str) -> None:
-        kept = project.spans(self.article_id)
-        self.removed, self.ids = project.replace_spans(self.article_id, self.spans, reviewer,
-                                                       ids=self.ids)
-        gone = {s.id for s in self.removed}
-        self.kept = [s for s in kept if s.id not in gone]
+        self.before, self.ids = project.replace_spans(self.article_id, self.spans, reviewer,
+                                                      ids=self.ids)
 
     def _undo(self, project: Project, reviewer: str) -> None:
         # Back to what it was, every span under its old id (older edits refer to them).
-        before = sorted(self.kept + self.removed, key=lambda s: (s.start, s.end, s.id))
         project.replace_spans(
             self.article_id,
-            [SpanIn(s.start, s.end, s.label, s.origin, s.state, s.kb_id) for s in before],
-            reviewer, ids=[s.id for s in before])
+            [SpanIn(s.start, s.end, s.label, s.origin, s.state, s.kb_id) for s in self.before],
+            reviewer, ids=[s.id for s in self.before])
 
     @property
     def focus(self) -> Focus:
@@ -182,7 +177,7 @@ def take_region(curated: Sequence[Span], comparison: Comparison, region: Region,
     span touching the region gives way to that reviewer's spans there (none, if they
     marked nothing: taking "nothing here" is a decision too)."""
     kept = [SpanIn(s.start, s.end, s.label, s.origin, s.state, s.kb_id) for s in curated
-            if not (s.start < region.end and region.start < s.end)]
+            if not region.covers(s.start, s.end)]
     taken = [SpanIn(s, e, label, origin="reviewer", state="accepted",
                     kb_id=comparison.kb_ids.get((reviewer, (s, e, label))))
              for s, e, label in region.spans.get(reviewer, ())]
@@ -218,8 +213,9 @@ class TakeRegion(AdoptSpans):
 
     def _do(self, project: Project, reviewer: str) -> None:
         super()._do(project, reviewer)
-        self.span_id = next((s.id for s in project.spans(self.article_id) if self.first
-                             and (s.start, s.end, s.label) == self.first), None)
+        assert self.ids is not None  # replace_spans gives the id of every span, in order
+        self.span_id = next((sid for s, sid in zip(self.spans, self.ids, strict=True)
+                             if (s.start, s.end, s.label) == self.first), None)
 
     @property
     def focus(self) -> Focus:
