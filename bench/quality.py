@@ -12,8 +12,10 @@ is scored the way a second reviewer would be.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from core.teams.agreement import Span3, f1_exact, f1_from
@@ -21,11 +23,64 @@ from core.teams.agreement import Span3, f1_exact, f1_from
 Predict = Callable[[list[str]], Iterable[Sequence[Span3]]]
 
 
+# Marked-up gold (bench/gold/*.gold): passages that start with a line "=== <id> | <source>",
+# entities written in place as "[Albemarle Corporation]{ORG}". Easier to write, read and
+# review than offsets; read_marked turns it into the same (text, spans).
+_PASSAGE = re.compile(r"^=== (?P<id>[^|\n]+?) \| (?P<source>[^\n]+)$", re.M)
+_MARK = re.compile(r"\[(?P<text>[^\[\]{}]+)\]\{(?P<label>[A-Z_]+)\}")
+
+
+@dataclass(frozen=True)
+class Passage:
+    """One gold passage: its id, where its text comes from, the text and its spans."""
+
+    id: str
+    source: str
+    text: str
+    spans: list[Span3]
+
+
+def read_marked(path: Path) -> list[Passage]:
+    """The passages of a marked-up gold file; a stray bracket or brace refuses the file."""
+    raw = path.read_text(encoding="utf-8")
+    heads = list(_PASSAGE.finditer(raw))
+    if not heads or raw[: heads[0].start()].strip():
+        raise ValueError(f"{path}: must start with a line '=== <id> | <source>'")
+    passages = []
+    for head, nxt in zip(heads, [*heads[1:], None], strict=True):
+        body = raw[head.end() : nxt.start() if nxt else len(raw)].strip()
+        text, spans, at = [], [], 0
+        length = 0
+        for mark in _MARK.finditer(body):
+            plain = body[at : mark.start()]
+            text.append(plain)
+            length += len(plain)
+            name = mark["text"]
+            if name != name.strip():
+                raise ValueError(f"{path}: {head['id']}: span {name!r} has spaces at its edge")
+            spans.append((length, length + len(name), mark["label"]))
+            text.append(name)
+            length += len(name)
+            at = mark.end()
+        text.append(body[at:])
+        joined = "".join(text)
+        stray = re.search(r"\]\{", joined)
+        if stray:
+            near = joined[max(0, stray.start() - 30) : stray.end() + 10]
+            raise ValueError(f"{path}: {head['id']}: broken mark near {near!r}")
+        passages.append(Passage(head["id"].strip(), head["source"].strip(), joined, spans))
+    return passages
+
+
 def read_gold(paths: Sequence[Path]) -> list[tuple[str, list[Span3]]]:
-    """``(text, spans)`` of every gold article; spans that do not fit their text refuse
-    the file (a scorer must not quietly score against a broken gold set)."""
+    """``(text, spans)`` of every gold article, from Assay JSONL or marked-up ``.gold``
+    files; spans that do not fit their text refuse the file (a scorer must not quietly
+    score against a broken gold set)."""
     gold = []
     for path in paths:
+        if path.suffix == ".gold":
+            gold += [(p.text, sorted(p.spans)) for p in read_marked(path)]
+            continue
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if not line.strip():
                 continue
@@ -95,10 +150,28 @@ def table(report: dict) -> str:
     return "\n".join(rows)
 
 
+def check(paths: Sequence[Path]) -> str:
+    """What a gold set holds, per label, after reading it as the scorer does (so a broken
+    mark fails here first): the count a gold writer checks against the label targets."""
+    gold = read_gold(paths)
+    per_label: dict[str, int] = {}
+    for _text, spans in gold:
+        for _s, _e, label in spans:
+            per_label[label] = per_label.get(label, 0) + 1
+    words = sum(len(text.split()) for text, _ in gold)
+    lines = [f"{len(gold)} passages, {words} words, {sum(per_label.values())} entities"]
+    lines += [f"  {label:<8} {n}" for label, n in sorted(per_label.items())]
+    return "\n".join(lines)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    paths = [Path(a) for a in (sys.argv[1:] if argv is None else argv)]
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] == "--check":
+        print(check([Path(a) for a in args[1:]]))
+        return 0
+    paths = [Path(a) for a in args]
     if not paths:
-        print("usage: python -m bench.quality GOLD.jsonl [GOLD.jsonl …]", file=sys.stderr)
+        print("usage: python -m bench.quality [--check] GOLD.gold|GOLD.jsonl …", file=sys.stderr)
         return 2
     print(table(score(read_gold(paths), default_predict())))
     return 0

@@ -50,3 +50,32 @@ def test_the_default_pipeline_finds_what_we_wrote():
     report = score(gold, default_predict())
     assert report["labels"]["MINERAL"]["f"] == 1.0
     assert report["micro"]["r"] >= 0.75
+
+
+def test_marked_gold_gives_the_offsets_of_what_was_marked(tmp_path):
+    from bench.quality import read_marked
+
+    marked = tmp_path / "set.gold"
+    marked.write_text(
+        "=== a-1 | written for this test\n"
+        "[Chile]{GPE} sells [lithium hydroxide]{MINERAL} to [Albemarle Corp.]{ORG}.\n\n"
+        "Second paragraph: [2026]{DATE}.\n"
+        "=== a-2 | written for this test\nNothing to mark.\n", encoding="utf-8")
+    first, second = read_marked(marked)
+    assert (first.id, first.source) == ("a-1", "written for this test")
+    assert [(first.text[s:e], label) for s, e, label in first.spans] == [
+        ("Chile", "GPE"), ("lithium hydroxide", "MINERAL"), ("Albemarle Corp.", "ORG"),
+        ("2026", "DATE")]
+    assert "\n\nSecond paragraph" in first.text and "[" not in first.text
+    assert second.text == "Nothing to mark." and second.spans == []
+    assert read_gold([marked])[0] == (first.text, sorted(first.spans))
+
+
+@pytest.mark.parametrize("body", ["[Chile ]{GPE} x", "[Chile]{gpe} x", "Chile]{GPE} x"])
+def test_a_broken_mark_refuses_the_gold_file(tmp_path, body):
+    from bench.quality import read_marked
+
+    marked = tmp_path / "bad.gold"
+    marked.write_text(f"=== b-1 | test\n{body}\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="b-1"):
+        read_marked(marked)
