@@ -14,13 +14,14 @@ from __future__ import annotations
 import json
 import re
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from core.teams.agreement import Span3, f1_exact, f1_from
+from core.nlp.evaluate import Predict, predict_with, score, table
+from core.teams.agreement import Span3
 
-Predict = Callable[[list[str]], Iterable[Sequence[Span3]]]
+__all__ = ["Passage", "read_gold", "read_marked", "score", "table", "default_predict"]
 
 
 # Marked-up gold (bench/gold/*.gold): passages that start with a line "=== <id> | <source>",
@@ -99,55 +100,11 @@ def read_gold(paths: Sequence[Path]) -> list[tuple[str, list[Span3]]]:
     return gold
 
 
-def score(gold: Sequence[tuple[str, Sequence[Span3]]], predict: Predict) -> dict:
-    """Per-label and micro P/R/F of ``predict`` against ``gold``:
-    ``{"labels": {label: {"p", "r", "f", "gold", "predicted"}}, "micro": {...}}``."""
-    counts: dict[str, list[int]] = {}  # label -> [matches, predicted, gold]
-    predictions = predict([text for text, _spans in gold])
-    for (_text, truth), guessed in zip(gold, predictions, strict=True):
-        labels = {s[2] for s in truth} | {s[2] for s in guessed}
-        for label in labels:
-            mine = {s for s in guessed if s[2] == label}
-            theirs = {s for s in truth if s[2] == label}
-            matches, n_pred, n_gold = f1_exact(mine, theirs)
-            c = counts.setdefault(label, [0, 0, 0])
-            c[0] += matches
-            c[1] += n_pred
-            c[2] += n_gold
-    total = [sum(c[i] for c in counts.values()) for i in range(3)]
-    return {"labels": {label: _prf(*c) for label, c in sorted(counts.items())},
-            "micro": _prf(*total)}
-
-
-def _prf(matches: int, predicted: int, gold: int) -> dict:
-    return {"p": matches / predicted if predicted else None,
-            "r": matches / gold if gold else None,
-            "f": f1_from(matches, predicted, gold), "gold": gold, "predicted": predicted}
-
-
 def default_predict() -> Predict:
     """The shipped pre-annotation pipeline, as ``predict``."""
     from core.nlp.pipeline import load_annotator
 
-    annotator = load_annotator()
-
-    def predict(texts: list[str]) -> Iterable[Sequence[Span3]]:
-        for spans, _tokens in annotator.annotate(texts):
-            yield [(s.start, s.end, s.label) for s in spans]
-
-    return predict
-
-
-def table(report: dict) -> str:
-    """The report as the table ``docs/quality.md`` quotes."""
-    def cell(x: float | None) -> str:
-        return "–" if x is None else f"{x:.2f}"
-
-    rows = ["| label | gold | predicted | P | R | F1 |", "|---|---:|---:|---:|---:|---:|"]
-    for label, m in [*report["labels"].items(), ("micro", report["micro"])]:
-        rows.append(f"| {label} | {m['gold']} | {m['predicted']} | {cell(m['p'])} | "
-                    f"{cell(m['r'])} | {cell(m['f'])} |")
-    return "\n".join(rows)
+    return predict_with(load_annotator())
 
 
 def check(paths: Sequence[Path]) -> str:

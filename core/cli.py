@@ -20,6 +20,7 @@ from core import __version__
 from core.errors import AssayError
 from core.jobs import protocol
 from core.nlp.models import DEFAULT_MODELS
+from core.nlp.training import ANNOTATOR_KEY, DEFAULT_ANNOTATOR, model_names_for
 from core.store import Project
 from core.store.faults import describe, is_file_fault
 
@@ -96,8 +97,11 @@ def cmd_annotate(args: argparse.Namespace) -> int:
     with Project.open(args.project) as project:
         if args.json_progress:  # loading spaCy takes seconds: say so rather than sit at 0 %
             print(protocol.encode(protocol.Progress(0, 0, "loading the model…")), flush=True)
-        names = (args.model,) if args.model else DEFAULT_MODELS
+        choice = args.model or project.meta(ANNOTATOR_KEY)
+        names = model_names_for(args.project, choice) if choice else DEFAULT_MODELS
         annotator = load_annotator([lb.name for lb in project.labels()], model_names=names)
+        if choice and choice != DEFAULT_ANNOTATOR and annotator.fallback:
+            raise AssayError(f"The model {choice!r} could not be loaded.")
         if annotator.warning:
             print(f"warning: {annotator.warning}", file=sys.stderr)
             if args.json_progress:
@@ -370,8 +374,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="re-annotate pending articles already done (keeps reviewer decisions)")
     p.add_argument("--batch-size", type=int, default=64, help="articles per batch and commit")
     p.add_argument("--n-process", type=int, default=1, help="spaCy worker processes")
-    p.add_argument("--model", help="spaCy package to load (default: "
-                   f"{', then '.join(DEFAULT_MODELS)})")
+    p.add_argument("--model", help="'default' (the stock model: "
+                   f"{', then '.join(DEFAULT_MODELS)}), a trained model's id (models list) "
+                   "or a spaCy pipeline folder; without it, the project's chosen one")
     add_json_progress(p)
     p.set_defaults(func=cmd_annotate)
 
@@ -451,6 +456,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0, help="seed of the train/dev shuffle")
     add_json_progress(p)
     p.set_defaults(func=cmd_export)
+
+    from core import cli_models
+
+    cli_models.register(sub, add_json_progress)
     return parser
 
 

@@ -29,6 +29,7 @@ class SpanIn:
     origin: str = "model"
     state: str = "suggested"
     kb_id: str | None = None
+    model: str | None = None  # the pre-annotator that made it ("name==version"), if known
 
 
 @dataclass(frozen=True)

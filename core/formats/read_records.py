@@ -195,8 +195,10 @@ def _span(item: Any, raw: str, default_state: str, where: str) -> SpanIn:
     state = extra.get("state") if extra.get("state") in SPAN_STATES else default_state
     origin = extra.get("origin") if extra.get("origin") in SPAN_ORIGINS else "imported"
     kb_id = extra.get("kb_id")
+    model = extra.get("model")  # which pre-annotator made it (annotate-jsonl writes it)
     return SpanIn(start, end, label.strip(), origin=origin, state=state,
-                  kb_id=kb_id if isinstance(kb_id, str) and kb_id else None)
+                  kb_id=kb_id if isinstance(kb_id, str) and kb_id else None,
+                  model=model if isinstance(model, str) and model else None)
 
 
 def _record_claims(record: dict[str, Any], raw: str) -> list[ClaimIn]:

@@ -55,10 +55,23 @@ class ExportDone:
     files: tuple[str, ...] = field(default_factory=tuple)
 
 
-Done = AnnotateDone | ImportDone | ExportDone
+@dataclass(frozen=True)
+class TrainDone:
+    """A trained model: where it is, and micro F1 on dev for it and for the pre-annotator
+    it was compared with (None if that one could not be scored)."""
+
+    model_id: str = ""
+    path: str = ""
+    f: float | None = None
+    baseline_f: float | None = None
+    baseline: str = ""
+    cancelled: bool = False
+
+
+Done = AnnotateDone | ImportDone | ExportDone | TrainDone
 Message = Progress | Warning | Done
 _EVENTS: dict[type, str] = {Progress: "progress", Warning: "warning", AnnotateDone: "done",
-                            ImportDone: "done", ExportDone: "done"}
+                            ImportDone: "done", ExportDone: "done", TrainDone: "done"}
 
 
 def encode(message: Message) -> str:

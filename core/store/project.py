@@ -410,11 +410,12 @@ class Project:
                                   f"which is not a usable id: {KB_ID_RULE}.")
             if kb_id is None and sp.origin != "reviewer":  # doccano and Prodigy carry no ids
                 kb_id = self.link(sp.label, text[sp.start:sp.end])
+            model = sp.model if sp.origin in ("model", "rules") else None
             rows.append((article_id, sp.start, sp.end, sp.label, text[sp.start:sp.end],
-                         sp.origin, sp.state, kb_id, reviewer, stamp))
+                         sp.origin, sp.state, kb_id, reviewer, stamp, model))
         conn.executemany(
             'INSERT INTO spans(article_id, start, "end", label, text, origin, state, kb_id, '
-            "updated_by, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            "updated_by, updated_at, model) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
             rows,
         )
         self._db.recount(conn, article_id)

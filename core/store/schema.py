@@ -13,7 +13,7 @@ import uuid
 
 import sqlite_utils
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 
 
@@ -192,6 +192,18 @@ def _migrate_to_v7(db: sqlite_utils.Database) -> None:
                "ON versions(article_id, reviewer)")
 
 
+def _migrate_to_v8(db: sqlite_utils.Database) -> None:
+    """Which model made each suggestion (issue 15: several pre-annotators, a trained one
+    among them), kept when a reviewer accepts or corrects it, so the pre-annotation can be
+    judged per model. Before v8 only a live suggestion knew its model (in ``updated_by``);
+    a decided one takes its article's last model, the best that is known."""
+    if "model" not in db["spans"].columns_dict:
+        db["spans"].add_column("model", str)
+    db.execute("UPDATE spans SET model = CASE WHEN state = 'suggested' THEN updated_by ELSE "
+               "(SELECT a.model FROM articles a WHERE a.id = spans.article_id) END "
+               "WHERE origin IN ('model', 'rules') AND model IS NULL")
+
+
 # Indexes the article list sorts by (core.store.project.SORTABLE_COLUMNS); status has one
 # since v1. Every index ends in the rowid, so each also orders by id within its column.
 # The one on id alone lets paging by id skip through a small index, not the table's rows
@@ -205,7 +217,8 @@ SORT_INDEXES = {
 }
 
 MIGRATIONS = {1: _migrate_to_v1, 2: _migrate_to_v2, 3: _migrate_to_v3, 4: _migrate_to_v4,
-              5: _migrate_to_v5, 6: _migrate_to_v6, 7: _migrate_to_v7}
+              5: _migrate_to_v5, 6: _migrate_to_v6, 7: _migrate_to_v7,
+              8: _migrate_to_v8}
 
 
 def _canonical(sql: str | None) -> str:

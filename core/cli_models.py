@@ -1,0 +1,145 @@
+"""``assay-cli train`` and ``assay-cli models``: a project's own models, from the shell.
+
+Kept beside ``core.cli`` (which registers these commands) so the command module stays a
+list of small commands; the work is ``core.jobs.train`` and ``core.nlp.training``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import sys
+
+from core.errors import AssayError
+from core.jobs import protocol
+from core.nlp.evaluate import table
+from core.nlp.training import (
+    ANNOTATOR_KEY,
+    DEFAULT_ANNOTATOR,
+    TrainingCancelled,
+    find_model,
+    remove_model,
+    saved_models,
+)
+from core.store import Project
+
+EXIT_OK, EXIT_CANCELLED = 0, 130
+
+
+def _epoch_line(info: dict) -> str:
+    def num(x: float | None) -> str:
+        return "–" if x is None else f"{x:.2f}"
+
+    return (f"epoch {info['epoch'] + 1}/{info['epochs']} · loss {info['loss']:.1f} · "
+            f"dev P {num(info['p'])} R {num(info['r'])} F {num(info['f'])}")
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from core.jobs.train import train_project
+
+    def stage(what: str) -> None:
+        if args.json_progress:
+            print(protocol.encode(protocol.Progress(0, 0, what)), flush=True)
+        else:
+            print(what, file=sys.stderr, flush=True)
+
+    def on_epoch(info: dict) -> None:
+        line = _epoch_line(info)
+        if args.json_progress:
+            print(protocol.encode(protocol.Progress(min(info["epoch"] + 1, info["epochs"]),
+                                                    info["epochs"], line)), flush=True)
+        else:
+            print(line, file=sys.stderr, flush=True)
+
+    try:
+        # spaCy's trainer prints its own banner on stdout; the window reads stdout.
+        with contextlib.redirect_stdout(sys.stderr):
+            result = train_project(args.project, dev=args.dev, seed=args.seed,
+                                   epochs=args.epochs, on_epoch=on_epoch, on_stage=stage)
+    except (KeyboardInterrupt, TrainingCancelled):
+        print("Cancelled: no model was saved.", file=sys.stderr)
+        if args.json_progress:
+            print(protocol.encode(protocol.TrainDone(cancelled=True)), flush=True)
+        return EXIT_CANCELLED
+    scores = result.meta["scores"]
+    model_f = scores["model"]["micro"]["f"]
+    base_f = scores.get("baseline", {}).get("micro", {}).get("f")
+    if args.json_progress:
+        print(protocol.encode(protocol.TrainDone(result.model_id, str(result.path), model_f,
+                                                 base_f, result.meta["baseline"])), flush=True)
+        return EXIT_OK
+    print(f"Trained model {result.model_id} on {len(result.meta['train'])} article(s) "
+          f"({result.meta['train_spans']} spans) in {result.meta['train_seconds']} s; "
+          f"saved in {result.path}.")
+    print(f"\nOn the dev split ({len(result.meta['dev'])} article(s)), the trained model:\n")
+    print(table(scores["model"]))
+    if "baseline" in scores:
+        print(f"\nThe current pre-annotator ({result.meta['baseline']}):\n")
+        print(table(scores["baseline"]))
+    if base_f is None or (model_f or 0) > base_f:
+        print(f"\nThe trained model is better. To pre-annotate with it: assay-cli models "
+              f"{args.project} use {result.model_id}")
+    else:
+        print("\nThe current pre-annotator is as good or better; it stays.")
+    return EXIT_OK
+
+
+def cmd_models(args: argparse.Namespace) -> int:
+    models = saved_models(args.project)
+    if args.action == "list":
+        with Project.open_for_reading(args.project) as project:
+            chosen = project.meta(ANNOTATOR_KEY) or DEFAULT_ANNOTATOR
+        if args.json:
+            print(json.dumps({"chosen": chosen, "models": [m.meta for m in models]}))
+            return EXIT_OK
+        print(f"{'*' if chosen == DEFAULT_ANNOTATOR else ' '} default  (the stock model "
+              "with the gazetteers)")
+        for m in models:
+            mark = "*" if m.id == chosen else " "
+            f, base = m.micro_f, m.baseline_micro_f
+            scores = f"dev F1 {f:.3f}" if f is not None else "no scores"
+            if base is not None:
+                scores += f" (its pre-annotator then: {base:.3f})"
+            print(f"{mark} {m.id}  {len(m.meta.get('train', []))} articles, {scores}")
+        return EXIT_OK
+    if len(args.values) != 1:
+        raise AssayError(f"models {args.action} ID")
+    target = args.values[0]
+    if args.action == "use":
+        if target != DEFAULT_ANNOTATOR:
+            find_model(args.project, target)
+        with Project.open(args.project) as project:
+            project.set_meta(ANNOTATOR_KEY, "" if target == DEFAULT_ANNOTATOR else target)
+        print(f"Pre-annotation now uses {target}. Re-annotate pending articles with: "
+              f"assay-cli annotate {args.project} --force")
+        return EXIT_OK
+    with Project.open(args.project) as project:
+        if project.meta(ANNOTATOR_KEY) == target:
+            raise AssayError(f"{target} pre-annotates this project; choose another first "
+                             f"(models {args.project} use default).")
+    remove_model(args.project, target)
+    print(f"Removed model {target}.")
+    return EXIT_OK
+
+
+def register(sub: argparse._SubParsersAction, add_json_progress) -> None:
+    """Add ``train`` and ``models`` to the CLI's subcommands."""
+    p = sub.add_parser("train", help="train spaCy NER on the approved articles",
+                       description="Trains on the approved articles' accepted spans, "
+                       "starting from the stock model, with spaCy's config-driven training; "
+                       "scores it and the current pre-annotator on the dev split and saves "
+                       "it in PROJECT.models/ID/.")
+    p.add_argument("project")
+    p.add_argument("--dev", type=float, default=0.2, help="share of articles for dev (0.2)")
+    p.add_argument("--seed", type=int, default=0, help="seed of the split and of training")
+    p.add_argument("--epochs", type=int, default=15, help="passes over the data (15)")
+    add_json_progress(p)
+    p.set_defaults(func=cmd_train)
+
+    p = sub.add_parser("models", help="trained models: list | use ID|default | remove ID")
+    p.add_argument("project")
+    p.add_argument("action", choices=("list", "use", "remove"))
+    p.add_argument("values", nargs="*")
+    p.add_argument("--json", action="store_true", help="list: print JSON")
+    p.set_defaults(func=cmd_models)

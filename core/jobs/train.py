@@ -1,0 +1,62 @@
+"""Training a project's model: read the approvals, split, train, compare, save.
+
+The one place the store meets ``core.nlp.training``: ``assay-cli train`` (which the
+window runs as a child process, like pre-annotation) and the learning-curve bench call it.
+The project is only read, through a read-only-capable open, so training never writes the
+project file, and it can run while the window has the project open.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from core.nlp.training import (
+    ANNOTATOR_KEY,
+    OnEpoch,
+    TrainResult,
+    examples_of,
+    model_names_for,
+    models_dir,
+    new_model_id,
+    split,
+    train,
+)
+from core.store import ArticleFilter, Project
+
+
+def current_annotator(project: Project) -> str:
+    """The project's chosen pre-annotator: a saved model's id, or "" for the default."""
+    return project.meta(ANNOTATOR_KEY) or ""
+
+
+def train_project(
+    project_path: str | Path,
+    *,
+    dev: float = 0.2,
+    seed: int = 0,
+    epochs: int = 15,
+    on_epoch: OnEpoch | None = None,
+    should_cancel: Callable[[], bool] | None = None,
+    on_stage: Callable[[str], None] | None = None,
+    model_id: str | None = None,
+) -> TrainResult:
+    """Train on the approved articles' accepted spans and save beside the project; the dev
+    split is scored for the new model and for the current pre-annotator."""
+    from core.nlp.pipeline import load_annotator
+
+    stage = on_stage or (lambda _s: None)
+    stage("reading the approved articles…")
+    with Project.open_for_reading(project_path) as project:
+        labels = [lb.name for lb in project.labels()]
+        ids = project.article_ids(ArticleFilter(status="approved"))
+        examples = examples_of(project.reviewed(ids, claim_states=None))
+        choice = current_annotator(project)
+    train_set, dev_set = split(examples, dev, seed)
+    stage("loading the current pre-annotator…")
+    baseline = load_annotator(labels, model_names=model_names_for(project_path, choice))
+    stage("training…")
+    return train(train_set, dev_set, models_dir(project_path),
+                 model_id=model_id or new_model_id(), labels=labels, epochs=epochs, seed=seed,
+                 on_epoch=on_epoch, should_cancel=should_cancel, baseline=baseline,
+                 baseline_id=baseline.model_id, extra_meta={"baseline_choice": choice or "default"})

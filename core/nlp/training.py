@@ -1,0 +1,368 @@
+"""Training spaCy NER on the team's own approvals, with spaCy's config-driven training.
+
+What is trained on: the approved articles' accepted spans (the project's own spans: after
+adjudication, the curated version), split by article into train and dev with a seeded
+shuffle. Each article is cut into the segments pre-annotation runs on
+(``core.text.tokens.segments``), so the model learns on exactly the units it will later
+see; a segment's words are Assay's export words (``export_words``), so every reviewed
+span is a whole run of tokens and training never moves an edge.
+
+How: a config made by ``spacy init config`` for an ``ner`` pipeline, whose ``ner`` is
+*sourced* from the installed stock model (``[components.ner] source``), so training
+starts from its weights and adds the scheme's labels it lacks (MINERAL); then
+``spacy.cli.train.train``, spaCy's own loop with its batching, dropout, evaluation and
+best-checkpoint choice. Progress comes through a spaCy logger of ours
+(``assay.progress.v1``), so a parent process can show epoch, loss and dev P/R/F.
+
+Where: ``<project>.models/<id>/`` beside the project file, the spaCy pipeline with
+``assay-model.json`` (date, base model, what it saw as hashes, dev scores per label for
+it and for the pre-annotator it would replace). A model is written to a hidden folder and
+renamed into place when complete, so a cancelled or killed run leaves no half model.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import random
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from core.errors import AssayError
+from core.models import Reviewed
+from core.nlp.evaluate import predict_with, score
+from core.nlp.models import DEFAULT_MODELS, installed_model
+from core.text.tokens import export_words, segments
+
+META_FILE = "assay-model.json"
+PROGRESS_LOGGER = "assay.progress.v1"
+# Project meta key: the saved model that pre-annotates ("" or missing: the default one).
+ANNOTATOR_KEY = "annotator_model"
+DEFAULT_ANNOTATOR = "default"
+
+Spans = list[tuple[int, int, str]]
+OnEpoch = Callable[[dict], None]
+
+
+def models_dir(project_path: str | Path) -> Path:
+    """``<project>.models``: a project's trained models live beside it, as its file does."""
+    return Path(f"{project_path}.models")
+
+
+# ---------------------------------------------------------------------------------------
+# What is trained on
+
+
+@dataclass(frozen=True)
+class Example:
+    """One approved article as training sees it: its text, accepted spans and hashes."""
+
+    article_id: int
+    sha256: str
+    text: str
+    spans: Spans
+
+    @property
+    def spans_hash(self) -> str:
+        """A hash of what the reviewers decided, so a model's meta says what it saw."""
+        return hashlib.sha256(json.dumps(self.spans).encode()).hexdigest()[:16]
+
+
+def examples_of(records: Iterable[Reviewed]) -> list[Example]:
+    return [Example(r.article.id, r.article.sha256, r.article.text,
+                    [(s.start, s.end, s.label) for s in r.spans]) for r in records]
+
+
+def split(examples: Sequence[Example], dev: float = 0.2, seed: int = 0
+          ) -> tuple[list[Example], list[Example]]:
+    """Train and dev by article, by a seeded shuffle of the articles in id order (the same
+    project, share and seed give the same split, so two models are compared on one dev
+    set); each side gets at least one article."""
+    if not 0.0 < dev < 1.0:
+        raise AssayError(f"The dev share must be between 0 and 1 (got {dev}).")
+    if len(examples) < 2:
+        raise AssayError(f"Training needs at least 2 approved articles (this project has "
+                         f"{len(examples)}): one to learn from and one to check on.")
+    order = sorted(examples, key=lambda e: e.article_id)
+    random.Random(seed).shuffle(order)
+    n_dev = min(max(round(len(order) * dev), 1), len(order) - 1)
+    return order[n_dev:], order[:n_dev]
+
+
+def segment_docs(examples: Iterable[Example], vocab: Any) -> Iterator[Any]:
+    """One spaCy ``Doc`` per segment of each article, its accepted spans as entities.
+
+    A span that crosses a segment mark (the label guide allows none, but an import may
+    hold one) is left out of training rather than cut."""
+    from spacy.tokens import Doc
+
+    for ex in examples:
+        for start, end in segments(ex.text):
+            inside = [(s - start, e - start, lb) for s, e, lb in ex.spans
+                      if s >= start and e <= end]
+            piece = ex.text[start:end]
+            words, spaces = export_words(piece, [s for s, _e, _l in inside],
+                                         [e for _s, e, _l in inside])
+            doc = Doc(vocab, words=words, spaces=spaces)
+            ents = [doc.char_span(s, e, label=lb, alignment_mode="strict")
+                    for s, e, lb in inside]
+            doc.set_ents([ent for ent in ents if ent is not None])
+            yield doc
+
+
+def write_corpus(examples: Iterable[Example], path: Path, vocab: Any) -> int:
+    """A ``.spacy`` file of :func:`segment_docs`; the number of docs written."""
+    from spacy.tokens import DocBin
+
+    bin_ = DocBin(store_user_data=False)
+    n = 0
+    for doc in segment_docs(examples, vocab):
+        bin_.add(doc)
+        n += 1
+    bin_.to_disk(path)
+    return n
+
+
+# ---------------------------------------------------------------------------------------
+# The config and spaCy's training
+
+
+def base_model(names: Sequence[str] = DEFAULT_MODELS) -> str:
+    """The stock model training starts from (a package name); refuses if none is installed."""
+    name = installed_model(names)
+    if name is None:
+        raise AssayError("Training starts from the stock English model, which is not "
+                         f"installed (tried {', '.join(names)}).")
+    return name
+
+
+def make_config(base: str, train_path: Path, dev_path: Path, *, epochs: int, seed: int,
+                eval_frequency: int, patience: int = 0) -> Any:
+    """``spacy init config`` for NER, with the ``ner`` sourced from ``base``."""
+    from spacy.cli.init_config import init_config
+
+    config = init_config(lang="en", pipeline=["ner"], optimize="efficiency")
+    config["nlp"]["pipeline"] = ["ner"]
+    config["components"] = {"ner": {"source": base}}
+    config["paths"]["train"] = str(train_path)
+    config["paths"]["dev"] = str(dev_path)
+    config["system"]["seed"] = seed
+    training = config["training"]
+    training["max_epochs"] = epochs
+    training["max_steps"] = 0
+    training["eval_frequency"] = eval_frequency
+    training["patience"] = patience
+    training["logger"] = {"@loggers": PROGRESS_LOGGER}
+    return config
+
+
+def _register_logger() -> None:
+    """``assay.progress.v1``: spaCy calls it once per step; it reports each evaluation."""
+    from spacy import registry
+
+    if PROGRESS_LOGGER in registry.loggers:
+        return
+
+    @registry.loggers(PROGRESS_LOGGER)
+    def progress_logger() -> Callable:
+        def setup(nlp: Any, stdout: Any = None, stderr: Any = None) -> tuple:
+            def log_step(info: dict | None) -> None:
+                if info is None or _ON_EPOCH is None:
+                    return
+                other = info.get("other_scores") or {}
+                _ON_EPOCH({
+                    "epoch": int(info.get("epoch", 0)), "step": int(info.get("step", 0)),
+                    "loss": float(sum((info.get("losses") or {}).values())),
+                    "p": other.get("ents_p"), "r": other.get("ents_r"),
+                    "f": other.get("ents_f"), "score": float(info.get("score") or 0.0),
+                })
+
+            return log_step, lambda: None
+
+        return setup
+
+
+_ON_EPOCH: OnEpoch | None = None
+
+
+def _eval_frequency(words: int) -> int:
+    """About one evaluation per epoch: spaCy's batches start at 100 words and grow by 0.1 %
+    a step, so an epoch is about ``words / 100`` steps on the data sizes a team has."""
+    return max(1, min(1000, words // 120))
+
+
+# ---------------------------------------------------------------------------------------
+# Training a model for a project
+
+
+@dataclass(frozen=True)
+class TrainResult:
+    model_id: str
+    path: Path
+    meta: dict
+
+
+def train(
+    train_set: Sequence[Example],
+    dev_set: Sequence[Example],
+    out_dir: Path,
+    *,
+    model_id: str,
+    base: str | None = None,
+    labels: Sequence[str] | None = None,
+    epochs: int = 15,
+    seed: int = 0,
+    on_epoch: OnEpoch | None = None,
+    should_cancel: Callable[[], bool] | None = None,
+    baseline: Any = None,  # the current pre-annotator (an Annotator) to compare on dev
+    baseline_id: str = "",
+    extra_meta: dict | None = None,
+) -> TrainResult:
+    """Train, score on dev, and write the model to ``out_dir/model_id``.
+
+    ``should_cancel`` is asked at each evaluation; a cancel leaves nothing behind.
+    The dev scores are those of the whole pre-annotation pipeline (the trained NER plus
+    the gazetteers and span rules), the same as the suggestions a reviewer would get.
+    """
+    import spacy
+    from spacy.cli.train import train as spacy_train
+
+    from core.nlp.pipeline import load_annotator
+
+    global _ON_EPOCH
+    base = base or base_model()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    final = out_dir / model_id
+    if final.exists():
+        raise AssayError(f"A model named {model_id} already exists in {out_dir}.")
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix=f".{model_id}-", dir=out_dir) as tmp_name:
+        tmp = Path(tmp_name)
+        vocab = spacy.blank("en").vocab
+        write_corpus(train_set, tmp / "train.spacy", vocab)
+        write_corpus(dev_set, tmp / "dev.spacy", vocab)
+        words = sum(len(e.text.split()) for e in train_set)
+        config = make_config(base, tmp / "train.spacy", tmp / "dev.spacy", epochs=epochs,
+                             seed=seed, eval_frequency=_eval_frequency(words))
+        config.to_disk(tmp / "config.cfg")
+
+        def report(info: dict) -> None:
+            if should_cancel and should_cancel():
+                raise TrainingCancelled
+            if on_epoch:
+                on_epoch({**info, "epochs": epochs})
+
+        _register_logger()
+        _ON_EPOCH = report
+        try:
+            spacy_train(tmp / "config.cfg", tmp / "out", use_gpu=-1)
+        finally:
+            _ON_EPOCH = None
+        best = tmp / "out" / "model-best"
+        train_seconds = time.perf_counter() - started
+        meta_path = best / "meta.json"
+        spacy_meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        spacy_meta.update(name=f"assay_{model_id.replace('-', '_')}", version="1.0.0")
+        meta_path.write_text(json.dumps(spacy_meta, indent=2), encoding="utf-8")
+        trained = load_annotator(labels, model_names=[str(best)])
+        gold = [(e.text, e.spans) for e in dev_set]
+        scores = {"model": score(gold, predict_with(trained))}
+        if baseline is not None:
+            scores["baseline"] = score(gold, predict_with(baseline))
+        meta = {
+            "id": model_id,
+            "created": datetime.now(UTC).isoformat(timespec="seconds"),
+            "base_model": base,
+            "annotator": trained.model_id,
+            "baseline": baseline_id,
+            "labels": list(trained.labels),
+            "epochs": epochs,
+            "seed": seed,
+            "train_seconds": round(train_seconds, 1),
+            "train": [{"sha256": e.sha256, "spans": e.spans_hash} for e in train_set],
+            "dev": [{"sha256": e.sha256, "spans": e.spans_hash} for e in dev_set],
+            "train_spans": sum(len(e.spans) for e in train_set),
+            "dev_spans": sum(len(e.spans) for e in dev_set),
+            "scores": scores,
+            **(extra_meta or {}),
+        }
+        (best / META_FILE).write_text(json.dumps(meta, indent=2), encoding="utf-8")
+        os.replace(best, final)
+    return TrainResult(model_id, final, meta)
+
+
+class TrainingCancelled(Exception):
+    """Raised from the progress logger to stop spaCy's loop; nothing is written."""
+
+
+def new_model_id(now: datetime | None = None) -> str:
+    """A sortable, readable id: ``20261202-153012``."""
+    return (now or datetime.now(UTC)).strftime("%Y%m%d-%H%M%S")
+
+
+# ---------------------------------------------------------------------------------------
+# Saved models
+
+
+@dataclass(frozen=True)
+class SavedModel:
+    id: str
+    path: Path
+    meta: dict
+
+    @property
+    def micro_f(self) -> float | None:
+        return self.meta.get("scores", {}).get("model", {}).get("micro", {}).get("f")
+
+    @property
+    def baseline_micro_f(self) -> float | None:
+        return self.meta.get("scores", {}).get("baseline", {}).get("micro", {}).get("f")
+
+
+def saved_models(project_path: str | Path) -> list[SavedModel]:
+    """The complete models beside a project, newest first (half-written ones are hidden)."""
+    folder = models_dir(project_path)
+    if not folder.is_dir():
+        return []
+    found = []
+    for child in folder.iterdir():
+        meta_file = child / META_FILE
+        if child.name.startswith(".") or not meta_file.is_file():
+            continue
+        try:
+            meta = json.loads(meta_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        found.append(SavedModel(child.name, child, meta))
+    return sorted(found, key=lambda m: m.id, reverse=True)
+
+
+def find_model(project_path: str | Path, model_id: str) -> SavedModel:
+    for model in saved_models(project_path):
+        if model.id == model_id:
+            return model
+    raise AssayError(f"No trained model {model_id!r} beside {project_path} "
+                     f"(look in {models_dir(project_path)}).")
+
+
+def model_names_for(project_path: str | Path, choice: str | None) -> tuple[str, ...]:
+    """What ``load_annotator(model_names=…)`` takes for a choice: ``None`` or "default"
+    (the stock model), a saved model's id, or a path to any spaCy pipeline folder."""
+    if not choice or choice == DEFAULT_ANNOTATOR:
+        return tuple(DEFAULT_MODELS)
+    if Path(choice).is_dir():
+        return (str(choice),)
+    if installed_model([choice]):  # an installed spaCy package, by name
+        return (choice,)
+    return (str(find_model(project_path, choice).path),)
+
+
+def remove_model(project_path: str | Path, model_id: str) -> None:
+    shutil.rmtree(find_model(project_path, model_id).path)
