@@ -5,7 +5,7 @@
 approved articles), pre-annotates their texts with the default pipeline, and prints
 precision, recall and F1 per label and micro-averaged, for exact ``(start, end, label)``
 matches: the match a reviewer needs, since a suggestion one token off is a correction.
-The counting is the agreement module's (``core.teams.agreement.f1_exact``): the pipeline
+The counting is the agreement module's (``core.metrics.f1_exact``): the pipeline
 is scored the way a second reviewer would be.
 """
 
@@ -18,8 +18,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from core.metrics import Span3
 from core.nlp.evaluate import Predict, predict_with, score, table
-from core.teams.agreement import Span3
 
 __all__ = ["Passage", "read_gold", "read_marked", "score", "table", "default_predict"]
 

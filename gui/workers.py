@@ -108,29 +108,30 @@ def export_job(project_path: Path, options: dict, parent: QObject | None = None,
         project, progress=progress, should_cancel=cancel, **options), parent, read_only)
 
 
-class AnnotateJob(QObject):
-    """Runs ``assay-cli annotate --json-progress`` and relays its JSON lines as signals."""
+class CliJob(QObject):
+    """Runs ``assay-cli <command> … --json-progress`` as a child process and relays its JSON
+    lines (``core.jobs.protocol``) as signals: for work that holds the GIL (spaCy), which a
+    thread would let stutter the window. Cancel terminates the child, which cleans up."""
 
     progress = Signal(int, int)
     warning = Signal(str)
-    finished = Signal(object)  # a core.jobs.protocol.AnnotateDone
+    finished = Signal(object)  # the command's protocol "done" message
     stage = Signal(str)  # a step without counts: "loading the model…"
     failed = Signal(str)
 
-    def __init__(self, project_path: Path, force: bool = False,
+    def __init__(self, args: list[str], done: type, what: str,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.process = QProcess(self)
         command = cli_command()
-        args = [*command[1:], "annotate", str(project_path), "--json-progress"]
-        if force:
-            args.append("--force")
         self.process.setProgram(command[0])
-        self.process.setArguments(args)
+        self.process.setArguments([*command[1:], *args, "--json-progress"])
         self.process.readyReadStandardOutput.connect(self._read)
         self.process.finished.connect(self._finished)
+        self._done_type = done
+        self._what = what
         self._buffer = b""
-        self._result = protocol.AnnotateDone()
+        self._result = done()
         self._cancelled = False
 
     def start(self) -> None:
@@ -144,14 +145,14 @@ class AnnotateJob(QObject):
         self._buffer += bytes(self.process.readAllStandardOutput().data())
         *lines, self._buffer = self._buffer.split(b"\n")
         for line in lines:
-            message = protocol.decode(line, protocol.AnnotateDone)
+            message = protocol.decode(line, self._done_type)
             if isinstance(message, protocol.Progress):
                 if message.stage:
                     self.stage.emit(message.stage)
                 self.progress.emit(message.done, message.total)
             elif isinstance(message, protocol.Warning):
                 self.warning.emit(message.message)
-            elif isinstance(message, protocol.AnnotateDone):
+            elif isinstance(message, self._done_type):
                 self._result = message
 
     def _finished(self, code: int, _status: QProcess.ExitStatus) -> None:
@@ -163,4 +164,23 @@ class AnnotateJob(QObject):
         else:
             err = bytes(self.process.readAllStandardError().data()).decode("utf-8", "replace")
             lines = [ln for ln in err.splitlines() if ln.strip()]
-            self.failed.emit(lines[-1] if lines else f"pre-annotation exited with code {code}")
+            self.failed.emit(lines[-1] if lines else f"{self._what} exited with code {code}")
+
+
+class AnnotateJob(CliJob):
+    """``assay-cli annotate``: pre-annotation with the project's chosen model."""
+
+    def __init__(self, project_path: Path, force: bool = False,
+                 parent: QObject | None = None) -> None:
+        args = ["annotate", str(project_path), *(["--force"] if force else [])]
+        super().__init__(args, protocol.AnnotateDone, "pre-annotation", parent)
+
+
+class TrainJob(CliJob):
+    """``assay-cli train``: a model trained on the approvals, saved beside the project."""
+
+    def __init__(self, project_path: Path, dev: float = 0.2, seed: int = 0, epochs: int = 15,
+                 parent: QObject | None = None) -> None:
+        args = ["train", str(project_path), "--dev", str(dev), "--seed", str(seed),
+                "--epochs", str(epochs)]
+        super().__init__(args, protocol.TrainDone, "training", parent)

@@ -3,7 +3,7 @@
 One scorer for every place that asks: ``bench.quality`` on the gold sets, training's dev
 split (the trained model and the current pre-annotator, side by side) and the learning
 curve. Matches are exact ``(start, end, label)``, counted by the agreement module
-(``core.teams.agreement.f1_exact``): a suggestion one token off is a correction for the
+(``core.metrics``, as agreement is): a suggestion one token off is a correction for the
 reviewer, so it is a miss here, and the pipeline is scored the way a second reviewer is.
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 
-from core.teams.agreement import Span3, f1_exact, f1_from
+from core.metrics import Span3, f1_exact, f1_from
 
 Predict = Callable[[list[str]], Iterable[Sequence[Span3]]]
 Gold = Sequence[tuple[str, Sequence[Span3]]]

@@ -21,11 +21,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
 
+from core.metrics import Span3, f1_exact, f1_from
 from core.models import Version
 from core.store import Project
 from core.text.tokens import token_offsets
-
-Span3 = tuple[int, int, str]
 
 
 def cohen_kappa(a: Sequence[str], b: Sequence[str]) -> float | None:
@@ -53,17 +52,8 @@ def kappa_from_counts(pairs: Counter) -> float | None:
     return (observed - expected) / (1 - expected)
 
 
-def f1_exact(a: set[Span3], b: set[Span3]) -> tuple[int, int, int]:
-    """(matches, |A|, |B|) for exact matching."""
-    return len(a & b), len(a), len(b)
-
-
 def _overlap_hits(a: Iterable[Span3], b: Sequence[Span3]) -> int:
     return sum(any(la == lb and s < e2 and s2 < e for s2, e2, lb in b) for s, e, la in a)
-
-
-def f1_from(matches: int, na: int, nb: int) -> float | None:
-    return None if na + nb == 0 else 2 * matches / (na + nb)
 
 
 def f1_overlap(a: Sequence[Span3], b: Sequence[Span3]) -> float | None:
