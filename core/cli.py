@@ -102,6 +102,11 @@ def cmd_annotate(args: argparse.Namespace) -> int:
         annotator = load_annotator([lb.name for lb in project.labels()], model_names=names)
         if choice and choice != DEFAULT_ANNOTATOR and annotator.fallback:
             raise AssayError(f"The model {choice!r} could not be loaded.")
+        reference = None
+        if choice and choice != DEFAULT_ANNOTATOR and not args.no_uncertainty:
+            # A trained model annotates: the stock pipeline beside it measures how unsure
+            # each article is (their disagreement), for "most uncertain first".
+            reference = load_annotator([lb.name for lb in project.labels()])
         if annotator.warning:
             print(f"warning: {annotator.warning}", file=sys.stderr)
             if args.json_progress:
@@ -109,7 +114,7 @@ def cmd_annotate(args: argparse.Namespace) -> int:
         try:
             report = annotate_project(
                 project, annotator, force=args.force, batch_size=args.batch_size,
-                n_process=args.n_process,
+                n_process=args.n_process, reference=reference,
                 progress=ProgressPrinter("pre-annotating", args.json_progress),
             )
         except KeyboardInterrupt:
@@ -127,6 +132,40 @@ def cmd_annotate(args: argparse.Namespace) -> int:
             report.articles, report.suggestions, report.model,
             tuple(article_id for article_id, _why in report.failed))), flush=True)
     return EXIT_OK
+
+
+def cmd_annotate_jsonl(args: argparse.Namespace) -> int:
+    """JSONL records in, the same records with model suggestions out, no project involved:
+    one machine's share of a corpus pre-annotated elsewhere (core.jobs.records)."""
+    from core.jobs.records_jsonl import annotate_jsonl
+    from core.nlp.pipeline import load_annotator
+
+    source = sys.stdin.buffer if args.input == "-" else Path(args.input)
+    if isinstance(source, Path) and not source.is_file():
+        raise AssayError(f"No such file: {source}" if not source.exists()
+                         else f"{source} is not a file.")
+    to_stdout = args.output == "-"
+    dest = sys.stdout if to_stdout else Path(args.output)
+    labels = [x.strip() for x in args.labels.split(",") if x.strip()] if args.labels else None
+    names = (args.model,) if args.model else DEFAULT_MODELS
+    annotator = load_annotator(labels, model_names=names)
+    if annotator.warning:
+        print(f"warning: {annotator.warning}", file=sys.stderr)
+    progress = ProgressPrinter("pre-annotating records") if isinstance(source, Path) else None
+    try:
+        report = annotate_jsonl(
+            source, dest, annotator, batch_size=args.batch_size, progress=progress,
+            on_problem=lambda message: print(f"problem: {message}", file=sys.stderr),
+        )
+    except KeyboardInterrupt:
+        kept = "its output is incomplete" if to_stdout else f"nothing was written to {dest}"
+        print(f"Cancelled: {kept}.", file=sys.stderr)
+        return EXIT_CANCELLED
+    where = "stdout" if to_stdout else str(dest)
+    print(f"Pre-annotated {report.records} record(s) with {report.model} into {where}: "
+          f"{report.suggestions} suggestion(s), {report.problems} problem(s) skipped, "
+          f"{report.seconds:.1f} s.", file=sys.stderr if to_stdout else sys.stdout)
+    return EXIT_ERROR if report.problems and not report.records else EXIT_OK
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
@@ -374,11 +413,30 @@ def build_parser() -> argparse.ArgumentParser:
                    help="re-annotate pending articles already done (keeps reviewer decisions)")
     p.add_argument("--batch-size", type=int, default=64, help="articles per batch and commit")
     p.add_argument("--n-process", type=int, default=1, help="spaCy worker processes")
+    p.add_argument("--no-uncertainty", action="store_true",
+                   help="with a trained model: skip measuring each article's uncertainty "
+                   "against the stock model (which runs it a second time)")
     p.add_argument("--model", help="'default' (the stock model: "
                    f"{', then '.join(DEFAULT_MODELS)}), a trained model's id (models list) "
                    "or a spaCy pipeline folder; without it, the project's chosen one")
     add_json_progress(p)
     p.set_defaults(func=cmd_annotate)
+
+    p = sub.add_parser(
+        "annotate-jsonl", help="pre-annotate JSONL records into JSONL (no project)",
+        description="Read article records (one JSON object a line, as import reads them), "
+                    "add the pipeline's suggestions as spans with state 'suggested', write "
+                    "them to OUT (atomically: OUT appears whole or not at all). Spans the "
+                    "records already have are kept; suggestions overlapping them are dropped. "
+                    "Import the result with: assay-cli import PROJECT OUT.")
+    p.add_argument("input", metavar="IN", help="JSONL file to read, or - for stdin")
+    p.add_argument("output", metavar="OUT", help="JSONL file to write, or - for stdout")
+    p.add_argument("--model", help="spaCy package or path to load (default: "
+                   f"{', then '.join(DEFAULT_MODELS)})")
+    p.add_argument("--batch-size", type=int, default=64, help="records per batch")
+    p.add_argument("--labels", help="comma-separated labels to keep (default: the shipped "
+                   "scheme; use your project's, see: assay-cli labels PROJECT list)")
+    p.set_defaults(func=cmd_annotate_jsonl)
 
     p = sub.add_parser("stats", help="articles per status and entities per label")
     p.add_argument("project")

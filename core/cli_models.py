@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import signal
 import sys
 
 from core.errors import AssayError
@@ -35,12 +36,18 @@ def _epoch_line(info: dict) -> str:
             f"dev P {num(info['p'])} R {num(info['r'])} F {num(info['f'])}")
 
 
+def _interrupt(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def cmd_train(args: argparse.Namespace) -> int:
     from core.jobs.train import train_project
 
+    wire = sys.stdout  # the window reads this; spaCy's own prints go to stderr below
+
     def stage(what: str) -> None:
         if args.json_progress:
-            print(protocol.encode(protocol.Progress(0, 0, what)), flush=True)
+            print(protocol.encode(protocol.Progress(0, 0, what)), file=wire, flush=True)
         else:
             print(what, file=sys.stderr, flush=True)
 
@@ -48,10 +55,14 @@ def cmd_train(args: argparse.Namespace) -> int:
         line = _epoch_line(info)
         if args.json_progress:
             print(protocol.encode(protocol.Progress(min(info["epoch"] + 1, info["epochs"]),
-                                                    info["epochs"], line)), flush=True)
+                                                    info["epochs"], line)), file=wire,
+                  flush=True)
         else:
             print(line, file=sys.stderr, flush=True)
 
+    # The window's Cancel terminates this process: unwind, so the half-written model folder
+    # is removed by its TemporaryDirectory instead of being left behind.
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         # spaCy's trainer prints its own banner on stdout; the window reads stdout.
         with contextlib.redirect_stdout(sys.stderr):

@@ -304,6 +304,12 @@ class ArticleListPanel(QWidget):
         finally:
             self._switching = False
 
+    def order_by(self, key: str, descending: bool = False) -> None:
+        """Order by a store key that has no column ("uncertainty"): the header's sort
+        arrow is cleared, and clicking a column sorts by that column again."""
+        self._table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self._model.order_by(key, descending)
+
     def refresh(self) -> None:
         """Re-read rows and counts after edits, keeping the selected article where possible.
 

@@ -348,7 +348,12 @@ class ArticleListModel(QAbstractTableModel):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Sort in SQL by the column's store key; column -1 restores import order (by id)."""
         key = COLUMNS[column][1] if 0 <= column < len(COLUMNS) else "id"
-        descending = order == Qt.SortOrder.DescendingOrder and key != "id"
+        if column < 0 and self._order_by not in {k for _h, k in COLUMNS}:
+            return  # clearing the arrow after order_by keeps that order
+        self.order_by(key, order == Qt.SortOrder.DescendingOrder and key != "id")
+
+    def order_by(self, key: str, descending: bool = False) -> None:
+        """Sort in SQL by any key of ``core.store.SORTABLE_COLUMNS``."""
         if (key, descending) == (self._order_by, self._descending):
             return
         self.beginResetModel()

@@ -37,6 +37,7 @@ from gui.entity_review import EntityReview
 from gui.focus import ReturnFocus
 from gui.labels_dialog import LabelsDialog
 from gui.linking import Linking
+from gui.model_training import ModelTraining
 from gui.plain_text import warn
 from gui.project_files import ProjectFiles
 from gui.project_jobs import ProjectJobs
@@ -169,6 +170,7 @@ class MainWindow(QMainWindow):
         self.entity_review.mark_claim = lambda exact: self.claims_review.mark(exact=exact)
         self.linking = Linking(self)
         self.adjudication = Adjudication(self)
+        self.model_training = ModelTraining(self)
 
     def _build_menus(self) -> None:
         build_menus(self)
@@ -219,6 +221,7 @@ class MainWindow(QMainWindow):
                                           None if taken.lock else taken.reason))
         self._show_read_only(taken.hint)
         self.list_panel.set_project(project)
+        self.model_training.project_opened()
         self._labels_changed()
         self.setWindowTitle(f"{project.name} — Assay" + (" (read-only)" if project.read_only
                                                           else ""))

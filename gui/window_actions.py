@@ -77,7 +77,7 @@ MENUS: dict[str, list[str]] = {
     "&Edit": ["act_undo", "act_redo", "-", "act_search"],
     "&Review": ["act_approve", "act_reject", "act_skip", "act_note", "-", "act_next",
                 "act_prev", "-", "*linking", "-", "*entity_review", "-", "act_labels",
-                "act_agreement", "*adjudication"],
+                "act_agreement", "*adjudication", "-", "*model_training"],
     "&View": ["act_zoom_in", "act_zoom_out", "-", "act_show_rejected", "act_popup"],
     "&Claims": ["*claims_review"],
     "&Help": ["act_help", "act_about"],

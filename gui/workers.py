@@ -147,9 +147,10 @@ class CliJob(QObject):
         for line in lines:
             message = protocol.decode(line, self._done_type)
             if isinstance(message, protocol.Progress):
+                # counts first: the dialog resets its label with them, then shows the stage
+                self.progress.emit(message.done, message.total)
                 if message.stage:
                     self.stage.emit(message.stage)
-                self.progress.emit(message.done, message.total)
             elif isinstance(message, protocol.Warning):
                 self.warning.emit(message.message)
             elif isinstance(message, self._done_type):

@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
+from core.metrics import f1_exact, f1_from
 from core.models import SpanIn
 from core.store import Project
 
@@ -34,6 +35,14 @@ class AnnotateReport:
         return self.words / self.seconds if self.seconds > 0 else 0.0
 
 
+def disagreement(a: Sequence[SpanIn], b: Sequence[SpanIn]) -> float:
+    """1 − exact span F1 between two pre-annotators' suggestions: 0 when they agree on
+    every span (or both find none), 1 when they share none."""
+    f1 = f1_from(*f1_exact({(s.start, s.end, s.label) for s in a},
+                           {(s.start, s.end, s.label) for s in b}))
+    return 0.0 if f1 is None else round(1.0 - f1, 4)
+
+
 def annotate_project(
     project: Project,
     annotator,  # core.nlp.pipeline.Annotator; untyped to keep spaCy out of this import
@@ -43,8 +52,13 @@ def annotate_project(
     n_process: int = 1,
     progress: Callable[[int, int], None] | None = None,
     should_cancel: Callable[[], bool] | None = None,
+    reference=None,  # a second Annotator: its disagreement is each article's uncertainty
 ) -> AnnotateReport:
-    """Pre-annotate every article that needs it; commit each ``batch_size`` articles at once."""
+    """Pre-annotate every article that needs it; commit each ``batch_size`` articles at once.
+
+    With a ``reference`` pre-annotator (the stock pipeline, when a trained model annotates)
+    each article also gets an uncertainty: how far the two disagree (``disagreement``), the
+    query-by-committee measure of active learning, for "most uncertain first"."""
     ids = project.articles_to_annotate(force=force)
     report = AnnotateReport(model=annotator.model_id)
     total = len(ids)
@@ -58,7 +72,14 @@ def annotate_project(
 
     def flush() -> None:
         nonlocal words
-        report.suggestions += project.store_annotations(pending, annotator.model_id)
+        unsure = None
+        if reference is not None:
+            ids_here = [article_id for article_id, _s, _t in pending]
+            texts_here = [text for _id, text in project.article_texts(ids_here)]
+            unsure = {article_id: disagreement(spans, other) for (article_id, spans, _t),
+                      (other, _tokens) in zip(pending, reference.annotate(texts_here),
+                                              strict=True)}
+        report.suggestions += project.store_annotations(pending, annotator.model_id, unsure)
         report.articles += len(pending)
         report.words += words
         words = 0

@@ -132,9 +132,16 @@ class ReviewSession:
             raise ReadOnly(refused)
         return self.history.redo()
 
+    # "Most uncertain first" (Review menu): the next pending article is the one
+    # pre-annotation was least sure about, not the next by id.
+    uncertain_first: bool = False
+
     def next_pending(self) -> int | None:
-        """The next pending article after the open one (wrapping round to the first)."""
+        """The next pending article after the open one (wrapping round to the first), or
+        the most uncertain pending one when ``uncertain_first``."""
         after = self.article.id if self.article is not None else 0
+        if self.uncertain_first:
+            return self.project.most_uncertain_pending(besides=after)
         return self.project.next_article_id(after, status="pending")
 
     def _edited(self, focus: Focus) -> None:

@@ -43,8 +43,12 @@ class Annotations:
         self,
         batch: Sequence[tuple[int, Sequence[SpanIn], Sequence[tuple[int, int]] | None]],
         model: str,
+        uncertainty: dict[int, float] | None = None,
     ) -> int:
         """Replace model/rules suggestions of a batch of articles in one transaction.
+
+        ``uncertainty`` (article id -> 0…1) is stored with the article for "most uncertain
+        first"; an article not in it keeps no measure (NULL).
 
         A reviewer's decisions are kept: spans a reviewer accepted, added or
         rejected stay, new suggestions that overlap a live one are dropped, and a
@@ -94,7 +98,8 @@ class Annotations:
                 stored += len(rows)
                 self.db.recount(conn, article_id)
                 self.suggest_claims_in(conn, article_id, model)
-                conn.execute("UPDATE articles SET model = ? WHERE id = ?", (model, article_id))
+                conn.execute("UPDATE articles SET model = ?, uncertainty = ? WHERE id = ?",
+                             (model, (uncertainty or {}).get(article_id), article_id))
                 if tokens is not None:
                     conn.execute(
                         "INSERT OR REPLACE INTO article_tokens(article_id, offsets) "

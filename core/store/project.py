@@ -142,6 +142,7 @@ class Project:
     search = _forward("_queries", ArticleQueries.search)
     ids_by_sha256 = _forward("_queries", ArticleQueries.ids_by_sha256)
     next_article_id = _forward("_queries", ArticleQueries.next_article_id)
+    most_uncertain_pending = _forward("_queries", ArticleQueries.most_uncertain_pending)
     counts_by_status = _forward("_queries", ArticleQueries.counts_by_status)
     counts_by_label = _forward("_queries", ArticleQueries.counts_by_label)
     reviewers = _forward("_queries", ArticleQueries.reviewers)

@@ -39,6 +39,7 @@ SORTABLE_COLUMNS = {
     "status": "a.status",
     "entities": "a.entities",
     "reviewer": "a.reviewed_by COLLATE NOCASE",
+    "uncertainty": "a.uncertainty",
 }
 
 
@@ -161,6 +162,15 @@ class ArticleQueries:
             (fts_query(query), limit),
         )
         return [r[0] for r in rows]
+
+    def most_uncertain_pending(self, besides: int | None = None) -> int | None:
+        """The pending article pre-annotation was least sure about (then by id); articles
+        never measured come after every measured one."""
+        row = self.conn.execute(
+            "SELECT id FROM articles WHERE status = 'pending' AND id != ? "
+            "ORDER BY uncertainty IS NULL, uncertainty DESC, id LIMIT 1",
+            (besides if besides is not None else -1,)).fetchone()
+        return row[0] if row else None
 
     def next_article_id(self, after_id: int, status: str | None = "pending") -> int | None:
         """The next article (by id, wrapping around) with ``status``; None if there is none."""

@@ -195,13 +195,20 @@ def _migrate_to_v7(db: sqlite_utils.Database) -> None:
 def _migrate_to_v8(db: sqlite_utils.Database) -> None:
     """Which model made each suggestion (issue 15: several pre-annotators, a trained one
     among them), kept when a reviewer accepts or corrects it, so the pre-annotation can be
-    judged per model. Before v8 only a live suggestion knew its model (in ``updated_by``);
-    a decided one takes its article's last model, the best that is known."""
+    judged per model; and how unsure pre-annotation was about each article. Before v8 only
+    a live suggestion knew its model (in ``updated_by``); a decided one takes its
+    article's last model, the best that is known."""
     if "model" not in db["spans"].columns_dict:
         db["spans"].add_column("model", str)
     db.execute("UPDATE spans SET model = CASE WHEN state = 'suggested' THEN updated_by ELSE "
                "(SELECT a.model FROM articles a WHERE a.id = spans.article_id) END "
                "WHERE origin IN ('model', 'rules') AND model IS NULL")
+    # How unsure pre-annotation was about the article (0 sure … 1 unsure; NULL: not
+    # measured), for "most uncertain first"; indexed with the status it is filtered by.
+    if "uncertainty" not in db["articles"].columns_dict:
+        db["articles"].add_column("uncertainty", float)
+    db.execute("CREATE INDEX IF NOT EXISTS idx_articles_uncertainty "
+               "ON articles(status, uncertainty)")
 
 
 # Indexes the article list sorts by (core.store.project.SORTABLE_COLUMNS); status has one

@@ -1,0 +1,70 @@
+"""Suggestion quality as a picture: per-label F1 of pre-annotators side by side.
+
+matplotlib's object API (no pyplot, no Qt), like ``core.teams.charts``: the same figure is
+shown in the window's model dialog, saved as PNG and drawn for ``docs/``.
+"""
+
+from __future__ import annotations
+
+from matplotlib.figure import Figure
+
+COLOURS = ("#4c78a8", "#f58518", "#54a24b", "#b279a2")
+
+
+def f1_bars(reports: dict[str, dict], title: str = "F1 per label on the dev split",
+            width: float = 7.5, height: float = 4.8) -> Figure:
+    """Grouped horizontal bars: one group per label (micro last), one bar per report.
+
+    ``reports`` maps a name ("trained 20261202-1530", "current: default") to a
+    ``core.nlp.evaluate.score`` report; a label a report has no F1 for gets no bar."""
+    fig = Figure(figsize=(width, height), layout="constrained")
+    ax = fig.subplots()
+    labels = sorted({lb for r in reports.values() for lb in r["labels"]})
+    rows = [*labels, "micro"]
+    n = max(len(reports), 1)
+    bar = 0.8 / n
+    for k, (name, report) in enumerate(reports.items()):
+        values = [(report["labels"].get(lb) or {}).get("f") for lb in labels]
+        values.append(report["micro"]["f"])
+        ys = [i + (k - (n - 1) / 2) * bar for i in range(len(rows))]
+        ax.barh([y for y, v in zip(ys, values, strict=True) if v is not None],
+                [v for v in values if v is not None], height=bar,
+                color=COLOURS[k % len(COLOURS)], label=name)
+        for y, v in zip(ys, values, strict=True):
+            if v is not None:
+                ax.text(min(v + 0.01, 0.93), y, f"{v:.2f}", va="center", fontsize=7)
+    ax.set_yticks(range(len(rows)), rows)
+    ax.invert_yaxis()
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("F1 (exact spans)")
+    ax.set_title(title)
+    if reports:
+        ax.legend(loc="lower right", fontsize=8)
+    else:
+        ax.text(0.5, 0.5, "No scores yet", ha="center", va="center", transform=ax.transAxes)
+    return fig
+
+
+def learning_curve(points: dict[str, list[tuple[int, float]]], baseline: float | None = None,
+                   target: float | None = None, width: float = 6.5,
+                   height: float = 4.0) -> Figure:
+    """Micro F1 on held-out text against the number of approved articles trained on, one
+    line per ordering ("file order", "most uncertain first"), the default pipeline as a
+    dashed line."""
+    fig = Figure(figsize=(width, height), layout="constrained")
+    ax = fig.subplots()
+    for k, (name, pts) in enumerate(points.items()):
+        xs, ys = zip(*pts, strict=True) if pts else ((), ())
+        ax.plot(xs, ys, marker="o", color=COLOURS[k % len(COLOURS)], label=name)
+        for x, y in pts:
+            ax.annotate(f"{y:.3f}", (x, y), textcoords="offset points", xytext=(0, 6),
+                        ha="center", fontsize=7)
+    if baseline is not None:
+        ax.axhline(baseline, linestyle="--", color="grey", label=f"default {baseline:.3f}")
+    if target is not None:
+        ax.axhline(target, linestyle=":", color="#b279a2", label=f"target {target:.2f}")
+    ax.set_xlabel("approved articles trained on")
+    ax.set_ylabel("micro F1 on held-out text")
+    ax.set_title("Learning curve")
+    ax.legend(fontsize=8)
+    return fig

@@ -1,0 +1,195 @@
+"""Review → Models…: the project's trained models, how each scored against the
+pre-annotator it would replace, and which one pre-annotates.
+
+The scores are those the training run stored in the model's meta (the same dev split for
+both, ``core.nlp.training``); the figure is ``core.nlp.quality_chart``'s. The better one
+is offered: its button is the default one. Choosing writes the project's choice and
+offers to re-annotate the pending articles (reviewers' decisions are kept).
+"""
+
+from __future__ import annotations
+
+from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.nlp.quality_chart import f1_bars
+from core.nlp.training import DEFAULT_ANNOTATOR, SavedModel, saved_models
+
+
+def _num(x: float | None) -> str:
+    return "–" if x is None else f"{x:.2f}"
+
+
+class ModelsDialog(QDialog):
+    """The model list (left); the chosen one's per-label table, chart and choice (right)."""
+
+    chosen = Signal(str)  # a model id, or "default"
+
+    def __init__(self, parent: QWidget | None, project_path: str, current: str,
+                 select: str | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Models")
+        self.project_path = project_path
+        self.current = current or DEFAULT_ANNOTATOR
+        self.models = {m.id: m for m in saved_models(project_path)}
+        self.list = QListWidget()
+        self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.summary = QLabel()
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)
+        self.summary.setWordWrap(True)
+        self.table = QTableWidget(0, 7)
+        self.table.setHorizontalHeaderLabels(
+            ["Label", "Gold", "Trained P", "R", "F1", "Current F1", "Δ F1"])
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.
+                                                           ResizeToContents)
+        self.figure = f1_bars({})
+        self.canvas = FigureCanvasQTAgg(self.figure)
+        self.canvas.setMinimumHeight(220)
+        self.use = QPushButton("Pre-annotate with this model")
+        self.use.clicked.connect(self._use_selected)
+        self.use_default = QPushButton("Use the default")
+        self.use_default.clicked.connect(lambda: self._choose(DEFAULT_ANNOTATOR))
+        save = QPushButton("Save chart…")
+        save.clicked.connect(lambda: self.save_png())
+        close = QPushButton("Close")
+        close.clicked.connect(self.accept)
+        buttons = QHBoxLayout()
+        buttons.addWidget(save)
+        buttons.addStretch(1)
+        for b in (self.use_default, self.use, close):
+            buttons.addWidget(b)
+        right = QWidget()
+        column = QVBoxLayout(right)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.summary)
+        column.addWidget(self.table, 2)
+        column.addWidget(self.canvas, 3)
+        split = QSplitter()
+        split.addWidget(self.list)
+        split.addWidget(right)
+        split.setStretchFactor(1, 1)
+        split.setSizes([230, 700])
+        layout = QVBoxLayout(self)
+        layout.addWidget(split, 1)
+        layout.addLayout(buttons)
+        self.list.currentRowChanged.connect(lambda _row: self._show())
+        self._fill(select)
+        self.resize(980, 640)
+
+    def _fill(self, select: str | None) -> None:
+        self.list.clear()
+        entries = [(DEFAULT_ANNOTATOR, "Default: stock model and gazetteers")]
+        for m in self.models.values():
+            f = m.micro_f
+            entries.append((m.id, f"{m.id} · {len(m.meta.get('train', []))} articles"
+                            + (f" · F1 {f:.2f}" if f is not None else "")))
+        for key, text in entries:
+            if key == self.current:
+                text += "  (pre-annotates)"
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            self.list.addItem(item)
+        want = select or self.current
+        row = next((i for i, (key, _t) in enumerate(entries) if key == want), 0)
+        self.list.setCurrentRow(row)
+
+    def selected(self) -> str:
+        item = self.list.currentItem()
+        return item.data(Qt.ItemDataRole.UserRole) if item else DEFAULT_ANNOTATOR
+
+    def _show(self) -> None:
+        key = self.selected()
+        model = self.models.get(key)
+        self.use.setEnabled(model is not None and key != self.current)
+        self.use_default.setEnabled(self.current != DEFAULT_ANNOTATOR)
+        if model is None:
+            self.summary.setText(
+                "The default pre-annotator: the stock spaCy model with Assay's gazetteers "
+                "and span rules. Train a model (Review → Train model…) on the approved "
+                "articles to compare it with this one.")
+            self.table.setRowCount(0)
+            self._draw({})
+            return
+        self._show_model(model)
+
+    def _show_model(self, model: SavedModel) -> None:
+        meta = model.meta
+        scores = meta.get("scores", {})
+        mine, base = scores.get("model"), scores.get("baseline")
+        f, bf = model.micro_f, model.baseline_micro_f
+        verdict = ""
+        if f is not None and bf is not None:
+            better = f > bf
+            verdict = (f" It is better than the pre-annotator it was compared with "
+                       f"({_num(f)} against {_num(bf)}): use it." if better else
+                       f" It is not better than the pre-annotator it was compared with "
+                       f"({_num(f)} against {_num(bf)}).")
+            (self.use if better else self.use_default).setDefault(True)
+        self.summary.setText(
+            f"Trained {meta.get('created', '?')} from {meta.get('base_model', '?')} on "
+            f"{len(meta.get('train', []))} approved article(s) ({meta.get('train_spans', 0)} "
+            f"entities) in {meta.get('train_seconds', '?')} s. Scored on "
+            f"{len(meta.get('dev', []))} dev article(s) ({meta.get('dev_spans', 0)} entities), "
+            f"exact spans, against {meta.get('baseline') or 'nothing'}." + verdict)
+        rows = sorted((mine or {}).get("labels", {}))
+        self.table.setRowCount(len(rows) + 1)
+        for i, label in enumerate([*rows, "micro"]):
+            m = mine["micro"] if label == "micro" else mine["labels"][label]
+            b = (base or {}).get("micro" if label == "micro" else "labels", {})
+            b = b if label == "micro" else b.get(label, {})
+            delta = (m["f"] - b["f"]) if m.get("f") is not None and b.get("f") is not None \
+                else None
+            cells = [label, str(m["gold"]), _num(m["p"]), _num(m["r"]), _num(m["f"]),
+                     _num(b.get("f")), "–" if delta is None else f"{delta:+.2f}"]
+            for j, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if j:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight
+                                          | Qt.AlignmentFlag.AlignVCenter)
+                self.table.setItem(i, j, item)
+        reports = {f"trained {model.id}": mine} if mine else {}
+        if base:
+            reports[f"then current: {meta.get('baseline', '')}"] = base
+        self._draw(reports)
+
+    def _draw(self, reports: dict) -> None:
+        self.figure = f1_bars(reports)
+        self.canvas.figure = self.figure
+        self.figure.set_canvas(self.canvas)
+        self.canvas.draw_idle()
+
+    def _use_selected(self) -> None:
+        key = self.selected()
+        if key in self.models:
+            self._choose(key)
+
+    def _choose(self, key: str) -> None:
+        self.current = key
+        self.chosen.emit(key)
+        self._fill(key)
+
+    def save_png(self, path: str | None = None) -> str | None:
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(self, "Save the chart", "model-scores.png",
+                                                  "PNG images (*.png)")
+        if path:
+            self.figure.savefig(path, dpi=150)
+        return path or None
