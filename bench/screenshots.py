@@ -43,7 +43,42 @@ def main() -> int:
             window.close()
         apply_theme(app, False)
         team_screenshots(app, Path(tmp), project, out)
+        model_screenshots(app, Path(tmp), out)
     return 0
+
+
+def gold_project(path: Path, gold: Path, n: int):
+    """A project whose first ``n`` articles are gold briefs, approved as marked."""
+    from bench.quality import read_marked
+    from core.models import ArticleIn
+    from core.store import Project
+
+    passages = read_marked(gold)[:n]
+    project = Project.create(path, name="briefs")
+    project.add_articles([ArticleIn(text=p.text, title=p.id) for p in passages])
+    for article_id, passage in zip(project.article_ids(), passages, strict=True):
+        for start, end, label in passage.spans:
+            project.add_span(article_id, start, end, label, "ana")
+        project.approve_article(article_id, "ana")
+    return project
+
+
+def model_screenshots(app, tmp: Path, out: Path) -> None:
+    """Review → Models… after training on 40 approved gold briefs (about a minute)."""
+    from core.jobs.train import train_project
+    from gui.models_dialog import ModelsDialog
+
+    path = tmp / "briefs.assay"
+    gold_project(path, Path(__file__).parent / "gold" / "train-a.gold", 40).close()
+    result = train_project(path, epochs=10)
+    dialog = ModelsDialog(None, str(path), "", result.model_id)
+    for name, size in (("", (980, 640)), ("-1024x640", (1024, 600))):
+        dialog.resize(*size)
+        dialog.show()
+        for _ in range(3):
+            app.processEvents()
+        dialog.grab().save(str(out / f"models{name}.png"))
+    dialog.close()
 
 
 def team_screenshots(app, tmp: Path, sample: Path, out: Path) -> None:

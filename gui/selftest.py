@@ -60,6 +60,18 @@ def _check_project(folder: Path) -> str:
     return str(folder / "selftest.assay")
 
 
+def _check_training(folder: Path) -> str:
+    """spaCy's config-driven training (its config template, registered readers, batchers,
+    optimizers and our progress logger) is the part of the bundle most likely to miss a
+    data file or a module that only a config names."""
+    from core.nlp.training import Example, train
+
+    spans = [(0, 9, "GPE"), (18, 25, "MINERAL"), (29, 34, "GPE")]
+    result = train([Example(1, "a", SENTENCE, spans)], [Example(2, "b", SENTENCE, spans)],
+                   folder / "models", model_id="selftest", epochs=1)
+    return f"{result.meta['annotator']} in {result.meta['train_seconds']} s"
+
+
 def _check_window(folder: Path) -> str:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QSettings
@@ -89,6 +101,7 @@ def run_selftest(print_line: Callable[[str], None] = print) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         checks = [("model", _check_model), ("project", lambda: _check_project(folder)),
+                  ("training", lambda: _check_training(folder)),
                   ("window", lambda: _check_window(folder))]
         for name, check in checks:
             started = time.perf_counter()
