@@ -58,8 +58,11 @@ class ModelsDialog(QDialog):
             ["Label", "Gold", "Trained P", "R", "F1", "Current F1", "Δ F1"])
         self.table.verticalHeader().hide()
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.
-                                                           ResizeToContents)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.verticalHeader().setDefaultSectionSize(
+            self.table.fontMetrics().height() + 6)
         self.figure = f1_bars({})
         self.canvas = FigureCanvasQTAgg(self.figure)
         self.canvas.setMinimumHeight(220)
@@ -86,7 +89,9 @@ class ModelsDialog(QDialog):
         split.addWidget(self.list)
         split.addWidget(right)
         split.setStretchFactor(1, 1)
-        split.setSizes([230, 700])
+        self.list.setMinimumWidth(self.list.fontMetrics().horizontalAdvance(
+            "20261202-153012 · 100 articles · F1 0.00") + 24)
+        split.setSizes([self.list.minimumWidth(), 700])
         layout = QVBoxLayout(self)
         layout.addWidget(split, 1)
         layout.addLayout(buttons)
@@ -143,8 +148,9 @@ class ModelsDialog(QDialog):
                        f" It is not better than the pre-annotator it was compared with "
                        f"({_num(f)} against {_num(bf)}).")
             (self.use if better else self.use_default).setDefault(True)
+        created = str(meta.get("created", "?")).replace("T", " ")[:16]
         self.summary.setText(
-            f"Trained {meta.get('created', '?')} from {meta.get('base_model', '?')} on "
+            f"Trained {created} UTC from {meta.get('base_model', '?')} on "
             f"{len(meta.get('train', []))} approved article(s) ({meta.get('train_spans', 0)} "
             f"entities) in {meta.get('train_seconds', '?')} s. Scored on "
             f"{len(meta.get('dev', []))} dev article(s) ({meta.get('dev_spans', 0)} entities), "
@@ -167,7 +173,7 @@ class ModelsDialog(QDialog):
                 self.table.setItem(i, j, item)
         reports = {f"trained {model.id}": mine} if mine else {}
         if base:
-            reports[f"then current: {meta.get('baseline', '')}"] = base
+            reports[f"compared with: {meta.get('baseline', '')}"] = base
         self._draw(reports)
 
     def _draw(self, reports: dict) -> None:

@@ -32,14 +32,15 @@ def f1_bars(reports: dict[str, dict], title: str = "F1 per label on the dev spli
                 color=COLOURS[k % len(COLOURS)], label=name)
         for y, v in zip(ys, values, strict=True):
             if v is not None:
-                ax.text(min(v + 0.01, 0.93), y, f"{v:.2f}", va="center", fontsize=7)
+                ax.text(v + 0.01, y, f"{v:.2f}", va="center", fontsize=7)
     ax.set_yticks(range(len(rows)), rows)
     ax.invert_yaxis()
-    ax.set_xlim(0, 1)
+    ax.set_xlim(0, 1.08)  # room for "1.00" after a full bar
+    ax.set_xticks([0, 0.2, 0.4, 0.6, 0.8, 1.0])
     ax.set_xlabel("F1 (exact spans)")
     ax.set_title(title)
-    if reports:
-        ax.legend(loc="lower right", fontsize=8)
+    if reports:  # above the plot, where it hides no bar
+        fig.legend(loc="outside upper center", ncols=min(n, 2), fontsize=8, frameon=False)
     else:
         ax.text(0.5, 0.5, "No scores yet", ha="center", va="center", transform=ax.transAxes)
     return fig
@@ -56,13 +57,18 @@ def learning_curve(points: dict[str, list[tuple[int, float]]], baseline: float |
     for k, (name, pts) in enumerate(points.items()):
         xs, ys = zip(*pts, strict=True) if pts else ((), ())
         ax.plot(xs, ys, marker="o", color=COLOURS[k % len(COLOURS)], label=name)
+        below = k % 2 == 1  # the first line's values above its points, the second's below
         for x, y in pts:
-            ax.annotate(f"{y:.3f}", (x, y), textcoords="offset points", xytext=(0, 6),
-                        ha="center", fontsize=7)
+            ax.annotate(f"{y:.3f}", (x, y), textcoords="offset points",
+                        xytext=(-6 if below else 6, -12 if below else 5),
+                        ha="right" if below else "left", fontsize=7,
+                        color=COLOURS[k % len(COLOURS)])
     if baseline is not None:
         ax.axhline(baseline, linestyle="--", color="grey", label=f"default {baseline:.3f}")
     if target is not None:
         ax.axhline(target, linestyle=":", color="#b279a2", label=f"target {target:.2f}")
+    ax.set_xticks(sorted({x for pts in points.values() for x, _y in pts}))
+    ax.margins(x=0.08)
     ax.set_xlabel("approved articles trained on")
     ax.set_ylabel("micro F1 on held-out text")
     ax.set_title("Learning curve")
