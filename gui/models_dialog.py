@@ -50,6 +50,8 @@ class ModelsDialog(QDialog):
         self.models = {m.id: m for m in saved_models(project_path)}
         self.list = QListWidget()
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.list.setWordWrap(True)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.summary = QLabel()
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
         self.summary.setWordWrap(True)
@@ -139,6 +141,9 @@ class ModelsDialog(QDialog):
         meta = model.meta
         scores = meta.get("scores", {})
         mine, base = scores.get("model"), scores.get("baseline")
+        against = meta.get("baseline") or "nothing"
+        if meta.get("baseline_choice") == DEFAULT_ANNOTATOR:
+            against = f"the default ({against} with the gazetteers)"
         f, bf = model.micro_f, model.baseline_micro_f
         verdict = ""
         if f is not None and bf is not None:
@@ -154,7 +159,7 @@ class ModelsDialog(QDialog):
             f"{len(meta.get('train', []))} approved article(s) ({meta.get('train_spans', 0)} "
             f"entities) in {meta.get('train_seconds', '?')} s. Scored on "
             f"{len(meta.get('dev', []))} dev article(s) ({meta.get('dev_spans', 0)} entities), "
-            f"exact spans, against {meta.get('baseline') or 'nothing'}." + verdict)
+            f"exact spans, against {against}." + verdict)
         rows = sorted((mine or {}).get("labels", {}))
         self.table.setRowCount(len(rows) + 1)
         for i, label in enumerate([*rows, "micro"]):
@@ -173,7 +178,7 @@ class ModelsDialog(QDialog):
                 self.table.setItem(i, j, item)
         reports = {f"trained {model.id}": mine} if mine else {}
         if base:
-            reports[f"compared with: {meta.get('baseline', '')}"] = base
+            reports[f"compared with: {against}"] = base
         self._draw(reports)
 
     def _draw(self, reports: dict) -> None:
