@@ -180,3 +180,56 @@ def test_dateline_is_a_place(annotator):
     got = found(annotator, text)
     assert ("KALGOORLIE", "GPE") in got
     assert ("Brumby Metals Ltd.", "ORG") in got
+
+
+# --- round 2: lists of companies, glued names, editions, amounts -------------------------------
+
+
+def test_two_suffixed_companies_joined_by_and_are_two(annotator):
+    text = "Funding came from Quillon Metals Ltd. and Barrowdene Refining AG on Friday."
+    assert texts(annotator, text, "ORG") == ["Barrowdene Refining AG", "Quillon Metals Ltd."]
+
+
+def test_co_ltd_keeps_both_suffixes(annotator):
+    text = "The cathode plant belongs to Hexlow Cathode Materials Co., Ltd. in the north."
+    assert texts(annotator, text, "ORG") == ["Hexlow Cathode Materials Co., Ltd."]
+
+
+def test_split_suffix_dot_at_a_sentence_end(annotator):
+    text = "The mine was sold to Pedra Escura Mineração Ltda."
+    assert "Pedra Escura Mineração Ltda." in texts(annotator, text, "ORG")
+
+
+def test_listed_company_and_a_suffixed_one(annotator):
+    text = "Glencore and Torvane Nickel Holdings Ltd. will share the output."
+    assert texts(annotator, text, "ORG") == ["Glencore", "Torvane Nickel Holdings Ltd."]
+
+
+def test_department_inside_a_title_is_not_an_org(annotator):
+    text = "Minister of Industry and Mineral Resources Idris Talwane said the plant would open."
+    assert texts(annotator, text, "ORG") == []
+    text = "Economy, Trade and Industry Minister Kaito Venn said the deal was signed."
+    assert texts(annotator, text, "ORG") == []
+
+
+def test_ordinal_word_and_session_of_tail_are_in_the_event(annotator):
+    text = "Delegates met at the second Brindle Lakes Summit before the 12th Session of the " \
+           "Marrow Basin Commission."
+    assert texts(annotator, text, "EVENT") == [
+        "12th Session of the Marrow Basin Commission", "second Brindle Lakes Summit"]
+
+
+def test_cop_by_number_but_not_pesos(annotator):
+    assert texts(annotator, "Ministers will gather at COP33 next year.", "EVENT") == ["COP33"]
+    assert texts(annotator, "The bill was COP 450 billion in all.", "EVENT") == []
+
+
+def test_amounts_with_glued_prefixes_codes_and_currency_words(annotator):
+    text = "The plan costs R$2.4 billion, RM3.1 billion, MXN 6 billion and 350 billion won."
+    assert texts(annotator, text, "MONEY") == [
+        "350 billion won", "MXN 6 billion", "R$2.4 billion", "RM3.1 billion"]
+
+
+def test_compound_head_starts_a_law(annotator):
+    text = "Projects qualify under the Incentive Regime for Deep Drilling from next year."
+    assert texts(annotator, text, "LAW") == ["Incentive Regime for Deep Drilling"]

@@ -376,3 +376,79 @@ def test_gazetteer_files_case_rule_and_conflicts(tmp_path):
     (clash / "other.tsv").write_text("# label: ORG\norg:x\tUnobtainium; unobtainium\n")
     with pytest.raises(GazetteerError, match="'unobtainium' is already"):
         load_gazetteer(clash)
+
+
+# --- round 2: lists (events, laws, cities, regions, more organisations) ----------------------
+
+
+def test_listed_events_take_their_edition(annotator):
+    text = "Buyers meet at PDAC 2028 in March and again at TICAD 10 in Yokohama."
+    found = labelled(annotator, text)
+    assert {("PDAC 2028", "EVENT"), ("TICAD 10", "EVENT"), ("Yokohama", "GPE")} <= found
+
+
+def test_listed_laws_without_a_head_word(annotator):
+    text = "Exporters cite USMCA rules, the Global Gateway and Made in China 2025."
+    laws = {t for t, label in labelled(annotator, text) if label == "LAW"}
+    assert {"USMCA", "Global Gateway", "Made in China 2025"} <= laws
+
+
+def test_listed_company_beats_a_model_person(annotator):
+    # Rule 3: on the same extent the gazetteer's label wins over the model's PERSON.
+    found = resolve(annotator, "Kazatomprom cut its output.", [("Kazatomprom", "PERSON")])
+    assert ("Kazatomprom", "ORG", "org:kazatomprom", "rules") in found
+
+
+def test_company_short_names_that_are_words_are_not_listed(annotator):
+    text = "An orion of benchmark prices is a lucid recharge of the market."
+    assert not any(label == "ORG" for _t, label in labelled(annotator, text))
+
+
+def test_cities_and_regions(annotator):
+    text = "Ore from the Pilbara is shipped via Rotterdam, and Pilbara Minerals sells to Durban."
+    found = {(t, label) for t, label, _kb, _o in run(annotator, text)}
+    assert {("Pilbara", "LOC"), ("Rotterdam", "GPE"), ("Pilbara Minerals", "ORG"),
+            ("Durban", "GPE")} <= found
+
+
+def test_sovereign_fund_body_is_org_not_law(annotator):
+    text = "The Public Investment Fund took a stake, as did the Strandvik Minerals Fund."
+    found = labelled(annotator, text)
+    assert ("Public Investment Fund", "ORG") in found
+    assert ("Strandvik Minerals Fund", "LAW") in found  # unlisted: the "Fund" head decides
+
+
+def test_surname_alone_later_in_the_text_is_the_person(annotator):
+    text = "Treasurer Odalys Wrenfield spoke first.\nLater, Wrenfield said prices would rise."
+    [(spans, _)] = list(annotator.annotate([text]))
+    people = [text[s.start : s.end] for s in spans if s.label == "PERSON"]
+    assert people == ["Odalys Wrenfield", "Wrenfield"]
+
+
+def test_person_surname_is_not_propagated_over_a_listed_name(annotator):
+    text = "Chief Executive Maren Glencore resigned.\nGlencore shares fell."
+    [(spans, _)] = list(annotator.annotate([text]))
+    second = [(text[s.start : s.end], s.label) for s in spans if s.start > text.index("\n")]
+    assert ("Glencore", "ORG") in second
+
+
+def test_model_person_takes_hyphen_and_particle_parts(annotator):
+    found = resolve(annotator, "Later Tariq Al-Benna and Lise van Dorsten spoke.",
+                    [("Tariq Al", "PERSON"), ("Lise", "PERSON")])
+    people = [t for t, label, _kb, _o in found if label == "PERSON"]
+    assert people == ["Tariq Al-Benna", "Lise van Dorsten"]
+
+
+def test_mineral_compound_is_one_span_but_form_words_stay_out(annotator):
+    text = "It sells NdPr oxide and lithium sulphate, plus spodumene concentrate."
+    minerals = [t for t, label in labelled(annotator, text) if label == "MINERAL"]
+    assert sorted(minerals) == ["NdPr oxide", "lithium sulphate", "spodumene"]
+
+
+def test_new_gazetteer_files_load_with_their_labels():
+    gaz = load_gazetteer()
+    by_text = {a.text: a for a in gaz.aliases}
+    assert by_text["PDAC"].label == "EVENT"
+    assert by_text["Global Gateway"].label == "LAW"
+    assert by_text["Copenhagen"].label == "GPE"
+    assert by_text["CATL"].label == "ORG"

@@ -47,8 +47,12 @@ Rules, by label (each head list is written once, here):
 - GPE: a dateline, one to three capitalised words at the very start of a text segment
   before a dash or comma ("LUSAKA – The ministry...", "NEW DELHI, March 3"), and one or two
   capitalised words after "near" ("near Port Pirie"), a town in nearly every case.
+- EVENT also: "COP" with a conference number ("COP31", "COP 30"); named events without a head
+  word are the gazetteer's (``resources/gazetteers/events.tsv``).
 - DATE: tokens the model misses that are always dates: "today", fiscal years ("FY2027") and
-  year ranges ("2021–24"); PERCENT: "60 per cent".
+  year ranges ("2021–24"); PERCENT: "60 per cent"; MONEY: amounts with a currency prefix
+  glued to the number ("R$1.5 billion", "RM2.8 billion") or an ISO 4217 code before it
+  ("SAR 2 billion").
 """
 
 from __future__ import annotations
@@ -69,10 +73,11 @@ LAW_HEADS = frozenset(
         "Agreement", "Agreements", "Accord", "Accords", "Treaty", "Pact", "Compact", "Charter",
         "Policy", "Mission", "Roadmap", "Guidance", "Guidelines", "Principles", "Fund",
         "Facility", "Scheme", "Credit", "Incentive", "Regime", "Partnership", "Deal", "Reserve",
-        "Grants", "Mechanism", "Platform", "Standard", "Protocol",
+        "Grants", "Mechanism", "Platform", "Standard", "Protocol", "Vision",
     }
 )
-LAW_HEAD_FIRST = frozenset({"Law", "Regulation", "Regulations", "Decree", "Act", "Framework"})
+LAW_HEAD_FIRST = frozenset({"Law", "Regulation", "Regulations", "Decree", "Act", "Framework",
+                            "Code"})
 EVENT_HEADS = frozenset(
     {
         "Summit", "Conference", "Forum", "Ministerial", "Dialogue", "Meeting", "Meetings", "Week",
@@ -84,9 +89,22 @@ ORG_HEAD_FIRST = frozenset(
     {
         "Government", "Ministry", "Department", "Office", "Bureau", "Agency", "Commission",
         "Council", "Authority", "Administration", "Secretariat", "Directorate", "Institute",
-        "University", "Bank", "Chamber", "Association", "Parliament",
+        "University", "Bank", "Chamber", "Association", "Parliament", "Senate",
     }
 )
+# ISO 4217 codes written before an amount ("SAR 2 billion"); also used by the pipeline to
+# join a code to a model MONEY span.
+CURRENCY_CODES = frozenset(
+    {"USD", "EUR", "GBP", "JPY", "CNY", "RMB", "AUD", "CAD", "CHF", "SEK", "NOK", "DKK", "KRW",
+     "INR", "IDR", "MYR", "PHP", "VND", "THB", "SGD", "HKD", "TWD", "BRL", "MXN", "ARS", "CLP",
+     "PEN", "ZAR", "ZMW", "ZWL", "NAD", "MAD", "EGP", "NGN", "KES", "SAR", "AED", "QAR", "KZT",
+     "UZS", "RUB", "TRY", "PLN", "HUF", "CZK", "RON", "RSD", "UAH", "NZD", "MNT"}
+)
+# Ordinal words before an event name are part of it ("the second EU-Central Asia Summit").
+ORDINAL_WORDS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
+                 "ninth", "tenth", "eleventh", "twelfth", "inaugural")
+# Event heads that take an "of" tail ("31st Session of the International Seabed Authority").
+EVENT_OF_HEADS = frozenset({"Session", "Sessions"})
 # Legal forms after a company name: the gazetteer's list and a few more ("Ltda.", "JSC").
 COMPANY_SUFFIXES = LEGAL_SUFFIXES | frozenset(
     {
@@ -174,6 +192,7 @@ _NAME = {"TEXT": {"REGEX": _CAP}}
 _YEAR = {"TEXT": {"REGEX": r"^(?:19|20)\d\d(?:[–-](?:19|20)?\d\d)?$"}}
 _ORDINAL = {"TEXT": {"REGEX": r"^\d+(?:st|nd|rd|th)$"}}
 _NUMBER = {"TEXT": {"REGEX": r"^\d[\d.,/-]*$"}}
+_ORDINAL_WORD = r"^(?:" + "|".join(w + "|" + w.capitalize() for w in ORDINAL_WORDS) + r")$"
 
 
 def _name_or_join() -> dict:
@@ -232,7 +251,10 @@ def _tail_ends(doc: Doc, end: int, label: str) -> set[int]:
             ends.add(i + 1)
             if i + 1 < n and doc[i + 1].lower_ == "of" and year(i + 2):
                 ends.add(i + 3)
-    joins = ("on", "for", "of") if label == "LAW" else ("on",)
+    if label == "LAW":
+        joins: tuple[str, ...] = ("on", "for", "of")
+    else:
+        joins = ("on", "of") if doc[end - 1].text in EVENT_OF_HEADS else ("on",)
     if end < n and doc[end].lower_ in joins:
         i = end + 1
         if i < n and doc[i].lower_ == "the":
@@ -260,12 +282,19 @@ class NamePatterns:
     def __init__(self, nlp: Language) -> None:
         self.matcher = Matcher(nlp.vocab)
         run, lead = _run(), [{"OP": "?", "TEXT": {"REGEX": _YEAR["TEXT"]["REGEX"] + "|"
-                                                   + _ORDINAL["TEXT"]["REGEX"]}}]
+                                                   + _ORDINAL["TEXT"]["REGEX"] + "|"
+                                                   + _ORDINAL_WORD}}]
         # Heads end the match; what may follow them is _tail_ends' job.
         self.matcher.add("LAW", [run + [_heads(LAW_HEADS)], [_heads(LAW_HEAD_FIRST)]])
         self.matcher.add("BILL", [[{"ORTH": {"IN": ["S.", "H.R.", "S.B.", "H.B."]}},
                                    {"TEXT": {"REGEX": r"^\d{1,5}$"}}]])
         self.matcher.add("EVENT", [lead + run + [_heads(EVENT_HEADS)]])
+        # "31st Session of the X": an ordinal and a session head, kept only with its "of" tail.
+        self.matcher.add("EVENT_OF", [[{"TEXT": {"REGEX": _ORDINAL["TEXT"]["REGEX"] + "|"
+                                                 + _ORDINAL_WORD}}, _heads(EVENT_OF_HEADS)]])
+        # UN climate conferences by number: "COP31", "COP 30" (not "COP 500 million", pesos).
+        self.matcher.add("COP", [[{"TEXT": {"REGEX": r"^COP\d{1,2}$"}}],
+                                 [{"ORTH": "COP"}, {"TEXT": {"REGEX": r"^\d{1,2}$"}}]])
         self.matcher.add("ORG", [run + [_heads(ORG_HEADS)]])
         place = {"TEXT": {"REGEX": _CAP}, "OP": "?"}
         self.matcher.add("ORG", [[place, _heads(ORG_HEAD_FIRST), {"LOWER": {"IN": ["of", "for"]}},
@@ -292,6 +321,13 @@ class NamePatterns:
         self.matcher.add("DATE", [[{"LOWER": "today"}],
                                   [{"TEXT": {"REGEX": r"^FY\d{2,4}$"}}],
                                   [{"TEXT": {"REGEX": r"^(?:19|20)\d\d[–-]\d\d$"}}]])
+        # Amounts the small model misses: a currency prefix glued to the number ("R$1.5",
+        # "RM2.8", "R150") or an ISO code before it ("SAR 2 billion"), with a scale word.
+        scale = {"LOWER": {"IN": ["million", "billion", "trillion", "bn", "m"]}, "OP": "?"}
+        self.matcher.add("MONEY", [[{"TEXT": {"REGEX": r"^(?:R\$|RM|Rp|S\$|A\$|C\$|NZ\$|HK\$|R)"
+                                              r"\d[\d.,]*$"}}, scale],
+                                   [{"ORTH": {"IN": sorted(CURRENCY_CODES)}}, _NUMBER, scale]],
+                         greedy="LONGEST")
         self.matcher.add("PERCENT", [[_NUMBER, {"LOWER": "per"}, {"LOWER": "cent"}],
                                      [_NUMBER, {"LOWER": "percent"}]])
 
@@ -300,6 +336,10 @@ class NamePatterns:
         found = []
         for match_id, start, end in self.matcher(doc):
             label = doc.vocab.strings[match_id]
+            if label == "EVENT_OF":
+                for stop in _tail_ends(doc, end, "EVENT") - {end}:
+                    found.append(Found(start, stop, "EVENT"))
+                continue
             if label in ("LAW", "EVENT"):
                 for stop in _tail_ends(doc, end, label):
                     trimmed = _trim(doc, start, stop, label)
@@ -308,6 +348,10 @@ class NamePatterns:
                 continue
             if label == "BILL":
                 found.append(Found(start, end, "LAW"))
+                continue
+            if label == "COP":
+                if not (end < len(doc) and doc[end].lower_ in ("million", "billion", "trillion")):
+                    found.append(Found(start, end, "EVENT"))
                 continue
             if label == "PERSON_OF":
                 trimmed = _person_after_department(doc, start, end)
@@ -400,7 +444,7 @@ def _trim(doc: Doc, start: int, end: int, label: str) -> tuple[int, int] | None:
     """A match cut to a name: no particle or sentence word at its start, a name before a head."""
     if label == "PERSON":
         return _person_after_title(doc, start, end)
-    if label in ("DATE", "PERCENT"):
+    if label in ("DATE", "PERCENT", "MONEY"):
         return start, end
     while start < end and (_is_particle(doc[start].text) or doc[start].text in NOT_NAME_START):
         start += 1
@@ -418,6 +462,13 @@ def _trim(doc: Doc, start: int, end: int, label: str) -> tuple[int, int] | None:
             break
     while start < end and (_is_particle(doc[start].text) or doc[start].text in NOT_NAME_START):
         start += 1
+    # Two companies joined by "and" ("Steppe Metals JSC and Aurubis AG"): a legal suffix
+    # followed by "and" or "&" ends a name, so the run restarts after it.
+    if label == "ORG":
+        for i in range(end - 3, start - 1, -1):
+            if doc[i].text in COMPANY_SUFFIXES and doc[i + 1].lower_ in ("and", "&"):
+                start = i + 2
+                break
     # A dateline is not part of the name after it: "KALGOORLIE – Brumby Metals Ltd."
     if start == 0:
         dash = next((i for i in range(end) if doc[i].text in ("–", "—", "-")), None)
@@ -465,7 +516,8 @@ def _trim(doc: Doc, start: int, end: int, label: str) -> tuple[int, int] | None:
     if len(words) < 2 and not (label == "LAW" and doc[start].text in ("S.", "H.R.", "S.B.",
                                                                      "H.B.")):
         return None  # a head alone ("the Act", "a Summit", "Ltd.")
-    if doc[start].text in heads and doc[start].text not in head_first and label != "EVENT":
+    if doc[start].text in heads and doc[start].text not in head_first and label != "EVENT" and \
+            not (label == "LAW" and doc[start + 1].text in heads):  # "Incentive Regime for ..."
         return None
     if _is_particle(doc[end - 1].text) and doc[end - 1].text != ")":
         return None

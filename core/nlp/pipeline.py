@@ -27,9 +27,18 @@ a CARDINAL that is a year ("by 2040") becomes DATE; rates in ``NOT_DATES`` ("a y
 a place goes ("Jiangxi province" -> "Jiangxi"); a dateline glued to the start of a span goes
 ("LIMA – MMG Ltd." -> "MMG Ltd."); a MONEY span takes the currency sign before it and a price
 unit after it ("$" + "12,180" + "a tonne", ``PRICE_UNITS``); a number span ending in "per
-cent" is PERCENT; a model ORG takes its legal suffixes ("Co., Ltd."); a one-word model ORG or
-GPE right before a title is dropped ("Energy Secretary"); a model LAW/EVENT with a number and
-no law or event word is dropped ("HUF 38 billion").
+cent" is PERCENT; a model ORG takes its legal suffixes ("Co., Ltd.", a split "Ltda" + ".")
+and ends at a legal suffix followed by a capitalised word ("... Refining Ltd. Business and
+Trade Secretary"); a model ORG or GPE right before a title is dropped when it is one word or
+only department words ("Energy Secretary", "Economy, Trade and Industry Minister"), and so is
+a model ORG that is a title's department ("Minister of Industry", "Minister of [Energy and
+Mineral Resources]"); a model LAW/EVENT with a number and no law or event word is dropped
+("HUF 38 billion"). Amounts: an ISO 4217 code before and a currency word after join MONEY
+("SAR" + "2 billion", "420 billion" + "won", "₹1,400" + "crore"), two amounts glued by
+"and"/"to"/"or" are two spans ("10% to 14%"); more hedges go ("above", "no more than", "an
+average"). A model PERSON takes the rest of a name it cut ("Khalid Al" + "-Mudaifer", "Ursula"
++ "von der Leyen"). A gazetteer MINERAL takes a chemical word after it (``COMPOUND_WORDS``:
+"NdPr oxide", "lithium sulphate"); form words ("concentrate", "ore") stay outside.
 
 CONFLICT RULE between the model, the gazetteers and the patterns (longest name wins, ties go
 to the gazetteer, then the patterns), decided on token extents after hygiene:
@@ -40,7 +49,9 @@ to the gazetteer, then the patterns), decided on token extents after hygiene:
    any model span, whatever its length: the model has no LAW or EVENT of its own worth the
    name (it calls most of them ORG) and it glues titles to people ("Mines G. Kishan Reddy").
    The other patterns (ORG, GPE from datelines and "near X") take part in rules 1-3 like
-   gazetteer matches, ranked after the gazetteer on ties. Numeric patterns ("today",
+   gazetteer matches, ranked after the gazetteer on ties; an ORG pattern that starts with a
+   listed name and "and" starts after them ("[Codelco] and [Sociedad Química y Minera de
+   Chile S.A.]"). Numeric patterns ("today",
    "FY2027", "60 per cent") are only used where no model span overlaps them.
 1. Overlapping gazetteer matches: the longest wins (earlier first on ties), so "U.S.
    Export-Import Bank" beats "U.S."; guard phrases ("lithium-ion") take part and are then
@@ -51,11 +62,13 @@ to the gazetteer, then the patterns), decided on token extents after hygiene:
    keeps the mineral inside it from becoming a span ("minerals inside a longer name are not
    separate spans"), and a gazetteer name that covers a model span replaces it. A longer
    model span only counts as a name if it is written like one: a lower-case word other than
-   a particle ("of", "and", "de") or a legal suffix ("plc"), or a comma, marks it as a model
+   a particle ("of", "and", "de") or a legal suffix ("plc"), or a comma not before a legal
+   suffix ("Co., Ltd." is one name), marks it as a model
    error ("Glencore plc sells zinc" as ORG, "Japan Bank for International Cooperation, Export
    Development Canada"), and then the gazetteer and pattern matches inside it win; so do two
-   or more such matches that cover all of it but the particles and punctuation between them
-   ("Oak Ridge National Laboratory and Purdue University").
+   or more such matches that cover all of it but the particles, punctuation and bracketed
+   short names between them ("Oak Ridge National Laboratory and Purdue University", "PT
+   Aneka Tambang Tbk (Antam) and Indonesia Battery Corporation").
 3. Same extent: the gazetteer's label and id win (model GPE "Lithium" in a table cell ->
    MINERAL; model ORG "DRC" -> GPE COD), except that a model PERSON keeps its label against a
    country that is also a common personal name (``PERSONAL_NAME_PLACES``: Jordan, Chad,
@@ -71,10 +84,17 @@ to the gazetteer, then the patterns), decided on token extents after hygiene:
    Materials Act (CRMA)", 'Vireo Battery Materials GmbH ("Vireo")') is a separate span with
    the same label, replacing the model's label there; and a company name with a legal suffix
    defines its short name, the words before its first descriptor ("Perpetua" for "Perpetua
-   Resources Corp.", ``COMPANY_DESCRIPTORS``) unless a gazetteer knows them. Both are
-   remembered per text: ``Annotator.annotate`` gives every other exact mention in the same
-   text that label, where no span of another extent covers it (segments are separate Docs,
-   so this is the one rule that looks across them).
+   Resources Corp.", ``COMPANY_DESCRIPTORS``) unless a gazetteer knows them; a PERSON of two
+   to four words defines its surname ("Chalmers" for "Jim Chalmers") unless a gazetteer lists
+   that word there. All are remembered per text: ``Annotator.annotate`` gives every other
+   exact mention in the same text that label, where no span of another extent covers it
+   (segments are separate Docs, so this is the one rule that looks across them).
+
+The gazetteers are the lists in ``resources/gazetteers/`` (one label per file: minerals,
+countries, subdivisions, cities, demonyms, regions, organisations, events, laws): a listed
+organisation beats a model PERSON or GPE on the same extent by rule 3 ("Kazatomprom said"),
+and a listed event or law without a head word ("PDAC 2027", "USMCA", "Global Gateway") is
+found at all only because it is listed.
 
 Origins: "model" for spans the model found (with the gazetteer's id when it agrees), "rules"
 for spans that come from the gazetteers, the patterns or rule 6.
@@ -99,6 +119,8 @@ from core.nlp.models import DEFAULT_MODELS, INSTALL_HINT
 from core.nlp.patterns import (
     COMPANY_DESCRIPTORS,
     COMPANY_SUFFIXES,
+    CURRENCY_CODES,
+    DEPARTMENT_WORDS,
     EVENT_HEADS,
     LAW_HEADS,
     POST_NOMINALS,
@@ -159,14 +181,30 @@ NOT_DATES = frozenset(
 # A currency sign before a model MONEY span belongs to it ("$" + "12,180"); so does a price
 # unit after it ("$12,180" + "a tonne", "C$1.45" + "per share").
 _CURRENCY = re.compile(r"^(?:[A-Z]{0,3}\$|[€£¥₹]|R\$|US\$|USD|EUR|AUD|CAD)$")
+# ISO 4217 codes (``core.nlp.patterns.CURRENCY_CODES``) written before a model MONEY span
+# ("SAR" + "2 billion") and currency words written after one ("420 billion" + "won",
+# "₹1,400" + "crore") belong to it.
+CURRENCY_WORDS = frozenset(
+    {"won", "yen", "yuan", "renminbi", "rupees", "rupiah", "crore", "lakh", "rand", "ringgit",
+     "pesos", "reais", "euros", "dollars", "kwacha", "dirhams", "riyals", "tenge", "forints",
+     "baht", "dong", "rubles", "roubles"}
+)
 PRICE_UNITS = frozenset(
     {
         "tonne", "ton", "metric ton", "metric tonne", "dry metric tonne unit", "tonne unit",
         "pound", "lb", "kilogram", "kg", "ounce", "oz", "troy ounce", "share", "barrel", "unit",
-        "gram", "carat", "MWh", "kWh", "dmtu", "mtu", "wmt", "dmt",
+        "gram", "carat", "MWh", "kWh", "dmtu", "mtu", "wmt", "dmt", "wet tonne", "dry tonne",
+        "wet metric tonne", "dry metric tonne",
     }
 )
 _PRICE_UNITS = tuple(sorted((tuple(u.split()) for u in PRICE_UNITS), key=len, reverse=True))
+# Chemical words that make a compound of the mineral before them ("NdPr oxide", "lithium
+# sulphate"); form words ("concentrate", "ore") and qualifiers stay outside (label guide's gold).
+COMPOUND_WORDS = frozenset(
+    {"oxide", "oxides", "sulphate", "sulfate", "sulphates", "sulfates", "carbonate",
+     "carbonates", "hydroxide", "chloride", "fluoride", "sulphide", "sulfide", "trisulfide",
+     "trisulphide", "trioxide", "dioxide", "nitrate", "phosphate", "hexafluoride"}
+)
 # Countries that are also common personal names: a model PERSON on one keeps its label.
 PERSONAL_NAME_PLACES = frozenset({"Jordan", "Chad", "Georgia"})
 # Pattern labels that rank above the model whatever their length (conflict rule 0).
@@ -184,7 +222,8 @@ APPROXIMATORS: tuple[tuple[str, ...], ...] = tuple(
     tuple(phrase.split())
     for phrase in (
         "more than", "less than", "up to", "at least", "over", "under", "about", "around",
-        "nearly", "almost", "roughly", "approximately", "some", "just", "only",
+        "nearly", "almost", "roughly", "approximately", "some", "just", "only", "above",
+        "below", "no more than", "no less than", "an average", "an estimated",
     )
 )
 _YEAR = re.compile(r"(19|20)\d\d")
@@ -298,7 +337,12 @@ class AssayEntities:
         gazetteer = self._gazetteer_spans(doc)
         patterns, numeric = [], []
         for found in self._patterns(doc):
-            cand = _Cand(found.start, found.end, found.label, "", "rules")
+            start, end = found.start, found.end
+            if found.label == "ORG":
+                end = _suffix_end(doc, end)
+            elif found.label == "MONEY":
+                start, end = _money_extent(doc, start, end)
+            cand = _Cand(start, end, found.label, "", "rules")
             (numeric if found.label in NUMERIC_LABELS else patterns).append(cand)
         model = self._model_spans(doc)
         # Numeric patterns ("today", "FY2027", "60 per cent") only fill gaps the model left.
@@ -324,6 +368,8 @@ class AssayEntities:
             label, kb_id = self._keys[match_id]
             if label == "ORG":
                 end = _suffix_end(doc, end)
+            if label == "MINERAL" and end < len(doc) and doc[end].lower_ in COMPOUND_WORDS:
+                end += 1  # a compound is one span: "NdPr oxide", "lithium sulphate"
             if label == "EVENT":  # an edition: "PDAC 2027", "2026 Mining Indaba", "TICAD 9"
                 if end < len(doc) and doc[end].like_num:
                     end += 1
@@ -342,13 +388,12 @@ class AssayEntities:
     def _model_spans(self, doc: Doc) -> list[_Cand]:
         """Model entities after hygiene, keeping only labels that can matter."""
         out = []
-        for ent in doc.ents:
-            label = ent.label_
-            if label == "CARDINAL" and _YEAR.fullmatch(ent.text):
+        for ent_start, ent_end, label in _split_amounts(doc):
+            if label == "CARDINAL" and _YEAR.fullmatch(doc[ent_start:ent_end].text):
                 label = "DATE"
             if LABEL_MAP.get(label, label) not in self.labels and label not in SHADOW_LABELS:
                 continue
-            cleaned = _clean(doc, ent.start, ent.end, label)
+            cleaned = _clean(doc, ent_start, ent_end, label)
             if not cleaned:
                 continue
             start, end = cleaned
@@ -356,12 +401,16 @@ class AssayEntities:
                 label = "PERCENT"
             if label == "MONEY":
                 start, end = _money_extent(doc, start, end)
+            if label == "PERSON":
+                end = _person_extent(doc, end)
             if label in ("ORG", "GPE") and _title_qualifier(doc, start, end):
                 continue  # "Energy Secretary", "Commerce Secretary": part of a title
+            if label == "ORG" and _in_title(doc, start, end):
+                continue  # "Minister of [Energy and Mineral Resources]", "Minister of Industry"
             if label in ("LAW", "EVENT") and _numbers_without_head(doc, start, end):
                 continue  # "HUF 38 billion" as LAW: the model's rare LAW/EVENT guesses
             if label == "ORG":
-                end = _suffix_end(doc, end)
+                end = _suffix_end(doc, _end_at_inner_suffix(doc, start, end))
             out.append(_Cand(start, end, label))
         return out
 
@@ -384,6 +433,9 @@ class AssayEntities:
             short = _short_company_name(doc, cand, listed)
             if short:
                 aliases.setdefault(short, "ORG")
+            surname = _surname(doc, cand, listed)
+            if surname:
+                aliases.setdefault(surname, "PERSON")
         out = list(chosen)
         for cand in chosen:
             if cand.label not in NAME_LABELS_FOR_ALIASES:
@@ -424,6 +476,7 @@ class AssayEntities:
             taken[cand.start : cand.end] = b"\1" * cand.size
             chosen.append(cand)
         gazetteer = [g for g in gazetteer if not any(taken[g.start : g.end])]
+        weak = [_after_listed(doc, p, gazetteer) for p in weak]
         rules = gazetteer + weak
 
         def rank(cand: _Cand) -> int:
@@ -460,11 +513,23 @@ class AssayEntities:
         return chosen
 
 
+def _after_listed(doc: Doc, cand: _Cand, gazetteer: list[_Cand]) -> _Cand:
+    """An ORG pattern that starts with a listed name and "and" is the name after them:
+    "[Codelco] and [Sociedad Química y Minera de Chile S.A.]" (rule 0's weak patterns)."""
+    if cand.label != "ORG":
+        return cand
+    for g in gazetteer:
+        if g.start == cand.start and g.end + 1 < cand.end and doc[g.end].lower_ in ("and", "&"):
+            return _Cand(g.end + 1, cand.end, cand.label, cand.kb_id, cand.origin)
+    return cand
+
+
 def _written_as_name(doc: Doc, start: int, end: int) -> bool:
     """No lower-case word in the span but name particles and legal suffixes, and no comma
-    (rule 2)."""
+    but the one before a legal suffix ("Co., Ltd.") (rule 2)."""
     return not any(
-        (t.is_alpha and t.text.islower() and t.text not in _NAME_LOWER) or t.text == ","
+        (t.is_alpha and t.text.islower() and t.text not in _NAME_LOWER)
+        or (t.text == "," and not (t.i + 1 < end and doc[t.i + 1].text in COMPANY_SUFFIXES))
         for t in doc[start:end]
     )
 
@@ -479,7 +544,11 @@ def _split_by_rules(doc: Doc, cand: _Cand, rules: list[_Cand]) -> bool:
     for r in inside:
         covered[r.start - cand.start : r.end - cand.start] = b"\1" * r.size
     gaps = [i for i in range(cand.start, cand.end) if not covered[i - cand.start]]
-    return bool(gaps) and all(doc[i].is_punct or doc[i].lower_ in NAME_PARTICLES for i in gaps)
+    depth, ok = 0, True
+    for i in gaps:  # a bracketed short name between them is fine: "Tbk (Antam) and ..."
+        depth += (doc[i].text == "(") - (doc[i].text == ")")
+        ok = ok and (depth > 0 or doc[i].is_punct or doc[i].lower_ in NAME_PARTICLES)
+    return bool(gaps) and ok
 
 
 def _short_company_name(doc: Doc, cand: _Cand, listed: bytearray) -> str | None:
@@ -501,11 +570,27 @@ def _short_company_name(doc: Doc, cand: _Cand, listed: bytearray) -> str | None:
     return words.text
 
 
+def _surname(doc: Doc, cand: _Cand, listed: bytearray) -> str | None:
+    """"Chalmers" for "Jim Chalmers": the last word of a PERSON of two to four words, if it is
+    a capitalised word of three letters or more that no gazetteer lists there (rule 6)."""
+    if cand.label != "PERSON" or not 2 <= cand.size <= 4:
+        return None
+    last = doc[cand.end - 1]
+    if listed[cand.end - 1] or not last.is_alpha or not last.is_title or len(last.text) < 3:
+        return None
+    if last.text in TITLE_WORDS or last.text in POST_NOMINALS:
+        return None
+    return last.text
+
+
 def _suffix_end(doc: Doc, end: int) -> int:
     """The end of an organisation name with its legal suffixes ("Co., Ltd.", "Pty Ltd")."""
     while end < len(doc):
         if doc[end].text in COMPANY_SUFFIXES and doc[end].text != "Corporation":
             end += 1
+        elif (doc[end].text == "." and doc[end - 1].text + "." in COMPANY_SUFFIXES
+              and doc[end - 1].idx + len(doc[end - 1].text) == doc[end].idx):
+            end += 1  # "Ltda" + "." at a sentence end: the tokenizer split the suffix's dot
         elif (doc[end].text == "," and end + 1 < len(doc) and doc[end - 1].text in
               COMPANY_SUFFIXES and doc[end + 1].text in ("Ltd.", "Ltd", "Inc.", "Limited")):
             end += 2
@@ -527,9 +612,14 @@ def _is_percent(doc: Doc, end: int) -> bool:
 
 
 def _money_extent(doc: Doc, start: int, end: int) -> tuple[int, int]:
-    """A MONEY span with the currency sign before it and a price unit after it."""
-    if start > 0 and _CURRENCY.match(doc[start - 1].text) and not doc[start - 1].is_space:
+    """A MONEY span with the currency sign or code before it and a currency word or price
+    unit after it."""
+    if start > 0 and (_CURRENCY.match(doc[start - 1].text) or doc[start - 1].text in
+                      CURRENCY_CODES) and not doc[start - 1].is_space:
         start -= 1
+    if end < len(doc) and doc[end].lower_ in CURRENCY_WORDS and (
+            doc[end - 1].like_num or doc[end - 1].lower_ in ("million", "billion", "trillion")):
+        end += 1
     if end + 1 < len(doc) and doc[end].lower_ in ("a", "an", "per"):
         for unit in _PRICE_UNITS:
             stop = end + 1 + len(unit)
@@ -539,10 +629,83 @@ def _money_extent(doc: Doc, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def _split_amounts(doc: Doc) -> Iterator[tuple[int, int, str]]:
+    """The model's entities, with two amounts glued by "and", "to" or "or" split in two:
+    "10% to 14%", "MXN 6 billion and 350 billion won" (each amount is a span)."""
+    for ent in doc.ents:
+        start = ent.start
+        if ent.label_ in ("MONEY", "PERCENT"):
+            for i in range(ent.start + 1, ent.end - 1):
+                if doc[i].lower_ in ("and", "to", "or") and \
+                        any(t.like_num or t.text[-1:].isdigit() for t in doc[start:i]) and \
+                        any(t.like_num or t.text[-1:].isdigit() for t in doc[i + 1 : ent.end]):
+                    yield start, i, ent.label_
+                    start = i + 1
+        yield start, ent.end, ent.label_
+
+
+def _person_extent(doc: Doc, end: int) -> int:
+    """A model PERSON cut before the rest of the name takes it: a hyphen written without
+    spaces and a capitalised part ("Khalid Al" + "-Mudaifer"), or "von der"/"van"/"de" and a
+    capitalised word ("Ursula" + "von der Leyen")."""
+    n = len(doc)
+    infixes = ("von", "van", "der", "de", "den")
+    if end < n and doc[end - 1].text in infixes and doc[end].is_title and doc[end].is_alpha:
+        end += 1  # the model stopped after the particle: "Ursula von der" + "Leyen"
+    while end + 1 < n:
+        hyphen = doc[end]
+        if (hyphen.text == "-" and doc[end - 1].idx + len(doc[end - 1].text) == hyphen.idx
+                and hyphen.idx + 1 == doc[end + 1].idx and doc[end + 1].text[:1].isupper()):
+            end += 2
+            continue
+        i = end
+        while i < n and i - end < 2 and doc[i].text in infixes:
+            i += 1
+        if i > end and i < n and doc[i].is_title and doc[i].is_alpha:
+            end = i + 1
+            continue
+        break
+    return end
+
+
 def _title_qualifier(doc: Doc, start: int, end: int) -> bool:
-    """A one-word capitalised model name right before a title ("Energy Secretary")."""
-    return (end - start == 1 and doc[start].is_title and end < len(doc)
-            and doc[end].text in TITLES)
+    """A capitalised model name right before a title: one word ("Energy Secretary") or
+    department words only ("Economy, Trade and Industry Minister")."""
+    if end >= len(doc) or doc[end].text not in TITLES:
+        return False
+    if end - start == 1:
+        return doc[start].is_title
+    return all(t.text in DEPARTMENT_WORDS or t.lower_ in NAME_PARTICLES or t.text == ","
+               for t in doc[start:end])
+
+
+def _in_title(doc: Doc, start: int, end: int) -> bool:
+    """A model ORG that is a title's department: it starts with a title and "of"/"for"
+    ("Minister of Industry"), or follows one ("Minister of [Energy and Mineral Resources]",
+    "Associate Director for [Energy and Mineral Resources]")."""
+    if end - start > 1 and doc[start].text in TITLES and doc[start + 1].lower_ in ("of", "for"):
+        return True
+    i = start - 1
+    if i >= 0 and doc[i].lower_ == "the":
+        i -= 1
+    return i >= 1 and doc[i].lower_ in ("of", "for") and doc[i - 1].text in TITLE_WORDS
+
+
+# Legal forms that end a company name when a capitalised word follows ("... Refining Ltd.
+# Business and Trade Secretary ..."); short all-caps forms ("SA", "AS", "AG") and "Co." are
+# left out because they also stand inside names.
+_ENDING_SUFFIXES = frozenset({"Ltd.", "Ltd", "Limited", "Inc.", "Inc", "Corp.", "plc", "PLC",
+                              "LLC", "GmbH", "Tbk", "JSC", "S.A.", "N.V.", "Ltda.", "Berhad"})
+
+
+def _end_at_inner_suffix(doc: Doc, start: int, end: int) -> int:
+    """A model ORG ends at a legal suffix inside it that is followed by a capitalised word
+    (not "and" or another suffix): the model glued the next words to the company."""
+    for i in range(start + 1, end - 1):
+        nxt = doc[i + 1].text
+        if doc[i].text in _ENDING_SUFFIXES and nxt[:1].isupper() and nxt not in COMPANY_SUFFIXES:
+            return i + 1
+    return end
 
 
 def _bracketed_name(doc: Doc, end: int) -> tuple[int, int] | None:
@@ -692,6 +855,8 @@ def _propagate_aliases(docs: Sequence[Doc]) -> None:
                     continue
                 if rivals and rivals[0].label_ == label:
                     continue
+                if label == "PERSON" and rivals and rivals[0].kb_id_:
+                    continue  # a surname never overrides a listed name ("Perth", "Ford")
                 ents = [e for e in ents if e not in rivals]
                 ents.append(Span(doc, i, end, label=label, span_id="rules"))
                 changed = True
