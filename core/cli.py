@@ -137,15 +137,17 @@ def cmd_annotate(args: argparse.Namespace) -> int:
 def cmd_annotate_jsonl(args: argparse.Namespace) -> int:
     """JSONL records in, the same records with model suggestions out, no project involved:
     one machine's share of a corpus pre-annotated elsewhere (core.jobs.records)."""
-    from core.jobs.records_jsonl import annotate_jsonl
+    from core.jobs.records_jsonl import annotate_jsonl, check_output
     from core.nlp.pipeline import load_annotator
 
     source = sys.stdin.buffer if args.input == "-" else Path(args.input)
     if isinstance(source, Path) and not source.is_file():
         raise AssayError(f"No such file: {source}" if not source.exists()
                          else f"{source} is not a file.")
+    if args.batch_size < 1:
+        raise AssayError("--batch-size must be 1 or more.")
     to_stdout = args.output == "-"
-    dest = sys.stdout if to_stdout else Path(args.output)
+    dest = sys.stdout if to_stdout else check_output(Path(args.output))  # before the model
     labels = [x.strip() for x in args.labels.split(",") if x.strip()] if args.labels else None
     names = (args.model,) if args.model else DEFAULT_MODELS
     annotator = load_annotator(labels, model_names=names)

@@ -57,6 +57,9 @@ class ArticleIn:
     published: str = ""
     spans: tuple[SpanIn, ...] = field(default_factory=tuple)
     claims: tuple[ClaimIn, ...] = field(default_factory=tuple)
+    # The pre-annotator that made its suggestions elsewhere (annotate-jsonl, a cluster):
+    # the article counts as pre-annotated, so `annotate` does not run on it again.
+    model: str | None = None
 
 
 class Span(NamedTuple):

@@ -47,6 +47,11 @@ def test_built_app_runs_its_selftest(tmp_path):
         cwd=ROOT, capture_output=True, text=True, timeout=900,
     )
     assert build.returncode == 0, build.stderr[-3000:]
+    # The Dask extra (make test installs it) stays out of the app: no module of it is packed.
+    packed = (tmp_path / "build" / "build" / "PYZ-00.toc").read_text(encoding="utf-8")
+    assert "'core.jobs.records_jsonl'" in packed  # annotate-jsonl works in the bundle
+    for package in ("dask", "distributed", "fsspec", "psutil", "core.jobs.dask_recipe"):
+        assert f"('{package}'" not in packed and f"('{package}." not in packed, package
     app = tmp_path / "dist" / "Assay" / "Assay"
     internal = app.parent / "_internal"
     # The window's X11 libraries travel in the bundle, so it starts on a desktop that lacks

@@ -47,7 +47,7 @@ def read_jsonl(path: Path) -> Iterator[Entry]:
         try:
             record = json.loads(line, strict=False)
         except (ValueError, RecursionError) as exc:  # RecursionError: nested too deeply
-            yield number, problem(path, number, _json_error(exc))
+            yield number, problem(path, number, json_problem(exc))
             continue
         try:
             article = article_from_record(record, default_source=path.name)
@@ -76,7 +76,7 @@ def read_label_studio(path: Path) -> Iterator[Entry]:
     try:
         tasks = list(label_studio.read_tasks(data))
     except (ValueError, RecursionError) as exc:
-        raise _BadContent(_json_error(exc)) from exc
+        raise _BadContent(json_problem(exc)) from exc
     if not tasks:
         raise _BadContent("no tasks")
     for number, item in tasks:
@@ -87,7 +87,8 @@ def read_label_studio(path: Path) -> Iterator[Entry]:
             yield number, problem(path, number, f"task {number}: {exc}")
 
 
-def _json_error(exc: ValueError | RecursionError) -> str:
+def json_problem(exc: ValueError | RecursionError) -> str:
+    """A JSON parse error in words (annotate-jsonl reports bad lines the same way)."""
     if isinstance(exc, RecursionError):
         return "malformed JSON (nested too deeply)"
     if isinstance(exc, json.JSONDecodeError):
@@ -132,7 +133,16 @@ def article_from_record(record: Any, default_source: str = "") -> ArticleIn:
         published=fields["published"],
         spans=tuple(spans),
         claims=tuple(claims),
+        model=_annotated_by(record, spans),
     )
+
+
+def _annotated_by(record: dict[str, Any], spans: list[SpanIn]) -> str | None:
+    """The record's pre-annotator, when it names one and its suggestions are there."""
+    model = record.get("model")
+    if not isinstance(model, str) or not model.strip():
+        return None
+    return model if any(s.origin in ("model", "rules") for s in spans) or not spans else None
 
 
 def _meta_value(record: dict[str, Any], meta: dict[str, Any], keys: tuple[str, ...]) -> str:

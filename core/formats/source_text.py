@@ -158,5 +158,6 @@ def remap_spans(raw: str, target: str, spans: list[SpanIn]) -> list[SpanIn]:
                 f"span {i} [{span.start}, {span.end}) cannot be mapped onto the normalised "
                 "text (it covers only control characters or half a line break)"
             )
-        moved.append(SpanIn(start, end, span.label, span.origin, span.state, span.kb_id))
+        moved.append(SpanIn(start, end, span.label, span.origin, span.state, span.kb_id,
+                            span.model))
     return moved

@@ -1,2 +1,3 @@
-"""Long work shared by the CLI and the window: pre-annotating a project (more to come:
-the typed progress protocol). May use every other part of core."""
+"""Long work shared by the CLI and the window: pre-annotating a project (``annotate``) or
+JSONL records without one (``records``, ``records_jsonl``, the optional ``dask_recipe``),
+and the typed progress protocol. May use every other part of core."""

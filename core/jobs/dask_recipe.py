@@ -157,7 +157,6 @@ def _annotate_file(job: tuple[str, str], model: str | None, labels: tuple[str, .
     this small summary travels back to the client.
     """
     annotator = _annotator(model, labels)
-    _STATS["partitions"] += 1
     source, target = job
     problems: list[str] = []
     if annotator.warning:
@@ -169,6 +168,8 @@ def _annotate_file(job: tuple[str, str], model: str | None, labels: tuple[str, .
 
     report = annotate_jsonl(Path(source), Path(target), annotator, batch_size=batch_size,
                             on_problem=problem)
-    _STATS["records"] += report.records
+    with _LOCK:
+        _STATS["partitions"] += 1
+        _STATS["records"] += report.records
     return {"records": report.records, "suggestions": report.suggestions,
             "problems": problems, "problem_count": report.problems}

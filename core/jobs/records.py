@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 import sys
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -142,13 +142,12 @@ def _output(item: _Item, suggestions: Sequence[SpanIn], model: str) -> dict[str,
     record, existing = item.record, item.article.spans
     kept = [i for i, sp in enumerate(existing)
             if not (sp.state == "suggested" and sp.origin in REPLACED_ORIGINS)]
-    live = [(existing[i].start, existing[i].end) for i in kept
-            if existing[i].state != "rejected"]
+    blocks = _Blocks([(existing[i].start, existing[i].end) for i in kept
+                      if existing[i].state != "rejected"])
     refused = {(existing[i].start, existing[i].end, existing[i].label) for i in kept
                if existing[i].state == "rejected"}
     new = [sp for sp in suggestions
-           if (sp.start, sp.end, sp.label) not in refused
-           and not any(sp.start < e and sp.end > s for s, e in live)]
+           if (sp.start, sp.end, sp.label) not in refused and not blocks.overlap(sp.start, sp.end)]
     raw = record["text"]
     to_raw = _ToRaw(raw) if item.article.text != raw else None
     items = record.get("spans")
@@ -176,6 +175,22 @@ def _span_dict(sp: SpanIn, raw: str, to_raw: _ToRaw | None,
     if model:
         span["model"] = model
     return span
+
+
+class _Blocks:
+    """Does ``[start, end)`` overlap any of these spans? In log time, as a record can carry
+    thousands of reviewed spans (they need not be disjoint: the import judges that)."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        spans.sort()
+        self.starts = [s for s, _e in spans]
+        self.reach: list[int] = []  # the furthest end among the spans up to each one
+        for _s, e in spans:
+            self.reach.append(max(e, self.reach[-1]) if self.reach else e)
+
+    def overlap(self, start: int, end: int) -> bool:
+        i = bisect_left(self.starts, end)  # the spans that start before ``end``
+        return i > 0 and self.reach[i - 1] > start
 
 
 class _ToRaw:

@@ -27,6 +27,7 @@ from typing import IO, Any, BinaryIO, TextIO
 from core.errors import AssayError
 from core.formats.bad_content import BadContent
 from core.formats.encoding import _text_lines  # the import's own reading of a JSONL file
+from core.formats.read_records import json_problem as _json_error  # the import's own words
 from core.jobs.records import annotate_records
 from core.store.files import SQLITE_MAGIC, check_destination
 
@@ -79,14 +80,6 @@ class JsonlRecords:
         self.on_problem(f"{where}: {reason}")
 
 
-def _json_error(exc: ValueError | RecursionError) -> str:
-    if isinstance(exc, RecursionError):
-        return "malformed JSON (nested too deeply)"
-    if isinstance(exc, json.JSONDecodeError):
-        return f"malformed JSON ({exc.msg} at column {exc.colno})"
-    return f"malformed JSON ({exc})"
-
-
 def dumps_record(record: dict[str, Any]) -> str:
     """One JSON line that reads back as ``record`` (no newline at the end).
 
@@ -119,10 +112,10 @@ def stream_lines(stream: BinaryIO, where: str,
 
 
 def count_lines(path: Path) -> int:
-    """Lines in a file, counted in 1 MB chunks (for the progress bar's total)."""
+    """Lines in a file, counted in 64 KB chunks (for the progress bar's total)."""
     lines, last = 0, b"\n"
     with path.open("rb") as fh:
-        while chunk := fh.read(1 << 20):
+        while chunk := fh.read(1 << 16):
             lines += chunk.count(b"\n")
             last = chunk[-1:]
     return lines + (last != b"\n")
@@ -152,7 +145,8 @@ def annotate_jsonl(
 
     A path is read as the import reads it; a byte stream (stdin) as UTF-8. A path ``dest``
     is written atomically (:func:`atomic_text_file`); a text stream as the records come.
-    Progress is in lines of ``source`` (the total is known for a file only).
+    Progress is in lines of ``source``: for a file the total is counted first, in one fast
+    pass over its bytes; a stream has no total and no progress.
     """
     report = RecordsReport(model=annotator.model_id)
 
@@ -167,7 +161,7 @@ def annotate_jsonl(
     else:
         where = "stdin"
         lines, total = stream_lines(source, where, problem), 0
-    reader = JsonlRecords(lines, where, problem)
+    reader = JsonlRecords(lines, where, problem, keep=max(4096, 2 * batch_size))
     started = time.perf_counter()
     every = max(1, batch_size)
     try:
@@ -203,6 +197,18 @@ def _opened(dest: Path | TextIO) -> Iterator[IO[str]]:
         dest.flush()
 
 
+def check_output(path: Path) -> Path:
+    """The file an output may replace, or AssayError: a folder, a device, a project (any
+    SQLite file) are refused, so a slip of the finger cannot overwrite a project."""
+    path = check_destination(path, [])
+    if path.is_file():
+        with path.open("rb") as fh:  # no project is open in this process: reading is safe
+            if fh.read(len(SQLITE_MAGIC)) == SQLITE_MAGIC:
+                raise AssayError(f"Refused to write to {path}: it is an SQLite database "
+                                 "(an Assay project?). Nothing was written; choose a .jsonl file.")
+    return path
+
+
 @contextmanager
 def atomic_text_file(path: Path) -> Iterator[TextIO]:
     """A UTF-8 text file that appears at ``path`` whole or not at all.
@@ -210,16 +216,10 @@ def atomic_text_file(path: Path) -> Iterator[TextIO]:
     Written as ``<name>.partial`` in the same folder (so the rename cannot cross file
     systems), flushed and fsynced, then renamed over ``path``; the folder is fsynced so the
     rename itself survives a power cut. Any failure or Ctrl+C removes the partial file and
-    leaves ``path`` as it was; a ``kill -9`` can leave only the ``.partial``. A folder, a
-    device, or a file that is an SQLite database (a project) is refused before anything is
-    written.
+    leaves ``path`` as it was; a ``kill -9`` can leave only the ``.partial``. What
+    :func:`check_output` refuses is refused before anything is written.
     """
-    path = check_destination(path, [])
-    if path.is_file():
-        with path.open("rb") as fh:  # no project is open in this process: reading is safe
-            if fh.read(len(SQLITE_MAGIC)) == SQLITE_MAGIC:
-                raise AssayError(f"Refused to write to {path}: it is an SQLite database "
-                                 "(an Assay project?). Nothing was written; choose a .jsonl file.")
+    path = check_output(path)
     partial = path.with_name(path.name + ".partial")
     try:
         fh = partial.open("w", encoding="utf-8", newline="\n")

@@ -143,6 +143,7 @@ class Project:
     ids_by_sha256 = _forward("_queries", ArticleQueries.ids_by_sha256)
     next_article_id = _forward("_queries", ArticleQueries.next_article_id)
     most_uncertain_pending = _forward("_queries", ArticleQueries.most_uncertain_pending)
+    measured_pending = _forward("_queries", ArticleQueries.measured_pending)
     counts_by_status = _forward("_queries", ArticleQueries.counts_by_status)
     counts_by_label = _forward("_queries", ArticleQueries.counts_by_label)
     reviewers = _forward("_queries", ArticleQueries.reviewers)
@@ -365,9 +366,9 @@ class Project:
                 digest = sha256_text(text)
                 cur = conn.execute(
                     "INSERT OR IGNORE INTO articles(title, source, url, published, text, sha256, "
-                    "status, note) VALUES (?,?,?,?,?,?, 'pending', '')",
+                    "status, note, model) VALUES (?,?,?,?,?,?, 'pending', '', ?)",
                     (art.title or "", art.source or "", art.url or "", art.published or "",
-                     text, digest),
+                     text, digest, art.model),
                 )
                 if cur.rowcount == 0:
                     duplicates += 1
