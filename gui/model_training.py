@@ -153,11 +153,8 @@ class ModelTraining:
         list_panel = getattr(self.window, "list_panel", None)
         if list_panel is not None:
             list_panel.order_by("uncertainty" if on else "id", descending=on)
-        if on and self.window.project is not None:
-            measured = self.window.project.conn.execute(
-                "SELECT count(*) FROM articles WHERE status = 'pending' AND uncertainty "
-                "IS NOT NULL").fetchone()[0]
-            if not measured:
-                self.window.statusBar().showMessage(
-                    "No pending article has an uncertainty yet: it is measured when a trained "
-                    "model pre-annotates (Review → Models…).", 10000)
+        project = self.window.project
+        if on and project is not None and not project.measured_pending():
+            self.window.statusBar().showMessage(
+                "No pending article has an uncertainty yet: it is measured when a trained "
+                "model pre-annotates (Review → Models…).", 10000)

@@ -178,7 +178,9 @@ class ModelsDialog(QDialog):
                 self.table.setItem(i, j, item)
         reports = {f"trained {model.id}": mine} if mine else {}
         if base:
-            reports[f"compared with: {against}"] = base
+            short = ("the default" if meta.get("baseline_choice") == DEFAULT_ANNOTATOR
+                     else meta.get("baseline_choice") or meta.get("baseline", ""))
+            reports[f"compared with: {short}"] = base
         self._draw(reports)
 
     def _draw(self, reports: dict) -> None:

@@ -136,7 +136,8 @@ def test_gazetteer_meanings_win_and_ambiguous_names_are_left_to_the_reviewer():
 
 @pytest.mark.parametrize(("text", "kb_id"), [
     ("Lualaba", "CD-LU"), ("Nevada", "US-NV"), ("Western Australia", "AU-WA"),
-    ("Jiangxi", "CN-JX"), ("Washington", None), ("Kolwezi", None),
+    ("Jiangxi", "CN-JX"), ("Washington", None),
+    ("Kolwezi", "city:cd-kolwezi"),  # a listed city gets its own id, never its province's
 ])
 def test_provinces_and_states_link_to_iso_3166_2(text, kb_id):
     assert builtin_linker().link("GPE", text) == kb_id

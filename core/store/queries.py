@@ -172,6 +172,11 @@ class ArticleQueries:
             (besides if besides is not None else -1,)).fetchone()
         return row[0] if row else None
 
+    def measured_pending(self) -> int:
+        """Pending articles that have an uncertainty (measured by a trained model's run)."""
+        return self.conn.execute("SELECT count(*) FROM articles WHERE status = 'pending' "
+                                 "AND uncertainty IS NOT NULL").fetchone()[0]
+
     def next_article_id(self, after_id: int, status: str | None = "pending") -> int | None:
         """The next article (by id, wrapping around) with ``status``; None if there is none."""
         cond = "status = ?" if status else "1"
