@@ -18,7 +18,7 @@ def test_selftest_passes_from_source():
     lines: list[str] = []
     assert run_selftest(lines.append) == 0
     assert lines[-1] == "self-test passed"
-    assert [ln.split()[1] for ln in lines[:-1]] == ["model", "project", "window"]
+    assert [ln.split()[1] for ln in lines[:-1]] == ["model", "project", "training", "window"]
 
 
 def test_selftest_names_the_failing_check(monkeypatch):
