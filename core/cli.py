@@ -99,7 +99,12 @@ def cmd_annotate(args: argparse.Namespace) -> int:
             print(protocol.encode(protocol.Progress(0, 0, "loading the model…")), flush=True)
         choice = args.model or project.meta(ANNOTATOR_KEY)
         names = model_names_for(args.project, choice) if choice else DEFAULT_MODELS
-        annotator = load_annotator([lb.name for lb in project.labels()], model_names=names)
+        try:
+            annotator = load_annotator([lb.name for lb in project.labels()], model_names=names)
+        except Exception as exc:  # a damaged model folder: name it, no traceback
+            raise AssayError(f"The model {choice or names[0]!r} could not be loaded "
+                             f"({type(exc).__name__}: {exc}); choose another with "
+                             f"assay-cli models PROJECT use default.") from exc
         if choice and choice != DEFAULT_ANNOTATOR and annotator.fallback:
             raise AssayError(f"The model {choice!r} could not be loaded.")
         reference = None

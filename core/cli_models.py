@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import shlex
 import signal
 import sys
 
@@ -90,7 +91,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         print(table(scores["baseline"]))
     if base_f is None or (model_f or 0) > base_f:
         print(f"\nThe trained model is better. To pre-annotate with it: assay-cli models "
-              f"{args.project} use {result.model_id}")
+              f"{shlex.quote(args.project)} use {result.model_id}")
     else:
         print("\nThe current pre-annotator is as good or better; it stays.")
     return EXIT_OK
@@ -106,6 +107,9 @@ def cmd_models(args: argparse.Namespace) -> int:
             return EXIT_OK
         print(f"{'*' if chosen == DEFAULT_ANNOTATOR else ' '} default  (the stock model "
               "with the gazetteers)")
+        if chosen != DEFAULT_ANNOTATOR and chosen not in {m.id for m in models}:
+            print(f"! {chosen}  chosen, but its folder is missing: annotate refuses until "
+                  f"you choose another (models {shlex.quote(args.project)} use default)")
         for m in models:
             mark = "*" if m.id == chosen else " "
             f, base = m.micro_f, m.baseline_micro_f
@@ -123,7 +127,7 @@ def cmd_models(args: argparse.Namespace) -> int:
         with Project.open(args.project) as project:
             project.set_meta(ANNOTATOR_KEY, "" if target == DEFAULT_ANNOTATOR else target)
         print(f"Pre-annotation now uses {target}. Re-annotate pending articles with: "
-              f"assay-cli annotate {args.project} --force")
+              f"assay-cli annotate {shlex.quote(args.project)} --force")
         return EXIT_OK
     with Project.open(args.project) as project:
         if project.meta(ANNOTATOR_KEY) == target:

@@ -9,6 +9,9 @@ scores beside the current pre-annotator's, and the reviewer chooses which pre-an
 
 from __future__ import annotations
 
+import contextlib
+
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -20,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.jobs import protocol
-from core.nlp.training import ANNOTATOR_KEY, DEFAULT_ANNOTATOR
+from core.nlp.training import ANNOTATOR_KEY, DEFAULT_ANNOTATOR, saved_models
 from core.store import ArticleFilter
 from gui.review_host import ReviewHost
 from gui.workers import TrainJob
@@ -92,6 +95,7 @@ class ModelTraining:
             return None
         entities = sum(project.counts_by_label(include_suggested=False).values())
         self.options = TrainOptions(self.window, approved, entities)
+        self.options.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.options.accepted.connect(self._start)
         self.options.open()
         return self.options
@@ -123,7 +127,11 @@ class ModelTraining:
         from gui.models_dialog import ModelsDialog  # matplotlib: only when asked for
 
         current = project.meta(ANNOTATOR_KEY) or DEFAULT_ANNOTATOR
+        if self.dialog is not None:
+            with contextlib.suppress(RuntimeError):  # already closed, so already deleted
+                self.dialog.close()  # one at a time; closing deletes it
         self.dialog = ModelsDialog(self.window, str(project.path), current, select)
+        self.dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.dialog.chosen.connect(self.choose)
         self.dialog.open()
         return self.dialog
@@ -133,6 +141,12 @@ class ModelTraining:
         re-annotate the pending articles with it."""
         project = self.window.project
         if project is None or self.window.refuse_if_read_only("choose the pre-annotator"):
+            return
+        if model_id != DEFAULT_ANNOTATOR and model_id not in {
+                m.id for m in saved_models(project.path)}:
+            self.window.statusBar().showMessage(
+                f"The model {model_id} is no longer beside the project; nothing changed.",
+                10000)
             return
         project.set_meta(ANNOTATOR_KEY, "" if model_id == DEFAULT_ANNOTATOR else model_id)
         self.window.statusBar().showMessage(

@@ -32,8 +32,17 @@ from core.nlp.quality_chart import f1_bars
 from core.nlp.training import DEFAULT_ANNOTATOR, SavedModel, saved_models
 
 
-def _num(x: float | None) -> str:
-    return "–" if x is None else f"{x:.2f}"
+def _num(x: object) -> str:
+    return f"{x:.2f}" if isinstance(x, int | float) else "–"
+
+
+def _cell_source(report: object, label: str) -> dict:
+    """One label's (or the micro) scores of a report read from a model's meta file, which a
+    user may have edited: anything not shaped as expected reads as no scores."""
+    if not isinstance(report, dict):
+        return {}
+    found = report.get("micro") if label == "micro" else (report.get("labels") or {}).get(label)
+    return found if isinstance(found, dict) else {}
 
 
 class ModelsDialog(QDialog):
@@ -140,7 +149,9 @@ class ModelsDialog(QDialog):
     def _show_model(self, model: SavedModel) -> None:
         meta = model.meta
         scores = meta.get("scores", {})
+        scores = scores if isinstance(scores, dict) else {}
         mine, base = scores.get("model"), scores.get("baseline")
+        mine = mine if isinstance(mine, dict) else None
         against = meta.get("baseline") or "nothing"
         if meta.get("baseline_choice") == DEFAULT_ANNOTATOR:
             against = f"the default ({against} with the gazetteers)"
@@ -160,15 +171,17 @@ class ModelsDialog(QDialog):
             f"entities) in {meta.get('train_seconds', '?')} s. Scored on "
             f"{len(meta.get('dev', []))} dev article(s) ({meta.get('dev_spans', 0)} entities), "
             f"exact spans, against {against}." + verdict)
-        rows = sorted((mine or {}).get("labels", {}))
+        labels = (mine or {}).get("labels")
+        rows = sorted(labels) if isinstance(labels, dict) else []
         self.table.setRowCount(len(rows) + 1)
         for i, label in enumerate([*rows, "micro"]):
-            m = mine["micro"] if label == "micro" else mine["labels"][label]
-            b = (base or {}).get("micro" if label == "micro" else "labels", {})
-            b = b if label == "micro" else b.get(label, {})
-            delta = (m["f"] - b["f"]) if m.get("f") is not None and b.get("f") is not None \
+            m = _cell_source(mine, label)
+            b = _cell_source(base, label)
+            mf, bf_ = m.get("f"), b.get("f")
+            delta = mf - bf_ if isinstance(mf, int | float) and isinstance(bf_, int | float) \
                 else None
-            cells = [label, str(m["gold"]), _num(m["p"]), _num(m["r"]), _num(m["f"]),
+            cells = [label, str(m.get("gold", "–")), _num(m.get("p")), _num(m.get("r")),
+                     _num(m.get("f")),
                      _num(b.get("f")), "–" if delta is None else f"{delta:+.2f}"]
             for j, text in enumerate(cells):
                 item = QTableWidgetItem(text)
@@ -184,9 +197,7 @@ class ModelsDialog(QDialog):
         self._draw(reports)
 
     def _draw(self, reports: dict) -> None:
-        self.figure = f1_bars(reports)
-        self.canvas.figure = self.figure
-        self.figure.set_canvas(self.canvas)
+        f1_bars(reports, fig=self.figure)  # the canvas's own figure: it keeps its size
         self.canvas.draw_idle()
 
     def _use_selected(self) -> None:

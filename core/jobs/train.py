@@ -15,10 +15,12 @@ from core.nlp.training import (
     ANNOTATOR_KEY,
     OnEpoch,
     TrainResult,
+    check_models_dir,
     examples_of,
     model_names_for,
     models_dir,
     new_model_id,
+    saved_models,
     split,
     train,
 )
@@ -46,6 +48,7 @@ def train_project(
     from core.nlp.pipeline import load_annotator
 
     stage = on_stage or (lambda _s: None)
+    check_models_dir(models_dir(project_path))  # refuse before minutes are spent
     stage("reading the approved articles…")
     with Project.open_for_reading(project_path) as project:
         labels = [lb.name for lb in project.labels()]
@@ -54,6 +57,11 @@ def train_project(
         choice = current_annotator(project)
     train_set, dev_set = split(examples, dev, seed)
     stage("loading the current pre-annotator…")
+    if choice and choice not in {m.id for m in saved_models(project_path)}:
+        # The chosen model's folder is gone (the project was copied without it): compare
+        # with the default instead of refusing to train.
+        stage(f"the chosen model {choice} is missing; comparing with the default…")
+        choice = ""
     baseline = load_annotator(labels, model_names=model_names_for(project_path, choice))
     stage("training…")
     return train(train_set, dev_set, models_dir(project_path),

@@ -12,13 +12,20 @@ COLOURS = ("#4c78a8", "#f58518", "#54a24b", "#b279a2")
 
 
 def f1_bars(reports: dict[str, dict], title: str = "F1 per label on the dev split",
-            width: float = 7.5, height: float = 4.8) -> Figure:
+            width: float = 7.5, height: float = 4.8, fig: Figure | None = None) -> Figure:
     """Grouped horizontal bars: one group per label (micro last), one bar per report.
 
     ``reports`` maps a name ("trained 20261202-1530", "current: default") to a
-    ``core.nlp.evaluate.score`` report; a label a report has no F1 for gets no bar."""
-    fig = Figure(figsize=(width, height), layout="constrained")
+    ``core.nlp.evaluate.score`` report; a label a report has no F1 for gets no bar.
+    ``fig``: draw into this figure (cleared first), e.g. the one a window's canvas
+    shows, so it keeps the canvas's size."""
+    if fig is None:
+        fig = Figure(figsize=(width, height), layout="constrained")
+    else:
+        fig.clear()
     ax = fig.subplots()
+    # Names come from files a user may edit: "$" would start matplotlib's mathtext.
+    reports = {name.replace("$", r"\$"): r for name, r in reports.items()}
     labels = sorted({lb for r in reports.values() for lb in r["labels"]})
     rows = [*labels, "micro"]
     n = max(len(reports), 1)

@@ -25,7 +25,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import random
 import shutil
 import tempfile
 import time
@@ -82,18 +81,27 @@ def examples_of(records: Iterable[Reviewed]) -> list[Example]:
 
 def split(examples: Sequence[Example], dev: float = 0.2, seed: int = 0
           ) -> tuple[list[Example], list[Example]]:
-    """Train and dev by article, by a seeded shuffle of the articles in id order (the same
-    project, share and seed give the same split, so two models are compared on one dev
-    set); each side gets at least one article."""
+    """Train and dev by article. An article's side is fixed by a hash of the seed and its
+    text's SHA-256, not by a shuffle of the whole list, so it stays on its side as the
+    team approves more: a model trained on an earlier split never finds its own training
+    articles in a later dev set, and models trained at different times are compared on
+    dev sets that only grow. Each side gets at least one article."""
     if not 0.0 < dev < 1.0:
         raise AssayError(f"The dev share must be between 0 and 1 (got {dev}).")
     if len(examples) < 2:
         raise AssayError(f"Training needs at least 2 approved articles (this project has "
                          f"{len(examples)}): one to learn from and one to check on.")
-    order = sorted(examples, key=lambda e: e.article_id)
-    random.Random(seed).shuffle(order)
-    n_dev = min(max(round(len(order) * dev), 1), len(order) - 1)
-    return order[n_dev:], order[:n_dev]
+
+    def draw(e: Example) -> float:
+        digest = hashlib.sha256(f"{seed}:{e.sha256}".encode()).digest()
+        return int.from_bytes(digest[:8], "big") / 2**64
+
+    ranked = sorted(examples, key=lambda e: (draw(e), e.article_id))
+    n_dev = sum(draw(e) < dev for e in ranked)
+    n_dev = min(max(n_dev, 1), len(ranked) - 1)
+    dev_set = sorted(ranked[:n_dev], key=lambda e: e.article_id)
+    train_set = sorted(ranked[n_dev:], key=lambda e: e.article_id)
+    return train_set, dev_set
 
 
 def segment_docs(examples: Iterable[Example], vocab: Any) -> Iterator[Any]:
@@ -238,7 +246,7 @@ def train(
 
     global _ON_EPOCH
     base = base or base_model()
-    out_dir.mkdir(parents=True, exist_ok=True)
+    check_models_dir(out_dir)
     final = out_dir / model_id
     if final.exists():
         raise AssayError(f"A model named {model_id} already exists in {out_dir}.")
@@ -298,6 +306,19 @@ def train(
     return TrainResult(model_id, final, meta)
 
 
+def check_models_dir(out_dir: Path) -> None:
+    """Refuse, with the reason, a models folder that cannot be made or written (a
+    read-only medium, another user's share), before minutes of training are spent."""
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=out_dir):
+            pass
+    except OSError as exc:
+        raise AssayError(f"Cannot save a model in {out_dir}: {exc.strerror or exc}. "
+                         "Copy the project somewhere you can write and train there."
+                         ) from exc
+
+
 class TrainingCancelled(Exception):
     """Raised from the progress logger to stop spaCy's loop; nothing is written."""
 
@@ -319,11 +340,19 @@ class SavedModel:
 
     @property
     def micro_f(self) -> float | None:
-        return self.meta.get("scores", {}).get("model", {}).get("micro", {}).get("f")
+        return _micro(self.meta, "model")
 
     @property
     def baseline_micro_f(self) -> float | None:
-        return self.meta.get("scores", {}).get("baseline", {}).get("micro", {}).get("f")
+        return _micro(self.meta, "baseline")
+
+
+def _micro(meta: dict, who: str) -> float | None:
+    """Micro F1 from a meta file a user may have edited: None unless it is a number."""
+    node: Any = meta
+    for key in ("scores", who, "micro", "f"):
+        node = node.get(key) if isinstance(node, dict) else None
+    return float(node) if isinstance(node, int | float) else None
 
 
 def saved_models(project_path: str | Path) -> list[SavedModel]:
@@ -340,7 +369,8 @@ def saved_models(project_path: str | Path) -> list[SavedModel]:
             meta = json.loads(meta_file.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             continue
-        found.append(SavedModel(child.name, child, meta))
+        if isinstance(meta, dict):
+            found.append(SavedModel(child.name, child, meta))
     return sorted(found, key=lambda m: m.id, reverse=True)
 
 
@@ -357,6 +387,9 @@ def model_names_for(project_path: str | Path, choice: str | None) -> tuple[str, 
     (the stock model), a saved model's id, or a path to any spaCy pipeline folder."""
     if not choice or choice == DEFAULT_ANNOTATOR:
         return tuple(DEFAULT_MODELS)
+    saved = next((m for m in saved_models(project_path) if m.id == choice), None)
+    if saved is not None:  # a saved id first: a folder of that name elsewhere is not it
+        return (str(saved.path),)
     if Path(choice).is_dir():
         return (str(choice),)
     if installed_model([choice]):  # an installed spaCy package, by name

@@ -164,11 +164,12 @@ class ArticleQueries:
         return [r[0] for r in rows]
 
     def most_uncertain_pending(self, besides: int | None = None) -> int | None:
-        """The pending article pre-annotation was least sure about (then by id); articles
-        never measured come after every measured one."""
+        """The pending article pre-annotation was least sure about: the first pending row of
+        the list ordered by uncertainty (ties by id, as the list breaks them; articles
+        never measured after every measured one)."""
         row = self.conn.execute(
             "SELECT id FROM articles WHERE status = 'pending' AND id != ? "
-            "ORDER BY uncertainty IS NULL, uncertainty DESC, id LIMIT 1",
+            "ORDER BY uncertainty DESC, id DESC LIMIT 1",  # the list's order (NULLs last)
             (besides if besides is not None else -1,)).fetchone()
         return row[0] if row else None
 

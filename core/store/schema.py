@@ -209,6 +209,9 @@ def _migrate_to_v8(db: sqlite_utils.Database) -> None:
         db["articles"].add_column("uncertainty", float)
     db.execute("CREATE INDEX IF NOT EXISTS idx_articles_uncertainty "
                "ON articles(status, uncertainty)")
+    # The list's "most uncertain first" pages through this, as the other sorts do (v5).
+    db.execute("CREATE INDEX IF NOT EXISTS idx_articles_uncertainty_sort "
+               "ON articles(uncertainty)")
 
 
 # Indexes the article list sorts by (core.store.project.SORTABLE_COLUMNS); status has one
