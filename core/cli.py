@@ -19,8 +19,9 @@ from pathlib import Path
 from core import __version__
 from core.errors import AssayError
 from core.jobs import protocol
+from core.jobs.train import current_annotator
 from core.nlp.models import DEFAULT_MODELS
-from core.nlp.training import ANNOTATOR_KEY, DEFAULT_ANNOTATOR, model_names_for
+from core.nlp.training import DEFAULT_ANNOTATOR, model_names_for
 from core.store import Project
 from core.store.faults import describe, is_file_fault
 
@@ -97,21 +98,22 @@ def cmd_annotate(args: argparse.Namespace) -> int:
     with Project.open(args.project) as project:
         if args.json_progress:  # loading spaCy takes seconds: say so rather than sit at 0 %
             print(protocol.encode(protocol.Progress(0, 0, "loading the model…")), flush=True)
-        choice = args.model or project.meta(ANNOTATOR_KEY)
-        names = model_names_for(args.project, choice) if choice else DEFAULT_MODELS
+        choice = args.model or current_annotator(project)
+        names = model_names_for(args.project, choice)
+        labels = [lb.name for lb in project.labels()]
         try:
-            annotator = load_annotator([lb.name for lb in project.labels()], model_names=names)
+            annotator = load_annotator(labels, model_names=names)
         except Exception as exc:  # a damaged model folder: name it, no traceback
-            raise AssayError(f"The model {choice or names[0]!r} could not be loaded "
+            raise AssayError(f"The model {choice!r} could not be loaded "
                              f"({type(exc).__name__}: {exc}); choose another with "
                              f"assay-cli models PROJECT use default.") from exc
-        if choice and choice != DEFAULT_ANNOTATOR and annotator.fallback:
+        if choice != DEFAULT_ANNOTATOR and annotator.fallback:
             raise AssayError(f"The model {choice!r} could not be loaded.")
         reference = None
-        if choice and choice != DEFAULT_ANNOTATOR and not args.no_uncertainty:
+        if choice != DEFAULT_ANNOTATOR and not args.no_uncertainty:
             # A trained model annotates: the stock pipeline beside it measures how unsure
             # each article is (their disagreement), for "most uncertain first".
-            reference = load_annotator([lb.name for lb in project.labels()])
+            reference = load_annotator(labels)
         if annotator.warning:
             print(f"warning: {annotator.warning}", file=sys.stderr)
             if args.json_progress:

@@ -15,12 +15,12 @@ import sys
 
 from core.errors import AssayError
 from core.jobs import protocol
+from core.jobs.train import choose_annotator, current_annotator
 from core.nlp.evaluate import table
 from core.nlp.training import (
-    ANNOTATOR_KEY,
     DEFAULT_ANNOTATOR,
     TrainingCancelled,
-    find_model,
+    micro_f,
     remove_model,
     saved_models,
 )
@@ -75,8 +75,7 @@ def cmd_train(args: argparse.Namespace) -> int:
             print(protocol.encode(protocol.TrainDone(cancelled=True)), flush=True)
         return EXIT_CANCELLED
     scores = result.meta["scores"]
-    model_f = scores["model"]["micro"]["f"]
-    base_f = scores.get("baseline", {}).get("micro", {}).get("f")
+    model_f, base_f = micro_f(result.meta, "model"), micro_f(result.meta, "baseline")
     if args.json_progress:
         print(protocol.encode(protocol.TrainDone(result.model_id, str(result.path), model_f,
                                                  base_f, result.meta["baseline"])), flush=True)
@@ -101,7 +100,7 @@ def cmd_models(args: argparse.Namespace) -> int:
     models = saved_models(args.project)
     if args.action == "list":
         with Project.open_for_reading(args.project) as project:
-            chosen = project.meta(ANNOTATOR_KEY) or DEFAULT_ANNOTATOR
+            chosen = current_annotator(project)
         if args.json:
             print(json.dumps({"chosen": chosen, "models": [m.meta for m in models]}))
             return EXIT_OK
@@ -122,17 +121,15 @@ def cmd_models(args: argparse.Namespace) -> int:
         raise AssayError(f"models {args.action} ID")
     target = args.values[0]
     if args.action == "use":
-        if target != DEFAULT_ANNOTATOR:
-            find_model(args.project, target)
         with Project.open(args.project) as project:
-            project.set_meta(ANNOTATOR_KEY, "" if target == DEFAULT_ANNOTATOR else target)
+            choose_annotator(project, target)
         print(f"Pre-annotation now uses {target}. Re-annotate pending articles with: "
               f"assay-cli annotate {shlex.quote(args.project)} --force")
         return EXIT_OK
     with Project.open(args.project) as project:
-        if project.meta(ANNOTATOR_KEY) == target:
+        if current_annotator(project) == target:
             raise AssayError(f"{target} pre-annotates this project; choose another first "
-                             f"(models {args.project} use default).")
+                             f"(models {shlex.quote(args.project)} use default).")
     remove_model(args.project, target)
     print(f"Removed model {target}.")
     return EXIT_OK

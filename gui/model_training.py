@@ -22,8 +22,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from core.errors import AssayError
 from core.jobs import protocol
-from core.nlp.training import ANNOTATOR_KEY, DEFAULT_ANNOTATOR, saved_models
+from core.jobs.train import choose_annotator, current_annotator
 from core.store import ArticleFilter
 from gui.review_host import ReviewHost
 from gui.workers import TrainJob
@@ -32,12 +33,12 @@ from gui.workers import TrainJob
 class TrainOptions(QDialog):
     """How many articles there are to learn from, and the split, seed and epochs."""
 
-    def __init__(self, parent, approved: int, entities: int) -> None:
+    def __init__(self, parent, approved: int) -> None:
         super().__init__(parent)
         self.setWindowTitle("Train a model")
         about = QLabel(
-            f"Train spaCy's entity recogniser on the {approved:,} approved article(s) "
-            f"({entities:,} accepted entities), starting from the stock model. A share of "
+            f"Train spaCy's entity recogniser on the accepted entities of the {approved:,} "
+            "approved article(s), starting from the stock model. A share of "
             "the articles is kept aside to score the new model and the current "
             "pre-annotator on the same text. Nothing in the project changes.")
         about.setWordWrap(True)
@@ -63,7 +64,10 @@ class TrainOptions(QDialog):
         layout.addWidget(about)
         layout.addLayout(form)
         layout.addWidget(buttons)
-        self.resize(460, 0)
+        # A wrapped label has no height until it has a width: give it one, then let the
+        # layout size the dialog (a height of 0 clipped the text and the spin boxes).
+        about.setMinimumWidth(440)
+        self.adjustSize()
 
 
 class ModelTraining:
@@ -93,8 +97,7 @@ class ModelTraining:
                 f"Training needs at least 2 approved articles; this project has {approved}.",
                 8000)
             return None
-        entities = sum(project.counts_by_label(include_suggested=False).values())
-        self.options = TrainOptions(self.window, approved, entities)
+        self.options = TrainOptions(self.window, approved)
         self.options.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.options.accepted.connect(self._start)
         self.options.open()
@@ -126,7 +129,7 @@ class ModelTraining:
             return None
         from gui.models_dialog import ModelsDialog  # matplotlib: only when asked for
 
-        current = project.meta(ANNOTATOR_KEY) or DEFAULT_ANNOTATOR
+        current = current_annotator(project)
         if self.dialog is not None:
             with contextlib.suppress(RuntimeError):  # already closed, so already deleted
                 self.dialog.close()  # one at a time; closing deletes it
@@ -142,13 +145,13 @@ class ModelTraining:
         project = self.window.project
         if project is None or self.window.refuse_if_read_only("choose the pre-annotator"):
             return
-        if model_id != DEFAULT_ANNOTATOR and model_id not in {
-                m.id for m in saved_models(project.path)}:
+        try:
+            choose_annotator(project, model_id)
+        except AssayError:  # its folder went away while the dialog was open
             self.window.statusBar().showMessage(
                 f"The model {model_id} is no longer beside the project; nothing changed.",
                 10000)
             return
-        project.set_meta(ANNOTATOR_KEY, "" if model_id == DEFAULT_ANNOTATOR else model_id)
         self.window.statusBar().showMessage(
             f"Pre-annotation now uses {model_id}. Re-annotating the pending articles keeps "
             "every reviewer's decision.", 10000)

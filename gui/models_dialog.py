@@ -163,7 +163,8 @@ class ModelsDialog(QDialog):
                        f"({_num(f)} against {_num(bf)}): use it." if better else
                        f" It is not better than the pre-annotator it was compared with "
                        f"({_num(f)} against {_num(bf)}).")
-            (self.use if better else self.use_default).setDefault(True)
+            self.use.setDefault(better)  # one default: switching models moves it
+            self.use_default.setDefault(not better)
         created = str(meta.get("created", "?")).replace("T", " ")[:16]
         self.summary.setText(
             f"Trained {created} UTC from {meta.get('base_model', '?')} on "

@@ -13,14 +13,16 @@ from pathlib import Path
 
 from core.nlp.training import (
     ANNOTATOR_KEY,
+    DEFAULT_ANNOTATOR,
     OnEpoch,
     TrainResult,
     check_models_dir,
     examples_of,
+    find_model,
     model_names_for,
     models_dir,
     new_model_id,
-    saved_models,
+    saved_model,
     split,
     train,
 )
@@ -28,8 +30,16 @@ from core.store import ArticleFilter, Project
 
 
 def current_annotator(project: Project) -> str:
-    """The project's chosen pre-annotator: a saved model's id, or "" for the default."""
-    return project.meta(ANNOTATOR_KEY) or ""
+    """The project's chosen pre-annotator: a saved model's id, or "default"."""
+    return project.meta(ANNOTATOR_KEY) or DEFAULT_ANNOTATOR
+
+
+def choose_annotator(project: Project, choice: str) -> None:
+    """Make a saved model (by id) or "default" the project's pre-annotator; a model that
+    is not beside the project is refused and nothing changes."""
+    if choice != DEFAULT_ANNOTATOR:
+        find_model(project.path, choice)
+    project.set_meta(ANNOTATOR_KEY, "" if choice == DEFAULT_ANNOTATOR else choice)
 
 
 def train_project(
@@ -57,14 +67,14 @@ def train_project(
         choice = current_annotator(project)
     train_set, dev_set = split(examples, dev, seed)
     stage("loading the current pre-annotator…")
-    if choice and choice not in {m.id for m in saved_models(project_path)}:
+    if choice != DEFAULT_ANNOTATOR and saved_model(project_path, choice) is None:
         # The chosen model's folder is gone (the project was copied without it): compare
         # with the default instead of refusing to train.
         stage(f"the chosen model {choice} is missing; comparing with the default…")
-        choice = ""
+        choice = DEFAULT_ANNOTATOR
     baseline = load_annotator(labels, model_names=model_names_for(project_path, choice))
     stage("training…")
     return train(train_set, dev_set, models_dir(project_path),
                  model_id=model_id or new_model_id(), labels=labels, epochs=epochs, seed=seed,
                  on_epoch=on_epoch, should_cancel=should_cancel, baseline=baseline,
-                 baseline_id=baseline.model_id, extra_meta={"baseline_choice": choice or "default"})
+                 baseline_id=baseline.model_id, extra_meta={"baseline_choice": choice})

@@ -1,8 +1,8 @@
 """Training spaCy NER on the team's own approvals, with spaCy's config-driven training.
 
 What is trained on: the approved articles' accepted spans (the project's own spans: after
-adjudication, the curated version), split by article into train and dev with a seeded
-shuffle. Each article is cut into the segments pre-annotation runs on
+adjudication, the curated version), split by article into train and dev by a seeded hash
+of each article (``split``). Each article is cut into the segments pre-annotation runs on
 (``core.text.tokens.segments``), so the model learns on exactly the units it will later
 see; a segment's words are Assay's export words (``export_words``), so every reviewed
 span is a whole run of tokens and training never moves an edge.
@@ -340,14 +340,14 @@ class SavedModel:
 
     @property
     def micro_f(self) -> float | None:
-        return _micro(self.meta, "model")
+        return micro_f(self.meta, "model")
 
     @property
     def baseline_micro_f(self) -> float | None:
-        return _micro(self.meta, "baseline")
+        return micro_f(self.meta, "baseline")
 
 
-def _micro(meta: dict, who: str) -> float | None:
+def micro_f(meta: dict, who: str) -> float | None:
     """Micro F1 from a meta file a user may have edited: None unless it is a number."""
     node: Any = meta
     for key in ("scores", who, "micro", "f"):
@@ -374,10 +374,16 @@ def saved_models(project_path: str | Path) -> list[SavedModel]:
     return sorted(found, key=lambda m: m.id, reverse=True)
 
 
+def saved_model(project_path: str | Path, model_id: str) -> SavedModel | None:
+    """The complete saved model ``model_id`` beside a project, or None."""
+    return next((m for m in saved_models(project_path) if m.id == model_id), None)
+
+
 def find_model(project_path: str | Path, model_id: str) -> SavedModel:
-    for model in saved_models(project_path):
-        if model.id == model_id:
-            return model
+    """``saved_model``, refusing with where it was looked for when it is not there."""
+    model = saved_model(project_path, model_id)
+    if model is not None:
+        return model
     raise AssayError(f"No trained model {model_id!r} beside {project_path} "
                      f"(look in {models_dir(project_path)}).")
 
@@ -387,7 +393,7 @@ def model_names_for(project_path: str | Path, choice: str | None) -> tuple[str, 
     (the stock model), a saved model's id, or a path to any spaCy pipeline folder."""
     if not choice or choice == DEFAULT_ANNOTATOR:
         return tuple(DEFAULT_MODELS)
-    saved = next((m for m in saved_models(project_path) if m.id == choice), None)
+    saved = saved_model(project_path, choice)
     if saved is not None:  # a saved id first: a folder of that name elsewhere is not it
         return (str(saved.path),)
     if Path(choice).is_dir():
