@@ -89,10 +89,12 @@ class Annotations:
                     span_text = text[sp.start:sp.end]
                     kb_id = sp.kb_id or self.link(sp.label, span_text)
                     rows.append((article_id, sp.start, sp.end, sp.label, span_text,
-                                 sp.origin, "suggested", kb_id, model, stamp, model))
+                                 sp.origin, "suggested", kb_id, model, stamp, model,
+                                 sp.start, sp.end, sp.label))
                 conn.executemany(
                     'INSERT INTO spans(article_id, start, "end", label, text, origin, state, '
-                    "kb_id, updated_by, updated_at, model) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                    "kb_id, updated_by, updated_at, model, suggested_start, suggested_end, "
+                    "suggested_label) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     rows,
                 )
                 stored += len(rows)

@@ -49,6 +49,7 @@ from core.store.rows import row_to as _row_to
 from core.store.schema import MIGRATIONS, SCHEMA_VERSION, unexpected_schema
 from core.store.scheme import DEFAULT_SCHEME, load_scheme
 from core.store.spans import Spans, check_bounds
+from core.store.statistics import Statistics
 from core.store.tokens_blob import decode_tokens, encode_tokens
 from core.store.versions import Versions
 from core.text.normalise import normalise_text, sha256_text
@@ -111,6 +112,8 @@ class Project:
         self._versions = Versions(self._db)
         self._annotations = Annotations(self._db, self.label_names, self.link,
                                         self._claims._suggest_claims_in)
+        # The statistics window's and the report's reads (``core.store.statistics``).
+        self.statistics = Statistics(conn)
 
     # ---- the parts' methods, forwarded (their docstrings and signatures are kept)
 
@@ -412,12 +415,16 @@ class Project:
                                   f"which is not a usable id: {KB_ID_RULE}.")
             if kb_id is None and sp.origin != "reviewer":  # doccano and Prodigy carry no ids
                 kb_id = self.link(sp.label, text[sp.start:sp.end])
-            model = sp.model if sp.origin in ("model", "rules") else None
+            # A span a model made is, as far as the file tells, what it suggested.
+            made = sp.origin in ("model", "rules")
             rows.append((article_id, sp.start, sp.end, sp.label, text[sp.start:sp.end],
-                         sp.origin, sp.state, kb_id, reviewer, stamp, model))
+                         sp.origin, sp.state, kb_id, reviewer, stamp,
+                         sp.model if made else None, *((sp.start, sp.end, sp.label)
+                                                       if made else (None, None, None))))
         conn.executemany(
             'INSERT INTO spans(article_id, start, "end", label, text, origin, state, kb_id, '
-            "updated_by, updated_at, model) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            "updated_by, updated_at, model, suggested_start, suggested_end, suggested_label) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             rows,
         )
         self._db.recount(conn, article_id)

@@ -7,13 +7,14 @@ DDL), so the version is bumped only after its step is complete.
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 import uuid
 
 import sqlite_utils
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 
 
@@ -214,6 +215,52 @@ def _migrate_to_v8(db: sqlite_utils.Database) -> None:
                "ON articles(uncertainty)")
 
 
+def _migrate_to_v9(db: sqlite_utils.Database) -> None:
+    """What each suggestion was when the pre-annotator made it (issue 16: the statistics
+    judge a model by what reviewers kept, corrected or rejected), and an index on links
+    for the country × mineral map and for "what other articles say" about a claim.
+
+    ``suggested_start/end/label`` are set when a model or rules span is inserted and
+    never change after; a reviewer's edits change only ``start/end/label``. For spans
+    made before v9 they are read back from the audit log: the first ``span.update``
+    event that changed a field holds the value the model gave it (an unchanged field
+    still has it)."""
+    columns = db["spans"].columns_dict
+    for name, kind in (("suggested_start", int), ("suggested_end", int),
+                       ("suggested_label", str)):
+        if name not in columns:
+            db["spans"].add_column(name, kind)
+    first: dict[int, dict[str, object]] = {}
+    for article_id, payload in db.execute(
+            "SELECT article_id, payload FROM events WHERE action = 'span.update' ORDER BY id"):
+        try:
+            change = json.loads(payload)
+            span_id, fields = int(change["span_id"]), change["changes"]
+        except (TypeError, ValueError, KeyError):
+            continue  # an event the audit log cannot vouch for is not evidence
+        if not isinstance(fields, dict):
+            continue
+        seen = first.setdefault(span_id, {"article_id": article_id})
+        for field in ("start", "end", "label"):
+            old = fields.get(field)
+            if field not in seen and isinstance(old, list) and len(old) == 2:
+                seen[field] = old[0]
+    db.execute("UPDATE spans SET suggested_start = start, suggested_end = \"end\", "
+               "suggested_label = label WHERE origin IN ('model', 'rules') "
+               "AND suggested_label IS NULL")
+    rows = db.execute("SELECT id, article_id FROM spans WHERE origin IN ('model', 'rules')")
+    updates = []
+    for span_id, article_id in rows.fetchall():
+        seen = first.get(span_id)
+        if seen and seen["article_id"] == article_id and len(seen) > 1:
+            updates.append((seen.get("start"), seen.get("end"), seen.get("label"), span_id))
+    db.conn.executemany(
+        "UPDATE spans SET suggested_start = COALESCE(?, suggested_start), suggested_end = "
+        "COALESCE(?, suggested_end), suggested_label = COALESCE(?, suggested_label) "
+        "WHERE id = ?", updates)
+    db.execute("CREATE INDEX IF NOT EXISTS idx_spans_kb ON spans(kb_id, article_id)")
+
+
 # Indexes the article list sorts by (core.store.project.SORTABLE_COLUMNS); status has one
 # since v1. Every index ends in the rowid, so each also orders by id within its column.
 # The one on id alone lets paging by id skip through a small index, not the table's rows
@@ -228,7 +275,7 @@ SORT_INDEXES = {
 
 MIGRATIONS = {1: _migrate_to_v1, 2: _migrate_to_v2, 3: _migrate_to_v3, 4: _migrate_to_v4,
               5: _migrate_to_v5, 6: _migrate_to_v6, 7: _migrate_to_v7,
-              8: _migrate_to_v8}
+              8: _migrate_to_v8, 9: _migrate_to_v9}
 
 
 def _canonical(sql: str | None) -> str:

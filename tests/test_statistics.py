@@ -1,0 +1,155 @@
+"""The statistics' numbers, checked against small projects whose decisions the test makes."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from core.models import ArticleIn, SpanIn
+from core.store import Project
+
+TEXTS = [
+    "Chile mines lithium. China refines cobalt and lithium.",
+    "Indonesia exports nickel. The Lualaba province of Congo mines cobalt.",
+    "Australia mines lithium near Perth.",
+    "Nothing here names a mineral.",
+]
+
+
+def _span(text: str, words: str, label: str, nth: int = 0) -> SpanIn:
+    start = -1
+    for _ in range(nth + 1):
+        start = text.index(words, start + 1)
+    return SpanIn(start, start + len(words), label, origin="model")
+
+
+def _suggestions(text: str) -> list[SpanIn]:
+    out = []
+    for words, label in (("Chile", "GPE"), ("China", "GPE"), ("Indonesia", "GPE"),
+                         ("Lualaba", "GPE"), ("Australia", "GPE"), ("Perth", "GPE"),
+                         ("lithium", "MINERAL"), ("cobalt", "MINERAL"), ("nickel", "MINERAL")):
+        n = text.count(words)
+        out += [_span(text, words, label, i) for i in range(n)]
+    return sorted(out, key=lambda s: s.start)
+
+
+@pytest.fixture
+def judged(tmp_path):
+    """Four articles pre-annotated by model m1 (two by m2), then reviewed by two people."""
+    project = Project.create(tmp_path / "stats.assay")
+    project.add_articles([ArticleIn(text=t, title=f"A{i}") for i, t in enumerate(TEXTS, 1)])
+    ids = [a.id for a in project.list_articles()]
+    project.store_annotations([(i, _suggestions(t), None)
+                               for i, t in zip(ids[:2], TEXTS[:2], strict=True)], model="m1")
+    project.store_annotations([(i, _suggestions(t), None)
+                               for i, t in zip(ids[2:], TEXTS[2:], strict=True)], model="m2")
+    spans = {(s.article_id, s.text, s.start): s for i in ids for s in project.spans(i)}
+
+    def one(article: int, text: str):
+        return next(s for (a, t, _), s in sorted(spans.items()) if a == article and t == text)
+
+    a1, a2, a3, a4 = ids
+    # Article 1: "China" relabelled NORP (corrected), first "lithium" rejected, rest kept.
+    project.relabel_span(one(a1, "China").id, "NORP", "ana")
+    project.reject_span(one(a1, "lithium").id, "ana")
+    project.approve_article(a1, "ana", seconds=30)
+    # Article 2: "Lualaba" widened to "Lualaba province" (corrected); "Congo" added.
+    lualaba = one(a2, "Lualaba")
+    project.resize_span(lualaba.id, lualaba.start, lualaba.end + len(" province"), "ben")
+    congo = TEXTS[1].index("Congo")
+    project.add_span(a2, congo, congo + 5, "GPE", "ben")
+    project.approve_article(a2, "ben", seconds=90)
+    # Article 3 (m2): "Perth" rejected, approved. Article 4 stays pending.
+    project.reject_span(one(a3, "Perth").id, "ana")
+    project.approve_article(a3, "ana", seconds=60)
+    project.conn.execute("UPDATE articles SET reviewed_at = '2026-11-02T10:00:00+00:00' "
+                         "WHERE id = ?", (a3,))
+    project.conn.commit()
+    yield project, ids
+    project.close()
+
+
+def test_progress_counts_decisions_per_day_and_reviewer(judged):
+    project, ids = judged
+    p = project.statistics.progress()
+    assert p.statuses == {"approved": 3, "pending": 1}
+    assert p.remaining == 1
+    days = dict(p.per_day)
+    assert days["2026-11-02"] == 1 and sum(days.values()) == 3
+    assert p.per_reviewer == [("ana", 2, 0), ("ben", 1, 0)]
+    assert p.seconds is not None and p.seconds.n == 3 and p.seconds.median == 60
+    assert p.seconds_by_reviewer["ana"].median in (30, 60)
+    assert p.seconds_by_reviewer["ben"].n == 1
+
+
+def test_pre_annotation_judged_per_label_and_model(judged):
+    project, _ = judged
+    q = project.statistics.quality()
+    assert q.models == ["m1", "m2"]
+    m1 = q.per_label("m1")
+    # m1 suggested GPE Chile, China, Indonesia, Lualaba: China relabelled, Lualaba widened.
+    assert m1["GPE"] == {"kept": 2, "corrected": 2, "rejected": 0, "added": 1}
+    # MINERAL: lithium ×2 (one rejected), cobalt ×2, nickel.
+    assert m1["MINERAL"] == {"kept": 4, "corrected": 0, "rejected": 1, "added": 0}
+    m2 = q.per_label("m2")
+    assert m2["GPE"] == {"kept": 1, "corrected": 0, "rejected": 1, "added": 0}
+    assert q.undecided == 0
+    # The pending article's suggestions are not judged yet.
+    assert sum(sum(v.values()) for v in q.per_label().values()) == 13
+
+
+def test_an_edit_undone_back_to_the_suggestion_counts_as_kept(judged, tmp_path):
+    project, ids = judged
+    s = next(s for s in project.spans(ids[3 - 1]) if s.text == "Australia")
+    before, _ = project.relabel_span(s.id, "NORP", "ana")
+    project.relabel_span(s.id, before.label, "ana")
+    assert project.statistics.quality().per_label("m2")["GPE"]["kept"] == 1
+
+
+def test_country_mineral_map_counts_approved_articles(judged):
+    project, ids = judged
+    cm = project.statistics.country_minerals()
+    assert cm.articles == 3
+    # China is NORP now and still a country; Lualaba is a province of COD; Perth rejected.
+    assert cm.cells == {("CHL", "mineral:lithium"): 1, ("CHL", "mineral:cobalt"): 1,
+                        ("CHN", "mineral:lithium"): 1, ("CHN", "mineral:cobalt"): 1,
+                        ("IDN", "mineral:nickel"): 1, ("IDN", "mineral:cobalt"): 1,
+                        ("COD", "mineral:nickel"): 1, ("COD", "mineral:cobalt"): 1,
+                        ("AUS", "mineral:lithium"): 1}
+    assert cm.minerals[0] == "mineral:cobalt"
+    assert project.statistics.articles_naming("COD", "mineral:cobalt") == [ids[1]]
+    assert project.statistics.articles_naming("AUS", "mineral:cobalt") == []
+
+
+def test_claims_by_verdict_country_and_mineral(judged):
+    project, ids = judged
+    text = TEXTS[0]
+    project.add_claim(ids[0], 0, text.index(".") + 1, "ana", verdict="supported")
+    second = text.index("China")
+    project.add_claim(ids[0], second, len(text), "ana", verdict="refuted")
+    third = TEXTS[1].index("The")
+    project.add_claim(ids[1], third, len(TEXTS[1]), "ben")
+    c = project.statistics.claims()
+    assert c.by_verdict == {"supported": 1, "refuted": 1, "unchecked": 1}
+    assert c.by_country == {"CHL": {"supported": 1}, "CHN": {"refuted": 1},
+                            "COD": {"unchecked": 1}}
+    # The first "lithium" was rejected: the supported claim names no mineral.
+    assert c.by_mineral["mineral:lithium"] == {"refuted": 1}
+    assert c.by_mineral["mineral:cobalt"] == {"refuted": 1, "unchecked": 1}
+
+
+def test_migration_reads_corrections_back_from_the_audit_log(judged, tmp_path):
+    """A v8 file knew no suggested_*: the upgrade takes them from span.update events."""
+    project, _ = judged
+    path = project.path
+    project.close()
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE spans SET suggested_start = NULL, suggested_end = NULL, "
+                 "suggested_label = NULL")
+    conn.execute("PRAGMA user_version = 8")
+    conn.commit()
+    conn.close()
+    with Project.open(path) as again:
+        m1 = again.statistics.quality().per_label("m1")
+        assert m1["GPE"] == {"kept": 2, "corrected": 2, "rejected": 0, "added": 1}
