@@ -107,19 +107,33 @@ def test_an_edit_undone_back_to_the_suggestion_counts_as_kept(judged, tmp_path):
     assert project.statistics.quality().per_label("m2")["GPE"]["kept"] == 1
 
 
-def test_country_mineral_map_counts_approved_articles(judged):
+def test_country_mineral_map_counts_approved_articles_with_a_sentence_naming_both(judged):
     project, ids = judged
     cm = project.statistics.country_minerals()
     assert cm.articles == 3
-    # China is NORP now and still a country; Lualaba is a province of COD; Perth rejected.
-    assert cm.cells == {("CHL", "mineral:lithium"): 1, ("CHL", "mineral:cobalt"): 1,
-                        ("CHN", "mineral:lithium"): 1, ("CHN", "mineral:cobalt"): 1,
-                        ("IDN", "mineral:nickel"): 1, ("IDN", "mineral:cobalt"): 1,
-                        ("COD", "mineral:nickel"): 1, ("COD", "mineral:cobalt"): 1,
+    # China is NORP now and still a country; Lualaba is a province of COD; Perth and the
+    # first "lithium" were rejected; Indonesia and cobalt share no sentence.
+    assert cm.cells == {("CHN", "mineral:lithium"): 1, ("CHN", "mineral:cobalt"): 1,
+                        ("IDN", "mineral:nickel"): 1, ("COD", "mineral:cobalt"): 1,
                         ("AUS", "mineral:lithium"): 1}
-    assert cm.minerals[0] == "mineral:cobalt"
     assert project.statistics.articles_naming("COD", "mineral:cobalt") == [ids[1]]
-    assert project.statistics.articles_naming("AUS", "mineral:cobalt") == []
+    assert project.statistics.articles_naming("IDN", "mineral:cobalt") == []
+
+
+def test_the_map_follows_approval_and_edits(judged):
+    project, ids = judged
+    project.set_article_status(ids[2], "pending", "ana")
+    assert ("AUS", "mineral:lithium") not in project.statistics.country_minerals().cells
+    project.approve_article(ids[2], "ana")
+    lithium = next(s for s in project.spans(ids[2]) if s.text == "lithium")
+    project.reject_span(lithium.id, "ana")
+    assert ("AUS", "mineral:lithium") not in project.statistics.country_minerals().cells
+    project.accept_span(lithium.id, "ana")
+    assert project.statistics.country_minerals().cells[("AUS", "mineral:lithium")] == 1
+    # A link changed by hand moves the fact with it.
+    project.set_span_kb(lithium.id, "mineral:cobalt", "ana")
+    cells = project.statistics.country_minerals().cells
+    assert ("AUS", "mineral:cobalt") in cells and ("AUS", "mineral:lithium") not in cells
 
 
 def test_claims_by_verdict_country_and_mineral(judged):
@@ -153,3 +167,50 @@ def test_migration_reads_corrections_back_from_the_audit_log(judged, tmp_path):
     with Project.open(path) as again:
         m1 = again.statistics.quality().per_label("m1")
         assert m1["GPE"] == {"kept": 2, "corrected": 2, "rejected": 0, "added": 1}
+
+
+def test_a_cell_lists_the_sentences_naming_both(judged):
+    project, ids = judged
+    rows = project.statistics.cell_sentences("COD", "mineral:cobalt")
+    assert [(r.article_id, r.text) for r in rows] == [
+        (ids[1], "The Lualaba province of Congo mines cobalt.")]
+    # Indonesia and cobalt are in the same article but not in one sentence.
+    assert project.statistics.cell_sentences("IDN", "mineral:cobalt") == []
+
+
+def test_kept_sums_equal_a_recount_after_every_kind_of_write(judged):
+    """The sums are kept by difference on each write: after renames, merges, claims,
+    links, undone approvals and deletions they must equal a count from scratch."""
+    from collections import Counter
+
+    from core.store import summaries
+
+    project, ids = judged
+
+    def kept() -> Counter:
+        return Counter({(k, a, b, c): n for k, a, b, c, n in project.conn.execute(
+            "SELECT kind, a, b, c, n FROM stat_counts WHERE n != 0")})
+
+    def check() -> None:
+        assert kept() == +summaries.fresh_totals(project.conn)
+
+    check()
+    claim = project.add_claim(ids[0], 0, 20, "ana", verdict="supported")
+    check()
+    project.update_claim(claim.id, "ana", verdict="refuted")
+    check()
+    project.rename_label("MINERAL", "MIN", "ana")
+    check()
+    # The rename is the scheme's, not a correction: nothing became "corrected".
+    assert project.statistics.quality().per_label("m1")["MIN"]["corrected"] == 0
+    project.merge_label("NORP", "GPE", "ana")
+    check()
+    project.delete_claim(claim.id, "ana")
+    check()
+    project.set_article_status(ids[1], "pending", "ben")
+    check()
+    span = project.spans(ids[0])[0]
+    project.update_span(span.id, "ana", end=span.end - 1)
+    check()
+    project.delete_span(span.id, "ana")
+    check()

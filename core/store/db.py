@@ -16,8 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from core.errors import ProjectError
+from core.store import summaries
 from core.store.audit import now
 from core.store.faults import describe
+
+_RESUMMARISE = ("claim.", "article.", "span.update")
 
 
 class Db:
@@ -77,6 +80,10 @@ class Db:
             "INSERT INTO events(at, reviewer, article_id, action, payload) VALUES (?,?,?,?,?)",
             (now(), reviewer, article_id, action, json.dumps(payload, ensure_ascii=False)),
         )
+        if article_id is not None and action.startswith(_RESUMMARISE):
+            # A claim, a status, a span's bounds or link: the statistics' share changes
+            # without the label counts changing (which ``recount`` sees to).
+            summaries.update(conn, article_id)
 
     @staticmethod
     def first_overlap(conn: sqlite3.Connection, table: str, dead_state: str, article_id: int,
@@ -99,6 +106,7 @@ class Db:
         new = {(label, state): n for label, state, n in conn.execute(
             "SELECT label, state, count(*) FROM spans WHERE article_id = ? "
             "GROUP BY label, state ORDER BY label, state", (article_id,))}
+        summaries.update(conn, article_id)
         row = conn.execute("SELECT tally FROM articles WHERE id = ?", (article_id,)).fetchone()
         old = {(label, state): n for label, state, n in json.loads(row[0] if row else "[]")}
         if new == old:

@@ -203,7 +203,9 @@ class Labels:
                 if row is None:
                     raise InvalidEdit(f"Span {span_id} is gone since the merge; nothing "
                                       "was undone.")
-                conn.execute("UPDATE spans SET label = ? WHERE id = ?", (gone.name, span_id))
+                conn.execute("UPDATE spans SET label = ?, suggested_label = CASE WHEN "
+                             "suggested_label = label THEN ? ELSE suggested_label END "
+                             "WHERE id = ?", (gone.name, gone.name, span_id))
                 articles.add(row[0])
             for article_id in articles:
                 self.db.recount(conn, article_id)
@@ -231,8 +233,13 @@ class Labels:
     def _relabel_spans(self, conn, old: str, new: str, reviewer: str) -> list[int]:
         ids = [r[0] for r in conn.execute("SELECT id FROM spans WHERE label = ?", (old,))]
         articles = [r[0] for r in conn.execute(
-            "SELECT DISTINCT article_id FROM spans WHERE label = ?", (old,))]
+            "SELECT DISTINCT article_id FROM spans WHERE label = ? OR suggested_label = ?",
+            (old, old))]
         conn.execute("UPDATE spans SET label = ? WHERE label = ?", (new, old))
+        # What a model suggested is named in the scheme's words too: a rename or merge is
+        # not a reviewer's correction (core.store.summaries).
+        conn.execute("UPDATE spans SET suggested_label = ? WHERE suggested_label = ?",
+                     (new, old))
         for article_id in articles:
             self.db.recount(conn, article_id)
         return ids

@@ -14,6 +14,8 @@ import uuid
 
 import sqlite_utils
 
+from core.store import summaries
+
 SCHEMA_VERSION = 9
 
 
@@ -218,7 +220,8 @@ def _migrate_to_v8(db: sqlite_utils.Database) -> None:
 def _migrate_to_v9(db: sqlite_utils.Database) -> None:
     """What each suggestion was when the pre-annotator made it (issue 16: the statistics
     judge a model by what reviewers kept, corrected or rejected), and an index on links
-    for the country × mineral map and for "what other articles say" about a claim.
+    for the country × mineral map and for "what other articles say" about a claim; and
+    each article's share of the statistics (``core.store.summaries``), computed once here.
 
     ``suggested_start/end/label`` are set when a model or rules span is inserted and
     never change after; a reviewer's edits change only ``start/end/label``. For spans
@@ -259,6 +262,19 @@ def _migrate_to_v9(db: sqlite_utils.Database) -> None:
         "COALESCE(?, suggested_end), suggested_label = COALESCE(?, suggested_label) "
         "WHERE id = ?", updates)
     db.execute("CREATE INDEX IF NOT EXISTS idx_spans_kb ON spans(kb_id, article_id)")
+    # Review progress reads only these columns: from the index, not the rows (and texts).
+    db.execute("CREATE INDEX IF NOT EXISTS idx_articles_reviewed "
+               "ON articles(status, reviewed_at, reviewed_by, review_seconds)")
+    # Each article's share of the statistics and their sums (core.store.summaries).
+    db.execute("CREATE TABLE IF NOT EXISTS article_stats (article_id INTEGER NOT NULL "
+               "REFERENCES articles(id), kind TEXT NOT NULL, a TEXT NOT NULL, b TEXT NOT NULL, "
+               "c TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (article_id, kind, a, b, c))")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_article_stats_key "
+               "ON article_stats(kind, a, b, article_id)")
+    db.execute("CREATE TABLE IF NOT EXISTS stat_counts (kind TEXT NOT NULL, a TEXT NOT NULL, "
+               "b TEXT NOT NULL, c TEXT NOT NULL, n INTEGER NOT NULL, "
+               "PRIMARY KEY (kind, a, b, c))")
+    summaries.rebuild(db.conn)
 
 
 # Indexes the article list sorts by (core.store.project.SORTABLE_COLUMNS); status has one

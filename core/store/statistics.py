@@ -1,9 +1,10 @@
 """The corpus in numbers: review progress, pre-annotation as reviewers judged it, which
 countries the approved articles put beside which minerals, and claims by verdict.
 
-Every figure is one SQL query (grouped and counted by SQLite, through the indexes of
-schema v5, v8 and v9), so the statistics window and ``assay-cli report`` cost the same
-few reads on 100 articles and on 100,000. Nothing here writes.
+The sums are kept with every write (``core.store.summaries``, like ``label_counts``) and
+the rest is grouped by SQLite through indexes (schema v9), so the statistics window and
+``assay-cli report`` cost a few small reads on 100 articles and on 100,000. Nothing here
+writes.
 
 A *decision* is one person's approval or rejection of one article: the project's own
 (``articles.reviewed_by``) and, in a lead's project, each reviewer's merged version
@@ -16,28 +17,16 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
-from core.nlp.linking import country_of
+from core.models import Span
+from core.nlp.facts import facts
+from core.store import summaries
+from core.store.summaries import OUTCOMES
 
-COUNTRY_LABELS = ("GPE", "NORP")
-MACHINE_ORIGINS = ("model", "rules")
-
-# What became of each span a pre-annotator made, and of each a reviewer added, judged
-# in approved articles. The one definition of "accepted as suggested" and "corrected":
-# a suggestion keeps what the model gave it in ``suggested_*`` (schema v9), a reviewer's
-# edits change only ``start``/``end``/``label``.
-OUTCOMES = ("kept", "corrected", "rejected", "added")
 OUTCOME_NAMES = {"kept": "accepted as suggested", "corrected": "corrected (bounds or label)",
                  "rejected": "rejected", "added": "added by a reviewer"}
-_OUTCOME_SQL = """CASE
-    WHEN s.origin IN ('model', 'rules') AND s.state = 'rejected' THEN 'rejected'
-    WHEN s.origin IN ('model', 'rules') AND s.state = 'suggested' THEN 'undecided'
-    WHEN s.origin IN ('model', 'rules') AND s.start = s.suggested_start
-         AND s."end" = s.suggested_end AND s.label = s.suggested_label THEN 'kept'
-    WHEN s.origin IN ('model', 'rules') THEN 'corrected'
-    WHEN s.origin = 'reviewer' AND s.state = 'accepted' THEN 'added'
-  END"""
-
+_SPAN_COLUMNS = ", ".join(f'"{c}"' for c in Span._fields)
 _DECISIONS = """SELECT reviewed_by AS reviewer, reviewed_at, review_seconds, status
   FROM articles WHERE status IN ('approved', 'rejected') AND reviewed_by IS NOT NULL
 UNION ALL
@@ -99,6 +88,15 @@ class CountryMinerals:
     articles: int  # approved articles in all
 
 
+class Sentence(NamedTuple):
+    article_id: int
+    title: str
+    published: str
+    start: int
+    end: int
+    text: str
+
+
 @dataclass
 class ClaimCounts:
     by_verdict: dict[str, int]  # accepted claims per verdict
@@ -153,17 +151,13 @@ class Statistics:
     # ---- pre-annotation as judged
 
     def quality(self) -> Quality:
+        """Outcomes per (model, label) in approved articles (``core.store.summaries``)."""
         counts: dict[tuple[str, str], dict[str, int]] = {}
         undecided = 0
         totals: dict[str, int] = {}
-        for model, label, outcome, n in self.conn.execute(
-                f"SELECT COALESCE(s.model, a.model, ''), COALESCE(s.suggested_label, s.label), "
-                f"{_OUTCOME_SQL} AS outcome, count(*) FROM spans s "
-                "JOIN articles a ON a.id = s.article_id WHERE a.status = 'approved' "
-                "AND s.origin IN ('model', 'rules', 'reviewer') GROUP BY 1, 2, 3"):
-            if outcome == "undecided":
+        for model, label, outcome, n in summaries.totals(self.conn, "judged"):
+            if outcome not in OUTCOMES:
                 undecided += n
-            if outcome not in OUTCOMES:  # undecided, or a reviewer's own rejected span
                 continue
             counts.setdefault((model, label), dict.fromkeys(OUTCOMES, 0))[outcome] += n
             totals[model] = totals.get(model, 0) + n
@@ -172,28 +166,10 @@ class Statistics:
 
     # ---- countries × minerals
 
-    def _places(self) -> list[tuple[str, str]]:
-        """(place id, its country) for every country or province id the spans use."""
-        rows = self.conn.execute(
-            "SELECT DISTINCT kb_id FROM spans WHERE kb_id IS NOT NULL AND kb_id NOT LIKE '%:%'")
-        return [(kb, country) for (kb,) in rows if (country := country_of(kb))]
-
-    def _with_places(self, sql: str) -> tuple[str, list[str]]:
-        """``sql`` preceded by a ``place(kb_id, country)`` table of the ids in use."""
-        places = self._places() or [("", "")]
-        values = ", ".join("(?, ?)" for _ in places)
-        return (f"WITH place(kb_id, country) AS (VALUES {values}) {sql}",
-                [v for pair in places for v in pair])
-
     def country_minerals(self) -> CountryMinerals:
-        sql, params = self._with_places(
-            "SELECT p.country, m.kb_id, count(DISTINCT a.id) FROM articles a "
-            "JOIN spans c ON c.article_id = a.id JOIN place p ON p.kb_id = c.kb_id "
-            "JOIN spans m ON m.article_id = a.id "
-            f"WHERE a.status = 'approved' AND c.label IN {COUNTRY_LABELS} "
-            "AND c.state != 'rejected' AND m.label = 'MINERAL' AND m.state != 'rejected' "
-            "AND m.kb_id IS NOT NULL GROUP BY 1, 2")
-        cells = {(country, mineral): n for country, mineral, n in self.conn.execute(sql, params)}
+        """Approved articles with a sentence naming a country and a mineral (a *fact*)."""
+        cells = {(country, mineral): n
+                 for country, mineral, _c, n in summaries.totals(self.conn, "fact")}
         by_country: dict[str, int] = {}
         by_mineral: dict[str, int] = {}
         for (country, mineral), n in cells.items():
@@ -206,15 +182,31 @@ class Statistics:
                                cells, approved)
 
     def articles_naming(self, country: str, mineral: str, limit: int = 200) -> list[int]:
-        """Approved articles that name ``country`` (or one of its provinces) and
-        ``mineral``, newest first: the articles behind one cell of the map."""
-        sql, params = self._with_places(
-            "SELECT DISTINCT a.id FROM articles a JOIN spans c ON c.article_id = a.id "
-            "JOIN place p ON p.kb_id = c.kb_id JOIN spans m ON m.article_id = a.id "
-            f"WHERE a.status = 'approved' AND p.country = ? AND c.label IN {COUNTRY_LABELS} "
-            "AND c.state != 'rejected' AND m.label = 'MINERAL' AND m.state != 'rejected' "
-            "AND m.kb_id = ? ORDER BY a.published DESC, a.id DESC LIMIT ?")
-        return [r[0] for r in self.conn.execute(sql, [*params, country, mineral, limit])]
+        """The approved articles behind one cell of the map, newest first."""
+        return [r[0] for r in self.conn.execute(
+            "SELECT a.id FROM article_stats f JOIN articles a ON a.id = f.article_id "
+            "WHERE f.kind = 'fact' AND f.a = ? AND f.b = ? "
+            "ORDER BY a.published DESC, a.id DESC LIMIT ?", (country, mineral, limit))]
+
+    def cell_sentences(self, country: str, mineral: str, articles: int = 50) -> list[Sentence]:
+        """The sentences behind one cell of the map: in the newest ``articles`` approved
+        articles naming both, each sentence that names both (``core.nlp.facts``)."""
+        out: list[Sentence] = []
+        for article_id in self.articles_naming(country, mineral, articles):
+            title, published, text = self.conn.execute(
+                "SELECT title, published, text FROM articles WHERE id = ?",
+                (article_id,)).fetchone()
+            spans = [Span(*row) for row in self.conn.execute(
+                f"SELECT {_SPAN_COLUMNS} FROM spans WHERE article_id = ? "
+                "AND state != 'rejected' ORDER BY start", (article_id,))]
+            seen: set[int] = set()
+            for f in facts(text, spans):
+                if f.country_id == country and f.mineral.kb_id == mineral \
+                        and f.start not in seen:
+                    seen.add(f.start)
+                    out.append(Sentence(article_id, title, published, f.start, f.end,
+                                        text[f.start:f.end]))
+        return out
 
     # ---- claims
 
@@ -223,19 +215,9 @@ class Statistics:
         by_verdict = dict(c.execute("SELECT verdict, count(*) FROM claims "
                                     "WHERE state = 'accepted' GROUP BY verdict"))
         suggested = c.execute("SELECT count(*) FROM claims WHERE state = 'suggested'").fetchone()[0]
-        inside = ("FROM claims k JOIN spans s ON s.article_id = k.article_id "
-                  "AND s.start >= k.start AND s.\"end\" <= k.\"end\" AND s.state != 'rejected'")
-        sql, params = self._with_places(
-            f"SELECT p.country, k.verdict, count(DISTINCT k.id) {inside} "
-            "JOIN place p ON p.kb_id = s.kb_id "
-            f"WHERE k.state = 'accepted' AND s.label IN {COUNTRY_LABELS} GROUP BY 1, 2")
-        by_country = _nest(c.execute(sql, params))
-        by_mineral = _nest(c.execute(
-            f"SELECT s.kb_id, k.verdict, count(DISTINCT k.id) {inside} "
-            "WHERE k.state = 'accepted' AND s.label = 'MINERAL' AND s.kb_id IS NOT NULL "
-            "GROUP BY 1, 2"))
+        by_country = _nest((a, b, n) for a, b, _c, n in summaries.totals(c, "claim_country"))
+        by_mineral = _nest((a, b, n) for a, b, _c, n in summaries.totals(c, "claim_mineral"))
         return ClaimCounts(by_verdict, suggested, by_country, by_mineral)
-
 
 def _nest(rows: Iterable[tuple[str, str, int]]) -> dict[str, dict[str, int]]:
     out: dict[str, dict[str, int]] = {}
