@@ -17,10 +17,12 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench.claims_across import bench_claims_across
 from bench.corpus import mineral_spans, synthetic_articles
 from bench.learning import bench_learning
 from bench.review_keys import bench_review_keys
 from bench.scale import bench_scale
+from bench.statistics import bench_statistics
 from bench.teams import bench_adjudication, bench_teams
 from core.models import ArticleIn
 from core.store import ArticleFilter, Project
@@ -369,7 +371,7 @@ def main() -> int:
     steps = (bench_import, bench_annotate, bench_store, bench_export, bench_gui,
              bench_open_big_article, bench_big_project, bench_review_keys,
              bench_big_article_edits, bench_teams, bench_adjudication, bench_learning,
-             bench_scale)
+             bench_scale, bench_statistics, bench_claims_across)
     alone = (bench_million,)  # minutes to build: only when named (make bench-million)
     chosen = sys.argv[1:]  # step names, e.g. bench_open_big_article; none means all
     steps += tuple(step for step in alone if step.__name__ in chosen)

@@ -524,9 +524,10 @@ def build_parser() -> argparse.ArgumentParser:
     add_json_progress(p)
     p.set_defaults(func=cmd_export)
 
-    from core import cli_models
+    from core import cli_claims, cli_models
 
     cli_models.register(sub, add_json_progress)
+    cli_claims.register(sub)
     return parser
 
 

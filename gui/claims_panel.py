@@ -1,7 +1,8 @@
 """The Claims panel: the open article's claims, a verdict filter, and the fact-check fields.
 
 The table lists claims in text order with their verdict; below it, the
-selected claim's verdict buttons, evidence URL and note. The panel owns no
+selected claim's verdict buttons, evidence URL and note, and under a splitter what
+other articles say about it (``gui.claims_across_panel``). The panel owns no
 data and makes no edits: it emits what the reviewer asked for and the
 window runs it as an undoable edit (``core.review.edits``).
 """
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSplitter,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -29,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from core.models import CLAIM_VERDICTS, Claim
 from gui.claim_paint import VERDICT_NAMES, claim_color
+from gui.claims_across_panel import ClaimsAcrossPanel
 from gui.plain_text import plain_tip
 
 Index = QModelIndex | QPersistentModelIndex
@@ -110,6 +113,7 @@ class ClaimsPanel(QWidget):
     """Table + filter + verdict buttons + evidence and note fields."""
 
     claim_clicked = Signal(int)
+    selection_changed = Signal(object)  # the selected claim's id, or None
     verdict_chosen = Signal(str)
     dismiss_requested = Signal()
     evidence_edited = Signal(int, str)  # claim id, new URL
@@ -184,7 +188,8 @@ class ClaimsPanel(QWidget):
         form.addRow("Evidence", self.evidence)
         form.addRow("Note", self.note)
 
-        layout = QVBoxLayout(self)
+        claims = QWidget()
+        layout = QVBoxLayout(claims)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(6)
         layout.addWidget(self.filter_combo)
@@ -192,6 +197,17 @@ class ClaimsPanel(QWidget):
         layout.addLayout(buttons)
         layout.addLayout(form)
         layout.addWidget(self.reason)
+        self.across = ClaimsAcrossPanel()
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.addWidget(claims)
+        self.splitter.addWidget(self.across)
+        self.splitter.setChildrenCollapsible(False)
+        # The claims table needs a few rows; what other articles say, as many as fit.
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 3)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.splitter)
         self.filter_combo.currentIndexChanged.connect(self._filter_changed)
         self.selected_id: int | None = None
         self._show_details(None)
@@ -224,6 +240,8 @@ class ClaimsPanel(QWidget):
         else:
             self.table.clearSelection()
         self._show_details(claim, force=changed)
+        if changed:
+            self.selection_changed.emit(self.selected_id)
 
     def _flush(self) -> None:
         """Emit edits of the evidence and note fields that differ from the stored claim."""
@@ -260,6 +278,7 @@ class ClaimsPanel(QWidget):
                                 "Give it a verdict to accept it, or dismiss it.")
         else:
             self.reason.setText("")
+        self.reason.setVisible(bool(self.reason.text()))  # its row goes to the list below
         if claim is not None:
             self.dismiss.setText("Delete" if claim.origin == "reviewer" else "Dismiss")
 

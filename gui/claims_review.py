@@ -16,6 +16,7 @@ from core.review.edits import AddClaim, DeleteClaim, SuggestClaims, UpdateClaim
 from core.review.session import ReviewSession
 from core.text.sentences import snap_to_sentences
 from gui.claim_paint import VERDICT_NAMES
+from gui.claims_across import ClaimsAcross
 from gui.claims_panel import VERDICT_KEYS, ClaimsPanel
 from gui.plain_text import message_box
 from gui.review_host import ReviewHost
@@ -39,6 +40,7 @@ class ClaimsReview:
             lambda claim_id, note: self._update(claim_id, "edit claim note", note=note))
         view.span_selected.connect(self._span_selected)
         self.actions = self._build_actions()
+        self.across = ClaimsAcross(window, self.select)  # what other articles say
 
     def _build_actions(self) -> list[QAction]:
         a = self.window.action
@@ -89,6 +91,7 @@ class ClaimsReview:
         self.session = session
         session.opened.connect(lambda _article: self.refresh())
         session.changed.connect(lambda _focus: self.refresh())
+        self.across.attach(session)  # after refresh: it reads the refreshed claims
 
     def refresh(self) -> None:
         """Show the open article's claims (as the session read them) in the panel and view."""

@@ -29,9 +29,12 @@ ALLOWED = {
     "core.teams": {"core.store", "core.text", "core.review"},
     "core.jobs": {"core.store", "core.nlp", "core.formats", "core.text"},
     "core.sample": {"core.store", "core.formats", "core.nlp", "core.text", "core.jobs"},
+    "core.stats": {"core.store", "core.nlp", "core.text", "core.teams"},
     "core.cli": {"core.store", "core.formats", "core.nlp", "core.text", "core.review",
-                 "core.jobs", "core.teams", "core.cli_models"},
+                 "core.jobs", "core.teams", "core.cli_models", "core.cli_claims",
+                 "core.stats"},
     "core.cli_models": {"core.store", "core.nlp", "core.jobs"},
+    "core.cli_claims": {"core.store", "core.nlp"},
 }
 LEAVES = {"core", "core.errors", "core.models", "core.resources", "core.metrics"}
 ENTRY_POINTS = {"gui.app", "gui.selftest"}

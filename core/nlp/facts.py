@@ -30,9 +30,11 @@ class Fact(NamedTuple):
         return country_of(self.country.kb_id) or ""
 
 
-def facts(text: str, spans: Iterable[Span]) -> Iterator[Fact]:
-    """Each sentence's co-named (country, mineral) pairs, in text order."""
-    index = SentenceIndex(text)
+def facts(text: str, spans: Iterable[Span], index: SentenceIndex | None = None
+          ) -> Iterator[Fact]:
+    """Each sentence's co-named (country, mineral) pairs, in text order (``index``: the
+    text's sentences, when the caller keeps them)."""
+    index = index or SentenceIndex(text)
     by_sentence: dict[int, tuple[list[Span], list[Span]]] = {}
     for s in spans:
         if s.label != "MINERAL" and not (s.label in COUNTRY_LABELS and country_of(s.kb_id)):

@@ -19,6 +19,7 @@ link it makes is one a reviewer can predict.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -223,6 +224,7 @@ def _subdivision_entries() -> tuple[KbEntry, ...]:
     return tuple(out)
 
 
+@functools.lru_cache(maxsize=4096)  # asked for every place span the statistics count
 def country_of(kb_id: str | None) -> str | None:
     """The ISO alpha-3 country of a country id (``USA``) or a subdivision id (``US-NV``)."""
     if not kb_id:
@@ -236,6 +238,17 @@ def country_of(kb_id: str | None) -> str | None:
         country = pycountry.countries.get(alpha_2=match.group(1))
         return country.alpha_3 if country else None
     return None
+
+
+def subdivision_prefix(country: str) -> str | None:
+    """``CD-`` for ``COD``: how the ISO 3166-2 ids of a country's provinces begin (the
+    inverse of ``country_of``, so a query about a country finds its provinces too)."""
+    if not re.fullmatch(r"[A-Z]{3}", country):
+        return None
+    import pycountry
+
+    found = pycountry.countries.get(alpha_3=country)
+    return f"{found.alpha_2}-" if found else None
 
 
 def builtin_linker() -> Linker:

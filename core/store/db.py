@@ -31,6 +31,8 @@ class Db:
         self.conn = conn
         # Opened with SQLite's mode=ro (Project.open(read_only=True)): writes are refused.
         self.read_only = read_only
+        # Articles whose statistics share a write changed: counted once, at its end.
+        self._dirty: set[int] = set()
 
     def describe(self, exc: sqlite3.Error) -> str:
         """What went wrong with the file, for the user (``core.store.faults.describe``)."""
@@ -46,8 +48,11 @@ class Db:
             conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
             raise ProjectError(self.describe(exc)) from exc
+        self._dirty.clear()
         try:
             yield conn
+            for article_id in sorted(self._dirty):
+                summaries.update(conn, article_id)
         except BaseException:
             # SQLite has already rolled back after some errors (a full disk, I/O): a second
             # ROLLBACK would raise "no transaction is active" and hide the real error.
@@ -55,6 +60,8 @@ class Db:
                 with suppress(sqlite3.Error):
                     conn.execute("ROLLBACK")
             raise
+        finally:
+            self._dirty.clear()
         try:
             conn.execute("COMMIT")
         except sqlite3.Error as exc:
@@ -62,6 +69,11 @@ class Db:
                 with suppress(sqlite3.Error):
                     conn.execute("ROLLBACK")
             raise ProjectError(self.describe(exc)) from exc
+
+    def touch(self, article_id: int) -> None:
+        """The article's statistics share (``core.store.summaries``) is counted again when
+        the current write ends, once however many of its rows the write changed."""
+        self._dirty.add(article_id)
 
     @contextmanager
     def edit(self) -> Iterator[sqlite3.Connection]:
@@ -72,9 +84,8 @@ class Db:
         except sqlite3.Error as exc:
             raise ProjectError(self.describe(exc)) from exc
 
-    @staticmethod
-    def event(conn: sqlite3.Connection, reviewer: str, article_id: int | None, action: str,
-              payload: dict[str, Any]) -> None:
+    def event(self, conn: sqlite3.Connection, reviewer: str, article_id: int | None,
+              action: str, payload: dict[str, Any]) -> None:
         """The audit row of a change, written in the change's own transaction."""
         conn.execute(
             "INSERT INTO events(at, reviewer, article_id, action, payload) VALUES (?,?,?,?,?)",
@@ -83,7 +94,7 @@ class Db:
         if article_id is not None and action.startswith(_RESUMMARISE):
             # A claim, a status, a span's bounds or link: the statistics' share changes
             # without the label counts changing (which ``recount`` sees to).
-            summaries.update(conn, article_id)
+            self.touch(article_id)
 
     @staticmethod
     def first_overlap(conn: sqlite3.Connection, table: str, dead_state: str, article_id: int,
@@ -96,8 +107,7 @@ class Db:
             'AND start < ? AND "end" > ? AND id IS NOT ? LIMIT 1',
             (article_id, dead_state, end, start, exclude)).fetchone()
 
-    @staticmethod
-    def recount(conn: sqlite3.Connection, article_id: int) -> None:
+    def recount(self, conn: sqlite3.Connection, article_id: int) -> None:
         """Keep the stored counts right after any change to an article's spans: its live
         entities (``articles.entities``), its spans per (label, state) (``articles.tally``,
         JSON) and the project's (``label_counts``, changed by the difference). Every span
@@ -106,7 +116,7 @@ class Db:
         new = {(label, state): n for label, state, n in conn.execute(
             "SELECT label, state, count(*) FROM spans WHERE article_id = ? "
             "GROUP BY label, state ORDER BY label, state", (article_id,))}
-        summaries.update(conn, article_id)
+        self.touch(article_id)  # and the statistics' share, once at the write's end
         row = conn.execute("SELECT tally FROM articles WHERE id = ?", (article_id,)).fetchone()
         old = {(label, state): n for label, state, n in json.loads(row[0] if row else "[]")}
         if new == old:

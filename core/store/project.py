@@ -38,6 +38,7 @@ from core.store import files as project_file
 from core.store.annotations import Annotations
 from core.store.audit import now
 from core.store.claims import Claims
+from core.store.claims_across import ClaimsAcross
 from core.store.db import Db
 from core.store.decisions import Decisions
 from core.store.faults import check_on_open, file_faults_as_project_errors, integrity_problems
@@ -108,6 +109,7 @@ class Project:
         self._kb = Kb(self._db, self.label_names)
         self._spans = Spans(self._db, self.article_text, self.label_names, self.link)
         self._claims = Claims(self._db, self.article_text)
+        self._across = ClaimsAcross(conn)
         self._decisions = Decisions(self._db, self.article)
         self._versions = Versions(self._db)
         self._annotations = Annotations(self._db, self.label_names, self.link,
@@ -174,6 +176,8 @@ class Project:
     delete_claim = _forward("_claims", Claims.delete_claim)
     open_claims = _forward("_claims", Claims.open_claims)
     suggest_claims = _forward("_claims", Claims.suggest_claims)
+    claims_across = _forward("_across", ClaimsAcross.claims_across)
+    mentions_across = _forward("_across", ClaimsAcross.mentions_across)
 
     set_article_status = _forward("_decisions", Decisions.set_article_status)
     approve_article = _forward("_decisions", Decisions.approve_article)
@@ -384,6 +388,7 @@ class Project:
                     self._insert_spans(conn, article_id, text, art.spans, labels, reviewer)
                 if art.claims:
                     self._claims._insert_claims(conn, article_id, text, art.claims, reviewer)
+                    self._db.touch(article_id)
             if added:
                 self._db.event(conn, reviewer, None, "import",
                             {"added": added, "duplicates": duplicates})

@@ -24,6 +24,7 @@ from collections import Counter
 from core.models import Span
 from core.nlp.facts import facts
 from core.nlp.linking import COUNTRY_LABELS, country_of
+from core.text.sentences import SentenceIndex
 
 Key = tuple[str, str, str, str]  # (kind, a, b, c)
 
@@ -64,10 +65,10 @@ def summarise(conn: sqlite3.Connection, article_id: int) -> Counter[Key]:
             f"AND (label = 'MINERAL' OR label IN {_PLACE_LABELS}) ORDER BY start",
             (article_id,))]
         if spans:
-            (text,) = conn.execute("SELECT text FROM articles WHERE id = ?",
-                                   (article_id,)).fetchone()
-            pairs = {(f.country_id, f.mineral.kb_id) for f in facts(text, spans)
-                     if f.mineral.kb_id}
+            text, digest = conn.execute("SELECT text, sha256 FROM articles WHERE id = ?",
+                                        (article_id,)).fetchone()
+            pairs = {(f.country_id, f.mineral.kb_id)
+                     for f in facts(text, spans, _sentences(text, digest)) if f.mineral.kb_id}
             for country, mineral in pairs:
                 out[("fact", country, mineral, "")] = 1
     named: dict[tuple[str, str, str], set[int]] = {}
@@ -84,6 +85,21 @@ def summarise(conn: sqlite3.Connection, article_id: int) -> Counter[Key]:
     for (kind, key, verdict), claims in named.items():
         out[(kind, key, verdict, "")] = len(claims)
     return out
+
+
+_SENTENCES: dict[str, SentenceIndex] = {}  # by text digest: an article's text never changes
+
+
+def _sentences(text: str, digest: str) -> SentenceIndex:
+    """The text's sentences, kept for the last few long articles: an edit in an approved
+    530 KB article would otherwise split it again (about 100 ms)."""
+    if len(text) < 20_000:
+        return SentenceIndex(text)
+    if digest not in _SENTENCES:
+        if len(_SENTENCES) >= 4:
+            _SENTENCES.pop(next(iter(_SENTENCES)))
+        _SENTENCES[digest] = SentenceIndex(text)
+    return _SENTENCES[digest]
 
 
 def stored(conn: sqlite3.Connection, article_id: int) -> Counter[Key]:

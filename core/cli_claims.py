@@ -1,0 +1,133 @@
+"""``assay-cli claims``: what the rest of the corpus says about a claim, or about ids.
+
+``assay-cli claims PROJECT --about USA,mineral:lithium`` prints, newest first, the claims
+and sentences of other articles that name the pair (``core.store.claims_across`` has the
+rules), one line each: date, article, verdict or "sentence", figures, passage.
+``--claim ID`` asks about a stored claim and marks the figures that differ from its own
+with "≠". Registered by ``core.cli`` beside its other commands.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from dataclasses import asdict
+
+from core.errors import AssayError
+from core.nlp.linking import country_of, is_usable_kb_id
+from core.store import Project
+from core.store.claims_across import LIMIT, Across, AcrossItem
+
+EXIT_OK = 0
+DIFFERS = "≠"
+# Names are looked up in these label families when a term is not an id.
+NAME_LABELS = ("GPE", "MINERAL", "ORG")
+# Terminal control: C0/C1 controls (escape sequences) and the bidi overrides and isolates
+# that would reorder the rest of the line. Untrusted text never reaches the terminal raw.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+TITLE_CHARS, PASSAGE_CHARS = 40, 160
+
+
+def plain(text: str, width: int | None = None) -> str:
+    """One line of untrusted text for a terminal: controls dropped, whitespace collapsed,
+    cut to ``width`` characters with an ellipsis."""
+    line = " ".join(_UNPRINTABLE.sub(" ", text).split())
+    if width is not None and len(line) > width:
+        line = line[:width - 1].rstrip() + "…"
+    return line
+
+
+def resolve(project: Project, term: str) -> str:
+    """An id as given (``USA``, ``CD-LU``, ``mineral:lithium``), else the id a name links
+    to ("lithium", "Chile"), else a project's own id as given."""
+    term = term.strip()
+    if ":" in term or country_of(term):
+        return term
+    for label in NAME_LABELS:
+        linked = project.link(label, term)
+        if linked:
+            return linked
+    if is_usable_kb_id(term):
+        return term
+    raise AssayError(f"{term!r} is neither an id (USA, mineral:lithium) nor a name Assay "
+                     "links to one.")
+
+
+def figures_text(item: AcrossItem) -> str:
+    return ", ".join(f"{plain(f.text)}{DIFFERS if f.differs else ''}" for f in item.figures)
+
+
+def item_line(item: AcrossItem) -> str:
+    what = item.verdict if item.claim_id is not None else "sentence"
+    parts = [plain(item.published) or "undated", f"#{item.article_id}",
+             plain(item.title, TITLE_CHARS), f"[{item.status}]", what]
+    figures = figures_text(item)
+    if figures:
+        parts.append(figures)
+    return "  ".join(parts) + "  " + plain(item.text, PASSAGE_CHARS)
+
+
+def summary(across: Across) -> list[str]:
+    about = " · ".join(" + ".join(pair) for pair in across.pairs) or "nothing linked"
+    lines = [f"About: {about}"]
+    if across.claim_id is not None:
+        own = ", ".join(plain(f.text) for f in across.figures) or "none"
+        lines.append(f"Claim {across.claim_id} in article {across.article_id} "
+                     f"(its figures: {own}; {DIFFERS} marks a figure of the same kind that "
+                     "differs)")
+    more = " (more exist: raise --limit)" if across.truncated else ""
+    lines.append(f"{len(across.items)} item(s) from {across.scanned} of {across.articles} "
+                 f"article(s) naming it, newest first{more}")
+    return lines
+
+
+def as_json(across: Across) -> dict:
+    out = asdict(across)
+    for item, raw in zip(across.items, out["items"], strict=True):
+        raw["kind"], raw["differs"] = item.kind, item.differs
+    return out
+
+
+def cmd_claims(args: argparse.Namespace) -> int:
+    with Project.open_for_reading(args.project) as project:
+        if args.claim is not None:
+            across = project.claims_across(args.claim, limit=args.limit)
+        else:
+            terms = [t for t in args.about.split(",") if t.strip()]
+            if not terms:
+                raise AssayError("--about needs at least one id, such as USA,mineral:lithium.")
+            across = project.mentions_across([resolve(project, t) for t in terms],
+                                             limit=args.limit)
+    if args.json:
+        print(json.dumps(as_json(across), ensure_ascii=False, indent=2))
+        return EXIT_OK
+    for line in summary(across):
+        print(line)
+    for item in across.items:
+        print(item_line(item))
+    if not across.pairs:
+        print("The claim names no linked entity: link its countries, minerals or "
+              "organisations first.", file=sys.stderr)
+    return EXIT_OK
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add ``claims`` to the CLI's subcommands."""
+    p = sub.add_parser(
+        "claims", help="what other articles say about a claim, or about ids",
+        description="The claims and sentences of other articles that name the same linked "
+                    "entities (a country or organisation with a mineral, in one sentence), "
+                    "newest first, with their figures, dates and verdicts. Rejected "
+                    "articles and entities and dismissed claims do not count.")
+    p.add_argument("project")
+    what = p.add_mutually_exclusive_group(required=True)
+    what.add_argument("--about", metavar="IDS",
+                      help="comma-separated ids or names: USA,mineral:lithium (a province "
+                      "counts as its country)")
+    what.add_argument("--claim", type=int, metavar="ID", help="a stored claim's id")
+    p.add_argument("--limit", type=int, default=LIMIT,
+                   help=f"at most this many items (default {LIMIT})")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_claims)
