@@ -293,6 +293,13 @@ class MainWindow(QMainWindow):
                         read_only=True)
         self.jobs.run_job(job, "Measuring agreement…", shown, "Cannot measure agreement")
 
+    def show_statistics(self) -> None:
+        """Review → Statistics…: a window of its own, read in the background."""
+        if self.project is not None:
+            from gui.statistics_view import show_statistics  # matplotlib: only when asked
+
+            show_statistics(self)
+
     def show_labels(self) -> None:
         """Review → Labels…: the scheme editor (window-modal, the event loop keeps running)."""
         if self.project is None:

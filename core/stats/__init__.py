@@ -1,0 +1,1 @@
+"""The corpus in pictures: the figures of Review → Statistics and ``assay-cli report``."""

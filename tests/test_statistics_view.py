@@ -1,0 +1,204 @@
+"""Review → Statistics: the window on a small judged project, its PNGs, the heat map's
+cells and their sentences, and names from the project shown as they are."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtTest import QTest
+
+from core.models import ArticleIn, SpanIn
+from core.stats import charts
+from core.stats.numbers import gather
+from core.store import Project
+from tests.gui_helpers import open_window
+
+TEXTS = [
+    "Chile mines lithium. China refines cobalt and lithium.",
+    "Indonesia exports nickel. The Lualaba province of Congo mines cobalt.",
+    "Australia mines lithium near Perth.",
+    "Nothing here names a mineral.",
+]
+HOSTILE = "<b>x</b> & $y$"
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+def _span(text: str, words: str, label: str, nth: int = 0) -> SpanIn:
+    start = -1
+    for _ in range(nth + 1):
+        start = text.index(words, start + 1)
+    return SpanIn(start, start + len(words), label, origin="model")
+
+
+def _suggestions(text: str) -> list[SpanIn]:
+    out = []
+    for words, label in (("Chile", "GPE"), ("China", "GPE"), ("Indonesia", "GPE"),
+                         ("Lualaba", "GPE"), ("Australia", "GPE"), ("Perth", "GPE"),
+                         ("lithium", "MINERAL"), ("cobalt", "MINERAL"), ("nickel", "MINERAL")):
+        out += [_span(text, words, label, i) for i in range(text.count(words))]
+    return sorted(out, key=lambda s: s.start)
+
+
+@pytest.fixture
+def judged(tmp_path):
+    """Four articles pre-annotated by m1 (two) and m2 (two), three approved by two
+    reviewers on two days, two claims; the second article's title is markup."""
+    path = tmp_path / "stats.assay"
+    with Project.create(path) as project:
+        titles = ["Chile and China", HOSTILE, "Australia", "Nothing"]
+        project.add_articles([ArticleIn(text=t, title=title, published=f"2026-10-0{i}")
+                              for i, (t, title) in enumerate(zip(TEXTS, titles, strict=True),
+                                                             1)])
+        ids = [a.id for a in project.list_articles()]
+        project.store_annotations([(i, _suggestions(t), None) for i, t in
+                                   zip(ids[:2], TEXTS[:2], strict=True)], model="m1")
+        project.store_annotations([(i, _suggestions(t), None) for i, t in
+                                   zip(ids[2:], TEXTS[2:], strict=True)], model="m2")
+        a1, a2, a3, _a4 = ids
+        china = next(s for s in project.spans(a1) if s.text == "China")
+        project.relabel_span(china.id, "NORP", "ana")
+        perth = next(s for s in project.spans(a3) if s.text == "Perth")
+        project.reject_span(perth.id, "ana")
+        project.approve_article(a1, "ana", seconds=30)
+        project.approve_article(a2, "ben", seconds=90)
+        project.approve_article(a3, "ana", seconds=60)
+        project.conn.execute("UPDATE articles SET reviewed_at = '2026-11-02T10:00:00+00:00' "
+                             "WHERE id = ?", (a3,))
+        project.conn.commit()
+        project.add_claim(a1, TEXTS[0].index("China"), len(TEXTS[0]), "ana",
+                          verdict="supported")
+        project.add_claim(a2, TEXTS[1].index("The"), len(TEXTS[1]), "ben", verdict="refuted")
+    return path, ids
+
+
+@pytest.fixture
+def stats(qtbot, tmp_path, judged):
+    path, ids = judged
+    win = open_window(qtbot, tmp_path, path)
+    review = next(a.menu() for a in win.menuBar().actions() if a.text() == "&Review")
+    assert win.act_statistics in review.actions()
+    win.act_statistics.trigger()
+    dialog = win.statistics_window
+    assert dialog.isVisible() and not dialog.isModal()
+    qtbot.waitUntil(lambda: dialog.numbers is not None and dialog.done_reading(),
+                    timeout=30_000)
+    yield win, dialog, ids
+    qtbot.waitUntil(dialog.done_reading, timeout=30_000)
+
+
+def test_the_window_opens_from_the_review_menu_with_the_projects_numbers(stats):
+    win, dialog, _ids = stats
+    assert dialog.status.text() == ("4 articles: 3 approved, 0 rejected, 1 to review "
+                                    "(1 pending, 0 skipped)")
+    assert dialog.status.textFormat() == Qt.TextFormat.PlainText
+    progress = dialog.progress_pane.summary.text()
+    assert "Median 60 s per article" in progress and "ana 2, ben 1" in progress
+    assert dialog.claims_pane.summary.text().startswith(
+        "2 claims (0 unchecked, 1 supported, 1 refuted, 0 unverifiable)")
+    assert "6 pairs" in dialog.map_pane.summary.text()
+    entities = gather(win.project)
+    assert dialog.entities_pane.summary.text().startswith(
+        f"{sum(entities.entities.values()):,} entities")
+    # Two models: a selector, the one with most suggestions first; the chart follows it.
+    assert not dialog.model_box.isHidden()
+    assert [dialog.model_box.itemText(i) for i in range(dialog.model_box.count())] == [
+        "m1", "m2", "all models, side by side"]
+    dialog.tabs.setCurrentIndex(1)
+    assert dialog.quality_pane.summary.text().startswith("9 suggestions judged: ")
+    assert dialog.quality_pane.figure.axes[0].get_title().startswith("m1: 9 suggestions")
+    dialog.model_box.setCurrentIndex(1)
+    assert dialog.quality_pane.summary.text().startswith("3 suggestions judged: ")
+    assert dialog.quality_pane.figure.axes[0].get_title().startswith("m2: 3 suggestions")
+    dialog.model_box.setCurrentIndex(2)
+    assert len([ax for ax in dialog.quality_pane.figure.axes if ax.get_title()]) == 2
+
+
+def test_every_chart_saves_a_png(stats, tmp_path):
+    _win, dialog, _ids = stats
+    for k in range(dialog.tabs.count()):
+        dialog.tabs.setCurrentIndex(k)
+    for pane in dialog.panes():
+        path = pane.save_png(str(tmp_path / f"{pane.name}.png"))
+        data = (tmp_path / f"{pane.name}.png").read_bytes()
+        assert path and data.startswith(PNG) and len(data) > 10_000, pane.name
+
+
+def _click_cell(qtbot, dialog, country: str, mineral: str) -> None:
+    """A real mouse click on the cell's centre in the canvas."""
+    dialog.tabs.setCurrentIndex(2)
+    canvas = dialog.map_pane.canvas
+    qtbot.waitExposed(canvas)
+    canvas.draw()
+    ax = dialog.map_axes()
+    countries, minerals = ax._assay_cells
+    x, y = ax.transData.transform((minerals.index(mineral), countries.index(country)))
+    ratio = canvas.device_pixel_ratio
+    QTest.mouseClick(canvas, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                     QPoint(round(x / ratio), round(canvas.height() - y / ratio)))
+
+
+def test_a_cell_lists_its_sentences_and_one_opens_the_article_there(qtbot, stats):
+    win, dialog, ids = stats
+    _click_cell(qtbot, dialog, "COD", "mineral:cobalt")
+    assert dialog.cell == ("COD", "mineral:cobalt")
+    model = dialog.sentence_model
+    qtbot.waitUntil(lambda: model.rowCount() == 1 and dialog.done_reading(), timeout=30_000)
+    sentence = "The Lualaba province of Congo mines cobalt."
+    assert [model.item(0, c).text() for c in range(3)] == ["2026-10-02", HOSTILE, sentence]
+    assert dialog.cell_title.text().startswith("DR Congo × cobalt: 1 sentence in 1 article.")
+    assert dialog.cell_title.textFormat() == Qt.TextFormat.PlainText
+
+    win.show_article(ids[0])
+    listing = dialog.sentence_list
+    listing.setCurrentIndex(model.index(0, 2))
+    listing.setFocus()
+    qtbot.keyClick(listing, Qt.Key.Key_Return)
+    assert win.article.id == ids[1]
+    start = TEXTS[1].index(sentence)
+    assert win.view.text_selection() == (start, start + len(sentence))
+
+    # A cell nobody filled says so; off the map nothing happens.
+    ax = dialog.map_axes()
+    countries, minerals = ax._assay_cells
+    assert dialog.click_cell(minerals.index("mineral:nickel"), countries.index("COD")) == (
+        "COD", "mineral:nickel")
+    qtbot.waitUntil(lambda: model.rowCount() == 0 and dialog.done_reading(), timeout=30_000)
+    assert "no approved article" in dialog.cell_title.text()
+    assert dialog.click_cell(len(minerals) + 3, 0) is None
+
+
+def test_refresh_reads_the_numbers_again(qtbot, stats):
+    win, dialog, ids = stats
+    win.project.approve_article(ids[3], "ana", seconds=12)
+    dialog.refresh_button.click()
+    assert dialog.busy.isVisible()
+    qtbot.waitUntil(dialog.done_reading, timeout=30_000)
+    assert dialog.status.text().startswith("4 articles: 4 approved")
+
+
+def test_the_figures_draw_empty_projects_and_names_with_dollars(tmp_path):
+    with Project.create(tmp_path / "empty.assay") as project:
+        n = gather(project)
+    figures = [charts.progress_figure(n.progress), charts.entities_figure(n.entities, {}),
+               charts.quality_figure(n.quality),
+               charts.country_mineral_figure(n.country_minerals, n.names),
+               charts.claims_figure(n.claims, n.names)]
+    with Project.create(tmp_path / "dollars.assay") as project:
+        project.add_articles([ArticleIn(text=TEXTS[0], title="t")])
+        (article,) = project.list_articles()
+        project.store_annotations([(article.id, _suggestions(TEXTS[0]), None)],
+                                  model="$m$ 1")
+        project.approve_article(article.id, "a $ reviewer", seconds=5)
+        project.approve_article(article.id, "a $ reviewer", seconds=5)
+        d = gather(project)
+    d.names["CHN"] = "$\\frac{1}{2}$ land"
+    figures += [charts.progress_figure(d.progress), charts.quality_figure(d.quality),
+                charts.country_mineral_figure(d.country_minerals, d.names)]
+    for fig in figures:
+        fig.savefig(io.BytesIO(), format="png")  # mathtext would fail on an odd "$"
+    texts = [t.get_text() for ax in figures[-1].axes for t in ax.get_yticklabels()]
+    assert r"\$\frac{1}{2}\$ land" in texts
+    assert charts.plain("a\n  b$", 0) == r"a b\$"
+    assert charts.plain("x" * 30, 10) == "x" * 9 + "…"
