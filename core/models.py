@@ -13,6 +13,11 @@ ARTICLE_STATUSES = ("pending", "approved", "rejected", "skipped")
 SPAN_ORIGINS = ("model", "rules", "reviewer", "imported")
 SPAN_STATES = ("suggested", "accepted", "rejected")
 CLAIM_VERDICTS = ("unchecked", "supported", "refuted", "unverifiable")
+# How each verdict is drawn, in the article view, the statistics and the report alike;
+# a claim only suggested is grey.
+VERDICT_COLOURS = {"unchecked": "#d08a00", "supported": "#2e9d5b", "refuted": "#d0473f",
+                   "unverifiable": "#7a5cc4"}
+SUGGESTED_CLAIM_COLOUR = "#8a8f98"
 # A claim the rules suggested waits for the reviewer, who accepts or dismisses it;
 # dismissed ones are kept so the same sentence is not suggested again.
 CLAIM_STATES = ("suggested", "accepted", "dismissed")

@@ -15,16 +15,11 @@ from collections.abc import Iterator, Sequence
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen, QTextDocument
 
-from core.models import Claim
+from core.models import SUGGESTED_CLAIM_COLOUR, VERDICT_COLOURS, Claim
 from gui.offsets import OffsetMap
 
-VERDICT_COLORS = {
-    "unchecked": QColor("#d08a00"),
-    "supported": QColor("#2e9d5b"),
-    "refuted": QColor("#d0473f"),
-    "unverifiable": QColor("#7a5cc4"),
-}
-SUGGESTED_COLOR = QColor("#8a8f98")
+VERDICT_COLORS = {verdict: QColor(hex_) for verdict, hex_ in VERDICT_COLOURS.items()}
+SUGGESTED_COLOR = QColor(SUGGESTED_CLAIM_COLOUR)
 VERDICT_NAMES = {"unchecked": "Unchecked", "supported": "Supported", "refuted": "Refuted",
                  "unverifiable": "Unverifiable"}
 

@@ -24,6 +24,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
+from core.models import CLAIM_VERDICTS, SUGGESTED_CLAIM_COLOUR, VERDICT_COLOURS
 from core.store.statistics import (
     OUTCOME_NAMES,
     OUTCOMES,
@@ -38,11 +39,8 @@ from core.store.statistics import (
 PALETTE = ("#4c78a8", "#f58518", "#54a24b", "#b279a2", "#e45756", "#72b7b2", "#eeca3b",
            "#ff9da6", "#9d755d")
 OTHERS_COLOUR = "#bab0ac"
-# The verdict colours of the article view (``gui.claim_paint.VERDICT_COLORS``).
-VERDICTS = ("unchecked", "supported", "refuted", "unverifiable")
-VERDICT_COLOURS = {"unchecked": "#d08a00", "supported": "#2e9d5b", "refuted": "#d0473f",
-                   "unverifiable": "#7a5cc4"}
-SUGGESTED_COLOUR = "#8a8f98"
+VERDICTS = CLAIM_VERDICTS
+SUGGESTED_COLOUR = SUGGESTED_CLAIM_COLOUR
 OUTCOME_COLOURS = {"kept": "#54a24b", "corrected": "#eeca3b", "rejected": "#e45756",
                    "added": "#4c78a8"}
 ACCEPTED_COLOUR, SUGGESTED_SPAN_COLOUR = "#4c78a8", "#b9cfe6"
