@@ -158,7 +158,9 @@ def test_migration_reads_corrections_back_from_the_audit_log(judged, tmp_path):
     project, _ = judged
     path = project.path
     project.close()
+    reviewed = 'SELECT id, article_id, start, "end", label, text, state, kb_id FROM spans'
     conn = sqlite3.connect(path)
+    before = conn.execute(reviewed).fetchall()
     conn.execute("UPDATE spans SET suggested_start = NULL, suggested_end = NULL, "
                  "suggested_label = NULL")
     conn.execute("PRAGMA user_version = 8")
@@ -167,6 +169,8 @@ def test_migration_reads_corrections_back_from_the_audit_log(judged, tmp_path):
     with Project.open(path) as again:
         m1 = again.statistics.quality().per_label("m1")
         assert m1["GPE"] == {"kept": 2, "corrected": 2, "rejected": 0, "added": 1}
+        # The upgrade wrote what the model suggested; what reviewers decided is untouched.
+        assert [tuple(r) for r in again.conn.execute(reviewed)] == before
 
 
 def test_a_cell_lists_the_sentences_naming_both(judged):
