@@ -177,23 +177,78 @@ def cmd_annotate_jsonl(args: argparse.Namespace) -> int:
     return EXIT_ERROR if report.problems and not report.records else EXIT_OK
 
 
+def _duration(seconds: float) -> str:
+    return f"{seconds:.0f} s" if seconds < 90 else f"{seconds / 60:.1f} min"
+
+
 def cmd_stats(args: argparse.Namespace) -> int:
+    """The statistics window's numbers as text (or JSON): the same reads, no figures."""
+    from dataclasses import asdict
+
+    from core.cli_claims import plain
+    from core.stats.numbers import gather
+    from core.store.statistics import OUTCOMES
+
     with Project.open_for_reading(args.project) as project:
         statuses = project.counts_by_status()
-        labels = project.counts_by_label()
-        accepted = project.counts_by_label(include_suggested=False)
+        n = gather(project)
         name = project.name
+    p, q, cm, claims = n.progress, n.quality, n.country_minerals, n.claims
+    cells = sorted(cm.cells.items(), key=lambda kv: (-kv[1], kv[0]))
     if args.json:
-        print(json.dumps({"project": name, "articles": statuses, "entities": labels,
-                          "accepted": accepted}, indent=2))
+        print(json.dumps({
+            "project": name, "articles": statuses, "entities": n.entities,
+            "accepted": n.accepted,
+            "progress": {"remaining": p.remaining, "per_day": dict(p.per_day),
+                         "per_reviewer": {r: {"approved": a, "rejected": j}
+                                          for r, a, j in p.per_reviewer},
+                         "seconds": asdict(p.seconds) if p.seconds else None,
+                         "seconds_by_reviewer": {r: asdict(v) for r, v in
+                                                 p.seconds_by_reviewer.items()}},
+            "pre_annotation": {m or "unknown": q.per_label(m) for m in q.models},
+            "country_minerals": [{"country": c, "mineral": m, "articles": k}
+                                 for (c, m), k in cells],
+            "claims": {"by_verdict": claims.by_verdict, "suggested": claims.suggested,
+                       "by_country": claims.by_country, "by_mineral": claims.by_mineral},
+        }, ensure_ascii=False, indent=2))
         return EXIT_OK
     total = sum(statuses.values())
-    print(f"Project {name}: {total} article(s)")
-    for status, n in statuses.items():
-        print(f"  {status:<10} {n:>8}")
-    print(f"Entities per label (live: suggested + accepted; {sum(labels.values())} in all)")
-    for label, n in labels.items():
-        print(f"  {label:<10} {n:>8}   accepted {accepted[label]:>8}")
+    print(f"Project {plain(name)}: {total} article(s), {p.remaining} still to review")
+    for status, k in statuses.items():
+        print(f"  {status:<10} {k:>8}")
+    if p.seconds:
+        s = p.seconds
+        print(f"Time per article: median {_duration(s.median)}, half between "
+              f"{_duration(s.q1)} and {_duration(s.q3)} ({s.n} timed)")
+    for reviewer, approved, rejected in p.per_reviewer:
+        spread = p.seconds_by_reviewer.get(reviewer)
+        median = f", median {_duration(spread.median)}" if spread else ""
+        print(f"  {plain(reviewer, 40):<16} approved {approved:>6}, rejected {rejected:>5}"
+              f"{median}")
+    print(f"Entities per label (live: suggested + accepted; {sum(n.entities.values())} in all)")
+    for label, k in n.entities.items():
+        print(f"  {label:<10} {k:>8}   accepted {n.accepted.get(label, 0):>8}")
+    if q.models:
+        print("Pre-annotation as reviewers judged it (approved articles):")
+    for model in q.models:
+        sums = dict.fromkeys(OUTCOMES, 0)
+        for outcome in q.per_label(model).values():
+            for k, v in outcome.items():
+                sums[k] += v
+        made = sums["kept"] + sums["corrected"] + sums["rejected"]
+        shares = ", ".join(f"{k} {sums[k] / made:.0%}" for k in OUTCOMES[:3])
+        judged = f"{made:,} suggestion(s): {shares}" if made else "no suggestions"
+        print(f"  {plain(model, 60) or 'unknown model'}: {judged}; "
+              f"{sums['added']:,} added by reviewers")
+    if cells:
+        print(f"Countries × minerals (approved articles with a sentence naming both; "
+              f"top {min(10, len(cells))} of {len(cells)}):")
+    for (country, mineral), k in cells[:10]:
+        print(f"  {plain(n.names.get(country, country), 40)} × "
+              f"{plain(n.names.get(mineral, mineral), 40)}: {k}")
+    if claims.by_verdict or claims.suggested:
+        verdicts = ", ".join(f"{v} {k}" for v, k in claims.by_verdict.items())
+        print(f"Claims: {verdicts or 'none decided'}; {claims.suggested} suggested")
     return EXIT_OK
 
 

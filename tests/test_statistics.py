@@ -218,3 +218,27 @@ def test_kept_sums_equal_a_recount_after_every_kind_of_write(judged):
     check()
     project.delete_span(span.id, "ana")
     check()
+
+
+def test_cli_stats_prints_the_same_numbers(judged, capsys):
+    import json
+
+    from core.cli import main
+
+    project, _ = judged
+    project.approve_article(project.list_articles()[-1].id, "eve\x1b[2Jx", seconds=5)
+    path = str(project.path)
+    assert main(["stats", path]) == 0
+    out = capsys.readouterr().out
+    assert "1 still to review" not in out and "0 still to review" in out
+    assert "ana" in out and "approved      2" in out
+    assert "m1: 9 suggestion(s): kept 67%, corrected 22%, rejected 11%; 1 added" in out
+    assert "DR Congo × cobalt: 1" in out
+    assert "\x1b" not in out  # a reviewer's name cannot drive the terminal
+    assert main(["stats", path, "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["pre_annotation"]["m1"]["GPE"] == {"kept": 2, "corrected": 2, "rejected": 0,
+                                                   "added": 1}
+    assert {"country": "COD", "mineral": "mineral:cobalt", "articles": 1} in \
+        data["country_minerals"]
+    assert data["progress"]["per_reviewer"]["ben"] == {"approved": 1, "rejected": 0}
