@@ -35,6 +35,9 @@ class SpanIn:
     state: str = "suggested"
     kb_id: str | None = None
     model: str | None = None  # the pre-annotator that made it ("name==version"), if known
+    # What the pre-annotator suggested (start, end, label), when it is known to differ from
+    # the span (an undo putting back a suggestion a reviewer had corrected).
+    suggested: tuple[int, int, str] | None = None
 
 
 @dataclass(frozen=True)

@@ -242,3 +242,46 @@ def test_cli_stats_prints_the_same_numbers(judged, capsys):
     assert {"country": "COD", "mineral": "mineral:cobalt", "articles": 1} in \
         data["country_minerals"]
     assert data["progress"]["per_reviewer"]["ben"] == {"approved": 1, "rejected": 0}
+
+
+def test_the_upgrade_skips_damaged_audit_events(judged):
+    """A payload that is not the log's own (huge numbers, wrong types, deep nesting) is
+    no evidence of a correction and never stops the upgrade."""
+    project, ids = judged
+    path = project.path
+    project.close()
+    conn = sqlite3.connect(path)
+    for payload in ('{"span_id": 1e400, "changes": {"start": [1, 2]}}',
+                    '{"span_id": 1, "changes": {"start": [{"x": 1}, 0]}}',
+                    "[" * 100_000, '{"span_id": 1, "changes": {"label": [[1], "GPE"]}}'):
+        conn.execute("INSERT INTO events(at, reviewer, article_id, action, payload) "
+                     "VALUES ('2026-01-01', 'x', ?, 'span.update', ?)", (ids[0], payload))
+    conn.execute("PRAGMA user_version = 8")
+    conn.commit()
+    conn.close()
+    with Project.open(path) as again:
+        assert again.schema_version == 9
+        assert again.statistics.quality().per_label("m1")["GPE"]["kept"] == 2
+
+
+def test_adjudication_keeps_the_suggestions_it_adopts_and_its_undo_gives_them_back(judged):
+    """Taking a reviewer's version is not the lead adding entities: spans at a
+    suggestion's place stay that suggestion, kept or corrected; undo restores them."""
+    from core.review.history import History
+    from core.teams.adjudicate import AdoptSpans
+
+    project, ids = judged
+    a4 = ids[3]
+    project.store_annotations([(a4, [SpanIn(0, 7, "MINERAL", origin="model")], None)],
+                              model="m3")
+    history = History(project, "lead")
+    history.do(AdoptSpans(a4, [SpanIn(0, 7, "ORG", origin="reviewer", state="accepted")],
+                          "take ana"))
+    project.approve_article(a4, "lead")
+    assert project.statistics.quality().per_label("m3") == {
+        "MINERAL": {"kept": 0, "corrected": 1, "rejected": 0, "added": 0}}
+    history.undo()  # the adoption: the suggestion is back, still to decide
+    assert project.statistics.quality().undecided == 1
+    project.approve_article(a4, "lead")
+    assert project.statistics.quality().per_label("m3") == {
+        "MINERAL": {"kept": 1, "corrected": 0, "rejected": 0, "added": 0}}

@@ -161,6 +161,7 @@ class Project:
     add_spans = _forward("_spans", Spans.add_spans)
     delete_spans = _forward("_spans", Spans.delete_spans)
     replace_spans = _forward("_spans", Spans.replace_spans)
+    suggestions_made = _forward("_spans", Spans.suggestions_made)
     set_spans_state = _forward("_spans", Spans.set_spans_state)
     relabel_span = _forward("_spans", Spans.relabel_span)
     resize_span = _forward("_spans", Spans.resize_span)

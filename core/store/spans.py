@@ -196,6 +196,14 @@ class Spans:
                 out[i] = by_key[wanted[i]].pop(0)
                 del free[out[i]]
         removed = list(free.values())
+        # What a model suggested follows its place: a wanted span at a removed suggestion's
+        # place (the same bounds and label, else overlapping it) is that suggestion, kept
+        # or corrected, so adjudicating an article does not turn the pre-annotator's spans
+        # into a reviewer's and an undo gives them back as they were (core.store.summaries).
+        made = {r[0]: r[1:] for r in self.db.conn.execute(
+            "SELECT id, origin, model, suggested_start, suggested_end, suggested_label "
+            "FROM spans WHERE article_id = ? AND origin IN ('model', 'rules')", (article_id,))}
+        suggestions = [s for s in removed if s.id in made]
         added = 0
         stamp = now()
         with self.db.edit() as conn:
@@ -208,18 +216,34 @@ class Spans:
                         "SELECT 1 FROM spans WHERE id = ?", (want,)).fetchone():
                     want = None  # taken meanwhile: a new id, as any insert
                 kb_id = links[i]
+                origin, model, suggested = span.origin, span.model, (None, None, None)
+                if span.suggested is not None and origin in ("model", "rules"):
+                    suggested = span.suggested
+                elif (was := _same_place(span, suggestions)) is not None:
+                    suggestions.remove(was)
+                    origin, model, *rest = made[was.id]
+                    suggested = tuple(rest)
                 cur = conn.execute(
                     'INSERT INTO spans(id, article_id, start, "end", label, text, origin, '
-                    "state, kb_id, updated_by, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                    "state, kb_id, updated_by, updated_at, model, suggested_start, "
+                    "suggested_end, suggested_label) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     (want, article_id, span.start, span.end, span.label,
-                     text[span.start:span.end], span.origin, span.state, kb_id, reviewer,
-                     stamp))
+                     text[span.start:span.end], origin, span.state, kb_id, reviewer,
+                     stamp, model, *suggested))
                 out[i] = cur.lastrowid
                 added += 1
             self.db.recount(conn, article_id)
             self.db.event(conn, reviewer, article_id, "span.replace",
                           {"removed": len(removed), "added": added, "after": len(spans)})
         return before, [int(x) for x in out if x is not None]
+
+    def suggestions_made(self, article_id: int) -> dict[int, tuple[str | None, int, int, str]]:
+        """Per span id a pre-annotator made: (model, suggested start, end, label), what an
+        undo of ``replace_spans`` needs to put the suggestions back as they were."""
+        return {r[0]: tuple(r[1:]) for r in self.db.conn.execute(
+            "SELECT id, model, suggested_start, suggested_end, suggested_label FROM spans "
+            "WHERE article_id = ? AND origin IN ('model', 'rules') "
+            "AND suggested_label IS NOT NULL", (article_id,))}
 
     def delete_spans(self, span_ids: Sequence[int], reviewer: str) -> None:
         """Remove many spans in ONE transaction (the undo of ``add_spans``)."""
@@ -384,6 +408,17 @@ class Spans:
         return before
 
     # ---- pre-annotation
+
+
+def _same_place(span: SpanIn, candidates: Sequence[Span]) -> Span | None:
+    """The candidate at the span's place: the same bounds and label, else overlapping."""
+    for s in candidates:
+        if (s.start, s.end, s.label) == (span.start, span.end, span.label):
+            return s
+    for s in candidates:
+        if s.start < span.end and span.start < s.end:
+            return s
+    return None
 
 
 def check_bounds(text: str, start: int, end: int, label: str, labels: set[str]) -> None:

@@ -67,17 +67,23 @@ class AdoptSpans(Edit):
         self.article_id, self.spans, self.title = article_id, list(spans), title
         self.before: list[Span] = []
         self.ids: list[int] | None = None  # the ids the spans got: a redo reuses them
+        self.made: dict[int, tuple] = {}  # core.store.spans.Spans.suggestions_made, before
 
     def _do(self, project: Project, reviewer: str) -> None:
+        self.made = project.suggestions_made(self.article_id)
         self.before, self.ids = project.replace_spans(self.article_id, self.spans, reviewer,
                                                       ids=self.ids)
 
     def _undo(self, project: Project, reviewer: str) -> None:
-        # Back to what it was, every span under its old id (older edits refer to them).
-        project.replace_spans(
-            self.article_id,
-            [SpanIn(s.start, s.end, s.label, s.origin, s.state, s.kb_id) for s in self.before],
-            reviewer, ids=[s.id for s in self.before])
+        # Back to what it was, every span under its old id (older edits refer to them), a
+        # pre-annotator's with what it suggested (the statistics judge it by that).
+        def back(s: Span) -> SpanIn:
+            model, *suggested = self.made.get(s.id, (None, None, None, None))
+            return SpanIn(s.start, s.end, s.label, s.origin, s.state, s.kb_id, model,
+                          tuple(suggested) if suggested[2] is not None else None)
+
+        project.replace_spans(self.article_id, [back(s) for s in self.before], reviewer,
+                              ids=[s.id for s in self.before])
 
     @property
     def focus(self) -> Focus:
