@@ -222,6 +222,8 @@ class MainWindow(QMainWindow):
         self._show_read_only(taken.hint)
         self.list_panel.set_project(project)
         self.model_training.project_opened()
+        if getattr(self, "statistics_window", None) is not None:
+            self.statistics_window.project_opened()
         self._labels_changed()
         self.setWindowTitle(f"{project.name} — Assay" + (" (read-only)" if project.read_only
                                                           else ""))

@@ -33,12 +33,17 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from core.stats import charts
 from core.stats.numbers import Numbers, gather
 from core.store.statistics import OUTCOMES, Sentence
 from gui.plain_text import plain_tip
 from gui.workers import ThreadJob
+
+# No parent: a window or project closed meanwhile must not destroy a running thread (Qt
+# aborts the app); each job keeps itself here until it ends.
+_RUNNING: set[ThreadJob] = set()
 
 SENTENCE_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -144,6 +149,10 @@ class StatisticsWindow(QDialog):
         self.sentences: list[Sentence] = []
         self._marker: Rectangle | None = None
         self._cell_again = False
+        # The project the numbers are of; a read for another (the window opened a new
+        # project meanwhile) is dropped and read again for the open one.
+        self.path = window.project.path if window.project is not None else None
+        self._again = False
 
         self.status = _label("Reading the statistics…")
         self.busy = QProgressBar()
@@ -232,31 +241,66 @@ class StatisticsWindow(QDialog):
 
     # ---- reading the numbers
 
+    def _job(self, work: Callable, done: Callable, failed: Callable) -> ThreadJob:
+        """A read of the open project on a worker thread; its result is dropped when this
+        window is gone or the main window opened another project meanwhile."""
+        path = self.path
+        job = ThreadJob(path, work, None, read_only=True)
+        _RUNNING.add(job)
+
+        def ended(handler: Callable, value: object) -> None:
+            _RUNNING.discard(job)
+            job.deleteLater()
+            if isValid(self):
+                handler(value, path == self.path)
+
+        job.finished.connect(lambda value: ended(done, value))
+        job.failed.connect(lambda message: ended(failed, message))
+        job.start()
+        return job
+
     def refresh(self) -> None:
         """Read the statistics again, on a worker thread with its own connection."""
         project = self.window.project
-        if project is None or self.job is not None:
+        if project is None:
             return
+        if self.job is not None:  # read again once this one is in
+            self._again = True
+            return
+        self.path = project.path
         self.busy.setVisible(True)
         self.refresh_button.setEnabled(False)
         self.status.setText("Reading the statistics…")
-        self.job = ThreadJob(project.path, lambda p, _progress, _cancel: gather(p), self,
-                             read_only=True)
-        self.job.finished.connect(self._read)
-        self.job.failed.connect(self._failed)
-        self.job.start()
+        self.job = self._job(lambda p, _progress, _cancel: gather(p), self._read, self._failed)
+
+    def project_opened(self) -> None:
+        """The main window opened another project: forget this one's numbers and cell."""
+        project = self.window.project
+        self.path = project.path if project is not None else None
+        self.numbers, self.cell, self.sentences = None, None, []
+        self.sentence_model.removeRows(0, self.sentence_model.rowCount())
+        self.cell_title.setText("")
+        self.refresh()
 
     def _job_over(self) -> None:
         self.job = None
         self.busy.setVisible(False)
         self.refresh_button.setEnabled(True)
 
-    def _failed(self, message: str) -> None:
+    def _failed(self, message: str, current: bool = True) -> None:
         self._job_over()
+        if self._again or not current:
+            self._again = False
+            self.refresh()
+            return
         self.status.setText(f"Cannot read the statistics: {message}")
 
-    def _read(self, numbers: Numbers) -> None:
+    def _read(self, numbers: Numbers, current: bool = True) -> None:
         self._job_over()
+        if self._again or not current:
+            self._again = False
+            self.refresh()
+            return
         self.show_numbers(numbers)
 
     def show_numbers(self, numbers: Numbers) -> None:
@@ -370,7 +414,7 @@ class StatisticsWindow(QDialog):
     def show_cell(self, country: str, mineral: str) -> None:
         """List the sentences that name both (read on a worker thread)."""
         project = self.window.project
-        if project is None:
+        if project is None or self.numbers is None:  # nothing drawn yet for this project
             return
         self.cell = (country, mineral)
         self._mark_cell()
@@ -380,13 +424,10 @@ class StatisticsWindow(QDialog):
             self._cell_again = True
             return
         self._cell_again = False
-        self.cell_job = ThreadJob(
-            project.path,
+        self.cell_job = self._job(
             lambda p, _progress, _cancel: p.statistics.cell_sentences(country, mineral),
-            self, read_only=True)
-        self.cell_job.finished.connect(lambda rows: self._cell_read((country, mineral), rows))
-        self.cell_job.failed.connect(self._cell_failed)
-        self.cell_job.start()
+            lambda rows, current: self._cell_read((country, mineral), rows, current),
+            self._cell_failed)
 
     def _cell_name(self) -> str:
         assert self.cell is not None
@@ -394,12 +435,16 @@ class StatisticsWindow(QDialog):
         country, mineral = self.cell
         return f"{names.get(country, country)} × {names.get(mineral, mineral)}"
 
-    def _cell_failed(self, message: str) -> None:
+    def _cell_failed(self, message: str, current: bool = True) -> None:
         self.cell_job = None
-        self.cell_title.setText(f"Cannot read the sentences: {message}")
+        if current:
+            self.cell_title.setText(f"Cannot read the sentences: {message}")
 
-    def _cell_read(self, cell: tuple[str, str], rows: list[Sentence]) -> None:
+    def _cell_read(self, cell: tuple[str, str], rows: list[Sentence],
+                   current: bool = True) -> None:
         self.cell_job = None
+        if not current:  # the sentences of the last project
+            return
         if self._cell_again or cell != self.cell:
             if self.cell is not None:
                 self.show_cell(*self.cell)
@@ -434,6 +479,8 @@ class StatisticsWindow(QDialog):
     def open_sentence(self, s: Sentence) -> None:
         """Open the sentence's article in the review window with the sentence selected."""
         w = self.window
+        if w.project is None or w.project.path != self.path:
+            return  # a sentence of a project no longer open
         w.show_article(s.article_id)
         if w.article is None or w.article.id != s.article_id:
             return

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QProcess, QThread, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QProcess, QThread, Signal
 
 from core.formats.export import export
 from core.formats.importers import import_paths
@@ -79,6 +79,13 @@ class ThreadJob(QObject):
         self.worker.failed.connect(self._failed)
 
     def start(self) -> None:
+        _LIVE.add(self)
+        app = QCoreApplication.instance()
+        if app is not None and not app.property("assay_waits_for_jobs"):
+            # Quitting with a worker running would destroy its QThread, which aborts the
+            # process: the app waits for them (each is cancelled first) instead.
+            app.setProperty("assay_waits_for_jobs", True)
+            app.aboutToQuit.connect(_wait_for_jobs)
         self.thread.start()
 
     def cancel(self) -> None:
@@ -87,12 +94,25 @@ class ThreadJob(QObject):
     def _done(self, result: object) -> None:
         self.thread.quit()
         self.thread.wait()
+        _LIVE.discard(self)
         self.finished.emit(result)
 
     def _failed(self, message: str) -> None:
         self.thread.quit()
         self.thread.wait()
+        _LIVE.discard(self)
         self.failed.emit(message)
+
+
+_LIVE: set[ThreadJob] = set()  # started and not ended
+
+
+def _wait_for_jobs() -> None:
+    for job in list(_LIVE):
+        job.cancel()
+        job.thread.quit()
+        job.thread.wait()
+    _LIVE.clear()
 
 
 def import_job(project_path: Path, paths: list[str], parent: QObject | None = None) -> ThreadJob:

@@ -285,3 +285,20 @@ def test_adjudication_keeps_the_suggestions_it_adopts_and_its_undo_gives_them_ba
     project.approve_article(a4, "lead")
     assert project.statistics.quality().per_label("m3") == {
         "MINERAL": {"kept": 1, "corrected": 0, "rejected": 0, "added": 0}}
+
+
+def test_a_copys_damaged_time_or_date_is_unknown_not_a_crash(judged):
+    """A reviewer's merged version is untrusted: text for seconds, a date that is not ISO."""
+    project, ids = judged
+    for reviewer, at, seconds in (("cy", "Tuesday", "lots"), ("di", "2026-11-03T09:00", 1e400)):
+        project.conn.execute(
+            "INSERT INTO versions(article_id, reviewer, status, note, review_seconds, "
+            "reviewed_at, copy_id, merged_at, spans, claims, events) VALUES "
+            "(?, ?, 'approved', '', ?, ?, 'c', '', '[]', '[]', '[]')",
+            (ids[0], reviewer, seconds, at))
+    project.conn.commit()
+    p = project.statistics.progress()
+    assert ("cy", 1, 0) in p.per_reviewer and ("di", 1, 0) in p.per_reviewer
+    assert ("2026-11-03", "di", 1) in p.per_reviewer_day
+    assert all(day != "Tuesday" for day, _r, _n in p.per_reviewer_day)
+    assert p.seconds.n == 3  # the three real times only

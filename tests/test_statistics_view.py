@@ -202,3 +202,38 @@ def test_the_figures_draw_empty_projects_and_names_with_dollars(tmp_path):
     assert r"\$\frac{1}{2}\$ land" in texts
     assert charts.plain("a\n  b$", 0) == r"a b\$"
     assert charts.plain("x" * 30, 10) == "x" * 9 + "…"
+
+
+def _one_article_project(path, text: str, title: str, approve: bool) -> None:
+    with Project.create(path) as p:
+        p.add_articles([ArticleIn(text=text, title=title)])
+        (a,) = [x.id for x in p.list_articles()]
+        spans = [SpanIn(text.index(w), text.index(w) + len(w), label, origin="model")
+                 for w, label in (("Chile", "GPE"), ("lithium", "MINERAL")) if w in text]
+        p.store_annotations([(a, spans, None)], model="m1")
+        if approve:
+            p.approve_article(a, "ana", seconds=5)
+
+
+def test_opening_another_project_reads_its_numbers_even_mid_read(qtbot, tmp_path,
+                                                                 monkeypatch):
+    """File → Open while the last project's numbers are read: the window shows the new
+    project's, and a sentence of the old one never opens an article of the new."""
+    import time
+
+    import gui.statistics_view as view
+
+    real = view.gather
+    monkeypatch.setattr(view, "gather", lambda p: (time.sleep(0.5), real(p))[1])
+    a, b = tmp_path / "a.assay", tmp_path / "b.assay"
+    _one_article_project(a, "Chile mines lithium.", "Project A", approve=True)
+    _one_article_project(b, "Peru waits. Chile mines lithium too.", "Project B", approve=False)
+    window = open_window(qtbot, tmp_path, a)
+    window.act_statistics.trigger()
+    dialog = window.statistics_window
+    window.open_project(b)  # while A's numbers are still being read
+    qtbot.waitUntil(lambda: dialog.numbers is not None and dialog.done_reading(),
+                    timeout=30000)
+    assert dialog.status.text().startswith("1 article")
+    assert "0 approved" in dialog.status.text()  # B's, not A's
+    assert dialog.numbers.country_minerals.cells == {}

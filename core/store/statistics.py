@@ -27,10 +27,16 @@ from core.store.summaries import OUTCOMES
 OUTCOME_NAMES = {"kept": "accepted as suggested", "corrected": "corrected (bounds or label)",
                  "rejected": "rejected", "added": "added by a reviewer"}
 _SPAN_COLUMNS = ", ".join(f'"{c}"' for c in Span._fields)
-_DECISIONS = """SELECT reviewed_by AS reviewer, reviewed_at, review_seconds, status
+# A reviewer's copy is untrusted (core.teams.merge): a time that is not a number and a
+# date that is not ISO are read as unknown, not drawn.
+_SECONDS = ("CASE WHEN typeof(review_seconds) IN ('integer', 'real') AND review_seconds > 0 "
+            "AND review_seconds < 1e9 THEN review_seconds END")
+_DAY = ("CASE WHEN reviewed_at GLOB '[0-9][0-9][0-9][0-9]-[0-1][0-9]-[0-3][0-9]*' "
+        "THEN substr(reviewed_at, 1, 10) END")
+_DECISIONS = f"""SELECT reviewed_by AS reviewer, {_DAY} AS day, {_SECONDS} AS seconds, status
   FROM articles WHERE status IN ('approved', 'rejected') AND reviewed_by IS NOT NULL
 UNION ALL
-SELECT reviewer, reviewed_at, review_seconds, status
+SELECT reviewer, {_DAY}, {_SECONDS}, status
   FROM versions WHERE status IN ('approved', 'rejected')"""
 
 
@@ -128,21 +134,21 @@ class Statistics:
         c = self.conn
         statuses = dict(c.execute("SELECT status, count(*) FROM articles GROUP BY status"))
         per_day = [tuple(r) for r in c.execute(
-            "SELECT substr(reviewed_at, 1, 10) AS day, count(*) FROM articles "
-            "WHERE status = 'approved' AND reviewed_at IS NOT NULL GROUP BY day ORDER BY day")]
+            f"SELECT {_DAY} AS day, count(*) FROM articles "
+            "WHERE status = 'approved' AND day IS NOT NULL GROUP BY day ORDER BY day")]
         per_reviewer = [tuple(r) for r in c.execute(
             f"SELECT reviewer, sum(status = 'approved'), sum(status = 'rejected') "
             f"FROM ({_DECISIONS}) GROUP BY reviewer ORDER BY count(*) DESC, reviewer")]
         per_reviewer_day = [tuple(r) for r in c.execute(
-            f"SELECT substr(reviewed_at, 1, 10) AS day, reviewer, count(*) FROM ({_DECISIONS}) "
-            "WHERE status = 'approved' AND reviewed_at IS NOT NULL "
+            f"SELECT day, reviewer, count(*) FROM ({_DECISIONS}) "
+            "WHERE status = 'approved' AND day IS NOT NULL "
             "GROUP BY day, reviewer ORDER BY day, reviewer")]
         everyone: list[float] = []
         mine: dict[str, list[float]] = {}
         # Sorted by SQLite; the percentiles then pick by rank (SQLite has no percentile).
         for reviewer, seconds in c.execute(
-                f"SELECT reviewer, review_seconds FROM ({_DECISIONS}) "
-                "WHERE review_seconds > 0 ORDER BY review_seconds"):
+                f"SELECT reviewer, seconds FROM ({_DECISIONS}) "
+                "WHERE seconds IS NOT NULL ORDER BY seconds"):
             everyone.append(seconds)
             mine.setdefault(reviewer, []).append(seconds)
         return Progress(statuses, per_day, per_reviewer, per_reviewer_day, _spread(everyone),
