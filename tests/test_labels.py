@@ -171,3 +171,12 @@ def test_the_labels_dialog_renames_merges_and_the_window_follows(qtbot, tmp_path
     assert "ORG" in win.label_bar.buttons
     guide = [chip.text() for chip, _ in win.side_panel.guide.rows]
     assert "5  ORG" in guide
+
+
+@pytest.mark.parametrize("name", ["ORG\u202eXX", "MIN\x9b2J", "A\x1b[2J", "\u2067GPE"])
+def test_a_label_name_cannot_hold_terminal_controls_or_bidi_overrides(path, name):
+    """Names are printed by assay-cli and drawn in charts: nothing in one may steer them."""
+    with Project.open(path) as project:
+        with pytest.raises(InvalidEdit):
+            project.add_label(name, "#123456", "", "", "ana")
+        assert name not in project.label_names()

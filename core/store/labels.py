@@ -31,7 +31,12 @@ _COLOR = re.compile(r"#[0-9a-fA-F]{6}")
 def _usable_key(hotkey: str) -> bool:
     """A label key is one ASCII letter or digit, or none."""
     return not hotkey or (len(hotkey) == 1 and hotkey.isalnum() and hotkey.isascii())
-_LABEL_NAME = re.compile(r"[^\s\x00-\x1f\x7f]([^\x00-\x1f\x7f]{0,38}[^\s\x00-\x1f\x7f])?")
+
+
+# No controls (C0, DEL, C1: terminal escapes) and no bidi overrides or isolates (they
+# reorder what follows the name on screen and in a terminal).
+_NOT_IN_NAMES = "\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
+_LABEL_NAME = re.compile(rf"[^\s{_NOT_IN_NAMES}]([^{_NOT_IN_NAMES}]{{0,38}}[^\s{_NOT_IN_NAMES}])?")
 
 
 class Labels:
