@@ -4,13 +4,18 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench bench-million app app-deps clean
+.PHONY: run test test-deps lint bench bench-million app app-deps clean
 
 # System libraries Qt's xcb plugin links and PyInstaller copies into the bundle: only those
 # this machine has end up in dist/, so `make app` (and CI, through .ci/run) install them
 # first where they may (root with apt), else say which are missing.
 APP_DEBS := libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 \
 	libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxkbcommon-x11-0
+
+# What the tests use beyond .venv: Chromium opens `assay-cli report`'s HTML headless
+# (tests/test_report.py; without it the test skips, except on CI where it fails). Installed
+# like app-deps: where we may (root with apt), else we say it is missing.
+TEST_DEBS := chromium
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -24,7 +29,7 @@ run: $(STAMP)
 	$(PY) -m gui.platform_check
 	$(VENV)/bin/assay
 
-test: $(STAMP)
+test: $(STAMP) test-deps
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q $(PYTEST_ARGS)
 
 lint: $(STAMP)
@@ -42,6 +47,14 @@ app-deps: $(STAMP)
 		apt-get install -y -qq --no-install-recommends $(APP_DEBS) >/dev/null || \
 		{ apt-get update -qq && apt-get install -y -qq --no-install-recommends $(APP_DEBS); }; \
 	else QT_QPA_PLATFORM=xcb $(PY) -m gui.platform_check; fi
+
+test-deps:
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get install -y -qq --no-install-recommends $(TEST_DEBS) >/dev/null || \
+		{ apt-get update -qq && apt-get install -y -qq --no-install-recommends $(TEST_DEBS); }; \
+	elif ! command -v chromium >/dev/null; then \
+		echo "chromium is missing: the report test skips (install: sudo apt install chromium)"; \
+	fi
 
 app: app-deps
 	$(VENV)/bin/pyinstaller --noconfirm build.spec

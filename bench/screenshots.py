@@ -46,6 +46,7 @@ def main() -> int:
         statistics_screenshots(app, Path(tmp), out)
         claims_across_screenshots(app, Path(tmp), out)
         model_screenshots(app, Path(tmp), out)
+        report_screenshot(out, Path(tmp))
     return 0
 
 
@@ -266,6 +267,39 @@ def statistics_only() -> int:
     return 0
 
 
+CHROMIUM_FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                  "--no-first-run", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--hide-scrollbars")
+
+
+def report_screenshot(out_dir: Path, tmp: Path | None = None,
+                      size: tuple[int, int] = (1280, 2400)) -> Path:
+    """docs/report.png: the top of ``assay-cli report`` on the statistics project, as
+    headless Chromium shows it (``make test-deps`` installs Chromium)."""
+    import shutil
+    import subprocess
+
+    from core.stats.report import write_report
+    from core.store import Project
+
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser is None:
+        raise SystemExit("chromium is missing: make test-deps installs it")
+    with tempfile.TemporaryDirectory(dir=tmp) as folder:
+        work = Path(folder)
+        with Project.open_for_reading(statistics_project(work / "statistics.assay")) as p:
+            page = write_report(p, work / "report.html").path
+        png = Path(out_dir) / "report.png"
+        result = subprocess.run(
+            [browser, *CHROMIUM_FLAGS, f"--user-data-dir={work / 'chromium'}",
+             f"--window-size={size[0]},{size[1]}", f"--screenshot={png.resolve()}",
+             page.resolve().as_uri()], capture_output=True, text=True, timeout=180,
+            stdin=subprocess.DEVNULL)
+        if result.returncode != 0 or not png.exists():
+            raise SystemExit(f"chromium failed: {result.stderr[-1000:]}")
+    return png
+
+
 # Short news items we wrote for the screenshot: what six outlets said about China and
 # cobalt, with figures that agree and differ, a verdict, and one undated item.
 ACROSS_ARTICLES = [
@@ -335,4 +369,7 @@ def claims_across_screenshots(app, tmp: Path, out: Path) -> None:
 if __name__ == "__main__":
     if sys.argv[1:2] == ["statistics"]:
         sys.exit(statistics_only())
+    if sys.argv[1:2] == ["report"]:  # python -m bench.screenshots report [OUT]
+        print(report_screenshot(Path(sys.argv[2] if len(sys.argv) > 2 else "docs")))
+        sys.exit(0)
     sys.exit(main())

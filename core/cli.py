@@ -227,7 +227,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
               f"{median}")
     print(f"Entities per label (live: suggested + accepted; {sum(n.entities.values())} in all)")
     for label, k in n.entities.items():
-        print(f"  {label:<10} {k:>8}   accepted {n.accepted.get(label, 0):>8}")
+        print(f"  {plain(label, 40):<10} {k:>8}   accepted {n.accepted.get(label, 0):>8}")
     if q.models:
         print("Pre-annotation as reviewers judged it (approved articles):")
     for model in q.models:
@@ -247,8 +247,18 @@ def cmd_stats(args: argparse.Namespace) -> int:
         print(f"  {plain(n.names.get(country, country), 40)} × "
               f"{plain(n.names.get(mineral, mineral), 40)}: {k}")
     if claims.by_verdict or claims.suggested:
-        verdicts = ", ".join(f"{v} {k}" for v, k in claims.by_verdict.items())
+        verdicts = ", ".join(f"{plain(v, 20)} {k}" for v, k in claims.by_verdict.items())
         print(f"Claims: {verdicts or 'none decided'}; {claims.suggested} suggested")
+    return EXIT_OK
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """The statistics window as one self-contained HTML file (``core.stats.report``)."""
+    from core.stats.report import write_report
+
+    with Project.open_for_reading(args.project) as project:
+        summary = write_report(project, Path(args.output))
+    print(summary.describe())
     return EXIT_OK
 
 
@@ -506,6 +516,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("project")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_stats)
+
+    p = sub.add_parser("report", help="the statistics as one HTML file (opens offline)",
+                       description="Write the figures and tables of Review → Statistics to "
+                       "one self-contained HTML file (charts as inline SVG, no scripts, "
+                       "nothing loaded from elsewhere), for people who do not run Assay.")
+    p.add_argument("project")
+    p.add_argument("--output", "-o", required=True, help="HTML file to write")
+    p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("check", help="check the project file for damage (SQLite integrity)")
     p.add_argument("project")
