@@ -20,6 +20,7 @@ from core.cli import main
 from core.models import ArticleIn, SpanIn
 from core.stats import charts
 from core.store import Project
+from tests.suggestion_helpers import NAMES, suggestions
 
 ROOT = Path(__file__).parents[1]
 TEXTS = [
@@ -38,21 +39,8 @@ MINERAL_NAME = "Unob</svg>tainium &amp; <i>$US 5"
 HOSTILE = (NAME, REVIEWER, MODEL, LABEL, MINERAL_NAME)
 
 
-def _span(text: str, words: str, label: str, nth: int = 0) -> SpanIn:
-    start = -1
-    for _ in range(nth + 1):
-        start = text.index(words, start + 1)
-    return SpanIn(start, start + len(words), label, origin="model")
-
-
 def _suggestions(text: str) -> list[SpanIn]:
-    out = []
-    for words, label in (("Chile", "GPE"), ("China", "GPE"), ("Indonesia", "GPE"),
-                         ("Lualaba", "GPE"), ("Australia", "GPE"), ("Perth", "GPE"),
-                         ("Bolivia", "GPE"), ("unobtainium", "MINERAL"),
-                         ("lithium", "MINERAL"), ("cobalt", "MINERAL"), ("nickel", "MINERAL")):
-        out += [_span(text, words, label, i) for i in range(text.count(words))]
-    return sorted(out, key=lambda s: s.start)
+    return suggestions(text, NAMES + (("Bolivia", "GPE"), ("unobtainium", "MINERAL")))
 
 
 def judged_project(path: Path) -> Path:

@@ -8,6 +8,7 @@ import pytest
 
 from core.models import ArticleIn, SpanIn
 from core.store import Project
+from tests.suggestion_helpers import suggestions
 
 TEXTS = [
     "Chile mines lithium. China refines cobalt and lithium.",
@@ -17,21 +18,7 @@ TEXTS = [
 ]
 
 
-def _span(text: str, words: str, label: str, nth: int = 0) -> SpanIn:
-    start = -1
-    for _ in range(nth + 1):
-        start = text.index(words, start + 1)
-    return SpanIn(start, start + len(words), label, origin="model")
-
-
-def _suggestions(text: str) -> list[SpanIn]:
-    out = []
-    for words, label in (("Chile", "GPE"), ("China", "GPE"), ("Indonesia", "GPE"),
-                         ("Lualaba", "GPE"), ("Australia", "GPE"), ("Perth", "GPE"),
-                         ("lithium", "MINERAL"), ("cobalt", "MINERAL"), ("nickel", "MINERAL")):
-        n = text.count(words)
-        out += [_span(text, words, label, i) for i in range(n)]
-    return sorted(out, key=lambda s: s.start)
+_suggestions = suggestions
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from core.stats import charts
 from core.stats.numbers import gather
 from core.store import Project
 from tests.gui_helpers import open_window
+from tests.suggestion_helpers import suggestions
 
 TEXTS = [
     "Chile mines lithium. China refines cobalt and lithium.",
@@ -25,20 +26,7 @@ HOSTILE = "<b>x</b> & $y$"
 PNG = b"\x89PNG\r\n\x1a\n"
 
 
-def _span(text: str, words: str, label: str, nth: int = 0) -> SpanIn:
-    start = -1
-    for _ in range(nth + 1):
-        start = text.index(words, start + 1)
-    return SpanIn(start, start + len(words), label, origin="model")
-
-
-def _suggestions(text: str) -> list[SpanIn]:
-    out = []
-    for words, label in (("Chile", "GPE"), ("China", "GPE"), ("Indonesia", "GPE"),
-                         ("Lualaba", "GPE"), ("Australia", "GPE"), ("Perth", "GPE"),
-                         ("lithium", "MINERAL"), ("cobalt", "MINERAL"), ("nickel", "MINERAL")):
-        out += [_span(text, words, label, i) for i in range(text.count(words))]
-    return sorted(out, key=lambda s: s.start)
+_suggestions = suggestions
 
 
 @pytest.fixture
