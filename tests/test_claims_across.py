@@ -130,6 +130,10 @@ def test_figures_are_compared_by_kind_and_value():
     found = figures_in(text, 0, len(text), [(text.index("$3bn"), len(text) - 1, "MONEY")])
     assert [(f.text, f.kind) for f in found] == [
         ("12%", "percent"), ("40,000 tonnes", "tonnes"), ("$3bn", "money:USD")]
+    # A dollar the table does not know is its own currency; bare numbers are not compared.
+    assert parse_figure("R$3bn", "MONEY").kind == "money:R$"
+    assert compare(parse_figure("R$3bn", "MONEY"), [parse_figure("$3bn", "MONEY")]) == ""
+    assert compare(parse_figure("3", "CARDINAL"), [parse_figure("12", "CARDINAL")]) == ""
 
 
 # ---------------------------------------------------------------- the store

@@ -120,7 +120,15 @@ def _unit_at(text: str, at: int) -> tuple[str, float] | None:
     return None
 
 
+# A dollar with a country's letters ("HK$", "S$", "NZ$", "R$") that the table does not
+# know is its own currency, not a US dollar: a wrong "same" is worse than no mark.
+_PREFIXED_DOLLAR = re.compile(r"\b([A-Z]{1,3})\$")
+
+
 def _currency(text: str) -> str | None:
+    prefixed = _PREFIXED_DOLLAR.search(text)
+    if prefixed and prefixed.group(1) not in ("US", "A", "AU", "C", "CA"):
+        return f"{prefixed.group(1)}$"
     for pattern, code in _CURRENCIES:
         if pattern.search(text):
             return code
@@ -155,8 +163,9 @@ def same_value(a: float, b: float) -> bool:
 
 def compare(figure: Figure, reference: Sequence[Figure]) -> str:
     """"same" if a reference figure of its kind has its value, "differs" if some have
-    that kind and none has its value, "" if none can be compared with it."""
-    if figure.value is None:
+    that kind and none has its value, "" if none can be compared with it. Bare numbers
+    and money of an unknown currency are never compared: "3 mines" is not "12 plants"."""
+    if figure.value is None or figure.kind in ("number", "money:?"):
         return ""
     values = [r.value for r in reference if r.kind == figure.kind and r.value is not None]
     if not values:
