@@ -202,6 +202,9 @@ class ClaimsPanel(QWidget):
         self.splitter.addWidget(claims)
         self.splitter.addWidget(self.across)
         self.splitter.setChildrenCollapsible(False)
+        # It may shrink to a line on a short screen: the window's minimum height is
+        # the side panel's, and a short laptop window must still fit (1024×640).
+        self.across.setMinimumHeight(self.across.fontMetrics().height())
         # The claims table needs a few rows; what other articles say, as many as fit.
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 3)
