@@ -289,3 +289,12 @@ def test_a_copys_damaged_time_or_date_is_unknown_not_a_crash(judged):
     assert ("2026-11-03", "di", 1) in p.per_reviewer_day
     assert all(day != "Tuesday" for day, _r, _n in p.per_reviewer_day)
     assert p.seconds.n == 3  # the three real times only
+
+
+def test_claims_of_a_rejected_article_do_not_count(judged):
+    project, ids = judged
+    project.add_claim(ids[1], 0, len(TEXTS[1]), "ben", verdict="supported")
+    assert project.statistics.claims().by_verdict == {"supported": 1}
+    project.reject_article(ids[1], "ben")
+    c = project.statistics.claims()
+    assert c.by_verdict == {} and c.by_country == {} and c.by_mineral == {}

@@ -218,9 +218,11 @@ class Statistics:
 
     def claims(self) -> ClaimCounts:
         c = self.conn
+        kept = "article_id NOT IN (SELECT id FROM articles WHERE status = 'rejected')"
         by_verdict = dict(c.execute("SELECT verdict, count(*) FROM claims "
-                                    "WHERE state = 'accepted' GROUP BY verdict"))
-        suggested = c.execute("SELECT count(*) FROM claims WHERE state = 'suggested'").fetchone()[0]
+                                    f"WHERE state = 'accepted' AND {kept} GROUP BY verdict"))
+        suggested = c.execute("SELECT count(*) FROM claims WHERE state = 'suggested' "
+                              f"AND {kept}").fetchone()[0]
         by_country = _nest((a, b, n) for a, b, _c, n in summaries.totals(c, "claim_country"))
         by_mineral = _nest((a, b, n) for a, b, _c, n in summaries.totals(c, "claim_mineral"))
         return ClaimCounts(by_verdict, suggested, by_country, by_mineral)

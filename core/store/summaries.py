@@ -7,7 +7,8 @@ An article's *summary* is a few counted keys:
   pre-annotator made and of each a reviewer added (``OUTCOME_SQL``);
 - ``fact`` (country, mineral): an approved article with a sentence naming both
   (``core.nlp.facts``, the rule of the facts export);
-- ``claim_country`` / ``claim_mineral`` (id, verdict): an accepted claim naming them.
+- ``claim_country`` / ``claim_mineral`` (id, verdict): an accepted claim naming them, in
+  an article not rejected.
 
 ``article_stats`` holds each article's rows (so a cell of the map finds its articles
 through an index) and ``stat_counts`` their sums. ``Db.recount`` calls ``update`` in the
@@ -72,6 +73,8 @@ def summarise(conn: sqlite3.Connection, article_id: int) -> Counter[Key]:
             for country, mineral in pairs:
                 out[("fact", country, mineral, "")] = 1
     named: dict[tuple[str, str, str], set[int]] = {}
+    if status == "rejected":  # an article thrown out says nothing (as claims-across has it)
+        return out
     for claim_id, verdict, label, kb_id in conn.execute(
             "SELECT k.id, k.verdict, s.label, s.kb_id FROM claims k JOIN spans s "
             "ON s.article_id = k.article_id AND s.start >= k.start AND s.\"end\" <= k.\"end\" "
