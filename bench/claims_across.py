@@ -11,25 +11,14 @@ the worst case of the query, not the typical one.
 
 from __future__ import annotations
 
-import os
 import sys
-import time
 from pathlib import Path
 
-from bench.statistics import N, build_reviewed_project
+from bench.statistics import N, best_of, build_reviewed_project, run_alone
 from core.store import Project
 
 # A claim as a reviewer would mark it, added to the first article that has this sentence.
 CLAIM_SENTENCE = "rose"  # "Output of {mineral} in {country} rose {pct}% last year, …"
-
-
-def _best(fn, runs: int = 3) -> tuple[float, object]:
-    best, result = float("inf"), None
-    for _ in range(runs):
-        t = time.perf_counter()
-        result = fn()
-        best = min(best, time.perf_counter() - t)
-    return best, result
 
 
 def _claim_on_a_pair(project: Project) -> int:
@@ -54,9 +43,9 @@ def bench_claims_across(tmp: Path) -> dict:
         build_reviewed_project(path)
     with Project.open(path) as project:
         claim_id = _claim_on_a_pair(project)
-        seconds, across = _best(lambda: project.claims_across(claim_id))
+        seconds, across = best_of(lambda: project.claims_across(claim_id), 3)
         ids = across.ids
-        about_s, about = _best(lambda: project.mentions_across(list(ids)))
+        about_s, about = best_of(lambda: project.mentions_across(list(ids)), 3)
         project.delete_claim(claim_id, "bench")
     return {"across_articles": N, "across_claim_s": seconds,
             "across_claim_items": len(across.items),
@@ -66,10 +55,4 @@ def bench_claims_across(tmp: Path) -> dict:
 
 
 if __name__ == "__main__":
-    import tempfile
-
-    keep = os.environ.get("ASSAY_BENCH_KEEP")
-    with tempfile.TemporaryDirectory() as d:
-        for k, v in bench_claims_across(Path(keep or d)).items():
-            print(f"{k:32} {v:.3f}" if isinstance(v, float) else f"{k:32} {v}")
-    sys.exit(0)
+    sys.exit(run_alone(bench_claims_across))

@@ -75,13 +75,18 @@ def build_reviewed_project(path: Path, n: int = N, seed: int = 16) -> float:
     return time.perf_counter() - started
 
 
-def _timed(fn) -> float:
-    best = float("inf")
-    for _ in range(2):
+def best_of(fn, runs: int = 2) -> tuple[float, object]:
+    """The fastest of ``runs`` calls, in seconds, and the last call's result."""
+    fastest, result = float("inf"), None
+    for _ in range(runs):
         t = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t)
-    return best
+        result = fn()
+        fastest = min(fastest, time.perf_counter() - t)
+    return fastest, result
+
+
+def _timed(fn) -> float:
+    return best_of(fn)[0]
 
 
 def bench_statistics(tmp: Path) -> dict:
@@ -139,11 +144,17 @@ def _window(tmp: Path, path: Path) -> dict:
     return out
 
 
-if __name__ == "__main__":
+def run_alone(step) -> int:
+    """Run one step on its own, in ASSAY_BENCH_KEEP's folder if set (the reviewed project
+    built there is measured again as it is), and print its numbers."""
     import tempfile
 
     keep = os.environ.get("ASSAY_BENCH_KEEP")
     with tempfile.TemporaryDirectory() as d:
-        for k, v in bench_statistics(Path(keep or d)).items():
+        for k, v in step(Path(keep or d)).items():
             print(f"{k:32} {v:.3f}" if isinstance(v, float) else f"{k:32} {v}")
-    sys.exit(0)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(run_alone(bench_statistics))

@@ -185,9 +185,9 @@ def cmd_stats(args: argparse.Namespace) -> int:
     """The statistics window's numbers as text (or JSON): the same reads, no figures."""
     from dataclasses import asdict
 
-    from core.cli_claims import plain
     from core.stats.numbers import gather
-    from core.store.statistics import OUTCOMES
+    from core.store.statistics import OUTCOMES, suggested
+    from core.text.normalise import one_line as plain
 
     with Project.open_for_reading(args.project) as project:
         statuses = project.counts_by_status()
@@ -231,11 +231,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
     if q.models:
         print("Pre-annotation as reviewers judged it (approved articles):")
     for model in q.models:
-        sums = dict.fromkeys(OUTCOMES, 0)
-        for outcome in q.per_label(model).values():
-            for k, v in outcome.items():
-                sums[k] += v
-        made = sums["kept"] + sums["corrected"] + sums["rejected"]
+        sums = q.totals(model)
+        made = suggested(sums)
         shares = ", ".join(f"{k} {sums[k] / made:.0%}" for k in OUTCOMES[:3])
         judged = f"{made:,} suggestion(s): {shares}" if made else "no suggestions"
         print(f"  {plain(model, 60) or 'unknown model'}: {judged}; "

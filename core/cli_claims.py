@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 from dataclasses import asdict
 
@@ -19,24 +18,13 @@ from core.errors import AssayError
 from core.nlp.linking import country_of, is_usable_kb_id
 from core.store import Project
 from core.store.claims_across import LIMIT, Across, AcrossItem
+from core.text.normalise import one_line as plain
 
 EXIT_OK = 0
 DIFFERS = "≠"
 # Names are looked up in these label families when a term is not an id.
 NAME_LABELS = ("GPE", "MINERAL", "ORG")
-# Terminal control: C0/C1 controls (escape sequences) and the bidi overrides and isolates
-# that would reorder the rest of the line. Untrusted text never reaches the terminal raw.
-_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 TITLE_CHARS, PASSAGE_CHARS = 40, 160
-
-
-def plain(text: str, width: int | None = None) -> str:
-    """One line of untrusted text for a terminal: controls dropped, whitespace collapsed,
-    cut to ``width`` characters with an ellipsis."""
-    line = " ".join(_UNPRINTABLE.sub(" ", text).split())
-    if width is not None and len(line) > width:
-        line = line[:width - 1].rstrip() + "…"
-    return line
 
 
 def resolve(project: Project, term: str) -> str:

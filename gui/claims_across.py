@@ -33,9 +33,6 @@ from gui.workers import ThreadJob
 _NAMING_LABELS = {"mineral": "MINERAL", "org": "ORG"}
 
 
-_RUNNING: set[ThreadJob] = set()
-
-
 def names_of(project: Project, across: Across) -> dict[str, str]:
     """Each id of the subject's pairs by its name ("CHN" → "China"), where a list knows it."""
     linker = project.linker()
@@ -116,16 +113,14 @@ class ClaimsAcross:
             return across, names_of(project, across), passage
 
         # No parent: a window closed meanwhile must not destroy a running thread; the
-        # job keeps itself (``_RUNNING``) until it ends.
+        # job keeps itself (``gui.workers``) until it ends.
         job = ThreadJob(path, work, None, read_only=True)  # type: ignore[arg-type]
         self._job = job
-        _RUNNING.add(job)
         job.finished.connect(lambda result: self._ended(job, ticket, result, ""))
         job.failed.connect(lambda message: self._ended(job, ticket, None, message))
         job.start()
 
     def _ended(self, job: ThreadJob, ticket: int, result: tuple | None, failure: str) -> None:
-        _RUNNING.discard(job)
         job.deleteLater()
         if not isValid(self.panel):  # the window was closed while it ran
             return

@@ -37,13 +37,9 @@ from shiboken6 import isValid
 
 from core.stats import charts
 from core.stats.numbers import Numbers, gather
-from core.store.statistics import OUTCOMES, Sentence
+from core.store.statistics import OUTCOMES, Sentence, suggested
 from gui.plain_text import plain_tip
 from gui.workers import ThreadJob
-
-# No parent: a window or project closed meanwhile must not destroy a running thread (Qt
-# aborts the app); each job keeps itself here until it ends.
-_RUNNING: set[ThreadJob] = set()
 
 SENTENCE_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -243,13 +239,13 @@ class StatisticsWindow(QDialog):
 
     def _job(self, work: Callable, done: Callable, failed: Callable) -> ThreadJob:
         """A read of the open project on a worker thread; its result is dropped when this
-        window is gone or the main window opened another project meanwhile."""
+        window is gone or the main window opened another project meanwhile. No parent: a
+        window closed meanwhile must not destroy a running thread (the job keeps itself,
+        ``gui.workers``)."""
         path = self.path
         job = ThreadJob(path, work, None, read_only=True)
-        _RUNNING.add(job)
 
         def ended(handler: Callable, value: object) -> None:
-            _RUNNING.discard(job)
             job.deleteLater()
             if isValid(self):
                 handler(value, path == self.path)
@@ -282,26 +278,25 @@ class StatisticsWindow(QDialog):
         self.cell_title.setText("")
         self.refresh()
 
-    def _job_over(self) -> None:
+    def _job_over(self, current: bool) -> bool:
+        """The read ended: whether its result is to be shown, or it is read again (asked
+        for meanwhile, or the read was of the last project)."""
         self.job = None
         self.busy.setVisible(False)
         self.refresh_button.setEnabled(True)
+        if self._again or not current:
+            self._again = False
+            self.refresh()
+            return False
+        return True
 
     def _failed(self, message: str, current: bool = True) -> None:
-        self._job_over()
-        if self._again or not current:
-            self._again = False
-            self.refresh()
-            return
-        self.status.setText(f"Cannot read the statistics: {message}")
+        if self._job_over(current):
+            self.status.setText(f"Cannot read the statistics: {message}")
 
     def _read(self, numbers: Numbers, current: bool = True) -> None:
-        self._job_over()
-        if self._again or not current:
-            self._again = False
-            self.refresh()
-            return
-        self.show_numbers(numbers)
+        if self._job_over(current):
+            self.show_numbers(numbers)
 
     def show_numbers(self, numbers: Numbers) -> None:
         self.numbers = n = numbers
@@ -362,15 +357,13 @@ class StatisticsWindow(QDialog):
             return
         q = n.quality
         model = self.model_box.currentData() if len(q.models) > 1 else None
-        rows = q.per_label(model)
-        added = sum(r["added"] for r in rows.values())
-        suggested = sum(sum(r.values()) for r in rows.values()) - added
-        kept = sum(r["kept"] for r in rows.values())
-        shares = ", ".join(f"{sum(r[k] for r in rows.values()) / suggested:.0%} {k}"
-                           for k in OUTCOMES[:3]) if suggested else "none yet"
+        sums = q.totals(model)
+        made = suggested(sums)
+        shares = ", ".join(f"{sums[k] / made:.0%} {k}" for k in OUTCOMES[:3]) if made \
+            else "none yet"
         self.quality_pane.summary.setText(
-            f"{suggested:,} suggestions judged: {shares}; {added:,} added by reviewers"
-            + ("" if kept or not suggested else " (none kept)"))
+            f"{made:,} suggestions judged: {shares}; {sums['added']:,} added by reviewers"
+            + ("" if sums["kept"] or not made else " (none kept)"))
         self.quality_pane.set_draw(lambda fig: charts.quality_figure(q, model, fig=fig))
 
     # ---- the map and its sentences

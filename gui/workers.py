@@ -104,7 +104,9 @@ class ThreadJob(QObject):
         self.failed.emit(message)
 
 
-_LIVE: set[ThreadJob] = set()  # started and not ended
+# Started and not ended: a job keeps itself alive here, so one with no parent (its window
+# may close while it runs) is not collected, and the app waits for them when it quits.
+_LIVE: set[ThreadJob] = set()
 
 
 def _wait_for_jobs() -> None:

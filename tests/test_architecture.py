@@ -34,7 +34,7 @@ ALLOWED = {
                  "core.jobs", "core.teams", "core.cli_models", "core.cli_claims",
                  "core.stats"},
     "core.cli_models": {"core.store", "core.nlp", "core.jobs"},
-    "core.cli_claims": {"core.store", "core.nlp"},
+    "core.cli_claims": {"core.store", "core.nlp", "core.text"},
 }
 LEAVES = {"core", "core.errors", "core.models", "core.resources", "core.metrics"}
 ENTRY_POINTS = {"gui.app", "gui.selftest"}

@@ -14,7 +14,6 @@ file and goes through :func:`plain`, so a ``$`` in it is a dollar sign, not math
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterable
 from datetime import date, timedelta
 
@@ -33,7 +32,10 @@ from core.store.statistics import (
     Progress,
     Quality,
     Spread,
+    suggested,
+    summed,
 )
+from core.text.normalise import one_line
 
 # Reviewers (and models) in turn; the first is the app's blue.
 PALETTE = ("#4c78a8", "#f58518", "#54a24b", "#b279a2", "#e45756", "#72b7b2", "#eeca3b",
@@ -49,7 +51,6 @@ MAX_REVIEWERS = 8  # stacked per day; the rest are "others"
 MAX_BOXES = 10
 MAX_MODELS = 4  # panels side by side
 
-_SPACES = re.compile(r"\s+")
 # ISO's names that read as an index entry ("Korea, Republic of"): what news calls them.
 SHORT_COUNTRY_NAMES = {
     "BOL": "Bolivia", "COD": "DR Congo", "COG": "Congo", "IRN": "Iran", "KOR": "South Korea",
@@ -63,10 +64,7 @@ MIN_ROWS = 5  # bar charts keep at least this many rows of height: no fat bars
 def plain(name: object, limit: int = 0) -> str:
     """A name from a project as matplotlib should draw it: one line, ``$`` escaped (no
     mathtext), and at most ``limit`` characters (0: any) with an ellipsis."""
-    text = _SPACES.sub(" ", str(name)).strip() or "—"
-    if limit and len(text) > limit:
-        text = text[:limit - 1].rstrip() + "…"
-    return text.replace("$", r"\$")
+    return (one_line(str(name), limit) or "—").replace("$", r"\$")
 
 
 def _figure(fig: Figure | None, width: float, height: float) -> Figure:
@@ -286,10 +284,10 @@ def _quality_panel(ax: Axes, rows: dict[str, dict[str, int]], model: str | None,
     ax.set_xlim(0, 1)
     ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     ax.tick_params(axis="x", labelsize=8)
-    suggested = sum(totals[lb] - rows[lb]["added"] for lb in labels)
-    kept = sum(rows[lb]["kept"] for lb in labels)
-    share = f" · {kept / suggested:.0%} kept" if suggested else ""
-    ax.set_title(f"{title}: {suggested:,} suggestions{share}", fontsize=10)
+    sums = summed(rows)
+    made = suggested(sums)
+    share = f" · {sums['kept'] / made:.0%} kept" if made else ""
+    ax.set_title(f"{title}: {made:,} suggestions{share}", fontsize=10)
     return True
 
 

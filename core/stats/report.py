@@ -39,7 +39,7 @@ from core.models import VERDICT_COLOURS
 from core.stats import charts
 from core.stats.numbers import Numbers, gather
 from core.store.files import check_destination, refuse_project_file
-from core.store.statistics import OUTCOME_NAMES, OUTCOMES, Spread
+from core.store.statistics import OUTCOME_NAMES, OUTCOMES, Spread, suggested, summed
 
 # The charts as the page shows them: text as paths (no font needed where it is opened),
 # the same bytes for the same numbers (a fixed salt for SVG ids, no date).
@@ -353,20 +353,19 @@ def _entities(page: _Page, n: Numbers) -> None:
 
 def _quality(page: _Page, n: Numbers) -> None:
     q = n.quality
-    rows = q.per_label()
-    sums = {k: sum(r[k] for r in rows.values()) for k in OUTCOMES}
-    suggested = sums["kept"] + sums["corrected"] + sums["rejected"]
-    shares = ", ".join(f"{sums[k] / (suggested or 1):.0%} {_e(OUTCOME_NAMES[k])}"
+    sums = q.totals()
+    made = suggested(sums)
+    shares = ", ".join(f"{sums[k] / (made or 1):.0%} {_e(OUTCOME_NAMES[k])}"
                        for k in OUTCOMES[:3])
     models = (f" Pre-annotated by {len(q.models)} models, compared side by side."
               if len(q.models) > 1 else "")
     undecided = (f" {q.undecided:,} suggestions in approved articles are still undecided."
                  if q.undecided else "")
-    judged = (f"Of {suggested:,} suggestions in approved articles, {shares}"
-              if suggested else "No suggestion in an approved article was judged yet")
+    judged = (f"Of {made:,} suggestions in approved articles, {shares}"
+              if made else "No suggestion in an approved article was judged yet")
     page.section("quality", f"{judged}; reviewers added {sums['added']:,} entities that "
                  f"nothing suggested.{models}{undecided}")
-    if suggested or sums["added"]:
+    if made or sums["added"]:
         page.figure(charts.quality_figure(q),
                     "Per label, the shares of suggestions accepted as suggested, corrected, "
                     "rejected, and the entities reviewers added")
@@ -390,11 +389,11 @@ def _quality_table(page: _Page, table_id: str, caption: str,
     head = [("label", False), ("suggested", True), *((SHORT_OUTCOMES[k], True) for k in OUTCOMES)]
 
     def line(name: str, r: dict[str, int]) -> list[str]:
-        made = r["kept"] + r["corrected"] + r["rejected"]
+        made = suggested(r)
         row_total = made + r["added"]  # the chart's 100 % bars share the whole row
         return [name, _n(made), *(_count_share(r[k], row_total) for k in OUTCOMES)]
 
-    sums = {k: sum(r[k] for r in rows.values()) for k in OUTCOMES}
+    sums = summed(rows)
     page.table(table_id, caption, head,
                (line(_name(lb), r) for lb, r in rows.items() if sum(r.values())),
                line("all", sums))

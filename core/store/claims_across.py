@@ -49,13 +49,13 @@ from core.errors import InvalidEdit
 from core.models import PREVIEW_CHARS, shown_title
 from core.nlp.figures import FIGURE_LABELS, Figure, compare, figures_in
 from core.nlp.linking import COUNTRY_LABELS, country_of, subdivision_prefix
+from core.store.summaries import PLACE_LABELS_SQL
 from core.text.sentences import sentence_bounds
 
 LIMIT = 200
 CHUNK = 200  # candidate articles read per round
 DATE_LABEL = "DATE"
 MINERAL_PREFIX = "mineral:"
-_PLACE_LABELS = "('" + "', '".join(sorted(COUNTRY_LABELS)) + "')"
 
 
 @dataclass(frozen=True)
@@ -214,7 +214,7 @@ class ClaimsAcross:
             sides = []
             for key in pair:
                 kbs = expanded[key]
-                place = f" AND label IN {_PLACE_LABELS}" if country_of(key) else ""
+                place = f" AND label IN {PLACE_LABELS_SQL}" if country_of(key) else ""
                 sides.append(f"SELECT article_id FROM spans WHERE kb_id IN "
                              f"({','.join('?' * len(kbs))}) AND state != 'rejected'{place}")
                 params.extend(kbs)

@@ -24,6 +24,7 @@ from core.models import Label
 from core.store.audit import require_reviewer
 from core.store.db import Db
 from core.store.rows import row_to
+from core.text.normalise import STEERING
 
 _COLOR = re.compile(r"#[0-9a-fA-F]{6}")
 
@@ -33,10 +34,8 @@ def _usable_key(hotkey: str) -> bool:
     return not hotkey or (len(hotkey) == 1 and hotkey.isalnum() and hotkey.isascii())
 
 
-# No controls (C0, DEL, C1: terminal escapes) and no bidi overrides or isolates (they
-# reorder what follows the name on screen and in a terminal).
-_NOT_IN_NAMES = "\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
-_LABEL_NAME = re.compile(rf"[^\s{_NOT_IN_NAMES}]([^{_NOT_IN_NAMES}]{{0,38}}[^\s{_NOT_IN_NAMES}])?")
+# Nothing that steers a screen or terminal (core.text.normalise.STEERING) in a name.
+_LABEL_NAME = re.compile(rf"[^\s{STEERING}]([^{STEERING}]{{0,38}}[^\s{STEERING}])?")
 
 
 class Labels:

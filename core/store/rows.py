@@ -20,3 +20,4 @@ def row_to(cls: type, row: sqlite3.Row | dict) -> Any:
 # A plain tuple row holding Span's fields in order becomes a Span in C: tuple.__new__ skips
 # namedtuple's Python __new__ (Span(*row)), and sqlite3.Row plus a dict per span (row_to).
 make_span = partial(tuple.__new__, Span)
+SPAN_FIELDS = ", ".join(f'"{name}"' for name in Span._fields)  # the columns, in its order

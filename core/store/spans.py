@@ -17,10 +17,8 @@ from core.nlp.linking import KB_ID_RULE, is_usable_kb_id
 from core.store.audit import now
 from core.store.audit import require_reviewer as _require_reviewer
 from core.store.db import Db
-from core.store.rows import make_span
+from core.store.rows import SPAN_FIELDS, make_span
 from core.store.rows import row_to as _row_to
-
-_SPAN_FIELDS = ", ".join(f'"{name}"' for name in Span._fields)  # in the record's order
 
 
 class Spans:
@@ -42,7 +40,7 @@ class Spans:
         cur = self.db.conn.cursor()
         cur.row_factory = None
         rows = cur.execute(
-            f'SELECT {_SPAN_FIELDS} FROM spans WHERE article_id = ?{cond} '
+            f'SELECT {SPAN_FIELDS} FROM spans WHERE article_id = ?{cond} '
             'ORDER BY start, "end", id', (article_id,)).fetchall()
         return list(map(make_span, rows))
 
@@ -200,9 +198,7 @@ class Spans:
         # place (the same bounds and label, else overlapping it) is that suggestion, kept
         # or corrected, so adjudicating an article does not turn the pre-annotator's spans
         # into a reviewer's and an undo gives them back as they were (core.store.summaries).
-        made = {r[0]: r[1:] for r in self.db.conn.execute(
-            "SELECT id, origin, model, suggested_start, suggested_end, suggested_label "
-            "FROM spans WHERE article_id = ? AND origin IN ('model', 'rules')", (article_id,))}
+        made = self.suggestions_made(article_id)
         suggestions = [s for s in removed if s.id in made]
         added = 0
         stamp = now()
@@ -237,13 +233,13 @@ class Spans:
                           {"removed": len(removed), "added": added, "after": len(spans)})
         return before, [int(x) for x in out if x is not None]
 
-    def suggestions_made(self, article_id: int) -> dict[int, tuple[str | None, int, int, str]]:
-        """Per span id a pre-annotator made: (model, suggested start, end, label), what an
-        undo of ``replace_spans`` needs to put the suggestions back as they were."""
+    def suggestions_made(self, article_id: int
+                         ) -> dict[int, tuple[str, str | None, int | None, int | None, str | None]]:
+        """Per span id a pre-annotator made: (origin, model, suggested start, end, label),
+        what ``replace_spans`` and its undo carry to the span at a suggestion's place."""
         return {r[0]: tuple(r[1:]) for r in self.db.conn.execute(
-            "SELECT id, model, suggested_start, suggested_end, suggested_label FROM spans "
-            "WHERE article_id = ? AND origin IN ('model', 'rules') "
-            "AND suggested_label IS NOT NULL", (article_id,))}
+            "SELECT id, origin, model, suggested_start, suggested_end, suggested_label "
+            "FROM spans WHERE article_id = ? AND origin IN ('model', 'rules')", (article_id,))}
 
     def delete_spans(self, span_ids: Sequence[int], reviewer: str) -> None:
         """Remove many spans in ONE transaction (the undo of ``add_spans``)."""

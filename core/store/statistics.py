@@ -19,14 +19,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from core.models import Span
 from core.nlp.facts import facts
 from core.store import summaries
+from core.store.rows import SPAN_FIELDS, make_span
 from core.store.summaries import OUTCOMES
 
 OUTCOME_NAMES = {"kept": "accepted as suggested", "corrected": "corrected (bounds or label)",
                  "rejected": "rejected", "added": "added by a reviewer"}
-_SPAN_COLUMNS = ", ".join(f'"{c}"' for c in Span._fields)
 # A reviewer's copy is untrusted (core.teams.merge): a time that is not a number and a
 # date that is not ISO are read as unknown, not drawn.
 _SECONDS = ("CASE WHEN typeof(review_seconds) IN ('integer', 'real') AND review_seconds > 0 "
@@ -66,6 +65,17 @@ class Progress:
         return self.statuses.get("pending", 0) + self.statuses.get("skipped", 0)
 
 
+def summed(rows: dict[str, dict[str, int]]) -> dict[str, int]:
+    """The outcomes of several labels added up."""
+    return {k: sum(r[k] for r in rows.values()) for k in OUTCOMES}
+
+
+def suggested(outcome: dict[str, int]) -> int:
+    """The suggestions an outcome row counts: kept, corrected or rejected (an entity a
+    reviewer added was suggested by nothing)."""
+    return outcome["kept"] + outcome["corrected"] + outcome["rejected"]
+
+
 @dataclass
 class Quality:
     """Per (model, label): how many of each outcome. ``models`` most spans first."""
@@ -82,6 +92,10 @@ class Quality:
                 for k, v in outcome.items():
                     row[k] += v
         return dict(sorted(out.items(), key=lambda kv: -sum(kv[1].values())))
+
+    def totals(self, model: str | None = None) -> dict[str, int]:
+        """Each outcome over every label (of ``model``, or of all models)."""
+        return summed(self.per_label(model))
 
 
 @dataclass
@@ -202,8 +216,8 @@ class Statistics:
             title, published, text = self.conn.execute(
                 "SELECT title, published, text FROM articles WHERE id = ?",
                 (article_id,)).fetchone()
-            spans = [Span(*row) for row in self.conn.execute(
-                f"SELECT {_SPAN_COLUMNS} FROM spans WHERE article_id = ? "
+            spans = [make_span(row) for row in self.conn.execute(
+                f"SELECT {SPAN_FIELDS} FROM spans WHERE article_id = ? "
                 "AND state != 'rejected' ORDER BY start", (article_id,))]
             seen: set[int] = set()
             for f in facts(text, spans):

@@ -22,9 +22,9 @@ from __future__ import annotations
 import sqlite3
 from collections import Counter
 
-from core.models import Span
 from core.nlp.facts import facts
 from core.nlp.linking import COUNTRY_LABELS, country_of
+from core.store.rows import SPAN_FIELDS, make_span
 from core.text.sentences import SentenceIndex
 
 Key = tuple[str, str, str, str]  # (kind, a, b, c)
@@ -41,8 +41,8 @@ OUTCOME_SQL = """CASE
     WHEN origin IN ('model', 'rules') THEN 'corrected'
     WHEN origin = 'reviewer' AND state = 'accepted' THEN 'added'
   END"""
-_SPAN_COLUMNS = ", ".join(f'"{c}"' for c in Span._fields)
-_PLACE_LABELS = "('" + "', '".join(sorted(COUNTRY_LABELS)) + "')"
+# The place labels as an SQL list, ('GPE', 'NORP'): for the queries that pick places.
+PLACE_LABELS_SQL = "('" + "', '".join(sorted(COUNTRY_LABELS)) + "')"
 
 
 def summarise(conn: sqlite3.Connection, article_id: int) -> Counter[Key]:
@@ -61,9 +61,9 @@ def summarise(conn: sqlite3.Connection, article_id: int) -> Counter[Key]:
                 # reviewer's own rejected span
                 # A reviewer's entity is one the article's pre-annotator missed.
                 out[("judged", model or article_model or "", label, outcome)] += n
-        spans = [Span(*r) for r in conn.execute(
-            f"SELECT {_SPAN_COLUMNS} FROM spans WHERE article_id = ? AND state != 'rejected' "
-            f"AND (label = 'MINERAL' OR label IN {_PLACE_LABELS}) ORDER BY start",
+        spans = [make_span(r) for r in conn.execute(
+            f"SELECT {SPAN_FIELDS} FROM spans WHERE article_id = ? AND state != 'rejected' "
+            f"AND (label = 'MINERAL' OR label IN {PLACE_LABELS_SQL}) ORDER BY start",
             (article_id,))]
         if spans:
             text, digest = conn.execute("SELECT text, sha256 FROM articles WHERE id = ?",
@@ -79,7 +79,7 @@ def summarise(conn: sqlite3.Connection, article_id: int) -> Counter[Key]:
             "SELECT k.id, k.verdict, s.label, s.kb_id FROM claims k JOIN spans s "
             "ON s.article_id = k.article_id AND s.start >= k.start AND s.\"end\" <= k.\"end\" "
             "WHERE k.article_id = ? AND k.state = 'accepted' AND s.state != 'rejected' "
-            f"AND s.kb_id IS NOT NULL AND (s.label = 'MINERAL' OR s.label IN {_PLACE_LABELS})",
+            f"AND s.kb_id IS NOT NULL AND (s.label = 'MINERAL' OR s.label IN {PLACE_LABELS_SQL})",
             (article_id,)):
         if label == "MINERAL":
             named.setdefault(("claim_mineral", kb_id, verdict), set()).add(claim_id)

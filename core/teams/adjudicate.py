@@ -78,7 +78,7 @@ class AdoptSpans(Edit):
         # Back to what it was, every span under its old id (older edits refer to them), a
         # pre-annotator's with what it suggested (the statistics judge it by that).
         def back(s: Span) -> SpanIn:
-            model, *suggested = self.made.get(s.id, (None, None, None, None))
+            _origin, model, *suggested = self.made.get(s.id, (None, None, None, None, None))
             return SpanIn(s.start, s.end, s.label, s.origin, s.state, s.kb_id, model,
                           tuple(suggested) if suggested[2] is not None else None)
 

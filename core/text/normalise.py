@@ -25,6 +25,21 @@ def normalise_text(text: str) -> str:
     return _CONTROL.sub("", text.lstrip("\ufeff"))
 
 
+# What may steer a screen or terminal from inside a name or a title: C0 and C1 controls
+# (escape sequences), DEL, and the bidi overrides and isolates that reorder what follows.
+STEERING = "\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
+_STEERING = re.compile(f"[{STEERING}]")
+
+
+def one_line(text: str, width: int | None = None) -> str:
+    """Untrusted text as one line for a terminal or a chart: steering characters dropped,
+    whitespace collapsed, cut to ``width`` characters with an ellipsis."""
+    line = " ".join(_STEERING.sub(" ", text).split())
+    if width and len(line) > width:
+        line = line[:width - 1].rstrip() + "…"
+    return line
+
+
 def sha256_text(text: str) -> str:
     """Hash of the stored (normalised) text; the key that makes re-imports idempotent."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
