@@ -13,9 +13,10 @@ APP_DEBS := libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-ra
 	libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxkbcommon-x11-0
 
 # What the tests use beyond .venv: Chromium opens `assay-cli report`'s HTML headless
-# (tests/test_report.py; without it the test skips, except on CI where it fails). Installed
-# like app-deps: where we may (root with apt), else we say it is missing.
-TEST_DEBS := chromium
+# (tests/test_report.py; without it the test skips, except on CI where it fails), and the
+# bundle test builds the app, which must carry Qt's xcb libraries (APP_DEBS). Installed
+# like app-deps: where we may (root with apt), else we say what is missing.
+TEST_DEBS := chromium $(APP_DEBS)
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -48,12 +49,14 @@ app-deps: $(STAMP)
 		{ apt-get update -qq && apt-get install -y -qq --no-install-recommends $(APP_DEBS); }; \
 	else QT_QPA_PLATFORM=xcb $(PY) -m gui.platform_check; fi
 
-test-deps:
+test-deps: $(STAMP)
 	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 		apt-get install -y -qq --no-install-recommends $(TEST_DEBS) >/dev/null || \
 		{ apt-get update -qq && apt-get install -y -qq --no-install-recommends $(TEST_DEBS); }; \
-	elif ! command -v chromium >/dev/null; then \
-		echo "chromium is missing: the report test skips (install: sudo apt install chromium)"; \
+	else \
+		command -v chromium >/dev/null || \
+			echo "chromium is missing: the report test skips (install: sudo apt install chromium)"; \
+		QT_QPA_PLATFORM=xcb $(PY) -m gui.platform_check || true; \
 	fi
 
 app: app-deps
