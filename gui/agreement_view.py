@@ -10,7 +10,6 @@ from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -19,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from core.teams.agreement import agreement
 from core.teams.charts import agreement_figure
+from gui.file_dialogs import save_file_name
 
 
 def _num(x: float | None) -> str:
@@ -52,8 +52,8 @@ class AgreementDialog(QDialog):
 
     def save_png(self, path: str | None = None) -> str | None:
         if path is None:
-            path, _ = QFileDialog.getSaveFileName(self, "Save the agreement chart",
-                                                  "agreement.png", "PNG images (*.png)")
+            path = save_file_name(self, "Save the agreement chart", "agreement.png",
+                                  "PNG images (*.png)")
         if path:
             self.figure.savefig(path, dpi=150)
         return path or None

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDoubleSpinBox,
-    QFileDialog,
     QFormLayout,
     QLineEdit,
     QListWidget,
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
 from core.formats.registry import EXPORTS, default_suffix
 from core.models import ARTICLE_STATUSES
 from core.store import ArticleFilter, Project
+from gui.file_dialogs import save_file_name
 from gui.form_parts import ok_cancel, path_row
 
 
@@ -108,7 +108,7 @@ class ExportDialog(QDialog):
         self.destination.setText(str(path.with_suffix(default_suffix(fmt))))
 
     def _browse(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export to", self.destination.text())
+        path = save_file_name(self, "Export to", self.destination.text())
         if path:
             self.destination.setText(path)
             self._format_changed()

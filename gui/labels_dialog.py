@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QColorDialog,
     QComboBox,
     QDialog,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -38,6 +37,7 @@ from core.review.scheme_edits import (
     RenameLabel,
     UpdateLabel,
 )
+from gui.file_dialogs import open_file_name, save_file_name
 from gui.plain_text import plain_tip
 from gui.theme import label_color
 
@@ -247,7 +247,7 @@ class LabelsDialog(QDialog):
         if project is None:
             return
         if path is None:
-            path, _ = QFileDialog.getSaveFileName(
+            path = save_file_name(
                 self, "Export the label scheme", str(project.path.with_name(
                     f"{project.path.stem}-labels.json")), "Label schemes (*.json)")
         if path:
@@ -264,8 +264,8 @@ class LabelsDialog(QDialog):
         if project is None or self.window.refuse_if_read_only("import a label scheme"):
             return
         if path is None:
-            path, _ = QFileDialog.getOpenFileName(self, "Import a label scheme", str(
-                project.path.parent), "Label schemes (*.json)")
+            path = open_file_name(self, "Import a label scheme", project.path.parent,
+                                  "Label schemes (*.json)")
         if not path:
             return
         try:

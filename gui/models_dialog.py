@@ -14,7 +14,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -30,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from core.nlp.quality_chart import f1_bars
 from core.nlp.training import DEFAULT_ANNOTATOR, SavedModel, saved_models
+from gui.file_dialogs import save_file_name
 
 
 def _num(x: object) -> str:
@@ -213,8 +213,7 @@ class ModelsDialog(QDialog):
 
     def save_png(self, path: str | None = None) -> str | None:
         if path is None:
-            path, _ = QFileDialog.getSaveFileName(self, "Save the chart", "model-scores.png",
-                                                  "PNG images (*.png)")
+            path = save_file_name(self, "Save the chart", "model-scores.png", "PNG images (*.png)")
         if path:
             self.figure.savefig(path, dpi=150)
         return path or None

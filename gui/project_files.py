@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog
-
 from core.errors import AssayError
 from core.store import Project
+from gui.file_dialogs import open_file_name, save_file_name
 from gui.plain_text import warn
 
 MAX_RECENT = 8
@@ -22,8 +21,7 @@ class ProjectFiles:
 
     def new_project_dialog(self) -> None:
         w = self.window
-        path, _ = QFileDialog.getSaveFileName(w, "New project", str(Path.home()),
-                                              "Assay projects (*.assay)")
+        path = save_file_name(w, "New project", Path.home(), "Assay projects (*.assay)")
         if not path:
             return
         if not path.endswith(".assay"):
@@ -36,8 +34,8 @@ class ProjectFiles:
         w.open_project(path)
 
     def open_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self.window, "Open project", str(Path.home()),
-                                              "Assay projects (*.assay);;All files (*)")
+        path = open_file_name(self.window, "Open project", Path.home(),
+                              "Assay projects (*.assay);;All files (*)")
         if path:
             self.window.open_project(path)
 

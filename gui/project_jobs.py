@@ -11,10 +11,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog
+from PySide6.QtWidgets import QMessageBox, QProgressDialog
 
 from core.jobs import protocol
 from gui.export_dialog import ExportDialog
+from gui.file_dialogs import existing_folder, open_file_names
 from gui.plain_text import inform, message_box, warn
 from gui.review_host import JobsHost
 from gui.workers import AnnotateJob, ThreadJob, export_job, import_job
@@ -30,8 +31,8 @@ class ProjectJobs:
     def import_files_dialog(self) -> None:
         if self.window.refuse_if_read_only("import articles"):
             return
-        paths, _ = QFileDialog.getOpenFileNames(
-            self.window, "Import articles", str(Path.home()),
+        paths = open_file_names(
+            self.window, "Import articles", Path.home(),
             "Articles (*.txt *.md *.html *.htm *.jsonl *.csv);;All files (*)")
         if paths:
             self.start_import(paths)
@@ -39,7 +40,7 @@ class ProjectJobs:
     def import_folder_dialog(self) -> None:
         if self.window.refuse_if_read_only("import articles"):
             return
-        path = QFileDialog.getExistingDirectory(self.window, "Import a folder", str(Path.home()))
+        path = existing_folder(self.window, "Import a folder", Path.home())
         if path:
             self.start_import([path])
 

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -38,6 +37,7 @@ from shiboken6 import isValid
 from core.stats import charts
 from core.stats.numbers import Numbers, gather
 from core.store.statistics import OUTCOMES, Sentence, suggested
+from gui.file_dialogs import save_file_name
 from gui.plain_text import plain_tip
 from gui.workers import ThreadJob
 
@@ -120,8 +120,8 @@ class ChartPane(QWidget):
         if self.draw is None:
             return None
         if path is None:
-            path, _ = QFileDialog.getSaveFileName(self, "Save the chart as PNG",
-                                                  f"{self.name}.png", "PNG images (*.png)")
+            path = save_file_name(self, "Save the chart as PNG", f"{self.name}.png",
+                                  "PNG images (*.png)")
         if not path:
             return None
         if not self.drawn:

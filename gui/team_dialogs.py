@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDoubleSpinBox,
-    QFileDialog,
     QFormLayout,
     QLineEdit,
     QSpinBox,
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
 from core.errors import AssayError
 from core.teams.assign import hand_out
 from core.teams.merge import merge_copy
+from gui.file_dialogs import existing_folder, open_file_names
 from gui.form_parts import ok_cancel, path_row
 from gui.plain_text import warn
 from gui.workers import ThreadJob
@@ -57,7 +57,7 @@ class HandOutDialog(QDialog):
         self.resize(560, self.sizeHint().height())
 
     def _browse(self) -> None:
-        path = QFileDialog.getExistingDirectory(self, "Folder for the copies", self.folder.text())
+        path = existing_folder(self, "Folder for the copies", self.folder.text())
         if path:
             self.folder.setText(path)
 
@@ -99,7 +99,6 @@ def merge_copies(window, paths: list[str]) -> ThreadJob | None:
 
 
 def merge_dialog(window) -> ThreadJob | None:
-    paths, _ = QFileDialog.getOpenFileNames(window, "Merge reviewers' copies",
-                                            str(window.project.path.parent),
-                                            "Assay projects (*.assay)")
+    paths = open_file_names(window, "Merge reviewers' copies", window.project.path.parent,
+                            "Assay projects (*.assay)")
     return merge_copies(window, paths)

@@ -132,10 +132,29 @@ def test_only_the_store_touches_the_connection():
     assert bad == []
 
 
+# Qt's file dialog and the classes behind it read files to guess their type, which drops
+# SQLite's locks on an open project (issue 23): only gui.file_dialogs may use them, with an
+# icon provider that never reads a file.
+FILE_READERS = ("QFileDialog", "QFileSystemModel", "QMimeDatabase", "QFileIconProvider")
+
+
+def file_reader_uses(path: Path) -> list[str]:
+    names = {name for name in imports(path) if name.rsplit(".", 1)[-1] in FILE_READERS}
+    return sorted(f"{path.relative_to(ROOT)}: {name}" for name in names)
+
+
+def test_only_file_dialogs_uses_what_reads_a_file_to_guess_its_type():
+    bad = [use for path in sources("gui") if path.name != "file_dialogs.py"
+           for use in file_reader_uses(path)]
+    assert bad == []
+
+
 def test_the_checks_would_catch_a_violation(tmp_path):
     """The scanners see what they must (a test that cannot fail proves nothing)."""
     sample = tmp_path / "x.py"
     sample.write_text("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n"
                       "    from gui.main_window import MainWindow\n"
-                      "def f():\n    import PySide6.QtCore\n")
+                      "def f():\n    import PySide6.QtCore\n"
+                      "    from PySide6.QtWidgets import QFileDialog\n")
     assert {"gui.main_window", "PySide6.QtCore"} <= imports(sample)
+    assert "PySide6.QtWidgets.QFileDialog" in imports(sample)

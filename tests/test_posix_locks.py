@@ -105,3 +105,76 @@ def test_the_open_project_cannot_be_imported_or_exported_onto(held, tmp_path):
         assert my_locks(path) == before
     window.approve_article(1, "ana")
     assert read_in_child(path, "SELECT status FROM articles WHERE id = 1") == [["approved"]]
+
+
+def drop_locks_as_a_file_dialog_does(path: Path) -> None:
+    """What Qt's file dialog did to guess the project's type: open, read, close."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.read(fd, 64)
+    finally:
+        os.close(fd)
+
+
+@needs_proc_locks
+def test_the_window_takes_the_file_back_after_something_in_it_dropped_the_locks(held):
+    path, window = held
+    drop_locks_as_a_file_dialog_does(path)
+    assert my_locks(path) == 0  # the hazard is real: the process no longer holds the file
+    # Another process opens and closes the project: it believes it is the last and deletes
+    # the WAL the window's connection still has open.
+    assert read_in_child(path, "SELECT count(*) FROM articles") == [[2]]
+    window.approve_article(1, "ana")
+    # The decision reached the file another process reads …
+    assert read_in_child(path, "SELECT status FROM articles WHERE id = 1") == [["approved"]]
+    # … and the window holds its lock again, so the next close elsewhere keeps the WAL.
+    assert my_locks(path) > 0
+    window.approve_article(2, "ana")
+    assert read_in_child(path, "SELECT status FROM articles WHERE id = 2") == [["approved"]]
+
+
+@needs_proc_locks
+def test_a_lost_lock_is_taken_back_before_the_next_write_even_with_the_wal_in_place(held):
+    path, window = held
+    drop_locks_as_a_file_dialog_does(path)
+    window.approve_article(1, "ana")  # nobody deleted the WAL yet: the lock alone is missing
+    assert my_locks(path) > 0
+    assert read_in_child(path, "SELECT status FROM articles WHERE id = 1") == [["approved"]]
+
+
+KILLED_WRITER = """
+import os, sys
+from core.store import Project
+window = Project.open(sys.argv[1])
+window.spans(1)
+fd = os.open(sys.argv[1], os.O_RDONLY); os.read(fd, 64); os.close(fd)  # the dialog's read
+print("dropped", flush=True)
+sys.stdin.readline()  # meanwhile another process opens and closes the project
+window.approve_article(1, "ana")
+print("approved", flush=True)
+sys.stdin.readline()  # killed here, before any close
+"""
+
+
+@pytest.mark.skipif(not hasattr(__import__("signal"), "SIGKILL"), reason="needs SIGKILL")
+def test_a_decision_made_after_the_locks_were_dropped_survives_kill_9(held):
+    import signal
+
+    path, window = held
+    window.close()
+    child = subprocess.Popen([sys.executable, "-c", KILLED_WRITER, str(path)],
+                             cwd=Path(__file__).parents[1], stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout.readline().strip() == "dropped"
+        assert read_in_child(path, "SELECT count(*) FROM articles") == [[2]]
+        child.stdin.write("\n")
+        child.stdin.flush()
+        assert child.stdout.readline().strip() == "approved"
+        assert read_in_child(path, "SELECT status FROM articles WHERE id = 1") == [["approved"]]
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=30)
+    with Project.open(path) as after:
+        assert after.article(1).status == "approved"
+        assert after.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

@@ -18,6 +18,7 @@ from typing import Any
 from core.errors import ProjectError
 from core.store import summaries
 from core.store.audit import now
+from core.store.connection import ProjectConnection
 from core.store.faults import describe
 
 _RESUMMARISE = ("claim.", "article.", "span.update")
@@ -44,6 +45,9 @@ class Db:
         conn = self.conn
         if self.read_only:
             raise ProjectError(f"{self.path} is open read-only: the change was not saved.")
+        if isinstance(conn, ProjectConnection):
+            # Before a commit can go astray: is the WAL still ours and the lock still held?
+            conn.ensure_attached(locks=True)
         try:
             conn.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:

@@ -9,7 +9,9 @@ committing into an unlinked file. So, in a process that holds a connection to
 a project, nothing but SQLite may open that file:
 
 * :func:`connect` is the only way to get a connection; it counts connections
-  per file (device and inode) in this process, and :func:`release` uncounts.
+  per file (device and inode) in this process, and :func:`release` uncounts. The
+  connection (``core.store.connection``) also takes the file back if something else in
+  the process dropped its locks after all (Qt's file dialog did).
 * :func:`sniff` reads the 16-byte header with ``open()`` only while no
   connection to that file is open here (one that is open already proved the
   file is a database).
@@ -29,8 +31,10 @@ import stat
 import threading
 from collections import Counter
 from pathlib import Path
+from typing import cast
 
 from core.errors import AssayError, ProjectError
+from core.store.connection import ProjectConnection
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
@@ -108,6 +112,10 @@ def connect(path: Path, *, read_only: bool = False, create: bool = False) -> sql
     WAL's ``-shm`` index), a file with no ``-wal`` left over is opened
     ``immutable``: SQLite then reads it without any lock or journal, which is
     right for a file nobody can change.
+
+    The connection is a :class:`~core.store.connection.ProjectConnection`: if anything
+    in the process drops SQLite's locks on the file, it reconnects before the next
+    statement instead of committing into a WAL another process has deleted.
     """
     uri = path.resolve().as_uri()
     if read_only:
@@ -124,6 +132,20 @@ def connect(path: Path, *, read_only: bool = False, create: bool = False) -> sql
             target = uri + "?mode=ro"
     else:
         target = uri + ("?mode=rwc" if create else "?mode=rw")
+    proxy = ProjectConnection(path, lambda: _sqlite_connect(target))
+    # Typed as what it stands in for: everything of a sqlite3.Connection is forwarded.
+    conn = cast(sqlite3.Connection, proxy)
+    key = _key(path)
+    if key is not None:
+        with _guard:
+            _open_here[key] += 1
+            _open_paths[key] = path
+            _conn_keys[id(conn)] = key
+    return conn
+
+
+def _sqlite_connect(target: str) -> sqlite3.Connection:
+    """One SQLite connection with the settings every project connection has."""
     # isolation_level=None: the store issues BEGIN IMMEDIATE / COMMIT itself.
     conn = sqlite3.connect(target, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
                            check_same_thread=False, uri=True)
@@ -135,16 +157,10 @@ def connect(path: Path, *, read_only: bool = False, create: bool = False) -> sql
     except BaseException:
         conn.close()
         raise
-    key = _key(path)
-    if key is not None:
-        with _guard:
-            _open_here[key] += 1
-            _open_paths[key] = path
-            _conn_keys[id(conn)] = key
     return conn
 
 
-def release(conn: sqlite3.Connection) -> None:
+def release(conn: ProjectConnection | sqlite3.Connection) -> None:
     """Close a connection made by :func:`connect` and uncount it (twice is harmless)."""
     try:
         conn.close()
