@@ -20,7 +20,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QFileInfo
 from PySide6.QtGui import QAbstractFileIconProvider, QIcon
-from PySide6.QtWidgets import QApplication, QFileDialog, QStyle, QWidget
+from PySide6.QtWidgets import QApplication, QFileDialog, QStyle, QTreeView, QWidget
 
 from core.store.files import SIDECAR_SUFFIXES
 
@@ -61,6 +61,13 @@ def make_dialog(parent: QWidget | None, caption: str, folder: str | Path,
     dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
     dialog.setOption(QFileDialog.Option.DontUseCustomDirectoryIcons, True)
     dialog.setIconProvider(_PROVIDER)
+    dialog.resize(860, 520)
+    details = dialog.findChild(QTreeView, "treeView")
+    if details is not None:  # Qt's default widths cut "Assay project" and "168 KiB" short
+        header = details.header()
+        header.resizeSection(0, 320)
+        header.resizeSection(1, 96)
+        header.resizeSection(2, 170)
     return dialog
 
 

@@ -31,8 +31,9 @@ REPO = Path(__file__).parents[1]
 
 # The real window in a child process. A timer finds each file dialog as it opens, shows
 # it the project's folder, waits until it has listed the project and filled in the Type
-# column (or 1.5 s where its filter hides the project), and cancels it. It reports the POSIX locks it holds on the project
-# after each dialog, then approves article 1 with the A key when told, and waits to die.
+# column (or 1.5 s where its filter hides the project), and cancels it. It reports the
+# POSIX locks it holds on the project after each dialog, then approves article 1 with the
+# A key when told, and waits to die.
 WINDOW_WITH_DIALOGS = r"""
 import json, os, sys, time
 from pathlib import Path
