@@ -27,7 +27,12 @@ from core.models import Label
 from core.store.audit import require_reviewer
 from core.store.db import Db
 from core.store.rows import row_to
-from core.store.versions import VersionMove, relabel_versions, unrelabel_versions
+from core.store.versions import (
+    VersionMove,
+    relabel_versions,
+    unrelabel_versions,
+    version_label_uses,
+)
 from core.text.normalise import STEERING
 
 _COLOR = re.compile(r"#[0-9a-fA-F]{6}")
@@ -241,6 +246,10 @@ class Labels:
             raise InvalidEdit(f"{name} is used by {uses:,} span(s) (rejected ones count: "
                               "they are decisions). Merge it into another label instead, "
                               "or relabel them first.")
+        in_versions = version_label_uses(self.db.conn, name)
+        if in_versions:
+            raise InvalidEdit(f"{name} is used by {in_versions:,} span(s) of reviewers' "
+                              "versions. Merge it into another label instead.")
         with self.db.edit() as conn:
             conn.execute("DELETE FROM labels WHERE name = ?", (name,))
             conn.execute("UPDATE labels SET position = position - 1 WHERE position > ?",

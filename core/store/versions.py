@@ -103,6 +103,14 @@ def _names(span: dict, label: str) -> bool:
         isinstance(suggested, list) and len(suggested) == 3 and suggested[2] == label)
 
 
+def version_label_uses(conn: sqlite3.Connection, label: str) -> int:
+    """Spans of reviewers' versions that name ``label``: a label they use cannot go, or
+    their versions could no longer be taken, compared or merged again."""
+    needle = json.dumps(label, ensure_ascii=False)
+    return sum(sum(_names(span, label) for span in json.loads(row[0])) for row in conn.execute(
+        "SELECT spans FROM versions WHERE instr(spans, ?)", (needle,)))
+
+
 def relabel_versions(conn: sqlite3.Connection, old: str, new: str) -> list[VersionMove]:
     """Every reviewer's span labelled ``old`` becomes ``new``, inside the caller's
     transaction (``core.store.labels``: a rename or merge of the scheme), so versions stay
