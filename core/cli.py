@@ -395,7 +395,8 @@ def cmd_agreement(args: argparse.Namespace) -> int:
     if report["articles_worst_first"]:
         print("Worst articles:")
         for row in report["articles_worst_first"][:10]:
-            print(f"  {row['article_id']:>6}  F1 {pct(row['span_f1'])}  {one_line(row['title'], 60)}")
+            title = one_line(row["title"], 60)
+            print(f"  {row['article_id']:>6}  F1 {pct(row['span_f1'])}  {title}")
     return EXIT_OK
 
 
