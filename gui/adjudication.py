@@ -42,9 +42,9 @@ from core.teams.adjudicate import (
     settle,
     settle_edits,
     take_region,
-    take_version,
     to_adjudicate,
 )
+from core.teams.adjudicate import take_version as take_version_edits
 from gui.adjudication_panel import AdjudicationPanel
 from gui.plain_text import message_box
 from gui.review_host import ReviewHost
@@ -66,7 +66,6 @@ class Adjudication:
         # of that take must stick, not be redone by reopening the article.
         self.settled: set[int] = set()
         self.panel.region_clicked.connect(self.go_to_region)
-        self.panel.take_version.connect(self.take_version)
         self.panel.take_reviewer.connect(self.take_reviewer)
         self.panel.take_agreed.connect(self.take_agreed)
         self.prompt: QMessageBox | None = None  # the open question (for tests, and closing)
@@ -282,7 +281,7 @@ class Adjudication:
         if version is None:
             return
         try:
-            edits = take_version(version, approve=False)
+            edits = take_version_edits(version, approve=False)
         except AssayError as exc:
             self._say(str(exc))
             return

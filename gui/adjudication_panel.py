@@ -43,8 +43,7 @@ class AdjudicationPanel(QWidget):
     """Reviewers (one lane each), regions where they differ, articles to adjudicate."""
 
     region_clicked = Signal(int)  # index into the comparison's regions
-    take_version = Signal(int)  # lane index (0-based)
-    take_reviewer = Signal(str)  # a reviewer's version, lane or not (a rejected one)
+    take_reviewer = Signal(str)  # a reviewer's version, in a lane or not (a rejected one)
     take_agreed = Signal()
     article_chosen = Signal(int)  # article id
 

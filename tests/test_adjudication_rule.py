@@ -357,3 +357,27 @@ def test_reviewer_names_from_copies_reach_the_terminal_as_one_clean_line(tmp_pat
     assert taken.returncode == 0, taken.stderr
     assert "\x1b" not in taken.stdout and "\u202e" not in taken.stdout
     assert len(taken.stdout.strip().splitlines()) == 1
+
+
+def test_a_reviewer_name_with_mathtext_draws_as_written_in_the_agreement_view(qtbot,
+                                                                           tmp_path):
+    from PySide6.QtGui import QImage
+
+    from tests.gui_helpers import open_window
+
+    origin = make_team(tmp_path)
+    with sqlite3.connect(origin) as db:  # a copy's reviewer name, as a merge stored it
+        db.execute("UPDATE versions SET reviewer = ? WHERE reviewer = 'ana'",
+                   ("$\\undefinedmacro$ \x1b[31m",))
+    db.close()
+    win = open_window(qtbot, tmp_path, origin, reviewer="lead")
+    win.act_agreement.trigger()
+    qtbot.waitUntil(lambda: getattr(win, "agreement_dialog", None) is not None
+                    and win.agreement_dialog.isVisible(), timeout=30_000)
+    dialog = win.agreement_dialog
+    png = QImage(dialog.save_png(str(tmp_path / "agreement.png")))
+    assert not png.isNull()
+    ticks = [t.get_text() for t in dialog.figure.axes[0].get_xticklabels()]
+    assert "\\$\\undefinedmacro\\$ [31m" in ticks and "ben" in ticks
+    dialog.close()
+    win.close()
