@@ -28,7 +28,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from core.errors import AssayError
 from core.models import Article, Version, shown_title
-from core.review.edits import Focus
+from core.review.edits import Edit, Focus
 from core.review.session import ReviewSession
 from core.teams.adjudicate import (
     DECIDED,
@@ -288,8 +288,8 @@ class Adjudication:
         self._push(edits)
 
     def take_agreed(self) -> None:
-        """"Take agreed spans": the settle rule, asked for by the adjudicator; where the
-        curator already decided, they are asked before their decisions are replaced."""
+        """The "Take agreed spans" button: the settle rule, asked for by the adjudicator;
+        where the curator already decided, they are asked before their decisions go."""
         session = self.session
         article = self.window.article
         if session is None or article is None or session.refusal(
@@ -323,7 +323,8 @@ class Adjudication:
         self.prompt = None
         return box.clickedButton() is replace
 
-    def _push(self, edits: list) -> None:
+    def _push(self, edits: list[Edit]) -> None:
+        """Push edits in order; stop at the first the window refuses (it says why)."""
         for edit in edits:
             if not self.window.push(edit):
                 return
