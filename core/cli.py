@@ -329,8 +329,10 @@ def cmd_labels(args: argparse.Namespace) -> int:
             project.update_label(v[0], who, **{field: v[1]})
             print(f"{v[0]}: {field} is now {v[1]!r}.")
         elif args.action == "merge":
-            _gone, moved = project.merge_label(v[0], v[1], who)
-            print(f"Merged {v[0]} into {v[1]}: {len(moved):,} span(s) relabelled.")
+            _gone, moved, in_versions = project.merge_label(v[0], v[1], who)
+            print(f"Merged {v[0]} into {v[1]}: {len(moved):,} span(s) relabelled"
+                  + (f", and {len(in_versions):,} in reviewers' versions." if in_versions
+                     else "."))
         elif args.action == "delete":
             project.delete_label(v[0], who)
             print(f"Deleted {v[0]}.")
@@ -367,6 +369,7 @@ def cmd_merge(args: argparse.Namespace) -> int:
 
 def cmd_agreement(args: argparse.Namespace) -> int:
     from core.teams.agreement import agreement
+    from core.text.normalise import one_line
 
     with Project.open_for_reading(args.project) as project:
         report = agreement(project)
@@ -382,65 +385,82 @@ def cmd_agreement(args: argparse.Namespace) -> int:
           f"{pct(overall['span_f1'])}, token kappa {pct(overall['token_kappa'])}, "
           f"verdict kappa {pct(overall['verdict_kappa'])}.")
     for pair in report["pairs"]:
-        a, b = pair["reviewers"]
+        # Reviewer names come from copies: one clean line each, nothing that steers a terminal.
+        a, b = (one_line(r, 60) for r in pair["reviewers"])
         print(f"  {a} / {b}: {pair['articles']} article(s), span F1 {pct(pair['span_f1'])} "
               f"(overlap {pct(pair['span_f1_overlap'])}), token kappa "
               f"{pct(pair['token_kappa'])}")
         for label, f1 in pair["per_label"].items():
-            print(f"      {label:<10} {pct(f1)}")
+            print(f"      {one_line(label, 40):<10} {pct(f1)}")
     if report["articles_worst_first"]:
         print("Worst articles:")
         for row in report["articles_worst_first"][:10]:
-            print(f"  {row['article_id']:>6}  F1 {pct(row['span_f1'])}  {row['title'][:60]}")
+            title = one_line(row["title"], 60)
+            print(f"  {row['article_id']:>6}  F1 {pct(row['span_f1'])}  {title}")
     return EXIT_OK
 
 
 def cmd_adjudicate(args: argparse.Namespace) -> int:
-    """Settle reviewers' versions into the curated version (the project's own spans)."""
-    from core.review.edits import SetStatus
+    """Settle reviewers' versions into the curated version (the project's own spans), by
+    the one settle rule of ``core.teams.adjudicate`` (the window follows it too)."""
     from core.review.history import History
-    from core.teams.adjudicate import (
-        AdoptSpans,
-        agreed,
-        by_article,
-        disagreement,
-        to_adjudicate,
-        version_spans,
-    )
+    from core.teams.adjudicate import DECIDED, SETTLED, settle_all, settle_edits, take_version
+    from core.text.normalise import one_line
 
     with Project.open(args.project) as project:
         if args.action == "list":
+            from core.teams.adjudicate import to_adjudicate
+
             for article_id, f1 in to_adjudicate(project):
-                print(f"{article_id:>6}  F1 {f1:.3f}  {project.article(article_id).title[:60]}")
+                title = one_line(project.article(article_id).title, 60)
+                print(f"{article_id:>6}  F1 {f1:.3f}  {title}")
             return EXIT_OK
         history = History(project, args.reviewer)
         if args.action == "take":
-            if len(args.values) != 2 or not args.values[0].isdigit():
+            if len(args.values) != 2 or not args.values[0].isdecimal() \
+                    or not args.values[0].isascii():
                 raise AssayError("adjudicate take ARTICLE_ID REVIEWER")
             article_id, reviewer = int(args.values[0]), args.values[1]
+            who = one_line(reviewer, 60)
             version = next((v for v in project.versions([article_id])
                             if v.reviewer == reviewer), None)
             if version is None:
-                raise AssayError(f"Article {article_id} has no version by {reviewer!r}.")
-            history.do(AdoptSpans(article_id, version_spans(version),
-                                  f"take {reviewer}'s version"))
-            history.do(SetStatus(article_id, "approved"))
-            print(f"Article {article_id}: {reviewer}'s version is the curated one, approved "
-                  f"by {args.reviewer}.")
+                raise AssayError(f"Article {article_id} has no version by {who}.")
+            for edit in take_version(version, approve=True):
+                history.do(edit)
+            if version.status == "rejected":
+                print(f"Article {article_id}: {who} rejected it in their copy; rejected by "
+                      f"{one_line(args.reviewer, 60)} (its curated spans are kept).")
+            else:
+                print(f"Article {article_id}: {who}'s version is the curated one, approved "
+                      f"by {one_line(args.reviewer, 60)}.")
             return EXIT_OK
-        settled = partly = 0
-        for article_id, versions in sorted(by_article(project).items()):
-            if project.article(article_id).status != "pending" and not args.force:
+        if args.values:
+            raise AssayError("adjudicate auto takes no ARTICLE or REVIEWER.")
+        approved = partly = already = 0
+        skipped: list[int] = []
+        for settlement in settle_all(project, replace=args.replace):
+            if settlement.outcome == DECIDED:
+                skipped.append(settlement.article_id)
                 continue
-            history.do(AdoptSpans(article_id, agreed(versions), "take the agreed spans"))
-            if disagreement(versions) == 1.0:
-                history.do(SetStatus(article_id, "approved"))
-                settled += 1
+            edits = settle_edits(settlement, approve=True)
+            for edit in edits:
+                history.do(edit)
+            if settlement.outcome == SETTLED and not edits:
+                already += 1
+            elif settlement.agree_entirely:
+                approved += 1
             else:
                 partly += 1
-        print(f"{settled} article(s) all reviewers agree on: curated and approved. {partly} "
-              "article(s) differ: their agreed spans are taken, the rest is yours "
-              "(adjudicate list).")
+        print(f"Settled {approved + partly} article(s): {approved} all reviewers agree on "
+              f"entirely (curated and approved), {partly} with their agreed spans taken "
+              "(the rest is yours: adjudicate list).")
+        if already:
+            print(f"{already} article(s) already settled: unchanged.")
+        if skipped:
+            shown = ", ".join(map(str, skipped[:10])) + (", …" if len(skipped) > 10 else "")
+            print(f"Skipped {len(skipped)} article(s) the curator already decided ({shown}): "
+                  "their decisions are kept; --replace takes the agreed spans anyway.")
     return EXIT_OK
 
 
@@ -566,13 +586,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("adjudicate", help="settle reviewers' versions: list | auto | take",
                        description="list: articles whose versions differ, worst first. "
-                       "auto: take the spans all reviewers agree on (and approve the articles "
-                       "they agree on entirely). take ARTICLE REVIEWER: that reviewer's "
-                       "version becomes the curated one.")
+                       "auto: take the spans all reviewers agree on into the articles nothing was "
+                       "decided in yet (and approve the articles they agree on entirely); an "
+                       "article the curator decided is kept unless --replace. take ARTICLE "
+                       "REVIEWER: that reviewer's decision becomes the curated one (a "
+                       "rejected version rejects the article).")
     p.add_argument("project")
     p.add_argument("action", choices=("list", "auto", "take"))
     p.add_argument("values", nargs="*")
-    p.add_argument("--force", action="store_true", help="auto: decided articles too")
+    p.add_argument("--replace", "--force", action="store_true", dest="replace",
+                   help="auto: replace the curator's decisions too (never without it)")
     add_reviewer(p, "the adjudicator")
     p.set_defaults(func=cmd_adjudicate)
 

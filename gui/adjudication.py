@@ -6,11 +6,14 @@ The curated version is the article's own spans, shown and edited as always: ever
 label key, Delete, Enter and edge move works on it. This controller adds what
 adjudicating needs (INCEpTION's curation, in one window):
 
-- on opening a pending article nobody has decided yet, the spans every reviewer agrees
-  on are taken at once (one edit, on the undo history like any other);
+- on opening an article, the spans every reviewer agrees on are taken by the one settle
+  rule (``core.teams.adjudicate.settle``, which ``assay-cli adjudicate auto`` follows):
+  only into an article nothing was decided in yet (one edit, on the undo history); where
+  the curator decided, "Take agreed spans" asks before it replaces their decisions;
 - Space / Shift+Space go to the next / previous region where reviewers differ;
 - Ctrl+Alt+digit takes that reviewer's spans in the region at the cursor, Ctrl+Shift+digit
-  their whole version;
+  their whole version (``core.teams.adjudicate.take_version``: a rejected version rejects
+  the article);
 - A approves the curated version and opens the next article to adjudicate.
 
 The rules are Qt-free in ``core.teams.adjudicate``; this only reads the versions, draws
@@ -21,23 +24,29 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QColor
+from PySide6.QtWidgets import QMessageBox
 
+from core.errors import AssayError
 from core.models import Article, Version, shown_title
-from core.review.edits import Focus
+from core.review.edits import Edit, Focus
 from core.review.session import ReviewSession
 from core.teams.adjudicate import (
-    AdoptSpans,
+    DECIDED,
+    SETTLED,
+    TAKE,
     Comparison,
+    Settlement,
     TakeRegion,
-    agreed,
     compare,
     last_change,
-    needs_agreed,
+    settle,
+    settle_edits,
     take_region,
     to_adjudicate,
-    version_spans,
 )
+from core.teams.adjudicate import take_version as take_version_edits
 from gui.adjudication_panel import AdjudicationPanel
+from gui.plain_text import message_box
 from gui.review_host import ReviewHost
 from gui.workers import ThreadJob
 
@@ -57,7 +66,9 @@ class Adjudication:
         # of that take must stick, not be redone by reopening the article.
         self.settled: set[int] = set()
         self.panel.region_clicked.connect(self.go_to_region)
-        self.panel.take_version.connect(self.take_version)
+        self.panel.take_reviewer.connect(self.take_reviewer)
+        self.panel.take_agreed.connect(self.take_agreed)
+        self.prompt: QMessageBox | None = None  # the open question (for tests, and closing)
         self.panel.article_chosen.connect(lambda article_id: window.show_article(article_id))
         window.view.cursorPositionChanged.connect(self._follow_cursor)
         a = window.action
@@ -163,11 +174,13 @@ class Adjudication:
         self.comparison = compare(approved) if approved else None
         first_open = article.id not in self.settled
         self.settled.add(article.id)  # before the push: its own signals must not re-enter
-        if (first_open and self.comparison is not None and len(approved) >= 2
-                and session.refusal("take the agreed spans") is None
-                and needs_agreed(article.status, session.spans, self.comparison)):
-            self.window.push(AdoptSpans(article.id, agreed(approved),
-                                        "take the spans all reviewers agree on"))
+        if first_open and session.refusal("take the agreed spans") is None:
+            settlement = settle(article.id, article.status, session.spans, self.versions)
+            if settlement.outcome == TAKE:
+                self._push(settle_edits(settlement, approve=False))
+            elif settlement.outcome == DECIDED:
+                self._say("You already decided in this article: the spans all reviewers "
+                          "agree on were not taken (Take agreed spans asks first).")
         view.set_comparison(self.comparison)
         self._show()
         if self.comparison is not None and self.comparison.regions:
@@ -255,12 +268,66 @@ class Adjudication:
     def take_version(self, lane: int) -> None:
         """Ctrl+Shift+digit: that reviewer's whole version becomes the curated one."""
         reviewer = self._lane(lane)
+        if reviewer is not None:
+            self.take_reviewer(reviewer)
+
+    def take_reviewer(self, reviewer: str) -> None:
+        """Take a reviewer's decision (``core.teams.adjudicate.take_version``): an approved
+        version's spans become the curated ones; a rejected version rejects the article."""
         session = self.session
-        if reviewer is None or session is None or session.article is None:
+        if session is None or session.article is None:
             return
-        version = next(v for v in self.versions if v.reviewer == reviewer)
-        self.window.push(AdoptSpans(session.article.id, version_spans(version),
-                                    f"take {reviewer}'s version"))
+        version = next((v for v in self.versions if v.reviewer == reviewer), None)
+        if version is None:
+            return
+        try:
+            edits = take_version_edits(version, approve=False)
+        except AssayError as exc:
+            self._say(str(exc))
+            return
+        self._push(edits)
+
+    def take_agreed(self) -> None:
+        """The "Take agreed spans" button: the settle rule, asked for by the adjudicator;
+        where the curator already decided, they are asked before their decisions go."""
+        session = self.session
+        article = self.window.article
+        if session is None or article is None or session.refusal(
+                "take the agreed spans") is not None:
+            return
+        settlement = settle(article.id, article.status, session.spans, self.versions)
+        if settlement.outcome == DECIDED:
+            if not self._ask_replace(settlement):
+                return
+            settlement = settle(article.id, article.status, session.spans, self.versions,
+                                replace=True)
+        if settlement.outcome == TAKE:
+            self._push(settle_edits(settlement, approve=False))
+        elif settlement.outcome == SETTLED:
+            self._say("The curated spans already are the ones all reviewers agree on.")
+        else:
+            self._say("Fewer than two reviewers approved this article: nothing is agreed.")
+
+    def _ask_replace(self, settlement: Settlement) -> bool:
+        """Whether the adjudicator wants their decisions replaced by the agreed spans."""
+        box = message_box(
+            QMessageBox.Icon.Warning, "Replace your decisions?",
+            f"You made {settlement.decisions} decision(s) in this article. Replace them "
+            f"with the {len(settlement.spans)} span(s) all reviewers agree on?",
+            self.window, "Undo (Ctrl+Z) brings your decisions back.")  # type: ignore[arg-type]
+        replace = box.addButton("Replace my decisions", QMessageBox.ButtonRole.AcceptRole)
+        keep = box.addButton("Keep them", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)
+        self.prompt = box
+        box.exec()
+        self.prompt = None
+        return box.clickedButton() is replace
+
+    def _push(self, edits: list[Edit]) -> None:
+        """Push edits in order; stop at the first the window refuses (it says why)."""
+        for edit in edits:
+            if not self.window.push(edit):
+                return
 
     def next_article(self) -> int | None:
         """After approving while adjudicating: the next pending article of the worklist."""

@@ -43,7 +43,8 @@ class AdjudicationPanel(QWidget):
     """Reviewers (one lane each), regions where they differ, articles to adjudicate."""
 
     region_clicked = Signal(int)  # index into the comparison's regions
-    take_version = Signal(int)  # lane index (0-based)
+    take_reviewer = Signal(str)  # a reviewer's version, in a lane or not (a rejected one)
+    take_agreed = Signal()
     article_chosen = Signal(int)  # article id
 
     def __init__(self) -> None:
@@ -55,12 +56,16 @@ class AdjudicationPanel(QWidget):
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
         self.reviewers = _tree(["Lane", "Reviewer", "Decision"])
-        self.reviewers.itemDoubleClicked.connect(
-            lambda item, _c: self.take_version.emit(self.reviewers.indexOfTopLevelItem(item)))
+        self.reviewers.itemDoubleClicked.connect(lambda item, _c: self._take_selected(item))
         self.take = QPushButton("Take version")
-        self.take.setToolTip("The selected reviewer's whole version becomes the curated one "
-                             "(Ctrl+Shift+lane number; double-click does the same)")
-        self.take.clicked.connect(self._take_selected)
+        self.take.setToolTip("The selected reviewer's decision becomes the curated one: "
+                             "their whole version, or a rejection (Ctrl+Shift+lane number; "
+                             "double-click does the same)")
+        self.take.clicked.connect(lambda: self._take_selected(self.reviewers.currentItem()))
+        self.agreed = QPushButton("Take agreed spans")
+        self.agreed.setToolTip("The spans all reviewers agree on become the curated ones; "
+                               "where you already decided, you are asked first")
+        self.agreed.clicked.connect(self.take_agreed.emit)
         self.regions = _tree(["Text"], stretch=0)
         self.regions.itemClicked.connect(
             lambda item, _c: self.region_clicked.emit(self.regions.indexOfTopLevelItem(item)))
@@ -86,6 +91,7 @@ class AdjudicationPanel(QWidget):
         row = QHBoxLayout()
         row.addWidget(heading("Reviewers"))
         row.addStretch(1)
+        row.addWidget(self.agreed)
         row.addWidget(self.take)
         layout.addLayout(row)
         layout.addWidget(self.reviewers)
@@ -112,17 +118,22 @@ class AdjudicationPanel(QWidget):
             seconds = f", {version.review_seconds:.0f} s" if version.review_seconds else ""
             item = QTreeWidgetItem([str(lane + 1) if lane is not None else "",
                                     version.reviewer, version.status + seconds])
+            item.setData(1, Qt.ItemDataRole.UserRole, version.reviewer)
             if lane is not None:
                 item.setIcon(0, lane_icon(lane, len(lanes)))
                 item.setToolTip(1, plain_tip(
                     f"Ctrl+Shift+{lane + 1} takes {version.reviewer}'s whole version"
                     if lane < 9 else version.reviewer))
+            elif version.status == "rejected":
+                item.setToolTip(1, plain_tip(f"{version.reviewer} rejected the article: "
+                                             "taking their version rejects it"))
             else:
                 item.setToolTip(1, plain_tip(f"{version.reviewer} did not approve the "
                                              "article: no lane"))
                 item.setDisabled(True)
             self.reviewers.addTopLevelItem(item)
-        self.take.setEnabled(bool(lanes))
+        self.take.setEnabled(any(v.status in ("approved", "rejected") for v in versions))
+        self.agreed.setEnabled(len(lanes) >= 2)
         rows = max(1, min(MAX_REVIEWER_ROWS, len(versions)))
         self.reviewers.setFixedHeight(self.reviewers.header().sizeHint().height() + rows * (
             self.reviewers.sizeHintForRow(0) if versions else 20) + 4)
@@ -222,10 +233,10 @@ class AdjudicationPanel(QWidget):
             self.regions.scrollToItem(item)
         self.regions.blockSignals(False)
 
-    def _take_selected(self) -> None:
-        item = self.reviewers.currentItem()
-        if item is not None and item.text(0):
-            self.take_version.emit(int(item.text(0)) - 1)
+    def _take_selected(self, item: QTreeWidgetItem | None) -> None:
+        reviewer = item.data(1, Qt.ItemDataRole.UserRole) if item is not None else None
+        if reviewer is not None and not item.isDisabled():
+            self.take_reviewer.emit(reviewer)
 
     # ------------------------------------------------------------------ the worklist
 

@@ -14,8 +14,8 @@ from core.teams.adjudicate import (
     TakeRegion,
     compare,
     last_change,
-    needs_agreed,
     next_region,
+    settle,
     take_region,
 )
 
@@ -118,13 +118,13 @@ def test_taking_a_region_replaces_only_what_touches_it_and_keeps_the_reviewers_l
 
 
 def test_the_agreed_spans_are_taken_once_on_a_pending_untouched_article(project):
-    c = compare(project.versions([1]))
-    assert needs_agreed("pending", project.spans(1), c)
-    assert not needs_agreed("approved", project.spans(1), c)
+    versions = project.versions([1])
+    assert settle(1, "pending", project.spans(1), versions).outcome == "take"
+    assert settle(1, "approved", project.spans(1), versions).outcome == "decided"
     History(project, "lead").do(AdoptSpans(1, [], "clear"))
-    assert needs_agreed("pending", [], c)  # nothing yet, but there is something agreed
+    assert settle(1, "pending", [], versions).outcome == "take"  # something agreed to take
     History(project, "lead").do(AdoptSpans(1, [span("Chile", "GPE")], "took"))
-    assert not needs_agreed("pending", project.spans(1), c)  # a decision was made
+    assert settle(1, "pending", project.spans(1), versions).outcome == "decided"
     who, when = last_change(project.spans(1))
     assert who == "lead" and when.startswith("20")
 

@@ -258,7 +258,7 @@ def test_adjudication_takes_what_all_agree_on_then_a_version_and_exports_it(
         history.undo()
         assert [(s.start, s.end, s.label, s.state) for s in project.spans(1)] == before
     assert cli(["adjudicate", str(origin), "auto", "--reviewer", "lead"]) == 0
-    assert "0 article(s) all reviewers agree on" in capsys.readouterr().out
+    assert "Settled 9 article(s): 0 all reviewers agree on entirely" in capsys.readouterr().out
     assert cli(["adjudicate", str(origin), "take", "1", "ana", "--reviewer", "lead"]) == 0
     with Project.open(origin) as project:
         article = project.article(1)

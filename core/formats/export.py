@@ -9,6 +9,9 @@ Three rules hold for every format:
   quoting it exactly, no overlaps, and what the format can hold); one bad span
   refuses the whole export with an :class:`AssayError` listing the bad ones, and
   nothing is written under the final name.
+* A format of reviewers' versions (``versions=True``) filters the versions, not the
+  curated article: ``reviewer`` keeps the versions that reviewer made, ``labels`` the
+  spans of those labels in each version.
 * Files are written under a temporary ``.partial`` name in the destination
   folder and renamed at the end, so a cancel, a crash or an error never leaves
   a half-written file under the final name.
@@ -22,6 +25,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import suppress
+from dataclasses import replace
 from pathlib import Path
 
 from core.errors import AssayError
@@ -75,6 +79,9 @@ def export(
         if unknown:
             raise AssayError("Unknown label(s): " + ", ".join(unknown))
     flt = flt if flt is not None else ArticleFilter(status="approved")
+    by_reviewer = None  # a versions format: whose versions (not who curated the article)
+    if form.versions and flt.reviewer is not None:
+        by_reviewer, flt = flt.reviewer, replace(flt, reviewer=None)
     ids = project.article_ids(flt)
     cancelled = should_cancel or (lambda: False)
     report = ExportReport(fmt=fmt, unit=form.unit)
@@ -92,10 +99,14 @@ def export(
         for done, record in enumerate(records, 1):
             if cancelled():
                 raise _Cancelled
+            if form.versions:
+                record = _versions_kept(record, by_reviewer, keep)
             found = validate(record, form)
+            # With a reviewer asked for, an article none of whose versions are theirs is left.
+            theirs = not (form.versions and by_reviewer is not None and not record.versions)
             if found:
                 problems.extend(found)
-            elif not problems:
+            elif not problems and theirs:
                 yield record
                 report.articles += 1
                 report.spans += len(record.spans)
@@ -133,6 +144,16 @@ def export(
         os.replace(temp, target)
     report.files = targets
     return report
+
+
+def _versions_kept(record: Reviewed, reviewer: str | None, labels: set[str] | None
+                   ) -> Reviewed:
+    """The record with only ``reviewer``'s versions (None: all), each with only the spans
+    of ``labels`` (None: all)."""
+    kept = [v if labels is None else replace(v, spans=tuple(
+        s for s in v.spans if s.label in labels)) for v in record.versions
+        if reviewer is None or v.reviewer == reviewer]
+    return replace(record, versions=kept)
 
 
 # Span's fields by position: the validation loop runs for every exported span, and an

@@ -10,6 +10,7 @@ from __future__ import annotations
 from core.models import Label
 from core.review.edits import Edit, Focus
 from core.store import Project
+from core.store.versions import VersionMove
 
 
 class SchemeEdit(Edit):
@@ -104,11 +105,13 @@ class MergeLabel(SchemeEdit):
         self.source, self.target = source, target
         self.gone: Label | None = None
         self.moved: list[int] = []
+        self.in_versions: list[VersionMove] = []  # the reviewers' versions' spans moved
         self.title = f"merge {source} into {target}"
 
     def _do(self, project: Project, reviewer: str) -> None:
-        self.gone, self.moved = project.merge_label(self.source, self.target, reviewer)
+        self.gone, self.moved, self.in_versions = project.merge_label(
+            self.source, self.target, reviewer)
 
     def _undo(self, project: Project, reviewer: str) -> None:
         assert self.gone is not None
-        project.unmerge_label(self.gone, self.moved, reviewer)
+        project.unmerge_label(self.gone, self.moved, reviewer, self.in_versions, self.target)

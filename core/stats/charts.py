@@ -35,7 +35,7 @@ from core.store.statistics import (
     suggested,
     summed,
 )
-from core.text.normalise import one_line
+from core.text.normalise import chart_text
 
 # Reviewers (and models) in turn; the first is the app's blue.
 PALETTE = ("#4c78a8", "#f58518", "#54a24b", "#b279a2", "#e45756", "#72b7b2", "#eeca3b",
@@ -64,7 +64,7 @@ MIN_ROWS = 5  # bar charts keep at least this many rows of height: no fat bars
 def plain(name: object, limit: int = 0) -> str:
     """A name from a project as matplotlib should draw it: one line, ``$`` escaped (no
     mathtext), and at most ``limit`` characters (0: any) with an ellipsis."""
-    return (one_line(str(name), limit) or "—").replace("$", r"\$")
+    return chart_text(str(name), limit)
 
 
 def _figure(fig: Figure | None, width: float, height: float) -> Figure:

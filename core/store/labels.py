@@ -5,7 +5,10 @@ The rules are stated here, once, for the dialog and the CLI alike:
 
 - a name is unique and not empty; a hotkey is one letter or digit, used by one label;
 - renaming or merging rewrites every span of the label in ONE transaction with an audit
-  event, and keeps the stored counts right (``label_counts``, each article's tally);
+  event, and keeps the stored counts right (``label_counts``, each article's tally); the
+  reviewers' versions (``core.store.versions``) follow in the same transaction, and the
+  events are the history through which a copy handed out before is read
+  (``names_since``);
 - a label is deleted only when no span uses it, in any state (doccano deletes the
   annotations with the label, its issue #1041; Label Studio refuses; so do we);
 - importing a scheme adds the labels the project lacks and updates colour, key and
@@ -16,7 +19,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from core.errors import AssayError, InvalidEdit
@@ -24,6 +27,12 @@ from core.models import Label
 from core.store.audit import require_reviewer
 from core.store.db import Db
 from core.store.rows import row_to
+from core.store.versions import (
+    VersionMove,
+    relabel_versions,
+    unrelabel_versions,
+    version_label_uses,
+)
 from core.text.normalise import STEERING
 
 _COLOR = re.compile(r"#[0-9a-fA-F]{6}")
@@ -167,14 +176,18 @@ class Labels:
             conn.execute("PRAGMA defer_foreign_keys = ON")
             conn.execute("UPDATE labels SET name = ? WHERE name = ?", (new, old))
             moved = self._relabel_spans(conn, old, new, reviewer)
+            in_versions = relabel_versions(conn, old, new)
             self.db.event(conn, reviewer, None, "label.rename",
-                          {"from": old, "to": new, "spans": len(moved)})
+                          {"from": old, "to": new, "spans": len(moved),
+                           "version_spans": len(in_versions)})
         self._done()
         return len(moved)
 
-    def merge_label(self, source: str, target: str, reviewer: str) -> tuple[Label, list[int]]:
-        """Relabel every span of ``source`` as ``target`` and remove ``source``, in one
-        transaction. Returns the removed label and the spans moved (for undo)."""
+    def merge_label(self, source: str, target: str, reviewer: str
+                    ) -> tuple[Label, list[int], list[VersionMove]]:
+        """Relabel every span of ``source`` as ``target`` (the reviewers' versions too)
+        and remove ``source``, in one transaction. Returns the removed label, the spans
+        moved and the versions' spans moved (for undo)."""
         require_reviewer(reviewer)
         gone = self.label(source)
         self.label(target)
@@ -182,16 +195,20 @@ class Labels:
             raise InvalidEdit("A label cannot be merged into itself.")
         with self.db.edit() as conn:
             moved = self._relabel_spans(conn, source, target, reviewer)
+            in_versions = relabel_versions(conn, source, target)
             conn.execute("DELETE FROM labels WHERE name = ?", (source,))
             conn.execute("UPDATE labels SET position = position - 1 WHERE position > ?",
                          (gone.position,))
             self.db.event(conn, reviewer, None, "label.merge",
-                          {"from": source, "into": target, "span_ids": moved})
+                          {"from": source, "into": target, "span_ids": moved,
+                           "version_spans": len(in_versions)})
         self._done()
-        return gone, moved
+        return gone, moved, in_versions
 
-    def unmerge_label(self, gone: Label, moved: Sequence[int], reviewer: str) -> None:
-        """Undo a merge: the label back in its place, its spans back to it."""
+    def unmerge_label(self, gone: Label, moved: Sequence[int], reviewer: str,
+                      in_versions: Sequence[VersionMove] = (), target: str = "") -> None:
+        """Undo a merge: the label back in its place, its spans back to it (and the
+        versions' spans the merge moved from ``target``)."""
         require_reviewer(reviewer)
         self._check_name(gone.name)
         with self.db.edit() as conn:
@@ -213,8 +230,11 @@ class Labels:
                 articles.add(row[0])
             for article_id in articles:
                 self.db.recount(conn, article_id)
+            if in_versions:
+                unrelabel_versions(conn, in_versions, gone.name, target)
             self.db.event(conn, reviewer, None, "label.unmerge",
-                          {"label": gone.name, "span_ids": list(moved)})
+                          {"label": gone.name, "span_ids": list(moved),
+                           "version_spans": len(in_versions)})
         self._done()
 
     def delete_label(self, name: str, reviewer: str) -> Label:
@@ -226,6 +246,10 @@ class Labels:
             raise InvalidEdit(f"{name} is used by {uses:,} span(s) (rejected ones count: "
                               "they are decisions). Merge it into another label instead, "
                               "or relabel them first.")
+        in_versions = version_label_uses(self.db.conn, name)
+        if in_versions:
+            raise InvalidEdit(f"{name} is used by {in_versions:,} span(s) of reviewers' "
+                              "versions. Merge it into another label instead.")
         with self.db.edit() as conn:
             conn.execute("DELETE FROM labels WHERE name = ?", (name,))
             conn.execute("UPDATE labels SET position = position - 1 WHERE position > ?",
@@ -233,6 +257,29 @@ class Labels:
             self.db.event(conn, reviewer, None, "label.delete", {"name": name})
         self._done()
         return gone
+
+    def names_since(self, names: Iterable[str], since: str) -> dict[str, str]:
+        """Each of ``names`` (a copy's labels, the scheme as it was handed out at ``since``,
+        an ISO time) in this project's words now: followed, in order, through every
+        rename, merge and undone merge of the scheme recorded after ``since`` in the audit
+        log. A name nothing happened to maps to itself; one renamed and later deleted maps
+        to a name the scheme lacks, which the caller refuses."""
+        trail = {name: [name] for name in names}
+        rows = self.db.conn.execute(
+            "SELECT action, payload FROM events WHERE article_id IS NULL AND action IN "
+            "('label.rename', 'label.merge', 'label.unmerge') AND at > ? ORDER BY id",
+            (since,))
+        for action, payload in rows:
+            change = json.loads(payload)
+            for names_on in trail.values():
+                if action == "label.unmerge":
+                    # The merge is undone: what it moved from the label is the label again.
+                    if change["label"] in names_on[:-1]:
+                        del names_on[names_on.index(change["label"]) + 1:]
+                elif names_on[-1] == change["from"]:
+                    names_on.append(change["to"] if action == "label.rename"
+                                    else change["into"])
+        return {name: names_on[-1] for name, names_on in trail.items()}
 
     def _relabel_spans(self, conn, old: str, new: str, reviewer: str) -> list[int]:
         ids = [r[0] for r in conn.execute("SELECT id FROM spans WHERE label = ?", (old,))]

@@ -129,6 +129,7 @@ class Project:
     rename_label = _forward("_labels", Labels.rename_label)
     merge_label = _forward("_labels", Labels.merge_label)
     unmerge_label = _forward("_labels", Labels.unmerge_label)
+    names_since = _forward("_labels", Labels.names_since)
     delete_label = _forward("_labels", Labels.delete_label)
     export_scheme = _forward("_labels", Labels.export_scheme)
     use_scheme = _forward("_labels", Labels.use_scheme)

@@ -15,10 +15,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
+from core.errors import InvalidEdit
 from core.models import Span, SpanIn, Version
-from core.review.edits import Edit, Focus
+from core.review.edits import Edit, Focus, SetStatus
 from core.store import Project
 from core.teams.agreement import Span3, accepted, f1_exact, f1_from
+from core.text.normalise import one_line
 
 
 def by_article(project: Project) -> dict[int, list[Version]]:
@@ -88,6 +90,131 @@ class AdoptSpans(Edit):
     @property
     def focus(self) -> Focus:
         return Focus(self.article_id)
+
+
+# ---------------------------------------------------------------- the settle rule
+
+# Why ``settle`` takes an article's agreed spans or leaves them (the CLI counts these).
+TAKE, SETTLED, DECIDED, TOO_FEW = "take", "settled", "decided", "too few"
+
+
+@dataclass(frozen=True)
+class Settlement:
+    """What settling one article with its reviewers' agreed spans does, and why: the ONE
+    rule ``assay-cli adjudicate auto`` and the window (on opening an article) follow.
+
+    - ``take``: nothing is decided in the article yet (it is pending and every curated
+      span is still a pre-annotator's suggestion: the version the copies started from),
+      or the caller explicitly replaces the curator's decisions;
+    - ``settled``: the curated spans already are exactly the agreed ones (taken before);
+    - ``decided``: the curator decided something (a status, or a span accepted, rejected,
+      relabelled, moved or added): it is never replaced without ``replace``;
+    - ``too few``: fewer than two reviewers approved the article, nothing is agreed.
+    """
+
+    article_id: int
+    outcome: str
+    spans: tuple[SpanIn, ...]  # the agreed spans (what a take writes)
+    agree_entirely: bool  # every reviewer marked exactly the same spans
+    decisions: int  # the curator's decisions a take replaces (spans, and a status)
+    status: str  # the article's status now
+
+    @property
+    def writes(self) -> bool:
+        """Whether settling changes the curated spans."""
+        return self.outcome == TAKE
+
+    def status_after(self) -> str | None:
+        """The status a batch settle gives the article (None: it keeps its own). Taken
+        spans every reviewer agrees on entirely are approved; a replaced decision goes
+        back to pending (nobody approved the spans it holds now); an article settled
+        before is approved when the reviewers agree entirely and it is still pending."""
+        if self.outcome == SETTLED:
+            return "approved" if self.agree_entirely and self.status == "pending" else None
+        if self.outcome != TAKE:
+            return None
+        wanted = "approved" if self.agree_entirely else "pending"
+        return wanted if wanted != self.status else None
+
+
+def curator_decisions(status: str, curated: Sequence[Span]) -> int:
+    """How many decisions the curator made in an article: each span that is no longer a
+    pre-annotator's untouched suggestion (accepted, rejected, relabelled, moved, added),
+    and its status when it is not pending."""
+    spans = sum(1 for s in curated if s.state != "suggested" or s.origin == "reviewer")
+    return spans + (status != "pending")
+
+
+def settle(article_id: int, status: str, curated: Sequence[Span],
+           versions: Sequence[Version], replace: bool = False) -> Settlement:
+    """The settle rule (see ``Settlement``): ``versions`` are the article's versions (only
+    approved ones count), ``curated`` its own spans, ``replace`` the explicit wish to
+    replace the curator's decisions (``--replace``; the window asks first)."""
+    approved = [v for v in versions if v.status == "approved"]
+    spans = tuple(agreed(approved)) if len(approved) >= 2 else ()
+    whole = len(approved) >= 2 and disagreement(approved) == 1.0
+    decisions = curator_decisions(status, curated)
+
+    def result(outcome: str) -> Settlement:
+        return Settlement(article_id, outcome, spans, whole, decisions, status)
+
+    if len(approved) < 2:
+        return result(TOO_FEW)
+    wanted = {(s.start, s.end, s.label) for s in spans}
+    if (status in ("pending", "approved") and all(s.state == "accepted" for s in curated)
+            and {(s.start, s.end, s.label) for s in curated} == wanted
+            and len(curated) == len(wanted)):
+        return result(SETTLED)
+    if decisions == 0 or replace:
+        return result(TAKE)
+    return result(DECIDED)
+
+
+def settle_all(project: Project, replace: bool = False) -> list[Settlement]:
+    """The settle rule for every article two or more reviewers approved, by article id."""
+    out = []
+    for article_id, versions in sorted(by_article(project).items()):
+        article = project.article(article_id)
+        out.append(settle(article_id, article.status, project.spans(article_id), versions,
+                          replace))
+    return out
+
+
+def settle_edits(settlement: Settlement, approve: bool) -> list[Edit]:
+    """The edits that carry out a settlement: the agreed spans (when it takes them), and
+    with ``approve`` (the CLI's batch) the status ``Settlement.status_after`` says. The
+    window leaves approving to the adjudicator's A, and a replaced decision pending."""
+    edits: list[Edit] = []
+    if settlement.writes:
+        edits.append(AdoptSpans(settlement.article_id, list(settlement.spans),
+                                "take the spans all reviewers agree on"))
+    status = settlement.status_after()
+    if status is not None and approve:
+        edits.append(SetStatus(settlement.article_id, status))
+    elif status is not None and settlement.writes and settlement.status != "pending":
+        edits.append(SetStatus(settlement.article_id, "pending"))
+    return edits
+
+
+def take_version(version: Version, approve: bool) -> list[Edit]:
+    """The edits that make ``version`` the curated one: the reviewer's decision is taken
+    with what they decided on. An approved version gives its accepted spans (and, with
+    ``approve``, the approval: the CLI's ``take``; the window leaves it to A). A rejected
+    version rejects the article, and leaves its curated spans as they are: a rejected
+    article exports nothing, and undoing the rejection gives back what the curator had.
+    A skipped version holds no decision: taking it is refused with a sentence."""
+    who = one_line(version.reviewer, 60)
+    if version.status == "rejected":
+        return [SetStatus(version.article_id, "rejected")]
+    if version.status != "approved":
+        raise InvalidEdit(f"{who} {one_line(version.status, 20)} article "
+                          f"{version.article_id} in their copy: there is no decision to "
+                          "take. Take another reviewer's version or decide it yourself.")
+    edits: list[Edit] = [AdoptSpans(version.article_id, version_spans(version),
+                                    f"take {who}'s version")]
+    if approve:
+        edits.append(SetStatus(version.article_id, "approved"))
+    return edits
 
 
 # ---------------------------------------------------------------- the adjudication view
@@ -188,15 +315,6 @@ def take_region(curated: Sequence[Span], comparison: Comparison, region: Region,
                     kb_id=comparison.kb_ids.get((reviewer, (s, e, label))))
              for s, e, label in region.spans.get(reviewer, ())]
     return sorted(kept + taken, key=lambda s: (s.start, s.end))
-
-
-def needs_agreed(status: str, curated: Sequence[Span], comparison: Comparison) -> bool:
-    """Whether opening the article should first take the agreed spans (INCEpTION's merge
-    on first open): it is pending and no span of it is decided yet, so the curated
-    version is still the pre-annotation the copies started from."""
-    if status != "pending" or any(s.state != "suggested" for s in curated):
-        return False
-    return bool(curated) or bool(comparison.agreed)
 
 
 def last_change(curated: Sequence[Span]) -> tuple[str, str] | None:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from matplotlib.figure import Figure
 
+from core.text.normalise import chart_text
+
 
 def pair_matrix(report: dict) -> tuple[list[str], list[list[float | None]]]:
     """Reviewers and their pairwise span F1 (1 on the diagonal, None where no articles)."""
@@ -39,8 +41,10 @@ def agreement_figure(report: dict, width: float = 9.0, height: float = 4.0) -> F
     names, matrix = pair_matrix(report)
     values = [[float("nan") if v is None else v for v in row] for row in matrix]
     image = heat.imshow(values, vmin=0, vmax=1, cmap="viridis")
-    heat.set_xticks(range(len(names)), names, rotation=45, ha="right")
-    heat.set_yticks(range(len(names)), names)
+    # Reviewer names come from copies: one line each, drawn as written (no mathtext).
+    shown = [chart_text(n, 30) for n in names]
+    heat.set_xticks(range(len(names)), shown, rotation=45, ha="right")
+    heat.set_yticks(range(len(names)), shown)
     for i, row in enumerate(matrix):
         for j, v in enumerate(row):
             if v is not None:

@@ -10,6 +10,10 @@ written, when it:
 - holds another reviewer's decision;
 - holds a span or claim that does not fit the text, or a label this project lacks.
 
+A copy speaks the scheme as it was handed out: its label names are read through the
+renames and merges of the project's scheme since then (``Project.names_since``), so a
+copy made before ``labels rename MINERAL COMMODITY`` merges as COMMODITY.
+
 Nothing of the project's own spans changes: versions sit beside them (``versions``).
 Merging the same copy twice changes nothing; merging it again after the reviewer went
 on replaces that reviewer's versions with their latest.
@@ -25,6 +29,7 @@ from core.errors import AssayError
 from core.models import ClaimIn, SpanIn, Version
 from core.store import Project
 from core.store.spans import check_bounds
+from core.text.normalise import one_line
 
 
 @dataclass
@@ -65,6 +70,8 @@ def _merge(project: Project, copy: Project, name: str, who: str) -> MergeReport:
     if not reviewer.strip() or not copy_id:
         raise refuse("it does not say whose copy it is.")
     labels = project.label_names()
+    # The copy's labels in the project's words now (renamed or merged since hand-out).
+    words = project.names_since(copy.label_names(), copy.meta("created_at") or "")
     # Only the articles the copy was given are looked up (not the whole project per copy).
     ours = project.ids_by_sha256(given)
     our_texts = dict(project.article_texts(list(ours.values())))
@@ -88,13 +95,18 @@ def _merge(project: Project, copy: Project, name: str, who: str) -> MergeReport:
                          "whose copy it is.")
         spans = []
         for s in [*rec.spans, *rec.suggestions, *_rejected(copy, art.id)]:
+            label = words.get(s.label, s.label)
+            if label not in labels and label != s.label:
+                raise refuse(f"its label {one_line(s.label, 40)} became "
+                             f"{one_line(label, 40)}, which this project no longer has "
+                             "(add it back, or merge the copy into a project that has it).")
             try:
-                check_bounds(art.text, s.start, s.end, s.label, labels)
+                check_bounds(art.text, s.start, s.end, label, labels)
             except AssayError as exc:
                 raise refuse(f"article \u201c{art.title[:60]}\u201d: {exc}") from exc
             if art.text[s.start:s.end] != s.text:
                 raise refuse(f"a span of \u201c{art.title[:60]}\u201d does not match the text.")
-            spans.append(SpanIn(s.start, s.end, s.label, s.origin, s.state, s.kb_id))
+            spans.append(SpanIn(s.start, s.end, label, s.origin, s.state, s.kb_id))
         claims = []
         for c in rec.claims:
             if not 0 <= c.start < c.end <= len(art.text):

@@ -40,6 +40,12 @@ def one_line(text: str, width: int | None = None) -> str:
     return line
 
 
+def chart_text(text: str, width: int | None = None) -> str:
+    """Untrusted text as matplotlib should draw it: one line (``one_line``), ``$`` escaped
+    so that no mathtext is parsed (a name such as ``$\\x$`` would fail the whole figure)."""
+    return (one_line(text, width) or "\u2014").replace("$", r"\$")
+
+
 def sha256_text(text: str) -> str:
     """Hash of the stored (normalised) text; the key that makes re-imports idempotent."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
