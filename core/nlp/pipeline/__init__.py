@@ -102,7 +102,6 @@ for spans that come from the gazetteers, the patterns or rule 6.
 
 from __future__ import annotations
 
-import re
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -111,7 +110,7 @@ from pathlib import Path
 import spacy
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Span
 
 from core.models import SpanIn
 from core.nlp.gazetteers import Alias, load_gazetteer
@@ -119,194 +118,43 @@ from core.nlp.models import DEFAULT_MODELS, INSTALL_HINT
 from core.nlp.patterns import (
     COMPANY_DESCRIPTORS,
     COMPANY_SUFFIXES,
-    CURRENCY_CODES,
-    DEPARTMENT_WORDS,
-    EVENT_HEADS,
-    LAW_HEADS,
     POST_NOMINALS,
     TITLE_WORDS,
-    TITLES,
     NamePatterns,
+)
+from core.nlp.pipeline.candidates import Candidate
+from core.nlp.pipeline.cleanup import clean
+from core.nlp.pipeline.names import (
+    end_at_inner_suffix,
+    in_title,
+    numbers_without_head,
+    person_extent,
+    suffix_end,
+    title_qualifier,
+)
+from core.nlp.pipeline.numbers import is_percent, money_extent, split_amounts
+from core.nlp.pipeline.words import (
+    COMPOUND_WORDS,
+    DEFAULT_LABELS,
+    LABEL_MAP,
+    NAME_LABELS_FOR_ALIASES,
+    NAME_LOWER,
+    NAME_PARTICLES,
+    NUMERIC_LABELS,
+    PERSONAL_NAME_PLACES,
+    SHADOW_LABELS,
+    STOPLIST,
+    STRONG_PATTERN_LABELS,
+    YEAR,
 )
 from core.text.tokens import customise_tokenizer, doc_tokens, segments
 from core.text.tokens import token_offsets as token_offsets  # re-exported: what annotate() stores
 
-DEFAULT_LABELS: tuple[str, ...] = (
-    "MINERAL", "GPE", "LOC", "NORP", "ORG", "PERSON", "EVENT", "LAW", "MONEY", "PERCENT", "DATE",
-)
 MODEL_NAMES: tuple[str, ...] = DEFAULT_MODELS
 COMPONENT = "assay_entities"
-
-# Model label -> scheme label where the names differ; every other label keeps its name and is
-# dropped if the scheme lacks it (CARDINAL, ORDINAL, QUANTITY, TIME, PRODUCT, WORK_OF_ART,
-# LANGUAGE, FAC in the default scheme).
-LABEL_MAP: dict[str, str] = {}
-NUMERIC_LABELS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"})
-# Dropped by the default scheme, but names: a mineral inside one is not a separate span.
-SHADOW_LABELS = frozenset({"FAC", "PRODUCT"})
-KEEP_THE = frozenset({"DATE", "TIME"})
-THE_IN_NAME = frozenset({"the hague", "the gambia", "the bahamas"})
-PLACE_LABELS = frozenset({"GPE", "NORP", "LOC"})
-# Lower-case words that may stand inside a proper name ("Bank of America", "Sociedad Química
-# y Minera"); any other lower-case word means a model span is not one name (rule 2).
-NAME_PARTICLES = frozenset(
-    {
-        "a", "an", "and", "at", "de", "del", "der", "di", "du", "da", "den", "e", "et", "for",
-        "in", "la", "le", "les", "of", "on", "the", "to", "van", "von", "y",
-    }
-)
-_NAME_LOWER = NAME_PARTICLES | COMPANY_SUFFIXES
-# Generic acronyms and words the small model tags as names; compared case-insensitively.
-STOPLIST = frozenset(
-    s.casefold()
-    for s in (
-        "EV", "EVs", "BEV", "BEVs", "ESG", "AI", "GDP", "CEO", "CEOs", "CFO", "R&D", "IPO", "ETF",
-        "ETFs", "PV", "GHG", "CO2", "LFP", "NMC", "NCM", "OEM", "OEMs", "SOE", "SOEs", "FDI",
-        "FTA", "MoU", "NGO", "NGOs", "IoT", "critical minerals", "critical mineral",
-        "critical raw materials", "minerals", "allies", "allied",
-        # Capitalised back-references and headings: generic, not names.
-        "Company", "the Company", "Government", "State", "Ministry", "Department", "Agency",
-        "Commission", "Background", "Highlights", "Outlook", "Contacts", "Quick facts",
-        "Media Relations", "Trends", "Operations",
-    )
-)
-# Rates and adjectives the model tags as DATE; not dates (a DATE span that is exactly one).
-NOT_DATES = frozenset(
-    {
-        "annual", "annually", "a year", "per year", "each year", "every year", "a month",
-        "per month", "a week", "a day", "per day", "yearly", "quarterly", "monthly", "weekly",
-        "daily", "per annum", "all-season", "year-round",
-    }
-)
-# A currency sign before a model MONEY span belongs to it ("$" + "12,180"); so does a price
-# unit after it ("$12,180" + "a tonne", "C$1.45" + "per share").
-_CURRENCY = re.compile(r"^(?:[A-Z]{0,3}\$|[€£¥₹]|R\$|US\$|USD|EUR|AUD|CAD)$")
-# ISO 4217 codes (``core.nlp.patterns.CURRENCY_CODES``) written before a model MONEY span
-# ("SAR" + "2 billion") and currency words written after one ("420 billion" + "won",
-# "₹1,400" + "crore") belong to it.
-CURRENCY_WORDS = frozenset(
-    {"won", "yen", "yuan", "renminbi", "rupees", "rupiah", "crore", "lakh", "rand", "ringgit",
-     "pesos", "reais", "euros", "dollars", "kwacha", "dirhams", "riyals", "tenge", "forints",
-     "baht", "dong", "rubles", "roubles"}
-)
-PRICE_UNITS = frozenset(
-    {
-        "tonne", "ton", "metric ton", "metric tonne", "dry metric tonne unit", "tonne unit",
-        "pound", "lb", "kilogram", "kg", "ounce", "oz", "troy ounce", "share", "barrel", "unit",
-        "gram", "carat", "MWh", "kWh", "dmtu", "mtu", "wmt", "dmt", "wet tonne", "dry tonne",
-        "wet metric tonne", "dry metric tonne",
-    }
-)
-_PRICE_UNITS = tuple(sorted((tuple(u.split()) for u in PRICE_UNITS), key=len, reverse=True))
-# Chemical words that make a compound of the mineral before them ("NdPr oxide", "lithium
-# sulphate"); form words ("concentrate", "ore") and qualifiers stay outside (label guide's gold).
-COMPOUND_WORDS = frozenset(
-    {"oxide", "oxides", "sulphate", "sulfate", "sulphates", "sulfates", "carbonate",
-     "carbonates", "hydroxide", "chloride", "fluoride", "sulphide", "sulfide", "trisulfide",
-     "trisulphide", "trioxide", "dioxide", "nitrate", "phosphate", "hexafluoride"}
-)
-# Countries that are also common personal names: a model PERSON on one keeps its label.
-PERSONAL_NAME_PLACES = frozenset({"Jordan", "Chad", "Georgia"})
-# Pattern labels that rank above the model whatever their length (conflict rule 0).
-STRONG_PATTERN_LABELS = frozenset({"LAW", "EVENT", "PERSON"})
-# Lower-case designators after a place are not part of it ("Jiangxi province").
-DESIGNATORS = frozenset(
-    {"province", "provinces", "state", "region", "county", "district", "department",
-     "prefecture", "regency", "municipality", "governorate"}
-)
-_DASHES = frozenset({"–", "—", "-"})
-NAME_LABELS_FOR_ALIASES = frozenset({"ORG", "LAW", "EVENT"})
 ALIASES_KEY = "assay_aliases"
-# Hedges before an amount or date are not part of it: "over 70%" -> "70%", "just last week".
-APPROXIMATORS: tuple[tuple[str, ...], ...] = tuple(
-    tuple(phrase.split())
-    for phrase in (
-        "more than", "less than", "up to", "at least", "over", "under", "about", "around",
-        "nearly", "almost", "roughly", "approximately", "some", "just", "only", "above",
-        "below", "no more than", "no less than", "an average", "an estimated",
-    )
-)
-_YEAR = re.compile(r"(19|20)\d\d")
-_POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
 # Components that never feed NER in spaCy's pipelines; excluding them makes loading faster.
 _NOT_FOR_NER = ("tagger", "parser", "attribute_ruler", "lemmatizer", "senter", "morphologizer")
-
-
-# ---------------------------------------------------------------------------------------------
-# Tokens and segments
-
-
-# ---------------------------------------------------------------------------------------------
-# The component
-
-
-@dataclass(frozen=True)
-class _Cand:
-    """A candidate span in token indices of one segment Doc."""
-
-    start: int
-    end: int
-    label: str
-    kb_id: str = ""
-    origin: str = "model"
-
-    @property
-    def size(self) -> int:
-        return self.end - self.start
-
-
-def _strippable(token: Token) -> bool:
-    return token.is_space or (token.is_punct and token.text != "%")
-
-
-def _clean(doc: Doc, start: int, end: int, label: str) -> tuple[int, int] | None:
-    """Apply the span rules to a model span; None if nothing that is a name is left."""
-    while True:
-        before = (start, end)
-        while start < end and _strippable(doc[start]):
-            start += 1
-        while start < end and (_strippable(doc[end - 1]) or doc[end - 1].text in _POSSESSIVE):
-            end -= 1
-        if label in NUMERIC_LABELS:
-            start = _skip_approximator(doc, start, end)
-        if label in PLACE_LABELS:
-            while end - 1 > start and doc[end - 1].text in DESIGNATORS:
-                end -= 1
-        if start == 0:  # a dateline glued to the name after it: "LIMA – MMG Ltd."
-            dash = next((i for i in range(start, end) if doc[i].text in _DASHES), None)
-            if dash and all(t.is_upper for t in doc[start:dash]) and end - dash > 1:
-                start = dash + 1
-        if label == "PERSON":
-            while start < end - 1 and doc[start].text in TITLE_WORDS:
-                start += 1
-            while end - 1 > start and doc[end - 1].text in POST_NOMINALS:
-                end -= 1
-        if (
-            end - start > 1
-            and label not in KEEP_THE
-            and doc[start].lower_ == "the"
-            and doc[start:end].text.lower() not in THE_IN_NAME
-        ):
-            start += 1
-        if (start, end) == before:
-            break
-    if start >= end:
-        return None
-    text = doc[start:end].text
-    if not any(ch.isalnum() for ch in text) or text.casefold() in STOPLIST:
-        return None
-    if label == "DATE" and text.lower() in NOT_DATES:
-        return None
-    return start, end
-
-
-def _skip_approximator(doc: Doc, start: int, end: int) -> int:
-    """Start of the span after a leading hedge ("over", "more than"), if one is there."""
-    for phrase in APPROXIMATORS:
-        stop = start + len(phrase)
-        if stop < end and tuple(t.lower_ for t in doc[start:stop]) == phrase:
-            return stop
-    return start
 
 
 class AssayEntities:
@@ -339,10 +187,10 @@ class AssayEntities:
         for found in self._patterns(doc):
             start, end = found.start, found.end
             if found.label == "ORG":
-                end = _suffix_end(doc, end)
+                end = suffix_end(doc, end)
             elif found.label == "MONEY":
-                start, end = _money_extent(doc, start, end)
-            cand = _Cand(start, end, found.label, "", "rules")
+                start, end = money_extent(doc, start, end)
+            cand = Candidate(start, end, found.label, "", "rules")
             (numeric if found.label in NUMERIC_LABELS else patterns).append(cand)
         model = self._model_spans(doc)
         # Numeric patterns ("today", "FY2027", "60 per cent") only fill gaps the model left.
@@ -361,21 +209,21 @@ class AssayEntities:
         doc.ents = ents
         return doc
 
-    def _gazetteer_spans(self, doc: Doc) -> list[_Cand]:
+    def _gazetteer_spans(self, doc: Doc) -> list[Candidate]:
         """Gazetteer matches after rule 1 (longest wins, guards suppress, legal suffixes)."""
         found = []
         for match_id, start, end in [*self._any_case(doc), *self._exact(doc)]:
             label, kb_id = self._keys[match_id]
             if label == "ORG":
-                end = _suffix_end(doc, end)
+                end = suffix_end(doc, end)
             if label == "MINERAL" and end < len(doc) and doc[end].lower_ in COMPOUND_WORDS:
                 end += 1  # a compound is one span: "NdPr oxide", "lithium sulphate"
             if label == "EVENT":  # an edition: "PDAC 2027", "2026 Mining Indaba", "TICAD 9"
                 if end < len(doc) and doc[end].like_num:
                     end += 1
-                if start > 0 and _YEAR.fullmatch(doc[start - 1].text):
+                if start > 0 and YEAR.fullmatch(doc[start - 1].text):
                     start -= 1
-            found.append(_Cand(start, end, label, kb_id, "rules"))
+            found.append(Candidate(start, end, label, kb_id, "rules"))
         taken = bytearray(len(doc))
         kept = []
         for cand in sorted(found, key=lambda c: (-c.size, c.start)):
@@ -385,38 +233,38 @@ class AssayEntities:
                     kept.append(cand)
         return kept
 
-    def _model_spans(self, doc: Doc) -> list[_Cand]:
+    def _model_spans(self, doc: Doc) -> list[Candidate]:
         """Model entities after hygiene, keeping only labels that can matter."""
         out = []
-        for ent_start, ent_end, label in _split_amounts(doc):
-            if label == "CARDINAL" and _YEAR.fullmatch(doc[ent_start:ent_end].text):
+        for ent_start, ent_end, label in split_amounts(doc):
+            if label == "CARDINAL" and YEAR.fullmatch(doc[ent_start:ent_end].text):
                 label = "DATE"
             if LABEL_MAP.get(label, label) not in self.labels and label not in SHADOW_LABELS:
                 continue
-            cleaned = _clean(doc, ent_start, ent_end, label)
+            cleaned = clean(doc, ent_start, ent_end, label)
             if not cleaned:
                 continue
             start, end = cleaned
-            if label in ("MONEY", "CARDINAL", "QUANTITY") and _is_percent(doc, end):
+            if label in ("MONEY", "CARDINAL", "QUANTITY") and is_percent(doc, end):
                 label = "PERCENT"
             if label == "MONEY":
-                start, end = _money_extent(doc, start, end)
+                start, end = money_extent(doc, start, end)
             if label == "PERSON":
-                end = _person_extent(doc, end)
-            if label in ("ORG", "GPE") and _title_qualifier(doc, start, end):
+                end = person_extent(doc, end)
+            if label in ("ORG", "GPE") and title_qualifier(doc, start, end):
                 continue  # "Energy Secretary", "Commerce Secretary": part of a title
-            if label == "ORG" and _in_title(doc, start, end):
+            if label == "ORG" and in_title(doc, start, end):
                 continue  # "Minister of [Energy and Mineral Resources]", "Minister of Industry"
-            if label in ("LAW", "EVENT") and _numbers_without_head(doc, start, end):
+            if label in ("LAW", "EVENT") and numbers_without_head(doc, start, end):
                 continue  # "HUF 38 billion" as LAW: the model's rare LAW/EVENT guesses
             if label == "ORG":
-                end = _suffix_end(doc, _end_at_inner_suffix(doc, start, end))
-            out.append(_Cand(start, end, label))
+                end = suffix_end(doc, end_at_inner_suffix(doc, start, end))
+            out.append(Candidate(start, end, label))
         return out
 
     def _defined_terms(
-        self, doc: Doc, chosen: list[_Cand], gazetteer: list[_Cand]
-    ) -> list[_Cand]:
+        self, doc: Doc, chosen: list[Candidate], gazetteer: list[Candidate]
+    ) -> list[Candidate]:
         """Rule 6: a short name in brackets right after a name is the same kind of name.
 
         "Critical Raw Materials Act (CRMA)", "Vireo Battery Materials GmbH ("Vireo")": the
@@ -454,12 +302,13 @@ class AssayEntities:
             if rival and rival[0].label == cand.label:
                 continue  # already right ("MSP" from the gazetteer keeps its id)
             out = [c for c in out if c not in rival]
-            out.append(_Cand(start, end, cand.label, cand.kb_id, "rules"))
+            out.append(Candidate(start, end, cand.label, cand.kb_id, "rules"))
         return out
 
     def _resolve(
-        self, doc: Doc, gazetteer: list[_Cand], patterns: list[_Cand], model: list[_Cand]
-    ) -> list[_Cand]:
+        self, doc: Doc, gazetteer: list[Candidate], patterns: list[Candidate],
+        model: list[Candidate],
+    ) -> list[Candidate]:
         """Rules 0 and 2-4 of the conflict rule: longest name wins, ties go to the lists."""
         by_extent = {(c.start, c.end): c for c in model}
         names = [c for c in model if c.label not in NUMERIC_LABELS]
@@ -479,7 +328,7 @@ class AssayEntities:
         weak = [_after_listed(doc, p, gazetteer) for p in weak]
         rules = gazetteer + weak
 
-        def rank(cand: _Cand) -> int:
+        def rank(cand: Candidate) -> int:
             if cand.origin == "rules":
                 return 1 if cand.kb_id else 2  # gazetteer, then patterns
             rival = next((g for g in gazetteer if (g.start, g.end) == (cand.start, cand.end)), None)
@@ -490,7 +339,7 @@ class AssayEntities:
                 return 0
             return 3
 
-        def size(cand: _Cand) -> int:
+        def size(cand: Candidate) -> int:
             if cand.origin == "model" and not _written_as_name(doc, cand.start, cand.end):
                 return 0  # after every gazetteer match: it only survives where none overlaps
             if cand.origin == "model" and _split_by_rules(doc, cand, rules):
@@ -503,7 +352,7 @@ class AssayEntities:
             taken[cand.start : cand.end] = b"\1" * cand.size
             twin = by_extent.get((cand.start, cand.end))
             if cand.origin == "rules" and twin and twin.label == cand.label:
-                cand = _Cand(cand.start, cand.end, cand.label, cand.kb_id, "model")
+                cand = Candidate(cand.start, cand.end, cand.label, cand.kb_id, "model")
             chosen.append(cand)
         for cand in model:
             if cand.label in NUMERIC_LABELS:
@@ -513,14 +362,14 @@ class AssayEntities:
         return chosen
 
 
-def _after_listed(doc: Doc, cand: _Cand, gazetteer: list[_Cand]) -> _Cand:
+def _after_listed(doc: Doc, cand: Candidate, gazetteer: list[Candidate]) -> Candidate:
     """An ORG pattern that starts with a listed name and "and" is the name after them:
     "[Codelco] and [Sociedad Química y Minera de Chile S.A.]" (rule 0's weak patterns)."""
     if cand.label != "ORG":
         return cand
     for g in gazetteer:
         if g.start == cand.start and g.end + 1 < cand.end and doc[g.end].lower_ in ("and", "&"):
-            return _Cand(g.end + 1, cand.end, cand.label, cand.kb_id, cand.origin)
+            return Candidate(g.end + 1, cand.end, cand.label, cand.kb_id, cand.origin)
     return cand
 
 
@@ -528,13 +377,13 @@ def _written_as_name(doc: Doc, start: int, end: int) -> bool:
     """No lower-case word in the span but name particles and legal suffixes, and no comma
     but the one before a legal suffix ("Co., Ltd.") (rule 2)."""
     return not any(
-        (t.is_alpha and t.text.islower() and t.text not in _NAME_LOWER)
+        (t.is_alpha and t.text.islower() and t.text not in NAME_LOWER)
         or (t.text == "," and not (t.i + 1 < end and doc[t.i + 1].text in COMPANY_SUFFIXES))
         for t in doc[start:end]
     )
 
 
-def _split_by_rules(doc: Doc, cand: _Cand, rules: list[_Cand]) -> bool:
+def _split_by_rules(doc: Doc, cand: Candidate, rules: list[Candidate]) -> bool:
     """Two or more gazetteer or pattern names inside a model span cover all of it but the
     particles and punctuation between them: the model glued a list into one span (rule 2)."""
     inside = [r for r in rules if cand.start <= r.start and r.end <= cand.end]
@@ -551,7 +400,7 @@ def _split_by_rules(doc: Doc, cand: _Cand, rules: list[_Cand]) -> bool:
     return bool(gaps) and ok
 
 
-def _short_company_name(doc: Doc, cand: _Cand, listed: bytearray) -> str | None:
+def _short_company_name(doc: Doc, cand: Candidate, listed: bytearray) -> str | None:
     """"Perpetua" for "Perpetua Resources Corp.": the words of a company name with a legal
     suffix before its first descriptor ("Resources", a mineral), if none is in a gazetteer."""
     if cand.label != "ORG" or cand.size < 3 or doc[cand.end - 1].text not in COMPANY_SUFFIXES:
@@ -570,7 +419,7 @@ def _short_company_name(doc: Doc, cand: _Cand, listed: bytearray) -> str | None:
     return words.text
 
 
-def _surname(doc: Doc, cand: _Cand, listed: bytearray) -> str | None:
+def _surname(doc: Doc, cand: Candidate, listed: bytearray) -> str | None:
     """"Chalmers" for "Jim Chalmers": the last word of a PERSON of two to four words, if it is
     a capitalised word of three letters or more that no gazetteer lists there (rule 6)."""
     if cand.label != "PERSON" or not 2 <= cand.size <= 4:
@@ -581,131 +430,6 @@ def _surname(doc: Doc, cand: _Cand, listed: bytearray) -> str | None:
     if last.text in TITLE_WORDS or last.text in POST_NOMINALS:
         return None
     return last.text
-
-
-def _suffix_end(doc: Doc, end: int) -> int:
-    """The end of an organisation name with its legal suffixes ("Co., Ltd.", "Pty Ltd")."""
-    while end < len(doc):
-        if doc[end].text in COMPANY_SUFFIXES and doc[end].text != "Corporation":
-            end += 1
-        elif (doc[end].text == "." and doc[end - 1].text + "." in COMPANY_SUFFIXES
-              and doc[end - 1].idx + len(doc[end - 1].text) == doc[end].idx):
-            end += 1  # "Ltda" + "." at a sentence end: the tokenizer split the suffix's dot
-        elif (doc[end].text == "," and end + 1 < len(doc) and doc[end - 1].text in
-              COMPANY_SUFFIXES and doc[end + 1].text in ("Ltd.", "Ltd", "Inc.", "Limited")):
-            end += 2
-        else:
-            break
-    return end
-
-
-def _numbers_without_head(doc: Doc, start: int, end: int) -> bool:
-    """A model LAW/EVENT span with a number in it and no law or event word."""
-    words = {t.text for t in doc[start:end]}
-    return any(t.like_num for t in doc[start:end]) and not words & (LAW_HEADS | EVENT_HEADS)
-
-
-def _is_percent(doc: Doc, end: int) -> bool:
-    """A number span that ends in "per cent" or "percent" is a PERCENT."""
-    last = doc[max(0, end - 2) : end].text.lower()
-    return last == "per cent" or last.endswith("percent")
-
-
-def _money_extent(doc: Doc, start: int, end: int) -> tuple[int, int]:
-    """A MONEY span with the currency sign or code before it and a currency word or price
-    unit after it."""
-    if start > 0 and (_CURRENCY.match(doc[start - 1].text) or doc[start - 1].text in
-                      CURRENCY_CODES) and not doc[start - 1].is_space:
-        start -= 1
-    if end < len(doc) and doc[end].lower_ in CURRENCY_WORDS and (
-            doc[end - 1].like_num or doc[end - 1].lower_ in ("million", "billion", "trillion")):
-        end += 1
-    if end + 1 < len(doc) and doc[end].lower_ in ("a", "an", "per"):
-        for unit in _PRICE_UNITS:
-            stop = end + 1 + len(unit)
-            if stop <= len(doc) and tuple(t.text.lower() for t in doc[end + 1 : stop]) == \
-                    tuple(u.lower() for u in unit):
-                return start, stop
-    return start, end
-
-
-def _split_amounts(doc: Doc) -> Iterator[tuple[int, int, str]]:
-    """The model's entities, with two amounts glued by "and", "to" or "or" split in two:
-    "10% to 14%", "MXN 6 billion and 350 billion won" (each amount is a span)."""
-    for ent in doc.ents:
-        start = ent.start
-        if ent.label_ in ("MONEY", "PERCENT"):
-            for i in range(ent.start + 1, ent.end - 1):
-                if doc[i].lower_ in ("and", "to", "or") and \
-                        any(t.like_num or t.text[-1:].isdigit() for t in doc[start:i]) and \
-                        any(t.like_num or t.text[-1:].isdigit() for t in doc[i + 1 : ent.end]):
-                    yield start, i, ent.label_
-                    start = i + 1
-        yield start, ent.end, ent.label_
-
-
-def _person_extent(doc: Doc, end: int) -> int:
-    """A model PERSON cut before the rest of the name takes it: a hyphen written without
-    spaces and a capitalised part ("Khalid Al" + "-Mudaifer"), or "von der"/"van"/"de" and a
-    capitalised word ("Ursula" + "von der Leyen")."""
-    n = len(doc)
-    infixes = ("von", "van", "der", "de", "den")
-    if end < n and doc[end - 1].text in infixes and doc[end].is_title and doc[end].is_alpha:
-        end += 1  # the model stopped after the particle: "Ursula von der" + "Leyen"
-    while end + 1 < n:
-        hyphen = doc[end]
-        if (hyphen.text == "-" and doc[end - 1].idx + len(doc[end - 1].text) == hyphen.idx
-                and hyphen.idx + 1 == doc[end + 1].idx and doc[end + 1].text[:1].isupper()):
-            end += 2
-            continue
-        i = end
-        while i < n and i - end < 2 and doc[i].text in infixes:
-            i += 1
-        if i > end and i < n and doc[i].is_title and doc[i].is_alpha:
-            end = i + 1
-            continue
-        break
-    return end
-
-
-def _title_qualifier(doc: Doc, start: int, end: int) -> bool:
-    """A capitalised model name right before a title: one word ("Energy Secretary") or
-    department words only ("Economy, Trade and Industry Minister")."""
-    if end >= len(doc) or doc[end].text not in TITLES:
-        return False
-    if end - start == 1:
-        return doc[start].is_title
-    return all(t.text in DEPARTMENT_WORDS or t.lower_ in NAME_PARTICLES or t.text == ","
-               for t in doc[start:end])
-
-
-def _in_title(doc: Doc, start: int, end: int) -> bool:
-    """A model ORG that is a title's department: it starts with a title and "of"/"for"
-    ("Minister of Industry"), or follows one ("Minister of [Energy and Mineral Resources]",
-    "Associate Director for [Energy and Mineral Resources]")."""
-    if end - start > 1 and doc[start].text in TITLES and doc[start + 1].lower_ in ("of", "for"):
-        return True
-    i = start - 1
-    if i >= 0 and doc[i].lower_ == "the":
-        i -= 1
-    return i >= 1 and doc[i].lower_ in ("of", "for") and doc[i - 1].text in TITLE_WORDS
-
-
-# Legal forms that end a company name when a capitalised word follows ("... Refining Ltd.
-# Business and Trade Secretary ..."); short all-caps forms ("SA", "AS", "AG") and "Co." are
-# left out because they also stand inside names.
-_ENDING_SUFFIXES = frozenset({"Ltd.", "Ltd", "Limited", "Inc.", "Inc", "Corp.", "plc", "PLC",
-                              "LLC", "GmbH", "Tbk", "JSC", "S.A.", "N.V.", "Ltda.", "Berhad"})
-
-
-def _end_at_inner_suffix(doc: Doc, start: int, end: int) -> int:
-    """A model ORG ends at a legal suffix inside it that is followed by a capitalised word
-    (not "and" or another suffix): the model glued the next words to the company."""
-    for i in range(start + 1, end - 1):
-        nxt = doc[i + 1].text
-        if doc[i].text in _ENDING_SUFFIXES and nxt[:1].isupper() and nxt not in COMPANY_SUFFIXES:
-            return i + 1
-    return end
 
 
 def _bracketed_name(doc: Doc, end: int) -> tuple[int, int] | None:
@@ -729,7 +453,7 @@ def _bracketed_name(doc: Doc, end: int) -> tuple[int, int] | None:
     return start, stop
 
 
-def _free_part(doc: Doc, taken: bytearray, cand: _Cand) -> _Cand | None:
+def _free_part(doc: Doc, taken: bytearray, cand: Candidate) -> Candidate | None:
     """Rule 4: the longest run of a numeric span's tokens that no name has taken, cleaned."""
     best: tuple[int, int] | None = None
     run_start = None
@@ -743,8 +467,8 @@ def _free_part(doc: Doc, taken: bytearray, cand: _Cand) -> _Cand | None:
             run_start = None
     if best is None:
         return None
-    cleaned = _clean(doc, best[0], best[1], cand.label)
-    return _Cand(cleaned[0], cleaned[1], cand.label) if cleaned else None
+    cleaned = clean(doc, best[0], best[1], cand.label)
+    return Candidate(cleaned[0], cleaned[1], cand.label) if cleaned else None
 
 
 @Language.factory(
