@@ -151,10 +151,17 @@ class UpdateSpan(_FieldsEdit):
         return project.span(self.row_id)
 
     def _write(self, project: Project, reviewer: str, values: dict[str, object]) -> None:
-        # All five fields are written, so the store's "a link made by name follows the
-        # name" applies only to a kb_id this edit did not give.
+        # The link is written only when it is what this edit changes (a link edit) or puts
+        # back (an undo gives every field as it was): a relabel or a resize leaves it to the
+        # store, whose rule is that a link made by name follows the name and one a reviewer
+        # chose stays (``Spans.update_span``). Passing the old link along would make every
+        # relabel "choose" it, and "US Launches Global Initiative" shrunk to a GPE "US"
+        # would stay unlinked while every other "US" is USA.
         assert self.before is not None
-        project.update_span(self.row_id, reviewer, **{**self.before, **values})  # type: ignore[arg-type]
+        fields = {**self.before, **values}
+        if "kb_id" not in values:
+            del fields["kb_id"]
+        project.update_span(self.row_id, reviewer, **fields)  # type: ignore[arg-type]
 
     @property
     def focus(self) -> Focus:
