@@ -54,6 +54,17 @@ class ReviewSession:
         self.history_changed = Signal()  # ()
         self.labels_changed = Signal()  # (): the scheme changed (core.review.scheme_edits)
         self.history.changed.connect(self._edited)
+        self._scheme = project.labels()  # as the listeners last saw it
+
+    def check_scheme(self) -> None:
+        """Tell the listeners when the scheme is no longer what they last saw: another
+        process (``assay-cli labels rename``, a second window) changed it. Checked when an
+        article opens, after every edit and on a refusal, so the label keys a reviewer
+        presses are the file's names, not the ones read when the window opened."""
+        labels = self.project.labels()
+        if labels != self._scheme:
+            self._scheme = labels
+            self.labels_changed.emit()
 
     # ------------------------------------------------------------------ reading
 
@@ -76,6 +87,7 @@ class ReviewSession:
         claims = project.claims(article_id)
         self.article, self.tokens, self.spans, self.claims = article, tokens, spans, claims
         self._opened_at = self._clock()
+        self.check_scheme()
         self.opened.emit(article)
 
     def reload(self, focus: Focus | None = None) -> None:
@@ -111,7 +123,11 @@ class ReviewSession:
         refused = self.refusal(edit.title)
         if refused:
             raise ReadOnly(refused)
-        return self.history.do(edit)
+        try:
+            return self.history.do(edit)
+        except InvalidEdit:
+            self.check_scheme()  # "Unknown label": the keys may name a label renamed elsewhere
+            raise
 
     def decide(self, status: str) -> Edit:
         """Approve, reject or skip the open article with the seconds spent on it."""
@@ -147,6 +163,7 @@ class ReviewSession:
     def _edited(self, focus: Focus) -> None:
         """After an edit, undo or redo: show its article and what it touched."""
         if focus.article_id is None:  # a scheme edit: the open article's spans may change
+            self._scheme = self.project.labels()
             self.labels_changed.emit()
             if self.article is not None:
                 self.reload(Focus(self.article.id))
@@ -154,4 +171,5 @@ class ReviewSession:
             if self.article is None or self.article.id != focus.article_id:
                 self.open_article(focus.article_id)
             self.reload(focus)
+            self.check_scheme()
         self.history_changed.emit()
