@@ -47,6 +47,7 @@ class ReviewSession:
         self.spans: list[Span] = []
         self.tokens: list[tuple[int, int]] = []
         self.claims: list[Claim] = []
+        self.claim_id: int | None = None  # the current claim: see point_at_claim
         self._clock = clock
         self._opened_at = clock()
         self.opened = Signal()  # (Article | None)
@@ -73,6 +74,7 @@ class ReviewSession:
         be read (a damaged page, a vanished row)."""
         if article_id is None:
             self.article, self.spans, self.tokens, self.claims = None, [], [], []
+            self.claim_id = None
             self.opened.emit(None)
             return
         project = self.project
@@ -86,6 +88,7 @@ class ReviewSession:
         spans = project.spans(article_id)
         claims = project.claims(article_id)
         self.article, self.tokens, self.spans, self.claims = article, tokens, spans, claims
+        self.claim_id = None
         self._opened_at = self._clock()
         self.check_scheme()
         self.opened.emit(article)
@@ -98,10 +101,52 @@ class ReviewSession:
         self.article = self.project.article(article_id)
         self.spans = self.project.spans(article_id)
         self.claims = self.project.claims(article_id)
+        if self.current_claim() is None:
+            self.claim_id = None  # it went (an undone mark, a deleted claim)
         self.changed.emit(focus or Focus(article_id))
 
     def span(self, span_id: int | None) -> Span | None:
         return next((s for s in self.spans if s.id == span_id), None)
+
+    # ------------------------------------------------------------------ the current claim
+    # One claim is current: the one the reviewer last moved to (], [, a click on a claim, a
+    # new claim) or whose entity they last selected. Verdicts, Dismiss and the claim fields
+    # act on it, whatever else is still selected: a reviewer who selected an entity in
+    # claim A and pressed ] to see claim B means B.
+
+    def current_claim(self) -> Claim | None:
+        return next((c for c in self.claims if c.id == self.claim_id), None)
+
+    def point_at_claim(self, claim_id: int | None) -> Claim | None:
+        """The reviewer moved to this claim (None: to no claim); returns it."""
+        self.claim_id = claim_id if any(c.id == claim_id for c in self.claims) else None
+        return self.current_claim()
+
+    def point_at_entity(self, span: Span | None) -> Claim | None:
+        """The reviewer selected an entity: the claim holding it, if any, becomes current
+        (one outside every claim leaves the current claim as it was); returns the current."""
+        if span is not None:
+            holder = self.claim_holding(span)
+            if holder is not None:
+                self.claim_id = holder.id
+        return self.current_claim()
+
+    def claim_holding(self, span: Span) -> Claim | None:
+        """The claim whose passage holds the entity's first character (claims never overlap)."""
+        return next((c for c in self.claims if c.start <= span.start < c.end), None)
+
+    def step_claim(self, step: int) -> Claim | None:
+        """] / [: make the next (+1) or previous (-1) claim in the text current, wrapping
+        round; from no current claim, the first or the last. None: the article has none."""
+        ordered = sorted(self.claims, key=lambda c: (c.start, c.end, c.id))
+        if not ordered:
+            return None
+        ids = [c.id for c in ordered]
+        if self.claim_id in ids:
+            i = (ids.index(self.claim_id) + step) % len(ids)
+        else:
+            i = 0 if step > 0 else len(ids) - 1
+        return self.point_at_claim(ids[i])
 
     @property
     def seconds_open(self) -> float:
