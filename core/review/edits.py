@@ -235,21 +235,25 @@ class SetStatus(Edit):
     def __init__(self, article_id: int, status: str, seconds: float | None = None) -> None:
         self.article_id, self.status, self.seconds = article_id, status, seconds
         self.before: str | None = None
+        self.before_seconds: float | None = None  # the time kept before (see _undo)
         self.accepted: list[int] = []
         verb = status[:-2] if status.endswith("ed") else status
         self.title = f"{verb} article"
 
     def _do(self, project: Project, reviewer: str) -> None:
         if self.before is None:
-            self.before = project.article(self.article_id).status
+            article = project.article(self.article_id)
+            self.before, self.before_seconds = article.status, article.review_seconds
         self.accepted = project.set_article_status(
             self.article_id, self.status, reviewer, seconds=self.seconds,
             accept_suggestions=self.status == "approved")
 
     def _undo(self, project: Project, reviewer: str) -> None:
         assert self.before is not None
+        # The time goes back as it was: an undecided article keeps the time spent on it
+        # (core.review.session.save_time), which a new decision counts again, once.
         project.set_article_status(self.article_id, self.before, reviewer,
-                                   resuggest=self.accepted)
+                                   seconds=self.before_seconds, resuggest=self.accepted)
 
 
 class SetNote(Edit):

@@ -12,8 +12,11 @@ listen to. The widgets never refresh each other; they subscribe:
   (an edit, undo or redo), ``focus`` says what to select;
 - ``history_changed()``: what Undo and Redo would do changed.
 
-The window's timer for "seconds spent on the article" lives here too, so that a
-decision made from any front end records it the same way.
+The clock of "seconds spent on the article" lives here too, so that a decision made
+from any front end records it the same way. Time on an undecided article is kept in the
+file as it accrues (``save_time``: on leaving the article, after each edit, and when a
+front end's timer asks), so a killed app loses at most the time since the last save;
+the decision records the kept time plus the rest, once.
 """
 
 from __future__ import annotations
@@ -73,12 +76,14 @@ class ReviewSession:
         """Open an article (None: no article); raises AssayError and stays put if it cannot
         be read (a damaged page, a vanished row)."""
         if article_id is None:
+            self.save_time()
             self.article, self.spans, self.tokens, self.claims = None, [], [], []
             self.claim_id = None
             self.opened.emit(None)
             return
         project = self.project
         article = project.article(article_id)
+        self.save_time()  # the time spent on the article being left
         tokens = project.tokens(article_id)
         if tokens is None:
             tokens = token_offsets(article.text)
@@ -148,10 +153,40 @@ class ReviewSession:
             i = 0 if step > 0 else len(ids) - 1
         return self.point_at_claim(ids[i])
 
+    # ------------------------------------------------------------------ time spent
+
     @property
     def seconds_open(self) -> float:
-        """Seconds since the article was opened, as a decision records them."""
+        """Seconds on the open article not yet kept in the file."""
         return round(self._clock() - self._opened_at, 1)
+
+    def save_time(self) -> None:
+        """Keep the time spent on the open undecided article in the file (a decided one
+        keeps its decision's time). Never raises: a full disk costs the time, not the
+        reviewer's work, and a read-only session keeps nothing."""
+        if (self.article is None or self.read_only_reason is not None
+                or self.project.read_only):
+            return
+        seconds = self.seconds_open
+        with contextlib.suppress(AssayError):
+            if self.project.add_review_time(self.article.id, seconds) is not None:
+                self._opened_at += seconds  # kept: counted from here on
+        return
+
+    def decision_seconds(self) -> float:
+        """The time a decision on the open article records: all the time kept for it (this
+        session's and earlier ones', a killed app's too) plus the time not yet kept."""
+        if self.article is None:
+            return 0.0
+        self.save_time()
+        kept = self.project.review_time(self.article.id)
+        return kept if kept is not None else self.seconds_open
+
+    def close(self) -> None:
+        """Keep the time spent, then close the project (the window is closing or opening
+        another project)."""
+        self.save_time()
+        self.project.close()
 
     # ------------------------------------------------------------------ changing
 
@@ -178,7 +213,7 @@ class ReviewSession:
         """Approve, reject or skip the open article with the seconds spent on it."""
         if self.article is None:
             raise InvalidEdit("No article is open.")
-        return self.push(SetStatus(self.article.id, status, self.seconds_open))
+        return self.push(SetStatus(self.article.id, status, self.decision_seconds()))
 
     def undo(self) -> Focus | None:
         """Undo the last edit (None: nothing to undo); raises and stays put on failure."""
@@ -217,4 +252,5 @@ class ReviewSession:
                 self.open_article(focus.article_id)
             self.reload(focus)
             self.check_scheme()
+            self.save_time()  # each edit keeps the time spent so far
         self.history_changed.emit()
