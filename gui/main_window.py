@@ -47,7 +47,6 @@ from gui.side_panel import SidePanel
 from gui.window_actions import build_actions, build_menus
 from gui.workers import ThreadJob
 
-
 TIME_KEPT_EVERY_MS = 30_000
 
 
