@@ -168,10 +168,11 @@ class ReviewSession:
                 or self.project.read_only):
             return
         seconds = self.seconds_open
+        if seconds < 1:  # a glance on the way through (Up, Up, Up) writes nothing
+            return
         with contextlib.suppress(AssayError):
             if self.project.add_review_time(self.article.id, seconds) is not None:
                 self._opened_at += seconds  # kept: counted from here on
-        return
 
     def decision_seconds(self) -> float:
         """The time a decision on the open article records: all the time kept for it (this
