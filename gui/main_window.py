@@ -70,11 +70,11 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._connect()
         # Time spent on an undecided article is kept as it accrues (edits and leaving the
-        # article keep it too), so a killed app loses at most this long of it.
+        # article keep it too), so a killed app loses at most this long of it; and a scheme
+        # another process changed reaches the label keys of a window left idle.
         self.time_keeper = QTimer(self)
         self.time_keeper.setInterval(TIME_KEPT_EVERY_MS)
-        self.time_keeper.timeout.connect(
-            lambda: self.session.save_time() if self.session is not None else None)
+        self.time_keeper.timeout.connect(self._tick)
         self.time_keeper.start()
         geometry = settings.value("window/geometry")
         if geometry is not None:
@@ -245,6 +245,12 @@ class MainWindow(QMainWindow):
         self.show_article(first)
         self.update_status()
         return True
+
+    def _tick(self) -> None:
+        """Every TIME_KEPT_EVERY_MS: keep the time spent, look at the scheme."""
+        if self.session is not None:
+            self.session.save_time()
+            self.session.check_scheme()
 
     def _start_session(self, session: ReviewSession) -> None:
         """Subscribe the widgets to a new session; the old one's project is closed."""

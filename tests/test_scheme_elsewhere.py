@@ -145,3 +145,18 @@ def test_a_long_lived_window_follows_a_rename_by_another_process(qtbot, tmp_path
     drag_select(view, *at("cobalt"))
     qtbot.keyClick(view, Qt.Key.Key_1)  # the first label's key: COMMODITY now
     assert ("cobalt", "COMMODITY") in {(s.text, s.label) for s in win.project.spans(1)}
+
+
+def test_an_idle_window_rebuilds_its_label_keys_after_a_rename_elsewhere(qtbot, tmp_path):
+    path = tmp_path / "idle.assay"
+    with Project.create(path) as proj:
+        proj.add_articles([ArticleIn(text=TEXT, title="Mine")])
+    win = open_window(qtbot, tmp_path, path)
+    win.show_article(1)
+    done = cli("labels", str(path), "rename", "MINERAL", "COMMODITY")
+    assert done.returncode == 0, done.stderr
+    win.time_keeper.setInterval(50)  # the window's timer looks at the scheme too
+    qtbot.waitUntil(lambda: "COMMODITY" in win.label_bar.buttons, timeout=3000)
+    drag_select(win.view, *at("cobalt"))
+    qtbot.keyClick(win.view, Qt.Key.Key_1)  # the first label's key, pressed once
+    assert [(s.text, s.label) for s in win.project.spans(1)] == [("cobalt", "COMMODITY")]

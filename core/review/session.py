@@ -64,8 +64,12 @@ class ReviewSession:
         """Tell the listeners when the scheme is no longer what they last saw: another
         process (``assay-cli labels rename``, a second window) changed it. Checked when an
         article opens, after every edit and on a refusal, so the label keys a reviewer
-        presses are the file's names, not the ones read when the window opened."""
-        labels = self.project.labels()
+        presses are the file's names, not the ones read when the window opened. A file
+        that cannot be read now is said so by the next edit or read, not by this check."""
+        try:
+            labels = self.project.labels()
+        except AssayError:
+            return
         if labels != self._scheme:
             self._scheme = labels
             self.labels_changed.emit()
