@@ -82,7 +82,7 @@ class Decisions:
         """Add time spent on an undecided (pending or skipped) article to what it keeps, and
         return the sum; None for a decided article (its time is the decision's, kept when
         it was made). Written as it accrues (``ReviewSession.save_time``), so an app killed
-        before the decision loses at most the last minute; the decision then records the
+        before the decision loses at most the last half minute; the decision records the
         sum, so the stored time counts once. No audit event: time is not a decision."""
         if not seconds > 0:
             return self.review_time(article_id)
