@@ -101,8 +101,8 @@ class ClaimsReview:
             self.panel.set_claims([], "")
             w.view.set_claims([])
         else:
-            self.panel.set_claims(session.claims, session.article.text, self.panel.selected_id)
-            w.view.set_claims(session.claims, self.panel.selected_id)
+            self.panel.set_claims(session.claims, session.article.text, session.claim_id)
+            w.view.set_claims(session.claims, session.claim_id)
         # Always: a new, empty project must not keep the last project's count.
         # Short, so the three tabs fit a narrow side panel; what is open is in the status bar.
         count = len(self.panel.model.all)
@@ -110,43 +110,54 @@ class ClaimsReview:
         w.side_tabs.setTabToolTip(1, f"Claims: {self.panel.count_text()}")
 
     def select(self, claim_id: int | None, scroll: bool = False) -> None:
-        """Select a claim in the panel and the text (scrolling when picked from the panel)."""
-        self.panel.select_id(claim_id)
-        self.window.view.select_claim(self.panel.selected_id, scroll=scroll)
+        """Move to a claim (the session's current claim) and show it selected in the panel
+        and the text (scrolling when picked from the panel)."""
+        if self.session is not None:
+            claim_id = getattr(self.session.point_at_claim(claim_id), "id", None)
+        self._show_current(scroll)
         if claim_id is not None:
             self.show_panel()
+
+    def _show_current(self, scroll: bool = False) -> None:
+        """The panel's row and the text's highlight show the session's current claim."""
+        current = self.session.claim_id if self.session is not None else None
+        self.panel.select_id(current)
+        self.window.view.select_claim(current, scroll=scroll)
 
     def show_panel(self) -> None:
         """Bring the Claims tab forward: the reviewer is working on claims."""
         self.window.side_tabs.setCurrentWidget(self.panel)
 
     def step(self, step: int) -> None:
-        """] / [: the next or previous claim in the text, scrolled into view."""
-        ids = [c.id for c in self.claims]
-        if not ids:
+        """] / [: the next or previous claim in the text, scrolled into view. An entity
+        selected outside it is let go: the reviewer moved on, and Delete or L must not act
+        on an entity in the claim they left (perhaps scrolled out of sight)."""
+        session = self.session
+        claim = session.step_claim(step) if session is not None else None
+        if claim is None:
             self.window.statusBar().showMessage("This article has no claims.", 3000)
             return
-        current = self.panel.selected_id
-        i = (ids.index(current) + step) % len(ids) if current in ids else (
-            0 if step > 0 else len(ids) - 1)
-        self.select(ids[i], scroll=True)
+        view = self.window.view
+        span = view.selected_span()
+        if span is not None and session.claim_holding(span) != claim:
+            view.select_span(None, scroll=False)
+        self.select(claim.id, scroll=True)
 
     def _span_selected(self, span_id: int | None) -> None:
         """An entity inside a claim makes that claim the current one (no tab switch), so a
         verdict key acts on the claim the reviewer is looking at."""
-        span = self.window.view.selected_span()
-        claim = self.window.view.claim_at(span.start) if span is not None else None
-        if claim is not None and claim.id != self.panel.selected_id:
-            self.panel.select_id(claim.id)
-            self.window.view.select_claim(claim.id, scroll=False)
+        session = self.session
+        if session is None:
+            return
+        before = session.claim_id
+        session.point_at_entity(self.window.view.selected_span())
+        if session.claim_id != before:
+            self._show_current()
 
     def target(self) -> Claim | None:
-        """The claim a verdict key applies to: the one holding the selected entity, else
-        the selected claim."""
-        view = self.window.view
-        span = view.selected_span()
-        claim = view.claim_at(span.start) if span is not None else None
-        return claim or self.panel.selected_claim()
+        """The claim a verdict key applies to: the session's current claim, the one the
+        reviewer last moved to or whose entity they last selected."""
+        return self.session.current_claim() if self.session is not None else None
 
     # ------------------------------------------------------------------ edits
 
@@ -166,7 +177,7 @@ class ClaimsReview:
         start, end = selection if exact else snap_to_sentences(w.article.text, *selection)
         same = next((c for c in self.claims if (c.start, c.end) == (start, end)), None)
         if same is not None and same.state == "suggested":
-            self.panel.select_id(same.id)
+            self.select(same.id)
             self.set_verdict("unchecked")
             return
         overlap = next((c for c in self.claims if c.start < end and c.end > start), None)
@@ -187,7 +198,6 @@ class ClaimsReview:
             return
         if claim.verdict == verdict and claim.state == "accepted":
             return
-        self.panel.select_id(claim.id)
         # A verdict on a suggestion accepts it (the store's rule), even "unchecked".
         self.window.push(UpdateClaim(claim.id, f"mark claim {VERDICT_NAMES[verdict].lower()}",
                                       verdict=verdict))
@@ -228,7 +238,7 @@ class ClaimsReview:
         if claim is None:
             w.statusBar().showMessage("Select a claim first (click it, or press ] ).", 4000)
             return None
-        self.panel.select_id(claim.id)
+        self._show_current()
         self.show_panel()
         return claim
 

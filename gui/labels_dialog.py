@@ -273,6 +273,6 @@ class LabelsDialog(QDialog):
         except AssayError as exc:
             self._say(str(exc))
             return
-        self.window.session.labels_changed.emit()
+        self.window.session.check_scheme()  # tells the listeners
         self.fill()
         self._say(f"Imported {path}: {added} label(s) added, {updated} updated.")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
@@ -47,6 +47,8 @@ from gui.side_panel import SidePanel
 from gui.window_actions import build_actions, build_menus
 from gui.workers import ThreadJob
 
+TIME_KEPT_EVERY_MS = 30_000
+
 
 class MainWindow(QMainWindow):
     """One window on one open project."""
@@ -67,6 +69,13 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_menus()
         self._connect()
+        # Time spent on an undecided article is kept as it accrues (edits and leaving the
+        # article keep it too), so a killed app loses at most this long of it; and a scheme
+        # another process changed reaches the label keys of a window left idle.
+        self.time_keeper = QTimer(self)
+        self.time_keeper.setInterval(TIME_KEPT_EVERY_MS)
+        self.time_keeper.timeout.connect(self._tick)
+        self.time_keeper.start()
         geometry = settings.value("window/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
@@ -212,8 +221,8 @@ class MainWindow(QMainWindow):
             warn(self, "Cannot open project", str(exc))
             return False
         self.save_note()
-        if self.project is not None:
-            self.project.close()
+        if self.session is not None:
+            self.session.close()  # keeps the time spent on the open article
         if self.lock is not None and self.lock is not taken.lock:
             self.lock.release()
         self.lock = taken.lock
@@ -236,6 +245,12 @@ class MainWindow(QMainWindow):
         self.show_article(first)
         self.update_status()
         return True
+
+    def _tick(self) -> None:
+        """Every TIME_KEPT_EVERY_MS: keep the time spent, look at the scheme."""
+        if self.session is not None:
+            self.session.save_time()
+            self.session.check_scheme()
 
     def _start_session(self, session: ReviewSession) -> None:
         """Subscribe the widgets to a new session; the old one's project is closed."""
@@ -452,7 +467,7 @@ class MainWindow(QMainWindow):
             return
         session = self.session
         assert session is not None
-        if not self.push(SetStatus(self.article.id, status, session.seconds_open)):
+        if not self.push(SetStatus(self.article.id, status, session.decision_seconds())):
             return
         nxt = self.adjudication.next_article() or session.next_pending()
         if nxt is not None:
@@ -546,7 +561,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/splitter", self.splitter.saveState())
         self.settings.sync()
         if self.session is not None:
-            self.session.project.close()
+            self.session.close()  # keeps the time spent on the open article
             self.session = None
         if self.lock is not None:
             self.lock.release()

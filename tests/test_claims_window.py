@@ -386,3 +386,30 @@ def test_the_link_field_shows_one_form_whatever_the_label(qtbot, window):
     window.show_article(1)
     window.view.select_span(chile.id)
     assert window.link_editor.field.text() == "CHL — Chile"
+
+
+def test_a_verdict_key_acts_on_the_claim_the_reviewer_moved_to(qtbot, window, tmp_path):
+    """An entity in claim A selected, ] moves to claim B: Ctrl+3 marks B, not A; and the
+    entity left behind in A is no longer selected, so Delete does not reject it unseen."""
+    qtbot.keyClick(window.view, Qt.Key.Key_C, CTRL | Qt.KeyboardModifier.ShiftModifier)
+    click_offset(window.view, where("12%")[0] + 1)  # an entity in the first claim
+    assert window.view.selected_span().text == "12%"
+    qtbot.keyClick(window.view, Qt.Key.Key_BracketRight)  # to the second claim
+    qtbot.keyClick(window.view, Qt.Key.Key_3, CTRL)  # unverifiable
+    with Project.open(window.project.path) as reader:  # as the file holds it
+        states = {TEXT[c.start:c.end][:10]: (c.state, c.verdict) for c in reader.claims(1)}
+    assert states == {"Cobalt pri": ("suggested", "unchecked"),
+                      "Kalgoorlie": ("accepted", "unverifiable")}
+    assert window.view.selected_span() is None
+    qtbot.keyClick(window.view, Qt.Key.Key_Delete)
+    assert {s.text: s.state for s in window.project.spans(1)}["12%"] == "suggested"
+    # [ goes back to the first claim, and a verdict now marks it.
+    qtbot.keyClick(window.view, Qt.Key.Key_BracketLeft)
+    qtbot.keyClick(window.view, Qt.Key.Key_1, CTRL)
+    assert {TEXT[c.start:c.end][:10]: c.verdict for c in window.project.claims(1)} == {
+        "Cobalt pri": "supported", "Kalgoorlie": "unverifiable"}
+    # Selecting an entity inside a claim makes that claim the current one again.
+    click_offset(window.view, where("nickel")[0] + 1)
+    qtbot.keyClick(window.view, Qt.Key.Key_2, CTRL)
+    assert {TEXT[c.start:c.end][:10]: c.verdict for c in window.project.claims(1)} == {
+        "Cobalt pri": "supported", "Kalgoorlie": "refuted"}

@@ -102,3 +102,21 @@ def test_the_session_needs_no_qt(project):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_the_current_claim_is_the_one_moved_to_last(session, project):
+    """SAMPLE_TEXTS[0]: two sentences, each a claim; the first holds "Chile"."""
+    text = project.article_text(1)
+    first = project.add_claim(1, 0, text.index("\n"), "ana")
+    second = project.add_claim(1, text.index("The"), len(text), "ana")
+    chile = project.add_span(1, text.index("Chile"), text.index("Chile") + 5, "GPE", "ana")
+    session.open_article(1)
+    assert session.current_claim() is None
+    assert session.point_at_entity(session.span(chile.id)).id == first.id
+    assert session.step_claim(1).id == second.id  # ]: moved on, the entity notwithstanding
+    assert session.current_claim().id == second.id
+    assert session.step_claim(1).id == first.id  # wraps round
+    assert session.step_claim(-1).id == second.id
+    assert session.point_at_claim(None) is None
+    session.open_article(2)
+    assert session.claim_id is None and session.step_claim(1) is None

@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
+from core.errors import AssayError
 from core.metrics import f1_exact, f1_from
 from core.models import SpanIn
 from core.store import Project
@@ -110,6 +111,8 @@ def annotate_project(
                         report.cancelled = True
                         break
             remaining = []
+        except AssayError:
+            raise  # the store refused a batch (the scheme changed, the disk is full): stop
         except Exception as exc:  # noqa: BLE001 - one bad article must not stop the run
             # The stream reads ahead, so the article that failed is not known: retry the
             # first unfinished one alone; if it fails it is skipped, else the stream resumes

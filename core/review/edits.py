@@ -151,10 +151,17 @@ class UpdateSpan(_FieldsEdit):
         return project.span(self.row_id)
 
     def _write(self, project: Project, reviewer: str, values: dict[str, object]) -> None:
-        # All five fields are written, so the store's "a link made by name follows the
-        # name" applies only to a kb_id this edit did not give.
+        # The link is written only when it is what this edit changes (a link edit) or puts
+        # back (an undo gives every field as it was): a relabel or a resize leaves it to the
+        # store, whose rule is that a link made by name follows the name and one a reviewer
+        # chose stays (``Spans.update_span``). Passing the old link along would make every
+        # relabel "choose" it, and "US Launches Global Initiative" shrunk to a GPE "US"
+        # would stay unlinked while every other "US" is USA.
         assert self.before is not None
-        project.update_span(self.row_id, reviewer, **{**self.before, **values})  # type: ignore[arg-type]
+        fields = {**self.before, **values}
+        if "kb_id" not in values:
+            del fields["kb_id"]
+        project.update_span(self.row_id, reviewer, **fields)  # type: ignore[arg-type]
 
     @property
     def focus(self) -> Focus:
@@ -228,21 +235,25 @@ class SetStatus(Edit):
     def __init__(self, article_id: int, status: str, seconds: float | None = None) -> None:
         self.article_id, self.status, self.seconds = article_id, status, seconds
         self.before: str | None = None
+        self.before_seconds: float | None = None  # the time kept before (see _undo)
         self.accepted: list[int] = []
         verb = status[:-2] if status.endswith("ed") else status
         self.title = f"{verb} article"
 
     def _do(self, project: Project, reviewer: str) -> None:
         if self.before is None:
-            self.before = project.article(self.article_id).status
+            article = project.article(self.article_id)
+            self.before, self.before_seconds = article.status, article.review_seconds
         self.accepted = project.set_article_status(
             self.article_id, self.status, reviewer, seconds=self.seconds,
             accept_suggestions=self.status == "approved")
 
     def _undo(self, project: Project, reviewer: str) -> None:
         assert self.before is not None
+        # The time goes back as it was: an undecided article keeps the time spent on it
+        # (core.review.session.save_time), which a new decision counts again, once.
         project.set_article_status(self.article_id, self.before, reviewer,
-                                   resuggest=self.accepted)
+                                   seconds=self.before_seconds, resuggest=self.accepted)
 
 
 class SetNote(Edit):

@@ -12,8 +12,11 @@ listen to. The widgets never refresh each other; they subscribe:
   (an edit, undo or redo), ``focus`` says what to select;
 - ``history_changed()``: what Undo and Redo would do changed.
 
-The window's timer for "seconds spent on the article" lives here too, so that a
-decision made from any front end records it the same way.
+The clock of "seconds spent on the article" lives here too, so that a decision made
+from any front end records it the same way. Time on an undecided article is kept in the
+file as it accrues (``save_time``: on leaving the article, after each edit, and when a
+front end's timer asks), so a killed app loses at most the time since the last save;
+the decision records the kept time plus the rest, once.
 """
 
 from __future__ import annotations
@@ -47,6 +50,7 @@ class ReviewSession:
         self.spans: list[Span] = []
         self.tokens: list[tuple[int, int]] = []
         self.claims: list[Claim] = []
+        self.claim_id: int | None = None  # the current claim: see point_at_claim
         self._clock = clock
         self._opened_at = clock()
         self.opened = Signal()  # (Article | None)
@@ -54,6 +58,21 @@ class ReviewSession:
         self.history_changed = Signal()  # ()
         self.labels_changed = Signal()  # (): the scheme changed (core.review.scheme_edits)
         self.history.changed.connect(self._edited)
+        self._scheme = project.labels()  # as the listeners last saw it
+
+    def check_scheme(self) -> None:
+        """Tell the listeners when the scheme is no longer what they last saw: another
+        process (``assay-cli labels rename``, a second window) changed it. Checked when an
+        article opens, after every edit and on a refusal, so the label keys a reviewer
+        presses are the file's names, not the ones read when the window opened. A file
+        that cannot be read now is said so by the next edit or read, not by this check."""
+        try:
+            labels = self.project.labels()
+        except AssayError:
+            return
+        if labels != self._scheme:
+            self._scheme = labels
+            self.labels_changed.emit()
 
     # ------------------------------------------------------------------ reading
 
@@ -61,11 +80,14 @@ class ReviewSession:
         """Open an article (None: no article); raises AssayError and stays put if it cannot
         be read (a damaged page, a vanished row)."""
         if article_id is None:
+            self.save_time()
             self.article, self.spans, self.tokens, self.claims = None, [], [], []
+            self.claim_id = None
             self.opened.emit(None)
             return
         project = self.project
         article = project.article(article_id)
+        self.save_time()  # the time spent on the article being left
         tokens = project.tokens(article_id)
         if tokens is None:
             tokens = token_offsets(article.text)
@@ -75,7 +97,9 @@ class ReviewSession:
         spans = project.spans(article_id)
         claims = project.claims(article_id)
         self.article, self.tokens, self.spans, self.claims = article, tokens, spans, claims
+        self.claim_id = None
         self._opened_at = self._clock()
+        self.check_scheme()
         self.opened.emit(article)
 
     def reload(self, focus: Focus | None = None) -> None:
@@ -86,15 +110,88 @@ class ReviewSession:
         self.article = self.project.article(article_id)
         self.spans = self.project.spans(article_id)
         self.claims = self.project.claims(article_id)
+        if self.current_claim() is None:
+            self.claim_id = None  # it went (an undone mark, a deleted claim)
         self.changed.emit(focus or Focus(article_id))
 
     def span(self, span_id: int | None) -> Span | None:
         return next((s for s in self.spans if s.id == span_id), None)
 
+    # ------------------------------------------------------------------ the current claim
+    # One claim is current: the one the reviewer last moved to (], [, a click on a claim, a
+    # new claim) or whose entity they last selected. Verdicts, Dismiss and the claim fields
+    # act on it, whatever else is still selected: a reviewer who selected an entity in
+    # claim A and pressed ] to see claim B means B.
+
+    def current_claim(self) -> Claim | None:
+        return next((c for c in self.claims if c.id == self.claim_id), None)
+
+    def point_at_claim(self, claim_id: int | None) -> Claim | None:
+        """The reviewer moved to this claim (None: to no claim); returns it."""
+        self.claim_id = claim_id if any(c.id == claim_id for c in self.claims) else None
+        return self.current_claim()
+
+    def point_at_entity(self, span: Span | None) -> Claim | None:
+        """The reviewer selected an entity: the claim holding it, if any, becomes current
+        (one outside every claim leaves the current claim as it was); returns the current."""
+        if span is not None:
+            holder = self.claim_holding(span)
+            if holder is not None:
+                self.claim_id = holder.id
+        return self.current_claim()
+
+    def claim_holding(self, span: Span) -> Claim | None:
+        """The claim whose passage holds the entity's first character (claims never overlap)."""
+        return next((c for c in self.claims if c.start <= span.start < c.end), None)
+
+    def step_claim(self, step: int) -> Claim | None:
+        """] / [: make the next (+1) or previous (-1) claim in the text current, wrapping
+        round; from no current claim, the first or the last. None: the article has none."""
+        ordered = sorted(self.claims, key=lambda c: (c.start, c.end, c.id))
+        if not ordered:
+            return None
+        ids = [c.id for c in ordered]
+        if self.claim_id in ids:
+            i = (ids.index(self.claim_id) + step) % len(ids)
+        else:
+            i = 0 if step > 0 else len(ids) - 1
+        return self.point_at_claim(ids[i])
+
+    # ------------------------------------------------------------------ time spent
+
     @property
     def seconds_open(self) -> float:
-        """Seconds since the article was opened, as a decision records them."""
+        """Seconds on the open article not yet kept in the file."""
         return round(self._clock() - self._opened_at, 1)
+
+    def save_time(self) -> None:
+        """Keep the time spent on the open undecided article in the file (a decided one
+        keeps its decision's time). Never raises: a full disk costs the time, not the
+        reviewer's work, and a read-only session keeps nothing."""
+        if (self.article is None or self.read_only_reason is not None
+                or self.project.read_only):
+            return
+        seconds = self.seconds_open
+        if seconds < 1:  # a glance on the way through (Up, Up, Up) writes nothing
+            return
+        with contextlib.suppress(AssayError):
+            if self.project.add_review_time(self.article.id, seconds) is not None:
+                self._opened_at += seconds  # kept: counted from here on
+
+    def decision_seconds(self) -> float:
+        """The time a decision on the open article records: all the time kept for it (this
+        session's and earlier ones', a killed app's too) plus the time not yet kept."""
+        if self.article is None:
+            return 0.0
+        self.save_time()
+        kept = self.project.review_time(self.article.id)
+        return kept if kept is not None else self.seconds_open
+
+    def close(self) -> None:
+        """Keep the time spent, then close the project (the window is closing or opening
+        another project)."""
+        self.save_time()
+        self.project.close()
 
     # ------------------------------------------------------------------ changing
 
@@ -111,13 +208,17 @@ class ReviewSession:
         refused = self.refusal(edit.title)
         if refused:
             raise ReadOnly(refused)
-        return self.history.do(edit)
+        try:
+            return self.history.do(edit)
+        except InvalidEdit:
+            self.check_scheme()  # "Unknown label": the keys may name a label renamed elsewhere
+            raise
 
     def decide(self, status: str) -> Edit:
         """Approve, reject or skip the open article with the seconds spent on it."""
         if self.article is None:
             raise InvalidEdit("No article is open.")
-        return self.push(SetStatus(self.article.id, status, self.seconds_open))
+        return self.push(SetStatus(self.article.id, status, self.decision_seconds()))
 
     def undo(self) -> Focus | None:
         """Undo the last edit (None: nothing to undo); raises and stays put on failure."""
@@ -147,6 +248,7 @@ class ReviewSession:
     def _edited(self, focus: Focus) -> None:
         """After an edit, undo or redo: show its article and what it touched."""
         if focus.article_id is None:  # a scheme edit: the open article's spans may change
+            self._scheme = self.project.labels()
             self.labels_changed.emit()
             if self.article is not None:
                 self.reload(Focus(self.article.id))
@@ -154,4 +256,6 @@ class ReviewSession:
             if self.article is None or self.article.id != focus.article_id:
                 self.open_article(focus.article_id)
             self.reload(focus)
+            self.check_scheme()
+            self.save_time()  # each edit keeps the time spent so far
         self.history_changed.emit()

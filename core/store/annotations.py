@@ -11,6 +11,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Sequence
 
+from core.errors import InvalidEdit
 from core.models import SpanIn
 from core.store.audit import now
 from core.store.db import Db
@@ -55,10 +56,18 @@ class Annotations:
         suggestion the reviewer already rejected (same place, same label) is not
         made again. Returns the number of suggestions stored.
         """
-        labels = self.label_names()
         stamp = now()
         stored = 0
         with self.db.edit() as conn:
+            # Read under the write lock: another process may have renamed a label since the
+            # pipeline was built from the scheme (which drops every other label).
+            labels = self.label_names()
+            gone = sorted({sp.label for _id, spans, _t in batch for sp in spans} - labels)
+            if gone:
+                raise InvalidEdit(
+                    f"The label scheme changed while pre-annotating: {', '.join(gone)} is no "
+                    "longer a label of the project. The articles stored before are kept; "
+                    "run annotate again to use the new scheme.")
             for article_id, spans, tokens in batch:
                 row = conn.execute(
                     "SELECT text, status FROM articles WHERE id = ?", (article_id,)

@@ -35,6 +35,14 @@ class Db:
         # Articles whose statistics share a write changed: counted once, at its end.
         self._dirty: set[int] = set()
 
+    def data_version(self) -> int:
+        """SQLite's count of commits by *other* connections (``PRAGMA data_version``): what
+        a part compares before trusting what it derived from the file earlier. Another
+        process (``assay-cli labels rename`` beside an open window, a pre-annotation run)
+        changes it; this connection's own commits do not, so a part forgets those itself.
+        Reading it costs a look at the WAL index, no page of the file."""
+        return self.conn.execute("PRAGMA data_version").fetchone()[0]
+
     def describe(self, exc: sqlite3.Error) -> str:
         """What went wrong with the file, for the user (``core.store.faults.describe``)."""
         return describe(exc, self.path)

@@ -37,6 +37,8 @@ class Decisions:
 
         ``accept_suggestions`` is what approving does; ``resuggest`` turns the
         given spans back into suggestions, which is how an approval is undone.
+        ``seconds`` is the time spent on the article, stored as given (back to pending too:
+        an undo puts back the time kept before the decision, ``add_review_time``).
         """
         if status not in ARTICLE_STATUSES:
             raise InvalidEdit(f"Unknown article status {status!r}.")
@@ -67,7 +69,7 @@ class Decisions:
                 "UPDATE articles SET status = ?, reviewed_by = ?, reviewed_at = ?, "
                 "review_seconds = ? WHERE id = ?",
                 (status, None if pending else reviewer, None if pending else stamp,
-                 None if pending else seconds, article_id),
+                 seconds, article_id),
             )
             self.db.event(conn, reviewer, article_id, f"article.{status}", {
                 "before": {"status": before.status, "reviewed_by": before.reviewed_by,
@@ -75,6 +77,30 @@ class Decisions:
                 "accepted": accepted, "resuggested": list(resuggest), "seconds": seconds,
             })
         return accepted
+
+    def add_review_time(self, article_id: int, seconds: float) -> float | None:
+        """Add time spent on an undecided (pending or skipped) article to what it keeps, and
+        return the sum; None for a decided article (its time is the decision's, kept when
+        it was made). Written as it accrues (``ReviewSession.save_time``), so an app killed
+        before the decision loses at most the last half minute; the decision records the
+        sum, so the stored time counts once. No audit event: time is not a decision."""
+        if not seconds > 0:
+            return self.review_time(article_id)
+        with self.db.edit() as conn:
+            conn.execute(
+                "UPDATE articles SET review_seconds = round(coalesce(CASE WHEN "
+                "typeof(review_seconds) IN ('integer', 'real') THEN review_seconds END, 0) "
+                "+ ?, 1) WHERE id = ? AND status IN ('pending', 'skipped')",
+                (float(seconds), article_id))
+        return self.review_time(article_id)
+
+    def review_time(self, article_id: int) -> float | None:
+        """The time an undecided article keeps (None: decided, or none kept)."""
+        row = self.db.conn.execute(
+            "SELECT review_seconds FROM articles WHERE id = ? AND status IN "
+            "('pending', 'skipped') AND typeof(review_seconds) IN ('integer', 'real')",
+            (article_id,)).fetchone()
+        return None if row is None else row[0]
 
     def approve_article(
         self, article_id: int, reviewer: str, seconds: float | None = None

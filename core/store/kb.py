@@ -24,6 +24,8 @@ class Kb:
         self.db = db
         self.label_names = label_names
         self._linker: Linker | None = None
+        self._entries: list[KbEntry] = []  # what the linker was built from
+        self._seen = -1  # the file's data_version then
 
     def kb_entries(self) -> list[KbEntry]:
         """The reviewers' entries of this project, oldest first."""
@@ -39,9 +41,14 @@ class Kb:
             "SELECT id, label, name, aliases, added_by FROM kb_entries ORDER BY rowid")]
 
     def linker(self) -> Linker:
-        """Built-in lists plus this project's entries (rebuilt after an entry is added)."""
-        if self._linker is None:
-            self._linker = builtin_linker().extended(self.kb_entries())
+        """Built-in lists plus this project's entries (rebuilt after an entry is added, here
+        or by another process: their entries are read again when the file changed)."""
+        seen = self.db.data_version()
+        if self._linker is None or seen != self._seen:
+            entries = self.kb_entries()
+            if self._linker is None or entries != self._entries:
+                self._linker = builtin_linker().extended(entries)
+            self._entries, self._seen = entries, seen
         return self._linker
 
     def link(self, label: str, text: str) -> str | None:

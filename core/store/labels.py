@@ -53,6 +53,7 @@ class Labels:
     def __init__(self, db: Db, changed: Callable[[], None]) -> None:
         self.db = db
         self._names: set[str] | None = None
+        self._seen = -1  # the file's data_version when _names was read
         self._changed = changed  # the facade drops what it derived from the labels
 
     def labels(self) -> list[Label]:
@@ -61,8 +62,16 @@ class Labels:
         return [row_to(Label, r) for r in rows]
 
     def label_names(self) -> set[str]:
-        if self._names is None:
-            self._names = {lb.name for lb in self.labels()}
+        """The scheme's names, read again whenever another process committed since (a
+        rename by ``assay-cli labels`` while a window or an annotate run has the project
+        open): a name kept from before would let a span of a gone label through to a
+        FOREIGN KEY failure, and refuse every edit of the label's new name."""
+        seen = self.db.data_version()
+        if self._names is None or seen != self._seen:
+            names = {lb.name for lb in self.labels()}
+            if self._names is not None and names != self._names:
+                self._changed()  # what the facade derived from the old names goes too
+            self._names, self._seen = names, seen
         return self._names
 
     def label(self, name: str) -> Label:

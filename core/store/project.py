@@ -186,6 +186,8 @@ class Project:
     reject_article = _forward("_decisions", Decisions.reject_article)
     skip_article = _forward("_decisions", Decisions.skip_article)
     set_note = _forward("_decisions", Decisions.set_note)
+    add_review_time = _forward("_decisions", Decisions.add_review_time)
+    review_time = _forward("_decisions", Decisions.review_time)
 
     articles_to_annotate = _forward("_annotations", Annotations.articles_to_annotate)
     store_annotations = _forward("_annotations", Annotations.store_annotations)
