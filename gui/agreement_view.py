@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from core.teams.agreement import agreement
 from core.teams.charts import agreement_figure
+from gui.chart_file import save_chart
 
 
 def _num(x: float | None) -> str:
@@ -54,6 +55,4 @@ class AgreementDialog(QDialog):
         if path is None:
             path, _ = QFileDialog.getSaveFileName(self, "Save the agreement chart",
                                                   "agreement.png", "PNG images (*.png)")
-        if path:
-            self.figure.savefig(path, dpi=150)
-        return path or None
+        return save_chart(self, self.figure, path) if path else None

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from core.nlp.quality_chart import f1_bars
 from core.nlp.training import DEFAULT_ANNOTATOR, SavedModel, saved_models
+from gui.chart_file import save_chart
 
 
 def _num(x: object) -> str:
@@ -215,6 +216,4 @@ class ModelsDialog(QDialog):
         if path is None:
             path, _ = QFileDialog.getSaveFileName(self, "Save the chart", "model-scores.png",
                                                   "PNG images (*.png)")
-        if path:
-            self.figure.savefig(path, dpi=150)
-        return path or None
+        return save_chart(self, self.figure, path) if path else None
