@@ -168,6 +168,7 @@ def keyed(rows: list[list[str]], width: int = 1) -> dict:
 
 def report(tmp_path: Path, judged: Path, capsys, figures: int = 5) -> str:
     out = tmp_path / "out" / "report.html"
+    out.parent.mkdir(exist_ok=True)
     assert main(["report", str(judged), "-o", str(out)]) == 0
     printed = capsys.readouterr().out
     assert printed.startswith(f"Wrote the report to {out} (") and f"{figures} charts" in printed
