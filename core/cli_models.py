@@ -25,7 +25,6 @@ from core.nlp.training import (
     remove_model,
 )
 from core.store import Project
-from core.text.normalise import one_line
 
 EXIT_OK, EXIT_CANCELLED = 0, 130
 
@@ -100,9 +99,8 @@ def cmd_train(args: argparse.Namespace) -> int:
 def cmd_models(args: argparse.Namespace) -> int:
     folders = model_folders(args.project)
     models = folders.models
-    for path, why in folders.broken:
-        print(f"warning: the model folder {one_line(str(path))} is not listed: "
-              f"{one_line(why)}.", file=sys.stderr)
+    for sentence in folders.warnings():
+        print(f"warning: {sentence}", file=sys.stderr)
     if args.action == "list":
         with Project.open_for_reading(args.project) as project:
             chosen = current_annotator(project)

@@ -39,6 +39,7 @@ from core.models import Reviewed
 from core.nlp.evaluate import predict_with, score
 from core.nlp.models import DEFAULT_MODELS, installed_model
 from core.text.file_names import check_file_name
+from core.text.normalise import one_line
 from core.text.tokens import export_words, segments
 
 META_FILE = "assay-model.json"
@@ -367,6 +368,12 @@ class ModelFolders:
 
     models: list[SavedModel]
     broken: list[tuple[Path, str]]
+
+    def warnings(self) -> list[str]:
+        """One sentence per unreadable folder, safe for a terminal (a folder's name is
+        anyone's text)."""
+        return [f"the model folder {one_line(str(path))} is not listed: {one_line(why)}."
+                for path, why in self.broken]
 
 
 # What ``models list`` and the Models window read from a meta file, by the type it must be.

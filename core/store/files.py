@@ -237,8 +237,8 @@ def make_folder(path: Path, projects: list[Path], doing: str = "write into") -> 
     target = _outside_system(path, doing)
     if target.is_dir():
         if not os.access(target, os.W_OK | os.X_OK):
-            raise AssayError(f"Cannot {doing} {path}: you may not write in that folder. "
-                             "Choose a folder you can write.")
+            raise AssayError(f"Cannot write to the folder {path}: you do not have "
+                             f"permission to {doing} it. Choose a folder you can write.")
         return False
     if target.exists():
         raise AssayError(f"Refused to {doing} {path}: it is a file, not a folder. Nothing "
@@ -298,8 +298,8 @@ def check_destination(path: Path, projects: list[Path], doing: str = "write") ->
     if not folder.is_dir():
         raise AssayError(f"Cannot {doing} {path}: {path.parent} is a file, not a folder.")
     if not os.access(folder, os.W_OK | os.X_OK):
-        raise AssayError(f"Cannot {doing} {path}: you may not write in the folder {folder}. "
-                         "Choose a folder you can write.")
+        raise AssayError(f"Cannot write to the folder {folder}: you do not have permission "
+                         f"to {doing} {path.name} there. Choose a folder you can write.")
     return target
 
 
