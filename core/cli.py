@@ -144,7 +144,7 @@ def cmd_annotate(args: argparse.Namespace) -> int:
 def cmd_annotate_jsonl(args: argparse.Namespace) -> int:
     """JSONL records in, the same records with model suggestions out, no project involved:
     one machine's share of a corpus pre-annotated elsewhere (core.jobs.records)."""
-    from core.jobs.records_jsonl import annotate_jsonl, check_output
+    from core.jobs.records_jsonl import annotate_jsonl, check_output, remove_killed_outputs
     from core.nlp.pipeline import load_annotator
 
     source = sys.stdin.buffer if args.input == "-" else Path(args.input)
@@ -155,6 +155,10 @@ def cmd_annotate_jsonl(args: argparse.Namespace) -> int:
         raise AssayError("--batch-size must be 1 or more.")
     to_stdout = args.output == "-"
     dest = sys.stdout if to_stdout else check_output(Path(args.output))  # before the model
+    if isinstance(dest, Path):
+        for leftover in remove_killed_outputs(dest):
+            print(f"Removed {leftover}, the unfinished output of a run that was killed.",
+                  file=sys.stderr)
     labels = [x.strip() for x in args.labels.split(",") if x.strip()] if args.labels else None
     names = (args.model,) if args.model else DEFAULT_MODELS
     annotator = load_annotator(labels, model_names=names)
@@ -348,9 +352,12 @@ def cmd_assign(args: argparse.Namespace) -> int:
     from core.teams.assign import hand_out
 
     reviewers = [r.strip() for r in args.reviewers.split(",") if r.strip()]
+    existed = Path(args.output).is_dir()
     with Project.open_for_reading(args.project) as project:
         paths = hand_out(project, reviewers, args.output, overlap=args.overlap,
                          seed=args.seed, include_decided=args.all)
+    if not existed:
+        print(f"Made the folder {args.output} for the copies.")
     for reviewer, path in paths.items():
         print(f"{reviewer}: {path}")
     return EXIT_OK
@@ -539,7 +546,8 @@ def build_parser() -> argparse.ArgumentParser:
                        "one self-contained HTML file (charts as inline SVG, no scripts, "
                        "nothing loaded from elsewhere), for people who do not run Assay.")
     p.add_argument("project")
-    p.add_argument("--output", "-o", required=True, help="HTML file to write")
+    p.add_argument("--output", "-o", required=True,
+                   help="HTML file to write (its folder must exist)")
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("check", help="check the project file for damage (SQLite integrity)")
@@ -570,7 +578,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="share of the articles every reviewer gets (default 0.2)")
     p.add_argument("--seed", type=int, default=0, help="seed of the shuffle")
     p.add_argument("--all", action="store_true", help="decided articles too, not only pending")
-    p.add_argument("-o", "--output", required=True, help="folder for the copies")
+    p.add_argument("-o", "--output", required=True,
+                   help="folder for the copies (made if missing; the folder above must exist)")
     p.set_defaults(func=cmd_assign)
 
     p = sub.add_parser("merge", help="take reviewers' copies back as their versions")
@@ -605,7 +614,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("export", help="export reviewed articles as training data")
     p.add_argument("project")
     p.add_argument("--format", "-f", required=True, choices=FORMATS, help="output format")
-    p.add_argument("--output", "-o", required=True, help="file to write")
+    p.add_argument("--output", "-o", required=True,
+                   help="file to write (its folder must exist)")
     p.add_argument("--status", default="approved", choices=(*ARTICLE_STATUSES, "all"),
                    help="articles to export (default: approved)")
     p.add_argument("--label", action="append", metavar="LABEL",

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from core.teams.agreement import agreement
 from core.teams.charts import agreement_figure
+from gui.chart_file import save_chart
 from gui.file_dialogs import save_file_name
 
 
@@ -54,6 +55,4 @@ class AgreementDialog(QDialog):
         if path is None:
             path = save_file_name(self, "Save the agreement chart", "agreement.png",
                                   "PNG images (*.png)")
-        if path:
-            self.figure.savefig(path, dpi=150)
-        return path or None
+        return save_chart(self, self.figure, path) if path else None

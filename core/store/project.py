@@ -49,10 +49,11 @@ from core.store.queries import ArticleQueries
 from core.store.rows import row_to as _row_to
 from core.store.schema import MIGRATIONS, SCHEMA_VERSION, unexpected_schema
 from core.store.scheme import DEFAULT_SCHEME, load_scheme
-from core.store.spans import Spans, check_bounds
+from core.store.spans import Spans, check_bounds, overlap_problem
 from core.store.statistics import Statistics
 from core.store.tokens_blob import decode_tokens, encode_tokens
 from core.store.versions import Versions
+from core.text.file_names import check_file_name
 from core.text.normalise import normalise_text, sha256_text
 
 
@@ -214,6 +215,9 @@ class Project:
         path = Path(path)
         if path.exists() and path.stat().st_size > 0:
             raise ProjectError(f"{path} already exists; choose another name or open it.")
+        project_file.check_destination(path, [], "create a project at")
+        # The name becomes part of file names (assign's copies): core.text.file_names.
+        name = check_file_name(name if name is not None else path.stem, "project name")
         labels = load_scheme(scheme)
         try:
             conn = project_file.connect(path, create=True)
@@ -222,7 +226,7 @@ class Project:
             project._migrate(fresh=True)
             with project._write():
                 meta = {
-                    "name": name or path.stem,
+                    "name": name,
                     "scheme": str(scheme),
                     "created_at": now(),
                     "app_version": __version__,
@@ -405,19 +409,15 @@ class Project:
         """Validate and insert spans for a new article; they must not overlap each other."""
         stamp = now()
         ordered = sorted(spans, key=lambda s: (s.start, s.end))
-        live_end = -1
         rows = []
         for sp in ordered:
             check_bounds(text, sp.start, sp.end, sp.label, labels)
             if sp.origin not in SPAN_ORIGINS or sp.state not in SPAN_STATES:
                 raise InvalidEdit(f"Unknown origin or state: {sp.origin}/{sp.state}.")
-            if sp.state != "rejected":
-                if sp.start < live_end:
-                    raise InvalidEdit(
-                        f"Span [{sp.start}, {sp.end}) {sp.label} "
-                        f"'{text[sp.start:sp.end]}' overlaps another span."
-                    )
-                live_end = sp.end
+        overlap = overlap_problem(ordered, text)
+        if overlap:
+            raise InvalidEdit(overlap)
+        for sp in ordered:
             kb_id = sp.kb_id
             if kb_id is not None and not is_usable_kb_id(kb_id):
                 raise InvalidEdit(f"Span [{sp.start}, {sp.end}) {sp.label} has the id {kb_id!r}, "

@@ -18,7 +18,8 @@ from pathlib import Path
 from core.errors import AssayError
 from core.models import ArticleIn, ClaimIn, SpanIn
 from core.store import ArticleFilter, Project
-from core.store.files import check_destination
+from core.store.files import check_destination, make_folder
+from core.text.file_names import check_file_name
 
 COPY_KEYS = ("copy_of", "copy_id", "copy_reviewer", "copy_articles")
 
@@ -63,14 +64,23 @@ def hand_out(project: Project, reviewers: list[str], out_dir: str | Path, *,
     if not ids:
         raise AssayError("No articles to hand out (pending ones only, unless --all).")
     assignment = plan(ids, reviewers, overlap, seed)
+    # Both names become the copies' file names (core.text.file_names: no "/", "..", newline).
+    check_file_name(project.name, "project name")
+    for reviewer in reviewers:
+        check_file_name(reviewer, "reviewer name")
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    made = make_folder(out, [project.path], "hand out copies into")
     paths = {r: out / f"{project.name}-{r}.assay" for r in reviewers}
-    for path in paths.values():
-        if path.exists():
-            raise AssayError(f"{path} already exists; choose another folder. Nothing was "
-                             "written.")
-        check_destination(path, [project.path])
+    try:
+        for path in paths.values():
+            if path.exists():
+                raise AssayError(f"{path} already exists; choose another folder. Nothing "
+                                 "was written.")
+            check_destination(path, [project.path], "write a reviewer's copy to")
+    except AssayError:
+        if made:
+            out.rmdir()
+        raise
     labels = project.labels()
     for reviewer, path in paths.items():
         chosen = assignment.of(reviewer)
