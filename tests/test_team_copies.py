@@ -237,6 +237,8 @@ def test_a_second_opinion_is_asked_for_and_named_in_the_agreement(origin, tmp_pa
 
 
 def test_the_window_hands_out_a_second_opinion_only_when_asked(qtbot, origin, tmp_path):
+    from gui.agreement_view import AgreementDialog
+    from gui.team_dialogs import merge_copies
     from tests.gui_helpers import open_window
 
     win = open_window(qtbot, tmp_path, origin)
@@ -244,7 +246,7 @@ def test_the_window_hands_out_a_second_opinion_only_when_asked(qtbot, origin, tm
         win.act_hand_out.trigger()
         dialog = win.hand_out_dialog
         qtbot.waitUntil(dialog.isVisible)
-        qtbot.keyClicks(dialog.reviewers, "ana")
+        qtbot.keyClicks(dialog.reviewers, "ana, ben")
         dialog.include_decided.setChecked(True)
         dialog.show_decisions.setChecked(shows)
         dialog.folder.setText(str(tmp_path / folder))
@@ -252,7 +254,35 @@ def test_the_window_hands_out_a_second_opinion_only_when_asked(qtbot, origin, tm
         copy = tmp_path / folder / "team-ana.assay"
         assert meta(copy, "copy_shows_decisions") == ("1" if shows else "0")
         assert win.project.handed_out(meta(copy, "copy_id")).shows_decisions is shows
+    for reviewer in ("ana", "ben"):
+        approve_all(tmp_path / "second" / f"team-{reviewer}.assay", reviewer)
+    job = merge_copies(win, [str(tmp_path / "second" / f"team-{r}.assay")
+                             for r in ("ana", "ben")])
+    with qtbot.waitSignal(job.finished, timeout=30_000):
+        pass
+    assert "(a second opinion)" in win.statusBar().currentMessage()
+    agreement = AgreementDialog(win)
+    assert "Not independent: ana, ben" in agreement.summary.text()
+    agreement.close()
     win.close()
+
+
+def test_a_blind_copy_keeps_suggestions_apart(origin, tmp_path):
+    """A suggestion the lead rejected and a later one at its place: the copy carries the
+    live one (a copy, like every project, holds no overlapping live spans)."""
+    from core.teams.assign import hand_out
+
+    with Project.open(origin) as p:
+        text = p.article_text(2)
+        chile = next(s for s in p.spans(2) if s.text == "Chile")
+        p.reject_span(chile.id, "lead")
+        p.add_span(2, chile.start, chile.end + 4, "LOC", "rerun", origin="model",
+                   state="suggested")
+        paths = hand_out(p, ["ana"], tmp_path / "copies", overlap=1.0)
+    with Project.open(paths["ana"]) as copy:
+        second = next(a for a in copy.article_ids() if copy.article(a).title == "R2")
+        assert [(s.text, s.label) for s in copy.spans(second)][:2] == [
+            (text[chile.start:chile.end + 4], "LOC"), ("Peru", "LOC")]
 
 
 # ---- 3. every value of a copy meets the store's rules

@@ -130,6 +130,10 @@ def _check_article(cur: sqlite3.Cursor, row: tuple, labels: set[str], span_rows:
     if seconds is not None and not (type(seconds) in (int, float) and math.isfinite(seconds)
                                     and seconds >= 0):
         raise InvalidEdit(f"{seconds!r} is not a number of seconds spent on it.")
+    for rows in (span_rows, claim_rows):  # the overlap rule tells rows apart by their id
+        ids = [r[0] for r in rows]
+        if not all(type(i) is int for i in ids) or len(set(ids)) != len(ids):
+            raise InvalidEdit("a span or claim row has no id of its own.")
     spans = tuple(sorted((_check_span(cur, article_id, text, labels, r) for r in span_rows),
                          key=lambda s: (s.start, s.end)))
     checked = [((r[2], r[3], r[0]), _check_claim(cur, article_id, text, r))
