@@ -319,6 +319,7 @@ FORGERIES = {
         "INSERT INTO articles(title, source, url, published, text, sha256, status, note, "
         "reviewed_by) SELECT title, source, url, published, text, sha256, status, note, "
         f"reviewed_by FROM articles WHERE id = {ONE}"],
+    "a table it must have dropped": ["DROP TABLE events"],
     "an event that is not JSON": [
         "INSERT INTO events(at, reviewer, article_id, action, payload) VALUES "
         f"('2026-12-07', 'ana', {ONE}, 'span.update', '{{not json')"],

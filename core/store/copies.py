@@ -27,6 +27,7 @@ from core.models import ARTICLE_STATUSES, SPAN_ORIGINS, SPAN_STATES, ClaimIn, Sp
 from core.nlp.linking import KB_ID_RULE, is_usable_kb_id
 from core.store.claims import check_claim
 from core.store.db import Db
+from core.store.faults import is_file_fault
 from core.store.spans import check_bounds
 from core.text.normalise import one_line, sha256_text
 
@@ -67,22 +68,28 @@ def read_copy(db: Db, labels: set[str],
     the meta first and may refuse the copy before its articles are read. Raises
     InvalidEdit, naming the article, at the first value a reviewer's edit could not have
     made."""
-    with db.reading() as conn:
-        cur = conn.cursor()
-        cur.row_factory = None
-        meta = dict(cur.execute("SELECT key, value FROM meta").fetchall())
-        if vouch is not None:
-            vouch(meta)
-        ids = [r[0] for r in cur.execute("SELECT id FROM articles ORDER BY id")]
-        seen: set[str] = set()
-        out: list[CopiedArticle] = []
-        for i in range(0, len(ids), CHUNK):
-            part = ids[i:i + CHUNK]
-            for article in _read_chunk(cur, part, labels):
-                if article.sha256 in seen:
-                    raise InvalidEdit(f"It holds the article \u201c{article.title}\u201d twice.")
-                seen.add(article.sha256)
-                out.append(article)
+    try:
+        with db.reading() as conn:
+            cur = conn.cursor()
+            cur.row_factory = None
+            meta = dict(cur.execute("SELECT key, value FROM meta").fetchall())
+            if vouch is not None:
+                vouch(meta)
+            ids = [r[0] for r in cur.execute("SELECT id FROM articles ORDER BY id")]
+            seen: set[str] = set()
+            out: list[CopiedArticle] = []
+            for i in range(0, len(ids), CHUNK):
+                for article in _read_chunk(cur, ids[i:i + CHUNK], labels):
+                    if article.sha256 in seen:
+                        title = one_line(article.title, 60)
+                        raise InvalidEdit(f"It holds the article \u201c{title}\u201d twice.")
+                    seen.add(article.sha256)
+                    out.append(article)
+    except sqlite3.DatabaseError as exc:
+        if is_file_fault(exc):  # the disk or the file failed: the store's sentence for that
+            raise
+        raise InvalidEdit("Its tables are not the ones Assay makes "
+                          f"({one_line(str(exc), 80)}).") from exc
     return CopyContents(meta, tuple(out))
 
 
