@@ -136,7 +136,7 @@ def _check_article(cur: sqlite3.Cursor, row: tuple, labels: set[str], span_rows:
         raise InvalidEdit("who decided it, or when, is not text.")
     if seconds is not None and not (type(seconds) in (int, float) and math.isfinite(seconds)
                                     and seconds >= 0):
-        raise InvalidEdit(f"{seconds!r} is not a number of seconds spent on it.")
+        raise InvalidEdit("the seconds spent on it are not a number of seconds.")
     for rows in (span_rows, claim_rows):  # the overlap rule tells rows apart by their id
         ids = [r[0] for r in rows]
         if not all(type(i) is int for i in ids) or len(set(ids)) != len(ids):

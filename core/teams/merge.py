@@ -62,8 +62,8 @@ def merge_copy(project: Project, copy_path: str | Path, who: str = "merge") -> M
     path = Path(copy_path)
     name = one_line(path.name, 80)
 
-    def refuse(why: str) -> AssayError:
-        return CopyRefused(one_line(f"Cannot merge {name}: {why} Nothing was merged."))
+    def refuse(why: str) -> AssayError:  # a hostile value quoted in ``why`` is cut short
+        return CopyRefused(f"Cannot merge {name}: {one_line(why, 300)} Nothing was merged.")
 
     try:
         copy = Project.open(path, read_only=True)
