@@ -353,29 +353,37 @@ def cmd_assign(args: argparse.Namespace) -> int:
 
     reviewers = [r.strip() for r in args.reviewers.split(",") if r.strip()]
     existed = Path(args.output).is_dir()
-    with Project.open_for_reading(args.project) as project:
+    with Project.open(args.project) as project:  # what it hands out is recorded in it
         paths = hand_out(project, reviewers, args.output, overlap=args.overlap,
-                         seed=args.seed, include_decided=args.all)
+                         seed=args.seed, include_decided=args.all,
+                         show_decisions=args.show_decisions, who=args.reviewer)
     if not existed:
         print(f"Made the folder {args.output} for the copies.")
     for reviewer, path in paths.items():
         print(f"{reviewer}: {path}")
+    if args.show_decisions:
+        print("The copies show the project's current decisions: their versions are second "
+              "opinions on them, and the agreement report says so.")
     return EXIT_OK
 
 
 def cmd_merge(args: argparse.Namespace) -> int:
     from core.teams.merge import merge_copy
+    from core.text.normalise import one_line
 
     with Project.open(args.project) as project:
         for copy in args.copies:
             r = merge_copy(project, copy, who=args.reviewer)
-            print(f"{copy}: {r.reviewer}'s versions: {r.added} new, {r.replaced} updated, "
-                  f"{r.unchanged} unchanged; {r.not_reviewed} article(s) not reviewed yet.")
+            print(f"{one_line(copy)}: {one_line(r.reviewer)}'s versions: {r.added} new, "
+                  f"{r.replaced} updated, {r.unchanged} unchanged; {r.not_reviewed} "
+                  "article(s) not reviewed yet."
+                  + (" (A second opinion: the copy showed the project's decisions.)"
+                     if r.shows_decisions else ""))
     return EXIT_OK
 
 
 def cmd_agreement(args: argparse.Namespace) -> int:
-    from core.teams.agreement import agreement
+    from core.teams.agreement import agreement, second_opinions_note
     from core.text.normalise import one_line
 
     with Project.open_for_reading(args.project) as project:
@@ -391,12 +399,15 @@ def cmd_agreement(args: argparse.Namespace) -> int:
     print(f"{report['articles']} article(s) approved by two or more reviewers. Span F1 "
           f"{pct(overall['span_f1'])}, token kappa {pct(overall['token_kappa'])}, "
           f"verdict kappa {pct(overall['verdict_kappa'])}.")
+    if report["second_opinions"]:
+        print(second_opinions_note(report["second_opinions"]))
     for pair in report["pairs"]:
         # Reviewer names come from copies: one clean line each, nothing that steers a terminal.
         a, b = (one_line(r, 60) for r in pair["reviewers"])
         print(f"  {a} / {b}: {pair['articles']} article(s), span F1 {pct(pair['span_f1'])} "
               f"(overlap {pct(pair['span_f1_overlap'])}), token kappa "
-              f"{pct(pair['token_kappa'])}")
+              f"{pct(pair['token_kappa'])}" + ("" if pair["independent"] else
+                                              "  (not independent)"))
         for label, f1 in pair["per_label"].items():
             print(f"      {one_line(label, 40):<10} {pct(f1)}")
     if report["articles_worst_first"]:
@@ -578,8 +589,13 @@ def build_parser() -> argparse.ArgumentParser:
                    help="share of the articles every reviewer gets (default 0.2)")
     p.add_argument("--seed", type=int, default=0, help="seed of the shuffle")
     p.add_argument("--all", action="store_true", help="decided articles too, not only pending")
+    p.add_argument("--show-decisions", action="store_true",
+                   help="copies carry the project's current decisions (a second opinion on "
+                   "them) instead of only the pre-annotation's suggestions; the agreement "
+                   "report names such versions")
     p.add_argument("-o", "--output", required=True,
                    help="folder for the copies (made if missing; the folder above must exist)")
+    add_reviewer(p, "who hands out")
     p.set_defaults(func=cmd_assign)
 
     p = sub.add_parser("merge", help="take reviewers' copies back as their versions")

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from core.teams.agreement import agreement
+from core.teams.agreement import agreement, second_opinions_note
 from core.teams.charts import agreement_figure
 from gui.chart_file import save_chart
 from gui.file_dialogs import save_file_name
@@ -37,8 +37,11 @@ class AgreementDialog(QDialog):
         self.summary = QLabel(
             f"{self.report['articles']} article(s) approved by two or more reviewers · span "
             f"F1 {_num(overall['span_f1'])} · token κ {_num(overall['token_kappa'])} · "
-            f"verdict κ {_num(overall['verdict_kappa'])}")
+            f"verdict κ {_num(overall['verdict_kappa'])}"
+            + ("\n" + second_opinions_note(self.report["second_opinions"])
+               if self.report["second_opinions"] else ""))
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
+        self.summary.setWordWrap(True)
         self.figure = agreement_figure(self.report)
         self.canvas = FigureCanvasQTAgg(self.figure)
         save = QPushButton("Save PNG…")

@@ -39,10 +39,12 @@ from core.store.annotations import Annotations
 from core.store.audit import now
 from core.store.claims import Claims
 from core.store.claims_across import ClaimsAcross
+from core.store.copies import CopyContents, read_copy
 from core.store.db import Db
 from core.store.decisions import Decisions
 from core.store.faults import check_on_open, file_faults_as_project_errors, integrity_problems
 from core.store.faults import describe as describe_fault
+from core.store.handouts import HandOuts
 from core.store.kb import Kb
 from core.store.labels import Labels
 from core.store.queries import ArticleQueries
@@ -113,6 +115,7 @@ class Project:
         self._across = ClaimsAcross(conn)
         self._decisions = Decisions(self._db, self.article)
         self._versions = Versions(self._db)
+        self._hand_outs = HandOuts(self._db)
         self._annotations = Annotations(self._db, self.label_names, self.link,
                                         self._claims._suggest_claims_in)
         # The statistics window's and the report's reads (``core.store.statistics``).
@@ -146,6 +149,7 @@ class Project:
     article_ids = _forward("_queries", ArticleQueries.article_ids)
     reviewed = _forward("_queries", ArticleQueries.reviewed)
     article_texts = _forward("_queries", ArticleQueries.article_texts)
+    suggestions_as_made = _forward("_queries", ArticleQueries.suggestions_as_made)
     search = _forward("_queries", ArticleQueries.search)
     ids_by_sha256 = _forward("_queries", ArticleQueries.ids_by_sha256)
     next_article_id = _forward("_queries", ArticleQueries.next_article_id)
@@ -196,6 +200,18 @@ class Project:
     put_versions = _forward("_versions", Versions.put_versions)
     versions = _forward("_versions", Versions.versions)
     version_reviewers = _forward("_versions", Versions.version_reviewers)
+
+    record_hand_out = _forward("_hand_outs", HandOuts.record_hand_out)
+    handed_out = _forward("_hand_outs", HandOuts.handed_out)
+    second_opinion_copies = _forward("_hand_outs", HandOuts.second_opinion_copies)
+
+    def read_as_copy(self, labels: set[str],
+                     vouch: Callable[[dict[str, Any]], dict[str, str] | None] | None = None
+                     ) -> CopyContents:
+        """This file as a reviewer's copy: all of it in ONE read transaction, every value
+        checked (``core.store.copies``); InvalidEdit at the first that fails. ``vouch``
+        sees the meta first, in the same transaction, and may refuse the copy."""
+        return read_copy(self._db, labels, vouch)
 
     kb_entries = _forward("_kb", Kb.kb_entries)
     kb_entry_rows = _forward("_kb", Kb.kb_entry_rows)
