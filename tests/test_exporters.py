@@ -295,8 +295,10 @@ def test_filters_labels_and_status(small, tmp_path):
     report = export(small, "doccano", dest, labels=["MINERAL"])
     assert report.spans == 3
     assert {lb for r in _lines(dest) for *_, lb in r["label"]} == {"MINERAL"}
-    report = export(small, "doccano", dest, flt=ArticleFilter(status="approved", reviewer="bob"))
-    assert report.articles == 0 and dest.read_text() == ""
+    before = dest.read_bytes()
+    with pytest.raises(AssayError, match="no approved article reviewed by 'bob'"):
+        export(small, "doccano", dest, flt=ArticleFilter(status="approved", reviewer="bob"))
+    assert dest.read_bytes() == before  # a filter matching nothing writes nothing
     with pytest.raises(AssayError, match="NOPE"):
         export(small, "doccano", dest, labels=["NOPE"])
     with pytest.raises(AssayError, match="Unknown export format"):

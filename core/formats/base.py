@@ -13,10 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-import orjson
-
 from core.models import Reviewed
 from core.nlp.linking import Linker
+from core.text.json_lines import json_line
 
 
 @dataclass
@@ -71,10 +70,12 @@ class ExportFormat:
     text_file: bool = True  # False: the writer writes ``sink.paths`` itself
     splits: bool = False  # can write a train/dev split
     spaces_in_spans: bool = True  # False: refuse spans that begin or end with a space
+    spaces_in_labels: bool = True  # False: refuse labels with a space (a column separator)
     unit: str = "entities"
     companions: tuple[str, ...] = ()  # extra files written beside it: "<stem><suffix>"
 
 
 def dump(obj: Any) -> str:
-    """One JSON line, non-ASCII kept as is (orjson: UTF-8, compact, 4-5x json.dumps)."""
-    return orjson.dumps(obj).decode("utf-8") + "\n"
+    """One JSON line with its newline (``core.text.json_lines``: non-ASCII kept as is but
+    U+2028/U+2029 escaped, so a reader splitting with ``str.splitlines()`` sees one)."""
+    return json_line(obj) + "\n"

@@ -30,6 +30,7 @@ from core.formats.registry import EXPORTS, FORMATS
 from core.models import Reviewed, Span
 from core.store import ArticleFilter, Project
 from core.store.files import check_destination
+from core.text.normalise import one_line
 
 # How many bad spans an error message lists before "and N more".
 MAX_LISTED = 20
@@ -76,9 +77,12 @@ def export(
             raise AssayError("Unknown label(s): " + ", ".join(unknown))
     flt = flt if flt is not None else ArticleFilter(status="approved")
     ids = project.article_ids(flt)
+    if not ids:
+        raise AssayError(nothing_matched(project, flt))
     cancelled = should_cancel or (lambda: False)
     report = ExportReport(fmt=fmt, unit=form.unit)
     problems: list[str] = []
+    bad_labels: dict[str, None] = {}  # labels the format cannot hold, in the order met
     total = len(ids)
 
     def checked() -> Iterator[Reviewed]:
@@ -93,9 +97,12 @@ def export(
             if cancelled():
                 raise _Cancelled
             found = validate(record, form)
+            if not form.spaces_in_labels:
+                bad_labels.update(dict.fromkeys(
+                    s.label for s in record.spans if _has_space(s.label)))
             if found:
                 problems.extend(found)
-            elif not problems:
+            elif not problems and not bad_labels:
                 yield record
                 report.articles += 1
                 report.spans += len(record.spans)
@@ -126,9 +133,17 @@ def export(
     except BaseException:
         _remove(temps, made)
         raise
+    if bad_labels:
+        _remove(temps, made)
+        raise AssayError(_labels_refusal(list(bad_labels), form))
     if problems:
         _remove(temps, made)
         raise AssayError(_refusal(problems))
+    if form.unit != "entities" and not report.rows:
+        _remove(temps, made)
+        raise AssayError(f"Nothing to export: the {total} matching article(s) give 0 "
+                         f"{form.unit} for {form.title}, so nothing was written"
+                         f"{_NO_ROWS_HINT.get(form.name, '')}.")
     for temp, target in zip(temps, targets, strict=True):
         os.replace(temp, target)
     report.files = targets
@@ -192,6 +207,51 @@ def _span_problems(record: Reviewed, span: Span, previous: Span | None,
         out.append(f"{desc} overlaps span {previous.id} {previous.label} "
                    f"[{previous.start}, {previous.end})")
     return out
+
+
+# How to get rows into a format that counts something other than entities.
+_NO_ROWS_HINT = {
+    "versions": "; merge reviewers' copies first (assay-cli merge) and export with "
+                "--status all",
+    "claims": "; accept claims in the Claims panel first",
+    "facts": "; link the countries and minerals their sentences name first",
+}
+
+
+def nothing_matched(project: Project, flt: ArticleFilter) -> str:
+    """Why an export finds no article, in one sentence: what the filter asked for, what
+    the project holds, and how to choose otherwise (the CLI and the window say the same)."""
+    asked = [f"no {flt.status} article" if flt.status else "no article"]
+    if flt.reviewer:
+        asked.append(f"reviewed by {one_line(flt.reviewer, 40)!r}")
+    if flt.label:
+        asked.append(f"with a {one_line(flt.label, 40)} entity")
+    if flt.search:
+        asked.append(f"matching {one_line(flt.search, 40)!r}")
+    if flt.open_claims:
+        asked.append("with claims to decide")
+    counts = project.counts_by_status()
+    held = ", ".join(f"{n} {status}" for status, n in counts.items() if n) or "no articles"
+    return (f"Nothing to export: the project has {' '.join(asked)} (it has {held}), so "
+            "nothing was written; approve articles first or choose other articles "
+            "(assay-cli export --status/--reviewer, or Articles and Reviewer in the export "
+            "dialog).")
+
+
+def _has_space(label: str) -> bool:
+    """Whitespace as a whitespace-separated column format splits on (``str.split``)."""
+    return any(ch.isspace() for ch in label)
+
+
+def _labels_refusal(labels: list[str], form: ExportFormat) -> str:
+    names = ", ".join(repr(one_line(label, 40)) for label in labels)
+    which = (f"the label {names} (it has a space)" if len(labels) == 1
+             else f"the labels {names} (they have spaces)")
+    first = one_line(labels[0], 40)
+    return (f"Export refused: {form.title} separates its columns with spaces, so {which} "
+            f"cannot be written; rename it, for example assay-cli labels PROJECT rename "
+            f"{first!r} {'_'.join(first.split())!r} (or Review → Labels…), or leave it out "
+            "with --label; nothing was written.")
 
 
 def _refusal(problems: list[str]) -> str:

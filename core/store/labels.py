@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from core.models import Label
 from core.store.audit import require_reviewer
 from core.store.db import Db
 from core.store.rows import row_to
-from core.text.normalise import STEERING
+from core.text.normalise import STEERING, invisible_characters, one_line
 
 _COLOR = re.compile(r"#[0-9a-fA-F]{6}")
 
@@ -36,6 +37,24 @@ def _usable_key(hotkey: str) -> bool:
 
 # Nothing that steers a screen or terminal (core.text.normalise.STEERING) in a name.
 _LABEL_NAME = re.compile(rf"[^\s{STEERING}]([^{STEERING}]{{0,38}}[^\s{STEERING}])?")
+
+
+def checked_label_name(name: str) -> str:
+    """The label-name rule, for the dialog, the CLI, scheme files and new projects alike:
+    1–40 characters, no spaces at the ends, nothing that steers a terminal and nothing
+    invisible (``G\u200bPE`` would be a second GPE that looks the same). Returns the
+    name stripped; raises InvalidEdit."""
+    name = name.strip()
+    hidden = invisible_characters(name)
+    if hidden and _LABEL_NAME.fullmatch(name):
+        codes = ", ".join(dict.fromkeys(
+            f"U+{ord(ch):04X} {unicodedata.name(ch, 'control')}" for ch in hidden))
+        raise InvalidEdit(f"The label name {one_line(name, 40)!r} holds invisible "
+                          f"character(s) ({codes}); type it again without them.")
+    if not _LABEL_NAME.fullmatch(name) or hidden:
+        raise InvalidEdit("A label name is 1–40 characters, with no line breaks or "
+                          "control characters and no spaces at its ends.")
+    return name
 
 
 class Labels:
@@ -71,10 +90,7 @@ class Labels:
     # ---- checks
 
     def _check_name(self, name: str, taken_ok: str | None = None) -> str:
-        name = name.strip()
-        if not _LABEL_NAME.fullmatch(name):
-            raise InvalidEdit("A label name is 1–40 characters, with no line breaks or "
-                              "control characters and no spaces at its ends.")
+        name = checked_label_name(name)
         if name in self.label_names() and name != taken_ok:
             raise InvalidEdit(f"Label {name} already exists.")
         return name
@@ -328,9 +344,13 @@ class Labels:
 
 
 def read_scheme(path: str | Path) -> list[dict[str, str]]:
-    """A scheme file's labels, checked: a clear message for anything that is not one."""
+    """A scheme file's labels, checked: a clear message for anything that is not one.
+
+    Read as UTF-8 with or without a byte-order mark (Windows editors write one). Colour,
+    key and description are strings (a key may be a digit); anything else is refused
+    rather than stored as Python's spelling of it."""
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        data = json.loads(Path(path).read_text(encoding="utf-8-sig"))
     except OSError as exc:
         raise AssayError(f"Cannot read {path}: {exc.strerror or exc}.") from exc
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
@@ -342,7 +362,23 @@ def read_scheme(path: str | Path) -> list[dict[str, str]]:
     for i, item in enumerate(labels, 1):
         if not isinstance(item, dict) or not isinstance(item.get("name"), str):
             raise AssayError(f"{Path(path).name}: label {i} has no name.")
-        out.append({"name": item["name"].strip(), "color": str(item.get("color", "#dddddd")),
-                    "hotkey": str(item.get("hotkey", "") or ""),
-                    "description": str(item.get("description", "") or "")})
+        name = one_line(item["name"], 40)
+        fields = {}
+        for key, default in (("color", "#dddddd"), ("hotkey", ""), ("description", "")):
+            value = item.get(key)
+            if value is None:
+                value = default
+            elif key == "hotkey" and isinstance(value, int) and not isinstance(value, bool):
+                value = str(value)  # "hotkey": 5
+            elif not isinstance(value, str):
+                raise AssayError(f"{Path(path).name}: the {key} of label {i} ({name}) is "
+                                 f"{_json_kind(value)}, not text.")
+            fields[key] = value
+        out.append({"name": item["name"].strip(), **fields})
     return out
+
+
+def _json_kind(value: object) -> str:
+    """What a JSON value is, in the words of JSON: an object, a list, a number, ..."""
+    return {dict: "an object", list: "a list", bool: "true or false", int: "a number",
+            float: "a number"}.get(type(value), type(value).__name__)
