@@ -356,3 +356,26 @@ def test_a_scheme_description_that_is_an_object_is_refused(tmp_path):
     assert not (tmp_path / "new.assay").exists()
     with pytest.raises(AssayError, match="not text"):
         Project.create(tmp_path / "api.assay", scheme=scheme)
+
+
+# ---------------------------------------------------------------- the HTML report
+
+
+def test_the_report_cleans_steering_characters_from_table_cells(tmp_path):
+    """A reviewer name or a model from a copy may carry ESC and RLO; the charts drop them
+    (``one_line``) and so do the tables."""
+    hostile_reviewer = "ana\x1b[2J\u202eneb"
+    hostile_model = "m\x1b]0;owned\x07odel\u2066"
+    path = tmp_path / "r.assay"
+    with Project.create(path, name="Proj\x1b[31mect") as project:
+        project.add_articles([ArticleIn(text=TEXT)])
+        project.store_annotations([(1, [SpanIn(*where(TEXT, "Chile"), "GPE")], None)],
+                                  model=hostile_model)
+        project.approve_article(1, hostile_reviewer, seconds=30)
+    out = tmp_path / "report.html"
+    done = cli("report", str(path), "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    page = out.read_text(encoding="utf-8")
+    assert '<td class="t">ana [2J neb</td>' in page  # the name, cleaned
+    for char in ("\x1b", "\u202e", "\u2066", "\x07"):
+        assert char not in page, repr(char)
