@@ -379,3 +379,22 @@ def test_the_report_cleans_steering_characters_from_table_cells(tmp_path):
     assert '<td class="t">ana [2J neb</td>' in page  # the name, cleaned
     for char in ("\x1b", "\u202e", "\u2066", "\x07"):
         assert char not in page, repr(char)
+
+
+# ---------------------------------------------------------------- ids on the command line
+
+
+@pytest.mark.parametrize("given", ["99999999999999999999999", "²", "١", "-1", "1e3"])
+@pytest.mark.parametrize("command", [("claims", "--claim", "{}"),
+                                     ("claims", "--about", "USA", "--limit", "{}"),
+                                     ("adjudicate", "take", "{}", "ana")])
+def test_an_id_the_cli_cannot_use_is_one_sentence(tmp_path, command, given):
+    path = tmp_path / "ids.assay"
+    Project.create(path).close()
+    args = [a.format(given) for a in command]
+    done = cli(args[0], str(path), *args[1:])
+    assert done.returncode != 0
+    assert "Traceback" not in done.stderr and "Error:" not in done.stderr
+    (sentence,) = [line for line in done.stderr.splitlines() if "error:" in line]
+    assert "whole number from 1 to 9223372036854775807" in sentence
+    assert repr(given) in sentence
