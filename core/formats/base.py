@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from core.models import Reviewed
+from core.models import Label, Reviewed
 from core.nlp.linking import Linker
 from core.text.json_lines import json_line
 
@@ -49,6 +49,7 @@ class Sink:
     seed: int = 0
     total: int = 0
     labels: list[tuple[str, str]] = field(default_factory=list)  # the scheme: (name, colour)
+    scheme: list[Label] = field(default_factory=list)  # the scheme, whole (Assay JSONL)
 
 
 Writer = Callable[[Iterable[Reviewed], Sink], None]
@@ -64,6 +65,8 @@ class ExportFormat:
     write: Writer
     carries: str  # one line for the README and the dialog: what the file holds
     claims: bool = False  # reads accepted claims
+    # reads every span and claim whatever its state, with who and when (Assay JSONL)
+    decisions: bool = False
     suggestions: bool = False  # reads suggested spans too (as predictions)
     versions: bool = False  # reads the reviewers' versions (a team project)
     tokens: bool = False  # written from Assay's tokens, split at span edges

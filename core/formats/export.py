@@ -27,7 +27,7 @@ from pathlib import Path
 from core.errors import AssayError
 from core.formats.base import ExportFormat, ExportReport, Sink
 from core.formats.registry import EXPORTS, FORMATS
-from core.models import Reviewed, Span
+from core.models import CLAIM_STATES, Reviewed, Span
 from core.store import ArticleFilter, Project
 from core.store.files import check_destination
 from core.text.normalise import one_line
@@ -89,10 +89,11 @@ def export(
         """Each record, validated as it is read; bad ones are kept back and listed."""
         if progress:
             progress(0, total)
-        records = project.reviewed(ids, labels=keep,
-                                   claim_states=("accepted",) if form.claims else None,
+        claim_states = (CLAIM_STATES if form.decisions else ("accepted",) if form.claims
+                        else None)
+        records = project.reviewed(ids, labels=keep, claim_states=claim_states,
                                    tokens=form.tokens, suggestions=form.suggestions,
-                                   versions=form.versions)
+                                   versions=form.versions, every_state=form.decisions)
         for done, record in enumerate(records, 1):
             if cancelled():
                 raise _Cancelled
@@ -110,8 +111,9 @@ def export(
                 progress(done, total)
 
     temps = [t.with_name(t.name + ".partial") for t in targets]
+    scheme = project.labels()
     sink = Sink(report=report, linker=project.linker(), paths=temps, split=split, seed=seed,
-                total=total, labels=[(lb.name, lb.color) for lb in project.labels()])
+                total=total, labels=[(lb.name, lb.color) for lb in scheme], scheme=scheme)
     made = _missing_folder(targets[0].parent)
     try:
         targets[0].parent.mkdir(parents=True, exist_ok=True)

@@ -280,6 +280,57 @@ class Labels:
                           {"labels": [lb.name for lb in labels]})
         self._done()
 
+    def adopt_scheme(self, labels: Sequence[Label], reviewer: str) -> bool:
+        """Take the scheme an Assay JSONL export carries (``core.formats.assay_jsonl``),
+        checked as any label is: into a project without spans it becomes the scheme exactly
+        (order, colours, keys, descriptions; so a project rebuilt from an export exports
+        the same file), else the labels the project lacks are added at the end (with their
+        key when it is free) and the others stay as they are. Returns whether it changed
+        anything."""
+        require_reviewer(reviewer)
+        names: set[str] = set()
+        keys: set[str] = set()
+        checked = []
+        for lb in labels:
+            name = checked_label_name(lb.name)
+            if name in names:
+                raise InvalidEdit(f"The scheme names the label {one_line(name)} twice.")
+            hotkey = lb.hotkey.strip().lower()
+            if not _usable_key(hotkey) or (hotkey and hotkey in keys):
+                raise InvalidEdit(f"{one_line(name)}: the key {one_line(lb.hotkey)!r} is not "
+                                  "one letter or digit of its own.")
+            names.add(name)
+            keys.add(hotkey)
+            checked.append(Label(name, self._check_color(lb.color), hotkey, lb.description,
+                                 len(checked)))
+        have = self.labels()
+        empty = self.db.conn.execute("SELECT 1 FROM spans LIMIT 1").fetchone() is None
+        if empty:
+            if [(lb.name, lb.color, lb.hotkey, lb.description) for lb in have] == [
+                    (lb.name, lb.color, lb.hotkey, lb.description) for lb in checked]:
+                return False
+            added = checked
+        else:
+            taken = {lb.name for lb in have}
+            used = {lb.hotkey for lb in have if lb.hotkey}
+            added = [Label(lb.name, lb.color, "" if lb.hotkey in used else lb.hotkey,
+                           lb.description, len(have) + i)
+                     for i, lb in enumerate(x for x in checked if x.name not in taken)]
+            if not added:
+                return False
+        with self.db.edit() as conn:
+            if empty:
+                conn.execute("DELETE FROM labels")
+            conn.executemany(
+                "INSERT INTO labels(name, color, hotkey, description, position) "
+                "VALUES (?,?,?,?,?)", [(lb.name, lb.color, lb.hotkey, lb.description,
+                                        lb.position) for lb in added])
+            self.db.event(conn, reviewer, None, "label.import", {
+                "from": "an Assay JSONL export", "replaced": empty,
+                "labels": [lb.name for lb in added]})
+        self._done()
+        return True
+
     # ---- sharing
 
     def export_scheme(self, path: str | Path) -> int:
