@@ -83,12 +83,18 @@ def _leftovers(folder):
 # ---------------------------------------------------------------- content per format
 
 
-def test_assay_jsonl_is_lossless(small, tmp_path):
+def test_assay_jsonl_carries_every_decision(small, tmp_path):
     dest = tmp_path / "out.jsonl"
     report = export(small, "assay", dest)
     assert (report.articles, report.spans, report.files) == (2, 8, [dest])
-    records = _lines(dest)
-    assert _ents(records) == EXPECTED
+    scheme, *records = _lines(dest)
+    assert [lb["name"] for lb in scheme["assay_scheme"]["labels"]] == [
+        lb.name for lb in small.labels()]
+    accepted = [{**r, "spans": [s for s in r["spans"] if s["state"] == "accepted"]}
+                for r in records]
+    assert _ents(accepted) == EXPECTED
+    assert {(s["text"], s["state"]) for s in records[0]["spans"]} >= {
+        ("Glencore", "suggested"), ("demand", "rejected")}
     first = records[0]
     assert {k: first[k] for k in ("title", "source", "url", "published", "status",
                                   "reviewed_by", "reviewed_at", "note")} == {
@@ -96,13 +102,16 @@ def test_assay_jsonl_is_lossless(small, tmp_path):
         "published": "2026-01-01", "status": "approved", "reviewed_by": "ann",
         "reviewed_at": "2026-01-02T03:04:05", "note": ""}
     span = records[1]["spans"][0]
-    assert span == {"start": 0, "end": 6, "label": "MINERAL", "text": "Cobalt",
-                    "origin": "reviewer", "state": "accepted", "kb_id": "Q740"}
+    assert {k: v for k, v in span.items() if k not in ("updated_by", "updated_at")} == {
+        "start": 0, "end": 6, "label": "MINERAL", "text": "Cobalt", "origin": "reviewer",
+        "state": "accepted", "kb_id": "Q740"}
+    assert span["updated_by"] == "import" and span["updated_at"]
     claim = records[1]["claims"][0]
     assert {k: claim[k] for k in ("start", "end", "text", "verdict", "evidence_url", "note",
-                                  "updated_by")} == {
+                                  "updated_by", "state")} == {
         "start": 0, "end": 41, "text": "Cobalt output in the DRC rose 30% in 2024",
-        "verdict": "supported", "evidence_url": "http://e", "note": "ok", "updated_by": "ann"}
+        "verdict": "supported", "evidence_url": "http://e", "note": "ok", "updated_by": "ann",
+        "state": "accepted"}
     assert _leftovers(tmp_path) == ["out.jsonl"]
 
 
@@ -277,6 +286,8 @@ def test_round_trip_through_import(small, tmp_path, fmt):
     got = {}
     for article_id in fresh.article_ids():
         spans = fresh.spans(article_id)
+        if fmt == "assay":  # it carries every decision: suggested and rejected ones too
+            spans = [s for s in spans if s.state == "accepted"]
         assert all(s.state == "accepted" for s in spans)
         got[fresh.article(article_id).text] = {(s.start, s.end, s.label) for s in spans}
     assert got == EXPECTED
