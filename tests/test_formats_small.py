@@ -14,7 +14,7 @@ import pytest
 
 from core.errors import AssayError
 from core.formats.export import export
-from core.models import ArticleIn, SpanIn
+from core.models import CLAIM_STATES, ArticleIn, SpanIn
 from core.store import ArticleFilter, Project
 
 REPO = Path(__file__).resolve().parents[1]
@@ -398,3 +398,124 @@ def test_an_id_the_cli_cannot_use_is_one_sentence(tmp_path, command, given):
     (sentence,) = [line for line in done.stderr.splitlines() if "error:" in line]
     assert "whole number from 1 to 9223372036854775807" in sentence
     assert repr(given) in sentence
+
+
+# ---------------------------------------------------------------- Assay JSONL round trip
+
+
+T_ONE = "Lithium exports from Chile rose 12% in 2024. Trade flows to China grew."
+T_TWO = "Cobalt from the DRC went to Finland, said Indonesia."
+T_THREE = "Nickel output in Indonesia rose 30% last year."
+
+
+def _decided_project(path: Path) -> None:
+    """Decisions of every kind: a custom scheme (a label added with a key and a guideline,
+    one recoloured, one deleted), approved, rejected and pending articles, accepted,
+    rejected and suggested spans, a link removed by a reviewer, claims accepted with a
+    verdict, suggested and dismissed, a note, seconds spent."""
+    with Project.create(path) as project:
+        project.add_label("TRADE FLOW", "#123456", "t", "flows of goods", reviewer="ana")
+        project.delete_label("LAW", "ana")
+        project.update_label("GPE", "ana", color="#abcdef")
+        project.add_articles([
+            ArticleIn(text=T_ONE, title="one", url="http://x/1", spans=(
+                SpanIn(*where(T_ONE, "Chile"), "GPE"), SpanIn(*where(T_ONE, "China"), "GPE"),
+                accepted(T_ONE, "Trade flows", "TRADE FLOW"))),
+            ArticleIn(text=T_TWO, title="two", spans=(
+                SpanIn(*where(T_TWO, "DRC"), "GPE"), SpanIn(*where(T_TWO, "Indonesia"), "GPE"))),
+            ArticleIn(text=T_THREE, source="three.txt", spans=(
+                SpanIn(*where(T_THREE, "Nickel"), "MINERAL"),)),
+            ArticleIn(text="Nothing to see.", title="skipped")])
+        china = next(s for s in project.spans(1) if s.text == "China")
+        project.reject_span(china.id, "ana")
+        project.add_claim(1, 0, T_ONE.index(".") + 1, "ana", verdict="supported",
+                          evidence_url="http://e", note="checked")
+        project.approve_article(1, "ana", seconds=12.5)
+        indonesia = next(s for s in project.spans(2) if s.text == "Indonesia")
+        project.set_span_kb(indonesia.id, None, "ben")  # ben says: not linked
+        project.reject_article(2, "ben", seconds=3)
+        suggested = project.suggest_claims(3, "rules")
+        assert suggested
+        project.update_claim(suggested[0].id, "cy", state="dismissed")
+        project.set_note(3, "look again", "cy")
+        project.skip_article(4, "cy")
+
+
+def test_assay_jsonl_round_trips_byte_for_byte_through_the_cli(tmp_path):
+    source = tmp_path / "source.assay"
+    _decided_project(source)
+    first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
+    done = cli("export", str(source), "-f", "assay", "-o", str(first), "--status", "all")
+    assert done.returncode == 0, done.stderr
+    assert cli("new", str(tmp_path / "copy.assay")).returncode == 0
+    done = cli("import", str(tmp_path / "copy.assay"), str(first))
+    assert done.returncode == 0 and "4 article(s)" in done.stdout, done.stdout + done.stderr
+    assert "problem" not in done.stderr
+    done = cli("export", str(tmp_path / "copy.assay"), "-f", "assay", "-o", str(second),
+               "--status", "all")
+    assert done.returncode == 0, done.stderr
+    assert second.read_bytes() == first.read_bytes()
+
+    with Project.open(tmp_path / "copy.assay") as copy, Project.open(source) as original:
+        # What a user sees in the copy: the scheme, the decisions, who made them, the links.
+        assert [(lb.name, lb.color, lb.hotkey, lb.description) for lb in copy.labels()] == [
+            (lb.name, lb.color, lb.hotkey, lb.description) for lb in original.labels()]
+        for article_id in original.article_ids():
+            a, b = original.article(article_id), copy.article(article_id)
+            assert (b.status, b.reviewed_by, b.reviewed_at, b.review_seconds, b.note) == (
+                a.status, a.reviewed_by, a.reviewed_at, a.review_seconds, a.note)
+            assert [s[1:] for s in copy.spans(article_id)] == [  # all but the span ids
+                s[1:] for s in original.spans(article_id)]
+            assert copy.claims(article_id, CLAIM_STATES) == original.claims(article_id,
+                                                                            CLAIM_STATES)
+        assert copy.counts_by_status() == original.counts_by_status()
+        unlinked = next(s for s in copy.spans(2) if s.text == "Indonesia")
+        assert unlinked.kb_id is None  # ben's decision, not relinked by name
+
+
+def test_imported_decisions_are_logged_as_imported(tmp_path):
+    """The copy's decisions keep their reviewers' names and times, but its audit log says
+    they came in with an import, by whom, and names no decision event of this project."""
+    import sqlite3
+
+    source = tmp_path / "source.assay"
+    _decided_project(source)
+    export_file = tmp_path / "all.jsonl"
+    assert cli("export", str(source), "-f", "assay", "-o", str(export_file),
+               "--status", "all").returncode == 0
+    Project.create(tmp_path / "copy.assay").close()
+    # the CLI's import runs as reviewer "import"
+    assert cli("import", str(tmp_path / "copy.assay"), str(export_file)).returncode == 0
+    conn = sqlite3.connect(tmp_path / "copy.assay")
+    events = conn.execute("SELECT reviewer, article_id, action, payload FROM events "
+                          "ORDER BY id").fetchall()
+    conn.close()
+    actions = [action for _who, _article, action, _payload in events]
+    assert not [a for a in actions if a in ("article.approved", "article.rejected",
+                                            "article.skipped", "span.update", "claim.update")]
+    imported = {article: json.loads(payload) for who, article, action, payload in events
+                if action == "article.imported"}
+    assert set(imported) == {1, 2, 3, 4}
+    assert all(who == "import" for who, _a, action, _p in events if action == "article.imported")
+    assert imported[1]["status"] == "approved" and imported[1]["reviewed_by"] == "ana"
+    assert imported[2]["reviewed_by"] == "ben" and "ben" in imported[2]["decided_by"]
+    assert "label.import" in actions
+
+
+def test_an_assay_export_into_a_project_with_spans_adds_only_missing_labels(tmp_path):
+    source = tmp_path / "source.assay"
+    _decided_project(source)
+    export_file = tmp_path / "all.jsonl"
+    assert cli("export", str(source), "-f", "assay", "-o", str(export_file),
+               "--status", "all").returncode == 0
+    target = tmp_path / "busy.assay"
+    with Project.create(target) as project:
+        project.add_articles([ArticleIn(text=TEXT, spans=(accepted(TEXT, "Chile", "GPE"),))])
+        before = {lb.name: lb for lb in project.labels()}
+    done = cli("import", str(target), str(export_file))
+    assert done.returncode == 0, done.stderr
+    with Project.open(target) as project:
+        after = {lb.name: lb for lb in project.labels()}
+        assert after["GPE"] == before["GPE"]  # its own colour stays
+        assert "LAW" in after and after["TRADE FLOW"].hotkey == "t"
+        assert project.counts_by_status()["approved"] == 1
