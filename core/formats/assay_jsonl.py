@@ -1,10 +1,12 @@
 """Assay JSONL: a project's reviewed articles with every decision, to rebuild it elsewhere.
 
-The first line is the label scheme (``{"assay_scheme": {"labels": [...]}}``: names,
-colours, keys, descriptions, in order); then one article a line: its text and metadata,
-its id, its decision (status, reviewer, time, seconds spent, note), every span whatever
-its state (suggested, accepted, rejected: label, origin, link, who and when) and every
-claim whatever its state (verdict, evidence, note, origin, reason, who and when).
+One article a line: its text and metadata, its id, its decision (status, reviewer, time,
+seconds spent, note), its accepted spans (``spans``: label, origin, link, who and when) and
+claims (``claims``: verdict, evidence, note, who and when), as the other formats write
+them, and beside them the suggested and rejected spans (``other_spans``) and the suggested
+and dismissed claims (``other_claims``), each with its state. The first line also carries
+the label scheme (``"assay_scheme": {"labels": [...]}``: names, colours, keys,
+descriptions, in order), so every line is still one article.
 
 ``assay-cli import`` reads it back (``core.formats.read_records``): into a new project,
 exporting again gives the same file byte for byte. Imported decisions keep their reviewers'
@@ -24,7 +26,7 @@ from core.formats.base import ExportFormat, Sink, dump
 from core.models import Reviewed, Span
 from core.store.claims import claim_payload
 
-SCHEME_KEY = "assay_scheme"  # the first line's only key: no article has it
+SCHEME_KEY = "assay_scheme"  # on the first line: the file is an Assay JSONL export
 
 
 def scheme_line(sink: Sink) -> dict[str, Any]:
@@ -39,22 +41,30 @@ def span_payload(s: Span) -> dict[str, Any]:
             "updated_by": s.updated_by, "updated_at": s.updated_at}
 
 
+def _in_order(spans: Iterable[Span]) -> list[dict[str, Any]]:
+    return [span_payload(s) for s in sorted(spans, key=lambda s: (s.start, s.end, s.id))]
+
+
 def write(records: Iterable[Reviewed], sink: Sink) -> None:
     fh = sink.fh
     assert fh is not None
-    fh.write(dump(scheme_line(sink)))
-    for rec in records:
+    for i, rec in enumerate(records):
         a = rec.article
-        spans = sorted([*rec.spans, *rec.suggestions], key=lambda s: (s.start, s.end, s.id))
-        fh.write(dump({
+        claims = [{**claim_payload(c, a.text), "state": c.state, "reason": c.reason}
+                  for c in rec.claims]
+        line = {
             "id": a.id, "text": a.text, "title": a.title, "source": a.source, "url": a.url,
             "published": a.published, "status": a.status, "reviewed_by": a.reviewed_by,
             "reviewed_at": a.reviewed_at, "review_seconds": a.review_seconds, "note": a.note,
             "model": a.model,
-            "spans": [span_payload(s) for s in spans],
-            "claims": [{**claim_payload(c, a.text), "state": c.state, "reason": c.reason}
-                       for c in rec.claims],
-        }))
+            "spans": _in_order(rec.spans),
+            "claims": [c for c in claims if c["state"] == "accepted"],
+            "other_spans": _in_order(rec.suggestions),
+            "other_claims": [c for c in claims if c["state"] != "accepted"],
+        }
+        if not i:
+            line.update(scheme_line(sink))
+        fh.write(dump(line))
 
 
 EXPORT = ExportFormat("assay", "Assay JSONL (every decision)", ".jsonl", write,

@@ -65,7 +65,6 @@ def read_jsonl(path: Path) -> Iterator[Entry]:
                 exported = True
             except _BadContent as exc:
                 raise _BadContent(f"line {number}: the scheme {exc}") from exc
-            continue
         try:
             article = (exported_article(record) if exported
                        else article_from_record(record, default_source=path.name))
@@ -100,6 +99,10 @@ def exported_article(record: Any) -> ArticleIn:
     """An article line of an Assay JSONL export: as ``article_from_record`` reads any
     record, plus what only this format carries, taken as written (the source even when
     empty, the link even when none, the model, the id, the decision, who and when)."""
+    if not isinstance(record, dict):
+        raise _BadContent(f"not a JSON object (found {type(record).__name__})")
+    record = {**record, **{key: _listed(record, key) + _listed(record, f"other_{key}")
+                           for key in ("spans", "claims")}}
     article = article_from_record(record)
     status = record.get("status")
     if status not in ARTICLE_STATUSES:
@@ -122,6 +125,13 @@ def exported_article(record: Any) -> ArticleIn:
                     for s, item in zip(article.spans, items, strict=True)),
         claims=tuple(replace(c, stamp=_stamp(item))
                      for c, item in zip(article.claims, claims, strict=True)))
+
+
+def _listed(record: dict[str, Any], key: str) -> list[Any]:
+    value = record.get(key)
+    if value is not None and not isinstance(value, list):
+        raise _BadContent(f'"{key}" is not a list')
+    return value or []
 
 
 def _text_or_none(record: dict[str, Any], key: str) -> str | None:
