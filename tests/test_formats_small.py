@@ -519,3 +519,33 @@ def test_an_assay_export_into_a_project_with_spans_adds_only_missing_labels(tmp_
         assert after["GPE"] == before["GPE"]  # its own colour stays
         assert "LAW" in after and after["TRADE FLOW"].hotkey == "t"
         assert project.counts_by_status()["approved"] == 1
+
+
+def test_a_forged_assay_export_is_stored_or_refused_without_a_traceback(tmp_path):
+    """Ids beyond SQLite's integers, lone surrogates in names, notes and stamps: the
+    articles import (the id renumbered, the surrogates as U+FFFD) and say so in the log."""
+    forged = tmp_path / "forged.jsonl"
+    lines = [{"id": 10**30, "text": "Chile mines lithium.", "status": "approved",
+              "reviewed_by": "mallory\ud800", "reviewed_at": "2026-01-01", "note": "n\udfff",
+              "review_seconds": 5, "model": None, "source": "s\ud801",
+              "spans": [{"start": 0, "end": 5, "label": "GPE", "text": "Chile",
+                         "origin": "reviewer", "state": "accepted", "kb_id": None,
+                         "updated_by": "mallory\udc00", "updated_at": "2026"}],
+              "claims": [], "other_spans": [], "other_claims": [],
+              "assay_scheme": {"labels": [{"name": "GPE", "color": "#abcdef", "hotkey": "2",
+                                           "description": ""}]}},
+             {"id": 3, "text": "Peru mines copper.", "status": "made up"}]
+    forged.write_text("\n".join(json.dumps(line) for line in lines) + "\n", encoding="utf-8")
+    path = tmp_path / "p.assay"
+    Project.create(path).close()
+    done = cli("import", str(path), str(forged))
+    assert "Traceback" not in done.stderr, done.stderr
+    assert "Imported 1 article(s)" in done.stdout
+    assert "forged.jsonl:2" in done.stderr and "has no status" in done.stderr
+    with Project.open(path) as project:
+        (article_id,) = project.article_ids()
+        article = project.article(article_id)
+        assert article_id == 1 and article.reviewed_by == "mallory\ufffd"
+        assert article.note == "n\ufffd" and article.source == "s\ufffd"
+        assert [s.updated_by for s in project.spans(article_id)] == ["mallory\ufffd"]
+        assert [lb.name for lb in project.labels()] == ["GPE"]

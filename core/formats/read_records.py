@@ -7,6 +7,7 @@ their offsets follow the text through normalising (``source_text.remap_spans``).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -111,16 +112,17 @@ def exported_article(record: Any) -> ArticleIn:
     decision = ImportedDecision(
         status, _text_or_none(record, "reviewed_by"), _text_or_none(record, "reviewed_at"),
         float(seconds) if _is_number(seconds) else None,
-        record.get("note") if isinstance(record.get("note"), str) else "")
+        _text_or_none(record, "note") or "")
     items = [i for i in record.get("spans") or [] if isinstance(i, dict)]
     claims = [i for i in record.get("claims") or [] if isinstance(i, dict)]
     if len(items) != len(article.spans) or len(claims) != len(article.claims):
         raise _BadContent("has spans or claims that are not objects")
     article_id = record.get("id")
     return replace(
-        article, source=record.get("source") if isinstance(record.get("source"), str) else "",
+        article, source=_text_or_none(record, "source") or "",
         model=_text_or_none(record, "model"),
-        id=article_id if _is_int(article_id) and article_id > 0 else None, decision=decision,
+        id=article_id if _is_int(article_id) and 0 < article_id <= LARGEST_ID else None,
+        decision=decision,
         spans=tuple(replace(s, stamp=_stamp(item), kb_as_given=True)
                     for s, item in zip(article.spans, items, strict=True)),
         claims=tuple(replace(c, stamp=_stamp(item))
@@ -134,14 +136,25 @@ def _listed(record: dict[str, Any], key: str) -> list[Any]:
     return value or []
 
 
+# The largest id SQLite stores (a signed 64-bit integer): a larger one is not kept.
+LARGEST_ID = 2**63 - 1
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _storable(text: str) -> str:
+    """A lone UTF-16 surrogate (JSON can spell one) as U+FFFD: SQLite cannot store it."""
+    return _SURROGATE.sub("\ufffd", text)
+
+
 def _text_or_none(record: dict[str, Any], key: str) -> str | None:
     value = record.get(key)
-    return value if isinstance(value, str) else None
+    return _storable(value) if isinstance(value, str) else None
 
 
 def _stamp(item: dict[str, Any]) -> tuple[str, str] | None:
     who, when = item.get("updated_by"), item.get("updated_at")
-    return (who, when) if isinstance(who, str) and isinstance(when, str) else None
+    return ((_storable(who), _storable(when)) if isinstance(who, str) and isinstance(when, str)
+            else None)
 
 
 def _is_number(value: Any) -> bool:
