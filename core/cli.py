@@ -107,6 +107,8 @@ def cmd_import(args: argparse.Namespace) -> int:
                f"{report.duplicates} duplicate(s) skipped, {len(report.problems)} problem(s)")
     if report.skipped:
         summary += f", {len(report.skipped)} unsupported file(s) ignored"
+    if report.scheme_changed:
+        summary += "; the export's label scheme was taken (assay-cli labels PROJECT list)"
     print(summary + ".")
     if args.json_progress:
         print(protocol.encode(protocol.ImportDone(

@@ -450,6 +450,7 @@ def test_assay_jsonl_round_trips_byte_for_byte_through_the_cli(tmp_path):
     assert cli("new", str(tmp_path / "copy.assay")).returncode == 0
     done = cli("import", str(tmp_path / "copy.assay"), str(first))
     assert done.returncode == 0 and "4 article(s)" in done.stdout, done.stdout + done.stderr
+    assert "label scheme was taken" in done.stdout
     assert "problem" not in done.stderr
     done = cli("export", str(tmp_path / "copy.assay"), "-f", "assay", "-o", str(second),
                "--status", "all")
@@ -549,3 +550,21 @@ def test_a_forged_assay_export_is_stored_or_refused_without_a_traceback(tmp_path
         assert article.note == "n\ufffd" and article.source == "s\ufffd"
         assert [s.updated_by for s in project.spans(article_id)] == ["mallory\ufffd"]
         assert [lb.name for lb in project.labels()] == ["GPE"]
+
+
+def test_the_window_shows_the_scheme_an_imported_export_brings(qtbot, tmp_path):
+    from tests.gui_helpers import open_window
+
+    source = tmp_path / "source.assay"
+    _decided_project(source)
+    export_file = tmp_path / "all.jsonl"
+    assert cli("export", str(source), "-f", "assay", "-o", str(export_file),
+               "--status", "all").returncode == 0
+    fresh = tmp_path / "fresh.assay"
+    Project.create(fresh).close()
+    window = open_window(qtbot, tmp_path / "settings", fresh)
+    assert "TRADE FLOW" not in window.label_bar.buttons
+    job = window.jobs.start_import([str(export_file)])
+    qtbot.waitSignal(job.finished, timeout=30_000).wait()
+    qtbot.waitUntil(lambda: window.jobs.job is None, timeout=30_000)
+    assert "TRADE FLOW" in window.label_bar.buttons and "LAW" not in window.label_bar.buttons

@@ -297,7 +297,8 @@ def import_paths(
                         _commit(project, batch, report, reviewer)
                         batch = _Batch()
                     try:
-                        project.adopt_scheme(item.labels, reviewer)
+                        if project.adopt_scheme(item.labels, reviewer):
+                            report.scheme_changed = True
                     except InvalidEdit as exc:
                         report.problems.append(problem(path, line, f"scheme not taken: {exc}"))
                     continue

@@ -54,6 +54,7 @@ class ImportReport:
     problems: list[ImportProblem] = field(default_factory=list)
     skipped: list[Path] = field(default_factory=list)
     cancelled: bool = False
+    scheme_changed: bool = False  # an Assay JSONL export's label scheme was taken
 
 
 # An entry read from a file: the line it came from (None for whole-file formats)
