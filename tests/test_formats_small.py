@@ -568,3 +568,20 @@ def test_the_window_shows_the_scheme_an_imported_export_brings(qtbot, tmp_path):
     qtbot.waitSignal(job.finished, timeout=30_000).wait()
     qtbot.waitUntil(lambda: window.jobs.job is None, timeout=30_000)
     assert "TRADE FLOW" in window.label_bar.buttons and "LAW" not in window.label_bar.buttons
+
+
+def test_a_forged_rejected_span_refuses_the_assay_export(tmp_path):
+    """Assay JSONL writes rejected spans too, so they are checked like accepted ones: a
+    span whose text no longer matches (forged with sqlite3) refuses the export."""
+    import sqlite3
+
+    source = tmp_path / "source.assay"
+    _decided_project(source)
+    conn = sqlite3.connect(source)
+    conn.execute("UPDATE spans SET text = 'Japan' WHERE state = 'rejected'")
+    conn.commit()
+    conn.close()
+    dest = tmp_path / "out.jsonl"
+    done = cli("export", str(source), "-f", "assay", "-o", str(dest), "--status", "all")
+    assert done.returncode != 0 and "'Japan' but the text there is 'China'" in done.stderr
+    assert not dest.exists()

@@ -9,6 +9,9 @@ Three rules hold for every format:
   quoting it exactly, no overlaps, and what the format can hold); one bad span
   refuses the whole export with an :class:`AssayError` listing the bad ones, and
   nothing is written under the final name.
+* An export that matches no article (or, for a format counting claims, facts or
+  versions, finds none) is refused with what the filter matched (``nothing_matched``),
+  for the CLI and the window alike, and writes nothing.
 * Files are written under a temporary ``.partial`` name in the destination
   folder and renamed at the end, so a cancel, a crash or an error never leaves
   a half-written file under the final name.
@@ -185,6 +188,11 @@ def validate(record: Reviewed, form: ExportFormat) -> list[str]:
             problems += _span_problems(record, span, previous, form)
         if end > prev_end:
             previous, prev_end = span, end
+    if form.decisions:  # the suggested and rejected spans are written too: they must fit
+        for span in record.suggestions:
+            if not (0 <= span.start < span.end <= n
+                    and text[span.start:span.end] == span.text):
+                problems += _span_problems(record, span, None, form)
     for claim in record.claims:
         if not 0 <= claim.start < claim.end <= n:
             problems.append(f"article {record.article.id}, claim {claim.id} [{claim.start}, "
