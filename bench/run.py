@@ -91,8 +91,8 @@ N_EXPORT = int(os.environ.get("ASSAY_BENCH_EXPORT", "1000"))
 
 def bench_export(tmp: Path) -> dict:
     """Articles per second for each export format, all spans accepted and approved."""
-    from core.formats.export import export
     from core.errors import AssayError
+    from core.formats.export import export
     from core.formats.registry import FORMATS, default_suffix
 
     results: dict = {"export_articles": N_EXPORT}
