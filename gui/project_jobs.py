@@ -87,6 +87,8 @@ class ProjectJobs:
         return self.run_job(job, "Importing articles…", self._import_done, "Import failed")
 
     def _import_done(self, report) -> None:
+        if report.scheme_changed and self.window.session is not None:
+            self.window.session.labels_changed.emit()  # chips, keys and colours
         self.window.list_panel.refresh()
         self.window.update_status()
         message = (f"Imported {report.added} article(s); {report.duplicates} duplicate(s) "
