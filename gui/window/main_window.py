@@ -32,6 +32,7 @@ from gui.articles.article_list import ArticleListPanel
 from gui.articles.column_widths import ColumnWidths
 from gui.claims.review import ClaimsReview
 from gui.common.plain_text import warn
+from gui.common.side_panel import SidePanel
 from gui.common.workers import ThreadJob
 from gui.dialogs.labels_dialog import LabelsDialog
 from gui.linking.controller import Linking
@@ -45,7 +46,6 @@ from gui.window.project_files import ProjectFiles
 from gui.window.project_jobs import ProjectJobs
 from gui.window.project_lock import LockResult, ProjectLock, lock_project
 from gui.window.shortcuts import ShortcutsDialog, help_rows
-from gui.common.side_panel import SidePanel
 
 TIME_KEPT_EVERY_MS = 30_000
 
