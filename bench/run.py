@@ -148,7 +148,7 @@ def bench_gui(tmp: Path) -> dict:
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
-    from gui.main_window import MainWindow
+    from gui.window.main_window import MainWindow
 
     rng_text = synthetic_articles(1, seed=4, words=(5000, 5000))[0].text
     big_text = synthetic_articles(1, seed=5, words=(16000, 16000))[0].text[:100_000]
@@ -211,7 +211,7 @@ def bench_open_big_article(tmp: Path) -> dict:
     from PySide6.QtWidgets import QApplication
 
     from bench.corpus import entity_spans
-    from gui.main_window import MainWindow
+    from gui.window.main_window import MainWindow
 
     text = synthetic_articles(1, seed=5, words=(18000, 18000))[0].text[:100_000]
     spans = entity_spans(text, limit=N_OPEN_ENTITIES)
@@ -246,7 +246,7 @@ def bench_big_project(tmp: Path) -> dict:
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
-    from gui.main_window import MainWindow
+    from gui.window.main_window import MainWindow
 
     path = tmp / "big.assay"
     with Project.create(path) as project:
@@ -280,7 +280,7 @@ def bench_big_article_edits(tmp: Path) -> dict:
 
     from bench.corpus import entity_spans
     from core.models import ArticleIn
-    from gui.main_window import MainWindow
+    from gui.window.main_window import MainWindow
 
     text = synthetic_articles(1, seed=5, words=(90000, 90000))[0].text[:530_000]
     spans = entity_spans(text)[:4900]
