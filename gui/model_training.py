@@ -157,6 +157,10 @@ class ModelTraining:
             "every reviewer's decision.", 10000)
         self.window.jobs.reannotate()
 
+    def attach(self, _session: object) -> None:
+        """Another project opens in file order: its articles have their own measures."""
+        self.project_opened()
+
     def project_opened(self) -> None:
         """Another project opens in file order: its articles have their own measures."""
         if self.act_uncertain.isChecked():

@@ -26,6 +26,7 @@ from gui.link_editor import LinkEditor
 
 
 class ReviewHost(Protocol):
+    session: ReviewSession | None
     project: Project | None
     article: Article | None
     reviewer: str

@@ -269,6 +269,10 @@ class StatisticsWindow(QDialog):
         self.status.setText("Reading the statistics…")
         self.job = self._job(lambda p, _progress, _cancel: gather(p), self._read, self._failed)
 
+    def attach(self, _session: object) -> None:
+        """The main window opened another project (a new session)."""
+        self.project_opened()
+
     def project_opened(self) -> None:
         """The main window opened another project: forget this one's numbers and cell."""
         project = self.window.project

@@ -92,7 +92,8 @@ def merge_copies(window, paths: list[str]) -> ThreadJob | None:
         parts = [f"{r.reviewer}: {r.added} new, {r.replaced} updated, {r.unchanged} unchanged"
                  for r in reports]
         window.statusBar().showMessage("Merged " + "; ".join(parts) + ".", 12000)
-        window.adjudication.versions_changed()  # new versions: new lanes and worklist
+        if window.session is not None:
+            window.session.versions_merged()  # new versions: adjudication's lanes follow
 
     job = ThreadJob(window.project.path, work, window)
     return jobs.run_job(job, "Merging copies…", done, "Cannot merge")

@@ -18,10 +18,10 @@ class Recorder:
 
     def __init__(self, session: ReviewSession) -> None:
         self.seen: list[tuple] = []
-        session.opened.connect(lambda art: self.seen.append(("opened", art and art.id)))
-        session.changed.connect(lambda f: self.seen.append(("changed", f.article_id,
+        session.article_opened.connect(lambda art: self.seen.append(("opened", art and art.id)))
+        session.focus_moved.connect(lambda f: self.seen.append(("changed", f.article_id,
                                                             f.span_id)))
-        session.history_changed.connect(lambda: self.seen.append(("history",)))
+        session.history_moved.connect(lambda: self.seen.append(("history",)))
 
 
 @pytest.fixture
