@@ -42,6 +42,7 @@ from gui.plain_text import warn
 from gui.project_files import ProjectFiles
 from gui.project_jobs import ProjectJobs
 from gui.project_lock import LockResult, ProjectLock, lock_project
+from gui.review_host import SessionPart
 from gui.shortcuts import ShortcutsDialog, help_rows
 from gui.side_panel import SidePanel
 from gui.window_actions import build_actions, build_menus
@@ -253,8 +254,9 @@ class MainWindow(QMainWindow):
         events it shows (``core.review.session``). The old session's listeners go with it.
         The widgets that show the article come first: the controllers read what they show."""
         self.session = session
-        parts = [self.article_column, self.side_panel, self.list_panel, self.entity_review,
-                 self.claims_review, self.linking, self.adjudication, self.model_training]
+        parts: list[SessionPart] = [
+            self.article_column, self.side_panel, self.list_panel, self.entity_review,
+            self.claims_review, self.linking, self.adjudication, self.model_training]
         if getattr(self, "statistics_window", None) is not None:
             parts.append(self.statistics_window)
         for part in parts:
@@ -312,12 +314,12 @@ class MainWindow(QMainWindow):
         self.labels_dialog = LabelsDialog(self)
         self.labels_dialog.open()
 
-    def show_article(self, article_id: int | None, *, again: bool = False) -> None:
-        """Open an article (None: none); ``again`` re-reads the open one (after a job)."""
+    def show_article(self, article_id: int | None) -> None:
+        """Open an article (None: none); the open one stays as it is."""
         session = self.session
         if session is None:
             return
-        if not again and article_id is not None and self.article is not None and (
+        if article_id is not None and self.article is not None and (
                 self.article.id == article_id):
             return
         self.save_note()
@@ -338,7 +340,6 @@ class MainWindow(QMainWindow):
 
     def _show_read_only(self, hint: str = "") -> None:
         reason = self.read_only_reason
-        self.note.setReadOnly(reason is not None)
         self._update_undo_actions()  # read-only, Ctrl+Z says why instead of doing nothing
         if reason is None:
             self.lock_banner.hide()

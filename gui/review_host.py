@@ -19,10 +19,16 @@ from core.models import Article
 from core.review.edits import Edit
 from core.review.session import ReviewSession
 from core.store import Project
-from gui.article_list import ArticleListPanel
 from gui.article_view import ArticleView
 from gui.claims_panel import ClaimsPanel
 from gui.link_editor import LinkEditor
+
+
+class SessionPart(Protocol):
+    """A widget or controller the window hands each new session to; it subscribes itself
+    to the session's events (``core.review.session``)."""
+
+    def attach(self, session: ReviewSession) -> None: ...
 
 
 class ReviewHost(Protocol):
@@ -40,7 +46,7 @@ class ReviewHost(Protocol):
 
     def push(self, edit: Edit) -> bool: ...
 
-    def show_article(self, article_id: int | None, *, again: bool = False) -> None: ...
+    def show_article(self, article_id: int | None) -> None: ...
 
     def refuse_if_read_only(self, what: str) -> bool: ...
 
@@ -52,10 +58,10 @@ class ReviewHost(Protocol):
 
 
 class JobsHost(Protocol):
-    """What ``gui.project_jobs`` needs of the window: the session, the list, the counts."""
+    """What ``gui.project_jobs`` needs of the window: the session (which tells the list and
+    the counts what a job wrote)."""
 
     session: ReviewSession | None
-    list_panel: ArticleListPanel
     settings: QSettings
 
     @property
@@ -68,6 +74,4 @@ class JobsHost(Protocol):
 
     def refuse_if_read_only(self, what: str) -> bool: ...
 
-    def show_article(self, article_id: int | None, *, again: bool = False) -> None: ...
-
-    def update_status(self) -> None: ...
+    def show_article(self, article_id: int | None) -> None: ...
