@@ -64,6 +64,7 @@ class ArticleView(QTextEdit):
     article_step_requested = Signal(int)  # -1 previous, +1 next article
     claim_clicked = Signal(object)  # claim id or None: a click on text outside any entity
     nothing_to_do = Signal(str)  # a key had nothing to act on: why, for the status bar
+    spans_shown = Signal(object, object)  # the spans now shown (sorted) and the selected id
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -195,6 +196,7 @@ class ArticleView(QTextEdit):
         if self.selected_id is not None and self.selected_id not in new:
             self.selected_id = None
         self.viewport().update()
+        self.spans_shown.emit(self.spans, self.selected_id)
 
     def refresh_formats(self) -> None:
         """Reformat every entity (after a zoom or a palette change)."""
