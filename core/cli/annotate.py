@@ -12,9 +12,7 @@ from core.cli.options import add_json_progress, add_project
 from core.cli.progress import ProgressPrinter
 from core.errors import AssayError
 from core.jobs import protocol
-from core.jobs.train import current_annotator
 from core.nlp.models import DEFAULT_MODELS
-from core.nlp.training import DEFAULT_ANNOTATOR, model_names_for
 from core.store import Project
 
 COMMANDS = Commands()
@@ -38,28 +36,13 @@ def annotate_options(p: argparse.ArgumentParser) -> None:
 @COMMANDS.command("annotate", annotate_options,
                   help="pre-annotate articles with spaCy and the gazetteers")
 def cmd_annotate(args: argparse.Namespace) -> int:
-    from core.jobs.annotate import annotate_project
-    from core.nlp.pipeline import load_annotator
+    from core.jobs.annotate import annotate_project, project_annotators
 
     with Project.open(args.project) as project:
         if args.json_progress:  # loading spaCy takes seconds: say so rather than sit at 0 %
             print(protocol.encode(protocol.Progress(0, 0, "loading the model…")), flush=True)
-        choice = args.model or current_annotator(project)
-        names = model_names_for(args.project, choice)
-        labels = [lb.name for lb in project.labels()]
-        try:
-            annotator = load_annotator(labels, model_names=names)
-        except Exception as exc:  # a damaged model folder: name it, no traceback
-            raise AssayError(f"The model {choice!r} could not be loaded "
-                             f"({type(exc).__name__}: {exc}); choose another with "
-                             f"assay-cli models PROJECT use default.") from exc
-        if choice != DEFAULT_ANNOTATOR and annotator.fallback:
-            raise AssayError(f"The model {choice!r} could not be loaded.")
-        reference = None
-        if choice != DEFAULT_ANNOTATOR and not args.no_uncertainty:
-            # A trained model annotates: the stock pipeline beside it measures how unsure
-            # each article is (their disagreement), for "most uncertain first".
-            reference = load_annotator(labels)
+        loaded = project_annotators(project, args.model, uncertainty=not args.no_uncertainty)
+        annotator = loaded.annotator
         if annotator.warning:
             print(f"warning: {annotator.warning}", file=sys.stderr)
             if args.json_progress:
@@ -67,7 +50,7 @@ def cmd_annotate(args: argparse.Namespace) -> int:
         try:
             report = annotate_project(
                 project, annotator, force=args.force, batch_size=args.batch_size,
-                n_process=args.n_process, reference=reference,
+                n_process=args.n_process, reference=loaded.reference,
                 progress=ProgressPrinter("pre-annotating", args.json_progress),
             )
         except KeyboardInterrupt:

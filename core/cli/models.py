@@ -14,14 +14,18 @@ from core.cli.command import EXIT_CANCELLED, EXIT_OK, Commands
 from core.cli.options import add_json, add_json_progress, add_project
 from core.errors import AssayError
 from core.jobs import protocol
-from core.jobs.train import choose_annotator, current_annotator
+from core.jobs.train import (
+    ModelInUse,
+    choose_annotator,
+    current_annotator,
+    remove_trained_model,
+)
 from core.nlp.evaluate import table
 from core.nlp.training import (
     DEFAULT_ANNOTATOR,
     TrainingCancelled,
     micro_f,
     model_folders,
-    remove_model,
 )
 from core.store import Project
 
@@ -151,10 +155,11 @@ def cmd_models(args: argparse.Namespace) -> int:
               f"assay-cli annotate {shlex.quote(args.project)} --force")
         return EXIT_OK
     with Project.open(args.project) as project:
-        if current_annotator(project) == target:
+        try:
+            removed = remove_trained_model(project, target)
+        except ModelInUse as exc:
             raise AssayError(f"{target} pre-annotates this project; choose another first "
-                             f"(models {shlex.quote(args.project)} use default).")
-    removed = remove_model(args.project, target)
+                             f"(models {shlex.quote(args.project)} use default).") from exc
     print(f"Removed model {target}: {removed}.")
     return EXIT_OK
 

@@ -38,7 +38,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
         n = gather(project)
         name = project.name
     p, q, cm, claims = n.progress, n.quality, n.country_minerals, n.claims
-    cells = sorted(cm.cells.items(), key=lambda kv: (-kv[1], kv[0]))
+    cells = cm.ranked()
     if args.json:
         print(json.dumps({
             "project": name, "articles": statuses, "entities": n.entities,
