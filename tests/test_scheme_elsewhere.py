@@ -13,6 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 
 from core.errors import InvalidEdit
@@ -37,6 +38,7 @@ def at(part: str) -> tuple[int, int]:
     return start, start + len(part)
 
 
+@pytest.mark.slow
 def test_edits_use_a_name_another_process_gave_and_refuse_the_old_one(tmp_path):
     path = tmp_path / "p.assay"
     with Project.create(path) as proj:
@@ -58,6 +60,7 @@ def test_edits_use_a_name_another_process_gave_and_refuse_the_old_one(tmp_path):
             ("lithium", "COMMODITY"), ("cobalt", "COMMODITY")]
 
 
+@pytest.mark.slow
 def test_an_entry_another_process_added_links_here(tmp_path):
     path = tmp_path / "p.assay"
     with Project.create(path) as proj:
@@ -70,6 +73,7 @@ def test_an_entry_another_process_added_links_here(tmp_path):
         assert proj.add_span(1, 0, 14, "ORG", "ana").kb_id == "org:kestrel"
 
 
+@pytest.mark.slow
 def test_annotate_with_a_rename_in_between_refuses_with_a_sentence(tmp_path):
     path = tmp_path / "p.assay"
     with Project.create(path) as proj:
@@ -99,6 +103,7 @@ def test_annotate_with_a_rename_in_between_refuses_with_a_sentence(tmp_path):
         assert proj.spans(5) == []
 
 
+@pytest.mark.slow
 def test_the_cli_annotate_run_with_a_rename_in_between_ends_in_one_sentence(tmp_path):
     path = tmp_path / "p.assay"
     sentence = "Chile mined {} tonnes of lithium and cobalt in 2024, the ministry said. "
@@ -129,6 +134,7 @@ def test_the_cli_annotate_run_with_a_rename_in_between_ends_in_one_sentence(tmp_
         assert proj.spans(200) == []
 
 
+@pytest.mark.slow
 def test_a_long_lived_window_follows_a_rename_by_another_process(qtbot, tmp_path):
     path = tmp_path / "w.assay"
     with Project.create(path) as proj:
@@ -148,6 +154,7 @@ def test_a_long_lived_window_follows_a_rename_by_another_process(qtbot, tmp_path
     assert ("cobalt", "COMMODITY") in {(s.text, s.label) for s in win.project.spans(1)}
 
 
+@pytest.mark.slow
 def test_an_idle_window_rebuilds_its_label_keys_after_a_rename_elsewhere(qtbot, tmp_path):
     path = tmp_path / "idle.assay"
     with Project.create(path) as proj:
