@@ -33,8 +33,10 @@ run: $(STAMP)
 test: $(STAMP) test-deps
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q $(PYTEST_ARGS)
 
+# ruff, then mypy over core and gui ([tool.mypy] in pyproject.toml says what and how).
 lint: $(STAMP)
 	$(VENV)/bin/ruff check core gui tests bench
+	$(VENV)/bin/mypy
 
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m bench.run

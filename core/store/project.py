@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import sqlite_utils
 
@@ -70,18 +70,26 @@ class AddResult:
 # --------------------------------------------------------------------------- helpers
 
 
-def _forward(part: str, impl: Callable[..., Any]) -> Callable[..., Any]:
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+_Part = TypeVar("_Part")
+
+
+def _forward(part: str, impl: Callable[Concatenate[_Part, _P], _R]
+             ) -> Callable[Concatenate[Project, _P], _R]:
     """A ``Project`` method that runs ``impl`` on the part ``self.<part>``.
 
     The facade keeps one public surface (``project.add_span(...)``) while each table's
     code lives in its own class; ``functools.wraps`` keeps the part's docstring and
-    signature for ``help()`` and editors.
+    signature for ``help()`` and editors, and the types (ParamSpec) keep them for the
+    type checker: ``project.add_span`` has ``Spans.add_span``'s parameters and result.
     """
     name = impl.__name__
 
     @functools.wraps(impl)
-    def method(self: Project, *args: Any, **kwargs: Any) -> Any:
-        return getattr(getattr(self, part), name)(*args, **kwargs)
+    def method(self: Project, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        result: _R = getattr(getattr(self, part), name)(*args, **kwargs)
+        return result
 
     return method
 
