@@ -48,6 +48,7 @@ from core.store.handouts import HandOuts
 from core.store.kb import Kb
 from core.store.labels import Labels
 from core.store.queries import ArticleQueries
+from core.store.rows import inserted_id
 from core.store.rows import row_to as _row_to
 from core.store.schema import MIGRATIONS, SCHEMA_VERSION, unexpected_schema
 from core.store.scheme import DEFAULT_SCHEME, load_scheme
@@ -413,7 +414,7 @@ class Project:
                     duplicates += 1
                     continue
                 added += 1
-                article_id = cur.lastrowid
+                article_id = inserted_id(cur)
                 conn.execute("INSERT INTO articles_fts(rowid, title, text) VALUES (?, ?, ?)",
                              (article_id, art.title or "", text))
                 if art.spans:
