@@ -147,7 +147,7 @@ class Adjudication:
             return [(a, f1, shown_title(rows[a].title, rows[a].preview, rows[a].source),
                      rows[a].status) for a, f1 in worst if a in rows]
 
-        job = ThreadJob(project.path, work, self.window, read_only=True)
+        job = ThreadJob(project.path, work, self.window.window(), read_only=True)
         self.window.jobs.run_job(job, "Finding the articles reviewers differ on…", listed,
                                  "Cannot list the articles to adjudicate")
 
@@ -249,6 +249,7 @@ class Adjudication:
         view = self.window.view
         span = view.selected_span()
         selection = view.text_selection()
+        here: tuple[int, int | None]
         if span is not None:
             here = (span.start, span.end)
         elif selection is not None:

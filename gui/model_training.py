@@ -10,6 +10,7 @@ scores beside the current pre-annotator's, and the reviewer chooses which pre-an
 from __future__ import annotations
 
 import contextlib
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -28,6 +29,9 @@ from core.jobs.train import choose_annotator, current_annotator
 from core.store import ArticleFilter
 from gui.review_host import ReviewHost
 from gui.workers import TrainJob
+
+if TYPE_CHECKING:  # imported when shown: matplotlib only when asked for
+    from gui.models_dialog import ModelsDialog
 
 
 class TrainOptions(QDialog):
@@ -76,7 +80,7 @@ class ModelTraining:
     def __init__(self, window: ReviewHost) -> None:
         self.window = window
         self.options: TrainOptions | None = None
-        self.dialog = None
+        self.dialog: ModelsDialog | None = None
         a = window.action
         self.act_train = a("&Train model…", None, self.train)
         self.act_models = a("&Models…", None, lambda: self.show_models())
@@ -109,7 +113,7 @@ class ModelTraining:
             return None
         job = TrainJob(project.path, dev=round(options.dev.value(), 2),
                        seed=options.seed.value(), epochs=options.epochs.value(),
-                       parent=self.window)
+                       parent=self.window.window())
         return self.window.jobs.run_job(job, "Training a model…", self._trained,
                                         "Training failed")
 
@@ -133,7 +137,7 @@ class ModelTraining:
         if self.dialog is not None:
             with contextlib.suppress(RuntimeError):  # already closed, so already deleted
                 self.dialog.close()  # one at a time; closing deletes it
-        self.dialog = ModelsDialog(self.window, str(project.path), current, select)
+        self.dialog = ModelsDialog(self.window.window(), str(project.path), current, select)
         self.dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.dialog.chosen.connect(self.choose)
         self.dialog.open()
