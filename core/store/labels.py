@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
@@ -291,7 +292,8 @@ class Labels:
                                     else change["into"])
         return {name: names_on[-1] for name, names_on in trail.items()}
 
-    def _relabel_spans(self, conn, old: str, new: str, reviewer: str) -> list[int]:
+    def _relabel_spans(self, conn: sqlite3.Connection, old: str, new: str,
+                       reviewer: str) -> list[int]:
         ids = [r[0] for r in conn.execute("SELECT id FROM spans WHERE label = ?", (old,))]
         articles = [r[0] for r in conn.execute(
             "SELECT DISTINCT article_id FROM spans WHERE label = ? OR suggested_label = ?",

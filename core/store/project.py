@@ -17,7 +17,7 @@ import json
 import os
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
-from contextlib import suppress
+from contextlib import AbstractContextManager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
@@ -362,7 +362,7 @@ class Project:
 
     # ---- transactions (core.store.db)
 
-    def _write(self):
+    def _write(self) -> AbstractContextManager[sqlite3.Connection]:
         return self._db.write()
 
     # ---- meta and labels

@@ -156,7 +156,7 @@ _SELECT = ("SELECT id, article_id, reviewer, status, note, review_seconds, revie
            "copy_id, merged_at, spans, claims, events FROM versions")
 
 
-def read_versions(cur, article_ids: Sequence[int] | None = None) -> list[Version]:
+def read_versions(cur: sqlite3.Cursor, article_ids: Sequence[int] | None = None) -> list[Version]:
     """Versions as records (also the bulk reader's, for exports)."""
     sql, params = _SELECT, []
     if article_ids is not None:
