@@ -1,9 +1,9 @@
 """What the window offers the parts that wire review features into it.
 
-``gui.claims_review`` and ``gui.link_editor`` are given the window as a
+``gui.claims.review`` and ``gui.linking.editor`` are given the window as a
 ``ReviewHost``: the open project and article, the widgets they drive, and the one
 way to change data (``push`` an edit through the history). They never import
-``gui.main_window``, so the import graph of ``gui`` has no cycle (a test checks).
+``gui.window.main_window``, so the import graph of ``gui`` has no cycle (a test checks).
 
 The type check (mypy, ``make lint``) holds the window to these protocols and the parts
 to what they list: a member a part uses must be declared here (tests/test_types.py).
@@ -11,21 +11,29 @@ to what they list: a member a part uses must be declared here (tests/test_types.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from PySide6.QtCore import QSettings
-from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QStatusBar, QTabWidget, QWidget
+if TYPE_CHECKING:  # the protocol stands above the rooms: it names their widgets, imports none
+    from collections.abc import Callable
 
-from core.models import Article
-from core.review.edits import Edit
-from core.review.session import ReviewSession
-from core.store import Project
-from gui.article_list import ArticleListPanel
-from gui.article_view import ArticleView
-from gui.claims_panel import ClaimsPanel
-from gui.link_editor import LinkEditor
+    from PySide6.QtCore import QSettings
+    from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import QStatusBar, QTabWidget, QWidget
+
+    from core.models import Article
+    from core.review.edits import Edit
+    from core.review.session import ReviewSession
+    from core.store import Project
+    from gui.claims.panel import ClaimsPanel
+    from gui.linking.editor import LinkEditor
+    from gui.review.article_view import ArticleView
+
+
+class SessionPart(Protocol):
+    """A widget or controller the window hands each new session to; it subscribes itself
+    to the session's events (``core.review.session``)."""
+
+    def attach(self, session: ReviewSession) -> None: ...
 
 
 class ReviewHost(Protocol):
@@ -35,7 +43,7 @@ class ReviewHost(Protocol):
     claims_panel: ClaimsPanel
     link_editor: LinkEditor
     side_tabs: QTabWidget
-    jobs: Any  # gui.project_jobs.ProjectJobs: run_job for background reads
+    jobs: Any  # gui.window.project_jobs.ProjectJobs: run_job for background reads
 
     @property
     def project(self) -> Project | None: ...
@@ -49,7 +57,7 @@ class ReviewHost(Protocol):
 
     def push(self, edit: Edit) -> bool: ...
 
-    def show_article(self, article_id: int | None, *, again: bool = False) -> None: ...
+    def show_article(self, article_id: int | None) -> None: ...
 
     def refuse_if_read_only(self, what: str) -> bool: ...
 
@@ -61,10 +69,10 @@ class ReviewHost(Protocol):
 
 
 class JobsHost(Protocol):
-    """What ``gui.project_jobs`` needs of the window: the session, the list, the counts."""
+    """What ``gui.window.project_jobs`` needs of the window: the session (which tells the list and
+    the counts what a job wrote)."""
 
     session: ReviewSession | None
-    list_panel: ArticleListPanel
     settings: QSettings
 
     @property
@@ -79,6 +87,4 @@ class JobsHost(Protocol):
 
     def refuse_if_read_only(self, what: str) -> bool: ...
 
-    def show_article(self, article_id: int | None, *, again: bool = False) -> None: ...
-
-    def update_status(self) -> None: ...
+    def show_article(self, article_id: int | None) -> None: ...
