@@ -322,7 +322,7 @@ class Adjudication:
             QMessageBox.Icon.Warning, "Replace your decisions?",
             f"You made {settlement.decisions} decision(s) in this article. Replace them "
             f"with the {len(settlement.spans)} span(s) all reviewers agree on?",
-            self.window, "Undo (Ctrl+Z) brings your decisions back.")  # type: ignore[arg-type]
+            self.window.window(), "Undo (Ctrl+Z) brings your decisions back.")
         replace = box.addButton("Replace my decisions", QMessageBox.ButtonRole.AcceptRole)
         keep = box.addButton("Keep them", QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(keep)
