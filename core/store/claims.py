@@ -23,6 +23,7 @@ from core.models import CLAIM_ORIGINS, CLAIM_STATES, CLAIM_VERDICTS, Claim, Clai
 from core.nlp.claim_candidates import candidate_claims
 from core.store.audit import now, require_reviewer
 from core.store.db import Db
+from core.store.rows import inserted_id
 
 LIVE_STATES = ("suggested", "accepted")
 _COLUMNS = ("id", "article_id", "start", "end", "verdict", "evidence_url", "note",
@@ -219,7 +220,7 @@ def _insert_row(conn: sqlite3.Connection, article_id: int, claim: ClaimIn, who: 
         (claim_id, article_id, claim.start, claim.end, claim.verdict, claim.evidence_url,
          claim.note, who, stamp, claim.state, claim.origin, claim.reason),
     )
-    return cur.lastrowid
+    return inserted_id(cur)
 
 
 def check_claim(text: str, start: int, end: int, verdict: str, state: str,

@@ -10,6 +10,7 @@ its own read-only connection, so the window opens at once on a big project), the
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
@@ -42,6 +43,9 @@ from gui.common.chart_file import save_chart
 from gui.common.file_dialogs import save_file_name
 from gui.common.plain_text import plain_tip
 from gui.common.workers import ThreadJob
+
+if TYPE_CHECKING:
+    from gui.review_host import ReviewHost
 
 SENTENCE_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -134,9 +138,9 @@ class ChartPane(QWidget):
 class StatisticsWindow(QDialog):
     """Non-modal: it stays open beside the review window; Refresh reads the numbers again."""
 
-    def __init__(self, window) -> None:  # gui.review_host.ReviewHost
-        super().__init__(window)
-        self.window = window
+    def __init__(self, window: ReviewHost) -> None:
+        super().__init__(window.window())
+        self.host = window
         self.setWindowTitle("Statistics")
         self.setModal(False)
         self.numbers: Numbers | None = None
@@ -244,6 +248,7 @@ class StatisticsWindow(QDialog):
         window closed meanwhile must not destroy a running thread (the job keeps itself,
         ``gui.common.workers``)."""
         path = self.path
+        assert path is not None  # reads start only with a project open (refresh, show_cell)
         job = ThreadJob(path, work, None, read_only=True)
 
         def ended(handler: Callable, value: object) -> None:
@@ -258,7 +263,7 @@ class StatisticsWindow(QDialog):
 
     def refresh(self) -> None:
         """Read the statistics again, on a worker thread with its own connection."""
-        project = self.window.project
+        project = self.host.project
         if project is None:
             return
         if self.job is not None:  # read again once this one is in
@@ -273,7 +278,7 @@ class StatisticsWindow(QDialog):
     def attach(self, _session: ReviewSession) -> None:
         """The main window opened another project (a new session): forget this one's
         numbers and cell."""
-        project = self.window.project
+        project = self.host.project
         self.path = project.path if project is not None else None
         self.numbers, self.cell, self.sentences = None, None, []
         self.sentence_model.removeRows(0, self.sentence_model.rowCount())
@@ -408,7 +413,7 @@ class StatisticsWindow(QDialog):
 
     def show_cell(self, country: str, mineral: str) -> None:
         """List the sentences that name both (read on a worker thread)."""
-        project = self.window.project
+        project = self.host.project
         if project is None or self.numbers is None:  # nothing drawn yet for this project
             return
         self.cell = (country, mineral)
@@ -473,7 +478,7 @@ class StatisticsWindow(QDialog):
 
     def open_sentence(self, s: Sentence) -> None:
         """Open the sentence's article in the review window with the sentence selected."""
-        w = self.window
+        w = self.host
         if w.project is None or w.project.path != self.path:
             return  # a sentence of a project no longer open
         w.show_article(s.article_id)
