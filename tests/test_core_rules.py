@@ -1,0 +1,82 @@
+"""The review rules that the window and the CLI share, run without Qt (issue 24: each rule
+once, in core). The window's and the CLI's own tests show the same rules through keys and
+commands; these call the core functions they both call."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.models import ArticleIn, Claim, SpanIn
+from core.review.claims import ACCEPT, ADD, OVERLAP, deletes, marking, open_counts, remove_edit
+from core.review.edits import DeleteClaim, UpdateClaim
+from core.review.history import History
+from core.review.occurrences import places_in_article, places_in_pending
+from core.store import Project
+from core.text.tokens import token_offsets
+
+TEXT = "Chile sells lithium. Chilean firms ship lithium to Chile. Chile again."
+OTHER = "Peru and Chile signed. Chileans cheer."
+
+
+def claim(cid: int, start: int, end: int, state: str = "accepted", origin: str = "reviewer",
+          verdict: str = "unchecked") -> Claim:
+    return Claim(cid, 1, start, end, verdict, "", "", state=state, origin=origin)
+
+
+# ---------------------------------------------------------------- occurrences
+
+
+def test_occurrences_reach_the_open_article_and_every_pending_one_only(tmp_path):
+    with Project.create(tmp_path / "occ.assay") as project:
+        project.add_articles([ArticleIn(text=TEXT, title="One", spans=(SpanIn(0, 5, "GPE"),)),
+                              ArticleIn(text=OTHER, title="Two"),
+                              ArticleIn(text="Chile approved.", title="Three")])
+        project.approve_article(3, "ana")
+        like = project.spans(1)[0]
+        here = places_in_article(1, TEXT, token_offsets(TEXT), project.spans(1), like)
+        assert [TEXT[a:b] for _, a, b in here] == ["Chile", "Chile"]  # not "Chilean"
+        spread = places_in_pending(project, like, TEXT, token_offsets(TEXT), project.spans(1))
+        assert spread.articles == 2  # the approved article is a decision: left alone
+        assert [(a, OTHER[s:e] if a == 2 else TEXT[s:e]) for a, s, e in spread.places] == [
+            (1, "Chile"), (1, "Chile"), (2, "Chile")]
+
+
+# ---------------------------------------------------------------- claims
+
+
+def test_the_same_passage_as_a_suggestion_accepts_it():
+    claims = [claim(1, 0, 20, state="suggested", origin="rules"), claim(2, 30, 50)]
+    assert (marking(claims, 0, 20).outcome, marking(claims, 0, 20).claim) == (ACCEPT, claims[0])
+    assert marking(claims, 0, 10).outcome == OVERLAP  # part of it: shown, not added
+    assert marking(claims, 30, 50).outcome == OVERLAP  # an accepted claim is not re-accepted
+    assert marking(claims, 20, 30).outcome == ADD and marking(claims, 20, 30).claim is None
+
+
+def test_delete_your_own_claim_dismiss_a_suggested_one(tmp_path):
+    with Project.create(tmp_path / "c.assay") as project:
+        project.add_articles([ArticleIn(text=TEXT, title="One")])
+        mine = project.add_claim(1, 0, 20, "ana")
+        suggested = project.add_claim(1, 21, 56, "ana", state="suggested", origin="rules")
+        assert deletes(mine) and not deletes(suggested)
+        assert isinstance(remove_edit(mine), DeleteClaim)
+        assert isinstance(remove_edit(suggested), UpdateClaim)
+        history = History(project, "ana")
+        history.do(remove_edit(mine))
+        history.do(remove_edit(suggested))
+        assert project.claims(1) == []
+        assert [c.state for c in project.claims(1, ("dismissed",))] == ["dismissed"]
+        history.undo()
+        history.undo()
+        assert [c.id for c in project.claims(1)] == [mine.id, suggested.id]
+
+
+def test_the_open_claims_count_is_the_stores(tmp_path):
+    with Project.create(tmp_path / "c.assay") as project:
+        project.add_articles([ArticleIn(text=TEXT, title="One")])
+        project.add_claim(1, 0, 20, "ana")  # accepted, unchecked: open
+        project.add_claim(1, 21, 40, "ana", verdict="supported")  # decided
+        project.add_claim(1, 41, 56, "ana", state="suggested", origin="rules")  # open
+        project.add_claim(1, 57, 70, "ana", state="dismissed", origin="rules")  # decided
+        everything = project.claims(1, ("suggested", "accepted", "dismissed"))
+        assert open_counts(everything) == open_counts(project.claims(1)) == (1, 1)
+        assert open_counts(project.claims(1)) == project.open_claims(1)
