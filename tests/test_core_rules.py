@@ -80,3 +80,31 @@ def test_the_open_claims_count_is_the_stores(tmp_path):
         everything = project.claims(1, ("suggested", "accepted", "dismissed"))
         assert open_counts(everything) == open_counts(project.claims(1)) == (1, 1)
         assert open_counts(project.claims(1)) == project.open_claims(1)
+
+
+# ---------------------------------------------------------------- training
+
+
+def test_the_training_minimum_is_one_rule_for_the_cli_and_the_window():
+    from core.errors import AssayError
+    from core.nlp.model_choice import MIN_APPROVED, require_enough_to_train, training_refusal
+    from core.nlp.training import Example, split
+
+    assert MIN_APPROVED == 2
+    assert training_refusal(2) is None and training_refusal(40) is None
+    assert "at least 2 approved articles (this project has 1)" in training_refusal(1)
+    with pytest.raises(AssayError, match="at least 2 approved"):
+        require_enough_to_train(0)
+    with pytest.raises(AssayError, match="this project has 1"):  # the CLI's way in
+        split([Example(1, "h1", "x", [])])
+
+
+def test_a_model_is_better_only_when_it_scores_strictly_higher_on_the_same_dev_split():
+    from core.nlp.model_choice import is_better
+
+    assert is_better(0.8, 0.7) is True
+    assert is_better(0.7, 0.7) is False  # a tie does not repay re-annotating
+    assert is_better(0.6, 0.7) is False
+    # Nothing to compare: not recommended (the CLI used to say "better" here).
+    assert is_better(0.5, None) is None and is_better(None, None) is None
+    assert is_better(None, 0.5) is None
