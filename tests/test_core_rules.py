@@ -108,3 +108,54 @@ def test_a_model_is_better_only_when_it_scores_strictly_higher_on_the_same_dev_s
     # Nothing to compare: not recommended (the CLI used to say "better" here).
     assert is_better(0.5, None) is None and is_better(None, None) is None
     assert is_better(None, 0.5) is None
+
+
+# ---------------------------------------------------------------- kb ids
+
+
+def test_typed_text_resolves_to_an_id_of_the_labels_list_or_is_refused():
+    from core.errors import AssayError
+    from core.nlp.kb_ids import resolve_typed
+    from core.nlp.linking import KbEntry, builtin_linker
+
+    linker = builtin_linker().extended([KbEntry("org:acme", "ORG", "Acme Mining", ("Acme",))])
+    assert resolve_typed(linker, "GPE", "USA") == "USA"
+    assert resolve_typed(linker, "GPE", "USA — United States") == "USA"  # a completer line
+    assert resolve_typed(linker, "GPE", "  ") is None  # empty: unlink
+    assert resolve_typed(linker, "ORG", "acme") == "org:acme"  # a known name
+    assert resolve_typed(linker, "GPE", "Georgia") == "GEO"  # typed: the listed one
+    with pytest.raises(AssayError, match="No GPE entry matches 'Atlantis'"):
+        resolve_typed(linker, "GPE", "Atlantis")
+    with pytest.raises(AssayError):
+        resolve_typed(linker, "MINERAL", "USA")  # an id of another label's list
+
+
+def test_the_cli_resolves_ids_and_names_of_any_family():
+    from core.errors import AssayError
+    from core.nlp.kb_ids import resolve_term
+    from core.nlp.linking import builtin_linker
+
+    linker = builtin_linker()
+    assert resolve_term(linker, "USA") == "USA"
+    assert resolve_term(linker, "mineral:anything") == "mineral:anything"  # an id as given
+    assert resolve_term(linker, "Chile") == "CHL"
+    assert resolve_term(linker, "lithium") == "mineral:lithium"
+    assert resolve_term(linker, "acme") == "acme"  # a project's own id
+    with pytest.raises(AssayError, match="neither an id"):
+        resolve_term(linker, "two words")
+
+
+def test_a_kb_ids_label_family():
+    from core.nlp.kb_ids import labels_of_family, naming_label, new_id
+    from core.nlp.linking import COUNTRY_FAMILY
+
+    assert naming_label("USA") == naming_label("CD-LU") == "GPE"
+    assert naming_label("mineral:ree") == "MINERAL"
+    assert naming_label("org:iea") == naming_label("acme") == "ORG"
+    assert naming_label("region:sahel") == "LOC"
+    labels = ["GPE", "NORP", "MINERAL", "ORG", "DATE"]
+    assert labels_of_family(labels, COUNTRY_FAMILY) == {"GPE", "NORP"}
+    assert labels_of_family(labels, "MINERAL") == {"MINERAL"}
+    assert new_id("ORG", "Lithium Americas") == "org:lithium-americas"
+    assert new_id("MINERAL", "Rare earths!") == "mineral:rare-earths"
+    assert new_id("GPE", "Atlantis") == "atlantis"
