@@ -409,11 +409,10 @@ def cmd_adjudicate(args: argparse.Namespace) -> int:
 
     with Project.open(args.project) as project:
         if args.action == "list":
-            from core.teams.adjudicate import to_adjudicate
+            from core.teams.worklist import worklist
 
-            for article_id, f1 in to_adjudicate(project):
-                title = one_line(project.article(article_id).title, 60)
-                print(f"{article_id:>6}  F1 {f1:.3f}  {title}")
+            for item in worklist(project):
+                print(f"{item.article_id:>6}  F1 {item.f1:.3f}  {one_line(item.title, 60)}")
             return EXIT_OK
         history = History(project, args.reviewer)
         if args.action == "take":

@@ -159,3 +159,45 @@ def test_a_kb_ids_label_family():
     assert new_id("ORG", "Lithium Americas") == "org:lithium-americas"
     assert new_id("MINERAL", "Rare earths!") == "mineral:rare-earths"
     assert new_id("GPE", "Atlantis") == "atlantis"
+
+
+# ---------------------------------------------------------------- adjudication
+
+
+def test_the_adjudication_worklist_is_worst_first_and_next_is_the_next_pending(tmp_path):
+    from core.models import Version
+    from core.teams.adjudicate import MIN_AGREEING, holds_decision
+    from core.teams.worklist import next_to_adjudicate, worklist
+
+    text = "Chile and Peru sell lithium."
+
+    def version(article_id: int, reviewer: str, *words: str, status: str = "approved"
+                ) -> Version:
+        spans = tuple(SpanIn(text.index(w), text.index(w) + len(w), "GPE",
+                             origin="reviewer", state="accepted") for w in words)
+        return Version(id=0, article_id=article_id, reviewer=reviewer, status=status,
+                       note="", review_seconds=1.0, reviewed_at="2026-12-02T10:00:00Z",
+                       copy_id=f"copy-{reviewer}", merged_at="", spans=spans, claims=())
+
+    with Project.create(tmp_path / "w.assay") as project:
+        # Distinct texts (an identical one is the same article); the words stay in place.
+        project.add_articles([ArticleIn(text=f"{text} ({i})", title=f"A{i}")
+                              for i in range(1, 5)])
+        project.put_versions([
+            version(1, "ana", "Chile"), version(1, "ben", "Chile", "Peru"),  # half agree
+            version(2, "ana", "Chile"), version(2, "ben", "Peru"),  # nothing agreed
+            version(3, "ana", "Chile"), version(3, "ben", "Chile"),  # agree: not listed
+            version(4, "ana", "Chile"), version(4, "ben", status="rejected"),  # one approved
+        ], "lead")
+        items = worklist(project)
+        assert [(i.article_id, i.title, i.status) for i in items] == [
+            (2, "A2", "pending"), (1, "A1", "pending")]
+        assert items[0].f1 < items[1].f1 < 1.0
+        ids = [i.article_id for i in items]
+        assert next_to_adjudicate(project, ids, 2) == 1
+        project.approve_article(1, "lead")
+        assert next_to_adjudicate(project, ids, 2) is None  # 1 is decided, 2 is the one open
+        assert next_to_adjudicate(project, ids, 3) == 2  # not on the list: from the top
+    assert MIN_AGREEING == 2
+    assert holds_decision(version(4, "ben", status="rejected"))
+    assert not holds_decision(version(4, "cy", status="skipped"))
