@@ -345,9 +345,9 @@ def cmd_labels(args: argparse.Namespace) -> int:
 
 
 def cmd_assign(args: argparse.Namespace) -> int:
-    from core.teams.assign import hand_out
+    from core.teams.assign import hand_out, reviewer_names
 
-    reviewers = [r.strip() for r in args.reviewers.split(",") if r.strip()]
+    reviewers = reviewer_names(args.reviewers)
     with Project.open_for_reading(args.project) as project:
         paths = hand_out(project, reviewers, args.output, overlap=args.overlap,
                          seed=args.seed, include_decided=args.all)

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.errors import AssayError
-from core.teams.assign import hand_out
+from core.teams.assign import hand_out, reviewer_names
 from core.teams.merge import merge_copy
 from gui.file_dialogs import existing_folder, open_file_names
 from gui.form_parts import ok_cancel, path_row
@@ -62,7 +62,7 @@ class HandOutDialog(QDialog):
             self.folder.setText(path)
 
     def hand_out(self) -> None:
-        names = [n.strip() for n in self.reviewers.text().split(",") if n.strip()]
+        names = reviewer_names(self.reviewers.text())
         try:
             self.paths = hand_out(self.window.project, names, self.folder.text(),
                                   overlap=self.overlap.value(), seed=self.seed.value(),

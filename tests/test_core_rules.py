@@ -201,3 +201,22 @@ def test_the_adjudication_worklist_is_worst_first_and_next_is_the_next_pending(t
     assert MIN_AGREEING == 2
     assert holds_decision(version(4, "ben", status="rejected"))
     assert not holds_decision(version(4, "cy", status="skipped"))
+
+
+# ---------------------------------------------------------------- teams and the scheme
+
+
+def test_reviewer_names_are_read_the_same_from_the_cli_and_the_dialog():
+    from core.teams.assign import reviewer_names
+
+    assert reviewer_names(" ana, ben,,cy ,") == ["ana", "ben", "cy"]
+    assert reviewer_names("  ") == []
+    assert reviewer_names("ana,ana") == ["ana", "ana"]  # plan() refuses it with a sentence
+
+
+def test_a_new_label_is_named_new_then_new1():
+    from core.review.scheme_edits import new_label_name
+
+    assert new_label_name(["GPE", "ORG"]) == "NEW"
+    assert new_label_name(["NEW", "NEW1", "GPE"]) == "NEW2"
+    assert new_label_name({"NEW", "NEW2"}) == "NEW1"
