@@ -144,7 +144,7 @@ def cmd_annotate(args: argparse.Namespace) -> int:
 def cmd_annotate_jsonl(args: argparse.Namespace) -> int:
     """JSONL records in, the same records with model suggestions out, no project involved:
     one machine's share of a corpus pre-annotated elsewhere (core.jobs.records)."""
-    from core.jobs.records_jsonl import annotate_jsonl, check_output
+    from core.jobs.records_jsonl import annotate_jsonl, check_output, remove_killed_outputs
     from core.nlp.pipeline import load_annotator
 
     source = sys.stdin.buffer if args.input == "-" else Path(args.input)
@@ -155,6 +155,10 @@ def cmd_annotate_jsonl(args: argparse.Namespace) -> int:
         raise AssayError("--batch-size must be 1 or more.")
     to_stdout = args.output == "-"
     dest = sys.stdout if to_stdout else check_output(Path(args.output))  # before the model
+    if isinstance(dest, Path):
+        for leftover in remove_killed_outputs(dest):
+            print(f"Removed {leftover}, the unfinished output of a run that was killed.",
+                  file=sys.stderr)
     labels = [x.strip() for x in args.labels.split(",") if x.strip()] if args.labels else None
     names = (args.model,) if args.model else DEFAULT_MODELS
     annotator = load_annotator(labels, model_names=names)
@@ -348,27 +352,38 @@ def cmd_assign(args: argparse.Namespace) -> int:
     from core.teams.assign import hand_out, reviewer_names
 
     reviewers = reviewer_names(args.reviewers)
-    with Project.open_for_reading(args.project) as project:
+    existed = Path(args.output).is_dir()
+    with Project.open(args.project) as project:  # what it hands out is recorded in it
         paths = hand_out(project, reviewers, args.output, overlap=args.overlap,
-                         seed=args.seed, include_decided=args.all)
+                         seed=args.seed, include_decided=args.all,
+                         show_decisions=args.show_decisions, who=args.reviewer)
+    if not existed:
+        print(f"Made the folder {args.output} for the copies.")
     for reviewer, path in paths.items():
         print(f"{reviewer}: {path}")
+    if args.show_decisions:
+        print("The copies show the project's current decisions: their versions are second "
+              "opinions on them, and the agreement report says so.")
     return EXIT_OK
 
 
 def cmd_merge(args: argparse.Namespace) -> int:
     from core.teams.merge import merge_copy
+    from core.text.normalise import one_line
 
     with Project.open(args.project) as project:
         for copy in args.copies:
             r = merge_copy(project, copy, who=args.reviewer)
-            print(f"{copy}: {r.reviewer}'s versions: {r.added} new, {r.replaced} updated, "
-                  f"{r.unchanged} unchanged; {r.not_reviewed} article(s) not reviewed yet.")
+            print(f"{one_line(copy)}: {one_line(r.reviewer)}'s versions: {r.added} new, "
+                  f"{r.replaced} updated, {r.unchanged} unchanged; {r.not_reviewed} "
+                  "article(s) not reviewed yet."
+                  + (" (A second opinion: the copy showed the project's decisions.)"
+                     if r.shows_decisions else ""))
     return EXIT_OK
 
 
 def cmd_agreement(args: argparse.Namespace) -> int:
-    from core.teams.agreement import agreement
+    from core.teams.agreement import agreement, second_opinions_note
     from core.text.normalise import one_line
 
     with Project.open_for_reading(args.project) as project:
@@ -384,12 +399,15 @@ def cmd_agreement(args: argparse.Namespace) -> int:
     print(f"{report['articles']} article(s) approved by two or more reviewers. Span F1 "
           f"{pct(overall['span_f1'])}, token kappa {pct(overall['token_kappa'])}, "
           f"verdict kappa {pct(overall['verdict_kappa'])}.")
+    if report["second_opinions"]:
+        print(second_opinions_note(report["second_opinions"]))
     for pair in report["pairs"]:
         # Reviewer names come from copies: one clean line each, nothing that steers a terminal.
         a, b = (one_line(r, 60) for r in pair["reviewers"])
         print(f"  {a} / {b}: {pair['articles']} article(s), span F1 {pct(pair['span_f1'])} "
               f"(overlap {pct(pair['span_f1_overlap'])}), token kappa "
-              f"{pct(pair['token_kappa'])}")
+              f"{pct(pair['token_kappa'])}" + ("" if pair["independent"] else
+                                              "  (not independent)"))
         for label, f1 in pair["per_label"].items():
             print(f"      {one_line(label, 40):<10} {pct(f1)}")
     if report["articles_worst_first"]:
@@ -538,7 +556,8 @@ def build_parser() -> argparse.ArgumentParser:
                        "one self-contained HTML file (charts as inline SVG, no scripts, "
                        "nothing loaded from elsewhere), for people who do not run Assay.")
     p.add_argument("project")
-    p.add_argument("--output", "-o", required=True, help="HTML file to write")
+    p.add_argument("--output", "-o", required=True,
+                   help="HTML file to write (its folder must exist)")
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("check", help="check the project file for damage (SQLite integrity)")
@@ -569,7 +588,13 @@ def build_parser() -> argparse.ArgumentParser:
                    help="share of the articles every reviewer gets (default 0.2)")
     p.add_argument("--seed", type=int, default=0, help="seed of the shuffle")
     p.add_argument("--all", action="store_true", help="decided articles too, not only pending")
-    p.add_argument("-o", "--output", required=True, help="folder for the copies")
+    p.add_argument("--show-decisions", action="store_true",
+                   help="copies carry the project's current decisions (a second opinion on "
+                   "them) instead of only the pre-annotation's suggestions; the agreement "
+                   "report names such versions")
+    p.add_argument("-o", "--output", required=True,
+                   help="folder for the copies (made if missing; the folder above must exist)")
+    add_reviewer(p, "who hands out")
     p.set_defaults(func=cmd_assign)
 
     p = sub.add_parser("merge", help="take reviewers' copies back as their versions")
@@ -604,7 +629,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("export", help="export reviewed articles as training data")
     p.add_argument("project")
     p.add_argument("--format", "-f", required=True, choices=FORMATS, help="output format")
-    p.add_argument("--output", "-o", required=True, help="file to write")
+    p.add_argument("--output", "-o", required=True,
+                   help="file to write (its folder must exist)")
     p.add_argument("--status", default="approved", choices=(*ARTICLE_STATUSES, "all"),
                    help="articles to export (default: approved)")
     p.add_argument("--label", action="append", metavar="LABEL",

@@ -22,8 +22,8 @@ from core.nlp.training import (
     DEFAULT_ANNOTATOR,
     TrainingCancelled,
     micro_f,
+    model_folders,
     remove_model,
-    saved_models,
 )
 from core.store import Project
 
@@ -101,7 +101,10 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def cmd_models(args: argparse.Namespace) -> int:
-    models = saved_models(args.project)
+    folders = model_folders(args.project)
+    models = folders.models
+    for sentence in folders.warnings():
+        print(f"warning: {sentence}", file=sys.stderr)
     if args.action == "list":
         with Project.open_for_reading(args.project) as project:
             chosen = current_annotator(project)
@@ -134,8 +137,8 @@ def cmd_models(args: argparse.Namespace) -> int:
         if current_annotator(project) == target:
             raise AssayError(f"{target} pre-annotates this project; choose another first "
                              f"(models {shlex.quote(args.project)} use default).")
-    remove_model(args.project, target)
-    print(f"Removed model {target}.")
+    removed = remove_model(args.project, target)
+    print(f"Removed model {target}: {removed}.")
     return EXIT_OK
 
 

@@ -16,8 +16,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from core.teams.agreement import agreement
+from core.teams.agreement import agreement, second_opinions_note
 from core.teams.charts import agreement_figure
+from gui.chart_file import save_chart
 from gui.file_dialogs import save_file_name
 
 
@@ -36,8 +37,11 @@ class AgreementDialog(QDialog):
         self.summary = QLabel(
             f"{self.report['articles']} article(s) approved by two or more reviewers · span "
             f"F1 {_num(overall['span_f1'])} · token κ {_num(overall['token_kappa'])} · "
-            f"verdict κ {_num(overall['verdict_kappa'])}")
+            f"verdict κ {_num(overall['verdict_kappa'])}"
+            + ("\n" + second_opinions_note(self.report["second_opinions"])
+               if self.report["second_opinions"] else ""))
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
+        self.summary.setWordWrap(True)
         self.figure = agreement_figure(self.report)
         self.canvas = FigureCanvasQTAgg(self.figure)
         save = QPushButton("Save PNG…")
@@ -54,6 +58,4 @@ class AgreementDialog(QDialog):
         if path is None:
             path = save_file_name(self, "Save the agreement chart", "agreement.png",
                                   "PNG images (*.png)")
-        if path:
-            self.figure.savefig(path, dpi=150)
-        return path or None
+        return save_chart(self, self.figure, path) if path else None

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from core.nlp.model_choice import is_better
 from core.nlp.quality_chart import f1_bars
 from core.nlp.training import DEFAULT_ANNOTATOR, SavedModel, saved_models
+from gui.chart_file import save_chart
 from gui.file_dialogs import save_file_name
 
 
@@ -215,6 +216,4 @@ class ModelsDialog(QDialog):
     def save_png(self, path: str | None = None) -> str | None:
         if path is None:
             path = save_file_name(self, "Save the chart", "model-scores.png", "PNG images (*.png)")
-        if path:
-            self.figure.savefig(path, dpi=150)
-        return path or None
+        return save_chart(self, self.figure, path) if path else None

@@ -37,6 +37,7 @@ from shiboken6 import isValid
 from core.stats import charts
 from core.stats.numbers import Numbers, gather
 from core.store.statistics import OUTCOMES, Sentence, suggested
+from gui.chart_file import save_chart
 from gui.file_dialogs import save_file_name
 from gui.plain_text import plain_tip
 from gui.workers import ThreadJob
@@ -126,8 +127,7 @@ class ChartPane(QWidget):
             return None
         if not self.drawn:
             self.redraw()
-        self.figure.savefig(path, dpi=150)
-        return path
+        return save_chart(self, self.figure, path)
 
 
 class StatisticsWindow(QDialog):

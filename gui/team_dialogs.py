@@ -1,6 +1,7 @@
 """File → Hand out… and File → Merge copies…: the window's side of ``core.teams``.
 
-Handing out writes one copy per reviewer (``core.teams.assign``); merging reads copies
+Handing out writes one copy per reviewer and records them in the project
+(``core.teams.assign.hand_out``, as ``assay-cli assign``); merging reads copies
 back as reviewers' versions (``core.teams.merge``) in a background thread, since a copy
 of 10,000 articles takes seconds. Refusals are shown as the store words them.
 """
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
 from core.errors import AssayError
 from core.teams.assign import hand_out, reviewer_names
 from core.teams.merge import merge_copy
+from core.text.normalise import one_line
 from gui.file_dialogs import existing_folder, open_file_names
 from gui.form_parts import ok_cancel, path_row
 from gui.plain_text import warn
@@ -44,6 +46,12 @@ class HandOutDialog(QDialog):
         self.seed = QSpinBox()
         self.seed.setRange(0, 1_000_000)
         self.include_decided = QCheckBox("Approved, rejected and skipped articles too")
+        self.show_decisions = QCheckBox("Show the project's decisions (a second opinion, "
+                                        "not an independent review)")
+        self.show_decisions.setToolTip(
+            "Without this, each copy carries only the pre-annotation's suggestions as they "
+            "were made. With it, the copies carry the current decisions, and the agreement "
+            "report names their versions as not independent.")
         project = window.project
         self.folder = QLineEdit(str(project.path.parent / f"{project.path.stem}-copies"))
         form = QFormLayout(self)
@@ -51,6 +59,7 @@ class HandOutDialog(QDialog):
         form.addRow("Overlap", self.overlap)
         form.addRow("Seed", self.seed)
         form.addRow("", self.include_decided)
+        form.addRow("", self.show_decisions)
         form.addRow("Folder", path_row(self.folder, self._browse))
         form.addRow(ok_cancel(self, "Hand out", self.hand_out))
         self.paths: dict[str, Path] = {}
@@ -63,10 +72,14 @@ class HandOutDialog(QDialog):
 
     def hand_out(self) -> None:
         names = reviewer_names(self.reviewers.text())
+        if self.window.refuse_if_read_only("hand out copies"):
+            return
         try:
             self.paths = hand_out(self.window.project, names, self.folder.text(),
                                   overlap=self.overlap.value(), seed=self.seed.value(),
-                                  include_decided=self.include_decided.isChecked())
+                                  include_decided=self.include_decided.isChecked(),
+                                  show_decisions=self.show_decisions.isChecked(),
+                                  who=self.window.reviewer)
         except AssayError as exc:
             warn(self, "Cannot hand out", str(exc))
             return
@@ -89,8 +102,9 @@ def merge_copies(window, paths: list[str]) -> ThreadJob | None:
         return [merge_copy(project, path, who=who) for path in paths]
 
     def done(reports) -> None:
-        parts = [f"{r.reviewer}: {r.added} new, {r.replaced} updated, {r.unchanged} unchanged"
-                 for r in reports]
+        parts = [f"{one_line(r.reviewer, 40)}: {r.added} new, {r.replaced} updated, "
+                 f"{r.unchanged} unchanged" + (" (a second opinion)" if r.shows_decisions
+                                               else "") for r in reports]
         window.statusBar().showMessage("Merged " + "; ".join(parts) + ".", 12000)
         window.adjudication.versions_changed()  # new versions: new lanes and worklist
 

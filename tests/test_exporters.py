@@ -310,9 +310,10 @@ def test_filters_labels_and_status(small, tmp_path):
 def test_invalid_span_refuses_and_writes_nothing(small, tmp_path, fmt):
     small.conn.execute("UPDATE spans SET start = start + 1 WHERE text = 'Chile'")
     dest = tmp_path / "out" / f"bad.{fmt}"
+    dest.parent.mkdir()
     with pytest.raises(AssayError, match=r"span \d+ GPE \[24, 28\) says 'Chile'"):
         export(small, fmt, dest, split=0.5 if fmt == "spacy" else None)
-    assert not dest.parent.exists()
+    assert list(dest.parent.iterdir()) == []
 
 
 def test_overlap_and_out_of_range_are_listed(small, tmp_path):

@@ -328,12 +328,11 @@ def test_ctrl_c_on_the_command_line_leaves_no_output(tmp_path):
     src = write_jsonl(tmp_path / "in.jsonl", [{"text": f"Report {i}. " + " ".join(TEXTS)}
                                               for i in range(4000)])
     out = tmp_path / "out.jsonl"
-    partial = tmp_path / "out.jsonl.partial"
     proc = subprocess.Popen([sys.executable, "-m", "core.cli", "annotate-jsonl", str(src),
                              str(out), "--batch-size", "16"], cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
-    while not (partial.exists() and partial.stat().st_size > 0):
+    while not any(p.stat().st_size > 0 for p in tmp_path.glob("out.jsonl.*partial")):
         assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
         time.sleep(0.05)
     assert not out.exists()  # half written: only under the temporary name

@@ -113,6 +113,44 @@ def test_every_chart_saves_a_png(stats, tmp_path):
         assert path and data.startswith(PNG) and len(data) > 10_000, pane.name
 
 
+def test_a_chart_is_never_saved_onto_the_project_its_side_files_or_a_pipe(stats, tmp_path):
+    """Save PNG… goes through the one destination check: the window's own project, its
+    -wal, a pipe (saving would wait for a reader for ever) are refused with a sentence."""
+    import hashlib
+    import os
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    win, dialog, _ids = stats
+    project = win.project.path
+    pipe = tmp_path / "chart.png"
+    os.mkfifo(pipe)
+    files = [project, project.with_name(project.name + "-wal")]
+
+    def digests() -> list[str]:
+        return [hashlib.sha256(f.read_bytes()).hexdigest() for f in files]
+
+    before = digests()
+    said: list[str] = []
+
+    def read_the_box() -> None:
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            said.append(box.text())
+            box.done(0)
+        else:
+            QTimer.singleShot(20, read_the_box)
+
+    pane = dialog.panes()[0]
+    for dest in [*files, pipe]:
+        QTimer.singleShot(0, read_the_box)
+        assert pane.save_png(str(dest)) is None
+    assert len(said) == 3 and all(text.startswith("Refused to save the chart to")
+                                  for text in said), said
+    assert digests() == before
+
+
 def _click_cell(qtbot, dialog, country: str, mineral: str) -> None:
     """A real mouse click on the cell's centre in the canvas."""
     dialog.tabs.setCurrentIndex(2)

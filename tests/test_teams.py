@@ -157,7 +157,7 @@ def test_merging_refuses_what_a_copy_could_not_have_made(origin, tmp_path):
     other = tmp_path / "other.assay"
     Project.create(other).close()
     with Project.open(origin) as project:
-        for bad, why in ((forged, "a decision by 'ben'"), (extra, "not given"),
+        for bad, why in ((forged, "a decision by “ben”"), (extra, "not given"),
                          (trigger, "schema objects"), (other, "not a copy of this project")):
             with pytest.raises(AssayError, match=why):
                 merge_copy(project, bad)

@@ -72,7 +72,8 @@ def export(
         if not 0.0 < split < 1.0:
             raise AssayError(f"The split must be between 0 and 1 (got {split}).")
     dest = Path(dest)
-    targets = [check_destination(t, [project.path]) for t in _targets(dest, form, split)]
+    targets = [check_destination(t, [project.path], "write the export to")
+               for t in _targets(dest, form, split)]
     keep = set(labels) if labels else None
     if keep is not None:
         unknown = sorted(keep - project.label_names())
@@ -113,12 +114,11 @@ def export(
             if progress:
                 progress(done, total)
 
-    temps = [t.with_name(t.name + ".partial") for t in targets]
+    temps = [check_destination(t.with_name(t.name + ".partial"), [project.path],
+                               "write the export to") for t in targets]
     sink = Sink(report=report, linker=project.linker(), paths=temps, split=split, seed=seed,
                 total=total, labels=[(lb.name, lb.color) for lb in project.labels()])
-    made = _missing_folder(targets[0].parent)
     try:
-        targets[0].parent.mkdir(parents=True, exist_ok=True)
         if form.text_file:
             with temps[0].open("w", encoding="utf-8", newline="") as fh:
                 sink.fh = fh
@@ -128,17 +128,17 @@ def export(
         for temp in temps:
             _fsync(temp)
     except _Cancelled:
-        _remove(temps, made)
+        _remove(temps)
         return ExportReport(cancelled=True, fmt=fmt, unit=form.unit)
     except OSError as exc:
-        _remove(temps, made)
+        _remove(temps)
         raise AssayError(f"Cannot write {dest}: {exc.strerror or exc}. Nothing was "
                          "written.") from exc
     except BaseException:
-        _remove(temps, made)
+        _remove(temps)
         raise
     if problems:
-        _remove(temps, made)
+        _remove(temps)
         raise AssayError(_refusal(problems))
     for temp, target in zip(temps, targets, strict=True):
         os.replace(temp, target)
@@ -243,25 +243,8 @@ def _fsync(path: Path) -> None:
             os.close(fd)
 
 
-def _missing_folder(folder: Path) -> Path | None:
-    """The outermost folder of ``folder`` that does not exist yet (the export makes it)."""
-    missing = None
-    while not folder.exists() and folder != folder.parent:
-        missing, folder = folder, folder.parent
-    return missing
-
-
-def _remove(paths: list[Path], made: Path | None = None) -> None:
-    """Remove the temporary files, and the folders the export made for them (if empty)."""
+def _remove(paths: list[Path]) -> None:
+    """Remove the temporary files of an export that did not finish."""
     for path in paths:
         with suppress(OSError):
             path.unlink()
-    if made is None:
-        return
-    folder = paths[0].parent
-    while True:  # innermost first, up to the outermost folder the export made
-        with suppress(OSError):
-            folder.rmdir()
-        if folder == made or folder == folder.parent:
-            return
-        folder = folder.parent

@@ -29,6 +29,7 @@ from core.formats.bad_content import BadContent
 from core.formats.read_records import article_from_record
 from core.formats.source_text import MAX_ARTICLE_BYTES, RawOffsets
 from core.models import ArticleIn, SpanIn
+from core.store.spans import overlap_problem
 from core.text.normalise import normalise_text
 
 # Suggestions a new run replaces, as ``store_annotations`` does in a project.
@@ -106,6 +107,9 @@ def _prepare(index: int, record: Any) -> _Item:
         raise BadContent(f"not a JSON object (found {type(record).__name__})")
     article = article_from_record(record)
     text = article.text
+    overlap = overlap_problem(article.spans, text)  # the import would refuse the record
+    if overlap:
+        raise BadContent(overlap)
     if len(text) * 4 > MAX_ARTICLE_BYTES and \
             len(text.encode("utf-8", "surrogatepass")) > MAX_ARTICLE_BYTES:
         raise BadContent(f"too large for one article (the limit is "

@@ -28,8 +28,9 @@ from core.errors import AssayError
 from core.formats.bad_content import BadContent
 from core.formats.encoding import _text_lines  # the import's own reading of a JSONL file
 from core.formats.read_records import json_problem as _json_error  # the import's own words
+from core.jobs.leftovers import remove_leftovers, run_mark
 from core.jobs.records import annotate_records
-from core.store.files import SQLITE_MAGIC, check_destination
+from core.store.files import check_destination
 
 ProblemHandler = Callable[[str], None]
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -39,7 +40,9 @@ class JsonlRecords:
     """The records of numbered JSONL lines, for :func:`annotate_records`.
 
     Blank lines are skipped; a line that is not JSON goes to ``on_problem`` as
-    ``"WHERE:LINE: malformed JSON (...)"``. :meth:`skip` is an ``on_skip`` for
+    ``"WHERE:LINE: malformed JSON (...)"``. A file whose first line opens a JSON array is
+    refused as a whole (AssayError): read line by line it is nothing but problems, and its
+    output would be an empty file. :meth:`skip` is an ``on_skip`` for
     ``annotate_records`` that names the record's line: the line numbers of the last
     ``keep`` records are remembered, which covers the batch in flight.
     """
@@ -59,6 +62,11 @@ class JsonlRecords:
             self.line = number
             if not line.strip():
                 continue
+            if not self.records and not self.bad_lines and line.lstrip().startswith("["):
+                raise AssayError(
+                    f"{self.where} holds a JSON array, not JSON Lines (one record per line); "
+                    "nothing was written. Convert it first, for example with: "
+                    f"jq -c '.[]' {self.where} > records.jsonl")
             try:
                 record = json.loads(line, strict=False)  # strict=False: as the import reads
             except (ValueError, RecursionError) as exc:
@@ -199,14 +207,21 @@ def _opened(dest: Path | TextIO) -> Iterator[IO[str]]:
 
 def check_output(path: Path) -> Path:
     """The file an output may replace, or AssayError: a folder, a device, a project (any
-    SQLite file) are refused, so a slip of the finger cannot overwrite a project."""
-    path = check_destination(path, [])
-    if path.is_file():
-        with path.open("rb") as fh:  # no project is open in this process: reading is safe
-            if fh.read(len(SQLITE_MAGIC)) == SQLITE_MAGIC:
-                raise AssayError(f"Refused to write to {path}: it is an SQLite database "
-                                 "(an Assay project?). Nothing was written; choose a .jsonl file.")
-    return path
+    SQLite file) or its side files are refused (``core.store.files.check_destination``),
+    so a slip of the finger cannot overwrite a project."""
+    return check_destination(path, [], "write the output to")
+
+
+def _partial_name(path: Path) -> str:
+    return f"{path.name}.{run_mark()}.partial"
+
+
+def remove_killed_outputs(path: Path) -> list[Path]:
+    """The partial outputs for ``path`` that killed runs left behind (``OUT.partial`` of an
+    older Assay, ``OUT.<host>.<pid>.partial``), removed; one still being written stays."""
+    pattern = re.compile(re.escape(path.name)
+                         + r"(?:\.(?P<host>[A-Za-z0-9]+)\.(?P<pid>\d+))?\.partial")
+    return remove_leftovers(path.parent, pattern)
 
 
 @contextmanager
@@ -216,13 +231,14 @@ def atomic_text_file(path: Path) -> Iterator[TextIO]:
     Written as ``<name>.partial`` in the same folder (so the rename cannot cross file
     systems), flushed and fsynced, then renamed over ``path``; the folder is fsynced so the
     rename itself survives a power cut. Any failure or Ctrl+C removes the partial file and
-    leaves ``path`` as it was; a ``kill -9`` can leave only the ``.partial``. What
+    leaves ``path`` as it was; a ``kill -9`` can leave only the ``.partial``, named with this
+    run's host and pid so that the next run removes it (:func:`remove_killed_outputs`). What
     :func:`check_output` refuses is refused before anything is written.
     """
     path = check_output(path)
-    partial = path.with_name(path.name + ".partial")
+    partial = path.with_name(_partial_name(path))
     try:
-        fh = partial.open("w", encoding="utf-8", newline="\n")
+        fh = partial.open("x", encoding="utf-8", newline="\n")
     except OSError as exc:
         raise AssayError(f"Cannot write {path}: {exc.strerror or exc}. Nothing was "
                          "written.") from exc

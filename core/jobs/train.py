@@ -8,9 +8,11 @@ project file, and it can run while the window has the project open.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
+from core.jobs.leftovers import remove_leftovers, run_mark
 from core.nlp.training import (
     ANNOTATOR_KEY,
     DEFAULT_ANNOTATOR,
@@ -27,6 +29,17 @@ from core.nlp.training import (
     train,
 )
 from core.store import ArticleFilter, Project
+
+# A training run's working folder: ``.training.<host>.<pid>.<random>``; an older Assay's
+# ``.<model id>-<random>`` has no mark and is removed as ended.
+_WORK_FOLDER = re.compile(r"\.(?:training\.(?P<host>[A-Za-z0-9]+)\.(?P<pid>\d+)\."
+                          r"|\d{8}-\d{6}-).+")
+
+
+def clean_leftovers(models: Path) -> list[Path]:
+    """Remove the working folders of training runs that were killed (they hold the
+    articles' text), leaving those of a run still going; returns what was removed."""
+    return remove_leftovers(models, _WORK_FOLDER)
 
 
 def current_annotator(project: Project) -> str:
@@ -59,6 +72,9 @@ def train_project(
 
     stage = on_stage or (lambda _s: None)
     check_models_dir(models_dir(project_path))  # refuse before minutes are spent
+    for leftover in clean_leftovers(models_dir(project_path)):
+        stage(f"removed {leftover.name}, the unfinished work of a training run that was "
+              "killed")
     stage("reading the approved articles…")
     with Project.open_for_reading(project_path) as project:
         labels = [lb.name for lb in project.labels()]
@@ -77,4 +93,5 @@ def train_project(
     return train(train_set, dev_set, models_dir(project_path),
                  model_id=model_id or new_model_id(), labels=labels, epochs=epochs, seed=seed,
                  on_epoch=on_epoch, should_cancel=should_cancel, baseline=baseline,
-                 baseline_id=baseline.model_id, extra_meta={"baseline_choice": choice})
+                 baseline_id=baseline.model_id, extra_meta={"baseline_choice": choice},
+                 work_prefix=f".training.{run_mark()}.")

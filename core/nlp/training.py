@@ -39,6 +39,8 @@ from core.models import Reviewed
 from core.nlp.evaluate import predict_with, score
 from core.nlp.model_choice import require_enough_to_train
 from core.nlp.models import DEFAULT_MODELS, installed_model
+from core.text.file_names import check_file_name
+from core.text.normalise import one_line
 from core.text.tokens import export_words, segments
 
 META_FILE = "assay-model.json"
@@ -231,6 +233,7 @@ def train(
     baseline: Any = None,  # the current pre-annotator (an Annotator) to compare on dev
     baseline_id: str = "",
     extra_meta: dict | None = None,
+    work_prefix: str = ".training.",
 ) -> TrainResult:
     """Train, score on dev, and write the model to ``out_dir/model_id``.
 
@@ -245,12 +248,15 @@ def train(
 
     global _ON_EPOCH
     base = base or base_model()
+    model_id = check_file_name(model_id, "model name")  # it names the model's folder
     check_models_dir(out_dir)
     final = out_dir / model_id
     if final.exists():
         raise AssayError(f"A model named {model_id} already exists in {out_dir}.")
     started = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix=f".{model_id}-", dir=out_dir) as tmp_name:
+    # Hidden, and named by the caller (core.jobs.train: with its host and pid) so that the
+    # next run can remove it if this one is killed: it holds the articles' text.
+    with tempfile.TemporaryDirectory(prefix=work_prefix, dir=out_dir) as tmp_name:
         tmp = Path(tmp_name)
         vocab = spacy.blank("en").vocab
         write_corpus(train_set, tmp / "train.spacy", vocab)
@@ -354,23 +360,70 @@ def micro_f(meta: dict, who: str) -> float | None:
     return float(node) if isinstance(node, int | float) else None
 
 
-def saved_models(project_path: str | Path) -> list[SavedModel]:
-    """The complete models beside a project, newest first (half-written ones are hidden)."""
+@dataclass(frozen=True)
+class ModelFolders:
+    """What a project's models folder holds: the usable models (newest first) and the
+    folders that look like models but cannot be read, each with the reason."""
+
+    models: list[SavedModel]
+    broken: list[tuple[Path, str]]
+
+    def warnings(self) -> list[str]:
+        """One sentence per unreadable folder, safe for a terminal (a folder's name is
+        anyone's text)."""
+        return [f"the model folder {one_line(str(path))} is not listed: {one_line(why)}."
+                for path, why in self.broken]
+
+
+# What ``models list`` and the Models window read from a meta file, by the type it must be.
+_META_TYPES: dict[str, type | tuple[type, ...]] = {
+    "train": list, "dev": list, "scores": dict, "labels": list, "created": str,
+    "base_model": str, "baseline": str, "baseline_choice": str,
+    "train_spans": (int, float), "dev_spans": (int, float), "train_seconds": (int, float)}
+
+
+def _meta_problem(meta: object) -> str | None:
+    if not isinstance(meta, dict):
+        return f"it holds a JSON {type(meta).__name__}, not an object"
+    for key, kind in _META_TYPES.items():
+        if key in meta and (not isinstance(meta[key], kind) or isinstance(meta[key], bool)):
+            return f'its "{key}" is a {type(meta[key]).__name__}'
+    return None
+
+
+def model_folders(project_path: str | Path) -> ModelFolders:
+    """Read every model beside a project; one damaged meta file hides only its own model.
+
+    Half-written models (hidden folders, ``core.jobs.train.clean_leftovers``) are not
+    listed."""
     folder = models_dir(project_path)
+    found: list[SavedModel] = []
+    broken: list[tuple[Path, str]] = []
     if not folder.is_dir():
-        return []
-    found = []
-    for child in folder.iterdir():
+        return ModelFolders(found, broken)
+    for child in sorted(folder.iterdir()):
         meta_file = child / META_FILE
-        if child.name.startswith(".") or not meta_file.is_file():
-            continue
         try:
+            if child.name.startswith(".") or not meta_file.is_file():
+                continue
             meta = json.loads(meta_file.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        except OSError as exc:
+            broken.append((child, f"{META_FILE} cannot be read ({exc.strerror or exc})"))
             continue
-        if isinstance(meta, dict):
+        except (ValueError, RecursionError) as exc:
+            broken.append((child, f"{META_FILE} is not JSON ({type(exc).__name__})"))
+            continue
+        problem = _meta_problem(meta)
+        if problem:
+            broken.append((child, f"{META_FILE} is damaged: {problem}"))
+        else:
             found.append(SavedModel(child.name, child, meta))
-    return sorted(found, key=lambda m: m.id, reverse=True)
+    return ModelFolders(sorted(found, key=lambda m: m.id, reverse=True), broken)
+
+
+def saved_models(project_path: str | Path) -> list[SavedModel]:
+    """The complete, readable models beside a project, newest first."""
+    return model_folders(project_path).models
 
 
 def saved_model(project_path: str | Path, model_id: str) -> SavedModel | None:
@@ -402,5 +455,20 @@ def model_names_for(project_path: str | Path, choice: str | None) -> tuple[str, 
     return (str(find_model(project_path, choice).path),)
 
 
-def remove_model(project_path: str | Path, model_id: str) -> None:
-    shutil.rmtree(find_model(project_path, model_id).path)
+def remove_model(project_path: str | Path, model_id: str) -> str:
+    """Delete a saved model; returns what was removed, as a phrase for the user.
+
+    A model folder that is a symbolic link (a model shared between projects) loses only
+    the link, as ``rm`` would: the folder it points to, perhaps another project's, stays.
+    """
+    path = find_model(project_path, model_id).path
+    try:
+        if path.is_symlink():
+            target = path.readlink()
+            path.unlink()
+            return f"the link {path.name} (the folder it points to, {target}, is kept)"
+        shutil.rmtree(path)
+    except OSError as exc:
+        raise AssayError(f"Cannot remove the model {model_id}: {exc.strerror or exc} "
+                         f"({path}).") from exc
+    return f"the folder {path}"

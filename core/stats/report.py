@@ -22,9 +22,7 @@ from __future__ import annotations
 import base64
 import html
 import io
-import os
 import re
-import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -34,11 +32,10 @@ import matplotlib
 from matplotlib.figure import Figure
 
 from core import __version__
-from core.errors import AssayError
 from core.models import VERDICT_COLOURS
 from core.stats import charts
 from core.stats.numbers import Numbers, gather
-from core.store.files import check_destination, refuse_project_file
+from core.store.files import check_destination, write_atomically
 from core.store.statistics import OUTCOME_NAMES, OUTCOMES, Spread, suggested, summed
 
 # The charts as the page shows them: text as paths (no font needed where it is opened),
@@ -112,38 +109,11 @@ def write_report(project, path: str | Path, *, now: datetime | None = None) -> R
     """Write the statistics of ``project`` (a ``core.store.Project``) to ``path`` as one
     self-contained HTML file; AssayError when ``path`` is refused or cannot be written."""
     path = Path(path)
-    refuse_project_file(path, "write the report to", [project.path])
-    target = check_destination(path, [project.path])
+    check_destination(path, [project.path], "write the report to")  # before the minutes
     page, figures, tables = render(project, now=now)
     data = page.encode("utf-8")
-    _write_atomically(target, data)
+    write_atomically(path, lambda fh: fh.write(data), [project.path], "write the report to")
     return ReportSummary(path, len(data), figures, tables)
-
-
-def _write_atomically(target: Path, data: bytes) -> None:
-    """``data`` in ``target``, whole or not at all: a temporary file in the same folder
-    (created with the usual permissions, not a temp file's 0600), flushed, renamed."""
-    folder = target.parent
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        temp = folder / f".{target.name}.{secrets.token_hex(4)}.partial"
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    except OSError as exc:
-        raise AssayError(f"Cannot write {target}: {exc.strerror or exc}. Nothing was "
-                         "written.") from exc
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(temp, target)
-    except OSError as exc:
-        temp.unlink(missing_ok=True)
-        raise AssayError(f"Cannot write {target}: {exc.strerror or exc}. Nothing was "
-                         "written.") from exc
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
 
 
 # ---- the page

@@ -18,6 +18,9 @@ a project, nothing but SQLite may open that file:
 * :func:`refuse_project_file` is called by every reader and writer of other
   files (importers, exporters): a path that is an open project, or its
   ``-wal``/``-shm``/``-journal``/lock file, is refused before it is opened.
+* :func:`check_destination` is the one check every writer of a user-chosen file makes
+  first (:func:`write_atomically` and :func:`make_folder` make it for their callers),
+  and :func:`check_source` the one every reader of a single user-chosen file makes.
 
 Every connection also sets ``trusted_schema=OFF``: a project file travels
 between people, so its schema must not be able to run anything on ours.
@@ -26,12 +29,15 @@ between people, so its schema must not be able to run anything on ours.
 from __future__ import annotations
 
 import os
+import secrets
 import sqlite3
 import stat
 import threading
 from collections import Counter
+from collections.abc import Callable
+from contextlib import suppress
 from pathlib import Path
-from typing import cast
+from typing import BinaryIO, cast
 
 from core.errors import AssayError, ProjectError
 from core.store.connection import ProjectConnection
@@ -201,30 +207,166 @@ def refuse_project_file(path: Path, doing: str, projects: list[Path] | None = No
                                  "Nothing was written; choose another file.")
 
 
-def check_destination(path: Path, projects: list[Path]) -> Path:
-    """The file an export may write, or AssayError saying why ``path`` is refused.
+def is_database(path: Path) -> bool:
+    """Whether ``path`` is an SQLite file (an Assay project or its copy): a project open in
+    this process is one without reading it (closing a read would drop its locks)."""
+    if is_open_here(path):
+        return True
+    try:
+        with path.open("rb") as fh:
+            return fh.read(len(SQLITE_MAGIC)) == SQLITE_MAGIC
+    except OSError:
+        return False
 
-    Refused: the project and its own files, a folder, a device, a FIFO, a socket,
-    anything that exists and is not a regular file, and a folder that cannot be
-    written. A symbolic link to a regular file is followed: the file it points
-    to is replaced, the link stays.
-    """
-    refuse_project_file(path, "write the export to", projects)
+
+def _side_file_of(path: Path) -> tuple[Path, str] | None:
+    """The project whose ``-wal``/``-shm``/``-journal``/lock file ``path`` names, if that
+    project exists: such a file is the project's whether or not it is open anywhere."""
+    for suffix in SIDECAR_SUFFIXES:
+        if path.name.endswith(suffix) and len(path.name) > len(suffix):
+            project = path.with_name(path.name[:-len(suffix)])
+            if project.is_file() and is_database(project):
+                return project, suffix
+    return None
+
+
+SYSTEM_FOLDERS = ("proc", "sys", "dev")
+
+
+def _outside_system(path: Path, doing: str) -> Path:
+    """``path`` resolved, or AssayError if it lies in /proc, /sys or /dev."""
     target = path.resolve()
+    if len(target.parts) > 1 and target.parts[1] in SYSTEM_FOLDERS:
+        raise AssayError(f"Refused to {doing} {path}: /{target.parts[1]} holds the system's "
+                         "own files, not documents. Nothing was written; choose another "
+                         "folder.")
+    return target
+
+
+def make_folder(path: Path, projects: list[Path], doing: str = "write into") -> bool:
+    """Make sure the folder ``path`` exists for files to be written into; True if it was
+    made here. Only the folder named is made, never a missing folder above it (as
+    ``mkdir`` without ``-p``), with the same refusals as :func:`check_destination`."""
+    path = Path(path)
+    refuse_project_file(path, doing, projects)
+    target = _outside_system(path, doing)
+    if target.is_dir():
+        if not os.access(target, os.W_OK | os.X_OK):
+            raise AssayError(f"Cannot write to the folder {path}: you do not have "
+                             f"permission to {doing} it. Choose a folder you can write.")
+        return False
+    if target.exists():
+        raise AssayError(f"Refused to {doing} {path}: it is a file, not a folder. Nothing "
+                         "was written; choose a folder.")
+    check_destination(path, projects, doing)
+    try:
+        target.mkdir()
+    except OSError as exc:
+        raise AssayError(f"Cannot make the folder {path}: {exc.strerror or exc}.") from exc
+    return True
+
+
+def check_destination(path: Path, projects: list[Path], doing: str = "write") -> Path:
+    """The file a command may (re)write, or AssayError saying in one sentence why not.
+
+    Every writer of a user-chosen file calls this first (export, report, the label
+    scheme, a chart, annotate-jsonl, a reviewer's copy, a new project), so each refusal
+    happens before anything is written and leaves every file as it was. Refused: a
+    project (open here, named in ``projects``, or any SQLite file) and its ``-wal``,
+    ``-shm``, ``-journal`` and lock files (the side files of any project, open or not),
+    a folder, a device, a FIFO (writing one would wait for a reader for ever), a socket,
+    anything under /proc, /sys or /dev, a folder that does not exist (like ``cp``, Assay
+    does not make folders it was not asked for: a typo would hide the file) and a folder
+    that cannot be written. A symbolic link to a regular file is followed: the file it
+    points to is replaced, the link stays. ``doing`` names the action in the sentence.
+    """
+    path = Path(path)
+    refuse_project_file(path, doing, projects)
+    side = _side_file_of(path) or _side_file_of(path.resolve())
+    if side is not None:
+        project, suffix = side
+        raise AssayError(f"Refused to {doing} {path}: it is the {suffix} file of the project "
+                         f"{project.name}, and writing it would break that project. Nothing "
+                         "was written; choose another file.")
+    target = _outside_system(path, doing)
     try:
         st = os.stat(target)
     except FileNotFoundError:
         st = None
     except OSError as exc:
-        raise AssayError(f"Cannot write {path}: {exc.strerror or exc}.") from exc
+        raise AssayError(f"Cannot {doing} {path}: {exc.strerror or exc}.") from exc
     if st is not None:
         if stat.S_ISDIR(st.st_mode):
-            raise AssayError(f"{path} is a folder; give the name of the file to write.")
+            raise AssayError(f"Refused to {doing} {path}: it is a folder; give the name of "
+                             "the file to write.")
         if not stat.S_ISREG(st.st_mode):
-            raise AssayError(f"Refused to write the export to {path}: it is not a regular "
-                             "file (a device, a pipe or a socket). Choose a file name.")
+            raise AssayError(f"Refused to {doing} {path}: it is not a regular file (a "
+                             "device, a pipe or a socket). Nothing was written; choose a "
+                             "file name.")
+        if st.st_size and is_database(target):
+            raise AssayError(f"Refused to {doing} {path}: it is an SQLite database (an "
+                             "Assay project?). Nothing was written; choose another file.")
     folder = target.parent
-    if folder.exists() and not os.access(folder, os.W_OK | os.X_OK):
-        raise AssayError(f"Cannot write to the folder {folder}: you do not have permission. "
-                         "Choose a folder you can write.")
+    if not folder.exists():
+        raise AssayError(f"Cannot {doing} {path}: the folder {path.parent} does not exist. "
+                         "Create it first, or choose another folder.")
+    if not folder.is_dir():
+        raise AssayError(f"Cannot {doing} {path}: {path.parent} is a file, not a folder.")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise AssayError(f"Cannot write to the folder {folder}: you do not have permission "
+                         f"to {doing} {path.name} there. Choose a folder you can write.")
+    return target
+
+
+def check_source(path: Path, doing: str) -> Path:
+    """The user-chosen file a command may read, or AssayError: never a project open here
+    or one of its side files (reading one with ``open()`` would drop this process's locks
+    on it), a folder, or a pipe or device (reading a FIFO waits for a writer for ever)."""
+    path = Path(path)
+    refuse_project_file(path, doing)
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        raise AssayError(f"Cannot {doing} {path}: there is no such file.") from None
+    except OSError as exc:
+        raise AssayError(f"Cannot {doing} {path}: {exc.strerror or exc}.") from exc
+    if stat.S_ISDIR(st.st_mode):
+        raise AssayError(f"Cannot {doing} {path}: it is a folder; choose a file.")
+    if not stat.S_ISREG(st.st_mode):
+        raise AssayError(f"Refused to {doing} {path}: it is not a regular file (a pipe, a "
+                         "device or a socket). Choose a file.")
+    return path
+
+
+def write_atomically(path: Path, fill: Callable[[BinaryIO], object], projects: list[Path],
+                     doing: str = "write") -> Path:
+    """Check ``path`` (:func:`check_destination`), then write it whole or not at all.
+
+    ``fill`` writes the content to a binary file: a temporary file in the same folder
+    (with the usual permissions, not a temporary file's 0600), flushed, fsynced and
+    renamed over the target, so a failure or a kill leaves the old file as it was.
+    Returns the file written (a link's target).
+    """
+    target = check_destination(path, projects, doing)
+    temp = target.parent / f".{target.name}.{secrets.token_hex(4)}.partial"
+    try:
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    except OSError as exc:
+        raise AssayError(f"Cannot {doing} {path}: {exc.strerror or exc}. Nothing was "
+                         "written.") from exc
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fill(fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(temp, target)
+    except OSError as exc:
+        with suppress(OSError):
+            temp.unlink()
+        raise AssayError(f"Cannot {doing} {path}: {exc.strerror or exc}. Nothing was "
+                         "written.") from exc
+    except BaseException:
+        with suppress(OSError):
+            temp.unlink()
+        raise
     return target

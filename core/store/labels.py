@@ -26,6 +26,7 @@ from core.errors import AssayError, InvalidEdit
 from core.models import Label
 from core.store.audit import require_reviewer
 from core.store.db import Db
+from core.store.files import check_source, write_atomically
 from core.store.rows import row_to
 from core.store.versions import (
     VersionMove,
@@ -323,16 +324,17 @@ class Labels:
     # ---- sharing
 
     def export_scheme(self, path: str | Path) -> int:
-        """Write the scheme as JSON (the bundled schemes' format); returns the labels."""
+        """Write the scheme as JSON (the bundled schemes' format); returns the labels.
+
+        Whole or not at all, and never onto a project or its side files
+        (``core.store.files.write_atomically``)."""
         labels = self.labels()
         data = {"name": Path(path).stem, "labels": [
             {"name": lb.name, "color": lb.color, "hotkey": lb.hotkey,
              "description": lb.description} for lb in labels]}
-        try:
-            Path(path).write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n",
-                                  encoding="utf-8")
-        except OSError as exc:
-            raise AssayError(f"Cannot write {path}: {exc.strerror or exc}.") from exc
+        content = (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+        write_atomically(Path(path), lambda fh: fh.write(content), [self.db.path],
+                         "write the label scheme to")
         return len(labels)
 
     def import_scheme(self, path: str | Path, reviewer: str) -> tuple[int, int]:
@@ -386,7 +388,8 @@ class Labels:
 def read_scheme(path: str | Path) -> list[dict[str, str]]:
     """A scheme file's labels, checked: a clear message for anything that is not one."""
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        data = json.loads(check_source(Path(path), "read a label scheme from").read_text(
+            encoding="utf-8"))
     except OSError as exc:
         raise AssayError(f"Cannot read {path}: {exc.strerror or exc}.") from exc
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:

@@ -39,20 +39,23 @@ from core.store.annotations import Annotations
 from core.store.audit import now
 from core.store.claims import Claims
 from core.store.claims_across import ClaimsAcross
+from core.store.copies import CopyContents, read_copy
 from core.store.db import Db
 from core.store.decisions import Decisions
 from core.store.faults import check_on_open, file_faults_as_project_errors, integrity_problems
 from core.store.faults import describe as describe_fault
+from core.store.handouts import HandOuts
 from core.store.kb import Kb
 from core.store.labels import Labels
 from core.store.queries import ArticleQueries
 from core.store.rows import row_to as _row_to
 from core.store.schema import MIGRATIONS, SCHEMA_VERSION, unexpected_schema
 from core.store.scheme import DEFAULT_SCHEME, load_scheme
-from core.store.spans import Spans, check_bounds
+from core.store.spans import Spans, check_bounds, overlap_problem
 from core.store.statistics import Statistics
 from core.store.tokens_blob import decode_tokens, encode_tokens
 from core.store.versions import Versions
+from core.text.file_names import check_file_name
 from core.text.normalise import normalise_text, sha256_text
 
 
@@ -112,6 +115,7 @@ class Project:
         self._across = ClaimsAcross(conn)
         self._decisions = Decisions(self._db, self.article)
         self._versions = Versions(self._db)
+        self._hand_outs = HandOuts(self._db)
         self._annotations = Annotations(self._db, self.label_names, self.link,
                                         self._claims._suggest_claims_in)
         # The statistics window's and the report's reads (``core.store.statistics``).
@@ -145,6 +149,7 @@ class Project:
     article_ids = _forward("_queries", ArticleQueries.article_ids)
     reviewed = _forward("_queries", ArticleQueries.reviewed)
     article_texts = _forward("_queries", ArticleQueries.article_texts)
+    suggestions_as_made = _forward("_queries", ArticleQueries.suggestions_as_made)
     search = _forward("_queries", ArticleQueries.search)
     ids_by_sha256 = _forward("_queries", ArticleQueries.ids_by_sha256)
     next_article_id = _forward("_queries", ArticleQueries.next_article_id)
@@ -196,6 +201,18 @@ class Project:
     versions = _forward("_versions", Versions.versions)
     version_reviewers = _forward("_versions", Versions.version_reviewers)
 
+    record_hand_out = _forward("_hand_outs", HandOuts.record_hand_out)
+    handed_out = _forward("_hand_outs", HandOuts.handed_out)
+    second_opinion_copies = _forward("_hand_outs", HandOuts.second_opinion_copies)
+
+    def read_as_copy(self, labels: set[str],
+                     vouch: Callable[[dict[str, Any]], dict[str, str] | None] | None = None
+                     ) -> CopyContents:
+        """This file as a reviewer's copy: all of it in ONE read transaction, every value
+        checked (``core.store.copies``); InvalidEdit at the first that fails. ``vouch``
+        sees the meta first, in the same transaction, and may refuse the copy."""
+        return read_copy(self._db, labels, vouch)
+
     kb_entries = _forward("_kb", Kb.kb_entries)
     kb_entry_rows = _forward("_kb", Kb.kb_entry_rows)
     linker = _forward("_kb", Kb.linker)
@@ -214,6 +231,9 @@ class Project:
         path = Path(path)
         if path.exists() and path.stat().st_size > 0:
             raise ProjectError(f"{path} already exists; choose another name or open it.")
+        project_file.check_destination(path, [], "create a project at")
+        # The name becomes part of file names (assign's copies): core.text.file_names.
+        name = check_file_name(name if name is not None else path.stem, "project name")
         labels = load_scheme(scheme)
         try:
             conn = project_file.connect(path, create=True)
@@ -222,7 +242,7 @@ class Project:
             project._migrate(fresh=True)
             with project._write():
                 meta = {
-                    "name": name or path.stem,
+                    "name": name,
                     "scheme": str(scheme),
                     "created_at": now(),
                     "app_version": __version__,
@@ -405,19 +425,15 @@ class Project:
         """Validate and insert spans for a new article; they must not overlap each other."""
         stamp = now()
         ordered = sorted(spans, key=lambda s: (s.start, s.end))
-        live_end = -1
         rows = []
         for sp in ordered:
             check_bounds(text, sp.start, sp.end, sp.label, labels)
             if sp.origin not in SPAN_ORIGINS or sp.state not in SPAN_STATES:
                 raise InvalidEdit(f"Unknown origin or state: {sp.origin}/{sp.state}.")
-            if sp.state != "rejected":
-                if sp.start < live_end:
-                    raise InvalidEdit(
-                        f"Span [{sp.start}, {sp.end}) {sp.label} "
-                        f"'{text[sp.start:sp.end]}' overlaps another span."
-                    )
-                live_end = sp.end
+        overlap = overlap_problem(ordered, text)
+        if overlap:
+            raise InvalidEdit(overlap)
+        for sp in ordered:
             kb_id = sp.kb_id
             if kb_id is not None and not is_usable_kb_id(kb_id):
                 raise InvalidEdit(f"Span [{sp.start}, {sp.end}) {sp.label} has the id {kb_id!r}, "

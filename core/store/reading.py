@@ -14,7 +14,7 @@ from dataclasses import fields
 from itertools import groupby
 from operator import attrgetter
 
-from core.models import Article, Claim, Reviewed, Span, Version
+from core.models import Article, Claim, Reviewed, Span, SpanIn, Version
 from core.store.rows import make_span
 from core.store.tokens_blob import decode_tokens
 from core.store.versions import read_versions
@@ -105,3 +105,29 @@ def reviewed(conn: sqlite3.Connection, ids: Sequence[int], *, labels: set[str] |
                 yield Reviewed(article, spans.get(article_id, []), claims.get(article_id, []),
                                stored.get(article_id), suggested.get(article_id, []),
                                kept.get(article_id, []))
+
+
+def suggestions_as_made(conn: sqlite3.Connection, ids: Sequence[int], labels: set[str],
+                        chunk: int = CHUNK) -> dict[int, list[SpanIn]]:
+    """Each article's suggestions as the pre-annotator made them, whatever reviewers did
+    since (what a blind copy carries): a model's or the rules' spans at their
+    ``suggested_start/end/label`` (schema v9; the span's own where unknown, or where the
+    scheme no longer has the label), and imported suggestions nobody decided; all in
+    state suggested and unlinked. Spans a reviewer rejected come after the others, so a
+    caller that must drop overlapping ones keeps those still live."""
+    out: dict[int, list[SpanIn]] = defaultdict(list)
+    for i in range(0, len(ids), chunk):
+        part = list(ids[i:i + chunk])
+        for row in conn.execute(
+                'SELECT article_id, start, "end", label, suggested_start, suggested_end, '
+                "suggested_label, origin, model FROM spans "
+                f"WHERE article_id IN ({','.join('?' * len(part))}) AND (origin IN "
+                "('model', 'rules') OR (origin = 'imported' AND state = 'suggested')) "
+                "ORDER BY article_id, state = 'rejected', start, id", part):
+            article_id, start, end, label, s_start, s_end, s_label, origin, model = row
+            if s_label is not None and s_start is not None and s_end is not None \
+                    and s_label in labels:
+                start, end, label = s_start, s_end, s_label
+            out[article_id].append(SpanIn(start, end, label, origin, "suggested", None,
+                                          model))
+    return out

@@ -13,6 +13,7 @@ from pathlib import Path
 from core.errors import AssayError
 from core.models import Label
 from core.resources import resource_path
+from core.store.files import check_source
 
 DEFAULT_SCHEME = "critical-minerals"
 
@@ -31,7 +32,8 @@ def load_scheme(name_or_path: str | Path = DEFAULT_SCHEME) -> list[Label]:
     if not path.suffix:
         path = scheme_path(str(name_or_path))
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(check_source(path, "read the label scheme").read_text(
+            encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise AssayError(f"Cannot read label scheme {path}: {exc}") from exc
     labels = []

@@ -9,7 +9,7 @@ live span of the same article.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from core.errors import InvalidEdit
 from core.models import SPAN_ORIGINS, SPAN_STATES, Span, SpanIn
@@ -427,3 +427,18 @@ def check_bounds(text: str, start: int, end: int, label: str, labels: set[str]) 
         )
     if label not in labels:
         raise InvalidEdit(f"Unknown label {label!r}; add it to the project's scheme first.")
+
+
+def overlap_problem(spans: Iterable[SpanIn], text: str) -> str | None:
+    """The sentence naming the first live (not rejected) span that overlaps another, or
+    None: the rule a new article's spans meet, checked by the import and by
+    ``annotate-jsonl`` before it reports a record as fine."""
+    live_end = -1
+    for sp in sorted(spans, key=lambda s: (s.start, s.end)):
+        if sp.state == "rejected":
+            continue
+        if sp.start < live_end:
+            return (f"Span [{sp.start}, {sp.end}) {sp.label} '{text[sp.start:sp.end]}' "
+                    "overlaps another span.")
+        live_end = max(live_end, sp.end)
+    return None
