@@ -22,6 +22,7 @@ from shiboken6 import isValid
 from core.errors import AssayError
 from core.models import Claim
 from core.nlp.kb_ids import naming_label
+from core.review.claims import entities_inside
 from core.review.session import ReviewSession
 from core.store import Project
 from core.store.claims_across import Across, AcrossItem
@@ -149,9 +150,7 @@ class ClaimsAcross:
     def _inside(self, claim: Claim) -> tuple:
         """What the list depends on in the claim's own article: its entities (links and
         figures), read from the view, not the file."""
-        return tuple(sorted((s.start, s.end, s.label, s.kb_id or "")
-                            for s in self.window.view.spans
-                            if s.live and claim.start <= s.start and s.end <= claim.end))
+        return entities_inside(claim, self.window.view.spans)
 
     def _update_away(self) -> None:
         w = self.window

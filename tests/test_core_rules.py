@@ -82,6 +82,19 @@ def test_the_open_claims_count_is_the_stores(tmp_path):
         assert open_counts(project.claims(1)) == project.open_claims(1)
 
 
+
+def test_a_claim_is_about_the_live_entities_wholly_inside_it():
+    from core.models import Span
+    from core.review.claims import entities_inside
+
+    about = claim(1, 10, 40)
+    spans = [Span(1, 1, 10, 15, "GPE", "Chile", "model", "accepted", kb_id="CHL"),
+             Span(2, 1, 20, 27, "MINERAL", "lithium", "model", "suggested"),
+             Span(3, 1, 30, 35, "GPE", "Peru", "model", "rejected", kb_id="PER"),
+             Span(4, 1, 38, 45, "ORG", "Albemarle", "model", "accepted")]  # crosses the end
+    assert entities_inside(about, spans) == ((10, 15, "GPE", "CHL"), (20, 27, "MINERAL", ""))
+
+
 # ---------------------------------------------------------------- training
 
 

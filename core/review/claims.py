@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from core.models import Claim
+from core.models import Claim, Span
 from core.review.edits import DeleteClaim, Edit, UpdateClaim
 
 # What marking a passage does (``Marking.outcome``).
@@ -72,3 +72,12 @@ def open_counts(claims: Sequence[Claim]) -> tuple[int, int]:
     suggested = sum(1 for c in claims if c.state == "suggested")
     unchecked = sum(1 for c in claims if c.state == "accepted" and c.verdict == "unchecked")
     return unchecked, suggested
+
+
+def entities_inside(claim: Claim, spans: Sequence[Span]) -> tuple[tuple[int, int, str, str], ...]:
+    """The live entities wholly inside ``claim``'s passage, as (start, end, label, kb id),
+    in text order: what the claim is about (their links) and the figures it states, as
+    ``core.store.claims_across`` reads them from the file. When these are unchanged after
+    an edit, what the corpus says about the claim is unchanged too."""
+    return tuple(sorted((s.start, s.end, s.label, s.kb_id or "") for s in spans
+                        if s.live and claim.start <= s.start and s.end <= claim.end))
