@@ -24,8 +24,31 @@ from core.nlp.models import DEFAULT_MODELS
 from core.nlp.training import DEFAULT_ANNOTATOR, model_names_for
 from core.store import Project
 from core.store.faults import describe, is_file_fault
+from core.text.normalise import one_line
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_CANCELLED = 0, 1, 2, 130
+# The largest id or count SQLite stores (a signed 64-bit integer).
+LARGEST = 2**63 - 1
+
+
+def whole_number(what: str, least: int = 1) -> Callable[[str], int]:
+    """An argparse ``type`` for an id or a count: ASCII digits from ``least`` to what SQLite
+    holds. ``int()`` takes "²"-like digits of other scripts and any size, which ended in a
+    ValueError or OverflowError traceback; this says what is wrong in one sentence."""
+
+    def parse(text: str) -> int:
+        digits = text.strip()
+        if digits.isascii() and digits.isdigit() and least <= int(digits) <= LARGEST:
+            return int(digits)
+        raise argparse.ArgumentTypeError(
+            f"{what} is a whole number from {least} to {LARGEST} written with the digits "
+            f"0-9, not {one_line(text, 40)!r}.")
+
+    parse.__name__ = what
+    return parse
+
+
+record_id = whole_number("an id")
 
 
 class ProgressPrinter:
@@ -84,6 +107,8 @@ def cmd_import(args: argparse.Namespace) -> int:
                f"{report.duplicates} duplicate(s) skipped, {len(report.problems)} problem(s)")
     if report.skipped:
         summary += f", {len(report.skipped)} unsupported file(s) ignored"
+    if report.scheme_changed:
+        summary += "; the export's label scheme was taken (assay-cli labels PROJECT list)"
     print(summary + ".")
     if args.json_progress:
         print(protocol.encode(protocol.ImportDone(
@@ -434,10 +459,13 @@ def cmd_adjudicate(args: argparse.Namespace) -> int:
             return EXIT_OK
         history = History(project, args.reviewer)
         if args.action == "take":
-            if len(args.values) != 2 or not args.values[0].isdecimal() \
-                    or not args.values[0].isascii():
-                raise AssayError("adjudicate take ARTICLE_ID REVIEWER")
-            article_id, reviewer = int(args.values[0]), args.values[1]
+            if len(args.values) != 2:
+                raise AssayError("adjudicate take needs ARTICLE_ID REVIEWER.")
+            try:
+                article_id = record_id(args.values[0])
+            except argparse.ArgumentTypeError as exc:
+                raise AssayError(f"adjudicate take ARTICLE_ID REVIEWER: {exc}") from exc
+            reviewer = args.values[1]
             who = one_line(reviewer, 60)
             version = next((v for v in project.versions([article_id])
                             if v.reviewer == reviewer), None)
@@ -645,7 +673,7 @@ def build_parser() -> argparse.ArgumentParser:
     from core import cli_claims, cli_models
 
     cli_models.register(sub, add_json_progress)
-    cli_claims.register(sub)
+    cli_claims.register(sub, record_id, whole_number("--limit"))
     return parser
 
 

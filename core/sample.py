@@ -13,6 +13,7 @@ from pathlib import Path
 from core.formats.importers import import_paths
 from core.resources import resource_path
 from core.store import Project
+from core.text.json_lines import json_line
 
 SAMPLE_NAME = "Sample — critical minerals"
 
@@ -40,7 +41,6 @@ def write_sample_jsonl(out: Path | None = None) -> Path:
     Run by hand (``python -m core.sample``) after editing the sample texts or
     the pipeline; the app itself only reads the result.
     """
-    import json
     import tempfile
 
     from core.jobs.annotate import annotate_project
@@ -58,7 +58,7 @@ def write_sample_jsonl(out: Path | None = None) -> Path:
                          for s in project.spans(article_id)]
                 record = {"text": art.text, "title": art.title, "source": art.source,
                           "spans": spans}
-                fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+                fh.write(json_line(record) + "\n")
     return out
 
 

@@ -78,7 +78,7 @@ def _check_window(folder: Path) -> str:
     from PySide6.QtWidgets import QApplication
 
     from core.store import Project
-    from gui.main_window import MainWindow
+    from gui.window.main_window import MainWindow
 
     Project.open(folder / "selftest.assay").close()  # fail here, not in a modal dialog
     app = QApplication.instance() or QApplication([])

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from core.models import ArticleIn, SpanIn
 from core.store import Project
-from gui.claim_paint import VERDICT_COLORS
+from gui.claims.paint import VERDICT_COLORS
 from tests.gui_helpers import click_offset, drag_select, open_window, point_of
 
 # Text we wrote for these tests.

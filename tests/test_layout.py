@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QApplication
 
 from core.models import ArticleIn, SpanIn
 from core.store import Project
-from gui.article_column import MIN_TEXT_CHARS
+from gui.review.article_column import MIN_TEXT_CHARS
 from tests.gui_helpers import open_window
 
 TEXT = ("Australia shipped lithium and rare earth elements to China and Japan, the "

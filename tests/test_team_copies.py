@@ -237,8 +237,8 @@ def test_a_second_opinion_is_asked_for_and_named_in_the_agreement(origin, tmp_pa
 
 
 def test_the_window_hands_out_a_second_opinion_only_when_asked(qtbot, origin, tmp_path):
-    from gui.agreement_view import AgreementDialog
-    from gui.team_dialogs import merge_copies
+    from gui.teams.agreement_view import AgreementDialog
+    from gui.teams.dialogs import merge_copies
     from tests.gui_helpers import open_window
 
     win = open_window(qtbot, tmp_path, origin)

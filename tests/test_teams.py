@@ -218,7 +218,7 @@ def test_the_agreement_view_shows_the_heat_map_and_saves_a_png(qtbot, origin, tm
 
 
 def test_the_window_hands_out_and_merges_in_the_background(qtbot, origin, tmp_path):
-    from gui.team_dialogs import merge_copies
+    from gui.teams.dialogs import merge_copies
     from tests.gui_helpers import open_window
 
     win = open_window(qtbot, tmp_path, origin)

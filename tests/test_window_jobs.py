@@ -8,8 +8,8 @@ import pytest
 from PySide6.QtCore import QSettings, QTimer
 
 from core.store import Project
-from gui import main_window as main_window_module
-from gui.main_window import MainWindow
+from gui.window import main_window as main_window_module
+from gui.window.main_window import MainWindow
 
 
 @pytest.fixture

@@ -153,7 +153,8 @@ class Claims:
                 if c.start < live_end:
                     raise InvalidEdit(f"Claim [{c.start}, {c.end}) overlaps another claim.")
                 live_end = c.end
-            _insert_row(conn, article_id, c, reviewer, stamp)
+            who, when = c.stamp or (reviewer, stamp)
+            _insert_row(conn, article_id, c, who, when)
 
     def open_claims(self, article_id: int) -> tuple[int, int]:
         """(accepted claims still unchecked, suggested claims not yet decided)."""
