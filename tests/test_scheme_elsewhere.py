@@ -8,6 +8,7 @@ was refused, one with the old name ended in "FOREIGN KEY constraint failed", and
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -110,7 +111,7 @@ def test_the_cli_annotate_run_with_a_rename_in_between_ends_in_one_sentence(tmp_
         cwd=REPO)
     try:
         for line in run.stdout:
-            if '"done": 2' in line:  # the first batch is stored: rename now
+            if json.loads(line).get("done") == 2:  # the first batch is stored: rename now
                 done = cli("labels", str(path), "rename", "MINERAL", "COMMODITY")
                 assert done.returncode == 0, done.stderr
                 break

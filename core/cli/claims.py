@@ -4,7 +4,7 @@
 and sentences of other articles that name the pair (``core.store.claims_across`` has the
 rules), one line each: date, article, verdict or "sentence", figures, passage.
 ``--claim ID`` asks about a stored claim and marks the figures that differ from its own
-with "≠". Registered by ``core.cli`` beside its other commands.
+with "≠".
 """
 
 from __future__ import annotations
@@ -12,16 +12,17 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable
 from dataclasses import asdict
 
+from core.cli.command import EXIT_OK, Commands
+from core.cli.options import add_json, add_project, record_id, whole_number
 from core.errors import AssayError
 from core.nlp.kb_ids import resolve_term
 from core.store import Project
 from core.store.claims_across import LIMIT, Across, AcrossItem
 from core.text.normalise import one_line as plain
 
-EXIT_OK = 0
+COMMANDS = Commands()
 DIFFERS = "≠"
 TITLE_CHARS, PASSAGE_CHARS = 40, 160
 
@@ -61,6 +62,24 @@ def as_json(across: Across) -> dict:
     return out
 
 
+def claims_options(p: argparse.ArgumentParser) -> None:
+    add_project(p)
+    what = p.add_mutually_exclusive_group(required=True)
+    what.add_argument("--about", metavar="IDS",
+                      help="comma-separated ids or names: USA,mineral:lithium (a province "
+                      "counts as its country)")
+    what.add_argument("--claim", type=record_id, metavar="ID", help="a stored claim's id")
+    p.add_argument("--limit", type=whole_number("--limit"), default=LIMIT,
+                   help=f"at most this many items (default {LIMIT})")
+    add_json(p)
+
+
+@COMMANDS.command(
+    "claims", claims_options, help="what other articles say about a claim, or about ids",
+    description="The claims and sentences of other articles that name the same linked "
+                "entities (a country or organisation with a mineral, in one sentence), "
+                "newest first, with their figures, dates and verdicts. Rejected "
+                "articles and entities and dismissed claims do not count.")
 def cmd_claims(args: argparse.Namespace) -> int:
     with Project.open_for_reading(args.project) as project:
         if args.claim is not None:
@@ -84,24 +103,3 @@ def cmd_claims(args: argparse.Namespace) -> int:
               "organisations first.", file=sys.stderr)
     return EXIT_OK
 
-
-def register(sub: argparse._SubParsersAction, record_id: Callable[[str], int],
-             count: Callable[[str], int]) -> None:
-    """Add ``claims`` to the CLI's subcommands; ``record_id`` and ``count`` are the CLI's
-    argparse types for an id and a count (``core.cli.whole_number``)."""
-    p = sub.add_parser(
-        "claims", help="what other articles say about a claim, or about ids",
-        description="The claims and sentences of other articles that name the same linked "
-                    "entities (a country or organisation with a mineral, in one sentence), "
-                    "newest first, with their figures, dates and verdicts. Rejected "
-                    "articles and entities and dismissed claims do not count.")
-    p.add_argument("project")
-    what = p.add_mutually_exclusive_group(required=True)
-    what.add_argument("--about", metavar="IDS",
-                      help="comma-separated ids or names: USA,mineral:lithium (a province "
-                      "counts as its country)")
-    what.add_argument("--claim", type=record_id, metavar="ID", help="a stored claim's id")
-    p.add_argument("--limit", type=count, default=LIMIT,
-                   help=f"at most this many items (default {LIMIT})")
-    p.add_argument("--json", action="store_true", help="print JSON")
-    p.set_defaults(func=cmd_claims)
