@@ -17,32 +17,14 @@ from dataclasses import asdict
 from core.cli.command import EXIT_OK, Commands
 from core.cli.options import add_json, add_project, record_id, whole_number
 from core.errors import AssayError
-from core.nlp.linking import country_of, is_usable_kb_id
+from core.nlp.kb_ids import resolve_term
 from core.store import Project
 from core.store.claims_across import LIMIT, Across, AcrossItem
 from core.text.normalise import one_line as plain
 
 COMMANDS = Commands()
 DIFFERS = "≠"
-# Names are looked up in these label families when a term is not an id.
-NAME_LABELS = ("GPE", "MINERAL", "ORG")
 TITLE_CHARS, PASSAGE_CHARS = 40, 160
-
-
-def resolve(project: Project, term: str) -> str:
-    """An id as given (``USA``, ``CD-LU``, ``mineral:lithium``), else the id a name links
-    to ("lithium", "Chile"), else a project's own id as given."""
-    term = term.strip()
-    if ":" in term or country_of(term):
-        return term
-    for label in NAME_LABELS:
-        linked = project.link(label, term)
-        if linked:
-            return linked
-    if is_usable_kb_id(term):
-        return term
-    raise AssayError(f"{term!r} is neither an id (USA, mineral:lithium) nor a name Assay "
-                     "links to one.")
 
 
 def figures_text(item: AcrossItem) -> str:
@@ -106,7 +88,8 @@ def cmd_claims(args: argparse.Namespace) -> int:
             terms = [t for t in args.about.split(",") if t.strip()]
             if not terms:
                 raise AssayError("--about needs at least one id, such as USA,mineral:lithium.")
-            across = project.mentions_across([resolve(project, t) for t in terms],
+            linker = project.linker()
+            across = project.mentions_across([resolve_term(linker, t) for t in terms],
                                              limit=args.limit)
     if args.json:
         print(json.dumps(as_json(across), ensure_ascii=False, indent=2))

@@ -21,6 +21,7 @@ from core.jobs.train import (
     remove_trained_model,
 )
 from core.nlp.evaluate import table
+from core.nlp.model_choice import is_better
 from core.nlp.training import (
     DEFAULT_ANNOTATOR,
     TrainingCancelled,
@@ -104,9 +105,12 @@ def cmd_train(args: argparse.Namespace) -> int:
     if "baseline" in scores:
         print(f"\nThe current pre-annotator ({result.meta['baseline']}):\n")
         print(table(scores["baseline"]))
-    if base_f is None or (model_f or 0) > base_f:
+    better = is_better(model_f, base_f)
+    if better:
         print(f"\nThe trained model is better. To pre-annotate with it: assay-cli models "
               f"{shlex.quote(args.project)} use {result.model_id}")
+    elif better is None:
+        print("\nThe dev split gave no score to compare; the current pre-annotator stays.")
     else:
         print("\nThe current pre-annotator is as good or better; it stays.")
     return EXIT_OK

@@ -36,9 +36,9 @@ def assign_options(p: argparse.ArgumentParser) -> None:
 @COMMANDS.command("assign", assign_options,
                   help="hand out copies to reviewers (with a shared overlap)")
 def cmd_assign(args: argparse.Namespace) -> int:
-    from core.teams.assign import hand_out
+    from core.teams.assign import hand_out, reviewer_names
 
-    reviewers = [r.strip() for r in args.reviewers.split(",") if r.strip()]
+    reviewers = reviewer_names(args.reviewers)
     existed = Path(args.output).is_dir()
     with Project.open(args.project) as project:  # what it hands out is recorded in it
         paths = hand_out(project, reviewers, args.output, overlap=args.overlap,
@@ -142,11 +142,10 @@ def cmd_adjudicate(args: argparse.Namespace) -> int:
 
     with Project.open(args.project) as project:
         if args.action == "list":
-            from core.teams.adjudicate import to_adjudicate
+            from core.teams.worklist import worklist
 
-            for article_id, f1 in to_adjudicate(project):
-                title = one_line(project.article(article_id).title, 60)
-                print(f"{article_id:>6}  F1 {f1:.3f}  {title}")
+            for item in worklist(project):
+                print(f"{item.article_id:>6}  F1 {item.f1:.3f}  {one_line(item.title, 60)}")
             return EXIT_OK
         history = History(project, args.reviewer)
         if args.action == "take":

@@ -37,6 +37,8 @@ AMBIGUOUS = frozenset({"Georgia", "GEORGIA"})
 _LEADING_THE = re.compile(r"^(?:the|The|THE)\s+")
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 _SPACES = re.compile(r"\s+")
+# Between an id and its name where a link is shown (the link field's completer lines).
+SEPARATOR = " — "
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,7 @@ class KbEntry:
 
     def display(self) -> str:
         """How the completer shows it: ``USA — United States``."""
-        return f"{self.id} — {self.name}" if self.name and self.name != self.id else self.id
+        return f"{self.id}{SEPARATOR}{self.name}" if self.name and self.name != self.id else self.id
 
 
 # A canonical id: letters, digits and ``: . _ / -``, starting with a letter or digit. No

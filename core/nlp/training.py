@@ -37,6 +37,7 @@ from typing import Any
 from core.errors import AssayError
 from core.models import Reviewed
 from core.nlp.evaluate import predict_with, score
+from core.nlp.model_choice import require_enough_to_train
 from core.nlp.models import DEFAULT_MODELS, installed_model
 from core.text.file_names import check_file_name
 from core.text.normalise import one_line
@@ -90,9 +91,7 @@ def split(examples: Sequence[Example], dev: float = 0.2, seed: int = 0
     dev sets that only grow. Each side gets at least one article."""
     if not 0.0 < dev < 1.0:
         raise AssayError(f"The dev share must be between 0 and 1 (got {dev}).")
-    if len(examples) < 2:
-        raise AssayError(f"Training needs at least 2 approved articles (this project has "
-                         f"{len(examples)}): one to learn from and one to check on.")
+    require_enough_to_train(len(examples))
 
     def draw(e: Example) -> float:
         digest = hashlib.sha256(f"{seed}:{e.sha256}".encode()).digest()

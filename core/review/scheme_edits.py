@@ -7,10 +7,18 @@ its label bar, keys and colours.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from core.models import Label
 from core.review.edits import Edit, Focus
 from core.store import Project
 from core.store.versions import VersionMove
+
+
+def new_label_name(taken: Collection[str]) -> str:
+    """The name a label added without one gets: NEW, then NEW1, NEW2… (the first one not
+    ``taken``), for the reviewer to rename at once."""
+    return next(f"NEW{i or ''}" for i in range(len(taken) + 1) if f"NEW{i or ''}" not in taken)
 
 
 class SchemeEdit(Edit):

@@ -22,6 +22,10 @@ from core.store import Project
 from core.teams.agreement import Span3, accepted, f1_exact, f1_from
 from core.text.normalise import one_line
 
+# Agreement needs two: an article is compared, listed and settled once this many
+# reviewers approved it in their copies.
+MIN_AGREEING = 2
+
 
 def by_article(project: Project) -> dict[int, list[Version]]:
     """Each article's approved versions (articles two or more reviewers approved), as
@@ -31,7 +35,7 @@ def by_article(project: Project) -> dict[int, list[Version]]:
     for version in project.versions():
         if version.status == "approved":
             out.setdefault(version.article_id, []).append(version)
-    return {a: vs for a, vs in out.items() if len(vs) >= 2}
+    return {a: vs for a, vs in out.items() if len(vs) >= MIN_AGREEING}
 
 
 def disagreement(versions: list[Version]) -> float:
@@ -151,14 +155,15 @@ def settle(article_id: int, status: str, curated: Sequence[Span],
     approved ones count), ``curated`` its own spans, ``replace`` the explicit wish to
     replace the curator's decisions (``--replace``; the window asks first)."""
     approved = [v for v in versions if v.status == "approved"]
-    spans = tuple(agreed(approved)) if len(approved) >= 2 else ()
-    whole = len(approved) >= 2 and disagreement(approved) == 1.0
+    enough = len(approved) >= MIN_AGREEING
+    spans = tuple(agreed(approved)) if enough else ()
+    whole = enough and disagreement(approved) == 1.0
     decisions = curator_decisions(status, curated)
 
     def result(outcome: str) -> Settlement:
         return Settlement(article_id, outcome, spans, whole, decisions, status)
 
-    if len(approved) < 2:
+    if not enough:
         return result(TOO_FEW)
     wanted = {(s.start, s.end, s.label) for s in spans}
     if (status in ("pending", "approved") and all(s.state == "accepted" for s in curated)
@@ -196,6 +201,12 @@ def settle_edits(settlement: Settlement, approve: bool) -> list[Edit]:
     return edits
 
 
+def holds_decision(version: Version) -> bool:
+    """Whether a reviewer's version can be taken: they approved the article (their spans)
+    or rejected it (the rejection); a skipped or untouched copy decided nothing."""
+    return version.status in ("approved", "rejected")
+
+
 def take_version(version: Version, approve: bool) -> list[Edit]:
     """The edits that make ``version`` the curated one: the reviewer's decision is taken
     with what they decided on. An approved version gives its accepted spans (and, with
@@ -206,7 +217,7 @@ def take_version(version: Version, approve: bool) -> list[Edit]:
     who = one_line(version.reviewer, 60)
     if version.status == "rejected":
         return [SetStatus(version.article_id, "rejected")]
-    if version.status != "approved":
+    if not holds_decision(version):
         raise InvalidEdit(f"{who} {one_line(version.status, 20)} article "
                           f"{version.article_id} in their copy: there is no decision to "
                           "take. Take another reviewer's version or decide it yourself.")

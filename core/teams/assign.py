@@ -49,6 +49,13 @@ class Assignment:
         return sorted(self.shared + self.own[reviewer])
 
 
+def reviewer_names(text: str) -> list[str]:
+    """The reviewers named in ``ana, ben,cy`` (the CLI's ``--reviewers`` and the Hand out
+    dialog's field): split at commas, spaces around a name dropped, empty names skipped;
+    a name given twice is left for ``plan`` to refuse with a sentence."""
+    return [name.strip() for name in text.split(",") if name.strip()]
+
+
 def plan(article_ids: list[int], reviewers: list[str], overlap: float,
          seed: int = 0) -> Assignment:
     """Split ``article_ids``: round(overlap × n) shared by all, the rest dealt in turn."""

@@ -21,7 +21,8 @@ from shiboken6 import isValid
 
 from core.errors import AssayError
 from core.models import Article, Claim
-from core.nlp.linking import country_of
+from core.nlp.kb_ids import naming_label
+from core.review.claims import entities_inside
 from core.review.session import ReviewSession
 from core.store import Project
 from core.store.claims_across import Across, AcrossItem
@@ -29,17 +30,13 @@ from gui.claims.across_panel import ClaimsAcrossPanel
 from gui.common.workers import ThreadJob
 from gui.review_host import ReviewHost
 
-# The label family whose list names an id of each kind (for the panel's heading).
-_NAMING_LABELS = {"mineral": "MINERAL", "org": "ORG"}
-
 
 def names_of(project: Project, across: Across) -> dict[str, str]:
     """Each id of the subject's pairs by its name ("CHN" → "China"), where a list knows it."""
     linker = project.linker()
     out = {}
     for key in {k for pair in across.pairs for k in pair}:
-        label = "GPE" if country_of(key) else _NAMING_LABELS.get(key.split(":")[0], "ORG")
-        entry = linker.entry(label, key)
+        entry = linker.entry(naming_label(key), key)
         out[key] = entry.name if entry is not None and entry.name else key
     return out
 
@@ -157,9 +154,7 @@ class ClaimsAcross:
     def _inside(self, claim: Claim) -> tuple:
         """What the list depends on in the claim's own article: its entities (links and
         figures), read from the view, not the file."""
-        return tuple(sorted((s.start, s.end, s.label, s.kb_id or "")
-                            for s in self.window.view.spans
-                            if s.live and claim.start <= s.start and s.end <= claim.end))
+        return entities_inside(claim, self.window.view.spans)
 
     def _update_away(self) -> None:
         w = self.window

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.models import CLAIM_VERDICTS, Claim
+from core.review.claims import deletes, open_counts
 from gui.claims.across_panel import ClaimsAcrossPanel
 from gui.claims.paint import VERDICT_NAMES, claim_color
 from gui.common.plain_text import plain_tip
@@ -283,7 +284,7 @@ class ClaimsPanel(QWidget):
             self.reason.setText("")
         self.reason.setVisible(bool(self.reason.text()))  # its row goes to the list below
         if claim is not None:
-            self.dismiss.setText("Delete" if claim.origin == "reviewer" else "Dismiss")
+            self.dismiss.setText("Delete" if deletes(claim) else "Dismiss")
 
     def _clicked(self, index: QModelIndex) -> None:
         if index.isValid():
@@ -297,6 +298,6 @@ class ClaimsPanel(QWidget):
     def count_text(self) -> str:
         """For the heading: how many claims, and how many still need a decision."""
         claims = self.model.all
-        open_ = sum(1 for c in claims if c.state == "suggested" or c.verdict == "unchecked")
+        open_ = sum(open_counts(claims))
         return f"{len(claims)} · {open_} open" if claims else "none"
 

@@ -12,7 +12,8 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMessageBox
 
 from core.models import Article, Claim
-from core.review.edits import AddClaim, DeleteClaim, Focus, SuggestClaims, UpdateClaim
+from core.review.claims import ACCEPT, OVERLAP, marking, remove_edit
+from core.review.edits import AddClaim, Focus, SuggestClaims, UpdateClaim
 from core.review.session import ReviewSession
 from core.text.sentences import snap_to_sentences
 from gui.claims.across import ClaimsAcross
@@ -185,14 +186,15 @@ class ClaimsReview:
                 "Select a passage (or click an entity) first, then press C.", 4000)
             return
         start, end = selection if exact else snap_to_sentences(w.article.text, *selection)
-        same = next((c for c in self.claims if (c.start, c.end) == (start, end)), None)
-        if same is not None and same.state == "suggested":
-            self.select(same.id)
+        marked = marking(self.claims, start, end)
+        if marked.outcome == ACCEPT:
+            assert marked.claim is not None
+            self.select(marked.claim.id)
             self.set_verdict("unchecked")
             return
-        overlap = next((c for c in self.claims if c.start < end and c.end > start), None)
-        if overlap is not None:
-            self.select(overlap.id, scroll=True)
+        if marked.outcome == OVERLAP:
+            assert marked.claim is not None
+            self.select(marked.claim.id, scroll=True)
             w.statusBar().showMessage(
                 "That passage overlaps the claim selected now: give it a verdict, or dismiss "
                 "it (Ctrl+Del) and mark the passage again.", 6000)
@@ -216,11 +218,7 @@ class ClaimsReview:
         claim = self._require_target()
         if claim is None:
             return
-        w = self.window
-        if claim.origin == "reviewer":
-            w.push(DeleteClaim(claim))
-        else:
-            w.push(UpdateClaim(claim.id, "dismiss claim", state="dismissed"))
+        self.window.push(remove_edit(claim))
 
     def suggest(self) -> None:
         w = self.window

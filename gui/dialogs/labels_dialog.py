@@ -38,6 +38,7 @@ from core.review.scheme_edits import (
     MoveLabel,
     RenameLabel,
     UpdateLabel,
+    new_label_name,
 )
 from gui.common.file_dialogs import open_file_name, save_file_name
 from gui.common.listening import listen_while_open
@@ -229,7 +230,7 @@ class LabelsDialog(QDialog):
         if project is None:
             return
         taken = project.label_names()
-        name = next(f"NEW{i or ''}" for i in range(1000) if f"NEW{i or ''}" not in taken)
+        name = new_label_name(taken)
         if self._push(AddLabel(name, NEW_COLOR), name):
             self.name.setFocus()
             self.name.selectAll()

@@ -11,11 +11,12 @@ from PySide6.QtWidgets import QDialog, QMessageBox
 
 from core.errors import AssayError
 from core.models import Article, Span
-from core.nlp.linking import KbEntry, family
+from core.nlp.kb_ids import labels_of_family, resolve_typed
+from core.nlp.linking import KbEntry
 from core.review.edits import AddKbEntry, LinkSpans, UpdateSpan
 from core.review.session import ReviewSession
 from gui.common.plain_text import message_box
-from gui.linking.editor import SEPARATOR, KbEntryDialog, LinkEditor
+from gui.linking.editor import KbEntryDialog, LinkEditor
 from gui.linking.kb_entries_dialog import KbEntriesDialog
 from gui.review_host import ReviewHost
 
@@ -74,17 +75,7 @@ class Linking:
         """The id a typed text means: an id, a completer line, or a known name."""
         w = self.window
         assert w.project is not None
-        typed = typed.strip()
-        if not typed:
-            return None
-        linker = w.project.linker()
-        kb_id = typed.split(SEPARATOR, 1)[0].strip()
-        if linker.entry(label, kb_id) is not None:
-            return kb_id
-        by_name = linker.link(label, typed, guess=False)
-        if by_name is None:
-            raise AssayError(f"No {label} entry matches {typed!r}; add one with New….")
-        return by_name
+        return resolve_typed(w.project.linker(), label, typed)
 
     def link(self, typed: str) -> None:
         w = self.window
@@ -138,7 +129,7 @@ class Linking:
         """After a new entry, offer to link every other unlinked mention of its names."""
         w = self.window
         assert w.project is not None
-        labels = {lb.name for lb in w.project.labels() if family(lb.name) == entry.label}
+        labels = labels_of_family((lb.name for lb in w.project.labels()), entry.label)
         others = [i for i in w.project.unlinked_mentions(entry, labels) if i != span.id]
         if not others:
             return

@@ -11,8 +11,6 @@ the project file.
 
 from __future__ import annotations
 
-import re
-
 from PySide6.QtCore import QStringListModel, Qt, Signal
 from PySide6.QtWidgets import (
     QCompleter,
@@ -27,10 +25,8 @@ from PySide6.QtWidgets import (
 )
 
 from core.models import Span
+from core.nlp.kb_ids import new_id
 from core.nlp.linking import KbEntry
-
-SEPARATOR = " — "
-ID_PREFIXES = {"MINERAL": "mineral:", "ORG": "org:", "LOC": "region:"}
 
 
 class LinkEditor(QWidget):
@@ -84,8 +80,7 @@ class KbEntryDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(f"New canonical {label} entry")
         self.label = label
-        slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-        self.id_field = QLineEdit(ID_PREFIXES.get(label, "") + slug)
+        self.id_field = QLineEdit(new_id(label, text))
         self.name_field = QLineEdit(text)
         self.aliases_field = QLineEdit(text)
         self.aliases_field.setPlaceholderText("other names, separated by ;")

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.nlp.model_choice import is_better
 from core.nlp.quality_chart import f1_bars
 from core.nlp.training import DEFAULT_ANNOTATOR, SavedModel, saved_models
 from gui.common.chart_file import save_chart
@@ -158,8 +159,8 @@ class ModelsDialog(QDialog):
             against = f"the default ({against} with the gazetteers)"
         f, bf = model.micro_f, model.baseline_micro_f
         verdict = ""
-        if f is not None and bf is not None:
-            better = f > bf
+        better = is_better(f, bf)
+        if better is not None:
             verdict = (f" It is better than the pre-annotator it was compared with "
                        f"({_num(f)} against {_num(bf)}): use it." if better else
                        f" It is not better than the pre-annotator it was compared with "

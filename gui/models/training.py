@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from core.errors import AssayError
 from core.jobs import protocol
 from core.jobs.train import choose_annotator, current_annotator
+from core.nlp.model_choice import training_refusal
 from core.review.session import ReviewSession
 from core.store import ArticleFilter
 from gui.common.workers import TrainJob
@@ -97,10 +98,9 @@ class ModelTraining:
         if project is None or self.window.jobs.job is not None:
             return None
         approved = project.count_articles(ArticleFilter(status="approved"))
-        if approved < 2:
-            self.window.statusBar().showMessage(
-                f"Training needs at least 2 approved articles; this project has {approved}.",
-                8000)
+        refusal = training_refusal(approved)
+        if refusal is not None:
+            self.window.statusBar().showMessage(refusal, 8000)
             return None
         self.options = TrainOptions(self.window, approved)
         self.options.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

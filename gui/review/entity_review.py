@@ -14,10 +14,13 @@ from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QMenu, QWidget
 
 from core.review.edits import AddSpan, AddSpans, SetSpanStates, UpdateSpan
-from core.review.occurrences import occurrences, same_suggestions
+from core.review.occurrences import (
+    Place,
+    places_in_article,
+    places_in_pending,
+    same_suggestions,
+)
 from core.review.session import ReviewSession
-from core.store import ArticleFilter
-from core.text.tokens import token_offsets
 from gui.review_host import ReviewHost
 
 
@@ -115,13 +118,13 @@ class EntityReview:
         self.window.push(UpdateSpan(span.id, f"move {edge}", start=moved[0], end=moved[1],
                                     state="accepted"))
 
-    def _places_here(self, span) -> list[tuple[int, int, int]]:
+    def _places_here(self, span) -> list[Place]:
         """The free occurrences of ``span``'s text in the open article, as places to label."""
         session = self.window.session
         if session is None or session.article is None:
             return []
-        return [(span.article_id, a, b) for a, b in occurrences(
-            session.article.text, span.text, session.tokens, session.spans)]
+        return places_in_article(span.article_id, session.article.text, session.tokens,
+                                 session.spans, span)
 
     def label_occurrences(self) -> None:
         """O: label every other free occurrence of the selected entity's text, here."""
@@ -143,28 +146,20 @@ class EntityReview:
         every pending article (the full-text index finds the candidates)."""
         w = self.window
         span = w.view.selected_span()
-        if span is None or w.session is None:
+        if span is None or w.session is None or w.session.article is None:
             self._say("Select an entity first: its text is what gets labelled everywhere.")
             return
-        project = w.session.project
-        ids = project.article_ids(ArticleFilter(status="pending", search=span.text))
-        places = self._places_here(span)
-        articles = {span.article_id} if places else set()
-        for article_id, text in project.article_texts([i for i in ids if i != span.article_id]):
-            if span.text not in text:
-                continue
-            tokens = project.tokens(article_id) or token_offsets(text)
-            found = occurrences(text, span.text, tokens, project.spans(article_id))
-            places += [(article_id, a, b) for a, b in found]
-            if found:
-                articles.add(article_id)
+        session = w.session
+        spread = places_in_pending(session.project, span, session.article.text,
+                                   session.tokens, session.spans)
+        places, articles = spread.places, spread.articles
         if not places:
             self._say(f"No other unlabelled “{span.text}” in the pending articles.")
             return
-        title = f"label {len(places)} × {span.text} in {len(articles)} article(s)"
+        title = f"label {len(places)} × {span.text} in {articles} article(s)"
         if w.push(AddSpans(places, span.label, title)):
             self._say(f"Labelled {len(places)} “{span.text}” as {span.label} in "
-                      f"{len(articles)} article(s). Ctrl+Z undoes all of them.", 8000)
+                      f"{articles} article(s). Ctrl+Z undoes all of them.", 8000)
 
     def reject_same(self) -> None:
         """Shift+Delete: reject every undecided suggestion with this text and label."""

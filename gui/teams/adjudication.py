@@ -27,7 +27,7 @@ from PySide6.QtGui import QAction, QColor
 from PySide6.QtWidgets import QMessageBox
 
 from core.errors import AssayError
-from core.models import Article, Version, shown_title
+from core.models import Article, Version
 from core.review.edits import Edit
 from core.review.session import ReviewSession
 from core.teams.adjudicate import (
@@ -42,9 +42,9 @@ from core.teams.adjudicate import (
     settle,
     settle_edits,
     take_region,
-    to_adjudicate,
 )
 from core.teams.adjudicate import take_version as take_version_edits
+from core.teams.worklist import next_to_adjudicate, worklist
 from gui.common.plain_text import message_box
 from gui.common.workers import ThreadJob
 from gui.review_host import ReviewHost
@@ -146,10 +146,8 @@ class Adjudication:
             self.panel.set_articles(rows)
 
         def work(p, _progress, _cancelled):
-            worst = to_adjudicate(p)
-            rows = {r.id: r for r in p.article_rows([a for a, _f1 in worst])}
-            return [(a, f1, shown_title(rows[a].title, rows[a].preview, rows[a].source),
-                     rows[a].status) for a, f1 in worst if a in rows]
+            return [(item.article_id, item.f1, item.shown, item.status)
+                    for item in worklist(p)]
 
         job = ThreadJob(project.path, work, self.window.window(), read_only=True)
         self.window.jobs.run_job(job, "Finding the articles reviewers differ on…", listed,
@@ -342,12 +340,8 @@ class Adjudication:
         session = self.session
         if not self.active or session is None:
             return None
-        ids = self.panel.article_ids()
         current = session.article.id if session.article else None
-        after = ids[ids.index(current) + 1:] + ids[:ids.index(current)] \
-            if current in ids else ids
-        statuses = {r.id: r.status for r in session.project.article_rows(after)}
-        return next((a for a in after if statuses.get(a) == "pending"), None)
+        return next_to_adjudicate(session.project, self.panel.article_ids(), current)
 
     def _say(self, message: str) -> None:
         self.window.statusBar().showMessage(message, 5000)

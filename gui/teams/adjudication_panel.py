@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.models import Span, Version
-from core.teams.adjudicate import Comparison
+from core.teams.adjudicate import MIN_AGREEING, Comparison, holds_decision
 from gui.common.plain_text import plain_tip
 from gui.common.side_panel import heading
 
@@ -132,8 +132,8 @@ class AdjudicationPanel(QWidget):
                                              "article: no lane"))
                 item.setDisabled(True)
             self.reviewers.addTopLevelItem(item)
-        self.take.setEnabled(any(v.status in ("approved", "rejected") for v in versions))
-        self.agreed.setEnabled(len(lanes) >= 2)
+        self.take.setEnabled(any(holds_decision(v) for v in versions))
+        self.agreed.setEnabled(len(lanes) >= MIN_AGREEING)
         rows = max(1, min(MAX_REVIEWER_ROWS, len(versions)))
         self.reviewers.setFixedHeight(self.reviewers.header().sizeHint().height() + rows * (
             self.reviewers.sizeHintForRow(0) if versions else 20) + 4)

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.errors import AssayError
-from core.teams.assign import hand_out
+from core.teams.assign import hand_out, reviewer_names
 from core.teams.merge import merge_copy
 from core.text.normalise import one_line
 from gui.common.file_dialogs import existing_folder, open_file_names
@@ -76,7 +76,7 @@ class HandOutDialog(QDialog):
             self.folder.setText(path)
 
     def hand_out(self) -> None:
-        names = [n.strip() for n in self.reviewers.text().split(",") if n.strip()]
+        names = reviewer_names(self.reviewers.text())
         project = self.host.project
         if project is None or self.host.refuse_if_read_only("hand out copies"):
             return

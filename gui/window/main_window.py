@@ -58,12 +58,12 @@ TIME_KEPT_EVERY_MS = 30_000
 class MainWindow(QMainWindow):
     """One window on one open project."""
 
-    # Made from gui.window_actions' table (build_actions): those the window uses itself.
+    # Made from gui.window.actions' table (build_actions): those the window uses itself.
     act_undo: QAction
     act_redo: QAction
     act_popup: QAction
     act_show_rejected: QAction
-    # Review → Statistics… (gui.statistics_view), made when first shown.
+    # Review → Statistics… (gui.statistics.window), made when first shown.
     statistics_window: StatisticsWindow | None = None
 
     def __init__(self, settings: QSettings, reviewer: str) -> None:
