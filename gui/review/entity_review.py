@@ -146,11 +146,12 @@ class EntityReview:
         every pending article (the full-text index finds the candidates)."""
         w = self.window
         span = w.view.selected_span()
-        if span is None or w.session is None or w.session.article is None:
+        session = w.session
+        article = session.article if session is not None else None
+        if span is None or session is None or article is None:
             self._say("Select an entity first: its text is what gets labelled everywhere.")
             return
-        session = w.session
-        spread = places_in_pending(session.project, span, session.article.text,
+        spread = places_in_pending(session.project, span, article.text,
                                    session.tokens, session.spans)
         places, articles = spread.places, spread.articles
         if not places:
