@@ -150,7 +150,7 @@ def test_open_claims_never_hold_up_approval_and_are_counted_in_the_status_bar(qt
     """Entities and claims are separate layers: A approves in one key, claims or not."""
     drag_select(window.view, *where("big producer"))
     qtbot.keyClick(window.view, Qt.Key.Key_C)
-    assert window.claims_label.text() == "Claims to decide: 1 unchecked"
+    assert window.status_parts.claims.text() == "Claims to decide: 1 unchecked"
     qtbot.keyClick(window.view, Qt.Key.Key_A)
     assert window.project.article(1).status == "approved"
     assert window.claims_review.prompt is None
@@ -376,7 +376,7 @@ def test_a_new_empty_project_shows_nothing_of_the_last_one(qtbot, window, tmp_pa
     assert window.side_tabs.tabText(1) == "Claims"
     assert (window.header.status_chip.text(), window.header.status_chip.styleSheet()) == ("", "")
     assert window.title.text() == "No articles yet"
-    assert window.claims_label.text() == ""
+    assert window.status_parts.claims.text() == ""
 
 
 def test_the_link_field_shows_one_form_whatever_the_label(qtbot, window):

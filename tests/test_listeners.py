@@ -133,9 +133,9 @@ def test_a_closed_labels_dialog_is_not_refilled(qtbot, win):
 
 
 def test_the_window_relays_nothing_a_new_session_is_handed_to_its_parts(qtbot, win):
-    """Each part subscribed itself: the window listens only for its status bar and the
-    Undo and Redo actions."""
+    """Each part subscribed itself (the status bar's too): the window listens only to
+    remember the open article and for the Undo and Redo actions."""
     own = [c for signal in vars(win.session).values() if isinstance(signal, Signal)
            for c in signal._connections if getattr(c.callback(), "__self__", None) is win]
     assert sorted(c.callback().__name__ for c in own) == [
-        "_article_opened", "_update_undo_actions", "update_status"]
+        "_article_opened", "_update_undo_actions"]

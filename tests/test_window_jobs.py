@@ -57,7 +57,7 @@ def test_pre_annotate_runs_in_a_child_process(qtbot, window, tmp_path):
     assert progress[-1] == (3, 3)
     labels = {s.label for s in window.view.spans}
     assert {"MINERAL", "GPE"} <= labels  # the open article shows the new suggestions
-    assert window.model_label.text().startswith("Model: en_core_web_sm")
+    assert window.status_parts.model.text().startswith("Model: en_core_web_sm")
 
     # A second run has nothing new to do: it offers to re-annotate the pending articles,
     # keeping what the reviewer decided.

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QLabel,
     QMainWindow,
     QMessageBox,
     QSplitter,
@@ -48,6 +47,7 @@ from gui.window.project_files import ProjectFiles
 from gui.window.project_jobs import ProjectJobs
 from gui.window.project_lock import LockResult, ProjectLock, lock_project
 from gui.window.shortcuts import ShortcutsDialog, help_rows
+from gui.window.status_parts import StatusParts
 
 if TYPE_CHECKING:
     from gui.statistics.window import StatisticsWindow
@@ -148,15 +148,10 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.splitter)
         self.columns = ColumnWidths(self.splitter, center.readable_width)
 
-        self.claims_label = QLabel()  # this article's open claims: shown, never in the way
-        self.progress_label = QLabel()
-        self.reviewer_label = QLabel()
-        self.model_label = QLabel()
-        for widget in (self.claims_label, self.progress_label, self.reviewer_label,
-                       self.model_label):
-            widget.setTextFormat(Qt.TextFormat.PlainText)
-            widget.setContentsMargins(10, 0, 10, 0)  # the parts must not run together
-            self.statusBar().addPermanentWidget(widget)
+        # The status bar's parts follow the session themselves; the claims controller
+        # (made later, with the actions) says how the open claims read.
+        self.status_parts = StatusParts(self.statusBar(), self.reviewer,
+                                        lambda: self.claims_review.open_text())
 
     def action(self, text: str, keys: str | list[str] | QKeySequence.StandardKey | None,
                slot, *, checkable: bool = False,
@@ -268,17 +263,16 @@ class MainWindow(QMainWindow):
         self.session = session
         parts: list[SessionPart] = [
             self.article_column, self.side_panel, self.list_panel, self.entity_review,
-            self.claims_review, self.linking, self.adjudication, self.model_training]
+            self.claims_review, self.linking, self.adjudication, self.model_training,
+            self.status_parts]
         if self.statistics_window is not None:
             parts.append(self.statistics_window)
         for part in parts:
             part.attach(session)
-        # The window's own parts: the status bar and the Undo and Redo actions.
+        # The window's own parts: the remembered article and the Undo and Redo actions.
         session.article_opened.connect(self._article_opened)
-        session.articles_changed.connect(self.update_status)
         session.history_moved.connect(self._update_undo_actions)
         self._update_undo_actions()
-        self.update_status()
 
     def show_hand_out(self) -> None:
         """File → Hand out to reviewers…"""
@@ -341,12 +335,11 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(str(exc), 12000)
 
     def _article_opened(self, article: Article | None) -> None:
-        """Another article is open: remember it, and its part of the status bar."""
+        """Another article is open: remember it for the next time the project opens."""
         if article is None or self.session is None:
             return
         self.settings.setValue(f"project/{self.session.project.path.resolve()}/article",
                                article.id)
-        self._show_article_status()  # not the project's counts: they did not change
 
     # ------------------------------------------------------------------ edits
 
@@ -475,21 +468,6 @@ class MainWindow(QMainWindow):
     def _toggle_popup(self) -> None:
         self.view.label_popup_on_select = self.act_popup.isChecked()
         self.settings.setValue("view/popup", "true" if self.act_popup.isChecked() else "false")
-
-    def update_status(self) -> None:
-        if self.project is None:
-            return
-        counts = self.project.counts_by_status()
-        total = sum(counts.values())
-        self.progress_label.setText(f"Approved {counts['approved']:,} / {total:,}")
-        self.reviewer_label.setText(f"Reviewer: {self.reviewer}")
-        self._show_article_status()
-
-    def _show_article_status(self) -> None:
-        """The status bar's part about the open article: its model and claims to decide."""
-        model = self.article.model if self.article and self.article.model else "not annotated"
-        self.model_label.setText(f"Model: {model}")
-        self.claims_label.setText(self.claims_review.open_text())
 
     def _check_model(self) -> None:
         if installed_model() is None:
