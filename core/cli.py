@@ -21,6 +21,7 @@ from core.errors import AssayError
 from core.jobs import protocol
 from core.jobs.train import current_annotator
 from core.nlp.models import DEFAULT_MODELS
+from core.nlp.store_rules import store_rules
 from core.nlp.training import DEFAULT_ANNOTATOR, model_names_for
 from core.store import Project
 from core.store.faults import describe, is_file_fault
@@ -60,7 +61,7 @@ class ProgressPrinter:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    project = Project.create(args.project, name=args.name, scheme=args.scheme)
+    project = Project.create(args.project, name=args.name, scheme=args.scheme, rules=store_rules())
     labels = ", ".join(lb.name for lb in project.labels())
     project.close()
     print(f"Created {args.project} with labels: {labels}")
@@ -73,7 +74,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     missing = [p for p in args.paths if not Path(p).exists()]
     if missing:
         raise AssayError("No such file or folder: " + ", ".join(missing))
-    with Project.open(args.project) as project:
+    with Project.open(args.project, rules=store_rules()) as project:
         report = import_paths(
             project, args.paths, batch_size=args.batch_size,
             progress=ProgressPrinter("importing files", args.json_progress),
@@ -95,7 +96,7 @@ def cmd_annotate(args: argparse.Namespace) -> int:
     from core.jobs.annotate import annotate_project
     from core.nlp.pipeline import load_annotator
 
-    with Project.open(args.project) as project:
+    with Project.open(args.project, rules=store_rules()) as project:
         if args.json_progress:  # loading spaCy takes seconds: say so rather than sit at 0 %
             print(protocol.encode(protocol.Progress(0, 0, "loading the model…")), flush=True)
         choice = args.model or current_annotator(project)
@@ -193,7 +194,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     from core.store.statistics import OUTCOMES, suggested
     from core.text.normalise import one_line as plain
 
-    with Project.open_for_reading(args.project) as project:
+    with Project.open_for_reading(args.project, rules=store_rules()) as project:
         statuses = project.counts_by_status()
         n = gather(project)
         name = project.name
@@ -257,7 +258,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     """The statistics window as one self-contained HTML file (``core.stats.report``)."""
     from core.stats.report import write_report
 
-    with Project.open_for_reading(args.project) as project:
+    with Project.open_for_reading(args.project, rules=store_rules()) as project:
         summary = write_report(project, Path(args.output))
     print(summary.describe())
     return EXIT_OK
@@ -270,7 +271,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     status = None if args.status == "all" else args.status
     flt = ArticleFilter(status=status, reviewer=args.reviewer)
     output = Path(args.output)
-    with Project.open_for_reading(args.project) as project:
+    with Project.open_for_reading(args.project, rules=store_rules()) as project:
         report = export(
             project, args.format, output, flt=flt, labels=args.label or None,
             split=args.split, seed=args.seed,
@@ -286,7 +287,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     """Full integrity check of the file (slower than the check every open does)."""
-    with Project.open(args.project, read_only=True) as project:
+    with Project.open(args.project, read_only=True, rules=store_rules()) as project:
         problems = project.integrity_problems()
     if not problems:
         print(f"{args.project}: ok (SQLite integrity check passed).")
@@ -303,7 +304,7 @@ def cmd_labels(args: argparse.Namespace) -> int:
     import; the same rules as Review → Labels… (core.store.labels)."""
     who = args.reviewer
     if args.action == "list":
-        with Project.open_for_reading(args.project) as project:
+        with Project.open_for_reading(args.project, rules=store_rules()) as project:
             rows = [(lb, project.label_uses(lb.name)) for lb in project.labels()]
         if args.json:
             print(json.dumps([{"name": lb.name, "color": lb.color, "hotkey": lb.hotkey,
@@ -320,7 +321,7 @@ def cmd_labels(args: argparse.Namespace) -> int:
         raise AssayError(f"labels {args.action} takes {want} value(s), got "
                          f"{len(args.values)}: see assay-cli labels --help.")
     v = args.values
-    with Project.open(args.project) as project:
+    with Project.open(args.project, rules=store_rules()) as project:
         if args.action == "add":
             project.add_label(v[0], args.color, args.hotkey or "", args.description or "",
                               reviewer=who)
@@ -353,7 +354,7 @@ def cmd_assign(args: argparse.Namespace) -> int:
 
     reviewers = [r.strip() for r in args.reviewers.split(",") if r.strip()]
     existed = Path(args.output).is_dir()
-    with Project.open_for_reading(args.project) as project:
+    with Project.open_for_reading(args.project, rules=store_rules()) as project:
         paths = hand_out(project, reviewers, args.output, overlap=args.overlap,
                          seed=args.seed, include_decided=args.all)
     if not existed:
@@ -366,7 +367,7 @@ def cmd_assign(args: argparse.Namespace) -> int:
 def cmd_merge(args: argparse.Namespace) -> int:
     from core.teams.merge import merge_copy
 
-    with Project.open(args.project) as project:
+    with Project.open(args.project, rules=store_rules()) as project:
         for copy in args.copies:
             r = merge_copy(project, copy, who=args.reviewer)
             print(f"{copy}: {r.reviewer}'s versions: {r.added} new, {r.replaced} updated, "
@@ -378,7 +379,7 @@ def cmd_agreement(args: argparse.Namespace) -> int:
     from core.teams.agreement import agreement
     from core.text.normalise import one_line
 
-    with Project.open_for_reading(args.project) as project:
+    with Project.open_for_reading(args.project, rules=store_rules()) as project:
         report = agreement(project)
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
@@ -414,7 +415,7 @@ def cmd_adjudicate(args: argparse.Namespace) -> int:
     from core.teams.adjudicate import DECIDED, SETTLED, settle_all, settle_edits, take_version
     from core.text.normalise import one_line
 
-    with Project.open(args.project) as project:
+    with Project.open(args.project, rules=store_rules()) as project:
         if args.action == "list":
             from core.teams.adjudicate import to_adjudicate
 

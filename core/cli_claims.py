@@ -16,6 +16,7 @@ from dataclasses import asdict
 
 from core.errors import AssayError
 from core.nlp.linking import country_of, is_usable_kb_id
+from core.nlp.store_rules import store_rules
 from core.store import Project
 from core.store.claims_across import LIMIT, Across, AcrossItem
 from core.text.normalise import one_line as plain
@@ -79,7 +80,7 @@ def as_json(across: Across) -> dict:
 
 
 def cmd_claims(args: argparse.Namespace) -> int:
-    with Project.open_for_reading(args.project) as project:
+    with Project.open_for_reading(args.project, rules=store_rules()) as project:
         if args.claim is not None:
             across = project.claims_across(args.claim, limit=args.limit)
         else:

@@ -17,6 +17,7 @@ from core.errors import AssayError
 from core.jobs import protocol
 from core.jobs.train import choose_annotator, current_annotator
 from core.nlp.evaluate import table
+from core.nlp.store_rules import store_rules
 from core.nlp.training import (
     DEFAULT_ANNOTATOR,
     TrainingCancelled,
@@ -102,7 +103,7 @@ def cmd_models(args: argparse.Namespace) -> int:
     for sentence in folders.warnings():
         print(f"warning: {sentence}", file=sys.stderr)
     if args.action == "list":
-        with Project.open_for_reading(args.project) as project:
+        with Project.open_for_reading(args.project, rules=store_rules()) as project:
             chosen = current_annotator(project)
         if args.json:
             print(json.dumps({"chosen": chosen, "models": [m.meta for m in models]}))
@@ -124,12 +125,12 @@ def cmd_models(args: argparse.Namespace) -> int:
         raise AssayError(f"models {args.action} ID")
     target = args.values[0]
     if args.action == "use":
-        with Project.open(args.project) as project:
+        with Project.open(args.project, rules=store_rules()) as project:
             choose_annotator(project, target)
         print(f"Pre-annotation now uses {target}. Re-annotate pending articles with: "
               f"assay-cli annotate {shlex.quote(args.project)} --force")
         return EXIT_OK
-    with Project.open(args.project) as project:
+    with Project.open(args.project, rules=store_rules()) as project:
         if current_annotator(project) == target:
             raise AssayError(f"{target} pre-annotates this project; choose another first "
                              f"(models {shlex.quote(args.project)} use default).")

@@ -86,7 +86,7 @@ def hand_out(project: Project, reviewers: list[str], out_dir: str | Path, *,
         chosen = assignment.of(reviewer)
         records = list(project.reviewed(chosen, claim_states=("suggested", "accepted"),
                                         suggestions=True))
-        with Project.create(path, name=f"{project.name}-{reviewer}") as copy:
+        with Project.create(path, name=f"{project.name}-{reviewer}", rules=project.rules) as copy:
             copy.use_scheme(labels, "assign")
             copy.add_articles([_article_in(rec) for rec in records], reviewer="assign")
             for key, value in (("copy_of", project.project_id), ("copy_id", uuid.uuid4().hex),

@@ -48,7 +48,7 @@ def merge_copy(project: Project, copy_path: str | Path, who: str = "merge") -> M
     """Take one copy's decisions back as its reviewer's versions (all or nothing)."""
     path = Path(copy_path)
     try:
-        copy = Project.open(path, read_only=True)
+        copy = Project.open(path, read_only=True, rules=project.rules)
     except AssayError as exc:
         raise AssayError(f"Cannot merge {path.name}: {exc}") from exc
     with copy:
