@@ -175,7 +175,7 @@ def bench_review_keys(tmp: Path) -> dict:
     from PySide6.QtCore import QSettings, QTimer
     from PySide6.QtWidgets import QApplication, QMessageBox
 
-    from gui.main_window import MainWindow
+    from gui.window.main_window import MainWindow
 
     path = tmp / "keys.assay"
     with Project.create(path, rules=store_rules()) as project:

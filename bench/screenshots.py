@@ -20,8 +20,8 @@ def main() -> int:
     from PySide6.QtWidgets import QApplication
 
     from core.sample import ensure_sample_project
-    from gui.main_window import MainWindow
-    from gui.theme import apply_theme
+    from gui.common.theme import apply_theme
+    from gui.window.main_window import MainWindow
 
     out = Path(sys.argv[1] if len(sys.argv) > 1 else "docs")
     app = QApplication.instance() or QApplication([])
@@ -71,7 +71,7 @@ def gold_project(path: Path, gold: Path, n: int):
 def model_screenshots(app, tmp: Path, out: Path) -> None:
     """Review → Models… after training on 40 approved gold briefs (about a minute)."""
     from core.jobs.train import train_project
-    from gui.models_dialog import ModelsDialog
+    from gui.models.dialog import ModelsDialog
 
     path = tmp / "briefs.assay"
     gold_project(path, Path(__file__).parent / "gold" / "train-a.gold", 40).close()
@@ -94,8 +94,8 @@ def team_screenshots(app, tmp: Path, sample: Path, out: Path) -> None:
     from PySide6.QtCore import QSettings
 
     from bench.team_scene import three_reviewers
-    from gui.agreement_view import AgreementDialog
-    from gui.main_window import MainWindow
+    from gui.teams.agreement_view import AgreementDialog
+    from gui.window.main_window import MainWindow
 
     origin = tmp / "team.assay"
     shutil.copy(sample, origin)
@@ -229,8 +229,8 @@ def statistics_screenshots(app, tmp: Path, out: Path) -> None:
     from PySide6.QtCore import QSettings
     from PySide6.QtTest import QTest
 
-    from gui.main_window import MainWindow
-    from gui.statistics_view import show_statistics
+    from gui.statistics.window import show_statistics
+    from gui.window.main_window import MainWindow
 
     path = statistics_project(tmp / "statistics.assay")
     settings = QSettings(str(tmp / "statistics.ini"), QSettings.Format.IniFormat)
@@ -332,7 +332,7 @@ def claims_across_screenshots(app, tmp: Path, out: Path) -> None:
 
     from core.models import ArticleIn, SpanIn
     from core.store import Project
-    from gui.main_window import MainWindow
+    from gui.window.main_window import MainWindow
 
     labels = {"China": "GPE", "Chinese": "NORP", "cobalt": "MINERAL", "Lualaba": "GPE",
               "International Energy Agency": "ORG", "2024": "DATE", "2023": "DATE",

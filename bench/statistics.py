@@ -120,8 +120,8 @@ def _window(tmp: Path, path: Path) -> dict:
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
-    from gui.main_window import MainWindow
-    from gui.statistics_view import show_statistics
+    from gui.statistics.window import show_statistics
+    from gui.window.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv)
     window = MainWindow(QSettings(str(tmp / "stats.ini"), QSettings.Format.IniFormat), "bench")

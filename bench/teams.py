@@ -72,7 +72,7 @@ def bench_adjudication(tmp: Path) -> dict:
     from bench.corpus import entity_spans
     from bench.team_scene import three_reviewers
     from core.models import ArticleIn, SpanIn
-    from gui.main_window import MainWindow
+    from gui.window.main_window import MainWindow
 
     text = synthetic_articles(1, seed=9, words=(6000, 6000))[0].text
     spans = [SpanIn(s.start, s.end, s.label) for s in

@@ -25,8 +25,31 @@ from core.nlp.store_rules import store_rules
 from core.nlp.training import DEFAULT_ANNOTATOR, model_names_for
 from core.store import Project
 from core.store.faults import describe, is_file_fault
+from core.text.normalise import one_line
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_CANCELLED = 0, 1, 2, 130
+# The largest id or count SQLite stores (a signed 64-bit integer).
+LARGEST = 2**63 - 1
+
+
+def whole_number(what: str, least: int = 1) -> Callable[[str], int]:
+    """An argparse ``type`` for an id or a count: ASCII digits from ``least`` to what SQLite
+    holds. ``int()`` takes "²"-like digits of other scripts and any size, which ended in a
+    ValueError or OverflowError traceback; this says what is wrong in one sentence."""
+
+    def parse(text: str) -> int:
+        digits = text.strip()
+        if digits.isascii() and digits.isdigit() and least <= int(digits) <= LARGEST:
+            return int(digits)
+        raise argparse.ArgumentTypeError(
+            f"{what} is a whole number from {least} to {LARGEST} written with the digits "
+            f"0-9, not {one_line(text, 40)!r}.")
+
+    parse.__name__ = what
+    return parse
+
+
+record_id = whole_number("an id")
 
 
 class ProgressPrinter:
@@ -85,6 +108,8 @@ def cmd_import(args: argparse.Namespace) -> int:
                f"{report.duplicates} duplicate(s) skipped, {len(report.problems)} problem(s)")
     if report.skipped:
         summary += f", {len(report.skipped)} unsupported file(s) ignored"
+    if report.scheme_changed:
+        summary += "; the export's label scheme was taken (assay-cli labels PROJECT list)"
     print(summary + ".")
     if args.json_progress:
         print(protocol.encode(protocol.ImportDone(
@@ -354,29 +379,38 @@ def cmd_assign(args: argparse.Namespace) -> int:
 
     reviewers = [r.strip() for r in args.reviewers.split(",") if r.strip()]
     existed = Path(args.output).is_dir()
-    with Project.open_for_reading(args.project, rules=store_rules()) as project:
+    # What it hands out is recorded in it.
+    with Project.open(args.project, rules=store_rules()) as project:
         paths = hand_out(project, reviewers, args.output, overlap=args.overlap,
-                         seed=args.seed, include_decided=args.all)
+                         seed=args.seed, include_decided=args.all,
+                         show_decisions=args.show_decisions, who=args.reviewer)
     if not existed:
         print(f"Made the folder {args.output} for the copies.")
     for reviewer, path in paths.items():
         print(f"{reviewer}: {path}")
+    if args.show_decisions:
+        print("The copies show the project's current decisions: their versions are second "
+              "opinions on them, and the agreement report says so.")
     return EXIT_OK
 
 
 def cmd_merge(args: argparse.Namespace) -> int:
     from core.teams.merge import merge_copy
+    from core.text.normalise import one_line
 
     with Project.open(args.project, rules=store_rules()) as project:
         for copy in args.copies:
             r = merge_copy(project, copy, who=args.reviewer)
-            print(f"{copy}: {r.reviewer}'s versions: {r.added} new, {r.replaced} updated, "
-                  f"{r.unchanged} unchanged; {r.not_reviewed} article(s) not reviewed yet.")
+            print(f"{one_line(copy)}: {one_line(r.reviewer)}'s versions: {r.added} new, "
+                  f"{r.replaced} updated, {r.unchanged} unchanged; {r.not_reviewed} "
+                  "article(s) not reviewed yet."
+                  + (" (A second opinion: the copy showed the project's decisions.)"
+                     if r.shows_decisions else ""))
     return EXIT_OK
 
 
 def cmd_agreement(args: argparse.Namespace) -> int:
-    from core.teams.agreement import agreement
+    from core.teams.agreement import agreement, second_opinions_note
     from core.text.normalise import one_line
 
     with Project.open_for_reading(args.project, rules=store_rules()) as project:
@@ -392,12 +426,15 @@ def cmd_agreement(args: argparse.Namespace) -> int:
     print(f"{report['articles']} article(s) approved by two or more reviewers. Span F1 "
           f"{pct(overall['span_f1'])}, token kappa {pct(overall['token_kappa'])}, "
           f"verdict kappa {pct(overall['verdict_kappa'])}.")
+    if report["second_opinions"]:
+        print(second_opinions_note(report["second_opinions"]))
     for pair in report["pairs"]:
         # Reviewer names come from copies: one clean line each, nothing that steers a terminal.
         a, b = (one_line(r, 60) for r in pair["reviewers"])
         print(f"  {a} / {b}: {pair['articles']} article(s), span F1 {pct(pair['span_f1'])} "
               f"(overlap {pct(pair['span_f1_overlap'])}), token kappa "
-              f"{pct(pair['token_kappa'])}")
+              f"{pct(pair['token_kappa'])}" + ("" if pair["independent"] else
+                                              "  (not independent)"))
         for label, f1 in pair["per_label"].items():
             print(f"      {one_line(label, 40):<10} {pct(f1)}")
     if report["articles_worst_first"]:
@@ -425,10 +462,13 @@ def cmd_adjudicate(args: argparse.Namespace) -> int:
             return EXIT_OK
         history = History(project, args.reviewer)
         if args.action == "take":
-            if len(args.values) != 2 or not args.values[0].isdecimal() \
-                    or not args.values[0].isascii():
-                raise AssayError("adjudicate take ARTICLE_ID REVIEWER")
-            article_id, reviewer = int(args.values[0]), args.values[1]
+            if len(args.values) != 2:
+                raise AssayError("adjudicate take needs ARTICLE_ID REVIEWER.")
+            try:
+                article_id = record_id(args.values[0])
+            except argparse.ArgumentTypeError as exc:
+                raise AssayError(f"adjudicate take ARTICLE_ID REVIEWER: {exc}") from exc
+            reviewer = args.values[1]
             who = one_line(reviewer, 60)
             version = next((v for v in project.versions([article_id])
                             if v.reviewer == reviewer), None)
@@ -579,8 +619,13 @@ def build_parser() -> argparse.ArgumentParser:
                    help="share of the articles every reviewer gets (default 0.2)")
     p.add_argument("--seed", type=int, default=0, help="seed of the shuffle")
     p.add_argument("--all", action="store_true", help="decided articles too, not only pending")
+    p.add_argument("--show-decisions", action="store_true",
+                   help="copies carry the project's current decisions (a second opinion on "
+                   "them) instead of only the pre-annotation's suggestions; the agreement "
+                   "report names such versions")
     p.add_argument("-o", "--output", required=True,
                    help="folder for the copies (made if missing; the folder above must exist)")
+    add_reviewer(p, "who hands out")
     p.set_defaults(func=cmd_assign)
 
     p = sub.add_parser("merge", help="take reviewers' copies back as their versions")
@@ -631,7 +676,7 @@ def build_parser() -> argparse.ArgumentParser:
     from core import cli_claims, cli_models
 
     cli_models.register(sub, add_json_progress)
-    cli_claims.register(sub)
+    cli_claims.register(sub, record_id, whole_number("--limit"))
     return parser
 
 

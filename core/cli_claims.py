@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from dataclasses import asdict
 
 from core.errors import AssayError
@@ -102,8 +103,10 @@ def cmd_claims(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def register(sub: argparse._SubParsersAction) -> None:
-    """Add ``claims`` to the CLI's subcommands."""
+def register(sub: argparse._SubParsersAction, record_id: Callable[[str], int],
+             count: Callable[[str], int]) -> None:
+    """Add ``claims`` to the CLI's subcommands; ``record_id`` and ``count`` are the CLI's
+    argparse types for an id and a count (``core.cli.whole_number``)."""
     p = sub.add_parser(
         "claims", help="what other articles say about a claim, or about ids",
         description="The claims and sentences of other articles that name the same linked "
@@ -115,8 +118,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     what.add_argument("--about", metavar="IDS",
                       help="comma-separated ids or names: USA,mineral:lithium (a province "
                       "counts as its country)")
-    what.add_argument("--claim", type=int, metavar="ID", help="a stored claim's id")
-    p.add_argument("--limit", type=int, default=LIMIT,
+    what.add_argument("--claim", type=record_id, metavar="ID", help="a stored claim's id")
+    p.add_argument("--limit", type=count, default=LIMIT,
                    help=f"at most this many items (default {LIMIT})")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_claims)

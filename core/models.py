@@ -38,6 +38,12 @@ class SpanIn:
     # What the pre-annotator suggested (start, end, label), when it is known to differ from
     # the span (an undo putting back a suggestion a reviewer had corrected).
     suggested: tuple[int, int, str] | None = None
+    # Who decided it and when, in the project an Assay JSONL file was exported from (kept
+    # as they were; the audit log records the import). None: the importer, now.
+    stamp: tuple[str, str] | None = None
+    # The file says what the link is (an Assay JSONL export): none means none, so the
+    # import does not link it by name.
+    kb_as_given: bool = False
 
 
 @dataclass(frozen=True)
@@ -52,6 +58,19 @@ class ClaimIn:
     state: str = "accepted"
     origin: str = "imported"
     reason: str = ""
+    stamp: tuple[str, str] | None = None  # (updated_by, updated_at) from an Assay JSONL export
+
+
+@dataclass(frozen=True)
+class ImportedDecision:
+    """An article's decision as an Assay JSONL export carries it: kept as the reviewer made
+    it in the project it came from; the importing project's audit log says it was imported."""
+
+    status: str
+    reviewed_by: str | None
+    reviewed_at: str | None
+    review_seconds: float | None
+    note: str
 
 
 @dataclass(frozen=True)
@@ -68,6 +87,10 @@ class ArticleIn:
     # The pre-annotator that made its suggestions elsewhere (annotate-jsonl, a cluster):
     # the article counts as pre-annotated, so `annotate` does not run on it again.
     model: str | None = None
+    # From an Assay JSONL export: the article's id there (kept where this project has it
+    # free) and its decision.
+    id: int | None = None
+    decision: ImportedDecision | None = None
 
 
 class Span(NamedTuple):
@@ -190,6 +213,13 @@ class KbEntry:
     def display(self) -> str:
         """How the completer shows it: ``USA — United States``."""
         return f"{self.id} — {self.name}" if self.name and self.name != self.id else self.id
+
+
+@dataclass(frozen=True)
+class SchemeIn:
+    """The label scheme an Assay JSONL export carries on its first line."""
+
+    labels: tuple[Label, ...]
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from core.formats.importers import import_paths
 from core.nlp.store_rules import store_rules
 from core.resources import resource_path
 from core.store import Project
+from core.text.json_lines import json_line
 
 SAMPLE_NAME = "Sample — critical minerals"
 
@@ -41,7 +42,6 @@ def write_sample_jsonl(out: Path | None = None) -> Path:
     Run by hand (``python -m core.sample``) after editing the sample texts or
     the pipeline; the app itself only reads the result.
     """
-    import json
     import tempfile
 
     from core.jobs.annotate import annotate_project
@@ -60,7 +60,7 @@ def write_sample_jsonl(out: Path | None = None) -> Path:
                          for s in project.spans(article_id)]
                 record = {"text": art.text, "title": art.title, "source": art.source,
                           "spans": spans}
-                fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+                fh.write(json_line(record) + "\n")
     return out
 
 

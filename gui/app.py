@@ -53,7 +53,7 @@ def install_error_dialog(log_path: Path) -> None:
     from PySide6.QtWidgets import QApplication
 
     from core.errors import AssayError
-    from gui.plain_text import critical, warn
+    from gui.common.plain_text import critical, warn
 
     def hook(kind, value, tb) -> None:
         if isinstance(value, AssayError):  # e.g. a damaged page found while scrolling
@@ -91,8 +91,8 @@ def main(argv: list[str] | None = None) -> int:
 
     from core.resources import resource_path
     from core.sample import ensure_sample_project
-    from gui.main_window import MainWindow
-    from gui.theme import apply_theme
+    from gui.common.theme import apply_theme
+    from gui.window.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(argv)
     app.setOrganizationName("Assay")

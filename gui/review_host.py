@@ -1,28 +1,30 @@
 """What the window offers the parts that wire review features into it.
 
-``gui.claims_review`` and ``gui.link_editor`` are given the window as a
+``gui.claims.review`` and ``gui.linking.editor`` are given the window as a
 ``ReviewHost``: the open project and article, the widgets they drive, and the one
 way to change data (``push`` an edit through the history). They never import
-``gui.main_window``, so the import graph of ``gui`` has no cycle (a test checks).
+``gui.window.main_window``, so the import graph of ``gui`` has no cycle (a test checks).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from PySide6.QtCore import QSettings
-from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QStatusBar, QTabWidget
+if TYPE_CHECKING:  # the protocol stands above the rooms: it names their widgets, imports none
+    from collections.abc import Callable
 
-from core.models import Article
-from core.review.edits import Edit
-from core.review.session import ReviewSession
-from core.store import Project
-from gui.article_list import ArticleListPanel
-from gui.article_view import ArticleView
-from gui.claims_panel import ClaimsPanel
-from gui.link_editor import LinkEditor
+    from PySide6.QtCore import QSettings
+    from PySide6.QtGui import QAction
+    from PySide6.QtWidgets import QStatusBar, QTabWidget
+
+    from core.models import Article
+    from core.review.edits import Edit
+    from core.review.session import ReviewSession
+    from core.store import Project
+    from gui.articles.article_list import ArticleListPanel
+    from gui.claims.panel import ClaimsPanel
+    from gui.linking.editor import LinkEditor
+    from gui.review.article_view import ArticleView
 
 
 class ReviewHost(Protocol):
@@ -33,7 +35,7 @@ class ReviewHost(Protocol):
     claims_panel: ClaimsPanel
     link_editor: LinkEditor
     side_tabs: QTabWidget
-    jobs: Any  # gui.project_jobs.ProjectJobs: run_job for background reads
+    jobs: Any  # gui.window.project_jobs.ProjectJobs: run_job for background reads
 
     def statusBar(self) -> QStatusBar: ...  # noqa: N802 (Qt's name)
 
@@ -51,7 +53,7 @@ class ReviewHost(Protocol):
 
 
 class JobsHost(Protocol):
-    """What ``gui.project_jobs`` needs of the window: the session, the list, the counts."""
+    """What ``gui.window.project_jobs`` needs of the window: the session, the list, the counts."""
 
     session: ReviewSession | None
     list_panel: ArticleListPanel

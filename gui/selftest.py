@@ -80,7 +80,7 @@ def _check_window(folder: Path) -> str:
 
     from core.nlp.store_rules import store_rules
     from core.store import Project
-    from gui.main_window import MainWindow
+    from gui.window.main_window import MainWindow
 
     # Fail here, not in a modal dialog.
     Project.open(folder / "selftest.assay", rules=store_rules()).close()

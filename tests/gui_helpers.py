@@ -7,7 +7,7 @@ from PySide6.QtGui import QMouseEvent, QTextCursor
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from gui.article_view import ArticleView
+from gui.review.article_view import ArticleView
 
 
 def where(text: str, part: str) -> tuple[int, int]:
@@ -50,7 +50,7 @@ def open_window(qtbot, settings_dir, project_path, reviewer: str = "ana"):
     """A shown main window on ``project_path``, label popup off, the text view focused."""
     from PySide6.QtCore import QSettings
 
-    from gui.main_window import MainWindow
+    from gui.window.main_window import MainWindow
 
     settings = QSettings(str(settings_dir / "settings.ini"), QSettings.Format.IniFormat)
     win = MainWindow(settings, reviewer)

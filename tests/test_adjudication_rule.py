@@ -199,8 +199,11 @@ def test_taking_a_rejected_version_rejects_the_article(team, tmp_path):
         assert project.article(4).status == "rejected"
     assert curated(origin)[4] == before  # the curated spans are kept for an un-reject
     gold = tmp_path / "gold.jsonl"
-    ok("export", origin, "-f", "assay", "--status", "approved", "-o", gold)
-    assert all(json.loads(line)["id"] != 4 for line in gold.read_text().splitlines())
+    # Nothing is approved now, so the gold export is refused and writes nothing: article 4
+    # is not gold.
+    refused = assay_cli("export", origin, "-f", "assay", "--status", "approved", "-o", gold)
+    assert refused.returncode == 1 and "no approved article" in refused.stderr
+    assert not gold.exists()
     # The approved version is still taken with its spans and approved.
     ok("adjudicate", origin, "take", "4", "ana", "--reviewer", "lead")
     with Project.open_for_reading(origin, rules=store_rules()) as project:

@@ -139,7 +139,7 @@ def test_gui_modules_import_each_other_without_a_cycle():
     modules = set(graph)
     graph = {k: {m if m in modules else m.rsplit(".", 1)[0] for m in v} & modules
              for k, v in graph.items()}
-    importers_of_window = {k for k, v in graph.items() if "gui.main_window" in v}
+    importers_of_window = {k for k, v in graph.items() if "gui.window.main_window" in v}
     assert importers_of_window <= ENTRY_POINTS
     state: dict[str, int] = {}
     cycle: list[str] = []
@@ -159,6 +159,29 @@ def test_gui_modules_import_each_other_without_a_cycle():
     assert cycle == []
 
 
+# gui/ is in rooms by feature; the window (gui.window) wires them and is at the top: no
+# feature room imports it. ``gui.review_host`` is the protocol the window offers the rooms.
+ROOMS = {"window", "review", "articles", "claims", "linking", "teams", "statistics",
+         "models", "dialogs", "common"}
+TOP_LEVEL = {"gui", "gui.__main__", "gui.app", "gui.selftest", "gui.platform_check",
+             "gui.review_host"}
+
+
+def test_gui_is_in_rooms_and_no_room_imports_the_window():
+    bad, loose = [], []
+    for path in sources("gui"):
+        name = module_name(path)
+        parts = name.split(".")
+        if len(parts) < 3 and name not in TOP_LEVEL and not (len(parts) == 2 and
+                                                               parts[1] in ROOMS):
+            loose.append(name)
+        if len(parts) >= 3 and parts[1] not in ROOMS:
+            loose.append(name)
+        if len(parts) >= 3 and parts[1] != "window":
+            bad += [f"{name} imports {m}" for m in imports(path) if m.startswith("gui.window")]
+    assert loose == [] and bad == []
+
+
 def test_only_the_store_touches_the_connection():
     bad = []
     for package in ("core", "gui"):
@@ -173,7 +196,7 @@ def test_only_the_store_touches_the_connection():
 
 
 # Qt's file dialog and the classes behind it read files to guess their type, which drops
-# SQLite's locks on an open project (issue 23): only gui.file_dialogs may use them, with an
+# SQLite's locks on an open project (issue 23): only gui.common.file_dialogs may use them, with an
 # icon provider that never reads a file.
 FILE_READERS = ("QFileDialog", "QFileSystemModel", "QMimeDatabase", "QFileIconProvider")
 
@@ -193,10 +216,10 @@ def test_the_checks_would_catch_a_violation(tmp_path):
     """The scanners see what they must (a test that cannot fail proves nothing)."""
     sample = tmp_path / "x.py"
     sample.write_text("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n"
-                      "    from gui.main_window import MainWindow\n"
+                      "    from gui.window.main_window import MainWindow\n"
                       "def f():\n    import PySide6.QtCore\n"
                       "    from PySide6.QtWidgets import QFileDialog\n")
-    assert {"gui.main_window", "PySide6.QtCore"} <= imports(sample)
+    assert {"gui.window.main_window", "PySide6.QtCore"} <= imports(sample)
     assert "PySide6.QtWidgets.QFileDialog" in imports(sample)
     # A store module reaching for core.nlp in any of the three ways is caught.
     store = tmp_path / "core" / "store"

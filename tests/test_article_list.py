@@ -14,8 +14,8 @@ from PySide6.QtWidgets import QApplication
 from core.models import ArticleIn
 from core.nlp.store_rules import store_rules
 from core.store import ArticleFilter, Project
-from gui.article_list import ArticleListPanel
-from gui.article_list_model import (
+from gui.articles.article_list import ArticleListPanel
+from gui.articles.list_model import (
     ENTITIES,
     MAX_CACHED_PAGES,
     PAGE_SIZE,

@@ -15,8 +15,8 @@ from PySide6.QtGui import QFont, QTextCharFormat, QTextCursor
 from core.models import ArticleIn, SpanIn
 from core.nlp.store_rules import store_rules
 from core.store import Project
-from gui.article_view import ArticleView
-from gui.theme import label_color
+from gui.common.theme import label_color
+from gui.review.article_view import ArticleView
 
 PARAGRAPH = (
     "Lithium from Chile 😀 reached Japan; cafe\u0301 owners in Argentina paid in cash.\n"

@@ -140,7 +140,8 @@ def test_exports_carry_accepted_claims_and_facts(claimed, tmp_path):
         "start": 0, "end": 46, "text": "Cobalt prices fell 12% in March, traders said.",
         "verdict": "supported", "evidence_url": "https://example.org/prices",
         "note": "exchange data", "origin": "rules", "updated_by": "ann",
-        "updated_at": record["claims"][0]["updated_at"]}]
+        "updated_at": record["claims"][0]["updated_at"], "state": "accepted",
+        "reason": "PERCENT: 12%"}]
     report = export(claimed, "claims", tmp_path / "claims.csv")
     assert report.summary() == "1 article(s), 1 claim(s)"
     rows = list(csv.DictReader((tmp_path / "claims.csv").open(encoding="utf-8")))
@@ -167,7 +168,10 @@ def test_assay_jsonl_round_trip_keeps_claims(claimed, tmp_path):
     fresh = Project.create(tmp_path / "fresh.assay", rules=store_rules())
     report = import_paths(fresh, [tmp_path / "out.jsonl"])
     assert report.added == 1 and not report.problems
-    (claim,) = fresh.claims(1)
+    # Every claim comes back, the suggestions still waiting too (Assay JSONL carries them).
+    assert [(c.start, c.end, c.state) for c in fresh.claims(1)] == [
+        (c.start, c.end, c.state) for c in claimed.claims(1)]
+    claim = next(c for c in fresh.claims(1) if c.state == "accepted")
     assert (claim.start, claim.end, claim.verdict, claim.evidence_url, claim.note,
             claim.origin) == (0, 46, "refuted", "https://e.org/1", "wrong month", "rules")
     fresh.close()

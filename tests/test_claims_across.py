@@ -18,7 +18,7 @@ from core.nlp.figures import compare, figures_in, parse_figure
 from core.nlp.store_rules import store_rules
 from core.store import Project
 from core.store.claims_across import subjects
-from gui.claims_across_panel import ITEM_ROLE
+from gui.claims.across_panel import ITEM_ROLE
 from tests.gui_helpers import open_window
 
 # (title, published, status, text, [(part, label, state)], [(part, state, verdict)])

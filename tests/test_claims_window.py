@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QMessageBox
 from core.models import ArticleIn, SpanIn
 from core.nlp.store_rules import store_rules
 from core.store import Project
-from gui.claim_paint import VERDICT_COLORS
+from gui.claims.paint import VERDICT_COLORS
 from tests.gui_helpers import click_offset, drag_select, open_window, point_of
 
 # Text we wrote for these tests.

@@ -84,12 +84,17 @@ def _leftovers(folder):
 # ---------------------------------------------------------------- content per format
 
 
-def test_assay_jsonl_is_lossless(small, tmp_path):
+def test_assay_jsonl_carries_every_decision(small, tmp_path):
     dest = tmp_path / "out.jsonl"
     report = export(small, "assay", dest)
     assert (report.articles, report.spans, report.files) == (2, 8, [dest])
     records = _lines(dest)
-    assert _ents(records) == EXPECTED
+    assert [lb["name"] for lb in records[0]["assay_scheme"]["labels"]] == [
+        lb.name for lb in small.labels()]
+    assert "assay_scheme" not in records[1]  # the first line carries the scheme
+    assert _ents(records) == EXPECTED  # "spans": the accepted ones, as in every format
+    assert {(s["text"], s["state"]) for s in records[0]["other_spans"]} == {
+        ("Glencore", "suggested"), ("demand", "rejected")}
     first = records[0]
     assert {k: first[k] for k in ("title", "source", "url", "published", "status",
                                   "reviewed_by", "reviewed_at", "note")} == {
@@ -97,13 +102,16 @@ def test_assay_jsonl_is_lossless(small, tmp_path):
         "published": "2026-01-01", "status": "approved", "reviewed_by": "ann",
         "reviewed_at": "2026-01-02T03:04:05", "note": ""}
     span = records[1]["spans"][0]
-    assert span == {"start": 0, "end": 6, "label": "MINERAL", "text": "Cobalt",
-                    "origin": "reviewer", "state": "accepted", "kb_id": "Q740"}
+    assert {k: v for k, v in span.items() if k not in ("updated_by", "updated_at")} == {
+        "start": 0, "end": 6, "label": "MINERAL", "text": "Cobalt", "origin": "reviewer",
+        "state": "accepted", "kb_id": "Q740"}
+    assert span["updated_by"] == "import" and span["updated_at"]
     claim = records[1]["claims"][0]
     assert {k: claim[k] for k in ("start", "end", "text", "verdict", "evidence_url", "note",
-                                  "updated_by")} == {
+                                  "updated_by", "state")} == {
         "start": 0, "end": 41, "text": "Cobalt output in the DRC rose 30% in 2024",
-        "verdict": "supported", "evidence_url": "http://e", "note": "ok", "updated_by": "ann"}
+        "verdict": "supported", "evidence_url": "http://e", "note": "ok", "updated_by": "ann",
+        "state": "accepted"}
     assert _leftovers(tmp_path) == ["out.jsonl"]
 
 
@@ -278,6 +286,8 @@ def test_round_trip_through_import(small, tmp_path, fmt):
     got = {}
     for article_id in fresh.article_ids():
         spans = fresh.spans(article_id)
+        if fmt == "assay":  # it carries every decision: suggested and rejected ones too
+            spans = [s for s in spans if s.state == "accepted"]
         assert all(s.state == "accepted" for s in spans)
         got[fresh.article(article_id).text] = {(s.start, s.end, s.label) for s in spans}
     assert got == EXPECTED
@@ -296,8 +306,10 @@ def test_filters_labels_and_status(small, tmp_path):
     report = export(small, "doccano", dest, labels=["MINERAL"])
     assert report.spans == 3
     assert {lb for r in _lines(dest) for *_, lb in r["label"]} == {"MINERAL"}
-    report = export(small, "doccano", dest, flt=ArticleFilter(status="approved", reviewer="bob"))
-    assert report.articles == 0 and dest.read_text() == ""
+    before = dest.read_bytes()
+    with pytest.raises(AssayError, match="no approved article reviewed by 'bob'"):
+        export(small, "doccano", dest, flt=ArticleFilter(status="approved", reviewer="bob"))
+    assert dest.read_bytes() == before  # a filter matching nothing writes nothing
     with pytest.raises(AssayError, match="NOPE"):
         export(small, "doccano", dest, labels=["NOPE"])
     with pytest.raises(AssayError, match="Unknown export format"):

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import QFileDialog, QFileSystemModel
 from core.models import ArticleIn
 from core.nlp.store_rules import store_rules
 from core.store import Project
-from gui import file_dialogs
+from gui.common import file_dialogs
 from tests.test_posix_locks import my_locks, needs_proc_locks, read_in_child
 
 REPO = Path(__file__).parents[1]
@@ -41,7 +41,7 @@ from pathlib import Path
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QFileDialog, QFileSystemModel
-from gui.main_window import MainWindow
+from gui.window.main_window import MainWindow
 from tests.test_posix_locks import my_locks
 
 project = Path(sys.argv[1])

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 from core.models import ArticleIn, SpanIn
 from core.nlp.store_rules import store_rules
 from core.store import ArticleFilter, Project
-from gui.main_window import MainWindow
+from gui.window.main_window import MainWindow
 from tests.file_helpers import skip_unless_chmod_binds
 from tests.gui_helpers import click_offset, drag_select, where
 from tests.test_faults import big_damaged as big_damaged  # a fixture, shared
@@ -206,7 +206,7 @@ WINDOW_CHILD = """
 import json, sys
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
-from gui.main_window import MainWindow
+from gui.window.main_window import MainWindow
 
 app = QApplication([])
 win = MainWindow(QSettings(sys.argv[2], QSettings.Format.IniFormat), "bo")

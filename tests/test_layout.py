@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication
 from core.models import ArticleIn, SpanIn
 from core.nlp.store_rules import store_rules
 from core.store import Project
-from gui.article_column import MIN_TEXT_CHARS
+from gui.review.article_column import MIN_TEXT_CHARS
 from tests.gui_helpers import open_window
 
 TEXT = ("Australia shipped lithium and rare earth elements to China and Japan, the "

@@ -54,7 +54,7 @@ from core.review.edits import AddSpan, Edit, Focus, SetStatus, UpdateSpan
 from core.review.history import History
 from core.store import Project
 from core.text.normalise import normalise_text, sha256_text
-from gui.offsets import OffsetMap
+from gui.review.offsets import OffsetMap
 
 REVIEWER = "ana"
 LABELS = ("MINERAL", "GPE", "ORG", "PERCENT")

@@ -87,7 +87,7 @@ import sys
 from PySide6.QtCore import QSettings
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
-import gui.main_window as main_window
+import gui.window.main_window as main_window
 
 main_window.TIME_KEPT_EVERY_MS = 300
 app = QApplication([])

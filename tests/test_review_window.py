@@ -10,7 +10,7 @@ from PySide6.QtCore import QSettings, Qt
 from core.models import ArticleIn, SpanIn
 from core.nlp.store_rules import store_rules
 from core.store import Project
-from gui.main_window import MainWindow
+from gui.window.main_window import MainWindow
 from tests.gui_helpers import click_offset, drag_select, open_window, where
 
 TEXTS = [
@@ -232,7 +232,7 @@ def test_state_survives_close_and_reopen(qtbot, tmp_path, window, project_path):
 
 
 def test_shortcuts_dialog_lists_every_review_key(qtbot, window):
-    from gui.shortcuts import keys_text
+    from gui.window.shortcuts import keys_text
 
     window.show_shortcuts()
     dialog = window.shortcuts_dialog

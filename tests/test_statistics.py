@@ -8,7 +8,7 @@ import pytest
 
 from core.models import ArticleIn, SpanIn
 from core.nlp.store_rules import store_rules
-from core.store import Project
+from core.store import SCHEMA_VERSION, Project
 from tests.suggestion_helpers import suggestions
 
 TEXTS = [
@@ -248,7 +248,7 @@ def test_the_upgrade_skips_damaged_audit_events(judged):
     conn.commit()
     conn.close()
     with Project.open(path, rules=store_rules()) as again:
-        assert again.schema_version == 9
+        assert again.schema_version == SCHEMA_VERSION
         assert again.statistics.quality().per_label("m1")["GPE"]["kept"] == 2
 
 

@@ -248,7 +248,7 @@ def test_opening_another_project_reads_its_numbers_even_mid_read(qtbot, tmp_path
     project's, and a sentence of the old one never opens an article of the new."""
     import time
 
-    import gui.statistics_view as view
+    import gui.statistics.window as view
 
     real = view.gather
     monkeypatch.setattr(view, "gather", lambda p: (time.sleep(0.5), real(p))[1])

@@ -158,7 +158,7 @@ def test_merging_refuses_what_a_copy_could_not_have_made(origin, tmp_path):
     other = tmp_path / "other.assay"
     Project.create(other, rules=store_rules()).close()
     with Project.open(origin, rules=store_rules()) as project:
-        for bad, why in ((forged, "a decision by 'ben'"), (extra, "not given"),
+        for bad, why in ((forged, "a decision by “ben”"), (extra, "not given"),
                          (trigger, "schema objects"), (other, "not a copy of this project")):
             with pytest.raises(AssayError, match=why):
                 merge_copy(project, bad)
@@ -219,7 +219,7 @@ def test_the_agreement_view_shows_the_heat_map_and_saves_a_png(qtbot, origin, tm
 
 
 def test_the_window_hands_out_and_merges_in_the_background(qtbot, origin, tmp_path):
-    from gui.team_dialogs import merge_copies
+    from gui.teams.dialogs import merge_copies
     from tests.gui_helpers import open_window
 
     win = open_window(qtbot, tmp_path, origin)

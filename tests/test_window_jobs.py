@@ -9,8 +9,8 @@ from PySide6.QtCore import QSettings, QTimer
 
 from core.nlp.store_rules import store_rules
 from core.store import Project
-from gui import main_window as main_window_module
-from gui.main_window import MainWindow
+from gui.window import main_window as main_window_module
+from gui.window.main_window import MainWindow
 
 
 @pytest.fixture

@@ -203,9 +203,9 @@ def test_assign_refuses_a_reviewer_name_that_cannot_name_a_file(tmp_path, review
     assert snapshot(tmp_path) == before
 
 
-def test_a_project_named_outside_before_this_check_cannot_hand_out_outside(tmp_path):
+def test_a_project_named_outside_before_this_check_hands_out_inside_its_folder(tmp_path):
     """A project whose name was set to ``../../outside`` (with sqlite3, or by an older
-    Assay): the copies would be written two folders up."""
+    Assay): the copies would have been written two folders up."""
     work = tmp_path / "a" / "b"
     work.mkdir(parents=True)
     with Project.create(work / "P.assay", rules=store_rules()) as p:
@@ -214,10 +214,12 @@ def test_a_project_named_outside_before_this_check_cannot_hand_out_outside(tmp_p
     with conn:
         conn.execute("UPDATE meta SET value = '../../outside' WHERE key = 'name'")
     conn.close()
-    before = snapshot(tmp_path)
     result = run_cli("assign", "P.assay", "--reviewers", "ana", "-o", "copies", cwd=work)
-    assert result.returncode == 1 and "project name" in result.stderr
-    assert snapshot(tmp_path) == before
+    # The copies are named after the project's file instead, inside the folder asked for.
+    assert result.returncode == 0, result.stderr
+    assert (work / "copies" / "P-ana.assay").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a"]
+    assert sorted(p.name for p in (tmp_path / "a").iterdir()) == ["b"]
 
 
 def test_report_and_export_refuse_a_missing_folder_and_assign_makes_only_its_own(tmp_path):

@@ -13,10 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-import orjson
-
-from core.models import Reviewed
+from core.models import Label, Reviewed
 from core.nlp.linking import Linker
+from core.text.json_lines import json_line
 
 
 @dataclass
@@ -50,6 +49,7 @@ class Sink:
     seed: int = 0
     total: int = 0
     labels: list[tuple[str, str]] = field(default_factory=list)  # the scheme: (name, colour)
+    scheme: list[Label] = field(default_factory=list)  # the scheme, whole (Assay JSONL)
 
 
 Writer = Callable[[Iterable[Reviewed], Sink], None]
@@ -65,16 +65,20 @@ class ExportFormat:
     write: Writer
     carries: str  # one line for the README and the dialog: what the file holds
     claims: bool = False  # reads accepted claims
+    # reads every span and claim whatever its state, with who and when (Assay JSONL)
+    decisions: bool = False
     suggestions: bool = False  # reads suggested spans too (as predictions)
     versions: bool = False  # reads the reviewers' versions (a team project)
     tokens: bool = False  # written from Assay's tokens, split at span edges
     text_file: bool = True  # False: the writer writes ``sink.paths`` itself
     splits: bool = False  # can write a train/dev split
     spaces_in_spans: bool = True  # False: refuse spans that begin or end with a space
+    spaces_in_labels: bool = True  # False: refuse labels with a space (a column separator)
     unit: str = "entities"
     companions: tuple[str, ...] = ()  # extra files written beside it: "<stem><suffix>"
 
 
 def dump(obj: Any) -> str:
-    """One JSON line, non-ASCII kept as is (orjson: UTF-8, compact, 4-5x json.dumps)."""
-    return orjson.dumps(obj).decode("utf-8") + "\n"
+    """One JSON line with its newline (``core.text.json_lines``: non-ASCII kept as is but
+    U+2028/U+2029 escaped, so a reader splitting with ``str.splitlines()`` sees one)."""
+    return json_line(obj) + "\n"

@@ -3,7 +3,9 @@
 
 Sentences are ``core.text.sentences``' (the splitter claims use); a line break always
 ends one. A sentence never ends inside an entity. Space tokens are not written, so a
-span that begins or ends with a space cannot be held and is refused.
+span that begins or ends with a space cannot be held and is refused. Columns are
+separated by whitespace, so a label with a space (``TRADE FLOW``) would make a line of
+three columns that spaCy's converter cuts and seqeval rejects: such a label is refused.
 """
 
 from __future__ import annotations
@@ -47,4 +49,4 @@ def write(records: Iterable[Reviewed], sink: Sink) -> None:
 
 EXPORT = ExportFormat("conll", "CoNLL-2003 IOB", ".conll", write,
                       "token and IOB2 tag a line, sentences and documents separated",
-                      tokens=True, spaces_in_spans=False)
+                      tokens=True, spaces_in_spans=False, spaces_in_labels=False)

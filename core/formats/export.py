@@ -12,6 +12,9 @@ Three rules hold for every format:
 * A format of reviewers' versions (``versions=True``) filters the versions, not the
   curated article: ``reviewer`` keeps the versions that reviewer made, ``labels`` the
   spans of those labels in each version.
+* An export that matches no article (or, for a format counting claims, facts or
+  versions, finds none) is refused with what the filter matched (``nothing_matched``),
+  for the CLI and the window alike, and writes nothing.
 * Files are written under a temporary ``.partial`` name in the destination
   folder and renamed at the end, so a cancel, a crash or an error never leaves
   a half-written file under the final name.
@@ -31,9 +34,10 @@ from pathlib import Path
 from core.errors import AssayError
 from core.formats.base import ExportFormat, ExportReport, Sink
 from core.formats.registry import EXPORTS, FORMATS
-from core.models import Reviewed, Span
+from core.models import CLAIM_STATES, Reviewed, Span
 from core.store import ArticleFilter, Project
 from core.store.files import check_destination
+from core.text.normalise import one_line
 
 # How many bad spans an error message lists before "and N more".
 MAX_LISTED = 20
@@ -84,19 +88,23 @@ def export(
     if form.versions and flt.reviewer is not None:
         by_reviewer, flt = flt.reviewer, replace(flt, reviewer=None)
     ids = project.article_ids(flt)
+    if not ids:
+        raise AssayError(nothing_matched(project, flt))
     cancelled = should_cancel or (lambda: False)
     report = ExportReport(fmt=fmt, unit=form.unit)
     problems: list[str] = []
+    bad_labels: dict[str, None] = {}  # labels the format cannot hold, in the order met
     total = len(ids)
 
     def checked() -> Iterator[Reviewed]:
         """Each record, validated as it is read; bad ones are kept back and listed."""
         if progress:
             progress(0, total)
-        records = project.reviewed(ids, labels=keep,
-                                   claim_states=("accepted",) if form.claims else None,
+        claim_states = (CLAIM_STATES if form.decisions else ("accepted",) if form.claims
+                        else None)
+        records = project.reviewed(ids, labels=keep, claim_states=claim_states,
                                    tokens=form.tokens, suggestions=form.suggestions,
-                                   versions=form.versions)
+                                   versions=form.versions, every_state=form.decisions)
         for done, record in enumerate(records, 1):
             if cancelled():
                 raise _Cancelled
@@ -105,9 +113,12 @@ def export(
             found = validate(record, form)
             # With a reviewer asked for, an article none of whose versions are theirs is left.
             theirs = not (form.versions and by_reviewer is not None and not record.versions)
+            if not form.spaces_in_labels:
+                bad_labels.update(dict.fromkeys(
+                    s.label for s in record.spans if _has_space(s.label)))
             if found:
                 problems.extend(found)
-            elif not problems and theirs:
+            elif not problems and not bad_labels and theirs:
                 yield record
                 report.articles += 1
                 report.spans += len(record.spans)
@@ -116,8 +127,9 @@ def export(
 
     temps = [check_destination(t.with_name(t.name + ".partial"), [project.path],
                                "write the export to") for t in targets]
+    scheme = project.labels()
     sink = Sink(report=report, linker=project.linker(), paths=temps, split=split, seed=seed,
-                total=total, labels=[(lb.name, lb.color) for lb in project.labels()])
+                total=total, labels=[(lb.name, lb.color) for lb in scheme], scheme=scheme)
     try:
         if form.text_file:
             with temps[0].open("w", encoding="utf-8", newline="") as fh:
@@ -137,9 +149,17 @@ def export(
     except BaseException:
         _remove(temps)
         raise
+    if bad_labels:
+        _remove(temps)
+        raise AssayError(_labels_refusal(list(bad_labels), form))
     if problems:
         _remove(temps)
         raise AssayError(_refusal(problems))
+    if form.unit != "entities" and not report.rows:
+        _remove(temps)
+        raise AssayError(f"Nothing to export: the {total} matching article(s) give 0 "
+                         f"{form.unit} for {form.title}, so nothing was written"
+                         f"{_NO_ROWS_HINT.get(form.name, '')}.")
     for temp, target in zip(temps, targets, strict=True):
         os.replace(temp, target)
     report.files = targets
@@ -189,6 +209,11 @@ def validate(record: Reviewed, form: ExportFormat) -> list[str]:
             problems += _span_problems(record, span, previous, form)
         if end > prev_end:
             previous, prev_end = span, end
+    if form.decisions:  # the suggested and rejected spans are written too: they must fit
+        for span in record.suggestions:
+            if not (0 <= span.start < span.end <= n
+                    and text[span.start:span.end] == span.text):
+                problems += _span_problems(record, span, None, form)
     for claim in record.claims:
         if not 0 <= claim.start < claim.end <= n:
             problems.append(f"article {record.article.id}, claim {claim.id} [{claim.start}, "
@@ -213,6 +238,51 @@ def _span_problems(record: Reviewed, span: Span, previous: Span | None,
         out.append(f"{desc} overlaps span {previous.id} {previous.label} "
                    f"[{previous.start}, {previous.end})")
     return out
+
+
+# How to get rows into a format that counts something other than entities.
+_NO_ROWS_HINT = {
+    "versions": "; merge reviewers' copies first (assay-cli merge) and export with "
+                "--status all",
+    "claims": "; accept claims in the Claims panel first",
+    "facts": "; link the countries and minerals their sentences name first",
+}
+
+
+def nothing_matched(project: Project, flt: ArticleFilter) -> str:
+    """Why an export finds no article, in one sentence: what the filter asked for, what
+    the project holds, and how to choose otherwise (the CLI and the window say the same)."""
+    asked = [f"no {flt.status} article" if flt.status else "no article"]
+    if flt.reviewer:
+        asked.append(f"reviewed by {one_line(flt.reviewer, 40)!r}")
+    if flt.label:
+        asked.append(f"with a {one_line(flt.label, 40)} entity")
+    if flt.search:
+        asked.append(f"matching {one_line(flt.search, 40)!r}")
+    if flt.open_claims:
+        asked.append("with claims to decide")
+    counts = project.counts_by_status()
+    held = ", ".join(f"{n} {status}" for status, n in counts.items() if n) or "no articles"
+    return (f"Nothing to export: the project has {' '.join(asked)} (it has {held}), so "
+            "nothing was written; approve articles first or choose other articles "
+            "(assay-cli export --status/--reviewer, or Articles and Reviewer in the export "
+            "dialog).")
+
+
+def _has_space(label: str) -> bool:
+    """Whitespace as a whitespace-separated column format splits on (``str.split``)."""
+    return any(ch.isspace() for ch in label)
+
+
+def _labels_refusal(labels: list[str], form: ExportFormat) -> str:
+    names = ", ".join(repr(one_line(label, 40)) for label in labels)
+    which = (f"the label {names} (it has a space)" if len(labels) == 1
+             else f"the labels {names} (they have spaces)")
+    first = one_line(labels[0], 40)
+    return (f"Export refused: {form.title} separates its columns with spaces, so {which} "
+            f"cannot be written; rename it, for example assay-cli labels PROJECT rename "
+            f"{first!r} {'_'.join(first.split())!r} (or Review → Labels…), or leave it out "
+            "with --label; nothing was written.")
 
 
 def _refusal(problems: list[str]) -> str:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Generator, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -39,6 +39,8 @@ from core.formats.source_text import (
 )
 from core.models import (
     ArticleIn,
+    Label,
+    SchemeIn,
 )
 from core.store.files import refuse_project_file
 
@@ -55,6 +57,8 @@ class _Store(Protocol):
     """The part of ``core.store.Project`` the importer needs (keeps this module store-agnostic)."""
 
     def add_articles(self, articles: Any, reviewer: str = ...) -> Any: ...
+
+    def adopt_scheme(self, labels: Sequence[Label], reviewer: str) -> Any: ...
 
 
 # ---------------------------------------------------------------- discovery
@@ -131,7 +135,8 @@ def read_file(path: Path) -> Iterator[ArticleIn | ImportProblem]:
     it can and shows the problems.
     """
     for _line, item in _read_entries(Path(path)):
-        yield item
+        if not isinstance(item, SchemeIn):
+            yield item
 
 
 def _read_entries(path: Path) -> Generator[Entry, None, None]:
@@ -139,6 +144,9 @@ def _read_entries(path: Path) -> Generator[Entry, None, None]:
     reported = 0
     hidden = 0
     for line, item in _read_uncapped(path):
+        if isinstance(item, SchemeIn):
+            yield line, item
+            continue
         if not isinstance(item, ImportProblem) and _too_large(item.text):
             item = problem(path, line, _too_large(item.text))
         if isinstance(item, ImportProblem):
@@ -283,6 +291,16 @@ def import_paths(
             for line, item in entries:
                 if isinstance(item, ImportProblem):
                     report.problems.append(item)
+                    continue
+                if isinstance(item, SchemeIn):  # an Assay JSONL export: its labels first
+                    if len(batch):
+                        _commit(project, batch, report, reviewer)
+                        batch = _Batch()
+                    try:
+                        if project.adopt_scheme(item.labels, reviewer):
+                            report.scheme_changed = True
+                    except InvalidEdit as exc:
+                        report.problems.append(problem(path, line, f"scheme not taken: {exc}"))
                     continue
                 batch.add(item, path, line)
                 if len(batch) >= batch_size or batch.chars >= BATCH_MAX_CHARS:

@@ -22,6 +22,7 @@ from xml.sax.saxutils import quoteattr
 
 from core.formats.base import ExportFormat, Sink
 from core.models import Reviewed, Span
+from core.text.json_lines import json_line
 
 FROM_NAME, TO_NAME = "label", "text"
 # A Label Studio export of a whole project is one JSON array; allow big ones.
@@ -44,14 +45,19 @@ def result_item(span: Span) -> dict[str, Any]:
 
 
 def task(rec: Reviewed) -> dict[str, Any]:
+    """One task. An approved article always has an annotation, even with an empty result:
+    "no entities here" is a decision, and a task without annotations looks unlabelled in
+    Label Studio (and would be handed out again). A pending one has none unless spans
+    were accepted."""
     a = rec.article
+    decided = bool(rec.spans) or a.status == "approved"
     out: dict[str, Any] = {
         "id": a.id,
         "data": {"text": a.text, "article_id": a.id, "title": a.title, "source": a.source,
                  "url": a.url, "published": a.published},
         "annotations": [{"result": [result_item(s) for s in rec.spans], "was_cancelled": False,
                          "ground_truth": False, "completed_by_name": a.reviewed_by or "",
-                         "updated_at": a.reviewed_at or ""}] if rec.spans else [],
+                         "updated_at": a.reviewed_at or ""}] if decided else [],
     }
     if rec.suggestions:
         models = sorted({s.updated_by or "" for s in rec.suggestions})
@@ -66,7 +72,7 @@ def write(records: Iterable[Reviewed], sink: Sink) -> None:
         fh.write("[")
         for i, rec in enumerate(records):
             fh.write(",\n" if i else "\n")
-            fh.write(json.dumps(task(rec), ensure_ascii=False))
+            fh.write(json_line(task(rec)))
         fh.write("\n]\n")
     sink.paths[1].write_text(labeling_config(sink.labels), encoding="utf-8")
 

@@ -7,11 +7,13 @@ their offsets follow the text through normalising (``source_text.remap_spans``).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from core.formats.assay_jsonl import SCHEME_KEY
 from core.formats.bad_content import BadContent as _BadContent
 from core.formats.encoding import (
     _text_lines,
@@ -23,6 +25,7 @@ from core.formats.source_text import (
     problem,
 )
 from core.models import (
+    ARTICLE_STATUSES,
     CLAIM_ORIGINS,
     CLAIM_STATES,
     CLAIM_VERDICTS,
@@ -30,6 +33,9 @@ from core.models import (
     SPAN_STATES,
     ArticleIn,
     ClaimIn,
+    ImportedDecision,
+    Label,
+    SchemeIn,
     SpanIn,
 )
 from core.text.normalise import normalise_text
@@ -38,25 +44,121 @@ from core.text.normalise import normalise_text
 
 
 def read_jsonl(path: Path) -> Iterator[Entry]:
-    """One article per line; malformed lines are problems and the rest still imports."""
+    """One article per line; malformed lines are problems and the rest still imports.
+
+    An Assay JSONL export (``core.formats.assay_jsonl``) begins with its label scheme: then
+    the scheme is yielded first, and each article's decision, ids and stamps are read too.
+    """
     seen_any = False
+    exported = False  # an Assay JSONL export: its first line was the scheme
     for number, line in _text_lines(path):
         if not line.strip():
             continue
-        seen_any = True
+        first, seen_any = not seen_any, True
         try:
             record = json.loads(line, strict=False)
         except (ValueError, RecursionError) as exc:  # RecursionError: nested too deeply
             yield number, problem(path, number, json_problem(exc))
             continue
+        if first and isinstance(record, dict) and SCHEME_KEY in record:
+            try:
+                yield number, scheme_from_record(record[SCHEME_KEY])
+                exported = True
+            except _BadContent as exc:
+                raise _BadContent(f"line {number}: the scheme {exc}") from exc
         try:
-            article = article_from_record(record, default_source=path.name)
+            article = (exported_article(record) if exported
+                       else article_from_record(record, default_source=path.name))
         except _BadContent as exc:
             yield number, problem(path, number, str(exc))
             continue
         yield number, article
     if not seen_any:
         raise _BadContent("empty")
+
+
+# ---------------------------------------------------------------- Assay JSONL exports
+
+
+def scheme_from_record(value: Any) -> SchemeIn:
+    """The scheme line of an Assay JSONL export (checked again by the store)."""
+    labels = value.get("labels") if isinstance(value, dict) else None
+    if not isinstance(labels, list) or not labels:
+        raise _BadContent("has no list of labels")
+    out = []
+    for i, item in enumerate(labels):
+        fields = {k: item.get(k) for k in ("name", "color", "hotkey", "description")} \
+            if isinstance(item, dict) else {}
+        if not fields or not all(isinstance(v, str) for v in fields.values()):
+            raise _BadContent(f"label {i + 1} is not a name, colour, key and description")
+        out.append(Label(fields["name"], fields["color"], fields["hotkey"],
+                         fields["description"], i))
+    return SchemeIn(tuple(out))
+
+
+def exported_article(record: Any) -> ArticleIn:
+    """An article line of an Assay JSONL export: as ``article_from_record`` reads any
+    record, plus what only this format carries, taken as written (the source even when
+    empty, the link even when none, the model, the id, the decision, who and when)."""
+    if not isinstance(record, dict):
+        raise _BadContent(f"not a JSON object (found {type(record).__name__})")
+    record = {**record, **{key: _listed(record, key) + _listed(record, f"other_{key}")
+                           for key in ("spans", "claims")}}
+    article = article_from_record(record)
+    status = record.get("status")
+    if status not in ARTICLE_STATUSES:
+        raise _BadContent(f"has no status (one of {', '.join(ARTICLE_STATUSES)})")
+    seconds = record.get("review_seconds")
+    decision = ImportedDecision(
+        status, _text_or_none(record, "reviewed_by"), _text_or_none(record, "reviewed_at"),
+        float(seconds) if _is_number(seconds) else None,
+        _text_or_none(record, "note") or "")
+    items = [i for i in record.get("spans") or [] if isinstance(i, dict)]
+    claims = [i for i in record.get("claims") or [] if isinstance(i, dict)]
+    if len(items) != len(article.spans) or len(claims) != len(article.claims):
+        raise _BadContent("has spans or claims that are not objects")
+    article_id = record.get("id")
+    return replace(
+        article, source=_text_or_none(record, "source") or "",
+        model=_text_or_none(record, "model"),
+        id=article_id if _is_int(article_id) and 0 < article_id <= LARGEST_ID else None,
+        decision=decision,
+        spans=tuple(replace(s, stamp=_stamp(item), kb_as_given=True)
+                    for s, item in zip(article.spans, items, strict=True)),
+        claims=tuple(replace(c, stamp=_stamp(item))
+                     for c, item in zip(article.claims, claims, strict=True)))
+
+
+def _listed(record: dict[str, Any], key: str) -> list[Any]:
+    value = record.get(key)
+    if value is not None and not isinstance(value, list):
+        raise _BadContent(f'"{key}" is not a list')
+    return value or []
+
+
+# The largest id SQLite stores (a signed 64-bit integer): a larger one is not kept.
+LARGEST_ID = 2**63 - 1
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _storable(text: str) -> str:
+    """A lone UTF-16 surrogate (JSON can spell one) as U+FFFD: SQLite cannot store it."""
+    return _SURROGATE.sub("\ufffd", text)
+
+
+def _text_or_none(record: dict[str, Any], key: str) -> str | None:
+    value = record.get(key)
+    return _storable(value) if isinstance(value, str) else None
+
+
+def _stamp(item: dict[str, Any]) -> tuple[str, str] | None:
+    who, when = item.get("updated_by"), item.get("updated_at")
+    return ((_storable(who), _storable(when)) if isinstance(who, str) and isinstance(when, str)
+            else None)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 # ---------------------------------------------------------------- Label Studio .json

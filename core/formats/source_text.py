@@ -18,6 +18,7 @@ from core.formats.encoding import (
 )
 from core.models import (
     ArticleIn,
+    SchemeIn,
     SpanIn,
 )
 from core.text.normalise import normalise_text
@@ -53,12 +54,14 @@ class ImportReport:
     problems: list[ImportProblem] = field(default_factory=list)
     skipped: list[Path] = field(default_factory=list)
     cancelled: bool = False
+    scheme_changed: bool = False  # an Assay JSONL export's label scheme was taken
 
 
 # An entry read from a file: the line it came from (None for whole-file formats)
 # and either an article or a problem. The line lets import_paths report an
 # article that the store rejects later.
-Entry = tuple[int | None, ArticleIn | ImportProblem]
+# What a reader yields: an article, a problem, or (an Assay JSONL export's first line) a scheme.
+Entry = tuple[int | None, ArticleIn | ImportProblem | SchemeIn]
 
 
 def problem(path: Path, line: int | None, reason: str) -> ImportProblem:

@@ -16,6 +16,8 @@ import json
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
+from core.text.json_lines import json_line
+
 
 @dataclass(frozen=True)
 class Progress:
@@ -76,7 +78,7 @@ _EVENTS: dict[type, str] = {Progress: "progress", Warning: "warning", AnnotateDo
 
 def encode(message: Message) -> str:
     """One JSON line (without the newline)."""
-    return json.dumps({"event": _EVENTS[type(message)], **asdict(message)}, ensure_ascii=False)
+    return json_line({"event": _EVENTS[type(message)], **asdict(message)})
 
 
 def decode(line: str | bytes, done: type[Done] = AnnotateDone) -> Message | None:

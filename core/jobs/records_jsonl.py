@@ -31,9 +31,9 @@ from core.formats.read_records import json_problem as _json_error  # the import'
 from core.jobs.leftovers import remove_leftovers, run_mark
 from core.jobs.records import annotate_records
 from core.store.files import check_destination
+from core.text.json_lines import json_line
 
 ProblemHandler = Callable[[str], None]
-_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class JsonlRecords:
@@ -91,11 +91,10 @@ class JsonlRecords:
 def dumps_record(record: dict[str, Any]) -> str:
     """One JSON line that reads back as ``record`` (no newline at the end).
 
-    UTF-8 as is; a lone surrogate (valid in JSON as ``"\\ud800"``, not in UTF-8) makes the
-    whole line ASCII with escapes instead, which still reads back the same.
+    UTF-8 as is, U+2028/U+2029 escaped; a lone surrogate (valid in JSON as ``"\\ud800"``,
+    not in UTF-8) makes the whole line ASCII with escapes instead (``json_line``).
     """
-    line = json.dumps(record, ensure_ascii=False)
-    return json.dumps(record) if _SURROGATE.search(line) else line
+    return json_line(record)
 
 
 def file_lines(path: Path) -> Iterator[tuple[int, str]]:

@@ -3,7 +3,7 @@ reviewers judged it, countries × minerals, and claims by verdict.
 
 The numbers are ``core.store.statistics``'; these draw them with matplotlib's object API
 (no pyplot, no global state, no Qt), like ``core.teams.charts``, so the same figure is
-shown in Review → Statistics (``gui.statistics_view``, through the QtAgg canvas), saved as
+shown in Review → Statistics (``gui.statistics.window``, through the QtAgg canvas), saved as
 PNG, and written into ``assay-cli report``. ``fig=``: draw into this figure (cleared
 first), e.g. the one a window's canvas shows, so it keeps the canvas's size.
 

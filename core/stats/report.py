@@ -22,7 +22,6 @@ from __future__ import annotations
 import base64
 import html
 import io
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -37,6 +36,7 @@ from core.stats import charts
 from core.stats.numbers import Numbers, gather
 from core.store.files import check_destination, write_atomically
 from core.store.statistics import OUTCOME_NAMES, OUTCOMES, Spread, suggested, summed
+from core.text.normalise import one_line
 
 # The charts as the page shows them: text as paths (no font needed where it is opened),
 # the same bytes for the same numbers (a fixed salt for SVG ids, no date).
@@ -217,12 +217,10 @@ def _cell(markup: str, numeric: bool) -> str:
     return f'<td class="n">{markup}</td>' if numeric else f'<td class="t">{markup}</td>'
 
 
-_SPACES = re.compile(r"\s+")
-
-
 def _e(text: object) -> str:
-    """Untrusted text as HTML: one line, escaped (quotes too, for attributes)."""
-    return html.escape(_SPACES.sub(" ", str(text)).strip(), quote=True)
+    """Untrusted text as HTML: one line without what steers a screen (ESC, bidi overrides:
+    ``core.text.normalise.one_line``, as in the charts), escaped (quotes too)."""
+    return html.escape(one_line(str(text)), quote=True)
 
 
 def _name(text: object) -> str:

@@ -82,11 +82,7 @@ class Claims:
     ) -> Claim:
         """Mark a passage as a claim; ``claim_id`` recreates a deleted one (redo)."""
         require_reviewer(reviewer)
-        text = self.article_text(article_id)
-        if not (isinstance(start, int) and isinstance(end, int)) or not (
-                0 <= start < end <= len(text)):
-            raise InvalidEdit(f"Claim [{start}, {end}) is outside the article text or empty.")
-        _check_values(verdict, state, origin)
+        check_claim(self.article_text(article_id), start, end, verdict, state, origin)
         with self.db.edit() as conn:
             if state != "dismissed":
                 self._check_claim_overlap(conn, article_id, start, end)
@@ -158,14 +154,13 @@ class Claims:
         stamp = now()
         live_end = -1
         for c in sorted(claims, key=lambda c: (c.start, c.end)):
-            if not 0 <= c.start < c.end <= len(text):
-                raise InvalidEdit(f"Claim [{c.start}, {c.end}) does not fit the text.")
-            _check_values(c.verdict, c.state, c.origin)
+            check_claim(text, c.start, c.end, c.verdict, c.state, c.origin)
             if c.state != "dismissed":
                 if c.start < live_end:
                     raise InvalidEdit(f"Claim [{c.start}, {c.end}) overlaps another claim.")
                 live_end = c.end
-            _insert_row(conn, article_id, c, reviewer, stamp)
+            who, when = c.stamp or (reviewer, stamp)
+            _insert_row(conn, article_id, c, who, when)
 
     def open_claims(self, article_id: int) -> tuple[int, int]:
         """(accepted claims still unchecked, suggested claims not yet decided)."""
@@ -232,6 +227,15 @@ def _insert_row(conn: sqlite3.Connection, article_id: int, claim: ClaimIn, who: 
          claim.note, who, stamp, claim.state, claim.origin, claim.reason),
     )
     return cur.lastrowid
+
+
+def check_claim(text: str, start: int, end: int, verdict: str, state: str,
+                origin: str) -> None:
+    """The rule of every claim: whole-number offsets inside the text, not empty, and a
+    known verdict, state and origin (a reviewer's edit, an import and a merged copy)."""
+    if not (isinstance(start, int) and isinstance(end, int)) or not 0 <= start < end <= len(text):
+        raise InvalidEdit(f"Claim [{start}, {end}) is outside the article text or empty.")
+    _check_values(verdict, state, origin)
 
 
 def _check_values(verdict: str, state: str, origin: str) -> None:

@@ -16,7 +16,7 @@ transaction, on Linux, that the process still holds its read lock on the databas
 (``/proc/locks``). When either is gone it closes the stale connection and opens a fresh
 one: nothing is lost, because whoever deleted the WAL checkpointed every frame committed
 into it first, and the check runs before the next commit could go astray. The
-``gui.file_dialogs`` icon provider, which never reads a file, keeps the locks from being
+``gui.common.file_dialogs`` icon provider, which never reads a file, keeps the locks from being
 dropped in the first place; this is the second wall, for whatever else might.
 """
 

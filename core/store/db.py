@@ -86,6 +86,20 @@ class Db:
                     conn.execute("ROLLBACK")
             raise ProjectError(self.describe(exc)) from exc
 
+    @contextmanager
+    def reading(self) -> Iterator[sqlite3.Connection]:
+        """ONE read transaction (``BEGIN`` … ``COMMIT``): every read inside it sees the file
+        as it was at the first one, whatever another process commits meanwhile (WAL keeps
+        the snapshot). For reading a whole file that someone may still be writing."""
+        conn = self.conn
+        conn.execute("BEGIN")
+        try:
+            yield conn
+        finally:
+            if conn.in_transaction:
+                with suppress(sqlite3.Error):
+                    conn.execute("COMMIT")
+
     def touch(self, article_id: int) -> None:
         """The article's statistics share (``core.store.summaries``) is counted again when
         the current write ends, once however many of its rows the write changed."""

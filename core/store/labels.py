@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
@@ -34,7 +35,7 @@ from core.store.versions import (
     unrelabel_versions,
     version_label_uses,
 )
-from core.text.normalise import STEERING
+from core.text.normalise import STEERING, invisible_characters, one_line
 
 _COLOR = re.compile(r"#[0-9a-fA-F]{6}")
 
@@ -46,6 +47,24 @@ def _usable_key(hotkey: str) -> bool:
 
 # Nothing that steers a screen or terminal (core.text.normalise.STEERING) in a name.
 _LABEL_NAME = re.compile(rf"[^\s{STEERING}]([^{STEERING}]{{0,38}}[^\s{STEERING}])?")
+
+
+def checked_label_name(name: str) -> str:
+    """The label-name rule, for the dialog, the CLI, scheme files and new projects alike:
+    1–40 characters, no spaces at the ends, nothing that steers a terminal and nothing
+    invisible (``G\u200bPE`` would be a second GPE that looks the same). Returns the
+    name stripped; raises InvalidEdit."""
+    name = name.strip()
+    hidden = invisible_characters(name)
+    if hidden and _LABEL_NAME.fullmatch(name):
+        codes = ", ".join(dict.fromkeys(
+            f"U+{ord(ch):04X} {unicodedata.name(ch, 'control')}" for ch in hidden))
+        raise InvalidEdit(f"The label name {one_line(name, 40)!r} holds invisible "
+                          f"character(s) ({codes}); type it again without them.")
+    if not _LABEL_NAME.fullmatch(name) or hidden:
+        raise InvalidEdit("A label name is 1–40 characters, with no line breaks or "
+                          "control characters and no spaces at its ends.")
+    return name
 
 
 class Labels:
@@ -90,10 +109,7 @@ class Labels:
     # ---- checks
 
     def _check_name(self, name: str, taken_ok: str | None = None) -> str:
-        name = name.strip()
-        if not _LABEL_NAME.fullmatch(name):
-            raise InvalidEdit("A label name is 1–40 characters, with no line breaks or "
-                              "control characters and no spaces at its ends.")
+        name = checked_label_name(name)
         if name in self.label_names() and name != taken_ok:
             raise InvalidEdit(f"Label {name} already exists.")
         return name
@@ -321,6 +337,57 @@ class Labels:
                           {"labels": [lb.name for lb in labels]})
         self._done()
 
+    def adopt_scheme(self, labels: Sequence[Label], reviewer: str) -> bool:
+        """Take the scheme an Assay JSONL export carries (``core.formats.assay_jsonl``),
+        checked as any label is: into a project without spans it becomes the scheme exactly
+        (order, colours, keys, descriptions; so a project rebuilt from an export exports
+        the same file), else the labels the project lacks are added at the end (with their
+        key when it is free) and the others stay as they are. Returns whether it changed
+        anything."""
+        require_reviewer(reviewer)
+        names: set[str] = set()
+        keys: set[str] = set()
+        checked = []
+        for lb in labels:
+            name = checked_label_name(lb.name)
+            if name in names:
+                raise InvalidEdit(f"The scheme names the label {one_line(name)} twice.")
+            hotkey = lb.hotkey.strip().lower()
+            if not _usable_key(hotkey) or (hotkey and hotkey in keys):
+                raise InvalidEdit(f"{one_line(name)}: the key {one_line(lb.hotkey)!r} is not "
+                                  "one letter or digit of its own.")
+            names.add(name)
+            keys.add(hotkey)
+            checked.append(Label(name, self._check_color(lb.color), hotkey, lb.description,
+                                 len(checked)))
+        have = self.labels()
+        empty = self.db.conn.execute("SELECT 1 FROM spans LIMIT 1").fetchone() is None
+        if empty:
+            if [(lb.name, lb.color, lb.hotkey, lb.description) for lb in have] == [
+                    (lb.name, lb.color, lb.hotkey, lb.description) for lb in checked]:
+                return False
+            added = checked
+        else:
+            taken = {lb.name for lb in have}
+            used = {lb.hotkey for lb in have if lb.hotkey}
+            added = [Label(lb.name, lb.color, "" if lb.hotkey in used else lb.hotkey,
+                           lb.description, len(have) + i)
+                     for i, lb in enumerate(x for x in checked if x.name not in taken)]
+            if not added:
+                return False
+        with self.db.edit() as conn:
+            if empty:
+                conn.execute("DELETE FROM labels")
+            conn.executemany(
+                "INSERT INTO labels(name, color, hotkey, description, position) "
+                "VALUES (?,?,?,?,?)", [(lb.name, lb.color, lb.hotkey, lb.description,
+                                        lb.position) for lb in added])
+            self.db.event(conn, reviewer, None, "label.import", {
+                "from": "an Assay JSONL export", "replaced": empty,
+                "labels": [lb.name for lb in added]})
+        self._done()
+        return True
+
     # ---- sharing
 
     def export_scheme(self, path: str | Path) -> int:
@@ -386,10 +453,14 @@ class Labels:
 
 
 def read_scheme(path: str | Path) -> list[dict[str, str]]:
-    """A scheme file's labels, checked: a clear message for anything that is not one."""
+    """A scheme file's labels, checked: a clear message for anything that is not one.
+
+    Read as UTF-8 with or without a byte-order mark (Windows editors write one). Colour,
+    key and description are strings (a key may be a digit); anything else is refused
+    rather than stored as Python's spelling of it."""
     try:
         data = json.loads(check_source(Path(path), "read a label scheme from").read_text(
-            encoding="utf-8"))
+            encoding="utf-8-sig"))
     except OSError as exc:
         raise AssayError(f"Cannot read {path}: {exc.strerror or exc}.") from exc
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
@@ -401,7 +472,23 @@ def read_scheme(path: str | Path) -> list[dict[str, str]]:
     for i, item in enumerate(labels, 1):
         if not isinstance(item, dict) or not isinstance(item.get("name"), str):
             raise AssayError(f"{Path(path).name}: label {i} has no name.")
-        out.append({"name": item["name"].strip(), "color": str(item.get("color", "#dddddd")),
-                    "hotkey": str(item.get("hotkey", "") or ""),
-                    "description": str(item.get("description", "") or "")})
+        name = one_line(item["name"], 40)
+        fields = {}
+        for key, default in (("color", "#dddddd"), ("hotkey", ""), ("description", "")):
+            value = item.get(key)
+            if value is None:
+                value = default
+            elif key == "hotkey" and isinstance(value, int) and not isinstance(value, bool):
+                value = str(value)  # "hotkey": 5
+            elif not isinstance(value, str):
+                raise AssayError(f"{Path(path).name}: the {key} of label {i} ({name}) is "
+                                 f"{_json_kind(value)}, not text.")
+            fields[key] = value
+        out.append({"name": item["name"].strip(), **fields})
     return out
+
+
+def _json_kind(value: object) -> str:
+    """What a JSON value is, in the words of JSON: an object, a list, a number, ..."""
+    return {dict: "an object", list: "a list", bool: "true or false", int: "a number",
+            float: "a number"}.get(type(value), type(value).__name__)

@@ -27,6 +27,7 @@ import sqlite_utils
 from core import __version__
 from core.errors import InvalidEdit, ProjectError
 from core.models import (
+    ARTICLE_STATUSES,
     SPAN_ORIGINS,
     SPAN_STATES,
     Article,
@@ -38,10 +39,12 @@ from core.store.annotations import Annotations
 from core.store.audit import now
 from core.store.claims import Claims
 from core.store.claims_across import ClaimsAcross
+from core.store.copies import CopyContents, read_copy
 from core.store.db import Db
 from core.store.decisions import Decisions
 from core.store.faults import check_on_open, file_faults_as_project_errors, integrity_problems
 from core.store.faults import describe as describe_fault
+from core.store.handouts import HandOuts
 from core.store.kb import Kb
 from core.store.labels import Labels
 from core.store.queries import ArticleQueries
@@ -121,6 +124,7 @@ class Project:
         self._across = ClaimsAcross(conn, rules)
         self._decisions = Decisions(self._db, self.article)
         self._versions = Versions(self._db)
+        self._hand_outs = HandOuts(self._db)
         self._annotations = Annotations(self._db, self.label_names, self.link,
                                         self._claims._suggest_claims_in)
         # The statistics window's and the report's reads (``core.store.statistics``).
@@ -143,6 +147,7 @@ class Project:
     export_scheme = _forward("_labels", Labels.export_scheme)
     use_scheme = _forward("_labels", Labels.use_scheme)
     import_scheme = _forward("_labels", Labels.import_scheme)
+    adopt_scheme = _forward("_labels", Labels.adopt_scheme)
 
     def _labels_changed(self) -> None:
         """A scheme change: the linker and cached names derive from the labels."""
@@ -154,6 +159,7 @@ class Project:
     article_ids = _forward("_queries", ArticleQueries.article_ids)
     reviewed = _forward("_queries", ArticleQueries.reviewed)
     article_texts = _forward("_queries", ArticleQueries.article_texts)
+    suggestions_as_made = _forward("_queries", ArticleQueries.suggestions_as_made)
     search = _forward("_queries", ArticleQueries.search)
     ids_by_sha256 = _forward("_queries", ArticleQueries.ids_by_sha256)
     next_article_id = _forward("_queries", ArticleQueries.next_article_id)
@@ -204,6 +210,18 @@ class Project:
     put_versions = _forward("_versions", Versions.put_versions)
     versions = _forward("_versions", Versions.versions)
     version_reviewers = _forward("_versions", Versions.version_reviewers)
+
+    record_hand_out = _forward("_hand_outs", HandOuts.record_hand_out)
+    handed_out = _forward("_hand_outs", HandOuts.handed_out)
+    second_opinion_copies = _forward("_hand_outs", HandOuts.second_opinion_copies)
+
+    def read_as_copy(self, labels: set[str],
+                     vouch: Callable[[dict[str, Any]], dict[str, str] | None] | None = None
+                     ) -> CopyContents:
+        """This file as a reviewer's copy: all of it in ONE read transaction, every value
+        checked (``core.store.copies``); InvalidEdit at the first that fails. ``vouch``
+        sees the meta first, in the same transaction, and may refuse the copy."""
+        return read_copy(self._db, labels, vouch)
 
     kb_entries = _forward("_kb", Kb.kb_entries)
     kb_entry_rows = _forward("_kb", Kb.kb_entry_rows)
@@ -383,6 +401,11 @@ class Project:
 
         A span in the batch that does not fit its text raises InvalidEdit and the
         whole batch is rolled back, so an import never leaves half an article.
+
+        An article from an Assay JSONL export keeps its id where this project has it free,
+        and its decision and its spans' and claims' reviewers and times as they were; each
+        such decision is written to the audit log as ``article.imported`` by ``reviewer``
+        (with the reviewer it names), never as a decision made in this project.
         """
         added = duplicates = 0
         labels = self.label_names()
@@ -392,11 +415,13 @@ class Project:
                 if not text.strip():
                     raise InvalidEdit("An article has no text.")
                 digest = sha256_text(text)
+                wanted = art.id if art.id is not None and conn.execute(
+                    "SELECT 1 FROM articles WHERE id = ?", (art.id,)).fetchone() is None else None
                 cur = conn.execute(
-                    "INSERT OR IGNORE INTO articles(title, source, url, published, text, sha256, "
-                    "status, note, model) VALUES (?,?,?,?,?,?, 'pending', '', ?)",
-                    (art.title or "", art.source or "", art.url or "", art.published or "",
-                     text, digest, art.model),
+                    "INSERT OR IGNORE INTO articles(id, title, source, url, published, text, "
+                    "sha256, status, note, model) VALUES (?,?,?,?,?,?,?, 'pending', '', ?)",
+                    (wanted, art.title or "", art.source or "", art.url or "",
+                     art.published or "", text, digest, art.model),
                 )
                 if cur.rowcount == 0:
                     duplicates += 1
@@ -410,10 +435,31 @@ class Project:
                 if art.claims:
                     self._claims._insert_claims(conn, article_id, text, art.claims, reviewer)
                     self._db.touch(article_id)
+                if art.decision is not None:
+                    self._imported_decision(conn, article_id, art, reviewer)
             if added:
                 self._db.event(conn, reviewer, None, "import",
                             {"added": added, "duplicates": duplicates})
         return AddResult(added, duplicates)
+
+    def _imported_decision(self, conn: sqlite3.Connection, article_id: int, art: ArticleIn,
+                           reviewer: str) -> None:
+        """An Assay JSONL export's decision on a new article, kept as made, logged as
+        imported (the event's reviewer is who imported it)."""
+        d = art.decision
+        assert d is not None
+        if d.status not in ARTICLE_STATUSES:
+            raise InvalidEdit(f"Unknown article status {d.status!r}.")
+        decided = d.status != "pending"
+        conn.execute("UPDATE articles SET status = ?, reviewed_by = ?, reviewed_at = ?, "
+                     "review_seconds = ?, note = ? WHERE id = ?",
+                     (d.status, d.reviewed_by if decided else None,
+                      d.reviewed_at if decided else None,
+                      d.review_seconds if decided else None, d.note, article_id))
+        self._db.event(conn, reviewer, article_id, "article.imported", {
+            "status": d.status, "reviewed_by": d.reviewed_by, "reviewed_at": d.reviewed_at,
+            "note": d.note, "decided_by": sorted(
+                {s.stamp[0] for s in (*art.spans, *art.claims) if s.stamp is not None})})
 
     def _insert_spans(
         self, conn: sqlite3.Connection, article_id: int, text: str, spans: Iterable[SpanIn],
@@ -435,12 +481,13 @@ class Project:
             if kb_id is not None and not is_usable_kb_id(kb_id):
                 raise InvalidEdit(f"Span [{sp.start}, {sp.end}) {sp.label} has the id {kb_id!r}, "
                                   f"which is not a usable id: {KB_ID_RULE}.")
-            if kb_id is None and sp.origin != "reviewer":  # doccano and Prodigy carry no ids
-                kb_id = self.link(sp.label, text[sp.start:sp.end])
+            if kb_id is None and sp.origin != "reviewer" and not sp.kb_as_given:
+                kb_id = self.link(sp.label, text[sp.start:sp.end])  # doccano, Prodigy: no ids
             # A span a model made is, as far as the file tells, what it suggested.
             made = sp.origin in ("model", "rules")
+            who, when = sp.stamp or (reviewer, stamp)
             rows.append((article_id, sp.start, sp.end, sp.label, text[sp.start:sp.end],
-                         sp.origin, sp.state, kb_id, reviewer, stamp,
+                         sp.origin, sp.state, kb_id, who, when,
                          sp.model if made else None, *((sp.start, sp.end, sp.label)
                                                        if made else (None, None, None))))
         conn.executemany(

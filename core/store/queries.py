@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from core.models import ARTICLE_STATUSES, PREVIEW_CHARS, ArticleRow, Label, Reviewed
+from core.models import ARTICLE_STATUSES, PREVIEW_CHARS, ArticleRow, Label, Reviewed, SpanIn
 from core.store import reading
 from core.store.rows import row_to as _row_to
 
@@ -130,12 +130,19 @@ class ArticleQueries:
     def reviewed(self, ids: Sequence[int], *, labels: Iterable[str] | None = None,
                  claim_states: tuple[str, ...] | None = ("accepted",),
                  tokens: bool = False, suggestions: bool = False,
-                 versions: bool = False) -> Iterator[Reviewed]:
+                 versions: bool = False, every_state: bool = False) -> Iterator[Reviewed]:
         """Articles in the order of ``ids`` with their accepted spans (of ``labels``),
         claims and stored tokens, read in bulk (``core.store.reading``) for exports."""
         return reading.reviewed(self.conn, list(ids), labels=set(labels) if labels else None,
                                 claim_states=claim_states, tokens=tokens,
-                                suggestions=suggestions, versions=versions)
+                                suggestions=suggestions, versions=versions,
+                                every_state=every_state)
+
+    def suggestions_as_made(self, ids: Sequence[int]) -> dict[int, list[SpanIn]]:
+        """Each article's suggestions as the pre-annotator made them (what a blind copy
+        carries; ``core.store.reading.suggestions_as_made``)."""
+        return reading.suggestions_as_made(self.conn, list(ids),
+                                           {lb.name for lb in self.labels()})
 
     def article_texts(self, ids: Sequence[int]) -> Iterator[tuple[int, str]]:
         """``(id, text)`` in the order of ``ids``, in chunks (for pre-annotation)."""

@@ -14,7 +14,7 @@ from dataclasses import fields
 from itertools import groupby
 from operator import attrgetter
 
-from core.models import Article, Claim, Reviewed, Span, Version
+from core.models import SPAN_STATES, Article, Claim, Reviewed, Span, SpanIn, Version
 from core.store.rows import make_span
 from core.store.tokens_blob import decode_tokens
 from core.store.versions import read_versions
@@ -28,6 +28,10 @@ _SPAN_COLUMNS = tuple(f for f in Span._fields if f != "updated_at")
 _SPAN_SELECT = ", ".join([*(f'"{n}"' for n in _SPAN_COLUMNS if n != "updated_by"),
                           "NULL", "NULL"])
 _SUGGESTION_SELECT = ", ".join([*(f'"{n}"' for n in _SPAN_COLUMNS), "NULL"])
+# Every field: the Assay JSONL export writes who decided each span and when.
+_EVERY_SELECT = ", ".join(f'"{n}"' for n in Span._fields)
+# Ties in one order (the Assay JSONL export), so a file written from them reads back the same.
+_TIES = ', "end", id'
 _ARTICLE_OF = attrgetter("article_id")
 _CLAIM_COLUMNS = tuple(f.name for f in fields(Claim))
 
@@ -48,11 +52,12 @@ def article_texts(conn: sqlite3.Connection, ids: Sequence[int],
 
 def reviewed(conn: sqlite3.Connection, ids: Sequence[int], *, labels: set[str] | None = None,
              claim_states: tuple[str, ...] | None = ("accepted",), tokens: bool = False,
-             suggestions: bool = False, versions: bool = False,
+             suggestions: bool = False, versions: bool = False, every_state: bool = False,
              chunk: int = CHUNK) -> Iterator[Reviewed]:
     """Articles with their accepted spans (of ``labels``, or all), claims in
     ``claim_states`` (None: none read), with ``tokens`` their stored tokens and with
-    ``suggestions`` their suggested spans."""
+    ``suggestions`` their suggested spans; ``every_state`` puts the rejected ones beside
+    the suggested, with every field (who and when too)."""
     cur = conn.cursor()
     cur.row_factory = None  # plain tuples: sqlite3.Row costs a third more per span
     for i in range(0, len(ids), chunk):
@@ -62,16 +67,20 @@ def reviewed(conn: sqlite3.Connection, ids: Sequence[int], *, labels: set[str] |
             f"SELECT {_cols(_ARTICLE_COLUMNS)} FROM articles WHERE id IN ({marks})", part)}
         spans: dict[int, list[Span]] = {}
         suggested: dict[int, list[Span]] = defaultdict(list)
-        states = ("accepted", "suggested") if suggestions else ("accepted",)
+        suggestions = suggestions or every_state
+        states = (SPAN_STATES if every_state else ("accepted", "suggested") if suggestions
+                  else ("accepted",))
+        select = (_EVERY_SELECT if every_state else _SUGGESTION_SELECT if suggestions
+                  else _SPAN_SELECT)
         label_list = sorted(labels) if labels is not None else []
         where_label = f" AND label IN ({','.join('?' * len(label_list))})" if label_list else ""
         if labels is not None and not label_list:
             where_label = " AND 0"
         rows = cur.execute(
-            f"SELECT {_SUGGESTION_SELECT if suggestions else _SPAN_SELECT} FROM spans "
-            f"WHERE article_id IN ({marks}) "
+            f"SELECT {select} FROM spans WHERE article_id IN ({marks}) "
             f"AND state IN ({','.join('?' * len(states))}){where_label} "
-            "ORDER BY article_id, start", [*part, *states, *label_list]).fetchall()
+            f"ORDER BY article_id, start{_TIES if every_state else ''}",
+            [*part, *states, *label_list]).fetchall()
         # Spans are made in C: tuple.__new__(Span, row) skips namedtuple's Python __new__
         # (the SELECT lists Span's fields in order, NULL for updated_at, which no export
         # writes), and groupby splits the rows by article without a Python loop per span.
@@ -105,3 +114,29 @@ def reviewed(conn: sqlite3.Connection, ids: Sequence[int], *, labels: set[str] |
                 yield Reviewed(article, spans.get(article_id, []), claims.get(article_id, []),
                                stored.get(article_id), suggested.get(article_id, []),
                                kept.get(article_id, []))
+
+
+def suggestions_as_made(conn: sqlite3.Connection, ids: Sequence[int], labels: set[str],
+                        chunk: int = CHUNK) -> dict[int, list[SpanIn]]:
+    """Each article's suggestions as the pre-annotator made them, whatever reviewers did
+    since (what a blind copy carries): a model's or the rules' spans at their
+    ``suggested_start/end/label`` (schema v9; the span's own where unknown, or where the
+    scheme no longer has the label), and imported suggestions nobody decided; all in
+    state suggested and unlinked. Spans a reviewer rejected come after the others, so a
+    caller that must drop overlapping ones keeps those still live."""
+    out: dict[int, list[SpanIn]] = defaultdict(list)
+    for i in range(0, len(ids), chunk):
+        part = list(ids[i:i + chunk])
+        for row in conn.execute(
+                'SELECT article_id, start, "end", label, suggested_start, suggested_end, '
+                "suggested_label, origin, model FROM spans "
+                f"WHERE article_id IN ({','.join('?' * len(part))}) AND (origin IN "
+                "('model', 'rules') OR (origin = 'imported' AND state = 'suggested')) "
+                "ORDER BY article_id, state = 'rejected', start, id", part):
+            article_id, start, end, label, s_start, s_end, s_label, origin, model = row
+            if s_label is not None and s_start is not None and s_end is not None \
+                    and s_label in labels:
+                start, end, label = s_start, s_end, s_label
+            out[article_id].append(SpanIn(start, end, label, origin, "suggested", None,
+                                          model))
+    return out

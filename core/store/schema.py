@@ -19,7 +19,7 @@ import sqlite_utils
 from core.store import summaries
 from core.store.rules import FactsRule
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 
 
 
@@ -283,6 +283,21 @@ def _migrate_to_v9(db: sqlite_utils.Database, facts: FactsRule) -> None:
         summaries.rebuild(db.conn, facts)
 
 
+def _migrate_to_v10(db: sqlite_utils.Database) -> None:
+    """What the project handed out (issue 23): each copy's id, reviewer, whether it showed
+    the lead's decisions, a digest of all three and its articles, and the articles by id
+    and SHA-256. Merge trusts this record, never the copy's own word about itself
+    (``core.teams.merge``). Copies handed out before v10 have no record: hand them out
+    again."""
+    db.execute("CREATE TABLE IF NOT EXISTS handed_out (copy_id TEXT PRIMARY KEY NOT NULL, "
+               "reviewer TEXT NOT NULL, shows_decisions INTEGER NOT NULL DEFAULT 0, "
+               "digest TEXT NOT NULL, handed_by TEXT NOT NULL, handed_at TEXT NOT NULL)")
+    db.execute("CREATE TABLE IF NOT EXISTS handed_out_articles (copy_id TEXT NOT NULL "
+               "REFERENCES handed_out(copy_id), article_id INTEGER NOT NULL "
+               "REFERENCES articles(id), sha256 TEXT NOT NULL, "
+               "PRIMARY KEY (copy_id, article_id))")
+
+
 # Indexes the article list sorts by (core.store.project.SORTABLE_COLUMNS); status has one
 # since v1. Every index ends in the rowid, so each also orders by id within its column.
 # The one on id alone lets paging by id skip through a small index, not the table's rows
@@ -300,7 +315,7 @@ def migrations(facts: FactsRule) -> dict[int, Callable[[sqlite_utils.Database], 
     the rule the project was handed (``core.store.rules``)."""
     return {1: _migrate_to_v1, 2: _migrate_to_v2, 3: _migrate_to_v3, 4: _migrate_to_v4,
             5: _migrate_to_v5, 6: _migrate_to_v6, 7: _migrate_to_v7, 8: _migrate_to_v8,
-            9: functools.partial(_migrate_to_v9, facts=facts)}
+            9: functools.partial(_migrate_to_v9, facts=facts), 10: _migrate_to_v10}
 
 
 def _canonical(sql: str | None) -> str:

@@ -7,13 +7,13 @@ its ``labels`` table at creation, after which the project's copy is the truth
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from core.errors import AssayError
 from core.models import Label
 from core.resources import resource_path
-from core.store.files import check_source
+from core.store.labels import checked_label_name, read_scheme
+from core.text.normalise import one_line
 
 DEFAULT_SCHEME = "critical-minerals"
 
@@ -27,26 +27,22 @@ def scheme_path(name: str) -> Path:
 
 
 def load_scheme(name_or_path: str | Path = DEFAULT_SCHEME) -> list[Label]:
-    """Labels of a bundled scheme (by name) or of a scheme file (by path)."""
+    """Labels of a bundled scheme (by name) or of a scheme file (by path), read and checked
+    as ``assay-cli labels import`` reads one (``core.store.labels.read_scheme``: a BOM is
+    fine, a description must be text) and named by the label-name rule."""
     path = Path(name_or_path)
     if not path.suffix:
         path = scheme_path(str(name_or_path))
-    try:
-        data = json.loads(check_source(path, "read the label scheme").read_text(
-            encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise AssayError(f"Cannot read label scheme {path}: {exc}") from exc
-    labels = []
-    for position, item in enumerate(data["labels"]):
-        labels.append(
-            Label(
-                name=item["name"],
-                color=item["color"],
-                hotkey=item.get("hotkey", ""),
-                description=item.get("description", ""),
-                position=position,
-            )
-        )
+    labels: list[Label] = []
+    for position, item in enumerate(read_scheme(path)):
+        try:
+            name = checked_label_name(item["name"])
+        except AssayError as exc:
+            raise AssayError(f"{path.name}: {exc}") from exc
+        if any(lb.name == name for lb in labels):
+            raise AssayError(f"{path.name} names the label {one_line(name)} twice.")
+        labels.append(Label(name=name, color=item["color"], hotkey=item["hotkey"],
+                            description=item["description"], position=position))
     return labels
 
 

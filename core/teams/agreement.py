@@ -9,6 +9,10 @@
   documentation warns about exactly this). Overall: the mean of the pairwise κ (Light's κ).
 - **κ on claim verdicts**, over claims both reviewers marked on the same passage.
 - A token-level label confusion matrix, and a per-article table, the worst first.
+- Which versions are **second opinions**: made in copies that showed the lead's decisions
+  (``assign --show-decisions``). Their agreement measures how far reviewers confirmed the
+  lead's version, not how far they agree on their own; the report names their reviewers
+  and marks each pair that includes one as not independent.
 
 Cohen's κ and F1 are a few lines each; they are written here, without scikit-learn and
 SciPy in the app (about 60 MB), and the tests check them against scikit-learn's.
@@ -24,6 +28,7 @@ from itertools import combinations
 from core.metrics import Span3, f1_exact, f1_from
 from core.models import Version
 from core.store import Project
+from core.text.normalise import one_line
 from core.text.tokens import token_offsets
 
 
@@ -93,6 +98,8 @@ class PairResult:
     overlap_f1s: list[float] = field(default_factory=list)
     tokens: Counter = field(default_factory=Counter)  # (A's label, B's label) per token
     verdicts: Counter = field(default_factory=Counter)  # (A's verdict, B's) per claim
+    # False when either side's version came from a copy that showed the lead's decisions.
+    independent: bool = True
 
     def as_dict(self) -> dict:
         return {
@@ -105,7 +112,16 @@ class PairResult:
             "tokens": sum(self.tokens.values()),
             "verdict_kappa": kappa_from_counts(self.verdicts),
             "claims_compared": sum(self.verdicts.values()),
+            "independent": self.independent,
         }
+
+
+def second_opinions_note(reviewers: Sequence[str]) -> str:
+    """The sentence that says which versions are not independent (CLI and window)."""
+    names = ", ".join(one_line(r, 40) for r in reviewers)
+    return (f"Not independent: {names} reviewed copies that showed the lead's decisions "
+            "(assign --show-decisions); their agreement is a second opinion on the lead's "
+            "version.")
 
 
 def agreement(project: Project) -> dict:
@@ -115,6 +131,8 @@ def agreement(project: Project) -> dict:
         if version.status == "approved":
             by_article[version.article_id].append(version)
     shared = {a: vs for a, vs in by_article.items() if len(vs) >= 2}
+    shown = project.second_opinion_copies()
+    seconds = {v.reviewer for vs in shared.values() for v in vs if v.copy_id in shown}
     texts = dict(project.article_texts(sorted(shared)))
     pairs: dict[tuple[str, str], PairResult] = {}
     confusion: Counter[tuple[str, str]] = Counter()
@@ -128,6 +146,7 @@ def agreement(project: Project) -> dict:
             key = (va.reviewer, vb.reviewer)
             pair = pairs.setdefault(key, PairResult(key))
             pair.articles += 1
+            pair.independent &= va.copy_id not in shown and vb.copy_id not in shown
             sa, sb = accepted(va), accepted(vb)
             m, na, nb = f1_exact(set(sa), set(sb))
             for i, n in enumerate((m, na, nb)):
@@ -163,6 +182,8 @@ def agreement(project: Project) -> dict:
     labels = sorted({a for a, _ in confusion} | {b for _, b in confusion})
     return {
         "articles": len(shared),
+        # Reviewers whose compared versions are second opinions on the lead's decisions.
+        "second_opinions": sorted(seconds),
         "overall": {"span_f1": f1_from(*micro),
                     "token_kappa": sum(kappas) / len(kappas) if kappas else None,
                     "verdict_kappa": (sum(verdict_kappas) / len(verdict_kappas)

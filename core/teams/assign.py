@@ -2,26 +2,40 @@
 
 A share ``overlap`` of the articles goes to every reviewer (the agreement sample), the rest
 is split evenly, in a seeded random order. Each copy is an ordinary Assay project (the
-reviewer opens it in the app) that records where it came from: the origin's
-``project_id``, the reviewer, a copy id, and the SHA-256 of every article it was given,
-which ``core.teams.merge`` checks before taking anything back.
+reviewer opens it in the app) that says where it came from: the origin's ``project_id``,
+the reviewer, a copy id, the SHA-256 of every article it was given and a digest of them.
+The project records the same, in one transaction with an audit event
+(``Project.record_hand_out``), and ``core.teams.merge`` trusts only that record.
+
+A copy is **blind**: it carries the pre-annotation's suggestions as they were suggested
+(``Project.suggestions_as_made``) and the claims the rules suggested, undecided, never the
+lead's decisions, added entities, links, verdicts, notes or approvals, so that reviewers
+judge the text and not the lead's version of it. A second opinion on the lead's version is
+asked for explicitly (``show_decisions``, ``assign --show-decisions``); the copy and the
+record say so, and the agreement report names such versions.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
 import uuid
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from core.errors import AssayError
-from core.models import ArticleIn, ClaimIn, SpanIn
+from core.models import ArticleIn, ClaimIn, Reviewed, SpanIn
 from core.store import ArticleFilter, Project
 from core.store.files import check_destination, make_folder
+from core.store.handouts import HandedOut
 from core.text.file_names import check_file_name
+from core.text.normalise import one_line
 
-COPY_KEYS = ("copy_of", "copy_id", "copy_reviewer", "copy_articles")
+COPY_KEYS = ("copy_of", "copy_id", "copy_reviewer", "copy_articles", "copy_digest",
+             "copy_shows_decisions")
 
 
 @dataclass(frozen=True)
@@ -50,27 +64,55 @@ def plan(article_ids: list[int], reviewers: list[str], overlap: float,
     return Assignment(sorted(shared), {r: sorted(ids) for r, ids in own.items()})
 
 
-def hand_out(project: Project, reviewers: list[str], out_dir: str | Path, *,
-             overlap: float = 0.2, seed: int = 0, include_decided: bool = False
-             ) -> dict[str, Path]:
-    """Write ``<out_dir>/<name>-<reviewer>.assay`` for each reviewer; returns their paths.
+def check_reviewer_name(name: str) -> str:
+    """A reviewer's name as a copy's file name and every terminal will show it, stripped.
 
-    Pending articles only unless ``include_decided``; each goes with its current spans
-    (suggestions and what was already decided) and its claims."""
+    The name becomes part of the copy's file name, so it obeys the one file-name rule
+    (``core.text.file_names``: no path characters, control, format or bidi characters,
+    nothing Windows refuses, not too long); a line break gets its own plainer sentence.
+    """
+    name = name if isinstance(name, str) else ""
+    if any(ch in "\n\r\u2028\u2029" for ch in name.strip()):
+        raise AssayError(f"The reviewer name \u201c{one_line(name, 40)}\u201d holds a line "
+                         "break; type it on one line.")
+    return check_file_name(name, "reviewer name")
+
+
+def copy_digest(copy_id: str, reviewer: str, sha256s: Iterable[str],
+                shows_decisions: bool) -> str:
+    """The digest of what a copy is: its id, reviewer, whether it showed the lead's
+    decisions and its articles' SHA-256s (order-free). Written into the copy and the
+    project's record; merge compares the copy's with the record's."""
+    what = [copy_id, reviewer, bool(shows_decisions), sorted(sha256s)]
+    return hashlib.sha256(json.dumps(what, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def hand_out(project: Project, reviewers: list[str], out_dir: str | Path, *,
+             overlap: float = 0.2, seed: int = 0, include_decided: bool = False,
+             show_decisions: bool = False, who: str = "assign") -> dict[str, Path]:
+    """Write ``<out_dir>/<name>-<reviewer>.assay`` for each reviewer and record in the
+    project what went out (one transaction, one audit event); returns the copies' paths.
+
+    Pending articles only unless ``include_decided``. Each copy is blind (the module's
+    docstring) unless ``show_decisions``. All or nothing: on any refusal or fault, the
+    copies already written are removed and nothing is recorded."""
     if not project.project_id:
         raise AssayError("This project has no identity yet; open it once with this Assay.")
+    if project.read_only:
+        raise AssayError(f"{project.path.name} is open read-only, and handing out is "
+                         "recorded in it; open it where it can be changed.")
+    names = [check_reviewer_name(r) for r in reviewers]
+    if len({n.casefold() for n in names}) != len(names):
+        raise AssayError("Name each reviewer once (--reviewers ana,ben,cy).")
     flt = None if include_decided else ArticleFilter(status="pending")
     ids = project.article_ids(flt)
     if not ids:
         raise AssayError("No articles to hand out (pending ones only, unless --all).")
-    assignment = plan(ids, reviewers, overlap, seed)
-    # Both names become the copies' file names (core.text.file_names: no "/", "..", newline).
-    check_file_name(project.name, "project name")
-    for reviewer in reviewers:
-        check_file_name(reviewer, "reviewer name")
+    assignment = plan(ids, names, overlap, seed)
     out = Path(out_dir)
+    stem = _file_stem(project)
     made = make_folder(out, [project.path], "hand out copies into")
-    paths = {r: out / f"{project.name}-{r}.assay" for r in reviewers}
+    paths = {r: out / f"{stem}-{r}.assay" for r in names}
     try:
         for path in paths.values():
             if path.exists():
@@ -82,22 +124,89 @@ def hand_out(project: Project, reviewers: list[str], out_dir: str | Path, *,
             out.rmdir()
         raise
     labels = project.labels()
-    for reviewer, path in paths.items():
-        chosen = assignment.of(reviewer)
-        records = list(project.reviewed(chosen, claim_states=("suggested", "accepted"),
-                                        suggestions=True))
-        with Project.create(path, name=f"{project.name}-{reviewer}", rules=project.rules) as copy:
-            copy.use_scheme(labels, "assign")
-            copy.add_articles([_article_in(rec) for rec in records], reviewer="assign")
-            for key, value in (("copy_of", project.project_id), ("copy_id", uuid.uuid4().hex),
-                               ("copy_reviewer", reviewer),
-                               ("copy_articles", json.dumps(sorted(
-                                   rec.article.sha256 for rec in records)))):
-                copy.set_meta(key, value)
+    made: list[Path] = []
+    records: list[HandedOut] = []
+    try:
+        for reviewer, path in paths.items():
+            chosen = assignment.of(reviewer)
+            made.append(path)
+            records.append(_write_copy(project, labels, chosen, reviewer, path,
+                                       show_decisions))
+        project.record_hand_out(records, who)
+    except BaseException:
+        for path in made:
+            for part in (path, path.with_name(path.name + "-wal"),
+                         path.with_name(path.name + "-shm")):
+                part.unlink(missing_ok=True)
+        raise
     return paths
 
 
-def _article_in(rec) -> ArticleIn:
+def _file_stem(project: Project) -> str:
+    """The copies' names start with the project's name, or its file's when the name could
+    not be part of a file name (``../outside``)."""
+    try:
+        return check_reviewer_name(project.name)
+    except AssayError:
+        return project.path.stem
+
+
+def _write_copy(project: Project, labels: list, chosen: list[int], reviewer: str,
+                path: Path, show_decisions: bool) -> HandedOut:
+    if show_decisions:
+        records = list(project.reviewed(chosen, claim_states=("suggested", "accepted"),
+                                        suggestions=True))
+        articles = [_with_decisions(rec) for rec in records]
+    else:
+        records = list(project.reviewed(chosen, claim_states=(
+            "suggested", "accepted", "dismissed")))
+        made = project.suggestions_as_made(chosen)
+        articles = [_blind(rec, made.get(rec.article.id, [])) for rec in records]
+    copy_id = uuid.uuid4().hex
+    sha256s = sorted(rec.article.sha256 for rec in records)
+    digest = copy_digest(copy_id, reviewer, sha256s, show_decisions)
+    with Project.create(path, name=f"{_file_stem(project)}-{reviewer}",
+                        rules=project.rules) as copy:
+        copy.use_scheme(labels, "assign")
+        copy.add_articles(articles, reviewer="assign")
+        for key, value in (("copy_of", project.project_id), ("copy_id", copy_id),
+                           ("copy_reviewer", reviewer), ("copy_articles", json.dumps(sha256s)),
+                           ("copy_digest", digest),
+                           ("copy_shows_decisions", "1" if show_decisions else "0")):
+            copy.set_meta(key, value)
+    return HandedOut(copy_id, reviewer, tuple(sorted((rec.article.id, rec.article.sha256)
+                                                     for rec in records)),
+                     digest, show_decisions)
+
+
+def _blind(rec: Reviewed, suggestions: Sequence[SpanIn]) -> ArticleIn:
+    """The article as pre-annotation left it: its suggestions as made, the claims the rules
+    suggested (undecided, no verdict, evidence or note); no decision of anyone's."""
+    a = rec.article
+    claims = [ClaimIn(c.start, c.end, "unchecked", "", "", "suggested", "rules", c.reason)
+              for c in rec.claims if c.origin == "rules"]
+    return ArticleIn(text=a.text, title=a.title, source=a.source, url=a.url,
+                     published=a.published, spans=_apart(suggestions), claims=_apart(claims),
+                     model=a.model)
+
+
+def _apart(items: Iterable) -> tuple:
+    """The items (spans or claims, in order of preference) that do not overlap one kept
+    before, in text order: suggestions made in different runs may overlap, and a copy
+    holds live ones apart as every project does."""
+    starts: list[int] = []
+    kept: list = []
+    for item in items:
+        i = bisect_right(starts, item.start)
+        if (i and kept[i - 1].end > item.start) or (i < len(kept) and kept[i].start < item.end):
+            continue
+        starts.insert(i, item.start)
+        kept.insert(i, item)
+    return tuple(kept)
+
+
+def _with_decisions(rec: Reviewed) -> ArticleIn:
+    """The article with the lead's current spans and claims (a second opinion on them)."""
     a = rec.article
     spans = tuple(SpanIn(s.start, s.end, s.label, s.origin, s.state, s.kb_id)
                   for s in [*rec.spans, *rec.suggestions])

@@ -1,7 +1,7 @@
 """Agreement as pictures: the pairwise span-F1 heat map and per-label F1 bars.
 
 Made with matplotlib's object API (no pyplot, no global state, no Qt), so the same figure
-is shown in the window (``gui.agreement_view`` through the QtAgg canvas), saved as PNG,
+is shown in the window (``gui.teams.agreement_view`` through the QtAgg canvas), saved as PNG,
 and written as SVG into a report.
 """
 

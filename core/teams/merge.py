@@ -2,13 +2,21 @@
 
 A copy went through someone else's machine, so it is untrusted input. It is opened
 read-only through the store's one opener (``trusted_schema=OFF``; triggers, views and
-foreign virtual tables refused), and it is refused whole, with a sentence and nothing
-written, when it:
+foreign virtual tables refused) and read whole in ONE read transaction, every value
+checked by the rules a reviewer's edit meets (``Project.read_as_copy``). It is refused
+whole, with one sentence and nothing written, when:
 
-- is not a copy of this project (``copy_of`` is not this ``project_id``);
-- holds an article it was not given, or one whose text is not this project's;
-- holds another reviewer's decision;
-- holds a span or claim that does not fit the text, or a label this project lacks.
+- it is not a copy of this project (``copy_of`` is not this ``project_id``);
+- its ``copy_id`` was never handed out by this project, or its reviewer, its list of
+  articles, whether it showed the lead's decisions or its digest differ from what the
+  project recorded when it handed it out (``Project.handed_out``): the copy's own word
+  about itself proves nothing;
+- it holds an article it was not given, one whose text is not this project's, or one twice;
+- it holds another reviewer's decision;
+- any value fails the store's rules: a span or claim that does not fit the text, overlaps
+  a live one, has an unknown state, origin, verdict or label, an unusable id, a status
+  the store does not know, seconds or offsets of the wrong type, an audit entry that is
+  not a JSON object or is nested beyond reason.
 
 A copy speaks the scheme as it was handed out: its label names are read through the
 renames and merges of the project's scheme since then (``Project.names_since``), so a
@@ -22,14 +30,22 @@ on replaces that reviewer's versions with their latest.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from core.errors import AssayError
-from core.models import ClaimIn, SpanIn, Version
+from core.models import Version
 from core.store import Project
-from core.store.spans import check_bounds
+from core.store.copies import CopyContents
+from core.store.handouts import HandedOut
+from core.teams.assign import copy_digest
 from core.text.normalise import one_line
+
+
+class CopyRefused(AssayError):
+    """A copy merge will not take; the sentence says why. Nothing was written."""
 
 
 @dataclass
@@ -42,88 +58,92 @@ class MergeReport:
     unchanged: int = 0
     not_reviewed: int = 0  # articles still pending in the copy
     refused: list[str] = field(default_factory=list)
+    shows_decisions: bool = False  # the copy showed the lead's decisions (a second opinion)
 
 
 def merge_copy(project: Project, copy_path: str | Path, who: str = "merge") -> MergeReport:
     """Take one copy's decisions back as its reviewer's versions (all or nothing)."""
     path = Path(copy_path)
+    name = one_line(path.name, 80)
+
+    def refuse(why: str) -> AssayError:  # a hostile value quoted in ``why`` is cut short
+        return CopyRefused(f"Cannot merge {name}: {one_line(why, 300)} Nothing was merged.")
+
     try:
         copy = Project.open(path, read_only=True, rules=project.rules)
     except AssayError as exc:
-        raise AssayError(f"Cannot merge {path.name}: {exc}") from exc
-    with copy:
-        return _merge(project, copy, path.name, who)
-
-
-def _merge(project: Project, copy: Project, name: str, who: str) -> MergeReport:
-    def refuse(why: str) -> AssayError:
-        return AssayError(f"Cannot merge {name}: {why} Nothing was merged.")
-
-    if copy.meta("copy_of") != project.project_id or not project.project_id:
-        raise refuse("it is not a copy of this project (assay-cli assign makes copies).")
-    reviewer = copy.meta("copy_reviewer") or ""
-    copy_id = copy.meta("copy_id") or ""
-    try:
-        given = set(json.loads(copy.meta("copy_articles") or "[]"))
-    except ValueError as exc:
-        raise refuse("its list of articles is damaged.") from exc
-    if not reviewer.strip() or not copy_id:
-        raise refuse("it does not say whose copy it is.")
+        raise AssayError(one_line(f"Cannot merge {name}: {exc}")) from exc
+    records: list[HandedOut] = []
     labels = project.label_names()
-    # The copy's labels in the project's words now (renamed or merged since hand-out).
-    words = project.names_since(copy.label_names(), copy.meta("created_at") or "")
-    # Only the articles the copy was given are looked up (not the whole project per copy).
+
+    def vouch(meta: dict[str, Any]) -> dict[str, str]:  # before the articles are read
+        record = _handed_out(project, meta, refuse)
+        records.append(record)
+        # The copy speaks the scheme as handed out: its labels in the project's words now,
+        # followed through the renames and merges since the project's own record of it.
+        return project.names_since(copy.label_names(), record.handed_at)
+
+    with copy:
+        try:
+            contents = copy.read_as_copy(labels, vouch)
+        except CopyRefused:
+            raise
+        except AssayError as exc:
+            raise refuse(str(exc)) from exc
+    return _merge(project, contents, records[0], refuse, who)
+
+
+def _merge(project: Project, copy: CopyContents, record: HandedOut,
+           refuse: Callable[[str], AssayError], who: str) -> MergeReport:
+    reviewer = record.reviewer
+    given = {sha: article_id for article_id, sha in record.articles}
     ours = project.ids_by_sha256(given)
-    our_texts = dict(project.article_texts(list(ours.values())))
-    report = MergeReport(reviewer=reviewer)
+    report = MergeReport(reviewer=reviewer, shows_decisions=record.shows_decisions)
     versions: list[Version] = []
-    copy_ids = copy.article_ids()
-    for rec in copy.reviewed(copy_ids, claim_states=("suggested", "accepted", "dismissed"),
-                             suggestions=True):
-        art = rec.article
+    for art in copy.articles:
+        title = one_line(art.title, 60)
         if art.sha256 not in given:
-            raise refuse(f"it holds an article it was not given (\u201c{art.title[:60]}\u201d).")
-        mine = ours.get(art.sha256)
-        if mine is None or our_texts.get(mine) != art.text:
-            raise refuse(f"the article \u201c{art.title[:60]}\u201d is not this project's "
-                         "(its text differs or it was removed).")
+            raise refuse(f"it holds an article it was not given (\u201c{title}\u201d).")
+        if ours.get(art.sha256) != given[art.sha256]:
+            raise refuse(f"the article \u201c{title}\u201d is not this project's (its text "
+                         "differs or it was removed).")
         if art.status == "pending":
             report.not_reviewed += 1
             continue
         if art.reviewed_by not in (reviewer, None):
-            raise refuse(f"it holds a decision by {art.reviewed_by!r}, not by {reviewer!r}, "
-                         "whose copy it is.")
-        spans = []
-        for s in [*rec.spans, *rec.suggestions, *_rejected(copy, art.id)]:
-            label = words.get(s.label, s.label)
-            if label not in labels and label != s.label:
-                raise refuse(f"its label {one_line(s.label, 40)} became "
-                             f"{one_line(label, 40)}, which this project no longer has "
-                             "(add it back, or merge the copy into a project that has it).")
-            try:
-                check_bounds(art.text, s.start, s.end, label, labels)
-            except AssayError as exc:
-                raise refuse(f"article \u201c{art.title[:60]}\u201d: {exc}") from exc
-            if art.text[s.start:s.end] != s.text:
-                raise refuse(f"a span of \u201c{art.title[:60]}\u201d does not match the text.")
-            spans.append(SpanIn(s.start, s.end, label, s.origin, s.state, s.kb_id))
-        claims = []
-        for c in rec.claims:
-            if not 0 <= c.start < c.end <= len(art.text):
-                raise refuse(f"a claim of \u201c{art.title[:60]}\u201d does not fit the text.")
-            claims.append(ClaimIn(c.start, c.end, c.verdict, c.evidence_url, c.note, c.state,
-                                  c.origin, c.reason))
-        events = tuple({k: e[k] for k in ("at", "reviewer", "action", "payload")}
-                       for e in copy.events(art.id, limit=10_000))
-        versions.append(Version(0, mine, reviewer, art.status, art.note or "",
-                                art.review_seconds, art.reviewed_at, copy_id, "",
-                                tuple(sorted(spans, key=lambda s: (s.start, s.end))),
-                                tuple(claims), events))
+            raise refuse(f"it holds a decision by \u201c{one_line(art.reviewed_by, 40)}\u201d, "
+                         f"not by {reviewer}, whose copy it is.")
+        versions.append(Version(0, given[art.sha256], reviewer, art.status, art.note,
+                                art.review_seconds, art.reviewed_at, record.copy_id, "",
+                                art.spans, art.claims, art.events))
     added, replaced = project.put_versions(versions, who)
     report.added, report.replaced = added, replaced
     report.unchanged = len(versions) - added - replaced
     return report
 
 
-def _rejected(copy: Project, article_id: int):
-    return [s for s in copy.spans(article_id) if s.state == "rejected"]
+def _handed_out(project: Project, meta: dict[str, Any],
+                refuse: Callable[[str], AssayError]) -> HandedOut:
+    """The project's record of the copy; refused unless the copy says what it records."""
+    if not project.project_id or meta.get("copy_of") != project.project_id:
+        raise refuse("it is not a copy of this project (assay-cli assign makes copies).")
+    copy_id = meta.get("copy_id")
+    record = project.handed_out(copy_id) if isinstance(copy_id, str) and copy_id else None
+    if record is None:
+        raise refuse("this project never handed out a copy with its id (copies handed out "
+                     "before Assay recorded them must be handed out again).")
+    if meta.get("copy_reviewer") != record.reviewer:
+        raise refuse(f"it was handed out to {record.reviewer}, but it says it is "
+                     f"\u201c{one_line(str(meta.get('copy_reviewer')), 40)}\u201d's.")
+    try:
+        listed = json.loads(meta.get("copy_articles") or "")
+    except (TypeError, ValueError, RecursionError):
+        listed = None
+    if not (isinstance(listed, list) and all(isinstance(sha, str) for sha in listed)
+            and sorted(listed) == sorted(sha for _id, sha in record.articles)):
+        raise refuse("its list of articles is not the one it was handed out with.")
+    shows = meta.get("copy_shows_decisions", "0") == "1"
+    if shows != record.shows_decisions or meta.get("copy_digest") != record.digest or \
+            copy_digest(record.copy_id, record.reviewer, listed, shows) != record.digest:
+        raise refuse("it does not match the digest recorded when it was handed out.")
+    return record

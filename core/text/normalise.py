@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 
 # C0 controls except tab (\x09) and newline (\x0a), DEL, and C1 controls.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -44,6 +45,14 @@ def chart_text(text: str, width: int | None = None) -> str:
     """Untrusted text as matplotlib should draw it: one line (``one_line``), ``$`` escaped
     so that no mathtext is parsed (a name such as ``$\\x$`` would fail the whole figure)."""
     return (one_line(text, width) or "\u2014").replace("$", r"\$")
+
+
+def invisible_characters(text: str) -> list[str]:
+    """The characters of ``text`` that show as nothing or steer: format characters (Unicode
+    category Cf: zero-width spaces and joiners, the soft hyphen, bidi marks and overrides,
+    the byte-order mark) and controls (Cc). In a name they make ``G\u200bPE`` look like
+    ``GPE`` while being another name, so names (labels) refuse them."""
+    return [ch for ch in text if unicodedata.category(ch) in ("Cf", "Cc")]
 
 
 def sha256_text(text: str) -> str:

@@ -1,0 +1,240 @@
+"""A reviewer's copy read whole, in ONE read transaction, every value checked by the rules
+the store's own edits obey.
+
+A copy comes back from someone else's machine and may have been edited with any SQLite
+tool, or still be written by the reviewer's window while it is merged. So it is read in
+one transaction (``Db.reading``: a reviewer's half-made change is never seen half), every
+row of every table that becomes part of a version is read (not only the states a reader
+expects: a span in state ``bogus`` must be refused, not skipped), and each value meets
+the rule a reviewer's edit meets: ``check_bounds`` for spans, ``check_claim`` for claims,
+``Db.first_overlap`` for overlaps, ``is_usable_kb_id`` for links, the model's statuses,
+states and origins; SQLite's loose types (an offset stored as REAL, seconds as a BLOB)
+are refused too. The first value that fails refuses the whole copy (``InvalidEdit``).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sqlite3
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from core.errors import InvalidEdit
+from core.models import ARTICLE_STATUSES, SPAN_ORIGINS, SPAN_STATES, ClaimIn, SpanIn
+from core.store.claims import check_claim
+from core.store.db import Db
+from core.store.faults import is_file_fault
+from core.store.spans import check_bounds
+from core.text.kb_ids import KB_ID_RULE, is_usable_kb_id
+from core.text.normalise import one_line, sha256_text
+
+CHUNK = 500
+# An audit payload Assay writes is a flat object with a few lists; this is far beyond any
+# of them and far below what a JSON writer or reader recurses through (orjson stops at 255).
+MAX_PAYLOAD_DEPTH = 32
+
+
+@dataclass(frozen=True)
+class CopiedArticle:
+    """One article of a copy, checked: the reviewer's decision and what it rests on."""
+
+    sha256: str
+    title: str
+    status: str
+    note: str
+    reviewed_by: str | None
+    reviewed_at: str | None
+    review_seconds: float | None
+    spans: tuple[SpanIn, ...]  # every state, by (start, end)
+    claims: tuple[ClaimIn, ...]  # every state, in text order
+    events: tuple[dict[str, Any], ...]  # all of the article's audit rows, newest first
+
+
+@dataclass(frozen=True)
+class CopyContents:
+    """A whole copy as one consistent snapshot."""
+
+    meta: dict[str, Any]
+    articles: tuple[CopiedArticle, ...]
+
+
+def read_copy(db: Db, labels: set[str],
+              vouch: Callable[[dict[str, Any]], dict[str, str] | None] | None = None
+              ) -> CopyContents:
+    """Every article of the file with its spans, claims and events, in ONE read transaction;
+    ``labels`` are the labels a span may have (the merging project's); ``vouch`` is given
+    the meta first and may refuse the copy before its articles are read, or return how the
+    copy's label names read in the project now (renamed or merged since it was handed out).
+    Raises InvalidEdit, naming the article, at the first value a reviewer's edit could not
+    have made."""
+    try:
+        with db.reading() as conn:
+            cur = conn.cursor()
+            cur.row_factory = None
+            meta = dict(cur.execute("SELECT key, value FROM meta").fetchall())
+            words = (vouch(meta) if vouch is not None else None) or {}
+            ids = [r[0] for r in cur.execute("SELECT id FROM articles ORDER BY id")]
+            seen: set[str] = set()
+            out: list[CopiedArticle] = []
+            for i in range(0, len(ids), CHUNK):
+                for article in _read_chunk(cur, ids[i:i + CHUNK], labels, words):
+                    if article.sha256 in seen:
+                        title = one_line(article.title, 60)
+                        raise InvalidEdit(f"It holds the article \u201c{title}\u201d twice.")
+                    seen.add(article.sha256)
+                    out.append(article)
+    except sqlite3.DatabaseError as exc:
+        if is_file_fault(exc):  # the disk or the file failed: the store's sentence for that
+            raise
+        raise InvalidEdit("Its tables are not the ones Assay makes "
+                          f"({one_line(str(exc), 80)}).") from exc
+    return CopyContents(meta, tuple(out))
+
+
+def _read_chunk(cur: sqlite3.Cursor, part: Sequence[int], labels: set[str],
+                words: dict[str, str]) -> list[CopiedArticle]:
+    marks = ",".join("?" * len(part))
+    spans: dict[int, list[tuple]] = defaultdict(list)
+    for row in cur.execute('SELECT id, article_id, start, "end", label, text, origin, state, '
+                           f"kb_id FROM spans WHERE article_id IN ({marks}) ORDER BY id", part):
+        spans[row[1]].append(row)
+    claims: dict[int, list[tuple]] = defaultdict(list)
+    for row in cur.execute('SELECT id, article_id, start, "end", verdict, evidence_url, note, '
+                           f"state, origin, reason FROM claims WHERE article_id IN ({marks}) "
+                           "ORDER BY id", part):
+        claims[row[1]].append(row)
+    events: dict[int, list[tuple]] = defaultdict(list)
+    for row in cur.execute("SELECT article_id, at, reviewer, action, payload FROM events "
+                           f"WHERE article_id IN ({marks}) ORDER BY id DESC", part):
+        events[row[0]].append(row)
+    out = []
+    for row in cur.execute("SELECT id, title, text, sha256, status, note, reviewed_by, "
+                           f"reviewed_at, review_seconds FROM articles WHERE id IN ({marks}) "
+                           "ORDER BY id", part).fetchall():
+        article_id, title = row[0], row[1]
+        shown = one_line(title, 60) if isinstance(title, str) else f"#{article_id}"
+        try:
+            out.append(_check_article(cur, row, labels, words, spans[article_id],
+                                      claims[article_id], events[article_id]))
+        except InvalidEdit as exc:
+            raise InvalidEdit(f"Article \u201c{shown}\u201d: {exc}") from exc
+    return out
+
+
+def _check_article(cur: sqlite3.Cursor, row: tuple, labels: set[str], words: dict[str, str],
+                   span_rows: list[tuple], claim_rows: list[tuple], event_rows: list[tuple]
+                   ) -> CopiedArticle:
+    article_id, title, text, sha, status, note, reviewed_by, reviewed_at, seconds = row
+    if not isinstance(text, str) or not isinstance(sha, str) or sha256_text(text) != sha:
+        raise InvalidEdit("its text does not match its SHA-256.")
+    if not isinstance(title, str) or not isinstance(note, str):
+        raise InvalidEdit("its title or note is not text.")
+    if not (isinstance(status, str) and status in ARTICLE_STATUSES):
+        raise InvalidEdit(f"Unknown article status {status!r}.")
+    if not all(v is None or isinstance(v, str) for v in (reviewed_by, reviewed_at)):
+        raise InvalidEdit("who decided it, or when, is not text.")
+    if seconds is not None and not (type(seconds) in (int, float) and math.isfinite(seconds)
+                                    and seconds >= 0):
+        raise InvalidEdit("the seconds spent on it are not a number of seconds.")
+    for rows in (span_rows, claim_rows):  # the overlap rule tells rows apart by their id
+        ids = [r[0] for r in rows]
+        if not all(type(i) is int for i in ids) or len(set(ids)) != len(ids):
+            raise InvalidEdit("a span or claim row has no id of its own.")
+    spans = tuple(sorted((_check_span(cur, article_id, text, labels, words, r)
+                          for r in span_rows), key=lambda s: (s.start, s.end)))
+    checked = [((r[2], r[3], r[0]), _check_claim(cur, article_id, text, r))
+               for r in claim_rows]  # checked first: the offsets are whole numbers to sort
+    claims = tuple(c for _key, c in sorted(checked, key=lambda kc: kc[0]))
+    events = tuple(_check_event(r) for r in event_rows)
+    return CopiedArticle(sha, title, status, note, reviewed_by, reviewed_at,
+                         None if seconds is None else float(seconds), spans, claims, events)
+
+
+def _check_span(cur: sqlite3.Cursor, article_id: int, text: str, labels: set[str],
+                words: dict[str, str], row: tuple) -> SpanIn:
+    span_id, _article, start, end, label, span_text, origin, state, kb_id = row
+    now = words.get(label, label) if isinstance(label, str) else label
+    if now != label and now not in labels:
+        raise InvalidEdit(f"its label {one_line(label, 40)} became {one_line(now, 40)}, which "
+                          "this project no longer has (add it back, or merge the copy into a "
+                          "project that has it).")
+    label = now
+    check_bounds(text, start, end, label, labels)
+    if span_text != text[start:end]:
+        raise InvalidEdit(f"the span [{start}, {end}) does not match the text.")
+    if not (isinstance(origin, str) and origin in SPAN_ORIGINS
+            and isinstance(state, str) and state in SPAN_STATES):
+        raise InvalidEdit(f"Unknown origin or state: {origin!r}/{state!r}.")
+    if kb_id is not None and not (isinstance(kb_id, str) and is_usable_kb_id(kb_id)):
+        raise InvalidEdit(f"{kb_id!r} is not a usable id: {KB_ID_RULE}.")
+    if state != "rejected":
+        other = Db.first_overlap(cur.connection, "spans", "rejected", article_id, start, end,
+                                 span_id, "label, text")
+        if other is not None:
+            raise InvalidEdit(f"the {label} entity [{start}, {end}) overlaps the {other[0]} "
+                              f"entity '{other[1]}'.")
+    return SpanIn(start, end, label, origin, state, kb_id)
+
+
+def _check_claim(cur: sqlite3.Cursor, article_id: int, text: str, row: tuple) -> ClaimIn:
+    claim_id, _article, start, end, verdict, evidence_url, note, state, origin, reason = row
+    check_claim(text, start, end, verdict, state, origin)
+    if not all(isinstance(v, str) for v in (evidence_url, note, reason)):
+        raise InvalidEdit(f"the claim [{start}, {end}) has evidence, a note or a reason that "
+                          "is not text.")
+    if state != "dismissed" and Db.first_overlap(
+            cur.connection, "claims", "dismissed", article_id, start, end, claim_id,
+            "id") is not None:
+        raise InvalidEdit(f"the claim [{start}, {end}) overlaps another claim.")
+    return ClaimIn(start, end, verdict, evidence_url, note, state, origin, reason)
+
+
+def _check_event(row: tuple) -> dict[str, Any]:
+    _article, at, reviewer, action, payload = row
+    if not (isinstance(at, str) and isinstance(action, str)
+            and (reviewer is None or isinstance(reviewer, str))):
+        raise InvalidEdit("an entry of its audit log is damaged.")
+    return {"at": at, "reviewer": reviewer, "action": action, "payload": _payload(payload)}
+
+
+def _payload(payload: object) -> dict[str, Any]:
+    """An audit row's payload: a JSON object, no deeper than MAX_PAYLOAD_DEPTH."""
+    if payload is None:
+        return {}
+    if not isinstance(payload, str):
+        raise InvalidEdit("an entry of its audit log is not JSON.")
+    try:
+        value = json.loads(payload, parse_constant=_no_constant)
+    except RecursionError:  # nested beyond what any reader can follow
+        raise InvalidEdit("an entry of its audit log is nested too deeply.") from None
+    except ValueError:
+        raise InvalidEdit("an entry of its audit log is not JSON.") from None
+    if not isinstance(value, dict):
+        raise InvalidEdit("an entry of its audit log is not a JSON object.")
+    if _depth(value) > MAX_PAYLOAD_DEPTH:
+        raise InvalidEdit("an entry of its audit log is nested too deeply.")
+    return value
+
+
+def _no_constant(name: str) -> None:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _depth(value: object) -> int:
+    """How deeply lists and objects nest in ``value`` (without recursion, so any depth)."""
+    deepest = 0
+    stack: list[tuple[object, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        children = item.values() if isinstance(item, dict) else (
+            item if isinstance(item, list) else None)
+        if children is None:
+            continue
+        deepest = max(deepest, depth)
+        if deepest > MAX_PAYLOAD_DEPTH:
+            break
+        stack.extend((child, depth + 1) for child in children)
+    return deepest

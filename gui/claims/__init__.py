@@ -1,0 +1,1 @@
+"""Fact-checking: claims in the text, their panel and keys, across the corpus."""

@@ -1,0 +1,1 @@
+"""Parts every room uses: plain text, forms, workers, file dialogs, theme."""

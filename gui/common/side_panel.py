@@ -1,0 +1,63 @@
+"""The column right of the article: the label bar, and the Entities and Claims tabs."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
+
+from gui.claims.panel import ClaimsPanel
+from gui.linking.editor import LinkEditor
+from gui.review.entity_panel import EntityPanel
+from gui.review.label_bar import LabelBar
+from gui.review.label_guide import LabelGuide
+
+
+class SidePanel(QWidget):
+    """Labels on top; tabs below (both panels stacked made the window too tall for a laptop)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.label_bar = LabelBar()
+        self.entities = EntityPanel()
+        self.entities.setMinimumHeight(80)
+        self.show_rejected = QCheckBox("Show rejected")
+        self.link_editor = LinkEditor()
+        self.claims_panel = ClaimsPanel()
+        self.guide = LabelGuide()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 10, 10, 8)
+        layout.setSpacing(8)
+        layout.addWidget(heading("Labels"))
+        layout.addWidget(self.label_bar)
+        layout.addSpacing(6)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.show_rejected)
+        entities_box = QWidget()
+        entities_layout = QVBoxLayout(entities_box)
+        entities_layout.setContentsMargins(0, 0, 0, 0)
+        entities_layout.addLayout(row)
+        entities_layout.addWidget(self.entities, 1)
+        entities_layout.addWidget(self.link_editor)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        # Four tabs while adjudicating: on a laptop screen they shorten their titles
+        # rather than scroll, so none is hidden behind an arrow.
+        self.tabs.setUsesScrollButtons(False)
+        self.tabs.setElideMode(Qt.TextElideMode.ElideRight)
+        self.tabs.addTab(entities_box, "Entities")
+        self.tabs.addTab(self.claims_panel, "Claims")
+        self.tabs.addTab(self.guide, "Guide")
+        layout.addWidget(self.tabs, 1)
+
+
+def heading(text: str) -> QLabel:
+    """A small capitalised section heading."""
+    label = QLabel(text.upper())
+    font = label.font()
+    font.setPointSizeF(font.pointSizeF() * 0.85)
+    font.setBold(True)
+    font.setLetterSpacing(font.SpacingType.PercentageSpacing, 110)
+    label.setFont(font)
+    label.setStyleSheet("color: palette(placeholder-text);")
+    return label

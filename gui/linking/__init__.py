@@ -1,0 +1,1 @@
+"""Linking entities to canonical ids: the link field and the project's entries."""

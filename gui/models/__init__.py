@@ -1,0 +1,1 @@
+"""Training and choosing the project's models."""

@@ -1,0 +1,1 @@
+"""Reviewing one article: the text view, entities, label keys, jumps and find."""

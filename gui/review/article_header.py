@@ -1,0 +1,56 @@
+"""The header above the article: its title, where it came from, and its review status."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from core.models import PREVIEW_CHARS, Article, shown_title
+from gui.common.theme import STATUS_COLORS
+
+
+class ArticleHeader(QWidget):
+    """Title (plain text: titles are untrusted), source · date · url · who decided, status chip."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.title = QLabel()
+        self.title.setTextFormat(Qt.TextFormat.PlainText)
+        self.title.setWordWrap(True)
+        font = self.title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.35)
+        font.setBold(True)
+        self.title.setFont(font)
+        self.meta = QLabel()
+        self.meta.setTextFormat(Qt.TextFormat.PlainText)
+        self.meta.setStyleSheet("color: palette(placeholder-text);")
+        self.status_chip = QLabel()
+        self.status_chip.setTextFormat(Qt.TextFormat.PlainText)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(28, 14, 28, 6)
+        layout.setSpacing(4)
+        top = QHBoxLayout()
+        top.addWidget(self.title, 1)
+        top.addWidget(self.status_chip, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(top)
+        layout.addWidget(self.meta)
+
+    def show_article(self, art: Article | None) -> None:
+        """Show ``art``'s header, or what to do first when the project has no article."""
+        if art is None:
+            self.title.setText("No articles yet")
+            self.meta.setText(
+                "Use File → Import files… to add articles, then File → Pre-annotate.")
+            self.status_chip.clear()
+            self.status_chip.setStyleSheet("")
+            return
+        self.title.setText(shown_title(art.title, art.text[:PREVIEW_CHARS], art.source))
+        bits = [b for b in (art.source, art.published, art.url) if b]
+        if art.reviewed_by:
+            bits.append(f"{art.status} by {art.reviewed_by}")
+        self.meta.setText("  ·  ".join(bits) or f"Article {art.id}")
+        color = STATUS_COLORS.get(art.status)
+        self.status_chip.setText(art.status.upper())
+        self.status_chip.setStyleSheet(
+            f"color: white; background: {color.name()}; border-radius: 9px; "
+            "padding: 2px 10px; font-weight: 600;")

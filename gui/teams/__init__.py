@@ -1,0 +1,1 @@
+"""Team work: handing out, merging, agreement and adjudication."""

@@ -1,0 +1,345 @@
+"""Adjudication in the window: Review → Adjudicate shows each reviewer's version of the
+open article as a lane under the text, and settles their differences into the curated
+version with one key.
+
+The curated version is the article's own spans, shown and edited as always: every
+label key, Delete, Enter and edge move works on it. This controller adds what
+adjudicating needs (INCEpTION's curation, in one window):
+
+- on opening an article, the spans every reviewer agrees on are taken by the one settle
+  rule (``core.teams.adjudicate.settle``, which ``assay-cli adjudicate auto`` follows):
+  only into an article nothing was decided in yet (one edit, on the undo history); where
+  the curator decided, "Take agreed spans" asks before it replaces their decisions;
+- Space / Shift+Space go to the next / previous region where reviewers differ;
+- Ctrl+Alt+digit takes that reviewer's spans in the region at the cursor, Ctrl+Shift+digit
+  their whole version (``core.teams.adjudicate.take_version``: a rejected version rejects
+  the article);
+- A approves the curated version and opens the next article to adjudicate.
+
+The rules are Qt-free in ``core.teams.adjudicate``; this only reads the versions, draws
+them (``gui.teams.lane_paint``, ``gui.teams.adjudication_panel``) and pushes edits.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QColor
+from PySide6.QtWidgets import QMessageBox
+
+from core.errors import AssayError
+from core.models import Article, Version, shown_title
+from core.review.edits import Edit, Focus
+from core.review.session import ReviewSession
+from core.teams.adjudicate import (
+    DECIDED,
+    SETTLED,
+    TAKE,
+    Comparison,
+    Settlement,
+    TakeRegion,
+    compare,
+    last_change,
+    settle,
+    settle_edits,
+    take_region,
+    to_adjudicate,
+)
+from core.teams.adjudicate import take_version as take_version_edits
+from gui.common.plain_text import message_box
+from gui.common.workers import ThreadJob
+from gui.review_host import ReviewHost
+from gui.teams.adjudication_panel import AdjudicationPanel
+
+LANES_WITH_KEYS = 9
+
+
+class Adjudication:
+    """The adjudication mode of one window: its actions, its tab and the lanes."""
+
+    def __init__(self, window: ReviewHost) -> None:
+        self.window = window
+        self.session: ReviewSession | None = None
+        self.panel = AdjudicationPanel()
+        self.comparison: Comparison | None = None
+        self.versions: list[Version] = []
+        # Articles whose agreed spans were taken (or found taken) in this session: an undo
+        # of that take must stick, not be redone by reopening the article.
+        self.settled: set[int] = set()
+        self.panel.region_clicked.connect(self.go_to_region)
+        self.panel.take_reviewer.connect(self.take_reviewer)
+        self.panel.take_agreed.connect(self.take_agreed)
+        self.prompt: QMessageBox | None = None  # the open question (for tests, and closing)
+        self.panel.article_chosen.connect(lambda article_id: window.show_article(article_id))
+        window.view.cursorPositionChanged.connect(self._follow_cursor)
+        a = window.action
+        self.act_mode = a("A&djudicate reviewers' versions", "Ctrl+Shift+A", self.toggle,
+                          checkable=True, help=(
+                              "Adjudication", "Show every reviewer's version as a lane under "
+                              "the text, and the articles where they differ"))
+        # Ctrl+Alt is AltGr on Windows: these keys act in the text view only, never while
+        # the note or a search field has focus (AltGr+7 types "{" there on a German layout).
+        takes = [a(f"Take reviewer {i}'s spans here", f"Ctrl+Alt+{i}",
+                   lambda _=False, lane=i - 1: self.take_here(lane),
+                   help=("Adjudication", "Take reviewer 1's spans where the cursor is "
+                         "(Ctrl+Alt+2, Ctrl+Alt+3… for the others)") if i == 1 else None)
+                 for i in range(1, LANES_WITH_KEYS + 1)]
+        wholes = [a(f"Take reviewer {i}'s whole version", f"Ctrl+Shift+{i}",
+                    lambda _=False, lane=i - 1: self.take_version(lane),
+                    help=("Adjudication", "Take reviewer 1's whole version (Ctrl+Shift+2… "
+                          "for the others)") if i == 1 else None)
+                  for i in range(1, LANES_WITH_KEYS + 1)]
+        self.key_actions: list[QAction] = takes + wholes
+        for action in takes:
+            action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+            window.view.addAction(action)
+        self.actions = [self.act_mode]
+
+    @property
+    def active(self) -> bool:
+        return self.act_mode.isChecked()
+
+    def attach(self, session: ReviewSession) -> None:
+        """Follow a new session (a project was opened); the worklist is read again."""
+        self.session = session
+        self.settled = set()
+        session.opened.connect(self._opened)
+        session.changed.connect(self._changed)
+        if self.active:
+            self._load_worklist()
+
+    # ------------------------------------------------------------------ the mode
+
+    def toggle(self) -> None:
+        """Review → Adjudicate: the tab, the lanes and the worklist come and go together."""
+        tabs = self.window.side_tabs
+        if self.active:
+            if tabs.indexOf(self.panel) < 0:
+                tabs.addTab(self.panel, "Adjudicate")
+            tabs.setCurrentWidget(self.panel)
+            self._say("Adjudicating: Space goes to the next difference, Ctrl+Alt+1…9 takes a "
+                      "reviewer's spans there, Ctrl+Shift+1…9 their whole version.")
+            self._load_worklist()
+            self._opened(self.window.article)
+        else:
+            if tabs.indexOf(self.panel) >= 0:
+                tabs.removeTab(tabs.indexOf(self.panel))
+            self.comparison = None
+            self.window.view.set_comparison(None)
+
+    def _load_worklist(self) -> None:
+        """The articles whose versions differ, worst first: read in the background (every
+        version of a 10,000-article project), then listed."""
+        project = self.window.project
+        if project is None:
+            return
+        if self.window.jobs.job is not None:  # one background job at a time
+            self.panel.set_articles([], "Not listed yet: a background job was running.")
+            self._say("The articles to adjudicate are listed when the running job ends: "
+                      "switch Review → Adjudicate off and on again then.")
+            return
+
+        def listed(rows: list[tuple[int, float, str, str]]) -> None:
+            self.panel.set_articles(rows)
+
+        def work(p, _progress, _cancelled):
+            worst = to_adjudicate(p)
+            rows = {r.id: r for r in p.article_rows([a for a, _f1 in worst])}
+            return [(a, f1, shown_title(rows[a].title, rows[a].preview, rows[a].source),
+                     rows[a].status) for a, f1 in worst if a in rows]
+
+        job = ThreadJob(project.path, work, self.window, read_only=True)
+        self.window.jobs.run_job(job, "Finding the articles reviewers differ on…", listed,
+                                 "Cannot list the articles to adjudicate")
+
+    def versions_changed(self) -> None:
+        """After a merge: the open article's lanes and the worklist are read again."""
+        if self.active:
+            self._opened(self.window.article)
+            self._load_worklist()
+
+    # ------------------------------------------------------------------ the open article
+
+    def _opened(self, article: Article | None) -> None:
+        """Another article is open: read its versions, take the agreed spans if nobody has
+        decided anything in it yet, and draw the lanes."""
+        view = self.window.view
+        session = self.session
+        if not self.active or article is None or session is None:
+            self.comparison, self.versions = None, []
+            view.set_comparison(None)
+            self.panel.show_comparison(None, [], [], "")
+            return
+        self.versions = session.project.versions([article.id])
+        approved = [v for v in self.versions if v.status == "approved"]
+        self.comparison = compare(approved) if approved else None
+        first_open = article.id not in self.settled
+        self.settled.add(article.id)  # before the push: its own signals must not re-enter
+        if first_open and session.refusal("take the agreed spans") is None:
+            settlement = settle(article.id, article.status, session.spans, self.versions)
+            if settlement.outcome == TAKE:
+                self._push(settle_edits(settlement, approve=False))
+            elif settlement.outcome == DECIDED:
+                self._say("You already decided in this article: the spans all reviewers "
+                          "agree on were not taken (Take agreed spans asks first).")
+        view.set_comparison(self.comparison)
+        self._show()
+        if self.comparison is not None and self.comparison.regions:
+            self.go_to_region(0)  # start on the first place the reviewers differ
+
+    def _changed(self, _focus: Focus) -> None:
+        """An edit: only the curated column and the summary change (the versions did not)."""
+        session = self.session
+        if self.active and self.comparison is not None and session is not None:
+            self.panel.show_curated(self.comparison, session.spans,
+                                    last_change(session.spans))
+            self._follow_cursor()
+            article = self.window.article
+            if article is not None:
+                self.panel.set_status(article.id, article.status)
+
+    def _show(self) -> None:
+        session = self.session
+        assert session is not None and session.article is not None
+        colors = {lb.name: lb.color for lb in session.project.labels()}
+        self.panel.show_comparison(self.comparison, self.versions, session.spans,
+                                   session.article.text, last_change(session.spans),
+                                   lambda label: QColor(colors.get(label, "#9a9a9a")))
+        self._follow_cursor()
+
+    def _follow_cursor(self) -> None:
+        if self.comparison is None or not self.active:
+            return
+        view = self.window.view
+        span = view.selected_span()
+        here = (span.start, span.end) if span else (view.offset_map.to_py(
+            view.textCursor().position()), None)
+        self.panel.set_current_region(self.comparison.region_index(*here))
+
+    def go_to_region(self, index: int) -> None:
+        """A click on a row of "Where they differ": put the cursor there."""
+        if self.comparison is None or not 0 <= index < len(self.comparison.regions):
+            return
+        region = self.comparison.regions[index]
+        view = self.window.view
+        view.jumps.land_on_region(region)
+        view.setFocus()
+
+    # ------------------------------------------------------------------ taking
+
+    def _lane(self, lane: int) -> str | None:
+        """The reviewer of a lane, or None (the status bar says why)."""
+        comparison = self.comparison
+        if not self.active:
+            self._say("Review → Adjudicate (Ctrl+Shift+A) first: then Ctrl+Alt+digit takes a "
+                      "reviewer's spans.")
+            return None
+        if comparison is None or lane >= len(comparison.reviewers):
+            self._say(f"This article has no reviewer {lane + 1}.")
+            return None
+        return comparison.reviewers[lane]
+
+    def take_here(self, lane: int) -> None:
+        """Ctrl+Alt+digit: that reviewer's spans in the region at the cursor (or the selected
+        entity) become the curated ones there."""
+        reviewer = self._lane(lane)
+        session = self.session
+        if reviewer is None or session is None or session.article is None:
+            return
+        assert self.comparison is not None
+        view = self.window.view
+        span = view.selected_span()
+        selection = view.text_selection()
+        if span is not None:
+            here = (span.start, span.end)
+        elif selection is not None:
+            here = selection
+        else:
+            here = (view.offset_map.to_py(view.textCursor().position()), None)
+        region = self.comparison.region_at(*here)
+        if region is None:
+            self._say("The reviewers agree here: Space goes to the next place they differ.")
+            return
+        spans = take_region(session.spans, self.comparison, region, reviewer)
+        self.window.push(TakeRegion(session.article.id, spans, f"take {reviewer}'s spans",
+                                    region, reviewer))
+        if view.selected_span() is None:
+            view.scroll_to(region.start)
+
+    def take_version(self, lane: int) -> None:
+        """Ctrl+Shift+digit: that reviewer's whole version becomes the curated one."""
+        reviewer = self._lane(lane)
+        if reviewer is not None:
+            self.take_reviewer(reviewer)
+
+    def take_reviewer(self, reviewer: str) -> None:
+        """Take a reviewer's decision (``core.teams.adjudicate.take_version``): an approved
+        version's spans become the curated ones; a rejected version rejects the article."""
+        session = self.session
+        if session is None or session.article is None:
+            return
+        version = next((v for v in self.versions if v.reviewer == reviewer), None)
+        if version is None:
+            return
+        try:
+            edits = take_version_edits(version, approve=False)
+        except AssayError as exc:
+            self._say(str(exc))
+            return
+        self._push(edits)
+
+    def take_agreed(self) -> None:
+        """The "Take agreed spans" button: the settle rule, asked for by the adjudicator;
+        where the curator already decided, they are asked before their decisions go."""
+        session = self.session
+        article = self.window.article
+        if session is None or article is None or session.refusal(
+                "take the agreed spans") is not None:
+            return
+        settlement = settle(article.id, article.status, session.spans, self.versions)
+        if settlement.outcome == DECIDED:
+            if not self._ask_replace(settlement):
+                return
+            settlement = settle(article.id, article.status, session.spans, self.versions,
+                                replace=True)
+        if settlement.outcome == TAKE:
+            self._push(settle_edits(settlement, approve=False))
+        elif settlement.outcome == SETTLED:
+            self._say("The curated spans already are the ones all reviewers agree on.")
+        else:
+            self._say("Fewer than two reviewers approved this article: nothing is agreed.")
+
+    def _ask_replace(self, settlement: Settlement) -> bool:
+        """Whether the adjudicator wants their decisions replaced by the agreed spans."""
+        box = message_box(
+            QMessageBox.Icon.Warning, "Replace your decisions?",
+            f"You made {settlement.decisions} decision(s) in this article. Replace them "
+            f"with the {len(settlement.spans)} span(s) all reviewers agree on?",
+            self.window, "Undo (Ctrl+Z) brings your decisions back.")  # type: ignore[arg-type]
+        replace = box.addButton("Replace my decisions", QMessageBox.ButtonRole.AcceptRole)
+        keep = box.addButton("Keep them", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)
+        self.prompt = box
+        box.exec()
+        self.prompt = None
+        return box.clickedButton() is replace
+
+    def _push(self, edits: list[Edit]) -> None:
+        """Push edits in order; stop at the first the window refuses (it says why)."""
+        for edit in edits:
+            if not self.window.push(edit):
+                return
+
+    def next_article(self) -> int | None:
+        """After approving while adjudicating: the next pending article of the worklist."""
+        session = self.session
+        if not self.active or session is None:
+            return None
+        ids = self.panel.article_ids()
+        current = session.article.id if session.article else None
+        after = ids[ids.index(current) + 1:] + ids[:ids.index(current)] \
+            if current in ids else ids
+        statuses = {r.id: r.status for r in session.project.article_rows(after)}
+        return next((a for a in after if statuses.get(a) == "pending"), None)
+
+    def _say(self, message: str) -> None:
+        self.window.statusBar().showMessage(message, 5000)

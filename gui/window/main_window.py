@@ -1,0 +1,570 @@
+"""The review window: article list, article view, labels and entities, menus and shortcuts.
+
+It wires widgets to core calls and holds no business logic: every edit is an
+undoable command whose redo and undo call ``core.store``; every change is
+saved the moment it is made, so there is no Save button.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+)
+
+from core import __version__
+from core.errors import AssayError, ProjectError
+from core.models import Article
+from core.nlp.models import INSTALL_HINT, installed_model
+from core.nlp.store_rules import store_rules
+from core.review.edits import AddSpan, AddSpans, Edit, Focus, SetNote, SetStatus, UpdateSpan
+from core.review.history import History
+from core.review.session import ReadOnly, ReviewSession
+from core.store import Project
+from core.text.tokens import blank_nlp
+from gui.articles.article_list import ArticleListPanel
+from gui.articles.column_widths import ColumnWidths
+from gui.claims.review import ClaimsReview
+from gui.common.plain_text import warn
+from gui.common.side_panel import SidePanel
+from gui.common.workers import ThreadJob
+from gui.dialogs.labels_dialog import LabelsDialog
+from gui.linking.controller import Linking
+from gui.models.training import ModelTraining
+from gui.review.article_column import ArticleColumn
+from gui.review.entity_review import EntityReview
+from gui.review.focus import ReturnFocus
+from gui.teams.adjudication import Adjudication
+from gui.window.actions import build_actions, build_menus
+from gui.window.project_files import ProjectFiles
+from gui.window.project_jobs import ProjectJobs
+from gui.window.project_lock import LockResult, ProjectLock, lock_project
+from gui.window.shortcuts import ShortcutsDialog, help_rows
+
+TIME_KEPT_EVERY_MS = 30_000
+
+
+class MainWindow(QMainWindow):
+    """One window on one open project."""
+
+    def __init__(self, settings: QSettings, reviewer: str) -> None:
+        super().__init__()
+        self.settings = settings
+        self.reviewer = reviewer
+        # The open project as the reviewer works on it (core.review.session, Qt-free): its
+        # article, spans, claims, history and read-only reason. Widgets subscribe to its
+        # signals; every change goes through it (see push).
+        self.session: ReviewSession | None = None
+        # The project's lock (gui.window.project_lock); without it the project is open read-only
+        # and the session's read_only_reason says why ("another Assay window … has it open").
+        self.lock: ProjectLock | None = None
+        self.setWindowTitle("Assay")
+        self._build_widgets()
+        self._build_actions()
+        self._build_menus()
+        self._connect()
+        # Time spent on an undecided article is kept as it accrues (edits and leaving the
+        # article keep it too), so a killed app loses at most this long of it; and a scheme
+        # another process changed reaches the label keys of a window left idle.
+        self.time_keeper = QTimer(self)
+        self.time_keeper.setInterval(TIME_KEPT_EVERY_MS)
+        self.time_keeper.timeout.connect(self._tick)
+        self.time_keeper.start()
+        geometry = settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1440, 880)
+        state = settings.value("window/splitter")
+        if state is not None:
+            self.splitter.restoreState(state)
+        self.columns.restored = state is not None  # its widths are the wanted ones
+        self.view.set_zoom(float(settings.value("view/zoom", 0.0)))
+        self._check_model()
+        # Articles without stored tokens are tokenised on first open with Assay's one tokenizer
+        # (core.text.tokens); loading spaCy's tokenizer takes about a second, so start it now.
+        threading.Thread(target=blank_nlp, name="load-tokenizer", daemon=True).start()
+
+    @property
+    def project(self) -> Project | None:
+        return self.session.project if self.session is not None else None
+
+    @property
+    def article(self) -> Article | None:
+        return self.session.article if self.session is not None else None
+
+    @property
+    def history(self) -> History | None:
+        return self.session.history if self.session is not None else None
+
+    @property
+    def read_only_reason(self) -> str | None:
+        return self.session.read_only_reason if self.session is not None else None
+
+    # ------------------------------------------------------------------ building
+
+    def _build_widgets(self) -> None:
+        self.list_panel = ArticleListPanel()
+        center = ArticleColumn()
+        self.view, self.header, self.note = center.view, center.header, center.note
+        self.banner, self.lock_banner = center.banner, center.lock_banner
+        self.title = self.header.title
+
+        right = SidePanel()
+        self.side_panel = right
+        self.label_bar, self.entities = right.label_bar, right.entities
+        self.show_rejected, self.link_editor = right.show_rejected, right.link_editor
+        self.claims_panel, self.side_tabs = right.claims_panel, right.tabs
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.list_panel)
+        self.splitter.addWidget(center)
+        self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setStretchFactor(2, 0)
+        self.splitter.setSizes([340, 740, 360])
+        self.splitter.setChildrenCollapsible(False)
+        self.setCentralWidget(self.splitter)
+        self.columns = ColumnWidths(self.splitter, center.readable_width)
+
+        self.claims_label = QLabel()  # this article's open claims: shown, never in the way
+        self.progress_label = QLabel()
+        self.reviewer_label = QLabel()
+        self.model_label = QLabel()
+        for widget in (self.claims_label, self.progress_label, self.reviewer_label,
+                       self.model_label):
+            widget.setTextFormat(Qt.TextFormat.PlainText)
+            widget.setContentsMargins(10, 0, 10, 0)  # the parts must not run together
+            self.statusBar().addPermanentWidget(widget)
+
+    def action(self, text: str, keys: str | list[str] | QKeySequence.StandardKey | None,
+               slot, *, checkable: bool = False,
+               help: tuple[str, str] | None = None) -> QAction:  # noqa: A002
+        """One window action: title, keys, handler and (``help``: group, what it does) its
+        row in the F1 help, declared together so the help cannot drift from the keys."""
+        action = QAction(text, self)
+        if help is not None:
+            self.helped.append((action, *help))
+        if isinstance(keys, list):
+            action.setShortcuts([QKeySequence(k) for k in keys])
+        elif isinstance(keys, QKeySequence.StandardKey):
+            action.setShortcut(keys)
+        elif keys:
+            action.setShortcut(QKeySequence(keys))
+        action.setCheckable(checkable)
+        action.triggered.connect(slot)
+        self.addAction(action)  # window-wide, also when menus are hidden
+        return action
+
+    def _build_actions(self) -> None:
+        """The window's actions come from one table (gui.window.actions); the feature
+        controllers declare theirs through ``action`` too."""
+        self.helped: list[tuple[QAction, str, str]] = []
+        self.jobs = ProjectJobs(self)
+        self.files = ProjectFiles(self)
+        build_actions(self)
+        self.act_undo.setEnabled(False)
+        self.act_redo.setEnabled(False)
+        self.act_popup.setChecked(self.settings.value("view/popup", "true") == "true")
+        self.view.label_popup_on_select = self.act_popup.isChecked()
+        self.entity_review = EntityReview(self, self)
+        self.claims_review = ClaimsReview(self)
+        self.entity_review.mark_claim = lambda exact: self.claims_review.mark(exact=exact)
+        self.linking = Linking(self)
+        self.adjudication = Adjudication(self)
+        self.model_training = ModelTraining(self)
+
+    def _build_menus(self) -> None:
+        build_menus(self)
+        self.files.fill_recent()
+
+    def _connect(self) -> None:
+        self.list_panel.article_activated.connect(self.show_article)
+        self.view.span_selected.connect(self._span_selected)
+        self.view.article_step_requested.connect(self.list_panel.move)
+        self.entities.span_clicked.connect(lambda sid: self.view.select_span(sid))
+        self.view.nothing_to_do.connect(lambda why: self.statusBar().showMessage(why, 4000))
+        panel = self.claims_panel
+        self._return_focus = ReturnFocus(self.view, [
+            self.note, panel.evidence, panel.note, self.link_editor.field])
+        self.label_bar.label_chosen.connect(self.entity_review.apply_label)
+        self.show_rejected.toggled.connect(self.act_show_rejected.setChecked)
+        self.show_rejected.toggled.connect(lambda _: self._toggle_rejected())
+        self.note.returnPressed.connect(self.save_note)
+        self.note.editingFinished.connect(self.save_note)
+
+    # ------------------------------------------------------------------ project
+
+    def open_project(self, path: str | Path) -> bool:
+        """Open a project file; on failure say why and keep the current one.
+
+        The window takes the project's lock first (``gui.window.project_lock``). If another
+        Assay window holds it, or the file cannot be written, the project opens
+        read-only: a banner says why, every change is refused, export still works.
+        """
+        if self.lock is not None and self.lock.project_path == Path(path).resolve():
+            taken = LockResult(self.lock)  # reopening our own project keeps our lock
+        else:
+            taken = lock_project(path)
+        try:
+            project = Project.open(path, read_only=taken.lock is None, rules=store_rules())
+        except AssayError as exc:
+            if taken.lock is not None and taken.lock is not self.lock:
+                taken.lock.release()
+            warn(self, "Cannot open project", str(exc))
+            return False
+        self.save_note()
+        if self.session is not None:
+            self.session.close()  # keeps the time spent on the open article
+        if self.lock is not None and self.lock is not taken.lock:
+            self.lock.release()
+        self.lock = taken.lock
+        self._start_session(ReviewSession(project, self.reviewer,
+                                          None if taken.lock else taken.reason))
+        self._show_read_only(taken.hint)
+        self.list_panel.set_project(project)
+        self.model_training.project_opened()
+        if getattr(self, "statistics_window", None) is not None:
+            self.statistics_window.project_opened()
+        self._labels_changed()
+        self.setWindowTitle(f"{project.name} — Assay" + (" (read-only)" if project.read_only
+                                                          else ""))
+        self.files.remember(str(Path(path).resolve()))
+        self.settings.setValue("project/last", str(Path(path).resolve()))
+        last = self.settings.value(f"project/{project.path.resolve()}/article")
+        first = int(last) if last else project.next_article_id(0, status="pending")
+        if first is None:
+            first = project.next_article_id(0, status=None)
+        self.show_article(first)
+        self.update_status()
+        return True
+
+    def _tick(self) -> None:
+        """Every TIME_KEPT_EVERY_MS: keep the time spent, look at the scheme."""
+        if self.session is not None:
+            self.session.save_time()
+            self.session.check_scheme()
+
+    def _start_session(self, session: ReviewSession) -> None:
+        """Subscribe the widgets to a new session; the old one's project is closed."""
+        self.session = session
+        session.opened.connect(self._article_opened)
+        session.changed.connect(self._article_changed)
+        session.history_changed.connect(self._update_undo_actions)
+        session.labels_changed.connect(self._labels_changed)
+        self.claims_review.attach(session)
+        self.linking.attach(session)
+        self.adjudication.attach(session)  # after the others: it may take agreed spans
+        session.changed.connect(self._show_focus)  # last: after the panels were refilled
+        self._update_undo_actions()
+
+    def _labels_changed(self) -> None:
+        """The scheme changed (or a project opened): colours, chips, keys, guide, filter."""
+        if self.project is None:
+            return
+        labels = self.project.labels()
+        self.view.set_labels(labels)
+        self.view.refresh_formats()
+        self.entities.set_labels(labels)
+        self.label_bar.set_labels(labels)
+        self.side_panel.guide.set_labels(labels)
+        self.entity_review.bind_label_keys(labels)
+        self.list_panel.refresh_labels()
+
+    def show_hand_out(self) -> None:
+        """File → Hand out to reviewers…"""
+        if self.project is None:
+            return
+        from gui.teams.dialogs import HandOutDialog
+
+        self.hand_out_dialog = HandOutDialog(self)
+        self.hand_out_dialog.open()
+
+    def merge_copies(self) -> None:
+        """File → Merge reviewers' copies…"""
+        if self.project is not None and not self.refuse_if_read_only("merge copies"):
+            from gui.teams.dialogs import merge_dialog
+
+            merge_dialog(self)
+
+    def show_agreement(self) -> None:
+        """Review → Agreement…: computed in the background (ten reviewers over 2,000
+        articles take seconds), then shown."""
+        if self.project is None or self.jobs.job is not None:
+            return
+        from core.teams.agreement import agreement
+        from gui.teams.agreement_view import AgreementDialog  # matplotlib: only when asked for
+
+        def shown(report: dict) -> None:
+            self.agreement_dialog = AgreementDialog(self, report)
+            self.agreement_dialog.open()
+
+        job = ThreadJob(self.project.path, lambda project, _p, _c: agreement(project), self,
+                        read_only=True)
+        self.jobs.run_job(job, "Measuring agreement…", shown, "Cannot measure agreement")
+
+    def show_statistics(self) -> None:
+        """Review → Statistics…: a window of its own, read in the background."""
+        if self.project is not None:
+            from gui.statistics.window import show_statistics  # matplotlib: only when asked
+
+            show_statistics(self)
+
+    def show_labels(self) -> None:
+        """Review → Labels…: the scheme editor (window-modal, the event loop keeps running)."""
+        if self.project is None:
+            return
+        self.labels_dialog = LabelsDialog(self)
+        self.labels_dialog.open()
+
+    def show_article(self, article_id: int | None, *, again: bool = False) -> None:
+        """Open an article (None: none); ``again`` re-reads the open one (after a job)."""
+        session = self.session
+        if session is None:
+            return
+        if not again and article_id is not None and self.article is not None and (
+                self.article.id == article_id):
+            return
+        self.save_note()
+        try:
+            session.open_article(article_id)
+        except AssayError as exc:  # also a damaged page: say so and stay where we are
+            self.statusBar().showMessage(str(exc), 12000)
+
+    def _article_opened(self, article: Article | None) -> None:
+        """The session opened another article: show its text, entities and header."""
+        session = self.session
+        assert session is not None
+        if article is None:
+            self.header.show_article(None)
+            self.view.set_article("", [], [])
+            self.entities.set_spans([])
+            self.note.clear()
+            return
+        self.view.set_article(article.text, session.spans, session.tokens)
+        self._refresh_article_meta()
+        self.entities.set_spans(self.view.spans)
+        self.settings.setValue(f"project/{session.project.path.resolve()}/article", article.id)
+        self.list_panel.select_article(article.id)
+        self._show_article_status()  # not the project's counts: they did not change
+        self.view.setFocus()
+
+    def _refresh_article_meta(self) -> None:
+        art = self.article
+        self.header.show_article(art)
+        if art is None:
+            return
+        if self.note.text() != (art.note or ""):
+            self.note.setText(art.note or "")
+
+    def _article_changed(self, _focus: Focus) -> None:
+        """The open article's rows changed (an edit, undo or redo): show what is stored."""
+        assert self.session is not None
+        self.view.set_spans(self.session.spans)
+        self.entities.set_spans(self.view.spans, self.view.selected_id)
+        self._refresh_article_meta()
+        self.list_panel.refresh()
+        self.update_status()
+
+    # ------------------------------------------------------------------ edits
+
+    def _show_read_only(self, hint: str = "") -> None:
+        reason = self.read_only_reason
+        self.note.setReadOnly(reason is not None)
+        self._update_undo_actions()  # read-only, Ctrl+Z says why instead of doing nothing
+        if reason is None:
+            self.lock_banner.hide()
+            return
+        self.lock_banner.setText(f"Read-only: {reason}. You can read and export, but every "
+                                 f"change is refused. {hint}".strip())
+        self.lock_banner.show()
+        self.statusBar().showMessage(f"Opened read-only: {reason}.", 10000)
+
+    def refuse_if_read_only(self, what: str) -> bool:
+        """In a read-only window every change stops here, before anything is tried."""
+        refused = self.session.refusal(what) if self.session is not None else None
+        if refused:
+            self.command_failed(refused)
+        return refused is not None
+
+    def push(self, edit: Edit) -> bool:
+        """Run an edit through the session; a refused edit changes nothing and says why."""
+        if self.session is None:
+            return False
+        try:
+            self.session.push(edit)
+        except ReadOnly as exc:
+            self.command_failed(str(exc))
+            return False
+        except ProjectError as exc:  # the file or the disk failed: nothing was saved
+            self.command_failed(f"Not saved: {exc}")
+            return False
+        except AssayError as exc:
+            self.command_failed(f"Refused: {exc}")
+            if isinstance(edit, (AddSpan, UpdateSpan, AddSpans)):
+                self.view.say_here(f"Refused: {exc}")  # where the reviewer is looking
+            return False
+        self.statusBar().clearMessage()  # an old "Refused" must not linger after a success
+        return True
+
+    def undo(self) -> None:
+        """Ctrl+Z: undo the last edit; if the store refuses, the history stays where it was."""
+        self._step_history(undo=True)
+
+    def redo(self) -> None:
+        self._step_history(undo=False)
+
+    def _step_history(self, undo: bool) -> None:
+        session = self.session
+        if session is None or self.refuse_if_read_only("undo or redo"):
+            return
+        history = session.history
+        title = history.undo_title if undo else history.redo_title
+        if title is None:
+            self.statusBar().showMessage("Nothing to undo." if undo else "Nothing to redo.", 3000)
+            return
+        try:
+            session.undo() if undo else session.redo()
+        except AssayError as exc:  # e.g. a pre-annotation run changed the article since
+            self.command_failed(f"Cannot {'undo' if undo else 'redo'} {title}: {exc}")
+
+    def _show_focus(self, focus: Focus) -> None:
+        """After an edit, undo or redo: select what it touched."""
+        if focus.span_id is not None and any(s.id == focus.span_id for s in self.view.spans):
+            self.view.select_span(focus.span_id)
+        if focus.claim_id is not None:
+            self.claims_review.select(focus.claim_id, scroll=True)
+
+    def _update_undo_actions(self) -> None:
+        history = self.history
+        undo = history.undo_title if history else None
+        redo = history.redo_title if history else None
+        # Read-only, both stay enabled so that the keys reach _step_history, which says why
+        # nothing can be undone.
+        read_only = self.read_only_reason is not None
+        self.act_undo.setEnabled(undo is not None or read_only)
+        self.act_undo.setText(f"&Undo {undo}" if undo else "&Undo")
+        self.act_redo.setEnabled(redo is not None or read_only)
+        self.act_redo.setText(f"&Redo {redo}" if redo else "&Redo")
+
+    def command_failed(self, message: str) -> None:
+        self.statusBar().showMessage(message, 12000)
+
+    def decide(self, status: str) -> None:
+        """A / X / S: record the decision with the seconds spent, then open the next pending."""
+        if self.project is None or self.article is None:
+            return
+        if self.refuse_if_read_only(f"mark the article {status}"):
+            return
+        if status == "approved" and not self.claims_review.confirm_approve():
+            return
+        session = self.session
+        assert session is not None
+        if not self.push(SetStatus(self.article.id, status, session.decision_seconds())):
+            return
+        nxt = self.adjudication.next_article() or session.next_pending()
+        if nxt is not None:
+            self.show_article(nxt)
+        else:
+            self.statusBar().showMessage("No pending articles left. 🎉", 6000)
+
+    def focus_note(self) -> None:
+        if self.refuse_if_read_only("edit the note"):
+            return
+        self.note.setFocus()
+        self.note.selectAll()
+
+    def save_note(self) -> None:
+        if self.project is None or self.article is None:
+            return
+        text = self.note.text()
+        if text != (self.article.note or ""):
+            self.push(SetNote(self.article.id, text))
+        if self.note.hasFocus():
+            self.view.setFocus()
+
+    def _span_selected(self, span_id: int | None) -> None:
+        self.entities.select_id(span_id)
+        self.linking.refresh()
+
+    # ------------------------------------------------------------------ view
+
+    def zoom(self, steps: int) -> None:
+        self.view.zoom_by(steps)
+        self.columns.fit()
+        self.settings.setValue("view/zoom", self.view.zoom)
+
+    def _toggle_rejected(self) -> None:
+        show = self.act_show_rejected.isChecked()
+        if self.show_rejected.isChecked() != show:
+            self.show_rejected.setChecked(show)
+        self.view.show_rejected = show
+        if self.session is not None:
+            self.view.set_spans(self.session.spans)
+            self.entities.set_spans(self.view.spans, self.view.selected_id)
+
+    def _toggle_popup(self) -> None:
+        self.view.label_popup_on_select = self.act_popup.isChecked()
+        self.settings.setValue("view/popup", "true" if self.act_popup.isChecked() else "false")
+
+    def update_status(self) -> None:
+        if self.project is None:
+            return
+        counts = self.project.counts_by_status()
+        total = sum(counts.values())
+        self.progress_label.setText(f"Approved {counts['approved']:,} / {total:,}")
+        self.reviewer_label.setText(f"Reviewer: {self.reviewer}")
+        self._show_article_status()
+
+    def _show_article_status(self) -> None:
+        """The status bar's part about the open article: its model and claims to decide."""
+        model = self.article.model if self.article and self.article.model else "not annotated"
+        self.model_label.setText(f"Model: {model}")
+        self.claims_label.setText(self.claims_review.open_text())
+
+    def _check_model(self) -> None:
+        if installed_model() is None:
+            self.banner.setText(
+                "No spaCy English model is installed: pre-annotation will find only "
+                f"gazetteer entities (minerals, countries, organisations). Install it with: "
+                f"{INSTALL_HINT}")
+            self.banner.show()
+
+    def show_shortcuts(self) -> None:
+        self.shortcuts_dialog = ShortcutsDialog(help_rows(self.helped), self)
+        self.shortcuts_dialog.open()  # window-modal, without blocking the event loop
+
+    def show_about(self) -> None:
+        QMessageBox.about(self, "About Assay",
+                          f"Assay {__version__}\n\nReview and verify entities in "
+                          "critical-minerals news.")
+
+    # ------------------------------------------------------------------ files and jobs
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(event)
+        if self.isVisible():  # before the first show the sizes are not the window's yet
+            self.columns.fit()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
+        self.save_note()
+        if self.jobs.job is not None:
+            self.jobs.job.cancel()
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/splitter", self.splitter.saveState())
+        self.settings.sync()
+        if self.session is not None:
+            self.session.close()  # keeps the time spent on the open article
+            self.session = None
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None
+        super().closeEvent(event)
