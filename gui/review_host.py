@@ -21,13 +21,20 @@ if TYPE_CHECKING:  # the protocol stands above the rooms: it names their widgets
     from core.review.edits import Edit
     from core.review.session import ReviewSession
     from core.store import Project
-    from gui.articles.article_list import ArticleListPanel
     from gui.claims.panel import ClaimsPanel
     from gui.linking.editor import LinkEditor
     from gui.review.article_view import ArticleView
 
 
+class SessionPart(Protocol):
+    """A widget or controller the window hands each new session to; it subscribes itself
+    to the session's events (``core.review.session``)."""
+
+    def attach(self, session: ReviewSession) -> None: ...
+
+
 class ReviewHost(Protocol):
+    session: ReviewSession | None
     project: Project | None
     article: Article | None
     reviewer: str
@@ -41,7 +48,7 @@ class ReviewHost(Protocol):
 
     def push(self, edit: Edit) -> bool: ...
 
-    def show_article(self, article_id: int | None, *, again: bool = False) -> None: ...
+    def show_article(self, article_id: int | None) -> None: ...
 
     def refuse_if_read_only(self, what: str) -> bool: ...
 
@@ -53,10 +60,10 @@ class ReviewHost(Protocol):
 
 
 class JobsHost(Protocol):
-    """What ``gui.window.project_jobs`` needs of the window: the session, the list, the counts."""
+    """What ``gui.window.project_jobs`` needs of the window: the session (which tells the list and
+    the counts what a job wrote)."""
 
     session: ReviewSession | None
-    list_panel: ArticleListPanel
     settings: QSettings
 
     @property
@@ -69,6 +76,4 @@ class JobsHost(Protocol):
 
     def refuse_if_read_only(self, what: str) -> bool: ...
 
-    def show_article(self, article_id: int | None, *, again: bool = False) -> None: ...
-
-    def update_status(self) -> None: ...
+    def show_article(self, article_id: int | None) -> None: ...

@@ -34,10 +34,7 @@ ALLOWED = {
     "core.sample": {"core.store", "core.formats", "core.nlp", "core.text", "core.jobs"},
     "core.stats": {"core.store", "core.nlp", "core.text", "core.teams"},
     "core.cli": {"core.store", "core.formats", "core.nlp", "core.text", "core.review",
-                 "core.jobs", "core.teams", "core.cli_models", "core.cli_claims",
-                 "core.stats"},
-    "core.cli_models": {"core.store", "core.nlp", "core.jobs"},
-    "core.cli_claims": {"core.store", "core.nlp", "core.text"},
+                 "core.jobs", "core.teams", "core.stats"},
 }
 LEAVES = {"core", "core.errors", "core.models", "core.resources", "core.metrics"}
 ENTRY_POINTS = {"gui.app", "gui.selftest"}

@@ -210,13 +210,13 @@ def test_the_export_dialog_says_the_same_sentence(qtbot, pending_only, tmp_path)
     dialog = window.jobs.export_dialog()
     dialog.format.setCurrentIndex(dialog.format.findData("doccano"))
     dialog.status.setCurrentIndex(dialog.status.findData("approved"))
-    dest = tmp_path / "out" / "d.jsonl"
+    dest = tmp_path / "d.jsonl"
     dialog.destination.setText(str(dest))
     dialog.accept()
     qtbot.waitUntil(lambda: bool(seen) and window.jobs.job is None, timeout=30_000)
     timer.stop()
     assert seen == [sentence]
-    assert not dest.parent.exists()
+    assert not dest.exists()
 
 
 # ---------------------------------------------------------------- U+2028 in every JSONL
@@ -368,7 +368,9 @@ def test_the_report_cleans_steering_characters_from_table_cells(tmp_path):
     hostile_reviewer = "ana\x1b[2J\u202eneb"
     hostile_model = "m\x1b]0;owned\x07odel\u2066"
     path = tmp_path / "r.assay"
-    with Project.create(path, name="Proj\x1b[31mect", rules=store_rules()) as project:
+    with Project.create(path, rules=store_rules()) as project:
+        # A name Project.create refuses, as a project from elsewhere may still carry it.
+        project.set_meta("name", "Proj\x1b[31mect")
         project.add_articles([ArticleIn(text=TEXT)])
         project.store_annotations([(1, [SpanIn(*where(TEXT, "Chile"), "GPE")], None)],
                                   model=hostile_model)

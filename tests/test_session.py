@@ -18,10 +18,10 @@ class Recorder:
 
     def __init__(self, session: ReviewSession) -> None:
         self.seen: list[tuple] = []
-        session.opened.connect(lambda art: self.seen.append(("opened", art and art.id)))
-        session.changed.connect(lambda f: self.seen.append(("changed", f.article_id,
+        session.article_opened.connect(lambda art: self.seen.append(("opened", art and art.id)))
+        session.focus_moved.connect(lambda f: self.seen.append(("changed", f.article_id,
                                                             f.span_id)))
-        session.history_changed.connect(lambda: self.seen.append(("history",)))
+        session.history_moved.connect(lambda: self.seen.append(("history",)))
 
 
 @pytest.fixture
@@ -121,3 +121,136 @@ def test_the_current_claim_is_the_one_moved_to_last(session, project):
     assert session.point_at_claim(None) is None
     session.open_article(2)
     assert session.claim_id is None and session.step_claim(1) is None
+
+
+# ---------------------------------------------------------------- which events an edit emits
+
+EVENTS = ("article_opened", "article_ready", "spans_changed", "claims_changed",
+          "article_changed", "articles_changed", "focus_moved", "history_moved",
+          "labels_changed", "kb_entries_changed", "versions_changed")
+
+
+class Events:
+    """The names of the session's events, in the order they were emitted."""
+
+    def __init__(self, session: ReviewSession) -> None:
+        self.seen: list[str] = []
+        for name in EVENTS:
+            getattr(session, name).connect(lambda *_args, n=name: self.seen.append(n))
+
+    def take(self) -> list[str]:
+        seen, self.seen = self.seen, []
+        return seen
+
+
+def test_each_edit_emits_the_events_of_what_it_changed_and_the_focus_last(session, project):
+    from core.review.edits import AddClaim, AddKbEntry, SetStatus
+    from core.review.scheme_edits import UpdateLabel
+
+    told = Events(session)
+    session.open_article(1)
+    assert told.take() == ["article_opened", "article_ready"]
+    add = session.push(AddSpan(1, 0, 7, "MINERAL"))
+    assert told.take() == ["spans_changed", "articles_changed", "focus_moved",
+                           "history_moved"]
+    session.push(SetNote(1, "check"))
+    assert told.take() == ["article_changed", "articles_changed", "focus_moved",
+                           "history_moved"]
+    session.push(AddClaim(1, 0, 20))
+    assert told.take() == ["claims_changed", "articles_changed", "focus_moved",
+                           "history_moved"]
+    session.push(SetStatus(1, "approved", 3.0))
+    assert told.take() == ["article_changed", "articles_changed", "focus_moved",
+                           "history_moved"]
+    session.push(AddKbEntry("mineral:x", "MINERAL", "X", article_id=1))
+    assert told.take() == ["articles_changed", "focus_moved", "kb_entries_changed",
+                           "history_moved"]
+    session.push(UpdateLabel("MINERAL", "colour", color="#123456"))
+    assert told.take() == ["labels_changed", "articles_changed", "focus_moved",
+                           "history_moved"]
+    session.undo()  # the colour
+    session.undo()  # the entry
+    assert told.take() == ["labels_changed", "articles_changed", "focus_moved",
+                           "history_moved", "articles_changed", "focus_moved",
+                           "kb_entries_changed", "history_moved"]
+    session.undo()  # the approval
+    session.undo()  # the claim
+    session.undo()  # the note
+    session.undo()  # the span
+    assert told.take() == ["article_changed", "articles_changed", "focus_moved",
+                           "history_moved", "claims_changed", "articles_changed",
+                           "focus_moved", "history_moved", "article_changed",
+                           "articles_changed", "focus_moved", "history_moved",
+                           "spans_changed", "articles_changed", "focus_moved",
+                           "history_moved"]
+    assert add.span_id not in {s.id for s in session.spans}
+
+
+def test_an_undo_in_another_article_opens_it_before_telling_what_changed(session):
+    session.open_article(2)
+    session.push(AddSpan(2, 0, 6, "MINERAL"))
+    session.open_article(3)
+    told = Events(session)
+    session.undo()
+    # Opened after the undo: it shows the spans as they are now, nothing changed since.
+    assert told.take() == ["article_opened", "article_ready", "articles_changed",
+                           "focus_moved", "history_moved"]
+
+
+def test_writes_that_are_not_edits_tell_the_listeners_too(session, project, tmp_path):
+    told = Events(session)
+    project.add_kb_entry("mineral:y", "MINERAL", "Y", [], "ana")
+    session.delete_kb_entry("mineral:y", "MINERAL")
+    assert told.take() == ["kb_entries_changed"]
+    session.articles_written()
+    session.versions_merged()
+    assert told.take() == ["articles_changed", "versions_changed"]
+    session.open_article(1)
+    told.take()
+    session.articles_written(reopen=True)  # pre-annotation wrote the open article
+    assert told.take() == ["articles_changed", "article_opened", "article_ready"]
+    scheme = tmp_path / "scheme.json"
+    project.export_scheme(str(scheme))
+    project.rename_label("MINERAL", "METAL", "ana")  # the file now differs from the scheme
+    told.take()
+    session.import_scheme(str(scheme))
+    assert "labels_changed" in told.take()
+
+
+def test_a_read_only_session_refuses_writes_that_are_not_edits_too(project):
+    session = ReviewSession(project, "ana", read_only_reason="another window has it")
+    told = Events(session)
+    with pytest.raises(ReadOnly):
+        session.delete_kb_entry("mineral:y", "MINERAL")
+    assert told.take() == []
+
+
+# ---------------------------------------------------------------- the signal's lifetime rule
+
+def test_a_signal_holds_bound_methods_weakly_and_functions_until_disconnected():
+    import gc
+
+    from core.review.events import Signal
+
+    class Widget:
+        def __init__(self) -> None:
+            self.heard: list[int] = []
+
+        def hear(self, value: int) -> None:
+            self.heard.append(value)
+
+    signal = Signal()
+    widget = Widget()
+    signal.connect(widget.hear)
+    heard: list[int] = []
+    connection = signal.connect(heard.append)
+    signal.emit(1)
+    assert widget.heard == [1] and heard == [1] and len(signal) == 2
+    del widget
+    gc.collect()
+    assert len(signal) == 1  # the widget went, its listener with it
+    signal.emit(2)
+    connection.disconnect()
+    connection.disconnect()  # twice is harmless
+    signal.emit(3)
+    assert heard == [1, 2] and len(signal) == 0

@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from core.errors import AssayError
 from core.metrics import f1_exact, f1_from
@@ -135,3 +136,44 @@ def annotate_project(
         flush()
     report.seconds = time.perf_counter() - started
     return report
+
+
+@dataclass(frozen=True)
+class ProjectAnnotators:
+    """What pre-annotates a project: the chosen annotator, and beside a trained one the
+    stock pipeline (``reference``) whose disagreement measures each article's uncertainty."""
+
+    choice: str
+    annotator: Any  # core.nlp.pipeline.Annotator (spaCy stays out of this import)
+    reference: Any = None
+
+
+def project_annotators(project: Project, choice: str | None = None, *,
+                       uncertainty: bool = True) -> ProjectAnnotators:
+    """Load the pre-annotator for ``project``: ``choice`` ("default", a saved model's id or a
+    spaCy pipeline folder), else the project's chosen one (``current_annotator``).
+
+    A chosen model that does not load is refused with its name, never replaced by the
+    stock pipeline behind the reviewers' backs. With ``uncertainty`` a chosen model that is
+    not the stock one gets the stock pipeline as its reference."""
+    from core.jobs.train import current_annotator
+    from core.nlp.pipeline import load_annotator
+    from core.nlp.training import DEFAULT_ANNOTATOR, model_names_for
+
+    choice = choice or current_annotator(project)
+    names = model_names_for(project.path, choice)
+    labels = [lb.name for lb in project.labels()]
+    try:
+        annotator = load_annotator(labels, model_names=names)
+    except Exception as exc:  # a damaged model folder: name it, no traceback
+        raise AssayError(f"The model {choice!r} could not be loaded "
+                         f"({type(exc).__name__}: {exc}); choose another with "
+                         f"assay-cli models PROJECT use default.") from exc
+    if choice != DEFAULT_ANNOTATOR and annotator.fallback:
+        raise AssayError(f"The model {choice!r} could not be loaded.")
+    reference = None
+    if choice != DEFAULT_ANNOTATOR and uncertainty:
+        # A trained model annotates: the stock pipeline beside it measures how unsure
+        # each article is (their disagreement), for "most uncertain first".
+        reference = load_annotator(labels)
+    return ProjectAnnotators(choice, annotator, reference)

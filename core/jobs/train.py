@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+from core.errors import AssayError
 from core.jobs.leftovers import remove_leftovers, run_mark
 from core.nlp.store_rules import store_rules
 from core.nlp.training import (
@@ -25,6 +26,7 @@ from core.nlp.training import (
     model_names_for,
     models_dir,
     new_model_id,
+    remove_model,
     saved_model,
     split,
     train,
@@ -55,6 +57,23 @@ def choose_annotator(project: Project, choice: str) -> None:
         find_model(project.path, choice)
     project.set_meta(ANNOTATOR_KEY, "" if choice == DEFAULT_ANNOTATOR else choice)
 
+
+
+class ModelInUse(AssayError):
+    """The model asked to be removed pre-annotates the project: choose another first."""
+
+    def __init__(self, model_id: str) -> None:
+        super().__init__(f"{model_id} pre-annotates this project; choose another first.")
+        self.model_id = model_id
+
+
+def remove_trained_model(project: Project, model_id: str) -> str:
+    """Delete a saved model beside ``project`` (``remove_model``: a link loses only the
+    link), refusing the one that pre-annotates it (``ModelInUse``): annotate would then
+    refuse to run until another was chosen. Returns what was removed, as a phrase."""
+    if current_annotator(project) == model_id:
+        raise ModelInUse(model_id)
+    return remove_model(project.path, model_id)
 
 def train_project(
     project_path: str | Path,

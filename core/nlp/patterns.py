@@ -64,128 +64,27 @@ from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc
 
-from core.nlp.gazetteers import LEGAL_SUFFIXES
-
-LAW_HEADS = frozenset(
-    {
-        "Act", "Acts", "Bill", "Law", "Laws", "Code", "Regulation", "Regulations", "Directive",
-        "Decree", "Order", "Strategy", "Initiative", "Programme", "Program", "Plan", "Framework",
-        "Agreement", "Agreements", "Accord", "Accords", "Treaty", "Pact", "Compact", "Charter",
-        "Policy", "Mission", "Roadmap", "Guidance", "Guidelines", "Principles", "Fund",
-        "Facility", "Scheme", "Credit", "Incentive", "Regime", "Partnership", "Deal", "Reserve",
-        "Grants", "Mechanism", "Platform", "Standard", "Protocol", "Vision",
-    }
+from core.nlp.name_words import (
+    COMPANY_SUFFIXES,
+    CURRENCY_CODES,
+    DEPARTMENT_WORDS,
+    EVENT_HEADS,
+    EVENT_OF_HEADS,
+    JOIN_MARKS,
+    LAW_HEAD_FIRST,
+    LAW_HEADS,
+    MONTHS_DAYS,
+    NAME_INFIXES,
+    NOT_NAME_START,
+    ORDINAL_WORDS,
+    ORG_HEAD_FIRST,
+    ORG_HEADS,
+    PARTICLES,
+    POST_NOMINALS,
+    SENTENCE_END,
+    TITLE_WORDS,
+    TITLES,
 )
-LAW_HEAD_FIRST = frozenset({"Law", "Regulation", "Regulations", "Decree", "Act", "Framework",
-                            "Code"})
-EVENT_HEADS = frozenset(
-    {
-        "Summit", "Conference", "Forum", "Ministerial", "Dialogue", "Meeting", "Meetings", "Week",
-        "Indaba", "Roundtable", "Convention", "Session", "Congress", "Expo", "Messe",
-        "Symposium", "Exhibition",
-    }
-)
-ORG_HEAD_FIRST = frozenset(
-    {
-        "Government", "Ministry", "Department", "Office", "Bureau", "Agency", "Commission",
-        "Council", "Authority", "Administration", "Secretariat", "Directorate", "Institute",
-        "University", "Bank", "Chamber", "Association", "Parliament", "Senate",
-    }
-)
-# ISO 4217 codes written before an amount ("SAR 2 billion"); also used by the pipeline to
-# join a code to a model MONEY span.
-CURRENCY_CODES = frozenset(
-    {"USD", "EUR", "GBP", "JPY", "CNY", "RMB", "AUD", "CAD", "CHF", "SEK", "NOK", "DKK", "KRW",
-     "INR", "IDR", "MYR", "PHP", "VND", "THB", "SGD", "HKD", "TWD", "BRL", "MXN", "ARS", "CLP",
-     "PEN", "ZAR", "ZMW", "ZWL", "NAD", "MAD", "EGP", "NGN", "KES", "SAR", "AED", "QAR", "KZT",
-     "UZS", "RUB", "TRY", "PLN", "HUF", "CZK", "RON", "RSD", "UAH", "NZD", "MNT"}
-)
-# Ordinal words before an event name are part of it ("the second EU-Central Asia Summit").
-ORDINAL_WORDS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
-                 "ninth", "tenth", "eleventh", "twelfth", "inaugural")
-# Event heads that take an "of" tail ("31st Session of the International Seabed Authority").
-EVENT_OF_HEADS = frozenset({"Session", "Sessions"})
-# Legal forms after a company name: the gazetteer's list and a few more ("Ltda.", "JSC").
-COMPANY_SUFFIXES = LEGAL_SUFFIXES | frozenset(
-    {
-        "Ltda.", "Ltda", "SARL", "S.A.R.L.", "S.A.S.", "SAS", "JSC", "PJSC", "OJSC", "LLP",
-        "L.P.", "LP", "d.o.o.", "K.K.", "Pty.", "S.R.L.", "Srl", "S.L.", "A/S", "AS", "Oy",
-        "KGaA", "Sdn", "Tbk.", "Corporation",
-    }
-)
-ORG_HEADS = frozenset(
-    {
-        "Government", "Laboratory", "University", "Institute", "Association", "Chamber",
-        "Ministry", "Department", "Agency", "Authority", "Commission",
-    }
-) | COMPANY_SUFFIXES
-# Words of a short company name stop at the first of these ("Perpetua Resources Corp." is
-# "Perpetua" for short): a name with a legal suffix defines its short name (rule 6).
-COMPANY_DESCRIPTORS = frozenset(
-    {
-        "Resources", "Mining", "Minerals", "Metals", "Materials", "Battery", "Batteries",
-        "Energy", "Group", "Holdings", "Holding", "Exploration", "Technologies", "Technology",
-        "Industries", "Industrial", "International", "Global", "Corporation", "Company",
-        "Rare", "Lithium", "Nickel", "Cobalt", "Graphite", "Copper", "Gold", "Uranium",
-        "Chemicals", "Chemical", "Refining", "Partners", "Capital", "Ventures", "Solutions",
-        "Mines", "Minerales", "Mineração", "Mineracao", "Advanced", "New", "Critical",
-    }
-)
-# Words that introduce a person and are not part of the PERSON span (label guide).
-TITLES: frozenset[str] = frozenset(
-    {
-        "Secretary", "President", "Minister", "Senator", "Sen.", "Rep.", "Representative",
-        "Chairman", "Chairwoman", "Chair", "Chairperson", "CEO", "CFO", "COO", "Director",
-        "Treasurer", "Governor", "Premier", "Commissioner", "Ambassador", "Administrator",
-        "Chancellor", "Mayor", "Spokesperson", "Spokesman", "Spokeswoman", "Hon", "Hon.",
-        "Honourable", "Honorable", "Mr.", "Mr", "Ms.", "Ms", "Mrs.", "Mrs", "Dr.", "Dr", "Sir",
-        "Dame", "Prof.", "Professor", "Sheikh", "Chief",
-    }
-)
-# Words that may stand inside a title ("Deputy Prime Minister", "Executive Vice-President")
-# but do not start one.
-TITLE_WORDS = TITLES | frozenset(
-    {
-        "Prime", "Vice", "Assistant", "Associate", "Senior", "Chief", "Managing", "Deputy",
-        "Union", "State", "Principal", "Acting", "Interim", "Permanent", "Under", "-",
-        "Executive", "Officer", "General", "Operating", "Financial", "Technical", "Commercial",
-    }
-)
-# The department in "Minister of Energy and Mines Phoxay Sayasone" is not the person.
-DEPARTMENT_WORDS = frozenset(
-    {
-        "Energy", "Mines", "Mining", "Minerals", "Mineral", "Resources", "Industry", "Trade",
-        "Economy", "Finance", "Affairs", "Development", "Commerce", "Defense", "Defence",
-        "Transition", "Environment", "Investment", "Foreign", "Interior", "Treasury", "Coal",
-        "Petroleum", "Infrastructure", "State", "Planning", "Technology", "Science",
-        "Innovation", "Sustainable", "Agriculture", "Transport", "Labour", "Labor", "Climate",
-    }
-)
-NAME_INFIXES = frozenset({"von", "van", "der", "de", "da", "bin", "binti", "al", "el", "le",
-                          "la", "du", "dos", "-"})
-# Honours after a name ("Jim Chalmers MP"): cut off the model's PERSON spans too.
-POST_NOMINALS = frozenset({"MP", "MEP", "MLA", "MPP", "AO", "AC", "KC", "QC", "OBE", "CBE"})
-# Capitalised words that begin a sentence or heading and are not the start of a name.
-NOT_NAME_START = frozenset(
-    {
-        "The", "A", "An", "This", "That", "These", "Those", "Its", "Their", "Our", "His", "Her",
-        "Under", "In", "On", "At", "By", "For", "From", "With", "Through", "Via", "After",
-        "Before", "During", "As", "And", "Or", "But", "If", "When", "While", "Of",
-        "To", "Both", "Each", "Every", "All", "Any", "Some", "Such", "Why", "How", "What",
-        "About", "Into", "Since", "Until", "Also", "Meanwhile", "However", "Separately",
-    }
-)
-PARTICLES = ("of", "and", "for", "on", "the", "de", "del", "des", "du", "da", "do", "dos",
-             "das", "la", "le", "y", "e", "und", "in", "to", "&")
-_JOIN_MARKS = ("-", "–", "—", "'", "’", "(", ")", "+", "/")
-_MONTHS_DAYS = frozenset(
-    {
-        "January", "February", "March", "April", "May", "June", "July", "August", "September",
-        "October", "November", "December", "Monday", "Tuesday", "Wednesday", "Thursday",
-        "Friday", "Saturday", "Sunday",
-    }
-)
-_SENTENCE_END = frozenset({".", "!", "?", ":", ";", '"', "“", "”", "—", "–"})
 
 _CAP = r"^(?:[A-Z]|[À-ÖØ-Þ])"
 _NAME = {"TEXT": {"REGEX": _CAP}}
@@ -198,7 +97,7 @@ _ORDINAL_WORD = r"^(?:" + "|".join(w + "|" + w.capitalize() for w in ORDINAL_WOR
 def _name_or_join() -> dict:
     # A token that is a name word or a joiner; the trimming pass removes a bad edge.
     return {"TEXT": {"REGEX": _CAP + r"|^(?:" + "|".join(re.escape(p) for p in PARTICLES
-                                                        + _JOIN_MARKS) + r")$"}}
+                                                        + JOIN_MARKS) + r")$"}}
 
 
 def _run(min_words: int = 1) -> list[dict]:
@@ -228,7 +127,7 @@ def _tail_ends(doc: Doc, end: int, label: str) -> set[int]:
         return i < n and bool(_NUMBER_RE.match(doc[i].text))
 
     def name(i: int) -> bool:
-        return i < n and bool(_CAP_RE.match(doc[i].text)) and doc[i].text not in _MONTHS_DAYS
+        return i < n and bool(_CAP_RE.match(doc[i].text)) and doc[i].text not in MONTHS_DAYS
 
     ends = {end}
     if year(end):
@@ -364,7 +263,7 @@ class NamePatterns:
                 trimmed = (start + 1, end) if not (
                     stop < len(doc) and (doc[stop].text[:1].isupper()
                                          or doc[stop].text in COMPANY_SUFFIXES)
-                ) and not any(t.text in NOT_NAME_START or t.text in _MONTHS_DAYS
+                ) and not any(t.text in NOT_NAME_START or t.text in MONTHS_DAYS
                               for t in doc[start + 1 : end]) else None
                 label = "GPE"
             else:
@@ -381,7 +280,7 @@ class NamePatterns:
 
 
 def _is_particle(text: str) -> bool:
-    return text.lower() in PARTICLES or text in _JOIN_MARKS
+    return text.lower() in PARTICLES or text in JOIN_MARKS
 
 
 def _name_end(doc: Doc, start: int, end: int) -> int:
@@ -392,7 +291,7 @@ def _name_end(doc: Doc, start: int, end: int) -> int:
     words = 0
     while i < end:
         text = doc[i].text
-        if text in TITLE_WORDS - {"-"} or text in POST_NOMINALS or text in _MONTHS_DAYS \
+        if text in TITLE_WORDS - {"-"} or text in POST_NOMINALS or text in MONTHS_DAYS \
                 or text in NOT_NAME_START:
             break
         if text == "-":
@@ -495,7 +394,7 @@ def _trim(doc: Doc, start: int, end: int, label: str) -> tuple[int, int] | None:
                 return None
     # "Shares of Acme Corp." at a sentence start: a capitalised common word before "of".
     heads_first = LAW_HEAD_FIRST | ORG_HEAD_FIRST
-    if (end - start > 3 and (start == 0 or doc[start - 1].text in _SENTENCE_END)
+    if (end - start > 3 and (start == 0 or doc[start - 1].text in SENTENCE_END)
             and doc[start + 1].lower_ in ("of", "for") and doc[start].text not in heads_first):
         start += 2
         while start < end and _is_particle(doc[start].text):
@@ -503,7 +402,7 @@ def _trim(doc: Doc, start: int, end: int, label: str) -> tuple[int, int] | None:
     if end - start < 1:
         return None
     tokens = doc[start:end]
-    if any(t.text in _MONTHS_DAYS for t in tokens):
+    if any(t.text in MONTHS_DAYS for t in tokens):
         return None
     # Brackets must pair up inside the span.
     if sum(t.text == "(" for t in tokens) != sum(t.text == ")" for t in tokens):

@@ -37,6 +37,7 @@ class Edit:
     title = "edit"
     article_id: int
     scheme = False  # True: the edit changes the label scheme (core.review.scheme_edits)
+    kb_entries = False  # True: the edit changes the project's canonical entries
 
     def apply(self, project: Project, reviewer: str) -> None:
         self._do(project, reviewer)
@@ -396,6 +397,7 @@ class AddKbEntry(Edit):
     article_id: int = 0
     entry: KbEntry | None = None
     title: str = "add canonical entry"
+    kb_entries = True
 
     def _do(self, project: Project, reviewer: str) -> None:
         self.entry = project.add_kb_entry(self.kb_id, self.label, self.name, self.aliases,

@@ -2,15 +2,29 @@
 
 The session holds what the review window shows (the open article, its spans,
 tokens and claims, the reviewer, why the project is read-only) and is the one
-way to change it: ``push`` an edit, ``undo``, ``redo``, ``open_article``. After
-each it re-reads what the store now holds and tells its listeners, the way
-napari's ``components/viewer_model.py`` emits events that its ``_qt`` widgets
-listen to. The widgets never refresh each other; they subscribe:
+way to change it: ``push`` an edit, ``undo``, ``redo``, ``open_article``, and the
+few writes that are not edits (``delete_kb_entry``, ``import_scheme``) or that a
+background job made (``articles_written``, ``versions_merged``). After each it
+re-reads what the store now holds and tells its listeners what changed, the way
+napari's ``components/viewer_model.py`` emits per-field events that its ``_qt``
+widgets subscribe to. Nobody refreshes a widget by hand; each subscribes to what it
+shows (``core.review.events``: bound methods, held weakly):
 
-- ``opened(article)``: another article (or none) is open: show its text;
-- ``changed(focus)``: the open article's spans, claims, status or note changed
-  (an edit, undo or redo), ``focus`` says what to select;
-- ``history_changed()``: what Undo and Redo would do changed.
+- ``article_opened(article)``: another article (or none) is open: show its text;
+- ``article_ready(article)``: every listener has shown the opened article; a listener
+  that edits on opening (adjudication takes the agreed spans) listens here, so that its
+  edit reaches panels that already show the article;
+- ``spans_changed()``, ``claims_changed()``: the open article's spans, its claims, were
+  re-read and differ from what the listeners last heard;
+- ``article_changed(article)``: its status, note or model changed;
+- ``articles_changed()``: the project's article rows may have changed (statuses, counts
+  in the list): after every edit, an import or a pre-annotation;
+- ``focus_moved(focus)``: what an edit, undo or redo touched, to select; emitted after
+  the four above, so the panels are refilled before anything is selected in them;
+- ``history_moved()``: what Undo and Redo would do changed;
+- ``labels_changed()``: the label scheme changed (here or in another process);
+- ``kb_entries_changed()``: the project's canonical entries changed;
+- ``versions_changed()``: reviewers' copies were merged (new versions to compare).
 
 The clock of "seconds spent on the article" lives here too, so that a decision made
 from any front end records it the same way. Time on an undecided article is kept in the
@@ -53,10 +67,19 @@ class ReviewSession:
         self.claim_id: int | None = None  # the current claim: see point_at_claim
         self._clock = clock
         self._opened_at = clock()
-        self.opened = Signal()  # (Article | None)
-        self.changed = Signal()  # (Focus)
-        self.history_changed = Signal()  # ()
+        # The events (see the module's docstring), in the order an edit emits them.
+        self.article_opened = Signal()  # (Article | None)
+        self.article_ready = Signal()  # (Article | None)
+        self.spans_changed = Signal()  # ()
+        self.claims_changed = Signal()  # ()
+        self.article_changed = Signal()  # (Article)
+        self.articles_changed = Signal()  # ()
+        self.focus_moved = Signal()  # (Focus)
+        self.history_moved = Signal()  # ()
         self.labels_changed = Signal()  # (): the scheme changed (core.review.scheme_edits)
+        self.kb_entries_changed = Signal()  # ()
+        self.versions_changed = Signal()  # ()
+        self._moving: Edit | None = None  # the edit being done, undone or redone
         self.history.changed.connect(self._edited)
         self._scheme = project.labels()  # as the listeners last saw it
 
@@ -83,7 +106,8 @@ class ReviewSession:
             self.save_time()
             self.article, self.spans, self.tokens, self.claims = None, [], [], []
             self.claim_id = None
-            self.opened.emit(None)
+            self.article_opened.emit(None)
+            self.article_ready.emit(None)
             return
         project = self.project
         article = project.article(article_id)
@@ -100,19 +124,29 @@ class ReviewSession:
         self.claim_id = None
         self._opened_at = self._clock()
         self.check_scheme()
-        self.opened.emit(article)
+        self.article_opened.emit(article)
+        self.article_ready.emit(article)
 
     def reload(self, focus: Focus | None = None) -> None:
-        """Re-read the open article's rows and tell the listeners (after any write)."""
+        """Re-read the open article's rows and tell the listeners what differs (after any
+        write), then where the focus goes."""
         if self.article is None:
             return
         article_id = self.article.id
+        was = self.article, self.spans, self.claims
         self.article = self.project.article(article_id)
         self.spans = self.project.spans(article_id)
         self.claims = self.project.claims(article_id)
         if self.current_claim() is None:
             self.claim_id = None  # it went (an undone mark, a deleted claim)
-        self.changed.emit(focus or Focus(article_id))
+        if self.spans != was[1]:
+            self.spans_changed.emit()
+        if self.claims != was[2]:
+            self.claims_changed.emit()
+        if self.article != was[0]:
+            self.article_changed.emit(self.article)
+        self.articles_changed.emit()
+        self.focus_moved.emit(focus or Focus(article_id))
 
     def span(self, span_id: int | None) -> Span | None:
         return next((s for s in self.spans if s.id == span_id), None)
@@ -208,11 +242,14 @@ class ReviewSession:
         refused = self.refusal(edit.title)
         if refused:
             raise ReadOnly(refused)
+        self._moving = edit
         try:
             return self.history.do(edit)
         except InvalidEdit:
             self.check_scheme()  # "Unknown label": the keys may name a label renamed elsewhere
             raise
+        finally:
+            self._moving = None
 
     def decide(self, status: str) -> Edit:
         """Approve, reject or skip the open article with the seconds spent on it."""
@@ -225,13 +262,21 @@ class ReviewSession:
         refused = self.refusal("undo or redo")
         if refused:
             raise ReadOnly(refused)
-        return self.history.undo()
+        self._moving = self.history.done[-1] if self.history.done else None
+        try:
+            return self.history.undo()
+        finally:
+            self._moving = None
 
     def redo(self) -> Focus | None:
         refused = self.refusal("undo or redo")
         if refused:
             raise ReadOnly(refused)
-        return self.history.redo()
+        self._moving = self.history.undone[-1] if self.history.undone else None
+        try:
+            return self.history.redo()
+        finally:
+            self._moving = None
 
     # "Most uncertain first" (Review menu): the next pending article is the one
     # pre-annotation was least sure about, not the next by id.
@@ -244,6 +289,40 @@ class ReviewSession:
         if self.uncertain_first:
             return self.project.most_uncertain_pending(besides=after)
         return self.project.next_article_id(after, status="pending")
+
+    # ------------------------------------------------------------------ writes that are not edits
+
+    def delete_kb_entry(self, kb_id: str, label: str) -> None:
+        """Delete one of the project's canonical entries (links made with it stay)."""
+        refused = self.refusal("change canonical entries")
+        if refused:
+            raise ReadOnly(refused)
+        self.project.delete_kb_entry(kb_id, label, self.reviewer)
+        self.kb_entries_changed.emit()
+
+    def import_scheme(self, path: str) -> tuple[int, int]:
+        """Take a shared label scheme (one import, not undoable label by label); returns
+        the labels added and updated."""
+        refused = self.refusal("import a label scheme")
+        if refused:
+            raise ReadOnly(refused)
+        counts = self.project.import_scheme(path, self.reviewer)
+        self.check_scheme()
+        return counts
+
+    def articles_written(self, *, reopen: bool = False) -> None:
+        """A background job (an import, a pre-annotation, a failed one too) wrote articles
+        outside the session: the article list is read again, and with ``reopen`` the open
+        article too (pre-annotation replaced its suggestions). Raises AssayError, and
+        stays put, if the open article cannot be read again."""
+        self.check_scheme()  # an import may have brought labels (Assay JSONL's scheme)
+        self.articles_changed.emit()
+        if reopen and self.article is not None:
+            self.open_article(self.article.id)
+
+    def versions_merged(self) -> None:
+        """Reviewers' copies were merged into the file: their versions are new."""
+        self.versions_changed.emit()
 
     def _edited(self, focus: Focus) -> None:
         """After an edit, undo or redo: show its article and what it touched."""
@@ -258,4 +337,6 @@ class ReviewSession:
             self.reload(focus)
             self.check_scheme()
             self.save_time()  # each edit keeps the time spent so far
-        self.history_changed.emit()
+        if getattr(self._moving, "kb_entries", False):
+            self.kb_entries_changed.emit()
+        self.history_moved.emit()

@@ -377,7 +377,7 @@ def _country_minerals(page: _Page, n: Numbers) -> None:
     if cm.cells:
         page.figure(charts.country_mineral_figure(cm, names),
                     "Heat map of approved articles per country and mineral")
-    cells = sorted(cm.cells.items(), key=lambda kv: (-kv[1], kv[0]))
+    cells = cm.ranked()
     more = f" (top {TOP_CELLS} of {len(cells):,})" if len(cells) > TOP_CELLS else ""
     page.add('<div class="tables">')
     page.table("cells", f"Approved articles per country and mineral{more}",

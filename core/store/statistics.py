@@ -107,6 +107,11 @@ class CountryMinerals:
     cells: dict[tuple[str, str], int]  # (country, mineral) -> approved articles
     articles: int  # approved articles in all
 
+    def ranked(self) -> list[tuple[tuple[str, str], int]]:
+        """The pairs most articles first, ties by country then mineral id: the order of the
+        statistics' tables (``assay-cli stats`` and the HTML report show the top of it)."""
+        return sorted(self.cells.items(), key=lambda kv: (-kv[1], kv[0]))
+
 
 class Sentence(NamedTuple):
     article_id: int

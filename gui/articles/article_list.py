@@ -36,7 +36,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.models import ARTICLE_STATUSES
+from core.models import ARTICLE_STATUSES, Article
+from core.review.session import ReviewSession
 from core.store import ArticleFilter, Project
 from gui.articles.list_model import (
     ENTITIES,
@@ -303,6 +304,18 @@ class ArticleListPanel(QWidget):
             self._model.set_project(project)
         finally:
             self._switching = False
+
+    def attach(self, session: ReviewSession) -> None:
+        """Follow a new session: list its project, keep the open article's row current,
+        re-read the rows when its articles change and the label filter with its scheme."""
+        self.set_project(session.project)
+        session.article_opened.connect(self.show_open_article)
+        session.articles_changed.connect(self.refresh)
+        session.labels_changed.connect(self.refresh_labels)
+
+    def show_open_article(self, article: Article | None) -> None:
+        if article is not None:
+            self.select_article(article.id)
 
     def order_by(self, key: str, descending: bool = False) -> None:
         """Order by a store key that has no column ("uncertainty"): the header's sort

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from shiboken6 import isValid
 
 from core.errors import AssayError
-from core.models import Claim
+from core.models import Article, Claim
 from core.nlp.linking import country_of
 from core.review.session import ReviewSession
 from core.store import Project
@@ -66,8 +66,12 @@ class ClaimsAcross:
         self.source = None
         self._wanted, self._ticket = None, self._ticket + 1  # the last project's read is dropped
         self.panel.show_across(None)
-        session.opened.connect(lambda _article: self._update_away())
-        session.changed.connect(lambda _focus: self._source_changed())
+        session.article_opened.connect(self._opened)
+        session.spans_changed.connect(self._source_changed)  # its links may have changed
+        session.claims_changed.connect(self._source_changed)  # it may have gone
+
+    def _opened(self, _article: Article | None) -> None:
+        self._update_away()
 
     def _selected(self, claim_id: int | None) -> None:
         if not self._following or claim_id is None:

@@ -11,8 +11,8 @@ from __future__ import annotations
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMessageBox
 
-from core.models import Claim
-from core.review.edits import AddClaim, DeleteClaim, SuggestClaims, UpdateClaim
+from core.models import Article, Claim
+from core.review.edits import AddClaim, DeleteClaim, Focus, SuggestClaims, UpdateClaim
 from core.review.session import ReviewSession
 from core.text.sentences import snap_to_sentences
 from gui.claims.across import ClaimsAcross
@@ -87,11 +87,21 @@ class ClaimsReview:
         return self.panel.model.all
 
     def attach(self, session: ReviewSession) -> None:
-        """Follow a newly opened project: refill the panel whenever its article changes."""
+        """Follow a newly opened project: refill the panel whenever its article opens or its
+        claims change, and select the claim an edit touched."""
         self.session = session
-        session.opened.connect(lambda _article: self.refresh())
-        session.changed.connect(lambda _focus: self.refresh())
+        session.article_opened.connect(self.show_claims)
+        session.claims_changed.connect(self.refresh)
+        session.focus_moved.connect(self.show_focus)
         self.across.attach(session)  # after refresh: it reads the refreshed claims
+
+    def show_claims(self, _article: Article | None) -> None:
+        self.refresh()
+
+    def show_focus(self, focus: Focus) -> None:
+        """After an edit, undo or redo: select the claim it touched."""
+        if focus.claim_id is not None:
+            self.select(focus.claim_id, scroll=True)
 
     def refresh(self) -> None:
         """Show the open article's claims (as the session read them) in the panel and view."""

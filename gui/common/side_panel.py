@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
 
+from core.review.session import ReviewSession
 from gui.claims.panel import ClaimsPanel
 from gui.linking.editor import LinkEditor
 from gui.review.entity_panel import EntityPanel
@@ -49,6 +50,21 @@ class SidePanel(QWidget):
         self.tabs.addTab(self.claims_panel, "Claims")
         self.tabs.addTab(self.guide, "Guide")
         layout.addWidget(self.tabs, 1)
+        self.session: ReviewSession | None = None
+
+    def attach(self, session: ReviewSession) -> None:
+        """Follow a new session: the label chips, entity colours and guide show its scheme."""
+        self.session = session
+        self.show_labels()
+        session.labels_changed.connect(self.show_labels)
+
+    def show_labels(self) -> None:
+        if self.session is None:
+            return
+        labels = self.session.project.labels()
+        self.entities.set_labels(labels)
+        self.label_bar.set_labels(labels)
+        self.guide.set_labels(labels)
 
 
 def heading(text: str) -> QLabel:

@@ -38,6 +38,7 @@ from core.review.scheme_edits import (
     UpdateLabel,
 )
 from gui.common.file_dialogs import open_file_name, save_file_name
+from gui.common.listening import listen_while_open
 from gui.common.plain_text import plain_tip
 from gui.common.theme import label_color
 
@@ -123,9 +124,10 @@ class LabelsDialog(QDialog):
             button.setAutoDefault(False)
             button.setDefault(False)
         self.resize(720, 560)
+        self.selecting: str | None = None  # the label an edit under way wants selected
         self.fill()
         if window.session is not None:
-            window.session.labels_changed.connect(self.fill)
+            listen_while_open(self, (window.session.labels_changed, self.fill))
 
     # ------------------------------------------------------------------ showing
 
@@ -133,7 +135,7 @@ class LabelsDialog(QDialog):
         project = self.window.project
         if project is None:
             return
-        current = select or self.selected_name()
+        current = select or self.selecting or self.selected_name()
         labels = project.labels()
         self.table.setRowCount(len(labels))
         for row, label in enumerate(labels):
@@ -177,10 +179,14 @@ class LabelsDialog(QDialog):
         self.message.setText(text)
 
     def _push(self, edit, select: str | None = None) -> bool:
-        if not self.window.push(edit):
-            self._say(self.window.statusBar().currentMessage())
-            return False
-        self.fill(select)
+        """Push a scheme edit; the table refills on ``labels_changed``, selecting ``select``."""
+        self.selecting = select
+        try:
+            if not self.window.push(edit):
+                self._say(self.window.statusBar().currentMessage())
+                return False
+        finally:
+            self.selecting = None
         self._say(f"Done: {edit.title}. Ctrl+Z in the window undoes it.")
         return True
 
@@ -269,10 +275,8 @@ class LabelsDialog(QDialog):
         if not path:
             return
         try:
-            added, updated = project.import_scheme(path, self.window.reviewer)
+            added, updated = self.window.session.import_scheme(path)  # tells the listeners
         except AssayError as exc:
             self._say(str(exc))
             return
-        self.window.session.check_scheme()  # tells the listeners
-        self.fill()
         self._say(f"Imported {path}: {added} label(s) added, {updated} updated.")

@@ -10,7 +10,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialog, QMessageBox
 
 from core.errors import AssayError
-from core.models import Span
+from core.models import Article, Span
 from core.nlp.linking import KbEntry, family
 from core.review.edits import AddKbEntry, LinkSpans, UpdateSpan
 from core.review.session import ReviewSession
@@ -37,11 +37,20 @@ class Linking:
             window.action("Canonical entries of this &project…", None, self.show_entries),
         ]
         self.entries_dialog: KbEntriesDialog | None = None
+        window.view.span_selected.connect(self.selected)
 
     def attach(self, session: ReviewSession) -> None:
-        """Follow a newly opened project: the selected entity may have changed with its data."""
-        session.opened.connect(lambda _article: self.refresh())
-        session.changed.connect(lambda _focus: self.refresh())
+        """Follow a newly opened project: the selected entity, its link and the entries
+        offered change with the open article, its spans and the project's entries."""
+        session.article_opened.connect(self.opened)
+        session.spans_changed.connect(self.refresh)
+        session.kb_entries_changed.connect(self.refresh)
+
+    def opened(self, _article: Article | None) -> None:
+        self.refresh()
+
+    def selected(self, _span_id: int | None) -> None:
+        self.refresh()
 
     def refresh(self) -> None:
         w = self.window
@@ -88,9 +97,8 @@ class Linking:
             w.command_failed(str(exc))
             return
         w.view.setFocus()
-        if kb_id != span.kb_id:
-            w.push(UpdateSpan(span.id, "link entity", kb_id=kb_id))
-        self.refresh()
+        if kb_id == span.kb_id or not w.push(UpdateSpan(span.id, "link entity", kb_id=kb_id)):
+            self.refresh()  # nothing changed: the field shows the link as it is again
 
     def new_entry(self) -> None:
         """Add a canonical entry for the selected entity's label and link the entity to it."""
@@ -115,17 +123,16 @@ class Linking:
         assert entry is not None
         w.push(UpdateSpan(span.id, "link entity", kb_id=entry.id))
         self.offer_other_mentions(entry, span)
-        self.refresh()
 
     def show_entries(self) -> None:
         """List (and delete) the project's own canonical entries."""
         w = self.window
         if w.project is None or w.refuse_if_read_only("change canonical entries"):
             return
-        self.entries_dialog = KbEntriesDialog(w.project, w.reviewer, w)
+        assert w.session is not None
+        self.entries_dialog = KbEntriesDialog(w.session, w)
         self.entries_dialog.exec()
         self.entries_dialog = None
-        self.refresh()
 
     def offer_other_mentions(self, entry: KbEntry, span: Span) -> None:
         """After a new entry, offer to link every other unlinked mention of its names."""

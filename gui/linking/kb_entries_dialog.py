@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
 )
 
 from core.errors import AssayError
-from core.store import Project
+from core.review.session import ReviewSession
+from gui.common.listening import listen_while_open
 
 
 class KbEntriesDialog(QDialog):
@@ -31,11 +32,11 @@ class KbEntriesDialog(QDialog):
 
     COLUMNS = ("Id", "Label", "Name", "Aliases", "Added by")
 
-    def __init__(self, project: Project, reviewer: str, parent: QWidget | None = None) -> None:
+    def __init__(self, session: ReviewSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Canonical entries of this project")
-        self.project = project
-        self.reviewer = reviewer
+        self.session = session
+        self.project = session.project
         self.table = QTableWidget(0, len(self.COLUMNS))
         self.table.setHorizontalHeaderLabels(self.COLUMNS)
         self.table.verticalHeader().hide()
@@ -59,6 +60,7 @@ class KbEntriesDialog(QDialog):
         layout.addWidget(buttons)
         self.resize(760, 420)
         self.reload()
+        listen_while_open(self, (session.kb_entries_changed, self.reload))
 
     def reload(self) -> None:
         rows = self.project.kb_entry_rows()
@@ -78,9 +80,8 @@ class KbEntriesDialog(QDialog):
             return
         kb_id, label = self.table.item(row, 0).text(), self.table.item(row, 1).text()
         try:
-            self.project.delete_kb_entry(kb_id, label, self.reviewer)
+            self.session.delete_kb_entry(kb_id, label)  # the list follows (kb_entries_changed)
         except AssayError as exc:
             self.message.setText(f"Not deleted: {exc}")
             return
-        self.reload()
         self.message.setText(f"Deleted {kb_id} ({label}).")

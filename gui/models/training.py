@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from core.errors import AssayError
 from core.jobs import protocol
 from core.jobs.train import choose_annotator, current_annotator
+from core.review.session import ReviewSession
 from core.store import ArticleFilter
 from gui.common.workers import TrainJob
 from gui.review_host import ReviewHost
@@ -157,8 +158,9 @@ class ModelTraining:
             "every reviewer's decision.", 10000)
         self.window.jobs.reannotate()
 
-    def project_opened(self) -> None:
-        """Another project opens in file order: its articles have their own measures."""
+    def attach(self, _session: ReviewSession) -> None:
+        """Another project (a new session) opens in file order: its articles have their
+        own measures."""
         if self.act_uncertain.isChecked():
             self.act_uncertain.setChecked(False)
             self.set_uncertain_first(False)

@@ -6,6 +6,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
+from core.models import Article
+from core.review.edits import Focus
+from core.review.session import ReviewSession
 from gui.review.article_header import ArticleHeader
 from gui.review.article_view import ArticleView
 
@@ -52,6 +55,57 @@ class ArticleColumn(QWidget):
         note_row.setContentsMargins(12, 6, 12, 8)
         note_row.addWidget(self.note)
         layout.addLayout(note_row)
+        self.session: ReviewSession | None = None
+
+    # ------------------------------------------------------------------ listening
+
+    def attach(self, session: ReviewSession) -> None:
+        """Follow a new session (a project was opened): its labels colour the text, its
+        open article, spans, status and note are shown as its events say."""
+        self.session = session
+        self.note.setReadOnly(session.read_only_reason is not None)
+        self.show_labels()
+        session.article_opened.connect(self.show_article)
+        session.article_ready.connect(self.take_focus)
+        session.spans_changed.connect(self.show_spans)
+        session.article_changed.connect(self.show_meta)
+        session.labels_changed.connect(self.show_labels)
+        session.focus_moved.connect(self.show_focus)
+
+    def show_article(self, article: Article | None) -> None:
+        """Another article is open: its text, entities, header and note."""
+        if article is None:
+            self.header.show_article(None)
+            self.view.set_article("", [], [])
+            self.note.clear()
+            return
+        assert self.session is not None
+        self.view.set_article(article.text, self.session.spans, self.session.tokens)
+        self.show_meta(article)
+
+    def take_focus(self, article: Article | None) -> None:
+        if article is not None:
+            self.view.setFocus()
+
+    def show_spans(self) -> None:
+        if self.session is not None:
+            self.view.set_spans(self.session.spans)
+
+    def show_meta(self, article: Article) -> None:
+        """The header (status, source) and the note, as stored."""
+        self.header.show_article(article)
+        if self.note.text() != (article.note or ""):
+            self.note.setText(article.note or "")
+
+    def show_labels(self) -> None:
+        if self.session is not None:
+            self.view.set_labels(self.session.project.labels())
+            self.view.refresh_formats()
+
+    def show_focus(self, focus: Focus) -> None:
+        """After an edit, undo or redo: select the entity it touched."""
+        if focus.span_id is not None and any(s.id == focus.span_id for s in self.view.spans):
+            self.view.select_span(focus.span_id)
 
     def readable_width(self) -> int:
         """The width the text wants at least: MIN_TEXT_CHARS of the reading font (which

@@ -41,12 +41,12 @@ from core.teams.adjudicate import Comparison
 from core.text.tokens import Token, move_edge, snap
 from gui.claims.paint import paint_claims
 from gui.common.plain_text import plain_tip
-from gui.common.theme import INK, label_color, reading_font
+from gui.common.theme import reading_font
 from gui.review.jumps import Jumps
 from gui.review.offsets import OffsetMap
+from gui.review.span_formats import TAG_PAD, SpanFormats
 from gui.teams.lane_paint import lanes_room, lanes_tip, paint_lanes
 
-TAG_PAD = 5  # pixels of gap around the painted label name
 LINE_HEIGHT_PERCENT = 150
 MAX_COLUMN_CHARS = 90  # comfortable reading width, in average characters
 
@@ -64,6 +64,7 @@ class ArticleView(QTextEdit):
     article_step_requested = Signal(int)  # -1 previous, +1 next article
     claim_clicked = Signal(object)  # claim id or None: a click on text outside any entity
     nothing_to_do = Signal(str)  # a key had nothing to act on: why, for the status bar
+    spans_shown = Signal(object, object)  # the spans now shown (sorted) and the selected id
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -74,15 +75,13 @@ class ArticleView(QTextEdit):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.document().setUndoRedoEnabled(False)
         self.document().setDocumentMargin(28)
-        self._labels: dict[str, Label] = {}
         self._text = ""
         self._omap = OffsetMap("")
         self._tokens: Sequence[Token] = []
         self._spans: list[Span] = []
         self._starts: list[int] = []
         self._shown: dict[int, tuple] = {}  # span id -> (start, end, label, state) as formatted
-        self._format_cache: dict[tuple[str, str], tuple[QTextCharFormat,
-                                                         QTextCharFormat | None]] = {}
+        self._looks = SpanFormats()  # each entity's character formats (gui.review.span_formats)
         self.show_rejected = False
         self.selected_id: int | None = None
         self.claims: list[Claim] = []
@@ -100,8 +99,7 @@ class ArticleView(QTextEdit):
     # ------------------------------------------------------------------ content
 
     def set_labels(self, labels: Sequence[Label]) -> None:
-        self._labels = {lb.name: lb for lb in labels}
-        self._format_cache.clear()
+        self._looks.set_labels(labels)
 
     def set_article(self, text: str, spans: Sequence[Span], tokens: Sequence[Token]) -> None:
         """Show a new article; its entities are formatted in one pass."""
@@ -195,6 +193,7 @@ class ArticleView(QTextEdit):
         if self.selected_id is not None and self.selected_id not in new:
             self.selected_id = None
         self.viewport().update()
+        self.spans_shown.emit(self.spans, self.selected_id)
 
     def refresh_formats(self) -> None:
         """Reformat every entity (after a zoom or a palette change)."""
@@ -238,7 +237,7 @@ class ArticleView(QTextEdit):
         self._tag_font.setLetterSpacing(QFont.SpacingType.PercentageSpacing, 108)
         self._tag_metrics = QFontMetrics(self._tag_font)
         self._text_metrics = QFontMetrics(font)
-        self._format_cache.clear()
+        self._looks.set_tag_metrics(self._tag_metrics)
         self._update_margins()
 
     @contextmanager
@@ -269,47 +268,12 @@ class ArticleView(QTextEdit):
         block.setBottomMargin(4)
         cursor.mergeBlockFormat(block)
 
-    def _tag_width(self, label: str) -> int:
-        return self._tag_metrics.horizontalAdvance(label) + 2 * TAG_PAD
-
     def _select(self, cursor: QTextCursor, start: int, end: int) -> None:
         cursor.setPosition(self._omap.to_qt(start))
         cursor.setPosition(self._omap.to_qt(end), QTextCursor.MoveMode.KeepAnchor)
 
-    def _span_formats(self, label: str, state: str) -> tuple[QTextCharFormat,
-                                                                QTextCharFormat | None]:
-        """The format of an entity and of its last character (the label gap), or None.
-
-        Made once per (label, state) and reused: an article has thousands of
-        entities but only a few dozen distinct looks. ``_apply_font`` and
-        ``set_labels`` empty the cache, since the gap and the colours depend on them.
-        """
-        key = (label, state)
-        cached = self._format_cache.get(key)
-        if cached is not None:
-            return cached
-        known = self._labels.get(label)
-        color = known.color if known else "#dddddd"
-        fmt = QTextCharFormat()
-        last = None
-        if state == "rejected":
-            fmt.setForeground(QColor("#9a9a9a"))
-            fmt.setFontStrikeOut(True)
-        else:
-            fmt.setBackground(label_color(color, state))
-            fmt.setForeground(INK)
-            if state == "suggested":
-                fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DashUnderline)
-                fmt.setUnderlineColor(QColor(color).darker(170))
-            # Room for the label name after the last character.
-            last = QTextCharFormat()
-            last.setFontLetterSpacingType(QFont.SpacingType.AbsoluteSpacing)
-            last.setFontLetterSpacing(self._tag_width(label))
-        self._format_cache[key] = (fmt, last)
-        return fmt, last
-
     def _format_span(self, cursor: QTextCursor, span: Span) -> None:
-        fmt, last = self._span_formats(span.label, span.state)
+        fmt, last = self._looks.formats(span.label, span.state)
         self._select(cursor, span.start, span.end)
         cursor.mergeCharFormat(fmt)
         if last is not None:
@@ -334,7 +298,7 @@ class ArticleView(QTextEdit):
             here = ((selected.start, selected.end) if selected is not None else
                     (self._omap.to_py(self.textCursor().position()), None))
             paint_lanes(painter, self.document(), self._omap, self.comparison,
-                        self._label_color, offset, (first, last + 1),
+                        self._looks.color, offset, (first, last + 1),
                         self._text_metrics.height(), here)
         if self.claims:
             paint_claims(painter, self.document(), self._omap, self.claims,
@@ -354,10 +318,6 @@ class ArticleView(QTextEdit):
                 self._paint_selection(painter, span)
         painter.end()
 
-    def _label_color(self, label: str) -> QColor:
-        known = self._labels.get(label)
-        return QColor(known.color if known else "#9a9a9a")
-
     def _char_rect(self, offset: int) -> QRect:
         cursor = QTextCursor(self.document())
         cursor.setPosition(self._omap.to_qt(offset))
@@ -368,7 +328,8 @@ class ArticleView(QTextEdit):
         last = self._char_rect(span.end - 1)
         char = self._text[span.end - 1]
         x = last.left() + self._text_metrics.horizontalAdvance(char)
-        return QRect(x, last.top() + 2, self._tag_width(span.label), max(4, last.height() - 4))
+        return QRect(x, last.top() + 2, self._looks.tag_width(span.label),
+                     max(4, last.height() - 4))
 
     def _paint_selection(self, painter: QPainter, span: Span) -> None:
         start = self._char_rect(span.start)

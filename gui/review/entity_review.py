@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QMenu, QWidget
 
 from core.review.edits import AddSpan, AddSpans, SetSpanStates, UpdateSpan
 from core.review.occurrences import occurrences, same_suggestions
+from core.review.session import ReviewSession
 from core.store import ArticleFilter
 from core.text.tokens import token_offsets
 from gui.review_host import ReviewHost
@@ -27,6 +28,7 @@ class EntityReview:
         self.window = window
         self.menu_parent = menu_parent
         self.popup: QMenu | None = None
+        self.session: ReviewSession | None = None
         self.label_actions: list[QAction] = []  # the label keys (bind_label_keys)
         # C / Shift+C in the label menu: the window sets this to the claims controller's mark.
         self.mark_claim: Callable[[bool], None] = lambda exact: None
@@ -177,6 +179,16 @@ class EntityReview:
                                 f"reject {len(same)} × {span.text}")):
             self._say(f"Rejected {len(same)} suggestion(s) “{span.text}” "
                       f"({span.label}).", 6000)
+
+    def attach(self, session: ReviewSession) -> None:
+        """Follow a new session: the label keys are its scheme's, rebuilt when it changes."""
+        self.session = session
+        self.keys_follow_scheme()
+        session.labels_changed.connect(self.keys_follow_scheme)
+
+    def keys_follow_scheme(self) -> None:
+        if self.session is not None:
+            self.bind_label_keys(self.session.project.labels())
 
     def bind_label_keys(self, labels) -> None:
         """Each label's key labels or relabels; Alt+key jumps to the next entity of the label

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
+from core.review.session import ReviewSession
 from core.stats import charts
 from core.stats.numbers import Numbers, gather
 from core.store.statistics import OUTCOMES, Sentence, suggested
@@ -269,8 +270,9 @@ class StatisticsWindow(QDialog):
         self.status.setText("Reading the statistics…")
         self.job = self._job(lambda p, _progress, _cancel: gather(p), self._read, self._failed)
 
-    def project_opened(self) -> None:
-        """The main window opened another project: forget this one's numbers and cell."""
+    def attach(self, _session: ReviewSession) -> None:
+        """The main window opened another project (a new session): forget this one's
+        numbers and cell."""
         project = self.window.project
         self.path = project.path if project is not None else None
         self.numbers, self.cell, self.sentences = None, None, []

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from core.errors import AssayError
 from core.models import Article, Version, shown_title
-from core.review.edits import Edit, Focus
+from core.review.edits import Edit
 from core.review.session import ReviewSession
 from core.teams.adjudicate import (
     DECIDED,
@@ -102,8 +102,12 @@ class Adjudication:
         """Follow a new session (a project was opened); the worklist is read again."""
         self.session = session
         self.settled = set()
-        session.opened.connect(self._opened)
-        session.changed.connect(self._changed)
+        # On article_ready, not article_opened: taking the agreed spans is an edit, and its
+        # events must reach panels that already show the article.
+        session.article_ready.connect(self._opened)
+        session.spans_changed.connect(self._changed)
+        session.article_changed.connect(self._status_changed)
+        session.versions_changed.connect(self.versions_changed)
         if self.active:
             self._load_worklist()
 
@@ -186,7 +190,10 @@ class Adjudication:
         if self.comparison is not None and self.comparison.regions:
             self.go_to_region(0)  # start on the first place the reviewers differ
 
-    def _changed(self, _focus: Focus) -> None:
+    def _status_changed(self, _article: Article) -> None:
+        self._changed()
+
+    def _changed(self) -> None:
         """An edit: only the curated column and the summary change (the versions did not)."""
         session = self.session
         if self.active and self.comparison is not None and session is not None:

@@ -106,7 +106,8 @@ def merge_copies(window, paths: list[str]) -> ThreadJob | None:
                  f"{r.unchanged} unchanged" + (" (a second opinion)" if r.shows_decisions
                                                else "") for r in reports]
         window.statusBar().showMessage("Merged " + "; ".join(parts) + ".", 12000)
-        window.adjudication.versions_changed()  # new versions: new lanes and worklist
+        if window.session is not None:
+            window.session.versions_merged()  # new versions: adjudication's lanes follow
 
     job = ThreadJob(window.project.path, work, window)
     return jobs.run_job(job, "Merging copies…", done, "Cannot merge")

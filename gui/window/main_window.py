@@ -24,7 +24,7 @@ from core.errors import AssayError, ProjectError
 from core.models import Article
 from core.nlp.models import INSTALL_HINT, installed_model
 from core.nlp.store_rules import store_rules
-from core.review.edits import AddSpan, AddSpans, Edit, Focus, SetNote, SetStatus, UpdateSpan
+from core.review.edits import AddSpan, AddSpans, Edit, SetNote, SetStatus, UpdateSpan
 from core.review.history import History
 from core.review.session import ReadOnly, ReviewSession
 from core.store import Project
@@ -41,6 +41,7 @@ from gui.models.training import ModelTraining
 from gui.review.article_column import ArticleColumn
 from gui.review.entity_review import EntityReview
 from gui.review.focus import ReturnFocus
+from gui.review_host import SessionPart
 from gui.teams.adjudication import Adjudication
 from gui.window.actions import build_actions, build_menus
 from gui.window.project_files import ProjectFiles
@@ -113,6 +114,7 @@ class MainWindow(QMainWindow):
     def _build_widgets(self) -> None:
         self.list_panel = ArticleListPanel()
         center = ArticleColumn()
+        self.article_column = center
         self.view, self.header, self.note = center.view, center.header, center.note
         self.banner, self.lock_banner = center.banner, center.lock_banner
         self.title = self.header.title
@@ -188,9 +190,10 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         self.list_panel.article_activated.connect(self.show_article)
-        self.view.span_selected.connect(self._span_selected)
+        self.view.span_selected.connect(self.entities.select_id)
         self.view.article_step_requested.connect(self.list_panel.move)
         self.entities.span_clicked.connect(lambda sid: self.view.select_span(sid))
+        self.view.spans_shown.connect(self.entities.set_spans)  # the entities the text shows
         self.view.nothing_to_do.connect(lambda why: self.statusBar().showMessage(why, 4000))
         panel = self.claims_panel
         self._return_focus = ReturnFocus(self.view, [
@@ -230,11 +233,6 @@ class MainWindow(QMainWindow):
         self._start_session(ReviewSession(project, self.reviewer,
                                           None if taken.lock else taken.reason))
         self._show_read_only(taken.hint)
-        self.list_panel.set_project(project)
-        self.model_training.project_opened()
-        if getattr(self, "statistics_window", None) is not None:
-            self.statistics_window.project_opened()
-        self._labels_changed()
         self.setWindowTitle(f"{project.name} — Assay" + (" (read-only)" if project.read_only
                                                           else ""))
         self.files.remember(str(Path(path).resolve()))
@@ -244,7 +242,6 @@ class MainWindow(QMainWindow):
         if first is None:
             first = project.next_article_id(0, status=None)
         self.show_article(first)
-        self.update_status()
         return True
 
     def _tick(self) -> None:
@@ -254,30 +251,23 @@ class MainWindow(QMainWindow):
             self.session.check_scheme()
 
     def _start_session(self, session: ReviewSession) -> None:
-        """Subscribe the widgets to a new session; the old one's project is closed."""
+        """Hand a new session to every widget and controller; each subscribes itself to the
+        events it shows (``core.review.session``). The old session's listeners go with it.
+        The widgets that show the article come first: the controllers read what they show."""
         self.session = session
-        session.opened.connect(self._article_opened)
-        session.changed.connect(self._article_changed)
-        session.history_changed.connect(self._update_undo_actions)
-        session.labels_changed.connect(self._labels_changed)
-        self.claims_review.attach(session)
-        self.linking.attach(session)
-        self.adjudication.attach(session)  # after the others: it may take agreed spans
-        session.changed.connect(self._show_focus)  # last: after the panels were refilled
+        parts: list[SessionPart] = [
+            self.article_column, self.side_panel, self.list_panel, self.entity_review,
+            self.claims_review, self.linking, self.adjudication, self.model_training]
+        if getattr(self, "statistics_window", None) is not None:
+            parts.append(self.statistics_window)
+        for part in parts:
+            part.attach(session)
+        # The window's own parts: the status bar and the Undo and Redo actions.
+        session.article_opened.connect(self._article_opened)
+        session.articles_changed.connect(self.update_status)
+        session.history_moved.connect(self._update_undo_actions)
         self._update_undo_actions()
-
-    def _labels_changed(self) -> None:
-        """The scheme changed (or a project opened): colours, chips, keys, guide, filter."""
-        if self.project is None:
-            return
-        labels = self.project.labels()
-        self.view.set_labels(labels)
-        self.view.refresh_formats()
-        self.entities.set_labels(labels)
-        self.label_bar.set_labels(labels)
-        self.side_panel.guide.set_labels(labels)
-        self.entity_review.bind_label_keys(labels)
-        self.list_panel.refresh_labels()
+        self.update_status()
 
     def show_hand_out(self) -> None:
         """File → Hand out to reviewers…"""
@@ -325,12 +315,12 @@ class MainWindow(QMainWindow):
         self.labels_dialog = LabelsDialog(self)
         self.labels_dialog.open()
 
-    def show_article(self, article_id: int | None, *, again: bool = False) -> None:
-        """Open an article (None: none); ``again`` re-reads the open one (after a job)."""
+    def show_article(self, article_id: int | None) -> None:
+        """Open an article (None: none); the open one stays as it is."""
         session = self.session
         if session is None:
             return
-        if not again and article_id is not None and self.article is not None and (
+        if article_id is not None and self.article is not None and (
                 self.article.id == article_id):
             return
         self.save_note()
@@ -340,45 +330,17 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(str(exc), 12000)
 
     def _article_opened(self, article: Article | None) -> None:
-        """The session opened another article: show its text, entities and header."""
-        session = self.session
-        assert session is not None
-        if article is None:
-            self.header.show_article(None)
-            self.view.set_article("", [], [])
-            self.entities.set_spans([])
-            self.note.clear()
+        """Another article is open: remember it, and its part of the status bar."""
+        if article is None or self.session is None:
             return
-        self.view.set_article(article.text, session.spans, session.tokens)
-        self._refresh_article_meta()
-        self.entities.set_spans(self.view.spans)
-        self.settings.setValue(f"project/{session.project.path.resolve()}/article", article.id)
-        self.list_panel.select_article(article.id)
+        self.settings.setValue(f"project/{self.session.project.path.resolve()}/article",
+                               article.id)
         self._show_article_status()  # not the project's counts: they did not change
-        self.view.setFocus()
-
-    def _refresh_article_meta(self) -> None:
-        art = self.article
-        self.header.show_article(art)
-        if art is None:
-            return
-        if self.note.text() != (art.note or ""):
-            self.note.setText(art.note or "")
-
-    def _article_changed(self, _focus: Focus) -> None:
-        """The open article's rows changed (an edit, undo or redo): show what is stored."""
-        assert self.session is not None
-        self.view.set_spans(self.session.spans)
-        self.entities.set_spans(self.view.spans, self.view.selected_id)
-        self._refresh_article_meta()
-        self.list_panel.refresh()
-        self.update_status()
 
     # ------------------------------------------------------------------ edits
 
     def _show_read_only(self, hint: str = "") -> None:
         reason = self.read_only_reason
-        self.note.setReadOnly(reason is not None)
         self._update_undo_actions()  # read-only, Ctrl+Z says why instead of doing nothing
         if reason is None:
             self.lock_banner.hide()
@@ -436,13 +398,6 @@ class MainWindow(QMainWindow):
         except AssayError as exc:  # e.g. a pre-annotation run changed the article since
             self.command_failed(f"Cannot {'undo' if undo else 'redo'} {title}: {exc}")
 
-    def _show_focus(self, focus: Focus) -> None:
-        """After an edit, undo or redo: select what it touched."""
-        if focus.span_id is not None and any(s.id == focus.span_id for s in self.view.spans):
-            self.view.select_span(focus.span_id)
-        if focus.claim_id is not None:
-            self.claims_review.select(focus.claim_id, scroll=True)
-
     def _update_undo_actions(self) -> None:
         history = self.history
         undo = history.undo_title if history else None
@@ -491,10 +446,6 @@ class MainWindow(QMainWindow):
         if self.note.hasFocus():
             self.view.setFocus()
 
-    def _span_selected(self, span_id: int | None) -> None:
-        self.entities.select_id(span_id)
-        self.linking.refresh()
-
     # ------------------------------------------------------------------ view
 
     def zoom(self, steps: int) -> None:
@@ -508,8 +459,7 @@ class MainWindow(QMainWindow):
             self.show_rejected.setChecked(show)
         self.view.show_rejected = show
         if self.session is not None:
-            self.view.set_spans(self.session.spans)
-            self.entities.set_spans(self.view.spans, self.view.selected_id)
+            self.view.set_spans(self.session.spans)  # the entities follow (spans_shown)
 
     def _toggle_popup(self) -> None:
         self.view.label_popup_on_select = self.act_popup.isChecked()

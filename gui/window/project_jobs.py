@@ -13,6 +13,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QProgressDialog
 
+from core.errors import AssayError
 from core.jobs import protocol
 from gui.common.file_dialogs import existing_folder, open_file_names
 from gui.common.plain_text import inform, message_box, warn
@@ -87,10 +88,8 @@ class ProjectJobs:
         return self.run_job(job, "Importing articles…", self._import_done, "Import failed")
 
     def _import_done(self, report) -> None:
-        if report.scheme_changed and self.window.session is not None:
-            self.window.session.labels_changed.emit()  # chips, keys and colours
-        self.window.list_panel.refresh()
-        self.window.update_status()
+        if self.window.session is not None:
+            self.window.session.articles_written()  # the list and the counts follow
         message = (f"Imported {report.added} article(s); {report.duplicates} duplicate(s) "
                    f"skipped; {len(report.problems)} problem(s).")
         if report.cancelled:
@@ -182,10 +181,12 @@ class ProjectJobs:
             f"Exported {report.summary()} to {names}.", 10000)
 
     def _annotate_done(self, result: protocol.AnnotateDone) -> None:
-        self.window.list_panel.refresh()
-        if self.window.article is not None:
-            self.window.show_article(self.window.article.id, again=True)
-        self.window.update_status()
+        session = self.window.session
+        if session is not None:
+            try:
+                session.articles_written(reopen=True)  # new suggestions in the open article
+            except AssayError as exc:  # a damaged page: say so and stay where we are
+                self.window.statusBar().showMessage(str(exc), 12000)
         if result.cancelled:
             message = (f"Cancelled: {result.articles} article(s) were pre-annotated and kept "
                        f"({result.suggestions} suggestion(s)); run it again to do the rest.")
@@ -223,7 +224,8 @@ class ProjectJobs:
             "open can be exported.")
 
     def _job_failed(self, title: str, message: str) -> None:
-        self.window.list_panel.refresh()
+        if self.window.session is not None:
+            self.window.session.articles_written()  # a part may have been written
         warn(
             self.window, title, message)
 

@@ -22,7 +22,7 @@ stays); a trailing possessive "'s" goes; a leading "the" goes except in DATE/TIM
 12 months"); a hedge before an amount or date goes ("over 70%" -> "70%"); generic words and
 acronyms in ``STOPLIST`` ("EV", "ESG", "AI", "critical minerals", "the Company") are dropped;
 a CARDINAL that is a year ("by 2040") becomes DATE; rates in ``NOT_DATES`` ("a year",
-"annual") are not DATE; titles (``core.nlp.patterns.TITLE_WORDS``) before and honours
+"annual") are not DATE; titles (``core.nlp.name_words.TITLE_WORDS``) before and honours
 ("MP") after a PERSON go ("Treasurer Chalmers" -> "Chalmers"); a lower-case designator after
 a place goes ("Jiangxi province" -> "Jiangxi"); a dateline glued to the start of a span goes
 ("LIMA – MMG Ltd." -> "MMG Ltd."); a MONEY span takes the currency sign before it and a price

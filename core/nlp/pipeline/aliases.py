@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from spacy.tokens import Doc, Span
 
-from core.nlp.patterns import COMPANY_DESCRIPTORS, COMPANY_SUFFIXES, POST_NOMINALS, TITLE_WORDS
+from core.nlp.name_words import COMPANY_DESCRIPTORS, COMPANY_SUFFIXES, POST_NOMINALS, TITLE_WORDS
 from core.nlp.pipeline.candidates import Candidate
 from core.nlp.pipeline.words import NAME_LABELS_FOR_ALIASES, STOPLIST
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Token
 
-from core.nlp.patterns import POST_NOMINALS, TITLE_WORDS
+from core.nlp.name_words import POST_NOMINALS, TITLE_WORDS
 from core.nlp.pipeline.words import (
     APPROXIMATORS,
     DASHES,

@@ -60,7 +60,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
-from core.nlp.patterns import COMPANY_SUFFIXES
+from core.nlp.name_words import COMPANY_SUFFIXES
 from core.nlp.pipeline.candidates import Candidate
 from core.nlp.pipeline.cleanup import clean
 from core.nlp.pipeline.words import (

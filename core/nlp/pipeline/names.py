@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
-from core.nlp.patterns import (
+from core.nlp.name_words import (
     COMPANY_SUFFIXES,
     DEPARTMENT_WORDS,
     EVENT_HEADS,

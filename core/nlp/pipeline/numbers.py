@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 from spacy.tokens import Doc
 
-from core.nlp.patterns import CURRENCY_CODES
+from core.nlp.name_words import CURRENCY_CODES
 from core.nlp.pipeline.words import CURRENCY_SIGN, CURRENCY_WORDS, PRICE_UNIT_TOKENS
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from core.nlp.patterns import COMPANY_SUFFIXES
+from core.nlp.name_words import COMPANY_SUFFIXES
 
 DEFAULT_LABELS: tuple[str, ...] = (
     "MINERAL", "GPE", "LOC", "NORP", "ORG", "PERSON", "EVENT", "LAW", "MONEY", "PERCENT", "DATE",
@@ -61,7 +61,7 @@ NOT_DATES = frozenset(
 # A currency sign before a model MONEY span belongs to it ("$" + "12,180"); so does a price
 # unit after it ("$12,180" + "a tonne", "C$1.45" + "per share").
 CURRENCY_SIGN = re.compile(r"^(?:[A-Z]{0,3}\$|[€£¥₹]|R\$|US\$|USD|EUR|AUD|CAD)$")
-# ISO 4217 codes (``core.nlp.patterns.CURRENCY_CODES``) written before a model MONEY span
+# ISO 4217 codes (``core.nlp.name_words.CURRENCY_CODES``) written before a model MONEY span
 # ("SAR" + "2 billion") and currency words written after one ("420 billion" + "won",
 # "₹1,400" + "crore") belong to it.
 CURRENCY_WORDS = frozenset(

@@ -4,7 +4,7 @@
 and sentences of other articles that name the pair (``core.store.claims_across`` has the
 rules), one line each: date, article, verdict or "sentence", figures, passage.
 ``--claim ID`` asks about a stored claim and marks the figures that differ from its own
-with "≠". Registered by ``core.cli`` beside its other commands.
+with "≠".
 """
 
 from __future__ import annotations
@@ -12,9 +12,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable
 from dataclasses import asdict
 
+from core.cli.command import EXIT_OK, Commands
+from core.cli.options import add_json, add_project, record_id, whole_number
 from core.errors import AssayError
 from core.nlp.linking import country_of, is_usable_kb_id
 from core.nlp.store_rules import store_rules
@@ -22,7 +23,7 @@ from core.store import Project
 from core.store.claims_across import LIMIT, Across, AcrossItem
 from core.text.normalise import one_line as plain
 
-EXIT_OK = 0
+COMMANDS = Commands()
 DIFFERS = "≠"
 # Names are looked up in these label families when a term is not an id.
 NAME_LABELS = ("GPE", "MINERAL", "ORG")
@@ -80,6 +81,24 @@ def as_json(across: Across) -> dict:
     return out
 
 
+def claims_options(p: argparse.ArgumentParser) -> None:
+    add_project(p)
+    what = p.add_mutually_exclusive_group(required=True)
+    what.add_argument("--about", metavar="IDS",
+                      help="comma-separated ids or names: USA,mineral:lithium (a province "
+                      "counts as its country)")
+    what.add_argument("--claim", type=record_id, metavar="ID", help="a stored claim's id")
+    p.add_argument("--limit", type=whole_number("--limit"), default=LIMIT,
+                   help=f"at most this many items (default {LIMIT})")
+    add_json(p)
+
+
+@COMMANDS.command(
+    "claims", claims_options, help="what other articles say about a claim, or about ids",
+    description="The claims and sentences of other articles that name the same linked "
+                "entities (a country or organisation with a mineral, in one sentence), "
+                "newest first, with their figures, dates and verdicts. Rejected "
+                "articles and entities and dismissed claims do not count.")
 def cmd_claims(args: argparse.Namespace) -> int:
     with Project.open_for_reading(args.project, rules=store_rules()) as project:
         if args.claim is not None:
@@ -102,24 +121,3 @@ def cmd_claims(args: argparse.Namespace) -> int:
               "organisations first.", file=sys.stderr)
     return EXIT_OK
 
-
-def register(sub: argparse._SubParsersAction, record_id: Callable[[str], int],
-             count: Callable[[str], int]) -> None:
-    """Add ``claims`` to the CLI's subcommands; ``record_id`` and ``count`` are the CLI's
-    argparse types for an id and a count (``core.cli.whole_number``)."""
-    p = sub.add_parser(
-        "claims", help="what other articles say about a claim, or about ids",
-        description="The claims and sentences of other articles that name the same linked "
-                    "entities (a country or organisation with a mineral, in one sentence), "
-                    "newest first, with their figures, dates and verdicts. Rejected "
-                    "articles and entities and dismissed claims do not count.")
-    p.add_argument("project")
-    what = p.add_mutually_exclusive_group(required=True)
-    what.add_argument("--about", metavar="IDS",
-                      help="comma-separated ids or names: USA,mineral:lithium (a province "
-                      "counts as its country)")
-    what.add_argument("--claim", type=record_id, metavar="ID", help="a stored claim's id")
-    p.add_argument("--limit", type=count, default=LIMIT,
-                   help=f"at most this many items (default {LIMIT})")
-    p.add_argument("--json", action="store_true", help="print JSON")
-    p.set_defaults(func=cmd_claims)

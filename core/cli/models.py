@@ -1,8 +1,5 @@
-"""``assay-cli train`` and ``assay-cli models``: a project's own models, from the shell.
-
-Kept beside ``core.cli`` (which registers these commands) so the command module stays a
-list of small commands; the work is ``core.jobs.train`` and ``core.nlp.training``.
-"""
+"""``assay-cli train`` and ``assay-cli models``: a project's own models, from the shell;
+the work is ``core.jobs.train`` and ``core.nlp.training``."""
 
 from __future__ import annotations
 
@@ -13,9 +10,16 @@ import shlex
 import signal
 import sys
 
+from core.cli.command import EXIT_CANCELLED, EXIT_OK, Commands
+from core.cli.options import add_json, add_json_progress, add_project
 from core.errors import AssayError
 from core.jobs import protocol
-from core.jobs.train import choose_annotator, current_annotator
+from core.jobs.train import (
+    ModelInUse,
+    choose_annotator,
+    current_annotator,
+    remove_trained_model,
+)
 from core.nlp.evaluate import table
 from core.nlp.store_rules import store_rules
 from core.nlp.training import (
@@ -23,11 +27,10 @@ from core.nlp.training import (
     TrainingCancelled,
     micro_f,
     model_folders,
-    remove_model,
 )
 from core.store import Project
 
-EXIT_OK, EXIT_CANCELLED = 0, 130
+COMMANDS = Commands()
 
 
 def _epoch_line(info: dict) -> str:
@@ -42,6 +45,19 @@ def _interrupt(_signum: int, _frame: object) -> None:
     raise KeyboardInterrupt
 
 
+def train_options(p: argparse.ArgumentParser) -> None:
+    add_project(p)
+    p.add_argument("--dev", type=float, default=0.2, help="share of articles for dev (0.2)")
+    p.add_argument("--seed", type=int, default=0, help="seed of the split and of training")
+    p.add_argument("--epochs", type=int, default=15, help="passes over the data (15)")
+    add_json_progress(p)
+
+
+@COMMANDS.command("train", train_options, help="train spaCy NER on the approved articles",
+                  description="Trains on the approved articles' accepted spans, "
+                  "starting from the stock model, with spaCy's config-driven training; "
+                  "scores it and the current pre-annotator on the dev split and saves "
+                  "it in PROJECT.models/ID/.")
 def cmd_train(args: argparse.Namespace) -> int:
     from core.jobs.train import train_project
 
@@ -97,6 +113,15 @@ def cmd_train(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def models_options(p: argparse.ArgumentParser) -> None:
+    add_project(p)
+    p.add_argument("action", choices=("list", "use", "remove"))
+    p.add_argument("values", nargs="*")
+    add_json(p, "list: print JSON")
+
+
+@COMMANDS.command("models", models_options,
+                  help="trained models: list | use ID|default | remove ID")
 def cmd_models(args: argparse.Namespace) -> int:
     folders = model_folders(args.project)
     models = folders.models
@@ -131,31 +156,11 @@ def cmd_models(args: argparse.Namespace) -> int:
               f"assay-cli annotate {shlex.quote(args.project)} --force")
         return EXIT_OK
     with Project.open(args.project, rules=store_rules()) as project:
-        if current_annotator(project) == target:
+        try:
+            removed = remove_trained_model(project, target)
+        except ModelInUse as exc:
             raise AssayError(f"{target} pre-annotates this project; choose another first "
-                             f"(models {shlex.quote(args.project)} use default).")
-    removed = remove_model(args.project, target)
+                             f"(models {shlex.quote(args.project)} use default).") from exc
     print(f"Removed model {target}: {removed}.")
     return EXIT_OK
 
-
-def register(sub: argparse._SubParsersAction, add_json_progress) -> None:
-    """Add ``train`` and ``models`` to the CLI's subcommands."""
-    p = sub.add_parser("train", help="train spaCy NER on the approved articles",
-                       description="Trains on the approved articles' accepted spans, "
-                       "starting from the stock model, with spaCy's config-driven training; "
-                       "scores it and the current pre-annotator on the dev split and saves "
-                       "it in PROJECT.models/ID/.")
-    p.add_argument("project")
-    p.add_argument("--dev", type=float, default=0.2, help="share of articles for dev (0.2)")
-    p.add_argument("--seed", type=int, default=0, help="seed of the split and of training")
-    p.add_argument("--epochs", type=int, default=15, help="passes over the data (15)")
-    add_json_progress(p)
-    p.set_defaults(func=cmd_train)
-
-    p = sub.add_parser("models", help="trained models: list | use ID|default | remove ID")
-    p.add_argument("project")
-    p.add_argument("action", choices=("list", "use", "remove"))
-    p.add_argument("values", nargs="*")
-    p.add_argument("--json", action="store_true", help="list: print JSON")
-    p.set_defaults(func=cmd_models)

@@ -1,0 +1,135 @@
+"""``assay-cli stats``, ``report`` and ``check``: what a project says about itself, as text
+or JSON, as one HTML file, and whether its file is whole."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from core.cli.command import EXIT_ERROR, EXIT_OK, Commands
+from core.cli.options import add_json, add_project
+from core.nlp.store_rules import store_rules
+from core.store import Project
+
+COMMANDS = Commands()
+
+
+def _duration(seconds: float) -> str:
+    return f"{seconds:.0f} s" if seconds < 90 else f"{seconds / 60:.1f} min"
+
+
+def stats_options(p: argparse.ArgumentParser) -> None:
+    add_project(p)
+    add_json(p)
+
+
+@COMMANDS.command("stats", stats_options, help="articles per status and entities per label")
+def cmd_stats(args: argparse.Namespace) -> int:
+    """The statistics window's numbers as text (or JSON): the same reads, no figures."""
+    from dataclasses import asdict
+
+    from core.stats.numbers import gather
+    from core.store.statistics import OUTCOMES, suggested
+    from core.text.normalise import one_line as plain
+
+    with Project.open_for_reading(args.project, rules=store_rules()) as project:
+        statuses = project.counts_by_status()
+        n = gather(project)
+        name = project.name
+    p, q, cm, claims = n.progress, n.quality, n.country_minerals, n.claims
+    cells = cm.ranked()
+    if args.json:
+        print(json.dumps({
+            "project": name, "articles": statuses, "entities": n.entities,
+            "accepted": n.accepted,
+            "progress": {"remaining": p.remaining, "per_day": dict(p.per_day),
+                         "per_reviewer": {r: {"approved": a, "rejected": j}
+                                          for r, a, j in p.per_reviewer},
+                         "seconds": asdict(p.seconds) if p.seconds else None,
+                         "seconds_by_reviewer": {r: asdict(v) for r, v in
+                                                 p.seconds_by_reviewer.items()}},
+            "pre_annotation": {m or "unknown": q.per_label(m) for m in q.models},
+            "country_minerals": [{"country": c, "mineral": m, "articles": k}
+                                 for (c, m), k in cells],
+            "claims": {"by_verdict": claims.by_verdict, "suggested": claims.suggested,
+                       "by_country": claims.by_country, "by_mineral": claims.by_mineral},
+        }, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    total = sum(statuses.values())
+    print(f"Project {plain(name)}: {total} article(s), {p.remaining} still to review")
+    for status, k in statuses.items():
+        print(f"  {status:<10} {k:>8}")
+    if p.seconds:
+        s = p.seconds
+        print(f"Time per article: median {_duration(s.median)}, half between "
+              f"{_duration(s.q1)} and {_duration(s.q3)} ({s.n} timed)")
+    for reviewer, approved, rejected in p.per_reviewer:
+        spread = p.seconds_by_reviewer.get(reviewer)
+        median = f", median {_duration(spread.median)}" if spread else ""
+        print(f"  {plain(reviewer, 40):<16} approved {approved:>6}, rejected {rejected:>5}"
+              f"{median}")
+    print(f"Entities per label (live: suggested + accepted; {sum(n.entities.values())} in all)")
+    for label, k in n.entities.items():
+        print(f"  {plain(label, 40):<10} {k:>8}   accepted {n.accepted.get(label, 0):>8}")
+    if q.models:
+        print("Pre-annotation as reviewers judged it (approved articles):")
+    for model in q.models:
+        sums = q.totals(model)
+        made = suggested(sums)
+        shares = ", ".join(f"{k} {sums[k] / made:.0%}" for k in OUTCOMES[:3])
+        judged = f"{made:,} suggestion(s): {shares}" if made else "no suggestions"
+        print(f"  {plain(model, 60) or 'unknown model'}: {judged}; "
+              f"{sums['added']:,} added by reviewers")
+    if cells:
+        print(f"Countries × minerals (approved articles with a sentence naming both; "
+              f"top {min(10, len(cells))} of {len(cells)}):")
+    for (country, mineral), k in cells[:10]:
+        print(f"  {plain(n.names.get(country, country), 40)} × "
+              f"{plain(n.names.get(mineral, mineral), 40)}: {k}")
+    if claims.by_verdict or claims.suggested:
+        verdicts = ", ".join(f"{plain(v, 20)} {k}" for v, k in claims.by_verdict.items())
+        print(f"Claims: {verdicts or 'none decided'}; {claims.suggested} suggested")
+    return EXIT_OK
+
+
+def report_options(p: argparse.ArgumentParser) -> None:
+    add_project(p)
+    p.add_argument("--output", "-o", required=True,
+                   help="HTML file to write (its folder must exist)")
+
+
+@COMMANDS.command("report", report_options,
+                  help="the statistics as one HTML file (opens offline)",
+                  description="Write the figures and tables of Review → Statistics to "
+                  "one self-contained HTML file (charts as inline SVG, no scripts, "
+                  "nothing loaded from elsewhere), for people who do not run Assay.")
+def cmd_report(args: argparse.Namespace) -> int:
+    """The statistics window as one self-contained HTML file (``core.stats.report``)."""
+    from core.stats.report import write_report
+
+    with Project.open_for_reading(args.project, rules=store_rules()) as project:
+        summary = write_report(project, Path(args.output))
+    print(summary.describe())
+    return EXIT_OK
+
+
+def check_options(p: argparse.ArgumentParser) -> None:
+    add_project(p)
+
+
+@COMMANDS.command("check", check_options,
+                  help="check the project file for damage (SQLite integrity)")
+def cmd_check(args: argparse.Namespace) -> int:
+    """Full integrity check of the file (slower than the check every open does)."""
+    with Project.open(args.project, read_only=True, rules=store_rules()) as project:
+        problems = project.integrity_problems()
+    if not problems:
+        print(f"{args.project}: ok (SQLite integrity check passed).")
+        return EXIT_OK
+    print(f"{args.project} is damaged: SQLite's integrity check found "
+          f"{len(problems)}{'+' if len(problems) >= 20 else ''} problem(s):", file=sys.stderr)
+    for problem in problems:
+        print(f"  {problem}", file=sys.stderr)
+    return EXIT_ERROR

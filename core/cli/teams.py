@@ -1,0 +1,202 @@
+"""``assay-cli assign``, ``merge``, ``agreement`` and ``adjudicate``: a team's copies handed
+out and taken back, how far the reviewers agree, and their versions settled
+(``core.teams`` has the rules; the window's team dialogs call the same functions)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from core.cli.command import EXIT_OK, Commands
+from core.cli.options import add_json, add_project, add_reviewer, record_id
+from core.errors import AssayError
+from core.nlp.store_rules import store_rules
+from core.store import Project
+from core.text.normalise import one_line
+
+COMMANDS = Commands()
+
+
+def assign_options(p: argparse.ArgumentParser) -> None:
+    add_project(p)
+    p.add_argument("--reviewers", required=True, help="comma-separated: ana,ben,cy")
+    p.add_argument("--overlap", type=float, default=0.2,
+                   help="share of the articles every reviewer gets (default 0.2)")
+    p.add_argument("--seed", type=int, default=0, help="seed of the shuffle")
+    p.add_argument("--all", action="store_true", help="decided articles too, not only pending")
+    p.add_argument("--show-decisions", action="store_true",
+                   help="copies carry the project's current decisions (a second opinion on "
+                   "them) instead of only the pre-annotation's suggestions; the agreement "
+                   "report names such versions")
+    p.add_argument("-o", "--output", required=True,
+                   help="folder for the copies (made if missing; the folder above must exist)")
+    add_reviewer(p, "who hands out")
+
+
+@COMMANDS.command("assign", assign_options,
+                  help="hand out copies to reviewers (with a shared overlap)")
+def cmd_assign(args: argparse.Namespace) -> int:
+    from core.teams.assign import hand_out
+
+    reviewers = [r.strip() for r in args.reviewers.split(",") if r.strip()]
+    existed = Path(args.output).is_dir()
+    # What it hands out is recorded in it.
+    with Project.open(args.project, rules=store_rules()) as project:
+        paths = hand_out(project, reviewers, args.output, overlap=args.overlap,
+                         seed=args.seed, include_decided=args.all,
+                         show_decisions=args.show_decisions, who=args.reviewer)
+    if not existed:
+        print(f"Made the folder {args.output} for the copies.")
+    for reviewer, path in paths.items():
+        print(f"{reviewer}: {path}")
+    if args.show_decisions:
+        print("The copies show the project's current decisions: their versions are second "
+              "opinions on them, and the agreement report says so.")
+    return EXIT_OK
+
+
+def merge_options(p: argparse.ArgumentParser) -> None:
+    add_project(p)
+    p.add_argument("copies", nargs="+", help="copies made by assign")
+    add_reviewer(p, "who merges")
+
+
+@COMMANDS.command("merge", merge_options, help="take reviewers' copies back as their versions")
+def cmd_merge(args: argparse.Namespace) -> int:
+    from core.teams.merge import merge_copy
+
+    with Project.open(args.project, rules=store_rules()) as project:
+        for copy in args.copies:
+            r = merge_copy(project, copy, who=args.reviewer)
+            print(f"{one_line(copy)}: {one_line(r.reviewer)}'s versions: {r.added} new, "
+                  f"{r.replaced} updated, {r.unchanged} unchanged; {r.not_reviewed} "
+                  "article(s) not reviewed yet."
+                  + (" (A second opinion: the copy showed the project's decisions.)"
+                     if r.shows_decisions else ""))
+    return EXIT_OK
+
+
+def agreement_options(p: argparse.ArgumentParser) -> None:
+    add_project(p)
+    add_json(p)
+
+
+@COMMANDS.command("agreement", agreement_options,
+                  help="how far reviewers agree (span F1, token kappa)")
+def cmd_agreement(args: argparse.Namespace) -> int:
+    from core.teams.agreement import agreement, second_opinions_note
+
+    with Project.open_for_reading(args.project, rules=store_rules()) as project:
+        report = agreement(project)
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+        return EXIT_OK
+
+    def pct(x: float | None) -> str:
+        return "  n/a" if x is None else f"{x:5.3f}"
+
+    overall = report["overall"]
+    print(f"{report['articles']} article(s) approved by two or more reviewers. Span F1 "
+          f"{pct(overall['span_f1'])}, token kappa {pct(overall['token_kappa'])}, "
+          f"verdict kappa {pct(overall['verdict_kappa'])}.")
+    if report["second_opinions"]:
+        print(second_opinions_note(report["second_opinions"]))
+    for pair in report["pairs"]:
+        # Reviewer names come from copies: one clean line each, nothing that steers a terminal.
+        a, b = (one_line(r, 60) for r in pair["reviewers"])
+        print(f"  {a} / {b}: {pair['articles']} article(s), span F1 {pct(pair['span_f1'])} "
+              f"(overlap {pct(pair['span_f1_overlap'])}), token kappa "
+              f"{pct(pair['token_kappa'])}" + ("" if pair["independent"] else
+                                              "  (not independent)"))
+        for label, f1 in pair["per_label"].items():
+            print(f"      {one_line(label, 40):<10} {pct(f1)}")
+    if report["articles_worst_first"]:
+        print("Worst articles:")
+        for row in report["articles_worst_first"][:10]:
+            title = one_line(row["title"], 60)
+            print(f"  {row['article_id']:>6}  F1 {pct(row['span_f1'])}  {title}")
+    return EXIT_OK
+
+
+def adjudicate_options(p: argparse.ArgumentParser) -> None:
+    add_project(p)
+    p.add_argument("action", choices=("list", "auto", "take"))
+    p.add_argument("values", nargs="*")
+    p.add_argument("--replace", "--force", action="store_true", dest="replace",
+                   help="auto: replace the curator's decisions too (never without it)")
+    add_reviewer(p, "the adjudicator")
+
+
+@COMMANDS.command(
+    "adjudicate", adjudicate_options, help="settle reviewers' versions: list | auto | take",
+    description="list: articles whose versions differ, worst first. "
+    "auto: take the spans all reviewers agree on into the articles nothing was "
+    "decided in yet (and approve the articles they agree on entirely); an "
+    "article the curator decided is kept unless --replace. take ARTICLE "
+    "REVIEWER: that reviewer's decision becomes the curated one (a "
+    "rejected version rejects the article).")
+def cmd_adjudicate(args: argparse.Namespace) -> int:
+    """Settle reviewers' versions into the curated version (the project's own spans), by
+    the one settle rule of ``core.teams.adjudicate`` (the window follows it too)."""
+    from core.review.history import History
+    from core.teams.adjudicate import DECIDED, SETTLED, settle_all, settle_edits, take_version
+
+    with Project.open(args.project, rules=store_rules()) as project:
+        if args.action == "list":
+            from core.teams.adjudicate import to_adjudicate
+
+            for article_id, f1 in to_adjudicate(project):
+                title = one_line(project.article(article_id).title, 60)
+                print(f"{article_id:>6}  F1 {f1:.3f}  {title}")
+            return EXIT_OK
+        history = History(project, args.reviewer)
+        if args.action == "take":
+            if len(args.values) != 2:
+                raise AssayError("adjudicate take needs ARTICLE_ID REVIEWER.")
+            try:
+                article_id = record_id(args.values[0])
+            except argparse.ArgumentTypeError as exc:
+                raise AssayError(f"adjudicate take ARTICLE_ID REVIEWER: {exc}") from exc
+            reviewer = args.values[1]
+            who = one_line(reviewer, 60)
+            version = next((v for v in project.versions([article_id])
+                            if v.reviewer == reviewer), None)
+            if version is None:
+                raise AssayError(f"Article {article_id} has no version by {who}.")
+            for edit in take_version(version, approve=True):
+                history.do(edit)
+            if version.status == "rejected":
+                print(f"Article {article_id}: {who} rejected it in their copy; rejected by "
+                      f"{one_line(args.reviewer, 60)} (its curated spans are kept).")
+            else:
+                print(f"Article {article_id}: {who}'s version is the curated one, approved "
+                      f"by {one_line(args.reviewer, 60)}.")
+            return EXIT_OK
+        if args.values:
+            raise AssayError("adjudicate auto takes no ARTICLE or REVIEWER.")
+        approved = partly = already = 0
+        skipped: list[int] = []
+        for settlement in settle_all(project, replace=args.replace):
+            if settlement.outcome == DECIDED:
+                skipped.append(settlement.article_id)
+                continue
+            edits = settle_edits(settlement, approve=True)
+            for edit in edits:
+                history.do(edit)
+            if settlement.outcome == SETTLED and not edits:
+                already += 1
+            elif settlement.agree_entirely:
+                approved += 1
+            else:
+                partly += 1
+        print(f"Settled {approved + partly} article(s): {approved} all reviewers agree on "
+              f"entirely (curated and approved), {partly} with their agreed spans taken "
+              "(the rest is yours: adjudicate list).")
+        if already:
+            print(f"{already} article(s) already settled: unchanged.")
+        if skipped:
+            shown = ", ".join(map(str, skipped[:10])) + (", …" if len(skipped) > 10 else "")
+            print(f"Skipped {len(skipped)} article(s) the curator already decided ({shown}): "
+                  "their decisions are kept; --replace takes the agreed spans anyway.")
+    return EXIT_OK
