@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-deps lint bench bench-million app app-deps clean
+.PHONY: run test check test-deps lint bench bench-million app app-deps clean
 
 # System libraries Qt's xcb plugin links and PyInstaller copies into the bundle: only those
 # this machine has end up in dist/, so `make app` (and CI, through .ci/run) install them
@@ -33,8 +33,16 @@ run: $(STAMP)
 test: $(STAMP) test-deps
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q $(PYTEST_ARGS)
 
+# The fast loop while working: lint (ruff, mypy) and every test but the end-to-end ones (marked slow:
+# other processes, killed runs, the bundle, the wheel, Chromium, Dask, training), on two
+# workers. `make test` is the whole suite, what CI runs: run it before you push.
+check: lint
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -m "not slow" -n 2 $(PYTEST_ARGS)
+
+# ruff, then mypy over core and gui ([tool.mypy] in pyproject.toml says what and how).
 lint: $(STAMP)
 	$(VENV)/bin/ruff check core gui tests bench
+	$(VENV)/bin/mypy
 
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m bench.run

@@ -94,7 +94,8 @@ def main(argv: list[str] | None = None) -> int:
     from gui.common.theme import apply_theme
     from gui.window.main_window import MainWindow
 
-    app = QApplication.instance() or QApplication(argv)
+    running = QApplication.instance()
+    app = running if isinstance(running, QApplication) else QApplication(argv)
     app.setOrganizationName("Assay")
     app.setApplicationName("Assay")
     app.setWindowIcon(QIcon(str(resource_path("icons", "assay.png"))))

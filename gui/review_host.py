@@ -4,6 +4,9 @@
 ``ReviewHost``: the open project and article, the widgets they drive, and the one
 way to change data (``push`` an edit through the history). They never import
 ``gui.window.main_window``, so the import graph of ``gui`` has no cycle (a test checks).
+
+The type check (mypy, ``make lint``) holds the window to these protocols and the parts
+to what they list: a member a part uses must be declared here (tests/test_types.py).
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ if TYPE_CHECKING:  # the protocol stands above the rooms: it names their widgets
 
     from PySide6.QtCore import QSettings
     from PySide6.QtGui import QAction
-    from PySide6.QtWidgets import QStatusBar, QTabWidget
+    from PySide6.QtWidgets import QStatusBar, QTabWidget, QWidget
 
     from core.models import Article
     from core.review.edits import Edit
@@ -35,14 +38,20 @@ class SessionPart(Protocol):
 
 class ReviewHost(Protocol):
     session: ReviewSession | None
-    project: Project | None
-    article: Article | None
     reviewer: str
     view: ArticleView
     claims_panel: ClaimsPanel
     link_editor: LinkEditor
     side_tabs: QTabWidget
     jobs: Any  # gui.window.project_jobs.ProjectJobs: run_job for background reads
+
+    @property
+    def project(self) -> Project | None: ...
+
+    @property
+    def article(self) -> Article | None: ...
+
+    def window(self) -> QWidget: ...  # Qt's: the window itself, parent of dialogs and jobs
 
     def statusBar(self) -> QStatusBar: ...  # noqa: N802 (Qt's name)
 
@@ -54,7 +63,7 @@ class ReviewHost(Protocol):
 
     def command_failed(self, message: str) -> None: ...
 
-    def action(self, text: str, keys: Any, slot: Callable[[], Any], *,
+    def action(self, text: str, keys: Any, slot: Callable[..., Any], *,
                checkable: bool = False, help: tuple[str, str] | None = None  # noqa: A002
                ) -> QAction: ...
 
@@ -71,6 +80,8 @@ class JobsHost(Protocol):
 
     @property
     def article(self) -> Article | None: ...
+
+    def window(self) -> QWidget: ...  # Qt's: the window itself, parent of dialogs and jobs
 
     def statusBar(self) -> QStatusBar: ...  # noqa: N802 (Qt's name)
 

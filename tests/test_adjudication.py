@@ -83,6 +83,7 @@ def test_lanes_and_regions_are_what_each_reviewer_marked():
     assert next_region(c.regions, at("Albemarle")[0], -1) is c.regions[-1]
 
 
+@pytest.mark.slow
 def test_taking_a_region_replaces_only_what_touches_it_and_keeps_the_reviewers_link(project):
     c = compare(project.versions([1]))
     history = History(project, "lead")
@@ -199,6 +200,7 @@ def reviewed_by_three(tmp_path, qtbot=None):
     return origin
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("cy_in_the_window", [False, True])
 def test_the_merged_versions_compare_as_written_by_hand(qtbot, tmp_path, cy_in_the_window):
     origin = reviewed_by_three(tmp_path, qtbot if cy_in_the_window else None)
@@ -209,6 +211,7 @@ def test_the_merged_versions_compare_as_written_by_hand(qtbot, tmp_path, cy_in_t
         assert compare(p.versions([2])).regions == ()
 
 
+@pytest.mark.slow
 def test_a_team_of_three_adjudicates_in_the_window_with_keys(qtbot, tmp_path):
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
@@ -337,6 +340,7 @@ def window_on_three(qtbot, tmp_path):
     return win
 
 
+@pytest.mark.slow
 def test_undoing_the_agreed_take_sticks_and_space_never_sticks(qtbot, tmp_path):
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest

@@ -121,6 +121,7 @@ def copy_of(team: Path, tmp_path: Path, name: str = "p.assay") -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_auto_keeps_every_decision_of_the_curator_and_says_so(team, tmp_path):
     origin = copy_of(team, tmp_path)
     assert curated(origin)[1] == LEADS
@@ -138,6 +139,7 @@ def test_auto_keeps_every_decision_of_the_curator_and_says_so(team, tmp_path):
     assert curated(origin) == after
 
 
+@pytest.mark.slow
 def test_auto_replaces_the_curators_decisions_only_with_replace(team, tmp_path):
     origin = copy_of(team, tmp_path)
     out = ok("adjudicate", origin, "auto", "--replace", "--reviewer", "lead")
@@ -169,6 +171,7 @@ def answer(win, button: str) -> None:
     QTimer.singleShot(20, click)
 
 
+@pytest.mark.slow
 def test_the_window_settles_as_the_cli_does_and_asks_before_replacing(qtbot, team, tmp_path):
     by_cli = copy_of(team, tmp_path, "cli.assay")
     ok("adjudicate", by_cli, "auto", "--reviewer", "lead")
@@ -190,6 +193,7 @@ def test_the_window_settles_as_the_cli_does_and_asks_before_replacing(qtbot, tea
     win.close()
 
 
+@pytest.mark.slow
 def test_taking_a_rejected_version_rejects_the_article(team, tmp_path):
     origin = copy_of(team, tmp_path)
     before = curated(origin)[4]
@@ -244,6 +248,7 @@ def rename_after_merge(team: Path, tmp_path: Path, *change: str) -> Path:
 
 @pytest.mark.parametrize("change, new", [(("rename", "MINERAL", "COMMODITY"), "COMMODITY"),
                                          (("merge", "MINERAL", "ORG"), "ORG")])
+@pytest.mark.slow
 def test_the_versions_follow_a_label_rename_or_merge(team, tmp_path, change, new):
     origin = rename_after_merge(team, tmp_path, *change)
     with Project.open_for_reading(origin, rules=store_rules()) as project:
@@ -265,6 +270,7 @@ def test_the_versions_follow_a_label_rename_or_merge(team, tmp_path, change, new
     assert "MINERAL" not in labels
 
 
+@pytest.mark.slow
 def test_a_reviewer_who_went_on_after_the_rename_merges_in_the_new_words(team, tmp_path):
     origin = rename_after_merge(team, tmp_path, "rename", "MINERAL", "COMMODITY")
     copies = sorted((team.parent / "out").glob("*.assay"))
@@ -299,6 +305,7 @@ def test_undoing_a_label_merge_puts_the_versions_back(team, tmp_path):
         assert project.versions() == before
 
 
+@pytest.mark.slow
 def test_renames_and_merges_are_followed_in_order_for_an_older_copy(team, tmp_path):
     origin = rename_after_merge(team, tmp_path, "rename", "MINERAL", "COMMODITY")
     ok("labels", origin, "merge", "COMMODITY", "ORG", "--reviewer", "lead")
@@ -311,6 +318,7 @@ def test_renames_and_merges_are_followed_in_order_for_an_older_copy(team, tmp_pa
     assert done.returncode == 1 and "Traceback" not in done.stderr
 
 
+@pytest.mark.slow
 def test_a_copys_label_renamed_and_deleted_since_is_refused_with_a_sentence(team, tmp_path):
     origin = copy_of(team, tmp_path)
     copies = sorted((team.parent / "out").glob("*.assay"))
@@ -327,6 +335,7 @@ def test_a_copys_label_renamed_and_deleted_since_is_refused_with_a_sentence(team
     assert origin.read_bytes() == before
 
 
+@pytest.mark.slow
 def test_versions_export_filters_by_the_versions_reviewer_and_label(team, tmp_path):
     origin = copy_of(team, tmp_path)
     ok("adjudicate", origin, "take", "2", "ana", "--reviewer", "lead")  # curated by lead
@@ -347,6 +356,7 @@ def test_versions_export_filters_by_the_versions_reviewer_and_label(team, tmp_pa
         assert text == ""
 
 
+@pytest.mark.slow
 def test_reviewer_names_from_copies_reach_the_terminal_as_one_clean_line(tmp_path):
     origin = make_team(tmp_path, names=("ana", "ben"))
     with sqlite3.connect(origin) as db:  # a copy's reviewer name, as a merge stored it
@@ -364,6 +374,7 @@ def test_reviewer_names_from_copies_reach_the_terminal_as_one_clean_line(tmp_pat
     assert len(taken.stdout.strip().splitlines()) == 1
 
 
+@pytest.mark.slow
 def test_a_reviewer_name_with_mathtext_draws_as_written_in_the_agreement_view(qtbot,
                                                                            tmp_path):
     from PySide6.QtGui import QImage

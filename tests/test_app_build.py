@@ -14,6 +14,7 @@ from gui.selftest import run_selftest
 ROOT = Path(__file__).parents[1]
 
 
+@pytest.mark.slow
 def test_selftest_passes_from_source():
     lines: list[str] = []
     assert run_selftest(lines.append) == 0
@@ -21,6 +22,7 @@ def test_selftest_passes_from_source():
     assert [ln.split()[1] for ln in lines[:-1]] == ["model", "project", "training", "window"]
 
 
+@pytest.mark.slow
 def test_selftest_names_the_failing_check(monkeypatch):
     import gui.selftest as selftest
 

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from core.cli import main
 from core.nlp.store_rules import store_rules
 from core.sample import ensure_sample_project
@@ -16,6 +18,7 @@ ARTICLE = ("Cobalt from the DRC\n\nCobalt output in the DRC rose 30% in 2024, th
            "while Australia shipped lithium to China.")
 
 
+@pytest.mark.slow
 def test_new_import_annotate_stats(tmp_path, capsys):
     project = tmp_path / "demo.assay"
     folder = tmp_path / "articles"
@@ -60,6 +63,7 @@ def test_user_mistakes_exit_non_zero_without_traceback(tmp_path, capsys):
     assert "No such file" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_json_progress_for_the_window(tmp_path):
     project = tmp_path / "j.assay"
     main(["new", str(project)])

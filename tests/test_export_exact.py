@@ -133,6 +133,7 @@ def test_hostile_text_comes_back_exactly_in_every_token_format(tmp_path):
     project.close()
 
 
+@pytest.mark.slow
 def test_spacy_convert_makes_one_document_per_article_with_the_same_entities(tmp_path):
     second = "Lynas Rare Earths Ltd. ships rare earths to Japan.\nNo more."
     rows = [(HOSTILE, hostile_spans()), (second, {(0, 22, "ORG"), (44, 49, "GPE")})]
@@ -170,6 +171,7 @@ def test_prodigy_hashes_group_equal_texts(tmp_path):
     project.close()
 
 
+@pytest.mark.slow
 def test_a_text_longer_than_spacys_limit_exports_in_every_token_format(tmp_path):
     tail = " Chile exports copper to China."
     text = "Lithium " + "x" * 1_000_050 + tail
@@ -204,6 +206,7 @@ def text_with_spans(draw):
 
 @settings(max_examples=60, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@pytest.mark.slow
 @given(st.lists(text_with_spans(), min_size=1, max_size=3, unique_by=lambda r: r[0]))
 def test_any_spans_on_any_text_come_back_exactly(tmp_path_factory, rows):
     rows = [(t, s) for t, s in rows if t.strip()]

@@ -159,6 +159,7 @@ def test_csv_of_entities(small, tmp_path):
     assert "Glencore" not in {r["text"] for r in rows}
 
 
+@pytest.mark.slow
 def test_conll_iob_lines_and_spacy_convert(small, tmp_path):
     dest = tmp_path / "ents.conll"
     export(small, "conll", dest)
@@ -256,6 +257,7 @@ def spacy_setup(tmp_path_factory):
     return folder, cfg, paths
 
 
+@pytest.mark.slow
 def test_spacy_debug_data_accepts_export(spacy_setup):
     _folder, cfg, paths = spacy_setup
     done = subprocess.run([sys.executable, "-m", "spacy", "debug", "data", str(cfg), *paths],
@@ -263,6 +265,7 @@ def test_spacy_debug_data_accepts_export(spacy_setup):
     assert done.returncode == 0, done.stdout + done.stderr
 
 
+@pytest.mark.slow
 def test_spacy_train_runs_on_export(spacy_setup):
     folder, cfg, paths = spacy_setup
     out = folder / "model"

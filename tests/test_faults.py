@@ -119,6 +119,7 @@ def annotation_state(path: Path) -> dict[int, tuple]:
         conn.close()
 
 
+@pytest.mark.slow
 @needs_sigkill
 def test_annotate_killed_midway_keeps_whole_articles_and_resumes(tmp_path):
     from core.jobs.annotate import annotate_project
@@ -201,6 +202,7 @@ def check_export(path: Path, n: int, tmp_path: Path) -> None:
         assert again.counts_by_label(include_suggested=False)["MINERAL"] == n
 
 
+@pytest.mark.slow
 @needs_sigkill
 @pytest.mark.parametrize("earlier_export", [False, True], ids=["new-file", "over-earlier"])
 def test_export_killed_midway_leaves_no_file_under_the_final_name(tmp_path, earlier_export):
@@ -318,6 +320,7 @@ print(json.dumps({"ok": ok, "refused": refused}), flush=True)
 """
 
 
+@pytest.mark.slow
 def test_two_writer_processes_lose_no_write(tmp_path):
     """Both hammer one entity (A its label, B its link) and their own notes at the same time."""
     path = tmp_path / "race.assay"

@@ -112,6 +112,7 @@ def project_path(tmp_path) -> Path:
     return path
 
 
+@pytest.mark.slow
 @needs_proc_locks
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
 def test_every_file_dialog_on_the_projects_folder_keeps_the_decisions(tmp_path, project_path):

@@ -97,6 +97,7 @@ def _conll_lines(project: Project) -> str:
     return out.getvalue()
 
 
+@pytest.mark.slow
 def test_conll_refuses_a_label_with_a_space_by_name(trade_flow, tmp_path):
     from spacy.training.converters import conll_ner_to_docs
 
@@ -129,6 +130,7 @@ def test_conll_refuses_a_label_with_a_space_by_name(trade_flow, tmp_path):
                                                       ("Trade flows", "TRADE_FLOW")}
 
 
+@pytest.mark.slow
 def test_conll_exports_when_the_spaced_label_is_left_out(trade_flow, tmp_path):
     dest = tmp_path / "gpe.conll"
     done = cli("export", str(trade_flow), "-f", "conll", "-o", str(dest), "--label", "GPE")
@@ -149,6 +151,7 @@ def pending_only(tmp_path) -> Path:
     return path
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["assay", "conll", "label-studio", "spacy", "csv"])
 def test_an_export_with_nothing_to_export_writes_nothing_and_fails(pending_only, tmp_path,
                                                                    fmt):
@@ -164,6 +167,7 @@ def test_an_export_with_nothing_to_export_writes_nothing_and_fails(pending_only,
     assert files_in(out) == {}
 
 
+@pytest.mark.slow
 def test_a_filter_matching_nothing_says_what_it_matched(pending_only, tmp_path):
     out = tmp_path / "out"
     out.mkdir()
@@ -178,6 +182,7 @@ def test_a_filter_matching_nothing_says_what_it_matched(pending_only, tmp_path):
     assert len((out / "d.jsonl").read_text(encoding="utf-8").splitlines()) == 1
 
 
+@pytest.mark.slow
 def test_versions_without_any_version_is_nothing_to_export(pending_only, tmp_path):
     dest = tmp_path / "v.jsonl"
     done = cli("export", str(pending_only), "-f", "versions", "-o", str(dest),
@@ -230,6 +235,7 @@ def _split_records(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
+@pytest.mark.slow
 def test_every_jsonl_assay_writes_is_one_record_a_line(tmp_path):
     from core.teams.assign import hand_out
     from core.teams.merge import merge_copy
@@ -270,6 +276,7 @@ def test_every_jsonl_assay_writes_is_one_record_a_line(tmp_path):
         LINE_SEPARATORS
 
 
+@pytest.mark.slow
 def test_annotate_jsonl_output_is_one_record_a_line(tmp_path):
     source = tmp_path / "in.jsonl"
     source.write_text(json.dumps({"text": LINE_SEPARATORS, "title": "a\u2028b"},
@@ -295,6 +302,7 @@ def test_the_job_protocol_is_one_message_a_line():
 
 @pytest.mark.parametrize("name", ["G\u200bPE", "GP\u00adE", "\u200dGPE", "GPE\u2060",
                                   "G\ufeffPE", "G\u200ePE"])
+@pytest.mark.slow
 def test_a_label_name_with_an_invisible_character_is_refused(tmp_path, name):
     path = tmp_path / "inv.assay"
     Project.create(path, rules=store_rules()).close()
@@ -309,6 +317,7 @@ def test_a_label_name_with_an_invisible_character_is_refused(tmp_path, name):
         assert name not in project.label_names() and "GPE" in project.label_names()
 
 
+@pytest.mark.slow
 def test_a_scheme_file_cannot_bring_an_invisible_label(tmp_path):
     scheme = tmp_path / "zw.json"
     scheme.write_text(json.dumps({"labels": [{"name": "GPE", "color": "#ffaa00"},
@@ -325,6 +334,7 @@ def test_a_scheme_file_cannot_bring_an_invisible_label(tmp_path):
 # ---------------------------------------------------------------- scheme files
 
 
+@pytest.mark.slow
 def test_a_scheme_file_with_a_bom_is_read(tmp_path):
     scheme = tmp_path / "bom.json"
     data = {"name": "bom", "labels": [{"name": "TRADE", "color": "#112233", "hotkey": "t",
@@ -340,6 +350,7 @@ def test_a_scheme_file_with_a_bom_is_read(tmp_path):
             assert project.label("TRADE").description == "trade flows"
 
 
+@pytest.mark.slow
 def test_a_scheme_description_that_is_an_object_is_refused(tmp_path):
     scheme = tmp_path / "obj.json"
     scheme.write_text(json.dumps({"labels": [
@@ -362,6 +373,7 @@ def test_a_scheme_description_that_is_an_object_is_refused(tmp_path):
 # ---------------------------------------------------------------- the HTML report
 
 
+@pytest.mark.slow
 def test_the_report_cleans_steering_characters_from_table_cells(tmp_path):
     """A reviewer name or a model from a copy may carry ESC and RLO; the charts drop them
     (``one_line``) and so do the tables."""
@@ -391,6 +403,7 @@ def test_the_report_cleans_steering_characters_from_table_cells(tmp_path):
 @pytest.mark.parametrize("command", [("claims", "--claim", "{}"),
                                      ("claims", "--about", "USA", "--limit", "{}"),
                                      ("adjudicate", "take", "{}", "ana")])
+@pytest.mark.slow
 def test_an_id_the_cli_cannot_use_is_one_sentence(tmp_path, command, given):
     path = tmp_path / "ids.assay"
     Project.create(path, rules=store_rules()).close()
@@ -444,6 +457,7 @@ def _decided_project(path: Path) -> None:
         project.skip_article(4, "cy")
 
 
+@pytest.mark.slow
 def test_assay_jsonl_round_trips_byte_for_byte_through_the_cli(tmp_path):
     source = tmp_path / "source.assay"
     _decided_project(source)
@@ -478,6 +492,7 @@ def test_assay_jsonl_round_trips_byte_for_byte_through_the_cli(tmp_path):
         assert unlinked.kb_id is None  # ben's decision, not relinked by name
 
 
+@pytest.mark.slow
 def test_imported_decisions_are_logged_as_imported(tmp_path):
     """The copy's decisions keep their reviewers' names and times, but its audit log says
     they came in with an import, by whom, and names no decision event of this project."""
@@ -507,6 +522,7 @@ def test_imported_decisions_are_logged_as_imported(tmp_path):
     assert "label.import" in actions
 
 
+@pytest.mark.slow
 def test_an_assay_export_into_a_project_with_spans_adds_only_missing_labels(tmp_path):
     source = tmp_path / "source.assay"
     _decided_project(source)
@@ -526,6 +542,7 @@ def test_an_assay_export_into_a_project_with_spans_adds_only_missing_labels(tmp_
         assert project.counts_by_status()["approved"] == 1
 
 
+@pytest.mark.slow
 def test_a_forged_assay_export_is_stored_or_refused_without_a_traceback(tmp_path):
     """Ids beyond SQLite's integers, lone surrogates in names, notes and stamps: the
     articles import (the id renumbered, the surrogates as U+FFFD) and say so in the log."""
@@ -556,6 +573,7 @@ def test_a_forged_assay_export_is_stored_or_refused_without_a_traceback(tmp_path
         assert [lb.name for lb in project.labels()] == ["GPE"]
 
 
+@pytest.mark.slow
 def test_the_window_shows_the_scheme_an_imported_export_brings(qtbot, tmp_path):
     from tests.gui_helpers import open_window
 
@@ -574,6 +592,7 @@ def test_the_window_shows_the_scheme_an_imported_export_brings(qtbot, tmp_path):
     assert "TRADE FLOW" in window.label_bar.buttons and "LAW" not in window.label_bar.buttons
 
 
+@pytest.mark.slow
 def test_a_forged_rejected_span_refuses_the_assay_export(tmp_path):
     """Assay JSONL writes rejected spans too, so they are checked like accepted ones: a
     span whose text no longer matches (forged with sqlite3) refuses the export."""

@@ -68,6 +68,7 @@ def count_articles(db_path: Path) -> int:
         return 0
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
 def test_import_killed_midway_recovers_and_resumes(tmp_path):
     sources = make_corpus(tmp_path / "corpus")

@@ -641,6 +641,7 @@ def test_problems_per_file_are_capped(tmp_path):
     assert problems[-1].line is None and problems[-1].reason == "50 more problem(s) not listed"
 
 
+@pytest.mark.slow
 def test_importing_does_not_load_spacy():
     """Import must stay I/O-bound: loading spaCy would cut it from thousands of articles/s."""
     code = "import sys, core.formats.importers; print('spacy' in sys.modules)"

@@ -230,6 +230,7 @@ def start_window_process(path: Path, tmp_path: Path, name: str) -> tuple[subproc
     return child, json.loads(line)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
 def test_another_assay_process_holds_the_lock_until_it_dies(qtbot, tmp_path, project_path):
     other, state = start_window_process(project_path, tmp_path, "other")
@@ -315,6 +316,7 @@ def test_opening_a_bad_file_says_why_and_keeps_the_current_project(
     assert win.project.article(2).status == "approved"
 
 
+@pytest.mark.slow
 def test_full_disk_during_an_edit_says_so_and_keeps_undo_clean(qtbot, tmp_path, project_path):
     win = make_window(qtbot, tmp_path, "ana", project_path)
     open_article(win, 1)

@@ -109,6 +109,7 @@ DIALOGS = [open_and_close_labels, open_and_close_entries, open_and_close_statist
            open_and_close_export, open_and_close_hand_out, open_and_close_shortcuts]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("open_and_close", DIALOGS, ids=lambda f: f.__name__[15:])
 def test_opening_and_closing_a_dialog_three_times_leaves_the_listeners_as_they_were(
         qtbot, win, open_and_close):

@@ -42,6 +42,7 @@ def test_long_lines_are_cut_at_sentence_ends_then_spaces_then_anywhere(monkeypat
         assert covered.replace(" ", "") == text.replace(" ", "")
 
 
+@pytest.mark.slow
 def test_cutting_at_sentence_ends_finds_the_same_entities(annotator, monkeypatch):
     text = SENTENCE * 30
     [(whole, whole_tokens)] = list(annotator.annotate([text]))
@@ -73,6 +74,7 @@ def _poison(doc):
     return doc
 
 
+@pytest.mark.slow
 def test_an_article_the_pipeline_fails_on_is_reported_and_skipped(tmp_path):
     annotator = load_annotator()
     annotator.nlp.add_pipe("poison_for_tests", first=True)

@@ -5,6 +5,7 @@ and "Most uncertain first" opens the article the pre-annotation was least sure a
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QMessageBox
 
@@ -36,6 +37,7 @@ def answer_reannotate(window) -> None:
     next(b for b in box.buttons() if b.text() == "Re-annotate").click()
 
 
+@pytest.mark.slow
 def test_train_compare_choose_and_reannotate_from_the_window(qtbot, tmp_path):
     path = project_with_approvals(tmp_path)
     window = open_window(qtbot, tmp_path, path)

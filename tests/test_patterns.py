@@ -31,6 +31,7 @@ def texts(annotator: Annotator, text: str, label: str) -> list[str]:
 # --- LAW -------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_named_acts_with_years_and_of_chains(annotator):
     text = (
         "Refiners qualify under the Northern Ore Processing Act of 2027 and the "

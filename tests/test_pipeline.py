@@ -60,6 +60,7 @@ def resolve(annotator: Annotator, text: str, model_ents: list[tuple[str, str]]) 
 # --- gazetteer matches -----------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_minerals_any_case_and_group_names(annotator):
     text = (
         "Cobalt output fell while lithium and cobalt prices rose.\n"
@@ -266,6 +267,7 @@ _PIECES = st.sampled_from(
 @settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
+@pytest.mark.slow
 @given(st.lists(_PIECES, min_size=1, max_size=25), st.sampled_from([" ", ""]))
 def test_spans_never_overlap_and_match_tokens(annotator, pieces, glue):
     text = glue.join(pieces)
@@ -341,6 +343,7 @@ def test_only_ner_components_run(annotator):
 # --- schemes, fallback, gazetteer files ------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_custom_label_list_drops_other_labels():
     small = load_annotator(labels=["MINERAL", "GPE"])
     text = "Marco Rubio said the IEA paid $200 million for lithium from Chile in 2024."

@@ -158,6 +158,7 @@ sys.stdin.readline()  # killed here, before any close
 """
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not hasattr(__import__("signal"), "SIGKILL"), reason="needs SIGKILL")
 def test_a_decision_made_after_the_locks_were_dropped_survives_kill_9(held):
     import signal

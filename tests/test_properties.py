@@ -374,6 +374,7 @@ ReviewEdits.TestCase.settings = settings(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
 TestReviewEdits = ReviewEdits.TestCase
+TestReviewEdits.pytestmark = [pytest.mark.slow]  # hypothesis state machine: several seconds
 
 
 # ============================================================= 2. imports
@@ -493,6 +494,7 @@ FILE_BYTES = st.one_of(st.binary(max_size=800), damaged_text(), jsonl_bytes(), c
 @settings(max_examples=50, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                  HealthCheck.large_base_example])
+@pytest.mark.slow
 @given(data=FILE_BYTES)
 def test_importing_any_bytes_adds_sound_articles_or_reports_the_file(suffix, data):
     with tempfile.TemporaryDirectory() as name:

@@ -43,6 +43,7 @@ def test_a_gold_span_that_does_not_fit_its_text_refuses_the_file(tmp_path):
         read_gold([bad])
 
 
+@pytest.mark.slow
 def test_the_default_pipeline_finds_what_we_wrote():
     from bench.quality import default_predict
 

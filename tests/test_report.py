@@ -179,6 +179,7 @@ def report(tmp_path: Path, judged: Path, capsys, figures: int = 5) -> str:
     return out.read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_the_tables_hold_the_statistics_numbers(tmp_path, judged, capsys):
     page = report(tmp_path, judged, capsys)
     t = parse(page).tables
@@ -248,6 +249,7 @@ def _svgs(page: str) -> list[bytes]:
     return [base64.b64decode(src[len(prefix):], validate=True) for src in images]
 
 
+@pytest.mark.slow
 def test_the_page_is_self_contained_and_every_name_is_escaped(tmp_path, judged, capsys):
     page = report(tmp_path, judged, capsys)
     assert page.startswith("<!DOCTYPE html>") and '<meta charset="utf-8">' in page
@@ -290,6 +292,7 @@ def test_the_page_is_self_contained_and_every_name_is_escaped(tmp_path, judged, 
                         tag == "image" and value.startswith("data:image/png;base64,")), value
 
 
+@pytest.mark.slow
 def test_the_same_numbers_make_the_same_file(tmp_path, judged):
     from core.stats.report import write_report
 
@@ -329,6 +332,7 @@ def test_the_project_and_its_files_are_refused_and_left_as_they_were(tmp_path, j
     assert not (tmp_path / "r.html").exists()
 
 
+@pytest.mark.slow
 def test_a_failed_write_leaves_the_old_report_and_no_temporary_file(tmp_path, judged,
                                                                      monkeypatch):
     from core.errors import AssayError
@@ -380,6 +384,7 @@ def screenshot(html_file: Path, png: Path, size: tuple[int, int] = (1280, 2400))
     assert result.returncode == 0 and png.exists(), result.stderr[-2000:]
 
 
+@pytest.mark.slow
 def test_chromium_opens_the_report_offline_and_draws_it(tmp_path, judged):
     browser = chromium()
     out = tmp_path / "report.html"
@@ -415,6 +420,7 @@ def test_chromium_opens_the_report_offline_and_draws_it(tmp_path, judged):
     assert blue > 2000
 
 
+@pytest.mark.slow
 def test_it_reads_a_project_the_app_has_open_and_one_on_read_only_media(tmp_path):
     import hashlib
 

@@ -101,6 +101,7 @@ sys.stdin.readline()
 """
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
 def test_a_killed_window_keeps_the_time_spent_and_the_decision_counts_it_once(path, tmp_path):
     child = subprocess.Popen(

@@ -58,6 +58,7 @@ def approved_project(path: Path, n: int) -> Path:
 # ------------------------------------------------------------------------ killed runs
 
 
+@pytest.mark.slow
 @needs_sigkill
 def test_a_killed_training_leaves_a_folder_the_next_run_removes_and_names(tmp_path, capsys):
     project = approved_project(tmp_path / "p.assay", 4)
@@ -81,6 +82,7 @@ def test_a_killed_training_leaves_a_folder_the_next_run_removes_and_names(tmp_pa
     assert [p.name for p in models.iterdir() if p.name.startswith(".")] == []
 
 
+@pytest.mark.slow
 @needs_sigkill
 def test_a_killed_annotate_jsonl_leaves_a_partial_the_next_run_removes_and_names(
         tmp_path, capsys):
@@ -170,6 +172,7 @@ def test_removing_a_linked_model_removes_the_link_and_keeps_what_it_points_to(
 # ------------------------------------------------------------------------ annotate-jsonl
 
 
+@pytest.mark.slow
 def test_annotate_jsonl_counts_overlapping_spans_as_a_problem_the_import_agrees(
         tmp_path, capsys):
     src = tmp_path / "in.jsonl"
@@ -189,6 +192,7 @@ def test_annotate_jsonl_counts_overlapping_spans_as_a_problem_the_import_agrees(
     assert "0 problem(s)" in capsys.readouterr().out  # what was written imports whole
 
 
+@pytest.mark.slow
 def test_annotate_jsonl_refuses_a_json_array_and_writes_nothing(tmp_path, capsys):
     src = tmp_path / "records.json"
     src.write_text(json.dumps([{"text": "Graphite from Canada."}], indent=2),

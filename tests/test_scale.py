@@ -91,6 +91,7 @@ def imported_spans(tmp_path: Path, files: list[Path], name: str = "p") -> list[s
 # ------------------------------------------------------------------ annotate_records
 
 
+@pytest.mark.slow
 def test_records_come_back_with_suggestions_that_import_as_suggestions(annotator, tmp_path):
     records = [{"text": t, "title": f"T{i}", "source": "tests", "url": f"https://x.test/{i}",
                 "published": "2026-01-02", "meta": {"batch": 7, "tags": ["a"]}}
@@ -172,6 +173,7 @@ def _poison(doc):
     return doc
 
 
+@pytest.mark.slow
 def test_a_record_the_pipeline_fails_on_is_skipped_alone():
     annotator = load_annotator()
     annotator.nlp.add_pipe("poison_for_records", first=True)
@@ -241,6 +243,7 @@ def test_offsets_map_back_onto_the_raw_text(raw):
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 30), st.integers(1, 8)), max_size=8),
        st.integers(0, 30), st.integers(1, 8))
+@pytest.mark.slow
 def test_overlap_with_kept_spans_is_found_however_they_lie(spans, start, length):
     kept = [(s, s + n) for s, n in spans]
     expected = any(start < e and start + length > s for s, e in kept)
@@ -250,6 +253,7 @@ def test_overlap_with_kept_spans_is_found_however_they_lie(spans, start, length)
 # ------------------------------------------------------------------ assay-cli annotate-jsonl
 
 
+@pytest.mark.slow
 def test_cli_annotates_a_file_reports_bad_lines_and_the_output_imports(tmp_path, capsys):
     src = tmp_path / "in.jsonl"
     src.write_text(json.dumps({"text": TEXTS[0], "id": "a"}) + "\n\n"
@@ -278,6 +282,7 @@ def test_cli_annotates_a_file_reports_bad_lines_and_the_output_imports(tmp_path,
     assert {s["label"] for r in read_jsonl(out) for s in r["spans"]} == {"MINERAL"}
 
 
+@pytest.mark.slow
 def test_cli_reads_stdin_and_writes_stdout(tmp_path, capsys, monkeypatch):
     data = (json.dumps({"text": TEXTS[0]}) + "\n").encode() + b'{"text": "\xff"}\n'
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
@@ -324,6 +329,7 @@ def test_an_interrupted_run_leaves_no_half_file(annotator, tmp_path, monkeypatch
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl", "out.jsonl"]
 
 
+@pytest.mark.slow
 def test_ctrl_c_on_the_command_line_leaves_no_output(tmp_path):
     """A real process, interrupted while the output is half written: OUT never appears."""
     src = write_jsonl(tmp_path / "in.jsonl", [{"text": f"Report {i}. " + " ".join(TEXTS)}
@@ -344,6 +350,7 @@ def test_ctrl_c_on_the_command_line_leaves_no_output(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl"]
 
 
+@pytest.mark.slow
 def test_the_file_is_streamed_in_constant_memory(annotator, tmp_path):
     """32 MB of records (big pass-through metadata, short texts): the peak of Python memory
     while annotating them stays a small fraction of the input, so nothing holds the file
@@ -371,6 +378,7 @@ def test_the_file_is_streamed_in_constant_memory(annotator, tmp_path):
 # ------------------------------------------------------------------ Dask
 
 
+@pytest.mark.slow
 def test_dask_recipe_on_two_local_workers(annotator, tmp_path):
     """Four partitions on a real two-process cluster: both workers annotate, each loads the
     pipeline once, the output is what annotate_records gives here, and it imports."""
@@ -417,6 +425,7 @@ def test_dask_recipe_on_two_local_workers(annotator, tmp_path):
     assert seconds < 60
 
 
+@pytest.mark.slow
 def test_dask_is_an_extra_the_app_does_not_carry():
     """The recipe is the only importer of Dask, and the bundle excludes it."""
     users = [p.relative_to(ROOT).as_posix() for p in (ROOT / "core").rglob("*.py")

@@ -8,10 +8,12 @@ was refused, one with the old name ended in "FOREIGN KEY constraint failed", and
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 
 from core.errors import InvalidEdit
@@ -37,6 +39,7 @@ def at(part: str) -> tuple[int, int]:
     return start, start + len(part)
 
 
+@pytest.mark.slow
 def test_edits_use_a_name_another_process_gave_and_refuse_the_old_one(tmp_path):
     path = tmp_path / "p.assay"
     with Project.create(path, rules=store_rules()) as proj:
@@ -58,6 +61,7 @@ def test_edits_use_a_name_another_process_gave_and_refuse_the_old_one(tmp_path):
             ("lithium", "COMMODITY"), ("cobalt", "COMMODITY")]
 
 
+@pytest.mark.slow
 def test_an_entry_another_process_added_links_here(tmp_path):
     path = tmp_path / "p.assay"
     with Project.create(path, rules=store_rules()) as proj:
@@ -70,6 +74,7 @@ def test_an_entry_another_process_added_links_here(tmp_path):
         assert proj.add_span(1, 0, 14, "ORG", "ana").kb_id == "org:kestrel"
 
 
+@pytest.mark.slow
 def test_annotate_with_a_rename_in_between_refuses_with_a_sentence(tmp_path):
     path = tmp_path / "p.assay"
     with Project.create(path, rules=store_rules()) as proj:
@@ -99,6 +104,7 @@ def test_annotate_with_a_rename_in_between_refuses_with_a_sentence(tmp_path):
         assert proj.spans(5) == []
 
 
+@pytest.mark.slow
 def test_the_cli_annotate_run_with_a_rename_in_between_ends_in_one_sentence(tmp_path):
     path = tmp_path / "p.assay"
     sentence = "Chile mined {} tonnes of lithium and cobalt in 2024, the ministry said. "
@@ -111,7 +117,7 @@ def test_the_cli_annotate_run_with_a_rename_in_between_ends_in_one_sentence(tmp_
         cwd=REPO)
     try:
         for line in run.stdout:
-            if '"done": 2' in line:  # the first batch is stored: rename now
+            if json.loads(line).get("done") == 2:  # the first batch is stored: rename now
                 done = cli("labels", str(path), "rename", "MINERAL", "COMMODITY")
                 assert done.returncode == 0, done.stderr
                 break
@@ -129,6 +135,7 @@ def test_the_cli_annotate_run_with_a_rename_in_between_ends_in_one_sentence(tmp_
         assert proj.spans(200) == []
 
 
+@pytest.mark.slow
 def test_a_long_lived_window_follows_a_rename_by_another_process(qtbot, tmp_path):
     path = tmp_path / "w.assay"
     with Project.create(path, rules=store_rules()) as proj:
@@ -148,6 +155,7 @@ def test_a_long_lived_window_follows_a_rename_by_another_process(qtbot, tmp_path
     assert ("cobalt", "COMMODITY") in {(s.text, s.label) for s in win.project.spans(1)}
 
 
+@pytest.mark.slow
 def test_an_idle_window_rebuilds_its_label_keys_after_a_rename_elsewhere(qtbot, tmp_path):
     path = tmp_path / "idle.assay"
     with Project.create(path, rules=store_rules()) as proj:

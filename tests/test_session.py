@@ -93,6 +93,7 @@ def test_a_decision_records_the_seconds_since_the_article_was_opened(project):
     assert session.next_pending() == 3
 
 
+@pytest.mark.slow
 def test_the_session_needs_no_qt(project):
     """In a fresh interpreter (this one has Qt loaded by other tests)."""
     code = ("import sys; from core.review.session import ReviewSession; "
@@ -227,6 +228,7 @@ def test_a_read_only_session_refuses_writes_that_are_not_edits_too(project):
 
 # ---------------------------------------------------------------- the signal's lifetime rule
 
+@pytest.mark.slow
 def test_a_signal_holds_bound_methods_weakly_and_functions_until_disconnected():
     import gc
 

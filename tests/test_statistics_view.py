@@ -77,6 +77,7 @@ def stats(qtbot, tmp_path, judged):
     qtbot.waitUntil(dialog.done_reading, timeout=30_000)
 
 
+@pytest.mark.slow
 def test_the_window_opens_from_the_review_menu_with_the_projects_numbers(stats):
     win, dialog, _ids = stats
     assert dialog.status.text() == ("4 articles: 3 approved, 0 rejected, 1 to review "
@@ -104,6 +105,7 @@ def test_the_window_opens_from_the_review_menu_with_the_projects_numbers(stats):
     assert len([ax for ax in dialog.quality_pane.figure.axes if ax.get_title()]) == 2
 
 
+@pytest.mark.slow
 def test_every_chart_saves_a_png(stats, tmp_path):
     _win, dialog, _ids = stats
     for k in range(dialog.tabs.count()):
@@ -114,6 +116,7 @@ def test_every_chart_saves_a_png(stats, tmp_path):
         assert path and data.startswith(PNG) and len(data) > 10_000, pane.name
 
 
+@pytest.mark.slow
 def test_a_chart_is_never_saved_onto_the_project_its_side_files_or_a_pipe(stats, tmp_path):
     """Save PNG… goes through the one destination check: the window's own project, its
     -wal, a pipe (saving would wait for a reader for ever) are refused with a sentence."""
@@ -166,6 +169,7 @@ def _click_cell(qtbot, dialog, country: str, mineral: str) -> None:
                      QPoint(round(x / ratio), round(canvas.height() - y / ratio)))
 
 
+@pytest.mark.slow
 def test_a_cell_lists_its_sentences_and_one_opens_the_article_there(qtbot, stats):
     win, dialog, ids = stats
     _click_cell(qtbot, dialog, "COD", "mineral:cobalt")
@@ -196,6 +200,7 @@ def test_a_cell_lists_its_sentences_and_one_opens_the_article_there(qtbot, stats
     assert dialog.click_cell(len(minerals) + 3, 0) is None
 
 
+@pytest.mark.slow
 def test_refresh_reads_the_numbers_again(qtbot, stats):
     win, dialog, ids = stats
     win.project.approve_article(ids[3], "ana", seconds=12)
@@ -205,6 +210,7 @@ def test_refresh_reads_the_numbers_again(qtbot, stats):
     assert dialog.status.text().startswith("4 articles: 4 approved")
 
 
+@pytest.mark.slow
 def test_the_figures_draw_empty_projects_and_names_with_dollars(tmp_path):
     with Project.create(tmp_path / "empty.assay", rules=store_rules()) as project:
         n = gather(project)
@@ -242,6 +248,7 @@ def _one_article_project(path, text: str, title: str, approve: bool) -> None:
             p.approve_article(a, "ana", seconds=5)
 
 
+@pytest.mark.slow
 def test_opening_another_project_reads_its_numbers_even_mid_read(qtbot, tmp_path,
                                                                  monkeypatch):
     """File → Open while the last project's numbers are read: the window shows the new

@@ -122,6 +122,7 @@ def handed(origin, tmp_path) -> dict[str, Path]:
     return paths
 
 
+@pytest.mark.slow
 def test_assign_records_what_it_handed_out_in_the_project(origin, tmp_path):
     out = tmp_path / "copies"
     done = cli("assign", origin, "--reviewers", "ana,ben", "-o", out, "--reviewer", "lead")
@@ -177,6 +178,7 @@ def _a_forged_digest(copy: Path, handed: dict[str, Path]) -> None:
     (_bens_copy_id, ("list of articles",)),
     (_a_forged_digest, ("digest",)),
 ])
+@pytest.mark.slow
 def test_a_forged_copy_is_refused_and_the_project_is_untouched(origin, handed, tmp_path, how,
                                                                words):
     forged = tmp_path / "forged.assay"
@@ -197,6 +199,7 @@ def test_a_forged_copy_is_refused_and_the_project_is_untouched(origin, handed, t
 # ---- 2. blind copies
 
 
+@pytest.mark.slow
 def test_a_copy_carries_the_suggestions_as_made_never_the_leads_decisions(origin, tmp_path):
     out = tmp_path / "copies"
     done = cli("assign", origin, "--reviewers", "ana", "--overlap", "1", "--all", "-o", out)
@@ -215,6 +218,7 @@ def test_a_copy_carries_the_suggestions_as_made_never_the_leads_decisions(origin
         assert meta(out / "team-ana.assay", "copy_shows_decisions") == "0"
 
 
+@pytest.mark.slow
 def test_a_second_opinion_is_asked_for_and_named_in_the_agreement(origin, tmp_path):
     out = tmp_path / "copies"
     done = cli("assign", origin, "--reviewers", "ana,ben", "--overlap", "1", "--all",
@@ -340,6 +344,7 @@ def reviewed_copy(origin, tmp_path) -> Path:
     return out / "team-ana.assay"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("what", list(FORGERIES))
 def test_a_copy_with_a_value_no_edit_could_make_is_refused_whole(origin, reviewed_copy,
                                                                  tmp_path, what):
@@ -355,6 +360,7 @@ def test_a_copy_with_a_value_no_edit_could_make_is_refused_whole(origin, reviewe
 # ---- 4. torn reads
 
 
+@pytest.mark.slow
 def test_a_copy_written_while_merging_is_read_as_one_moment(origin, reviewed_copy,
                                                             monkeypatch):
     """ana's window undoes her approval of an article (pending again, its spans suggested)
@@ -402,6 +408,7 @@ def test_a_copy_written_while_merging_is_read_as_one_moment(origin, reviewed_cop
 # ---- 5. every event of a copy
 
 
+@pytest.mark.slow
 def test_a_copy_keeps_all_its_events_past_ten_thousand(origin, reviewed_copy):
     from core.teams.merge import merge_copy
 
@@ -426,6 +433,7 @@ def test_a_copy_keeps_all_its_events_past_ten_thousand(origin, reviewed_copy):
 
 @pytest.mark.parametrize("name", ["ana\x1b[2J", "b\u202eob", "x" * 300, "ana/../../x", ".ana",
                                   "a\u200bna", "cy\tdee", "c:d"])
+@pytest.mark.slow
 def test_a_reviewer_name_that_steers_a_terminal_or_a_path_is_refused(origin, tmp_path, name):
     before = digest(origin)
     err = assert_refused(cli("assign", origin, "--reviewers", f"ben,{name}", "-o",
@@ -434,12 +442,14 @@ def test_a_reviewer_name_that_steers_a_terminal_or_a_path_is_refused(origin, tmp
     assert not (tmp_path / "copies").exists() and digest(origin) == before
 
 
+@pytest.mark.slow
 def test_a_newline_in_a_name_is_refused_too(origin, tmp_path):
     assert_refused(cli("assign", origin, "--reviewers", "ana\nben", "-o", tmp_path / "c"),
                    "line break")
     assert not (tmp_path / "c").exists()
 
 
+@pytest.mark.slow
 def test_merge_output_is_one_clean_line_per_copy(origin, reviewed_copy, tmp_path):
     hostile = tmp_path / "team-ana\x1b[2J\u202e.assay"
     shutil.copy(reviewed_copy, hostile)
@@ -458,6 +468,7 @@ def test_merge_output_is_one_clean_line_per_copy(origin, reviewed_copy, tmp_path
 # ---- the schema
 
 
+@pytest.mark.slow
 def test_a_project_of_schema_9_gets_the_record_and_its_old_copies_are_refused(origin,
                                                                               tmp_path):
     out = tmp_path / "copies"

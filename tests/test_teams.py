@@ -189,6 +189,7 @@ def test_the_cli_assigns_merges_and_reports_json(origin, tmp_path, capsys):
     assert "ana / ben: 9 article(s), span F1 0.800" in capsys.readouterr().out
 
 
+@pytest.mark.slow
 def test_the_agreement_view_shows_the_heat_map_and_saves_a_png(qtbot, origin, tmp_path):
     from PySide6.QtGui import QImage
 

@@ -71,6 +71,7 @@ def trained(tmp_path_factory):
     return path, before
 
 
+@pytest.mark.slow
 def test_training_saves_a_model_beside_the_project_with_what_it_saw(trained, capsys):
     path, before = trained
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before  # training only reads
@@ -93,6 +94,7 @@ def test_training_saves_a_model_beside_the_project_with_what_it_saw(trained, cap
     assert not [p for p in models_dir(path).iterdir() if p.name.startswith(".")]
 
 
+@pytest.mark.slow
 def test_the_chosen_model_pre_annotates_and_reviewers_decisions_stay(trained, capsys):
     path, _ = trained
     (model,) = saved_models(path)
@@ -122,6 +124,7 @@ def test_the_chosen_model_pre_annotates_and_reviewers_decisions_stay(trained, ca
     assert cli(["models", str(path), "use", "default"]) == 0
 
 
+@pytest.mark.slow
 def test_a_cancelled_training_leaves_no_model(tmp_path):
     from core.jobs.train import train_project
 

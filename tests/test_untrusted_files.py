@@ -57,6 +57,7 @@ def make_project(path: Path, approved: bool = True) -> Path:
 
 @pytest.mark.parametrize("victim", ["project", "-wal", "-shm", "-journal", ".lock", "folder",
                                     "device", "fifo", "link to the project"])
+@pytest.mark.slow
 def test_export_refuses_destinations_that_are_not_a_plain_new_or_regular_file(
         tmp_path, victim):
     path = make_project(tmp_path / "demo.assay")
@@ -84,6 +85,7 @@ def test_export_refuses_destinations_that_are_not_a_plain_new_or_regular_file(
         assert project.article(1).status == "approved"
 
 
+@pytest.mark.slow
 def test_export_to_a_folder_that_cannot_be_written_says_so(tmp_path):
     path = make_project(tmp_path / "demo.assay")
     locked = tmp_path / "locked"
@@ -99,6 +101,7 @@ def test_export_to_a_folder_that_cannot_be_written_says_so(tmp_path):
     assert list(locked.iterdir()) == []
 
 
+@pytest.mark.slow
 def test_export_through_a_link_to_a_file_writes_that_file_and_keeps_the_link(tmp_path):
     path = make_project(tmp_path / "demo.assay")
     real = tmp_path / "real.jsonl"
@@ -144,6 +147,7 @@ def _newer(path: Path) -> None:
     (_add_trigger, "trigger sneaky"),
     (_add_view, "view approved"),
 ])
+@pytest.mark.slow
 @pytest.mark.parametrize("read_only", [False, True])
 def test_a_refused_project_is_left_byte_for_byte(tmp_path, spoil, message, read_only):
     path = make_project(tmp_path / "p.assay", approved=False)
@@ -174,6 +178,7 @@ def test_every_connection_distrusts_the_schema(tmp_path):
 # ---------------------------------------------------------------- read-only media
 
 
+@pytest.mark.slow
 def test_a_project_on_read_only_media_opens_read_only_in_the_cli(tmp_path):
     if shutil.which("setpriv") is None:
         pytest.skip("needs setpriv (util-linux) to drop CAP_DAC_OVERRIDE")

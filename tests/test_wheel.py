@@ -15,6 +15,8 @@ import tomllib
 import venv
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -26,6 +28,7 @@ def test_every_package_is_listed_for_the_wheel():
     assert found <= listed
 
 
+@pytest.mark.slow
 def test_a_built_wheel_runs_new_import_and_annotate_in_a_fresh_venv(tmp_path):
     wheels = tmp_path / "wheels"
     built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w",

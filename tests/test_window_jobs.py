@@ -45,6 +45,7 @@ def test_import_runs_in_background_and_fills_the_list(qtbot, window, tmp_path):
     assert "Imported 30" in window.statusBar().currentMessage()
 
 
+@pytest.mark.slow
 def test_pre_annotate_runs_in_a_child_process(qtbot, window, tmp_path):
     write_articles(tmp_path / "in", 3)
     job = window.jobs.start_import([str(tmp_path / "in")])
@@ -161,6 +162,7 @@ def test_export_dialog_writes_approved_articles_in_the_background(qtbot, window,
     again.reject()
 
 
+@pytest.mark.slow
 def test_decisions_after_import_and_pre_annotate_reach_the_file(qtbot, window, tmp_path):
     """The data loss of issue 11: after the import worker's second open and the
     pre-annotation child, the window's approval must be in the file other processes read."""

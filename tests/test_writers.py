@@ -120,6 +120,7 @@ def _cases() -> list[tuple[str, tuple[str, ...], str]]:
     return cases
 
 
+@pytest.mark.slow
 def test_every_writer_refuses_the_project_its_side_files_pipes_and_system_files(
         held_project, monkeypatch, capsys):
     """Each writer and reader, pointed at each forbidden file. Pipes through the real CLI
@@ -160,6 +161,7 @@ def test_every_writer_refuses_the_project_its_side_files_pipes_and_system_files(
     assert status_seen_by_another_process(project, 2) == "approved"
 
 
+@pytest.mark.slow
 def test_a_killed_holder_keeps_its_approval_after_every_writer_was_refused(held_project):
     """The report's case: ``labels P export P-wal`` while another process holds P."""
     work, project = held_project
@@ -181,6 +183,7 @@ def test_ordinary_names_pass(name):
     assert check_file_name(f"  {name} ", "reviewer name") == name
 
 
+@pytest.mark.slow
 def test_a_project_named_to_escape_its_folder_is_refused_and_writes_nothing(tmp_path):
     work = tmp_path / "a" / "b"
     work.mkdir(parents=True)
@@ -190,6 +193,7 @@ def test_a_project_named_to_escape_its_folder_is_refused_and_writes_nothing(tmp_
     assert sorted(p.name for p in tmp_path.rglob("*")) == ["a", "b"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("reviewer", ["x" * 300, "ana\nben", "../../ana"])
 def test_assign_refuses_a_reviewer_name_that_cannot_name_a_file(tmp_path, reviewer):
     work = tmp_path / "w"
@@ -203,6 +207,7 @@ def test_assign_refuses_a_reviewer_name_that_cannot_name_a_file(tmp_path, review
     assert snapshot(tmp_path) == before
 
 
+@pytest.mark.slow
 def test_a_project_named_outside_before_this_check_hands_out_inside_its_folder(tmp_path):
     """A project whose name was set to ``../../outside`` (with sqlite3, or by an older
     Assay): the copies would have been written two folders up."""
@@ -222,6 +227,7 @@ def test_a_project_named_outside_before_this_check_hands_out_inside_its_folder(t
     assert sorted(p.name for p in (tmp_path / "a").iterdir()) == ["b"]
 
 
+@pytest.mark.slow
 def test_report_and_export_refuse_a_missing_folder_and_assign_makes_only_its_own(tmp_path):
     work = tmp_path / "w"
     work.mkdir()

@@ -82,7 +82,7 @@ def extract_html(markup: str) -> HtmlPage:
         raise _BadContent("cannot parse HTML (nested too deeply)") from exc
     except Exception as exc:  # lxml's and trafilatura's own errors: a broken page
         raise _BadContent(f"cannot parse HTML ({exc})") from exc
-    if doc is None or doc.body is None:
+    if doc is None or isinstance(doc, dict) or doc.body is None:  # a dict only if as_dict
         return HtmlPage("")
     blocks = [_block(child) for child in doc.body]
     text = "\n\n".join(b for b in blocks if b)

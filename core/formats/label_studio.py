@@ -95,7 +95,9 @@ def _regions(items: Any, where: str) -> list[dict[str, Any]]:
         if not isinstance(item, dict) or item.get("type") not in ("labels", "hypertextlabels"):
             continue  # choices, ratings, relations: not spans
         value = item.get("value")
-        labels = value.get("labels") if isinstance(value, dict) else None
+        if not isinstance(value, dict):
+            value = {}
+        labels = value.get("labels")
         if not isinstance(labels, list) or not labels:
             raise ValueError(f"{where}[{i}] has no labels")
         span = {"start": value.get("start"), "end": value.get("end"), "label": labels[0]}

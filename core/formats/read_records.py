@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from core.formats.assay_jsonl import SCHEME_KEY
 from core.formats.bad_content import BadContent as _BadContent
@@ -87,9 +87,9 @@ def scheme_from_record(value: Any) -> SchemeIn:
         raise _BadContent("has no list of labels")
     out = []
     for i, item in enumerate(labels):
-        fields = {k: item.get(k) for k in ("name", "color", "hotkey", "description")} \
-            if isinstance(item, dict) else {}
-        if not fields or not all(isinstance(v, str) for v in fields.values()):
+        fields = {k: value for k in ("name", "color", "hotkey", "description")
+                  if isinstance(value := item.get(k), str)} if isinstance(item, dict) else {}
+        if len(fields) < 4:
             raise _BadContent(f"label {i + 1} is not a name, colour, key and description")
         out.append(Label(fields["name"], fields["color"], fields["hotkey"],
                          fields["description"], i))
@@ -225,7 +225,7 @@ def article_from_record(record: Any, default_source: str = "") -> ArticleIn:
               for c, m in zip(claims, moved[len(spans):], strict=True)]
     if not text.strip():
         raise _BadContent("empty text")
-    meta = record.get("meta") if isinstance(record.get("meta"), dict) else {}
+    meta = given if isinstance(given := record.get("meta"), dict) else {}
     fields = {name: _meta_value(record, meta, keys) for name, keys in _META_FIELDS.items()}
     return ArticleIn(
         text=text,
@@ -265,7 +265,7 @@ def _record_spans(record: dict[str, Any], raw: str) -> list[SpanIn]:
     "accept"``); doccano and spaCy-style lists are annotations someone made, so
     they are accepted. An Assay export's own ``state`` and ``origin`` win.
     """
-    answer = record.get("answer")
+    answer = record.get("answer", "")
     if "spans" in record:
         default_state = {"accept": "accepted", "reject": "rejected"}.get(answer, "suggested")
         items, key = record["spans"], "spans"
@@ -304,8 +304,8 @@ def _span(item: Any, raw: str, default_state: str, where: str) -> SpanIn:
         raise _BadContent(
             f"{where} [{start}, {end}) says {quoted!r} but the text there is {raw[start:end]!r}"
         )
-    state = extra.get("state") if extra.get("state") in SPAN_STATES else default_state
-    origin = extra.get("origin") if extra.get("origin") in SPAN_ORIGINS else "imported"
+    state = _one_of(extra.get("state"), SPAN_STATES, default_state)
+    origin = _one_of(extra.get("origin"), SPAN_ORIGINS, "imported")
     kb_id = extra.get("kb_id")
     model = extra.get("model")  # which pre-annotator made it (annotate-jsonl writes it)
     return SpanIn(start, end, label.strip(), origin=origin, state=state,
@@ -334,14 +334,20 @@ def _record_claims(record: dict[str, Any], raw: str) -> list[ClaimIn]:
         verdict = item.get("verdict", "unchecked")
         if verdict not in CLAIM_VERDICTS:
             raise _BadContent(f"{where} has an unknown verdict {verdict!r}")
-        fields = {k: item.get(k) if isinstance(item.get(k), str) else ""
+        fields = {k: value if isinstance(value := item.get(k), str) else ""
                   for k in ("evidence_url", "note", "reason")}
-        origin = item.get("origin") if item.get("origin") in CLAIM_ORIGINS else "imported"
-        state = item.get("state") if item.get("state") in CLAIM_STATES else "accepted"
+        origin = _one_of(item.get("origin"), CLAIM_ORIGINS, "imported")
+        state = _one_of(item.get("state"), CLAIM_STATES, "accepted")
         claims.append(ClaimIn(start, end, verdict, fields["evidence_url"], fields["note"],
                               state, origin, fields["reason"]))
     return claims
 
 
-def _is_int(value: Any) -> bool:
+def _one_of(value: Any, allowed: Iterable[str], default: str) -> str:
+    """``value`` if it is one of ``allowed`` (a state or origin a file may name), else
+    ``default``."""
+    return value if value in allowed else default
+
+
+def _is_int(value: Any) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)

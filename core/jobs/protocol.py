@@ -90,7 +90,7 @@ def decode(line: str | bytes, done: type[Done] = AnnotateDone) -> Message | None
         return None
     if not isinstance(raw, dict):
         return None
-    kind = {"progress": Progress, "warning": Warning, "done": done}.get(raw.get("event"))
+    kind = {"progress": Progress, "warning": Warning, "done": done}.get(raw.get("event", ""))
     if kind is None:
         return None
     names = {f.name: f for f in fields(kind)}

@@ -155,10 +155,11 @@ def _output(item: _Item, suggestions: Sequence[SpanIn], model: str) -> dict[str,
     raw = record["text"]
     to_raw = _ToRaw(raw) if item.article.text != raw else None
     items = record.get("spans")
-    verbatim = isinstance(items, list)  # else doccano lists (or none): copied in Assay form
+    # Else doccano lists (or none): copied in Assay form.
+    verbatim = items if isinstance(items, list) else None
     ordered: list[tuple[tuple[int, int], Any]] = [
         ((existing[i].start, existing[i].end),
-         items[i] if verbatim else _span_dict(existing[i], raw, to_raw))
+         verbatim[i] if verbatim is not None else _span_dict(existing[i], raw, to_raw))
         for i in kept]
     ordered += [((sp.start, sp.end), _span_dict(sp, raw, to_raw, model)) for sp in new]
     ordered.sort(key=lambda pair: pair[0])

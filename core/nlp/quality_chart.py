@@ -74,10 +74,10 @@ def learning_curve(points: dict[str, list[tuple[int, float]]], baseline: float |
         ax.axhline(baseline, linestyle="--", color="grey", label=f"default {baseline:.3f}")
     if target is not None:
         ax.axhline(target, linestyle=":", color="#b279a2", label=f"target {target:.2f}")
-    ys = [y for pts in points.values() for _x, y in pts] + [v for v in (baseline, target)
-                                                             if v is not None]
-    if ys:  # at least 0.15 of F1 in view, so run-to-run noise does not look like a trend
-        low, high = min(ys), max(ys)
+    values = [y for pts in points.values() for _x, y in pts] + [
+        v for v in (baseline, target) if v is not None]
+    if values:  # at least 0.15 of F1 in view, so run-to-run noise does not look like a trend
+        low, high = min(values), max(values)
         pad = max(0.0, 0.15 - (high - low)) / 2
         ax.set_ylim(max(0.0, low - pad - 0.01), min(1.0, high + pad + 0.01))
     ax.set_xticks(sorted({x for pts in points.values() for x, _y in pts}))

@@ -13,6 +13,7 @@ transaction, so a refusal half-way leaves nothing half-done.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from types import EllipsisType
 from typing import Any
 
 from core.errors import InvalidEdit
@@ -63,7 +64,7 @@ class AddSpan(Edit):
     """Create a span; undo deletes it, redo recreates it under the same id."""
 
     def __init__(self, article_id: int, start: int, end: int, label: str,
-                 kb_id: str | None | type[...] = ...) -> None:
+                 kb_id: str | None | EllipsisType = ...) -> None:
         self.article_id, self.start, self.end, self.label = article_id, start, end, label
         self.kb_id = kb_id
         self.span_id: int | None = None

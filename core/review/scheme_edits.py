@@ -21,7 +21,7 @@ class SchemeEdit(Edit):
 
     @property
     def focus(self) -> Focus:
-        return Focus(None)  # type: ignore[arg-type]
+        return Focus(None)
 
 
 class AddLabel(SchemeEdit):

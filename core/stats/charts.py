@@ -128,14 +128,15 @@ def _per_day(ax: Axes, progress: Progress) -> None:
     for k, name in enumerate(names):
         heights = [series[name].get(d, 0) for d in days]
         colour = OTHERS_COLOUR if name == "others" else PALETTE[k % len(PALETTE)]
-        ax.bar(xs, heights, bottom=bottom, width=0.8, color=colour,
+        # Dates are what matplotlib's units convert (matplotlib.dates); its stubs say float.
+        ax.bar(xs, heights, bottom=bottom, width=0.8, color=colour,  # type: ignore[arg-type]
                label=plain(name, 24) if name else None)
         bottom = [b + h for b, h in zip(bottom, heights, strict=True)]
     span = (xs[-1] - xs[0]).days
     if span < 12:  # a few days: one tick a day (or every other), a day of room each side
         ax.xaxis.set_major_locator(DayLocator(interval=1 if span < 7 else 2))
         ax.xaxis.set_major_formatter(DateFormatter("%b %d"))
-        ax.set_xlim(xs[0] - timedelta(days=1), xs[-1] + timedelta(days=1))
+        ax.set_xlim(xs[0] - timedelta(days=1), xs[-1] + timedelta(days=1))  # type: ignore[arg-type]
     else:
         locator = AutoDateLocator(maxticks=8)
         ax.xaxis.set_major_locator(locator)
@@ -145,7 +146,8 @@ def _per_day(ax: Axes, progress: Progress) -> None:
     ax.set_title(f"Approved per day ({len(days)} day{'s' if len(days) != 1 else ''}, UTC)",
                  fontsize=10)
     if len(names) > 1:  # in rows above the bars, with room made for them
-        ncols = min(len(names), 5 if ax.figure.get_figwidth() > 7 else 3)
+        # ax.figure.figure: the root figure (a subfigure has no width of its own)
+        ncols = min(len(names), 5 if ax.figure.figure.get_figwidth() > 7 else 3)
         ax.legend(fontsize=8, ncols=ncols, frameon=False, loc="upper left",
                   handlelength=1, columnspacing=1)
         rows = -(-len(names) // ncols)

@@ -26,9 +26,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import matplotlib
 from matplotlib.figure import Figure
+
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
 
 from core import __version__
 from core.models import VERDICT_COLOURS
@@ -40,7 +44,8 @@ from core.text.normalise import one_line
 
 # The charts as the page shows them: text as paths (no font needed where it is opened),
 # the same bytes for the same numbers (a fixed salt for SVG ids, no date).
-SVG_RC = {"svg.fonttype": "path", "svg.hashsalt": "assay-report", "svg.image_inline": True}
+SVG_RC: dict[RcKeyType, object] = {"svg.fonttype": "path", "svg.hashsalt": "assay-report",
+                                   "svg.image_inline": True}
 TOP_CELLS = 20  # rows of the countries × minerals table
 TOP_CLAIM_ROWS = 12  # rows of the claims-per-country and per-mineral tables
 

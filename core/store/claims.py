@@ -22,6 +22,7 @@ from core.errors import InvalidEdit
 from core.models import CLAIM_ORIGINS, CLAIM_STATES, CLAIM_VERDICTS, Claim, ClaimIn
 from core.store.audit import now, require_reviewer
 from core.store.db import Db
+from core.store.rows import inserted_id
 from core.store.rules import ClaimCandidate
 
 # The suggestion rule the project was handed (``core.store.rules.ProjectRules``): the
@@ -226,7 +227,7 @@ def _insert_row(conn: sqlite3.Connection, article_id: int, claim: ClaimIn, who: 
         (claim_id, article_id, claim.start, claim.end, claim.verdict, claim.evidence_url,
          claim.note, who, stamp, claim.state, claim.origin, claim.reason),
     )
-    return cur.lastrowid
+    return inserted_id(cur)
 
 
 def check_claim(text: str, start: int, end: int, verdict: str, state: str,

@@ -18,11 +18,15 @@ from __future__ import annotations
 import functools
 import inspect
 import sqlite3
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import Any, TypeVar
 
 from core.errors import ProjectError
 from core.store.files import DAMAGED_HINT as _DAMAGED_HINT
 from core.store.files import SQLITE_MAGIC  # noqa: F401 (the header, for tests)
+
+_C = TypeVar("_C", bound=type)
 
 # Files up to this size get a full ``PRAGMA quick_check`` when they are opened (about
 # 1 GB/s with a warm cache, so at most a few tens of milliseconds); bigger ones get the
@@ -113,7 +117,7 @@ def check_on_open(conn: sqlite3.Connection, path: Path) -> None:
         raise ProjectError(describe(exc, path)) from exc
 
 
-def _problem_lines(rows) -> list[str]:
+def _problem_lines(rows: Iterable[Sequence[object]]) -> list[str]:
     """The rows of a quick/integrity check as one problem a line; empty when it says ok."""
     lines = [line.strip() for row in rows for line in str(row[0]).splitlines()]
     if lines == ["ok"]:
@@ -138,9 +142,10 @@ def integrity_problems(conn: sqlite3.Connection, limit: int = 20) -> list[str]:
     return _problem_lines(rows)
 
 
-def _translating(func, path_of):
+def _translating(func: Callable[..., Any], path_of: Callable[[Any], Path]
+                 ) -> Callable[..., Any]:
     @functools.wraps(func)
-    def wrapper(self, *args, **kwargs):
+    def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
         try:
             return func(self, *args, **kwargs)
         except sqlite3.DatabaseError as exc:
@@ -151,7 +156,7 @@ def _translating(func, path_of):
     return wrapper
 
 
-def file_faults_as_project_errors(cls: type) -> type:
+def file_faults_as_project_errors(cls: _C) -> _C:
     """Class decorator: a file or disk fault in any public method raises ProjectError.
 
     Covers methods inherited from mixins too. Reads matter most: a page damaged

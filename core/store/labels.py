@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -307,7 +308,8 @@ class Labels:
                                     else change["into"])
         return {name: names_on[-1] for name, names_on in trail.items()}
 
-    def _relabel_spans(self, conn, old: str, new: str, reviewer: str) -> list[int]:
+    def _relabel_spans(self, conn: sqlite3.Connection, old: str, new: str,
+                       reviewer: str) -> list[int]:
         ids = [r[0] for r in conn.execute("SELECT id FROM spans WHERE label = ?", (old,))]
         articles = [r[0] for r in conn.execute(
             "SELECT DISTINCT article_id FROM spans WHERE label = ? OR suggested_label = ?",
@@ -347,7 +349,7 @@ class Labels:
         require_reviewer(reviewer)
         names: set[str] = set()
         keys: set[str] = set()
-        checked = []
+        checked: list[Label] = []
         for lb in labels:
             name = checked_label_name(lb.name)
             if name in names:

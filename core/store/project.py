@@ -17,10 +17,10 @@ import json
 import os
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
-from contextlib import suppress
+from contextlib import AbstractContextManager, suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import sqlite_utils
 
@@ -32,6 +32,7 @@ from core.models import (
     SPAN_STATES,
     Article,
     ArticleIn,
+    ClaimIn,
     SpanIn,
 )
 from core.store import files as project_file
@@ -48,6 +49,7 @@ from core.store.handouts import HandOuts
 from core.store.kb import Kb
 from core.store.labels import Labels
 from core.store.queries import ArticleQueries
+from core.store.rows import inserted_id
 from core.store.rows import row_to as _row_to
 from core.store.rules import ProjectRules
 from core.store.schema import SCHEMA_VERSION, migrations, unexpected_schema
@@ -72,18 +74,26 @@ class AddResult:
 # --------------------------------------------------------------------------- helpers
 
 
-def _forward(part: str, impl: Callable[..., Any]) -> Callable[..., Any]:
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+_Part = TypeVar("_Part")
+
+
+def _forward(part: str, impl: Callable[Concatenate[_Part, _P], _R]
+             ) -> Callable[Concatenate[Project, _P], _R]:
     """A ``Project`` method that runs ``impl`` on the part ``self.<part>``.
 
     The facade keeps one public surface (``project.add_span(...)``) while each table's
     code lives in its own class; ``functools.wraps`` keeps the part's docstring and
-    signature for ``help()`` and editors.
+    signature for ``help()`` and editors, and the types (ParamSpec) keep them for the
+    type checker: ``project.add_span`` has ``Spans.add_span``'s parameters and result.
     """
     name = impl.__name__
 
     @functools.wraps(impl)
-    def method(self: Project, *args: Any, **kwargs: Any) -> Any:
-        return getattr(getattr(self, part), name)(*args, **kwargs)
+    def method(self: Project, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        result: _R = getattr(getattr(self, part), name)(*args, **kwargs)
+        return result
 
     return method
 
@@ -368,7 +378,7 @@ class Project:
 
     # ---- transactions (core.store.db)
 
-    def _write(self):
+    def _write(self) -> AbstractContextManager[sqlite3.Connection]:
         return self._db.write()
 
     # ---- meta and labels
@@ -427,7 +437,7 @@ class Project:
                     duplicates += 1
                     continue
                 added += 1
-                article_id = cur.lastrowid
+                article_id = inserted_id(cur)
                 conn.execute("INSERT INTO articles_fts(rowid, title, text) VALUES (?, ?, ?)",
                              (article_id, art.title or "", text))
                 if art.spans:
@@ -456,10 +466,11 @@ class Project:
                      (d.status, d.reviewed_by if decided else None,
                       d.reviewed_at if decided else None,
                       d.review_seconds if decided else None, d.note, article_id))
+        stamped: list[SpanIn | ClaimIn] = [*art.spans, *art.claims]
         self._db.event(conn, reviewer, article_id, "article.imported", {
             "status": d.status, "reviewed_by": d.reviewed_by, "reviewed_at": d.reviewed_at,
             "note": d.note, "decided_by": sorted(
-                {s.stamp[0] for s in (*art.spans, *art.claims) if s.stamp is not None})})
+                {s.stamp[0] for s in stamped if s.stamp is not None})})
 
     def _insert_spans(
         self, conn: sqlite3.Connection, article_id: int, text: str, spans: Iterable[SpanIn],

@@ -75,7 +75,7 @@ class ArticleQueries:
             params.append(fts_query(flt.search))
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
-    def count_articles(self, flt: ArticleFilter | None = None, **kwargs: str) -> int:
+    def count_articles(self, flt: ArticleFilter | None = None, **kwargs: Any) -> int:
         """Number of articles matching a filter (or keyword shortcuts: status=, label=, …)."""
         flt = flt or ArticleFilter(**kwargs)
         if flt.search and flt.search.strip() and flt == ArticleFilter(search=flt.search):

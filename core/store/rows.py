@@ -11,6 +11,15 @@ from typing import Any
 from core.models import Span
 
 
+def inserted_id(cur: sqlite3.Cursor) -> int:
+    """The id of the row an INSERT on ``cur`` just made (sqlite3 types ``lastrowid`` as
+    optional: it is None only before any INSERT)."""
+    row_id = cur.lastrowid
+    if row_id is None:
+        raise sqlite3.InterfaceError("No row was inserted.")
+    return row_id
+
+
 def row_to(cls: type, row: sqlite3.Row | dict) -> Any:
     """``cls`` (a dataclass or named tuple) from the row's columns that it has fields for."""
     names = set(getattr(cls, "_fields", ())) or {f.name for f in fields(cls)}

@@ -25,12 +25,12 @@ SCHEMA_VERSION = 10
 
 def _migrate_to_v1(db: sqlite_utils.Database) -> None:
     """The data model of DESIGN.md as first shipped."""
-    db["meta"].create({"key": str, "value": str}, pk="key")
-    db["labels"].create(
+    db.table("meta").create({"key": str, "value": str}, pk="key")
+    db.table("labels").create(
         {"name": str, "color": str, "hotkey": str, "description": str, "position": int},
         pk="name",
     )
-    db["articles"].create(
+    db.table("articles").create(
         {
             "id": int,
             "title": str,
@@ -50,9 +50,9 @@ def _migrate_to_v1(db: sqlite_utils.Database) -> None:
         defaults={"status": "pending", "note": "", "title": "", "source": "", "url": "",
                   "published": ""},
     )
-    db["articles"].create_index(["sha256"], unique=True)
-    db["articles"].create_index(["status"])
-    db["spans"].create(
+    db.table("articles").create_index(["sha256"], unique=True)
+    db.table("articles").create_index(["status"])
+    db.table("spans").create(
         {
             "id": int,
             "article_id": int,
@@ -70,9 +70,9 @@ def _migrate_to_v1(db: sqlite_utils.Database) -> None:
         not_null={"article_id", "start", "end", "label", "text", "origin", "state"},
         foreign_keys=[("article_id", "articles", "id"), ("label", "labels", "name")],
     )
-    db["spans"].create_index(["article_id", "start"])
-    db["spans"].create_index(["label", "state"])
-    db["claims"].create(
+    db.table("spans").create_index(["article_id", "start"])
+    db.table("spans").create_index(["label", "state"])
+    db.table("claims").create(
         {
             "id": int,
             "article_id": int,
@@ -89,21 +89,21 @@ def _migrate_to_v1(db: sqlite_utils.Database) -> None:
         defaults={"verdict": "unchecked", "evidence_url": "", "note": ""},
         foreign_keys=[("article_id", "articles", "id")],
     )
-    db["claims"].create_index(["article_id"])
-    db["events"].create(
+    db.table("claims").create_index(["article_id"])
+    db.table("events").create(
         {"id": int, "at": str, "reviewer": str, "article_id": int, "action": str,
          "payload": str},
         pk="id",
     )
-    db["events"].create_index(["article_id"])
-    db["articles"].enable_fts(["title", "text"], create_triggers=True, tokenize="porter")
+    db.table("events").create_index(["article_id"])
+    db.table("articles").enable_fts(["title", "text"], create_triggers=True, tokenize="porter")
 
 
 def _migrate_to_v2(db: sqlite_utils.Database) -> None:
     """Review time per decision (for review-speed statistics) and a token cache for snapping."""
-    if "review_seconds" not in db["articles"].columns_dict:
-        db["articles"].add_column("review_seconds", float)
-    db["article_tokens"].create(
+    if "review_seconds" not in db.table("articles").columns_dict:
+        db.table("articles").add_column("review_seconds", float)
+    db.table("article_tokens").create(
         {"article_id": int, "offsets": bytes},
         pk="article_id",
         foreign_keys=[("article_id", "articles", "id")],
@@ -113,11 +113,11 @@ def _migrate_to_v2(db: sqlite_utils.Database) -> None:
 
 def _migrate_to_v3(db: sqlite_utils.Database) -> None:
     """Suggested claims (state, origin, reason) and reviewers' canonical entries."""
-    columns = db["claims"].columns_dict
+    columns = db.table("claims").columns_dict
     for name, default in (("state", "accepted"), ("origin", "reviewer"), ("reason", "")):
         if name not in columns:
-            db["claims"].add_column(name, str, not_null_default=default)
-    db["kb_entries"].create(
+            db.table("claims").add_column(name, str, not_null_default=default)
+    db.table("kb_entries").create(
         {"id": str, "label": str, "name": str, "aliases": str, "added_by": str,
          "added_at": str},
         pk=("id", "label"),
@@ -157,8 +157,8 @@ def _migrate_to_v5(db: sqlite_utils.Database) -> None:
     """Live entities per article stored with the article (kept by the store on every span
     write, ``Project._recount``), and an index per sortable column, so that the article
     list sorts and pages a million articles through indexes instead of counting spans."""
-    if "entities" not in db["articles"].columns_dict:
-        db["articles"].add_column("entities", int, not_null_default=0)
+    if "entities" not in db.table("articles").columns_dict:
+        db.table("articles").add_column("entities", int, not_null_default=0)
     db.execute("UPDATE articles SET entities = (SELECT count(*) FROM spans s WHERE "
                "s.article_id = articles.id AND s.state != 'rejected')")
     for name, columns in SORT_INDEXES.items():
@@ -169,9 +169,9 @@ def _migrate_to_v6(db: sqlite_utils.Database) -> None:
     """Spans per (label, state) over the whole project, kept by the store on every span write
     (``Db.recount``) with each article's own share in ``articles.tally``, so the label
     counts of the list's filter and the statistics cost one small read at any size."""
-    if "tally" not in db["articles"].columns_dict:
-        db["articles"].add_column("tally", str, not_null_default="[]")
-    db["label_counts"].create({"label": str, "state": str, "n": int}, pk=("label", "state"),
+    if "tally" not in db.table("articles").columns_dict:
+        db.table("articles").add_column("tally", str, not_null_default="[]")
+    db.table("label_counts").create({"label": str, "state": str, "n": int}, pk=("label", "state"),
                               not_null={"n"}, if_not_exists=True)
     db.execute("DELETE FROM label_counts")
     db.execute("INSERT INTO label_counts(label, state, n) SELECT label, state, count(*) "
@@ -188,7 +188,7 @@ def _migrate_to_v7(db: sqlite_utils.Database) -> None:
     spans with states, claims and the copy's events for it (JSON; read whole)."""
     if db.execute("SELECT 1 FROM meta WHERE key = 'project_id'").fetchone() is None:
         db.execute("INSERT INTO meta(key, value) VALUES ('project_id', ?)", [uuid.uuid4().hex])
-    db["versions"].create(
+    db.table("versions").create(
         {"id": int, "article_id": int, "reviewer": str, "status": str, "note": str,
          "review_seconds": float, "reviewed_at": str, "copy_id": str, "merged_at": str,
          "spans": str, "claims": str, "events": str},
@@ -204,15 +204,15 @@ def _migrate_to_v8(db: sqlite_utils.Database) -> None:
     judged per model; and how unsure pre-annotation was about each article. Before v8 only
     a live suggestion knew its model (in ``updated_by``); a decided one takes its
     article's last model, the best that is known."""
-    if "model" not in db["spans"].columns_dict:
-        db["spans"].add_column("model", str)
+    if "model" not in db.table("spans").columns_dict:
+        db.table("spans").add_column("model", str)
     db.execute("UPDATE spans SET model = CASE WHEN state = 'suggested' THEN updated_by ELSE "
                "(SELECT a.model FROM articles a WHERE a.id = spans.article_id) END "
                "WHERE origin IN ('model', 'rules') AND model IS NULL")
     # How unsure pre-annotation was about the article (0 sure … 1 unsure; NULL: not
     # measured), for "most uncertain first"; indexed with the status it is filtered by.
-    if "uncertainty" not in db["articles"].columns_dict:
-        db["articles"].add_column("uncertainty", float)
+    if "uncertainty" not in db.table("articles").columns_dict:
+        db.table("articles").add_column("uncertainty", float)
     db.execute("CREATE INDEX IF NOT EXISTS idx_articles_uncertainty "
                "ON articles(status, uncertainty)")
     # The list's "most uncertain first" pages through this, as the other sorts do (v5).
@@ -232,16 +232,16 @@ def _migrate_to_v9(db: sqlite_utils.Database, facts: FactsRule) -> None:
     made before v9 they are read back from the audit log: the first ``span.update``
     event that changed a field holds the value the model gave it (an unchanged field
     still has it)."""
-    columns = db["spans"].columns_dict
+    columns = db.table("spans").columns_dict
     for name, kind in (("suggested_start", int), ("suggested_end", int),
                        ("suggested_label", str)):
         if name not in columns:
-            db["spans"].add_column(name, kind)
+            db.table("spans").add_column(name, kind)
     first: dict[int, dict[str, object]] = {}
     for article_id, payload in db.execute(
             "SELECT article_id, payload FROM events WHERE action = 'span.update' ORDER BY id"):
         try:  # an event the audit log cannot vouch for (damaged, hostile) is not evidence
-            change = json.loads(payload) if len(payload or "") < 100_000 else None
+            change = json.loads(payload) if len(payload or "") < 100_000 else {}
             span_id, fields = change["span_id"], change["changes"]
         except Exception:  # noqa: BLE001 - any damage: skip the event, never the upgrade
             continue
@@ -259,9 +259,9 @@ def _migrate_to_v9(db: sqlite_utils.Database, facts: FactsRule) -> None:
     rows = db.execute("SELECT id, article_id FROM spans WHERE origin IN ('model', 'rules')")
     updates = []
     for span_id, article_id in rows.fetchall():
-        seen = first.get(span_id)
-        if seen and seen["article_id"] == article_id and len(seen) > 1:
-            updates.append((seen.get("start"), seen.get("end"), seen.get("label"), span_id))
+        given = first.get(span_id)
+        if given and given["article_id"] == article_id and len(given) > 1:
+            updates.append((given.get("start"), given.get("end"), given.get("label"), span_id))
     db.conn.executemany(
         "UPDATE spans SET suggested_start = COALESCE(?, suggested_start), suggested_end = "
         "COALESCE(?, suggested_end), suggested_label = COALESCE(?, suggested_label) "

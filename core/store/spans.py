@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
+from types import EllipsisType
 
 from core.errors import InvalidEdit
 from core.models import SPAN_ORIGINS, SPAN_STATES, Span, SpanIn
 from core.store.audit import now
 from core.store.audit import require_reviewer as _require_reviewer
 from core.store.db import Db
-from core.store.rows import SPAN_FIELDS, make_span
+from core.store.rows import SPAN_FIELDS, inserted_id, make_span
 from core.store.rows import row_to as _row_to
 from core.text.kb_ids import KB_ID_RULE, is_usable_kb_id
 
@@ -69,7 +70,7 @@ class Spans:
         *,
         origin: str = "reviewer",
         state: str = "accepted",
-        kb_id: str | None | type[...] = ...,
+        kb_id: str | None | EllipsisType = ...,
         text: str | None = None,
         span_id: int | None = None,
     ) -> Span:
@@ -117,7 +118,7 @@ class Spans:
             )
         except sqlite3.IntegrityError as exc:
             raise InvalidEdit(f"Span id {span_id} is taken; cannot recreate it.") from exc
-        span_id = cur.lastrowid
+        span_id = inserted_id(cur)
         self.db.recount(conn, article_id)
         self.db.event(conn, reviewer, article_id, "span.add", {
             "span_id": span_id, "start": start, "end": end, "label": label,
@@ -191,8 +192,8 @@ class Spans:
             by_key.setdefault(key(stored), []).append(sid)
         for i in range(len(spans)):
             if out[i] is None and by_key.get(wanted[i]):
-                out[i] = by_key[wanted[i]].pop(0)
-                del free[out[i]]
+                out[i] = kept = by_key[wanted[i]].pop(0)
+                del free[kept]
         removed = list(free.values())
         # What a model suggested follows its place: a wanted span at a removed suggestion's
         # place (the same bounds and label, else overlapping it) is that suggestion, kept
@@ -212,7 +213,8 @@ class Spans:
                         "SELECT 1 FROM spans WHERE id = ?", (want,)).fetchone():
                     want = None  # taken meanwhile: a new id, as any insert
                 kb_id = links[i]
-                origin, model, suggested = span.origin, span.model, (None, None, None)
+                suggested: tuple[int | str | None, ...] = (None, None, None)
+                origin, model = span.origin, span.model
                 if span.suggested is not None and origin in ("model", "rules"):
                     suggested = span.suggested
                 elif (was := _same_place(span, suggestions)) is not None:
@@ -226,7 +228,7 @@ class Spans:
                     (want, article_id, span.start, span.end, span.label,
                      text[span.start:span.end], origin, span.state, kb_id, reviewer,
                      stamp, model, *suggested))
-                out[i] = cur.lastrowid
+                out[i] = inserted_id(cur)
                 added += 1
             self.db.recount(conn, article_id)
             self.db.event(conn, reviewer, article_id, "span.replace",
@@ -295,7 +297,7 @@ class Spans:
         end: int | None = None,
         label: str | None = None,
         state: str | None = None,
-        kb_id: str | None | type[...] = ...,
+        kb_id: str | None | EllipsisType = ...,
     ) -> tuple[Span, Span]:
         """Change any of a span's fields in one checked transaction; returns (before, after).
 

@@ -84,8 +84,8 @@ def summarise(conn: sqlite3.Connection, article_id: int, facts: FactsRule) -> Co
             (article_id,)):
         if label == "MINERAL":
             named.setdefault(("claim_mineral", kb_id, verdict), set()).add(claim_id)
-        elif country := country_of(kb_id):
-            named.setdefault(("claim_country", country, verdict), set()).add(claim_id)
+        elif place := country_of(kb_id):
+            named.setdefault(("claim_country", place, verdict), set()).add(claim_id)
     for (kind, key, verdict), claims in named.items():
         out[(kind, key, verdict, "")] = len(claims)
     return out

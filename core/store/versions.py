@@ -156,7 +156,7 @@ _SELECT = ("SELECT id, article_id, reviewer, status, note, review_seconds, revie
            "copy_id, merged_at, spans, claims, events FROM versions")
 
 
-def read_versions(cur, article_ids: Sequence[int] | None = None) -> list[Version]:
+def read_versions(cur: sqlite3.Cursor, article_ids: Sequence[int] | None = None) -> list[Version]:
     """Versions as records (also the bulk reader's, for exports)."""
     sql, params = _SELECT, []
     if article_ids is not None:
@@ -164,8 +164,11 @@ def read_versions(cur, article_ids: Sequence[int] | None = None) -> list[Version
         params = list(article_ids)
     out = []
     for row in cur.execute(sql + " ORDER BY article_id, reviewer", params).fetchall():
-        row = tuple(row)
-        spans = tuple(SpanIn(**s) for s in json.loads(row[9]))
-        claims = tuple(ClaimIn(**c) for c in json.loads(row[10]))
-        out.append(Version(*row[:9], spans, claims, tuple(json.loads(row[11]))))
+        (version_id, article_id, reviewer, status, note, seconds, reviewed_at, copy_id,
+         merged_at, spans, claims, events) = row
+        out.append(Version(version_id, article_id, reviewer, status, note, seconds,
+                           reviewed_at, copy_id, merged_at,
+                           tuple(SpanIn(**s) for s in json.loads(spans)),
+                           tuple(ClaimIn(**c) for c in json.loads(claims)),
+                           tuple(json.loads(events))))
     return out

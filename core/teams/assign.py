@@ -111,7 +111,7 @@ def hand_out(project: Project, reviewers: list[str], out_dir: str | Path, *,
     assignment = plan(ids, names, overlap, seed)
     out = Path(out_dir)
     stem = _file_stem(project)
-    made = make_folder(out, [project.path], "hand out copies into")
+    made_folder = make_folder(out, [project.path], "hand out copies into")
     paths = {r: out / f"{stem}-{r}.assay" for r in names}
     try:
         for path in paths.values():
@@ -120,7 +120,7 @@ def hand_out(project: Project, reviewers: list[str], out_dir: str | Path, *,
                                  "was written.")
             check_destination(path, [project.path], "write a reviewer's copy to")
     except AssayError:
-        if made:
+        if made_folder:
             out.rmdir()
         raise
     labels = project.labels()

@@ -193,7 +193,7 @@ class ArticleListPanel(QWidget):
     def _bar_width_needed(self) -> int:
         """Width the filter widgets need on one row, with the search box at a usable size."""
         spacing = self._bar.horizontalSpacing()
-        margins = self.layout().contentsMargins() if self.layout() else None
+        margins = layout.contentsMargins() if (layout := self.layout()) else None
         side = (margins.left() + margins.right()) if margins else 10
         return (220 + self._status.sizeHint().width() + self._label.sizeHint().width()
                 + self._count.sizeHint().width() + 3 * spacing + side)

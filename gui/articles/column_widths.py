@@ -27,6 +27,11 @@ class ColumnWidths:
         sizes = self.splitter.sizes()
         self.wanted = [sizes[0], sizes[2]]
 
+    def _minimum(self, index: int) -> int:
+        """The width column ``index`` cannot shrink below."""
+        widget = self.splitter.widget(index)
+        return widget.minimumSizeHint().width() if widget is not None else 0
+
     def fit(self) -> None:
         """Call when the window (or the text's zoom) changed size."""
         sizes = self.splitter.sizes()
@@ -44,8 +49,7 @@ class ColumnWidths:
                 self.splitter.setSizes([sizes[0] + back[0], sizes[1] - sum(back),
                                         sizes[2] + back[1]])
             return
-        spare = [max(0, sizes[i] - self.splitter.widget(i).minimumSizeHint().width())
-                 for i in (0, 2)]
+        spare = [max(0, sizes[i] - self._minimum(i)) for i in (0, 2)]
         if sum(spare) == 0:
             return
         take = [min(spare[k], round(need * spare[k] / sum(spare))) for k in (0, 1)]

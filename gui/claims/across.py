@@ -118,7 +118,7 @@ class ClaimsAcross:
 
         # No parent: a window closed meanwhile must not destroy a running thread; the
         # job keeps itself (``gui.common.workers``) until it ends.
-        job = ThreadJob(path, work, None, read_only=True)  # type: ignore[arg-type]
+        job = ThreadJob(path, work, None, read_only=True)
         self._job = job
         job.finished.connect(lambda result: self._ended(job, ticket, result, ""))
         job.failed.connect(lambda message: self._ended(job, ticket, None, message))

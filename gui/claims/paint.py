@@ -50,8 +50,9 @@ def line_segments(doc: QTextDocument, start: int, end: int) -> Iterator[tuple[fl
             lo, hi = max(start, l_start), min(end, l_end)
             if lo >= hi:
                 continue
-            x1 = line.cursorToX(lo - b_start)[0]
-            x2 = line.cursorToX(hi - b_start)[0]
+            # cursorToX gives (x, cursor); PySide6's stubs say object.
+            x1 = line.cursorToX(lo - b_start)[0]  # type: ignore[index]
+            x2 = line.cursorToX(hi - b_start)[0]  # type: ignore[index]
             y = line.y() + line.ascent() + line.descent()
             yield origin.x() + x1, origin.x() + x2, origin.y() + y
         block = block.next()

@@ -69,7 +69,7 @@ class ClaimsReview:
         self.act_warn = a("&Warn before approving with open claims", None,
                           self._remember_warn, checkable=True)
         settings = getattr(self.window, "settings", None)
-        self.act_warn.setChecked(bool(settings) and settings.value(
+        self.act_warn.setChecked(settings is not None and settings.value(
             "claims/warn_on_approve", "false") == "true")
         actions.append(self.act_warn)
         return actions
@@ -149,7 +149,7 @@ class ClaimsReview:
             return
         view = self.window.view
         span = view.selected_span()
-        if span is not None and session.claim_holding(span) != claim:
+        if span is not None and session is not None and session.claim_holding(span) != claim:
             view.select_span(None, scroll=False)
         self.select(claim.id, scroll=True)
 
@@ -280,7 +280,7 @@ class ClaimsReview:
         if suggested:
             parts.append(f"{suggested} suggested claim(s) not yet accepted or dismissed")
         box = message_box(QMessageBox.Icon.Warning, "Approve with open claims?",
-                          "This article has " + " and ".join(parts) + ".", w,
+                          "This article has " + " and ".join(parts) + ".", w.window(),
                           "Approve it anyway? The claims stay as they are.")
         approve = box.addButton("Approve anyway", QMessageBox.ButtonRole.AcceptRole)
         box.addButton(QMessageBox.StandardButton.Cancel)

@@ -28,7 +28,7 @@ from core.store.files import SIDECAR_SUFFIXES
 class NameOnlyIconProvider(QAbstractFileIconProvider):
     """Icons and the Type column from the file's name and kind, never its contents."""
 
-    def icon(self, what: QFileInfo | QAbstractFileIconProvider.IconType) -> QIcon:  # type: ignore[override]
+    def icon(self, what: QFileInfo | QAbstractFileIconProvider.IconType) -> QIcon:
         style = QApplication.style()
         if isinstance(what, QFileInfo):
             folder = what.isDir()
@@ -38,7 +38,7 @@ class NameOnlyIconProvider(QAbstractFileIconProvider):
         return style.standardIcon(QStyle.StandardPixmap.SP_DirIcon if folder
                                   else QStyle.StandardPixmap.SP_FileIcon)
 
-    def type(self, info: QFileInfo) -> str:  # type: ignore[override]
+    def type(self, info: QFileInfo) -> str:
         """What the Type column says, from the name: a project's own files by name."""
         if info.isDir():
             return "Folder"

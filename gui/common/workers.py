@@ -72,10 +72,10 @@ class ThreadJob(QObject):
     def __init__(self, project_path: Path, work: Work, parent: QObject | None = None,
                  read_only: bool = False):
         super().__init__(parent)
-        self.thread = QThread(self)
+        self._thread = QThread(self)
         self.worker = _ThreadWorker(project_path, work, read_only)
-        self.worker.moveToThread(self.thread)
-        self.thread.started.connect(self.worker.run)
+        self.worker.moveToThread(self._thread)
+        self._thread.started.connect(self.worker.run)
         self.worker.progress.connect(self.progress)
         self.worker.finished.connect(self._done)
         self.worker.failed.connect(self._failed)
@@ -88,20 +88,20 @@ class ThreadJob(QObject):
             # process: the app waits for them (each is cancelled first) instead.
             app.setProperty("assay_waits_for_jobs", True)
             app.aboutToQuit.connect(_wait_for_jobs)
-        self.thread.start()
+        self._thread.start()
 
     def cancel(self) -> None:
         self.worker.cancel()
 
     def _done(self, result: object) -> None:
-        self.thread.quit()
-        self.thread.wait()
+        self._thread.quit()
+        self._thread.wait()
         _LIVE.discard(self)
         self.finished.emit(result)
 
     def _failed(self, message: str) -> None:
-        self.thread.quit()
-        self.thread.wait()
+        self._thread.quit()
+        self._thread.wait()
         _LIVE.discard(self)
         self.failed.emit(message)
 
@@ -114,8 +114,8 @@ _LIVE: set[ThreadJob] = set()
 def _wait_for_jobs() -> None:
     for job in list(_LIVE):
         job.cancel()
-        job.thread.quit()
-        job.thread.wait()
+        job._thread.quit()
+        job._thread.wait()
     _LIVE.clear()
 
 

@@ -38,8 +38,8 @@ class ExportDialog(QDialog):
         self.settings = settings
         self._key = f"export/{project.path.resolve()}"  # choices are remembered per project
         self.format = QComboBox()
-        for form in EXPORTS.values():  # one table of formats (core.formats.registry)
-            self.format.addItem(f"{form.title} ({form.carries})", form.name)
+        for shape in EXPORTS.values():  # one table of formats (core.formats.registry)
+            self.format.addItem(f"{shape.title} ({shape.carries})", shape.name)
         self.status = QComboBox()
         self.status.addItem("Approved articles", "approved")
         for status in ARTICLE_STATUSES:

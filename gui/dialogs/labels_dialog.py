@@ -10,6 +10,8 @@ window's history (``core.review.scheme_edits``); the rules are the store's
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
@@ -42,15 +44,18 @@ from gui.common.listening import listen_while_open
 from gui.common.plain_text import plain_tip
 from gui.common.theme import label_color
 
+if TYPE_CHECKING:
+    from gui.review_host import ReviewHost
+
 NEW_COLOR = "#dddddd"
 
 
 class LabelsDialog(QDialog):
     """Edits the scheme of ``window``'s project through ``window.push``."""
 
-    def __init__(self, window) -> None:
-        super().__init__(window)
-        self.window = window
+    def __init__(self, window: ReviewHost) -> None:
+        super().__init__(window.window())
+        self.host = window
         self.setWindowTitle("Labels of this project")
         self.table = QTableWidget(0, 5)
         self.table.setHorizontalHeaderLabels(["", "Label", "Key", "Spans", "Guideline"])
@@ -93,8 +98,8 @@ class LabelsDialog(QDialog):
         merge.clicked.connect(self.merge)
         buttons = QHBoxLayout()
         for text, slot in (("New label", self.add), ("Delete", self.delete),
-                           ("Move up", lambda: self.move(-1)),
-                           ("Move down", lambda: self.move(1))):
+                           ("Move up", lambda: self.move_label(-1)),
+                           ("Move down", lambda: self.move_label(1))):
             button = QPushButton(text)
             button.clicked.connect(slot)
             buttons.addWidget(button)
@@ -132,7 +137,7 @@ class LabelsDialog(QDialog):
     # ------------------------------------------------------------------ showing
 
     def fill(self, select: str | None = None) -> None:
-        project = self.window.project
+        project = self.host.project
         if project is None:
             return
         current = select or self.selecting or self.selected_name()
@@ -165,7 +170,7 @@ class LabelsDialog(QDialog):
 
     def _selected(self) -> None:
         name = self.selected_name()
-        project = self.window.project
+        project = self.host.project
         if name is None or project is None:
             return
         label = project.label(name)
@@ -182,8 +187,8 @@ class LabelsDialog(QDialog):
         """Push a scheme edit; the table refills on ``labels_changed``, selecting ``select``."""
         self.selecting = select
         try:
-            if not self.window.push(edit):
-                self._say(self.window.statusBar().currentMessage())
+            if not self.host.push(edit):
+                self._say(self.host.statusBar().currentMessage())
                 return False
         finally:
             self.selecting = None
@@ -195,7 +200,7 @@ class LabelsDialog(QDialog):
     def apply_changes(self) -> None:
         """Apply what was edited in the fields to the selected label."""
         old = self.selected_name()
-        project = self.window.project
+        project = self.host.project
         if old is None or project is None:
             return
         label = project.label(old)
@@ -220,7 +225,7 @@ class LabelsDialog(QDialog):
             self.apply_changes()
 
     def add(self) -> None:
-        project = self.window.project
+        project = self.host.project
         if project is None:
             return
         taken = project.label_names()
@@ -240,16 +245,18 @@ class LabelsDialog(QDialog):
         if name is not None and target:
             self._push(MergeLabel(name, target), target)
 
-    def move(self, step: int) -> None:
+    def move_label(self, step: int) -> None:
+        """Move the selected label ``step`` places (not ``move``: QWidget.move places the
+        dialog)."""
         name = self.selected_name()
-        project = self.window.project
+        project = self.host.project
         if name is None or project is None:
             return
         position = [lb.name for lb in project.labels()].index(name) + step
         self._push(MoveLabel(name, position), name)
 
     def export_scheme(self, path: str | None = None) -> None:
-        project = self.window.project
+        project = self.host.project
         if project is None:
             return
         if path is None:
@@ -266,8 +273,9 @@ class LabelsDialog(QDialog):
 
     def import_scheme(self, path: str | None = None) -> None:
         """Take a shared scheme (not undoable label by label: it is one import)."""
-        project = self.window.project
-        if project is None or self.window.refuse_if_read_only("import a label scheme"):
+        project, session = self.host.project, self.host.session
+        if project is None or session is None or self.host.refuse_if_read_only(
+                "import a label scheme"):
             return
         if path is None:
             path = open_file_name(self, "Import a label scheme", project.path.parent,
@@ -275,7 +283,7 @@ class LabelsDialog(QDialog):
         if not path:
             return
         try:
-            added, updated = self.window.session.import_scheme(path)  # tells the listeners
+            added, updated = session.import_scheme(path)  # tells the listeners
         except AssayError as exc:
             self._say(str(exc))
             return

@@ -109,7 +109,7 @@ class Linking:
             return
         if w.refuse_if_read_only("add a canonical entry"):
             return
-        self.dialog = KbEntryDialog(span.label, span.text, w)
+        self.dialog = KbEntryDialog(span.label, span.text, w.window())
         accepted = self.dialog.exec() == QDialog.DialogCode.Accepted
         values = self.dialog.values()
         self.dialog = None
@@ -130,7 +130,7 @@ class Linking:
         if w.project is None or w.refuse_if_read_only("change canonical entries"):
             return
         assert w.session is not None
-        self.entries_dialog = KbEntriesDialog(w.session, w)
+        self.entries_dialog = KbEntriesDialog(w.session, w.window())
         self.entries_dialog.exec()
         self.entries_dialog = None
 
@@ -145,7 +145,7 @@ class Linking:
         box = message_box(QMessageBox.Icon.Question, "Link the other mentions?",
                           f"{len(others)} other unlinked mention(s) of "
                           f"{', '.join(repr(n) for n in (entry.name, *entry.aliases)[:3])} "
-                          f"in this project. Link them to {entry.id} too?", w)
+                          f"in this project. Link them to {entry.id} too?", w.window())
         yes = box.addButton(f"Link {len(others)}", QMessageBox.ButtonRole.AcceptRole)
         box.addButton("Only this one", QMessageBox.ButtonRole.RejectRole)
         self.prompt = box

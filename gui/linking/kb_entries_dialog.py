@@ -73,12 +73,16 @@ class KbEntriesDialog(QDialog):
         if not rows:
             self.message.setText("This project has no entries of its own yet.")
 
+    def _cell(self, row: int, column: int) -> str:
+        item = self.table.item(row, column)
+        return item.text() if item is not None else ""
+
     def delete_selected(self) -> None:
         row = self.table.currentRow()
         if row < 0:
             self.message.setText("Select an entry first.")
             return
-        kb_id, label = self.table.item(row, 0).text(), self.table.item(row, 1).text()
+        kb_id, label = self._cell(row, 0), self._cell(row, 1)
         try:
             self.session.delete_kb_entry(kb_id, label)  # the list follows (kb_entries_changed)
         except AssayError as exc:

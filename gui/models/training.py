@@ -10,6 +10,7 @@ scores beside the current pre-annotator's, and the reviewer chooses which pre-an
 from __future__ import annotations
 
 import contextlib
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -29,6 +30,9 @@ from core.review.session import ReviewSession
 from core.store import ArticleFilter
 from gui.common.workers import TrainJob
 from gui.review_host import ReviewHost
+
+if TYPE_CHECKING:  # imported when shown: matplotlib only when asked for
+    from gui.models.dialog import ModelsDialog
 
 
 class TrainOptions(QDialog):
@@ -77,7 +81,7 @@ class ModelTraining:
     def __init__(self, window: ReviewHost) -> None:
         self.window = window
         self.options: TrainOptions | None = None
-        self.dialog = None
+        self.dialog: ModelsDialog | None = None
         a = window.action
         self.act_train = a("&Train model…", None, self.train)
         self.act_models = a("&Models…", None, lambda: self.show_models())
@@ -110,7 +114,7 @@ class ModelTraining:
             return None
         job = TrainJob(project.path, dev=round(options.dev.value(), 2),
                        seed=options.seed.value(), epochs=options.epochs.value(),
-                       parent=self.window)
+                       parent=self.window.window())
         return self.window.jobs.run_job(job, "Training a model…", self._trained,
                                         "Training failed")
 
@@ -134,7 +138,7 @@ class ModelTraining:
         if self.dialog is not None:
             with contextlib.suppress(RuntimeError):  # already closed, so already deleted
                 self.dialog.close()  # one at a time; closing deletes it
-        self.dialog = ModelsDialog(self.window, str(project.path), current, select)
+        self.dialog = ModelsDialog(self.window.window(), str(project.path), current, select)
         self.dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.dialog.chosen.connect(self.choose)
         self.dialog.open()

@@ -49,7 +49,7 @@ class ArticleHeader(QWidget):
         if art.reviewed_by:
             bits.append(f"{art.status} by {art.reviewed_by}")
         self.meta.setText("  ·  ".join(bits) or f"Article {art.id}")
-        color = STATUS_COLORS.get(art.status)
+        color = STATUS_COLORS[art.status]
         self.status_chip.setText(art.status.upper())
         self.status_chip.setStyleSheet(
             f"color: white; background: {color.name()}; border-radius: 9px; "

@@ -25,6 +25,7 @@ from PySide6.QtGui import (
     QColor,
     QFont,
     QFontMetrics,
+    QHelpEvent,
     QKeyEvent,
     QMouseEvent,
     QPainter,
@@ -503,7 +504,8 @@ class ArticleView(QTextEdit):
 
     def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802 (Qt API)
         # Over a region where reviewers differ, the tooltip says what each one marked.
-        if event.type() == QEvent.Type.ToolTip and self.comparison is not None:
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent) \
+                and self.comparison is not None:
             position = self._omap.to_py(self.cursorForPosition(event.pos()).position())
             tip = lanes_tip(self.comparison, position, self._text)
             if tip:

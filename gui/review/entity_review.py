@@ -118,6 +118,8 @@ class EntityReview:
     def _places_here(self, span) -> list[tuple[int, int, int]]:
         """The free occurrences of ``span``'s text in the open article, as places to label."""
         session = self.window.session
+        if session is None or session.article is None:
+            return []
         return [(span.article_id, a, b) for a, b in occurrences(
             session.article.text, span.text, session.tokens, session.spans)]
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QLineEdit, QWidget
+from PySide6.QtWidgets import QCompleter, QLineEdit, QWidget
 
 
 class ReturnFocus(QObject):
@@ -27,17 +27,22 @@ class ReturnFocus(QObject):
         key = event.key()
         if key == Qt.Key.Key_Escape:
             popup = watched.completer() if isinstance(watched, QLineEdit) else None
-            if popup is not None and popup.popup().isVisible():
+            if _list_shown(popup):
                 return False  # Esc first closes the completer's list
             if isinstance(watched, QLineEdit):
                 watched.editingFinished.emit()  # keep what was typed, as leaving would
             self.target.setFocus()
             return True
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and isinstance(watched, QLineEdit):
-            completer = watched.completer()
-            if completer is not None and completer.popup().isVisible():
+            if _list_shown(watched.completer()):
                 return False
             watched.event(event)  # the field's own Enter (returnPressed, editingFinished)
             self.target.setFocus()
             return True
         return False
+
+
+def _list_shown(completer: QCompleter | None) -> bool:
+    """A completer's list of choices is open (Esc and Enter act on it first)."""
+    view = completer.popup() if completer is not None else None
+    return view is not None and view.isVisible()

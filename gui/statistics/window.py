@@ -10,11 +10,11 @@ its own read-only connection, so the window opens at once on a big project), the
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
-from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -22,10 +22,8 @@ from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QProgressBar,
     QPushButton,
-    QSizePolicy,
     QSplitter,
     QTabWidget,
     QTreeView,
@@ -38,20 +36,14 @@ from core.review.session import ReviewSession
 from core.stats import charts
 from core.stats.numbers import Numbers, gather
 from core.store.statistics import OUTCOMES, Sentence, suggested
-from gui.common.chart_file import save_chart
-from gui.common.file_dialogs import save_file_name
 from gui.common.plain_text import plain_tip
 from gui.common.workers import ThreadJob
+from gui.statistics.chart_pane import ChartPane, summary_label
+
+if TYPE_CHECKING:
+    from gui.review_host import ReviewHost
 
 SENTENCE_ROLE = Qt.ItemDataRole.UserRole + 1
-
-
-def _label(text: str = "") -> QLabel:
-    label = QLabel(text)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setWordWrap(True)
-    label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-    return label
 
 
 def _seconds(x: float) -> str:
@@ -62,81 +54,12 @@ def _count(n: int, word: str) -> str:
     return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
-class ChartPane(QWidget):
-    """A summary line, extra controls, Save PNG…, and one figure drawn by ``draw(fig)``."""
-
-    def __init__(self, name: str, draw: Callable[[Figure], object] | None = None,
-                 parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.name = name  # the PNG's default file name
-        self.draw = draw
-        self.drawn = False
-        self.summary = _label()
-        self.figure = Figure(layout="constrained")
-        self.canvas = FigureCanvasQTAgg(self.figure)
-        self.canvas.setMinimumSize(320, 240)
-        self.save = QPushButton("Save PNG…")
-        self.save.setEnabled(False)
-        self.save.clicked.connect(lambda: self.save_png())
-        # The figures choose legend columns and label lengths for their size: drawn again
-        # once a resize settles.
-        self._resized = QTimer(self)
-        self._resized.setSingleShot(True)
-        self._resized.setInterval(150)
-        self._resized.timeout.connect(self.redraw)
-        self.controls = QHBoxLayout()
-        self.controls.setContentsMargins(0, 0, 0, 0)
-        self.controls.addWidget(self.summary, 1)
-        self.controls.addWidget(self.save)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
-        layout.addLayout(self.controls)
-        layout.addWidget(self.canvas, 1)
-
-    def set_draw(self, draw: Callable[[Figure], object]) -> None:
-        """New numbers: drawn now if the pane is shown, else when it is."""
-        self.draw = draw
-        self.drawn = False
-        self.save.setEnabled(True)
-        if self.isVisible():
-            self.redraw()
-
-    def redraw(self) -> None:
-        if self.draw is None:
-            return
-        self.draw(self.figure)
-        self.canvas.draw_idle()
-        self.drawn = True
-
-    def showEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        super().showEvent(event)
-        if not self.drawn:
-            self.redraw()
-
-    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        super().resizeEvent(event)
-        if self.drawn:
-            self._resized.start()
-
-    def save_png(self, path: str | None = None) -> str | None:
-        if self.draw is None:
-            return None
-        if path is None:
-            path = save_file_name(self, "Save the chart as PNG", f"{self.name}.png",
-                                  "PNG images (*.png)")
-        if not path:
-            return None
-        if not self.drawn:
-            self.redraw()
-        return save_chart(self, self.figure, path)
-
-
 class StatisticsWindow(QDialog):
     """Non-modal: it stays open beside the review window; Refresh reads the numbers again."""
 
-    def __init__(self, window) -> None:  # gui.review_host.ReviewHost
-        super().__init__(window)
-        self.window = window
+    def __init__(self, window: ReviewHost) -> None:
+        super().__init__(window.window())
+        self.host = window
         self.setWindowTitle("Statistics")
         self.setModal(False)
         self.numbers: Numbers | None = None
@@ -151,7 +74,7 @@ class StatisticsWindow(QDialog):
         self.path = window.project.path if window.project is not None else None
         self._again = False
 
-        self.status = _label("Reading the statistics…")
+        self.status = summary_label("Reading the statistics…")
         self.busy = QProgressBar()
         self.busy.setRange(0, 0)  # indeterminate
         self.busy.setMaximumWidth(140)
@@ -200,7 +123,7 @@ class StatisticsWindow(QDialog):
         self.map_pane = ChartPane("statistics-countries-minerals")
         self.map_pane.canvas.mpl_connect("button_press_event", self._map_clicked)
         self.map_pane.canvas.setToolTip("Click a cell to list its sentences")
-        self.cell_title = _label("Click a cell to list the sentences that name both.")
+        self.cell_title = summary_label("Click a cell to list the sentences that name both.")
         self.sentence_model = QStandardItemModel(0, 3, self)
         self.sentence_model.setHorizontalHeaderLabels(["Published", "Article", "Sentence"])
         self.sentence_list = QTreeView()
@@ -244,6 +167,7 @@ class StatisticsWindow(QDialog):
         window closed meanwhile must not destroy a running thread (the job keeps itself,
         ``gui.common.workers``)."""
         path = self.path
+        assert path is not None  # reads start only with a project open (refresh, show_cell)
         job = ThreadJob(path, work, None, read_only=True)
 
         def ended(handler: Callable, value: object) -> None:
@@ -258,7 +182,7 @@ class StatisticsWindow(QDialog):
 
     def refresh(self) -> None:
         """Read the statistics again, on a worker thread with its own connection."""
-        project = self.window.project
+        project = self.host.project
         if project is None:
             return
         if self.job is not None:  # read again once this one is in
@@ -273,7 +197,7 @@ class StatisticsWindow(QDialog):
     def attach(self, _session: ReviewSession) -> None:
         """The main window opened another project (a new session): forget this one's
         numbers and cell."""
-        project = self.window.project
+        project = self.host.project
         self.path = project.path if project is not None else None
         self.numbers, self.cell, self.sentences = None, None, []
         self.sentence_model.removeRows(0, self.sentence_model.rowCount())
@@ -408,7 +332,7 @@ class StatisticsWindow(QDialog):
 
     def show_cell(self, country: str, mineral: str) -> None:
         """List the sentences that name both (read on a worker thread)."""
-        project = self.window.project
+        project = self.host.project
         if project is None or self.numbers is None:  # nothing drawn yet for this project
             return
         self.cell = (country, mineral)
@@ -473,7 +397,7 @@ class StatisticsWindow(QDialog):
 
     def open_sentence(self, s: Sentence) -> None:
         """Open the sentence's article in the review window with the sentence selected."""
-        w = self.window
+        w = self.host
         if w.project is None or w.project.path != self.path:
             return  # a sentence of a project no longer open
         w.show_article(s.article_id)

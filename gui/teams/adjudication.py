@@ -151,7 +151,7 @@ class Adjudication:
             return [(a, f1, shown_title(rows[a].title, rows[a].preview, rows[a].source),
                      rows[a].status) for a, f1 in worst if a in rows]
 
-        job = ThreadJob(project.path, work, self.window, read_only=True)
+        job = ThreadJob(project.path, work, self.window.window(), read_only=True)
         self.window.jobs.run_job(job, "Finding the articles reviewers differ on…", listed,
                                  "Cannot list the articles to adjudicate")
 
@@ -256,6 +256,7 @@ class Adjudication:
         view = self.window.view
         span = view.selected_span()
         selection = view.text_selection()
+        here: tuple[int, int | None]
         if span is not None:
             here = (span.start, span.end)
         elif selection is not None:
@@ -321,7 +322,7 @@ class Adjudication:
             QMessageBox.Icon.Warning, "Replace your decisions?",
             f"You made {settlement.decisions} decision(s) in this article. Replace them "
             f"with the {len(settlement.spans)} span(s) all reviewers agree on?",
-            self.window, "Undo (Ctrl+Z) brings your decisions back.")  # type: ignore[arg-type]
+            self.window.window(), "Undo (Ctrl+Z) brings your decisions back.")
         replace = box.addButton("Replace my decisions", QMessageBox.ButtonRole.AcceptRole)
         keep = box.addButton("Keep them", QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(keep)

@@ -225,17 +225,17 @@ class AdjudicationPanel(QWidget):
     def set_current_region(self, index: int | None) -> None:
         """Follow the text cursor: select the row of the region it is in."""
         self.regions.blockSignals(True)
-        if index is None:
+        item = self.regions.topLevelItem(index) if index is not None else None
+        if item is None:
             self.regions.clearSelection()
         else:
-            item = self.regions.topLevelItem(index)
             self.regions.setCurrentItem(item)
             self.regions.scrollToItem(item)
         self.regions.blockSignals(False)
 
     def _take_selected(self, item: QTreeWidgetItem | None) -> None:
         reviewer = item.data(1, Qt.ItemDataRole.UserRole) if item is not None else None
-        if reviewer is not None and not item.isDisabled():
+        if item is not None and reviewer is not None and not item.isDisabled():
             self.take_reviewer.emit(reviewer)
 
     # ------------------------------------------------------------------ the worklist
@@ -258,12 +258,12 @@ class AdjudicationPanel(QWidget):
     def article_ids(self) -> list[int]:
         items = (self.articles.topLevelItem(i) for i in range(self.articles.topLevelItemCount()))
         return [i.data(0, Qt.ItemDataRole.UserRole) for i in items
-                if i.data(0, Qt.ItemDataRole.UserRole) is not None]
+                if i is not None and i.data(0, Qt.ItemDataRole.UserRole) is not None]
 
     def set_status(self, article_id: int, status: str) -> None:
         for i in range(self.articles.topLevelItemCount()):
             item = self.articles.topLevelItem(i)
-            if item.data(0, Qt.ItemDataRole.UserRole) == article_id:
+            if item is not None and item.data(0, Qt.ItemDataRole.UserRole) == article_id:
                 item.setText(2, status)
                 color = QColor("#8a8f98") if status != "pending" else self.palette().text(
                 ).color()

@@ -9,6 +9,7 @@ of 10,000 articles takes seconds. Refusals are shown as the store words them.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -28,13 +29,16 @@ from gui.common.form_parts import ok_cancel, path_row
 from gui.common.plain_text import warn
 from gui.common.workers import ThreadJob
 
+if TYPE_CHECKING:
+    from gui.review_host import ReviewHost
+
 
 class HandOutDialog(QDialog):
     """Reviewers, overlap, seed, decided articles too, and the folder for the copies."""
 
-    def __init__(self, window) -> None:
-        super().__init__(window)
-        self.window = window
+    def __init__(self, window: ReviewHost) -> None:
+        super().__init__(window.window())
+        self.host = window
         self.setWindowTitle("Hand out copies to reviewers")
         self.reviewers = QLineEdit()
         self.reviewers.setPlaceholderText("ana, ben, cy")
@@ -53,6 +57,7 @@ class HandOutDialog(QDialog):
             "were made. With it, the copies carry the current decisions, and the agreement "
             "report names their versions as not independent.")
         project = window.project
+        assert project is not None  # offered with a project open (MainWindow.show_hand_out)
         self.folder = QLineEdit(str(project.path.parent / f"{project.path.stem}-copies"))
         form = QFormLayout(self)
         form.addRow("Reviewers", self.reviewers)
@@ -72,18 +77,19 @@ class HandOutDialog(QDialog):
 
     def hand_out(self) -> None:
         names = [n.strip() for n in self.reviewers.text().split(",") if n.strip()]
-        if self.window.refuse_if_read_only("hand out copies"):
+        project = self.host.project
+        if project is None or self.host.refuse_if_read_only("hand out copies"):
             return
         try:
-            self.paths = hand_out(self.window.project, names, self.folder.text(),
+            self.paths = hand_out(project, names, self.folder.text(),
                                   overlap=self.overlap.value(), seed=self.seed.value(),
                                   include_decided=self.include_decided.isChecked(),
                                   show_decisions=self.show_decisions.isChecked(),
-                                  who=self.window.reviewer)
+                                  who=self.host.reviewer)
         except AssayError as exc:
             warn(self, "Cannot hand out", str(exc))
             return
-        self.window.statusBar().showMessage(
+        self.host.statusBar().showMessage(
             f"Handed out {len(self.paths)} copies to {self.folder.text()}: "
             + ", ".join(p.name for p in self.paths.values()), 12000)
         self.accept()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -49,11 +50,22 @@ from gui.window.project_jobs import ProjectJobs
 from gui.window.project_lock import LockResult, ProjectLock, lock_project
 from gui.window.shortcuts import ShortcutsDialog, help_rows
 
+if TYPE_CHECKING:
+    from gui.statistics.window import StatisticsWindow
+
 TIME_KEPT_EVERY_MS = 30_000
 
 
 class MainWindow(QMainWindow):
     """One window on one open project."""
+
+    # Made from gui.window_actions' table (build_actions): those the window uses itself.
+    act_undo: QAction
+    act_redo: QAction
+    act_popup: QAction
+    act_show_rejected: QAction
+    # Review → Statistics… (gui.statistics_view), made when first shown.
+    statistics_window: StatisticsWindow | None = None
 
     def __init__(self, settings: QSettings, reviewer: str) -> None:
         super().__init__()
@@ -87,7 +99,7 @@ class MainWindow(QMainWindow):
         if state is not None:
             self.splitter.restoreState(state)
         self.columns.restored = state is not None  # its widths are the wanted ones
-        self.view.set_zoom(float(settings.value("view/zoom", 0.0)))
+        self.view.set_zoom(float(str(settings.value("view/zoom", 0.0))))  # a str or a float
         self._check_model()
         # Articles without stored tokens are tokenised on first open with Assay's one tokenizer
         # (core.text.tokens); loading spaCy's tokenizer takes about a second, so start it now.
@@ -258,7 +270,7 @@ class MainWindow(QMainWindow):
         parts: list[SessionPart] = [
             self.article_column, self.side_panel, self.list_panel, self.entity_review,
             self.claims_review, self.linking, self.adjudication, self.model_training]
-        if getattr(self, "statistics_window", None) is not None:
+        if self.statistics_window is not None:
             parts.append(self.statistics_window)
         for part in parts:
             part.attach(session)

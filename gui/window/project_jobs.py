@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox, QProgressDialog
+from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from core.errors import AssayError
 from core.jobs import protocol
@@ -29,11 +29,16 @@ class ProjectJobs:
         self.window = window
         self.job = None  # the running job; one at a time
 
+    @property
+    def _parent(self) -> QWidget:
+        """The window, as the parent of the dialogs and jobs started here."""
+        return self.window.window()
+
     def import_files_dialog(self) -> None:
         if self.window.refuse_if_read_only("import articles"):
             return
         paths = open_file_names(
-            self.window, "Import articles", Path.home(),
+            self._parent, "Import articles", Path.home(),
             "Articles (*.txt *.md *.html *.htm *.jsonl *.csv);;All files (*)")
         if paths:
             self.start_import(paths)
@@ -41,12 +46,12 @@ class ProjectJobs:
     def import_folder_dialog(self) -> None:
         if self.window.refuse_if_read_only("import articles"):
             return
-        path = existing_folder(self.window, "Import a folder", Path.home())
+        path = existing_folder(self._parent, "Import a folder", Path.home())
         if path:
             self.start_import([path])
 
     def _progress_dialog(self, title: str, job) -> QProgressDialog:
-        dialog = QProgressDialog(title, "Cancel", 0, 0, self.window)
+        dialog = QProgressDialog(title, "Cancel", 0, 0, self._parent)
         dialog.setWindowTitle("Assay")
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.setMinimumDuration(300)
@@ -72,8 +77,16 @@ class ProjectJobs:
             dialog.close()
             self.job = None
 
-        job.finished.connect(lambda result: (ended(), on_done(result)))
-        job.failed.connect(lambda msg: (ended(), self._job_failed(fail_title, msg)))
+        def finished(result: object) -> None:
+            ended()
+            on_done(result)
+
+        def failed(message: str) -> None:
+            ended()
+            self._job_failed(fail_title, message)
+
+        job.finished.connect(finished)
+        job.failed.connect(failed)
         self.job = job
         job.start()
         return job
@@ -84,7 +97,7 @@ class ProjectJobs:
             return None
         if self.window.refuse_if_read_only("import articles"):
             return None
-        job = import_job(self.window.project.path, paths, self.window)
+        job = import_job(self.window.project.path, paths, self._parent)
         return self.run_job(job, "Importing articles…", self._import_done, "Import failed")
 
     def _import_done(self, report) -> None:
@@ -99,7 +112,7 @@ class ProjectJobs:
             more = len(report.problems) - 30
             if more > 0:
                 details += f"\n… and {more} more"
-            inform(self.window, "Import finished", f"{message}\n\n{details}")
+            inform(self._parent, "Import finished", f"{message}\n\n{details}")
         else:
             self.window.statusBar().showMessage(message, 8000)
         if self.window.article is None and self.window.session is not None:
@@ -119,7 +132,7 @@ class ProjectJobs:
             return None
         if not force and not project.articles_to_annotate():
             return self.reannotate()
-        job = AnnotateJob(project.path, force=force, parent=self.window)
+        job = AnnotateJob(project.path, force=force, parent=self._parent)
         job.warning.connect(lambda msg: self.window.statusBar().showMessage(msg, 10000))
         return self.run_job(job, "Pre-annotating articles…", self._annotate_done,
                              "Pre-annotation failed")
@@ -139,7 +152,7 @@ class ProjectJobs:
         box = message_box(
             QMessageBox.Icon.Question, "Re-annotate pending articles?",
             f"Every article has been pre-annotated. Run the model again on the {pending:,} "
-            "pending or skipped article(s)?", self.window,
+            "pending or skipped article(s)?", self._parent,
             "Their undecided suggestions are replaced. What reviewers decided is kept: "
             "approved and rejected articles are not touched, and accepted, rejected and "
             "added entities stay as they are.")
@@ -159,7 +172,7 @@ class ProjectJobs:
         """Choose format, filters and destination; the export itself runs in a thread."""
         if self.window.project is None:
             return None
-        dialog = ExportDialog(self.window.project, self.window, self.window.settings)
+        dialog = ExportDialog(self.window.project, self._parent, self.window.settings)
         dialog.accepted.connect(lambda: self.start_export(dialog.options()))
         dialog.open()
         self._export_dialog = dialog
@@ -169,7 +182,7 @@ class ProjectJobs:
         if self.window.project is None or self.job is not None:
             return None
         project = self.window.project
-        job = export_job(project.path, options, self.window, read_only=project.read_only)
+        job = export_job(project.path, options, self._parent, read_only=project.read_only)
         return self.run_job(job, "Exporting…", self._export_done, "Export refused")
 
     def _export_done(self, report) -> None:
@@ -206,7 +219,7 @@ class ProjectJobs:
             return None
         job = ThreadJob(self.window.project.path,
                         lambda project, _progress, _cancel: project.integrity_problems(),
-                        self.window, read_only=True)
+                        self._parent, read_only=True)
         return self.run_job(job, "Checking the project file…", self._check_done,
                              "Cannot check the project file")
 
@@ -217,7 +230,7 @@ class ProjectJobs:
                 f"{name}: no damage found (SQLite's integrity check passed).", 10000)
             return
         warn(
-            self.window, "The project file is damaged",
+            self._parent, "The project file is damaged",
             f"SQLite's integrity check found problems in {name}:\n\n"
             + "\n".join(problems[:20])
             + "\n\nAssay cannot repair it: restore it from a backup. Articles that still "
@@ -227,5 +240,5 @@ class ProjectJobs:
         if self.window.session is not None:
             self.window.session.articles_written()  # a part may have been written
         warn(
-            self.window, title, message)
+            self._parent, title, message)
 

@@ -65,11 +65,13 @@ class AssayEntities:
             key = f"{label}\t{kb_id}"
             self._keys[nlp.vocab.strings.add(key)] = (label, kb_id)
             matcher = self._exact if exact else self._any_case
-            matcher.add(key, list(nlp.tokenizer.pipe(texts)))
+            # spaCy types Language.tokenizer as a callable; its Tokenizer has pipe().
+            matcher.add(key, list(nlp.tokenizer.pipe(texts)))  # type: ignore[union-attr]
 
     def __call__(self, doc: Doc) -> Doc:
         gazetteer = self._gazetteer_spans(doc)
-        patterns, numeric = [], []
+        patterns: list[Candidate] = []
+        numeric: list[Candidate] = []
         for found in self._patterns(doc):
             start, end = found.start, found.end
             if found.label == "ORG":

@@ -12,6 +12,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 import spacy
 from spacy.language import Language
@@ -20,7 +21,10 @@ from spacy.tokens import Doc
 from core.models import SpanIn
 from core.nlp.models import DEFAULT_MODELS, INSTALL_HINT
 from core.nlp.pipeline.aliases import propagate_aliases
-from core.nlp.pipeline.component import COMPONENT  # importing it registers the factory
+from core.nlp.pipeline.component import (  # importing it registers the factory
+    COMPONENT,
+    AssayEntities,
+)
 from core.nlp.pipeline.words import DEFAULT_LABELS
 from core.text.tokens import customise_tokenizer, doc_tokens, segments
 
@@ -48,7 +52,9 @@ class Annotator:
     @property
     def gazetteer_version(self) -> str:
         """Short hash of the gazetteer files, in case a run must be traced to its lists."""
-        return self.nlp.get_pipe(COMPONENT).gazetteer_version
+        # The pipe by that name is ours (load_pipeline adds it); spaCy types pipes as
+        # plain callables.
+        return cast(AssayEntities, self.nlp.get_pipe(COMPONENT)).gazetteer_version
 
     def annotate(
         self, texts: Iterable[str], batch_size: int = 64, n_process: int = 1
@@ -93,7 +99,9 @@ class Annotator:
                 held = []
                 yield spans, tokens
         finally:
-            docs.close()  # stops spaCy's worker processes if the caller stops early
+            # Stops spaCy's worker processes if the caller stops early: nlp.pipe returns a
+            # generator, which spaCy's annotation calls an Iterator.
+            docs.close()  # type: ignore[attr-defined]
 
 
 def _load_model(name: str) -> Language:
