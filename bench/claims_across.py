@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 from bench.statistics import N, best_of, build_reviewed_project, run_alone
+from core.nlp.store_rules import store_rules
 from core.store import Project
 
 # A claim as a reviewer would mark it, added to the first article that has this sentence.
@@ -41,7 +42,7 @@ def bench_claims_across(tmp: Path) -> dict:
     path = tmp / "reviewed.assay"
     if not path.exists():  # bench.statistics may have built it in this run already
         build_reviewed_project(path)
-    with Project.open(path) as project:
+    with Project.open(path, rules=store_rules()) as project:
         claim_id = _claim_on_a_pair(project)
         seconds, across = best_of(lambda: project.claims_across(claim_id), 3)
         ids = across.ids

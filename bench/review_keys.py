@@ -19,6 +19,7 @@ from pathlib import Path
 
 from bench.corpus import article_text, entity_spans
 from core.models import ArticleIn, SpanIn
+from core.nlp.store_rules import store_rules
 from core.store import Project
 
 STEPS = ("reach", "relabel", "reject", "fix a boundary", "add a missed entity", "approve")
@@ -177,7 +178,7 @@ def bench_review_keys(tmp: Path) -> dict:
     from gui.window.main_window import MainWindow
 
     path = tmp / "keys.assay"
-    with Project.create(path) as project:
+    with Project.create(path, rules=store_rules()) as project:
         project.add_articles([_article()])
         project.suggest_claims(1, "model")
     app = QApplication.instance() or QApplication([])

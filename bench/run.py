@@ -25,6 +25,7 @@ from bench.scale import bench_scale
 from bench.statistics import bench_statistics
 from bench.teams import bench_adjudication, bench_teams
 from core.models import ArticleIn
+from core.nlp.store_rules import store_rules
 from core.store import ArticleFilter, Project
 
 N_ARTICLES = int(os.environ.get("ASSAY_BENCH_ARTICLES", "2000"))
@@ -45,7 +46,7 @@ def bench_import(tmp: Path) -> dict:
     folder.mkdir()
     for i, art in enumerate(synthetic_articles(N_ARTICLES, seed=1, words=(150, 400))):
         (folder / f"{i:06d}.txt").write_text(art.text, encoding="utf-8")
-    with Project.create(tmp / "import.assay") as project:
+    with Project.create(tmp / "import.assay", rules=store_rules()) as project:
         seconds, report = timed(lambda: import_paths(project, [folder]))
     return {"import_articles": report.added, "import_per_s": report.added / seconds}
 
@@ -55,7 +56,7 @@ def bench_annotate(tmp: Path) -> dict:
     from core.nlp.pipeline import load_annotator
 
     arts = synthetic_articles(N_ANNOTATE, seed=2, words=(300, 600))
-    with Project.create(tmp / "annotate.assay") as project:
+    with Project.create(tmp / "annotate.assay", rules=store_rules()) as project:
         project.add_articles(arts)
         annotator = load_annotator([lb.name for lb in project.labels()])
         texts = [a.text for a in arts]
@@ -70,7 +71,7 @@ def bench_annotate(tmp: Path) -> dict:
 
 
 def bench_store(tmp: Path) -> dict:
-    with Project.create(tmp / "store.assay") as project:
+    with Project.create(tmp / "store.assay", rules=store_rules()) as project:
         project.add_articles(synthetic_articles(200, seed=3, words=(200, 300)))
         edits = 0
         started = time.perf_counter()
@@ -96,7 +97,7 @@ def bench_export(tmp: Path) -> dict:
     from core.formats.registry import FORMATS, default_suffix
 
     results: dict = {"export_articles": N_EXPORT}
-    with Project.create(tmp / "export.assay") as project:
+    with Project.create(tmp / "export.assay", rules=store_rules()) as project:
         arts = synthetic_articles(N_EXPORT, seed=8, words=(200, 400), with_spans=True)
         project.add_articles(arts)
         project.conn.execute("UPDATE spans SET state = 'accepted'")
@@ -153,7 +154,7 @@ def bench_gui(tmp: Path) -> dict:
     rng_text = synthetic_articles(1, seed=4, words=(5000, 5000))[0].text
     big_text = synthetic_articles(1, seed=5, words=(16000, 16000))[0].text[:100_000]
     path = tmp / "gui.assay"
-    with Project.create(path) as project:
+    with Project.create(path, rules=store_rules()) as project:
         project.add_articles([
             ArticleIn(text="A short first article about lithium in Chile.", title="first"),
             ArticleIn(text=rng_text, title="5,000 words",
@@ -216,7 +217,7 @@ def bench_open_big_article(tmp: Path) -> dict:
     text = synthetic_articles(1, seed=5, words=(18000, 18000))[0].text[:100_000]
     spans = entity_spans(text, limit=N_OPEN_ENTITIES)
     path = tmp / "open.assay"
-    with Project.create(path) as project:
+    with Project.create(path, rules=store_rules()) as project:
         project.add_articles([
             ArticleIn(text="A short article about cobalt in Zambia.", title="short"),
             ArticleIn(text=text, title="100,000 characters", spans=tuple(spans)),
@@ -249,13 +250,13 @@ def bench_big_project(tmp: Path) -> dict:
     from gui.window.main_window import MainWindow
 
     path = tmp / "big.assay"
-    with Project.create(path) as project:
+    with Project.create(path, rules=store_rules()) as project:
         arts = synthetic_articles(N_BIG_PROJECT, seed=6, words=(80, 200))
         for i in range(0, len(arts), 5000):
             project.add_articles(arts[i:i + 5000])
         del arts
     pages: dict = {}
-    with Project.open(path) as project:
+    with Project.open(path, rules=store_rules()) as project:
         for order in ("id", "title", "entities"):
             for where, offset in (("middle", N_BIG_PROJECT // 2), ("end", N_BIG_PROJECT - 200)):
                 pages[f"big_list_{order}_{where}_ms"] = 1000 * min(timed(
@@ -285,7 +286,7 @@ def bench_big_article_edits(tmp: Path) -> dict:
     text = synthetic_articles(1, seed=5, words=(90000, 90000))[0].text[:530_000]
     spans = entity_spans(text)[:4900]
     path = tmp / "pasted.assay"
-    with Project.create(path) as project:
+    with Project.create(path, rules=store_rules()) as project:
         project.add_articles([ArticleIn(text=text, title="pasted", spans=tuple(spans))])
     app = QApplication.instance() or QApplication(sys.argv)
     window = _open(MainWindow, QSettings(str(tmp / "s3.ini"), QSettings.Format.IniFormat),
@@ -325,7 +326,7 @@ def bench_million(tmp: Path) -> dict:
     path = Path(kept) if kept else tmp / "million.assay"
     started = time.perf_counter()
     if not path.exists():
-        with Project.create(path) as project:
+        with Project.create(path, rules=store_rules()) as project:
             for first in range(0, N_MILLION, 20_000):
                 project.add_articles(synthetic_articles(min(20_000, N_MILLION - first),
                                                         seed=first, words=(20, 60),
@@ -337,7 +338,7 @@ def bench_million(tmp: Path) -> dict:
     def best(fn) -> float:
         return 1000 * min(timed(fn)[0] for _ in range(3))
 
-    open_s, project = timed(lambda: Project.open(path))
+    open_s, project = timed(lambda: Project.open(path, rules=store_rules()))
     results["million_open_ms"] = 1000 * open_s
     with project:
         last = N_MILLION - 200

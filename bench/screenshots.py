@@ -9,6 +9,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from core.nlp.store_rules import store_rules
+
 SIZES = {"1024x640": (1024, 640), "1280x720": (1280, 720), "full": (1440, 880)}
 
 
@@ -57,7 +59,7 @@ def gold_project(path: Path, gold: Path, n: int):
     from core.store import Project
 
     passages = read_marked(gold)[:n]
-    project = Project.create(path, name="briefs")
+    project = Project.create(path, name="briefs", rules=store_rules())
     project.add_articles([ArticleIn(text=p.text, title=p.id) for p in passages])
     for article_id, passage in zip(project.article_ids(), passages, strict=True):
         for start, end, label in passage.spans:
@@ -149,7 +151,7 @@ def statistics_project(path: Path, seed: int = 16) -> Path:
         first = text.split(". ")[0].split("\n")[0]
         return first if len(first) <= 80 else first[:first.rfind(" ", 0, 78)] + "…"
 
-    project = Project.create(path, name="Critical minerals briefs")
+    project = Project.create(path, name="Critical minerals briefs", rules=store_rules())
     project.add_articles([ArticleIn(text=p.text, title=title(p.text), source=p.source,
                                     published=f"2026-{9 + i % 3:02d}-{1 + i * 7 % 28:02d}")
                           for i, p in enumerate(passages)])
@@ -287,7 +289,8 @@ def report_screenshot(out_dir: Path, tmp: Path | None = None,
         raise SystemExit("chromium is missing: make test-deps installs it")
     with tempfile.TemporaryDirectory(dir=tmp) as folder:
         work = Path(folder)
-        with Project.open_for_reading(statistics_project(work / "statistics.assay")) as p:
+        with Project.open_for_reading(statistics_project(work / "statistics.assay"),
+                                      rules=store_rules()) as p:
             page = write_report(p, work / "report.html").path
         png = Path(out_dir) / "report.png"
         result = subprocess.run(
@@ -339,7 +342,7 @@ def claims_across_screenshots(app, tmp: Path, out: Path) -> None:
     names = re.compile("|".join(re.escape(n) for n in sorted(labels, key=len, reverse=True)))
 
     path = tmp / "across.assay"
-    with Project.create(path, name="cobalt desk") as project:
+    with Project.create(path, name="cobalt desk", rules=store_rules()) as project:
         project.add_articles([ArticleIn(
             text=text, title=title, published=published,
             spans=tuple(SpanIn(m.start(), m.end(), labels[m.group()])

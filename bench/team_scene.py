@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from core.nlp.store_rules import store_rules
 from core.store import Project
 
 TEAM = ("ana", "ben", "cy")
@@ -19,7 +20,7 @@ OTHER_LABEL = {"ORG": "GPE", "GPE": "LOC", "LOC": "GPE", "PERSON": "ORG", "NORP"
 
 def review_copy(copy_path: Path, reviewer: str) -> None:
     """One reviewer's work in their copy: a few decisions that differ from the others'."""
-    with Project.open(copy_path) as copy:
+    with Project.open(copy_path, rules=store_rules()) as copy:
         for article_id in copy.article_ids():
             for i, span in enumerate(s for s in copy.spans(article_id) if s.live):
                 if reviewer == "ben" and i % 6 == 1:
@@ -40,11 +41,11 @@ def three_reviewers(origin: Path, out_dir: Path) -> dict[str, Path]:
     from core.teams.assign import hand_out
     from core.teams.merge import merge_copy
 
-    with Project.open(origin) as project:
+    with Project.open(origin, rules=store_rules()) as project:
         paths = hand_out(project, list(TEAM), out_dir, overlap=1.0, seed=0)
     for reviewer, path in paths.items():
         review_copy(path, reviewer)
-    with Project.open(origin) as project:
+    with Project.open(origin, rules=store_rules()) as project:
         for path in paths.values():
             merge_copy(project, path)
     return paths

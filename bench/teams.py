@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 from bench.corpus import synthetic_articles
+from core.nlp.store_rules import store_rules
 from core.store import Project
 
 N_TEAM = int(os.environ.get("ASSAY_BENCH_TEAM", "10000"))
@@ -21,16 +22,16 @@ def bench_teams(tmp: Path) -> dict:
     from core.teams.merge import merge_copy
 
     path = tmp / "team.assay"
-    with Project.create(path, name="team") as project:
+    with Project.create(path, name="team", rules=store_rules()) as project:
         arts = synthetic_articles(N_TEAM, seed=11, words=(60, 120), with_spans=True)
         for i in range(0, len(arts), 5000):
             project.add_articles(arts[i:i + 5000])
-    with Project.open(path) as project:
+    with Project.open(path, rules=store_rules()) as project:
         started = time.perf_counter()
         paths = hand_out(project, REVIEWERS, tmp / "copies", overlap=0.2, seed=0)
         hand_out_s = time.perf_counter() - started
     for n, (reviewer, copy_path) in enumerate(paths.items()):
-        with Project.open(copy_path) as copy:
+        with Project.open(copy_path, rules=store_rules()) as copy:
             ids = copy.article_ids()
             for i, article_id in enumerate(ids):
                 if (i + n) % 7 == 0:  # some disagreement: each reviewer rejects a few
@@ -39,7 +40,7 @@ def bench_teams(tmp: Path) -> dict:
                         copy.update_span(first[0].id, reviewer, state="rejected")
             for article_id in ids:
                 copy.approve_article(article_id, reviewer)
-    with Project.open(path) as project:
+    with Project.open(path, rules=store_rules()) as project:
         started = time.perf_counter()
         merged = sum(merge_copy(project, p).added for p in paths.values())
         merge_s = time.perf_counter() - started
@@ -77,7 +78,7 @@ def bench_adjudication(tmp: Path) -> dict:
     spans = [SpanIn(s.start, s.end, s.label) for s in
              entity_spans(text, limit=ADJUDICATE_ENTITIES)]  # all suggestions, untouched
     path = tmp / "adjudicate.assay"
-    with Project.create(path, name="adjudicate") as project:
+    with Project.create(path, name="adjudicate", rules=store_rules()) as project:
         project.add_articles([
             ArticleIn(text="A short article about cobalt in Zambia.", title="short"),
             ArticleIn(text=text, title="300 entities", spans=tuple(spans))])

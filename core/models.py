@@ -199,6 +199,23 @@ class Label:
 
 
 @dataclass(frozen=True)
+class KbEntry:
+    """One canonical thing: its id, the label family it belongs to (``core.text.kb_ids.
+    family``), a name, its aliases. The linker holds the built-in ones; a project's own
+    are rows of its ``kb_entries`` table."""
+
+    id: str
+    label: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    source: str = "built-in"  # or "project" for a reviewer's entry
+
+    def display(self) -> str:
+        """How the completer shows it: ``USA — United States``."""
+        return f"{self.id} — {self.name}" if self.name and self.name != self.id else self.id
+
+
+@dataclass(frozen=True)
 class SchemeIn:
     """The label scheme an Assay JSONL export carries on its first line."""
 

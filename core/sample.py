@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from core.formats.importers import import_paths
+from core.nlp.store_rules import store_rules
 from core.resources import resource_path
 from core.store import Project
 from core.text.json_lines import json_line
@@ -27,7 +28,7 @@ def ensure_sample_project(folder: Path) -> Path:
     partial = folder / "sample.assay.partial"
     for leftover in folder.glob("sample.assay.partial*"):
         leftover.unlink()
-    with Project.create(partial, name=SAMPLE_NAME) as project:
+    with Project.create(partial, name=SAMPLE_NAME, rules=store_rules()) as project:
         import_paths(project, [resource_path("sample", "sample.jsonl")], reviewer="sample")
         for article_id in project.article_ids():  # so a first look shows claims to check
             project.suggest_claims(article_id, "sample")
@@ -47,7 +48,8 @@ def write_sample_jsonl(out: Path | None = None) -> Path:
     from core.nlp.pipeline import load_annotator
 
     out = out or resource_path("sample", "sample.jsonl")
-    with tempfile.TemporaryDirectory() as tmp, Project.create(Path(tmp) / "s.assay") as project:
+    with tempfile.TemporaryDirectory() as tmp, \
+            Project.create(Path(tmp) / "s.assay", rules=store_rules()) as project:
         import_paths(project, [resource_path("sample", "texts")], reviewer="sample")
         annotate_project(project, load_annotator([lb.name for lb in project.labels()]))
         with out.open("w", encoding="utf-8") as fh:

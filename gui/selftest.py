@@ -32,6 +32,7 @@ def _check_model() -> str:
 def _check_project(folder: Path) -> str:
     from core.formats.html import extract_html
     from core.models import ArticleIn
+    from core.nlp.store_rules import store_rules
     from core.store import Project
 
     # The HTML extractor (trafilatura, lxml, babel with its locales trimmed by build.spec)
@@ -51,7 +52,7 @@ def _check_project(folder: Path) -> str:
                                  "per_label": {"GPE": 0.5}}]}).savefig(png, format="png")
     if not png.getvalue().startswith(b"\x89PNG"):
         raise RuntimeError("the agreement chart did not render")
-    with Project.create(folder / "selftest.assay") as project:
+    with Project.create(folder / "selftest.assay", rules=store_rules()) as project:
         project.add_articles([ArticleIn(text=SENTENCE, title="self-test")])
         project.add_span(1, 0, 9, "GPE", "selftest")
         project.approve_article(1, "selftest")
@@ -77,10 +78,12 @@ def _check_window(folder: Path) -> str:
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
+    from core.nlp.store_rules import store_rules
     from core.store import Project
     from gui.window.main_window import MainWindow
 
-    Project.open(folder / "selftest.assay").close()  # fail here, not in a modal dialog
+    # Fail here, not in a modal dialog.
+    Project.open(folder / "selftest.assay", rules=store_rules()).close()
     app = QApplication.instance() or QApplication([])
     settings = QSettings(str(folder / "selftest.ini"), QSettings.Format.IniFormat)
     window = MainWindow(settings, "selftest")

@@ -9,6 +9,7 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from core.models import ArticleIn  # noqa: E402
+from core.nlp.store_rules import store_rules
 from core.store import Project  # noqa: E402
 
 SAMPLE_TEXTS = [
@@ -21,7 +22,7 @@ SAMPLE_TEXTS = [
 @pytest.fixture
 def project(tmp_path):
     """A fresh project with three short articles we wrote ourselves."""
-    proj = Project.create(tmp_path / "test.assay", name="test")
+    proj = Project.create(tmp_path / "test.assay", name="test", rules=store_rules())
     proj.add_articles([ArticleIn(text=t, title=f"Article {i}", source="tests")
                        for i, t in enumerate(SAMPLE_TEXTS, 1)])
     yield proj

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from core.models import ArticleIn, SpanIn, Version
+from core.nlp.store_rules import store_rules
 from core.review.history import History
 from core.store import Project
 from core.teams.adjudicate import (
@@ -55,7 +56,7 @@ CY = version("cy", span("lithium", "MINERAL"), span("Chile", "GPE"),
 @pytest.fixture
 def project(tmp_path):
     path = tmp_path / "adj.assay"
-    with Project.create(path, name="adj") as p:
+    with Project.create(path, name="adj", rules=store_rules()) as p:
         p.add_articles([ArticleIn(text=TEXT, title="Buyers", spans=(
             SpanIn(*at("Albemarle"), "ORG"), SpanIn(*at("Chile"), "GPE")))])
         p.put_versions([ANA, BEN, CY], "lead")
@@ -167,7 +168,7 @@ def reviewed_by_three(tmp_path, qtbot=None):
     from core.teams.merge import merge_copy
 
     origin = tmp_path / "team.assay"
-    with Project.create(origin, name="team") as p:
+    with Project.create(origin, name="team", rules=store_rules()) as p:
         p.add_articles([
             ArticleIn(text=TEXT, title="Buyers", spans=(
                 SpanIn(*at("Albemarle"), "ORG"), SpanIn(*at("Chile"), "GPE"))),
@@ -184,7 +185,7 @@ def reviewed_by_three(tmp_path, qtbot=None):
             (tmp_path / reviewer).mkdir()
             review_in_window(qtbot, tmp_path, path, reviewer)
             continue
-        with Project.open(path) as copy:
+        with Project.open(path, rules=store_rules()) as copy:
             first = next(a for a in copy.article_ids() if copy.article(a).title == "Buyers")
             if reviewer != "ben":  # ben keeps the suggested "Albemarle"
                 albemarle = next(s for s in copy.spans(first) if s.text == "Albemarle")
@@ -193,7 +194,7 @@ def reviewed_by_three(tmp_path, qtbot=None):
                 copy.add_span(first, *at(word), label, reviewer)
             for article_id in copy.article_ids():
                 copy.approve_article(article_id, reviewer)
-    with Project.open(origin) as p:
+    with Project.open(origin, rules=store_rules()) as p:
         for path in paths.values():
             merge_copy(p, path)
     return origin
@@ -203,7 +204,7 @@ def reviewed_by_three(tmp_path, qtbot=None):
 @pytest.mark.parametrize("cy_in_the_window", [False, True])
 def test_the_merged_versions_compare_as_written_by_hand(qtbot, tmp_path, cy_in_the_window):
     origin = reviewed_by_three(tmp_path, qtbot if cy_in_the_window else None)
-    with Project.open(origin) as p:
+    with Project.open(origin, rules=store_rules()) as p:
         c = compare(p.versions([1]))
         mine = compare([ANA, BEN, CY])
         assert (c.reviewers, c.lanes, c.regions) == (mine.reviewers, mine.lanes, mine.regions)
@@ -268,7 +269,7 @@ def test_a_team_of_three_adjudicates_in_the_window_with_keys(qtbot, tmp_path):
         "Albemarle", "Tianqi Lithium", "lithium", "Chile", "Western Australia"]
     QTest.keyClick(view, Qt.Key.Key_Z, ctrl)
     QTest.keyClick(view, Qt.Key.Key_A)  # approve the curated version
-    with Project.open(origin, read_only=True) as p:
+    with Project.open(origin, read_only=True, rules=store_rules()) as p:
         article = p.article(1)
         assert (article.status, article.reviewed_by) == ("approved", "lead")
     assert panel.articles.topLevelItem(0).text(2) == "approved"
@@ -314,7 +315,7 @@ def test_the_worklist_counts_approved_versions_only(tmp_path):
     from core.teams.adjudicate import by_article, to_adjudicate
 
     path = tmp_path / "w.assay"
-    with Project.create(path, name="w") as p:
+    with Project.create(path, name="w", rules=store_rules()) as p:
         p.add_articles([ArticleIn(text=TEXT, title="Buyers")])
         p.put_versions([ANA, version("ben", *ANA.spans), version("cy", status="rejected")],
                        "lead")
@@ -374,7 +375,7 @@ def test_markup_in_reviewer_names_and_text_stays_plain_in_the_adjudicate_tab(qtb
     from tests.gui_helpers import open_window
 
     path = tmp_path / "m.assay"
-    with Project.create(path, name="m") as p:
+    with Project.create(path, name="m", rules=store_rules()) as p:
         p.add_articles([ArticleIn(text=TEXT, title="<b>Buyers</b>")])
         p.put_versions([version("<i>ana</i>", *ANA.spans), version("<b>ben</b>", *BEN.spans)],
                        "lead")

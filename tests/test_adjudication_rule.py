@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from core.models import ArticleIn, SpanIn
+from core.nlp.store_rules import store_rules
 from core.store import Project
 
 TEXTS = [f"Report {i}: Chile and Peru sell lithium to Japan, the IEA said." for i in range(4)]
@@ -48,7 +49,7 @@ def ok(*args: str) -> str:
 def work(copy_path: Path, reviewer: str, *, add_japan: bool = False,
          reject_last: bool = False) -> None:
     """A reviewer's work in their copy, through the store as the window does it."""
-    with Project.open(copy_path) as copy:
+    with Project.open(copy_path, rules=store_rules()) as copy:
         ids = copy.article_ids()
         for article_id in ids:
             text = copy.article_text(article_id)
@@ -65,7 +66,7 @@ def make_team(tmp_path: Path, names: tuple[str, str] = ("ana", "ben")) -> Path:
     reviewed and merged back through the CLI. The first reviewer also marks Japan, so the
     versions differ on every article; the second rejects the last article."""
     origin = tmp_path / "team.assay"
-    with Project.create(origin, name="team") as project:
+    with Project.create(origin, name="team", rules=store_rules()) as project:
         project.add_articles([ArticleIn(text=t, title=f"R{i}", spans=(
             SpanIn(*find(t, "Chile"), "GPE"), SpanIn(*find(t, "Peru"), "GPE"),
             SpanIn(*find(t, "lithium"), "MINERAL"), SpanIn(*find(t, "IEA"), "ORG")))
@@ -84,7 +85,7 @@ def make_team(tmp_path: Path, names: tuple[str, str] = ("ana", "ben")) -> Path:
 def curate(origin: Path) -> None:
     """The lead's own decisions in article 1, still pending: Chile accepted, the IEA
     rejected, Peru relabelled LOC, Japan added as LOC (lithium left a suggestion)."""
-    with Project.open(origin) as project:
+    with Project.open(origin, rules=store_rules()) as project:
         spans = {s.text: s for s in project.spans(1)}
         project.update_span(spans["Chile"].id, "lead", state="accepted")
         project.update_span(spans["IEA"].id, "lead", state="rejected")
@@ -93,7 +94,7 @@ def curate(origin: Path) -> None:
 
 
 def curated(origin: Path) -> dict[int, list[tuple[str, str, str]]]:
-    with Project.open_for_reading(origin) as project:
+    with Project.open_for_reading(origin, rules=store_rules()) as project:
         return {a: sorted((s.text, s.label, s.state) for s in project.spans(a))
                 for a in project.article_ids()}
 
@@ -130,7 +131,7 @@ def test_auto_keeps_every_decision_of_the_curator_and_says_so(team, tmp_path):
     assert after[2] == after[3] == AGREED  # untouched articles get the agreed spans
     assert "Settled 2 article(s)" in out
     assert "Skipped 1 article(s) the curator already decided (1)" in out
-    with Project.open_for_reading(origin) as project:
+    with Project.open_for_reading(origin, rules=store_rules()) as project:
         assert project.article(1).status == "pending"
     # Twice is harmless: the settled ones are settled, the curator's still skipped.
     again = ok("adjudicate", origin, "auto", "--reviewer", "lead")
@@ -144,7 +145,7 @@ def test_auto_replaces_the_curators_decisions_only_with_replace(team, tmp_path):
     out = ok("adjudicate", origin, "auto", "--replace", "--reviewer", "lead")
     assert "Skipped" not in out and "Settled 3 article(s)" in out
     assert curated(origin)[1] == AGREED
-    with Project.open_for_reading(origin) as project:
+    with Project.open_for_reading(origin, rules=store_rules()) as project:
         assert project.article(1).status == "pending"  # they differ on Japan: still yours
 
 
@@ -198,7 +199,7 @@ def test_taking_a_rejected_version_rejects_the_article(team, tmp_path):
     before = curated(origin)[4]
     out = ok("adjudicate", origin, "take", "4", "ben", "--reviewer", "lead")
     assert "ben rejected it" in out
-    with Project.open_for_reading(origin) as project:
+    with Project.open_for_reading(origin, rules=store_rules()) as project:
         assert project.article(4).status == "rejected"
     assert curated(origin)[4] == before  # the curated spans are kept for an un-reject
     gold = tmp_path / "gold.jsonl"
@@ -209,7 +210,7 @@ def test_taking_a_rejected_version_rejects_the_article(team, tmp_path):
     assert not gold.exists()
     # The approved version is still taken with its spans and approved.
     ok("adjudicate", origin, "take", "4", "ana", "--reviewer", "lead")
-    with Project.open_for_reading(origin) as project:
+    with Project.open_for_reading(origin, rules=store_rules()) as project:
         assert project.article(4).status == "approved"
         assert {s.text for s in project.spans(4)} == {"Chile", "Peru", "lithium", "IEA",
                                                       "Japan"}
@@ -250,7 +251,7 @@ def rename_after_merge(team: Path, tmp_path: Path, *change: str) -> Path:
 @pytest.mark.slow
 def test_the_versions_follow_a_label_rename_or_merge(team, tmp_path, change, new):
     origin = rename_after_merge(team, tmp_path, *change)
-    with Project.open_for_reading(origin) as project:
+    with Project.open_for_reading(origin, rules=store_rules()) as project:
         labels = {s.label for v in project.versions() for s in v.spans}
     assert "MINERAL" not in labels and new in labels
     ok("adjudicate", origin, "take", "2", "ana", "--reviewer", "lead")
@@ -264,7 +265,7 @@ def test_the_versions_follow_a_label_rename_or_merge(team, tmp_path, change, new
     copies = sorted((team.parent / "out").glob("*.assay"))
     out = ok("merge", origin, *copies, "--reviewer", "lead")
     assert "0 new, 0 updated, 4 unchanged" in out.splitlines()[0]
-    with Project.open_for_reading(origin) as project:
+    with Project.open_for_reading(origin, rules=store_rules()) as project:
         labels = {s.label for v in project.versions() for s in v.spans}
     assert "MINERAL" not in labels
 
@@ -275,12 +276,13 @@ def test_a_reviewer_who_went_on_after_the_rename_merges_in_the_new_words(team, t
     copies = sorted((team.parent / "out").glob("*.assay"))
     ana = tmp_path / "ana.assay"
     shutil.copyfile(next(c for c in copies if c.stem.endswith("ana")), ana)
-    with Project.open(ana) as copy:  # ana goes on in her copy: the IEA is not an entity
+    # Ana goes on in her copy: the IEA is not an entity.
+    with Project.open(ana, rules=store_rules()) as copy:
         spans = {s.text: s for s in copy.spans(1)}
         copy.update_span(spans["IEA"].id, "ana", state="rejected")
     out = ok("merge", origin, ana, "--reviewer", "lead")
     assert "1 updated" in out
-    with Project.open_for_reading(origin) as project:
+    with Project.open_for_reading(origin, rules=store_rules()) as project:
         mine = next(v for v in project.versions([1]) if v.reviewer == "ana")
     assert {(s.label, s.state) for s in mine.spans if s.start == find(TEXTS[0], "lithium")[0]
             } == {("COMMODITY", "accepted")}
@@ -292,7 +294,7 @@ def test_undoing_a_label_merge_puts_the_versions_back(team, tmp_path):
     from core.review.scheme_edits import MergeLabel, RenameLabel
 
     origin = copy_of(team, tmp_path)
-    with Project.open(origin) as project:
+    with Project.open(origin, rules=store_rules()) as project:
         before = project.versions()
         history = History(project, "lead")
         history.do(MergeLabel("MINERAL", "ORG"))
@@ -322,7 +324,7 @@ def test_a_copys_label_renamed_and_deleted_since_is_refused_with_a_sentence(team
     copies = sorted((team.parent / "out").glob("*.assay"))
     ana = tmp_path / "ana.assay"
     shutil.copyfile(next(c for c in copies if c.stem.endswith("ana")), ana)
-    with Project.open(ana) as copy:  # ana marks a LAW nobody else used
+    with Project.open(ana, rules=store_rules()) as copy:  # ana marks a LAW nobody else used
         copy.add_span(1, *find(TEXTS[0], "Report"), "LAW", "ana")
     ok("labels", origin, "rename", "LAW", "STATUTE", "--reviewer", "lead")
     ok("labels", origin, "delete", "STATUTE", "--reviewer", "lead")

@@ -1,7 +1,9 @@
 """The layers hold: checked on the source, so a shortcut fails the build.
 
 * nothing under ``core/`` imports Qt (``core`` must run in the CLI, tests and workers);
-* ``core``'s sub-packages import only downwards (text ← nlp, store ← formats, review);
+* ``core``'s sub-packages import only downwards (text ← nlp, store ← formats, review), as
+  the table in ``docs/architecture.md`` draws it (a test reads the table); the store never
+  imports ``core.nlp``: the rules it applies are handed to it (``core.store.rules``);
 * ``gui`` modules import each other without a cycle, and only the entry points
   (``app``, ``selftest``) import ``main_window``;
 * only ``core/store`` touches a database connection (``.conn``): everything else goes
@@ -11,19 +13,20 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
 # What each part of core may import from core (besides itself and the shared leaf
-# modules core.errors, core.models, core.resources, core.metrics and core's __init__).
+# modules core.errors, core.models, core.resources, core.metrics and core's __init__):
+# the table "What each part of core may import" in docs/architecture.md, row for row.
 ALLOWED = {
     "core.text": set(),
     "core.nlp": {"core.text"},
-    # Known debt: the store links spans by name and suggests claims in the same
-    # transaction as it stores them, so it calls core.nlp.linking and
-    # core.nlp.claim_candidates (see docs/architecture.md).
-    "core.store": {"core.text", "core.nlp"},
+    # Not core.nlp: the linker, the claim suggestions, the facts and figures rules are
+    # handed to the store by whoever opens a project (core.store.rules).
+    "core.store": {"core.text"},
     "core.formats": {"core.text", "core.nlp", "core.store"},
     "core.review": {"core.store", "core.nlp", "core.text"},
     "core.teams": {"core.store", "core.text", "core.review"},
@@ -71,21 +74,58 @@ def test_core_never_imports_qt():
     assert {m: q for m, q in offenders.items() if q} == {}
 
 
-def test_core_imports_only_downwards():
+def is_module(name: str, root: Path = ROOT) -> bool:
+    """Whether ``core.x.y`` names a module or package (not a name defined in one)."""
+    path = root.joinpath(*name.split("."))
+    return path.with_suffix(".py").is_file() or (path / "__init__.py").is_file()
+
+
+def arrows_out_of_bounds(path: Path, here: str, root: Path = ROOT) -> list[str]:
+    """The imports of ``path`` (a module of part ``here``) that ALLOWED does not allow."""
+    allowed = ALLOWED.get(here, set())
     bad = []
-    for path in sources("core"):
-        here = part_of(module_name(path))
-        allowed = ALLOWED.get(here, set())
-        for target in imports(path):
-            if not target.startswith("core.") or target in LEAVES:
-                continue
-            there = part_of(target)
-            if there in (here, *LEAVES) or there in allowed:
-                continue
-            if target.rsplit(".", 1)[0] in LEAVES:  # "from core.models import Span"
-                continue
-            bad.append(f"{module_name(path)} imports {target}")
+    for target in sorted(imports(path)):
+        if not target.startswith("core.") or target in LEAVES:
+            continue
+        if target.rsplit(".", 1)[0] in LEAVES and not is_module(target, root):
+            continue  # a name from a leaf: "from core.models import Span", core.__version__
+        there = part_of(target)
+        if there in (here, *LEAVES) or there in allowed:
+            continue
+        bad.append(target)
+    return bad
+
+
+def test_core_imports_only_downwards():
+    bad = [f"{module_name(path)} imports {target}" for path in sources("core")
+           for target in arrows_out_of_bounds(path, part_of(module_name(path)))]
     assert bad == []
+
+
+def test_the_store_never_imports_nlp():
+    """Not even in a function or under TYPE_CHECKING: the store is handed its rules."""
+    bad = [f"{module_name(path)} imports {target}" for path in sources("core/store")
+           for target in imports(path)
+           if target == "core.nlp" or target.startswith("core.nlp.")]
+    assert bad == []
+
+
+def documented_graph() -> dict[str, set[str]]:
+    """The table "What each part of core may import" in docs/architecture.md: each row's
+    part and the parts its second cell names (in backquotes)."""
+    text = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    table = text.split("What each part of `core` may import", 1)[1].split("\n\n", 2)[1]
+    graph: dict[str, set[str]] = {}
+    for row in table.splitlines():
+        cells = [c.strip() for c in row.strip().strip("|").split("|")]
+        if len(cells) != 2 or not cells[0].startswith("`core."):
+            continue
+        graph[cells[0].strip("`")] = set(re.findall(r"`(core\.[a-z_]+)`", cells[1]))
+    return graph
+
+
+def test_the_architecture_page_draws_the_graph_the_test_checks():
+    assert documented_graph() == ALLOWED
 
 
 def test_gui_modules_import_each_other_without_a_cycle():
@@ -178,3 +218,16 @@ def test_the_checks_would_catch_a_violation(tmp_path):
                       "    from PySide6.QtWidgets import QFileDialog\n")
     assert {"gui.window.main_window", "PySide6.QtCore"} <= imports(sample)
     assert "PySide6.QtWidgets.QFileDialog" in imports(sample)
+    # A store module reaching for core.nlp in any of the three ways is caught.
+    store = tmp_path / "core" / "store"
+    store.mkdir(parents=True)
+    for name in ("nlp", "store"):
+        (tmp_path / "core" / name).mkdir(exist_ok=True)
+        (tmp_path / "core" / name / "__init__.py").write_text("")
+    for code in ("from core import nlp\n", "import core.nlp.linking\n",
+                 "def f():\n    from core.nlp.facts import facts\n"):
+        (store / "part.py").write_text(code)
+        assert arrows_out_of_bounds(store / "part.py", "core.store", tmp_path), code
+    (store / "part.py").write_text("from core import __version__\nfrom core.models import Span\n"
+                                   "from core.text.kb_ids import family\n")
+    assert arrows_out_of_bounds(store / "part.py", "core.store", tmp_path) == []

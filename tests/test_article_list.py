@@ -12,6 +12,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication
 
 from core.models import ArticleIn
+from core.nlp.store_rules import store_rules
 from core.store import ArticleFilter, Project
 from gui.articles.article_list import ArticleListPanel
 from gui.articles.list_model import (
@@ -133,7 +134,7 @@ def test_refresh_drops_selection_when_its_row_shows_another_article(qtbot, panel
 
 
 def test_untitled_and_html_titles_are_shown_literally(qtbot, tmp_path):
-    project = Project.create(tmp_path / "titles.assay")
+    project = Project.create(tmp_path / "titles.assay", rules=store_rules())
     project.add_articles([
         ArticleIn(text="One.", title="<b>bold</b> & <i>co</i>"),
         ArticleIn(text="Two.", title=""),
@@ -294,7 +295,7 @@ def test_sorting_keeps_the_current_article_selected(qtbot, panel):
 
 @pytest.fixture
 def big_project(tmp_path):
-    project = Project.create(tmp_path / "big.assay")
+    project = Project.create(tmp_path / "big.assay", rules=store_rules())
     project.add_articles([ArticleIn(text=f"Article {i} about lithium", title=f"Article {i}")
                           for i in range(5000)])
     yield project
@@ -390,7 +391,7 @@ def test_set_project_switches_and_clears_filters(qtbot, panel, tmp_path):
     panel.search_box.setText("cobalt")
     qtbot.keyClick(panel.search_box, Qt.Key.Key_Return)
     panel.select_article(2)
-    other = Project.create(tmp_path / "other.assay")
+    other = Project.create(tmp_path / "other.assay", rules=store_rules())
     other.add_label("SHIP", "#123456")
     other.add_articles([ArticleIn(text="Nickel.", title="Nickel"),
                         ArticleIn(text="Tin.", title="Tin")])

@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QTextCharFormat, QTextCursor
 
 from core.models import ArticleIn, SpanIn
+from core.nlp.store_rules import store_rules
 from core.store import Project
 from gui.common.theme import label_color
 from gui.review.article_view import ArticleView
@@ -43,7 +44,7 @@ def entity_spans(text: str) -> list[SpanIn]:
 @pytest.fixture
 def article(tmp_path):
     text = PARAGRAPH * 12
-    with Project.create(tmp_path / "view.assay") as project:
+    with Project.create(tmp_path / "view.assay", rules=store_rules()) as project:
         project.add_articles([ArticleIn(text=text, spans=tuple(entity_spans(text)))])
         yield project
 

@@ -11,6 +11,7 @@ from core.errors import InvalidEdit
 from core.formats.export import export
 from core.models import ArticleIn, SpanIn
 from core.nlp.claim_candidates import candidate_claims
+from core.nlp.store_rules import store_rules
 from core.store import Project
 from core.text.sentences import sentence_bounds, snap_to_sentences
 
@@ -72,7 +73,7 @@ def test_candidates_are_sentences_that_state_a_figure():
 
 @pytest.fixture
 def claimed(tmp_path):
-    proj = Project.create(tmp_path / "claims.assay")
+    proj = Project.create(tmp_path / "claims.assay", rules=store_rules())
     pct = _span(TEXT, "12%", "PERCENT")
     proj.add_articles([ArticleIn(text=TEXT, title="Claims", spans=(
         SpanIn(*pct, origin="model", state="suggested"),
@@ -164,7 +165,7 @@ def test_assay_jsonl_round_trip_keeps_claims(claimed, tmp_path):
                          note="wrong month")
     claimed.set_article_status(1, "approved", "ann", accept_suggestions=True)
     export(claimed, "assay", tmp_path / "out.jsonl")
-    fresh = Project.create(tmp_path / "fresh.assay")
+    fresh = Project.create(tmp_path / "fresh.assay", rules=store_rules())
     report = import_paths(fresh, [tmp_path / "out.jsonl"])
     assert report.added == 1 and not report.problems
     # Every claim comes back, the suggestions still waiting too (Assay JSONL carries them).
@@ -182,7 +183,7 @@ def test_a_claim_that_does_not_quote_its_text_is_reported(tmp_path):
     path = tmp_path / "bad.jsonl"
     path.write_text(json.dumps({"text": "Lithium rose 5%.", "claims": [
         {"start": 0, "end": 7, "text": "Cobalt", "verdict": "supported"}]}) + "\n")
-    fresh = Project.create(tmp_path / "fresh.assay")
+    fresh = Project.create(tmp_path / "fresh.assay", rules=store_rules())
     report = import_paths(fresh, [path])
     assert report.added == 0
     assert "claims[0] [0, 7) does not quote the text there" in report.problems[0].reason

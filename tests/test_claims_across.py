@@ -15,6 +15,7 @@ from core.cli import main
 from core.models import ArticleIn, ClaimIn, SpanIn
 from core.nlp.facts import facts
 from core.nlp.figures import compare, figures_in, parse_figure
+from core.nlp.store_rules import store_rules
 from core.store import Project
 from core.store.claims_across import subjects
 from gui.claims.across_panel import ITEM_ROLE
@@ -71,7 +72,7 @@ def _span(text: str, part: str, label: str, state: str) -> SpanIn:
 
 
 def build(path) -> Project:
-    project = Project.create(path)
+    project = Project.create(path, rules=store_rules())
     project.add_articles([ArticleIn(
         text=text, title=title, published=published,
         spans=tuple(_span(text, p, lb, st) for p, lb, st in spans if lb),
@@ -194,7 +195,7 @@ def test_sentences_are_the_facts_rule(project):
 
 
 def test_an_unlinked_claim_is_about_nothing(tmp_path):
-    with Project.create(tmp_path / "p.assay") as project:
+    with Project.create(tmp_path / "p.assay", rules=store_rules()) as project:
         project.add_articles([ArticleIn(text="Prices rose 5% last year.", title="t")])
         claim = project.add_claim(1, 0, 25, "ana")
         across = project.claims_across(claim.id)

@@ -8,6 +8,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QMessageBox
 
 from core.models import ArticleIn, SpanIn
+from core.nlp.store_rules import store_rules
 from core.store import Project
 from gui.claims.paint import VERDICT_COLORS
 from tests.gui_helpers import click_offset, drag_select, open_window, point_of
@@ -27,7 +28,7 @@ def where(part: str) -> tuple[int, int]:
 @pytest.fixture
 def window(qtbot, tmp_path):
     path = tmp_path / "claims.assay"
-    with Project.create(path) as proj:
+    with Project.create(path, rules=store_rules()) as proj:
         proj.add_articles([
             ArticleIn(text=TEXT, title="Claims", spans=(
                 SpanIn(*where("12%"), "PERCENT"), SpanIn(*where("Chile"), "GPE"),
@@ -371,7 +372,7 @@ def test_a_new_empty_project_shows_nothing_of_the_last_one(qtbot, window, tmp_pa
     qtbot.keyClick(window.view, Qt.Key.Key_C)
     assert window.side_tabs.tabText(1).startswith("Claims (1")
     empty = tmp_path / "empty.assay"
-    Project.create(empty).close()
+    Project.create(empty, rules=store_rules()).close()
     assert window.open_project(empty)
     assert window.side_tabs.tabText(1) == "Claims"
     assert (window.header.status_chip.text(), window.header.status_chip.styleSheet()) == ("", "")
@@ -396,7 +397,7 @@ def test_a_verdict_key_acts_on_the_claim_the_reviewer_moved_to(qtbot, window, tm
     assert window.view.selected_span().text == "12%"
     qtbot.keyClick(window.view, Qt.Key.Key_BracketRight)  # to the second claim
     qtbot.keyClick(window.view, Qt.Key.Key_3, CTRL)  # unverifiable
-    with Project.open(window.project.path) as reader:  # as the file holds it
+    with Project.open(window.project.path, rules=store_rules()) as reader:  # as the file holds it
         states = {TEXT[c.start:c.end][:10]: (c.state, c.verdict) for c in reader.claims(1)}
     assert states == {"Cobalt pri": ("suggested", "unchecked"),
                       "Kalgoorlie": ("accepted", "unverifiable")}

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from core.cli import main
+from core.nlp.store_rules import store_rules
 from core.sample import ensure_sample_project
 from core.store import Project
 
@@ -38,7 +39,7 @@ def test_new_import_annotate_stats(tmp_path, capsys):
     stats = json.loads(capsys.readouterr().out)
     assert stats["articles"]["pending"] == 1
     assert stats["entities"]["MINERAL"] >= 2 and stats["entities"]["GPE"] >= 2
-    with Project.open(project) as proj:
+    with Project.open(project, rules=store_rules()) as proj:
         assert proj.article(1).model.startswith("en_core_web_sm")
         assert proj.tokens(1)
     # A second run has nothing left to do.
@@ -82,11 +83,11 @@ def test_json_progress_for_the_window(tmp_path):
 
 def test_sample_project_is_built_once_with_suggestions(tmp_path):
     path = ensure_sample_project(tmp_path)
-    with Project.open(path) as proj:
+    with Project.open(path, rules=store_rules()) as proj:
         assert proj.count_articles() >= 5
         counts = proj.counts_by_label()
         assert counts["MINERAL"] > 0 and counts["GPE"] > 0 and counts["ORG"] > 0
         proj.approve_article(1, "ana")
     assert ensure_sample_project(tmp_path) == path  # not rebuilt: the review is kept
-    with Project.open(path) as proj:
+    with Project.open(path, rules=store_rules()) as proj:
         assert proj.article(1).status == "approved"

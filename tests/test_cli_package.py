@@ -12,6 +12,7 @@ from core import cli
 from core.errors import AssayError
 from core.jobs.annotate import project_annotators
 from core.jobs.train import ModelInUse, choose_annotator, remove_trained_model
+from core.nlp.store_rules import store_rules
 from core.nlp.training import META_FILE, models_dir, saved_models
 from core.store import Project
 from core.store.statistics import CountryMinerals
@@ -53,7 +54,7 @@ def fake_model(project_path: Path, model_id: str) -> None:
 
 def test_the_model_that_pre_annotates_a_project_is_not_removed(tmp_path):
     path = tmp_path / "p.assay"
-    with Project.create(path) as project:
+    with Project.create(path, rules=store_rules()) as project:
         fake_model(path, "m1")
         fake_model(path, "m2")
         choose_annotator(project, "m1")
@@ -67,7 +68,7 @@ def test_the_model_that_pre_annotates_a_project_is_not_removed(tmp_path):
 
 def test_a_chosen_model_that_does_not_load_is_refused_not_replaced(tmp_path):
     path = tmp_path / "p.assay"
-    with Project.create(path) as project:
+    with Project.create(path, rules=store_rules()) as project:
         with pytest.raises(AssayError, match="No trained model 'gone'"):
             project_annotators(project, "gone")
         fake_model(path, "empty")  # a meta file but no pipeline: it cannot load

@@ -128,7 +128,7 @@ def test_a_model_is_better_only_when_it_scores_strictly_higher_on_the_same_dev_s
 
 def test_typed_text_resolves_to_an_id_of_the_labels_list_or_is_refused():
     from core.errors import AssayError
-    from core.nlp.kb_ids import resolve_typed
+    from core.nlp.kb_resolve import resolve_typed
     from core.nlp.linking import KbEntry, builtin_linker
 
     linker = builtin_linker().extended([KbEntry("org:acme", "ORG", "Acme Mining", ("Acme",))])
@@ -145,7 +145,7 @@ def test_typed_text_resolves_to_an_id_of_the_labels_list_or_is_refused():
 
 def test_the_cli_resolves_ids_and_names_of_any_family():
     from core.errors import AssayError
-    from core.nlp.kb_ids import resolve_term
+    from core.nlp.kb_resolve import resolve_term
     from core.nlp.linking import builtin_linker
 
     linker = builtin_linker()
@@ -159,7 +159,7 @@ def test_the_cli_resolves_ids_and_names_of_any_family():
 
 
 def test_a_kb_ids_label_family():
-    from core.nlp.kb_ids import labels_of_family, naming_label, new_id
+    from core.nlp.kb_resolve import labels_of_family, naming_label, new_id
     from core.nlp.linking import COUNTRY_FAMILY
 
     assert naming_label("USA") == naming_label("CD-LU") == "GPE"

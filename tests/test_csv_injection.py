@@ -15,6 +15,7 @@ import pytest
 from core.formats.csv_cells import FORMULA_STARTS, safe_cell
 from core.formats.export import export
 from core.models import ArticleIn
+from core.nlp.store_rules import store_rules
 from core.store import Project
 
 TITLE = '=HYPERLINK("http://example.invalid/x","Open")'
@@ -23,7 +24,7 @@ TEXT = "- Chile raised lithium royalties by 3% in 2024.\n+Indonesia banned nicke
 
 @pytest.fixture
 def hostile(tmp_path):
-    project = Project.create(tmp_path / "h.assay")
+    project = Project.create(tmp_path / "h.assay", rules=store_rules())
     project.add_articles([ArticleIn(text=TEXT, title=TITLE, source="@source")])
     for part, label in (("Chile", "GPE"), ("lithium", "MINERAL"), ("Indonesia", "GPE"),
                         ("nickel", "MINERAL")):

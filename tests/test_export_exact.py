@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from core.formats.export import export
 from core.models import ArticleIn, SpanIn
+from core.nlp.store_rules import store_rules
 from core.store import Project
 
 HOSTILE = (
@@ -55,7 +56,7 @@ def hostile_spans() -> set[tuple[int, int, str]]:
 
 
 def approved_project(path, texts_and_spans) -> Project:
-    project = Project.create(path)
+    project = Project.create(path, rules=store_rules())
     project.add_articles([
         ArticleIn(text=text, title=f"A{i}", spans=tuple(
             SpanIn(s, e, label, origin="reviewer", state="accepted") for s, e, label in spans))

@@ -15,6 +15,7 @@ from core.formats.export import export
 from core.formats.importers import import_paths
 from core.formats.registry import FORMATS
 from core.models import ArticleIn, SpanIn
+from core.nlp.store_rules import store_rules
 from core.store import ArticleFilter, Project
 
 A1 = "Lithium prices fell in Chile.\nGlencore said demand would rise in Australia."
@@ -46,7 +47,7 @@ EXPECTED = {
 @pytest.fixture
 def small(tmp_path):
     """Two approved articles (with suggested and rejected spans) and one pending article."""
-    proj = Project.create(tmp_path / "small.assay")
+    proj = Project.create(tmp_path / "small.assay", rules=store_rules())
     proj.add_articles([
         ArticleIn(text=A1, title="Lithium, Chile", source="tests", url="http://x/1",
                   published="2026-01-01", spans=(
@@ -233,7 +234,7 @@ def test_spacy_split_is_seeded_and_complete(tmp_path):
 def _training_project(tmp_path, n, words=(40, 80)):
     from bench.corpus import synthetic_articles
 
-    proj = Project.create(tmp_path / f"train{n}.assay")
+    proj = Project.create(tmp_path / f"train{n}.assay", rules=store_rules())
     proj.add_articles(synthetic_articles(n, words=words, with_spans=True))
     proj.conn.execute("UPDATE spans SET state = 'accepted'")
     _approve(proj, *range(1, n + 1))
@@ -282,7 +283,7 @@ def test_spacy_train_runs_on_export(spacy_setup):
 def test_round_trip_through_import(small, tmp_path, fmt):
     dest = tmp_path / f"{fmt}.jsonl"
     export(small, fmt, dest)
-    fresh = Project.create(tmp_path / f"fresh-{fmt}.assay")
+    fresh = Project.create(tmp_path / f"fresh-{fmt}.assay", rules=store_rules())
     report = import_paths(fresh, [dest])
     assert report.added == 2 and not report.problems
     got = {}
@@ -410,7 +411,7 @@ def test_entities_inside_one_token_are_split_out_not_dropped(tmp_path):
     from spacy.tokens import DocBin
 
     text = "LithiumChile is one token.\nA line break inside\nan entity stays one sentence."
-    proj = Project.create(tmp_path / "t.assay")
+    proj = Project.create(tmp_path / "t.assay", rules=store_rules())
     inside = text.index("inside")
     proj.add_articles([ArticleIn(text=text, spans=(
         SpanIn(0, 7, "MINERAL", state="accepted"), SpanIn(7, 12, "GPE", state="accepted"),

@@ -28,6 +28,7 @@ from core.cli import main as cli_main
 from core.errors import ProjectError
 from core.formats.importers import import_paths
 from core.models import ArticleIn, SpanIn
+from core.nlp.store_rules import store_rules
 from core.store import SCHEMA_VERSION, Project
 from core.store import faults as dbfaults
 from tests.file_helpers import skip_unless_chmod_binds
@@ -125,7 +126,7 @@ def test_annotate_killed_midway_keeps_whole_articles_and_resumes(tmp_path):
     from core.nlp.pipeline import load_annotator
 
     crash, reference = tmp_path / "crash.assay", tmp_path / "reference.assay"
-    with Project.create(crash) as project:
+    with Project.create(crash, rules=store_rules()) as project:
         project.add_articles([ArticleIn(text=text_of(i), title=f"Report {i}")
                               for i in range(ANNOTATE_N)])
         labels = [lb.name for lb in project.labels()]
@@ -148,12 +149,13 @@ def test_annotate_killed_midway_keeps_whole_articles_and_resumes(tmp_path):
     # Whole batches only: the first k articles, k a multiple of the batch size.
     assert reported <= len(done) < ANNOTATE_N, "the kill should land part-way"
     assert done == sorted(killed)[:len(done)] and len(done) % ANNOTATE_BATCH == 0
-    with Project.open(crash) as project:
+    with Project.open(crash, rules=store_rules()) as project:
         logged = sum(len(e["payload"]["articles"]) for e in project.events()
                      if e["action"] == "annotate")
     assert logged == len(done)
 
-    with Project.open(reference) as project:  # the run that was never interrupted
+    # The run that was never interrupted.
+    with Project.open(reference, rules=store_rules()) as project:
         assert annotate_project(project, annotator).articles == ANNOTATE_N
     full = annotation_state(reference)
     assert all(model and spans and tokens for model, spans, tokens in full.values())
@@ -163,7 +165,8 @@ def test_annotate_killed_midway_keeps_whole_articles_and_resumes(tmp_path):
         else:  # not annotated: nothing of it at all
             assert spans == () and tokens is None
 
-    with Project.open(crash) as project:  # run again: it does the rest, and only the rest
+    # Run again: it does the rest, and only the rest.
+    with Project.open(crash, rules=store_rules()) as project:
         assert annotate_project(project, annotator).articles == ANNOTATE_N - len(done)
     assert annotation_state(crash) == full
     assert integrity(crash) == "ok"
@@ -173,7 +176,7 @@ EXPORT_N = 300
 
 
 def approved_project(path: Path, n: int) -> None:
-    with Project.create(path) as project:
+    with Project.create(path, rules=store_rules()) as project:
         articles = []
         for i in range(n):
             text = text_of(i)
@@ -192,7 +195,8 @@ def check_export(path: Path, n: int, tmp_path: Path) -> None:
     for r in records:
         assert [(s["text"], s["label"]) for s in r["spans"]] == [("cobalt", "MINERAL")]
         assert r["text"][r["spans"][0]["start"]:r["spans"][0]["end"]] == "cobalt"
-    with Project.create(tmp_path / "reimported.assay") as again:  # and it imports back
+    # And it imports back.
+    with Project.create(tmp_path / "reimported.assay", rules=store_rules()) as again:
         report = import_paths(again, [path])
         assert report.problems == [] and report.added == n
         assert again.counts_by_label(include_suggested=False)["MINERAL"] == n
@@ -231,7 +235,7 @@ def test_export_killed_midway_leaves_no_file_under_the_final_name(tmp_path, earl
 
 
 def small_project(path: Path, n: int = 4) -> None:
-    with Project.create(path) as project:
+    with Project.create(path, rules=store_rules()) as project:
         project.add_articles([ArticleIn(text=text_of(i), title=f"Report {i}")
                               for i in range(n)])
 
@@ -239,7 +243,7 @@ def small_project(path: Path, n: int = 4) -> None:
 def test_two_projects_on_one_file_interleave_without_losing_anything(tmp_path):
     path = tmp_path / "two.assay"
     small_project(path)
-    a, b = Project.open(path), Project.open(path)
+    a, b = Project.open(path, rules=store_rules()), Project.open(path, rules=store_rules())
     try:
         text = a.article_text(1)
         span = a.add_span(1, text.index("Glencore"), text.index("Glencore") + 8, "ORG", "ana")
@@ -253,7 +257,7 @@ def test_two_projects_on_one_file_interleave_without_losing_anything(tmp_path):
     finally:
         a.close()
         b.close()
-    with Project.open(path) as project:
+    with Project.open(path, rules=store_rules()) as project:
         final = project.span(span.id)
         assert (final.label, final.kb_id, final.state) == ("ORG", "test:glencore", "accepted")
         assert project.article(1).note == "check the date"
@@ -266,7 +270,7 @@ def test_two_projects_on_one_file_interleave_without_losing_anything(tmp_path):
 def test_a_writer_waits_for_the_other_and_says_busy_only_when_it_cannot(tmp_path):
     path = tmp_path / "busy.assay"
     small_project(path)
-    a, b = Project.open(path), Project.open(path)
+    a, b = Project.open(path, rules=store_rules()), Project.open(path, rules=store_rules())
     try:
         b.conn.execute("BEGIN IMMEDIATE")  # B is in the middle of a write
         release = threading.Timer(0.3, lambda: b.conn.execute("COMMIT"))
@@ -284,7 +288,7 @@ def test_a_writer_waits_for_the_other_and_says_busy_only_when_it_cannot(tmp_path
     finally:
         a.close()
         b.close()
-    with Project.open(path) as project:
+    with Project.open(path, rules=store_rules()) as project:
         assert project.article(1).note == "later"
         assert [e["payload"]["after"] for e in project.events()
                 if e["action"] == "article.note"] == ["later", "waited"]
@@ -293,12 +297,13 @@ def test_a_writer_waits_for_the_other_and_says_busy_only_when_it_cannot(tmp_path
 WRITER = """
 import json, sys
 from core.errors import AssayError
+from core.nlp.store_rules import store_rules
 from core.store import Project
 
 path, who, shared, n, own = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), \
     [int(x) for x in sys.argv[5].split(",")]
 ok, refused = [], []
-with Project.open(path) as project:
+with Project.open(path, rules=store_rules()) as project:
     print("ready", flush=True)
     sys.stdin.readline()  # both start together
     for i in range(n):
@@ -320,7 +325,7 @@ def test_two_writer_processes_lose_no_write(tmp_path):
     """Both hammer one entity (A its label, B its link) and their own notes at the same time."""
     path = tmp_path / "race.assay"
     small_project(path, 6)
-    with Project.open(path) as project:
+    with Project.open(path, rules=store_rules()) as project:
         text = project.article_text(1)
         shared = project.add_span(1, text.index("Glencore"), text.index("Glencore") + 8,
                                   "ORG", "setup").id
@@ -341,7 +346,7 @@ def test_two_writer_processes_lose_no_write(tmp_path):
         assert child.returncode == 0, err
         results[who] = json.loads(out.strip().splitlines()[-1])
 
-    with Project.open(path) as project:
+    with Project.open(path, rules=store_rules()) as project:
         for who in ("a", "b"):  # every note landed, the last one of each article stays
             notes = [e for e in project.events() if e["action"] == "article.note"
                      and e["reviewer"] == who]
@@ -366,11 +371,11 @@ def test_two_writer_processes_lose_no_write(tmp_path):
 def test_read_only_open_reads_everything_and_refuses_every_write(tmp_path):
     path = tmp_path / "ro.assay"
     small_project(path)
-    with Project.open(path) as writer:
+    with Project.open(path, rules=store_rules()) as writer:
         text = writer.article_text(1)
         span = writer.add_span(1, text.index("cobalt"), text.index("cobalt") + 6, "MINERAL", "a")
     before = digest(path)
-    with Project.open(path, read_only=True) as project:
+    with Project.open(path, read_only=True, rules=store_rules()) as project:
         assert project.read_only
         assert project.count_articles() == 4 and project.spans(1)[0].text == "cobalt"
         assert project.search("lithium") and project.integrity_problems() == []
@@ -397,8 +402,9 @@ def test_read_only_open_refuses_a_project_that_needs_upgrading(tmp_path):
     conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 1}")  # as an older Assay left it
     conn.close()
     with pytest.raises(ProjectError, match="made by an older Assay and must be upgraded"):
-        Project.open(path, read_only=True)
-    with Project.open(path) as project:  # a writable open upgrades it as before
+        Project.open(path, read_only=True, rules=store_rules())
+    # A writable open upgrades it as before.
+    with Project.open(path, rules=store_rules()) as project:
         assert project.schema_version == SCHEMA_VERSION and project.count_articles() == 4
 
 
@@ -409,11 +415,11 @@ def test_chmod_444_project_reads_and_refuses_writes_clearly(tmp_path):
     try:
         skip_unless_chmod_binds(path, "read-only opening is covered by the mode=ro tests")
         before = digest(path)
-        with Project.open(path) as project:
+        with Project.open(path, rules=store_rules()) as project:
             assert project.count_articles() == 4
             with pytest.raises(ProjectError, match="is read-only: the change was not saved"):
                 project.set_note(1, "x", "ana")
-        with Project.open(path, read_only=True) as project:
+        with Project.open(path, read_only=True, rules=store_rules()) as project:
             assert project.article(1).note == ""
         assert digest(path) == before
     finally:
@@ -426,7 +432,7 @@ def test_chmod_444_project_reads_and_refuses_writes_clearly(tmp_path):
 def test_full_disk_refuses_the_change_clearly_and_loses_nothing(tmp_path):
     path = tmp_path / "full.assay"
     small_project(path)
-    with Project.open(path) as project:
+    with Project.open(path, rules=store_rules()) as project:
         events = len(project.events())
         pages = project.conn.execute("PRAGMA page_count").fetchone()[0]
         # The connection may not grow the file: every insert that needs a page fails with
@@ -443,7 +449,7 @@ def test_full_disk_refuses_the_change_clearly_and_loses_nothing(tmp_path):
         project.conn.execute("PRAGMA max_page_count = 1073741823")  # space again
         project.set_note(1, big, "ana")
         assert project.add_articles([ArticleIn(text=big, title="big")]).added == 1
-    with Project.open(path) as project:
+    with Project.open(path, rules=store_rules()) as project:
         assert project.count_articles() == 5 and project.article(1).note == big
 
 
@@ -478,7 +484,7 @@ def test_a_file_that_is_not_a_project_is_refused_clearly_and_left_alone(tmp_path
     before = None if path.is_dir() else digest(path)
     for read_only in (False, True):
         with pytest.raises(ProjectError, match=message):
-            Project.open(path, read_only=read_only)
+            Project.open(path, read_only=read_only, rules=store_rules())
     if before is not None:
         assert digest(path) == before
     assert sorted(p.name for p in tmp_path.iterdir()
@@ -497,13 +503,13 @@ def corrupt_middle(path: Path, marker: bytes | None = None) -> None:
 
 def test_a_damaged_small_project_is_refused_on_open_and_left_alone(tmp_path):
     path = tmp_path / "damaged.assay"
-    with Project.create(path) as project:
+    with Project.create(path, rules=store_rules()) as project:
         project.add_articles([ArticleIn(text=text_of(i) * 5) for i in range(300)])
     corrupt_middle(path)
     before = digest(path)
     for read_only in (False, True):
         with pytest.raises(ProjectError, match="is damaged .*restore it from a backup"):
-            Project.open(path, read_only=read_only)
+            Project.open(path, read_only=read_only, rules=store_rules())
     assert digest(path) == before
     assert cli_main(["check", str(path)]) == 1
 
@@ -517,7 +523,7 @@ def big_damaged(tmp_path_factory) -> tuple[Path, int]:
     path = tmp_path_factory.mktemp("big") / "big.assay"
     body = " Lithium and cobalt shipments from the DRC rose while nickel fell." * 30
     n = 4500
-    with Project.create(path) as project:
+    with Project.create(path, rules=store_rules()) as project:
         project.add_articles([ArticleIn(text=f"Article {i}." + body + (
             f" {MARKER}" if i == n // 2 else ""), title=f"Article {i}") for i in range(n)])
         damaged = project.search(MARKER)[0]
@@ -531,7 +537,8 @@ def test_damage_found_after_opening_is_a_clear_error_not_a_traceback(
     source, damaged = big_damaged
     path = tmp_path / "big.assay"
     shutil.copy(source, path)
-    with Project.open(path) as project:  # the cheap check on open does not read that page
+    # The cheap check on open does not read that page.
+    with Project.open(path, rules=store_rules()) as project:
         assert project.article(1).title == "Article 0"
         with pytest.raises(ProjectError, match="is damaged .*restore it from a backup"):
             project.article(damaged)

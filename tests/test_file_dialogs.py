@@ -23,6 +23,7 @@ import pytest
 from PySide6.QtWidgets import QFileDialog, QFileSystemModel
 
 from core.models import ArticleIn
+from core.nlp.store_rules import store_rules
 from core.store import Project
 from gui.common import file_dialogs
 from tests.test_posix_locks import my_locks, needs_proc_locks, read_in_child
@@ -104,7 +105,7 @@ sys.stdin.readline()  # SIGKILL comes here
 def project_path(tmp_path) -> Path:
     path = tmp_path / "folder" / "p.assay"
     path.parent.mkdir()
-    with Project.create(path, name="p") as project:
+    with Project.create(path, name="p", rules=store_rules()) as project:
         project.add_articles([ArticleIn(text="Cobalt from the DRC.", title="One"),
                               ArticleIn(text="Lithium from Chile.", title="Two")])
     (path.parent / "notes.txt").write_text("a neighbour", encoding="utf-8")
@@ -146,7 +147,7 @@ def test_every_file_dialog_on_the_projects_folder_keeps_the_decisions(tmp_path, 
     finally:
         window.send_signal(signal.SIGKILL)  # … and it outlives the window's death
         window.communicate(timeout=30)
-    with Project.open(project_path) as after:
+    with Project.open(project_path, rules=store_rules()) as after:
         assert after.article(1).status == "approved"
         assert after.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
@@ -156,7 +157,7 @@ def test_every_file_dialog_on_the_projects_folder_keeps_the_decisions(tmp_path, 
                                   QFileDialog.FileMode.Directory])
 def test_the_dialog_lists_the_projects_folder_without_reading_the_project(
         qtbot, project_path, mode):
-    with Project.open(project_path) as window:
+    with Project.open(project_path, rules=store_rules()) as window:
         window.spans(1)
         before = my_locks(project_path)
         assert before > 0

@@ -15,6 +15,7 @@ import pytest
 from core.errors import AssayError
 from core.formats.export import export
 from core.models import CLAIM_STATES, ArticleIn, SpanIn
+from core.nlp.store_rules import store_rules
 from core.store import ArticleFilter, Project
 
 REPO = Path(__file__).resolve().parents[1]
@@ -49,7 +50,7 @@ def test_label_studio_marks_an_approved_article_without_entities_as_annotated(tm
     unlabelled (and hands it out again), so it gets one annotation with an empty result."""
     from label_studio_sdk.label_interface import LabelInterface
 
-    with Project.create(tmp_path / "ls.assay") as project:
+    with Project.create(tmp_path / "ls.assay", rules=store_rules()) as project:
         project.add_articles([ArticleIn(text="Nothing to label in this sentence.", title="E"),
                               ArticleIn(text=TEXT, spans=(accepted(TEXT, "Chile", "GPE"),))])
         project.approve_article(1, "ana")
@@ -73,7 +74,7 @@ def test_label_studio_marks_an_approved_article_without_entities_as_annotated(tm
 @pytest.fixture
 def trade_flow(tmp_path) -> Path:
     path = tmp_path / "conll.assay"
-    with Project.create(path) as project:
+    with Project.create(path, rules=store_rules()) as project:
         project.add_label("TRADE FLOW", "#aa5500", "", reviewer="ana")
         project.add_articles([ArticleIn(text=TEXT, spans=(
             accepted(TEXT, "Chile", "GPE"), accepted(TEXT, "Trade flows", "TRADE FLOW")))])
@@ -100,7 +101,7 @@ def _conll_lines(project: Project) -> str:
 def test_conll_refuses_a_label_with_a_space_by_name(trade_flow, tmp_path):
     from spacy.training.converters import conll_ner_to_docs
 
-    with Project.open(trade_flow) as project:
+    with Project.open(trade_flow, rules=store_rules()) as project:
         written = _conll_lines(project)
     assert "Trade B-TRADE FLOW" in written
     # spaCy's converter takes the second column as the tag: the label is cut to "TRADE".
@@ -143,7 +144,7 @@ def test_conll_exports_when_the_spaced_label_is_left_out(trade_flow, tmp_path):
 @pytest.fixture
 def pending_only(tmp_path) -> Path:
     path = tmp_path / "pending.assay"
-    with Project.create(path) as project:
+    with Project.create(path, rules=store_rules()) as project:
         project.add_articles([ArticleIn(text=TEXT, spans=(accepted(TEXT, "Chile", "GPE"),)),
                               ArticleIn(text="Cobalt from the DRC.")])
         project.reject_article(2, "ana")
@@ -197,7 +198,7 @@ def test_the_export_dialog_says_the_same_sentence(qtbot, pending_only, tmp_path)
     from core.formats.export import nothing_matched
     from tests.gui_helpers import open_window
 
-    with Project.open(pending_only) as project:
+    with Project.open(pending_only, rules=store_rules()) as project:
         sentence = nothing_matched(project, ArticleFilter(status="approved"))
     window = open_window(qtbot, tmp_path, pending_only)
     seen: list[str] = []
@@ -240,16 +241,16 @@ def test_every_jsonl_assay_writes_is_one_record_a_line(tmp_path):
     from core.teams.merge import merge_copy
 
     path = tmp_path / "sep.assay"
-    with Project.create(path) as project:
+    with Project.create(path, rules=store_rules()) as project:
         project.add_articles([
             ArticleIn(text=LINE_SEPARATORS, title="Cobalt\u2028title", spans=(
                 accepted(LINE_SEPARATORS, "Chile", "GPE"),)),
             ArticleIn(text="Nickel from Indonesia.", title="Nickel")])
         paths = hand_out(project, ["ana"], tmp_path / "copies", overlap=1.0)
-    with Project.open(paths["ana"]) as copy:
+    with Project.open(paths["ana"], rules=store_rules()) as copy:
         for article_id in copy.article_ids():
             copy.approve_article(article_id, "ana")
-    with Project.open(path) as project:
+    with Project.open(path, rules=store_rules()) as project:
         merge_copy(project, paths["ana"])
         project.approve_article(1, "lead")
         project.approve_article(2, "lead")
@@ -304,7 +305,7 @@ def test_the_job_protocol_is_one_message_a_line():
 @pytest.mark.slow
 def test_a_label_name_with_an_invisible_character_is_refused(tmp_path, name):
     path = tmp_path / "inv.assay"
-    Project.create(path).close()
+    Project.create(path, rules=store_rules()).close()
     before = path.read_bytes()
     done = cli("labels", str(path), "add", name, "--reviewer", "ana")
     assert done.returncode != 0 and "Traceback" not in done.stderr
@@ -312,7 +313,7 @@ def test_a_label_name_with_an_invisible_character_is_refused(tmp_path, name):
     assert path.read_bytes() == before
     done = cli("labels", str(path), "rename", "GPE", name, "--reviewer", "ana")
     assert done.returncode != 0 and "invisible" in done.stderr
-    with Project.open(path) as project:
+    with Project.open(path, rules=store_rules()) as project:
         assert name not in project.label_names() and "GPE" in project.label_names()
 
 
@@ -325,7 +326,7 @@ def test_a_scheme_file_cannot_bring_an_invisible_label(tmp_path):
     path = tmp_path / "zw.assay"
     done = cli("new", str(path), "--scheme", str(scheme))
     assert done.returncode != 0 and "invisible" in done.stderr and not path.exists()
-    Project.create(tmp_path / "p.assay").close()
+    Project.create(tmp_path / "p.assay", rules=store_rules()).close()
     done = cli("labels", str(tmp_path / "p.assay"), "import", str(scheme), "--reviewer", "ana")
     assert done.returncode != 0 and "invisible" in done.stderr
 
@@ -341,11 +342,11 @@ def test_a_scheme_file_with_a_bom_is_read(tmp_path):
     scheme.write_bytes(b"\xef\xbb\xbf" + json.dumps(data).encode("utf-8"))
     done = cli("new", str(tmp_path / "new.assay"), "--scheme", str(scheme))
     assert done.returncode == 0, done.stderr
-    Project.create(tmp_path / "p.assay").close()
+    Project.create(tmp_path / "p.assay", rules=store_rules()).close()
     done = cli("labels", str(tmp_path / "p.assay"), "import", str(scheme), "--reviewer", "ana")
     assert done.returncode == 0, done.stderr
     for name in ("new.assay", "p.assay"):
-        with Project.open(tmp_path / name) as project:
+        with Project.open(tmp_path / name, rules=store_rules()) as project:
             assert project.label("TRADE").description == "trade flows"
 
 
@@ -356,7 +357,7 @@ def test_a_scheme_description_that_is_an_object_is_refused(tmp_path):
         {"name": "TRADE", "color": "#112233", "description": {"en": "trade flows"}}]}),
         encoding="utf-8")
     path = tmp_path / "p.assay"
-    Project.create(path).close()
+    Project.create(path, rules=store_rules()).close()
     before = path.read_bytes()
     done = cli("labels", str(path), "import", str(scheme), "--reviewer", "ana")
     assert done.returncode != 0 and "Traceback" not in done.stderr
@@ -366,7 +367,7 @@ def test_a_scheme_description_that_is_an_object_is_refused(tmp_path):
     assert done.returncode != 0 and "is an object, not text" in done.stderr
     assert not (tmp_path / "new.assay").exists()
     with pytest.raises(AssayError, match="not text"):
-        Project.create(tmp_path / "api.assay", scheme=scheme)
+        Project.create(tmp_path / "api.assay", scheme=scheme, rules=store_rules())
 
 
 # ---------------------------------------------------------------- the HTML report
@@ -379,7 +380,7 @@ def test_the_report_cleans_steering_characters_from_table_cells(tmp_path):
     hostile_reviewer = "ana\x1b[2J\u202eneb"
     hostile_model = "m\x1b]0;owned\x07odel\u2066"
     path = tmp_path / "r.assay"
-    with Project.create(path) as project:
+    with Project.create(path, rules=store_rules()) as project:
         # A name Project.create refuses, as a project from elsewhere may still carry it.
         project.set_meta("name", "Proj\x1b[31mect")
         project.add_articles([ArticleIn(text=TEXT)])
@@ -405,7 +406,7 @@ def test_the_report_cleans_steering_characters_from_table_cells(tmp_path):
 @pytest.mark.slow
 def test_an_id_the_cli_cannot_use_is_one_sentence(tmp_path, command, given):
     path = tmp_path / "ids.assay"
-    Project.create(path).close()
+    Project.create(path, rules=store_rules()).close()
     args = [a.format(given) for a in command]
     done = cli(args[0], str(path), *args[1:])
     assert done.returncode != 0
@@ -428,7 +429,7 @@ def _decided_project(path: Path) -> None:
     one recoloured, one deleted), approved, rejected and pending articles, accepted,
     rejected and suggested spans, a link removed by a reviewer, claims accepted with a
     verdict, suggested and dismissed, a note, seconds spent."""
-    with Project.create(path) as project:
+    with Project.create(path, rules=store_rules()) as project:
         project.add_label("TRADE FLOW", "#123456", "t", "flows of goods", reviewer="ana")
         project.delete_label("LAW", "ana")
         project.update_label("GPE", "ana", color="#abcdef")
@@ -473,7 +474,8 @@ def test_assay_jsonl_round_trips_byte_for_byte_through_the_cli(tmp_path):
     assert done.returncode == 0, done.stderr
     assert second.read_bytes() == first.read_bytes()
 
-    with Project.open(tmp_path / "copy.assay") as copy, Project.open(source) as original:
+    with Project.open(tmp_path / "copy.assay", rules=store_rules()) as copy, \
+            Project.open(source, rules=store_rules()) as original:
         # What a user sees in the copy: the scheme, the decisions, who made them, the links.
         assert [(lb.name, lb.color, lb.hotkey, lb.description) for lb in copy.labels()] == [
             (lb.name, lb.color, lb.hotkey, lb.description) for lb in original.labels()]
@@ -501,7 +503,7 @@ def test_imported_decisions_are_logged_as_imported(tmp_path):
     export_file = tmp_path / "all.jsonl"
     assert cli("export", str(source), "-f", "assay", "-o", str(export_file),
                "--status", "all").returncode == 0
-    Project.create(tmp_path / "copy.assay").close()
+    Project.create(tmp_path / "copy.assay", rules=store_rules()).close()
     # the CLI's import runs as reviewer "import"
     assert cli("import", str(tmp_path / "copy.assay"), str(export_file)).returncode == 0
     conn = sqlite3.connect(tmp_path / "copy.assay")
@@ -528,12 +530,12 @@ def test_an_assay_export_into_a_project_with_spans_adds_only_missing_labels(tmp_
     assert cli("export", str(source), "-f", "assay", "-o", str(export_file),
                "--status", "all").returncode == 0
     target = tmp_path / "busy.assay"
-    with Project.create(target) as project:
+    with Project.create(target, rules=store_rules()) as project:
         project.add_articles([ArticleIn(text=TEXT, spans=(accepted(TEXT, "Chile", "GPE"),))])
         before = {lb.name: lb for lb in project.labels()}
     done = cli("import", str(target), str(export_file))
     assert done.returncode == 0, done.stderr
-    with Project.open(target) as project:
+    with Project.open(target, rules=store_rules()) as project:
         after = {lb.name: lb for lb in project.labels()}
         assert after["GPE"] == before["GPE"]  # its own colour stays
         assert "LAW" in after and after["TRADE FLOW"].hotkey == "t"
@@ -557,12 +559,12 @@ def test_a_forged_assay_export_is_stored_or_refused_without_a_traceback(tmp_path
              {"id": 3, "text": "Peru mines copper.", "status": "made up"}]
     forged.write_text("\n".join(json.dumps(line) for line in lines) + "\n", encoding="utf-8")
     path = tmp_path / "p.assay"
-    Project.create(path).close()
+    Project.create(path, rules=store_rules()).close()
     done = cli("import", str(path), str(forged))
     assert "Traceback" not in done.stderr, done.stderr
     assert "Imported 1 article(s)" in done.stdout
     assert "forged.jsonl:2" in done.stderr and "has no status" in done.stderr
-    with Project.open(path) as project:
+    with Project.open(path, rules=store_rules()) as project:
         (article_id,) = project.article_ids()
         article = project.article(article_id)
         assert article_id == 1 and article.reviewed_by == "mallory\ufffd"
@@ -581,7 +583,7 @@ def test_the_window_shows_the_scheme_an_imported_export_brings(qtbot, tmp_path):
     assert cli("export", str(source), "-f", "assay", "-o", str(export_file),
                "--status", "all").returncode == 0
     fresh = tmp_path / "fresh.assay"
-    Project.create(fresh).close()
+    Project.create(fresh, rules=store_rules()).close()
     window = open_window(qtbot, tmp_path / "settings", fresh)
     assert "TRADE FLOW" not in window.label_bar.buttons
     job = window.jobs.start_import([str(export_file)])

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from core.errors import AssayError, InvalidEdit
+from core.nlp.store_rules import store_rules
 from core.review.edits import AddKbEntry, AddSpan, LinkSpans, SetStatus, UpdateSpan
 from core.review.history import History
 from core.store import Project
@@ -29,7 +30,8 @@ def test_a_refused_edit_is_not_recorded(history, project):
 def test_a_failed_undo_leaves_the_history_where_it_was(history, project, tmp_path):
     relabel = history.do(UpdateSpan(history.do(AddSpan(1, 0, 7, "MINERAL")).span_id,
                                     "relabel as ORG", label="ORG"))
-    other = Project.open(project.path)  # another writer changes the span meanwhile
+    # Another writer changes the span meanwhile.
+    other = Project.open(project.path, rules=store_rules())
     other.update_span(relabel.span_id, "ben", label="GPE")
     other.close()
     with pytest.raises(AssayError, match="changed by another window"):

@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from core.formats.importers import import_paths
+from core.nlp.store_rules import store_rules
 from core.store import Project
 from core.text.normalise import sha256_text
 
@@ -32,9 +33,10 @@ BATCH = 25
 CHILD = """
 import sys, time
 from core.formats.importers import import_paths
+from core.nlp.store_rules import store_rules
 from core.store import Project
 
-project = Project.open(sys.argv[1])
+project = Project.open(sys.argv[1], rules=store_rules())
 import_paths(project, [sys.argv[2]], batch_size=int(sys.argv[3]),
              progress=lambda done, total: time.sleep(0.003))
 project.close()
@@ -71,7 +73,7 @@ def count_articles(db_path: Path) -> int:
 def test_import_killed_midway_recovers_and_resumes(tmp_path):
     sources = make_corpus(tmp_path / "corpus")
     db_path = tmp_path / "crash.assay"
-    Project.create(db_path, name="crash").close()
+    Project.create(db_path, name="crash", rules=store_rules()).close()
 
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     child = subprocess.Popen(
@@ -101,7 +103,7 @@ def test_import_killed_midway_recovers_and_resumes(tmp_path):
         assert sha256_text(text) == digest  # every stored article is whole
         assert text in sources
 
-    with Project.open(db_path) as project:
+    with Project.open(db_path, rules=store_rules()) as project:
         report = import_paths(project, [tmp_path / "corpus"], batch_size=500)
         assert report.problems == []
         assert report.added == len(sources) - before

@@ -30,6 +30,7 @@ from core.formats.importers import (
 from core.formats.read_documents import guess_title
 from core.formats.source_text import RawOffsets
 from core.models import ArticleIn, SpanIn
+from core.nlp.store_rules import store_rules
 from core.store import Project
 from core.text.normalise import normalise_text, sha256_text
 
@@ -43,7 +44,7 @@ BODY = (
 @pytest.fixture
 def proj(tmp_path):
     """An empty project (the shared ``project`` fixture already holds articles)."""
-    project = Project.create(tmp_path / "import.assay", name="import")
+    project = Project.create(tmp_path / "import.assay", name="import", rules=store_rules())
     yield project
     project.close()
 

@@ -22,6 +22,7 @@ from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from core.models import ArticleIn, SpanIn
+from core.nlp.store_rules import store_rules
 from core.store import ArticleFilter, Project
 from gui.window.main_window import MainWindow
 from tests.file_helpers import skip_unless_chmod_binds
@@ -40,7 +41,7 @@ TEXTS = [
 @pytest.fixture
 def project_path(tmp_path) -> Path:
     path = tmp_path / "shared.assay"
-    with Project.create(path, name="shared") as project:
+    with Project.create(path, name="shared", rules=store_rules()) as project:
         project.add_articles([
             ArticleIn(text=text, title=f"Article {i}", spans=(
                 (SpanIn(*where(text, "Cobalt"), "MINERAL"), SpanIn(*where(text, "DRC"), "ORG"))
@@ -276,7 +277,7 @@ def zero_bytes(path: Path) -> None:
 
 
 def damaged(path: Path) -> None:
-    with Project.create(path) as project:
+    with Project.create(path, rules=store_rules()) as project:
         project.add_articles([ArticleIn(text=f"Article {i}: " + TEXTS[i % 3] * 4)
                               for i in range(300)])
     corrupt_middle(path)

@@ -11,6 +11,7 @@ from core.errors import InvalidEdit
 from core.formats.export import export
 from core.models import ArticleIn, SpanIn
 from core.nlp.linking import builtin_linker
+from core.nlp.store_rules import store_rules
 from core.store import Project
 
 
@@ -58,7 +59,7 @@ TEXT = "The U.S. and Kestrel Lithium Corp. agreed to buy rare earths from Malawi
 
 @pytest.fixture
 def kbproject(tmp_path):
-    proj = Project.create(tmp_path / "kb.assay")
+    proj = Project.create(tmp_path / "kb.assay", rules=store_rules())
     proj.add_articles([ArticleIn(text=TEXT, title="Deal")])
     yield proj
     proj.close()
@@ -100,7 +101,7 @@ def test_reviewer_entries_live_in_the_project_file(kbproject, tmp_path):
     with pytest.raises(InvalidEdit, match="not a usable id"):
         kbproject.add_kb_entry("has space", "ORG", "X", [], "ann")
     kbproject.close()
-    reopened = Project.open(tmp_path / "kb.assay")
+    reopened = Project.open(tmp_path / "kb.assay", rules=store_rules())
     entry = reopened.linker().entry("ORG", "org:kestrel")
     assert entry is not None and entry.source == "project"
     assert reopened.link("ORG", "Kestrel") == "org:kestrel"
@@ -145,7 +146,7 @@ def test_provinces_and_states_link_to_iso_3166_2(text, kb_id):
 
 def test_facts_pair_countries_and_provinces_not_unlinked_cities(tmp_path):
     text = "Cobalt from Kolwezi in Lualaba goes to China."
-    proj = Project.create(tmp_path / "facts.assay")
+    proj = Project.create(tmp_path / "facts.assay", rules=store_rules())
 
     def span(word, label, kb_id=None):
         start = text.index(word)

@@ -9,6 +9,7 @@ import pytest
 from core.formats.export import export
 from core.formats.importers import import_paths
 from core.models import ArticleIn, SpanIn
+from core.nlp.store_rules import store_rules
 from core.store import ArticleFilter, Project
 
 TEXT_A = "Glencore ships cobalt from the DRC to China; Québec’s lithium waits."
@@ -25,7 +26,7 @@ def spans_of(text: str, *parts: tuple[str, str]) -> tuple[SpanIn, ...]:
 
 @pytest.fixture
 def project(tmp_path):
-    p = Project.create(tmp_path / "ls.assay")
+    p = Project.create(tmp_path / "ls.assay", rules=store_rules())
     p.add_articles([
         ArticleIn(text=TEXT_A, title="A", spans=spans_of(
             TEXT_A, ("Glencore", "ORG"), ("cobalt", "MINERAL"), ("DRC", "GPE"),
@@ -72,7 +73,7 @@ def test_export_validates_with_label_studios_own_sdk(project, tmp_path):
 def test_round_trip_keeps_decisions_and_suggestions(project, tmp_path):
     dest = tmp_path / "tasks.json"
     export(project, "label-studio", dest, flt=ArticleFilter())
-    with Project.create(tmp_path / "back.assay") as back:
+    with Project.create(tmp_path / "back.assay", rules=store_rules()) as back:
         report = import_paths(back, [dest])
         assert (report.added, report.problems) == (2, [])
         for article_id in (1, 2):
@@ -108,7 +109,7 @@ def test_import_of_hand_made_tasks_reports_and_keeps_decisions(tmp_path):
     ]
     path = tmp_path / "hand.json"
     path.write_text(json.dumps(tasks), encoding="utf-8")
-    with Project.create(tmp_path / "p.assay") as project:
+    with Project.create(tmp_path / "p.assay", rules=store_rules()) as project:
         report = import_paths(project, [path])
         assert report.added == 2  # task 2 has one string in data: that is its text
         problems = {p.line: p.reason for p in report.problems}

@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from core.cli import main as cli
 from core.errors import AssayError, InvalidEdit
 from core.models import ArticleIn, SpanIn
+from core.nlp.store_rules import store_rules
 from core.review.history import History
 from core.review.scheme_edits import DeleteLabel, MergeLabel, RenameLabel, UpdateLabel
 from core.store import Project
@@ -27,7 +28,7 @@ def starts(word: str) -> list[int]:
 @pytest.fixture
 def path(tmp_path):
     path = tmp_path / "labels.assay"
-    with Project.create(path) as project:
+    with Project.create(path, rules=store_rules()) as project:
         project.add_articles([ArticleIn(text=TEXT, title="L", spans=(
             SpanIn(0, 8, "ORG"), SpanIn(starts("IEA")[0], starts("IEA")[0] + 3, "ORG",
                                         state="accepted"),
@@ -44,7 +45,7 @@ def labels_of(project: Project) -> dict[str, int]:
 
 
 def test_rename_rewrites_every_span_and_the_counts_and_undoes(path):
-    with Project.open(path) as project:
+    with Project.open(path, rules=store_rules()) as project:
         history = History(project, "ana")
         history.do(RenameLabel("ORG", "COMPANY"))
         assert labels_of(project)["Glencore"] == "COMPANY"
@@ -61,7 +62,7 @@ def test_rename_rewrites_every_span_and_the_counts_and_undoes(path):
 
 
 def test_merge_moves_exactly_the_spans_and_undo_puts_them_back(path):
-    with Project.open(path) as project:
+    with Project.open(path, rules=store_rules()) as project:
         before = project.labels()
         history = History(project, "ana")
         history.do(MergeLabel("PERSON", "ORG"))
@@ -76,7 +77,7 @@ def test_merge_moves_exactly_the_spans_and_undo_puts_them_back(path):
 
 
 def test_a_label_in_use_is_never_deleted_and_an_unused_one_is(path):
-    with Project.open(path) as project:
+    with Project.open(path, rules=store_rules()) as project:
         history = History(project, "ana")
         with pytest.raises(InvalidEdit, match="used by 2 span"):
             history.do(DeleteLabel("PERSON"))  # one of them rejected: still a decision
@@ -89,7 +90,7 @@ def test_a_label_in_use_is_never_deleted_and_an_unused_one_is(path):
 
 
 def test_keys_and_colours_are_checked(path):
-    with Project.open(path) as project:
+    with Project.open(path, rules=store_rules()) as project:
         history = History(project, "ana")
         with pytest.raises(InvalidEdit, match="already MINERAL's"):
             history.do(UpdateLabel("LAW", "key", hotkey="1"))
@@ -104,7 +105,7 @@ def test_keys_and_colours_are_checked(path):
 
 def test_a_scheme_travels_as_json(path, tmp_path):
     out = tmp_path / "team.json"
-    with Project.open(path) as project:
+    with Project.open(path, rules=store_rules()) as project:
         project.update_label("LAW", "ana", description="Named laws and acts.")
         assert project.export_scheme(out) == len(project.labels())
     shared = json.loads(out.read_text())
@@ -112,12 +113,13 @@ def test_a_scheme_travels_as_json(path, tmp_path):
                              "description": "Mines, refineries, plants."})
     out.write_text(json.dumps(shared))
     other = tmp_path / "other.assay"
-    with Project.create(other) as project:
+    with Project.create(other, rules=store_rules()) as project:
         assert project.import_scheme(out, "ben") == (1, 1)
         assert project.label("LAW").description == "Named laws and acts."
         assert project.label("FACILITY").hotkey == "f"
     out.write_text('{"labels": [{"color": "#fff"}]}')
-    with Project.open(other) as project, pytest.raises(AssayError, match="label 1 has no"):
+    with Project.open(other, rules=store_rules()) as project, \
+            pytest.raises(AssayError, match="label 1 has no"):
         project.import_scheme(out, "ben")
 
 
@@ -176,7 +178,7 @@ def test_the_labels_dialog_renames_merges_and_the_window_follows(qtbot, tmp_path
 @pytest.mark.parametrize("name", ["ORG\u202eXX", "MIN\x9b2J", "A\x1b[2J", "\u2067GPE"])
 def test_a_label_name_cannot_hold_terminal_controls_or_bidi_overrides(path, name):
     """Names are printed by assay-cli and drawn in charts: nothing in one may steer them."""
-    with Project.open(path) as project:
+    with Project.open(path, rules=store_rules()) as project:
         with pytest.raises(InvalidEdit):
             project.add_label(name, "#123456", "", "", "ana")
         assert name not in project.label_names()

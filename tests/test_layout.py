@@ -8,6 +8,7 @@ from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QApplication
 
 from core.models import ArticleIn, SpanIn
+from core.nlp.store_rules import store_rules
 from core.store import Project
 from gui.review.article_column import MIN_TEXT_CHARS
 from tests.gui_helpers import open_window
@@ -19,7 +20,7 @@ TEXT = ("Australia shipped lithium and rare earth elements to China and Japan, t
 @pytest.mark.parametrize("size", [(1024, 640), (1280, 720), (1600, 900)])
 def test_the_text_column_stays_readable_and_the_side_tables_fit(qtbot, tmp_path, size):
     path = tmp_path / "layout.assay"
-    with Project.create(path) as project:
+    with Project.create(path, rules=store_rules()) as project:
         project.add_articles([ArticleIn(text=TEXT, title="", source="wire.txt", spans=(
             SpanIn(0, 9, "GPE"), SpanIn(18, 25, "MINERAL")))])
     win = open_window(qtbot, tmp_path, path)

@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt
 
 from core.formats.export import export
 from core.models import ArticleIn, SpanIn
+from core.nlp.store_rules import store_rules
 from core.review.edits import SetStatus, UpdateSpan
 from core.review.history import History
 from core.store import Project
@@ -33,7 +34,7 @@ def at(part: str, nth: int = 0) -> tuple[int, int]:
 
 
 def make(path) -> Project:
-    proj = Project.create(path)
+    proj = Project.create(path, rules=store_rules())
     accepted = {"origin": "model", "state": "accepted"}  # linked by name on import
     proj.add_articles([ArticleIn(text=TEXT, title="Initiative", spans=(
         SpanIn(*at(HEADLINE), "LAW", **accepted),

@@ -13,6 +13,7 @@ from spacy.language import Language
 from core.jobs.annotate import annotate_project
 from core.models import ArticleIn
 from core.nlp.pipeline import load_annotator
+from core.nlp.store_rules import store_rules
 from core.store import Project
 from core.text import tokens as tokens_module
 from core.text.tokens import segments, token_offsets
@@ -54,7 +55,7 @@ def test_cutting_at_sentence_ends_finds_the_same_entities(annotator, monkeypatch
 def test_an_article_over_spacys_limit_is_pre_annotated_and_the_run_goes_on(
         annotator, tmp_path):
     long_text = "Lithium from Chile. " + "x" * 1_000_050 + " Cobalt from the DRC."
-    with Project.create(tmp_path / "long.assay") as project:
+    with Project.create(tmp_path / "long.assay", rules=store_rules()) as project:
         project.add_articles([ArticleIn(text=long_text, title="Long"),
                               ArticleIn(text="Nickel from Indonesia.", title="After")])
         report = annotate_project(project, annotator, batch_size=1)
@@ -79,7 +80,7 @@ def test_an_article_the_pipeline_fails_on_is_reported_and_skipped(tmp_path):
     annotator.nlp.add_pipe("poison_for_tests", first=True)
     texts = [f"Report {i}: cobalt from the DRC." for i in range(6)]
     texts[2] = "Report 2: POISON lithium from Chile."
-    with Project.create(tmp_path / "p.assay") as project:
+    with Project.create(tmp_path / "p.assay", rules=store_rules()) as project:
         project.add_articles([ArticleIn(text=t) for t in texts])
         report = annotate_project(project, annotator, batch_size=2)
         assert [article_id for article_id, _ in report.failed] == [3]

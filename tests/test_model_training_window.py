@@ -10,6 +10,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QMessageBox
 
 from core.models import ArticleIn, SpanIn
+from core.nlp.store_rules import store_rules
 from core.nlp.training import ANNOTATOR_KEY, saved_models
 from core.store import Project
 from tests.gui_helpers import open_window
@@ -18,7 +19,7 @@ from tests.test_training import approve_briefs
 
 def project_with_approvals(tmp_path, approved: int = 8):
     path = tmp_path / "team.assay"
-    with Project.create(path, name="team") as project:
+    with Project.create(path, name="team", rules=store_rules()) as project:
         approve_briefs(project, approved)
         project.add_articles([
             ArticleIn(text="Pending one: Tamsin Cobalt Inc. mines cobalt in Zambia.",
@@ -103,7 +104,7 @@ def test_cancelling_training_saves_nothing(qtbot, tmp_path):
 
 def test_most_uncertain_first_opens_the_least_sure_pending_article(qtbot, tmp_path):
     path = project_with_approvals(tmp_path, approved=2)
-    with Project.open(path) as project:
+    with Project.open(path, rules=store_rules()) as project:
         one, two = project.article_ids()[-2:]
         project.store_annotations([(one, [SpanIn(0, 7, "ORG")], None),
                                    (two, [SpanIn(0, 7, "ORG")], None)], "m==1",

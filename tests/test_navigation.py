@@ -7,6 +7,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from core.models import ArticleIn, Span, SpanIn
+from core.nlp.store_rules import store_rules
 from core.review.navigation import find_next, next_of_label, next_undecided
 from core.store import Project
 from core.text.tokens import snap, token_offsets
@@ -66,7 +67,7 @@ def test_type_to_jump_lands_on_entities_and_on_plain_words():
 @pytest.fixture
 def window(qtbot, tmp_path):
     path = tmp_path / "nav.assay"
-    with Project.create(path) as project:
+    with Project.create(path, rules=store_rules()) as project:
         project.add_articles([ArticleIn(text=TEXT, title="Nav", spans=tuple(
             SpanIn(s.start, s.end, s.label, state=s.state) for s in SPANS))])
     win = open_window(qtbot, tmp_path, path)
@@ -138,7 +139,7 @@ def test_type_to_jump_steps_through_matches_and_lands_on_entities(qtbot, window)
 def test_tab_puts_the_selected_entity_in_the_middle_of_the_view(qtbot, tmp_path):
     long_text = "\n\n".join(f"Paragraph {i} about nickel in Indonesia." for i in range(120))
     path = tmp_path / "long.assay"
-    with Project.create(path) as project:
+    with Project.create(path, rules=store_rules()) as project:
         starts = [i for i in range(len(long_text)) if long_text.startswith("nickel", i)]
         project.add_articles([ArticleIn(text=long_text, title="Long", spans=tuple(
             SpanIn(s, s + 6, "MINERAL") for s in starts))])

@@ -7,6 +7,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from core.models import ArticleIn, Span, SpanIn
+from core.nlp.store_rules import store_rules
 from core.review.occurrences import occurrences
 from core.store import Project
 from core.text.tokens import token_offsets
@@ -37,7 +38,7 @@ def test_occurrences_are_whole_tokens_free_of_any_span():
 def window(qtbot, tmp_path):
     path = tmp_path / "occ.assay"
     chile = starts(TEXT, "Chile")
-    with Project.create(path) as project:
+    with Project.create(path, rules=store_rules()) as project:
         project.add_articles([
             ArticleIn(text=TEXT, title="One", spans=(
                 SpanIn(chile[0], chile[0] + 5, "GPE"),
@@ -84,7 +85,7 @@ def test_label_occurrences_in_pending_articles_leaves_decided_ones(qtbot, window
 def test_shift_delete_rejects_every_suggestion_like_the_selected_one(qtbot, tmp_path):
     path = tmp_path / "rej.assay"
     text = "Nickel and nickel; Nickel prices, Nickel Corp."
-    with Project.create(path) as project:
+    with Project.create(path, rules=store_rules()) as project:
         project.add_articles([ArticleIn(text=text, title="N", spans=(
             SpanIn(0, 6, "MINERAL"), SpanIn(11, 17, "MINERAL"), SpanIn(19, 25, "MINERAL"),
             SpanIn(34, 40, "ORG"), SpanIn(34 + 7, 34 + 11, "ORG", state="accepted")))])
@@ -105,7 +106,7 @@ def test_shift_delete_rejects_every_suggestion_like_the_selected_one(qtbot, tmp_
 def test_a_bulk_add_is_all_or_nothing(tmp_path):
     from core.errors import InvalidEdit
 
-    with Project.create(tmp_path / "bulk.assay") as project:
+    with Project.create(tmp_path / "bulk.assay", rules=store_rules()) as project:
         project.add_articles([ArticleIn(text=TEXT, title="One")])
         chile = starts(TEXT, "Chile")
         project.add_span(1, chile[5], chile[5] + 5, "GPE", "ana")

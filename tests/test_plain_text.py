@@ -15,6 +15,7 @@ from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QLabel, QMessageBox
 
 from core.models import ArticleIn
+from core.nlp.store_rules import store_rules
 from core.store import Project
 from tests.gui_helpers import open_window
 
@@ -63,7 +64,7 @@ def scan() -> list[str]:
 
 
 def hostile_project(path) -> Project:
-    project = Project.create(path)
+    project = Project.create(path, rules=store_rules())
     project.add_label("THREAT", "#ff0000", "", description=MARK)
     project.add_articles([ArticleIn(text=TEXT, title=f"{MARK} title", source=MARK, url=MARK)])
     project.add_span(1, 0, 12, "ORG", "ana", kb_id=None)

@@ -22,6 +22,7 @@ from core.errors import AssayError
 from core.formats.export import export
 from core.formats.importers import import_paths
 from core.models import ArticleIn
+from core.nlp.store_rules import store_rules
 from core.store import Project
 
 needs_proc_locks = pytest.mark.skipif(not Path("/proc/locks").exists(),
@@ -54,10 +55,10 @@ def read_in_child(path: Path, sql: str) -> list:
 def held(tmp_path):
     """A project with one article and a connection that stays open (the window's)."""
     path = tmp_path / "held.assay"
-    with Project.create(path) as project:
+    with Project.create(path, rules=store_rules()) as project:
         project.add_articles([ArticleIn(text="Cobalt from the DRC.", title="One"),
                               ArticleIn(text="Lithium from Chile.", title="Two")])
-    window = Project.open(path)
+    window = Project.open(path, rules=store_rules())
     window.spans(1)  # a read, so the connection holds its WAL read lock
     yield path, window
     window.close()
@@ -71,16 +72,16 @@ def test_a_second_open_in_the_process_keeps_the_first_connections_locks(
     before = my_locks(path)
     assert before > 0
     if second_open == "worker":
-        Project.open(path).close()
+        Project.open(path, rules=store_rules()).close()
     elif second_open == "read-only worker":
-        Project.open(path, read_only=True).close()
+        Project.open(path, read_only=True, rules=store_rules()).close()
     elif second_open == "import":
         (tmp_path / "in.txt").write_text("Nickel from Indonesia.", encoding="utf-8")
-        with Project.open(path) as worker:
+        with Project.open(path, rules=store_rules()) as worker:
             import_paths(worker, [tmp_path / "in.txt"])
     else:
         window.approve_article(2, "ana")
-        with Project.open(path) as worker:
+        with Project.open(path, rules=store_rules()) as worker:
             export(worker, "assay", tmp_path / "out.jsonl")
     assert my_locks(path) == before
     # Another process opens and closes the file, as pre-annotation and assay-cli do …
@@ -144,8 +145,9 @@ def test_a_lost_lock_is_taken_back_before_the_next_write_even_with_the_wal_in_pl
 
 KILLED_WRITER = """
 import os, sys
+from core.nlp.store_rules import store_rules
 from core.store import Project
-window = Project.open(sys.argv[1])
+window = Project.open(sys.argv[1], rules=store_rules())
 window.spans(1)
 fd = os.open(sys.argv[1], os.O_RDONLY); os.read(fd, 64); os.close(fd)  # the dialog's read
 print("dropped", flush=True)
@@ -176,6 +178,6 @@ def test_a_decision_made_after_the_locks_were_dropped_survives_kill_9(held):
     finally:
         child.send_signal(signal.SIGKILL)
         child.wait(timeout=30)
-    with Project.open(path) as after:
+    with Project.open(path, rules=store_rules()) as after:
         assert after.article(1).status == "approved"
         assert after.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

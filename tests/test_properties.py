@@ -49,6 +49,7 @@ from core.errors import AssayError, InvalidEdit
 from core.formats.encoding import SNIFF_BYTES
 from core.formats.importers import SUPPORTED_SUFFIXES, import_paths
 from core.models import ArticleIn, SpanIn
+from core.nlp.store_rules import store_rules
 from core.review.edits import AddSpan, Edit, Focus, SetStatus, UpdateSpan
 from core.review.history import History
 from core.store import Project
@@ -75,11 +76,11 @@ def fresh_project(folder: Path) -> Project:
     """A new empty project in ``folder``: a copy of one made once (creating one takes 50 ms)."""
     if "path" not in _TEMPLATE:
         template = Path(tempfile.mkdtemp(prefix="assay-template-")) / "template.assay"
-        Project.create(template, name="fuzz").close()
+        Project.create(template, name="fuzz", rules=store_rules()).close()
         _TEMPLATE["path"] = template
     target = folder / "fuzz.assay"
     shutil.copyfile(_TEMPLATE["path"], target)
-    return Project.open(target)
+    return Project.open(target, rules=store_rules())
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -173,7 +174,7 @@ class ReviewEdits(RuleBasedStateMachine):
                 expected = self.expected()
                 self.project.close()
                 # Nothing lives only in memory: a fresh open of the file shows the same.
-                with Project.open(self.path) as again:
+                with Project.open(self.path, rules=store_rules()) as again:
                     assert self.store_looks(again) == expected
                     assert again.integrity_ok()
         finally:
@@ -331,7 +332,7 @@ class ReviewEdits(RuleBasedStateMachine):
 
     @rule()
     def second_connection_sees_the_same(self) -> None:
-        with Project.open(self.path) as other:
+        with Project.open(self.path, rules=store_rules()) as other:
             assert self.store_looks(other) == self.expected()
 
     # ---- after every step

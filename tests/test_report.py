@@ -18,6 +18,7 @@ import pytest
 
 from core.cli import main
 from core.models import ArticleIn, SpanIn
+from core.nlp.store_rules import store_rules
 from core.stats import charts
 from core.store import Project
 from tests.suggestion_helpers import NAMES, suggestions
@@ -46,7 +47,7 @@ def _suggestions(text: str) -> list[SpanIn]:
 def judged_project(path: Path) -> Path:
     """tests/test_statistics.py's judged project (articles pre-annotated by two models,
     corrected and approved by two reviewers, claims with verdicts), with hostile names."""
-    with Project.create(path) as project:
+    with Project.create(path, rules=store_rules()) as project:
         # A name `new` refuses (it could not name a file) but a file may carry, written
         # by another tool or an older Assay.
         project.set_meta("name", NAME)
@@ -182,7 +183,7 @@ def report(tmp_path: Path, judged: Path, capsys, figures: int = 5) -> str:
 def test_the_tables_hold_the_statistics_numbers(tmp_path, judged, capsys):
     page = report(tmp_path, judged, capsys)
     t = parse(page).tables
-    with Project.open(judged, read_only=True) as project:
+    with Project.open(judged, read_only=True, rules=store_rules()) as project:
         s = project.statistics
         p, q, cm, claims = s.progress(), s.quality(), s.country_minerals(), s.claims()
         counts = project.counts_by_label()
@@ -296,7 +297,7 @@ def test_the_same_numbers_make_the_same_file(tmp_path, judged):
     from core.stats.report import write_report
 
     when = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
-    with Project.open_for_reading(judged) as project:
+    with Project.open_for_reading(judged, rules=store_rules()) as project:
         a = write_report(project, tmp_path / "a.html", now=when)
         b = write_report(project, tmp_path / "b.html", now=when)
     assert a.size == (tmp_path / "a.html").stat().st_size and a.figures == 5
@@ -307,7 +308,7 @@ def test_the_same_numbers_make_the_same_file(tmp_path, judged):
 
 def test_an_empty_project_makes_a_report_too(tmp_path, capsys):
     path = tmp_path / "empty.assay"
-    Project.create(path).close()
+    Project.create(path, rules=store_rules()).close()
     page = report(tmp_path, path, capsys, figures=0)
     # Nothing to draw: the sections say so, no empty charts.
     assert "none yet" in page and "No review times stored yet." in page
@@ -345,7 +346,8 @@ def test_a_failed_write_leaves_the_old_report_and_no_temporary_file(tmp_path, ju
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(files.os, "replace", fail)
-    with Project.open_for_reading(judged) as project, pytest.raises(AssayError) as exc:
+    with Project.open_for_reading(judged, rules=store_rules()) as project, \
+            pytest.raises(AssayError) as exc:
         report_module.write_report(project, out)
     assert "No space left on device" in str(exc.value)
     assert out.read_text(encoding="utf-8") == "the old report"
@@ -435,7 +437,8 @@ def test_it_reads_a_project_the_app_has_open_and_one_on_read_only_media(tmp_path
             command = ["setpriv", f"--inh-caps={caps}", f"--bounding-set={caps}", *command]
         return subprocess.run(command, capture_output=True, text=True, timeout=180, cwd=ROOT)
 
-    with Project.open(path) as window:  # the app holds it and goes on writing after
+    # The app holds it and goes on writing after.
+    with Project.open(path, rules=store_rules()) as window:
         result = run(out / "while-open.html")
         assert result.returncode == 0, result.stderr
         window.set_article_status(window.article_ids()[3], "skipped", "ana")

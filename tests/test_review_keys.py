@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QToolTip
 
 from core.models import ArticleIn, SpanIn
+from core.nlp.store_rules import store_rules
 from core.store import Project
 from tests.gui_helpers import drag_select, open_window, where
 
@@ -19,7 +20,7 @@ CTRL = Qt.KeyboardModifier.ControlModifier
 @pytest.fixture
 def window(qtbot, tmp_path):
     path = tmp_path / "keys.assay"
-    with Project.create(path) as project:
+    with Project.create(path, rules=store_rules()) as project:
         project.add_articles([ArticleIn(text=TEXT, title="Keys", spans=(
             SpanIn(*where(TEXT, "Chile"), "GPE"), SpanIn(*where(TEXT, "lithium"), "MINERAL")))])
     win = open_window(qtbot, tmp_path, path)
@@ -97,7 +98,7 @@ def test_undo_scrolls_to_and_selects_what_it_changed(qtbot, tmp_path):
     text = "\n\n".join(f"Paragraph {i} on nickel in Indonesia." for i in range(150))
     last = text.index("nickel", text.index("Paragraph 100 "))
     path = tmp_path / "undo.assay"
-    with Project.create(path) as project:
+    with Project.create(path, rules=store_rules()) as project:
         project.add_articles([ArticleIn(text=text, title="Long",
                                         spans=(SpanIn(last, last + 6, "MINERAL"),))])
     win = open_window(qtbot, tmp_path, path)

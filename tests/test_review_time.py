@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from core.models import ArticleIn
+from core.nlp.store_rules import store_rules
 from core.review.edits import AddSpan
 from core.review.session import ReviewSession
 from core.store import Project
@@ -47,14 +48,14 @@ def kept(path: Path, article_id: int) -> tuple[str, float | None]:
 @pytest.fixture
 def path(tmp_path) -> Path:
     path = tmp_path / "time.assay"
-    with Project.create(path) as proj:
+    with Project.create(path, rules=store_rules()) as proj:
         proj.add_articles([ArticleIn(text=t, title=f"A{i}") for i, t in enumerate(TEXTS, 1)])
     return path
 
 
 def test_time_is_kept_on_each_edit_and_on_leaving_and_counted_once(path):
     clock = Clock()
-    session = ReviewSession(Project.open(path), "ana", clock=clock)
+    session = ReviewSession(Project.open(path, rules=store_rules()), "ana", clock=clock)
     session.open_article(1)
     clock.now += 40
     session.push(AddSpan(1, 0, 5, "GPE"))
@@ -66,7 +67,7 @@ def test_time_is_kept_on_each_edit_and_on_leaving_and_counted_once(path):
     session.project.conn.close()  # as if killed: no close(), nothing more is saved
 
     clock = Clock()
-    session = ReviewSession(Project.open(path), "ana", clock=clock)
+    session = ReviewSession(Project.open(path, rules=store_rules()), "ana", clock=clock)
     session.open_article(1)
     clock.now += 5
     session.decide("approved")
@@ -117,7 +118,7 @@ def test_a_killed_window_keeps_the_time_spent_and_the_decision_counts_it_once(pa
     assert status == "pending" and seconds is not None and 1.0 <= seconds <= 30.0
 
     clock = Clock()
-    session = ReviewSession(Project.open(path), "ana", clock=clock)
+    session = ReviewSession(Project.open(path, rules=store_rules()), "ana", clock=clock)
     session.open_article(2)
     clock.now += 4
     session.decide("rejected")

@@ -8,6 +8,7 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 
 from core.models import ArticleIn, SpanIn
+from core.nlp.store_rules import store_rules
 from core.store import Project
 from gui.window.main_window import MainWindow
 from tests.gui_helpers import click_offset, drag_select, open_window, where
@@ -23,7 +24,7 @@ TEXTS = [
 @pytest.fixture
 def project_path(tmp_path):
     path = tmp_path / "review.assay"
-    with Project.create(path, name="review") as proj:
+    with Project.create(path, name="review", rules=store_rules()) as proj:
         arts = []
         for i, text in enumerate(TEXTS, 1):
             spans = ()

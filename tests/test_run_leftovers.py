@@ -22,6 +22,7 @@ import pytest
 
 from core.cli import main as cli
 from core.models import ArticleIn
+from core.nlp.store_rules import store_rules
 from core.nlp.training import META_FILE, models_dir
 from core.store import Project
 
@@ -40,7 +41,7 @@ def wait_for(found, proc: subprocess.Popen, what: str, timeout: float = 180):
 
 
 def approved_project(path: Path, n: int) -> Path:
-    with Project.create(path) as project:
+    with Project.create(path, rules=store_rules()) as project:
         project.add_articles([ArticleIn(text=f"Brief {i}: Halden Graphite AS ships graphite "
                                         f"from Canada in {2020 + i}.", title=f"b{i}")
                               for i in range(n)])
@@ -138,7 +139,7 @@ GOOD = {"id": "x", "train": [{"sha256": "a"}], "scores": {"model": {"micro": {"f
 
 def test_one_damaged_model_file_hides_only_its_model_and_is_named(tmp_path, capsys):
     project = tmp_path / "p.assay"
-    Project.create(project).close()
+    Project.create(project, rules=store_rules()).close()
     models = models_dir(project)
     saved(models / "20260101-000000", GOOD)
     saved(models / "20260102-000000", {**GOOD, "train": 5})
@@ -157,7 +158,7 @@ def test_one_damaged_model_file_hides_only_its_model_and_is_named(tmp_path, caps
 def test_removing_a_linked_model_removes_the_link_and_keeps_what_it_points_to(
         tmp_path, capsys):
     project = tmp_path / "p.assay"
-    Project.create(project).close()
+    Project.create(project, rules=store_rules()).close()
     shared = saved(tmp_path / "shared" / "model", GOOD)
     models_dir(project).mkdir()
     (models_dir(project) / "linked").symlink_to(shared, target_is_directory=True)
@@ -186,7 +187,7 @@ def test_annotate_jsonl_counts_overlapping_spans_as_a_problem_the_import_agrees(
     assert "1 problem(s)" in captured.out and "overlaps another span" in captured.err
     assert len(out.read_text(encoding="utf-8").splitlines()) == 1
     project = tmp_path / "p.assay"
-    Project.create(project).close()
+    Project.create(project, rules=store_rules()).close()
     assert cli(["import", str(project), str(out)]) == 0
     assert "0 problem(s)" in capsys.readouterr().out  # what was written imports whole
 

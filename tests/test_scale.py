@@ -32,6 +32,7 @@ from core.jobs.annotate import annotate_project
 from core.jobs.records import _Blocks, _nth_kept, _ToRaw, annotate_records
 from core.jobs.records_jsonl import annotate_jsonl
 from core.nlp.pipeline import load_annotator
+from core.nlp.store_rules import store_rules
 from core.store import Project
 from core.text.normalise import normalise_text
 
@@ -81,7 +82,7 @@ def stored_spans(path: Path) -> list[set[tuple]]:
 
 def imported_spans(tmp_path: Path, files: list[Path], name: str = "p") -> list[set[tuple]]:
     """Import ``files`` into a new project; each article's spans as comparable tuples."""
-    with Project.create(tmp_path / f"{name}.assay") as project:
+    with Project.create(tmp_path / f"{name}.assay", rules=store_rules()) as project:
         report = import_paths(project, files)
         assert report.problems == [], report.problems
     return stored_spans(tmp_path / f"{name}.assay")
@@ -117,7 +118,7 @@ def test_records_come_back_with_suggestions_that_import_as_suggestions(annotator
         assert {(s[0], s[1], s[2], s[4], s[5], s[7]) for s in article} == {
             (s["start"], s["end"], s["label"], s["origin"], "suggested", annotator.model_id)
             for s in record["spans"]}
-    with Project.open(tmp_path / "p.assay") as project:
+    with Project.open(tmp_path / "p.assay", rules=store_rules()) as project:
         first = project.article(1)
         assert (first.title, first.source, first.url, first.status) == (
             "T0", "tests", "https://x.test/0", "pending")
@@ -132,7 +133,7 @@ def test_the_same_spans_as_annotating_the_imported_project(annotator, tmp_path):
     text, yet the spans land exactly where ``assay-cli annotate`` puts them."""
     records = [{"text": t} for t in TEXTS + AWKWARD]
     raw = write_jsonl(tmp_path / "raw.jsonl", records)
-    with Project.create(tmp_path / "local.assay") as project:
+    with Project.create(tmp_path / "local.assay", rules=store_rules()) as project:
         assert import_paths(project, [raw]).problems == []
         annotate_project(project, annotator)
     local = stored_spans(tmp_path / "local.assay")
@@ -272,7 +273,7 @@ def test_cli_annotates_a_file_reports_bad_lines_and_the_output_imports(tmp_path,
     project = tmp_path / "p.assay"
     assert main(["new", str(project)]) == 0
     assert main(["import", str(project), str(out)]) == 0
-    with Project.open(project) as proj:
+    with Project.open(project, rules=store_rules()) as proj:
         spans = proj.spans(2)
         assert spans and {s.state for s in spans} == {"suggested"}
         assert ("U.S. Department of Energy", "ORG") in {(s.text, s.label) for s in spans}

@@ -20,6 +20,7 @@ from core.errors import InvalidEdit
 from core.jobs.annotate import annotate_project
 from core.models import ArticleIn, SpanIn
 from core.nlp.pipeline import load_annotator
+from core.nlp.store_rules import store_rules
 from core.store import Project
 from tests.gui_helpers import click_offset, drag_select, open_window
 
@@ -41,7 +42,7 @@ def at(part: str) -> tuple[int, int]:
 @pytest.mark.slow
 def test_edits_use_a_name_another_process_gave_and_refuse_the_old_one(tmp_path):
     path = tmp_path / "p.assay"
-    with Project.create(path) as proj:
+    with Project.create(path, rules=store_rules()) as proj:
         proj.add_articles([ArticleIn(text=TEXT, title="Mine")])
         lithium = proj.add_span(1, *at("lithium"), "MINERAL", "ana")  # names read here
         done = cli("labels", str(path), "rename", "MINERAL", "COMMODITY")
@@ -63,12 +64,12 @@ def test_edits_use_a_name_another_process_gave_and_refuse_the_old_one(tmp_path):
 @pytest.mark.slow
 def test_an_entry_another_process_added_links_here(tmp_path):
     path = tmp_path / "p.assay"
-    with Project.create(path) as proj:
+    with Project.create(path, rules=store_rules()) as proj:
         proj.add_articles([ArticleIn(text="Kestrel Mining bought cobalt.", title="K")])
         assert proj.link("ORG", "Kestrel Mining") is None  # the linker is built here
         done = cli("kb", str(path), "add", "org:kestrel", "ORG", "Kestrel Mining")
         if done.returncode == 2:  # no such command: add it through a second connection
-            with Project.open(path) as other:
+            with Project.open(path, rules=store_rules()) as other:
                 other.add_kb_entry("org:kestrel", "ORG", "Kestrel Mining", [], "bo")
         assert proj.add_span(1, 0, 14, "ORG", "ana").kb_id == "org:kestrel"
 
@@ -76,7 +77,7 @@ def test_an_entry_another_process_added_links_here(tmp_path):
 @pytest.mark.slow
 def test_annotate_with_a_rename_in_between_refuses_with_a_sentence(tmp_path):
     path = tmp_path / "p.assay"
-    with Project.create(path) as proj:
+    with Project.create(path, rules=store_rules()) as proj:
         proj.add_articles([ArticleIn(text=f"Chile mined {i} tonnes of lithium in 2024.",
                                      title=str(i)) for i in range(6)])
         annotator = load_annotator([lb.name for lb in proj.labels()])
@@ -107,7 +108,7 @@ def test_annotate_with_a_rename_in_between_refuses_with_a_sentence(tmp_path):
 def test_the_cli_annotate_run_with_a_rename_in_between_ends_in_one_sentence(tmp_path):
     path = tmp_path / "p.assay"
     sentence = "Chile mined {} tonnes of lithium and cobalt in 2024, the ministry said. "
-    with Project.create(path) as proj:
+    with Project.create(path, rules=store_rules()) as proj:
         proj.add_articles([ArticleIn(text=sentence.format(i) * 12, title=str(i))
                            for i in range(200)])
     run = subprocess.Popen(
@@ -129,7 +130,7 @@ def test_the_cli_annotate_run_with_a_rename_in_between_ends_in_one_sentence(tmp_
     assert err.strip().splitlines()[-1].endswith(
         "MINERAL is no longer a label of the project. The articles stored before are kept; "
         "run annotate again to use the new scheme.")
-    with Project.open(path) as proj:
+    with Project.open(path, rules=store_rules()) as proj:
         assert "MINERAL" not in {s.label for s in proj.spans(1)}
         assert proj.spans(200) == []
 
@@ -137,7 +138,7 @@ def test_the_cli_annotate_run_with_a_rename_in_between_ends_in_one_sentence(tmp_
 @pytest.mark.slow
 def test_a_long_lived_window_follows_a_rename_by_another_process(qtbot, tmp_path):
     path = tmp_path / "w.assay"
-    with Project.create(path) as proj:
+    with Project.create(path, rules=store_rules()) as proj:
         proj.add_articles([ArticleIn(text=TEXT, title="Mine", spans=(
             SpanIn(*at("lithium"), "MINERAL"),))])
     win = open_window(qtbot, tmp_path, path)
@@ -157,7 +158,7 @@ def test_a_long_lived_window_follows_a_rename_by_another_process(qtbot, tmp_path
 @pytest.mark.slow
 def test_an_idle_window_rebuilds_its_label_keys_after_a_rename_elsewhere(qtbot, tmp_path):
     path = tmp_path / "idle.assay"
-    with Project.create(path) as proj:
+    with Project.create(path, rules=store_rules()) as proj:
         proj.add_articles([ArticleIn(text=TEXT, title="Mine")])
     win = open_window(qtbot, tmp_path, path)
     win.show_article(1)

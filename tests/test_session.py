@@ -97,8 +97,9 @@ def test_a_decision_records_the_seconds_since_the_article_was_opened(project):
 def test_the_session_needs_no_qt(project):
     """In a fresh interpreter (this one has Qt loaded by other tests)."""
     code = ("import sys; from core.review.session import ReviewSession; "
-            "from core.store import Project; "
-            f"s = ReviewSession(Project.open({str(project.path)!r}), 'ana'); s.open_article(1); "
+            "from core.store import Project; from core.nlp.store_rules import store_rules; "
+            f"s = ReviewSession(Project.open({str(project.path)!r}, rules=store_rules()), "
+            "'ana'); s.open_article(1); "
             "print(any(m.split('.')[0] == 'PySide6' for m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)

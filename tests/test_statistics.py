@@ -7,6 +7,7 @@ import sqlite3
 import pytest
 
 from core.models import ArticleIn, SpanIn
+from core.nlp.store_rules import store_rules
 from core.store import SCHEMA_VERSION, Project
 from tests.suggestion_helpers import suggestions
 
@@ -24,7 +25,7 @@ _suggestions = suggestions
 @pytest.fixture
 def judged(tmp_path):
     """Four articles pre-annotated by model m1 (two by m2), then reviewed by two people."""
-    project = Project.create(tmp_path / "stats.assay")
+    project = Project.create(tmp_path / "stats.assay", rules=store_rules())
     project.add_articles([ArticleIn(text=t, title=f"A{i}") for i, t in enumerate(TEXTS, 1)])
     ids = [a.id for a in project.list_articles()]
     project.store_annotations([(i, _suggestions(t), None)
@@ -153,7 +154,7 @@ def test_migration_reads_corrections_back_from_the_audit_log(judged, tmp_path):
     conn.execute("PRAGMA user_version = 8")
     conn.commit()
     conn.close()
-    with Project.open(path) as again:
+    with Project.open(path, rules=store_rules()) as again:
         m1 = again.statistics.quality().per_label("m1")
         assert m1["GPE"] == {"kept": 2, "corrected": 2, "rejected": 0, "added": 1}
         # The upgrade wrote what the model suggested; what reviewers decided is untouched.
@@ -183,7 +184,7 @@ def test_kept_sums_equal_a_recount_after_every_kind_of_write(judged):
             "SELECT kind, a, b, c, n FROM stat_counts WHERE n != 0")})
 
     def check() -> None:
-        assert kept() == +summaries.fresh_totals(project.conn)
+        assert kept() == +summaries.fresh_totals(project.conn, project.rules.facts)
 
     check()
     claim = project.add_claim(ids[0], 0, 20, "ana", verdict="supported")
@@ -246,7 +247,7 @@ def test_the_upgrade_skips_damaged_audit_events(judged):
     conn.execute("PRAGMA user_version = 8")
     conn.commit()
     conn.close()
-    with Project.open(path) as again:
+    with Project.open(path, rules=store_rules()) as again:
         assert again.schema_version == SCHEMA_VERSION
         assert again.statistics.quality().per_label("m1")["GPE"]["kept"] == 2
 

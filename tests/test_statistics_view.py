@@ -10,6 +10,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 
 from core.models import ArticleIn, SpanIn
+from core.nlp.store_rules import store_rules
 from core.stats import charts
 from core.stats.numbers import gather
 from core.store import Project
@@ -34,7 +35,7 @@ def judged(tmp_path):
     """Four articles pre-annotated by m1 (two) and m2 (two), three approved by two
     reviewers on two days, two claims; the second article's title is markup."""
     path = tmp_path / "stats.assay"
-    with Project.create(path) as project:
+    with Project.create(path, rules=store_rules()) as project:
         titles = ["Chile and China", HOSTILE, "Australia", "Nothing"]
         project.add_articles([ArticleIn(text=t, title=title, published=f"2026-10-0{i}")
                               for i, (t, title) in enumerate(zip(TEXTS, titles, strict=True),
@@ -211,13 +212,13 @@ def test_refresh_reads_the_numbers_again(qtbot, stats):
 
 @pytest.mark.slow
 def test_the_figures_draw_empty_projects_and_names_with_dollars(tmp_path):
-    with Project.create(tmp_path / "empty.assay") as project:
+    with Project.create(tmp_path / "empty.assay", rules=store_rules()) as project:
         n = gather(project)
     figures = [charts.progress_figure(n.progress), charts.entities_figure(n.entities, {}),
                charts.quality_figure(n.quality),
                charts.country_mineral_figure(n.country_minerals, n.names),
                charts.claims_figure(n.claims, n.names)]
-    with Project.create(tmp_path / "dollars.assay") as project:
+    with Project.create(tmp_path / "dollars.assay", rules=store_rules()) as project:
         project.add_articles([ArticleIn(text=TEXTS[0], title="t")])
         (article,) = project.list_articles()
         project.store_annotations([(article.id, _suggestions(TEXTS[0]), None)],
@@ -237,7 +238,7 @@ def test_the_figures_draw_empty_projects_and_names_with_dollars(tmp_path):
 
 
 def _one_article_project(path, text: str, title: str, approve: bool) -> None:
-    with Project.create(path) as p:
+    with Project.create(path, rules=store_rules()) as p:
         p.add_articles([ArticleIn(text=text, title=title)])
         (a,) = [x.id for x in p.list_articles()]
         spans = [SpanIn(text.index(w), text.index(w) + len(w), label, origin="model")

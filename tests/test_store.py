@@ -9,6 +9,7 @@ import sqlite_utils
 
 from core.errors import InvalidEdit, ProjectError
 from core.models import ArticleIn, SpanIn
+from core.nlp.store_rules import store_rules
 from core.store import SCHEMA_VERSION, ArticleFilter, Project, fts_query
 from core.store.schema import _migrate_to_v1
 
@@ -28,7 +29,7 @@ def test_create_and_reopen_round_trip(project, tmp_path):
     project.set_note(2, "check the 30% figure", REVIEWER)
     project.close()
 
-    again = Project.open(tmp_path / "test.assay")
+    again = Project.open(tmp_path / "test.assay", rules=store_rules())
     assert again.schema_version == SCHEMA_VERSION
     art = again.article(1)
     assert (art.status, art.reviewed_by, art.review_seconds) == ("approved", REVIEWER, 12.5)
@@ -42,7 +43,7 @@ def test_create_and_reopen_round_trip(project, tmp_path):
 
 
 def test_text_is_normalised_and_hashed_once(tmp_path):
-    proj = Project.create(tmp_path / "n.assay")
+    proj = Project.create(tmp_path / "n.assay", rules=store_rules())
     result = proj.add_articles([
         ArticleIn(text="Nickel\r\nfrom Indonesia\x00."),
         ArticleIn(text="Nickel\nfrom Indonesia."),  # same text after normalisation
@@ -138,7 +139,7 @@ def test_a_change_needs_a_reviewer(project):
 
 
 def test_bad_span_in_an_import_batch_rolls_back_the_batch(tmp_path):
-    proj = Project.create(tmp_path / "b.assay")
+    proj = Project.create(tmp_path / "b.assay", rules=store_rules())
     good = ArticleIn(text="Graphite from Mozambique.")
     bad = ArticleIn(text="Tin from Bolivia.", spans=(SpanIn(0, 99, "MINERAL"),))
     with pytest.raises(InvalidEdit):
@@ -293,7 +294,7 @@ def test_migration_from_version_1(tmp_path):
          "origin": "model", "state": "rejected"}])
     db.conn.close()
 
-    proj = Project.open(path)
+    proj = Project.open(path, rules=store_rules())
     assert proj.schema_version == SCHEMA_VERSION
     art = proj.article(1)
     assert (art.status, art.review_seconds) == ("approved", None)
@@ -308,34 +309,34 @@ def test_migration_from_version_1(tmp_path):
 
 def test_newer_schema_is_refused(tmp_path):
     path = tmp_path / "new.assay"
-    Project.create(path).close()
+    Project.create(path, rules=store_rules()).close()
     conn = sqlite3.connect(path)
     conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     conn.close()
     with pytest.raises(ProjectError, match="newer Assay"):
-        Project.open(path)
+        Project.open(path, rules=store_rules())
 
 
 def test_not_sqlite_and_foreign_sqlite_are_refused(tmp_path):
     junk = tmp_path / "junk.assay"
     junk.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
     with pytest.raises(ProjectError, match="not a SQLite database"):
-        Project.open(junk)
+        Project.open(junk, rules=store_rules())
     other = tmp_path / "other.db"
     sqlite_utils.Database(other)["t"].insert({"a": 1})
     with pytest.raises(ProjectError, match="not an Assay project"):
-        Project.open(other)
+        Project.open(other, rules=store_rules())
     with pytest.raises(ProjectError, match="No project file"):
-        Project.open(tmp_path / "missing.assay")
+        Project.open(tmp_path / "missing.assay", rules=store_rules())
 
 
 def test_create_refuses_to_overwrite(project, tmp_path):
     with pytest.raises(ProjectError, match="already exists"):
-        Project.create(tmp_path / "test.assay")
+        Project.create(tmp_path / "test.assay", rules=store_rules())
 
 
 def test_a_second_connection_sees_committed_edits(project, tmp_path):
-    other = Project.open(tmp_path / "test.assay")
+    other = Project.open(tmp_path / "test.assay", rules=store_rules())
     project.add_span(1, 0, 7, "MINERAL", REVIEWER)
     assert [s.text for s in other.spans(1)] == ["Lithium"]
     other.close()

@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from core.models import ArticleIn, SpanIn
+from core.nlp.store_rules import store_rules
 from core.store import Project
 
 REPO = Path(__file__).parents[1]
@@ -62,7 +63,7 @@ def origin(tmp_path) -> Path:
     hand, Peru relabelled GPE, lithium rejected, Japan added, the claim supported with a
     note, the article approved with a note."""
     path = tmp_path / "team.assay"
-    with Project.create(path, name="team") as p:
+    with Project.create(path, name="team", rules=store_rules()) as p:
         p.add_articles([ArticleIn(text=text_of(i), title=f"R{i}", spans=(
             SpanIn(*at(text_of(i), "Chile"), "GPE"), SpanIn(*at(text_of(i), "Peru"), "LOC"),
             SpanIn(*at(text_of(i), "lithium"), "MINERAL"))) for i in range(1, 5)])
@@ -82,7 +83,7 @@ def origin(tmp_path) -> Path:
 
 def approve_all(copy_path: Path, reviewer: str) -> None:
     """A reviewer's work in their copy, through the store as the window does."""
-    with Project.open(copy_path) as copy:
+    with Project.open(copy_path, rules=store_rules()) as copy:
         for article_id in copy.article_ids():
             copy.approve_article(article_id, reviewer, seconds=12.5)
 
@@ -126,7 +127,7 @@ def test_assign_records_what_it_handed_out_in_the_project(origin, tmp_path):
     out = tmp_path / "copies"
     done = cli("assign", origin, "--reviewers", "ana,ben", "-o", out, "--reviewer", "lead")
     assert done.returncode == 0, done.stderr
-    with Project.open(origin) as p:
+    with Project.open(origin, rules=store_rules()) as p:
         for reviewer in ("ana", "ben"):
             path = out / f"team-{reviewer}.assay"
             record = p.handed_out(meta(path, "copy_id"))
@@ -189,7 +190,7 @@ def test_a_forged_copy_is_refused_and_the_project_is_untouched(origin, handed, t
     # The honest copies still merge, each as its own reviewer's.
     done = cli("merge", origin, handed["ana"], handed["ben"])
     assert done.returncode == 0, done.stderr
-    with Project.open(origin) as p:
+    with Project.open(origin, rules=store_rules()) as p:
         assert {v.reviewer for v in p.versions()} == {"ana", "ben"}
         for v in p.versions():
             assert v.copy_id == meta(handed[v.reviewer], "copy_id")
@@ -203,7 +204,7 @@ def test_a_copy_carries_the_suggestions_as_made_never_the_leads_decisions(origin
     out = tmp_path / "copies"
     done = cli("assign", origin, "--reviewers", "ana", "--overlap", "1", "--all", "-o", out)
     assert done.returncode == 0, done.stderr
-    with Project.open(out / "team-ana.assay") as copy:
+    with Project.open(out / "team-ana.assay", rules=store_rules()) as copy:
         first = next(a for a in copy.article_ids() if copy.article(a).title == "R1")
         art = copy.article(first)
         assert (art.status, art.note, art.reviewed_by) == ("pending", "", None)
@@ -224,7 +225,7 @@ def test_a_second_opinion_is_asked_for_and_named_in_the_agreement(origin, tmp_pa
                "--show-decisions", "-o", out)
     assert done.returncode == 0, done.stderr
     assert "second opinions" in done.stdout
-    with Project.open(out / "team-ana.assay") as copy:
+    with Project.open(out / "team-ana.assay", rules=store_rules()) as copy:
         first = next(a for a in copy.article_ids() if copy.article(a).title == "R1")
         assert {(s.text, s.label, s.state) for s in copy.spans(first)} == {
             ("Chile", "GPE", "accepted"), ("Peru", "GPE", "accepted"),
@@ -276,14 +277,14 @@ def test_a_blind_copy_keeps_suggestions_apart(origin, tmp_path):
     live one (a copy, like every project, holds no overlapping live spans)."""
     from core.teams.assign import hand_out
 
-    with Project.open(origin) as p:
+    with Project.open(origin, rules=store_rules()) as p:
         text = p.article_text(2)
         chile = next(s for s in p.spans(2) if s.text == "Chile")
         p.reject_span(chile.id, "lead")
         p.add_span(2, chile.start, chile.end + 4, "LOC", "rerun", origin="model",
                    state="suggested")
         paths = hand_out(p, ["ana"], tmp_path / "copies", overlap=1.0)
-    with Project.open(paths["ana"]) as copy:
+    with Project.open(paths["ana"], rules=store_rules()) as copy:
         second = next(a for a in copy.article_ids() if copy.article(a).title == "R2")
         assert [(s.text, s.label) for s in copy.spans(second)][:2] == [
             (text[chile.start:chile.end + 4], "LOC"), ("Peru", "LOC")]
@@ -368,7 +369,8 @@ def test_a_copy_written_while_merging_is_read_as_one_moment(origin, reviewed_cop
     from core.teams.merge import merge_copy
 
     undo = ("import sys; from core.store import Project\n"
-            "with Project.open(sys.argv[1]) as c:\n"
+            "from core.nlp.store_rules import store_rules\n"
+            "with Project.open(sys.argv[1], rules=store_rules()) as c:\n"
             "    a = min(c.article_ids())\n"
             "    ids = [s.id for s in c.spans(a) if s.state == 'accepted']\n"
             "    c.set_article_status(a, 'pending', 'ana', resuggest=ids)\n")
@@ -390,12 +392,12 @@ def test_a_copy_written_while_merging_is_read_as_one_moment(origin, reviewed_cop
         return conn
 
     monkeypatch.setattr(sqlite3, "connect", connect)
-    with Project.open(origin) as p:
+    with Project.open(origin, rules=store_rules()) as p:
         merge_copy(p, reviewed_copy)
         monkeypatch.undo()
         assert seen["wrote"]
         versions = p.versions()
-    with Project.open(reviewed_copy) as copy:  # the other process did write
+    with Project.open(reviewed_copy, rules=store_rules()) as copy:  # the other process did write
         assert copy.article(min(copy.article_ids())).status == "pending"
     assert len(versions) == 3  # as the copy was when merge began: all approved
     for v in versions:
@@ -420,7 +422,7 @@ def test_a_copy_keeps_all_its_events_past_ten_thousand(origin, reviewed_copy):
     conn.commit()
     n = conn.execute("SELECT count(*) FROM events WHERE article_id = ?", (first,)).fetchone()[0]
     conn.close()
-    with Project.open(origin) as p:
+    with Project.open(origin, rules=store_rules()) as p:
         merge_copy(p, reviewed_copy)
         (version,) = [v for v in p.versions() if len(v.events) > 10]
     assert len(version.events) == n > 10_050
@@ -474,7 +476,7 @@ def test_a_project_of_schema_9_gets_the_record_and_its_old_copies_are_refused(or
     approve_all(out / "team-ana.assay", "ana")
     forge(origin, "DROP TABLE handed_out_articles", "DROP TABLE handed_out",
           "PRAGMA user_version = 9")
-    with Project.open(origin) as p:
+    with Project.open(origin, rules=store_rules()) as p:
         assert p.schema_version == 10 and p.handed_out(meta(out / "team-ana.assay",
                                                             "copy_id")) is None
     assert_refused(cli("merge", origin, out / "team-ana.assay"), "never handed out",

@@ -14,6 +14,7 @@ from sklearn.metrics import cohen_kappa_score
 from core.cli import main as cli
 from core.errors import AssayError
 from core.models import ArticleIn, SpanIn
+from core.nlp.store_rules import store_rules
 from core.store import Project
 from core.teams.agreement import agreement, cohen_kappa, f1_overlap, token_labels
 from core.teams.assign import hand_out, plan
@@ -30,7 +31,7 @@ def find(text: str, word: str) -> tuple[int, int]:
 @pytest.fixture
 def origin(tmp_path):
     path = tmp_path / "team.assay"
-    with Project.create(path, name="team") as project:
+    with Project.create(path, name="team", rules=store_rules()) as project:
         project.add_articles([ArticleIn(text=t, title=f"R{i}", spans=(
             SpanIn(*find(t, "Chile"), "GPE"), SpanIn(*find(t, "lithium"), "MINERAL")))
             for i, t in enumerate(TEXTS)])
@@ -50,7 +51,7 @@ def test_the_plan_shares_the_overlap_and_splits_the_rest():
 
 def review(copy_path, reviewer: str, relabel_peru: bool = False, add_japan: bool = False):
     """A reviewer's work in their copy, through the store (as the window does)."""
-    with Project.open(copy_path) as copy:
+    with Project.open(copy_path, rules=store_rules()) as copy:
         for article_id in copy.article_ids():
             text = copy.article_text(article_id)
             if add_japan:
@@ -62,31 +63,31 @@ def review(copy_path, reviewer: str, relabel_peru: bool = False, add_japan: bool
 
 def two_reviewers_merged(origin, tmp_path) -> None:
     """Every pending article to ana and ben; ana also marks Japan; both copies merged."""
-    with Project.open(origin) as project:
+    with Project.open(origin, rules=store_rules()) as project:
         paths = hand_out(project, ["ana", "ben"], tmp_path / "out", overlap=1.0)
     review(paths["ana"], "ana", add_japan=True)
     review(paths["ben"], "ben")
-    with Project.open(origin) as project:
+    with Project.open(origin, rules=store_rules()) as project:
         for path in paths.values():
             merge_copy(project, path)
 
 
 def test_a_team_of_three_hands_out_reviews_merges_and_agrees(origin, tmp_path):
-    with Project.open(origin) as project:
+    with Project.open(origin, rules=store_rules()) as project:
         paths = hand_out(project, ["ana", "ben", "cy"], tmp_path / "out", overlap=0.4,
                          seed=0)
         before = [(s.id, s.state, s.label) for a in project.article_ids()
                   for s in project.spans(a)]
     assert sorted(p.name for p in paths.values()) == [
         "team-ana.assay", "team-ben.assay", "team-cy.assay"]
-    with Project.open(paths["ana"]) as copy:
+    with Project.open(paths["ana"], rules=store_rules()) as copy:
         # 4 of the 9 pending articles to everyone, the other 5 dealt: 2, 2, 1.
         assert copy.meta("copy_reviewer") == "ana" and len(copy.article_ids()) == 6
         assert [lb.name for lb in copy.labels()][:2] == ["MINERAL", "GPE"]
     review(paths["ana"], "ana", add_japan=True)
     review(paths["ben"], "ben", add_japan=True)
     review(paths["cy"], "cy", relabel_peru=True)
-    with Project.open(origin) as project:
+    with Project.open(origin, rules=store_rules()) as project:
         reports = [merge_copy(project, paths[r]) for r in ("ana", "ben", "cy")]
         assert [(r.reviewer, r.added) for r in reports] == [("ana", 6), ("ben", 6), ("cy", 5)]
         again = merge_copy(project, paths["ana"])
@@ -132,18 +133,18 @@ def test_overlap_f1_by_hand():
 
 
 def test_merging_refuses_what_a_copy_could_not_have_made(origin, tmp_path):
-    with Project.open(origin) as project:
+    with Project.open(origin, rules=store_rules()) as project:
         paths = hand_out(project, ["ana", "ben"], tmp_path / "out", overlap=0.0)
     review(paths["ana"], "ana")
     # Another reviewer's decision inside ana's copy.
     forged = tmp_path / "forged.assay"
     shutil.copy(paths["ana"], forged)
-    with Project.open(forged) as copy:
+    with Project.open(forged, rules=store_rules()) as copy:
         copy.set_article_status(copy.article_ids()[0], "rejected", "ben")
     # An article ana was not given.
     extra = tmp_path / "extra.assay"
     shutil.copy(paths["ana"], extra)
-    with Project.open(extra) as copy:
+    with Project.open(extra, rules=store_rules()) as copy:
         copy.add_articles([ArticleIn(text="Smuggled text about cobalt.", title="Smuggled")])
         copy.approve_article(copy.article_ids()[-1], "ana")
     # A trigger: would run on every write.
@@ -155,8 +156,8 @@ def test_merging_refuses_what_a_copy_could_not_have_made(origin, tmp_path):
     conn.close()
     # A copy of another project.
     other = tmp_path / "other.assay"
-    Project.create(other).close()
-    with Project.open(origin) as project:
+    Project.create(other, rules=store_rules()).close()
+    with Project.open(origin, rules=store_rules()) as project:
         for bad, why in ((forged, "a decision by “ben”"), (extra, "not given"),
                          (trigger, "schema objects"), (other, "not a copy of this project")):
             with pytest.raises(AssayError, match=why):
@@ -195,11 +196,11 @@ def test_the_agreement_view_shows_the_heat_map_and_saves_a_png(qtbot, origin, tm
     from tests.gui_helpers import open_window
 
     out = tmp_path / "out"
-    with Project.open(origin) as project:
+    with Project.open(origin, rules=store_rules()) as project:
         paths = hand_out(project, ["ana", "ben", "cy"], out, overlap=1.0)
     for reviewer, path in paths.items():
         review(path, reviewer, add_japan=reviewer != "cy", relabel_peru=reviewer == "cy")
-    with Project.open(origin) as project:
+    with Project.open(origin, rules=store_rules()) as project:
         for path in paths.values():
             merge_copy(project, path)
     win = open_window(qtbot, tmp_path, origin)
@@ -247,7 +248,7 @@ def test_adjudication_takes_what_all_agree_on_then_a_version_and_exports_it(
     from core.teams.adjudicate import AdoptSpans, agreed, by_article, to_adjudicate
 
     two_reviewers_merged(origin, tmp_path)
-    with Project.open(origin) as project:
+    with Project.open(origin, rules=store_rules()) as project:
         worst = to_adjudicate(project)
         assert len(worst) == 9 and worst[0][1] == pytest.approx(0.8)
         # Undoable: the agreed spans replace the article's, and come off again.
@@ -261,7 +262,7 @@ def test_adjudication_takes_what_all_agree_on_then_a_version_and_exports_it(
     assert cli(["adjudicate", str(origin), "auto", "--reviewer", "lead"]) == 0
     assert "Settled 9 article(s): 0 all reviewers agree on entirely" in capsys.readouterr().out
     assert cli(["adjudicate", str(origin), "take", "1", "ana", "--reviewer", "lead"]) == 0
-    with Project.open(origin) as project:
+    with Project.open(origin, rules=store_rules()) as project:
         article = project.article(1)
         assert (article.status, article.reviewed_by) == ("approved", "lead")
         assert {s.text for s in project.spans(1)} == {"Chile", "lithium", "Japan"}

@@ -13,6 +13,7 @@ import pytest
 from core.cli import main as cli
 from core.errors import AssayError
 from core.models import ArticleIn
+from core.nlp.store_rules import store_rules
 from core.nlp.training import (
     ANNOTATOR_KEY,
     Example,
@@ -61,7 +62,7 @@ def approve_briefs(project: Project, n: int, first: int = 0) -> list[int]:
 def trained(tmp_path_factory):
     """One project with 12 approved briefs, trained once for two epochs through the CLI."""
     path = tmp_path_factory.mktemp("train") / "team.assay"
-    with Project.create(path, name="team") as project:
+    with Project.create(path, name="team", rules=store_rules()) as project:
         approve_briefs(project, 12)
         project.add_articles([ArticleIn(text="Pending: Tamsin Cobalt Inc. mines cobalt in "
                                         "Zambia.", title="pending")])
@@ -77,7 +78,7 @@ def test_training_saves_a_model_beside_the_project_with_what_it_saw(trained, cap
     (model,) = saved_models(path)
     assert model.path.parent == models_dir(path) == path.parent / "team.assay.models"
     meta = model.meta
-    with Project.open(path) as project:
+    with Project.open(path, rules=store_rules()) as project:
         approved = {project.article(i).sha256
                     for i in project.article_ids() if project.article(i).status == "approved"}
     seen = {e["sha256"] for e in meta["train"]} | {e["sha256"] for e in meta["dev"]}
@@ -98,7 +99,7 @@ def test_the_chosen_model_pre_annotates_and_reviewers_decisions_stay(trained, ca
     path, _ = trained
     (model,) = saved_models(path)
     assert cli(["models", str(path), "use", model.id]) == 0
-    with Project.open(path) as project:
+    with Project.open(path, rules=store_rules()) as project:
         assert project.meta(ANNOTATOR_KEY) == model.id
         (pending,) = [i for i in project.article_ids() if project.article(i).status == "pending"]
         text = project.article(pending).text
@@ -107,7 +108,7 @@ def test_the_chosen_model_pre_annotates_and_reviewers_decisions_stay(trained, ca
         approved = {i: project.spans(i) for i in project.article_ids()
                     if project.article(i).status == "approved"}
     assert cli(["annotate", str(path), "--force"]) == 0
-    with Project.open(path) as project:
+    with Project.open(path, rules=store_rules()) as project:
         assert kept in project.spans(pending)
         rows = project.conn.execute(
             "SELECT origin, state, model FROM spans WHERE article_id = ? AND id != ?",
@@ -128,7 +129,7 @@ def test_a_cancelled_training_leaves_no_model(tmp_path):
     from core.jobs.train import train_project
 
     path = tmp_path / "p.assay"
-    with Project.create(path) as project:
+    with Project.create(path, rules=store_rules()) as project:
         approve_briefs(project, 4)
     with pytest.raises(TrainingCancelled):
         train_project(path, epochs=2, should_cancel=lambda: True)
@@ -138,7 +139,7 @@ def test_a_cancelled_training_leaves_no_model(tmp_path):
 
 def test_training_needs_two_approved_articles(tmp_path, capsys):
     path = tmp_path / "p.assay"
-    with Project.create(path) as project:
+    with Project.create(path, rules=store_rules()) as project:
         approve_briefs(project, 1)
     assert cli(["train", str(path)]) == 1
     assert "at least 2 approved articles" in capsys.readouterr().err
@@ -191,7 +192,7 @@ def test_v7_projects_learn_which_model_made_each_suggestion(tmp_path):
     from core.models import SpanIn
 
     path = tmp_path / "old.assay"
-    with Project.create(path) as project:
+    with Project.create(path, rules=store_rules()) as project:
         project.add_articles([ArticleIn(text="Chile sells lithium.")])
         (article_id,) = project.article_ids()
         project.store_annotations([(article_id, [SpanIn(0, 5, "GPE"),
@@ -203,7 +204,7 @@ def test_v7_projects_learn_which_model_made_each_suggestion(tmp_path):
     conn.execute("PRAGMA user_version = 7")
     conn.commit()
     conn.close()
-    with Project.open(path) as project:
+    with Project.open(path, rules=store_rules()) as project:
         rows = project.conn.execute("SELECT text, state, model FROM spans ORDER BY start")
         assert [tuple(r) for r in rows] == [("Chile", "accepted", "m==1"),
                                             ("lithium", "suggested", "m==1")]
@@ -218,7 +219,7 @@ def test_a_missing_or_damaged_chosen_model_is_named_and_nothing_is_written(train
     (model,) = saved_models(path)
     copy = path.parent / "copy.assay"
     shutil.copy(path, copy)
-    with Project.open(copy) as project:
+    with Project.open(copy, rules=store_rules()) as project:
         project.set_meta(ANNOTATOR_KEY, model.id)
         before = [project.spans(i) for i in project.article_ids()]
     assert cli(["annotate", str(copy), "--force"]) == 1
@@ -231,13 +232,13 @@ def test_a_missing_or_damaged_chosen_model_is_named_and_nothing_is_written(train
     assert cli(["annotate", str(copy), "--force"]) == 1
     err = capsys.readouterr().err
     assert f"The model {model.id!r} could not be loaded" in err and "Traceback" not in err
-    with Project.open(copy) as project:
+    with Project.open(copy, rules=store_rules()) as project:
         assert [project.spans(i) for i in project.article_ids()] == before
 
 
 def test_a_models_folder_that_cannot_be_written_is_refused_before_training(tmp_path, capsys):
     path = tmp_path / "p.assay"
-    with Project.create(path) as project:
+    with Project.create(path, rules=store_rules()) as project:
         approve_briefs(project, 3)
     models_dir(path).write_text("a file where the folder would go")
     assert cli(["train", str(path)]) == 1

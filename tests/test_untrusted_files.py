@@ -23,6 +23,7 @@ from core.errors import ProjectError
 from core.formats import importers
 from core.formats.importers import import_paths
 from core.models import ArticleIn
+from core.nlp.store_rules import store_rules
 from core.store import SCHEMA_VERSION, Project
 
 
@@ -42,7 +43,7 @@ def fingerprint(folder: Path) -> dict[str, str]:
 
 
 def make_project(path: Path, approved: bool = True) -> Path:
-    with Project.create(path) as project:
+    with Project.create(path, rules=store_rules()) as project:
         project.add_articles([ArticleIn(text="Cobalt from the DRC reached China.",
                                         title="One")])
         project.add_span(1, 0, 6, "MINERAL", "ana")
@@ -80,7 +81,7 @@ def test_export_refuses_destinations_that_are_not_a_plain_new_or_regular_file(
         assert fingerprint(tmp_path) == before  # nothing written, no file where the WAL goes
     if victim == "device":
         assert Path("/dev/null").is_char_device()
-    with Project.open(path) as project:
+    with Project.open(path, rules=store_rules()) as project:
         assert project.article(1).status == "approved"
 
 
@@ -154,7 +155,7 @@ def test_a_refused_project_is_left_byte_for_byte(tmp_path, spoil, message, read_
     spoil(path)
     before = fingerprint(tmp_path)
     with pytest.raises(ProjectError, match=message):
-        Project.open(path, read_only=read_only)
+        Project.open(path, read_only=read_only, rules=store_rules())
     assert fingerprint(tmp_path) == before  # no WAL switch, no -wal or -shm left behind
     result = cli("stats", str(path))
     assert result.returncode == 1 and message.split()[0] in result.stderr
@@ -164,9 +165,10 @@ def test_a_refused_project_is_left_byte_for_byte(tmp_path, spoil, message, read_
 def test_every_connection_distrusts_the_schema(tmp_path):
     path = make_project(tmp_path / "p.assay")
     for read_only in (False, True):
-        with Project.open(path, read_only=read_only) as project:
+        with Project.open(path, read_only=read_only, rules=store_rules()) as project:
             assert project.conn.execute("PRAGMA trusted_schema").fetchone()[0] == 0
-    with Project.open(path) as project:  # search still works without the old FTS triggers
+    # Search still works without the old FTS triggers.
+    with Project.open(path, rules=store_rules()) as project:
         project.add_articles([ArticleIn(text="Nickel from Indonesia.")])
         assert project.search("nickel") == [2] and project.search("cobalt") == [1]
         kinds = {r[0] for r in project.conn.execute("SELECT type FROM sqlite_master")}
@@ -219,7 +221,7 @@ def test_a_project_on_read_only_media_opens_read_only_in_the_cli(tmp_path):
 def test_the_article_size_cap_holds_for_every_format(tmp_path, monkeypatch, name, data):
     monkeypatch.setattr(importers, "MAX_ARTICLE_BYTES", 200)
     (tmp_path / name).write_text(data, encoding="utf-8")
-    with Project.create(tmp_path / "p.assay") as project:
+    with Project.create(tmp_path / "p.assay", rules=store_rules()) as project:
         report = import_paths(project, [tmp_path / name])
         texts = [project.article(i).text for i in project.article_ids()]
     assert "Lithium " * 40 not in " ".join(texts)

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings, QTimer
 
+from core.nlp.store_rules import store_rules
 from core.store import Project
 from gui.window import main_window as main_window_module
 from gui.window.main_window import MainWindow
@@ -15,7 +16,7 @@ from gui.window.main_window import MainWindow
 @pytest.fixture
 def window(qtbot, tmp_path):
     path = tmp_path / "jobs.assay"
-    Project.create(path).close()
+    Project.create(path, rules=store_rules()).close()
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
     win = MainWindow(settings, "ana")
     qtbot.addWidget(win)

@@ -23,6 +23,7 @@ import pytest
 from core.cli import main as cli
 from core.errors import AssayError
 from core.models import ArticleIn
+from core.nlp.store_rules import store_rules
 from core.store import Project
 from core.text.file_names import check_file_name
 
@@ -31,8 +32,9 @@ TIMEOUT = 30  # seconds: a writer waiting on a pipe fails the test instead of ha
 
 HOLDER = textwrap.dedent("""
     import sys
+    from core.nlp.store_rules import store_rules
     from core.store import Project
-    project = Project.open(sys.argv[1])
+    project = Project.open(sys.argv[1], rules=store_rules())
     project.approve_article(2, "ana")
     print("committed", flush=True)
     sys.stdin.read()  # held open until the test closes stdin
@@ -75,7 +77,7 @@ def held_project(tmp_path):
     work = tmp_path / "work"
     work.mkdir()
     project = work / "P.assay"
-    with Project.create(project, name="P") as p:
+    with Project.create(project, name="P", rules=store_rules()) as p:
         p.add_articles([ArticleIn(text="Lithium from Chile.", title="one"),
                         ArticleIn(text="Cobalt from Zambia.", title="two")])
     (work / "in.jsonl").write_text('{"text": "Nickel from Canada."}\n', encoding="utf-8")
@@ -196,7 +198,7 @@ def test_a_project_named_to_escape_its_folder_is_refused_and_writes_nothing(tmp_
 def test_assign_refuses_a_reviewer_name_that_cannot_name_a_file(tmp_path, reviewer):
     work = tmp_path / "w"
     work.mkdir()
-    with Project.create(work / "P.assay") as p:
+    with Project.create(work / "P.assay", rules=store_rules()) as p:
         p.add_articles([ArticleIn(text="Lithium from Chile.", title="one")])
     before = snapshot(tmp_path)
     result = run_cli("assign", "P.assay", "--reviewers", reviewer, "-o", "copies", cwd=work)
@@ -211,7 +213,7 @@ def test_a_project_named_outside_before_this_check_hands_out_inside_its_folder(t
     Assay): the copies would have been written two folders up."""
     work = tmp_path / "a" / "b"
     work.mkdir(parents=True)
-    with Project.create(work / "P.assay") as p:
+    with Project.create(work / "P.assay", rules=store_rules()) as p:
         p.add_articles([ArticleIn(text="Lithium from Chile.", title="one")])
     conn = sqlite3.connect(work / "P.assay")
     with conn:
@@ -229,7 +231,7 @@ def test_a_project_named_outside_before_this_check_hands_out_inside_its_folder(t
 def test_report_and_export_refuse_a_missing_folder_and_assign_makes_only_its_own(tmp_path):
     work = tmp_path / "w"
     work.mkdir()
-    with Project.create(work / "P.assay") as p:
+    with Project.create(work / "P.assay", rules=store_rules()) as p:
         p.add_articles([ArticleIn(text="Lithium from Chile.", title="one")])
         p.approve_article(1, "ana")
     for argv in (("report", "P.assay", "-o", "new/r.html"),

@@ -13,6 +13,7 @@ from core.cli.progress import ProgressPrinter
 from core.errors import AssayError
 from core.jobs import protocol
 from core.nlp.models import DEFAULT_MODELS
+from core.nlp.store_rules import store_rules
 from core.store import Project
 
 COMMANDS = Commands()
@@ -38,7 +39,7 @@ def annotate_options(p: argparse.ArgumentParser) -> None:
 def cmd_annotate(args: argparse.Namespace) -> int:
     from core.jobs.annotate import annotate_project, project_annotators
 
-    with Project.open(args.project) as project:
+    with Project.open(args.project, rules=store_rules()) as project:
         if args.json_progress:  # loading spaCy takes seconds: say so rather than sit at 0 %
             print(protocol.encode(protocol.Progress(0, 0, "loading the model…")), flush=True)
         loaded = project_annotators(project, args.model, uncertainty=not args.no_uncertainty)

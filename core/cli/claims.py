@@ -17,7 +17,8 @@ from dataclasses import asdict
 from core.cli.command import EXIT_OK, Commands
 from core.cli.options import add_json, add_project, record_id, whole_number
 from core.errors import AssayError
-from core.nlp.kb_ids import resolve_term
+from core.nlp.kb_resolve import resolve_term
+from core.nlp.store_rules import store_rules
 from core.store import Project
 from core.store.claims_across import LIMIT, Across, AcrossItem
 from core.text.normalise import one_line as plain
@@ -81,7 +82,7 @@ def claims_options(p: argparse.ArgumentParser) -> None:
                 "newest first, with their figures, dates and verdicts. Rejected "
                 "articles and entities and dismissed claims do not count.")
 def cmd_claims(args: argparse.Namespace) -> int:
-    with Project.open_for_reading(args.project) as project:
+    with Project.open_for_reading(args.project, rules=store_rules()) as project:
         if args.claim is not None:
             across = project.claims_across(args.claim, limit=args.limit)
         else:

@@ -12,6 +12,7 @@ from core.cli.progress import ProgressPrinter
 from core.formats.registry import FORMATS
 from core.jobs import protocol
 from core.models import ARTICLE_STATUSES
+from core.nlp.store_rules import store_rules
 from core.store import Project
 
 COMMANDS = Commands()
@@ -41,7 +42,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     status = None if args.status == "all" else args.status
     flt = ArticleFilter(status=status, reviewer=args.reviewer)
     output = Path(args.output)
-    with Project.open_for_reading(args.project) as project:
+    with Project.open_for_reading(args.project, rules=store_rules()) as project:
         report = export(
             project, args.format, output, flt=flt, labels=args.label or None,
             split=args.split, seed=args.seed,

@@ -8,6 +8,7 @@ import json
 from core.cli.command import EXIT_OK, Commands
 from core.cli.options import add_json, add_project, add_reviewer
 from core.errors import AssayError
+from core.nlp.store_rules import store_rules
 from core.store import Project
 
 COMMANDS = Commands()
@@ -37,7 +38,7 @@ def cmd_labels(args: argparse.Namespace) -> int:
     import; the same rules as Review → Labels… (core.store.labels)."""
     who = args.reviewer
     if args.action == "list":
-        with Project.open_for_reading(args.project) as project:
+        with Project.open_for_reading(args.project, rules=store_rules()) as project:
             rows = [(lb, project.label_uses(lb.name)) for lb in project.labels()]
         if args.json:
             print(json.dumps([{"name": lb.name, "color": lb.color, "hotkey": lb.hotkey,
@@ -54,7 +55,7 @@ def cmd_labels(args: argparse.Namespace) -> int:
         raise AssayError(f"labels {args.action} takes {want} value(s), got "
                          f"{len(args.values)}: see assay-cli labels --help.")
     v = args.values
-    with Project.open(args.project) as project:
+    with Project.open(args.project, rules=store_rules()) as project:
         if args.action == "add":
             project.add_label(v[0], args.color, args.hotkey or "", args.description or "",
                               reviewer=who)

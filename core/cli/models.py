@@ -22,6 +22,7 @@ from core.jobs.train import (
 )
 from core.nlp.evaluate import table
 from core.nlp.model_choice import is_better
+from core.nlp.store_rules import store_rules
 from core.nlp.training import (
     DEFAULT_ANNOTATOR,
     TrainingCancelled,
@@ -131,7 +132,7 @@ def cmd_models(args: argparse.Namespace) -> int:
     for sentence in folders.warnings():
         print(f"warning: {sentence}", file=sys.stderr)
     if args.action == "list":
-        with Project.open_for_reading(args.project) as project:
+        with Project.open_for_reading(args.project, rules=store_rules()) as project:
             chosen = current_annotator(project)
         if args.json:
             print(json.dumps({"chosen": chosen, "models": [m.meta for m in models]}))
@@ -153,12 +154,12 @@ def cmd_models(args: argparse.Namespace) -> int:
         raise AssayError(f"models {args.action} ID")
     target = args.values[0]
     if args.action == "use":
-        with Project.open(args.project) as project:
+        with Project.open(args.project, rules=store_rules()) as project:
             choose_annotator(project, target)
         print(f"Pre-annotation now uses {target}. Re-annotate pending articles with: "
               f"assay-cli annotate {shlex.quote(args.project)} --force")
         return EXIT_OK
-    with Project.open(args.project) as project:
+    with Project.open(args.project, rules=store_rules()) as project:
         try:
             removed = remove_trained_model(project, target)
         except ModelInUse as exc:

@@ -11,6 +11,7 @@ from core.cli.options import add_json_progress, add_project
 from core.cli.progress import ProgressPrinter
 from core.errors import AssayError
 from core.jobs import protocol
+from core.nlp.store_rules import store_rules
 from core.store import Project
 
 COMMANDS = Commands()
@@ -25,7 +26,7 @@ def new_options(p: argparse.ArgumentParser) -> None:
 
 @COMMANDS.command("new", new_options, help="create a new project file")
 def cmd_new(args: argparse.Namespace) -> int:
-    project = Project.create(args.project, name=args.name, scheme=args.scheme)
+    project = Project.create(args.project, name=args.name, scheme=args.scheme, rules=store_rules())
     labels = ", ".join(lb.name for lb in project.labels())
     project.close()
     print(f"Created {args.project} with labels: {labels}")
@@ -47,7 +48,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     missing = [p for p in args.paths if not Path(p).exists()]
     if missing:
         raise AssayError("No such file or folder: " + ", ".join(missing))
-    with Project.open(args.project) as project:
+    with Project.open(args.project, rules=store_rules()) as project:
         report = import_paths(
             project, args.paths, batch_size=args.batch_size,
             progress=ProgressPrinter("importing files", args.json_progress),

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from core.cli.command import EXIT_ERROR, EXIT_OK, Commands
 from core.cli.options import add_json, add_project
+from core.nlp.store_rules import store_rules
 from core.store import Project
 
 COMMANDS = Commands()
@@ -33,7 +34,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     from core.store.statistics import OUTCOMES, suggested
     from core.text.normalise import one_line as plain
 
-    with Project.open_for_reading(args.project) as project:
+    with Project.open_for_reading(args.project, rules=store_rules()) as project:
         statuses = project.counts_by_status()
         n = gather(project)
         name = project.name
@@ -108,7 +109,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     """The statistics window as one self-contained HTML file (``core.stats.report``)."""
     from core.stats.report import write_report
 
-    with Project.open_for_reading(args.project) as project:
+    with Project.open_for_reading(args.project, rules=store_rules()) as project:
         summary = write_report(project, Path(args.output))
     print(summary.describe())
     return EXIT_OK
@@ -122,7 +123,7 @@ def check_options(p: argparse.ArgumentParser) -> None:
                   help="check the project file for damage (SQLite integrity)")
 def cmd_check(args: argparse.Namespace) -> int:
     """Full integrity check of the file (slower than the check every open does)."""
-    with Project.open(args.project, read_only=True) as project:
+    with Project.open(args.project, read_only=True, rules=store_rules()) as project:
         problems = project.integrity_problems()
     if not problems:
         print(f"{args.project}: ok (SQLite integrity check passed).")

@@ -11,6 +11,7 @@ from pathlib import Path
 from core.cli.command import EXIT_OK, Commands
 from core.cli.options import add_json, add_project, add_reviewer, record_id
 from core.errors import AssayError
+from core.nlp.store_rules import store_rules
 from core.store import Project
 from core.text.normalise import one_line
 
@@ -40,7 +41,8 @@ def cmd_assign(args: argparse.Namespace) -> int:
 
     reviewers = reviewer_names(args.reviewers)
     existed = Path(args.output).is_dir()
-    with Project.open(args.project) as project:  # what it hands out is recorded in it
+    # What it hands out is recorded in it.
+    with Project.open(args.project, rules=store_rules()) as project:
         paths = hand_out(project, reviewers, args.output, overlap=args.overlap,
                          seed=args.seed, include_decided=args.all,
                          show_decisions=args.show_decisions, who=args.reviewer)
@@ -64,7 +66,7 @@ def merge_options(p: argparse.ArgumentParser) -> None:
 def cmd_merge(args: argparse.Namespace) -> int:
     from core.teams.merge import merge_copy
 
-    with Project.open(args.project) as project:
+    with Project.open(args.project, rules=store_rules()) as project:
         for copy in args.copies:
             r = merge_copy(project, copy, who=args.reviewer)
             print(f"{one_line(copy)}: {one_line(r.reviewer)}'s versions: {r.added} new, "
@@ -85,7 +87,7 @@ def agreement_options(p: argparse.ArgumentParser) -> None:
 def cmd_agreement(args: argparse.Namespace) -> int:
     from core.teams.agreement import agreement, second_opinions_note
 
-    with Project.open_for_reading(args.project) as project:
+    with Project.open_for_reading(args.project, rules=store_rules()) as project:
         report = agreement(project)
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
@@ -140,7 +142,7 @@ def cmd_adjudicate(args: argparse.Namespace) -> int:
     from core.review.history import History
     from core.teams.adjudicate import DECIDED, SETTLED, settle_all, settle_edits, take_version
 
-    with Project.open(args.project) as project:
+    with Project.open(args.project, rules=store_rules()) as project:
         if args.action == "list":
             from core.teams.worklist import worklist
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from core.models import Label, Reviewed
-from core.nlp.linking import Linker
+from core.store.rules import Linker  # the project's (project.linker())
 from core.text.json_lines import json_line
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from core.errors import AssayError
 from core.jobs.leftovers import remove_leftovers, run_mark
+from core.nlp.store_rules import store_rules
 from core.nlp.training import (
     ANNOTATOR_KEY,
     DEFAULT_ANNOTATOR,
@@ -95,7 +96,7 @@ def train_project(
         stage(f"removed {leftover.name}, the unfinished work of a training run that was "
               "killed")
     stage("reading the approved articles…")
-    with Project.open_for_reading(project_path) as project:
+    with Project.open_for_reading(project_path, rules=store_rules()) as project:
         labels = [lb.name for lb in project.labels()]
         ids = project.article_ids(ArticleFilter(status="approved"))
         examples = examples_of(project.reviewed(ids, claim_states=None))

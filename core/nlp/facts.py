@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
 from core.models import Span
-from core.nlp.linking import COUNTRY_LABELS, country_of
+from core.text.kb_ids import COUNTRY_LABELS, country_of
 from core.text.sentences import SentenceIndex
 
 

@@ -32,6 +32,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from core.nlp.claim_candidates import QUANTITY
 
@@ -161,7 +162,17 @@ def same_value(a: float, b: float) -> bool:
     return abs(a - b) <= SAME_WITHIN * max(abs(a), abs(b))
 
 
-def compare(figure: Figure, reference: Sequence[Figure]) -> str:
+class Comparable(Protocol):
+    """What ``compare`` reads of a figure (a ``Figure``, or any record with these)."""
+
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def value(self) -> float | None: ...
+
+
+def compare(figure: Comparable, reference: Sequence[Comparable]) -> str:
     """"same" if a reference figure of its kind has its value, "differs" if some have
     that kind and none has its value, "" if none can be compared with it. Bare numbers
     and money of an unknown currency are never compared: "3 mines" is not "12 plants"."""

@@ -19,17 +19,24 @@ link it makes is one a reviewer can predict.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import lru_cache
 
+from core.models import KbEntry
 from core.nlp.gazetteers import Gazetteer, load_gazetteer
 
-# Labels whose ids are ISO 3166 codes share one set of entries.
-COUNTRY_LABELS = frozenset({"GPE", "NORP"})
-COUNTRY_FAMILY = "COUNTRY"
+# The id rules (syntax, label families, a place's country) live in core.text.kb_ids, below
+# the store, which checks and counts by them; the linker's callers find them here too.
+from core.text.kb_ids import (  # noqa: F401 - re-exported for the linker's callers
+    COUNTRY_FAMILY,
+    COUNTRY_LABELS,
+    KB_ID_RULE,
+    country_of,
+    family,
+    is_usable_kb_id,
+    subdivision_prefix,
+)
 
 # Names that mean different places in our news: left for the reviewer to link.
 AMBIGUOUS = frozenset({"Georgia", "GEORGIA"})
@@ -39,37 +46,6 @@ _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 _SPACES = re.compile(r"\s+")
 # Between an id and its name where a link is shown (the link field's completer lines).
 SEPARATOR = " — "
-
-
-@dataclass(frozen=True)
-class KbEntry:
-    """One canonical thing: its id, the label family it belongs to, a name, its aliases."""
-
-    id: str
-    label: str
-    name: str
-    aliases: tuple[str, ...] = ()
-    source: str = "built-in"  # or "project" for a reviewer's entry
-
-    def display(self) -> str:
-        """How the completer shows it: ``USA — United States``."""
-        return f"{self.id}{SEPARATOR}{self.name}" if self.name and self.name != self.id else self.id
-
-
-# A canonical id: letters, digits and ``: . _ / -``, starting with a letter or digit. No
-# spaces, newlines or markup, so an id is safe in a CSV cell, a tooltip or a file name.
-_USABLE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9:._/-]*")
-KB_ID_RULE = "use letters, digits and : . _ / - (for example org:lithium-americas)"
-
-
-def is_usable_kb_id(kb_id: str) -> bool:
-    """The one rule for ids, whether a reviewer types them or a file brings them."""
-    return bool(_USABLE_ID.fullmatch(kb_id))
-
-
-def family(label: str) -> str:
-    """The set of ids a label links into (GPE and NORP share the countries)."""
-    return COUNTRY_FAMILY if label in COUNTRY_LABELS else label
 
 
 def surface_forms(text: str) -> list[str]:
@@ -224,33 +200,6 @@ def _subdivision_entries() -> tuple[KbEntry, ...]:
         if usable:
             out.append(KbEntry(sub.code, COUNTRY_FAMILY, f"{sub.name} ({sub.type})", usable))
     return tuple(out)
-
-
-@functools.lru_cache(maxsize=4096)  # asked for every place span the statistics count
-def country_of(kb_id: str | None) -> str | None:
-    """The ISO alpha-3 country of a country id (``USA``) or a subdivision id (``US-NV``)."""
-    if not kb_id:
-        return None
-    if re.fullmatch(r"[A-Z]{3}", kb_id):
-        return kb_id
-    match = re.fullmatch(r"([A-Z]{2})-[A-Z0-9]{1,3}", kb_id)
-    if match:
-        import pycountry
-
-        country = pycountry.countries.get(alpha_2=match.group(1))
-        return country.alpha_3 if country else None
-    return None
-
-
-def subdivision_prefix(country: str) -> str | None:
-    """``CD-`` for ``COD``: how the ISO 3166-2 ids of a country's provinces begin (the
-    inverse of ``country_of``, so a query about a country finds its provinces too)."""
-    if not re.fullmatch(r"[A-Z]{3}", country):
-        return None
-    import pycountry
-
-    found = pycountry.countries.get(alpha_3=country)
-    return f"{found.alpha_2}-" if found else None
 
 
 def builtin_linker() -> Linker:

@@ -1,7 +1,7 @@
 """Claims in the project store: passages a reviewer fact-checks, and the ones the rules suggest.
 
-Composed into :class:`core.store.Project` with its ``core.store.db.Db``; its own module
-because claims
+Composed into :class:`core.store.Project` with its ``core.store.db.Db`` and the suggestion
+rule the project was handed (``core.store.rules``); its own module because claims
 have their own life cycle: a suggested claim is accepted or dismissed, an
 accepted one gets a verdict (unchecked, supported, refuted, unverifiable), an
 evidence URL and a note. Every change is one transaction with an audit event,
@@ -14,16 +14,20 @@ kept so that its sentence is not suggested again.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict
 from typing import Any
 
 from core.errors import InvalidEdit
 from core.models import CLAIM_ORIGINS, CLAIM_STATES, CLAIM_VERDICTS, Claim, ClaimIn
-from core.nlp.claim_candidates import candidate_claims
 from core.store.audit import now, require_reviewer
 from core.store.db import Db
 from core.store.rows import inserted_id
+from core.store.rules import ClaimCandidate
+
+# The suggestion rule the project was handed (``core.store.rules.ProjectRules``): the
+# passages of a text to suggest, given its live (start, end, label) spans.
+SuggestionRule = Callable[[str, Iterable[tuple[int, int, str]]], Sequence[ClaimCandidate]]
 
 LIVE_STATES = ("suggested", "accepted")
 _COLUMNS = ("id", "article_id", "start", "end", "verdict", "evidence_url", "note",
@@ -38,9 +42,11 @@ def _claim(row: sqlite3.Row | tuple) -> Claim:
 class Claims:
     """Claim reads and writes of one project (``Project`` forwards its claim methods here)."""
 
-    def __init__(self, db: Db, article_text: Callable[[int], str]) -> None:
+    def __init__(self, db: Db, article_text: Callable[[int], str],
+                 claim_candidates: SuggestionRule) -> None:
         self.db = db
         self.article_text = article_text
+        self.claim_candidates = claim_candidates
 
     def claims(self, article_id: int, states: tuple[str, ...] = LIVE_STATES) -> list[Claim]:
         """An article's claims in text order (by default the live ones, not dismissed)."""
@@ -166,7 +172,8 @@ class Claims:
         return int(row[0] or 0), int(row[1] or 0)
 
     def suggest_claims(self, article_id: int, who: str) -> list[Claim]:
-        """Suggest the article's sentences that state a figure (see core.nlp.claim_candidates).
+        """Suggest the passages the project's rule picks (``core.store.rules``; the app's
+        are the sentences that state a figure, ``core.nlp.claim_candidates``).
 
         A sentence that already has a claim (suggested, accepted or dismissed) is left
         alone; suggestions whose sentence no longer states a figure are dropped unless
@@ -191,7 +198,7 @@ class Claims:
             "SELECT start, \"end\", label FROM spans WHERE article_id = ? AND state != 'rejected'",
             (article_id,),
         ).fetchall()
-        candidates = candidate_claims(text, [tuple(r) for r in spans])
+        candidates = self.claim_candidates(text, [tuple(r) for r in spans])
         wanted = {(c.start, c.end) for c in candidates}
         for row in conn.execute(
                 'SELECT id, start, "end", note, evidence_url FROM claims WHERE article_id = ? '

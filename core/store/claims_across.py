@@ -10,8 +10,8 @@ The rules, each stated once here:
 
 * **What a claim is about**: the linked ids of the live entities inside it. Places
   count as their country (``CD-LU`` is ``COD``, ``country_of``), and only on a GPE or
-  NORP entity, as in ``core.nlp.facts``; minerals and organisations (and a project's
-  own ids) count as themselves.
+  NORP entity, as in the facts rule (``core.nlp.facts``); minerals and organisations (and a
+  project's own ids) count as themselves.
 * **What counts as mentioning it** (``subjects``): the claim's countries and
   organisations are paired with its minerals, and an item must name both halves of a
   pair: in one sentence, or anywhere inside a claim's passage. A country is named by
@@ -29,8 +29,9 @@ The rules, each stated once here:
   as text; undated articles last), then by article id, newest first; in the article in
   text order. At most ``limit`` items; ``articles`` says how many name a pair at all
   and ``scanned`` how many of them, newest first, were read to fill the list.
-* **Figures**: ``core.nlp.figures``; an item's figure is marked "differs" when the
-  claim has a figure of its kind and none with its value.
+* **Figures**: the figures rule the project was handed (``core.store.rules``; the app's is
+  ``core.nlp.figures``); an item's figure is marked "differs" when the claim has a figure
+  of its kind and none with its value.
 
 Fast on a 100,000-article project: the articles naming a pair are found through the
 ``spans(kb_id, article_id)`` index (schema v9) in one query; only their texts are read,
@@ -47,9 +48,9 @@ from itertools import combinations
 
 from core.errors import InvalidEdit
 from core.models import PREVIEW_CHARS, shown_title
-from core.nlp.figures import FIGURE_LABELS, Figure, compare, figures_in
-from core.nlp.linking import COUNTRY_LABELS, country_of, subdivision_prefix
+from core.store.rules import Figure, ProjectRules
 from core.store.summaries import PLACE_LABELS_SQL
+from core.text.kb_ids import COUNTRY_LABELS, country_of, subdivision_prefix
 from core.text.sentences import sentence_bounds
 
 LIMIT = 200
@@ -134,8 +135,9 @@ def subjects(ids: Iterable[str]) -> tuple[tuple[str, ...], ...]:
 class ClaimsAcross:
     """The read-only queries behind the "Across the corpus" panel and ``assay-cli claims``."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: sqlite3.Connection, rules: ProjectRules) -> None:
         self.conn = conn
+        self.rules = rules  # the project's: its figures are found and compared by them
 
     # ---- the subject
 
@@ -154,7 +156,8 @@ class ClaimsAcross:
             (article_id, start, end)).fetchall()
         ids = [kb for _s, _e, label, kb in spans
                if kb and (label in COUNTRY_LABELS or not country_of(kb))]
-        figures = figures_in(text, start, end, [(s, e, label) for s, e, label, _kb in spans])
+        figures = list(self.rules.figures_in(text, start, end,
+                                             [(s, e, label) for s, e, label, _kb in spans]))
         return article_id, start, end, ids, figures
 
     def claims_across(self, claim_id: int, limit: int = LIMIT) -> Across:
@@ -254,7 +257,7 @@ class ClaimsAcross:
         having = [i for i in ids if passages[i]]
         extra: dict[int, list[tuple[int, int, str]]] = {}
         if having:
-            labels = (*FIGURE_LABELS, DATE_LABEL)
+            labels = (*self.rules.figure_labels, DATE_LABEL)
             for article_id, start, end, label in self.conn.execute(
                     f'SELECT article_id, start, "end", label FROM spans WHERE article_id IN '
                     f"({','.join('?' * len(having))}) AND label IN "
@@ -265,7 +268,7 @@ class ClaimsAcross:
             text = texts[article_id]
             shown = shown_title(title or "", text[:PREVIEW_CHARS])
             items = [_item(article_id, shown, published or "", status, text, p,
-                           extra.get(article_id, []), figures)
+                           extra.get(article_id, []), figures, self.rules)
                      for p in passages[article_id]]
             yield items
 
@@ -317,10 +320,10 @@ def _passages(text: str, spans: Sequence[tuple[int, int, str]],
 
 def _item(article_id: int, title: str, published: str, status: str, text: str,
           passage: _Passage, spans: Sequence[tuple[int, int, str]],
-          reference: Sequence[Figure]) -> AcrossItem:
+          reference: Sequence[Figure], rules: ProjectRules) -> AcrossItem:
     s, e = passage.start, passage.end
-    figures = tuple(MarkedFigure(f.text, f.kind, f.value, compare(f, reference))
-                    for f in figures_in(text, s, e, spans))
+    figures = tuple(MarkedFigure(f.text, f.kind, f.value, rules.compare(f, reference))
+                    for f in rules.figures_in(text, s, e, spans))
     dates = tuple(text[a:b] for a, b, label in sorted(spans)
                   if label == DATE_LABEL and s <= a and b <= e)
     return AcrossItem(article_id, title, published, status, s, e, text[s:e],

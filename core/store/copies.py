@@ -24,11 +24,11 @@ from typing import Any
 
 from core.errors import InvalidEdit
 from core.models import ARTICLE_STATUSES, SPAN_ORIGINS, SPAN_STATES, ClaimIn, SpanIn
-from core.nlp.linking import KB_ID_RULE, is_usable_kb_id
 from core.store.claims import check_claim
 from core.store.db import Db
 from core.store.faults import is_file_fault
 from core.store.spans import check_bounds
+from core.text.kb_ids import KB_ID_RULE, is_usable_kb_id
 from core.text.normalise import one_line, sha256_text
 
 CHUNK = 500

@@ -20,6 +20,7 @@ from core.store import summaries
 from core.store.audit import now
 from core.store.connection import ProjectConnection
 from core.store.faults import describe
+from core.store.rules import FactsRule
 
 _RESUMMARISE = ("claim.", "article.", "span.update")
 
@@ -27,9 +28,12 @@ _RESUMMARISE = ("claim.", "article.", "span.update")
 class Db:
     """One project file's connection, whether it may write, and the write transaction."""
 
-    def __init__(self, path: Path, conn: sqlite3.Connection, read_only: bool = False) -> None:
+    def __init__(self, path: Path, conn: sqlite3.Connection, facts: FactsRule,
+                 read_only: bool = False) -> None:
         self.path = path
         self.conn = conn
+        # The facts rule the project was handed: each write counts the statistics by it.
+        self.facts = facts
         # Opened with SQLite's mode=ro (Project.open(read_only=True)): writes are refused.
         self.read_only = read_only
         # Articles whose statistics share a write changed: counted once, at its end.
@@ -64,7 +68,7 @@ class Db:
         try:
             yield conn
             for article_id in sorted(self._dirty):
-                summaries.update(conn, article_id)
+                summaries.update(conn, article_id, self.facts)
         except BaseException:
             # SQLite has already rolled back after some errors (a full disk, I/O): a second
             # ROLLBACK would raise "no transaction is active" and hide the real error.

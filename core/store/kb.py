@@ -1,6 +1,7 @@
 """Canonical entries reviewers add, stored in the project file, and the project's linker.
 
-Composed into :class:`core.store.Project` with its ``core.store.db.Db``. The built-in
+Composed into :class:`core.store.Project` with its ``core.store.db.Db`` and the linker
+rule the project was handed (``core.store.rules.ProjectRules.linker``). The built-in
 lists (ISO 3166 and the
 gazetteers) cannot know every junior miner or local spelling; a reviewer adds
 an entry (id, label, name, aliases) and from then on spans with that name link
@@ -9,20 +10,24 @@ to it, in this project only, because the entry travels with the project file.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from core.errors import InvalidEdit
-from core.nlp.linking import KB_ID_RULE, KbEntry, Linker, builtin_linker, family, is_usable_kb_id
+from core.models import KbEntry
 from core.store.audit import now, require_reviewer
 from core.store.db import Db
+from core.store.rules import Linker
+from core.text.kb_ids import KB_ID_RULE, family, is_usable_kb_id
 
 
 class Kb:
     """The project's canonical entries and its linker (``Project`` forwards to it)."""
 
-    def __init__(self, db: Db, label_names: Callable[[], set[str]]) -> None:
+    def __init__(self, db: Db, label_names: Callable[[], set[str]],
+                 linker_for: Callable[[Sequence[KbEntry]], Linker]) -> None:
         self.db = db
         self.label_names = label_names
+        self.linker_for = linker_for  # the linker of a project with these entries
         self._linker: Linker | None = None
         self._entries: list[KbEntry] = []  # what the linker was built from
         self._seen = -1  # the file's data_version then
@@ -41,13 +46,13 @@ class Kb:
             "SELECT id, label, name, aliases, added_by FROM kb_entries ORDER BY rowid")]
 
     def linker(self) -> Linker:
-        """Built-in lists plus this project's entries (rebuilt after an entry is added, here
-        or by another process: their entries are read again when the file changed)."""
+        """The handed linker with this project's entries (rebuilt after an entry is added,
+        here or by another process: their entries are read again when the file changed)."""
         seen = self.db.data_version()
         if self._linker is None or seen != self._seen:
             entries = self.kb_entries()
             if self._linker is None or entries != self._entries:
-                self._linker = builtin_linker().extended(entries)
+                self._linker = self.linker_for(entries)
             self._entries, self._seen = entries, seen
         return self._linker
 

@@ -35,7 +35,6 @@ from core.models import (
     ClaimIn,
     SpanIn,
 )
-from core.nlp.linking import KB_ID_RULE, is_usable_kb_id
 from core.store import files as project_file
 from core.store.annotations import Annotations
 from core.store.audit import now
@@ -52,13 +51,15 @@ from core.store.labels import Labels
 from core.store.queries import ArticleQueries
 from core.store.rows import inserted_id
 from core.store.rows import row_to as _row_to
-from core.store.schema import MIGRATIONS, SCHEMA_VERSION, unexpected_schema
+from core.store.rules import ProjectRules
+from core.store.schema import SCHEMA_VERSION, migrations, unexpected_schema
 from core.store.scheme import DEFAULT_SCHEME, load_scheme
 from core.store.spans import Spans, check_bounds, overlap_problem
 from core.store.statistics import Statistics
 from core.store.tokens_blob import decode_tokens, encode_tokens
 from core.store.versions import Versions
 from core.text.file_names import check_file_name
+from core.text.kb_ids import KB_ID_RULE, is_usable_kb_id
 from core.text.normalise import normalise_text, sha256_text
 
 
@@ -107,30 +108,37 @@ def _describe(exc: sqlite3.Error, path: Path) -> str:
 
 @file_faults_as_project_errors
 class Project:
-    """An open ``.assay`` project. Not thread-safe: use one ``Project`` per thread/process."""
+    """An open ``.assay`` project. Not thread-safe: use one ``Project`` per thread/process.
 
-    def __init__(self, path: Path, conn: sqlite3.Connection, read_only: bool = False) -> None:
+    ``rules`` are the language rules it applies (linking by name, claim suggestions, facts,
+    figures: ``core.store.rules``), handed in by whoever opens it; the app's are
+    ``core.nlp.store_rules.store_rules()``."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection, *, rules: ProjectRules,
+                 read_only: bool = False) -> None:
         self.path = path
         self.conn = conn
+        self.rules = rules
         # Opened with SQLite's mode=ro (Project.open(read_only=True)): writes are refused.
         self.read_only = read_only
         self.db = sqlite_utils.Database(conn)
         # The parts, one per table (or group of reads), each given only the connection and
-        # the write rule (core.store.db) and the few facade reads it needs.
-        self._db = Db(path, conn, read_only)
+        # the write rule (core.store.db), the few facade reads it needs and the rule of
+        # ``rules`` it applies.
+        self._db = Db(path, conn, rules.facts, read_only)
         self._labels = Labels(self._db, self._labels_changed)
         self._queries = ArticleQueries(conn, self.labels)
-        self._kb = Kb(self._db, self.label_names)
+        self._kb = Kb(self._db, self.label_names, rules.linker)
         self._spans = Spans(self._db, self.article_text, self.label_names, self.link)
-        self._claims = Claims(self._db, self.article_text)
-        self._across = ClaimsAcross(conn)
+        self._claims = Claims(self._db, self.article_text, rules.claim_candidates)
+        self._across = ClaimsAcross(conn, rules)
         self._decisions = Decisions(self._db, self.article)
         self._versions = Versions(self._db)
         self._hand_outs = HandOuts(self._db)
         self._annotations = Annotations(self._db, self.label_names, self.link,
                                         self._claims._suggest_claims_in)
         # The statistics window's and the report's reads (``core.store.statistics``).
-        self.statistics = Statistics(conn)
+        self.statistics = Statistics(conn, rules.facts)
 
     # ---- the parts' methods, forwarded (their docstrings and signatures are kept)
 
@@ -237,9 +245,11 @@ class Project:
 
     @classmethod
     def create(
-        cls, path: str | Path, name: str | None = None, scheme: str | Path = DEFAULT_SCHEME
+        cls, path: str | Path, name: str | None = None, scheme: str | Path = DEFAULT_SCHEME,
+        *, rules: ProjectRules,
     ) -> Project:
-        """Create a new project file with the given label scheme; refuses to overwrite."""
+        """Create a new project file with the given label scheme; refuses to overwrite.
+        ``rules``: the language rules it applies (see the class)."""
         path = Path(path)
         if path.exists() and path.stat().st_size > 0:
             raise ProjectError(f"{path} already exists; choose another name or open it.")
@@ -249,7 +259,7 @@ class Project:
         labels = load_scheme(scheme)
         try:
             conn = project_file.connect(path, create=True)
-            project = cls(path, conn)
+            project = cls(path, conn, rules=rules)
             cls._set_journal(conn, path)
             project._migrate(fresh=True)
             with project._write():
@@ -274,8 +284,9 @@ class Project:
         return project
 
     @classmethod
-    def open(cls, path: str | Path, read_only: bool = False) -> Project:
-        """Open an existing project, migrating it forward if it is older than this app.
+    def open(cls, path: str | Path, read_only: bool = False, *, rules: ProjectRules) -> Project:
+        """Open an existing project, migrating it forward if it is older than this app;
+        ``rules``: the language rules it applies (see the class).
 
         The file is checked first (``core.store.files.sniff`` and
         ``core.store.faults``: not a file, empty, not SQLite, not Assay, made by a newer
@@ -290,7 +301,7 @@ class Project:
         conn: sqlite3.Connection | None = None
         try:
             conn = project_file.connect(path, read_only=read_only)
-            project = cls(path, conn, read_only=read_only)
+            project = cls(path, conn, rules=rules, read_only=read_only)
             if "meta" not in project.db.table_names() or project.meta("app") != "assay":
                 raise ProjectError(f"{path} is a SQLite database but not an Assay project.")
             version = project.schema_version
@@ -319,11 +330,12 @@ class Project:
         return project
 
     @classmethod
-    def open_for_reading(cls, path: str | Path) -> Project:
+    def open_for_reading(cls, path: str | Path, *, rules: ProjectRules) -> Project:
         """Open for commands that only read (stats, export): read-only where the file or its
         folder cannot be written (read-only media, another user's share), else as usual."""
         path = Path(path)
-        return cls.open(path, read_only=path.exists() and not project_file.can_write(path))
+        return cls.open(path, read_only=path.exists() and not project_file.can_write(path),
+                        rules=rules)
 
     @staticmethod
     def _set_journal(conn: sqlite3.Connection, path: Path) -> None:
@@ -344,8 +356,9 @@ class Project:
             )
         # sqlite-utils commits its own DDL, so each step is written to be re-runnable
         # and the version is bumped only after the step is complete.
+        steps = migrations(self.rules.facts)
         for target in range(version + 1, SCHEMA_VERSION + 1):
-            MIGRATIONS[target](self.db)
+            steps[target](self.db)
             self.conn.execute(f"PRAGMA user_version = {target}")
 
     def close(self) -> None:

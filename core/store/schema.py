@@ -7,14 +7,17 @@ DDL), so the version is bumped only after its step is complete.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import sqlite3
 import uuid
+from collections.abc import Callable
 
 import sqlite_utils
 
 from core.store import summaries
+from core.store.rules import FactsRule
 
 SCHEMA_VERSION = 10
 
@@ -217,11 +220,12 @@ def _migrate_to_v8(db: sqlite_utils.Database) -> None:
                "ON articles(uncertainty)")
 
 
-def _migrate_to_v9(db: sqlite_utils.Database) -> None:
+def _migrate_to_v9(db: sqlite_utils.Database, facts: FactsRule) -> None:
     """What each suggestion was when the pre-annotator made it (issue 16: the statistics
     judge a model by what reviewers kept, corrected or rejected), and an index on links
     for the country × mineral map and for "what other articles say" about a claim; and
-    each article's share of the statistics (``core.store.summaries``), computed once here.
+    each article's share of the statistics (``core.store.summaries``), computed once here
+    by the project's facts rule.
 
     ``suggested_start/end/label`` are set when a model or rules span is inserted and
     never change after; a reviewer's edits change only ``start/end/label``. For spans
@@ -276,7 +280,7 @@ def _migrate_to_v9(db: sqlite_utils.Database) -> None:
                "b TEXT NOT NULL, c TEXT NOT NULL, n INTEGER NOT NULL, "
                "PRIMARY KEY (kind, a, b, c))")
     with db.conn:  # one transaction: a commit per article would double the time
-        summaries.rebuild(db.conn)
+        summaries.rebuild(db.conn, facts)
 
 
 def _migrate_to_v10(db: sqlite_utils.Database) -> None:
@@ -306,10 +310,12 @@ SORT_INDEXES = {
     "idx_articles_entities_sort": "entities",
 }
 
-MIGRATIONS = {1: _migrate_to_v1, 2: _migrate_to_v2, 3: _migrate_to_v3, 4: _migrate_to_v4,
-              5: _migrate_to_v5, 6: _migrate_to_v6, 7: _migrate_to_v7,
-              8: _migrate_to_v8, 9: _migrate_to_v9,
-              10: _migrate_to_v10}
+def migrations(facts: FactsRule) -> dict[int, Callable[[sqlite_utils.Database], None]]:
+    """Each step by the version it brings a file to; v9 counts the statistics by ``facts``,
+    the rule the project was handed (``core.store.rules``)."""
+    return {1: _migrate_to_v1, 2: _migrate_to_v2, 3: _migrate_to_v3, 4: _migrate_to_v4,
+            5: _migrate_to_v5, 6: _migrate_to_v6, 7: _migrate_to_v7, 8: _migrate_to_v8,
+            9: functools.partial(_migrate_to_v9, facts=facts), 10: _migrate_to_v10}
 
 
 def _canonical(sql: str | None) -> str:

@@ -14,12 +14,12 @@ from types import EllipsisType
 
 from core.errors import InvalidEdit
 from core.models import SPAN_ORIGINS, SPAN_STATES, Span, SpanIn
-from core.nlp.linking import KB_ID_RULE, is_usable_kb_id
 from core.store.audit import now
 from core.store.audit import require_reviewer as _require_reviewer
 from core.store.db import Db
 from core.store.rows import SPAN_FIELDS, inserted_id, make_span
 from core.store.rows import row_to as _row_to
+from core.text.kb_ids import KB_ID_RULE, is_usable_kb_id
 
 
 class Spans:
@@ -76,8 +76,8 @@ class Spans:
     ) -> Span:
         """Add one span; refused (nothing changes) if it is invalid or overlaps a live span.
 
-        Without ``kb_id`` the span is linked to its canonical id by name (see core.nlp.linking);
-        ``None`` stores it unlinked.
+        Without ``kb_id`` the span is linked to its canonical id by name (the linker the
+        project was handed, ``core.store.rules``); ``None`` stores it unlinked.
 
         ``span_id`` recreates a span under the id it had (redo after undo), so
         later edits that name that id still apply.

@@ -19,9 +19,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from core.nlp.facts import facts
 from core.store import summaries
 from core.store.rows import SPAN_FIELDS, make_span
+from core.store.rules import FactsRule
 from core.store.summaries import OUTCOMES
 
 OUTCOME_NAMES = {"kept": "accepted as suggested", "corrected": "corrected (bounds or label)",
@@ -144,8 +144,9 @@ def _spread(values: list[float]) -> Spread | None:
 class Statistics:
     """The read-only queries behind the statistics window and the report."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: sqlite3.Connection, facts: FactsRule) -> None:
         self.conn = conn
+        self.facts = facts  # the project's facts rule, which the kept sums count by
 
     # ---- review progress
 
@@ -215,7 +216,7 @@ class Statistics:
 
     def cell_sentences(self, country: str, mineral: str, articles: int = 50) -> list[Sentence]:
         """The sentences behind one cell of the map: in the newest ``articles`` approved
-        articles naming both, each sentence that names both (``core.nlp.facts``)."""
+        articles naming both, each sentence that names both (the project's facts rule)."""
         out: list[Sentence] = []
         for article_id in self.articles_naming(country, mineral, articles):
             title, published, text = self.conn.execute(
@@ -225,7 +226,7 @@ class Statistics:
                 f"SELECT {SPAN_FIELDS} FROM spans WHERE article_id = ? "
                 "AND state != 'rejected' ORDER BY start", (article_id,))]
             seen: set[int] = set()
-            for f in facts(text, spans):
+            for f in self.facts(text, spans, None):
                 if f.country_id == country and f.mineral.kb_id == mineral \
                         and f.start not in seen:
                     seen.add(f.start)

@@ -5,16 +5,17 @@ An article's *summary* is a few counted keys:
 
 - ``judged`` (model, label, outcome): in an approved article, what became of each span a
   pre-annotator made and of each a reviewer added (``OUTCOME_SQL``);
-- ``fact`` (country, mineral): an approved article with a sentence naming both
-  (``core.nlp.facts``, the rule of the facts export);
+- ``fact`` (country, mineral): an approved article with a sentence naming both (the facts
+  rule the project was handed, ``core.store.rules``: the app's is ``core.nlp.facts``, the
+  rule of the facts export);
 - ``claim_country`` / ``claim_mineral`` (id, verdict): an accepted claim naming them, in
   an article not rejected.
 
 ``article_stats`` holds each article's rows (so a cell of the map finds its articles
-through an index) and ``stat_counts`` their sums. ``Db.recount`` calls ``update`` in the
-transaction of every span, claim and status write; it recomputes the one article and
-applies the difference, so the sums cannot drift from the rows (``fresh_totals`` is the
-check the tests make).
+through an index) and ``stat_counts`` their sums. ``Db.recount`` calls ``update`` (with the
+project's facts rule) in the transaction of every span, claim and status write; it
+recomputes the one article and applies the difference, so the sums cannot drift from the
+rows (``fresh_totals`` is the check the tests make).
 """
 
 from __future__ import annotations
@@ -22,9 +23,9 @@ from __future__ import annotations
 import sqlite3
 from collections import Counter
 
-from core.nlp.facts import facts
-from core.nlp.linking import COUNTRY_LABELS, country_of
 from core.store.rows import SPAN_FIELDS, make_span
+from core.store.rules import FactsRule
+from core.text.kb_ids import COUNTRY_LABELS, country_of
 from core.text.sentences import SentenceIndex
 
 Key = tuple[str, str, str, str]  # (kind, a, b, c)
@@ -45,7 +46,7 @@ OUTCOME_SQL = """CASE
 PLACE_LABELS_SQL = "('" + "', '".join(sorted(COUNTRY_LABELS)) + "')"
 
 
-def summarise(conn: sqlite3.Connection, article_id: int) -> Counter[Key]:
+def summarise(conn: sqlite3.Connection, article_id: int, facts: FactsRule) -> Counter[Key]:
     """The article's share, computed from its rows as they are now."""
     out: Counter[Key] = Counter()
     row = conn.execute("SELECT status, model FROM articles WHERE id = ?",
@@ -110,9 +111,9 @@ def stored(conn: sqlite3.Connection, article_id: int) -> Counter[Key]:
         "SELECT kind, a, b, c, n FROM article_stats WHERE article_id = ?", (article_id,))})
 
 
-def update(conn: sqlite3.Connection, article_id: int) -> None:
+def update(conn: sqlite3.Connection, article_id: int, facts: FactsRule) -> None:
     """Bring the article's rows and the sums up to date, in the caller's transaction."""
-    new = summarise(conn, article_id)
+    new = summarise(conn, article_id, facts)
     old = stored(conn, article_id)
     if new == old:
         return
@@ -128,19 +129,19 @@ def update(conn: sqlite3.Connection, article_id: int) -> None:
         [(*key, n) for key, n in delta.items() if n])
 
 
-def rebuild(conn: sqlite3.Connection) -> None:
+def rebuild(conn: sqlite3.Connection, facts: FactsRule) -> None:
     """Every article's rows and the sums from scratch (a migration, a bulk load)."""
     conn.execute("DELETE FROM article_stats")
     conn.execute("DELETE FROM stat_counts")
     for (article_id,) in conn.execute("SELECT id FROM articles").fetchall():
-        update(conn, article_id)
+        update(conn, article_id, facts)
 
 
-def fresh_totals(conn: sqlite3.Connection) -> Counter[Key]:
+def fresh_totals(conn: sqlite3.Connection, facts: FactsRule) -> Counter[Key]:
     """The sums recomputed from every article's rows (what ``stat_counts`` must equal)."""
     total: Counter[Key] = Counter()
     for (article_id,) in conn.execute("SELECT id FROM articles").fetchall():
-        total.update(summarise(conn, article_id))
+        total.update(summarise(conn, article_id, facts))
     return total
 
 

@@ -172,7 +172,8 @@ def _write_copy(project: Project, labels: list, chosen: list[int], reviewer: str
     copy_id = uuid.uuid4().hex
     sha256s = sorted(rec.article.sha256 for rec in records)
     digest = copy_digest(copy_id, reviewer, sha256s, show_decisions)
-    with Project.create(path, name=f"{_file_stem(project)}-{reviewer}") as copy:
+    with Project.create(path, name=f"{_file_stem(project)}-{reviewer}",
+                        rules=project.rules) as copy:
         copy.use_scheme(labels, "assign")
         copy.add_articles(articles, reviewer="assign")
         for key, value in (("copy_of", project.project_id), ("copy_id", copy_id),

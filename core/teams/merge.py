@@ -70,7 +70,7 @@ def merge_copy(project: Project, copy_path: str | Path, who: str = "merge") -> M
         return CopyRefused(f"Cannot merge {name}: {one_line(why, 300)} Nothing was merged.")
 
     try:
-        copy = Project.open(path, read_only=True)
+        copy = Project.open(path, read_only=True, rules=project.rules)
     except AssayError as exc:
         raise AssayError(one_line(f"Cannot merge {name}: {exc}")) from exc
     records: list[HandedOut] = []

@@ -21,7 +21,7 @@ from shiboken6 import isValid
 
 from core.errors import AssayError
 from core.models import Article, Claim
-from core.nlp.kb_ids import naming_label
+from core.nlp.kb_resolve import naming_label
 from core.review.claims import entities_inside
 from core.review.session import ReviewSession
 from core.store import Project

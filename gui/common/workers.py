@@ -18,6 +18,7 @@ from PySide6.QtCore import QCoreApplication, QObject, QProcess, QThread, Signal
 from core.formats.export import export
 from core.formats.importers import import_paths
 from core.jobs import protocol
+from core.nlp.store_rules import store_rules
 from core.store import Project
 from core.store.faults import describe, is_file_fault
 
@@ -51,7 +52,8 @@ class _ThreadWorker(QObject):
 
     def run(self) -> None:
         try:
-            with Project.open(self.project_path, read_only=self.read_only) as project:
+            with Project.open(self.project_path, read_only=self.read_only,
+                              rules=store_rules()) as project:
                 result = self.work(project, self.progress.emit, lambda: self._cancel)
         except Exception as exc:  # shown to the user; committed batches are kept
             self.failed.emit(describe(exc, self.project_path) if is_file_fault(exc)

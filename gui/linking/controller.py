@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QDialog, QMessageBox
 
 from core.errors import AssayError
 from core.models import Article, Span
-from core.nlp.kb_ids import labels_of_family, resolve_typed
+from core.nlp.kb_resolve import labels_of_family, resolve_typed
 from core.nlp.linking import KbEntry
 from core.review.edits import AddKbEntry, LinkSpans, UpdateSpan
 from core.review.session import ReviewSession

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.models import Span
-from core.nlp.kb_ids import new_id
+from core.nlp.kb_resolve import new_id
 from core.nlp.linking import KbEntry
 
 

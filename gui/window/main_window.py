@@ -23,6 +23,7 @@ from core import __version__
 from core.errors import AssayError, ProjectError
 from core.models import Article
 from core.nlp.models import INSTALL_HINT, installed_model
+from core.nlp.store_rules import store_rules
 from core.review.edits import AddSpan, AddSpans, Edit, SetNote, SetStatus, UpdateSpan
 from core.review.history import History
 from core.review.session import ReadOnly, ReviewSession
@@ -224,7 +225,7 @@ class MainWindow(QMainWindow):
         else:
             taken = lock_project(path)
         try:
-            project = Project.open(path, read_only=taken.lock is None)
+            project = Project.open(path, read_only=taken.lock is None, rules=store_rules())
         except AssayError as exc:
             if taken.lock is not None and taken.lock is not self.lock:
                 taken.lock.release()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from core.errors import AssayError
+from core.nlp.store_rules import store_rules
 from core.store import Project
 from gui.common.file_dialogs import open_file_name, save_file_name
 from gui.common.plain_text import warn
@@ -27,7 +28,7 @@ class ProjectFiles:
         if not path.endswith(".assay"):
             path += ".assay"
         try:
-            Project.create(path).close()
+            Project.create(path, rules=store_rules()).close()
         except AssayError as exc:
             warn(w, "Cannot create project", str(exc))
             return

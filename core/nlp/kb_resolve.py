@@ -11,9 +11,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Protocol
 
 from core.errors import AssayError
-from core.nlp.linking import SEPARATOR, Linker, country_of, family, is_usable_kb_id
+from core.models import KbEntry
+from core.nlp.linking import SEPARATOR, country_of, family, is_usable_kb_id
+
+
+class Lookup(Protocol):
+    """What resolving needs of a linker (``core.nlp.linking.Linker`` and the store's
+    ``core.store.rules.Linker`` both offer it)."""
+
+    def link(self, label: str, text: str, *, guess: bool = True) -> str | None: ...
+
+    def entry(self, label: str, kb_id: str) -> KbEntry | None: ...
 
 # The prefix a new id of a label gets (countries have ISO codes and need none).
 ID_PREFIXES = {"MINERAL": "mineral:", "ORG": "org:", "LOC": "region:"}
@@ -47,7 +58,7 @@ def new_id(label: str, text: str) -> str:
     return ID_PREFIXES.get(label, "") + slug
 
 
-def resolve_typed(linker: Linker, label: str, typed: str) -> str | None:
+def resolve_typed(linker: Lookup, label: str, typed: str) -> str | None:
     """The link field (L): the id that text typed for a span of ``label`` means.
 
     An id of the label's list, a completer line (``USA — United States``), or a name the
@@ -67,7 +78,7 @@ def resolve_typed(linker: Linker, label: str, typed: str) -> str | None:
     return by_name
 
 
-def resolve_term(linker: Linker, term: str) -> str:
+def resolve_term(linker: Lookup, term: str) -> str:
     """``assay-cli claims --about``: an id as given (``USA``, ``CD-LU``,
     ``mineral:lithium``), else the id a name links to ("lithium", "Chile") in the
     countries, minerals or organisations, else a project's own id as given. Anything
