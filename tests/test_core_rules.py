@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from core.models import ArticleIn, Claim, SpanIn
+from core.nlp.store_rules import store_rules
 from core.review.claims import ACCEPT, ADD, OVERLAP, deletes, marking, open_counts, remove_edit
 from core.review.edits import DeleteClaim, UpdateClaim
 from core.review.history import History
@@ -27,7 +28,7 @@ def claim(cid: int, start: int, end: int, state: str = "accepted", origin: str =
 
 
 def test_occurrences_reach_the_open_article_and_every_pending_one_only(tmp_path):
-    with Project.create(tmp_path / "occ.assay") as project:
+    with Project.create(tmp_path / "occ.assay", rules=store_rules()) as project:
         project.add_articles([ArticleIn(text=TEXT, title="One", spans=(SpanIn(0, 5, "GPE"),)),
                               ArticleIn(text=OTHER, title="Two"),
                               ArticleIn(text="Chile approved.", title="Three")])
@@ -53,7 +54,7 @@ def test_the_same_passage_as_a_suggestion_accepts_it():
 
 
 def test_delete_your_own_claim_dismiss_a_suggested_one(tmp_path):
-    with Project.create(tmp_path / "c.assay") as project:
+    with Project.create(tmp_path / "c.assay", rules=store_rules()) as project:
         project.add_articles([ArticleIn(text=TEXT, title="One")])
         mine = project.add_claim(1, 0, 20, "ana")
         suggested = project.add_claim(1, 21, 56, "ana", state="suggested", origin="rules")
@@ -71,7 +72,7 @@ def test_delete_your_own_claim_dismiss_a_suggested_one(tmp_path):
 
 
 def test_the_open_claims_count_is_the_stores(tmp_path):
-    with Project.create(tmp_path / "c.assay") as project:
+    with Project.create(tmp_path / "c.assay", rules=store_rules()) as project:
         project.add_articles([ArticleIn(text=TEXT, title="One")])
         project.add_claim(1, 0, 20, "ana")  # accepted, unchecked: open
         project.add_claim(1, 21, 40, "ana", verdict="supported")  # decided
@@ -192,7 +193,7 @@ def test_the_adjudication_worklist_is_worst_first_and_next_is_the_next_pending(t
                        note="", review_seconds=1.0, reviewed_at="2026-12-02T10:00:00Z",
                        copy_id=f"copy-{reviewer}", merged_at="", spans=spans, claims=())
 
-    with Project.create(tmp_path / "w.assay") as project:
+    with Project.create(tmp_path / "w.assay", rules=store_rules()) as project:
         # Distinct texts (an identical one is the same article); the words stay in place.
         project.add_articles([ArticleIn(text=f"{text} ({i})", title=f"A{i}")
                               for i in range(1, 5)])
