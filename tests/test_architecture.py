@@ -179,6 +179,14 @@ def test_gui_is_in_rooms_and_no_room_imports_the_window():
     assert loose == [] and bad == []
 
 
+def test_no_module_is_much_longer_than_500_lines():
+    """A module does one job; past about 500 lines it is doing two (issue 24)."""
+    long = [f"{path.relative_to(ROOT)}: {n} lines" for package in ("core", "gui")
+            for path in sources(package)
+            if (n := len(path.read_text(encoding="utf-8").splitlines())) > 520]
+    assert long == []
+
+
 def test_only_the_store_touches_the_connection():
     bad = []
     for package in ("core", "gui"):

@@ -7,7 +7,8 @@ list), ``spans``, ``claims`` and ``kb`` (canonical entries); ``audit`` and ``sch
 hold the audit rules and label schemes.
 """
 
-from core.store.project import SCHEMA_VERSION, AddResult, Project
+from core.store.imports import AddResult
+from core.store.project import SCHEMA_VERSION, Project
 from core.store.queries import ArticleFilter, fts_query
 
 __all__ = ["SCHEMA_VERSION", "AddResult", "ArticleFilter", "Project", "fts_query"]

@@ -1,0 +1,146 @@
+"""Adding articles: a batch of new articles, their spans, claims and (from an Assay JSONL
+export) their decisions, in ONE transaction, so an import never leaves half an article.
+
+A part of the store like the others (``core.store.project`` composes it): it is given the
+write rule (``Db``), the labels, the linker rule for spans that come without an id, and
+the claims part that inserts claims.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from core.errors import InvalidEdit
+from core.models import ARTICLE_STATUSES, SPAN_ORIGINS, SPAN_STATES, ArticleIn, ClaimIn, SpanIn
+from core.store.audit import now
+from core.store.claims import Claims
+from core.store.db import Db
+from core.store.rows import inserted_id
+from core.store.spans import check_bounds, overlap_problem
+from core.text.kb_ids import KB_ID_RULE, is_usable_kb_id
+from core.text.normalise import normalise_text, sha256_text
+
+
+@dataclass(frozen=True)
+class AddResult:
+    """What one ``add_articles`` call did."""
+
+    added: int
+    duplicates: int
+
+
+class ArticleImports:
+    """New articles into the ``articles`` table (and their spans, claims, decisions)."""
+
+    def __init__(self, db: Db, label_names: Callable[[], set[str]],
+                 link: Callable[[str, str], str | None], claims: Claims) -> None:
+        self._db = db
+        self.label_names = label_names
+        self.link = link
+        self._claims = claims
+
+    def add_articles(self, articles: Sequence[ArticleIn], reviewer: str = "import") -> AddResult:
+        """Store a batch of articles in ONE transaction, skipping texts already present.
+
+        A span in the batch that does not fit its text raises InvalidEdit and the
+        whole batch is rolled back, so an import never leaves half an article.
+
+        An article from an Assay JSONL export keeps its id where this project has it free,
+        and its decision and its spans' and claims' reviewers and times as they were; each
+        such decision is written to the audit log as ``article.imported`` by ``reviewer``
+        (with the reviewer it names), never as a decision made in this project.
+        """
+        added = duplicates = 0
+        labels = self.label_names()
+        with self._db.edit() as conn:
+            for art in articles:
+                text = normalise_text(art.text)
+                if not text.strip():
+                    raise InvalidEdit("An article has no text.")
+                digest = sha256_text(text)
+                wanted = art.id if art.id is not None and conn.execute(
+                    "SELECT 1 FROM articles WHERE id = ?", (art.id,)).fetchone() is None else None
+                cur = conn.execute(
+                    "INSERT OR IGNORE INTO articles(id, title, source, url, published, text, "
+                    "sha256, status, note, model) VALUES (?,?,?,?,?,?,?, 'pending', '', ?)",
+                    (wanted, art.title or "", art.source or "", art.url or "",
+                     art.published or "", text, digest, art.model),
+                )
+                if cur.rowcount == 0:
+                    duplicates += 1
+                    continue
+                added += 1
+                article_id = inserted_id(cur)
+                conn.execute("INSERT INTO articles_fts(rowid, title, text) VALUES (?, ?, ?)",
+                             (article_id, art.title or "", text))
+                if art.spans:
+                    self._insert_spans(conn, article_id, text, art.spans, labels, reviewer)
+                if art.claims:
+                    self._claims._insert_claims(conn, article_id, text, art.claims, reviewer)
+                    self._db.touch(article_id)
+                if art.decision is not None:
+                    self._imported_decision(conn, article_id, art, reviewer)
+            if added:
+                self._db.event(conn, reviewer, None, "import",
+                            {"added": added, "duplicates": duplicates})
+        return AddResult(added, duplicates)
+
+    def _imported_decision(self, conn: sqlite3.Connection, article_id: int, art: ArticleIn,
+                           reviewer: str) -> None:
+        """An Assay JSONL export's decision on a new article, kept as made, logged as
+        imported (the event's reviewer is who imported it)."""
+        d = art.decision
+        assert d is not None
+        if d.status not in ARTICLE_STATUSES:
+            raise InvalidEdit(f"Unknown article status {d.status!r}.")
+        decided = d.status != "pending"
+        conn.execute("UPDATE articles SET status = ?, reviewed_by = ?, reviewed_at = ?, "
+                     "review_seconds = ?, note = ? WHERE id = ?",
+                     (d.status, d.reviewed_by if decided else None,
+                      d.reviewed_at if decided else None,
+                      d.review_seconds if decided else None, d.note, article_id))
+        stamped: list[SpanIn | ClaimIn] = [*art.spans, *art.claims]
+        self._db.event(conn, reviewer, article_id, "article.imported", {
+            "status": d.status, "reviewed_by": d.reviewed_by, "reviewed_at": d.reviewed_at,
+            "note": d.note, "decided_by": sorted(
+                {s.stamp[0] for s in stamped if s.stamp is not None})})
+
+    def _insert_spans(
+        self, conn: sqlite3.Connection, article_id: int, text: str, spans: Iterable[SpanIn],
+        labels: set[str], reviewer: str,
+    ) -> int:
+        """Validate and insert spans for a new article; they must not overlap each other."""
+        stamp = now()
+        ordered = sorted(spans, key=lambda s: (s.start, s.end))
+        rows = []
+        for sp in ordered:
+            check_bounds(text, sp.start, sp.end, sp.label, labels)
+            if sp.origin not in SPAN_ORIGINS or sp.state not in SPAN_STATES:
+                raise InvalidEdit(f"Unknown origin or state: {sp.origin}/{sp.state}.")
+        overlap = overlap_problem(ordered, text)
+        if overlap:
+            raise InvalidEdit(overlap)
+        for sp in ordered:
+            kb_id = sp.kb_id
+            if kb_id is not None and not is_usable_kb_id(kb_id):
+                raise InvalidEdit(f"Span [{sp.start}, {sp.end}) {sp.label} has the id {kb_id!r}, "
+                                  f"which is not a usable id: {KB_ID_RULE}.")
+            if kb_id is None and sp.origin != "reviewer" and not sp.kb_as_given:
+                kb_id = self.link(sp.label, text[sp.start:sp.end])  # doccano, Prodigy: no ids
+            # A span a model made is, as far as the file tells, what it suggested.
+            made = sp.origin in ("model", "rules")
+            who, when = sp.stamp or (reviewer, stamp)
+            rows.append((article_id, sp.start, sp.end, sp.label, text[sp.start:sp.end],
+                         sp.origin, sp.state, kb_id, who, when,
+                         sp.model if made else None, *((sp.start, sp.end, sp.label)
+                                                       if made else (None, None, None))))
+        conn.executemany(
+            'INSERT INTO spans(article_id, start, "end", label, text, origin, state, kb_id, '
+            "updated_by, updated_at, model, suggested_start, suggested_end, suggested_label) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            rows,
+        )
+        self._db.recount(conn, article_id)
+        return len(rows)
