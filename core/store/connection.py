@@ -39,7 +39,8 @@ def wal_path(path: Path) -> Path:
     return path.with_name(path.name + "-wal")
 
 
-def _identity(path: Path) -> tuple[int, int] | None:
+def file_identity(path: Path) -> tuple[int, int] | None:
+    """The file at ``path`` as (device, inode), or None; one ``stat``, no descriptor."""
     try:
         st = os.stat(path)  # stat opens no descriptor, so it drops no lock
     except OSError:
@@ -55,7 +56,7 @@ def holds_posix_lock(path: Path) -> bool | None:
     """
     if not sys.platform.startswith("linux"):
         return None
-    ident = _identity(path)
+    ident = file_identity(path)
     if ident is None:
         return None
     pid, inode = str(os.getpid()), f":{ident[1]}"
@@ -90,7 +91,7 @@ class ProjectConnection:
     # ---- the check
 
     def _lost(self, *, locks: bool) -> bool:
-        current = _identity(self._wal)
+        current = file_identity(self._wal)
         if self._wal_seen is None:
             # Nothing read through this connection yet (or no WAL yet): from the statement
             # about to run on, this is the WAL it has open, and it holds the read lock.
@@ -116,7 +117,7 @@ class ProjectConnection:
         self._conn = self._opener()
         self._conn.row_factory = row_factory
         self._conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # opens the WAL
-        self._wal_seen = _identity(self._wal)
+        self._wal_seen = file_identity(self._wal)
         self.reattached += 1
         _log.warning("%s: something in this process closed the project file and dropped "
                      "SQLite's locks; reconnected (nothing was lost).", self._path.name)

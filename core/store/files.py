@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import BinaryIO, cast
 
 from core.errors import AssayError, ProjectError
-from core.store.connection import ProjectConnection
+from core.store.connection import ProjectConnection, file_identity
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
@@ -54,14 +54,6 @@ _conn_keys: dict[int, tuple[int, int]] = {}
 _guard = threading.Lock()
 
 
-def _key(path: Path) -> tuple[int, int] | None:
-    try:
-        st = os.stat(path)  # stat opens no descriptor, so it drops no lock
-    except OSError:
-        return None
-    return st.st_dev, st.st_ino
-
-
 def sidecars(path: Path) -> list[Path]:
     """The files next to a project that belong to it (SQLite's journals, Assay's lock)."""
     return [path.with_name(path.name + suffix) for suffix in SIDECAR_SUFFIXES]
@@ -69,7 +61,7 @@ def sidecars(path: Path) -> list[Path]:
 
 def is_open_here(path: Path) -> bool:
     """True while this process holds a connection to the project file at ``path``."""
-    key = _key(path)
+    key = file_identity(path)
     with _guard:
         return key is not None and _open_here[key] > 0
 
@@ -141,7 +133,7 @@ def connect(path: Path, *, read_only: bool = False, create: bool = False) -> sql
     proxy = ProjectConnection(path, lambda: _sqlite_connect(target))
     # Typed as what it stands in for: everything of a sqlite3.Connection is forwarded.
     conn = cast(sqlite3.Connection, proxy)
-    key = _key(path)
+    key = file_identity(path)
     if key is not None:
         with _guard:
             _open_here[key] += 1
@@ -186,7 +178,7 @@ def _open_projects() -> list[Path]:
 
 
 def _same_file(a: Path, b: Path) -> bool:
-    ka, kb = _key(a), _key(b)
+    ka, kb = file_identity(a), file_identity(b)
     if ka is not None and ka == kb:
         return True
     return a.resolve() == b.resolve()  # for a file that does not exist (yet)
