@@ -6,6 +6,7 @@ import sys
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QFontMetrics
 
 from core.models import ArticleIn, SpanIn
 from core.nlp.store_rules import store_rules
@@ -307,3 +308,14 @@ def test_a_refusal_message_is_cleared_by_the_next_edit(qtbot, window):
     drag_select(view, *where(view.text, "IEA"))
     qtbot.keyClick(view, Qt.Key.Key_5)
     assert window.statusBar().currentMessage() == ""
+
+
+def test_the_last_approval_says_so_in_characters_the_font_can_draw(qtbot, window):
+    """"No pending articles left. 🎉" showed an empty box where the font has no emoji."""
+    for article_id in range(1, len(TEXTS) + 1):
+        open_article(window, article_id)
+        qtbot.keyClick(window.view, Qt.Key.Key_A)
+    message = window.statusBar().currentMessage()
+    assert message.startswith("No pending articles left")
+    metrics = QFontMetrics(window.statusBar().font())
+    assert all(metrics.inFontUcs4(ord(ch)) for ch in message), message

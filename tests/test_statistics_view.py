@@ -271,3 +271,12 @@ def test_opening_another_project_reads_its_numbers_even_mid_read(qtbot, tmp_path
     assert dialog.status.text().startswith("1 article")
     assert "0 approved" in dialog.status.text()  # B's, not A's
     assert dialog.numbers.country_minerals.cells == {}
+
+
+def test_the_window_opens_within_the_screen(stats):
+    """It asked for 1100 × 720 whatever the screen: on a 1024 × 640 laptop its title bar
+    and buttons were out of reach (issue 25). Offscreen, the screen is 800 × 600."""
+    _win, dialog, _ids = stats
+    free = dialog.screen().availableGeometry()
+    assert dialog.width() <= free.width() and dialog.height() <= free.height()
+    assert dialog.width() >= 0.8 * min(1100, free.width())  # still as big as fits

@@ -37,6 +37,7 @@ from core.stats import charts
 from core.stats.numbers import Numbers, gather
 from core.store.statistics import OUTCOMES, Sentence, suggested
 from gui.common.plain_text import plain_tip
+from gui.common.screen_fit import fit_to_screen
 from gui.common.workers import ThreadJob
 from gui.statistics.chart_pane import ChartPane, summary_label
 
@@ -97,7 +98,7 @@ class StatisticsWindow(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.tabs, 1)
-        self.resize(1100, 720)
+        fit_to_screen(self, 1100, 720)
         self.refresh()
 
     # ---- the tabs

@@ -434,7 +434,7 @@ class MainWindow(QMainWindow):
         if nxt is not None:
             self.show_article(nxt)
         else:
-            self.statusBar().showMessage("No pending articles left. 🎉", 6000)
+            self.statusBar().showMessage("No pending articles left.", 6000)
 
     def focus_note(self) -> None:
         if self.refuse_if_read_only("edit the note"):
