@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QMouseEvent, QTextCursor
 from PySide6.QtTest import QTest
@@ -64,3 +69,15 @@ def open_window(qtbot, settings_dir, project_path, reviewer: str = "ana"):
     qtbot.waitUntil(win.isActiveWindow)  # window shortcuts (Ctrl+Z, …) need it active
     win.view.setFocus()
     return win
+
+
+REPO = Path(__file__).parents[1]
+
+
+def window_process(script: str, project: Path, settings: Path) -> subprocess.Popen:
+    """A real window in a process of its own (offscreen): ``script`` runs with the project
+    and a settings file as its arguments, talking to the test over stdin and stdout."""
+    return subprocess.Popen(
+        [sys.executable, "-c", script, str(project), str(settings)],
+        cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO), "QT_QPA_PLATFORM": "offscreen"},
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

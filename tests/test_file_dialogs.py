@@ -13,10 +13,7 @@ and kill the window with SIGKILL.
 from __future__ import annotations
 
 import json
-import os
 import signal
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -26,9 +23,8 @@ from core.models import ArticleIn
 from core.nlp.store_rules import store_rules
 from core.store import Project
 from gui.common import file_dialogs
+from tests.gui_helpers import window_process
 from tests.test_posix_locks import my_locks, needs_proc_locks, read_in_child
-
-REPO = Path(__file__).parents[1]
 
 # The real window in a child process. A timer finds each file dialog as it opens, shows
 # it the project's folder, waits until it has listed the project and filled in the Type
@@ -116,10 +112,7 @@ def project_path(tmp_path) -> Path:
 @needs_proc_locks
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
 def test_every_file_dialog_on_the_projects_folder_keeps_the_decisions(tmp_path, project_path):
-    window = subprocess.Popen(
-        [sys.executable, "-c", WINDOW_WITH_DIALOGS, str(project_path), str(tmp_path / "s.ini")],
-        cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO), "QT_QPA_PLATFORM": "offscreen"},
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    window = window_process(WINDOW_WITH_DIALOGS, project_path, tmp_path / "s.ini")
     try:
         line = window.stdout.readline()
         if not line:

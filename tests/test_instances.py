@@ -14,7 +14,6 @@ import shutil
 import signal
 import sqlite3
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -26,11 +25,10 @@ from core.nlp.store_rules import store_rules
 from core.store import ArticleFilter, Project
 from gui.window.main_window import MainWindow
 from tests.file_helpers import skip_unless_chmod_binds
-from tests.gui_helpers import click_offset, drag_select, where
+from tests.gui_helpers import click_offset, drag_select, where, window_process
 from tests.test_faults import big_damaged as big_damaged  # a fixture, shared
 from tests.test_faults import corrupt_middle
 
-REPO = Path(__file__).resolve().parents[1]
 TEXTS = [
     "Lithium prices fell in Chile.\nThe U.S. Department of Energy granted $200 million.",
     "Cobalt output in the DRC rose 30% in 2024, the IEA said.",
@@ -219,10 +217,7 @@ win.close()
 
 
 def start_window_process(path: Path, tmp_path: Path, name: str) -> tuple[subprocess.Popen, dict]:
-    child = subprocess.Popen(
-        [sys.executable, "-c", WINDOW_CHILD, str(path), str(tmp_path / f"{name}.ini")],
-        cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO), "QT_QPA_PLATFORM": "offscreen"},
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    child = window_process(WINDOW_CHILD, path, tmp_path / f"{name}.ini")
     line = child.stdout.readline()
     if not line:
         child.kill()

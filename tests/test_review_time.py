@@ -7,11 +7,8 @@ seconds since the new start.
 
 from __future__ import annotations
 
-import os
 import signal
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -21,8 +18,8 @@ from core.nlp.store_rules import store_rules
 from core.review.edits import AddSpan
 from core.review.session import ReviewSession
 from core.store import Project
+from tests.gui_helpers import window_process
 
-REPO = Path(__file__).parents[1]
 # Text we wrote for these tests.
 TEXTS = ["Chile mined lithium in 2024.", "Cobalt output in the DRC rose.",
          "Graphite from Mozambique."]
@@ -104,10 +101,7 @@ sys.stdin.readline()
 @pytest.mark.slow
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
 def test_a_killed_window_keeps_the_time_spent_and_the_decision_counts_it_once(path, tmp_path):
-    child = subprocess.Popen(
-        [sys.executable, "-c", WINDOW_CHILD, str(path), str(tmp_path / "child.ini")],
-        cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO), "QT_QPA_PLATFORM": "offscreen"},
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    child = window_process(WINDOW_CHILD, path, tmp_path / "child.ini")
     try:
         line = child.stdout.readline()
         assert line == "ready\n", child.communicate(timeout=30)[1]
