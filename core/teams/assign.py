@@ -29,7 +29,7 @@ from pathlib import Path
 from core.errors import AssayError
 from core.models import ArticleIn, ClaimIn, Reviewed, SpanIn
 from core.store import ArticleFilter, Project
-from core.store.files import check_destination, make_folder
+from core.store.files import check_destination, make_folder, sidecars
 from core.store.handouts import HandedOut
 from core.text.file_names import check_file_name
 from core.text.normalise import one_line
@@ -142,8 +142,7 @@ def hand_out(project: Project, reviewers: list[str], out_dir: str | Path, *,
         project.record_hand_out(records, who)
     except BaseException:
         for path in made:
-            for part in (path, path.with_name(path.name + "-wal"),
-                         path.with_name(path.name + "-shm")):
+            for part in (path, *sidecars(path)):
                 part.unlink(missing_ok=True)
         raise
     return paths
@@ -153,7 +152,7 @@ def _file_stem(project: Project) -> str:
     """The copies' names start with the project's name, or its file's when the name could
     not be part of a file name (``../outside``)."""
     try:
-        return check_reviewer_name(project.name)
+        return check_file_name(project.name, "project name")
     except AssayError:
         return project.path.stem
 
