@@ -15,7 +15,7 @@ from __future__ import annotations
 import unicodedata
 
 from core.errors import AssayError
-from core.text.normalise import one_line
+from core.text.normalise import invisible_characters, one_line
 
 MAX_NAME_CHARS = 64
 MAX_NAME_BYTES = 180  # a name is one part of a file name (255 bytes) with a prefix and suffix
@@ -33,8 +33,11 @@ def check_file_name(name: str, what: str) -> str:
     cleaned = name.strip()
     if not cleaned:
         raise AssayError(f"The {what} is empty; give a name.")
-    bad = sorted({c for c in cleaned if c in FORBIDDEN
-                  or unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn")})
+    # Beside the invisible and steering characters every name refuses: line and paragraph
+    # separators, lone surrogates, private-use and unassigned code points.
+    bad = sorted({*invisible_characters(cleaned),
+                  *(c for c in cleaned if c in FORBIDDEN
+                    or unicodedata.category(c) in ("Zl", "Zp", "Cs", "Co", "Cn"))})
     if bad:
         listed = ", ".join(f"U+{ord(c):04X}" if not c.isprintable() else repr(c) for c in bad)
         raise AssayError(f"The {what} {shown!r} cannot name a file: it holds {listed}. "
