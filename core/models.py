@@ -22,6 +22,10 @@ SUGGESTED_CLAIM_COLOUR = "#8a8f98"
 # dismissed ones are kept so the same sentence is not suggested again.
 CLAIM_STATES = ("suggested", "accepted", "dismissed")
 CLAIM_ORIGINS = ("reviewer", "rules", "imported")
+# Relations (issue 26): typed, directed links between two entities of one article, with a
+# state and an origin like spans.
+RELATION_STATES = ("suggested", "accepted", "rejected")
+RELATION_ORIGINS = ("reviewer", "rules", "model", "imported")
 
 
 @dataclass(frozen=True)
@@ -251,3 +255,64 @@ class Version:
     spans: tuple[SpanIn, ...]
     claims: tuple[ClaimIn, ...]
     events: tuple[dict, ...] = ()
+
+
+@dataclass(frozen=True)
+class RelationType:
+    """A relation type of the project's scheme: which labels its head and tail may have,
+    and whether it is symmetric (one relation, either direction: PARTNERS_WITH)."""
+
+    name: str
+    head_labels: tuple[str, ...]
+    tail_labels: tuple[str, ...]
+    symmetric: bool = False
+    color: str = "#5a6f8f"
+    hotkey: str = ""
+    description: str = ""
+    position: int = 0
+
+    def allows(self, head_label: str, tail_label: str) -> bool:
+        """Whether an entity labelled ``head_label`` may be this type's head and one
+        labelled ``tail_label`` its tail (either way round for a symmetric type)."""
+        if head_label in self.head_labels and tail_label in self.tail_labels:
+            return True
+        return self.symmetric and tail_label in self.head_labels and \
+            head_label in self.tail_labels
+
+    def shape(self) -> str:
+        """``GPE, ORG → MINERAL`` (``↔`` for a symmetric type), for messages and the guide."""
+        arrow = "↔" if self.symmetric else "→"
+        return f"{', '.join(self.head_labels)} {arrow} {', '.join(self.tail_labels)}"
+
+
+class Relation(NamedTuple):
+    """A stored relation: ``head_id`` and ``tail_id`` are spans of the same article.
+
+    It counts (is shown, exported, agreed on) only while it is not rejected and both its
+    entities are live: rejecting an entity takes its relations along without touching
+    them, and bringing the entity back brings them back (``core.store.relations``)."""
+
+    id: int
+    article_id: int
+    head_id: int
+    tail_id: int
+    type: str
+    state: str
+    origin: str
+    model: str | None = None
+    updated_by: str | None = None
+    updated_at: str | None = None
+    suggested_type: str | None = None
+
+
+@dataclass(frozen=True)
+class RelationIn:
+    """A relation proposed by pre-annotation or an import file, between spans given by
+    their index in the article's list of incoming spans (they have no ids yet)."""
+
+    head: int
+    tail: int
+    type: str
+    state: str = "suggested"
+    origin: str = "rules"
+    model: str | None = None

@@ -30,6 +30,7 @@ class Focus:
     article_id: int | None
     span_id: int | None = None
     claim_id: int | None = None
+    relation_id: int | None = None
 
 
 class Edit:
@@ -239,6 +240,7 @@ class SetStatus(Edit):
         self.before: str | None = None
         self.before_seconds: float | None = None  # the time kept before (see _undo)
         self.accepted: list[int] = []
+        self.accepted_relations: list[int] = []
         verb = status[:-2] if status.endswith("ed") else status
         self.title = f"{verb} article"
 
@@ -246,16 +248,19 @@ class SetStatus(Edit):
         if self.before is None:
             article = project.article(self.article_id)
             self.before, self.before_seconds = article.status, article.review_seconds
+        self.accepted_relations = []
         self.accepted = project.set_article_status(
             self.article_id, self.status, reviewer, seconds=self.seconds,
-            accept_suggestions=self.status == "approved")
+            accept_suggestions=self.status == "approved",
+            accepted_relations=self.accepted_relations)
 
     def _undo(self, project: Project, reviewer: str) -> None:
         assert self.before is not None
         # The time goes back as it was: an undecided article keeps the time spent on it
         # (core.review.session.save_time), which a new decision counts again, once.
         project.set_article_status(self.article_id, self.before, reviewer,
-                                   seconds=self.before_seconds, resuggest=self.accepted)
+                                   seconds=self.before_seconds, resuggest=self.accepted,
+                                   resuggest_relations=self.accepted_relations)
 
 
 class SetNote(Edit):

@@ -14,14 +14,16 @@ from core.models import ARTICLE_STATUSES, Article
 from core.store.audit import now
 from core.store.audit import require_reviewer as _require_reviewer
 from core.store.db import Db
+from core.store.relations import Relations
 
 
 class Decisions:
     """Article statuses and notes of one project (``Project`` forwards them)."""
 
-    def __init__(self, db: Db, article: Callable[[int], Article]) -> None:
+    def __init__(self, db: Db, article: Callable[[int], Article], relations: Relations) -> None:
         self.db = db
         self.article = article
+        self.relations = relations
 
     def set_article_status(
         self,
@@ -32,11 +34,15 @@ class Decisions:
         seconds: float | None = None,
         accept_suggestions: bool = False,
         resuggest: Sequence[int] = (),
+        resuggest_relations: Sequence[int] = (),
+        accepted_relations: list[int] | None = None,
     ) -> list[int]:
         """Record a decision on an article; returns ids of suggestions it accepted.
 
         ``accept_suggestions`` is what approving does; ``resuggest`` turns the
-        given spans back into suggestions, which is how an approval is undone.
+        given spans back into suggestions, which is how an approval is undone; the same
+        holds for the article's live suggested relations (their ids are appended to
+        ``accepted_relations`` when given; ``resuggest_relations`` undoes).
         ``seconds`` is the time spent on the article, stored as given (back to pending too:
         an undo puts back the time kept before the decision, ``add_review_time``).
         """
@@ -56,6 +62,11 @@ class Decisions:
                     "WHERE article_id = ? AND state = 'suggested'",
                     (reviewer, stamp, article_id),
                 )
+            relations = (self.relations.accept_suggested(conn, article_id, reviewer, stamp)
+                         if accept_suggestions else [])
+            if accepted_relations is not None:
+                accepted_relations.extend(relations)
+            self.relations.resuggest(conn, article_id, resuggest_relations, reviewer, stamp)
             if resuggest:
                 conn.executemany(
                     "UPDATE spans SET state = 'suggested', updated_by = ?, updated_at = ? "
@@ -75,6 +86,8 @@ class Decisions:
                 "before": {"status": before.status, "reviewed_by": before.reviewed_by,
                            "reviewed_at": before.reviewed_at},
                 "accepted": accepted, "resuggested": list(resuggest), "seconds": seconds,
+                "accepted_relations": relations,
+                "resuggested_relations": list(resuggest_relations),
             })
         return accepted
 

@@ -29,6 +29,11 @@ from core.models import Label
 from core.store.audit import require_reviewer
 from core.store.db import Db
 from core.store.files import check_source, write_atomically
+from core.store.relation_type_labels import (
+    follow_label_rename,
+    follow_label_unmerge,
+    forget_label,
+)
 from core.store.rows import row_to
 from core.store.versions import (
     VersionMove,
@@ -204,6 +209,7 @@ class Labels:
             conn.execute("UPDATE labels SET name = ? WHERE name = ?", (new, old))
             moved = self._relabel_spans(conn, old, new, reviewer)
             in_versions = relabel_versions(conn, old, new)
+            follow_label_rename(conn, old, new)
             self.db.event(conn, reviewer, None, "label.rename",
                           {"from": old, "to": new, "spans": len(moved),
                            "version_spans": len(in_versions)})
@@ -223,6 +229,7 @@ class Labels:
         with self.db.edit() as conn:
             moved = self._relabel_spans(conn, source, target, reviewer)
             in_versions = relabel_versions(conn, source, target)
+            follow_label_rename(conn, source, target)
             conn.execute("DELETE FROM labels WHERE name = ?", (source,))
             conn.execute("UPDATE labels SET position = position - 1 WHERE position > ?",
                          (gone.position,))
@@ -259,6 +266,8 @@ class Labels:
                 self.db.recount(conn, article_id)
             if in_versions:
                 unrelabel_versions(conn, in_versions, gone.name, target)
+            if target:
+                follow_label_unmerge(conn, gone.name, target)
             self.db.event(conn, reviewer, None, "label.unmerge",
                           {"label": gone.name, "span_ids": list(moved),
                            "version_spans": len(in_versions)})
@@ -281,6 +290,7 @@ class Labels:
             conn.execute("DELETE FROM labels WHERE name = ?", (name,))
             conn.execute("UPDATE labels SET position = position - 1 WHERE position > ?",
                          (gone.position,))
+            forget_label(conn, name)
             self.db.event(conn, reviewer, None, "label.delete", {"name": name})
         self._done()
         return gone

@@ -43,10 +43,12 @@ from core.store.imports import ArticleImports
 from core.store.kb import Kb
 from core.store.labels import Labels
 from core.store.queries import ArticleQueries
+from core.store.relation_types import RelationTypes, bundled_relation_types, insert_types
+from core.store.relations import Relations
 from core.store.rows import row_to as _row_to
 from core.store.rules import ProjectRules
 from core.store.schema import SCHEMA_VERSION, migrations, unexpected_schema
-from core.store.scheme import DEFAULT_SCHEME, load_scheme
+from core.store.scheme import DEFAULT_SCHEME, load_scheme, scheme_path
 from core.store.spans import Spans
 from core.store.statistics import Statistics
 from core.store.tokens_blob import decode_tokens, encode_tokens
@@ -111,11 +113,14 @@ class Project:
         self._labels = Labels(self._db, self._labels_changed)
         self._queries = ArticleQueries(conn, self.labels)
         self._kb = Kb(self._db, self.label_names, rules.linker)
-        self._spans = Spans(self._db, self.article_text, self.label_names, self.link)
+        self._relation_types = RelationTypes(self._db, self.label_names)
+        self._relations = Relations(self._db, self.relation_type)
+        self._spans = Spans(self._db, self.article_text, self.label_names, self.link,
+                            self._relations)
         self._claims = Claims(self._db, self.article_text, rules.claim_candidates)
         self._imports = ArticleImports(self._db, self.label_names, self.link, self._claims)
         self._across = ClaimsAcross(conn, rules)
-        self._decisions = Decisions(self._db, self.article)
+        self._decisions = Decisions(self._db, self.article, self._relations)
         self._versions = Versions(self._db)
         self._hand_outs = HandOuts(self._db)
         self._annotations = Annotations(self._db, self.label_names, self.link,
@@ -179,6 +184,21 @@ class Project:
     set_span_kb = _forward("_spans", Spans.set_span_kb)
     delete_span = _forward("_spans", Spans.delete_span)
 
+    relation_types = _forward("_relation_types", RelationTypes.relation_types)
+    relation_type = _forward("_relation_types", RelationTypes.relation_type)
+    add_relation_type = _forward("_relation_types", RelationTypes.add_relation_type)
+    update_relation_type = _forward("_relation_types", RelationTypes.update_relation_type)
+    delete_relation_type = _forward("_relation_types", RelationTypes.delete_relation_type)
+
+    relations = _forward("_relations", Relations.relations)
+    relation = _forward("_relations", Relations.relation)
+    relation_counts = _forward("_relations", Relations.relation_counts)
+    relation_text = _forward("_relations", Relations.relation_text)
+    add_relation = _forward("_relations", Relations.add_relation)
+    update_relation = _forward("_relations", Relations.update_relation)
+    delete_relation = _forward("_relations", Relations.delete_relation)
+    restore_relations = _forward("_relations", Relations.restore_relations)
+
     claims = _forward("_claims", Claims.claims)
     claim = _forward("_claims", Claims.claim)
     add_claim = _forward("_claims", Claims.add_claim)
@@ -240,6 +260,8 @@ class Project:
         # The name becomes part of file names (assign's copies): core.text.file_names.
         name = check_file_name(name if name is not None else path.stem, "project name")
         labels = load_scheme(scheme)
+        scheme_file = Path(scheme) if Path(scheme).suffix else scheme_path(str(scheme))
+        relation_types = bundled_relation_types(scheme_file)
         try:
             conn = project_file.connect(path, create=True)
             project = cls(path, conn, rules=rules)
@@ -262,6 +284,7 @@ class Project:
                     [(lb.name, lb.color, lb.hotkey, lb.description, lb.position)
                      for lb in labels],
                 )
+                insert_types(conn, relation_types)
         except sqlite3.Error as exc:
             raise ProjectError(_describe(exc, path)) from exc
         return project

@@ -17,9 +17,11 @@ from collections.abc import Callable
 import sqlite_utils
 
 from core.store import summaries
+from core.store.relation_types import bundled_relation_types, insert_types
 from core.store.rules import FactsRule
+from core.store.scheme import DEFAULT_SCHEME, scheme_path
 
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 
 
 
@@ -298,6 +300,36 @@ def _migrate_to_v10(db: sqlite_utils.Database) -> None:
                "PRIMARY KEY (copy_id, article_id))")
 
 
+def _migrate_to_v11(db: sqlite_utils.Database) -> None:
+    """Relations (issue 26): the scheme's relation types, each relation between two spans of
+    one article with its state, origin and model like spans, their sums per type and state,
+    and each reviewer's relations in their version. A project made before v11 takes the
+    default scheme's types (``core.store.relation_types``); its labels are whatever the
+    project has, so a type naming a label it lacks allows nothing until it is edited."""
+    db.execute("CREATE TABLE IF NOT EXISTS relation_types (name TEXT PRIMARY KEY NOT NULL, "
+               "head_labels TEXT NOT NULL, tail_labels TEXT NOT NULL, "
+               "symmetric INTEGER NOT NULL DEFAULT 0, color TEXT NOT NULL, "
+               "hotkey TEXT NOT NULL DEFAULT '', description TEXT NOT NULL DEFAULT '', "
+               "position INTEGER NOT NULL DEFAULT 0)")
+    db.execute("CREATE TABLE IF NOT EXISTS relations (id INTEGER PRIMARY KEY, "
+               "article_id INTEGER NOT NULL REFERENCES articles(id), "
+               "head_id INTEGER NOT NULL REFERENCES spans(id), "
+               "tail_id INTEGER NOT NULL REFERENCES spans(id), "
+               "type TEXT NOT NULL REFERENCES relation_types(name), state TEXT NOT NULL, "
+               "origin TEXT NOT NULL, model TEXT, updated_by TEXT, updated_at TEXT, "
+               "suggested_type TEXT)")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_relations_article ON relations(article_id)")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_relations_head ON relations(head_id)")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_relations_tail ON relations(tail_id)")
+    db.execute("CREATE TABLE IF NOT EXISTS relation_counts (type TEXT NOT NULL, "
+               "state TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (type, state))")
+    if "relations" not in db.table("versions").columns_dict:
+        db.table("versions").add_column("relations", str, not_null_default="[]")
+    if db.execute("SELECT count(*) FROM relation_types").fetchone()[0] == 0:
+        with db.conn:
+            insert_types(db.conn, bundled_relation_types(scheme_path(DEFAULT_SCHEME)))
+
+
 # Indexes the article list sorts by (core.store.project.SORTABLE_COLUMNS); status has one
 # since v1. Every index ends in the rowid, so each also orders by id within its column.
 # The one on id alone lets paging by id skip through a small index, not the table's rows
@@ -315,7 +347,8 @@ def migrations(facts: FactsRule) -> dict[int, Callable[[sqlite_utils.Database], 
     the rule the project was handed (``core.store.rules``)."""
     return {1: _migrate_to_v1, 2: _migrate_to_v2, 3: _migrate_to_v3, 4: _migrate_to_v4,
             5: _migrate_to_v5, 6: _migrate_to_v6, 7: _migrate_to_v7, 8: _migrate_to_v8,
-            9: functools.partial(_migrate_to_v9, facts=facts), 10: _migrate_to_v10}
+            9: functools.partial(_migrate_to_v9, facts=facts), 10: _migrate_to_v10,
+            11: _migrate_to_v11}
 
 
 def _canonical(sql: str | None) -> str:

@@ -17,6 +17,7 @@ from core.models import SPAN_ORIGINS, SPAN_STATES, Span, SpanIn
 from core.store.audit import now
 from core.store.audit import require_reviewer as _require_reviewer
 from core.store.db import Db
+from core.store.relations import Relations
 from core.store.rows import SPAN_FIELDS, inserted_id, make_span
 from core.store.rows import row_to as _row_to
 from core.text.kb_ids import KB_ID_RULE, is_usable_kb_id
@@ -27,8 +28,11 @@ class Spans:
 
     def __init__(self, db: Db, article_text: Callable[[int], str],
                  label_names: Callable[[], set[str]],
-                 link: Callable[[str, str], str | None]) -> None:
+                 link: Callable[[str, str], str | None], relations: Relations) -> None:
         self.db = db
+        # The relations of a span go with it when it is deleted, and a relabel that would
+        # make one unfit is refused (``core.store.relations``).
+        self.relations = relations
         self.article_text = article_text
         self.label_names = label_names
         self.link = link
@@ -204,6 +208,7 @@ class Spans:
         added = 0
         stamp = now()
         with self.db.edit() as conn:
+            self.relations.drop_for_spans(conn, [s.id for s in removed], reviewer)
             conn.executemany("DELETE FROM spans WHERE id = ?", [(s.id,) for s in removed])
             for i, span in enumerate(spans):
                 if out[i] is not None:
@@ -251,6 +256,7 @@ class Spans:
                 row = conn.execute("SELECT * FROM spans WHERE id = ?", (span_id,)).fetchone()
                 if row is None:
                     raise InvalidEdit(f"No span with id {span_id}; nothing was removed.")
+                self.relations.drop_for_spans(conn, [span_id], reviewer)
                 conn.execute("DELETE FROM spans WHERE id = ?", (span_id,))
                 self.db.recount(conn, row["article_id"])
                 self.db.event(conn, reviewer, row["article_id"], "span.delete", {
@@ -333,6 +339,9 @@ class Spans:
                     "repeat the edit.")
             if new_state != "rejected":
                 self._check_overlap(conn, before.article_id, new_start, new_end, exclude=span_id)
+            if new_label != before.label and (
+                    problem := self.relations.relabel_problem(conn, span_id, new_label)):
+                raise InvalidEdit(problem)
             conn.execute(
                 'UPDATE spans SET start = ?, "end" = ?, label = ?, text = ?, state = ?, '
                 "kb_id = ?, updated_by = ?, updated_at = ? WHERE id = ?",
@@ -396,6 +405,7 @@ class Spans:
         _require_reviewer(reviewer)
         before = self.span(span_id)
         with self.db.edit() as conn:
+            self.relations.drop_for_spans(conn, [span_id], reviewer)
             conn.execute("DELETE FROM spans WHERE id = ?", (span_id,))
             self.db.recount(conn, before.article_id)
             self.db.event(conn, reviewer, before.article_id, "span.delete", {
