@@ -88,6 +88,8 @@ class ArticleIn:
     published: str = ""
     spans: tuple[SpanIn, ...] = field(default_factory=tuple)
     claims: tuple[ClaimIn, ...] = field(default_factory=tuple)
+    # Relations between the spans above, each end given by its index in ``spans``.
+    relations: tuple[RelationIn, ...] = field(default_factory=tuple)
     # The pre-annotator that made its suggestions elsewhere (annotate-jsonl, a cluster):
     # the article counts as pre-annotated, so `annotate` does not run on it again.
     model: str | None = None
@@ -236,6 +238,8 @@ class Reviewed:
     tokens: list[tuple[int, int]] | None = None
     suggestions: list[Span] = field(default_factory=list)  # only when a format asks
     versions: list = field(default_factory=list)  # reviewers' Versions, when a format asks
+    # Relations between the spans given here, when a format asks (``core.store.reading``).
+    relations: list = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -205,3 +205,36 @@ def test_a_project_from_before_relations_migrates_with_the_default_types(tmp_pat
         assert proj.schema_version == SCHEMA_VERSION
         assert "SUPPLIES" in [t.name for t in proj.relation_types()]
         assert proj.relations(1) == []
+
+
+def test_an_import_brings_relations_by_span_position_in_one_transaction(project):
+    from core.models import ArticleIn, RelationIn, SpanIn
+    text = "Chile exports lithium to China."
+    spans = (SpanIn(25, 30, "GPE", "imported", "accepted"),   # China, given first
+             SpanIn(0, 5, "GPE", "imported", "accepted"),     # Chile
+             SpanIn(14, 21, "MINERAL", "imported", "accepted"))
+    project.add_articles([ArticleIn(text=text, spans=spans, relations=(
+        RelationIn(1, 2, "SUPPLIES", "accepted", "imported"),
+        RelationIn(1, 0, "SUPPLIES", "suggested", "imported")))])
+    article_id = project.article_ids()[-1]
+    got = [project.relation_text(r) for r in project.relations(article_id)]
+    assert got == ["Chile SUPPLIES lithium", "Chile SUPPLIES China"]
+    bad = ArticleIn(text="Peru exports copper to Chile, not to China.", spans=spans[:1],
+                    relations=(RelationIn(0, 5, "SUPPLIES"),))
+    count = len(project.article_ids())
+    with pytest.raises(InvalidEdit, match="does not have"):
+        project.add_articles([bad])
+    assert len(project.article_ids()) == count
+
+
+def test_exports_read_accepted_relations_between_accepted_spans(project, ents):
+    kept = project.add_relation(3, ents["au"], ents["ree"], "PRODUCES", R)
+    project.add_relation(3, ents["lynas"], ents["ree"], "PRODUCES", R)  # a suggested end
+    project.add_relation(3, ents["au"], ents["jp"], "PARTNERS_WITH", R, state="suggested")
+    (article,) = project.reviewed([3], relations=True)
+    assert article.relations == [kept]
+    (article,) = project.reviewed([3], relations=True, suggestions=True)
+    assert len(article.relations) == 3
+    project.reject_span(ents["au"], R)
+    (article,) = project.reviewed([3], relations=True, suggestions=True)
+    assert [r.head_id for r in article.relations] == [ents["lynas"]]

@@ -17,6 +17,7 @@ from core.models import ARTICLE_STATUSES, SPAN_ORIGINS, SPAN_STATES, ArticleIn, 
 from core.store.audit import now
 from core.store.claims import Claims
 from core.store.db import Db
+from core.store.relations import Relations
 from core.store.rows import inserted_id
 from core.store.spans import check_bounds, overlap_problem
 from core.text.kb_ids import KB_ID_RULE, is_usable_kb_id
@@ -35,8 +36,10 @@ class ArticleImports:
     """New articles into the ``articles`` table (and their spans, claims, decisions)."""
 
     def __init__(self, db: Db, label_names: Callable[[], set[str]],
-                 link: Callable[[str, str], str | None], claims: Claims) -> None:
+                 link: Callable[[str, str], str | None], claims: Claims,
+                 relations: Relations) -> None:
         self._db = db
+        self._relations = relations
         self.label_names = label_names
         self.link = link
         self._claims = claims
@@ -76,7 +79,18 @@ class ArticleImports:
                 conn.execute("INSERT INTO articles_fts(rowid, title, text) VALUES (?, ?, ?)",
                              (article_id, art.title or "", text))
                 if art.spans:
-                    self._insert_spans(conn, article_id, text, art.spans, labels, reviewer)
+                    ids = self._insert_spans(conn, article_id, text, art.spans, labels,
+                                             reviewer, with_ids=bool(art.relations))
+                    for rel in art.relations:
+                        if not (0 <= rel.head < len(ids) and 0 <= rel.tail < len(ids)):
+                            raise InvalidEdit(f"A {rel.type} relation names an entity the "
+                                              "article does not have.")
+                        self._relations.insert(
+                            conn, article_id, ids[rel.head], ids[rel.tail], rel.type,
+                            reviewer, origin=rel.origin, state=rel.state, model=rel.model,
+                            dead_ends_ok=True)
+                elif art.relations:
+                    raise InvalidEdit("An article has relations but no entities.")
                 if art.claims:
                     self._claims._insert_claims(conn, article_id, text, art.claims, reviewer)
                     self._db.touch(article_id)
@@ -109,11 +123,15 @@ class ArticleImports:
 
     def _insert_spans(
         self, conn: sqlite3.Connection, article_id: int, text: str, spans: Iterable[SpanIn],
-        labels: set[str], reviewer: str,
-    ) -> int:
-        """Validate and insert spans for a new article; they must not overlap each other."""
+        labels: set[str], reviewer: str, with_ids: bool = False,
+    ) -> list[int]:
+        """Validate and insert spans for a new article; they must not overlap each other.
+        ``with_ids``: returns each span's new id in the order given (their relations name
+        them by position), else only as many zeros (one INSERT for all is faster)."""
         stamp = now()
-        ordered = sorted(spans, key=lambda s: (s.start, s.end))
+        given = list(spans)
+        order = sorted(range(len(given)), key=lambda i: (given[i].start, given[i].end))
+        ordered = [given[i] for i in order]
         rows = []
         for sp in ordered:
             check_bounds(text, sp.start, sp.end, sp.label, labels)
@@ -136,11 +154,14 @@ class ArticleImports:
                          sp.origin, sp.state, kb_id, who, when,
                          sp.model if made else None, *((sp.start, sp.end, sp.label)
                                                        if made else (None, None, None))))
-        conn.executemany(
-            'INSERT INTO spans(article_id, start, "end", label, text, origin, state, kb_id, '
-            "updated_by, updated_at, model, suggested_start, suggested_end, suggested_label) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            rows,
-        )
+        insert = ('INSERT INTO spans(article_id, start, "end", label, text, origin, state, '
+                  "kb_id, updated_by, updated_at, model, suggested_start, suggested_end, "
+                  "suggested_label) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+        ids = [0] * len(rows)
+        if with_ids:
+            for i, row in zip(order, rows, strict=True):
+                ids[i] = inserted_id(conn.execute(insert, row))
+        else:
+            conn.executemany(insert, rows)
         self._db.recount(conn, article_id)
-        return len(rows)
+        return ids

@@ -118,7 +118,8 @@ class Project:
         self._spans = Spans(self._db, self.article_text, self.label_names, self.link,
                             self._relations)
         self._claims = Claims(self._db, self.article_text, rules.claim_candidates)
-        self._imports = ArticleImports(self._db, self.label_names, self.link, self._claims)
+        self._imports = ArticleImports(self._db, self.label_names, self.link, self._claims,
+                                      self._relations)
         self._across = ClaimsAcross(conn, rules)
         self._decisions = Decisions(self._db, self.article, self._relations)
         self._versions = Versions(self._db)

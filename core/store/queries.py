@@ -130,13 +130,14 @@ class ArticleQueries:
     def reviewed(self, ids: Sequence[int], *, labels: Iterable[str] | None = None,
                  claim_states: tuple[str, ...] | None = ("accepted",),
                  tokens: bool = False, suggestions: bool = False,
-                 versions: bool = False, every_state: bool = False) -> Iterator[Reviewed]:
+                 versions: bool = False, every_state: bool = False,
+                 relations: bool = False) -> Iterator[Reviewed]:
         """Articles in the order of ``ids`` with their accepted spans (of ``labels``),
         claims and stored tokens, read in bulk (``core.store.reading``) for exports."""
         return reading.reviewed(self.conn, list(ids), labels=set(labels) if labels else None,
                                 claim_states=claim_states, tokens=tokens,
                                 suggestions=suggestions, versions=versions,
-                                every_state=every_state)
+                                every_state=every_state, relations=relations)
 
     def suggestions_as_made(self, ids: Sequence[int]) -> dict[int, list[SpanIn]]:
         """Each article's suggestions as the pre-annotator made them (what a blind copy

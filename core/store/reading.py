@@ -14,7 +14,8 @@ from dataclasses import fields
 from itertools import groupby
 from operator import attrgetter
 
-from core.models import SPAN_STATES, Article, Claim, Reviewed, Span, SpanIn, Version
+from core.models import SPAN_STATES, Article, Claim, Relation, Reviewed, Span, SpanIn, Version
+from core.store.relations import JOIN_ENDS, LIVE
 from core.store.rows import make_span
 from core.store.tokens_blob import decode_tokens
 from core.store.versions import read_versions
@@ -34,6 +35,7 @@ _EVERY_SELECT = ", ".join(f'"{n}"' for n in Span._fields)
 _TIES = ', "end", id'
 _ARTICLE_OF = attrgetter("article_id")
 _CLAIM_COLUMNS = tuple(f.name for f in fields(Claim))
+_RELATION_SELECT = ", ".join(f'r."{n}"' for n in Relation._fields)
 
 
 def _cols(names: Sequence[str]) -> str:
@@ -53,11 +55,13 @@ def article_texts(conn: sqlite3.Connection, ids: Sequence[int],
 def reviewed(conn: sqlite3.Connection, ids: Sequence[int], *, labels: set[str] | None = None,
              claim_states: tuple[str, ...] | None = ("accepted",), tokens: bool = False,
              suggestions: bool = False, versions: bool = False, every_state: bool = False,
-             chunk: int = CHUNK) -> Iterator[Reviewed]:
+             relations: bool = False, chunk: int = CHUNK) -> Iterator[Reviewed]:
     """Articles with their accepted spans (of ``labels``, or all), claims in
     ``claim_states`` (None: none read), with ``tokens`` their stored tokens and with
     ``suggestions`` their suggested spans; ``every_state`` puts the rejected ones beside
-    the suggested, with every field (who and when too)."""
+    the suggested, with every field (who and when too). ``relations`` reads the relations
+    between the spans read: accepted ones between accepted spans; with ``suggestions``
+    the live suggested ones too; with ``every_state`` all of them."""
     cur = conn.cursor()
     cur.row_factory = None  # plain tuples: sqlite3.Row costs a third more per span
     for i in range(0, len(ids), chunk):
@@ -108,12 +112,24 @@ def reviewed(conn: sqlite3.Connection, ids: Sequence[int], *, labels: set[str] |
         if versions:
             for version in read_versions(cur, part):
                 kept[version.article_id].append(version)
+        related: dict[int, list[Relation]] = defaultdict(list)
+        if relations:
+            read = {s.id for group in (*spans.values(), *suggested.values()) for s in group}
+            kinds = ("accepted",) if not suggestions else ("accepted", "suggested")
+            live = "" if every_state else f" AND {LIVE}"
+            for row in cur.execute(
+                    f"SELECT {_RELATION_SELECT} {JOIN_ENDS} WHERE r.article_id IN ({marks})"
+                    f"{live} ORDER BY r.article_id, r.id", part):
+                rel = Relation(*row)
+                if rel.head_id in read and rel.tail_id in read and (
+                        every_state or rel.state in kinds):
+                    related[rel.article_id].append(rel)
         for article_id in part:
             article = articles.get(article_id)
             if article is not None:
                 yield Reviewed(article, spans.get(article_id, []), claims.get(article_id, []),
                                stored.get(article_id), suggested.get(article_id, []),
-                               kept.get(article_id, []))
+                               kept.get(article_id, []), related.get(article_id, []))
 
 
 def suggestions_as_made(conn: sqlite3.Connection, ids: Sequence[int], labels: set[str],

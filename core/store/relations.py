@@ -37,7 +37,7 @@ from core.text.normalise import one_line
 RELATION_FIELDS = ", ".join(f'"{name}"' for name in Relation._fields)
 # The one liveness rule, as SQL over ``relations r`` joined to its ends ``h`` and ``t``.
 LIVE = "r.state != 'rejected' AND h.state != 'rejected' AND t.state != 'rejected'"
-_JOIN_ENDS = "FROM relations r JOIN spans h ON h.id = r.head_id JOIN spans t ON t.id = r.tail_id"
+JOIN_ENDS = "FROM relations r JOIN spans h ON h.id = r.head_id JOIN spans t ON t.id = r.tail_id"
 
 
 def _make(row: Iterable) -> Relation:
@@ -64,7 +64,7 @@ class Relations:
         cols = ", ".join(f"r.{c}" for c in RELATION_FIELDS.split(", "))
         cond = f" AND {LIVE}" if not include_dead else ""
         rows = self.db.conn.execute(
-            f"SELECT {cols} {_JOIN_ENDS} WHERE r.article_id = ?{cond} ORDER BY r.id",
+            f"SELECT {cols} {JOIN_ENDS} WHERE r.article_id = ?{cond} ORDER BY r.id",
             (article_id,)).fetchall()
         return [_make(r) for r in rows]
 
@@ -90,8 +90,11 @@ class Relations:
     # ---- the rule
 
     def _check(self, conn: sqlite3.Connection, article_id: int, head_id: int, tail_id: int,
-               kind: str, state: str, origin: str, exclude: int | None = None) -> None:
-        """Refuse (InvalidEdit, one sentence) a relation that breaks a rule."""
+               kind: str, state: str, origin: str, exclude: int | None = None,
+               dead_ends_ok: bool = False) -> None:
+        """Refuse (InvalidEdit, one sentence) a relation that breaks a rule.
+        ``dead_ends_ok``: a rejected end is kept as it was (an import of every state, a
+        restore), not refused as a new relation's is."""
         if state not in RELATION_STATES or origin not in RELATION_ORIGINS:
             raise InvalidEdit(f"Unknown relation state or origin: {state}/{origin}.")
         if head_id == tail_id:
@@ -103,22 +106,23 @@ class Relations:
             if row is None or row[0] != article_id:
                 raise InvalidEdit(f"The relation's {end} is not an entity of article "
                                   f"{article_id}.")
-            if row[3] == "rejected":
+            if row[3] == "rejected" and not dead_ends_ok:
                 raise InvalidEdit(f"The {end} entity '{one_line(row[2], 40)}' is rejected; "
                                   "accept it first.")
-            ends[end] = (row[1], row[2])
+            ends[end] = (row[1], row[2], row[3])
         rtype = self.relation_type(kind)
-        (head_label, head_text), (tail_label, tail_text) = ends["head"], ends["tail"]
+        (head_label, head_text, _), (tail_label, tail_text, _) = ends["head"], ends["tail"]
         if not rtype.allows(head_label, tail_label):
             raise InvalidEdit(
                 f"{describe(head_text, kind, tail_text)} does not fit: {kind} joins "
                 f"{rtype.shape()}, not {head_label} → {tail_label}. Fix the entity's label "
                 "first.")
-        if state == "rejected":
+        if state == "rejected" or (dead_ends_ok and (
+                "rejected" in (ends["head"][2], ends["tail"][2]))):
             return
         pairs = [(head_id, tail_id)] + ([(tail_id, head_id)] if rtype.symmetric else [])
         for a, b in pairs:
-            if conn.execute(f"SELECT 1 {_JOIN_ENDS} WHERE r.head_id = ? AND r.tail_id = ? "
+            if conn.execute(f"SELECT 1 {JOIN_ENDS} WHERE r.head_id = ? AND r.tail_id = ? "
                             f"AND r.type = ? AND r.id IS NOT ? AND {LIVE}",
                             (a, b, kind, exclude)).fetchone():
                 raise InvalidEdit(f"{describe(head_text, kind, tail_text)} is already there.")
@@ -128,7 +132,7 @@ class Relations:
         """The sentence refusing to give ``span_id`` the label ``label`` because a live
         relation of it would no longer fit, or None (``core.store.spans`` asks)."""
         rows = conn.execute(
-            f"SELECT r.type, r.head_id, h.text, h.label, t.text, t.label {_JOIN_ENDS} "
+            f"SELECT r.type, r.head_id, h.text, h.label, t.text, t.label {JOIN_ENDS} "
             f"WHERE (r.head_id = ? OR r.tail_id = ?) AND {LIVE}", (span_id, span_id)).fetchall()
         for kind, head_id, head_text, head_label, tail_text, tail_label in rows:
             labels = (label, tail_label) if head_id == span_id else (head_label, label)
@@ -149,10 +153,12 @@ class Relations:
     def insert(self, conn: sqlite3.Connection, article_id: int, head_id: int, tail_id: int,
                kind: str, reviewer: str, *, origin: str = "reviewer", state: str = "accepted",
                model: str | None = None, relation_id: int | None = None,
-               suggested_type: str | None = None, stamp: str | None = None) -> int:
+               suggested_type: str | None = None, stamp: str | None = None,
+               dead_ends_ok: bool = False) -> int:
         """One checked relation row, its count and its audit event, in the caller's
         transaction (an import or a merge writes many in one)."""
-        self._check(conn, article_id, head_id, tail_id, kind, state, origin)
+        self._check(conn, article_id, head_id, tail_id, kind, state, origin,
+                    dead_ends_ok=dead_ends_ok)
         if suggested_type is None and origin in ("rules", "model"):
             suggested_type = kind
         try:
@@ -253,13 +259,14 @@ class Relations:
                 self.insert(conn, rel.article_id, rel.head_id, rel.tail_id, rel.type,
                             rel.updated_by or reviewer, origin=rel.origin, state=rel.state,
                             model=rel.model, relation_id=rel.id,
-                            suggested_type=rel.suggested_type, stamp=rel.updated_at)
+                            suggested_type=rel.suggested_type, stamp=rel.updated_at,
+                            dead_ends_ok=True)
 
     def accept_suggested(self, conn: sqlite3.Connection, article_id: int, reviewer: str,
                          stamp: str) -> list[int]:
         """Accept the article's live suggested relations in the caller's transaction (what
         approving the article does); returns their ids for the undo (``resuggest``)."""
-        rows = conn.execute(f"SELECT r.id, r.type {_JOIN_ENDS} WHERE r.article_id = ? AND "
+        rows = conn.execute(f"SELECT r.id, r.type {JOIN_ENDS} WHERE r.article_id = ? AND "
                             f"r.state = 'suggested' AND {LIVE}", (article_id,)).fetchall()
         for relation_id, kind in rows:
             conn.execute("UPDATE relations SET state = 'accepted', updated_by = ?, "
