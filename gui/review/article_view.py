@@ -20,7 +20,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -30,7 +30,6 @@ from PySide6.QtGui import (
     QMouseEvent,
     QPainter,
     QPaintEvent,
-    QPen,
     QTextBlockFormat,
     QTextCharFormat,
     QTextCursor,
@@ -45,6 +44,7 @@ from gui.common.plain_text import plain_tip
 from gui.common.theme import reading_font
 from gui.review.jumps import Jumps
 from gui.review.offsets import OffsetMap
+from gui.review.selection_frame import paint_selection, selection_boxes
 from gui.review.span_formats import TAG_PAD, SpanFormats
 from gui.teams.lane_paint import lanes_room, lanes_tip, paint_lanes
 
@@ -316,7 +316,8 @@ class ArticleView(QTextEdit):
             baseline = tag.top() + (tag.height() + ascent) // 2 - 1
             painter.drawText(tag.left() + TAG_PAD, baseline, span.label)
             if span.id == self.selected_id:
-                self._paint_selection(painter, span)
+                paint_selection(painter, self.selection_frame(),
+                                self.palette().highlight().color())
         painter.end()
 
     def _char_rect(self, offset: int) -> QRect:
@@ -332,20 +333,14 @@ class ArticleView(QTextEdit):
         return QRect(x, last.top() + 2, self._looks.tag_width(span.label),
                      max(4, last.height() - 4))
 
-    def _paint_selection(self, painter: QPainter, span: Span) -> None:
-        start = self._char_rect(span.start)
-        tag = self._tag_rect(span)
-        pen = QPen(self.palette().highlight().color(), 2.2)
-        painter.setPen(pen)
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        if start.top() == tag.top() - 2:
-            box = QRect(start.left() - 2, start.top(), tag.right() - start.left() + 4,
-                        start.height())
-            painter.drawRoundedRect(box, 4, 4)
-        else:  # wraps: underline both ends
-            painter.drawLine(start.left(), start.bottom(), self.viewport().width(),
-                             start.bottom())
-            painter.drawLine(0, tag.bottom() + 2, tag.right(), tag.bottom() + 2)
+    def selection_frame(self) -> list[QRectF]:
+        """The selected entity's frame, a box per line it is on (viewport coordinates)."""
+        span = self.selected_span()
+        if span is None:
+            return []
+        offset = QPointF(-self.horizontalScrollBar().value(), -self.verticalScrollBar().value())
+        return selection_boxes(self.document(), self._omap, span.start, span.end, offset,
+                               self._tag_rect(span).right())
 
     # ------------------------------------------------------------------ geometry
 
@@ -490,8 +485,8 @@ class ArticleView(QTextEdit):
             if self.comparison is not None:  # adjudicating: the next place reviewers differ
                 if not self.jumps.step_region(-1 if shift else 1):
                     self.nothing_to_do.emit("The reviewers agree everywhere in this article.")
-            elif not self.jumps.step_undecided(-1 if shift else 1):
-                self.nothing_to_do.emit("No suggestions left to decide in this article.")
+            else:  # at the end, says what is left
+                self.jumps.step_undecided(-1 if shift else 1)
         elif key == Qt.Key.Key_Slash and not (mods & ~Qt.KeyboardModifier.ShiftModifier):
             self.jumps.start_find()
         elif key == Qt.Key.Key_Escape:
