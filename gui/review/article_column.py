@@ -64,6 +64,7 @@ class ArticleColumn(QWidget):
         note_row.addWidget(self.note)
         layout.addLayout(note_row)
         self.session: ReviewSession | None = None
+        self.search = ""  # the article list's search, whose words are marked in the text
 
     # ------------------------------------------------------------------ listening
 
@@ -90,6 +91,17 @@ class ArticleColumn(QWidget):
         assert self.session is not None
         self.view.set_article(article.text, self.session.spans, self.session.tokens)
         self.show_meta(article)
+        self.mark_search(self.search)
+
+    def mark_search(self, search: str) -> None:
+        """Mark the words of the list's search in the open article (none: no marks)."""
+        self.search = search
+        session = self.session
+        article = session.article if session is not None else None
+        hits = session.project.search_hits(article.id, search) if (
+            session is not None and article is not None and search) else []
+        self.view.search_hits = hits  # painted by the view (gui.review.search_marks)
+        self.view.viewport().update()
 
     def take_focus(self, article: Article | None) -> None:
         if article is not None:

@@ -44,6 +44,7 @@ from gui.common.plain_text import plain_tip
 from gui.common.theme import reading_font
 from gui.review.jumps import Jumps
 from gui.review.offsets import OffsetMap
+from gui.review.search_marks import paint_search_marks
 from gui.review.selection_frame import paint_selection, selection_boxes
 from gui.review.span_formats import TAG_PAD, SpanFormats
 from gui.teams.lane_paint import lanes_room, lanes_tip, paint_lanes
@@ -86,6 +87,7 @@ class ArticleView(QTextEdit):
         self.show_rejected = False
         self.selected_id: int | None = None
         self.claims: list[Claim] = []
+        self.search_hits: list[tuple[int, int]] = []  # the list's search words (search_marks)
         self.selected_claim_id: int | None = None
         self.label_popup_on_select = True
         self.comparison: Comparison | None = None  # reviewers' lanes, while adjudicating
@@ -109,6 +111,7 @@ class ArticleView(QTextEdit):
         self._tokens = tokens
         self.selected_id = None
         self.claims = []
+        self.search_hits = []
         self.selected_claim_id = None
         self._shown = {}
         # The cursor may sit inside an entity of the previous article; without this
@@ -285,7 +288,7 @@ class ArticleView(QTextEdit):
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt API)
         super().paintEvent(event)
-        if not self._spans and not self.claims and self.comparison is None:
+        if not (self._spans or self.claims or self.search_hits) and self.comparison is None:
             return
         painter = QPainter(self.viewport())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -301,6 +304,9 @@ class ArticleView(QTextEdit):
             paint_lanes(painter, self.document(), self._omap, self.comparison,
                         self._looks.color, offset, (first, last + 1),
                         self._text_metrics.height(), here)
+        if self.search_hits:
+            paint_search_marks(painter, self, self._omap, self._text, self.search_hits,
+                               (first, last + 1))
         if self.claims:
             paint_claims(painter, self.document(), self._omap, self.claims,
                          self.selected_claim_id, offset, (first, last + 1))
