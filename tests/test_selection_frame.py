@@ -47,7 +47,7 @@ def test_a_wrapped_entity_is_framed_line_by_line(qtbot, tmp_path):
     assert len(boxes) >= 2  # the name wraps: one box per line
     tops = [box.top() for box in boxes]
     assert tops == sorted(set(tops))
-    for above, below in zip(boxes, boxes[1:]):
+    for above, below in zip(boxes, boxes[1:], strict=False):
         assert above.bottom() <= below.top()  # boxes of their own, no box spans two lines
     column = view.viewport().width() - 2 * margin
     assert all(box.width() <= column + 8 for box in boxes)
