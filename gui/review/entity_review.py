@@ -102,8 +102,9 @@ class EntityReview:
         span = self._selected("Enter")
         if span is None:
             return
-        if span.state != "accepted":
-            self.window.push(UpdateSpan(span.id, "accept entity", state="accepted"))
+        if span.state != "accepted" and not self.window.push(
+                UpdateSpan(span.id, "accept entity", state="accepted")):
+            return  # refused: the status bar says why, and the reviewer stays on it
         here = view.selected_span() or span
         nxt = next_entity(view.spans, here)
         if nxt is not None:  # at the last entity the reviewer stays (no wrap to the top)
