@@ -31,14 +31,15 @@ SPANS = [span(1, "Chile", "GPE", "accepted"), span(2, "lithium", "MINERAL"),
          span(5, "cobalt", "MINERAL"), span(6, "Chile", "GPE", nth=1)]
 
 
-def test_next_undecided_skips_decided_entities_and_wraps():
+def test_next_undecided_skips_decided_entities_and_stops_at_the_end():
     order = []
     here = None
-    for _ in range(5):
+    for _ in range(4):
         here = next_undecided(SPANS, here, 0)
         order.append(here.id)
-    assert order == [2, 3, 5, 6, 2]
-    assert next_undecided(SPANS, SPANS[0], 0, step=-1).id == 6
+    assert order == [2, 3, 5, 6]
+    assert next_undecided(SPANS, here, 0) is None  # no wrap to the top
+    assert next_undecided(SPANS, SPANS[0], 0, step=-1) is None
 
 
 def test_next_of_a_label_from_the_cursor():
@@ -95,8 +96,7 @@ def test_space_goes_to_the_next_suggestion_still_to_decide(qtbot, window):
         qtbot.keyClick(view, Qt.Key.Key_Return)
     assert all(s.state == "accepted" for s in window.project.spans(1))
     qtbot.keyClick(view, Qt.Key.Key_Space)
-    assert window.statusBar().currentMessage() == (
-        "No suggestions left to decide in this article.")
+    assert window.statusBar().currentMessage() == "No suggestions left \u2014 A approves."
 
 
 def test_alt_and_a_label_key_jump_to_the_next_entity_of_that_label(qtbot, window):

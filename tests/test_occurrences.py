@@ -63,7 +63,8 @@ def test_o_labels_every_other_occurrence_in_one_undoable_edit(qtbot, window):
     after = window.project.spans(1)
     added = [s for s in after if s.origin == "reviewer"]
     assert [(s.text, s.label, s.state) for s in added] == [("Chile", "GPE", "accepted")] * 3
-    assert window.statusBar().currentMessage().startswith("Labelled 3 more \u201cChile\u201d")
+    assert window.statusBar().currentMessage().startswith(
+        "Labelled 3 more occurrences of \u201cChile\u201d as GPE")
     assert window.project.list_articles()[0].entities == 4  # the count the list shows followed
     qtbot.keyClick(window.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert live(window, 1) == before

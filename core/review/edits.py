@@ -189,10 +189,14 @@ class LinkSpans(Edit):
 class AddSpans(Edit):
     """Label many places (in one or many articles) at once: one transaction, one undo."""
 
-    def __init__(self, places: list[tuple[int, int, int]], label: str, title: str) -> None:
+    def __init__(self, places: list[tuple[int, int, int]], label: str, title: str,
+                 keep: int | None = None) -> None:
         self.places, self.label, self.title = list(places), label, title
         self.article_id = places[0][0]
         self.span_ids: list[int] = []
+        # O labels the others of the selected entity: the reviewer stays on that one (the
+        # focus), not on the first new span, which may be anywhere in the article.
+        self.keep = keep
 
     def _do(self, project: Project, reviewer: str) -> None:
         self.span_ids = project.add_spans(self.places, self.label, reviewer,
@@ -203,6 +207,8 @@ class AddSpans(Edit):
 
     @property
     def focus(self) -> Focus:
+        if self.keep is not None:
+            return Focus(self.article_id, span_id=self.keep)
         return Focus(self.article_id, span_id=self.span_ids[0] if self.span_ids else None)
 
 

@@ -23,24 +23,49 @@ class Target:
     span_id: int | None = None
 
 
-def _step(candidates: Sequence[Span], here: Span | None, offset: int, step: int) -> Span | None:
+def _step(candidates: Sequence[Span], here: Span | None, offset: int, step: int,
+          wrap: bool = True) -> Span | None:
     """The candidate after (``step`` 1) or before (-1) the selected span or the offset,
-    wrapping round; None when there is none."""
+    wrapping round (with ``wrap``); None when there is none."""
     if not candidates:
         return None
     ordered = sorted(candidates, key=lambda s: (s.start, s.end, s.id))
     key = (here.start, here.end, here.id) if here is not None else (offset, offset, -1)
     if step > 0:
         after = [s for s in ordered if (s.start, s.end, s.id) > key]
-        return after[0] if after else ordered[0]
+        return after[0] if after else (ordered[0] if wrap else None)
     before = [s for s in ordered if (s.start, s.end, s.id) < key]
-    return before[-1] if before else ordered[-1]
+    return before[-1] if before else (ordered[-1] if wrap else None)
 
 
 def next_undecided(spans: Sequence[Span], here: Span | None, offset: int,
                    step: int = 1) -> Span | None:
-    """The next (or previous) suggestion nobody has accepted or rejected yet."""
-    return _step([s for s in spans if s.state == "suggested"], here, offset, step)
+    """The next (or previous) suggestion nobody has accepted or rejected yet. It never
+    wraps round: at the end of the article the reviewer stays where they are (and is told,
+    ``nothing_further``) instead of being thrown back to the top."""
+    return _step([s for s in spans if s.state == "suggested"], here, offset, step, wrap=False)
+
+
+def next_entity(spans: Sequence[Span], here: Span | None, step: int = 1) -> Span | None:
+    """Enter's move after accepting: the next live entity, without wrapping round."""
+    return _step([s for s in spans if s.live], here, 0, step, wrap=False)
+
+
+def nothing_further(spans: Sequence[Span], here: Span | None, step: int = 1) -> str:
+    """What the reviewer is told when Space (``step`` 1), Shift+Space (-1) or Enter finds
+    nothing further that way: that the article is done, or where the suggestions left are."""
+    others = [s for s in spans if s.state == "suggested" and (here is None or s.id != here.id)]
+    if not others:
+        if here is not None and here.state == "suggested":
+            return "This is the last suggestion: decide it, then A approves."
+        return "No suggestions left — A approves."
+    n = len(others)
+    many = "s" if n > 1 else ""
+    if step > 0:
+        return (f"No suggestions after this one; {n} earlier suggestion{many} still "
+                "undecided — Shift+Space goes back.")
+    return (f"No suggestions before this one; {n} later suggestion{many} still "
+            "undecided — Space goes on.")
 
 
 def next_of_label(spans: Sequence[Span], label: str, here: Span | None, offset: int,

@@ -156,6 +156,8 @@ class Project:
     list_articles = _forward("_queries", ArticleQueries.list_articles)
     article_rows = _forward("_queries", ArticleQueries.article_rows)
     article_ids = _forward("_queries", ArticleQueries.article_ids)
+    article_position = _forward("_queries", ArticleQueries.article_position)
+    search_hits = _forward("_queries", ArticleQueries.search_hits)
     reviewed = _forward("_queries", ArticleQueries.reviewed)
     article_texts = _forward("_queries", ArticleQueries.article_texts)
     suggestions_as_made = _forward("_queries", ArticleQueries.suggestions_as_made)

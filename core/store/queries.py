@@ -127,6 +127,47 @@ class ArticleQueries:
         return [r[0] for r in self.conn.execute(
             f"SELECT a.id FROM articles a{where} ORDER BY {order}, a.id", params)]
 
+    def article_position(self, article_id: int, flt: ArticleFilter | None = None, *,
+                         order_by: str = "id", descending: bool = False) -> int | None:
+        """The row ``article_id`` has in ``list_articles``' list for this filter and order
+        (None: not in it), so that the list can keep the open article in view after a
+        search or a sort. One read of the matching ids in the list's order."""
+        where, params = self._where(flt)
+        order, direction = SORTABLE_COLUMNS[order_by], "DESC" if descending else "ASC"
+        row = self.conn.execute(
+            f"SELECT pos FROM (SELECT a.id, row_number() OVER (ORDER BY {order} {direction}, "
+            f"a.id {direction}) - 1 AS pos FROM articles a{where}) WHERE id = ?",
+            [*params, article_id]).fetchone()
+        return None if row is None else row[0]
+
+    def search_hits(self, article_id: int, search: str) -> list[tuple[int, int]]:
+        """``(start, end)`` of each word of a list search in the article's text, found as
+        the search finds them (the full-text index's own words and stems: "mine" marks
+        "mining"); any one word counts, so an article with some of them shows those."""
+        query = fts_query(search, any_word=True)
+        found = self.conn.execute("SELECT text FROM articles WHERE id = ?",
+                                  (article_id,)).fetchone()
+        if query == '""' or found is None:
+            return []
+        text = found[0]
+        mark, unmark = "\ue000", "\ue001"  # private-use: never in the text (checked)
+        if mark in text or unmark in text:
+            return []
+        row = self.conn.execute(
+            "SELECT highlight(articles_fts, 1, ?, ?) FROM articles_fts "
+            "WHERE rowid = ? AND articles_fts MATCH ?",
+            (mark, unmark, article_id, query)).fetchone()
+        hits: list[tuple[int, int]] = []
+        at, start = 0, 0
+        for char in (row[0] if row else ""):
+            if char == mark:
+                start = at
+            elif char == unmark:
+                hits.append((start, at))
+            else:
+                at += 1
+        return hits
+
     def reviewed(self, ids: Sequence[int], *, labels: Iterable[str] | None = None,
                  claim_states: tuple[str, ...] | None = ("accepted",),
                  tokens: bool = False, suggestions: bool = False,
@@ -230,8 +271,9 @@ class ArticleQueries:
             "ORDER BY reviewed_by")]
 
 
-def fts_query(text: str) -> str:
-    """Turn what a user typed into a safe FTS5 query: every word must occur, any order.
+def fts_query(text: str, any_word: bool = False) -> str:
+    """Turn what a user typed into a safe FTS5 query: every word must occur (with
+    ``any_word``: one of them), any order.
 
     Each word is quoted so FTS5 syntax (quotes, ``-``, ``:``, ``*``) in the
     box never raises; a trailing ``*`` is kept as a prefix search.
@@ -242,5 +284,5 @@ def fts_query(text: str) -> str:
         word = word.rstrip("*").replace('"', '""')
         if word:
             terms.append(f'"{word}"' + ("*" if prefix else ""))
-    return " ".join(terms) or '""'
+    return (" OR " if any_word else " ").join(terms) or '""'
 

@@ -68,12 +68,15 @@ class ArticleListPanel(QWidget):
     """
 
     article_activated = Signal(int)
+    search_changed = Signal(str)  # the words the list is searched by ("" none), as applied
 
     def __init__(self, project: Project | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._quiet = False  # set while the program itself moves the selection
         self._switching = False  # set while another project is being loaded
         self._remembered: tuple[int, int] | None = None  # (article id, row) across a reset
+        self._shown_as: tuple | None = None  # the filter and order before a reset
+        self._searched: str | None = None  # the search last applied (search_changed)
         self._model = ArticleListModel(project, self)
 
         self._search = QLineEdit(self)
@@ -298,6 +301,9 @@ class ArticleListPanel(QWidget):
         self._fill_labels(project)
         for widget in (self._search, self._status, self._label):
             widget.blockSignals(False)
+        if self._searched:
+            self._searched = None
+            self.search_changed.emit("")
         self._switching = True  # the old selection means nothing in another project
         try:
             self._table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
@@ -408,6 +414,7 @@ class ArticleListPanel(QWidget):
             self.article_activated.emit(article_id)
 
     def _remember_current(self) -> None:
+        self._shown_as = (self._model.filter, self._model.order)
         index = self._table.currentIndex()
         if self._switching or not index.isValid():
             self._remembered = None
@@ -423,11 +430,19 @@ class ArticleListPanel(QWidget):
         anywhere in a 100,000-row list would need the store to tell its position.
         """
         remembered, self._remembered = self._remembered, None
-        if remembered is None or not self._model.rowCount():
-            return
-        article_id, old_row = remembered
-        self._model.row(min(old_row, self._model.rowCount() - 1))
-        self.select_article(article_id)
+        reordered = self._shown_as != (self._model.filter, self._model.order)
+        if remembered is not None and self._model.rowCount():
+            article_id, old_row = remembered
+            self._model.row(min(old_row, self._model.rowCount() - 1))
+            if self.select_article(article_id):
+                return
+            if reordered:  # after a search or a sort, the open article stays in view
+                row = self._model.position(article_id)
+                if row is not None:
+                    self._set_current_row(row, quiet=True)
+                    return
+        if reordered:  # else the first rows: the best hits, not the old scroll position
+            self._table.scrollToTop()
 
     def refresh_labels(self) -> None:
         """The scheme changed: refill the label filter, keeping the chosen label if it stays."""
@@ -472,6 +487,9 @@ class ArticleListPanel(QWidget):
         )
         if flt != self._model.filter:
             self._model.set_filter(flt)
+            if flt.search != self._searched:
+                self._searched = flt.search
+                self.search_changed.emit(flt.search or "")
 
     def _update_count(self) -> None:
         shown, total = self._model.rowCount(), self._model.total_count

@@ -255,6 +255,14 @@ class ArticleListModel(QAbstractTableModel):
                     return number * PAGE_SIZE + offset
         return None
 
+    def position(self, article_id: int) -> int | None:
+        """Row of an article anywhere in the list (one store read), None if not in it."""
+        if self._project is None:
+            return None
+        return self._project.article_position(article_id, self._filter,
+                                              order_by=self._order_by,
+                                              descending=self._descending)
+
     # ---- QAbstractTableModel
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)

@@ -28,8 +28,9 @@ def claim_color(claim: Claim) -> QColor:
     return SUGGESTED_COLOR if claim.state == "suggested" else VERDICT_COLORS[claim.verdict]
 
 
-def line_segments(doc: QTextDocument, start: int, end: int) -> Iterator[tuple[float, float, float]]:
-    """``(x1, x2, y_bottom)`` in document coordinates for each visual line of [start, end).
+def line_boxes(doc: QTextDocument, start: int, end: int) -> Iterator[QRectF]:
+    """The box of each visual line's part of [start, end), in document coordinates: one
+    per line, from the first character on the line to the last, as tall as the line's text.
 
     ``start`` and ``end`` are document (UTF-16) positions.
     """
@@ -39,7 +40,7 @@ def line_segments(doc: QTextDocument, start: int, end: int) -> Iterator[tuple[fl
         origin = layout.blockBoundingRect(block).topLeft()
         text_layout = block.layout()
         b_start = block.position()
-        # Start at the claim's first line: a long paragraph has thousands of lines.
+        # Start at the first line of the range: a long paragraph has thousands of lines.
         first = text_layout.lineForTextPosition(max(0, start - b_start)).lineNumber()
         for i in range(max(0, first), text_layout.lineCount()):
             line = text_layout.lineAt(i)
@@ -53,9 +54,16 @@ def line_segments(doc: QTextDocument, start: int, end: int) -> Iterator[tuple[fl
             # cursorToX gives (x, cursor); PySide6's stubs say object.
             x1 = line.cursorToX(lo - b_start)[0]  # type: ignore[index]
             x2 = line.cursorToX(hi - b_start)[0]  # type: ignore[index]
-            y = line.y() + line.ascent() + line.descent()
-            yield origin.x() + x1, origin.x() + x2, origin.y() + y
+            yield QRectF(origin.x() + x1, origin.y() + line.y(), x2 - x1,
+                         line.ascent() + line.descent())
         block = block.next()
+
+
+def line_segments(doc: QTextDocument, start: int, end: int) -> Iterator[tuple[float, float, float]]:
+    """``(x1, x2, y_bottom)`` in document coordinates for each visual line of [start, end)
+    (document positions): the line under a claim."""
+    for box in line_boxes(doc, start, end):
+        yield box.left(), box.right(), box.bottom()
 
 
 def paint_claims(painter: QPainter, doc: QTextDocument, omap: OffsetMap,

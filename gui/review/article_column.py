@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFontMetrics
+from PySide6.QtGui import QFontMetrics, QTextCursor
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from core.models import Article
@@ -25,6 +25,14 @@ def banner() -> QLabel:
                         "border-radius: 4px; padding: 6px 10px;")
     label.hide()
     return label
+
+
+def in_view(view: ArticleView, span_id: int) -> bool:
+    """Whether the entity's first line is on screen (then an edit of it scrolls nothing)."""
+    span = next(s for s in view.spans if s.id == span_id)
+    cursor = QTextCursor(view.document())
+    cursor.setPosition(view.offset_map.to_qt(span.start))
+    return view.viewport().rect().contains(view.cursorRect(cursor))
 
 
 class ArticleColumn(QWidget):
@@ -56,6 +64,7 @@ class ArticleColumn(QWidget):
         note_row.addWidget(self.note)
         layout.addLayout(note_row)
         self.session: ReviewSession | None = None
+        self.search = ""  # the article list's search, whose words are marked in the text
 
     # ------------------------------------------------------------------ listening
 
@@ -82,6 +91,17 @@ class ArticleColumn(QWidget):
         assert self.session is not None
         self.view.set_article(article.text, self.session.spans, self.session.tokens)
         self.show_meta(article)
+        self.mark_search(self.search)
+
+    def mark_search(self, search: str) -> None:
+        """Mark the words of the list's search in the open article (none: no marks)."""
+        self.search = search
+        session = self.session
+        article = session.article if session is not None else None
+        hits = session.project.search_hits(article.id, search) if (
+            session is not None and article is not None and search) else []
+        self.view.search_hits = hits  # painted by the view (gui.review.search_marks)
+        self.view.viewport().update()
 
     def take_focus(self, article: Article | None) -> None:
         if article is not None:
@@ -103,9 +123,12 @@ class ArticleColumn(QWidget):
             self.view.refresh_formats()
 
     def show_focus(self, focus: Focus) -> None:
-        """After an edit, undo or redo: select the entity it touched."""
-        if focus.span_id is not None and any(s.id == focus.span_id for s in self.view.spans):
-            self.view.select_span(focus.span_id)
+        """After an edit, undo or redo: select the entity it touched. An edit of the entity
+        the reviewer has selected and sees (Enter, a label key, O) leaves the view still."""
+        view = self.view
+        if focus.span_id is not None and any(s.id == focus.span_id for s in view.spans):
+            still = focus.span_id == view.selected_id and in_view(view, focus.span_id)
+            view.select_span(focus.span_id, scroll=not still)
 
     def readable_width(self) -> int:
         """The width the text wants at least: MIN_TEXT_CHARS of the reading font (which

@@ -20,7 +20,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -30,7 +30,6 @@ from PySide6.QtGui import (
     QMouseEvent,
     QPainter,
     QPaintEvent,
-    QPen,
     QTextBlockFormat,
     QTextCharFormat,
     QTextCursor,
@@ -45,6 +44,8 @@ from gui.common.plain_text import plain_tip
 from gui.common.theme import reading_font
 from gui.review.jumps import Jumps
 from gui.review.offsets import OffsetMap
+from gui.review.search_marks import paint_search_marks
+from gui.review.selection_frame import paint_selection, selection_boxes
 from gui.review.span_formats import TAG_PAD, SpanFormats
 from gui.teams.lane_paint import lanes_room, lanes_tip, paint_lanes
 
@@ -86,6 +87,7 @@ class ArticleView(QTextEdit):
         self.show_rejected = False
         self.selected_id: int | None = None
         self.claims: list[Claim] = []
+        self.search_hits: list[tuple[int, int]] = []  # the list's search words (search_marks)
         self.selected_claim_id: int | None = None
         self.label_popup_on_select = True
         self.comparison: Comparison | None = None  # reviewers' lanes, while adjudicating
@@ -109,6 +111,7 @@ class ArticleView(QTextEdit):
         self._tokens = tokens
         self.selected_id = None
         self.claims = []
+        self.search_hits = []
         self.selected_claim_id = None
         self._shown = {}
         # The cursor may sit inside an entity of the previous article; without this
@@ -285,7 +288,7 @@ class ArticleView(QTextEdit):
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt API)
         super().paintEvent(event)
-        if not self._spans and not self.claims and self.comparison is None:
+        if not (self._spans or self.claims or self.search_hits) and self.comparison is None:
             return
         painter = QPainter(self.viewport())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -301,6 +304,9 @@ class ArticleView(QTextEdit):
             paint_lanes(painter, self.document(), self._omap, self.comparison,
                         self._looks.color, offset, (first, last + 1),
                         self._text_metrics.height(), here)
+        if self.search_hits:
+            paint_search_marks(painter, self, self._omap, self._text, self.search_hits,
+                               (first, last + 1))
         if self.claims:
             paint_claims(painter, self.document(), self._omap, self.claims,
                          self.selected_claim_id, offset, (first, last + 1))
@@ -316,7 +322,8 @@ class ArticleView(QTextEdit):
             baseline = tag.top() + (tag.height() + ascent) // 2 - 1
             painter.drawText(tag.left() + TAG_PAD, baseline, span.label)
             if span.id == self.selected_id:
-                self._paint_selection(painter, span)
+                paint_selection(painter, self.selection_frame(),
+                                self.palette().highlight().color())
         painter.end()
 
     def _char_rect(self, offset: int) -> QRect:
@@ -332,20 +339,14 @@ class ArticleView(QTextEdit):
         return QRect(x, last.top() + 2, self._looks.tag_width(span.label),
                      max(4, last.height() - 4))
 
-    def _paint_selection(self, painter: QPainter, span: Span) -> None:
-        start = self._char_rect(span.start)
-        tag = self._tag_rect(span)
-        pen = QPen(self.palette().highlight().color(), 2.2)
-        painter.setPen(pen)
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        if start.top() == tag.top() - 2:
-            box = QRect(start.left() - 2, start.top(), tag.right() - start.left() + 4,
-                        start.height())
-            painter.drawRoundedRect(box, 4, 4)
-        else:  # wraps: underline both ends
-            painter.drawLine(start.left(), start.bottom(), self.viewport().width(),
-                             start.bottom())
-            painter.drawLine(0, tag.bottom() + 2, tag.right(), tag.bottom() + 2)
+    def selection_frame(self) -> list[QRectF]:
+        """The selected entity's frame, a box per line it is on (viewport coordinates)."""
+        span = self.selected_span()
+        if span is None:
+            return []
+        offset = QPointF(-self.horizontalScrollBar().value(), -self.verticalScrollBar().value())
+        return selection_boxes(self.document(), self._omap, span.start, span.end, offset,
+                               self._tag_rect(span).right())
 
     # ------------------------------------------------------------------ geometry
 
@@ -490,8 +491,8 @@ class ArticleView(QTextEdit):
             if self.comparison is not None:  # adjudicating: the next place reviewers differ
                 if not self.jumps.step_region(-1 if shift else 1):
                     self.nothing_to_do.emit("The reviewers agree everywhere in this article.")
-            elif not self.jumps.step_undecided(-1 if shift else 1):
-                self.nothing_to_do.emit("No suggestions left to decide in this article.")
+            else:  # at the end, says what is left
+                self.jumps.step_undecided(-1 if shift else 1)
         elif key == Qt.Key.Key_Slash and not (mods & ~Qt.KeyboardModifier.ShiftModifier):
             self.jumps.start_find()
         elif key == Qt.Key.Key_Escape:

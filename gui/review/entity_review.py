@@ -14,6 +14,7 @@ from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QMenu, QWidget
 
 from core.review.edits import AddSpan, AddSpans, SetSpanStates, UpdateSpan
+from core.review.navigation import next_entity, nothing_further
 from core.review.occurrences import (
     Place,
     places_in_article,
@@ -101,9 +102,15 @@ class EntityReview:
         span = self._selected("Enter")
         if span is None:
             return
-        if span.state != "accepted":
-            self.window.push(UpdateSpan(span.id, "accept entity", state="accepted"))
-        view.step_entity(1)
+        if span.state != "accepted" and not self.window.push(
+                UpdateSpan(span.id, "accept entity", state="accepted")):
+            return  # refused: the status bar says why, and the reviewer stays on it
+        here = view.selected_span() or span
+        nxt = next_entity(view.spans, here)
+        if nxt is not None:  # at the last entity the reviewer stays (no wrap to the top)
+            view.select_span(nxt.id)
+        if nxt is None or not any(s.state == "suggested" for s in view.spans):
+            self._say(nothing_further(view.spans, nxt or here), 6000)
 
     def move_edge(self, edge: str, step: int) -> None:
         """Alt/Shift+arrows: move one edge of the selected entity by one token."""
@@ -135,11 +142,15 @@ class EntityReview:
             return
         places = self._places_here(span)
         if not places:
-            self._say(f"No other unlabelled “{span.text}” in this article.")
+            self._say(f"No other unlabelled occurrence of “{span.text}” in this article: "
+                      "nothing was labelled.")
             return
-        if w.push(AddSpans(places, span.label, f"label {len(places)} × {span.text}")):
-            self._say(f"Labelled {len(places)} more “{span.text}” as {span.label}. "
-                      "Ctrl+Z undoes all of them.", 6000)
+        # The reviewer stays on the entity they chose (keep) and the view does not move.
+        if w.push(AddSpans(places, span.label, f"label {len(places)} × {span.text}",
+                           keep=span.id)):
+            many = "occurrences" if len(places) > 1 else "occurrence"
+            self._say(f"Labelled {len(places)} more {many} of “{span.text}” as {span.label} "
+                      "— Ctrl+Z undoes.", 8000)
 
     def label_occurrences_everywhere(self) -> None:
         """Label every free occurrence of the selected entity's text in this article and in

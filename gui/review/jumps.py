@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from core.models import Span
-from core.review.navigation import find_next, next_of_label, next_undecided
+from core.review.navigation import find_next, next_of_label, next_undecided, nothing_further
 from core.teams.adjudicate import Region, next_region
 from core.text.tokens import snap
 from gui.review.find_bar import FindBar
@@ -32,11 +32,16 @@ class Jumps:
         return view.selected_span(), view.offset_map.to_py(view.textCursor().selectionStart())
 
     def step_undecided(self, step: int) -> bool:
-        """Space / Shift+Space: the next or previous suggestion still to decide."""
+        """Space / Shift+Space: the next or previous suggestion still to decide. At the end
+        (the start) of the article the selection and the scroll stay, and the status bar
+        says what is left (``core.review.navigation.nothing_further``)."""
         view = self.view
-        span = next_undecided(view.spans, *self.here(), step)
+        here = self.here()
+        span = next_undecided(view.spans, *here, step)
         if span is not None:
             view.select_span(span.id)
+        else:
+            view.nothing_to_do.emit(nothing_further(view.spans, here[0], step))
         return span is not None
 
     def step_region(self, step: int) -> bool:

@@ -197,6 +197,7 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         self.list_panel.article_activated.connect(self.show_article)
+        self.list_panel.search_changed.connect(self.article_column.mark_search)
         self.view.span_selected.connect(self.entities.select_id)
         self.view.article_step_requested.connect(self.list_panel.move)
         self.entities.span_clicked.connect(lambda sid: self.view.select_span(sid))
