@@ -46,7 +46,7 @@ from gui.common.theme import reading_font
 from gui.review.jumps import Jumps
 from gui.review.offsets import OffsetMap
 from gui.review.span_formats import TAG_PAD, SpanFormats
-from gui.teams.lane_paint import lanes_room, lanes_tip, paint_lanes
+from gui.teams.lane_paint import lanes_room, lanes_tip, paint_lanes, paint_regions
 
 LINE_HEIGHT_PERCENT = 150
 MAX_COLUMN_CHARS = 90  # comfortable reading width, in average characters
@@ -295,12 +295,9 @@ class ArticleView(QTextEdit):
         last = self._omap.to_py(self.cursorForPosition(rect.bottomRight()).position())
         offset = QPointF(-self.horizontalScrollBar().value(), -self.verticalScrollBar().value())
         if self.comparison is not None:
-            selected = self.selected_span()
-            here = ((selected.start, selected.end) if selected is not None else
-                    (self._omap.to_py(self.textCursor().position()), None))
             paint_lanes(painter, self.document(), self._omap, self.comparison,
                         self._looks.color, offset, (first, last + 1),
-                        self._text_metrics.height(), here)
+                        self.palette().base().color().lightness() < 128)
         if self.claims:
             paint_claims(painter, self.document(), self._omap, self.claims,
                          self.selected_claim_id, offset, (first, last + 1))
@@ -317,6 +314,10 @@ class ArticleView(QTextEdit):
             painter.drawText(tag.left() + TAG_PAD, baseline, span.label)
             if span.id == self.selected_id:
                 self._paint_selection(painter, span)
+        if self.comparison is not None:  # over the selection frame, which must not hide it
+            paint_regions(painter, self.document(), self._omap, self.comparison, offset,
+                          (first, last + 1), self._text_metrics.height(), self.selected_span(),
+                          self._omap.to_py(self.textCursor().position()))
         painter.end()
 
     def _char_rect(self, offset: int) -> QRect:

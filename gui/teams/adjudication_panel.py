@@ -122,7 +122,7 @@ class AdjudicationPanel(QWidget):
                                     version.reviewer, version.status + seconds])
             item.setData(1, Qt.ItemDataRole.UserRole, version.reviewer)
             if lane is not None:
-                item.setIcon(0, lane_icon(lane, len(lanes)))
+                item.setIcon(0, lane_icon(lane, len(lanes), self.palette().text().color()))
                 item.setToolTip(1, plain_tip(
                     f"Ctrl+Shift+{lane + 1} takes {version.reviewer}'s whole version"
                     if lane < 9 else version.reviewer))
@@ -322,15 +322,16 @@ def label_chip(colors: Sequence[QColor]) -> QIcon:
     return QIcon(pixmap)
 
 
-def lane_icon(lane: int, lanes: int) -> QIcon:
-    """A small picture of the lanes with this reviewer's one drawn dark: which bar under
-    the text is theirs."""
+def lane_icon(lane: int, lanes: int, ink: QColor) -> QIcon:
+    """A small picture of the lanes with this reviewer's one drawn in the text's colour
+    (``ink``, so it shows in a dark theme too): which bar under the text is theirs."""
     pixmap = QPixmap(16, 16)
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)
     step = max(3, 12 // max(1, lanes))
+    faint = QColor(ink)
+    faint.setAlpha(70)
     for i in range(lanes):
-        painter.fillRect(1, 2 + i * step, 14, 2, QColor("#333") if i == lane
-                         else QColor(128, 128, 128, 90))
+        painter.fillRect(1, 2 + i * step, 14, 2, ink if i == lane else faint)
     painter.end()
     return QIcon(pixmap)
