@@ -127,7 +127,7 @@ def test_the_agreed_spans_are_taken_once_on_a_pending_untouched_article(project)
     assert settle(1, "pending", [], versions).outcome == "take"  # something agreed to take
     History(project, "lead").do(AdoptSpans(1, [span("Chile", "GPE")], "took"))
     assert settle(1, "pending", project.spans(1), versions).outcome == "decided"
-    who, when = last_change(project.spans(1))
+    who, when = last_change(project, 1)
     assert who == "lead" and when.startswith("20")
 
 

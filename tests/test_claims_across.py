@@ -361,8 +361,38 @@ def test_the_panel_fits_a_laptop_screen(qtbot, window):
     panel = win.claims_panel.across
     lst = panel.list
     row = lst.visualRect(panel.model.index(0, 0))
-    assert lst.viewport().height() >= 2 * row.height()  # two items at least
+    assert lst.viewport().height() >= row.height()  # the first item whole
     assert row.width() >= lst.viewport().width() - 2  # the item spans the list
     assert not lst.horizontalScrollBar().isVisible()
     assert panel.subject.height() >= panel.subject.heightForWidth(panel.subject.width())
-    assert win.claims_panel.table.height() >= 60
+    table = win.claims_panel.table
+    assert table.height() >= (table.horizontalHeader().height()
+                              + table.rowHeight(0))  # its one claim shows whole
+
+
+def test_an_item_is_wrapped_whole_and_the_list_has_the_room(qtbot, window):
+    """Issue 25: in a 1024x640 window items were cut to about 20 characters, and the
+    claims table above kept empty rows while the list of items was short."""
+    from PySide6.QtGui import QFontMetrics
+
+    from gui.claims.across_panel import PAD, passage_height
+
+    win = window
+    win.resize(1024, 640)
+    select(qtbot, win, claim_of(win.project, 1))
+    QApplication.processEvents()
+    panel = win.claims_panel.across
+    lst = panel.list
+    item = panel.model.items[0]
+    assert item.text == A2[:71]  # the whole sentence
+    metrics = QFontMetrics(lst.font())
+    line = metrics.lineSpacing()
+    wrapped = passage_height(metrics, item.text, lst.viewport().width() - 2 * PAD)
+    assert wrapped >= 2 * line  # the narrow column wraps it...
+    row = lst.visualRect(panel.model.index(0, 0))
+    assert row.height() >= 2 * line + wrapped  # ...and the item is tall enough for all of it
+    table = win.claims_panel.table  # one claim: the list of items gets the room
+    assert win.claims_panel.model.rowCount() == 1
+    assert lst.height() > table.height()
+    assert table.height() <= (table.horizontalHeader().height() + 2 * table.rowHeight(0)
+                              + 2 * table.frameWidth())

@@ -22,6 +22,7 @@ import re
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -43,6 +44,7 @@ from core.models import (
     SchemeIn,
 )
 from core.store.files import refuse_project_file
+from core.text.dates import dateline
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".jsonl", ".csv", ".json")
 
@@ -155,7 +157,7 @@ def _read_entries(path: Path) -> Generator[Entry, None, None]:
                 continue
             reported += 1
         else:
-            item = _storable(item)
+            item = _dated(_storable(item), path, line)
         yield line, item
     if hidden:
         yield None, ImportProblem(str(path), None, f"{hidden} more problem(s) not listed")
@@ -193,6 +195,23 @@ def _read_uncapped(path: Path) -> Iterator[Entry]:
         yield None, ImportProblem(str(path), None, f"cannot read ({exc.strerror or exc})")
     except _BadContent as exc:
         yield None, ImportProblem(str(path), None, str(exc))
+
+
+def _dated(article: ArticleIn, path: Path, line: int | None) -> ArticleIn:
+    """The article with a date where the file gave none: the dateline at the top of its
+    text (``core.text.dates``), else, for a file that is one article, the day the file
+    was last modified (a last resort: a copied file has the day it was copied). A date
+    the file gave (front matter, a page's metadata, a record's field) is kept as it is."""
+    if article.published.strip():
+        return article
+    published = dateline(article.text)
+    if not published and line is None:
+        try:
+            modified = path.stat().st_mtime
+        except OSError:
+            return article
+        published = datetime.fromtimestamp(modified, UTC).date().isoformat()
+    return replace(article, published=published) if published else article
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")

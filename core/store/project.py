@@ -172,6 +172,7 @@ class Project:
 
     spans = _forward("_spans", Spans.spans)
     span = _forward("_spans", Spans.span)
+    last_span_change = _forward("_spans", Spans.last_change)
     add_span = _forward("_spans", Spans.add_span)
     update_span = _forward("_spans", Spans.update_span)
     set_spans_kb = _forward("_spans", Spans.set_spans_kb)

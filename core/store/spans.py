@@ -49,6 +49,14 @@ class Spans:
             'ORDER BY start, "end", id', (article_id,)).fetchall()
         return list(map(make_span, rows))
 
+    def last_change(self, article_id: int) -> tuple[str, str] | None:
+        """Who last changed the article's spans, and when (ISO time), from the audit log:
+        a removal leaves no span to carry its stamp, the log has every write."""
+        row = self.db.conn.execute(
+            "SELECT reviewer, at FROM events WHERE article_id = ? AND action LIKE 'span.%' "
+            "ORDER BY id DESC LIMIT 1", (article_id,)).fetchone()
+        return (row[0], row[1]) if row is not None else None
+
     def span(self, span_id: int) -> Span:
         row = self.db.conn.execute("SELECT * FROM spans WHERE id = ?", (span_id,)).fetchone()
         if row is None:

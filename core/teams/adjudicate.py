@@ -328,9 +328,15 @@ def take_region(curated: Sequence[Span], comparison: Comparison, region: Region,
     return sorted(kept + taken, key=lambda s: (s.start, s.end))
 
 
-def last_change(curated: Sequence[Span]) -> tuple[str, str] | None:
-    """Who last changed the curated spans, and when (ISO time), or None."""
-    stamped = [(s.updated_at, s.updated_by) for s in curated if s.updated_at and s.updated_by]
+def last_change(project: Project, article_id: int) -> tuple[str, str] | None:
+    """Who last changed the article's curated spans, and when (ISO time), or None. The
+    audit log says it (a take that removes spans leaves no span with the new stamp); an
+    article whose spans came with its import has no such event: its spans' stamps."""
+    logged = project.last_span_change(article_id)
+    if logged is not None:
+        return logged
+    stamped = [(s.updated_at, s.updated_by) for s in project.spans(article_id)
+               if s.updated_at and s.updated_by]
     if not stamped:
         return None
     when, who = max(stamped)

@@ -1,11 +1,11 @@
 """The Claims tab's "Across the corpus" list: what other articles say about the selected claim.
 
-Each item takes two lines: the claim's verdict (or "sentence") and its figures (one that
-differs from the claim's, by kind and value, marked "≠" in red); then its article's
-date, the article and the passage. Newest first, as ``core.store.claims_across`` orders
-them. Click, double-click or Enter on an item asks to open its article there
-(``item_activated``); the panel owns no data and opens nothing itself
-(``gui.claims.across`` does).
+Each item: the claim's verdict (or "sentence") and its figures (one that differs from
+the claim's, by kind and value, marked "≠" in red); its article's date and the article;
+then the passage, whole, wrapped to the list's width. Newest first, as
+``core.store.claims_across`` orders them. Click, double-click or Enter on an item asks
+to open its article there (``item_activated``); the panel owns no data and opens
+nothing itself (``gui.claims.across`` does).
 
 Article text is untrusted: it is painted as plain text (``QPainter.drawText`` never
 reads markup) and its tooltips are escaped (``gui.common.plain_text``).
@@ -50,7 +50,6 @@ DIFFERS_COLOR = QColor("#d0473f")
 LEGEND = (f"{DIFFERS} a figure that differs from this claim's figure of the same kind "
           "(a percentage, tonnes, an amount in one currency…)")
 PAD, GAP = 6, 10
-NARROW = 320  # pixels: below this an item names its article by number only
 
 
 def verdict_text(item: AcrossItem) -> str:
@@ -121,12 +120,22 @@ class AcrossModel(QAbstractListModel):
 
 
 class AcrossDelegate(QStyledItemDelegate):
-    """Two lines per item, for a narrow column: the verdict (or "sentence") and the
-    figures, which are what the reviewer compares; then the article's date, the article
-    and the passage."""
+    """An item in a narrow column: the verdict (or "sentence") and the figures, which are
+    what the reviewer compares; the article's date and the article; then the passage,
+    whole, wrapped to the list's width (cut to a line it was unreadable)."""
+
+    def _width(self, option: QStyleOptionViewItem) -> int:
+        """The width an item is laid out in: the list's, less the padding."""
+        view = self.parent()
+        width = view.viewport().width() if isinstance(view, QListView) else option.rect.width()
+        return max(80, width - 2 * PAD)
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:  # noqa: N802
-        return QSize(200, 2 * QFontMetrics(option.font).lineSpacing() + 2 * PAD)
+        item: AcrossItem | None = index.data(ITEM_ROLE)
+        metrics = QFontMetrics(option.font)
+        width = self._width(option)
+        passage = passage_height(metrics, item.text, width) if item is not None else 0
+        return QSize(width, 2 * metrics.lineSpacing() + passage + 2 * PAD)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         item: AcrossItem | None = index.data(ITEM_ROLE)
@@ -177,11 +186,21 @@ class AcrossDelegate(QStyledItemDelegate):
                 put(one_line(f.text), ink)
         x, y = rect.left(), y + line
         put(one_line(item.published) or "undated", dim)
-        # A narrow list keeps the room for the passage: the title is in the tooltip.
-        title = f" {one_line(item.title)}" if rect.width() >= NARROW else ""
-        put(f"#{item.article_id}{title}", dim, most=rect.width() // 3)
-        put(one_line(item.text), ink)
+        put(f"#{item.article_id} {one_line(item.title)}", dim)
+        # The passage, whole: drawText with a string never reads markup.
+        painter.setFont(font)
+        painter.setPen(ink)
+        painter.drawText(QRect(rect.left(), y + line, rect.width(), rect.bottom() - y - line),
+                         WRAP, one_line(item.text))
         painter.restore()
+
+
+WRAP = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap)
+
+
+def passage_height(metrics: QFontMetrics, text: str, width: int) -> int:
+    """The height of ``text`` wrapped at its spaces to ``width``."""
+    return metrics.boundingRect(QRect(0, 0, width, 1 << 20), WRAP, one_line(text)).height()
 
 
 class ClaimsAcrossPanel(QWidget):
@@ -221,7 +240,10 @@ class ClaimsAcrossPanel(QWidget):
         self.list = QListView()
         self.list.setModel(self.model)
         self.list.setItemDelegate(AcrossDelegate(self.list))
-        self.list.setUniformItemSizes(True)
+        # Items are as tall as their passage: laid out again when the list's width changes.
+        self.list.setUniformItemSizes(False)
+        self.list.setResizeMode(QListView.ResizeMode.Adjust)
+        self.list.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)

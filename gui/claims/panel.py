@@ -40,6 +40,7 @@ Index = QModelIndex | QPersistentModelIndex
 FILTERS = [("All claims", None, None), ("Suggested", "suggested", None)] + [
     (VERDICT_NAMES[v], "accepted", v) for v in CLAIM_VERDICTS]
 # Verdict buttons with their shortcuts (the window's actions hold the same keys).
+FEWEST_ROWS, MOST_ROWS = 1, 8  # the claims table's height, in rows (more scroll)
 VERDICT_KEYS = {"supported": "Ctrl+1", "refuted": "Ctrl+2", "unverifiable": "Ctrl+3",
                 "unchecked": "Ctrl+0"}
 
@@ -137,7 +138,8 @@ class ClaimsPanel(QWidget):
         self.table.setWordWrap(False)
         self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.table.verticalHeader().setDefaultSectionSize(24)
-        self.table.setMinimumHeight(60)
+        self.table.setMinimumHeight(48)  # its header and a row
+        self._fit_table()
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Fixed)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
@@ -206,15 +208,27 @@ class ClaimsPanel(QWidget):
         # It may shrink to a line on a short screen: the window's minimum height is
         # the side panel's, and a short laptop window must still fit (1024×640).
         self.across.setMinimumHeight(self.across.fontMetrics().height())
-        # The claims table needs a few rows; what other articles say, as many as fit.
-        self.splitter.setStretchFactor(0, 2)
-        self.splitter.setStretchFactor(1, 3)
+        # The claims table is as tall as its rows (a few at least, a dozen at most: then it
+        # scrolls); what other articles say gets the rest, and every pixel a resize adds.
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        for signal in (self.model.modelReset, self.model.rowsInserted,
+                       self.model.rowsRemoved, self.model.layoutChanged):
+            signal.connect(self._fit_table)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self.splitter)
         self.filter_combo.currentIndexChanged.connect(self._filter_changed)
         self.selected_id: int | None = None
         self._show_details(None)
+
+    def _fit_table(self, *_args: object) -> None:
+        """No taller than its rows need: empty rows would take the room from the list of
+        what other articles say."""
+        rows = min(max(self.model.rowCount(), FEWEST_ROWS), MOST_ROWS)
+        frame = 2 * self.table.frameWidth()
+        self.table.setMaximumHeight(self.table.horizontalHeader().sizeHint().height() + frame
+                                    + rows * self.table.verticalHeader().defaultSectionSize())
 
     # ------------------------------------------------------------------ content
 

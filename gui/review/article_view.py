@@ -47,11 +47,10 @@ from gui.review.offsets import OffsetMap
 from gui.review.search_marks import paint_search_marks
 from gui.review.selection_frame import paint_selection, selection_boxes
 from gui.review.span_formats import TAG_PAD, SpanFormats
-from gui.teams.lane_paint import lanes_room, lanes_tip, paint_lanes
+from gui.teams.lane_paint import lanes_room, lanes_tip, paint_lanes, paint_regions
 
 LINE_HEIGHT_PERCENT = 150
 MAX_COLUMN_CHARS = 90  # comfortable reading width, in average characters
-
 
 class ArticleView(QTextEdit):
     """Read-only article text with entity highlights and keyboard/mouse editing gestures."""
@@ -298,12 +297,9 @@ class ArticleView(QTextEdit):
         last = self._omap.to_py(self.cursorForPosition(rect.bottomRight()).position())
         offset = QPointF(-self.horizontalScrollBar().value(), -self.verticalScrollBar().value())
         if self.comparison is not None:
-            selected = self.selected_span()
-            here = ((selected.start, selected.end) if selected is not None else
-                    (self._omap.to_py(self.textCursor().position()), None))
             paint_lanes(painter, self.document(), self._omap, self.comparison,
                         self._looks.color, offset, (first, last + 1),
-                        self._text_metrics.height(), here)
+                        self.palette().base().color().lightness() < 128)
         if self.search_hits:
             paint_search_marks(painter, self, self._omap, self._text, self.search_hits,
                                (first, last + 1))
@@ -324,6 +320,10 @@ class ArticleView(QTextEdit):
             if span.id == self.selected_id:
                 paint_selection(painter, self.selection_frame(),
                                 self.palette().highlight().color())
+        if self.comparison is not None:  # over the selection frame, which must not hide it
+            paint_regions(painter, self.document(), self._omap, self.comparison, offset,
+                          (first, last + 1), self._text_metrics.height(), self.selected_span(),
+                          self._omap.to_py(self.textCursor().position()))
         painter.end()
 
     def _char_rect(self, offset: int) -> QRect:

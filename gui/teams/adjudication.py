@@ -70,7 +70,12 @@ class Adjudication:
         self.panel.take_agreed.connect(self.take_agreed)
         self.prompt: QMessageBox | None = None  # the open question (for tests, and closing)
         self.panel.article_chosen.connect(lambda article_id: window.show_article(article_id))
+        # The row of "Where they differ" follows wherever the reviewer is: the cursor, and
+        # the selected entity (a click or Tab selects one without moving the cursor first),
+        # so a take acts on the difference the list shows.
         window.view.cursorPositionChanged.connect(self._follow_cursor)
+        window.view.span_selected.connect(lambda _span_id: self._follow_cursor())
+        self.panel.region_browsed.connect(lambda index: self.go_to_region(index, focus=False))
         a = window.action
         self.act_mode = a("A&djudicate reviewers' versions", "Ctrl+Shift+A", self.toggle,
                           checkable=True, help=(
@@ -89,9 +94,10 @@ class Adjudication:
                           "for the others)") if i == 1 else None)
                   for i in range(1, LANES_WITH_KEYS + 1)]
         self.key_actions: list[QAction] = takes + wholes
-        for action in takes:
+        for action in takes:  # in the text, and in the list of differences it follows
             action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
             window.view.addAction(action)
+            self.panel.regions.addAction(action)
         self.actions = [self.act_mode]
 
     @property
@@ -196,7 +202,8 @@ class Adjudication:
         session = self.session
         if self.active and self.comparison is not None and session is not None:
             self.panel.show_curated(self.comparison, session.spans,
-                                    last_change(session.spans))
+                                    last_change(session.project, session.article.id)
+                                    if session.article is not None else None)
             self._follow_cursor()
             article = self.window.article
             if article is not None:
@@ -207,7 +214,8 @@ class Adjudication:
         assert session is not None and session.article is not None
         colors = {lb.name: lb.color for lb in session.project.labels()}
         self.panel.show_comparison(self.comparison, self.versions, session.spans,
-                                   session.article.text, last_change(session.spans),
+                                   session.article.text,
+                                   last_change(session.project, session.article.id),
                                    lambda label: QColor(colors.get(label, "#9a9a9a")))
         self._follow_cursor()
 
@@ -220,14 +228,16 @@ class Adjudication:
             view.textCursor().position()), None)
         self.panel.set_current_region(self.comparison.region_index(*here))
 
-    def go_to_region(self, index: int) -> None:
-        """A click on a row of "Where they differ": put the cursor there."""
+    def go_to_region(self, index: int, focus: bool = True) -> None:
+        """A click on a row of "Where they differ": put the cursor there (an arrow key in
+        the list moves the text along and leaves the focus in the list)."""
         if self.comparison is None or not 0 <= index < len(self.comparison.regions):
             return
         region = self.comparison.regions[index]
         view = self.window.view
         view.jumps.land_on_region(region)
-        view.setFocus()
+        if focus:
+            view.setFocus()
 
     # ------------------------------------------------------------------ taking
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtCore import QModelIndex, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -43,6 +43,7 @@ class AdjudicationPanel(QWidget):
     """Reviewers (one lane each), regions where they differ, articles to adjudicate."""
 
     region_clicked = Signal(int)  # index into the comparison's regions
+    region_browsed = Signal(int)  # the same, moved to with the keys in the list
     take_reviewer = Signal(str)  # a reviewer's version, in a lane or not (a rejected one)
     take_agreed = Signal()
     article_chosen = Signal(int)  # article id
@@ -71,6 +72,7 @@ class AdjudicationPanel(QWidget):
             lambda item, _c: self.region_clicked.emit(self.regions.indexOfTopLevelItem(item)))
         self.regions.itemActivated.connect(
             lambda item, _c: self.region_clicked.emit(self.regions.indexOfTopLevelItem(item)))
+        self.regions.currentItemChanged.connect(self._browsed)
         self.regions.setToolTip(KEYS)
         self.articles = _tree(["F1", "Article", "Status"])
         self.articles.itemActivated.connect(self._article_activated)
@@ -120,7 +122,7 @@ class AdjudicationPanel(QWidget):
                                     version.reviewer, version.status + seconds])
             item.setData(1, Qt.ItemDataRole.UserRole, version.reviewer)
             if lane is not None:
-                item.setIcon(0, lane_icon(lane, len(lanes)))
+                item.setIcon(0, lane_icon(lane, len(lanes), self.palette().text().color()))
                 item.setToolTip(1, plain_tip(
                     f"Ctrl+Shift+{lane + 1} takes {version.reviewer}'s whole version"
                     if lane < 9 else version.reviewer))
@@ -190,7 +192,7 @@ class AdjudicationPanel(QWidget):
         n = len(comparison.regions)
         when = ""
         if last_change is not None:
-            stamp = last_change[1][:16].replace("T", " ")
+            stamp = last_change[1][:19].replace("T", " ") + " UTC"  # a take a second later shows
             when = f" Curated spans last changed by {last_change[0]}, {stamp}."
         if len(lanes) == 1:
             self.summary.setText(f"Only {lanes[0]} approved this article: check their "
@@ -226,12 +228,17 @@ class AdjudicationPanel(QWidget):
         """Follow the text cursor: select the row of the region it is in."""
         self.regions.blockSignals(True)
         item = self.regions.topLevelItem(index) if index is not None else None
-        if item is None:
+        if item is None:  # the reviewers agree here: no row is the one a take acts on
+            self.regions.setCurrentIndex(QModelIndex())
             self.regions.clearSelection()
         else:
             self.regions.setCurrentItem(item)
             self.regions.scrollToItem(item)
         self.regions.blockSignals(False)
+
+    def _browsed(self, item: QTreeWidgetItem | None, _previous: object) -> None:
+        if item is not None and self.regions.hasFocus():  # the reviewer's keys, not ours
+            self.region_browsed.emit(self.regions.indexOfTopLevelItem(item))
 
     def _take_selected(self, item: QTreeWidgetItem | None) -> None:
         reviewer = item.data(1, Qt.ItemDataRole.UserRole) if item is not None else None
@@ -315,15 +322,16 @@ def label_chip(colors: Sequence[QColor]) -> QIcon:
     return QIcon(pixmap)
 
 
-def lane_icon(lane: int, lanes: int) -> QIcon:
-    """A small picture of the lanes with this reviewer's one drawn dark: which bar under
-    the text is theirs."""
+def lane_icon(lane: int, lanes: int, ink: QColor) -> QIcon:
+    """A small picture of the lanes with this reviewer's one drawn in the text's colour
+    (``ink``, so it shows in a dark theme too): which bar under the text is theirs."""
     pixmap = QPixmap(16, 16)
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)
     step = max(3, 12 // max(1, lanes))
+    faint = QColor(ink)
+    faint.setAlpha(70)
     for i in range(lanes):
-        painter.fillRect(1, 2 + i * step, 14, 2, QColor("#333") if i == lane
-                         else QColor(128, 128, 128, 90))
+        painter.fillRect(1, 2 + i * step, 14, 2, ink if i == lane else faint)
     painter.end()
     return QIcon(pixmap)
