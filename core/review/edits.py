@@ -19,6 +19,7 @@ from typing import Any
 from core.errors import InvalidEdit
 from core.models import Claim
 from core.nlp.linking import KbEntry
+from core.review.approval import ApprovalSummary
 from core.store import Project
 
 
@@ -232,13 +233,15 @@ class SetSpanStates(Edit):
 
 
 class SetStatus(Edit):
-    """Approve, reject or skip an article; undo restores its status and its suggestions."""
+    """Approve, reject or skip an article; undo restores its status and its suggestions.
+    An approval counts what it did (``summary``: the one count the window shows)."""
 
     def __init__(self, article_id: int, status: str, seconds: float | None = None) -> None:
         self.article_id, self.status, self.seconds = article_id, status, seconds
         self.before: str | None = None
         self.before_seconds: float | None = None  # the time kept before (see _undo)
         self.accepted: list[int] = []
+        self.summary: ApprovalSummary | None = None  # set by an approval
         verb = status[:-2] if status.endswith("ed") else status
         self.title = f"{verb} article"
 
@@ -249,6 +252,9 @@ class SetStatus(Edit):
         self.accepted = project.set_article_status(
             self.article_id, self.status, reviewer, seconds=self.seconds,
             accept_suggestions=self.status == "approved")
+        if self.status == "approved":
+            self.summary = ApprovalSummary(len(self.accepted),
+                                           *project.open_claims(self.article_id))
 
     def _undo(self, project: Project, reviewer: str) -> None:
         assert self.before is not None
