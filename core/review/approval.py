@@ -12,10 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-
-def counted(n: int, one: str, many: str) -> str:
-    """``1 suggestion`` / ``77 suggestions``: the number with the right form of the noun."""
-    return f"{n:,} {one if n == 1 else many}"
+from core.text.wording import counted
 
 
 @dataclass(frozen=True)
