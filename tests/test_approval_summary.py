@@ -55,13 +55,24 @@ def states(win, article_id: int) -> list[str]:
     return [s.state for s in win.project.spans(article_id)]
 
 
+def room_for_the_message(win) -> int:
+    """The status bar's width left of its permanent parts, where a message is drawn."""
+    bar = win.statusBar()
+    parts = [w for w in (win.status_parts.claims, win.status_parts.progress,
+                         win.status_parts.who, win.status_parts.model) if w.isVisible()]
+    return min((w.geometry().left() for w in parts), default=bar.width())
+
+
 def test_a_says_what_the_approval_accepted_and_left_open_and_ctrl_z_undoes_it(qtbot, window):
+    window.resize(1024, 640)
     assert states(window, 1).count("suggested") == 3
     press(qtbot, window, Qt.Key.Key_A)
     assert QApplication.activeModalWidget() is None  # one key: nothing asked
     assert window.project.article(1).status == "approved"
-    assert window.statusBar().currentMessage() == (
-        "Approved: 3 suggestions accepted, 2 claims unchecked \u2014 Ctrl+Z undoes")
+    said = window.statusBar().currentMessage()
+    assert said == "Approved: 3 suggestions accepted, 2 claims unchecked \u2014 Ctrl+Z undoes"
+    qtbot.waitUntil(lambda: room_for_the_message(window)
+                    > window.statusBar().fontMetrics().horizontalAdvance(said))  # not cut
     press(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert window.project.article(1).status == "pending"
     assert states(window, 1).count("suggested") == 3  # the suggestions are pending again
