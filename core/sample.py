@@ -2,8 +2,8 @@
 
 The sample articles are text we wrote ourselves (see ``resources/sample/
 README.md``); ``sample.jsonl`` carries them with suggestions made by our own
-pipeline, so the first window shows highlighted entities without loading
-spaCy.
+pipeline and the name of the model that made them, so the first window shows
+highlighted entities, and says which model suggested them, without loading spaCy.
 """
 
 from __future__ import annotations
@@ -58,8 +58,10 @@ def write_sample_jsonl(out: Path | None = None) -> Path:
                 spans = [{"start": s.start, "end": s.end, "label": s.label, "origin": s.origin,
                           "state": s.state, "kb_id": s.kb_id}
                          for s in project.spans(article_id)]
+                # The pre-annotator that made the suggestions, which the reader keeps as
+                # the article's model: the status bar names it (not "not annotated").
                 record = {"text": art.text, "title": art.title, "source": art.source,
-                          "spans": spans}
+                          "model": art.model, "spans": spans}
                 fh.write(json_line(record) + "\n")
     return out
 

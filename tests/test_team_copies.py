@@ -456,7 +456,7 @@ def test_merge_output_is_one_clean_line_per_copy(origin, reviewed_copy, tmp_path
     done = cli("merge", origin, hostile)
     assert done.returncode == 0, done.stderr
     assert "\x1b" not in done.stdout and "\u202e" not in done.stdout
-    assert len(done.stdout.strip().splitlines()) == 1 and "ana's versions: 3 new" in done.stdout
+    assert len(done.stdout.strip().splitlines()) == 1 and "ana's 3 articles (3 new" in done.stdout
     forged = tmp_path / "forged.assay"
     shutil.copy(reviewed_copy, forged)
     forge(forged, "UPDATE meta SET value = 'ben\x1b]0;pwned\x07\u202e' "

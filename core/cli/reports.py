@@ -30,6 +30,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
     """The statistics window's numbers as text (or JSON): the same reads, no figures."""
     from dataclasses import asdict
 
+    from core.stats.charts import APPROVALS_NOTE
     from core.stats.numbers import gather
     from core.store.statistics import OUTCOMES, suggested
     from core.text.normalise import one_line as plain
@@ -65,6 +66,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
         s = p.seconds
         print(f"Time per article: median {_duration(s.median)}, half between "
               f"{_duration(s.q1)} and {_duration(s.q3)} ({s.n} timed)")
+    if p.per_reviewer:
+        print(f"Approvals and rejections by reviewer ({APPROVALS_NOTE}):")
     for reviewer, approved, rejected in p.per_reviewer:
         spread = p.seconds_by_reviewer.get(reviewer)
         median = f", median {_duration(spread.median)}" if spread else ""

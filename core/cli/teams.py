@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 
-from core.cli.command import EXIT_OK, Commands
+from core.cli.command import EXIT_ERROR, EXIT_OK, Commands
 from core.cli.options import add_json, add_project, add_reviewer, record_id
 from core.errors import AssayError
 from core.nlp.store_rules import store_rules
@@ -64,17 +65,19 @@ def merge_options(p: argparse.ArgumentParser) -> None:
 
 @COMMANDS.command("merge", merge_options, help="take reviewers' copies back as their versions")
 def cmd_merge(args: argparse.Namespace) -> int:
-    from core.teams.merge import merge_copy
+    """Each copy's line (``MergeReport.line``, what the window's summary shows): merged ones
+    on stdout, refused ones on stderr; a refused copy stops none of the others, and any
+    refusal makes the exit status an error."""
+    from core.teams.merge import merge_copies
 
     with Project.open(args.project, rules=store_rules()) as project:
-        for copy in args.copies:
-            r = merge_copy(project, copy, who=args.reviewer)
-            print(f"{one_line(copy)}: {one_line(r.reviewer)}'s versions: {r.added} new, "
-                  f"{r.replaced} updated, {r.unchanged} unchanged; {r.not_reviewed} "
-                  "article(s) not reviewed yet."
-                  + (" (A second opinion: the copy showed the project's decisions.)"
-                     if r.shows_decisions else ""))
-    return EXIT_OK
+        reports = merge_copies(project, args.copies, who=args.reviewer)
+    for report in reports:
+        if report.refused:
+            print(f"error: {report.line}", file=sys.stderr)
+        else:
+            print(report.line)
+    return EXIT_ERROR if any(r.refused for r in reports) else EXIT_OK
 
 
 def agreement_options(p: argparse.ArgumentParser) -> None:

@@ -19,6 +19,7 @@ from typing import Any
 from core.errors import InvalidEdit
 from core.models import Claim
 from core.nlp.linking import KbEntry
+from core.review.approval import ApprovalSummary
 from core.store import Project
 
 
@@ -239,14 +240,19 @@ class SetSpanStates(Edit):
 
 
 class SetStatus(Edit):
-    """Approve, reject or skip an article; undo restores its status and its suggestions."""
+    """Approve, reject or skip an article; undo restores its status and its suggestions.
+    An approval counts what it did (``summary``: the one count the window shows)."""
 
     def __init__(self, article_id: int, status: str, seconds: float | None = None) -> None:
         self.article_id, self.status, self.seconds = article_id, status, seconds
         self.before: str | None = None
         self.before_seconds: float | None = None  # the time kept before (see _undo)
         self.accepted: list[int] = []
+<<<<<<< HEAD
         self.accepted_relations: list[int] = []
+=======
+        self.summary: ApprovalSummary | None = None  # set by an approval
+>>>>>>> i25-told
         verb = status[:-2] if status.endswith("ed") else status
         self.title = f"{verb} article"
 
@@ -257,8 +263,15 @@ class SetStatus(Edit):
         self.accepted_relations = []
         self.accepted = project.set_article_status(
             self.article_id, self.status, reviewer, seconds=self.seconds,
+<<<<<<< HEAD
             accept_suggestions=self.status == "approved",
             accepted_relations=self.accepted_relations)
+=======
+            accept_suggestions=self.status == "approved")
+        if self.status == "approved":
+            self.summary = ApprovalSummary(len(self.accepted),
+                                           *project.open_claims(self.article_id))
+>>>>>>> i25-told
 
     def _undo(self, project: Project, reviewer: str) -> None:
         assert self.before is not None

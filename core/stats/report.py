@@ -41,6 +41,7 @@ from core.stats.numbers import Numbers, gather
 from core.store.files import check_destination, write_atomically
 from core.store.statistics import OUTCOME_NAMES, OUTCOMES, Spread, suggested, summed
 from core.text.normalise import one_line
+from core.text.wording import counted
 
 # The charts as the page shows them: text as paths (no font needed where it is opened),
 # the same bytes for the same numbers (a fixed salt for SVG ids, no date).
@@ -157,8 +158,10 @@ by Assay {_e(__version__)}. {total:,} article{'' if total == 1 else 's'}:
     _country_minerals(page, n)
     _claims(page, n)
     page.add('<footer>Made with Assay. The numbers are those of Review → Statistics at the '
-             'time above; “approved” counts the project\'s own decisions and, in a lead\'s '
-             'project, each reviewer\'s merged version.</footer>\n</body>\n</html>\n')
+             'time above; “articles approved” counts each article once, by the project\'s '
+             'own decision; “approvals” count every reviewer\'s decision, merged versions '
+             'included, so an article approved by 3 reviewers counts 3 times.</footer>\n'
+             '</body>\n</html>\n')
     return page.text(), page.figures, page.tables
 
 
@@ -260,13 +263,19 @@ def _progress(page: _Page, n: Numbers) -> None:
     timing = (f"Median {_s(p.seconds.median)} per article (half between {_s(p.seconds.q1)} "
               f"and {_s(p.seconds.q3)}; {p.seconds.n:,} timed)." if p.seconds
               else "No review times stored yet.")
-    page.section("progress", f"{st.get('approved', 0):,} approved, "
+    approved = st.get("approved", 0)
+    approvals = (f" Reviewers' approvals, merged versions included: {p.approvals:,} "
+                 f"({_e(charts.APPROVALS_NOTE)})." if p.approvals != approved else "")
+    page.section("progress", f"{counted(approved, 'article', 'articles')} approved, "
                  f"{st.get('rejected', 0):,} rejected, <strong>{p.remaining:,} to review"
                  f"</strong> ({st.get('pending', 0):,} pending, {st.get('skipped', 0):,} "
-                 f"skipped). {timing}")
+                 f"skipped).{approvals} {timing}")
     if p.per_day or p.seconds is not None:
-        page.figure(charts.progress_figure(p), "Articles approved per day, stacked by "
-                    "reviewer, and seconds per article per reviewer as box plots")
+        page.figure(charts.progress_figure(p), "Articles approved per day, each once, "
+                    "stacked by who approved them in the project"
+                    + (f"; approvals by reviewer ({charts.APPROVALS_NOTE})"
+                       if p.approvals != approved else "")
+                    + "; and seconds per article per reviewer as box plots")
     total = sum(st.values())
     page.add('<div class="tables">')
     order = ("pending", "skipped", "approved", "rejected")
@@ -290,15 +299,19 @@ def _progress(page: _Page, n: Numbers) -> None:
                 _n(sum(r[2] for r in p.per_reviewer)), _n(s.n) if s else "0",
                 _s(s.median if s else None), f"{_s(s.q1)} – {_s(s.q3)}" if s else "–",
                 f"{_s(s.low)} – {_s(s.high)}" if s else "–"]
-    page.table("reviewers", "Decisions and seconds per article, per reviewer",
-               [("reviewer", False), ("approved", True), ("rejected", True), ("timed", True),
+    page.table("reviewers", "Approvals and rejections by reviewer, merged versions included "
+               f"({charts.APPROVALS_NOTE}), and seconds per article",
+               [("reviewer", False), ("approvals", True), ("rejections", True),
+                ("timed", True),
                 ("median", True), ("middle half", True), ("5th – 95th pct", True)],
                rows, foot)
     by_day: dict[str, list[tuple[str, int]]] = {}
     for day, reviewer, k in p.per_reviewer_day:
         by_day.setdefault(day, []).append((reviewer, k))
-    page.table("per-day", "Approved per day (UTC)",
-               [("day", False), ("approved", True), ("by reviewer", False)],
+    page.table("per-day", "Articles approved per day (UTC), each once; beside them each "
+               "reviewer's approvals that day",
+               [("day", False), ("articles approved", True),
+                ("approvals by reviewer", False)],
                ([_e(day), _n(k), " · ".join(f"{_name(r)} {m:,}" for r, m in
                                              sorted(by_day.get(day, []),
                                                     key=lambda rm: (-rm[1], rm[0])))]

@@ -8,8 +8,10 @@ writes.
 
 A *decision* is one person's approval or rejection of one article: the project's own
 (``articles.reviewed_by``) and, in a lead's project, each reviewer's merged version
-(``versions``). The per-reviewer numbers count both; the per-day approvals count the
-project's articles.
+(``versions``). The per-reviewer numbers count both, so an article three reviewers
+approved is three *approvals*; the per-day numbers count *articles approved*, each once,
+by the project's own decision, as the statuses do: a heading's "5 articles approved" is
+what the per-day chart adds up to.
 """
 
 from __future__ import annotations
@@ -56,9 +58,17 @@ class Progress:
     statuses: dict[str, int]
     per_day: list[tuple[str, int]]  # (YYYY-MM-DD, articles approved that day, UTC)
     per_reviewer: list[tuple[str, int, int]]  # (reviewer, approved, rejected), most first
-    per_reviewer_day: list[tuple[str, str, int]]  # (day, reviewer, approved)
+    per_reviewer_day: list[tuple[str, str, int]]  # (day, reviewer, approvals, versions too)
     seconds: Spread | None
     seconds_by_reviewer: dict[str, Spread] = field(default_factory=dict)
+    # (day, who approved the article in the project, articles): per_day split by approver
+    per_approver_day: list[tuple[str, str, int]] = field(default_factory=list)
+
+    @property
+    def approvals(self) -> int:
+        """Every reviewer's approvals, merged versions included: an article approved by
+        three reviewers counts three times (``statuses["approved"]`` counts it once)."""
+        return sum(approved for _r, approved, _j in self.per_reviewer)
 
     @property
     def remaining(self) -> int:
@@ -163,6 +173,10 @@ class Statistics:
             f"SELECT day, reviewer, count(*) FROM ({_DECISIONS}) "
             "WHERE status = 'approved' AND day IS NOT NULL "
             "GROUP BY day, reviewer ORDER BY day, reviewer")]
+        per_approver_day = [tuple(r) for r in c.execute(
+            f"SELECT {_DAY} AS day, coalesce(reviewed_by, ''), count(*) FROM articles "
+            "WHERE status = 'approved' AND day IS NOT NULL "
+            "GROUP BY day, reviewed_by ORDER BY day, reviewed_by")]
         everyone: list[float] = []
         mine: dict[str, list[float]] = {}
         # Sorted by SQLite; the percentiles then pick by rank (SQLite has no percentile).
@@ -172,7 +186,8 @@ class Statistics:
             everyone.append(seconds)
             mine.setdefault(reviewer, []).append(seconds)
         return Progress(statuses, per_day, per_reviewer, per_reviewer_day, _spread(everyone),
-                        {r: s for r, v in mine.items() if (s := _spread(v))})
+                        {r: s for r, v in mine.items() if (s := _spread(v))},
+                        per_approver_day)
 
     # ---- pre-annotation as judged
 

@@ -30,7 +30,7 @@ on replaces that reviewer's versions with their latest.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -42,6 +42,7 @@ from core.store.copies import CopyContents
 from core.store.handouts import HandedOut
 from core.teams.assign import copy_digest
 from core.text.normalise import one_line
+from core.text.wording import counted
 
 
 class CopyRefused(AssayError):
@@ -50,15 +51,56 @@ class CopyRefused(AssayError):
 
 @dataclass
 class MergeReport:
-    """What one ``merge_copy`` did."""
+    """What one ``merge_copy`` did, or why the copy was refused (``refused``): the one
+    account of a copy the CLI prints and the window's merge summary shows (``line``)."""
 
     reviewer: str = ""
     added: int = 0  # versions new to the project
     replaced: int = 0  # versions the reviewer changed since the last merge
     unchanged: int = 0
     not_reviewed: int = 0  # articles still pending in the copy
-    refused: list[str] = field(default_factory=list)
+    refused: str = ""  # why the whole copy was refused ("": it was merged)
     shows_decisions: bool = False  # the copy showed the lead's decisions (a second opinion)
+    copy: str = ""  # the copy's file name, as it can be shown
+    decisions: dict[str, int] = field(default_factory=dict)  # its versions per status
+    spans: int = 0  # entities the reviewer accepted in those versions
+    claims: int = 0  # claims the reviewer accepted in them
+
+    @property
+    def articles(self) -> int:
+        """The articles that came in: the copy's reviewed articles, each now a version."""
+        return self.added + self.replaced + self.unchanged
+
+    @property
+    def line(self) -> str:
+        """One line: whose copy, what came in (articles, decisions, entities, claims), or
+        the sentence saying why nothing did."""
+        if self.refused:  # "Cannot merge team-ana.assay: … Nothing was merged."
+            return self.refused
+        decided = ", ".join(f"{n:,} {status}" for status, n in sorted(self.decisions.items()))
+        return (f"{self.copy}: {one_line(self.reviewer, 40)}'s "
+                + counted(self.articles, "article", "articles")
+                + f" ({self.added:,} new, {self.replaced:,} updated, {self.unchanged:,} "
+                f"unchanged){': ' + decided if decided else ''}; "
+                + counted(self.spans, "accepted entity", "accepted entities") + ", "
+                + counted(self.claims, "accepted claim", "accepted claims")
+                + (f"; {counted(self.not_reviewed, 'article', 'articles')} not reviewed yet"
+                   if self.not_reviewed else "")
+                + (" (a second opinion: the copy showed the project's decisions)"
+                   if self.shows_decisions else "") + ".")
+
+
+def merge_copies(project: Project, paths: Sequence[str | Path],
+                 who: str = "merge") -> list[MergeReport]:
+    """Merge each copy in turn, on past a refused one: one report per copy, a refused copy's
+    with the sentence that says why (nothing of it was written)."""
+    reports = []
+    for path in paths:
+        try:
+            reports.append(merge_copy(project, path, who))
+        except CopyRefused as exc:
+            reports.append(MergeReport(refused=str(exc), copy=one_line(Path(path).name, 80)))
+    return reports
 
 
 def merge_copy(project: Project, copy_path: str | Path, who: str = "merge") -> MergeReport:
@@ -71,8 +113,8 @@ def merge_copy(project: Project, copy_path: str | Path, who: str = "merge") -> M
 
     try:
         copy = Project.open(path, read_only=True, rules=project.rules)
-    except AssayError as exc:
-        raise AssayError(one_line(f"Cannot merge {name}: {exc}")) from exc
+    except AssayError as exc:  # not a project file, or not one Assay can open
+        raise CopyRefused(one_line(f"Cannot merge {name}: {exc}")) from exc
     records: list[HandedOut] = []
     labels = project.label_names()
 
@@ -90,7 +132,9 @@ def merge_copy(project: Project, copy_path: str | Path, who: str = "merge") -> M
             raise
         except AssayError as exc:
             raise refuse(str(exc)) from exc
-    return _merge(project, contents, records[0], refuse, who)
+    report = _merge(project, contents, records[0], refuse, who)
+    report.copy = name
+    return report
 
 
 def _merge(project: Project, copy: CopyContents, record: HandedOut,
@@ -113,6 +157,9 @@ def _merge(project: Project, copy: CopyContents, record: HandedOut,
         if art.reviewed_by not in (reviewer, None):
             raise refuse(f"it holds a decision by \u201c{one_line(art.reviewed_by, 40)}\u201d, "
                          f"not by {reviewer}, whose copy it is.")
+        report.decisions[art.status] = report.decisions.get(art.status, 0) + 1
+        report.spans += sum(1 for span in art.spans if span.state == "accepted")
+        report.claims += sum(1 for claim in art.claims if claim.state == "accepted")
         versions.append(Version(0, given[art.sha256], reviewer, art.status, art.note,
                                 art.review_seconds, art.reviewed_at, record.copy_id, "",
                                 art.spans, art.claims, art.events))

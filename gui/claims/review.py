@@ -1,15 +1,15 @@
-"""Fact-checking in the review window: the claim actions, their keys, and the approval check.
+"""Fact-checking in the review window: the claim actions, their keys, and the status bar's
+count of the open article's claims still to decide.
 
 Kept out of ``gui.window.main_window`` so the window stays a layout plus entity
-review; this controller owns the Claims panel, the claim shortcuts and the
-warning shown when an article with open claims is approved. Every edit is an
-undoable command on the window's project-wide undo stack.
+review; this controller owns the Claims panel and the claim shortcuts. Claims never hold
+up an approval (A asks nothing; ``core.review.approval`` says afterwards what it left
+open). Every edit is an undoable command on the window's project-wide undo stack.
 """
 
 from __future__ import annotations
 
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMessageBox
 
 from core.models import Article, Claim
 from core.review.claims import ACCEPT, OVERLAP, marking, remove_edit
@@ -19,7 +19,6 @@ from core.text.sentences import snap_to_sentences
 from gui.claims.across import ClaimsAcross
 from gui.claims.paint import VERDICT_NAMES
 from gui.claims.panel import VERDICT_KEYS, ClaimsPanel
-from gui.common.plain_text import message_box
 from gui.review_host import ReviewHost
 
 
@@ -66,20 +65,7 @@ class ClaimsReview:
             a("&Suggest claims", QKeySequence("Ctrl+Shift+C").toString(), self.suggest,
               help=("Claims", "Suggest claims: sentences that state a figure")),
         ]
-        # Off by default: approving the entities must not wait on the claims layer.
-        self.act_warn = a("&Warn before approving with open claims", None,
-                          self._remember_warn, checkable=True)
-        settings = getattr(self.window, "settings", None)
-        self.act_warn.setChecked(settings is not None and settings.value(
-            "claims/warn_on_approve", "false") == "true")
-        actions.append(self.act_warn)
         return actions
-
-    def _remember_warn(self) -> None:
-        settings = getattr(self.window, "settings", None)
-        if settings is not None:
-            settings.setValue("claims/warn_on_approve",
-                              "true" if self.act_warn.isChecked() else "false")
 
     # ------------------------------------------------------------------ state
 
@@ -250,7 +236,7 @@ class ClaimsReview:
         self.show_panel()
         return claim
 
-    # ------------------------------------------------------------------ approval
+    # ------------------------------------------------------------------ the status bar
 
     def open_text(self) -> str:
         """The status bar's note of this article's claims still to decide ("" when none)."""
@@ -263,29 +249,3 @@ class ClaimsReview:
         shown = ", ".join(p for p in parts if p)
         return f"Claims to decide: {shown}" if shown else ""
 
-    def confirm_approve(self) -> bool:
-        """Before approving: entities and claims are separate layers, so approval goes on
-        whatever the claims say, unless the reviewer asked to be warned (Claims menu)."""
-        w = self.window
-        if not self.act_warn.isChecked() or w.project is None or w.article is None:
-            return True
-        unchecked, suggested = w.project.open_claims(w.article.id)
-        if not unchecked and not suggested:
-            return True
-        parts = []
-        if unchecked:
-            parts.append(f"{unchecked} claim(s) still unchecked")
-        if suggested:
-            parts.append(f"{suggested} suggested claim(s) not yet accepted or dismissed")
-        box = message_box(QMessageBox.Icon.Warning, "Approve with open claims?",
-                          "This article has " + " and ".join(parts) + ".", w.window(),
-                          "Approve it anyway? The claims stay as they are.")
-        approve = box.addButton("Approve anyway", QMessageBox.ButtonRole.AcceptRole)
-        box.addButton(QMessageBox.StandardButton.Cancel)
-        box.setDefaultButton(approve)  # asked for the warning: Enter goes on, Esc stops
-        self.prompt = box  # for tests and for the window to close on shutdown
-        box.exec()
-        self.prompt = None
-        return box.clickedButton() is approve
-
-    prompt: QMessageBox | None = None

@@ -240,8 +240,9 @@ class StatisticsWindow(QDialog):
         timing = (f"Median {_seconds(p.seconds.median)} per article "
                   f"(half between {_seconds(p.seconds.q1)} and {_seconds(p.seconds.q3)}, "
                   f"{p.seconds.n:,} timed)" if p.seconds else "No review times stored yet")
-        self.progress_pane.summary.setText(
-            f"{timing}. Approved by reviewer: {reviewers or 'none yet'}{more}.")
+        self.progress_pane.summary.setText(  # approvals, not articles: say which (issue 25)
+            f"{timing}. Approvals by reviewer ({charts.APPROVALS_NOTE}): "
+            f"{reviewers or 'none yet'}{more}.")
         self.progress_pane.set_draw(lambda fig: charts.progress_figure(p, fig=fig))
 
         total_entities = sum(n.entities.values())

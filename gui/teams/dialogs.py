@@ -3,7 +3,8 @@
 Handing out writes one copy per reviewer and records them in the project
 (``core.teams.assign.hand_out``, as ``assay-cli assign``); merging reads copies
 back as reviewers' versions (``core.teams.merge``) in a background thread, since a copy
-of 10,000 articles takes seconds. Refusals are shown as the store words them.
+of 10,000 articles takes seconds, then shows what came in from each copy and why any was
+refused (``gui.teams.merge_summary``), as the store words it.
 """
 
 from __future__ import annotations
@@ -22,12 +23,14 @@ from PySide6.QtWidgets import (
 
 from core.errors import AssayError
 from core.teams.assign import hand_out, reviewer_names
-from core.teams.merge import merge_copy
+from core.teams.merge import MergeReport
+from core.teams.merge import merge_copies as merge_copies_into
 from core.text.normalise import one_line
 from gui.common.file_dialogs import existing_folder, open_file_names
 from gui.common.form_parts import ok_cancel, path_row
 from gui.common.plain_text import warn
 from gui.common.workers import ThreadJob
+from gui.teams.merge_summary import MergeSummary
 
 if TYPE_CHECKING:
     from gui.review_host import ReviewHost
@@ -96,7 +99,9 @@ class HandOutDialog(QDialog):
 
 
 def merge_copies(window, paths: list[str]) -> ThreadJob | None:
-    """Merge ``paths`` into the window's project in the background; one job at a time."""
+    """Merge ``paths`` into the window's project in the background; one job at a time.
+    A refused copy stops none of the others; the summary then says, per copy, what came
+    in or why it was refused (``MergeSummary``, ``window.merge_summary`` while open)."""
     jobs = window.jobs
     if window.project is None or jobs.job is not None or not paths:
         return None
@@ -105,15 +110,20 @@ def merge_copies(window, paths: list[str]) -> ThreadJob | None:
     who = window.reviewer
 
     def work(project, _progress, _cancel):
-        return [merge_copy(project, path, who=who) for path in paths]
+        return merge_copies_into(project, paths, who=who)
 
-    def done(reports) -> None:
+    def done(reports: list[MergeReport]) -> None:
         parts = [f"{one_line(r.reviewer, 40)}: {r.added} new, {r.replaced} updated, "
                  f"{r.unchanged} unchanged" + (" (a second opinion)" if r.shows_decisions
-                                               else "") for r in reports]
-        window.statusBar().showMessage("Merged " + "; ".join(parts) + ".", 12000)
-        if window.session is not None:
+                                               else "") for r in reports if not r.refused]
+        refused = sum(1 for r in reports if r.refused)
+        window.statusBar().showMessage(
+            ("Merged " + "; ".join(parts) + "." if parts else "Nothing was merged.")
+            + (f" Refused: {refused} (see the summary)." if refused else ""), 12000)
+        if window.session is not None and parts:
             window.session.versions_merged()  # new versions: adjudication's lanes follow
+        window.merge_summary = MergeSummary(reports, window.window())
+        window.merge_summary.open()
 
     job = ThreadJob(window.project.path, work, window)
     return jobs.run_job(job, "Merging copies…", done, "Cannot merge")

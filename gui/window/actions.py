@@ -40,7 +40,8 @@ ACTIONS: list[tuple[str, str, Any, Handler, tuple[str, str] | None, bool]] = [
     ("act_redo", "&Redo", ["Ctrl+Shift+Z", "Ctrl+Y"], lambda w: w.redo, ("Editing", "Redo"),
      False),
     ("act_approve", "&Approve article", "A", lambda w: lambda: w.decide("approved"),
-     ("Articles", "Approve (accepts remaining suggestions) and open the next pending"), False),
+     ("Articles", "Approve (accepts remaining suggestions; claims never hold it up) and "
+                  "open the next pending"), False),
     ("act_reject", "Re&ject article", "X", lambda w: lambda: w.decide("rejected"),
      ("Articles", "Reject the article"), False),
     ("act_skip", "&Skip article", "S", lambda w: lambda: w.decide("skipped"),

@@ -425,17 +425,18 @@ class MainWindow(QMainWindow):
             return
         if self.refuse_if_read_only(f"mark the article {status}"):
             return
-        if status == "approved" and not self.claims_review.confirm_approve():
-            return
         session = self.session
         assert session is not None
-        if not self.push(SetStatus(self.article.id, status, session.decision_seconds())):
+        edit = SetStatus(self.article.id, status, session.decision_seconds())
+        if not self.push(edit):  # A asks nothing (claims never hold it up): it says after
             return
         nxt = self.adjudication.next_article() or session.next_pending()
         if nxt is not None:
             self.show_article(nxt)
-        else:
-            self.statusBar().showMessage("No pending articles left.", 6000)
+        said = [edit.summary.sentence] if edit.summary is not None else []
+        said += [] if nxt is not None else ["No pending articles left."]
+        if said:
+            self.statusBar().showMessage(". ".join(said), 15000)
 
     def focus_note(self) -> None:
         if self.refuse_if_read_only("edit the note"):

@@ -1,7 +1,8 @@
 """The status bar's permanent parts: the open article's claims still to decide, the
 project's progress, who is reviewing and which model suggested the open article's
 entities. They follow the session themselves (``attach``): the counts when articles
-changed, the article's part when another article opens."""
+changed, the article's part when another article opens. The two that never change while
+one reviews (who, which model) give their room to a message while it shows."""
 
 from __future__ import annotations
 
@@ -29,6 +30,14 @@ class StatusParts:
             widget.setTextFormat(Qt.TextFormat.PlainText)
             widget.setContentsMargins(10, 0, 10, 0)  # the parts must not run together
             bar.addPermanentWidget(widget)
+        bar.messageChanged.connect(self._make_room)
+
+    def _make_room(self, message: str) -> None:
+        """While a message shows, who reviews and which model suggested (which do not
+        change) step aside: at 1024 wide "Approved: 41 suggestions accepted, 1 suggested
+        claim undecided — Ctrl+Z undoes" was cut after "1 suggeste"."""
+        for widget in (self.who, self.model):
+            widget.setVisible(not message)
 
     def attach(self, session: ReviewSession) -> None:
         self._session = session
