@@ -248,11 +248,8 @@ class SetStatus(Edit):
         self.before: str | None = None
         self.before_seconds: float | None = None  # the time kept before (see _undo)
         self.accepted: list[int] = []
-<<<<<<< HEAD
         self.accepted_relations: list[int] = []
-=======
         self.summary: ApprovalSummary | None = None  # set by an approval
->>>>>>> i25-told
         verb = status[:-2] if status.endswith("ed") else status
         self.title = f"{verb} article"
 
@@ -263,15 +260,11 @@ class SetStatus(Edit):
         self.accepted_relations = []
         self.accepted = project.set_article_status(
             self.article_id, self.status, reviewer, seconds=self.seconds,
-<<<<<<< HEAD
             accept_suggestions=self.status == "approved",
             accepted_relations=self.accepted_relations)
-=======
-            accept_suggestions=self.status == "approved")
         if self.status == "approved":
             self.summary = ApprovalSummary(len(self.accepted),
                                            *project.open_claims(self.article_id))
->>>>>>> i25-told
 
     def _undo(self, project: Project, reviewer: str) -> None:
         assert self.before is not None
