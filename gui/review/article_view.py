@@ -17,7 +17,7 @@ core and hands back the new spans.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, Qt, Signal
@@ -30,7 +30,6 @@ from PySide6.QtGui import (
     QMouseEvent,
     QPainter,
     QPaintEvent,
-    QPen,
     QTextBlockFormat,
     QTextCharFormat,
     QTextCursor,
@@ -45,7 +44,7 @@ from gui.common.plain_text import plain_tip
 from gui.common.theme import reading_font
 from gui.review.jumps import Jumps
 from gui.review.offsets import OffsetMap
-from gui.review.span_formats import TAG_PAD, SpanFormats
+from gui.review.span_formats import TAG_PAD, SpanFormats, paint_selection
 from gui.teams.lane_paint import lanes_room, lanes_tip, paint_lanes
 
 LINE_HEIGHT_PERCENT = 150
@@ -93,6 +92,7 @@ class ArticleView(QTextEdit):
         self.cursorPositionChanged.connect(
             lambda: self.comparison is not None and self.viewport().update())
         self.jumps = Jumps(self)  # Space, Alt+label, / (gui.review.jumps)
+        self.overlays: list[Callable[[QPainter], None]] = []  # painted last, over the text
         self._base_size = 12.5
         self._zoom = 0.0
         self._apply_font()
@@ -316,7 +316,10 @@ class ArticleView(QTextEdit):
             baseline = tag.top() + (tag.height() + ascent) // 2 - 1
             painter.drawText(tag.left() + TAG_PAD, baseline, span.label)
             if span.id == self.selected_id:
-                self._paint_selection(painter, span)
+                paint_selection(painter, *self.span_rects(span),
+                                self.palette().highlight().color(), self.viewport().width())
+        for overlay in self.overlays:  # the selected entity's relations (relation_paint)
+            overlay(painter)
         painter.end()
 
     def _char_rect(self, offset: int) -> QRect:
@@ -332,20 +335,9 @@ class ArticleView(QTextEdit):
         return QRect(x, last.top() + 2, self._looks.tag_width(span.label),
                      max(4, last.height() - 4))
 
-    def _paint_selection(self, painter: QPainter, span: Span) -> None:
-        start = self._char_rect(span.start)
-        tag = self._tag_rect(span)
-        pen = QPen(self.palette().highlight().color(), 2.2)
-        painter.setPen(pen)
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        if start.top() == tag.top() - 2:
-            box = QRect(start.left() - 2, start.top(), tag.right() - start.left() + 4,
-                        start.height())
-            painter.drawRoundedRect(box, 4, 4)
-        else:  # wraps: underline both ends
-            painter.drawLine(start.left(), start.bottom(), self.viewport().width(),
-                             start.bottom())
-            painter.drawLine(0, tag.bottom() + 2, tag.right(), tag.bottom() + 2)
+    def span_rects(self, span: Span) -> tuple[QRect, QRect]:
+        """On screen: the entity's first character and its tag (painters draw around them)."""
+        return self._char_rect(span.start), self._tag_rect(span)
 
     # ------------------------------------------------------------------ geometry
 

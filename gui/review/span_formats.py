@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QTextCharFormat
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen, QTextCharFormat
 
 from core.models import Label
 from gui.common.theme import INK, label_color
@@ -70,3 +71,18 @@ class SpanFormats:
             last.setFontLetterSpacing(self.tag_width(label))
         self._cache[key] = (fmt, last)
         return fmt, last
+
+
+def paint_selection(painter: QPainter, start: QRect, tag: QRect, color: QColor,
+                    right_edge: int) -> None:
+    """The selected entity's outline: a rounded box from its first character (``start``)
+    to the end of its tag, or, when it wraps, a line under each of its two ends."""
+    painter.setPen(QPen(color, 2.2))
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    if start.top() == tag.top() - 2:
+        box = QRect(start.left() - 2, start.top(), tag.right() - start.left() + 4,
+                    start.height())
+        painter.drawRoundedRect(box, 4, 4)
+    else:  # wraps: underline both ends
+        painter.drawLine(start.left(), start.bottom(), right_edge, start.bottom())
+        painter.drawLine(0, tag.bottom() + 2, tag.right(), tag.bottom() + 2)
