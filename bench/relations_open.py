@@ -20,7 +20,7 @@ from core.store import Project
 
 N_ENTITIES = 300
 N_RELATIONS = 200
-RUNS = 3
+RUNS = 5
 
 
 def relations_between(spans: list[SpanIn], types, limit: int) -> list[RelationIn]:

@@ -135,3 +135,47 @@ def test_rejecting_the_head_hides_its_relation_and_undo_brings_it_back(qtbot, wi
     keys(qtbot, window, (Qt.Key.Key_Z, CTRL))
     assert window.view.selected_span().text == "EXIM"
     assert window.side_panel.relations.texts() == ["→ FUNDS Lynas  (suggested)"]
+
+
+def test_the_guide_tab_shows_the_relation_types_of_the_scheme(window):
+    rows = [(chip.text(), words.text()) for chip, words in window.side_panel.guide.rows]
+    assert ("2  PROCESSES", "GPE, ORG, LOC → MINERAL. The head refines, processes, smelts, "
+            "separates or converts the mineral.") in rows
+    assert any(chip == "7  PARTNERS_WITH" and "GPE, ORG ↔ GPE, ORG" in words
+               for chip, words in rows)
+
+
+def test_review_labels_edits_relation_types_and_ctrl_z_undoes_it(qtbot, window, path):
+    qtbot.keyClick(window.view, Qt.Key.Key_L, CTRL | Qt.KeyboardModifier.ShiftModifier)
+    dialog = window.labels_dialog
+    qtbot.waitUntil(dialog.isVisible)
+    dialog.tabs.setCurrentIndex(1)
+    pane = dialog.relation_types
+    names = [pane.table.item(r, 1).text() for r in range(pane.table.rowCount())]
+    pane.table.selectRow(names.index("FUNDS"))
+    pane.name.setFocus()
+    pane.name.selectAll()
+    qtbot.keyClicks(pane.name, "FINANCES")
+    qtbot.keyClick(pane.name, Qt.Key.Key_Return)
+    assert any(r[1] == "FINANCES" for r in stored(path))  # the EXIM relation follows
+    assert "6  FINANCES" in [chip.text() for chip, _ in window.side_panel.guide.rows]
+    pane.delete()  # FINANCES is used: refused with the store's sentence
+    assert "is used by 1 relation" in dialog.message.text()
+    pane.add()
+    assert "NEW_RELATION" in {t.name for t in window.project.relation_types()}
+    pane.head.setText("GPE")
+    pane.tail.setText("GPE, ORG")
+    pane.symmetric.setChecked(True)
+    pane.apply_changes()
+    assert window.project.relation_type("NEW_RELATION").shape() == "GPE ↔ GPE, ORG"
+    pane.delete()
+    assert "NEW_RELATION" not in {t.name for t in window.project.relation_types()}
+    dialog.close()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    window.view.setFocus()
+    for _ in range(4):  # the delete, the change, the add, the rename
+        keys(qtbot, window, (Qt.Key.Key_Z, CTRL))
+    assert {t.name for t in window.project.relation_types()} >= {"FUNDS"}
+    assert "NEW_RELATION" not in {t.name for t in window.project.relation_types()}
+    assert any(r[1] == "FUNDS" for r in stored(path))
