@@ -27,8 +27,9 @@ separation plant in Malaysia. Lynas also processes rare earths in Texas.
 Japan signed a partnership with Australia on critical minerals, and both joined the \
 Minerals Security Partnership."""
 
-ENTITIES = [("China", "GPE"), ("rare earths", "MINERAL"), ("gallium", "MINERAL"),
-            ("International Energy Agency", "ORG"), ("2023", "DATE"), ("China", "GPE"),
+ENTITIES = [("China", "GPE"), ("China", "GPE"), ("rare earths", "MINERAL"),
+            ("gallium", "MINERAL"), ("International Energy Agency", "ORG"),
+            ("2023", "DATE"), ("China", "GPE"),
             ("gallium", "MINERAL"), ("Japan", "GPE"), ("United States", "GPE"),
             ("Australia", "GPE"), ("lithium", "MINERAL"), ("spodumene", "MINERAL"),
             ("China", "GPE"), ("Export-Import \nBank of the United States", "ORG"),
@@ -36,13 +37,13 @@ ENTITIES = [("China", "GPE"), ("rare earths", "MINERAL"), ("gallium", "MINERAL")
             ("Lynas", "ORG"), ("rare earths", "MINERAL"), ("Texas", "GPE"),
             ("Japan", "GPE"), ("Australia", "GPE"), ("Minerals Security Partnership", "ORG")]
 # (head index, tail index, type, state) into ENTITIES
-RELATIONS = [(0, 1, "PROCESSES", "accepted"), (0, 2, "PROCESSES", "suggested"),
-             (5, 6, "RESTRICTS", "accepted"), (5, 7, "RESTRICTS", "suggested"),
-             (5, 8, "RESTRICTS", "suggested"), (9, 10, "PRODUCES", "accepted"),
-             (9, 11, "SUPPLIES", "suggested"), (9, 12, "SUPPLIES", "suggested"),
-             (13, 15, "FUNDS", "accepted"), (15, 16, "LOCATED_IN", "suggested"),
-             (17, 18, "PROCESSES", "suggested"), (20, 21, "PARTNERS_WITH", "accepted"),
-             (20, 22, "MEMBER_OF", "suggested")]
+RELATIONS = [(1, 2, "PROCESSES", "accepted"), (1, 3, "PROCESSES", "suggested"),
+             (6, 7, "RESTRICTS", "accepted"), (6, 8, "RESTRICTS", "suggested"),
+             (6, 9, "RESTRICTS", "suggested"), (10, 11, "PRODUCES", "accepted"),
+             (10, 12, "SUPPLIES", "suggested"), (10, 13, "SUPPLIES", "suggested"),
+             (14, 16, "FUNDS", "accepted"), (16, 17, "LOCATED_IN", "suggested"),
+             (18, 19, "PROCESSES", "suggested"), (21, 22, "PARTNERS_WITH", "accepted"),
+             (21, 23, "MEMBER_OF", "suggested")]
 
 
 def scene_article() -> ArticleIn:
@@ -85,13 +86,13 @@ def main() -> int:
             view = window.view
             view.setFocus()
             theme = "dark" if dark else "light"
-            for name, pick in (("selected", 5), ("drawing", 9)):
+            for name, pick in (("selected", 1), ("relation-selected", 6), ("drawing", 10)):
                 span = [s for s in view.spans if s.live][pick]
                 view.select_span(span.id)
                 if name == "drawing":
                     window.relation_review.start()
                     view.step_entity(2)
-                else:
+                elif name == "relation-selected":
                     rel = window.session.relations[3]
                     window.relation_review.select_relation(rel.id)
                 for _ in range(3):
@@ -99,6 +100,10 @@ def main() -> int:
                 window.grab().save(str(out / f"relations-{name}-{theme}-1024x640.png"))
                 window.relation_review.cancel(say=False)
             window.side_tabs.setCurrentIndex(2)
+            app.processEvents()
+            guide = window.side_panel.guide
+            heading = guide.rows[len(window.project.labels()) - 1][1]
+            guide.verticalScrollBar().setValue(heading.y() + heading.height())
             app.processEvents()
             window.grab().save(str(out / f"relations-guide-{theme}-1024x640.png"))
             window.close()

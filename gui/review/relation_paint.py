@@ -81,12 +81,14 @@ class RelationPainter:
                 line.other, selected)
             kind = self.types.get(rel.type)
             color = QColor(kind.color if kind else "#5a6f8f")
+            if self.view.palette().base().color().lightness() < 128:
+                color = color.lighter(140)  # the scheme's colours are for light paper
             chosen = rel.id == self.selected_id
             pen = QPen(color, 2.8 if chosen else 1.7)
             if rel.state == "suggested":
                 pen.setStyle(Qt.PenStyle.DashLine)
             if self.selected_id is not None and not chosen:
-                color.setAlpha(120)
+                color.setAlpha(150)
                 pen.setColor(color)
             symmetric = bool(kind and kind.symmetric)
             self._arc(painter, head, tail, pen, rel.type, line.other, not symmetric, chosen)

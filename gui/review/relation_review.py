@@ -143,8 +143,12 @@ class RelationReview(QObject):
         head = self.drawing.head
         self.drawing.cancel()
         self.show()
-        if say and head is not None:
+        if head is None:
+            return
+        if say:
             self._say(f"No relation drawn from {quoted(head)}.", 3000)
+        else:
+            self.window.statusBar().clearMessage()  # the prompt is over
 
     def _prompt(self) -> None:
         if self.session is not None and self.drawing.active:
