@@ -31,6 +31,8 @@ class RelationList(QWidget):
         self.list.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys stay with the article view
         self.list.setUniformItemSizes(True)
         self.list.itemClicked.connect(self._clicked)
+        # up to five rows; the entity table above keeps the rest of the height
+        self.list.setMaximumHeight(5 * self.list.fontMetrics().height() + 14)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
         layout.setSpacing(2)

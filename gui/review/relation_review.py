@@ -46,6 +46,7 @@ class RelationReview(QObject):
         self.session: ReviewSession | None = None
         self.drawing = RelationDrawing()
         self.selected_id: int | None = None  # the selected relation (Enter / Delete act on it)
+        self._selecting = False  # selecting a relation's entity keeps the relation selected
         self.painter = RelationPainter(self.view)
         self.view.overlays.append(self.painter.paint)
         self.view.installEventFilter(self)
@@ -87,10 +88,9 @@ class RelationReview(QObject):
         self.painter.show(lines, types, self.selected_id, draft, prompt, shown)
         self.list.show_lines(shown, lines, types, self.selected_id)
 
-    def _span_selected(self, span_id: int | None) -> None:
-        relation = self.session.relation(self.selected_id) if self.session else None
-        if relation is not None and span_id not in (relation.head_id, relation.tail_id):
-            self.selected_id = None  # moving to another entity leaves the relation
+    def _span_selected(self, _span_id: int | None) -> None:
+        if not self._selecting:
+            self.selected_id = None  # a move (Tab, Space, a click) leaves the relation
         self.show()
         if self.drawing.active:
             self._prompt()
@@ -114,9 +114,13 @@ class RelationReview(QObject):
         relation = session.relation(relation_id) if session else None
         if relation is None:
             return
-        if self.view.selected_id not in (relation.head_id, relation.tail_id):
-            self.view.select_span(relation.head_id)
         self.selected_id = relation_id
+        if self.view.selected_id not in (relation.head_id, relation.tail_id):
+            self._selecting = True
+            try:
+                self.view.select_span(relation.head_id)
+            finally:
+                self._selecting = False
         self.show()
         self.view.setFocus()
         kind = relation.type
