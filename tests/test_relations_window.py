@@ -179,3 +179,24 @@ def test_review_labels_edits_relation_types_and_ctrl_z_undoes_it(qtbot, window, 
     assert {t.name for t in window.project.relation_types()} >= {"FUNDS"}
     assert "NEW_RELATION" not in {t.name for t in window.project.relation_types()}
     assert any(r[1] == "FUNDS" for r in stored(path))
+
+
+def type_pixels(win, color: str) -> int:
+    """How many pixels of the text view have exactly ``color`` (a relation type's)."""
+    from PySide6.QtGui import QColor
+
+    win.view.viewport().repaint()
+    image = win.view.viewport().grab().toImage()
+    wanted = QColor(color).rgb()
+    return sum(image.pixel(x, y) == wanted for x in range(0, image.width(), 2)
+               for y in range(0, image.height(), 2))
+
+
+def test_only_the_selected_entitys_relations_are_drawn_in_their_types_colour(qtbot, window):
+    funds = window.project.relation_type("FUNDS").color
+    select(window, "China")  # no relations
+    assert type_pixels(window, funds) == 0
+    select(window, "EXIM")  # EXIM FUNDS Lynas: its arc and name in FUNDS' colour
+    assert type_pixels(window, funds) > 20
+    select(window, "Lynas")  # the tail shows it too
+    assert type_pixels(window, funds) > 20
