@@ -27,6 +27,7 @@ class RelationList(QWidget):
         self.heading = QLabel()
         self.heading.setTextFormat(Qt.TextFormat.PlainText)
         self.heading.setStyleSheet("color: palette(placeholder-text);")
+        self.heading.setWordWrap(True)  # its text must not widen the side panel
         self.list = QListWidget()
         self.list.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys stay with the article view
         self.list.setUniformItemSizes(True)
