@@ -31,6 +31,9 @@ class RelationList(QWidget):
         self.list = QListWidget()
         self.list.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys stay with the article view
         self.list.setUniformItemSizes(True)
+        # a long row is cut with an ellipsis (its tooltip has all of it), not scrolled
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.list.itemClicked.connect(self._clicked)
         # up to five rows; the entity table above keeps the rest of the height
         self.list.setMaximumHeight(5 * self.list.fontMetrics().height() + 14)
