@@ -210,3 +210,82 @@ def bench_review_keys(tmp: Path) -> dict:
     result["review_suggestions"] = len(_article().spans)
     window.close()
     return result
+
+
+def _fits(window, head, tail):
+    """The first relation type (in the scheme's order) joining ``head`` to ``tail``."""
+    return next((t for t in window.session.relation_types() if t.hotkey
+                 and t.allows(head.label, tail.label)), None)
+
+
+def _draw(app, window, planner, head, tail, kind) -> int:
+    """R, the shortest way to ``tail``, the type's key: pressed for real, checked in the
+    file, then undone (not counted). Returns the keys pressed."""
+    view = window.view
+    view.select_span(head.id)
+    app.processEvents()
+    press(app, view, ["R"])
+    way = planner.ways(tail)[0]
+    press(app, view, way)
+    assert view.selected_id == tail.id, (way, view.selected_id, tail.id)
+    press(app, view, [kind.hotkey])
+    made = [r for r in window.project.relations(window.article.id)
+            if (r.head_id, r.tail_id, r.type) == (head.id, tail.id, kind.name)]
+    assert made, window.statusBar().currentMessage()
+    press(app, view, ["Ctrl+Z"])
+    return 2 + len(way)
+
+
+def run_relations(window, app) -> dict:
+    """Keys per relation: to the next entity in the sentence, and to any entity on screen
+    from one head (the worst and the mean)."""
+    view = window.view
+    planner = Planner(window)
+    text = window.article.text
+    live = planner.live()
+    nexts = []
+    for head, tail in zip(live, live[1:], strict=False):
+        kind = _fits(window, head, tail)
+        if kind is not None and "." not in text[head.end:tail.start]:
+            nexts.append(_draw(app, window, planner, head, tail, kind))
+        if len(nexts) == 5:
+            break
+    head = next(s for s in live if s.label in ("GPE", "ORG"))
+    view.select_span(head.id)
+    app.processEvents()
+    height = view.viewport().height()
+    on_screen = [s for s in planner.live() if s.id != head.id
+                 and view.span_rects(s)[0].top() >= 0 and view.span_rects(s)[0].bottom() <= height]
+    anywhere = [_draw(app, window, planner, head, tail, kind) for tail in on_screen
+                if (kind := _fits(window, head, tail)) is not None]
+    return {"relation_keys_next_in_sentence": max(nexts),
+            "relation_keys_on_screen_worst": max(anywhere),
+            "relation_keys_on_screen_mean": sum(anywhere) / len(anywhere),
+            "relation_targets_on_screen": len(anywhere)}
+
+
+def bench_relation_keys(tmp: Path) -> dict:
+    """The relations scenario (issue 26): the scripted article in a window at 1024×640."""
+    import os
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from gui.window.main_window import MainWindow
+
+    path = tmp / "relation-keys.assay"
+    with Project.create(path, rules=store_rules()) as project:
+        project.add_articles([_article()])
+    app = QApplication.instance() or QApplication([])
+    window = MainWindow(QSettings(str(tmp / "relation-keys.ini"), QSettings.Format.IniFormat),
+                        "bench")
+    window.open_project(path)
+    window.resize(1024, 640)
+    window.show()
+    window.activateWindow()
+    app.processEvents()
+    window.view.setFocus()
+    result = run_relations(window, app)
+    window.close()
+    return result

@@ -20,7 +20,8 @@ from pathlib import Path
 from bench.claims_across import bench_claims_across
 from bench.corpus import mineral_spans, synthetic_articles
 from bench.learning import bench_learning
-from bench.review_keys import bench_review_keys
+from bench.relations_open import bench_relations_open
+from bench.review_keys import bench_relation_keys, bench_review_keys
 from bench.scale import bench_scale
 from bench.statistics import bench_statistics
 from bench.teams import bench_adjudication, bench_teams
@@ -374,9 +375,10 @@ def main() -> int:
                      "machine": f"{platform.machine()} {os.cpu_count()} cores, "
                                 f"Python {platform.python_version()}"}
     steps = (bench_import, bench_annotate, bench_store, bench_export, bench_gui,
-             bench_open_big_article, bench_big_project, bench_review_keys,
-             bench_big_article_edits, bench_teams, bench_adjudication, bench_learning,
-             bench_scale, bench_statistics, bench_claims_across)
+             bench_open_big_article, bench_relations_open, bench_big_project,
+             bench_review_keys, bench_relation_keys, bench_big_article_edits, bench_teams,
+             bench_adjudication, bench_learning, bench_scale, bench_statistics,
+             bench_claims_across)
     alone = (bench_million,)  # minutes to build: only when named (make bench-million)
     chosen = sys.argv[1:]  # step names, e.g. bench_open_big_article; none means all
     steps += tuple(step for step in alone if step.__name__ in chosen)

@@ -16,6 +16,8 @@ shows (``core.review.events``: bound methods, held weakly):
   edit reaches panels that already show the article;
 - ``spans_changed()``, ``claims_changed()``: the open article's spans, its claims, were
   re-read and differ from what the listeners last heard;
+- ``relations_changed()``: the open article's live relations differ (a relation edit, or
+  a span edit that took relations along or brought them back: liveness follows the ends);
 - ``article_changed(article)``: its status, note or model changed;
 - ``articles_changed()``: the project's article rows may have changed (statuses, counts
   in the list): after every edit, an import or a pre-annotation;
@@ -39,7 +41,7 @@ import contextlib
 import time
 
 from core.errors import AssayError, InvalidEdit
-from core.models import Article, Claim, Span
+from core.models import Article, Claim, Relation, RelationType, Span
 from core.review.edits import Edit, Focus, SetStatus
 from core.review.events import Signal
 from core.review.history import History
@@ -64,6 +66,7 @@ class ReviewSession:
         self.spans: list[Span] = []
         self.tokens: list[tuple[int, int]] = []
         self.claims: list[Claim] = []
+        self.relations: list[Relation] = []  # the open article's live relations
         self.claim_id: int | None = None  # the current claim: see point_at_claim
         self._clock = clock
         self._opened_at = clock()
@@ -72,6 +75,7 @@ class ReviewSession:
         self.article_ready = Signal()  # (Article | None)
         self.spans_changed = Signal()  # ()
         self.claims_changed = Signal()  # ()
+        self.relations_changed = Signal()  # ()
         self.article_changed = Signal()  # (Article)
         self.articles_changed = Signal()  # ()
         self.focus_moved = Signal()  # (Focus)
@@ -81,7 +85,14 @@ class ReviewSession:
         self.versions_changed = Signal()  # ()
         self._moving: Edit | None = None  # the edit being done, undone or redone
         self.history.changed.connect(self._edited)
-        self._scheme = project.labels()  # as the listeners last saw it
+        self._scheme = self._read_scheme()  # as the listeners last saw it
+
+    def _read_scheme(self) -> tuple:
+        return self.project.labels(), self.project.relation_types()
+
+    def relation_types(self) -> list[RelationType]:
+        """The scheme's relation types, as the listeners last heard of them."""
+        return list(self._scheme[1])
 
     def check_scheme(self) -> None:
         """Tell the listeners when the scheme is no longer what they last saw: another
@@ -90,11 +101,11 @@ class ReviewSession:
         presses are the file's names, not the ones read when the window opened. A file
         that cannot be read now is said so by the next edit or read, not by this check."""
         try:
-            labels = self.project.labels()
+            scheme = self._read_scheme()
         except AssayError:
             return
-        if labels != self._scheme:
-            self._scheme = labels
+        if scheme != self._scheme:
+            self._scheme = scheme
             self.labels_changed.emit()
 
     # ------------------------------------------------------------------ reading
@@ -105,6 +116,7 @@ class ReviewSession:
         if article_id is None:
             self.save_time()
             self.article, self.spans, self.tokens, self.claims = None, [], [], []
+            self.relations = []
             self.claim_id = None
             self.article_opened.emit(None)
             self.article_ready.emit(None)
@@ -121,6 +133,7 @@ class ReviewSession:
         spans = project.spans(article_id)
         claims = project.claims(article_id)
         self.article, self.tokens, self.spans, self.claims = article, tokens, spans, claims
+        self.relations = project.relations(article_id, include_dead=False)
         self.claim_id = None
         self._opened_at = self._clock()
         self.check_scheme()
@@ -133,16 +146,19 @@ class ReviewSession:
         if self.article is None:
             return
         article_id = self.article.id
-        was = self.article, self.spans, self.claims
+        was = self.article, self.spans, self.claims, self.relations
         self.article = self.project.article(article_id)
         self.spans = self.project.spans(article_id)
         self.claims = self.project.claims(article_id)
+        self.relations = self.project.relations(article_id, include_dead=False)
         if self.current_claim() is None:
             self.claim_id = None  # it went (an undone mark, a deleted claim)
         if self.spans != was[1]:
             self.spans_changed.emit()
         if self.claims != was[2]:
             self.claims_changed.emit()
+        if self.relations != was[3]:
+            self.relations_changed.emit()
         if self.article != was[0]:
             self.article_changed.emit(self.article)
         self.articles_changed.emit()
@@ -150,6 +166,10 @@ class ReviewSession:
 
     def span(self, span_id: int | None) -> Span | None:
         return next((s for s in self.spans if s.id == span_id), None)
+
+    def relation(self, relation_id: int | None) -> Relation | None:
+        """One of the open article's live relations."""
+        return next((r for r in self.relations if r.id == relation_id), None)
 
     # ------------------------------------------------------------------ the current claim
     # One claim is current: the one the reviewer last moved to (], [, a click on a claim, a
@@ -327,7 +347,7 @@ class ReviewSession:
     def _edited(self, focus: Focus) -> None:
         """After an edit, undo or redo: show its article and what it touched."""
         if focus.article_id is None:  # a scheme edit: the open article's spans may change
-            self._scheme = self.project.labels()
+            self._scheme = self._read_scheme()
             self.labels_changed.emit()
             if self.article is not None:
                 self.reload(Focus(self.article.id))

@@ -11,6 +11,7 @@ from gui.linking.editor import LinkEditor
 from gui.review.entity_panel import EntityPanel
 from gui.review.label_bar import LabelBar
 from gui.review.label_guide import LabelGuide
+from gui.review.relation_list import RelationList
 
 
 class SidePanel(QWidget):
@@ -21,6 +22,7 @@ class SidePanel(QWidget):
         self.label_bar = LabelBar()
         self.entities = EntityPanel()
         self.entities.setMinimumHeight(80)
+        self.relations = RelationList()  # the selected entity's (gui.review.relation_review)
         self.show_rejected = QCheckBox("Show rejected")
         self.link_editor = LinkEditor()
         self.claims_panel = ClaimsPanel()
@@ -39,6 +41,7 @@ class SidePanel(QWidget):
         entities_layout.setContentsMargins(0, 0, 0, 0)
         entities_layout.addLayout(row)
         entities_layout.addWidget(self.entities, 1)
+        entities_layout.addWidget(self.relations)
         entities_layout.addWidget(self.link_editor)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
@@ -64,7 +67,7 @@ class SidePanel(QWidget):
         labels = self.session.project.labels()
         self.entities.set_labels(labels)
         self.label_bar.set_labels(labels)
-        self.guide.set_labels(labels)
+        self.guide.set_labels(labels, self.session.relation_types())
 
 
 def heading(text: str) -> QLabel:

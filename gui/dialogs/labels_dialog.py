@@ -3,7 +3,8 @@
 A table of the labels (colour, name, key, spans that use it, the guideline) and, for the
 selected one, fields to rename it, change its key, colour and guideline; buttons to add,
 merge into another label, delete (only an unused label: the store refuses otherwise),
-reorder, and export or import the scheme as JSON. Every change is an undoable edit on the
+reorder, and export or import the scheme as JSON; a second tab edits the relation types
+(``gui.dialogs.relation_types_pane``). Every change is an undoable edit on the
 window's history (``core.review.scheme_edits``); the rules are the store's
 (``core.store.labels``), so the dialog and ``assay-cli labels`` refuse the same things.
 """
@@ -27,7 +28,9 @@ from PySide6.QtWidgets import (
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
+    QWidget,
 )
 
 from core.errors import AssayError
@@ -44,6 +47,7 @@ from gui.common.file_dialogs import open_file_name, save_file_name
 from gui.common.listening import listen_while_open
 from gui.common.plain_text import plain_tip
 from gui.common.theme import label_color
+from gui.dialogs.relation_types_pane import RelationTypesPane
 
 if TYPE_CHECKING:
     from gui.review_host import ReviewHost
@@ -119,12 +123,19 @@ class LabelsDialog(QDialog):
         self.message.setTextFormat(Qt.TextFormat.PlainText)
         self.message.setWordWrap(True)
 
-        layout = QVBoxLayout(self)
+        labels_page = QWidget()
+        layout = QVBoxLayout(labels_page)
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
         layout.addLayout(form)
         layout.addLayout(share)
-        layout.addWidget(self.message)
+        self.relation_types = RelationTypesPane(window, self._say)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(labels_page, "Labels")
+        self.tabs.addTab(self.relation_types, "Relation types")
+        outer = QVBoxLayout(self)
+        outer.addWidget(self.tabs, 1)
+        outer.addWidget(self.message)
         # Enter in a field applies that field (returnPressed); no button may take it too.
         for button in self.findChildren(QPushButton):
             button.setAutoDefault(False)
@@ -133,7 +144,8 @@ class LabelsDialog(QDialog):
         self.selecting: str | None = None  # the label an edit under way wants selected
         self.fill()
         if window.session is not None:
-            listen_while_open(self, (window.session.labels_changed, self.fill))
+            listen_while_open(self, (window.session.labels_changed, self.fill),
+                              (window.session.labels_changed, self.relation_types.fill))
 
     # ------------------------------------------------------------------ showing
 

@@ -17,10 +17,10 @@ core and hands back the new spans.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -45,14 +45,15 @@ from gui.common.theme import reading_font
 from gui.review.jumps import Jumps
 from gui.review.offsets import OffsetMap
 from gui.review.search_marks import paint_search_marks
-from gui.review.selection_frame import paint_selection, selection_boxes
+from gui.review.selection_frame import paint_selection
 from gui.review.span_formats import TAG_PAD, SpanFormats
+from gui.review.span_geometry import SpanGeometry
 from gui.teams.lane_paint import lanes_room, lanes_tip, paint_lanes, paint_regions
 
 LINE_HEIGHT_PERCENT = 150
 MAX_COLUMN_CHARS = 90  # comfortable reading width, in average characters
 
-class ArticleView(QTextEdit):
+class ArticleView(SpanGeometry):
     """Read-only article text with entity highlights and keyboard/mouse editing gestures."""
 
     span_selected = Signal(object)  # span id or None
@@ -94,6 +95,7 @@ class ArticleView(QTextEdit):
         self.cursorPositionChanged.connect(
             lambda: self.comparison is not None and self.viewport().update())
         self.jumps = Jumps(self)  # Space, Alt+label, / (gui.review.jumps)
+        self.overlays: list[Callable[[QPainter], None]] = []  # painted last, over the text
         self._base_size = 12.5
         self._zoom = 0.0
         self._apply_font()
@@ -324,29 +326,9 @@ class ArticleView(QTextEdit):
             paint_regions(painter, self.document(), self._omap, self.comparison, offset,
                           (first, last + 1), self._text_metrics.height(), self.selected_span(),
                           self._omap.to_py(self.textCursor().position()))
+        for overlay in self.overlays:  # the selected entity's relations (relation_paint)
+            overlay(painter)
         painter.end()
-
-    def _char_rect(self, offset: int) -> QRect:
-        cursor = QTextCursor(self.document())
-        cursor.setPosition(self._omap.to_qt(offset))
-        return self.cursorRect(cursor)
-
-    def _tag_rect(self, span: Span) -> QRect:
-        """Where the label name goes: the gap after the span's last character."""
-        last = self._char_rect(span.end - 1)
-        char = self._text[span.end - 1]
-        x = last.left() + self._text_metrics.horizontalAdvance(char)
-        return QRect(x, last.top() + 2, self._looks.tag_width(span.label),
-                     max(4, last.height() - 4))
-
-    def selection_frame(self) -> list[QRectF]:
-        """The selected entity's frame, a box per line it is on (viewport coordinates)."""
-        span = self.selected_span()
-        if span is None:
-            return []
-        offset = QPointF(-self.horizontalScrollBar().value(), -self.verticalScrollBar().value())
-        return selection_boxes(self.document(), self._omap, span.start, span.end, offset,
-                               self._tag_rect(span).right())
 
     # ------------------------------------------------------------------ geometry
 

@@ -1,4 +1,6 @@
-"""The Guide tab: every label with its key and its guideline, the scheme's own words.
+"""The Guide tab: every label with its key and its guideline, then every relation type
+with its key, the labels it joins (head → tail, ↔ when symmetric) and its description:
+the scheme's own words.
 
 Descriptions are untrusted (a shared scheme file wrote them), so each is a plain-text
 label; the tab follows the scheme as it is edited.
@@ -11,8 +13,26 @@ from collections.abc import Sequence
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
-from core.models import Label
+from core.models import Label, RelationType
 from gui.common.theme import INK, label_color
+
+
+def _chip(text: str, background: str, ink: str) -> QLabel:
+    chip = QLabel(text)
+    chip.setTextFormat(Qt.TextFormat.PlainText)
+    chip.setStyleSheet(f"background: {background}; color: {ink}; border-radius: 4px; "
+                       "padding: 2px 6px; font-weight: 600;")
+    chip.setSizePolicy(chip.sizePolicy().horizontalPolicy().Maximum,
+                       chip.sizePolicy().verticalPolicy())
+    return chip
+
+
+def _words(text: str) -> QLabel:
+    words = QLabel(text)
+    words.setTextFormat(Qt.TextFormat.PlainText)
+    words.setWordWrap(True)
+    words.setContentsMargins(2, 0, 2, 8)
+    return words
 
 
 class LabelGuide(QScrollArea):
@@ -25,24 +45,30 @@ class LabelGuide(QScrollArea):
         self.rows: list[tuple[QLabel, QLabel]] = []
         self.set_labels([])
 
-    def set_labels(self, labels: Sequence[Label]) -> None:
+    def set_labels(self, labels: Sequence[Label],
+                   relation_types: Sequence[RelationType] = ()) -> None:
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.setContentsMargins(4, 8, 4, 8)
         layout.setSpacing(2)
         self.rows = []
         for label in labels:
-            chip = QLabel(f"{label.hotkey.upper() or ' '}  {label.name}")
-            chip.setTextFormat(Qt.TextFormat.PlainText)
-            chip.setStyleSheet(f"background: {label_color(label.color).name()}; color: "
-                               f"{INK.name()}; border-radius: 4px; padding: 2px 6px; "
-                               "font-weight: 600;")
-            chip.setSizePolicy(chip.sizePolicy().horizontalPolicy().Maximum,
-                               chip.sizePolicy().verticalPolicy())
-            text = QLabel(label.description or "No guideline yet (Review → Labels…).")
-            text.setTextFormat(Qt.TextFormat.PlainText)
-            text.setWordWrap(True)
-            text.setContentsMargins(2, 0, 2, 8)
+            chip = _chip(f"{label.hotkey.upper() or ' '}  {label.name}",
+                         label_color(label.color).name(), INK.name())
+            text = _words(label.description or "No guideline yet (Review → Labels…).")
+            layout.addWidget(chip, 0, Qt.AlignmentFlag.AlignLeft)
+            layout.addWidget(text)
+            self.rows.append((chip, text))
+        if relation_types:
+            heading = QLabel("RELATIONS: select an entity, R, move to the tail, type key")
+            heading.setTextFormat(Qt.TextFormat.PlainText)
+            heading.setWordWrap(True)
+            heading.setStyleSheet("color: palette(placeholder-text); font-weight: 600;")
+            heading.setContentsMargins(2, 8, 2, 4)
+            layout.addWidget(heading)
+        for kind in relation_types:
+            chip = _chip(f"{kind.hotkey.upper() or ' '}  {kind.name}", kind.color, "#ffffff")
+            text = _words(f"{kind.shape()}. {kind.description}".strip())
             layout.addWidget(chip, 0, Qt.AlignmentFlag.AlignLeft)
             layout.addWidget(text)
             self.rows.append((chip, text))

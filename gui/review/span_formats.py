@@ -70,3 +70,4 @@ class SpanFormats:
             last.setFontLetterSpacing(self.tag_width(label))
         self._cache[key] = (fmt, last)
         return fmt, last
+

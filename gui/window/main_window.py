@@ -41,6 +41,7 @@ from gui.models.training import ModelTraining
 from gui.review.article_column import ArticleColumn
 from gui.review.entity_review import EntityReview
 from gui.review.focus import ReturnFocus
+from gui.review.relation_review import RelationReview
 from gui.review_host import SessionPart
 from gui.teams.adjudication import Adjudication
 from gui.window.actions import build_actions, build_menus
@@ -185,6 +186,7 @@ class MainWindow(QMainWindow):
         self.act_popup.setChecked(self.settings.value("view/popup", "true") == "true")
         self.view.label_popup_on_select = self.act_popup.isChecked()
         self.entity_review = EntityReview(self, self)
+        self.relation_review = RelationReview(self, self.side_panel.relations)
         self.claims_review = ClaimsReview(self)
         self.entity_review.mark_claim = lambda exact: self.claims_review.mark(exact=exact)
         self.linking = Linking(self)
@@ -265,8 +267,8 @@ class MainWindow(QMainWindow):
         self.session = session
         parts: list[SessionPart] = [
             self.article_column, self.side_panel, self.list_panel, self.entity_review,
-            self.claims_review, self.linking, self.adjudication, self.model_training,
-            self.status_parts]
+            self.relation_review, self.claims_review, self.linking, self.adjudication,
+            self.model_training, self.status_parts]
         if self.statistics_window is not None:
             parts.append(self.statistics_window)
         for part in parts:

@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
 )
 
 # Groups in the order the help shows them.
-GROUPS = ("Entities", "Articles", "Editing", "Claims", "Adjudication", "View", "Project",
-          "Help")
+GROUPS = ("Entities", "Relations", "Articles", "Editing", "Claims", "Adjudication", "View",
+          "Project", "Help")
 
 # Keys the article view and the list handle themselves (not window actions). Every
 # window action declares its own help row where it is made (``MainWindow.action(...,
@@ -40,6 +40,10 @@ VIEW_KEYS: list[tuple[str, str, str]] = [
     ("Entities", "Shift+← / Shift+→", "Move the entity's start by one token"),
     ("Entities", "Alt+← / Alt+→", "Move the entity's end by one token"),
     ("Entities", "Esc", "Clear the selection"),
+    ("Relations", "1–9 (while drawing)", "Make the relation of that type to the entity you are on"),
+    ("Relations", "Esc (while drawing)", "Stop drawing; nothing is made"),
+    ("Relations", "Enter / Delete", "On a selected relation (click it in the list): accept; "
+     "reject a suggestion, delete your own"),
     ("Articles", "↓ / ↑", "Next / previous article in the list"),
     ("Adjudication", "Space / Shift+Space", "Next / previous place where reviewers differ"),
     ("Adjudication", "A", "Approve the curated version, open the next article to adjudicate"),
