@@ -121,8 +121,8 @@ def write(records: Iterable[Reviewed], sink: Sink) -> None:
 
 
 EXPORT = ExportFormat("label-studio", "Label Studio JSON", ".json", write,
-                      "tasks with annotations (accepted) and predictions (suggested) with "
-                      "their relations, and the labelling config", text_file=False,
+                      "tasks with annotations (accepted) and predictions (suggested), "
+                      "relations, and the labelling config", text_file=False,
                       suggestions=True, relations=True, companions=("-config.xml",))
 
 
