@@ -5,12 +5,16 @@ article without relations and a pending one with suggestions."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from core.models import ArticleIn
 from core.nlp.store_rules import store_rules
 from core.store import Project
 
+REPO = Path(__file__).resolve().parents[1]
 R = "ana"
 RICH = ("\U0001F30F Australia and Japan signed a rare earths pact.\n"
         "China processes 70% of rare earths; Québec’s lithium feeds Tesla.\u2028"
@@ -80,3 +84,10 @@ def triples(project: Project, article_id: int, states: tuple[str, ...] = ("accep
     spans = {s.id: (s.start, s.end, s.label) for s in project.spans(article_id)}
     return {(spans[r.head_id], r.type, spans[r.tail_id])
             for r in project.relations(article_id, include_dead=False) if r.state in states}
+
+
+def assay_cli(*args: str) -> subprocess.CompletedProcess:
+    """``assay-cli ARGS`` in a process of its own, as a user runs it."""
+    return subprocess.run([sys.executable, "-m", "core.cli", *args], cwd=REPO,
+                          env={**os.environ, "PYTHONPATH": str(REPO)}, capture_output=True,
+                          text=True, timeout=300, check=False)

@@ -5,11 +5,7 @@ bratiaa package ships (MIT, a dev dependency)."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import zipfile
-from pathlib import Path
 
 import pytest
 
@@ -18,9 +14,7 @@ from core.formats.export import export
 from core.models import RelationType
 from core.nlp.store_rules import store_rules
 from core.store import Project
-from tests.relations_corpus import R, build, triples
-
-REPO = Path(__file__).resolve().parents[1]
+from tests.relations_corpus import R, assay_cli, build, triples
 
 
 @pytest.fixture
@@ -121,9 +115,7 @@ def test_names_brat_cannot_store_refuse_the_export_with_a_sentence(tmp_path):
         project.rename_label("ORG", "Company name", R)
         path = project.path
     dest = tmp_path / "c.zip"
-    done = subprocess.run([sys.executable, "-m", "core.cli", "export", str(path), "-f", "brat",
-                           "-o", str(dest)], cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)},
-                          capture_output=True, text=True, timeout=300, check=False)
+    done = assay_cli("export", str(path), "-f", "brat", "-o", str(dest))
     assert done.returncode == 1
     assert "brat type names hold only letters A-Z, digits, _ and -" in done.stderr
     assert "'Company name'" in done.stderr and "'Company_name'" in done.stderr

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import json
+from xml.etree import ElementTree
 
 import pytest
 
 from core.formats.export import export
 from core.formats.importers import import_paths
-from core.models import ArticleIn, SpanIn
+from core.models import ArticleIn, RelationType, SpanIn
 from core.nlp.store_rules import store_rules
 from core.store import ArticleFilter, Project
-from tests.relations_corpus import build, triples
+from tests.relations_corpus import assay_cli, build, triples
 
 TEXT_A = "Glencore ships cobalt from the DRC to China; Québec’s lithium waits."
 TEXT_B = "Indonesia banned nickel ore exports in 2020, the ministry said."
@@ -142,8 +143,6 @@ def _relations_of(result: list[dict]) -> set:
 
 
 def test_relations_export_beside_the_labels_and_validate_with_the_sdk(tmp_path):
-    from xml.etree import ElementTree
-
     from label_studio_sdk.label_interface import LabelInterface
 
     project = build(tmp_path)
@@ -179,12 +178,27 @@ def test_relations_export_beside_the_labels_and_validate_with_the_sdk(tmp_path):
 
 
 def test_relations_come_back_from_a_label_studio_file_as_decisions_and_suggestions(tmp_path):
-    project = build(tmp_path)
-    dest = tmp_path / "tasks.json"
-    export(project, "label-studio", dest, flt=ArticleFilter())
-    with Project.create(tmp_path / "back.assay", rules=store_rules()) as back:
-        report = import_paths(back, [dest])
-        assert (report.added, report.problems) == (3, [])
+    """Through the CLI, as a user moves a project through Label Studio and back; a relation
+    type with characters XML and JSON must escape comes back as it was."""
+    odd = 'Ties "A<B" & Co.'
+    with build(tmp_path) as project:
+        project.add_relation_type(RelationType(odd, ("GPE",), ("GPE",)), "ana")
+        spans = {s.text: s.id for s in project.spans(1)}
+        project.add_relation(1, spans["China"], spans["Japan"], odd, "ana")
+        path = project.path
+    dest, back_path = tmp_path / "tasks.json", tmp_path / "back.assay"
+    for args in (("export", str(path), "-f", "label-studio", "-o", str(dest), "--status",
+                  "all"), ("new", str(back_path))):
+        assert assay_cli(*args).returncode == 0
+    with Project.open(back_path, rules=store_rules()) as back:  # the scheme knows the type
+        back.add_relation_type(RelationType(odd, ("GPE",), ("GPE",)), "ana")
+    done = assay_cli("import", str(back_path), str(dest))
+    assert done.returncode == 0, done.stderr
+    assert "Imported 3 article(s)" in done.stdout and "0 problem(s)" in done.stdout
+    config = (tmp_path / "tasks-config.xml").read_text(encoding="utf-8")
+    assert odd in {r.get("value") for r in ElementTree.fromstring(config).iter("Relation")}
+    with Project.open(path, rules=store_rules()) as project, \
+            Project.open(back_path, rules=store_rules()) as back:
         for article_id in (1, 2, 3):
             for states in (("accepted",), ("suggested",)):
                 assert triples(back, article_id, states) == triples(project, article_id,
