@@ -29,12 +29,15 @@ class ExportReport:
     fmt: str = ""
     rows: int = 0  # rows of the claims and facts CSVs, lines of the versions export
     unit: str = "entities"  # what the format counts, for the summary
+    relations: int = 0  # relations written, by a format that carries them
 
     def summary(self) -> str:
-        """What was written, in the unit of the format: "8 article(s), 12 claim(s)"."""
+        """What was written, in the unit of the format: "8 article(s), 12 claim(s)", and
+        the relations when there were any: "2 article(s), 11 entities, 5 relations"."""
         counted = (f"{self.spans} entities" if self.unit == "entities"
                    else f"{self.rows} {self.unit}")
-        return f"{self.articles} article(s), {counted}"
+        related = f", {self.relations} relations" if self.relations else ""
+        return f"{self.articles} article(s), {counted}{related}"
 
 
 @dataclass

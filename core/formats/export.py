@@ -124,6 +124,7 @@ def export(
                 yield record
                 report.articles += 1
                 report.spans += len(record.spans)
+                report.relations += len(record.relations)
             if progress:
                 progress(done, total)
 
