@@ -60,9 +60,12 @@ def _read(document):
 def test_brat_reads_back_entities_relations_and_links_exactly(tmp_path, brat_messages):
     from bratsubset.projectconfig import ProjectConfiguration
 
-    project = build(tmp_path)
-    report = export(project, "brat", tmp_path / "corpus.zip")
-    assert (report.articles, report.files) == (2, [tmp_path / "corpus.zip"])
+    with build(tmp_path) as project:
+        path = project.path
+    done = assay_cli("export", str(path), "-f", "brat", "-o", str(tmp_path / "corpus.zip"))
+    assert done.returncode == 0, done.stderr
+    assert "Exported 2 article(s), 11 entities, 5 relations to" in done.stdout
+    project = Project.open(path, rules=store_rules())
     names = _unpacked(tmp_path / "corpus.zip", tmp_path / "out")
     assert names == ["corpus/annotation.conf", "corpus/article-1.ann", "corpus/article-1.txt",
                      "corpus/article-2.ann", "corpus/article-2.txt", "corpus/visual.conf"]
@@ -84,12 +87,18 @@ def test_brat_reads_back_entities_relations_and_links_exactly(tmp_path, brat_mes
             place: ("Assay", kb_id) for place, kb_id in by_span.items()}
     assert set(config.get_entity_types()) == project.label_names()
     assert config.get_relation_types() == [t.name for t in project.relation_types()]
+    # visual.conf gives brat each label's and type's colour
+    colours = {lb.name: lb.color for lb in project.labels()}
+    assert config.get_drawing_config_by_type("GPE") == {"bgColor": colours["GPE"]}
+    assert config.get_drawing_config_by_type("PRODUCES") == {
+        "color": project.relation_type("PRODUCES").color}
     assert brat_messages() == []
     # The rich article has a relation of each kind the test needs; the plain one none.
     assert _read(folder / "article-1")[2] and _read(folder / "article-2")[2] == []
     lynas = next(e for e in _read(folder / "article-1")[1].values() if e[2] == "ORG"
                  and "\n" in e[3])
     assert lynas[3] == "Lynas Rare\nEarths Ltd."
+    project.close()
 
 
 def test_a_symmetric_type_is_written_in_the_order_its_config_allows(tmp_path, brat_messages):
