@@ -224,7 +224,21 @@ def test_hand_made_relations_import_each_way_and_a_bad_one_is_reported(tmp_path)
              "labels": ["PRODUCES"]},
             # two types on one arrow: two relations
             {"type": "relation", "from_id": "a", "to_id": "c", "direction": "right",
-             "labels": ["SUPPLIES", "PARTNERS_WITH"]}]}]},
+             "labels": ["SUPPLIES", "PARTNERS_WITH"]}]}],
+         # A model's guesses: the reviewer's regions again (as "x", "z") and a new one.
+         "predictions": [{"result": [
+             labelled("x", "Chile", "GPE"), labelled("z", "China", "GPE"),
+             labelled("y", "exports", "ORG"),
+             # the reviewer's PARTNERS_WITH drawn the other way, and their SUPPLIES: theirs
+             {"type": "relation", "from_id": "z", "to_id": "x", "direction": "bi",
+              "labels": ["PARTNERS_WITH"]},
+             {"type": "relation", "from_id": "x", "to_id": "z", "direction": "right",
+              "labels": ["SUPPLIES"]},
+             # a directed relation the other way round is another fact: a suggestion
+             {"type": "relation", "from_id": "z", "to_id": "x", "direction": "right",
+              "labels": ["SUPPLIES"]},
+             {"type": "relation", "from_id": "y", "to_id": "z", "direction": "right",
+              "labels": ["SUPPLIES"]}]}]},
         {"data": {"text": text}, "annotations": [{"result": regions + [
             {"type": "relation", "from_id": "a", "to_id": "c", "direction": "right"}]}]},
         {"data": {"text": text + " "}, "annotations": [{"result": regions + [
@@ -244,4 +258,6 @@ def test_hand_made_relations_import_each_way_and_a_bad_one_is_reported(tmp_path)
                for r in project.relations(1)}
         assert got == {("Chile", "PRODUCES", "lithium", "accepted", "imported"),
                        ("Chile", "SUPPLIES", "China", "accepted", "imported"),
-                       ("Chile", "PARTNERS_WITH", "China", "accepted", "imported")}
+                       ("Chile", "PARTNERS_WITH", "China", "accepted", "imported"),
+                       ("China", "SUPPLIES", "Chile", "suggested", "model"),
+                       ("exports", "SUPPLIES", "China", "suggested", "model")}

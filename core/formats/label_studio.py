@@ -155,9 +155,9 @@ def _hashable(value: Any) -> Any:
     return value if isinstance(value, str | int) and not isinstance(value, bool) else None
 
 
-def _links(items: list[Any], where: str) -> list[tuple[Any, Any, str]]:
-    """The relation items of a result as ``(head region id, tail region id, type)``, one
-    per type it names."""
+def _links(items: list[Any], where: str) -> list[tuple[Any, Any, str, bool]]:
+    """The relation items of a result as ``(head region id, tail region id, type, either
+    way)``, one per type it names (``bi``: either way round)."""
     out = []
     for i, item in enumerate(items):
         if not isinstance(item, dict) or item.get("type") != "relation":
@@ -169,25 +169,30 @@ def _links(items: list[Any], where: str) -> list[tuple[Any, Any, str]]:
         head, tail = _hashable(item.get("from_id")), _hashable(item.get("to_id"))
         if item.get("direction") == "left":
             head, tail = tail, head
-        out += [(head, tail, k.strip()) for k in dict.fromkeys(kinds)]
+        both = item.get("direction") == "bi"
+        out += [(head, tail, k.strip(), both) for k in dict.fromkeys(kinds)]
     return out
 
 
-def _relations(links: list[tuple[Any, Any, str]], index: dict[Any, int], where: str,
-               state: str, origin: str) -> list[RelationIn]:
+def _relations(links: list[tuple[Any, Any, str, bool]], index: dict[Any, int], where: str,
+               state: str, origin: str, taken: set[tuple[int, int, str]]) -> list[RelationIn]:
     """``links`` as relations between the record's spans (``index``: region id → position
     in its spans; a region missing from it is a left-out prediction, and its relations
-    go with it when ``state`` is suggested, else the file is wrong)."""
-    out: dict[tuple[int, int, str], RelationIn] = {}
-    for head, tail, kind in links:
-        ends = index.get(head), index.get(tail)
-        if ends[0] is None or ends[1] is None:
+    go with it when ``state`` is suggested, else the file is wrong). One already
+    ``taken`` (the annotation's, when reading the prediction) is not made twice."""
+    out = []
+    for head, tail, kind, both in links:
+        h, t = index.get(head), index.get(tail)
+        if h is None or t is None:
             if state == "suggested":
                 continue
             raise ValueError(f"{where} has a {kind} relation to a region it does not label")
-        key = (ends[0], ends[1], kind)
-        out.setdefault(key, RelationIn(ends[0], ends[1], kind, state=state, origin=origin))
-    return list(out.values())
+        keys = {(h, t, kind), (t, h, kind)} if both else {(h, t, kind)}
+        if keys & taken:
+            continue
+        taken |= keys
+        out.append(RelationIn(h, t, kind, state=state, origin=origin))
+    return out
 
 
 def task_record(item: Any) -> tuple[dict[str, Any], list[RelationIn]]:
@@ -205,6 +210,7 @@ def task_record(item: Any) -> tuple[dict[str, Any], list[RelationIn]]:
         text = strings[0]
     spans: list[dict[str, Any]] = []
     relations: list[RelationIn] = []
+    made: set[tuple[int, int, str]] = set()  # (head, tail, type) of the relations made
     annotations = [a for a in item.get("annotations") or []
                    if isinstance(a, dict) and not a.get("was_cancelled")]
     if annotations:
@@ -215,12 +221,14 @@ def task_record(item: Any) -> tuple[dict[str, Any], list[RelationIn]]:
             index.setdefault(rid, len(spans))
             spans.append({**s, "state": "accepted", "origin": "imported"})
         index.pop(None, None)
-        relations += _relations(_links(result, where), index, where, "accepted", "imported")
+        relations += _relations(_links(result, where), index, where, "accepted", "imported",
+                                made)
     predictions = [p for p in item.get("predictions") or [] if isinstance(p, dict)]
     if predictions:
         where = "predictions[0].result"
         result = predictions[0].get("result", [])
-        decided = {(s["start"], s["end"]): i for i, s in enumerate(spans)}
+        decided = {(s["start"], s["end"]): i for i, s in enumerate(spans)
+                   if isinstance(s["start"], int) and isinstance(s["end"], int)}
         taken = list(decided)
         index = {}
         for rid, s in _regions(result, where):
@@ -234,10 +242,8 @@ def task_record(item: Any) -> tuple[dict[str, Any], list[RelationIn]]:
             elif (start, end) in decided:  # the reviewer's span: its relations are theirs
                 index.setdefault(rid, decided[start, end])
         index.pop(None, None)
-        relations += [r for r in _relations(_links(result, where), index, where,
-                                            "suggested", "model")
-                      if not any((r.head, r.tail, r.type) == (d.head, d.tail, d.type)
-                                 for d in relations)]
+        relations += _relations(_links(result, where), index, where, "suggested", "model",
+                                made)
     record = {"text": text, "spans": spans}
     for key in ("title", "source", "url", "published"):
         if isinstance(data.get(key), str):
