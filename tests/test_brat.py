@@ -140,3 +140,32 @@ def test_names_brat_cannot_store_refuse_the_export_with_a_sentence(tmp_path):
         project.rename_label("ORG", "Company name", R)
         report = export(project, "brat", dest, labels=["GPE", "MINERAL"])
         assert report.articles == 2 and dest.exists()
+
+
+def test_the_windows_export_dialog_writes_the_brat_collection(qtbot, tmp_path):
+    """File → Export… with brat chosen: the same export, off the GUI thread, and the status
+    bar says what it wrote."""
+    from PySide6.QtCore import QSettings
+
+    from gui.window.main_window import MainWindow
+
+    with build(tmp_path) as project:
+        path = project.path
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(settings, R)
+    qtbot.addWidget(window)
+    window.open_project(path)
+    window.show()
+    dialog = window.jobs.export_dialog()
+    dialog.format.setCurrentIndex(dialog.format.findData("brat"))
+    assert dialog.destination.text().endswith("relations-brat.zip")
+    dest = tmp_path / "from-window.zip"
+    dialog.destination.setText(str(dest))
+    dialog.accept()
+    qtbot.waitUntil(lambda: window.jobs.job is None and dest.exists(), timeout=30_000)
+    assert "Exported 2 article(s), 11 entities, 5 relations" in \
+        window.statusBar().currentMessage()
+    names = _unpacked(dest, tmp_path / "out")
+    assert "from-window/article-1.ann" in names
+    _text, _entities, relations, _links = _read(tmp_path / "out" / "from-window" / "article-1")
+    assert len(relations) == 5
