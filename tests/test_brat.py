@@ -169,3 +169,15 @@ def test_the_windows_export_dialog_writes_the_brat_collection(qtbot, tmp_path):
     assert "from-window/article-1.ann" in names
     _text, _entities, relations, _links = _read(tmp_path / "out" / "from-window" / "article-1")
     assert len(relations) == 5
+
+
+def test_an_entity_ending_in_a_line_break_is_refused_not_cut(tmp_path):
+    """brat's lines end at a line break, so an entity's text cannot end with one: the
+    export says so rather than write the entity one character short."""
+    with build(tmp_path) as project:
+        text = project.article(1).text
+        at = text.index("pact.\n")
+        project.add_span(1, at, at + 6, "EVENT", R)
+        with pytest.raises(AssayError, match="'pact.' begins or ends with a line break"):
+            export(project, "brat", tmp_path / "c.zip")
+    assert not (tmp_path / "c.zip").exists()
