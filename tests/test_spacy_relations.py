@@ -9,7 +9,8 @@ from __future__ import annotations
 import pytest
 
 from core.formats.export import export
-from tests.relations_corpus import build, triples
+from core.models import RelationType
+from tests.relations_corpus import R, build, triples
 
 
 @pytest.fixture
@@ -49,9 +50,13 @@ def _both_ways(found: set, symmetric: set[str]) -> set:
 
 def test_docbin_relations_read_back_as_the_tutorial_reads_them(tmp_path, rel_extension):
     project = build(tmp_path)
+    odd = 'Ties "A<B" & Co.'  # a type name is any string to spaCy: it is carried as it is
+    project.add_relation_type(RelationType(odd, ("GPE",), ("GPE",)), R)
+    spans = {s.text: s.id for s in project.spans(1)}
+    project.add_relation(1, spans["China"], spans["Japan"], odd, R)
     symmetric = {t.name for t in project.relation_types() if t.symmetric}
     report = export(project, "spacy", tmp_path / "rel.spacy")
-    assert report.articles == 2
+    assert (report.articles, report.relations) == (2, 6)
     rich, plain = _read(tmp_path / "rel.spacy")
     assert rich.text == project.article(1).text
     assert _restored(rich) == _both_ways(triples(project, 1), symmetric)
