@@ -57,6 +57,7 @@ def _read(document):
     return text, entities, relations, links
 
 
+@pytest.mark.slow  # assay-cli in processes of its own
 def test_brat_reads_back_entities_relations_and_links_exactly(tmp_path, brat_messages):
     from bratsubset.projectconfig import ProjectConfiguration
 
@@ -119,6 +120,7 @@ def test_a_symmetric_type_is_written_in_the_order_its_config_allows(tmp_path, br
     assert brat_messages() == []
 
 
+@pytest.mark.slow  # assay-cli in processes of its own
 def test_names_brat_cannot_store_refuse_the_export_with_a_sentence(tmp_path):
     with build(tmp_path) as project:
         project.rename_label("ORG", "Company name", R)

@@ -177,6 +177,7 @@ def test_relations_export_beside_the_labels_and_validate_with_the_sdk(tmp_path):
         project, 3, ("suggested",))
 
 
+@pytest.mark.slow  # assay-cli in processes of its own
 def test_relations_come_back_from_a_label_studio_file_as_decisions_and_suggestions(tmp_path):
     """Through the CLI, as a user moves a project through Label Studio and back; a relation
     type with characters XML and JSON must escape comes back as it was."""
