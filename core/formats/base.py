@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from core.models import Label, Reviewed
+from core.models import Label, RelationType, Reviewed
 from core.store.rules import Linker  # the project's (project.linker())
 from core.text.json_lines import json_line
 
@@ -29,12 +29,15 @@ class ExportReport:
     fmt: str = ""
     rows: int = 0  # rows of the claims and facts CSVs, lines of the versions export
     unit: str = "entities"  # what the format counts, for the summary
+    relations: int = 0  # relations written, by a format that carries them
 
     def summary(self) -> str:
-        """What was written, in the unit of the format: "8 article(s), 12 claim(s)"."""
+        """What was written, in the unit of the format: "8 article(s), 12 claim(s)", and
+        the relations when there were any: "2 article(s), 11 entities, 5 relations"."""
         counted = (f"{self.spans} entities" if self.unit == "entities"
                    else f"{self.rows} {self.unit}")
-        return f"{self.articles} article(s), {counted}"
+        related = f", {self.relations} relations" if self.relations else ""
+        return f"{self.articles} article(s), {counted}{related}"
 
 
 @dataclass
@@ -50,6 +53,9 @@ class Sink:
     total: int = 0
     labels: list[tuple[str, str]] = field(default_factory=list)  # the scheme: (name, colour)
     scheme: list[Label] = field(default_factory=list)  # the scheme, whole (Assay JSONL)
+    # The scheme's relation types, for formats that carry relations (their configs, the
+    # direction of a symmetric type).
+    relation_types: list[RelationType] = field(default_factory=list)
 
 
 Writer = Callable[[Iterable[Reviewed], Sink], None]
@@ -69,6 +75,9 @@ class ExportFormat:
     decisions: bool = False
     suggestions: bool = False  # reads suggested spans too (as predictions)
     versions: bool = False  # reads the reviewers' versions (a team project)
+    # reads the relations between the spans it reads (``Reviewed.relations``): accepted ones,
+    # and with ``suggestions`` the live suggested ones too
+    relations: bool = False
     tokens: bool = False  # written from Assay's tokens, split at span edges
     text_file: bool = True  # False: the writer writes ``sink.paths`` itself
     splits: bool = False  # can write a train/dev split

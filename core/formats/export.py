@@ -105,7 +105,8 @@ def export(
                         else None)
         records = project.reviewed(ids, labels=keep, claim_states=claim_states,
                                    tokens=form.tokens, suggestions=form.suggestions,
-                                   versions=form.versions, every_state=form.decisions)
+                                   versions=form.versions, every_state=form.decisions,
+                                   relations=form.relations)
         for done, record in enumerate(records, 1):
             if cancelled():
                 raise _Cancelled
@@ -123,6 +124,7 @@ def export(
                 yield record
                 report.articles += 1
                 report.spans += len(record.spans)
+                report.relations += len(record.relations)
             if progress:
                 progress(done, total)
 
@@ -130,7 +132,8 @@ def export(
                                "write the export to") for t in targets]
     scheme = project.labels()
     sink = Sink(report=report, linker=project.linker(), paths=temps, split=split, seed=seed,
-                total=total, labels=[(lb.name, lb.color) for lb in scheme], scheme=scheme)
+                total=total, labels=[(lb.name, lb.color) for lb in scheme], scheme=scheme,
+                relation_types=project.relation_types() if form.relations else [])
     try:
         if form.text_file:
             with temps[0].open("w", encoding="utf-8", newline="") as fh:

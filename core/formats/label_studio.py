@@ -1,15 +1,27 @@
 """Label Studio JSON: tasks with ``data.text``, reviewers' spans as ``annotations``, and
-suggestions as ``predictions`` (import and export).
+suggestions as ``predictions`` (import and export), with the relations between them.
 
 A NER result item is ``{id, from_name, to_name, type: "labels", value: {start, end,
-text, labels: [label]}}`` with code-point offsets, which are Python's. Label Studio
-needs a labelling config naming the labels; the export writes one next to the tasks
-(``<stem>-config.xml``), to paste into the project's *Labeling Interface* settings.
+text, labels: [label]}}`` with code-point offsets, which are Python's; a relation is a
+result item ``{from_id, to_id, type: "relation", direction, labels: [TYPE]}`` beside the
+regions whose ``id``s it names (``direction`` is ``right`` from head to tail, ``bi`` for a
+symmetric type). Label Studio needs a labelling config naming the labels and the relation
+types (``<Relations>``); the export writes one next to the tasks (``<stem>-config.xml``),
+to paste into the project's *Labeling Interface* settings.
 
-On import, the first annotation that was not cancelled gives accepted spans and the
-first prediction gives suggestions; a prediction that overlaps an annotated span is
-left out (the reviewer's decision wins), and a region with several labels takes the
-first. The same checks as every import then apply (offsets fit, quoted text matches).
+Export: an accepted relation between accepted entities is part of the annotation; any
+other live one (suggested, or with a suggested end) is part of the prediction, which
+then also holds the regions of its accepted ends (a prediction's relations can only name
+its own regions).
+
+On import, the first annotation that was not cancelled gives accepted spans and
+relations, and the first prediction gives suggestions; a prediction that overlaps an
+annotated span is left out (the reviewer's decision wins), and its relations go with it
+unless it marks exactly the annotated span, whose relations they then become. A region
+with several labels takes the first; a relation with several types is one relation per
+type; ``left`` runs from ``to_id`` to ``from_id``. The same checks as every import then
+apply (offsets fit, quoted text matches, the relation's type is the project's and fits
+its ends' labels).
 """
 
 from __future__ import annotations
@@ -21,7 +33,7 @@ from typing import Any
 from xml.sax.saxutils import quoteattr
 
 from core.formats.base import ExportFormat, Sink
-from core.models import Reviewed, Span
+from core.models import Relation, RelationIn, RelationType, Reviewed, Span
 from core.text.json_lines import json_line
 
 FROM_NAME, TO_NAME = "label", "text"
@@ -29,65 +41,97 @@ FROM_NAME, TO_NAME = "label", "text"
 MAX_FILE_BYTES = 2 * 2**30
 
 
-def labeling_config(labels: Sequence[tuple[str, str]]) -> str:
-    """The ``<View>`` Label Studio needs for these ``(name, colour)`` labels."""
+def labeling_config(labels: Sequence[tuple[str, str]],
+                    relation_types: Sequence[RelationType] = ()) -> str:
+    """The ``<View>`` Label Studio needs for these ``(name, colour)`` labels and relation
+    types (its ``<Relations>``, left out when there are none)."""
     items = "\n".join(f"    <Label value={quoteattr(name)} background={quoteattr(color)}/>"
                       for name, color in labels)
-    return (f'<View>\n  <Labels name="{FROM_NAME}" toName="{TO_NAME}">\n{items}\n  </Labels>\n'
-            f'  <Text name="{TO_NAME}" value="$text"/>\n</View>\n')
+    kinds = "\n".join(f"    <Relation value={quoteattr(t.name)} background={quoteattr(t.color)}/>"
+                      for t in relation_types)
+    relations = f"  <Relations>\n{kinds}\n  </Relations>\n" if kinds else ""
+    return (f'<View>\n{relations}  <Labels name="{FROM_NAME}" toName="{TO_NAME}">\n{items}\n'
+            f'  </Labels>\n  <Text name="{TO_NAME}" value="$text"/>\n</View>\n')
+
+
+def region_id(span_id: int) -> str:
+    """A span's region id, stable across exports: what relation items name."""
+    return f"s{span_id}"
 
 
 def result_item(span: Span) -> dict[str, Any]:
-    return {"id": f"s{span.id}", "from_name": FROM_NAME, "to_name": TO_NAME, "type": "labels",
-            "origin": "manual" if span.origin == "reviewer" else "prediction",
+    return {"id": region_id(span.id), "from_name": FROM_NAME, "to_name": TO_NAME,
+            "type": "labels", "origin": "manual" if span.origin == "reviewer" else "prediction",
             "value": {"start": span.start, "end": span.end, "text": span.text,
                       "labels": [span.label]}}
 
 
-def task(rec: Reviewed) -> dict[str, Any]:
+def relation_item(rel: Relation, symmetric: bool) -> dict[str, Any]:
+    return {"from_id": region_id(rel.head_id), "to_id": region_id(rel.tail_id),
+            "type": "relation", "direction": "bi" if symmetric else "right",
+            "labels": [rel.type]}
+
+
+def task(rec: Reviewed, symmetric: frozenset[str] = frozenset()) -> dict[str, Any]:
     """One task. An approved article always has an annotation, even with an empty result:
     "no entities here" is a decision, and a task without annotations looks unlabelled in
     Label Studio (and would be handed out again). A pending one has none unless spans
-    were accepted."""
+    were accepted. ``symmetric``: the names of the symmetric relation types."""
     a = rec.article
     decided = bool(rec.spans) or a.status == "approved"
+    accepted = {s.id: s for s in rec.spans}
+    annotated: list[Relation] = []
+    predicted: list[Relation] = []
+    for rel in rec.relations:
+        decision = rel.state == "accepted" and rel.head_id in accepted and \
+            rel.tail_id in accepted
+        (annotated if decision else predicted).append(rel)
     out: dict[str, Any] = {
         "id": a.id,
         "data": {"text": a.text, "article_id": a.id, "title": a.title, "source": a.source,
                  "url": a.url, "published": a.published},
-        "annotations": [{"result": [result_item(s) for s in rec.spans], "was_cancelled": False,
-                         "ground_truth": False, "completed_by_name": a.reviewed_by or "",
+        "annotations": [{"result": [result_item(s) for s in rec.spans]
+                         + [relation_item(r, r.type in symmetric) for r in annotated],
+                         "was_cancelled": False, "ground_truth": False,
+                         "completed_by_name": a.reviewed_by or "",
                          "updated_at": a.reviewed_at or ""}] if decided else [],
     }
-    if rec.suggestions:
+    if rec.suggestions or predicted:
+        # A prediction's relations name its own regions: their accepted ends come along.
+        ends = {end for r in predicted for end in (r.head_id, r.tail_id)}
+        regions = rec.suggestions + [s for s in rec.spans if s.id in ends]
         models = sorted({s.updated_by or "" for s in rec.suggestions})
         out["predictions"] = [{"model_version": ", ".join(m for m in models if m) or "assay",
-                               "result": [result_item(s) for s in rec.suggestions]}]
+                               "result": [result_item(s) for s in regions]
+                               + [relation_item(r, r.type in symmetric) for r in predicted]}]
     return out
 
 
 def write(records: Iterable[Reviewed], sink: Sink) -> None:
     """Tasks as one JSON array in ``paths[0]``, the labelling config in ``paths[1]``."""
+    symmetric = frozenset(t.name for t in sink.relation_types if t.symmetric)
     with sink.paths[0].open("w", encoding="utf-8") as fh:
         fh.write("[")
         for i, rec in enumerate(records):
             fh.write(",\n" if i else "\n")
-            fh.write(json_line(task(rec)))
+            fh.write(json_line(task(rec, symmetric)))
         fh.write("\n]\n")
-    sink.paths[1].write_text(labeling_config(sink.labels), encoding="utf-8")
+    sink.paths[1].write_text(labeling_config(sink.labels, sink.relation_types),
+                             encoding="utf-8")
 
 
 EXPORT = ExportFormat("label-studio", "Label Studio JSON", ".json", write,
-                      "tasks with annotations (accepted) and predictions (suggested), and the "
-                      "labelling config", text_file=False, suggestions=True,
-                      companions=("-config.xml",))
+                      "tasks with annotations (accepted) and predictions (suggested), "
+                      "relations, and the labelling config", text_file=False,
+                      suggestions=True, relations=True, companions=("-config.xml",))
 
 
 # ---------------------------------------------------------------- import
 
 
-def _regions(items: Any, where: str) -> list[dict[str, Any]]:
-    """Label results as Assay-style span objects (``start``, ``end``, ``label``, ``text``)."""
+def _regions(items: Any, where: str) -> list[tuple[Any, dict[str, Any]]]:
+    """Label results as ``(region id, Assay-style span object)`` (``start``, ``end``,
+    ``label``, ``text``); the id is what relation items name (None when it has none)."""
     if not isinstance(items, list):
         raise ValueError(f"{where} is not a list")
     out = []
@@ -103,13 +147,58 @@ def _regions(items: Any, where: str) -> list[dict[str, Any]]:
         span = {"start": value.get("start"), "end": value.get("end"), "label": labels[0]}
         if isinstance(value.get("text"), str):
             span["text"] = value["text"]
-        out.append(span)
+        out.append((_hashable(item.get("id")), span))
     return out
 
 
-def task_record(item: Any) -> dict[str, Any]:
-    """One Label Studio task as the record ``core.formats.importers`` reads (raises
-    ValueError with the reason when it is not a task)."""
+def _hashable(value: Any) -> Any:
+    return value if isinstance(value, str | int) and not isinstance(value, bool) else None
+
+
+def _links(items: list[Any], where: str) -> list[tuple[Any, Any, str, bool]]:
+    """The relation items of a result as ``(head region id, tail region id, type, either
+    way)``, one per type it names (``bi``: either way round)."""
+    out = []
+    for i, item in enumerate(items):
+        if not isinstance(item, dict) or item.get("type") != "relation":
+            continue
+        kinds = item.get("labels")
+        if not isinstance(kinds, list) or not kinds or not all(
+                isinstance(k, str) and k.strip() for k in kinds):
+            raise ValueError(f"{where}[{i}] is a relation without a type (its \"labels\")")
+        head, tail = _hashable(item.get("from_id")), _hashable(item.get("to_id"))
+        if item.get("direction") == "left":
+            head, tail = tail, head
+        both = item.get("direction") == "bi"
+        out += [(head, tail, k.strip(), both) for k in dict.fromkeys(kinds)]
+    return out
+
+
+def _relations(links: list[tuple[Any, Any, str, bool]], index: dict[Any, int], where: str,
+               state: str, origin: str, taken: set[tuple[int, int, str]]) -> list[RelationIn]:
+    """``links`` as relations between the record's spans (``index``: region id → position
+    in its spans; a region missing from it is a left-out prediction, and its relations
+    go with it when ``state`` is suggested, else the file is wrong). One already
+    ``taken`` (the annotation's, when reading the prediction) is not made twice."""
+    out = []
+    for head, tail, kind, both in links:
+        h, t = index.get(head), index.get(tail)
+        if h is None or t is None:
+            if state == "suggested":
+                continue
+            raise ValueError(f"{where} has a {kind} relation to a region it does not label")
+        keys = {(h, t, kind), (t, h, kind)} if both else {(h, t, kind)}
+        if keys & taken:
+            continue
+        taken |= keys
+        out.append(RelationIn(h, t, kind, state=state, origin=origin))
+    return out
+
+
+def task_record(item: Any) -> tuple[dict[str, Any], list[RelationIn]]:
+    """One Label Studio task as the record ``core.formats.importers`` reads, and its
+    relations between the record's spans, by position (raises ValueError with the reason
+    when it is not a task)."""
     if not isinstance(item, dict) or not isinstance(item.get("data"), dict):
         raise ValueError('not a Label Studio task (no "data" object)')
     data = item["data"]
@@ -120,25 +209,46 @@ def task_record(item: Any) -> dict[str, Any]:
             raise ValueError('no "data.text" string')
         text = strings[0]
     spans: list[dict[str, Any]] = []
+    relations: list[RelationIn] = []
+    made: set[tuple[int, int, str]] = set()  # (head, tail, type) of the relations made
     annotations = [a for a in item.get("annotations") or []
                    if isinstance(a, dict) and not a.get("was_cancelled")]
     if annotations:
-        spans += [{**s, "state": "accepted", "origin": "imported"}
-                  for s in _regions(annotations[0].get("result", []), "annotations[0].result")]
+        where = "annotations[0].result"
+        result = annotations[0].get("result", [])
+        index: dict[Any, int] = {}
+        for rid, s in _regions(result, where):
+            index.setdefault(rid, len(spans))
+            spans.append({**s, "state": "accepted", "origin": "imported"})
+        index.pop(None, None)
+        relations += _relations(_links(result, where), index, where, "accepted", "imported",
+                                made)
     predictions = [p for p in item.get("predictions") or [] if isinstance(p, dict)]
     if predictions:
-        taken = [(s["start"], s["end"]) for s in spans]
-        for s in _regions(predictions[0].get("result", []), "predictions[0].result"):
+        where = "predictions[0].result"
+        result = predictions[0].get("result", [])
+        decided = {(s["start"], s["end"]): i for i, s in enumerate(spans)
+                   if isinstance(s["start"], int) and isinstance(s["end"], int)}
+        taken = list(decided)
+        index = {}
+        for rid, s in _regions(result, where):
             start, end = s["start"], s["end"]
-            if isinstance(start, int) and isinstance(end, int) and not any(
-                    start < e and end > b for b, e in taken):
+            if not (isinstance(start, int) and isinstance(end, int)):
+                continue
+            if not any(start < e and end > b for b, e in taken):
+                index.setdefault(rid, len(spans))
                 spans.append({**s, "state": "suggested", "origin": "model"})
                 taken.append((start, end))
+            elif (start, end) in decided:  # the reviewer's span: its relations are theirs
+                index.setdefault(rid, decided[start, end])
+        index.pop(None, None)
+        relations += _relations(_links(result, where), index, where, "suggested", "model",
+                                made)
     record = {"text": text, "spans": spans}
     for key in ("title", "source", "url", "published"):
         if isinstance(data.get(key), str):
             record[key] = data[key]
-    return record
+    return record, relations
 
 
 def read_tasks(data: bytes) -> Iterator[tuple[int, Any]]:

@@ -183,8 +183,9 @@ def read_label_studio(path: Path) -> Iterator[Entry]:
         raise _BadContent("no tasks")
     for number, item in tasks:
         try:
-            record = label_studio.task_record(item)
-            yield number, article_from_record(record, default_source=path.name)
+            record, relations = label_studio.task_record(item)
+            article = article_from_record(record, default_source=path.name)
+            yield number, replace(article, relations=tuple(relations)) if relations else article
         except (ValueError, _BadContent) as exc:
             yield number, problem(path, number, f"task {number}: {exc}")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from core.formats import (
     assay_jsonl,
+    brat,
     claims_csv,
     conll,
     doccano,
@@ -24,6 +25,7 @@ EXPORTS: dict[str, ExportFormat] = {f.name: f for f in (
     doccano.EXPORT,
     conll.EXPORT,
     label_studio.EXPORT,
+    brat.EXPORT,
     entities_csv.EXPORT,
     claims_csv.EXPORT,
     facts_csv.EXPORT,

@@ -2,23 +2,50 @@
 
 The DocBin is built in memory before it is written (that is how ``DocBin.to_disk``
 works); a seeded shuffle decides which articles go to ``<stem>-dev.spacy``.
+
+Relations travel as spaCy's relation-extraction example (explosion/projects,
+``tutorials/rel_component``) reads them: ``doc._.rel`` is ``{(head start, tail start):
+{TYPE: 1.0}}``, keyed by the first token of each entity in the doc's own tokens, a
+symmetric type written both ways (as its ``parse_data.py`` does). The value is put in
+``doc.user_data`` under the key the ``rel`` extension reads, so the DocBin (with
+``store_user_data=True``) carries it without Assay registering an extension on spaCy's
+``Doc``; a reader registers ``Doc.set_extension("rel", default={})`` as the tutorial does.
+Only the positive types are written: the tutorial's training reads a missing type as 0.
 """
 
 from __future__ import annotations
 
 import random
 from collections.abc import Iterable
+from typing import Any
 
 from core.formats.base import ExportFormat, Sink
 from core.formats.token_docs import docs
-from core.models import Reviewed
+from core.models import Reviewed, Span
+
+# Where ``doc._.rel`` lives in ``doc.user_data`` (spaCy's ``Underscore`` key for a Doc).
+REL_KEY = ("._.", "rel", None, None)
+
+
+def relation_labels(rec: Reviewed, pairs: list[tuple[Any, Span]], symmetric: frozenset[str]
+                    ) -> dict[tuple[int, int], dict[str, float]]:
+    """The article's relations as the tutorial's ``doc._.rel``."""
+    starts = {span.id: ent.start for ent, span in pairs}
+    rels: dict[tuple[int, int], dict[str, float]] = {}
+    for rel in rec.relations:
+        head, tail = starts[rel.head_id], starts[rel.tail_id]
+        rels.setdefault((head, tail), {})[rel.type] = 1.0
+        if rel.type in symmetric:
+            rels.setdefault((tail, head), {})[rel.type] = 1.0
+    return rels
 
 
 def write(records: Iterable[Reviewed], sink: Sink) -> None:
     from spacy.tokens import DocBin
 
-    train = DocBin(store_user_data=False)
-    dev = DocBin(store_user_data=False)
+    train = DocBin(store_user_data=True)
+    dev = DocBin(store_user_data=True)
+    symmetric = frozenset(t.name for t in sink.relation_types if t.symmetric)
     in_dev: set[int] = set()
     total = sink.total
     if sink.split is not None:
@@ -28,8 +55,11 @@ def write(records: Iterable[Reviewed], sink: Sink) -> None:
         if total >= 2:
             n_train = min(max(n_train, 1), total - 1)
         in_dev = set(order[n_train:])
-    for index, (_rec, doc, pairs) in enumerate(docs(records)):
+    for index, (rec, doc, pairs) in enumerate(docs(records)):
         doc.set_ents([ent for ent, _s in pairs])
+        rels = relation_labels(rec, pairs, symmetric)
+        if rels:
+            doc.user_data[REL_KEY] = rels
         (dev if index in in_dev else train).add(doc)
     train.to_disk(sink.paths[0])
     if sink.split is not None:
@@ -37,5 +67,6 @@ def write(records: Iterable[Reviewed], sink: Sink) -> None:
 
 
 EXPORT = ExportFormat("spacy", "spaCy DocBin", ".spacy", write,
-                      "docs with entities (and kb ids) for spacy train", tokens=True,
-                      text_file=False, splits=True)
+                      "docs with entities (and kb ids) for spacy train, and their relations "
+                      "as doc._.rel", tokens=True, text_file=False, splits=True,
+                      relations=True)
