@@ -216,6 +216,20 @@ class KbEntry:
 
 
 @dataclass(frozen=True)
+class KbFound:
+    """An entry that typed text found (``core.nlp.kb_search``) and, when only one of its
+    aliases matched, that alias: "Inner" finds CN-NM by "Inner Mongolia"."""
+
+    entry: KbEntry
+    also: str = ""
+
+    def line(self) -> str:
+        """How the link field's list shows it: ``CN-NM — Nei Mongol Zizhiqu (Autonomous
+        region), also Inner Mongolia`` (the id first, as the field reads it back)."""
+        return self.entry.display() + (f", also {self.also}" if self.also else "")
+
+
+@dataclass(frozen=True)
 class SchemeIn:
     """The label scheme an Assay JSONL export carries on its first line."""
 
