@@ -6,6 +6,7 @@ fails loudly and so that type checkers can follow them across modules.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -22,6 +23,8 @@ SUGGESTED_CLAIM_COLOUR = "#8a8f98"
 # dismissed ones are kept so the same sentence is not suggested again.
 CLAIM_STATES = ("suggested", "accepted", "dismissed")
 CLAIM_ORIGINS = ("reviewer", "rules", "imported")
+
+_KIND_SUFFIX = re.compile(r"\s*\([^()]*\)$")  # "Lualaba (Province)": the kind is no name
 
 
 @dataclass(frozen=True)
@@ -210,6 +213,10 @@ class KbEntry:
     aliases: tuple[str, ...] = ()
     source: str = "built-in"  # or "project" for a reviewer's entry
 
+    def short_name(self) -> str:
+        """The name without the kind ISO 3166-2 adds ("Lualaba (Province)" → "Lualaba")."""
+        return _KIND_SUFFIX.sub("", self.name)
+
     def display(self) -> str:
         """How the completer shows it: ``USA — United States``."""
         return f"{self.id} — {self.name}" if self.name and self.name != self.id else self.id
@@ -224,9 +231,12 @@ class KbFound:
     also: str = ""
 
     def line(self) -> str:
-        """How the link field's list shows it: ``CN-NM — Nei Mongol Zizhiqu (Autonomous
-        region), also Inner Mongolia`` (the id first, as the field reads it back)."""
-        return self.entry.display() + (f", also {self.also}" if self.also else "")
+        """How the link field's list shows it: the id first (the field reads it back), then
+        the name that matched, the entry's own in brackets (``CN-NM — Inner Mongolia (Nei
+        Mongol Zizhiqu)``), else the entry as it is always shown."""
+        if not self.also:
+            return self.entry.display()
+        return f"{self.entry.id} — {self.also} ({self.entry.short_name()})"
 
 
 @dataclass(frozen=True)

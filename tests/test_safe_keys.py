@@ -147,7 +147,7 @@ def test_single_keys_do_nothing_while_another_control_has_the_keyboard(qtbot, wi
     assert statuses(path) == PENDING
     assert window.article is not None and window.article.id == 1  # J did not move either
     assert window.statusBar().currentMessage() == (
-        "J acts in the article text or the article list: click the text first.")
+        "J works in the text or the list: click the text first.")
 
 
 def test_single_keys_act_in_the_text_and_in_the_list(qtbot, window, path):

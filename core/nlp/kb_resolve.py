@@ -15,7 +15,6 @@ from typing import Protocol
 
 from core.errors import AssayError
 from core.models import KbEntry, KbFound
-from core.nlp.kb_search import short_name
 from core.nlp.linking import SEPARATOR, country_of, family, is_usable_kb_id
 
 
@@ -89,7 +88,7 @@ def did_you_mean(linker: Lookup, labels: Iterable[str], typed: str, most: int = 
     found = [f for label in labels for f in linker.search(label, typed)[:most]][:most]
     if not found:
         return ""
-    named = [f"{f.entry.id} ({f.also or short_name(f.entry)})" for f in found]
+    named = [f"{f.entry.id} ({f.also or f.entry.short_name()})" for f in found]
     return f" Did you mean {', '.join(named[:-1]) + ' or ' if len(named) > 1 else ''}{named[-1]}?"
 
 

@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from core.models import KbEntry, KbFound
 
 _WORD = re.compile(r"[^\W_]+")
-_KIND_SUFFIX = re.compile(r"\s*\([^()]*\)$")  # "Lualaba (Province)": the type is no name
 MOST = 100  # lines a search returns: the field shows a dozen, the rest scroll
 
 
@@ -90,13 +89,8 @@ class EntrySearch:
         return [KbFound(entry, also) for _key, _id, entry, also in ranked[:most]]
 
 
-def short_name(entry: KbEntry) -> str:
-    """The entry's name without the kind ISO adds ("Lualaba (Province)" → "Lualaba")."""
-    return _KIND_SUFFIX.sub("", entry.name)
-
-
 def _index(entry: KbEntry) -> _Indexed:
-    name = short_name(entry)
+    name = entry.short_name()
     named = words(name)
     forms = [(1, name, named)]
     seen = {named}

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QStringListModel, Qt, Signal
+from PySide6.QtCore import QRect, QStringListModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCompleter,
     QDialog,
@@ -31,6 +31,7 @@ from core.models import KbFound, Span
 from core.nlp.kb_resolve import new_id
 
 Search = Callable[[str], list[KbFound]]  # typed text -> the entries it finds, best first
+LIST_WIDTH = 480  # the widest the field's list of choices grows (it is narrower than a line)
 
 
 class LinkEditor(QWidget):
@@ -82,12 +83,26 @@ class LinkEditor(QWidget):
     def _typed(self, text: str) -> None:
         """Each letter typed: the entries it finds, best first, in the field's list."""
         found = self.search(text) if self.search is not None and text.strip() else []
-        self.choices.setStringList([f.line() for f in found])
+        lines = [f.line() for f in found]
+        self.choices.setStringList(lines)
         popup = self.completer.popup()
-        if found:
-            self.completer.complete()
+        if found and popup is not None:
+            # The field is narrow in the side panel: the list is as wide as its lines (up to
+            # a limit) and grows to the left, so "also" names are read, not cut.
+            wanted = max(popup.fontMetrics().horizontalAdvance(line) for line in lines) + 40
+            rect = self.field.rect()
+            rect.setLeft(rect.right() - min(max(rect.width(), wanted), LIST_WIDTH))
+            self.completer.complete(rect)
+            # The field opens its list again after this (as wide as itself): once more after.
+            QTimer.singleShot(0, lambda: self._widen(rect))
         elif popup is not None:
             popup.hide()
+
+
+    def _widen(self, rect: QRect) -> None:
+        popup = self.completer.popup()
+        if popup is not None and popup.isVisible():
+            self.completer.complete(rect)
 
 
 class KbEntryDialog(QDialog):

@@ -43,7 +43,7 @@ from PySide6.QtWidgets import (
 COMMAND_MODIFIERS = (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
                      | Qt.KeyboardModifier.MetaModifier)
 _BESIDE = "assay_stays_beside_review"  # the property a companion window carries
-DIALOG_OPEN = "A dialog is open: the review keys wait until it is closed (click it to type there)."
+DIALOG_OPEN = "A dialog is open: click it to type there."  # short: a 1024-pixel status bar
 
 
 def stays_beside_review(window: QWidget) -> None:
@@ -117,8 +117,7 @@ class ReviewKeys(QObject):
         if kind == QEvent.Type.ShortcutOverride and focus not in self.surfaces:
             event.accept()  # the focused widget gets the key as typing, never a shortcut
             if not takes_text(focus) and (key := self._shortcut(event)):
-                self.say(f"{key} acts in the article text or the article list: click the "
-                         "text first.")
+                self.say(f"{key} works in the text or the list: click the text first.")
             return True
         return False
 
