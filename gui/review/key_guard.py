@@ -12,11 +12,14 @@ function keys (F1) stay window-wide, as before.
 Qt's way in: before a key becomes a shortcut, Qt sends the focused widget a
 ``ShortcutOverride``; a widget that accepts it gets the key as typing instead. Here:
 
-* a dialog or popup is open (``QApplication.activeModalWidget``/``activePopupWidget``, or
-  a visible dialog beside the window): the key goes nowhere in the review window, and the
-  status bar says where it should go;
+* a dialog is open (``QApplication.activeModalWidget``, or any visible dialog, modal or
+  not): the key goes nowhere in the review window, and the status bar says to click the
+  dialog;
+* a popup is open (``QApplication.activePopupWidget``: a menu, a list): the key goes
+  nowhere, unless it is for a text field (the link field's own list of choices);
 * the focus is elsewhere in the window (a search field, the link field, a button): the
   focused widget gets the key as it would anywhere else (a field types it), no shortcut;
+  a key that is a shortcut there says where it works;
 * the focus is on the text or the list: the key acts, as the help (F1) says.
 
 A window that stays open beside the review on purpose (Statistics) calls
