@@ -18,17 +18,23 @@ APP_DEBS := libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-ra
 # like app-deps: where we may (root with apt), else we say what is missing.
 TEST_DEBS := chromium $(APP_DEBS)
 
+# Quiet: one line says what is happening, pip says only what went wrong. setuptools notes on
+# every editable build that folders named like a package may shadow it ("Editable
+# installation."); that is how a checkout works, so the note is left out here. Anything
+# else setuptools warns about is a fault of pyproject.toml (tests/test_wheel.py).
 $(STAMP): pyproject.toml
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev,scale]'
-	touch $(STAMP)
+	@echo "Setting up $(VENV) from pyproject.toml (the first time takes a few minutes)..."
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	@PYTHONWARNINGS="ignore:Editable installation" \
+		$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev,scale]'
+	@touch $(STAMP)
 
 # The window needs Qt's xcb libraries on Linux; say which apt line installs them (the
 # packaged app carries them) instead of letting Qt abort with a cryptic message.
 run: $(STAMP)
-	$(PY) -m gui.platform_check
-	$(VENV)/bin/assay
+	@$(PY) -m gui.platform_check
+	@$(VENV)/bin/assay
 
 test: $(STAMP) test-deps
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q $(PYTEST_ARGS)

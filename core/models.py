@@ -6,6 +6,7 @@ fails loudly and so that type checkers can follow them across modules.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -26,6 +27,8 @@ CLAIM_ORIGINS = ("reviewer", "rules", "imported")
 # state and an origin like spans.
 RELATION_STATES = ("suggested", "accepted", "rejected")
 RELATION_ORIGINS = ("reviewer", "rules", "model", "imported")
+
+_KIND_SUFFIX = re.compile(r"\s*\([^()]*\)$")  # "Lualaba (Province)": the kind is no name
 
 
 @dataclass(frozen=True)
@@ -216,9 +219,30 @@ class KbEntry:
     aliases: tuple[str, ...] = ()
     source: str = "built-in"  # or "project" for a reviewer's entry
 
+    def short_name(self) -> str:
+        """The name without the kind ISO 3166-2 adds ("Lualaba (Province)" → "Lualaba")."""
+        return _KIND_SUFFIX.sub("", self.name)
+
     def display(self) -> str:
         """How the completer shows it: ``USA — United States``."""
         return f"{self.id} — {self.name}" if self.name and self.name != self.id else self.id
+
+
+@dataclass(frozen=True)
+class KbFound:
+    """An entry that typed text found (``core.nlp.kb_search``) and, when only one of its
+    aliases matched, that alias: "Inner" finds CN-NM by "Inner Mongolia"."""
+
+    entry: KbEntry
+    also: str = ""
+
+    def line(self) -> str:
+        """How the link field's list shows it: the id first (the field reads it back), then
+        the name that matched, the entry's own in brackets (``CN-NM — Inner Mongolia (Nei
+        Mongol Zizhiqu)``), else the entry as it is always shown."""
+        if not self.also:
+            return self.entry.display()
+        return f"{self.entry.id} — {self.also} ({self.entry.short_name()})"
 
 
 @dataclass(frozen=True)

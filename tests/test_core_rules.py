@@ -159,6 +159,75 @@ def test_the_cli_resolves_ids_and_names_of_any_family():
         resolve_term(linker, "two words")
 
 
+# ---------------------------------------------------------------- finding an entry by typing
+
+
+def test_a_name_matches_where_the_typed_words_begin_its_words():
+    from core.nlp.kb_search import fold, word_rank, words
+
+    assert fold("Côte d’Ivoire") == "cote d’ivoire" and words("Türkiye") == ("turkiye",)
+    assert words("Haut-Katanga") == ("haut", "katanga")
+    name = words("Inner Mongolia")
+    assert word_rank(words("inner mongolia"), name) == 0  # the whole name
+    assert word_rank(words("Inner"), name) == 1  # its start
+    assert word_rank(words("mong"), name) == 2  # a later word
+    assert word_rank(words("i m"), name) == 1  # every typed word begins one
+    assert word_rank(words("nner"), name) is None  # inside a word: no
+    assert word_rank(words("mongolia inner"), name) is None  # out of order: no
+    assert word_rank((), name) is None
+
+
+def test_typing_finds_provinces_and_countries_by_their_english_names_and_aliases():
+    from core.nlp.linking import builtin_linker
+
+    linker = builtin_linker()
+
+    def first(typed: str, label: str = "GPE") -> str:
+        return linker.search(label, typed)[0].entry.id
+
+    found = linker.search("GPE", "Inner")[0]
+    assert (found.entry.id, found.also) == ("CN-NM", "Inner Mongolia")  # ISO: Nei Mongol
+    assert found.line().startswith("CN-NM — ")  # the id first: the field reads it back
+    assert first("nei mongol") == "CN-NM"  # the official name still works
+    for typed, kb_id in [("xinjiang", "CN-XJ"), ("Tibet", "CN-XZ"), ("burma", "MMR"),
+                         ("ivory", "CIV"), ("cote", "CIV"), ("turkiye", "TUR"), ("Turkey", "TUR"),
+                         ("DR Congo", "COD"), ("Congo", "COD"), ("drc", "COD"), ("UK", "GBR"),
+                         ("Britain", "GBR"), ("US", "USA"), ("usa", "USA"), ("America", "USA"),
+                         ("czechia", "CZE"), ("laos", "LAO"), ("vietnam", "VNM"),
+                         ("bolivia", "BOL"), ("iran", "IRN"), ("syria", "SYR"),
+                         ("tanzania", "TZA"), ("taiwan", "TWN"), ("south korea", "KOR"),
+                         ("russia", "RUS"), ("quebec", "CA-QC"), ("new south", "AU-NSW"),
+                         ("western australia", "AU-WA"), ("katanga", "CD-HK"),
+                         ("lualaba", "CD-LU"), ("CN-NM", "CN-NM")]:
+        assert first(typed) == kb_id, typed
+    assert first("lith", "MINERAL") == "mineral:lithium"
+    assert linker.search("GPE", "  ") == [] and linker.search("GPE", "Atlantis") == []
+
+
+def test_whole_names_come_before_starts_and_starts_before_later_words():
+    from core.nlp.linking import builtin_linker
+
+    ids = [f.entry.id for f in builtin_linker().search("GPE", "mongolia")]
+    assert ids.index("MNG") < ids.index("CN-NM")  # "Mongolia" before "Inner Mongolia"
+    ids = [f.entry.id for f in builtin_linker().search("GPE", "south")]
+    assert ids.index("ZAF") < ids.index("AU-NSW")  # "South Africa" before "New South Wales"
+
+
+def test_the_english_names_link_and_a_refusal_says_what_typing_would_find():
+    from core.errors import AssayError
+    from core.nlp.kb_resolve import resolve_term, resolve_typed
+    from core.nlp.linking import builtin_linker
+
+    linker = builtin_linker()
+    assert linker.link("GPE", "Inner Mongolia") == "CN-NM"  # a span by its English name
+    assert resolve_typed(linker, "GPE", "tibet") == "CN-XZ"
+    assert resolve_term(linker, "Inner Mongolia") == "CN-NM"  # assay-cli claims --about
+    with pytest.raises(AssayError, match=r"'Inner'\. Did you mean CN-NM \(Inner Mongolia\)"):
+        resolve_typed(linker, "GPE", "Inner")
+    with pytest.raises(AssayError, match=r"Did you mean CN-XJ \(Xinjiang"):
+        resolve_term(linker, "Xinjiang Uyg")
+
+
 def test_a_kb_ids_label_family():
     from core.nlp.kb_resolve import labels_of_family, naming_label, new_id
     from core.nlp.linking import COUNTRY_FAMILY

@@ -99,6 +99,13 @@ def _read_tsv(path: Path) -> tuple[dict[str, str], list[tuple[int, str, list[str
     return directives, rows
 
 
+def read_names(path: Path) -> tuple[str, list[tuple[str, list[str]]]]:
+    """A names file in the gazetteers' format (``resources/kb/place_names.tsv``): its label
+    and its (id, names) rows."""
+    directives, rows = _read_tsv(path)
+    return directives["label"], [(kb_id, names) for _number, kb_id, names in rows]
+
+
 def _pycountry_names() -> list[tuple[str, str]]:
     """(alias, alpha-3) for every ISO 3166-1 name that reads like running text."""
     import pycountry

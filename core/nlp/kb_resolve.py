@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from typing import Protocol
 
 from core.errors import AssayError
-from core.models import KbEntry
+from core.models import KbEntry, KbFound
 from core.nlp.linking import SEPARATOR, country_of, family, is_usable_kb_id
 
 
@@ -25,6 +25,8 @@ class Lookup(Protocol):
     def link(self, label: str, text: str, *, guess: bool = True) -> str | None: ...
 
     def entry(self, label: str, kb_id: str) -> KbEntry | None: ...
+
+    def search(self, label: str, typed: str) -> list[KbFound]: ...
 
 # The prefix a new id of a label gets (countries have ISO codes and need none).
 ID_PREFIXES = {"MINERAL": "mineral:", "ORG": "org:", "LOC": "region:"}
@@ -74,8 +76,20 @@ def resolve_typed(linker: Lookup, label: str, typed: str) -> str | None:
         return kb_id
     by_name = linker.link(label, typed, guess=False)
     if by_name is None:
-        raise AssayError(f"No {label} entry matches {typed!r}; add one with New….")
+        nearest = did_you_mean(linker, [label], typed)
+        raise AssayError(f"No {label} entry matches {typed!r}.{nearest} Choose one from the "
+                         "list, or add one with New….")
     return by_name
+
+
+def did_you_mean(linker: Lookup, labels: Iterable[str], typed: str, most: int = 3) -> str:
+    """" Did you mean CN-NM (Inner Mongolia)?": the best entries the link field's search
+    finds for ``typed`` in the lists of ``labels``, or "" when it finds none."""
+    found = [f for label in labels for f in linker.search(label, typed)[:most]][:most]
+    if not found:
+        return ""
+    named = [f"{f.entry.id} ({f.also or f.entry.short_name()})" for f in found]
+    return f" Did you mean {', '.join(named[:-1]) + ' or ' if len(named) > 1 else ''}{named[-1]}?"
 
 
 def resolve_term(linker: Lookup, term: str) -> str:
@@ -93,4 +107,4 @@ def resolve_term(linker: Lookup, term: str) -> str:
     if is_usable_kb_id(term):
         return term
     raise AssayError(f"{term!r} is neither an id (USA, mineral:lithium) nor a name Assay "
-                     "links to one.")
+                     f"links to one.{did_you_mean(linker, NAME_LABELS, term)}")

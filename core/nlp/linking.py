@@ -23,8 +23,10 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
-from core.models import KbEntry
-from core.nlp.gazetteers import Gazetteer, load_gazetteer
+from core.models import KbEntry, KbFound
+from core.nlp.gazetteers import Gazetteer, load_gazetteer, read_names
+from core.nlp.kb_search import EntrySearch
+from core.resources import resource_path
 
 # The id rules (syntax, label families, a place's country) live in core.text.kb_ids, below
 # the store, which checks and counts by them; the linker's callers find them here too.
@@ -69,6 +71,8 @@ class Linker:
             self._add(entry)
         for entry in _subdivision_entries():  # after the countries: a country name wins
             self._add(entry)
+        for fam, kb_id, english in _english_names():  # "Inner Mongolia" for "Nei Mongol"
+            self._also(fam, kb_id, english, index=True)
         names: dict[tuple[str, str], list[str]] = {}
         for alias in gazetteer.aliases:  # the gazetteers win over pycountry ("Congo" = COD)
             names.setdefault((family(alias.label), alias.kb_id), []).append(alias.text)
@@ -78,6 +82,8 @@ class Linker:
             if kb_id not in self._entries.get(fam, {}):
                 self._entries.setdefault(fam, {})[kb_id] = KbEntry(kb_id, fam, aliases[0],
                                                                    tuple(aliases))
+            else:  # "Burma" is MMR's too where the link field searches
+                self._also(fam, kb_id, aliases, index=False)
         for entry in extra:  # reviewers' entries last: they win
             self._add(entry, override=True)
 
@@ -99,6 +105,25 @@ class Linker:
             if alias:
                 self._index(fam, alias, entry.id, exact=True, override=override)
                 self._index(fam, alias, entry.id, exact=False, override=override)
+
+    def _also(self, fam: str, kb_id: str, aliases: Iterable[str], *, index: bool) -> None:
+        """More names for a known entry (its name stays); ``index``: a name not taken yet
+        links to it too."""
+        known = self._entries.get(fam, {}).get(kb_id)
+        if known is None:
+            return
+        have = {a.casefold() for a in (known.name, *known.aliases)}
+        added = []
+        for alias in aliases:
+            if alias.casefold() not in have:
+                have.add(alias.casefold())
+                added.append(alias)
+        if added:
+            self._entries[fam][kb_id] = KbEntry(kb_id, fam, known.name,
+                                                known.aliases + tuple(added), known.source)
+        for alias in added if index else ():
+            self._index(fam, alias, kb_id, exact=True)
+            self._index(fam, alias, kb_id, exact=False)
 
     def extended(self, extra: Iterable[KbEntry]) -> Linker:
         """A copy with a project's own entries added (the built-in tables are built once)."""
@@ -139,6 +164,18 @@ class Linker:
         if fam not in cache:
             cache[fam] = sorted(self._entries.get(fam, {}).values(), key=lambda e: e.id)
         return cache[fam]
+
+    def search(self, label: str, typed: str) -> list[KbFound]:
+        """The entries of the label's list that typed text finds, best first
+        (``core.nlp.kb_search``: any word of any name, case and accents aside); the entry
+        the text links to by name, if any, first ("Congo": COD, as the gazetteer says)."""
+        fam = family(label)
+        cache = self.__dict__.setdefault("_searches", {})
+        if fam not in cache:
+            cache[fam] = EntrySearch(self.choices(label))
+        found = cache[fam].search(typed)
+        linked = self.link(label, typed, guess=False)  # what Enter would link comes first
+        return sorted(found, key=lambda f: f.entry.id != linked)
 
     def entry(self, label: str, kb_id: str) -> KbEntry | None:
         return self._entries.get(family(label), {}).get(kb_id)
@@ -200,6 +237,13 @@ def _subdivision_entries() -> tuple[KbEntry, ...]:
         if usable:
             out.append(KbEntry(sub.code, COUNTRY_FAMILY, f"{sub.name} ({sub.type})", usable))
     return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def _english_names() -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    """(family, ISO 3166-2 code, English names) from ``resources/kb/place_names.tsv``."""
+    label, rows = read_names(resource_path("kb", "place_names.tsv"))
+    return tuple((family(label), kb_id, tuple(names)) for kb_id, names in rows)
 
 
 def builtin_linker() -> Linker:

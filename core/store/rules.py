@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Protocol
 
-from core.models import KbEntry, Span
+from core.models import KbEntry, KbFound, Span
 from core.text.sentences import SentenceIndex
 
 
@@ -37,6 +37,10 @@ class Linker(Protocol):
 
     def choices(self, label: str) -> list[KbEntry]:
         """Every entry a span with this label may link to."""
+        ...
+
+    def search(self, label: str, typed: str) -> list[KbFound]:
+        """The entries typed text finds, best first (the link field's list)."""
         ...
 
     def entry(self, label: str, kb_id: str) -> KbEntry | None: ...

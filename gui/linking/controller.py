@@ -57,11 +57,12 @@ class Linking:
         w = self.window
         span = w.view.selected_span()
         if w.project is None or span is None:
-            self.editor.show_span(None, [], "")
+            self.editor.show_span(None, None, "")
             return
         linker = w.project.linker()
         current = linker.describe(span.label, span.kb_id) if span.kb_id else ""
-        self.editor.show_span(span, linker.choices(span.label), current)
+        label = span.label
+        self.editor.show_span(span, lambda typed: linker.search(label, typed), current)
 
     def focus(self) -> None:
         if self.window.view.selected_span() is None:

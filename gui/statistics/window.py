@@ -39,6 +39,7 @@ from core.store.statistics import OUTCOMES, Sentence, suggested
 from gui.common.plain_text import plain_tip
 from gui.common.screen_fit import fit_to_screen
 from gui.common.workers import ThreadJob
+from gui.review.key_guard import stays_beside_review
 from gui.statistics.chart_pane import ChartPane, summary_label
 
 if TYPE_CHECKING:
@@ -63,6 +64,7 @@ class StatisticsWindow(QDialog):
         self.host = window
         self.setWindowTitle("Statistics")
         self.setModal(False)
+        stays_beside_review(self)  # open beside the review, it does not hold up its keys
         self.numbers: Numbers | None = None
         self.job: ThreadJob | None = None
         self.cell_job: ThreadJob | None = None

@@ -41,6 +41,7 @@ from gui.models.training import ModelTraining
 from gui.review.article_column import ArticleColumn
 from gui.review.entity_review import EntityReview
 from gui.review.focus import ReturnFocus
+from gui.review.key_guard import ReviewKeys
 from gui.review.relation_review import RelationReview
 from gui.review_host import SessionPart
 from gui.teams.adjudication import Adjudication
@@ -49,7 +50,7 @@ from gui.window.project_files import ProjectFiles
 from gui.window.project_jobs import ProjectJobs
 from gui.window.project_lock import LockResult, ProjectLock, lock_project
 from gui.window.shortcuts import ShortcutsDialog, help_rows
-from gui.window.status_parts import StatusParts
+from gui.window.status_parts import StatusParts, decision_said
 
 if TYPE_CHECKING:
     from gui.statistics.window import StatisticsWindow
@@ -208,6 +209,9 @@ class MainWindow(QMainWindow):
         panel = self.claims_panel
         self._return_focus = ReturnFocus(self.view, [
             self.note, panel.evidence, panel.note, self.link_editor.field])
+        # Single keys act only in the text or the list, never under a dialog (key_guard).
+        self.review_keys = ReviewKeys(self, [self.view, self.list_panel.table],
+                                      lambda why: self.statusBar().showMessage(why, 6000))
         self.label_bar.label_chosen.connect(self.entity_review.apply_label)
         self.show_rejected.toggled.connect(self.act_show_rejected.setChecked)
         self.show_rejected.toggled.connect(lambda _: self._toggle_rejected())
@@ -435,10 +439,8 @@ class MainWindow(QMainWindow):
         nxt = self.adjudication.next_article() or session.next_pending()
         if nxt is not None:
             self.show_article(nxt)
-        said = [edit.summary.sentence] if edit.summary is not None else []
-        said += [] if nxt is not None else ["No pending articles left."]
-        if said:
-            self.statusBar().showMessage(". ".join(said), 15000)
+        summary = edit.summary.sentence if edit.summary is not None else None
+        self.statusBar().showMessage(decision_said(status, nxt is None, summary), 15000)
 
     def focus_note(self) -> None:
         if self.refuse_if_read_only("edit the note"):

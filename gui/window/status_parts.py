@@ -62,3 +62,18 @@ class StatusParts:
         model = article.model if article is not None and article.model else "not annotated"
         self.model.setText(f"Model: {model}")
         self.claims.setText(self._open_claims())
+
+
+# What a single key's decision says (A's summary of what the approval accepted is its own):
+# the key was one press, so the way back is said with it.
+DECIDED = {"rejected": "Article rejected — Ctrl+Z undoes.",
+           "skipped": "Article skipped — Ctrl+Z undoes."}
+
+
+def decision_said(status: str, none_left: bool, summary: str | None = None) -> str:
+    """The status bar's sentence after A, X or S marked the article ``status``; an
+    approval says its own ``summary`` (``core.review.approval``)."""
+    said = [summary or DECIDED.get(status, ""), "No pending articles left." if none_left else ""]
+    parts = [part for part in said if part]
+    return " ".join(p if p.endswith(".") or i == len(parts) - 1 else f"{p}."
+                    for i, p in enumerate(parts))
