@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from core.models import Label, Reviewed
+from core.models import Label, RelationType, Reviewed
 from core.store.rules import Linker  # the project's (project.linker())
 from core.text.json_lines import json_line
 
@@ -50,6 +50,7 @@ class Sink:
     total: int = 0
     labels: list[tuple[str, str]] = field(default_factory=list)  # the scheme: (name, colour)
     scheme: list[Label] = field(default_factory=list)  # the scheme, whole (Assay JSONL)
+    relation_types: list[RelationType] = field(default_factory=list)  # the scheme's types
 
 
 Writer = Callable[[Iterable[Reviewed], Sink], None]
@@ -69,6 +70,9 @@ class ExportFormat:
     decisions: bool = False
     suggestions: bool = False  # reads suggested spans too (as predictions)
     versions: bool = False  # reads the reviewers' versions (a team project)
+    # reads the relations between the spans it reads (``Project.reviewed``: accepted ones
+    # between accepted spans; with ``decisions`` every one, whatever its state)
+    relations: bool = False
     tokens: bool = False  # written from Assay's tokens, split at span edges
     text_file: bool = True  # False: the writer writes ``sink.paths`` itself
     splits: bool = False  # can write a train/dev split

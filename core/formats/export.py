@@ -105,7 +105,8 @@ def export(
                         else None)
         records = project.reviewed(ids, labels=keep, claim_states=claim_states,
                                    tokens=form.tokens, suggestions=form.suggestions,
-                                   versions=form.versions, every_state=form.decisions)
+                                   versions=form.versions, every_state=form.decisions,
+                                   relations=form.relations)
         for done, record in enumerate(records, 1):
             if cancelled():
                 raise _Cancelled
@@ -130,7 +131,8 @@ def export(
                                "write the export to") for t in targets]
     scheme = project.labels()
     sink = Sink(report=report, linker=project.linker(), paths=temps, split=split, seed=seed,
-                total=total, labels=[(lb.name, lb.color) for lb in scheme], scheme=scheme)
+                total=total, labels=[(lb.name, lb.color) for lb in scheme], scheme=scheme,
+                relation_types=project.relation_types() if form.relations else [])
     try:
         if form.text_file:
             with temps[0].open("w", encoding="utf-8", newline="") as fh:
@@ -250,6 +252,7 @@ _NO_ROWS_HINT = {
                 "--status all",
     "claims": "; accept claims in the Claims panel first",
     "facts": "; link the countries and minerals their sentences name first",
+    "triples": "; accept relations between accepted entities first",
 }
 
 
