@@ -186,6 +186,83 @@ def test_an_assay_relation_at_offsets_of_no_entity_is_reported(related, tmp_path
     fresh.close()
 
 
+# ---------------------------------------------------------------- doccano
+
+
+def doccano_python() -> Path:
+    """The doccano environment's Python (``make test-deps``); missing: a skip on a
+    developer's machine, a failure on CI (where ``make test`` builds it)."""
+    found = REPO / ".venv-doccano" / "bin" / "python"
+    if (REPO / ".venv-doccano" / ".installed").exists() and found.exists():
+        return found
+    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        pytest.fail("the doccano environment is missing on CI: `make test-deps` builds it")
+    pytest.skip("doccano's environment is not built (make test-deps builds .venv-doccano)")
+
+
+def doccano_reads(path: Path) -> dict:
+    """What doccano's own importer stores from ``path`` (``tests/doccano/read_back.py``)."""
+    done = subprocess.run([str(doccano_python()), str(REPO / "tests" / "doccano" /
+                                                       "read_back.py"), str(path)],
+                          capture_output=True, text=True, timeout=600, cwd=path.parent)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.slow
+def test_doccano_relations_read_back_by_doccanos_importer(related, tmp_path):
+    dest = tmp_path / "doccano.jsonl"
+    export(related, "doccano-relations", dest)
+    stored = doccano_reads(dest)
+    assert stored["errors"] == []
+    expected = []
+    for article_id in related.article_ids():
+        spans = {s.id: [s.start, s.end, s.label] for s in related.spans(article_id)
+                 if s.state == "accepted"}
+        expected.append({
+            "text": related.article(article_id).text,
+            "spans": sorted(spans.values()),
+            "relations": sorted([spans[r.head_id], r.type, spans[r.tail_id]]
+                                for r in related.relations(article_id)
+                                if r.state == "accepted" and r.head_id in spans
+                                and r.tail_id in spans)})
+    assert [{k: e[k] for k in ("text", "spans", "relations")} for e in stored["examples"]
+            ] == expected
+    assert expected[1]["relations"][0] == [[0, 10, "ORG"], "FUNDS", [17, 22, "ORG"]]
+    assert expected[2]["relations"] == []  # an article without relations
+    assert [e["meta"]["article_id"] for e in stored["examples"]] == [1, 2, 3]
+
+
+def test_doccano_relations_import_back_as_accepted(related, tmp_path):
+    dest = tmp_path / "doccano.jsonl"
+    export(related, "doccano-relations", dest)
+    fresh = Project.create(tmp_path / "fresh.assay", rules=store_rules())
+    fresh.add_relation_type(RelationType("OPERATES_IN", ("ORG",), ("GPE",)), "ann")
+    report = import_paths(fresh, [dest])
+    assert (report.added, report.problems) == (3, [])
+    for article_id in (1, 2, 3):
+        kept = {t for t in _triples(related, article_id) if t[3] == "accepted"
+                and "China" not in t}  # China: a suggested entity, not exported
+        assert _triples(fresh, article_id) == kept
+    assert {r.origin for r in fresh.relations(2)} == {"imported"}
+    fresh.close()
+
+
+def test_a_doccano_relation_to_no_entity_is_reported(tmp_path):
+    path = tmp_path / "re.jsonl"
+    path.write_text(json.dumps({
+        "text": "Chile exports lithium.", "entities": [
+            {"id": 4, "start_offset": 0, "end_offset": 5, "label": "GPE"},
+            {"id": 9, "start_offset": 14, "end_offset": 21, "label": "MINERAL"}],
+        "relations": [{"id": 1, "from_id": 4, "to_id": 8, "type": "PRODUCES"}]}) + "\n",
+        encoding="utf-8")
+    fresh = Project.create(tmp_path / "fresh.assay", rules=store_rules())
+    report = import_paths(fresh, [path])
+    assert report.added == 0
+    assert "relations[0] to_id 8 is no entity of the text" in report.problems[0].reason
+    fresh.close()
+
+
 # ---------------------------------------------------------------- the triples CSV
 
 
@@ -215,6 +292,42 @@ def test_triples_csv_reads_back_exactly_with_formulas_neutralised(related, tmp_p
          "type": "OPERATES_IN", "tail": "Malaysia", "tail_kb_id": "MYS", "evidence": "'" + A2,
          "article_id": "2", "title": "'=cmd|' /C calc'!A0", "date": "2026-03-02",
          "reviewer": "cy"}]
+
+
+def test_triples_csv_reads_back_the_same_with_pandas(related, tmp_path):
+    pd = pytest.importorskip("pandas")  # label-studio-sdk's, in the dev environment
+    dest = tmp_path / "triples.csv"
+    export(related, "triples", dest)
+    with dest.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    frame = pd.read_csv(dest, dtype=str, keep_default_na=False)
+    assert frame.to_dict(orient="records") == rows
+    assert list(frame["head"]) == ["Chile", "Australia", "'=Evil Corp", "Lynas"]
+
+
+def test_the_cli_and_the_export_dialog_offer_the_relation_formats(related, qtbot, tmp_path):
+    helped = subprocess.run([sys.executable, "-m", "core.cli", "export", "--help"], cwd=REPO,
+                            env=ENV, capture_output=True, text=True, timeout=300)
+    assert "doccano-relations" in helped.stdout and "triples" in helped.stdout
+    related.close()
+    dest = tmp_path / "t.csv"
+    done = subprocess.run([sys.executable, "-m", "core.cli", "export", str(related.path),
+                           "-f", "triples", "-o", str(dest)], cwd=REPO, env=ENV,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "4 relation(s)" in done.stdout + done.stderr
+    from tests.gui_helpers import open_window
+
+    window = open_window(qtbot, tmp_path, related.path)
+    dialog = window.jobs.export_dialog()
+    for fmt in ("doccano-relations", "triples"):
+        assert dialog.format.findData(fmt) >= 0
+    dialog.format.setCurrentIndex(dialog.format.findData("doccano-relations"))
+    out = tmp_path / "d.jsonl"
+    dialog.destination.setText(str(out))
+    dialog.accept()
+    qtbot.waitUntil(lambda: out.exists() and window.jobs.job is None, timeout=30_000)
+    assert [len(x["relations"]) for x in _lines(out)] == [2, 2, 0]
 
 
 def test_triples_evidence_spans_the_sentences_of_both_ends(tmp_path):
