@@ -97,6 +97,6 @@ def write(records: Iterable[Reviewed], sink: Sink) -> None:
 
 
 EXPORT = ExportFormat("assay", "Assay JSONL (every decision)", ".jsonl", write,
-                      "the scheme, then each article's decision and every span, claim and "
-                      "relation with its state, who and when; imports back as it was",
+                      "the scheme; each article's decision, spans, claims, relations in every "
+                      "state, who, when; imports back as it was",
                       claims=True, decisions=True, relations=True)

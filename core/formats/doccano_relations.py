@@ -35,6 +35,5 @@ def write(records: Iterable[Reviewed], sink: Sink) -> None:
 
 
 EXPORT = ExportFormat("doccano-relations", "doccano relation extraction JSONL", ".jsonl",
-                      write, "entities with ids and the accepted relations between them "
-                      "(from_id, to_id, type); article id and metadata as extra keys",
+                      write, "entities with ids, the relations between them; metadata",
                       relations=True)

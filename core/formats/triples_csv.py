@@ -38,6 +38,5 @@ def write(records: Iterable[Reviewed], sink: Sink) -> None:
 
 
 EXPORT = ExportFormat("triples", "CSV of relation triples", ".csv", write,
-                      "per accepted relation: head, its kb id, type, tail, its kb id, the "
-                      "evidence sentence, article id, title, date, reviewer",
+                      "head, type, tail with kb ids; evidence sentence, article, reviewer",
                       relations=True, unit="relation(s)")
