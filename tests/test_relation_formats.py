@@ -123,6 +123,9 @@ def test_assay_jsonl_round_trips_relations_exactly(related, tmp_path):
                   for r in related.relations(1, True)]
     assert [t.name for t in fresh.relation_types()] == [
         t.name for t in related.relation_types()]
+    # Who decided stays on the relation; the audit log says who imported it.
+    added = [e for e in fresh.events(1, limit=50) if e["action"] == "relation.add"]
+    assert len(added) == 4 and {e["reviewer"] for e in added} == {"importer"}
     again = tmp_path / "again.jsonl"
     export(fresh, "assay", again, flt=ArticleFilter())
     assert again.read_bytes() == first.read_bytes()
@@ -149,6 +152,25 @@ def test_assay_jsonl_relations_find_their_ends_by_offsets(related, tmp_path):
     by_title = {other.article(i).title: i for i in other.article_ids()}
     assert _triples(other, by_title["Chile and lithium"]) == _triples(related, 1)
     assert _triples(other, by_title["=cmd|' /C calc'!A0"]) == _triples(related, 2)
+    other.close()
+
+
+def test_a_project_with_relations_keeps_its_types_and_gains_the_missing_ones(related,
+                                                                            tmp_path):
+    dest = tmp_path / "out.jsonl"
+    export(related, "assay", dest)
+    other = Project.create(tmp_path / "other.assay", rules=store_rules())
+    other.add_relation_type(RelationType("SELLS", ("ORG",), ("MINERAL",), hotkey="z"), "ann")
+    text = "Glencore sells cobalt."
+    other.add_articles([ArticleIn(text=text, spans=(
+        _at(text, "Glencore", "ORG"), _at(text, "cobalt", "MINERAL")))])
+    ends = [s.id for s in other.spans(1)]
+    other.add_relation(1, ends[0], ends[1], "SELLS", "ann")
+    report = import_paths(other, [dest])
+    assert (report.added, report.problems) == (3, [])
+    names = [t.name for t in other.relation_types()]
+    assert names[-2:] == ["SELLS", "OPERATES_IN"] and names.count("SELLS") == 1
+    assert other.relation_type("SELLS").hotkey == "z"
     other.close()
 
 
