@@ -30,6 +30,19 @@ $(STAMP): pyproject.toml
 		$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev,scale]'
 	@touch $(STAMP)
 
+# doccano's own importer reads the doccano relation export back (tests/doccano/read_back.py).
+# doccano 1.8.4 pins Django 4 and pandas 1, which Assay's environment does not hold, so it
+# has one of its own, installed from a pinned list without resolving (a minute, the same
+# set everywhere). About 700 MB; only `make test` (the slow tests) needs it.
+DOCCANO_VENV := .venv-doccano
+DOCCANO_STAMP := $(DOCCANO_VENV)/.installed
+
+$(DOCCANO_STAMP): tests/doccano/requirements.txt
+	test -x $(DOCCANO_VENV)/bin/python || $(PYTHON) -m venv $(DOCCANO_VENV)
+	$(DOCCANO_VENV)/bin/python -m pip install --quiet --disable-pip-version-check --no-deps \
+		-r tests/doccano/requirements.txt
+	touch $(DOCCANO_STAMP)
+
 # The window needs Qt's xcb libraries on Linux; say which apt line installs them (the
 # packaged app carries them) instead of letting Qt abort with a cryptic message.
 run: $(STAMP)
@@ -63,7 +76,7 @@ app-deps: $(STAMP)
 		{ apt-get update -qq && apt-get install -y -qq --no-install-recommends $(APP_DEBS); }; \
 	else QT_QPA_PLATFORM=xcb $(PY) -m gui.platform_check; fi
 
-test-deps: $(STAMP)
+test-deps: $(STAMP) $(DOCCANO_STAMP)
 	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 		apt-get install -y -qq --no-install-recommends $(TEST_DEBS) >/dev/null || \
 		{ apt-get update -qq && apt-get install -y -qq --no-install-recommends $(TEST_DEBS); }; \

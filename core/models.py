@@ -51,6 +51,9 @@ class SpanIn:
     # The file says what the link is (an Assay JSONL export): none means none, so the
     # import does not link it by name.
     kb_as_given: bool = False
+    # From an Assay JSONL export: the span's id there, kept where this project has it free
+    # (so a project rebuilt from the file exports the same relation ends).
+    id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -250,6 +253,8 @@ class SchemeIn:
     """The label scheme an Assay JSONL export carries on its first line."""
 
     labels: tuple[Label, ...]
+    # Its relation types (files from before relations have none: the project's stay).
+    relation_types: tuple[RelationType, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -344,3 +349,7 @@ class RelationIn:
     state: str = "suggested"
     origin: str = "rules"
     model: str | None = None
+    # From an Assay JSONL export: who decided it and when there (kept as they were; the
+    # audit log records the importer), and its id there (kept where this project has it free).
+    stamp: tuple[str, str] | None = None
+    id: int | None = None

@@ -103,7 +103,7 @@ def test_assay_jsonl_carries_every_decision(small, tmp_path):
         "reviewed_at": "2026-01-02T03:04:05", "note": ""}
     span = records[1]["spans"][0]
     assert {k: v for k, v in span.items() if k not in ("updated_by", "updated_at")} == {
-        "start": 0, "end": 6, "label": "MINERAL", "text": "Cobalt", "origin": "reviewer",
+        "id": 6, "start": 0, "end": 6, "label": "MINERAL", "text": "Cobalt", "origin": "reviewer",
         "state": "accepted", "kb_id": "Q740"}
     assert span["updated_by"] == "import" and span["updated_at"]
     claim = records[1]["claims"][0]

@@ -6,13 +6,26 @@ claims (``claims``: verdict, evidence, note, who and when), as the other formats
 them, and beside them the suggested and rejected spans (``other_spans``) and the suggested
 and dismissed claims (``other_claims``), each with its state. The first line also carries
 the label scheme (``"assay_scheme": {"labels": [...]}``: names, colours, keys,
-descriptions, in order), so every line is still one article.
+descriptions, in order) and the relation types (``"relations": [...]``: name, head and
+tail labels, symmetric, colour, key, description; the bundled schemes' shape), so every
+line is still one article.
+
+Relations (``relations``, every state, in the order they were made) name their ends twice:
+by the span's ``id`` in this file (each span carries its ``id``) and by its offsets::
+
+    {"id": 7, "head": 12, "tail": 15, "head_span": [0, 5], "tail_span": [14, 21],
+     "type": "SUPPLIES", "state": "accepted", "origin": "reviewer", "model": null,
+     "updated_by": "ann", "updated_at": "2026-12-07T05:00:00"}
+
+A reader that drops the ids can still find the ends by their offsets; Assay's importer
+maps them by offsets (the id decides only between two spans at the same place).
 
 ``assay-cli import`` reads it back (``core.formats.read_records``): into a new project,
 exporting again gives the same file byte for byte. Imported decisions keep their reviewers'
 names and times, and the importing project's audit log records each one as imported
 (``article.imported``), so nothing looks decided in this project that was decided
-elsewhere. Not carried: relations, topics, reviewers' versions of a team project, the
+elsewhere. Span and relation ids are kept where the importing project has them free.
+Not carried: topics, reviewers' versions of a team project, the
 audit log itself, reviewers' own canonical entries (links to them are kept as ids), and
 which pre-annotator made each suggestion (the article's last one is kept).
 """
@@ -23,7 +36,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from core.formats.base import ExportFormat, Sink, dump
-from core.models import Reviewed, Span
+from core.models import Relation, Reviewed, Span
 from core.store.claims import claim_payload
 
 SCHEME_KEY = "assay_scheme"  # on the first line: the file is an Assay JSONL export
@@ -32,7 +45,11 @@ SCHEME_KEY = "assay_scheme"  # on the first line: the file is an Assay JSONL exp
 def scheme_line(sink: Sink) -> dict[str, Any]:
     return {SCHEME_KEY: {"labels": [
         {"name": lb.name, "color": lb.color, "hotkey": lb.hotkey,
-         "description": lb.description} for lb in sink.scheme]}}
+         "description": lb.description} for lb in sink.scheme],
+        "relations": [
+            {"name": t.name, "head": list(t.head_labels), "tail": list(t.tail_labels),
+             "symmetric": t.symmetric, "color": t.color, "hotkey": t.hotkey,
+             "description": t.description} for t in sink.relation_types]}}
 
 
 def span_payload(s: Span) -> dict[str, Any]:
@@ -42,7 +59,17 @@ def span_payload(s: Span) -> dict[str, Any]:
 
 
 def _in_order(spans: Iterable[Span]) -> list[dict[str, Any]]:
-    return [span_payload(s) for s in sorted(spans, key=lambda s: (s.start, s.end, s.id))]
+    return [{"id": s.id, **span_payload(s)}
+            for s in sorted(spans, key=lambda s: (s.start, s.end, s.id))]
+
+
+def relation_payload(rel: Relation, spans: dict[int, Span]) -> dict[str, Any]:
+    """One relation, its ends by span id and by offsets (``spans``: the article's, by id)."""
+    head, tail = spans[rel.head_id], spans[rel.tail_id]
+    return {"id": rel.id, "head": rel.head_id, "tail": rel.tail_id,
+            "head_span": [head.start, head.end], "tail_span": [tail.start, tail.end],
+            "type": rel.type, "state": rel.state, "origin": rel.origin, "model": rel.model,
+            "updated_by": rel.updated_by, "updated_at": rel.updated_at}
 
 
 def write(records: Iterable[Reviewed], sink: Sink) -> None:
@@ -52,6 +79,7 @@ def write(records: Iterable[Reviewed], sink: Sink) -> None:
         a = rec.article
         claims = [{**claim_payload(c, a.text), "state": c.state, "reason": c.reason}
                   for c in rec.claims]
+        ends = {s.id: s for s in (*rec.spans, *rec.suggestions)}
         line = {
             "id": a.id, "text": a.text, "title": a.title, "source": a.source, "url": a.url,
             "published": a.published, "status": a.status, "reviewed_by": a.reviewed_by,
@@ -61,6 +89,7 @@ def write(records: Iterable[Reviewed], sink: Sink) -> None:
             "claims": [c for c in claims if c["state"] == "accepted"],
             "other_spans": _in_order(rec.suggestions),
             "other_claims": [c for c in claims if c["state"] != "accepted"],
+            "relations": [relation_payload(r, ends) for r in rec.relations],
         }
         if not i:
             line.update(scheme_line(sink))
@@ -68,6 +97,6 @@ def write(records: Iterable[Reviewed], sink: Sink) -> None:
 
 
 EXPORT = ExportFormat("assay", "Assay JSONL (every decision)", ".jsonl", write,
-                      "the scheme, then each article's decision and every span and claim "
-                      "with its state, who and when; imports back as it was",
-                      claims=True, decisions=True)
+                      "the scheme; each article's decision, spans, claims, relations in every "
+                      "state, who, when; imports back as it was",
+                      claims=True, decisions=True, relations=True)

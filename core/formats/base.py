@@ -75,8 +75,9 @@ class ExportFormat:
     decisions: bool = False
     suggestions: bool = False  # reads suggested spans too (as predictions)
     versions: bool = False  # reads the reviewers' versions (a team project)
-    # reads the relations between the spans it reads (``Reviewed.relations``): accepted ones,
-    # and with ``suggestions`` the live suggested ones too
+    # reads the relations between the spans it reads (``Project.reviewed``: accepted ones
+    # between accepted spans; with ``suggestions`` the live suggested ones too; with
+    # ``decisions`` every one, whatever its state)
     relations: bool = False
     tokens: bool = False  # written from Assay's tokens, split at span edges
     text_file: bool = True  # False: the writer writes ``sink.paths`` itself

@@ -253,6 +253,7 @@ _NO_ROWS_HINT = {
                 "--status all",
     "claims": "; accept claims in the Claims panel first",
     "facts": "; link the countries and minerals their sentences name first",
+    "triples": "; accept relations between accepted entities first",
 }
 
 

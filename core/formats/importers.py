@@ -41,6 +41,7 @@ from core.formats.source_text import (
 from core.models import (
     ArticleIn,
     Label,
+    RelationType,
     SchemeIn,
 )
 from core.store.files import refuse_project_file
@@ -61,6 +62,8 @@ class _Store(Protocol):
     def add_articles(self, articles: Any, reviewer: str = ...) -> Any: ...
 
     def adopt_scheme(self, labels: Sequence[Label], reviewer: str) -> Any: ...
+
+    def adopt_relation_types(self, types: Sequence[RelationType], reviewer: str) -> Any: ...
 
 
 # ---------------------------------------------------------------- discovery
@@ -317,6 +320,9 @@ def import_paths(
                         batch = _Batch()
                     try:
                         if project.adopt_scheme(item.labels, reviewer):
+                            report.scheme_changed = True
+                        if item.relation_types and project.adopt_relation_types(
+                                item.relation_types, reviewer):
                             report.scheme_changed = True
                     except InvalidEdit as exc:
                         report.problems.append(problem(path, line, f"scheme not taken: {exc}"))

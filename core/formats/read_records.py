@@ -13,6 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeGuard
 
+from core.errors import AssayError
 from core.formats.assay_jsonl import SCHEME_KEY
 from core.formats.bad_content import BadContent as _BadContent
 from core.formats.encoding import (
@@ -29,15 +30,19 @@ from core.models import (
     CLAIM_ORIGINS,
     CLAIM_STATES,
     CLAIM_VERDICTS,
+    RELATION_ORIGINS,
+    RELATION_STATES,
     SPAN_ORIGINS,
     SPAN_STATES,
     ArticleIn,
     ClaimIn,
     ImportedDecision,
     Label,
+    RelationIn,
     SchemeIn,
     SpanIn,
 )
+from core.store.relation_types import read_relation_types
 from core.text.normalise import normalise_text
 
 # ---------------------------------------------------------------- .jsonl
@@ -82,6 +87,7 @@ def read_jsonl(path: Path) -> Iterator[Entry]:
 
 def scheme_from_record(value: Any) -> SchemeIn:
     """The scheme line of an Assay JSONL export (checked again by the store)."""
+    scheme = value  # (the walrus below rebinds ``value``)
     labels = value.get("labels") if isinstance(value, dict) else None
     if not isinstance(labels, list) or not labels:
         raise _BadContent("has no list of labels")
@@ -93,7 +99,11 @@ def scheme_from_record(value: Any) -> SchemeIn:
             raise _BadContent(f"label {i + 1} is not a name, colour, key and description")
         out.append(Label(fields["name"], fields["color"], fields["hotkey"],
                          fields["description"], i))
-    return SchemeIn(tuple(out))
+    try:  # files from before relations have none: the importing project's types stay
+        types = read_relation_types(scheme, "its relations") if "relations" in scheme else []
+    except AssayError as exc:
+        raise _BadContent(str(exc)) from exc
+    return SchemeIn(tuple(out), tuple(types))
 
 
 def exported_article(record: Any) -> ArticleIn:
@@ -121,12 +131,100 @@ def exported_article(record: Any) -> ArticleIn:
     return replace(
         article, source=_text_or_none(record, "source") or "",
         model=_text_or_none(record, "model"),
-        id=article_id if _is_int(article_id) and 0 < article_id <= LARGEST_ID else None,
+        id=_kept_id(article_id),
         decision=decision,
-        spans=tuple(replace(s, stamp=_stamp(item), kb_as_given=True)
+        spans=tuple(replace(s, stamp=_stamp(item), kb_as_given=True, id=_kept_id(item.get("id")))
                     for s, item in zip(article.spans, items, strict=True)),
+        relations=exported_relations(record.get("relations"), items),
         claims=tuple(replace(c, stamp=_stamp(item))
                      for c, item in zip(article.claims, claims, strict=True)))
+
+
+def _kept_id(value: Any) -> int | None:
+    """An id from the file that SQLite can keep (a positive 64-bit integer), else None."""
+    return value if _is_int(value) and 0 < value <= LARGEST_ID else None
+
+
+def exported_relations(value: Any, spans: list[dict[str, Any]]) -> tuple[RelationIn, ...]:
+    """The ``relations`` of an Assay JSONL line (``core.formats.assay_jsonl``), each end
+    found among the line's ``spans`` (its spans, then its other spans) by its offsets; the
+    span id decides only between two spans at the same offsets. State, origin, model, who
+    and when as the file says (a relation without a state is a suggestion)."""
+    out = []
+    for i, item in enumerate(_items(value, "relations")):
+        where = f"relations[{i}]"
+        ends = [_end_by_offsets(spans, item.get(f"{end}_span"), item.get(end), f"{where} {end}")
+                for end in ("head", "tail")]
+        model = item.get("model")
+        out.append(RelationIn(
+            ends[0], ends[1], _relation_type(item, where),
+            _one_of(item.get("state"), RELATION_STATES, "suggested"),
+            _one_of(item.get("origin"), RELATION_ORIGINS, "imported"),
+            model=_storable(model) if isinstance(model, str) and model else None,
+            stamp=_stamp(item), id=_kept_id(item.get("id"))))
+    return tuple(out)
+
+
+def doccano_relations(value: Any, entities: Any) -> tuple[RelationIn, ...]:
+    """doccano relation extraction's ``relations`` (``{id, from_id, to_id, type}``), whose
+    ends are the ``id`` of the record's ``entities``. doccano keeps no state: they are
+    imported as its entities are, accepted (a ``state`` the file gives wins)."""
+    relations = _items(value, "relations")
+    if not relations:
+        return ()
+    where_is: dict[int, int] = {}
+    for k, entity in enumerate(entities if isinstance(entities, list) else []):
+        entity_id = entity.get("id") if isinstance(entity, dict) else None
+        if _is_int(entity_id):
+            where_is[entity_id] = -1 if entity_id in where_is else k  # -1: named twice
+    out = []
+    for i, item in enumerate(relations):
+        where = f"relations[{i}]"
+        ends = []
+        for key in ("from_id", "to_id"):
+            k = where_is.get(item[key], -2) if _is_int(item.get(key)) else -2
+            if k < 0:
+                raise _BadContent(f"{where} {key} {item.get(key)!r} is "
+                                  f"{'two entities' if k == -1 else 'no entity of the text'}")
+            ends.append(k)
+        out.append(RelationIn(ends[0], ends[1], _relation_type(item, where),
+                              _one_of(item.get("state"), RELATION_STATES, "accepted"),
+                              "imported"))
+    return tuple(out)
+
+
+def _items(value: Any, key: str) -> list[dict[str, Any]]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise _BadContent(f'"{key}" is not a list')
+    for i, item in enumerate(value):
+        if not isinstance(item, dict):
+            raise _BadContent(f"{key}[{i}] is not an object")
+    return value
+
+
+def _relation_type(item: dict[str, Any], where: str) -> str:
+    kind = item.get("type")
+    if not isinstance(kind, str) or not kind.strip():
+        raise _BadContent(f"{where} has no type")
+    return kind.strip()
+
+
+def _end_by_offsets(spans: list[dict[str, Any]], offsets: Any, span_id: Any,
+                    where: str) -> int:
+    """The position in ``spans`` of the span at ``offsets`` ([start, end]); ``span_id``
+    decides between two at the same place (a rejected suggestion under a correction)."""
+    if not (isinstance(offsets, list) and len(offsets) == 2 and all(map(_is_int, offsets))):
+        raise _BadContent(f"{where} has no [start, end] of its entity")
+    found = [k for k, s in enumerate(spans) if [s.get("start"), s.get("end")] == offsets]
+    if len(found) > 1:
+        found = [k for k in found if spans[k].get("id") == span_id] or found
+    if len(found) != 1:
+        start, end = offsets
+        raise _BadContent(f"{where} [{start}, {end}) is "
+                          f"{'no entity' if not found else 'several entities'} of the article")
+    return found[0]
 
 
 def _listed(record: dict[str, Any], key: str) -> list[Any]:
@@ -236,6 +334,8 @@ def article_from_record(record: Any, default_source: str = "") -> ArticleIn:
         published=fields["published"],
         spans=tuple(spans),
         claims=tuple(claims),
+        relations=(doccano_relations(record.get("relations"), record["entities"])
+                   if "entities" in record and "spans" not in record else ()),
         model=_annotated_by(record, spans),
     )
 

@@ -9,11 +9,13 @@ from core.formats import (
     claims_csv,
     conll,
     doccano,
+    doccano_relations,
     entities_csv,
     facts_csv,
     label_studio,
     prodigy,
     spacy_docbin,
+    triples_csv,
     versions_jsonl,
 )
 from core.formats.base import ExportFormat
@@ -23,12 +25,14 @@ EXPORTS: dict[str, ExportFormat] = {f.name: f for f in (
     spacy_docbin.EXPORT,
     prodigy.EXPORT,
     doccano.EXPORT,
+    doccano_relations.EXPORT,
     conll.EXPORT,
     label_studio.EXPORT,
     brat.EXPORT,
     entities_csv.EXPORT,
     claims_csv.EXPORT,
     facts_csv.EXPORT,
+    triples_csv.EXPORT,
     versions_jsonl.EXPORT,
 )}
 FORMATS: tuple[str, ...] = tuple(EXPORTS)

@@ -85,10 +85,12 @@ class ArticleImports:
                         if not (0 <= rel.head < len(ids) and 0 <= rel.tail < len(ids)):
                             raise InvalidEdit(f"A {rel.type} relation names an entity the "
                                               "article does not have.")
+                        who, when = rel.stamp or (None, None)
                         self._relations.insert(
                             conn, article_id, ids[rel.head], ids[rel.tail], rel.type,
                             reviewer, origin=rel.origin, state=rel.state, model=rel.model,
-                            dead_ends_ok=True)
+                            dead_ends_ok=True, updated_by=who, stamp=when,
+                            relation_id=_free(conn, "relations", rel.id))
                 elif art.relations:
                     raise InvalidEdit("An article has relations but no entities.")
                 if art.claims:
@@ -156,12 +158,42 @@ class ArticleImports:
                                                        if made else (None, None, None))))
         insert = ('INSERT INTO spans(article_id, start, "end", label, text, origin, state, '
                   "kb_id, updated_by, updated_at, model, suggested_start, suggested_end, "
-                  "suggested_label) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+                  "suggested_label, id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+        # The ids a file gives (an Assay JSONL export) where they are free, written first so
+        # that no new id takes one of them.
+        wanted: list[int | None] = [None] * len(rows)
+        given_ids = {sp.id for sp in ordered if sp.id is not None}
+        if given_ids:
+            taken = _taken(conn, given_ids)
+            for k, sp in enumerate(ordered):
+                if sp.id is not None and sp.id not in taken:
+                    wanted[k] = sp.id
+                    taken.add(sp.id)
         ids = [0] * len(rows)
-        if with_ids:
-            for i, row in zip(order, rows, strict=True):
-                ids[i] = inserted_id(conn.execute(insert, row))
+        if with_ids or given_ids:
+            steps = sorted(range(len(rows)), key=lambda k: wanted[k] is None)
+            for k in steps:
+                ids[order[k]] = inserted_id(conn.execute(insert, (*rows[k], wanted[k])))
         else:
-            conn.executemany(insert, rows)
+            conn.executemany(insert, [(*row, None) for row in rows])
         self._db.recount(conn, article_id)
         return ids
+
+
+def _taken(conn: sqlite3.Connection, ids: set[int]) -> set[int]:
+    """Which of ``ids`` the spans table already uses."""
+    listed = sorted(ids)
+    taken: set[int] = set()
+    for i in range(0, len(listed), 500):
+        part = listed[i:i + 500]
+        taken.update(r[0] for r in conn.execute(
+            f"SELECT id FROM spans WHERE id IN ({','.join('?' * len(part))})", part))
+    return taken
+
+
+def _free(conn: sqlite3.Connection, table: str, wanted: int | None) -> int | None:
+    """``wanted`` if ``table`` (spans, relations) has no row with that id, else None."""
+    if wanted is None or conn.execute(f"SELECT 1 FROM {table} WHERE id = ?",
+                                      (wanted,)).fetchone() is not None:
+        return None
+    return wanted

@@ -193,6 +193,7 @@ class Project:
     add_relation_type = _forward("_relation_types", RelationTypes.add_relation_type)
     update_relation_type = _forward("_relation_types", RelationTypes.update_relation_type)
     delete_relation_type = _forward("_relation_types", RelationTypes.delete_relation_type)
+    adopt_relation_types = _forward("_relation_types", RelationTypes.adopt_relation_types)
 
     relations = _forward("_relations", Relations.relations)
     relation = _forward("_relations", Relations.relation)

@@ -200,6 +200,54 @@ class RelationTypes:
                           {"name": name, "after": kind.name})
         return before
 
+    def adopt_relation_types(self, types: Iterable[RelationType], reviewer: str) -> bool:
+        """Take the relation types an Assay JSONL export carries, checked as any type is:
+        into a project without relations they become its types exactly (order, colours,
+        keys, descriptions; so a project rebuilt from an export exports the same file),
+        else the types the project lacks are added at the end (with their key when it is
+        free) and the others stay as they are. Returns whether it changed anything."""
+        require_reviewer(reviewer)
+        labels = self.label_names()
+        checked: list[RelationType] = []
+        for kind in types:
+            name = checked_label_name(kind.name)
+            unknown = [x for x in (*kind.head_labels, *kind.tail_labels) if x not in labels]
+            hotkey = kind.hotkey.lower()
+            if (not kind.head_labels or not kind.tail_labels or unknown
+                    or not _COLOR.fullmatch(kind.color) or not _usable_key(hotkey)
+                    or any(t.name == name or (hotkey and t.hotkey == hotkey)
+                           for t in checked)):
+                raise InvalidEdit(f"The relation type {one_line(name)} is not one the scheme "
+                                  "can hold (its labels, colour or key).")
+            checked.append(RelationType(
+                name=name, head_labels=tuple(dict.fromkeys(kind.head_labels)),
+                tail_labels=tuple(dict.fromkeys(kind.tail_labels)), symmetric=kind.symmetric,
+                color=kind.color.lower(), hotkey=hotkey, description=kind.description,
+                position=len(checked)))
+        have = self.relation_types()
+        empty = self.db.conn.execute("SELECT 1 FROM relations LIMIT 1").fetchone() is None
+        if empty:
+            if have == checked:
+                return False
+            added = checked
+        else:
+            taken = {t.name for t in have}
+            used = {t.hotkey for t in have if t.hotkey}
+            added = [RelationType(**{**t.__dict__, "position": len(have) + i,
+                                     "hotkey": "" if t.hotkey in used else t.hotkey})
+                     for i, t in enumerate(x for x in checked if x.name not in taken)]
+            if not added:
+                return False
+        with self.db.edit() as conn:
+            if empty:
+                conn.execute("DELETE FROM relation_types")
+                conn.execute("DELETE FROM relation_counts")
+            insert_types(conn, added)
+            self.db.event(conn, reviewer, None, "relation_type.import", {
+                "from": "an Assay JSONL export", "replaced": empty,
+                "types": [t.name for t in added]})
+        return True
+
     def delete_relation_type(self, name: str, reviewer: str) -> RelationType:
         """Delete a type no relation uses (in any state); returns it, for undo."""
         require_reviewer(reviewer)

@@ -154,9 +154,11 @@ class Relations:
                kind: str, reviewer: str, *, origin: str = "reviewer", state: str = "accepted",
                model: str | None = None, relation_id: int | None = None,
                suggested_type: str | None = None, stamp: str | None = None,
-               dead_ends_ok: bool = False) -> int:
+               dead_ends_ok: bool = False, updated_by: str | None = None) -> int:
         """One checked relation row, its count and its audit event, in the caller's
-        transaction (an import or a merge writes many in one)."""
+        transaction (an import or a merge writes many in one). ``updated_by`` and ``stamp``:
+        who decided it and when, where that was elsewhere (an import of an Assay JSONL
+        export); the audit event names ``reviewer``, who wrote it here."""
         self._check(conn, article_id, head_id, tail_id, kind, state, origin,
                     dead_ends_ok=dead_ends_ok)
         if suggested_type is None and origin in ("rules", "model"):
@@ -166,7 +168,7 @@ class Relations:
                 "INSERT INTO relations(id, article_id, head_id, tail_id, type, state, origin, "
                 "model, updated_by, updated_at, suggested_type) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                 (relation_id, article_id, head_id, tail_id, kind, state, origin, model,
-                 reviewer, stamp or now(), suggested_type))
+                 updated_by or reviewer, stamp or now(), suggested_type))
         except sqlite3.IntegrityError as exc:
             raise InvalidEdit(f"Relation id {relation_id} is taken; cannot recreate it."
                               ) from exc

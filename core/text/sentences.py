@@ -129,3 +129,13 @@ class SentenceIndex:
             return None
         s, e = self.bounds[i]
         return i if s <= start and end <= e else None
+
+    def around(self, start: int, end: int) -> tuple[int, int]:
+        """The bounds of the sentences ``[start, end)`` touches, first to last (the evidence
+        of a relation whose ends are ``start`` and ``end``); ``(start, end)`` in a text
+        without sentences there."""
+        first = bisect_right(self._starts, start) - 1
+        last = bisect_right(self._starts, max(start, end - 1)) - 1
+        if last < 0:
+            return start, end
+        return (min(self.bounds[max(first, 0)][0], start), max(self.bounds[last][1], end))
