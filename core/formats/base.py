@@ -36,7 +36,8 @@ class ExportReport:
         the relations when there were any: "2 article(s), 11 entities, 5 relations"."""
         counted = (f"{self.spans} entities" if self.unit == "entities"
                    else f"{self.rows} {self.unit}")
-        related = f", {self.relations} relations" if self.relations else ""
+        related = (f", {self.relations} relations" if self.relations and self.unit == "entities"
+                   else "")
         return f"{self.articles} article(s), {counted}{related}"
 
 
