@@ -48,6 +48,7 @@ from gui.common.listening import listen_while_open
 from gui.common.plain_text import plain_tip
 from gui.common.theme import label_color
 from gui.dialogs.relation_types_pane import RelationTypesPane
+from gui.dialogs.scheme_push import SchemeEditPusher
 
 if TYPE_CHECKING:
     from gui.review_host import ReviewHost
@@ -141,7 +142,7 @@ class LabelsDialog(QDialog):
             button.setAutoDefault(False)
             button.setDefault(False)
         self.resize(720, 560)
-        self.selecting: str | None = None  # the label an edit under way wants selected
+        self.pusher = SchemeEditPusher(window, self._say)  # pushes edits, keeps the selection
         self.fill()
         if window.session is not None:
             listen_while_open(self, (window.session.labels_changed, self.fill),
@@ -153,7 +154,7 @@ class LabelsDialog(QDialog):
         project = self.host.project
         if project is None:
             return
-        current = select or self.selecting or self.selected_name()
+        current = select or self.pusher.selecting or self.selected_name()
         labels = project.labels()
         self.table.setRowCount(len(labels))
         for row, label in enumerate(labels):
@@ -196,18 +197,6 @@ class LabelsDialog(QDialog):
     def _say(self, text: str) -> None:
         self.message.setText(text)
 
-    def _push(self, edit, select: str | None = None) -> bool:
-        """Push a scheme edit; the table refills on ``labels_changed``, selecting ``select``."""
-        self.selecting = select
-        try:
-            if not self.host.push(edit):
-                self._say(self.host.statusBar().currentMessage())
-                return False
-        finally:
-            self.selecting = None
-        self._say(f"Done: {edit.title}. Ctrl+Z in the window undoes it.")
-        return True
-
     # ------------------------------------------------------------------ changes
 
     def apply_changes(self) -> None:
@@ -225,10 +214,11 @@ class LabelsDialog(QDialog):
             changes["color"] = self.color.text()
         if self.description.text() != label.description:
             changes["description"] = self.description.text()
-        if changes and not self._push(UpdateLabel(old, f"change label {old}", **changes), old):
+        if changes and not self.pusher.push(UpdateLabel(old, f"change label {old}", **changes),
+                                            old):
             return
         if name != old:
-            self._push(RenameLabel(old, name), name)
+            self.pusher.push(RenameLabel(old, name), name)
 
     def _pick_color(self) -> None:
         chosen = QColorDialog.getColor(QColor(self.color.text() or NEW_COLOR), self,
@@ -243,20 +233,20 @@ class LabelsDialog(QDialog):
             return
         taken = project.label_names()
         name = new_label_name(taken)
-        if self._push(AddLabel(name, NEW_COLOR), name):
+        if self.pusher.push(AddLabel(name, NEW_COLOR), name):
             self.name.setFocus()
             self.name.selectAll()
 
     def delete(self) -> None:
         name = self.selected_name()
         if name is not None:
-            self._push(DeleteLabel(name))
+            self.pusher.push(DeleteLabel(name))
 
     def merge(self) -> None:
         name = self.selected_name()
         target = self.merge_target.currentText()
         if name is not None and target:
-            self._push(MergeLabel(name, target), target)
+            self.pusher.push(MergeLabel(name, target), target)
 
     def move_label(self, step: int) -> None:
         """Move the selected label ``step`` places (not ``move``: QWidget.move places the
@@ -266,7 +256,7 @@ class LabelsDialog(QDialog):
         if name is None or project is None:
             return
         position = [lb.name for lb in project.labels()].index(name) + step
-        self._push(MoveLabel(name, position), name)
+        self.pusher.push(MoveLabel(name, position), name)
 
     def export_scheme(self, path: str | None = None) -> None:
         project = self.host.project

@@ -38,6 +38,7 @@ from core.review.relation_scheme_edits import (
     new_type_name,
 )
 from gui.common.plain_text import plain_tip
+from gui.dialogs.scheme_push import SchemeEditPusher
 
 if TYPE_CHECKING:
     from gui.review_host import ReviewHost
@@ -115,7 +116,7 @@ class RelationTypesPane(QWidget):
         layout.addLayout(form)
         layout.addWidget(hint)
         layout.addLayout(buttons)
-        self.selecting: str | None = None
+        self.pusher = SchemeEditPusher(host, self._say)
         self.fill()
 
     # ------------------------------------------------------------------ showing
@@ -124,7 +125,7 @@ class RelationTypesPane(QWidget):
         project = self.host.project
         if project is None:
             return
-        current = select or self.selecting or self.selected_name()
+        current = select or self.pusher.selecting or self.selected_name()
         types = project.relation_types()
         uses: Counter[str] = Counter()
         for (used, _state), n in project.relation_counts().items():
@@ -166,17 +167,6 @@ class RelationTypesPane(QWidget):
 
     # ------------------------------------------------------------------ changes
 
-    def _push(self, edit, select: str | None = None) -> bool:
-        self.selecting = select
-        try:
-            if not self.host.push(edit):
-                self._say(self.host.statusBar().currentMessage())
-                return False
-        finally:
-            self.selecting = None
-        self._say(f"Done: {edit.title}. Ctrl+Z in the window undoes it.")
-        return True
-
     def apply_changes(self) -> None:
         """Apply the fields to the selected type (one edit: undo puts all of it back)."""
         old = self.selected_name()
@@ -192,7 +182,7 @@ class RelationTypesPane(QWidget):
         if after == before:
             return
         title = f"rename {old} to {after.name}" if after.name != old else f"change {old}"
-        self._push(UpdateRelationType(old, after, title), after.name)
+        self.pusher.push(UpdateRelationType(old, after, title), after.name)
 
     def _pick_color(self) -> None:
         chosen = QColorDialog.getColor(QColor(self.color.text() or "#5a6f8f"), self,
@@ -212,11 +202,11 @@ class RelationTypesPane(QWidget):
         kind = RelationType(name=name, head_labels=label_list(self.head.text()) or
                             tuple(labels), tail_labels=label_list(self.tail.text()) or
                             tuple(labels))
-        if self._push(AddRelationType(kind), name):
+        if self.pusher.push(AddRelationType(kind), name):
             self.name.setFocus()
             self.name.selectAll()
 
     def delete(self) -> None:
         name = self.selected_name()
         if name is not None:
-            self._push(DeleteRelationType(name))
+            self.pusher.push(DeleteRelationType(name))
