@@ -209,3 +209,87 @@ def test_a_forged_relation_refuses_the_copy_and_leaves_the_project(origin, revie
     assert "relation" in err
     assert digest(origin) == before
     assert cli("merge", origin, reviewed).returncode == 0  # the honest one merges
+
+
+def review_relations(path: Path, reviewer: str, wants: dict[str, str],
+                     adds: list[tuple[str, str, str]]) -> None:
+    """A reviewer's work in R1 of their copy (``wants``: a suggested relation's text to
+    the state they give it; ``adds``: relations they draw), then both articles approved."""
+    with Project.open(path, rules=store_rules()) as copy:
+        article = first(copy)
+        for rel in copy.relations(article):
+            copy.update_relation(rel.id, reviewer, state=wants[copy.relation_text(rel)])
+        spans = {s.text: s for s in copy.spans(article)}
+        for head, kind, tail in adds:
+            copy.add_relation(article, spans[head].id, spans[tail].id, kind, reviewer)
+        for article_id in copy.article_ids():
+            copy.approve_article(article_id, reviewer)
+
+
+@pytest.fixture
+def two_reviewed(origin, tmp_path) -> Path:
+    """ana and ben review both articles; in R1 they agree on Chile PRODUCES lithium and
+    on the partnership of Chile and Japan (drawn in opposite directions: the type is
+    symmetric), ana rejects Peru SUPPLIES copper and draws Peru SUPPLIES Japan, ben keeps
+    Peru SUPPLIES copper. R2: both approve the suggestions as they are."""
+    out = tmp_path / "copies"
+    done = cli("assign", origin, "--reviewers", "ana,ben", "--overlap", "1", "--all",
+               "-o", out)
+    assert done.returncode == 0, done.stderr
+    review_relations(out / "team-ana.assay", "ana",
+                     {"Chile PRODUCES lithium": "accepted", "Peru SUPPLIES copper": "rejected"},
+                     [("Peru", "SUPPLIES", "Japan"), ("Chile", "PARTNERS_WITH", "Japan")])
+    review_relations(out / "team-ben.assay", "ben",
+                     {"Chile PRODUCES lithium": "accepted", "Peru SUPPLIES copper": "accepted"},
+                     [("Japan", "PARTNERS_WITH", "Chile")])
+    done = cli("merge", origin, out / "team-ana.assay", out / "team-ben.assay")
+    assert done.returncode == 0, done.stderr
+    return origin
+
+
+@pytest.mark.slow
+def test_agreement_reports_relation_f1_per_type_and_kappa(two_reviewed):
+    import json
+
+    from sklearn.metrics import cohen_kappa_score
+
+    report = json.loads(cli("agreement", two_reviewed, "--json").stdout)
+    overall, (pair,) = report["overall"], report["pairs"]
+    # ana 5 relations, ben 5, 4 the same (ends and type): 2·4 / 10.
+    assert overall["relation_f1"] == pytest.approx(0.8)
+    assert overall["relation_per_type"] == {"PARTNERS_WITH": 1.0, "PRODUCES": 1.0,
+                                            "SUPPLIES": 0.5}
+    # The entity pairs either related: (Chile, lithium) ×2, (Peru, copper) ×2,
+    # (Peru, Japan), (Chile, Japan); what each said of them.
+    ana = ["PRODUCES", "none", "SUPPLIES", "PARTNERS", "PRODUCES", "SUPPLIES"]
+    ben = ["PRODUCES", "SUPPLIES", "none", "PARTNERS", "PRODUCES", "SUPPLIES"]
+    assert pair["relation_kappa"] == pytest.approx(cohen_kappa_score(ana, ben))
+    assert pair["relation_pairs_compared"] == 6
+    text = cli("agreement", two_reviewed).stdout
+    assert "Relation F1 0.800" in text and "SUPPLIES" in text and "relation F1 0.500" in text
+
+
+def test_relation_kappa_is_undefined_without_relations():
+    from core.models import Version
+    from core.teams.relation_agreement import RelationTally
+
+    spans = (SpanIn(0, 5, "GPE", state="accepted"), SpanIn(6, 9, "MINERAL", state="accepted"))
+    plain = Version(0, 1, "ana", "approved", "", None, None, "c", "", spans, ())
+    tally = RelationTally()
+    tally.add(plain, plain, ())
+    assert (tally.f1(), tally.units) == (None, {})
+
+
+@pytest.mark.slow
+def test_the_agreement_view_shows_relation_agreement(qtbot, two_reviewed, tmp_path):
+    from tests.gui_helpers import open_window
+
+    win = open_window(qtbot, tmp_path, two_reviewed)
+    win.act_agreement.trigger()
+    qtbot.waitUntil(lambda: getattr(win, "agreement_dialog", None) is not None
+                    and win.agreement_dialog.isVisible(), timeout=30_000)
+    summary = win.agreement_dialog.summary.text()
+    assert "relation F1 0.800" in summary
+    assert "Relation F1 by type: PARTNERS_WITH 1.000 · PRODUCES 1.000 · SUPPLIES 0.500" \
+        in summary
+    win.agreement_dialog.close()
