@@ -196,6 +196,7 @@ class Project:
     relations = _forward("_relations", Relations.relations)
     relation = _forward("_relations", Relations.relation)
     relation_counts = _forward("_relations", Relations.relation_counts)
+    listed_relations = _forward("_relations", Relations.listed_relations)
     relation_text = _forward("_relations", Relations.relation_text)
     add_relation = _forward("_relations", Relations.add_relation)
     update_relation = _forward("_relations", Relations.update_relation)
