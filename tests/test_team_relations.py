@@ -293,3 +293,70 @@ def test_the_agreement_view_shows_relation_agreement(qtbot, two_reviewed, tmp_pa
     assert "Relation F1 by type: PARTNERS_WITH 1.000 · PRODUCES 1.000 · SUPPLIES 0.500" \
         in summary
     win.agreement_dialog.close()
+
+
+def curated(project: Project) -> set[tuple[str, str, str, str]]:
+    return triples(project, 1)
+
+
+def as_stored(project: Project) -> list[tuple]:
+    """The article's relations with their ids, who and when (what an undo puts back)."""
+    return [(r.id, r.type, r.state, r.origin, r.model, r.updated_by, r.updated_at)
+            for r in project.relations(1)]
+
+
+@pytest.mark.slow
+def test_adjudication_shows_where_relations_differ_and_takes_them_with_the_keys(
+        qtbot, two_reviewed, tmp_path):
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from tests.gui_helpers import open_window
+
+    win = open_window(qtbot, tmp_path, two_reviewed, reviewer="lead")
+    view, project = win.view, win.project
+    ctrl, shift = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier
+    before = as_stored(project)
+    lead = curated(project)
+    win.show_article(1)
+    QTest.keyClick(view, Qt.Key.Key_A, ctrl | shift)  # Review → Adjudicate
+    panel = win.adjudication.panel
+    qtbot.waitUntil(lambda: panel.article_ids() == [1])
+    # The entities are agreed; the relations differ at Peru, copper and Japan.
+    assert "differ in 3 place(s). They agree on 2 relation(s) and differ on 2." in \
+        panel.summary.text()
+    rows = [panel.regions.topLevelItem(i) for i in range(panel.regions.topLevelItemCount())]
+    assert [row.text(0) for row in rows] == ["Peru · relations", "copper · relations",
+                                             "Japan · relations"]
+    assert "ana&#x27;s relations: Peru SUPPLIES Japan" in rows[0].toolTip(0)  # plain text
+    # Ctrl+Shift+1: ana's whole version, her relations with it, on the curated spans.
+    QTest.keyClick(view, Qt.Key.Key_1, ctrl | shift)
+    assert curated(project) == {("Chile", "PRODUCES", "lithium", "accepted"),
+                                ("Peru", "SUPPLIES", "Japan", "accepted"),
+                                ("Chile", "PARTNERS_WITH", "Japan", "accepted")}
+    QTest.keyClick(view, Qt.Key.Key_Z, ctrl)  # undo: the lead's relations, as they were
+    assert as_stored(project) == before and curated(project) == lead
+    # Ctrl+Alt+2 on the first place (Peru): ben's relations there replace the curated ones.
+    QTest.keyClick(view, Qt.Key.Key_2, ctrl | Qt.KeyboardModifier.AltModifier)
+    assert curated(project) == {("Chile", "PRODUCES", "lithium", "accepted"),
+                                ("Peru", "SUPPLIES", "copper", "accepted")}
+    QTest.keyClick(view, Qt.Key.Key_Z, ctrl)
+    assert as_stored(project) == before and curated(project) == lead
+    win.close()
+
+
+@pytest.mark.slow
+def test_the_agreed_relations_are_settled_and_a_version_taken_by_the_cli(two_reviewed):
+    done = cli("adjudicate", two_reviewed, "take", "1", "ben")
+    assert done.returncode == 0, done.stderr
+    with Project.open(two_reviewed, read_only=True, rules=store_rules()) as p:
+        assert curated(p) == {("Chile", "PRODUCES", "lithium", "accepted"),
+                              ("Peru", "SUPPLIES", "copper", "accepted"),
+                              ("Chile", "PARTNERS_WITH", "Japan", "accepted")}
+    done = cli("adjudicate", two_reviewed, "auto", "--replace")
+    assert done.returncode == 0, done.stderr
+    with Project.open(two_reviewed, read_only=True, rules=store_rules()) as p:
+        # What both have: the entities, Chile PRODUCES lithium and the partnership (drawn
+        # the other way round by ben: one relation either way, merged in text order).
+        assert curated(p) == {("Chile", "PRODUCES", "lithium", "accepted"),
+                              ("Chile", "PARTNERS_WITH", "Japan", "accepted")}
