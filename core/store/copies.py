@@ -12,8 +12,9 @@ states and origins; SQLite's loose types (an offset stored as REAL, seconds as a
 are refused too. Relations meet the rules of ``core.store.relations``: both ends are
 spans of the article (then named by their position in the version's spans), a type of
 the merging project's scheme that allows the ends' labels, no live duplicate, at most
-``MAX_RELATIONS`` per article. The first value that fails refuses the whole copy
-(``InvalidEdit``).
+``MAX_RELATIONS`` per article; a symmetric type's ends are kept in text order, so two
+reviewers who drew it in opposite directions have the same relation. The first value
+that fails refuses the whole copy (``InvalidEdit``).
 """
 
 from __future__ import annotations
@@ -250,6 +251,8 @@ def _with_relations(article: CopiedArticle, span_rows: list[tuple], rows: list[t
                 raise InvalidEdit(f"it holds the {kind} relation from [{hs.start}, {hs.end}) "
                                   f"to [{ts.start}, {ts.end}) twice.")
             seen.add(keys[0])
+        if types[kind].symmetric and tail < head:  # either way is one relation: in text order
+            head, tail = tail, head
         out.append(RelationIn(head, tail, kind, state, origin, model))
     out.sort(key=lambda r: (r.head, r.tail, r.type, r.state))
     return CopiedArticle(**{**article.__dict__, "relations": tuple(out)})
