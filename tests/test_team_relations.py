@@ -360,3 +360,27 @@ def test_the_agreed_relations_are_settled_and_a_version_taken_by_the_cli(two_rev
         # the other way round by ben: one relation either way, merged in text order).
         assert curated(p) == {("Chile", "PRODUCES", "lithium", "accepted"),
                               ("Chile", "PARTNERS_WITH", "Japan", "accepted")}
+
+
+@pytest.mark.slow
+def test_taking_a_version_undoes_and_redoes_with_the_same_relation_ids(two_reviewed):
+    """Later edits name relations by id: a redo gives the taken relations their ids again,
+    so an edit of one of them still undoes and redoes after it."""
+    from core.review.history import History
+    from core.review.relation_edits import UpdateRelation
+    from core.teams.adjudicate import take_version
+
+    with Project.open(two_reviewed, rules=store_rules()) as p:
+        history = History(p, "lead")
+        (ana,) = [v for v in p.versions([1]) if v.reviewer == "ana"]
+        for edit in take_version(ana, approve=False):
+            history.do(edit)
+        taken = as_stored(p)
+        supplies = next(r for r in p.relations(1) if r.type == "SUPPLIES")
+        history.do(UpdateRelation(supplies.id, "reject", state="rejected"))
+        history.undo()
+        history.undo()
+        history.redo()
+        assert [r[:4] for r in as_stored(p)] == [r[:4] for r in taken]
+        history.redo()
+        assert p.relation(supplies.id).state == "rejected"
