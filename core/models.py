@@ -288,6 +288,8 @@ class Version:
     spans: tuple[SpanIn, ...]
     claims: tuple[ClaimIn, ...]
     events: tuple[dict, ...] = ()
+    # Their relations, each end given by its index in ``spans`` (as ``RelationIn``).
+    relations: tuple[RelationIn, ...] = ()
 
 
 @dataclass(frozen=True)

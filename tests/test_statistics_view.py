@@ -33,7 +33,7 @@ _suggestions = suggestions
 @pytest.fixture
 def judged(tmp_path):
     """Four articles pre-annotated by m1 (two) and m2 (two), three approved by two
-    reviewers on two days, two claims; the second article's title is markup."""
+    reviewers on two days, two claims, a relation; the second article's title is markup."""
     path = tmp_path / "stats.assay"
     with Project.create(path, rules=store_rules()) as project:
         titles = ["Chile and China", HOSTILE, "Australia", "Nothing"]
@@ -48,6 +48,8 @@ def judged(tmp_path):
         a1, a2, a3, _a4 = ids
         china = next(s for s in project.spans(a1) if s.text == "China")
         project.relabel_span(china.id, "NORP", "ana")
+        first = {s.text: s for s in project.spans(a1)}  # Chile mines lithium
+        project.add_relation(a1, first["Chile"].id, first["lithium"].id, "PRODUCES", "ana")
         perth = next(s for s in project.spans(a3) if s.text == "Perth")
         project.reject_span(perth.id, "ana")
         project.approve_article(a1, "ana", seconds=30)

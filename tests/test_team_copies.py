@@ -478,7 +478,7 @@ def test_a_project_of_schema_9_gets_the_record_and_its_old_copies_are_refused(or
     forge(origin, "DROP TABLE handed_out_articles", "DROP TABLE handed_out",
           "PRAGMA user_version = 9")
     with Project.open(origin, rules=store_rules()) as p:
-        assert p.schema_version == SCHEMA_VERSION and p.handed_out(meta(out / "team-ana.assay",
-                                                            "copy_id")) is None
+        assert p.schema_version == SCHEMA_VERSION and p.handed_out(meta(
+            out / "team-ana.assay", "copy_id")) is None
     assert_refused(cli("merge", origin, out / "team-ana.assay"), "never handed out",
                    "handed out again")

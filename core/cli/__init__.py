@@ -17,7 +17,17 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from core import __version__
-from core.cli import annotate, claims, exporting, labels, models, projects, reports, teams
+from core.cli import (
+    annotate,
+    claims,
+    exporting,
+    labels,
+    models,
+    projects,
+    relations,
+    reports,
+    teams,
+)
 from core.cli.command import EXIT_CANCELLED, EXIT_ERROR, EXIT_OK, EXIT_USAGE
 from core.errors import AssayError
 from core.store.faults import describe, is_file_fault
@@ -34,6 +44,7 @@ MODULES = (
     exporting,  # export
     models,     # train, models
     claims,     # claims
+    relations,  # relations
 )
 
 

@@ -25,13 +25,14 @@ def stats_options(p: argparse.ArgumentParser) -> None:
     add_json(p)
 
 
-@COMMANDS.command("stats", stats_options, help="articles per status and entities per label")
+@COMMANDS.command("stats", stats_options,
+                  help="articles per status, entities per label, relations per type")
 def cmd_stats(args: argparse.Namespace) -> int:
     """The statistics window's numbers as text (or JSON): the same reads, no figures."""
     from dataclasses import asdict
 
     from core.stats.charts import APPROVALS_NOTE
-    from core.stats.numbers import gather
+    from core.stats.numbers import gather, relations_summary
     from core.store.statistics import OUTCOMES, suggested
     from core.text.normalise import one_line as plain
 
@@ -56,6 +57,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
                                  for (c, m), k in cells],
             "claims": {"by_verdict": claims.by_verdict, "suggested": claims.suggested,
                        "by_country": claims.by_country, "by_mineral": claims.by_mineral},
+            "relations": n.relations,
         }, ensure_ascii=False, indent=2))
         return EXIT_OK
     total = sum(statuses.values())
@@ -76,6 +78,10 @@ def cmd_stats(args: argparse.Namespace) -> int:
     print(f"Entities per label (live: suggested + accepted; {sum(n.entities.values())} in all)")
     for label, k in n.entities.items():
         print(f"  {plain(label, 40):<10} {k:>8}   accepted {n.accepted.get(label, 0):>8}")
+    print(f"Relations per type ({relations_summary(n.relations)})")
+    for kind, by in n.relations.items():
+        print(f"  {plain(kind, 40):<15} " + "  ".join(f"{state} {k:>6}"
+                                                     for state, k in by.items()))
     if q.models:
         print("Pre-annotation as reviewers judged it (approved articles):")
     for model in q.models:

@@ -86,7 +86,7 @@ def agreement_options(p: argparse.ArgumentParser) -> None:
 
 
 @COMMANDS.command("agreement", agreement_options,
-                  help="how far reviewers agree (span F1, token kappa)")
+                  help="how far reviewers agree (span F1, token kappa, relation F1)")
 def cmd_agreement(args: argparse.Namespace) -> int:
     from core.teams.agreement import agreement, second_opinions_note
 
@@ -102,7 +102,10 @@ def cmd_agreement(args: argparse.Namespace) -> int:
     overall = report["overall"]
     print(f"{report['articles']} article(s) approved by two or more reviewers. Span F1 "
           f"{pct(overall['span_f1'])}, token kappa {pct(overall['token_kappa'])}, "
-          f"verdict kappa {pct(overall['verdict_kappa'])}.")
+          f"verdict kappa {pct(overall['verdict_kappa'])}. Relation F1 "
+          f"{pct(overall['relation_f1'])}, relation kappa {pct(overall['relation_kappa'])}.")
+    for kind, f1 in overall["relation_per_type"].items():
+        print(f"      {one_line(kind, 40):<14} relation F1 {pct(f1)}")
     if report["second_opinions"]:
         print(second_opinions_note(report["second_opinions"]))
     for pair in report["pairs"]:
@@ -114,6 +117,9 @@ def cmd_agreement(args: argparse.Namespace) -> int:
                                               "  (not independent)"))
         for label, f1 in pair["per_label"].items():
             print(f"      {one_line(label, 40):<10} {pct(f1)}")
+        print(f"      relations: F1 {pct(pair['relation_f1'])}, kappa "
+              f"{pct(pair['relation_kappa'])} over {pair['relation_pairs_compared']} "
+              "entity pair(s)")
     if report["articles_worst_first"]:
         print("Worst articles:")
         for row in report["articles_worst_first"][:10]:

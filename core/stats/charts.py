@@ -261,6 +261,41 @@ def entities_figure(counts: dict[str, int], accepted: dict[str, int], fig: Figur
     return fig
 
 
+RELATION_COLOURS = {"accepted": ACCEPTED_COLOUR, "suggested": SUGGESTED_SPAN_COLOUR,
+                    "rejected": "#d0473f"}
+
+
+def relations_figure(relations: dict[str, dict[str, int]], fig: Figure | None = None,
+                     width: float = 8.0, height: float = 4.5) -> Figure:
+    """Relations per type (``core.stats.numbers.relations_by_type``): accepted solid,
+    suggested light, rejected red, side by side in one bar per type."""
+    fig = _figure(fig, width, height)
+    ax = fig.subplots()
+    kinds = list(relations)
+    if not kinds or not any(sum(by.values()) for by in relations.values()):
+        _empty(ax, "No relations yet.")
+        return fig
+    ys = range(len(kinds))
+    left = [0] * len(kinds)
+    for state, colour in RELATION_COLOURS.items():
+        widths = [relations[k].get(state, 0) for k in kinds]
+        ax.barh(ys, widths, left=left, color=colour, label=state)
+        left = [a + b for a, b in zip(left, widths, strict=True)]
+    for i, n in enumerate(left):
+        ax.annotate(f"{n:,}", (n, i), xytext=(3, 0), textcoords="offset points",
+                    va="center", fontsize=7)
+    ax.set_yticks(list(ys), [plain(k, 20) for k in kinds])
+    ax.set_ylim(max(len(kinds), MIN_ROWS) - 0.5, -0.5)
+    ax.margins(x=0.2)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=4))
+    ax.tick_params(labelsize=8)
+    ax.set_xlabel("relations", fontsize=9)
+    ax.set_title(f"Relations per type: {sum(left):,}", fontsize=10)
+    fig.legend(handles=[Patch(color=c, label=s) for s, c in RELATION_COLOURS.items()],
+               loc="outside upper center", ncols=3, fontsize=8, frameon=False)
+    return fig
+
+
 # ---- pre-annotation as judged
 
 def model_name(model: str | None) -> str:

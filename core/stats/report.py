@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 from core import __version__
 from core.models import VERDICT_COLOURS
 from core.stats import charts
-from core.stats.numbers import Numbers, gather
+from core.stats.numbers import Numbers, gather, relations_summary
 from core.store.files import check_destination, write_atomically
 from core.store.statistics import OUTCOME_NAMES, OUTCOMES, Spread, suggested, summed
 from core.text.normalise import one_line
@@ -54,6 +54,7 @@ SHORT_OUTCOMES = {"kept": "kept", "corrected": "corrected", "rejected": "rejecte
                   "added": "added"}
 SECTIONS = (("progress", "Review progress"), ("entities", "Entities per label"),
             ("quality", "Pre-annotation as reviewers judged it"),
+            ("relations", "Relations per type"),
             ("countries-minerals", "Countries × minerals"), ("claims", "Claims"))
 
 STYLE = """
@@ -154,6 +155,7 @@ by Assay {_e(__version__)}. {total:,} article{'' if total == 1 else 's'}:
 """)
     _progress(page, n)
     _entities(page, n)
+    _relations(page, n)
     _quality(page, n)
     _country_minerals(page, n)
     _claims(page, n)
@@ -334,6 +336,22 @@ def _entities(page: _Page, n: Numbers) -> None:
                ([_name(lb), _n(k), _count_share(n.accepted.get(lb, 0), k),
                  _n(max(0, k - n.accepted.get(lb, 0)))] for lb, k in n.entities.items()),
                ["all", _n(total), _count_share(accepted, total), _n(max(0, total - accepted))])
+    page.end()
+
+
+def _relations(page: _Page, n: Numbers) -> None:
+    rel = n.relations
+    page.section("relations", _e(relations_summary(rel)) + ".")
+    if any(sum(by.values()) for by in rel.values()):
+        page.figure(charts.relations_figure(rel),
+                    "Relations per type: accepted, suggested, rejected")
+    states = ("accepted", "suggested", "rejected")
+    page.table("relation-types", "Relations per type and state",
+               [("type", False), *((s, True) for s in states), ("all", True)],
+               ([_name(kind), *(_n(by.get(s, 0)) for s in states), _n(sum(by.values()))]
+                for kind, by in rel.items() if sum(by.values())),
+               ["all", *(_n(sum(by.get(s, 0) for by in rel.values())) for s in states),
+                _n(sum(sum(by.values()) for by in rel.values()))])
     page.end()
 
 

@@ -9,7 +9,12 @@ expects: a span in state ``bogus`` must be refused, not skipped), and each value
 the rule a reviewer's edit meets: ``check_bounds`` for spans, ``check_claim`` for claims,
 ``Db.first_overlap`` for overlaps, ``is_usable_kb_id`` for links, the model's statuses,
 states and origins; SQLite's loose types (an offset stored as REAL, seconds as a BLOB)
-are refused too. The first value that fails refuses the whole copy (``InvalidEdit``).
+are refused too. Relations meet the rules of ``core.store.relations``: both ends are
+spans of the article (then named by their position in the version's spans), a type of
+the merging project's scheme that allows the ends' labels, no live duplicate, at most
+``MAX_RELATIONS`` per article; a symmetric type's ends are kept in text order, so two
+reviewers who drew it in opposite directions have the same relation. The first value
+that fails refuses the whole copy (``InvalidEdit``).
 """
 
 from __future__ import annotations
@@ -23,7 +28,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from core.errors import InvalidEdit
-from core.models import ARTICLE_STATUSES, SPAN_ORIGINS, SPAN_STATES, ClaimIn, SpanIn
+from core.models import (
+    ARTICLE_STATUSES,
+    RELATION_ORIGINS,
+    RELATION_STATES,
+    SPAN_ORIGINS,
+    SPAN_STATES,
+    ClaimIn,
+    RelationIn,
+    RelationType,
+    SpanIn,
+)
 from core.store.claims import check_claim
 from core.store.db import Db
 from core.store.faults import is_file_fault
@@ -35,6 +50,10 @@ CHUNK = 500
 # An audit payload Assay writes is a flat object with a few lists; this is far beyond any
 # of them and far below what a JSON writer or reader recurses through (orjson stops at 255).
 MAX_PAYLOAD_DEPTH = 32
+# Far beyond what a reviewer draws in one article (a 300-entity article with every entity
+# related to a few others holds about a thousand), far below what could exhaust memory.
+MAX_RELATIONS = 20_000
+MAX_MODEL_NAME = 200
 
 
 @dataclass(frozen=True)
@@ -51,6 +70,7 @@ class CopiedArticle:
     spans: tuple[SpanIn, ...]  # every state, by (start, end)
     claims: tuple[ClaimIn, ...]  # every state, in text order
     events: tuple[dict[str, Any], ...]  # all of the article's audit rows, newest first
+    relations: tuple[RelationIn, ...] = ()  # every state, ends by position in ``spans``
 
 
 @dataclass(frozen=True)
@@ -62,10 +82,11 @@ class CopyContents:
 
 
 def read_copy(db: Db, labels: set[str],
-              vouch: Callable[[dict[str, Any]], dict[str, str] | None] | None = None
-              ) -> CopyContents:
-    """Every article of the file with its spans, claims and events, in ONE read transaction;
-    ``labels`` are the labels a span may have (the merging project's); ``vouch`` is given
+              vouch: Callable[[dict[str, Any]], dict[str, str] | None] | None = None,
+              relation_types: Sequence[RelationType] = ()) -> CopyContents:
+    """Every article of the file with its spans, claims, relations and events, in ONE read
+    transaction; ``labels`` are the labels a span may have and ``relation_types`` the types
+    a relation may have (the merging project's); ``vouch`` is given
     the meta first and may refuse the copy before its articles are read, or return how the
     copy's label names read in the project now (renamed or merged since it was handed out).
     Raises InvalidEdit, naming the article, at the first value a reviewer's edit could not
@@ -79,8 +100,9 @@ def read_copy(db: Db, labels: set[str],
             ids = [r[0] for r in cur.execute("SELECT id FROM articles ORDER BY id")]
             seen: set[str] = set()
             out: list[CopiedArticle] = []
+            types = {t.name: t for t in relation_types}
             for i in range(0, len(ids), CHUNK):
-                for article in _read_chunk(cur, ids[i:i + CHUNK], labels, words):
+                for article in _read_chunk(cur, ids[i:i + CHUNK], labels, words, types):
                     if article.sha256 in seen:
                         title = one_line(article.title, 60)
                         raise InvalidEdit(f"It holds the article \u201c{title}\u201d twice.")
@@ -95,7 +117,8 @@ def read_copy(db: Db, labels: set[str],
 
 
 def _read_chunk(cur: sqlite3.Cursor, part: Sequence[int], labels: set[str],
-                words: dict[str, str]) -> list[CopiedArticle]:
+                words: dict[str, str], types: dict[str, RelationType]
+                ) -> list[CopiedArticle]:
     marks = ",".join("?" * len(part))
     spans: dict[int, list[tuple]] = defaultdict(list)
     for row in cur.execute('SELECT id, article_id, start, "end", label, text, origin, state, '
@@ -106,6 +129,11 @@ def _read_chunk(cur: sqlite3.Cursor, part: Sequence[int], labels: set[str],
                            f"state, origin, reason FROM claims WHERE article_id IN ({marks}) "
                            "ORDER BY id", part):
         claims[row[1]].append(row)
+    relations: dict[int, list[tuple]] = defaultdict(list)
+    for row in cur.execute("SELECT id, article_id, head_id, tail_id, type, state, origin, "
+                           f"model FROM relations WHERE article_id IN ({marks}) ORDER BY id",
+                           part):
+        relations[row[1]].append(row)
     events: dict[int, list[tuple]] = defaultdict(list)
     for row in cur.execute("SELECT article_id, at, reviewer, action, payload FROM events "
                            f"WHERE article_id IN ({marks}) ORDER BY id DESC", part):
@@ -117,8 +145,10 @@ def _read_chunk(cur: sqlite3.Cursor, part: Sequence[int], labels: set[str],
         article_id, title = row[0], row[1]
         shown = one_line(title, 60) if isinstance(title, str) else f"#{article_id}"
         try:
-            out.append(_check_article(cur, row, labels, words, spans[article_id],
-                                      claims[article_id], events[article_id]))
+            article = _check_article(cur, row, labels, words, spans[article_id],
+                                     claims[article_id], events[article_id])
+            out.append(_with_relations(article, spans[article_id], relations[article_id],
+                                       types))
         except InvalidEdit as exc:
             raise InvalidEdit(f"Article \u201c{shown}\u201d: {exc}") from exc
     return out
@@ -143,8 +173,9 @@ def _check_article(cur: sqlite3.Cursor, row: tuple, labels: set[str], words: dic
         ids = [r[0] for r in rows]
         if not all(type(i) is int for i in ids) or len(set(ids)) != len(ids):
             raise InvalidEdit("a span or claim row has no id of its own.")
-    spans = tuple(sorted((_check_span(cur, article_id, text, labels, words, r)
-                          for r in span_rows), key=lambda s: (s.start, s.end)))
+    placed = sorted(((_check_span(cur, article_id, text, labels, words, r), r[0])
+                     for r in span_rows), key=lambda sr: (sr[0].start, sr[0].end, sr[1]))
+    spans = tuple(span for span, _id in placed)
     checked = [((r[2], r[3], r[0]), _check_claim(cur, article_id, text, r))
                for r in claim_rows]  # checked first: the offsets are whole numbers to sort
     claims = tuple(c for _key, c in sorted(checked, key=lambda kc: kc[0]))
@@ -177,6 +208,54 @@ def _check_span(cur: sqlite3.Cursor, article_id: int, text: str, labels: set[str
             raise InvalidEdit(f"the {label} entity [{start}, {end}) overlaps the {other[0]} "
                               f"entity '{other[1]}'.")
     return SpanIn(start, end, label, origin, state, kb_id)
+
+
+def _with_relations(article: CopiedArticle, span_rows: list[tuple], rows: list[tuple],
+                    types: dict[str, RelationType]) -> CopiedArticle:
+    """The article with its relations checked (the module's docstring), each end named by
+    its position in ``article.spans`` (which are sorted by place, as a version keeps them)."""
+    if not rows:
+        return article
+    if len(rows) > MAX_RELATIONS:
+        raise InvalidEdit(f"it holds {len(rows)} relations, more than the {MAX_RELATIONS} "
+                          "an article may have.")
+    # The spans' order in the version, as _check_article sorted them (the rows are checked).
+    order = sorted(span_rows, key=lambda r: (r[2], r[3], r[0]))
+    position = {r[0]: i for i, r in enumerate(order)}
+    seen: set[tuple[int, int, str]] = set()
+    out: list[RelationIn] = []
+    for _id, _article, head_id, tail_id, kind, state, origin, model in rows:
+        if not (isinstance(state, str) and state in RELATION_STATES
+                and isinstance(origin, str) and origin in RELATION_ORIGINS):
+            raise InvalidEdit(f"a relation has an unknown state or origin: "
+                              f"{one_line(str(state), 20)!r}/{one_line(str(origin), 20)!r}.")
+        if model is not None and not (isinstance(model, str) and len(model) <= MAX_MODEL_NAME):
+            raise InvalidEdit("a relation names a model that is not a short text.")
+        if not isinstance(kind, str) or kind not in types:
+            raise InvalidEdit(f"a relation has the type {one_line(str(kind), 40)!r}, which "
+                              "this project's scheme does not have.")
+        if type(head_id) is not int or type(tail_id) is not int or \
+                head_id not in position or tail_id not in position or head_id == tail_id:
+            raise InvalidEdit(f"a {kind} relation does not join two entities of the article.")
+        head, tail = position[head_id], position[tail_id]
+        hs, ts = article.spans[head], article.spans[tail]
+        live = "rejected" not in (state, hs.state, ts.state)
+        if live and not types[kind].allows(hs.label, ts.label):
+            raise InvalidEdit(f"the {kind} relation from {hs.label} [{hs.start}, {hs.end}) to "
+                              f"{ts.label} [{ts.start}, {ts.end}) does not fit: {kind} joins "
+                              f"{types[kind].shape()}.")
+        if live:
+            keys = [(head, tail, kind)] + ([(tail, head, kind)] if types[kind].symmetric
+                                           else [])
+            if any(k in seen for k in keys):
+                raise InvalidEdit(f"it holds the {kind} relation from [{hs.start}, {hs.end}) "
+                                  f"to [{ts.start}, {ts.end}) twice.")
+            seen.add(keys[0])
+        if types[kind].symmetric and tail < head:  # either way is one relation: in text order
+            head, tail = tail, head
+        out.append(RelationIn(head, tail, kind, state, origin, model))
+    out.sort(key=lambda r: (r.head, r.tail, r.type, r.state))
+    return CopiedArticle(**{**article.__dict__, "relations": tuple(out)})
 
 
 def _check_claim(cur: sqlite3.Cursor, article_id: int, text: str, row: tuple) -> ClaimIn:

@@ -27,6 +27,7 @@ from core import __version__
 from core.errors import InvalidEdit, ProjectError
 from core.models import (
     Article,
+    RelationType,
 )
 from core.store import files as project_file
 from core.store.annotations import Annotations
@@ -194,10 +195,12 @@ class Project:
     update_relation_type = _forward("_relation_types", RelationTypes.update_relation_type)
     delete_relation_type = _forward("_relation_types", RelationTypes.delete_relation_type)
     adopt_relation_types = _forward("_relation_types", RelationTypes.adopt_relation_types)
+    use_relation_types = _forward("_relation_types", RelationTypes.use_relation_types)
 
     relations = _forward("_relations", Relations.relations)
     relation = _forward("_relations", Relations.relation)
     relation_counts = _forward("_relations", Relations.relation_counts)
+    listed_relations = _forward("_relations", Relations.listed_relations)
     relation_text = _forward("_relations", Relations.relation_text)
     add_relation = _forward("_relations", Relations.add_relation)
     update_relation = _forward("_relations", Relations.update_relation)
@@ -234,12 +237,13 @@ class Project:
     second_opinion_copies = _forward("_hand_outs", HandOuts.second_opinion_copies)
 
     def read_as_copy(self, labels: set[str],
-                     vouch: Callable[[dict[str, Any]], dict[str, str] | None] | None = None
-                     ) -> CopyContents:
+                     vouch: Callable[[dict[str, Any]], dict[str, str] | None] | None = None,
+                     relation_types: Sequence[RelationType] = ()) -> CopyContents:
         """This file as a reviewer's copy: all of it in ONE read transaction, every value
         checked (``core.store.copies``); InvalidEdit at the first that fails. ``vouch``
-        sees the meta first, in the same transaction, and may refuse the copy."""
-        return read_copy(self._db, labels, vouch)
+        sees the meta first, in the same transaction, and may refuse the copy;
+        ``relation_types`` are the merging project's (what a relation may be)."""
+        return read_copy(self._db, labels, vouch, relation_types)
 
     kb_entries = _forward("_kb", Kb.kb_entries)
     kb_entry_rows = _forward("_kb", Kb.kb_entry_rows)

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from core.models import ARTICLE_STATUSES, PREVIEW_CHARS, ArticleRow, Label, Reviewed, SpanIn
+from core.models import ARTICLE_STATUSES, PREVIEW_CHARS, ArticleRow, Label, Reviewed
 from core.store import reading
 from core.store.rows import row_to as _row_to
 
@@ -180,9 +180,9 @@ class ArticleQueries:
                                 suggestions=suggestions, versions=versions,
                                 every_state=every_state, relations=relations)
 
-    def suggestions_as_made(self, ids: Sequence[int]) -> dict[int, list[SpanIn]]:
-        """Each article's suggestions as the pre-annotator made them (what a blind copy
-        carries; ``core.store.reading.suggestions_as_made``)."""
+    def suggestions_as_made(self, ids: Sequence[int]) -> dict[int, reading.AsMade]:
+        """Each article's suggestions as the pre-annotator made them, spans and relations
+        (what a blind copy carries; ``core.store.reading.suggestions_as_made``)."""
         return reading.suggestions_as_made(self.conn, list(ids),
                                            {lb.name for lb in self.labels()})
 

@@ -13,8 +13,19 @@ from collections.abc import Iterator, Sequence
 from dataclasses import fields
 from itertools import groupby
 from operator import attrgetter
+from typing import NamedTuple
 
-from core.models import SPAN_STATES, Article, Claim, Relation, Reviewed, Span, SpanIn, Version
+from core.models import (
+    SPAN_STATES,
+    Article,
+    Claim,
+    Relation,
+    RelationIn,
+    Reviewed,
+    Span,
+    SpanIn,
+    Version,
+)
 from core.store.relations import JOIN_ENDS, LIVE
 from core.store.rows import make_span
 from core.store.tokens_blob import decode_tokens
@@ -132,27 +143,53 @@ def reviewed(conn: sqlite3.Connection, ids: Sequence[int], *, labels: set[str] |
                                kept.get(article_id, []), related.get(article_id, []))
 
 
+class AsMade(NamedTuple):
+    """An article's suggestions as the pre-annotator made them: spans, and the relations
+    it suggested between them (ends by position in ``spans``)."""
+
+    spans: list[SpanIn]
+    relations: list[RelationIn]
+
+
 def suggestions_as_made(conn: sqlite3.Connection, ids: Sequence[int], labels: set[str],
-                        chunk: int = CHUNK) -> dict[int, list[SpanIn]]:
+                        chunk: int = CHUNK) -> dict[int, AsMade]:
     """Each article's suggestions as the pre-annotator made them, whatever reviewers did
     since (what a blind copy carries): a model's or the rules' spans at their
     ``suggested_start/end/label`` (schema v9; the span's own where unknown, or where the
     scheme no longer has the label), and imported suggestions nobody decided; all in
     state suggested and unlinked. Spans a reviewer rejected come after the others, so a
-    caller that must drop overlapping ones keeps those still live."""
-    out: dict[int, list[SpanIn]] = defaultdict(list)
+    caller that must drop overlapping ones keeps those still live. The relations are the
+    ones a model or the rules suggested (as the type they suggested) and imported ones
+    nobody decided, between two of those spans, each once, all suggested."""
+    out: dict[int, AsMade] = defaultdict(lambda: AsMade([], []))
     for i in range(0, len(ids), chunk):
         part = list(ids[i:i + chunk])
+        marks = ",".join("?" * len(part))
+        position: dict[int, int] = {}
         for row in conn.execute(
                 'SELECT article_id, start, "end", label, suggested_start, suggested_end, '
-                "suggested_label, origin, model FROM spans "
-                f"WHERE article_id IN ({','.join('?' * len(part))}) AND (origin IN "
+                "suggested_label, origin, model, id FROM spans "
+                f"WHERE article_id IN ({marks}) AND (origin IN "
                 "('model', 'rules') OR (origin = 'imported' AND state = 'suggested')) "
                 "ORDER BY article_id, state = 'rejected', start, id", part):
-            article_id, start, end, label, s_start, s_end, s_label, origin, model = row
+            article_id, start, end, label, s_start, s_end, s_label, origin, model, sid = row
             if s_label is not None and s_start is not None and s_end is not None \
                     and s_label in labels:
                 start, end, label = s_start, s_end, s_label
-            out[article_id].append(SpanIn(start, end, label, origin, "suggested", None,
-                                          model))
-    return out
+            made = out[article_id].spans
+            position[sid] = len(made)
+            made.append(SpanIn(start, end, label, origin, "suggested", None, model))
+        seen: set[tuple[int, int, int, str]] = set()
+        for article_id, head_id, tail_id, kind, suggested, origin, model in conn.execute(
+                "SELECT article_id, head_id, tail_id, type, suggested_type, origin, model "
+                f"FROM relations WHERE article_id IN ({marks}) AND (origin IN "
+                "('model', 'rules') OR (origin = 'imported' AND state = 'suggested')) "
+                "ORDER BY article_id, id", part):
+            if head_id not in position or tail_id not in position:
+                continue
+            key = (article_id, position[head_id], position[tail_id], suggested or kind)
+            if key not in seen:
+                seen.add(key)
+                out[article_id].relations.append(RelationIn(
+                    key[1], key[2], key[3], "suggested", origin, model))
+    return dict(out)

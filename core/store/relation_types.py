@@ -248,6 +248,21 @@ class RelationTypes:
                 "types": [t.name for t in added]})
         return True
 
+    def use_relation_types(self, types: Iterable[RelationType], reviewer: str) -> None:
+        """Make the relation types exactly ``types`` (a project handed out as a copy takes
+        its origin's); only while no relation exists, so none loses its type."""
+        require_reviewer(reviewer)
+        if self.db.conn.execute("SELECT 1 FROM relations LIMIT 1").fetchone() is not None:
+            raise InvalidEdit("The relation types can be replaced only before any relation "
+                              "exists.")
+        kinds = list(types)
+        with self.db.edit() as conn:
+            conn.execute("DELETE FROM relation_types")
+            conn.execute("DELETE FROM relation_counts")
+            insert_types(conn, kinds)
+            self.db.event(conn, reviewer, None, "relation_type.scheme",
+                          {"types": [t.name for t in kinds]})
+
     def delete_relation_type(self, name: str, reviewer: str) -> RelationType:
         """Delete a type no relation uses (in any state); returns it, for undo."""
         require_reviewer(reviewer)

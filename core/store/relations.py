@@ -27,7 +27,7 @@ import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 
 from core.errors import InvalidEdit
-from core.models import RELATION_ORIGINS, RELATION_STATES, Relation, RelationType
+from core.models import RELATION_ORIGINS, RELATION_STATES, Relation, RelationIn, RelationType
 from core.store.audit import now
 from core.store.audit import require_reviewer as _require_reviewer
 from core.store.db import Db
@@ -74,6 +74,24 @@ class Relations:
         if row is None:
             raise InvalidEdit(f"No relation with id {relation_id}.")
         return _make(row)
+
+    def listed_relations(self, article_id: int | None = None, kind: str | None = None,
+                         state: str | None = None) -> list[tuple[Relation, str, str]]:
+        """Relations with their head's and tail's text, by article and id (``assay-cli
+        relations list``): of one article, type or state when given; a relation whose
+        entity is rejected went with it and is not listed (see the module's docstring)."""
+        cols = ", ".join(f"r.{c}" for c in RELATION_FIELDS.split(", "))
+        where = ["h.state != 'rejected'", "t.state != 'rejected'"]
+        params: list[object] = []
+        for column, value in (("r.article_id", article_id), ("r.type", kind),
+                              ("r.state", state)):
+            if value is not None:
+                where.append(f"{column} = ?")
+                params.append(value)
+        rows = self.db.conn.execute(
+            f"SELECT {cols}, h.text, t.text {JOIN_ENDS} WHERE {' AND '.join(where)} "
+            "ORDER BY r.article_id, r.id", params).fetchall()
+        return [(_make(tuple(row)[:-2]), row[-2], row[-1]) for row in rows]
 
     def relation_counts(self) -> dict[tuple[str, str], int]:
         """Relations per (type, state) over the project, as stored (``relation_counts``)."""
@@ -263,6 +281,62 @@ class Relations:
                             model=rel.model, relation_id=rel.id,
                             suggested_type=rel.suggested_type, stamp=rel.updated_at,
                             dead_ends_ok=True)
+
+    def replace_for_article(self, conn: sqlite3.Connection, article_id: int,
+                            wanted: Sequence[RelationIn | Relation], span_ids: Sequence[int],
+                            reviewer: str, relation_ids: Sequence[int | None] | None = None,
+                            moved: dict[int, int] | None = None) -> list[int]:
+        """Make ``wanted`` the article's relations in the caller's transaction (what
+        ``Spans.replace_spans`` does with ``relations``: adjudication taking a version,
+        and its undo). A ``RelationIn`` names its ends by position in ``span_ids`` (the
+        spans just written) and is inserted under ``relation_ids[i]`` when given (a redo);
+        a ``Relation`` is put back as it was, under its id (an undo; ``moved``: span ids
+        that now stand for the ones it names). A stored relation
+        equal to a wanted one is kept with its id; the others are deleted. Each inserted
+        one is checked. Returns the id of each wanted relation, in order."""
+        current = {r.id: r for r in (_make(row) for row in conn.execute(
+            f"SELECT {RELATION_FIELDS} FROM relations WHERE article_id = ? ORDER BY id",
+            (article_id,)))}
+        out: list[int | None] = [None] * len(wanted)
+        ends: list[tuple[int, int]] = []
+        moved = moved or {}
+        wanted = [w._replace(head_id=moved.get(w.head_id, w.head_id),
+                             tail_id=moved.get(w.tail_id, w.tail_id))
+                  if isinstance(w, Relation) else w for w in wanted]
+        for i, w in enumerate(wanted):
+            if isinstance(w, Relation):
+                ends.append((w.head_id, w.tail_id))
+                if current.get(w.id) == w:
+                    out[i] = current.pop(w.id).id
+                continue
+            if not (0 <= w.head < len(span_ids) and 0 <= w.tail < len(span_ids)):
+                raise InvalidEdit(f"A {w.type} relation names an entity the article does "
+                                  "not have.")
+            ends.append((span_ids[w.head], span_ids[w.tail]))
+            same = next((r for r in current.values() if (r.head_id, r.tail_id, r.type,
+                         r.state, r.origin) == (*ends[i], w.type, w.state, w.origin)), None)
+            if same is not None:
+                out[i] = current.pop(same.id).id
+        self._delete(conn, list(current.values()), reviewer)
+        for i, w in enumerate(wanted):
+            if out[i] is not None:
+                continue
+            head_id, tail_id = ends[i]
+            if isinstance(w, Relation):
+                out[i] = self.insert(conn, article_id, head_id, tail_id, w.type,
+                                     w.updated_by or reviewer, origin=w.origin, state=w.state,
+                                     model=w.model, relation_id=w.id,
+                                     suggested_type=w.suggested_type, stamp=w.updated_at,
+                                     dead_ends_ok=True)
+            else:
+                want = relation_ids[i] if relation_ids is not None else None
+                if want is not None and conn.execute("SELECT 1 FROM relations WHERE id = ?",
+                                                     (want,)).fetchone():
+                    want = None  # taken meanwhile: a new id, as any insert
+                out[i] = self.insert(conn, article_id, head_id, tail_id, w.type, reviewer,
+                                     origin=w.origin, state=w.state, model=w.model,
+                                     relation_id=want)
+        return [int(x) for x in out if x is not None]
 
     def accept_suggested(self, conn: sqlite3.Connection, article_id: int, reviewer: str,
                          stamp: str) -> list[int]:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from types import EllipsisType
 
 from core.errors import InvalidEdit
-from core.models import SPAN_ORIGINS, SPAN_STATES, Span, SpanIn
+from core.models import SPAN_ORIGINS, SPAN_STATES, Relation, RelationIn, Span, SpanIn
 from core.store.audit import now
 from core.store.audit import require_reviewer as _require_reviewer
 from core.store.db import Db
@@ -160,7 +160,10 @@ class Spans:
         return ids
 
     def replace_spans(self, article_id: int, spans: Sequence[SpanIn], reviewer: str,
-                      ids: Sequence[int | None] | None = None) -> tuple[list[Span], list[int]]:
+                      ids: Sequence[int | None] | None = None, *,
+                      relations: Sequence[RelationIn | Relation] | None = None,
+                      relation_ids: Sequence[int | None] | None = None
+                      ) -> tuple[list[Span], list[int]]:
         """Make ``spans`` the article's spans, in ONE transaction (adjudication adopting a
         version, or its undo). All or nothing: a span that does not fit, has an unknown
         label or overlaps another refuses it.
@@ -170,7 +173,12 @@ class Spans:
         undo history still find their spans, and the selection stays on them. A wanted
         span is inserted under ``ids[i]`` when given (an undo puts removed spans back
         under their old ids, a redo uses the ids the first run gave). Returns the spans
-        the article had (to put them back) and the id of each wanted span, in order."""
+        the article had (to put them back) and the id of each wanted span, in order.
+
+        The relations of removed spans go with them. ``relations`` given: the article's
+        relations become exactly these, in the same transaction
+        (``Relations.replace_for_article``: ends by position in ``spans``, or as stored
+        for an undo; ``relation_ids`` for a redo)."""
         _require_reviewer(reviewer)
         text = self.article_text(article_id)
         labels = self.label_names()
@@ -243,6 +251,14 @@ class Spans:
                      stamp, model, *suggested))
                 out[i] = inserted_id(cur)
                 added += 1
+            if relations is not None:
+                # A span asked for under an id may have been kept under another (an equal
+                # one was there): a stored relation follows it.
+                moved = {want: got for want, got in zip(wanted_ids, out, strict=True)
+                         if want is not None and got is not None and want != got}
+                self.relations.replace_for_article(
+                    conn, article_id, relations, [int(x) for x in out if x is not None],
+                    reviewer, relation_ids, moved)
             self.db.recount(conn, article_id)
             self.db.event(conn, reviewer, article_id, "span.replace",
                           {"removed": len(removed), "added": added, "after": len(spans)})

@@ -1,8 +1,10 @@
 """Reviewers' versions of articles: what each member of a team decided in their copy,
 kept side by side (never over the project's own spans), one row per article and reviewer.
 
-A version is written whole (its spans, claims and events as JSON) and read whole, by the
-agreement measures and the adjudication view. Writing the same version again changes
+A version is written whole (its spans, claims, relations and events as JSON) and read
+whole, by the agreement measures and the adjudication view. Its relations name their ends
+by position in the version's spans, as ``RelationIn`` does, so they follow the spans
+through a label rename without being rewritten. Writing the same version again changes
 nothing, which is what makes merging a copy twice harmless.
 """
 
@@ -14,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import asdict
 
 from core.errors import InvalidEdit
-from core.models import ClaimIn, SpanIn, Version
+from core.models import ClaimIn, RelationIn, SpanIn, Version
 from core.store.audit import now
 from core.store.db import Db
 
@@ -25,6 +27,10 @@ def _spans_json(spans: Sequence[SpanIn]) -> str:
 
 def _claims_json(claims: Sequence[ClaimIn]) -> str:
     return json.dumps([asdict(c) for c in claims], ensure_ascii=False, sort_keys=True)
+
+
+def _relations_json(relations: Sequence[RelationIn]) -> str:
+    return json.dumps([asdict(r) for r in relations], ensure_ascii=False, sort_keys=True)
 
 
 class Versions:
@@ -42,10 +48,12 @@ class Versions:
             for v in versions:
                 row = (v.status, v.note, v.review_seconds, v.reviewed_at, v.copy_id,
                        _spans_json(v.spans), _claims_json(v.claims),
-                       json.dumps(list(v.events), ensure_ascii=False, sort_keys=True))
+                       json.dumps(list(v.events), ensure_ascii=False, sort_keys=True),
+                       _relations_json(v.relations))
                 old = conn.execute(
                     "SELECT id, status, note, review_seconds, reviewed_at, copy_id, spans, "
-                    "claims, events FROM versions WHERE article_id = ? AND reviewer = ?",
+                    "claims, events, relations FROM versions WHERE article_id = ? AND "
+                    "reviewer = ?",
                     (v.article_id, v.reviewer)).fetchone()
                 if old is not None and tuple(old)[1:] == row:
                     continue
@@ -53,18 +61,19 @@ class Versions:
                     conn.execute(
                         "INSERT INTO versions(article_id, reviewer, status, note, "
                         "review_seconds, reviewed_at, copy_id, spans, claims, events, "
-                        "merged_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                        "relations, merged_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                         (v.article_id, v.reviewer, *row, stamp))
                     added += 1
                 else:
                     conn.execute(
                         "UPDATE versions SET status = ?, note = ?, review_seconds = ?, "
                         "reviewed_at = ?, copy_id = ?, spans = ?, claims = ?, events = ?, "
-                        "merged_at = ? WHERE id = ?", (*row, stamp, old[0]))
+                        "relations = ?, merged_at = ? WHERE id = ?", (*row, stamp, old[0]))
                     replaced += 1
                 self.db.event(conn, who, v.article_id, "version.merge",
                               {"reviewer": v.reviewer, "copy": v.copy_id,
-                               "status": v.status, "spans": len(v.spans)})
+                               "status": v.status, "spans": len(v.spans),
+                               "relations": len(v.relations)})
         return added, replaced
 
     def versions(self, article_ids: Sequence[int] | None = None) -> list[Version]:
@@ -153,7 +162,7 @@ def unrelabel_versions(conn: sqlite3.Connection, moved: Sequence[VersionMove], l
 
 
 _SELECT = ("SELECT id, article_id, reviewer, status, note, review_seconds, reviewed_at, "
-           "copy_id, merged_at, spans, claims, events FROM versions")
+           "copy_id, merged_at, spans, claims, events, relations FROM versions")
 
 
 def read_versions(cur: sqlite3.Cursor, article_ids: Sequence[int] | None = None) -> list[Version]:
@@ -165,10 +174,11 @@ def read_versions(cur: sqlite3.Cursor, article_ids: Sequence[int] | None = None)
     out = []
     for row in cur.execute(sql + " ORDER BY article_id, reviewer", params).fetchall():
         (version_id, article_id, reviewer, status, note, seconds, reviewed_at, copy_id,
-         merged_at, spans, claims, events) = row
+         merged_at, spans, claims, events, relations) = row
         out.append(Version(version_id, article_id, reviewer, status, note, seconds,
                            reviewed_at, copy_id, merged_at,
                            tuple(SpanIn(**s) for s in json.loads(spans)),
                            tuple(ClaimIn(**c) for c in json.loads(claims)),
-                           tuple(json.loads(events))))
+                           tuple(json.loads(events)),
+                           tuple(RelationIn(**r) for r in json.loads(relations or "[]"))))
     return out

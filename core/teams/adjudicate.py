@@ -3,23 +3,28 @@
 The curated version is the project's own spans (what exports write), so a team project
 exports the adjudicated data and a single-reviewer project works exactly as before. As
 INCEpTION's curation merges: the spans every reviewer agrees on are taken at once; the
-adjudicator then takes a whole version, or single spans, or edits as usual. Every step is
-an edit on the same undo history (``AdoptSpans`` replaces an article's spans in one
-transaction and puts the old ones back on undo), and the audit log says who adjudicated.
+adjudicator then takes a whole version, or single spans, or edits as usual. Relations go
+with their spans (``core.teams.relation_curation``): the relations every reviewer has
+between agreed spans are taken with them, taking a version takes its relations, taking a
+region takes the reviewer's relations there, and the regions show where relations differ
+too. Every step is an edit on the same undo history (``AdoptSpans`` replaces an article's
+spans and relations in one transaction and puts the old ones back on undo), and the audit
+log says who adjudicated.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import combinations
 
 from core.errors import InvalidEdit
-from core.models import Span, SpanIn, Version
+from core.models import Relation, RelationIn, Span, SpanIn, Version
 from core.review.edits import Edit, Focus, SetStatus
 from core.store import Project
 from core.teams.agreement import Span3, accepted, f1_exact, f1_from
+from core.teams.relation_curation import VersionRelation, accepted_relations, kept_onto, onto
 from core.text.normalise import one_line
 
 # Agreement needs two: an article is compared, listed and settled once this many
@@ -39,10 +44,13 @@ def by_article(project: Project) -> dict[int, list[Version]]:
 
 
 def disagreement(versions: list[Version]) -> float:
-    """Mean pairwise span F1 of an article's versions (1.0: they all agree)."""
+    """Mean pairwise F1 of an article's versions over their spans and relations together
+    (1.0: they all agree on both)."""
     scores = []
     for va, vb in combinations(versions, 2):
-        f1 = f1_from(*f1_exact(set(accepted(va)), set(accepted(vb))))
+        ra, rb = accepted_relations(va), accepted_relations(vb)
+        m, na, nb = f1_exact(set(accepted(va)), set(accepted(vb)))
+        f1 = f1_from(m + len(ra & rb), na + len(ra), nb + len(rb))
         scores.append(1.0 if f1 is None else f1)
     return sum(scores) / len(scores)
 
@@ -60,6 +68,11 @@ def agreed(versions: list[Version]) -> list[SpanIn]:
             for s, e, label in sorted(common)]
 
 
+def agreed_relations(versions: list[Version], spans: Sequence[SpanIn]) -> list[RelationIn]:
+    """The accepted relations every version has, between ``spans`` (the agreed ones)."""
+    return onto(spans, set.intersection(*(accepted_relations(v) for v in versions)))
+
+
 def version_spans(version: Version) -> list[SpanIn]:
     """A version's accepted spans, as the curated version takes them."""
     return [SpanIn(s.start, s.end, s.label, origin="reviewer", state="accepted",
@@ -67,18 +80,31 @@ def version_spans(version: Version) -> list[SpanIn]:
 
 
 class AdoptSpans(Edit):
-    """Make given spans the article's curated spans; undo puts back the ones it had."""
+    """Make given spans the article's curated spans, and with ``relations`` (ends by
+    position in ``spans``) its relations; without, the relations of the spans it removes
+    go with them. Undo puts back the spans and relations it had, under their ids."""
 
-    def __init__(self, article_id: int, spans: list[SpanIn], title: str) -> None:
+    def __init__(self, article_id: int, spans: list[SpanIn], title: str,
+                 relations: Sequence[RelationIn] | None = None) -> None:
         self.article_id, self.spans, self.title = article_id, list(spans), title
+        self.relations = list(relations) if relations is not None else None
         self.before: list[Span] = []
+        self.relations_before: list[Relation] = []
         self.ids: list[int] | None = None  # the ids the spans got: a redo reuses them
+        self.relation_ids: list[int | None] | None = None  # and the relations'
         self.made: dict[int, tuple] = {}  # core.store.spans.Spans.suggestions_made, before
 
     def _do(self, project: Project, reviewer: str) -> None:
         self.made = project.suggestions_made(self.article_id)
-        self.before, self.ids = project.replace_spans(self.article_id, self.spans, reviewer,
-                                                      ids=self.ids)
+        self.relations_before = project.relations(self.article_id)
+        self.before, self.ids = project.replace_spans(
+            self.article_id, self.spans, reviewer, ids=self.ids, relations=self.relations,
+            relation_ids=self.relation_ids)
+        if self.relations is not None:
+            stored = {(r.head_id, r.tail_id, r.type, r.state, r.origin): r.id
+                      for r in project.relations(self.article_id)}
+            self.relation_ids = [stored.get((self.ids[r.head], self.ids[r.tail], r.type,
+                                             r.state, r.origin)) for r in self.relations]
 
     def _undo(self, project: Project, reviewer: str) -> None:
         # Back to what it was, every span under its old id (older edits refer to them), a
@@ -89,7 +115,8 @@ class AdoptSpans(Edit):
                           tuple(suggested) if suggested[2] is not None else None)
 
         project.replace_spans(self.article_id, [back(s) for s in self.before], reviewer,
-                              ids=[s.id for s in self.before])
+                              ids=[s.id for s in self.before],
+                              relations=self.relations_before)
 
     @property
     def focus(self) -> Focus:
@@ -119,9 +146,10 @@ class Settlement:
     article_id: int
     outcome: str
     spans: tuple[SpanIn, ...]  # the agreed spans (what a take writes)
-    agree_entirely: bool  # every reviewer marked exactly the same spans
+    agree_entirely: bool  # every reviewer marked exactly the same spans and relations
     decisions: int  # the curator's decisions a take replaces (spans, and a status)
     status: str  # the article's status now
+    relations: tuple[RelationIn, ...] = ()  # the agreed relations, ends in ``spans``
 
     @property
     def writes(self) -> bool:
@@ -141,34 +169,49 @@ class Settlement:
         return wanted if wanted != self.status else None
 
 
-def curator_decisions(status: str, curated: Sequence[Span]) -> int:
-    """How many decisions the curator made in an article: each span that is no longer a
-    pre-annotator's untouched suggestion (accepted, rejected, relabelled, moved, added),
-    and its status when it is not pending."""
+def curator_decisions(status: str, curated: Sequence[Span],
+                      relations: Sequence[Relation] = ()) -> int:
+    """How many decisions the curator made in an article: each span and relation that is
+    no longer a pre-annotator's untouched suggestion (accepted, rejected, relabelled,
+    moved, added), and its status when it is not pending."""
     spans = sum(1 for s in curated if s.state != "suggested" or s.origin == "reviewer")
-    return spans + (status != "pending")
+    decided = sum(1 for r in relations if r.state != "suggested" or r.origin == "reviewer")
+    return spans + decided + (status != "pending")
+
+
+def _place(span: SpanIn) -> Span3:
+    return span.start, span.end, span.label
 
 
 def settle(article_id: int, status: str, curated: Sequence[Span],
-           versions: Sequence[Version], replace: bool = False) -> Settlement:
+           versions: Sequence[Version], replace: bool = False,
+           curated_relations: Sequence[Relation] = ()) -> Settlement:
     """The settle rule (see ``Settlement``): ``versions`` are the article's versions (only
-    approved ones count), ``curated`` its own spans, ``replace`` the explicit wish to
-    replace the curator's decisions (``--replace``; the window asks first)."""
+    approved ones count), ``curated`` its own spans and ``curated_relations`` its
+    relations, ``replace`` the explicit wish to replace the curator's decisions
+    (``--replace``; the window asks first). The curated version is settled when its spans
+    and its accepted relations are the agreed ones."""
     approved = [v for v in versions if v.status == "approved"]
     enough = len(approved) >= MIN_AGREEING
     spans = tuple(agreed(approved)) if enough else ()
+    relations = tuple(agreed_relations(approved, spans)) if enough else ()
     whole = enough and disagreement(approved) == 1.0
-    decisions = curator_decisions(status, curated)
+    decisions = curator_decisions(status, curated, curated_relations)
 
     def result(outcome: str) -> Settlement:
-        return Settlement(article_id, outcome, spans, whole, decisions, status)
+        return Settlement(article_id, outcome, spans, whole, decisions, status, relations)
 
     if not enough:
         return result(TOO_FEW)
     wanted = {(s.start, s.end, s.label) for s in spans}
+    by_id = {s.id: (s.start, s.end, s.label) for s in curated}
+    has = {(by_id.get(r.head_id), r.type, by_id.get(r.tail_id)) for r in curated_relations
+           if r.state == "accepted"}
     if (status in ("pending", "approved") and all(s.state == "accepted" for s in curated)
             and {(s.start, s.end, s.label) for s in curated} == wanted
-            and len(curated) == len(wanted)):
+            and len(curated) == len(wanted)
+            and has == {(_place(spans[r.head]), r.type, _place(spans[r.tail]))
+                        for r in relations}):
         return result(SETTLED)
     if decisions == 0 or replace:
         return result(TAKE)
@@ -181,7 +224,7 @@ def settle_all(project: Project, replace: bool = False) -> list[Settlement]:
     for article_id, versions in sorted(by_article(project).items()):
         article = project.article(article_id)
         out.append(settle(article_id, article.status, project.spans(article_id), versions,
-                          replace))
+                          replace, project.relations(article_id, include_dead=False)))
     return out
 
 
@@ -192,7 +235,8 @@ def settle_edits(settlement: Settlement, approve: bool) -> list[Edit]:
     edits: list[Edit] = []
     if settlement.writes:
         edits.append(AdoptSpans(settlement.article_id, list(settlement.spans),
-                                "take the spans all reviewers agree on"))
+                                "take the spans all reviewers agree on",
+                                settlement.relations))
     status = settlement.status_after()
     if status is not None and approve:
         edits.append(SetStatus(settlement.article_id, status))
@@ -221,8 +265,9 @@ def take_version(version: Version, approve: bool) -> list[Edit]:
         raise InvalidEdit(f"{who} {one_line(version.status, 20)} article "
                           f"{version.article_id} in their copy: there is no decision to "
                           "take. Take another reviewer's version or decide it yourself.")
-    edits: list[Edit] = [AdoptSpans(version.article_id, version_spans(version),
-                                    f"take {who}'s version")]
+    spans = version_spans(version)
+    edits: list[Edit] = [AdoptSpans(version.article_id, spans, f"take {who}'s version",
+                                    onto(spans, accepted_relations(version)))]
     if approve:
         edits.append(SetStatus(version.article_id, "approved"))
     return edits
@@ -240,6 +285,8 @@ class Region:
     start: int
     end: int
     spans: dict[str, tuple[Span3, ...]]
+    # Each reviewer's relations with an end here, where the reviewers' relations differ.
+    relations: dict[str, tuple[VersionRelation, ...]] = field(default_factory=dict)
 
     def covers(self, start: int, end: int | None = None) -> bool:
         """Whether [start, end) touches the region; a cursor (``end`` None) touches it from
@@ -261,6 +308,8 @@ class Comparison:
     kb_ids: dict[tuple[str, Span3], str | None]
     lane_starts: tuple[tuple[int, ...], ...] = ()  # each lane's starts, for bisect
     region_starts: tuple[int, ...] = ()
+    agreed_relations: frozenset[VersionRelation] = frozenset()
+    disputed_relations: int = 0  # relations not every reviewer has
 
     def region_index(self, start: int, end: int | None = None) -> int | None:
         """The index of the region under a cursor or a span (the first one it touches);
@@ -285,16 +334,25 @@ def compare(versions: Sequence[Version]) -> Comparison:
     common = frozenset(set.intersection(*sets.values())) if sets else frozenset()
     kb_ids = {(v.reviewer, (s.start, s.end, s.label)): s.kb_id
               for v in versions for s in v.spans if s.state == "accepted"}
-    disputed = sorted(set().union(*sets.values()) - common) if sets else []
+    disputed = set().union(*sets.values()) - common if sets else set()
+    related = {v.reviewer: accepted_relations(v) for v in versions}
+    both = frozenset(set.intersection(*related.values())) if related else frozenset()
+    differ = set().union(*related.values()) - both if related else set()
+    # Where relations differ, their ends are places to look at too (each end on its own:
+    # the two may be paragraphs apart).
+    places = sorted(disputed | {end for head, _k, tail in differ for end in (head, tail)})
     bounds: list[list[int]] = []
-    for start, end, _label in disputed:
+    for start, end, _label in places:
         if bounds and start < bounds[-1][1]:
             bounds[-1][1] = max(bounds[-1][1], end)
         else:
             bounds.append([start, end])
     regions = tuple(
         Region(start, end, {r: tuple(sorted(x for x in spans if start <= x[0] < end))
-                            for r, spans in sets.items()})
+                            for r, spans in sets.items()},
+               {r: tuple(sorted(x for x in rels if any(start <= e[0] < end
+                                                       for e in (x[0], x[2]))))
+                for r, rels in related.items()} if differ else {})
         for start, end in bounds)
     # One version alone agrees with nobody: its bars are drawn as its own, not faint.
     shared = common if len(versions) > 1 else frozenset()
@@ -302,7 +360,7 @@ def compare(versions: Sequence[Version]) -> Comparison:
                         for s, e, label in sorted(sets[v.reviewer])) for v in versions)
     return Comparison(tuple(sets), lanes, regions, common, kb_ids,
                       tuple(tuple(s for s, *_ in lane) for lane in lanes),
-                      tuple(r.start for r in regions))
+                      tuple(r.start for r in regions), both, len(differ))
 
 
 def next_region(regions: Sequence[Region], offset: int, step: int) -> Region | None:
@@ -328,6 +386,27 @@ def take_region(curated: Sequence[Span], comparison: Comparison, region: Region,
     return sorted(kept + taken, key=lambda s: (s.start, s.end))
 
 
+def take_region_relations(spans: Sequence[SpanIn], curated: Sequence[Span],
+                          relations: Sequence[Relation], region: Region,
+                          reviewer: str) -> list[RelationIn]:
+    """The curated relations once ``region`` is settled as ``reviewer`` marked it
+    (``spans``: ``take_region``'s): those with an end in the region give way to the
+    reviewer's relations there (none, if they drew none); the others stay as they are
+    while both their ends do."""
+    by_id = {s.id: s for s in curated}
+    leave = set()
+    for r in relations:
+        head, tail = by_id.get(r.head_id), by_id.get(r.tail_id)
+        if head is not None and tail is not None and (
+                region.covers(head.start, head.end) or region.covers(tail.start, tail.end)):
+            leave.add(((head.start, head.end, head.label), r.type,
+                       (tail.start, tail.end, tail.label)))
+    kept = kept_onto(spans, curated, relations, leave)
+    have = {(r.head, r.tail, r.type) for r in kept}
+    theirs = onto(spans, region.relations.get(reviewer, ()))
+    return kept + [r for r in theirs if (r.head, r.tail, r.type) not in have]
+
+
 def last_change(project: Project, article_id: int) -> tuple[str, str] | None:
     """Who last changed the article's curated spans, and when (ISO time), or None. The
     audit log says it (a take that removes spans leaves no span with the new stamp); an
@@ -347,8 +426,9 @@ class TakeRegion(AdoptSpans):
     """Settle one region as one reviewer marked it; the view then selects what was taken."""
 
     def __init__(self, article_id: int, spans: list[SpanIn], title: str,
-                 region: Region, reviewer: str) -> None:
-        super().__init__(article_id, spans, title)
+                 region: Region, reviewer: str,
+                 relations: Sequence[RelationIn] | None = None) -> None:
+        super().__init__(article_id, spans, title, relations)
         self.first = next(iter(region.spans.get(reviewer, ())), None)
         self.span_id: int | None = None
 

@@ -8,6 +8,8 @@
   that covers it, or ``O``, so units only one reviewer marked are not dropped (INCEpTION's
   documentation warns about exactly this). Overall: the mean of the pairwise κ (Light's κ).
 - **κ on claim verdicts**, over claims both reviewers marked on the same passage.
+- **Relation F1** (exact ends and type) per type and overall, and **κ on entity pairs**
+  where it is defined (``core.teams.relation_agreement`` says how they are counted).
 - A token-level label confusion matrix, and a per-article table, the worst first.
 - Which versions are **second opinions**: made in copies that showed the lead's decisions
   (``assign --show-decisions``). Their agreement measures how far reviewers confirmed the
@@ -28,6 +30,7 @@ from itertools import combinations
 from core.metrics import Span3, f1_exact, f1_from
 from core.models import Version
 from core.store import Project
+from core.teams.relation_agreement import RelationTally, add_up
 from core.text.normalise import one_line
 from core.text.tokens import token_offsets
 
@@ -100,6 +103,7 @@ class PairResult:
     verdicts: Counter = field(default_factory=Counter)  # (A's verdict, B's) per claim
     # False when either side's version came from a copy that showed the lead's decisions.
     independent: bool = True
+    relations: RelationTally = field(default_factory=RelationTally)
 
     def as_dict(self) -> dict:
         return {
@@ -113,6 +117,10 @@ class PairResult:
             "verdict_kappa": kappa_from_counts(self.verdicts),
             "claims_compared": sum(self.verdicts.values()),
             "independent": self.independent,
+            "relation_f1": self.relations.f1(),
+            "relation_per_type": self.relations.type_f1s(),
+            "relation_kappa": kappa_from_counts(self.relations.units),
+            "relation_pairs_compared": sum(self.relations.units.values()),
         }
 
 
@@ -134,6 +142,7 @@ def agreement(project: Project) -> dict:
     shown = project.second_opinion_copies()
     seconds = {v.reviewer for vs in shared.values() for v in vs if v.copy_id in shown}
     texts = dict(project.article_texts(sorted(shared)))
+    symmetric = {t.name for t in project.relation_types() if t.symmetric}
     pairs: dict[tuple[str, str], PairResult] = {}
     confusion: Counter[tuple[str, str]] = Counter()
     table = []
@@ -157,6 +166,7 @@ def agreement(project: Project) -> dict:
                 counts = pair.per_label.setdefault(label, [0, 0, 0])
                 for i, n in enumerate(f1_exact(la, lb_)):
                     counts[i] += n
+            pair.relations.add(va, vb, symmetric)
             overlap = f1_overlap(sa, sb)
             if overlap is not None:
                 pair.overlap_f1s.append(overlap)
@@ -180,6 +190,8 @@ def agreement(project: Project) -> dict:
     kappas = [r["token_kappa"] for r in results if r["token_kappa"] is not None]
     verdict_kappas = [r["verdict_kappa"] for r in results if r["verdict_kappa"] is not None]
     labels = sorted({a for a, _ in confusion} | {b for _, b in confusion})
+    relations = add_up(p.relations for p in pairs.values())
+    relation_kappas = [r["relation_kappa"] for r in results if r["relation_kappa"] is not None]
     return {
         "articles": len(shared),
         # Reviewers whose compared versions are second opinions on the lead's decisions.
@@ -187,7 +199,12 @@ def agreement(project: Project) -> dict:
         "overall": {"span_f1": f1_from(*micro),
                     "token_kappa": sum(kappas) / len(kappas) if kappas else None,
                     "verdict_kappa": (sum(verdict_kappas) / len(verdict_kappas)
-                                      if verdict_kappas else None)},
+                                      if verdict_kappas else None),
+                    "relation_f1": relations.f1(),
+                    "relation_per_type": relations.type_f1s(),
+                    # The mean of the pairwise κ, as the token κ (Light's κ).
+                    "relation_kappa": (sum(relation_kappas) / len(relation_kappas)
+                                       if relation_kappas else None)},
         "pairs": results,
         "confusion": {"labels": labels,
                       "counts": [[confusion[(a, b)] for b in labels] for a in labels]},

@@ -8,11 +8,13 @@ The project records the same, in one transaction with an audit event
 (``Project.record_hand_out``), and ``core.teams.merge`` trusts only that record.
 
 A copy is **blind**: it carries the pre-annotation's suggestions as they were suggested
-(``Project.suggestions_as_made``) and the claims the rules suggested, undecided, never the
-lead's decisions, added entities, links, verdicts, notes or approvals, so that reviewers
-judge the text and not the lead's version of it. A second opinion on the lead's version is
-asked for explicitly (``show_decisions``, ``assign --show-decisions``); the copy and the
-record say so, and the agreement report names such versions.
+(``Project.suggestions_as_made``), the relations the pre-annotator suggested between them
+(pending) and the claims the rules suggested, undecided, never the lead's decisions,
+added entities or relations, links, verdicts, notes or approvals, so that reviewers judge
+the text and not the lead's version of it. A second opinion on the lead's version is
+asked for explicitly (``show_decisions``, ``assign --show-decisions``): its copy carries
+the lead's spans and relations as they stand; the copy and the record say so, and the
+agreement report names such versions. Every copy has the project's relation types.
 """
 
 from __future__ import annotations
@@ -27,10 +29,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.errors import AssayError
-from core.models import ArticleIn, ClaimIn, Reviewed, SpanIn
+from core.models import ArticleIn, ClaimIn, RelationIn, RelationType, Reviewed, SpanIn
 from core.store import ArticleFilter, Project
 from core.store.files import check_destination, make_folder, sidecars
 from core.store.handouts import HandedOut
+from core.store.reading import AsMade
 from core.text.file_names import check_file_name
 from core.text.normalise import one_line
 
@@ -159,21 +162,24 @@ def _file_stem(project: Project) -> str:
 
 def _write_copy(project: Project, labels: list, chosen: list[int], reviewer: str,
                 path: Path, show_decisions: bool) -> HandedOut:
+    types = project.relation_types()
     if show_decisions:
         records = list(project.reviewed(chosen, claim_states=("suggested", "accepted"),
-                                        suggestions=True))
-        articles = [_with_decisions(rec) for rec in records]
+                                        suggestions=True, relations=True))
+        articles = [_with_decisions(rec, types) for rec in records]
     else:
         records = list(project.reviewed(chosen, claim_states=(
             "suggested", "accepted", "dismissed")))
         made = project.suggestions_as_made(chosen)
-        articles = [_blind(rec, made.get(rec.article.id, [])) for rec in records]
+        articles = [_blind(rec, made.get(rec.article.id, AsMade([], [])), types)
+                    for rec in records]
     copy_id = uuid.uuid4().hex
     sha256s = sorted(rec.article.sha256 for rec in records)
     digest = copy_digest(copy_id, reviewer, sha256s, show_decisions)
     with Project.create(path, name=f"{_file_stem(project)}-{reviewer}",
                         rules=project.rules) as copy:
         copy.use_scheme(labels, "assign")
+        copy.use_relation_types(types, "assign")
         copy.add_articles(articles, reviewer="assign")
         for key, value in (("copy_of", project.project_id), ("copy_id", copy_id),
                            ("copy_reviewer", reviewer), ("copy_articles", json.dumps(sha256s)),
@@ -185,38 +191,77 @@ def _write_copy(project: Project, labels: list, chosen: list[int], reviewer: str
                      digest, show_decisions)
 
 
-def _blind(rec: Reviewed, suggestions: Sequence[SpanIn]) -> ArticleIn:
-    """The article as pre-annotation left it: its suggestions as made, the claims the rules
-    suggested (undecided, no verdict, evidence or note); no decision of anyone's."""
+def _blind(rec: Reviewed, made: AsMade, types: list[RelationType]) -> ArticleIn:
+    """The article as pre-annotation left it: its suggestions as made with the relations
+    suggested between those it keeps, the claims the rules suggested (undecided, no
+    verdict, evidence or note); no decision of anyone's."""
     a = rec.article
     claims = [ClaimIn(c.start, c.end, "unchecked", "", "", "suggested", "rules", c.reason)
               for c in rec.claims if c.origin == "rules"]
+    kept = _apart(made.spans)
+    spans = tuple(made.spans[i] for i in kept)
     return ArticleIn(text=a.text, title=a.title, source=a.source, url=a.url,
-                     published=a.published, spans=_apart(suggestions), claims=_apart(claims),
+                     published=a.published, spans=spans,
+                     claims=tuple(claims[i] for i in _apart(claims)),
+                     relations=_fitting(spans, _renumbered(made.relations, kept), types),
                      model=a.model)
 
 
-def _apart(items: Iterable) -> tuple:
-    """The items (spans or claims, in order of preference) that do not overlap one kept
-    before, in text order: suggestions made in different runs may overlap, and a copy
-    holds live ones apart as every project does."""
+def _apart(items: Sequence) -> list[int]:
+    """The positions of the items (spans or claims, in order of preference) that do not
+    overlap one kept before, in text order: suggestions made in different runs may
+    overlap, and a copy holds live ones apart as every project does."""
     starts: list[int] = []
     kept: list = []
-    for item in items:
+    for index, item in enumerate(items):
         i = bisect_right(starts, item.start)
-        if (i and kept[i - 1].end > item.start) or (i < len(kept) and kept[i].start < item.end):
+        if (i and kept[i - 1][1].end > item.start) or (
+                i < len(kept) and kept[i][1].start < item.end):
             continue
         starts.insert(i, item.start)
-        kept.insert(i, item)
-    return tuple(kept)
+        kept.insert(i, (index, item))
+    return [index for index, _item in kept]
 
 
-def _with_decisions(rec: Reviewed) -> ArticleIn:
-    """The article with the lead's current spans and claims (a second opinion on them)."""
+def _renumbered(relations: Sequence[RelationIn], kept: Sequence[int]) -> list[RelationIn]:
+    """Relations whose ends both stay, their ends renumbered to the kept spans' places."""
+    place = {old: new for new, old in enumerate(kept)}
+    return [RelationIn(place[r.head], place[r.tail], r.type, r.state, r.origin, r.model)
+            for r in relations if r.head in place and r.tail in place]
+
+
+def _fitting(spans: Sequence[SpanIn], relations: Iterable[RelationIn],
+             types: Sequence[RelationType]) -> tuple[RelationIn, ...]:
+    """The relations a copy can hold: of a type the scheme still has that allows the
+    ends' labels (a suggestion made before the scheme changed may not), each once (a
+    symmetric type's either way round)."""
+    by_name = {t.name: t for t in types}
+    seen: set[tuple[int, int, str]] = set()
+    out = []
+    for r in relations:
+        kind = by_name.get(r.type)
+        if kind is None or not kind.allows(spans[r.head].label, spans[r.tail].label):
+            continue
+        pair = (min(r.head, r.tail), max(r.head, r.tail)) if kind.symmetric else (r.head,
+                                                                                  r.tail)
+        if (*pair, r.type) not in seen:
+            seen.add((*pair, r.type))
+            out.append(r)
+    return tuple(out)
+
+
+def _with_decisions(rec: Reviewed, types: list[RelationType]) -> ArticleIn:
+    """The article with the lead's current spans, relations and claims (a second opinion
+    on them)."""
     a = rec.article
-    spans = tuple(SpanIn(s.start, s.end, s.label, s.origin, s.state, s.kb_id)
-                  for s in [*rec.spans, *rec.suggestions])
+    shown = [*rec.spans, *rec.suggestions]
+    spans = tuple(SpanIn(s.start, s.end, s.label, s.origin, s.state, s.kb_id) for s in shown)
+    place = {s.id: i for i, s in enumerate(shown)}
+    relations = [RelationIn(place[r.head_id], place[r.tail_id], r.type, r.state, r.origin,
+                            r.model) for r in rec.relations
+                 if r.head_id in place and r.tail_id in place]
     claims = tuple(ClaimIn(c.start, c.end, c.verdict, c.evidence_url, c.note, c.state,
                            c.origin, c.reason) for c in rec.claims)
     return ArticleIn(text=a.text, title=a.title, source=a.source, url=a.url,
-                     published=a.published, spans=spans, claims=claims)
+                     published=a.published, spans=spans, claims=claims,
+                     relations=_fitting(spans, relations, types))

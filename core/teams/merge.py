@@ -14,7 +14,9 @@ whole, with one sentence and nothing written, when:
 - it holds an article it was not given, one whose text is not this project's, or one twice;
 - it holds another reviewer's decision;
 - any value fails the store's rules: a span or claim that does not fit the text, overlaps
-  a live one, has an unknown state, origin, verdict or label, an unusable id, a status
+  a live one, has an unknown state, origin, verdict or label, an unusable id; a relation
+  whose ends are not spans of the article, whose type the scheme lacks or does not allow
+  the ends' labels, that is there twice, or one of too many; a status
   the store does not know, seconds or offsets of the wrong type, an audit entry that is
   not a JSON object or is nested beyond reason.
 
@@ -127,7 +129,7 @@ def merge_copy(project: Project, copy_path: str | Path, who: str = "merge") -> M
 
     with copy:
         try:
-            contents = copy.read_as_copy(labels, vouch)
+            contents = copy.read_as_copy(labels, vouch, project.relation_types())
         except CopyRefused:
             raise
         except AssayError as exc:
@@ -162,7 +164,7 @@ def _merge(project: Project, copy: CopyContents, record: HandedOut,
         report.claims += sum(1 for claim in art.claims if claim.state == "accepted")
         versions.append(Version(0, given[art.sha256], reviewer, art.status, art.note,
                                 art.review_seconds, art.reviewed_at, record.copy_id, "",
-                                art.spans, art.claims, art.events))
+                                art.spans, art.claims, art.events, art.relations))
     added, replaced = project.put_versions(versions, who)
     report.added, report.replaced = added, replaced
     report.unchanged = len(versions) - added - replaced

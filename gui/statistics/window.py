@@ -34,7 +34,7 @@ from shiboken6 import isValid
 
 from core.review.session import ReviewSession
 from core.stats import charts
-from core.stats.numbers import Numbers, gather
+from core.stats.numbers import Numbers, gather, relations_summary
 from core.store.statistics import OUTCOMES, Sentence, suggested
 from gui.common.plain_text import plain_tip
 from gui.common.screen_fit import fit_to_screen
@@ -96,6 +96,8 @@ class StatisticsWindow(QDialog):
         self.tabs.addTab(self._map_tab(), "Countries × minerals")
         self.claims_pane = ChartPane("statistics-claims")
         self.tabs.addTab(self.claims_pane, "Claims")
+        self.relations_pane = ChartPane("statistics-relations")
+        self.tabs.addTab(self.relations_pane, "Relations")
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -160,7 +162,7 @@ class StatisticsWindow(QDialog):
 
     def panes(self) -> list[ChartPane]:
         return [self.progress_pane, self.entities_pane, self.quality_pane, self.map_pane,
-                self.claims_pane]
+                self.claims_pane, self.relations_pane]
 
     # ---- reading the numbers
 
@@ -278,6 +280,8 @@ class StatisticsWindow(QDialog):
             f"{sum(c.by_verdict.values()):,} claims ({verdicts}); {c.suggested:,} suggested "
             "and not decided yet")
         self.claims_pane.set_draw(lambda fig: charts.claims_figure(c, n.names, fig=fig))
+        self.relations_pane.summary.setText(relations_summary(n.relations))
+        self.relations_pane.set_draw(lambda fig: charts.relations_figure(n.relations, fig=fig))
         if self.cell is not None:  # the list follows the new numbers
             self.show_cell(*self.cell)
 

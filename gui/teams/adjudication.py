@@ -42,6 +42,7 @@ from core.teams.adjudicate import (
     settle,
     settle_edits,
     take_region,
+    take_region_relations,
 )
 from core.teams.adjudicate import take_version as take_version_edits
 from core.teams.worklist import next_to_adjudicate, worklist
@@ -183,7 +184,8 @@ class Adjudication:
         first_open = article.id not in self.settled
         self.settled.add(article.id)  # before the push: its own signals must not re-enter
         if first_open and session.refusal("take the agreed spans") is None:
-            settlement = settle(article.id, article.status, session.spans, self.versions)
+            settlement = settle(article.id, article.status, session.spans, self.versions,
+                                curated_relations=self._relations(article.id))
             if settlement.outcome == TAKE:
                 self._push(settle_edits(settlement, approve=False))
             elif settlement.outcome == DECIDED:
@@ -276,8 +278,12 @@ class Adjudication:
             self._say("The reviewers agree here: Space goes to the next place they differ.")
             return
         spans = take_region(session.spans, self.comparison, region, reviewer)
+        # Where relations differ, the reviewer's relations there are taken too.
+        relations = take_region_relations(
+            spans, session.spans, session.project.relations(session.article.id), region,
+            reviewer) if region.relations else None
         self.window.push(TakeRegion(session.article.id, spans, f"take {reviewer}'s spans",
-                                    region, reviewer))
+                                    region, reviewer, relations))
         if view.selected_span() is None:
             view.scroll_to(region.start)
 
@@ -311,12 +317,14 @@ class Adjudication:
         if session is None or article is None or session.refusal(
                 "take the agreed spans") is not None:
             return
-        settlement = settle(article.id, article.status, session.spans, self.versions)
+        relations = self._relations(article.id)
+        settlement = settle(article.id, article.status, session.spans, self.versions,
+                            curated_relations=relations)
         if settlement.outcome == DECIDED:
             if not self._ask_replace(settlement):
                 return
             settlement = settle(article.id, article.status, session.spans, self.versions,
-                                replace=True)
+                                replace=True, curated_relations=relations)
         if settlement.outcome == TAKE:
             self._push(settle_edits(settlement, approve=False))
         elif settlement.outcome == SETTLED:
@@ -338,6 +346,11 @@ class Adjudication:
         box.exec()
         self.prompt = None
         return box.clickedButton() is replace
+
+    def _relations(self, article_id: int) -> list:
+        """The curated relations that count (what the settle rule compares)."""
+        session = self.session
+        return session.project.relations(article_id, include_dead=False) if session else []
 
     def _push(self, edits: list[Edit]) -> None:
         """Push edits in order; stop at the first the window refuses (it says why)."""

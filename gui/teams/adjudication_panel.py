@@ -27,7 +27,8 @@ from PySide6.QtWidgets import (
 )
 
 from core.models import Span, Version
-from core.teams.adjudicate import MIN_AGREEING, Comparison, holds_decision
+from core.teams.adjudicate import MIN_AGREEING, Comparison, Region, holds_decision
+from core.teams.relation_curation import describe
 from gui.common.plain_text import plain_tip
 from gui.common.side_panel import heading
 
@@ -153,7 +154,10 @@ class AdjudicationPanel(QWidget):
             header.setToolTip(i, plain_tip(name))
         header.setToolTip(len(lanes) + 1, "What the curated version has")
         for region in comparison.regions:
-            item = QTreeWidgetItem([text[region.start:region.end].replace("\n", " ")[:60]])
+            shown = text[region.start:region.end].replace("\n", " ")[:60]
+            if _relations_differ(region):
+                shown += " · relations"
+            item = QTreeWidgetItem([shown])
             for column, reviewer in enumerate(lanes, 1):
                 self._cell(item, column, region.spans.get(reviewer, ()))
             self.regions.addTopLevelItem(item)
@@ -185,6 +189,10 @@ class AdjudicationPanel(QWidget):
             self._cell(item, column, tuple(here))
             tips = [f"{who}: " + self._what(spans) for who, spans in (
                 *((r, region.spans.get(r, ())) for r in lanes), ("curated", tuple(here)))]
+            if _relations_differ(region):
+                tips += [f"{who}'s relations: " + ("; ".join(
+                    describe(self._text, rel) for rel in region.relations.get(who, ()))
+                    or "none") for who in lanes]
             tip = plain_tip("\n".join(tips))
             for c in range(column + 1):
                 item.setToolTip(c, tip)
@@ -199,10 +207,15 @@ class AdjudicationPanel(QWidget):
                                  "version; Ctrl+Shift+1 takes it whole." + when)
             return
         agreed = len(comparison.agreed)
+        relations = (f" They agree on {len(comparison.agreed_relations)} relation(s) and "
+                     f"differ on {comparison.disputed_relations}."
+                     if comparison.disputed_relations else
+                     f" They agree on all {len(comparison.agreed_relations)} relation(s)."
+                     if comparison.agreed_relations else "")
         self.summary.setText(
             (f"{len(lanes)} reviewers agree on {agreed} span(s) and differ in {n} "
              f"place(s)." if n else f"All {len(lanes)} reviewers agree on all {agreed} "
-             "span(s): approve with A.") + when)
+             "span(s): approve with A.") + relations + when)
 
     def _what(self, spans: Sequence[tuple[int, int, str]]) -> str:
         return "; ".join(f"{label} “{self._text[s:e]}”" for s, e, label in spans) or "nothing"
@@ -281,6 +294,11 @@ class AdjudicationPanel(QWidget):
         article_id = item.data(0, Qt.ItemDataRole.UserRole)
         if article_id is not None:
             self.article_chosen.emit(article_id)
+
+
+def _relations_differ(region: Region) -> bool:
+    """Whether the reviewers' relations with an end in ``region`` are not all the same."""
+    return len({frozenset(rels) for rels in region.relations.values()}) > 1
 
 
 def _titled(title: str, *widgets: QWidget) -> QWidget:
