@@ -142,7 +142,7 @@ def test_enter_on_a_row_goes_to_the_relation_and_enter_there_accepts_it(qtbot, w
     assert view.hasFocus()
     exim = next(s for s in view.spans if s.text == "EXIM")
     box = view.span_rects(exim)[0]
-    assert 0 <= box.top() and box.bottom() <= view.viewport().height()  # in sight
+    assert box.top() >= 0 and box.bottom() <= view.viewport().height()  # in sight
     assert window.relation_review.selected_id == funds.id
     qtbot.keyClick(view, Qt.Key.Key_Return)
     assert stored_state(path, "EXIM", "FUNDS") == "accepted"
@@ -175,12 +175,15 @@ def test_rejecting_an_entity_takes_its_rows_and_ctrl_z_brings_them_back(qtbot, w
 
 
 def type_pixels(win, color: str, rows: range | None = None) -> int:
-    """How many pixels of the text view (of ``rows`` of it) have ``color`` exactly."""
+    """How many pixels of the text view have ``color`` exactly: every other one, or every
+    one of ``rows``."""
     win.view.viewport().repaint()
     image = win.view.viewport().grab().toImage()
     wanted = QColor(color).rgb()
+    step = 2 if rows is None else 1
     rows = rows if rows is not None else range(0, image.height(), 2)
-    return sum(image.pixel(x, y) == wanted for x in range(0, image.width(), 2) for y in rows)
+    return sum(image.pixel(x, y) == wanted for x in range(0, image.width(), step)
+               for y in rows)
 
 
 def test_shift_r_draws_the_relations_of_entities_not_selected(qtbot, window):
@@ -213,5 +216,7 @@ def test_an_end_off_screen_gets_an_arc_to_the_edge_with_its_name(qtbot, window):
     sojitz = next(s for s in view.spans if s.text == "Sojitz")
     height = view.viewport().height()
     assert view.span_rects(sojitz)[0].top() > height  # far below
-    assert type_pixels(window, funds, range(height - 20, height)) > 10  # at the bottom edge
-    assert "FUNDS  ↓ Sojitz" in window.relation_review.painter.named
+    assert type_pixels(window, funds, range(height - 12, height)) > 10  # the arc's end
+    assert window.relation_review.painter.named == ["FUNDS  ↓ Sojitz"]  # the way, the name
+    japan = view.span_rects(view.selected_span())[0]
+    assert type_pixels(window, funds, range(japan.bottom(), japan.bottom() + 14)) > 20

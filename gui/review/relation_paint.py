@@ -43,6 +43,9 @@ class RelationPainter:
         self.everything: list[Drawn] = []  # every relation (Shift+R), or none: the anchor's
         self.named: list[str] = []  # the names painted last, as they read (tests, bench)
         self._pills: list[QRectF] = []  # where names are already, this paint
+        # the names to place once every arc is drawn: (first?, tail, from above, text,
+        # where, colour, chosen)
+        self._names: list[tuple[bool, int, bool, str, QPointF, QColor, bool]] = []
         self.font = QFont(view.font())
         self.font.setPointSizeF(max(6.5, self.font.pointSizeF() * 0.72))
         self.font.setBold(True)
@@ -97,6 +100,7 @@ class RelationPainter:
         painter.save()
         painter.setFont(self.font)
         self._pills = []
+        self._names = []
         anchor = self.anchor.id if self.anchor is not None else None
         drawn = self._drawn()
         # the selected entity's relations (and the selected relation) last: over the others
@@ -116,7 +120,8 @@ class RelationPainter:
                 color.setAlpha(150 if anchor in (head.id, tail.id) else 110)
                 pen.setColor(color)
             symmetric = bool(kind and kind.symmetric)
-            self._arc(painter, head, tail, pen, rel.type, not symmetric, chosen)
+            self._arc(painter, head, tail, pen, rel.type, not symmetric,
+                      chosen or anchor in (head.id, tail.id), chosen)
         if self.draft is not None:
             start, end = self.draft
             pen = QPen(self.view.palette().highlight().color(), 2.0, Qt.PenStyle.DotLine)
@@ -124,10 +129,21 @@ class RelationPainter:
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRoundedRect(self._box(start).adjusted(-3, -1, 3, 1), 4, 4)
             if end is not None and end.id != start.id:
-                self._arc(painter, start, end, pen, "type?", True, True)
-            if self.prompt:
-                self._prompt(painter)
+                self._arc(painter, start, end, pen, "type?", True, True, True)
+        self._place_names(painter)
+        if self.draft is not None and self.prompt:
+            self._prompt(painter)
         painter.restore()
+
+    def _place_names(self, painter: QPainter) -> None:
+        """The names, over every arc: the selected entity's first (they get their places
+        beside their tails), one name for arcs of one type into one tail."""
+        said: set[tuple[int, bool, str]] = set()
+        for _first, tail, down, text, at, color, chosen in sorted(
+                self._names, key=lambda n: not n[0]):
+            if (tail, down, text) not in said:
+                said.add((tail, down, text))
+                self._name(painter, at, text, color, chosen, above=down)
 
     def _prompt(self, painter: QPainter) -> None:
         """The keys to press, in a box at the bottom of the text, where the eyes are."""
@@ -148,15 +164,17 @@ class RelationPainter:
         painter.setFont(self.font)
 
     def _arc(self, painter: QPainter, head: Span, tail: Span, pen: QPen, name: str,
-             arrow: bool, chosen: bool) -> None:
-        """One arc from ``head`` to ``tail`` with ``name`` on it; an end outside the view
-        is named beside it, with the way to it."""
+             arrow: bool, first: bool, chosen: bool) -> None:
+        """One arc from ``head`` to ``tail``; its ``name`` is placed after all arcs
+        (``first``: before others) beside the tail, or, when the tail is off screen, beside
+        the head, which the reader is looking at, with the way to the tail and its text."""
         height = self.view.viewport().height()
         a, b = self._box(head), self._box(tail)
         away = ""
         for span, box in ((head, a), (tail, b)):
-            if box.bottom() < 0 or box.top() > height:  # off screen: named at the edge
+            if box.bottom() < 0 or box.top() > height:  # off screen: named, with the way
                 away = ("↑ " if box.bottom() < 0 else "↓ ") + one_line(span.text, 24)
+        at_head = bool(away) and a.bottom() >= 0 and a.top() <= height  # the tail is away
         tip_x = b.left() + min(10, b.width() // 2)
         if abs(a.center().y() - b.center().y()) < a.height() / 2:
             # one line: an arc over the text, into the tail's top
@@ -182,11 +200,12 @@ class RelationPainter:
         painter.drawPath(path)
         if arrow:
             self._arrow_head(painter, path, pen.color())
-        # the name beside the arrow's tip, in the gap between lines next to the tail, so
-        # names do not pile up at the head
-        tip = path.pointAtPercent(1.0)
-        self._name(painter, QPointF(tip.x() + 5, tip.y()),
-                   f"{name}  {away}" if away else name, pen.color(), chosen, above=down)
+        # the name beside the arrow's tip, in the gap between lines next to the tail (so
+        # names do not pile up at the head), or beside the head when the tail is away
+        at = p0 if at_head else path.pointAtPercent(1.0)
+        self._names.append((first, tail.id, down != at_head,
+                            f"{name}  {away}" if away else name,
+                            QPointF(at.x() + 5, at.y()), pen.color(), chosen))
 
     def _arrow_head(self, painter: QPainter, path: QPainterPath, color: QColor) -> None:
         tip = path.pointAtPercent(1.0)
