@@ -100,7 +100,7 @@ def big_shots(window, app, out: Path, theme: str) -> None:
     row = next(i for i, r in enumerate(table.rows) if r.relation.state == "suggested"
                and i > 12)
     table.table.setFocus()
-    table.table.setCurrentCell(row, 0)
+    table.table.setCurrentIndex(table.model.index(row, 0))
     QTest.keyClick(table.table, Qt.Key.Key_Return)
     settle()
     window.grab().save(str(out / f"relations-table-{theme}-1024x640.png"))

@@ -13,16 +13,17 @@ looks at; its count, in the tab's title, always follows.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QKeyEvent
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QTableWidget,
-    QTableWidgetItem,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -53,10 +54,74 @@ def evidence_line(row: RelationRow) -> str:
             f"{one_line(row.tail.text, 40)}. {evidence}")
 
 
-class TripleTable(QTableWidget):
-    """The table itself: Enter on a row is ``activated`` (a table edits on Enter)."""
+class TripleModel(QAbstractTableModel):
+    """The rows for the table, read when painted (200 rows are refilled in a few
+    milliseconds at each edit): plain text, the type in its colour, suggested in italics."""
+
+    def __init__(self, font: QFont) -> None:
+        super().__init__()
+        self.rows: list[RelationRow] = []
+        self.colors: dict[str, QBrush] = {}
+        self.italic = QFont(font)
+        self.italic.setItalic(True)
+        self.small = QFont(font)  # type and state: short words in a narrow panel
+        self.small.setPointSizeF(font.pointSizeF() * 0.85)
+        self.bold = QFont(self.small)
+        self.bold.setBold(True)
+        self.small.setItalic(True)
+
+    def show(self, rows: list[RelationRow], colors: dict[str, QBrush]) -> None:
+        self.beginResetModel()
+        self.rows, self.colors = rows, colors
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802 (Qt API)
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return COLUMNS[section]
+        return None
+
+    def text(self, row: RelationRow, column: int) -> str:
+        rel = row.relation
+        return (one_line(row.head.text, 60), rel.type, one_line(row.tail.text, 60),
+                rel.state, row.evidence)[column]
+
+    def data(self, index: QModelIndex | QPersistentModelIndex,
+             role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row, column = self.rows[index.row()], index.column()
+        rel = row.relation
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.text(row, column)  # plain text: a table never renders markup
+        if role == Qt.ItemDataRole.FontRole:
+            if column == 1:
+                return self.bold
+            if column == 3:
+                return self.small if rel.state == "suggested" else self.bold
+            return self.italic if rel.state == "suggested" else None
+        if role == Qt.ItemDataRole.ForegroundRole and column == 1:
+            return self.colors.get(rel.type)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return plain_tip(f"{one_line(row.head.text)} {rel.type} {one_line(row.tail.text)}"
+                             f" ({rel.state}, from {rel.origin})\n\n"
+                             f"{one_line(row.evidence, 1200)}")
+        return None
+
+
+class TripleTable(QTableView):
+    """The table itself: Enter on a row is ``entered`` (a table edits on Enter)."""
 
     entered = Signal(int)  # the row
+
+    def currentRow(self) -> int:  # noqa: N802 (as QTableWidget's)
+        return self.currentIndex().row()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt API)
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentRow() >= 0:
@@ -88,9 +153,10 @@ class RelationTable(QWidget):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(6)
             combo.currentIndexChanged.connect(self._filter_changed)
-        self.table = TripleTable(0, len(COLUMNS))
+        self.table = TripleTable()
         table = self.table
-        table.setHorizontalHeaderLabels(list(COLUMNS))
+        self.model = TripleModel(table.font())
+        table.setModel(self.model)
         table.verticalHeader().hide()
         table.setShowGrid(False)
         table.setWordWrap(False)
@@ -103,8 +169,9 @@ class RelationTable(QWidget):
         table.horizontalHeader().setStretchLastSection(True)
         table.horizontalHeader().setHighlightSections(False)
         table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 6)
-        table.currentCellChanged.connect(lambda row, *_: self._row_changed(row))
-        table.cellDoubleClicked.connect(lambda row, _col: self._activate(row))
+        table.selectionModel().currentRowChanged.connect(
+            lambda current, _previous: self._row_changed(current.row()))
+        table.doubleClicked.connect(lambda index: self._activate(index.row()))
         table.entered.connect(self._activate)
         self.evidence = QLabel()  # the current row's sentence, all of it
         self.evidence.setTextFormat(Qt.TextFormat.PlainText)
@@ -181,50 +248,26 @@ class RelationTable(QWidget):
                     (self.type_filter, "All types", [(t.name, t.name) for t in types]),
                     (self.state_filter, "All states", list(STATES))):
                 chosen = combo.currentData() or ALL
+                wanted = [(f"{everyone} ({len(rows)})", ALL)] + [
+                    (f"{name} ({counts.get(key, 0)})", key) for key, name in entries
+                    if counts.get(key) or key == chosen]
+                if wanted == [(combo.itemText(i), combo.itemData(i))
+                              for i in range(combo.count())]:
+                    continue  # as it is (most edits change no count)
                 combo.clear()
-                combo.addItem(f"{everyone} ({len(rows)})", ALL)
-                for key, name in entries:
-                    if counts.get(key) or key == chosen:
-                        combo.addItem(f"{name} ({counts.get(key, 0)})", key)
+                for text, key in wanted:
+                    combo.addItem(text, key)
                 combo.setCurrentIndex(max(0, combo.findData(chosen)))
         finally:
             self._quiet = False
 
     def _fill_table(self, rows: list[RelationRow], total: int) -> None:
-        table = self.table
-        colors = {t.name: t.color for t in self.session.relation_types()} \
-            if self.session is not None else {}
         dark = self.palette().base().color().lightness() < 128
-        italic = QFont(table.font())
-        italic.setItalic(True)
-        small = QFont(table.font())  # type and state: short words in a narrow panel
-        small.setPointSizeF(table.font().pointSizeF() * 0.85)
-        bold = QFont(small)
-        bold.setBold(True)
-        small.setItalic(True)
+        types = self.session.relation_types() if self.session is not None else []
+        colors = {t.name: QBrush(QColor(t.color).lighter(150 if dark else 100)) for t in types}
         self._quiet = True
         try:
-            table.clearContents()
-            table.setRowCount(len(rows))
-            for r, row in enumerate(rows):
-                rel = row.relation
-                cells = (one_line(row.head.text, 60), rel.type, one_line(row.tail.text, 60),
-                         rel.state, row.evidence)
-                tip = plain_tip(f"{one_line(row.head.text)} {rel.type} "
-                                f"{one_line(row.tail.text)} ({rel.state}, from {rel.origin})"
-                                f"\n\n{one_line(row.evidence, 1200)}")
-                for c, text in enumerate(cells):
-                    item = QTableWidgetItem(text)  # plain text: items never render markup
-                    item.setToolTip(tip)
-                    if c == 1:
-                        item.setFont(bold)
-                        item.setForeground(QBrush(QColor(colors.get(rel.type, "#5a6f8f"))
-                                                  .lighter(150 if dark else 100)))
-                    elif c == 3:
-                        item.setFont(small if rel.state == "suggested" else bold)
-                    elif rel.state == "suggested":
-                        item.setFont(italic)
-                    table.setItem(r, c, item)
+            self.model.show(rows, colors)
             self._fit_columns()
             self._show_current()
         finally:
@@ -236,15 +279,20 @@ class RelationTable(QWidget):
         the type (within ``END_WIDTHS``), so the triple reads without scrolling in a narrow
         panel (suggested rows are in italics; the state and the evidence are said in full
         under the table) and a wide one shows the state too; the evidence last."""
-        table = self.table
-        table.resizeColumnsToContents()
+        table, model = self.table, self.model
+        header = QFontMetrics(table.horizontalHeader().font())
+        for c, font in ((0, model.italic), (1, model.bold), (2, model.italic), (3, model.bold)):
+            metrics = QFontMetrics(font)
+            words = {model.text(row, c) for row in self.rows}
+            table.setColumnWidth(c, 14 + max([header.horizontalAdvance(COLUMNS[c]) + 6] + [
+                metrics.horizontalAdvance(word) for word in words]))
         room = table.viewport().width() - table.columnWidth(1)
         if room - 2 * END_WIDTHS[1] > table.columnWidth(3):
             room -= table.columnWidth(3)
         for c in (0, 2):
             wanted = table.columnWidth(c)
             table.setColumnWidth(c, max(END_WIDTHS[0], min(wanted, END_WIDTHS[1], room // 2)))
-        table.setColumnWidth(4, max(EVIDENCE_WIDTH, table.columnWidth(4)))
+        table.setColumnWidth(4, EVIDENCE_WIDTH)  # the last: stretched when there is room
 
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt API)
         super().resizeEvent(event)
@@ -285,12 +333,12 @@ class RelationTable(QWidget):
         ids = [row.relation.id for row in self.rows]
         if self.current_id in ids:
             row = ids.index(self.current_id)
+            index = self.model.index(row, 0)
             if self.table.currentRow() != row:
-                self.table.setCurrentCell(row, 0)
-            self.table.scrollTo(self.table.model().index(row, 0),
-                                QAbstractItemView.ScrollHint.PositionAtCenter)
+                self.table.setCurrentIndex(index)
+            self.table.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
         else:
-            self.table.setCurrentCell(-1, -1)
+            self.table.setCurrentIndex(QModelIndex())
             self.table.clearSelection()
 
     def _current_row(self) -> RelationRow | None:
