@@ -30,7 +30,7 @@ def write(records: Iterable[Reviewed], sink: Sink) -> None:
         index = SentenceIndex(a.text)
         for r in rec.relations:
             head, tail = spans[r.head_id], spans[r.tail_id]
-            start, end = index.around(min(head.start, tail.start), max(head.end, tail.end))
+            start, end = index.evidence((head.start, head.end), (tail.start, tail.end))
             writer.writerow([head.text, head.kb_id or "", r.type, tail.text, tail.kb_id or "",
                              a.text[start:end], a.id, a.title, a.published,
                              r.updated_by or ""])

@@ -139,3 +139,9 @@ class SentenceIndex:
         if last < 0:
             return start, end
         return (min(self.bounds[max(first, 0)][0], start), max(self.bounds[last][1], end))
+
+    def evidence(self, head: tuple[int, int], tail: tuple[int, int]) -> tuple[int, int]:
+        """The evidence of a relation between the extents ``head`` and ``tail`` (either
+        order): the sentence holding both, or from the first end's sentence to the last's.
+        The triples export and the window's Relations tab both quote it from here."""
+        return self.around(min(head[0], tail[0]), max(head[1], tail[1]))

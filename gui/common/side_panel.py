@@ -1,9 +1,19 @@
-"""The column right of the article: the label bar, and the Entities and Claims tabs."""
+"""The column right of the article: the label bar, and the Entities, Claims, Relations
+and Guide tabs."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QProxyStyle,
+    QStyle,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from core.review.session import ReviewSession
 from gui.claims.panel import ClaimsPanel
@@ -12,6 +22,7 @@ from gui.review.entity_panel import EntityPanel
 from gui.review.label_bar import LabelBar
 from gui.review.label_guide import LabelGuide
 from gui.review.relation_list import RelationList
+from gui.review.relation_table import RelationTable
 
 
 class SidePanel(QWidget):
@@ -26,6 +37,7 @@ class SidePanel(QWidget):
         self.show_rejected = QCheckBox("Show rejected")
         self.link_editor = LinkEditor()
         self.claims_panel = ClaimsPanel()
+        self.relation_table = RelationTable()  # the article's (gui.review.relation_review)
         self.guide = LabelGuide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 10, 10, 8)
@@ -49,9 +61,12 @@ class SidePanel(QWidget):
         # rather than scroll, so none is hidden behind an arrow.
         self.tabs.setUsesScrollButtons(False)
         self.tabs.setElideMode(Qt.TextElideMode.ElideRight)
+        self.tabs.tabBar().setStyle(NarrowTabs(self.tabs))  # four titles in 250 pixels
         self.tabs.addTab(entities_box, "Entities")
         self.tabs.addTab(self.claims_panel, "Claims")
+        self.tabs.addTab(self.relation_table, "Relations")
         self.tabs.addTab(self.guide, "Guide")
+        self.relation_table.count_changed.connect(self._count_relations)
         layout.addWidget(self.tabs, 1)
         self.session: ReviewSession | None = None
 
@@ -60,6 +75,12 @@ class SidePanel(QWidget):
         self.session = session
         self.show_labels()
         session.labels_changed.connect(self.show_labels)
+        self.relation_table.attach(session)
+
+    def _count_relations(self, count: int) -> None:
+        """The Relations tab's title: "Relations (12)"."""
+        index = self.tabs.indexOf(self.relation_table)
+        self.tabs.setTabText(index, f"Relations ({count})" if count else "Relations")
 
     def show_labels(self) -> None:
         if self.session is None:
@@ -68,6 +89,20 @@ class SidePanel(QWidget):
         self.entities.set_labels(labels)
         self.label_bar.set_labels(labels)
         self.guide.set_labels(labels, self.session.relation_types())
+
+
+class NarrowTabs(QProxyStyle):
+    """Fusion with less room around a tab's title: "Entities", "Claims (3)", "Relations
+    (200)" and "Guide" fit the side panel of a 1024-pixel window without being cut."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__("Fusion")
+        self.setParent(parent)  # kept as long as the tabs
+
+    def pixelMetric(self, metric, option=None, widget=None) -> int:  # noqa: N802 (Qt API)
+        if metric == QStyle.PixelMetric.PM_TabBarTabHSpace:
+            return 8
+        return super().pixelMetric(metric, option, widget)
 
 
 def heading(text: str) -> QLabel:

@@ -4,7 +4,8 @@ cancels; Enter and Delete accept, reject or delete a selected relation. The stat
 rules are ``core.review.relation_drawing``'s; this turns keys into its calls, pushes the
 edits through the window and shows the selected entity's relations (the arcs of
 ``gui.review.relation_paint`` and the list of ``gui.review.relation_list``), following
-the session's events.
+the session's events; or all the article's arcs (Shift+R). A row of the Relations tab
+(``gui.review.relation_table``) selects its relation; Enter there goes to it in the text.
 
 Type keys are the scheme's (1–9 by default), the same keys as labels: while a relation is
 being drawn, the view takes them before the window's label shortcuts do
@@ -17,7 +18,7 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent
 
 from core.errors import InvalidEdit
-from core.models import Article, Span
+from core.models import Article, Relation, Span
 from core.review.edits import Focus
 from core.review.relation_drawing import (
     RelationDrawing,
@@ -29,6 +30,7 @@ from core.review.relation_drawing import (
 from core.review.session import ReviewSession
 from gui.review.relation_list import RelationList
 from gui.review.relation_paint import RelationPainter
+from gui.review.relation_table import RelationTable
 from gui.review_host import ReviewHost
 
 ACCEPT_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
@@ -38,11 +40,14 @@ REMOVE_KEYS = (Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
 class RelationReview(QObject):
     """Drawing, selecting and deciding relations in one window."""
 
-    def __init__(self, window: ReviewHost, relation_list: RelationList) -> None:
+    def __init__(self, window: ReviewHost, relation_list: RelationList,
+                 table: RelationTable) -> None:
         super().__init__(window.view)
         self.window = window
         self.view = window.view
         self.list = relation_list
+        self.table = table
+        self.all_arcs = False  # View → Show all relations (Shift+R)
         self.session: ReviewSession | None = None
         self.drawing = RelationDrawing()
         self.selected_id: int | None = None  # the selected relation (Enter / Delete act on it)
@@ -52,6 +57,8 @@ class RelationReview(QObject):
         self.view.installEventFilter(self)
         self.view.span_selected.connect(self._span_selected)
         relation_list.relation_clicked.connect(self.select_relation)
+        table.relation_chosen.connect(lambda rid: self.select_relation(rid, focus=False))
+        table.relation_activated.connect(self.go_to)
         self.actions = [window.action(
             "Draw a &relation from the entity", "R", self.start, help=(
                 "Relations", "Draw a relation from the selected entity: move to the tail "
@@ -85,8 +92,23 @@ class RelationReview(QObject):
                                symmetric)
         draft = (self.drawing.head, span) if self.drawing.head is not None else None
         prompt = self.drawing.prompt(types, span) if draft is not None else ""
-        self.painter.show(lines, types, self.selected_id, draft, prompt, shown)
+        everything = []
+        if self.all_arcs:
+            by_id = {s.id: s for s in session.spans}
+            everything = [(r, by_id[r.head_id], by_id[r.tail_id]) for r in session.relations
+                          if r.head_id in by_id and r.tail_id in by_id]
+        self.painter.show(lines, types, self.selected_id, draft, prompt, shown, everything)
         self.list.show_lines(shown, lines, types, self.selected_id)
+        self.table.select_id(self.selected_id)
+
+    def show_all(self, on: bool) -> None:
+        """View → Show all relations (Shift+R): every relation's arc, or the selected
+        entity's only."""
+        self.all_arcs = on
+        self.show()
+        self._say("Every relation of the article is drawn; Shift+R again draws only the "
+                  "selected entity's." if on else "Only the selected entity's relations are "
+                  "drawn.", 4000)
 
     def _span_selected(self, _span_id: int | None) -> None:
         if not self._selecting:
@@ -108,8 +130,10 @@ class RelationReview(QObject):
                 focus.relation_id) else None
             self.show()
 
-    def select_relation(self, relation_id: int) -> None:
-        """A row of the list: select the relation (and one of its entities in the view)."""
+    def select_relation(self, relation_id: int, focus: bool = True) -> None:
+        """A row of a list: select the relation (and one of its entities in the view);
+        ``focus``: the view takes the keyboard (a row of the Relations tab keeps it, so
+        the arrows go on through the table)."""
         session = self.session
         relation = session.relation(relation_id) if session else None
         if relation is None:
@@ -122,11 +146,35 @@ class RelationReview(QObject):
             finally:
                 self._selecting = False
         self.show()
-        self.view.setFocus()
+        if focus:
+            self.view.setFocus()
         kind = relation.type
         state = "" if relation.state == "accepted" else f" ({relation.state})"
+        where = "" if focus else " in the text (Enter here goes there)"
         self._say(f"Relation {kind}{state} selected: Enter accepts, Delete "
-                  f"{'deletes' if relation.origin == 'reviewer' else 'rejects'} it.", 6000)
+                  f"{'deletes' if relation.origin == 'reviewer' else 'rejects'} it{where}.",
+                  6000)
+
+    def go_to(self, relation_id: int) -> None:
+        """Enter or a double-click on a row of the Relations tab: select the relation,
+        scroll the text to it (both ends when they fit in the view) and give the view the
+        keyboard, so that Enter accepts it and Delete rejects it."""
+        session = self.session
+        relation = session.relation(relation_id) if session else None
+        if relation is None:
+            return
+        self.select_relation(relation_id)
+        self._bring_into_view(relation)
+
+    def _bring_into_view(self, relation: Relation) -> None:
+        ends = [s for s in self.view.spans if s.id in (relation.head_id, relation.tail_id)]
+        if not ends:
+            return
+        ys = [self.view.span_rects(s)[0].center().y() for s in ends]
+        height = self.view.viewport().height()
+        middle = (min(ys) + max(ys)) // 2 if max(ys) - min(ys) < height * 3 // 4 else ys[0]
+        bar = self.view.verticalScrollBar()
+        bar.setValue(bar.value() + middle - height // 2)
 
     # ------------------------------------------------------------------ drawing
 

@@ -187,7 +187,8 @@ class MainWindow(QMainWindow):
         self.act_popup.setChecked(self.settings.value("view/popup", "true") == "true")
         self.view.label_popup_on_select = self.act_popup.isChecked()
         self.entity_review = EntityReview(self, self)
-        self.relation_review = RelationReview(self, self.side_panel.relations)
+        self.relation_review = RelationReview(self, self.side_panel.relations,
+                                              self.side_panel.relation_table)
         self.claims_review = ClaimsReview(self)
         self.entity_review.mark_claim = lambda exact: self.claims_review.mark(exact=exact)
         self.linking = Linking(self)

@@ -42,8 +42,9 @@ VIEW_KEYS: list[tuple[str, str, str]] = [
     ("Entities", "Esc", "Clear the selection"),
     ("Relations", "1–9 (while drawing)", "Make the relation of that type to the entity you are on"),
     ("Relations", "Esc (while drawing)", "Stop drawing; nothing is made"),
-    ("Relations", "Enter / Delete", "On a selected relation (click it in the list): accept; "
-     "reject a suggestion, delete your own"),
+    ("Relations", "Enter / Delete", "On a selected relation (click it in the list or the "
+     "Relations tab): accept; reject a suggestion, delete your own"),
+    ("Relations", "Enter / double-click", "In the Relations tab: go to the relation in the text"),
     ("Articles", "↓ / ↑", "Next / previous article in the list"),
     ("Adjudication", "Space / Shift+Space", "Next / previous place where reviewers differ"),
     ("Adjudication", "A", "Approve the curated version, open the next article to adjudicate"),
