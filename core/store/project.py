@@ -44,6 +44,7 @@ from core.store.imports import ArticleImports
 from core.store.kb import Kb
 from core.store.labels import Labels
 from core.store.queries import ArticleQueries
+from core.chain.kept import count_once
 from core.store.relation_types import RelationTypes, bundled_relation_types, insert_types
 from core.store.relations import Relations
 from core.store.rows import row_to as _row_to
@@ -375,6 +376,8 @@ class Project:
         for target in range(version + 1, SCHEMA_VERSION + 1):
             steps[target](self.db)
             self.conn.execute(f"PRAGMA user_version = {target}")
+        if not self.read_only:  # the supply-chain map's rows, once (core.chain.kept)
+            count_once(self._db)
 
     def close(self) -> None:
         """Close the connection; the WAL is checkpointed by SQLite on the last close."""

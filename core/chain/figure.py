@@ -1,0 +1,141 @@
+"""The supply-chain map drawn with matplotlib's object API (no pyplot, no Qt): the same
+figure in Review → Supply-chain map (QtAgg canvas), the SVG of ``assay-cli map`` and the
+HTML report. Stages are columns (``core.chain.layout``); an edge is an arrow in its
+type's colour, as thick as the articles stating it are many. Every name goes through
+``core.stats.charts.plain`` (a ``$`` is a dollar sign)."""
+
+from __future__ import annotations
+
+import math
+
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import FancyArrowPatch
+
+from core.chain.graph import ChainMap, EdgeKey
+from core.chain.layout import TITLES, Layout, staged
+from core.stats.charts import _empty, _figure, plain
+
+KIND_COLOURS = {"country": "#4c78a8", "mineral": "#e45756", "organisation": "#54a24b",
+                "place": "#72b7b2"}
+OTHER_KIND_COLOUR = "#9d755d"
+HIGHLIGHT = "#f58518"
+
+
+def chain_figure(cmap: ChainMap, fig: Figure | None = None, width: float = 10.0,
+                 height: float = 6.0, selected: EdgeKey | None = None,
+                 node: str | None = None, per_stage: int = 12) -> Figure:
+    """The map; ``selected``: an edge drawn highlighted, ``node``: a node ringed."""
+    fig = _figure(fig, width, height)
+    ax = fig.add_subplot()
+    ax.set_axis_off()
+    if not cmap.edges:
+        ax.set_axis_on()
+        _empty(ax, "No relations to map: approve articles with relations, or widen the "
+               "filters.")
+        return fig
+    layout = staged(cmap, per_stage)
+    ax._assay_chain = (layout, cmap)  # type: ignore[attr-defined]  # for item_at
+    ncol = len(layout.columns)
+    rows = max(layout.rows, 3)
+    ax.set_xlim(-0.35, ncol - 0.35)
+    ax.set_ylim(rows - 0.2, -1.1)
+    pos = layout.positions
+    heaviest = max(e.weight for e in cmap.edges)
+    between: dict[frozenset[str], int] = {}  # edges drawn so far between two nodes
+    for e in cmap.edges:
+        if e.head not in pos or e.tail not in pos:
+            continue
+        chosen = selected == e.key
+        (x1, y1), (x2, y2) = pos[e.head], pos[e.tail]
+        same = x1 == x2
+        nth = between.get(frozenset((e.head, e.tail)), 0)
+        between[frozenset((e.head, e.tail))] = nth + 1
+        rad = (0.35 if same else 0.06) + 0.14 * nth  # parallel edges fan out
+        width_pt = 0.6 + 3.4 * math.sqrt(e.weight / heaviest)
+        arrow = FancyArrowPatch(
+            (x1, y1), (x2, y2), connectionstyle=f"arc3,rad={rad}",
+            arrowstyle="-" if e.type in cmap.symmetric else "-|>", mutation_scale=9,
+            color=HIGHLIGHT if chosen else cmap.colours.get(e.type, "#888888"),
+            linewidth=width_pt + (2 if chosen else 0), alpha=1.0 if chosen else 0.65,
+            shrinkA=6, shrinkB=6, zorder=4 if chosen else 2)
+        ax.add_patch(arrow)
+        if chosen:
+            ax.annotate(f"{e.weight:,}", ((x1 + x2) / 2, (y1 + y2) / 2), ha="center",
+                        va="center", fontsize=8, zorder=6, color="black",
+                        bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": HIGHLIGHT})
+    _draw_nodes(ax, cmap, layout, node)
+    _legend(ax, cmap, fig)
+    return fig
+
+
+def _draw_nodes(ax: Axes, cmap: ChainMap, layout: Layout, ringed: str | None) -> None:
+    heaviest = max((n.weight for n in cmap.nodes.values()), default=1) or 1
+    ncol = len(layout.columns)
+    limit = 24 if ncol <= 4 else 16
+    for x, (stage, keys) in enumerate(layout.columns):
+        title = TITLES[stage]
+        ax.text(x, -0.85, title, ha="center", va="bottom", fontsize=9, fontweight="bold",
+                color="#333333")
+        if stage in layout.hidden:
+            ax.text(x, layout.rows - 0.45, f"and {layout.hidden[stage]:,} more", ha="center",
+                    va="top", fontsize=7, color="#666666", style="italic")
+        for key in keys:
+            n = cmap.nodes[key]
+            px, py = layout.positions[key]
+            size = 30 + 170 * math.sqrt(n.weight / heaviest)
+            ax.scatter([px], [py], s=size, color=KIND_COLOURS.get(n.kind, OTHER_KIND_COLOUR),
+                       edgecolors=HIGHLIGHT if key in (ringed, cmap.mineral) else "white",
+                       linewidths=2.2 if key in (ringed, cmap.mineral) else 0.8, zorder=5)
+            ax.annotate(plain(n.name, limit), (px, py), xytext=(0, -8),
+                        textcoords="offset points", ha="center", va="top", fontsize=7.5,
+                        zorder=7, color="#111111",
+                        bbox={"boxstyle": "round,pad=0.12", "fc": "white", "ec": "none",
+                              "alpha": 0.75})
+
+
+def _legend(ax: Axes, cmap: ChainMap, fig: Figure) -> None:
+    shown = list(dict.fromkeys(e.type for e in cmap.edges))
+    handles = [Line2D([], [], color=cmap.colours.get(t, "#888888"), linewidth=2.5, label=t)
+               for t in shown]
+    handles += [Line2D([], [], marker="o", linestyle="", color=c, label=k)
+                for k, c in KIND_COLOURS.items()
+                if any(n.kind == k for n in cmap.nodes.values())]
+    ax.legend(handles=[h for h in handles], loc="upper center", bbox_to_anchor=(0.5, 0.0),
+              ncol=min(len(handles), 7), fontsize=7.5, frameon=False)
+
+
+def item_at(ax: Axes | None, x: float, y: float) -> tuple[str, object] | None:
+    """What a click at display pixels ``(x, y)`` hits: ``("node", key)`` within 12 pixels of
+    a node, else ``("edge", (head, type, tail))`` within 6 pixels of an edge's chord."""
+    chain = getattr(ax, "_assay_chain", None)
+    if ax is None or chain is None:
+        return None
+    layout, cmap = chain
+    to_px = ax.transData.transform
+    best: tuple[float, tuple[str, object]] | None = None
+    for key, p in layout.positions.items():
+        px, py = to_px(p)
+        d = math.hypot(px - x, py - y)
+        if d <= 12 and (best is None or d < best[0]):
+            best = (d, ("node", key))
+    if best is not None:
+        return best[1]
+    for e in cmap.edges:
+        if e.head not in layout.positions or e.tail not in layout.positions:
+            continue
+        d = _to_segment((x, y), to_px(layout.positions[e.head]),
+                        to_px(layout.positions[e.tail]))
+        if d <= 6 and (best is None or d < best[0]):
+            best = (d, ("edge", e.key))
+    return best[1] if best else None
+
+
+def _to_segment(p, a, b) -> float:
+    ax_, ay = a
+    bx, by = b
+    dx, dy = bx - ax_, by - ay
+    span = dx * dx + dy * dy
+    t = 0.0 if span == 0 else max(0.0, min(1.0, ((p[0] - ax_) * dx + (p[1] - ay) * dy) / span))
+    return math.hypot(p[0] - (ax_ + t * dx), p[1] - (ay + t * dy))
