@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from core.chain.graph import MapFilter, _weights_fresh, evidence, read_map
-from core.chain.kept import EDGE, EDGE_ANY
 from core.nlp.store_rules import store_rules
 from core.review.edits import UpdateSpan
 from core.review.history import History
 from core.review.relation_edits import DeleteRelation, UpdateRelation
+from core.stats.chain_map import MapFilter, evidence, read_map
 from core.store import Project
+from core.store.chain_edges import EDGE, EDGE_ANY
 from core.store.summaries import fresh_totals
 from tests.chain_corpus import AUS, CHN, EXIM, LITHIUM, LYNAS, build
 
@@ -119,7 +119,7 @@ def test_kept_rows_equal_a_fresh_count_after_edits_and_undo(chain):
             assert stored == fresh
             flt = MapFilter(suggestions=kind == EDGE_ANY)
             assert {(a, b, c): n for (_k, a, b, c), n in fresh.items()} == \
-                dict(_weights_fresh(p.conn, flt, None))
+                dict(p.chain.weights_fresh(flt, None))
         mid = weights(chain)
         assert (AUS, "SUPPLIES", CHN) not in mid  # China's span rejected
         assert (EXIM, "FUNDS", LYNAS) not in mid  # one rejected, one article pending

@@ -7,8 +7,8 @@ from __future__ import annotations
 import networkx as nx
 import pytest
 
-from core.chain.graph import read_map
 from core.nlp.store_rules import store_rules
+from core.stats.chain_map import read_map
 from core.store import Project
 from tests.chain_corpus import AUS, CHN, EXIM, LITHIUM, LYNAS, build
 from tests.relations_corpus import assay_cli
@@ -49,7 +49,7 @@ def test_graph_files_read_back_exactly(chain, tmp_path, suffix):
     assert "Wrote the map" in done.stdout
     graph = nx.read_graphml(out) if suffix == "graphml" else nx.read_gexf(out)
     with Project.open(chain, rules=store_rules()) as p:
-        from core.chain.graph import MapFilter
+        from core.stats.chain_map import MapFilter
         cmap = read_map(p, MapFilter(suggestions=True))
     assert graph.is_directed() and graph.is_multigraph()
     assert set(graph.nodes) == set(cmap.nodes)

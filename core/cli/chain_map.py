@@ -1,4 +1,4 @@
-"""``assay-cli map``: the supply-chain map (``core.chain``) as a list of edges with their
+"""``assay-cli map``: the supply-chain map (``core.stats.chain_map``) as a list of edges with their
 weights, or as GraphML, GEXF or SVG.
 
     assay-cli map PROJECT [--mineral ID] [--type T ...] [--since DATE] [--until DATE]
@@ -50,8 +50,8 @@ def map_options(p: argparse.ArgumentParser) -> None:
                 "each edge weighted by the number of articles stating it. Without -o: the "
                 "edges as tab-separated lines, heaviest first.")
 def cmd_map(args: argparse.Namespace) -> int:
-    from core.chain.files import FORMATS, edge_lines, write_map
-    from core.chain.graph import MapFilter, read_map
+    from core.stats.chain_files import FORMATS, edge_lines, write_map
+    from core.stats.chain_map import MapFilter, read_map
 
     if args.output and not args.output.lower().endswith(tuple(FORMATS)):
         raise AssayError(f"map -o {args.output}: write .graphml, .gexf or .svg.")

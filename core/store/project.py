@@ -32,6 +32,7 @@ from core.models import (
 from core.store import files as project_file
 from core.store.annotations import Annotations
 from core.store.audit import now
+from core.store.chain_edges import ChainReads, count_once
 from core.store.claims import Claims
 from core.store.claims_across import ClaimsAcross
 from core.store.copies import CopyContents, read_copy
@@ -44,7 +45,6 @@ from core.store.imports import ArticleImports
 from core.store.kb import Kb
 from core.store.labels import Labels
 from core.store.queries import ArticleQueries
-from core.chain.kept import count_once
 from core.store.relation_types import RelationTypes, bundled_relation_types, insert_types
 from core.store.relations import Relations
 from core.store.rows import row_to as _row_to
@@ -130,6 +130,8 @@ class Project:
                                         self._claims._suggest_claims_in)
         # The statistics window's and the report's reads (``core.store.statistics``).
         self.statistics = Statistics(conn, rules.facts)
+        # The supply-chain map's reads (``core.store.chain_edges``).
+        self.chain = ChainReads(conn)
 
     # ---- the parts' methods, forwarded (their docstrings and signatures are kept)
 
@@ -376,7 +378,7 @@ class Project:
         for target in range(version + 1, SCHEMA_VERSION + 1):
             steps[target](self.db)
             self.conn.execute(f"PRAGMA user_version = {target}")
-        if not self.read_only:  # the supply-chain map's rows, once (core.chain.kept)
+        if not self.read_only:  # the supply-chain map's rows, once (core.store.chain_edges)
             count_once(self._db)
 
     def close(self) -> None:

@@ -11,7 +11,7 @@ An article's *summary* is a few counted keys:
 - ``claim_country`` / ``claim_mineral`` (id, verdict): an accepted claim naming them, in
   an article not rejected;
 - ``edge``, ``edge_any``, ``chain``, ``chain_any``, ``node_name``: the article's share of
-  the supply-chain map (``core.chain.kept``), from its live relations.
+  the supply-chain map (``core.store.chain_edges``), from its live relations.
 
 ``article_stats`` holds each article's rows (so a cell of the map finds its articles
 through an index) and ``stat_counts`` their sums. ``Db.recount`` calls ``update`` (with the
@@ -25,7 +25,7 @@ from __future__ import annotations
 import sqlite3
 from collections import Counter
 
-from core.chain.kept import edge_rows
+from core.store.chain_edges import edge_rows
 from core.store.rows import SPAN_FIELDS, make_span
 from core.store.rules import FactsRule
 from core.text.kb_ids import COUNTRY_LABELS, country_of

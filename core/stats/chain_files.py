@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from core.chain.graph import ChainMap
+from core.stats.chain_map import ChainMap
 from core.stats.charts import plain
 
 FORMATS = {".graphml": "GraphML", ".gexf": "GEXF", ".svg": "SVG"}
@@ -38,7 +38,7 @@ def write_map(cmap: ChainMap, path: str | Path) -> str:
         raise ValueError(f"{path.name}: write .graphml, .gexf or .svg (or no file: a "
                          "list of edges).")
     if suffix == ".svg":
-        from core.chain.figure import chain_figure
+        from core.stats.chain_figure import chain_figure
 
         chain_figure(cmap, width=11, height=7).savefig(path, format="svg")
         return FORMATS[suffix]

@@ -1,6 +1,6 @@
 """The supply-chain map drawn with matplotlib's object API (no pyplot, no Qt): the same
 figure in Review → Supply-chain map (QtAgg canvas), the SVG of ``assay-cli map`` and the
-HTML report. Stages are columns (``core.chain.layout``); an edge is an arrow in its
+HTML report. Stages are columns (``core.stats.chain_layout``); an edge is an arrow in its
 type's colour, as thick as the articles stating it are many. Every name goes through
 ``core.stats.charts.plain`` (a ``$`` is a dollar sign)."""
 
@@ -13,8 +13,8 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import FancyArrowPatch
 
-from core.chain.graph import ChainMap, EdgeKey
-from core.chain.layout import TITLES, Layout, staged
+from core.stats.chain_layout import TITLES, Layout, staged
+from core.stats.chain_map import ChainMap, EdgeKey
 from core.stats.charts import _empty, _figure, plain
 
 KIND_COLOURS = {"country": "#4c78a8", "mineral": "#e45756", "organisation": "#54a24b",

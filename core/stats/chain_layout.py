@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from core.chain.graph import ChainMap
-from core.chain.nodes import MINERAL
+from core.stats.chain_map import ChainMap
+from core.text.chain_nodes import MINERAL
 
 STAGES = (("funding", "Funding"), ("production", "Reserves and production"),
           ("processing", "Processing"), ("mineral", "Minerals"),
