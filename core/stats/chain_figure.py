@@ -36,7 +36,8 @@ def chain_figure(cmap: ChainMap, fig: Figure | None = None, width: float = 10.0,
                "filters.")
         return fig
     layout = staged(cmap, per_stage)
-    ax._assay_chain = (layout, cmap)  # type: ignore[attr-defined]  # for item_at
+    bends: dict[EdgeKey, float] = {}  # each drawn edge's arc3 bend, for item_at
+    ax._assay_chain = (layout, cmap, bends)  # type: ignore[attr-defined]
     ncol = len(layout.columns)
     rows = max(layout.rows, 3)
     ax.set_xlim(-0.35, ncol - 0.35)
@@ -53,6 +54,7 @@ def chain_figure(cmap: ChainMap, fig: Figure | None = None, width: float = 10.0,
         nth = between.get(frozenset((e.head, e.tail)), 0)
         between[frozenset((e.head, e.tail))] = nth + 1
         rad = (0.35 if same else 0.06) + 0.14 * nth  # parallel edges fan out
+        bends[e.key] = rad
         width_pt = 0.6 + 3.4 * math.sqrt(e.weight / heaviest)
         arrow = FancyArrowPatch(
             (x1, y1), (x2, y2), connectionstyle=f"arc3,rad={rad}",
@@ -61,10 +63,6 @@ def chain_figure(cmap: ChainMap, fig: Figure | None = None, width: float = 10.0,
             linewidth=width_pt + (2 if chosen else 0), alpha=1.0 if chosen else 0.65,
             shrinkA=6, shrinkB=6, zorder=4 if chosen else 2)
         ax.add_patch(arrow)
-        if chosen:
-            ax.annotate(f"{e.weight:,}", ((x1 + x2) / 2, (y1 + y2) / 2), ha="center",
-                        va="center", fontsize=8, zorder=6, color="black",
-                        bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": HIGHLIGHT})
     _draw_nodes(ax, cmap, layout, node)
     _legend(ax, cmap, fig)
     return fig
@@ -102,33 +100,56 @@ def _legend(ax: Axes, cmap: ChainMap, fig: Figure) -> None:
     handles += [Line2D([], [], marker="o", linestyle="", color=c, label=k)
                 for k, c in KIND_COLOURS.items()
                 if any(n.kind == k for n in cmap.nodes.values())]
-    ax.legend(handles=[h for h in handles], loc="upper center", bbox_to_anchor=(0.5, 0.0),
-              ncol=min(len(handles), 7), fontsize=7.5, frameon=False)
+    fig.legend(handles=handles, loc="outside lower center", ncol=min(len(handles), 7),
+               fontsize=7.5, frameon=False)
+
+
+def edge_points(ax: Axes, a: tuple[float, float], b: tuple[float, float], rad: float,
+                steps: int = 24) -> list[tuple[float, float]]:
+    """Points along an edge in display pixels: the quadratic curve matplotlib's
+    ``arc3,rad=`` draws from ``a`` to ``b`` (data coordinates)."""
+    (x1, y1), (x2, y2) = ax.transData.transform([a, b])
+    cx, cy = (x1 + x2) / 2 + rad * (y2 - y1), (y1 + y2) / 2 - rad * (x2 - x1)
+    return [((1 - t) ** 2 * x1 + 2 * (1 - t) * t * cx + t * t * x2,
+             (1 - t) ** 2 * y1 + 2 * (1 - t) * t * cy + t * t * y2)
+            for t in (i / steps for i in range(steps + 1))]
+
+
+def edge_point(ax: Axes, edge: EdgeKey) -> tuple[float, float] | None:
+    """A point of a drawn edge, in display pixels, where a click picks that edge (nearest
+    its middle; None when other edges and nodes cover all of it)."""
+    layout, _cmap, bends = ax._assay_chain  # type: ignore[attr-defined]
+    if edge not in bends:
+        return None
+    points = edge_points(ax, layout.positions[edge[0]], layout.positions[edge[2]],
+                         bends[edge])
+    middle = len(points) // 2
+    for p in sorted(points, key=lambda p: abs(points.index(p) - middle)):
+        if item_at(ax, *p) == ("edge", edge):
+            return p
+    return None
 
 
 def item_at(ax: Axes | None, x: float, y: float) -> tuple[str, object] | None:
     """What a click at display pixels ``(x, y)`` hits: ``("node", key)`` within 12 pixels of
-    a node, else ``("edge", (head, type, tail))`` within 6 pixels of an edge's chord."""
+    a node, else ``("edge", (head, type, tail))`` within 6 pixels of an edge's curve."""
     chain = getattr(ax, "_assay_chain", None)
     if ax is None or chain is None:
         return None
-    layout, cmap = chain
-    to_px = ax.transData.transform
+    layout, _cmap, bends = chain
     best: tuple[float, tuple[str, object]] | None = None
     for key, p in layout.positions.items():
-        px, py = to_px(p)
+        px, py = ax.transData.transform(p)
         d = math.hypot(px - x, py - y)
         if d <= 12 and (best is None or d < best[0]):
             best = (d, ("node", key))
     if best is not None:
         return best[1]
-    for e in cmap.edges:
-        if e.head not in layout.positions or e.tail not in layout.positions:
-            continue
-        d = _to_segment((x, y), to_px(layout.positions[e.head]),
-                        to_px(layout.positions[e.tail]))
+    for edge, rad in bends.items():
+        points = edge_points(ax, layout.positions[edge[0]], layout.positions[edge[2]], rad)
+        d = min(_to_segment((x, y), a, b) for a, b in zip(points, points[1:], strict=False))
         if d <= 6 and (best is None or d < best[0]):
-            best = (d, ("edge", e.key))
+            best = (d, ("edge", edge))
     return best[1] if best else None
 
 

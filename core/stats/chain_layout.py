@@ -51,7 +51,8 @@ def stage_of(cmap: ChainMap) -> dict[str, str]:
         if node.kind == MINERAL:
             out[key] = "mineral"
         elif weight[key]:
-            out[key] = min(weight[key], key=lambda s, w=weight[key]: (-w[s], ORDER[s]))
+            roles = weight[key]
+            out[key] = min(roles, key=lambda s: (-roles[s], ORDER[s]))  # noqa: B023
         else:
             out[key] = "other"
     return out

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from core.store.chain_edges import EdgeKey, Evidence, MapFilter
 from core.text.chain_nodes import COUNTRY, KIND_OF_LABEL, MINERAL, node_ident, node_kind
 
-__all__ = ["ChainMap", "Edge", "EdgeKey", "Evidence", "MapFilter", "Node", "evidence",
-           "read_map"]
+__all__ = ["ChainMap", "Edge", "EdgeKey", "Evidence", "MapChoices", "MapFilter", "Node",
+           "evidence", "map_choices", "read_map"]
 LABEL_OF_KIND = {kind: label for label, kind in KIND_OF_LABEL.items() if label != "NORP"}
 
 
@@ -122,6 +122,23 @@ def read_map(project, flt: MapFilter | None = None) -> ChainMap:
     types = project.relation_types()
     return ChainMap(nodes, edges, flt, {t.name: t.color for t in types},
                     {t.name for t in types if t.symmetric}, mineral)
+
+
+@dataclass
+class MapChoices:
+    """What the filters offer: the minerals on the map (key, name), the relation types and
+    the reviewers who approved articles."""
+
+    minerals: list[tuple[str, str]]
+    types: list[str]
+    reviewers: list[str]
+
+
+def map_choices(project) -> MapChoices:
+    keys = project.chain.minerals()
+    names = _names(project, set(keys))
+    return MapChoices([(k, names[k]) for k in keys], [t.name for t in project.relation_types()],
+                      project.chain.reviewers())
 
 
 def evidence(project, edge: EdgeKey, flt: MapFilter | None = None, articles: int = 50

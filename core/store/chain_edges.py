@@ -211,6 +211,18 @@ class ChainReads:
             out.update({(a, b, c): 1 for kind, a, b, c in rows if kind == edge})
         return out
 
+    def minerals(self, suggestions: bool = True) -> list[str]:
+        """The mineral nodes on the map (with suggestions: those of any live relation)."""
+        return [k for (k,) in self.conn.execute(
+            "SELECT a FROM stat_counts WHERE kind = ? AND n > 0 ORDER BY n DESC, a",
+            (CHAIN_ANY if suggestions else CHAIN,))]
+
+    def reviewers(self) -> list[str]:
+        """Who approved articles (the map's reviewer filter)."""
+        return [r for (r,) in self.conn.execute(
+            "SELECT DISTINCT reviewed_by FROM articles WHERE status = 'approved' AND "
+            "reviewed_by IS NOT NULL AND reviewed_by != '' ORDER BY 1")]
+
     def names_used(self, keys: set[str]) -> dict[str, str]:
         """For each node, the name most articles call it by (ties: the later in order)."""
         used: dict[str, tuple[int, str]] = {}
