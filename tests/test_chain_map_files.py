@@ -72,3 +72,20 @@ def test_svg_is_the_staged_map(chain, tmp_path):
     assert svg.startswith("<?xml") and "<svg" in svg
     for words in ("Reserves and production", "Processing", "Minerals", "Australia", "China"):
         assert words in svg or words.replace(" ", "") in svg
+
+
+def test_the_report_has_the_map_and_each_minerals_top_relations(chain, tmp_path):
+    out = tmp_path / "report.html"
+    done = assay_cli("report", str(chain), "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    page = out.read_text(encoding="utf-8")
+    section = page[page.index('<section id="supply-chain">'):]
+    section = section[:section.index("</section>")]
+    assert "<h2>Supply-chain map</h2>" in section
+    assert section.count('<img alt="The supply-chain map') == 1
+    table = section[section.index('<table id="supply-chain-top">'):]
+    rows = [[cell.split(">", 1)[1] for cell in row.split("</td>")[:-1]]
+            for row in table.split("<tr>")[2:]]
+    assert rows[0] == ["lithium", "Australia PRODUCES lithium", "2"]
+    assert ["nickel", "China PROCESSES nickel", "1"] in rows
+    assert len([r for r in rows if r[0] == "lithium"]) == 3
