@@ -367,7 +367,7 @@ def _supply_chain(page: _Page, cmap: ChainMap) -> None:
     page.section("supply-chain", f"{counted(len(cmap.nodes), 'node', 'nodes')} and "
                  f"{counted(len(cmap.edges), 'relation', 'relations')} from the approved "
                  "articles; an edge's weight is the number of articles stating it. "
-                 "<code>assay-cli map</code> writes it as GraphML or GEXF.")
+                 "assay-cli map writes it as GraphML or GEXF.")
     if cmap.edges:
         page.figure(chain_figure(cmap, width=10, height=6),
                     "The supply-chain map: funding, reserves and production, processing, "
