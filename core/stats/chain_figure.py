@@ -7,6 +7,7 @@ type's colour, as thick as the articles stating it are many. Every name goes thr
 from __future__ import annotations
 
 import math
+import textwrap
 
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
@@ -21,13 +22,20 @@ KIND_COLOURS = {"country": "#4c78a8", "mineral": "#e45756", "organisation": "#54
                 "place": "#72b7b2"}
 OTHER_KIND_COLOUR = "#9d755d"
 HIGHLIGHT = "#f58518"
+MAX_EDGES = 80
 
 
 def chain_figure(cmap: ChainMap, fig: Figure | None = None, width: float = 10.0,
                  height: float = 6.0, selected: EdgeKey | None = None,
-                 node: str | None = None, per_stage: int = 12) -> Figure:
-    """The map; ``selected``: an edge drawn highlighted, ``node``: a node ringed."""
+                 node: str | None = None, per_stage: int | None = None,
+                 max_edges: int = MAX_EDGES) -> Figure:
+    """The map; ``selected``: an edge drawn highlighted (always drawn), ``node``: a node
+    ringed. ``per_stage``: nodes per column (None: as many as the height holds, about
+    one per 22 pixels); only the ``max_edges`` heaviest edges are drawn (the window's list
+    and the files have them all)."""
     fig = _figure(fig, width, height)
+    if per_stage is None:
+        per_stage = max(4, min(16, int(fig.get_size_inches()[1] * fig.dpi / 22) - 3))
     ax = fig.add_subplot()
     ax.set_axis_off()
     if not cmap.edges:
@@ -40,14 +48,17 @@ def chain_figure(cmap: ChainMap, fig: Figure | None = None, width: float = 10.0,
     ax._assay_chain = (layout, cmap, bends)  # type: ignore[attr-defined]
     ncol = len(layout.columns)
     rows = max(layout.rows, 3)
-    ax.set_xlim(-0.35, ncol - 0.35)
-    ax.set_ylim(rows - 0.2, -1.1)
+    ax.set_xlim(-0.25, ncol - 0.25)  # room for the last column's names, to the right
+    ax.set_ylim(rows + 0.1, -1.1)
     pos = layout.positions
     heaviest = max(e.weight for e in cmap.edges)
     between: dict[frozenset[str], int] = {}  # edges drawn so far between two nodes
-    for e in cmap.edges:
-        if e.head not in pos or e.tail not in pos:
-            continue
+    shown = [e for e in cmap.edges if e.head in pos and e.tail in pos]
+    drawn = shown[:max_edges] + [e for e in shown[max_edges:] if e.key == selected]
+    if len(drawn) < len(cmap.edges):
+        ax.text(-0.3, rows, f"The heaviest {len(drawn):,} of {len(cmap.edges):,} relations "
+                "are drawn.", fontsize=7, color="#555555", style="italic", va="bottom")
+    for e in drawn:
         chosen = selected == e.key
         (x1, y1), (x2, y2) = pos[e.head], pos[e.tail]
         same = x1 == x2
@@ -73,11 +84,11 @@ def _draw_nodes(ax: Axes, cmap: ChainMap, layout: Layout, ringed: str | None) ->
     ncol = len(layout.columns)
     limit = 24 if ncol <= 4 else 16
     for x, (stage, keys) in enumerate(layout.columns):
-        title = TITLES[stage]
-        ax.text(x, -0.85, title, ha="center", va="bottom", fontsize=9, fontweight="bold",
+        title = textwrap.fill(TITLES[stage], 14)  # "Reserves and / production"
+        ax.text(x, -0.75, title, ha="center", va="bottom", fontsize=9, fontweight="bold",
                 color="#333333")
         if stage in layout.hidden:
-            ax.text(x, layout.rows - 0.45, f"and {layout.hidden[stage]:,} more", ha="center",
+            ax.text(x, layout.rows - 0.35, f"and {layout.hidden[stage]:,} more", ha="center",
                     va="top", fontsize=7, color="#666666", style="italic")
         for key in keys:
             n = cmap.nodes[key]
@@ -86,8 +97,8 @@ def _draw_nodes(ax: Axes, cmap: ChainMap, layout: Layout, ringed: str | None) ->
             ax.scatter([px], [py], s=size, color=KIND_COLOURS.get(n.kind, OTHER_KIND_COLOUR),
                        edgecolors=HIGHLIGHT if key in (ringed, cmap.mineral) else "white",
                        linewidths=2.2 if key in (ringed, cmap.mineral) else 0.8, zorder=5)
-            ax.annotate(plain(n.name, limit), (px, py), xytext=(0, -8),
-                        textcoords="offset points", ha="center", va="top", fontsize=7.5,
+            ax.annotate(plain(n.name, limit), (px, py), xytext=(7, 0),
+                        textcoords="offset points", ha="left", va="center", fontsize=7.5,
                         zorder=7, color="#111111",
                         bbox={"boxstyle": "round,pad=0.12", "fc": "white", "ec": "none",
                               "alpha": 0.75})
@@ -100,7 +111,8 @@ def _legend(ax: Axes, cmap: ChainMap, fig: Figure) -> None:
     handles += [Line2D([], [], marker="o", linestyle="", color=c, label=k)
                 for k, c in KIND_COLOURS.items()
                 if any(n.kind == k for n in cmap.nodes.values())]
-    fig.legend(handles=handles, loc="outside lower center", ncol=min(len(handles), 7),
+    per_row = max(3, int(fig.get_size_inches()[0] / 1.25))  # about 1.25 inches an entry
+    fig.legend(handles=handles, loc="outside lower center", ncol=min(len(handles), per_row),
                fontsize=7.5, frameon=False)
 
 

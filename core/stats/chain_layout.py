@@ -1,4 +1,4 @@
-"""The map's stages, left to right: who funds, who holds reserves and produces, who
+"""The map's stages, left to right: who funds, who is funded, who holds reserves and produces, who
 processes, the minerals, who they are supplied to, who restricts, and other ties.
 
 A node stands in the stage of its heaviest role (the summed weights of the edges that give
@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from core.stats.chain_map import ChainMap
 from core.text.chain_nodes import MINERAL
 
-STAGES = (("funding", "Funding"), ("production", "Reserves and production"),
+STAGES = (("funding", "Funding"), ("funded", "Funded"),
+          ("production", "Reserves and production"),
           ("processing", "Processing"), ("mineral", "Minerals"),
           ("supplied", "Supplied to"), ("restricting", "Restrictions"),
           ("other", "Other ties"))
 # (relation type, end) -> the stage that role puts a node in.
-ROLES = {("FUNDS", "head"): "funding", ("HOLDS_RESERVES", "head"): "production",
+ROLES = {("FUNDS", "head"): "funding", ("FUNDS", "tail"): "funded", ("HOLDS_RESERVES", "head"): "production",
          ("PRODUCES", "head"): "production", ("SUPPLIES", "head"): "production",
          ("PROCESSES", "head"): "processing", ("SUPPLIES", "tail"): "supplied",
          ("RESTRICTS", "tail"): "supplied", ("RESTRICTS", "head"): "restricting"}
