@@ -128,3 +128,23 @@ def test_kept_rows_equal_a_fresh_count_after_edits_and_undo(chain):
         while history.done:
             history.undo()
         assert weights(chain) == APPROVED
+
+
+def test_a_file_at_v11_from_before_the_map_is_counted_once_when_opened(chain):
+    """A project made by the version before the map (schema v11 already, its relations'
+    rows never kept): read-only, the map is computed from the relations; the first
+    writable open counts the rows once, in one transaction."""
+    conn = sqlite3.connect(chain)
+    with conn:
+        conn.execute("DELETE FROM article_stats WHERE kind IN "
+                     "('edge', 'edge_any', 'chain', 'chain_any', 'node_name')")
+        conn.execute("DELETE FROM stat_counts WHERE kind IN "
+                     "('edge', 'edge_any', 'chain', 'chain_any', 'node_name')")
+        conn.execute("DELETE FROM meta WHERE key = 'chain_map_kept'")
+    conn.close()
+    with Project.open(chain, read_only=True, rules=store_rules()) as p:
+        assert {e.key: e.weight for e in read_map(p).edges} == APPROVED
+        assert {e.key: e.weight for e in read_map(p, MapFilter(mineral="lithium")).edges}
+    assert kept(chain) and not any(k[0].startswith("edge") for k in kept(chain))
+    assert weights(chain) == APPROVED  # a writable open counted them
+    assert {k[1:]: n for k, n in kept(chain).items() if k[0] == EDGE} == APPROVED

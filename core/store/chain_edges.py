@@ -159,17 +159,25 @@ class ChainReads:
 
     def mineral_key(self, wanted: str) -> str:
         """The node key of a mineral named by key, id or name (``mineral:lithium``,
-        "Lithium"); the id form when no stored row knows it (a map with no edges)."""
+        "Lithium"); the id form when nothing knows it (a map with no edges)."""
         conn = self.conn
-        for key in (wanted, f"{MINERAL}:{wanted}", f"{MINERAL}:~{normalised_name(wanted)}"):
-            if node_kind(key) == MINERAL and conn.execute(
-                    "SELECT 1 FROM stat_counts WHERE kind = ? AND a = ? AND n > 0 LIMIT 1",
-                    (NODE_NAME, key)).fetchone():
-                return key
+        if node_kind(wanted) == MINERAL and conn.execute(
+                "SELECT 1 FROM stat_counts WHERE kind = ? AND a = ? AND n > 0 LIMIT 1",
+                (NODE_NAME, wanted)).fetchone():
+            return wanted
+        for kb_id in (wanted, f"{MINERAL}:{wanted}"):  # through the index on links
+            if conn.execute("SELECT 1 FROM spans WHERE kb_id = ? AND label = 'MINERAL' "
+                            "LIMIT 1", (kb_id,)).fetchone():
+                return node_key("MINERAL", kb_id, "")
+        name = " ".join(wanted.split())
         row = conn.execute("SELECT a FROM stat_counts WHERE kind = ? AND a LIKE 'mineral:%' "
                            "AND lower(b) = lower(?) AND n > 0 ORDER BY n DESC LIMIT 1",
-                           (NODE_NAME, " ".join(wanted.split()))).fetchone()
-        return row[0] if row else f"{MINERAL}:{wanted}"
+                           (NODE_NAME, name)).fetchone()
+        if row is None and not is_kept(conn):  # no kept names to look in: the spans
+            row = conn.execute("SELECT kb_id, text FROM spans WHERE label = 'MINERAL' AND "
+                               "lower(text) = lower(?) LIMIT 1", (name,)).fetchone()
+            row = row and (node_key("MINERAL", row[0], row[1]),)
+        return row[0] if row else node_key("MINERAL", None, wanted)
 
     def weights(self, flt: MapFilter, mineral: str | None) -> Counter[EdgeKey]:
         """Articles per edge as ``flt`` narrows them; ``mineral``: only articles stating
