@@ -10,10 +10,18 @@ import tempfile
 from pathlib import Path
 
 
+def settle(app, dialog) -> None:
+    """Until the map is read, and drawn again once the resize settles."""
+    from PySide6.QtTest import QTest
+
+    while not (dialog.cmap is not None and dialog.done_reading()):
+        app.processEvents()
+    QTest.qWait(400)
+
+
 def chain_screenshots(out: Path) -> list[Path]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QSettings
-    from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 
     from bench.chain_map import build_chain_project
@@ -38,20 +46,15 @@ def chain_screenshots(out: Path) -> list[Path]:
             dialog = show_chain_map(window)
             dialog.resize(1024, 640)
 
-            def settle() -> None:
-                while not (dialog.cmap is not None and dialog.done_reading()):
-                    app.processEvents()
-                QTest.qWait(400)  # the figure is drawn again once the resize settles
-
-            settle()
+            settle(app, dialog)
             made.append(out / f"chain-map-{theme}.png")
             dialog.grab().save(str(made[-1]))
             box = dialog.mineral_box
             box.setCurrentIndex(box.findText("lithium"))
-            settle()
+            settle(app, dialog)
             assert dialog.cmap is not None
             dialog.choose_edge(dialog.cmap.edges[0].key)
-            settle()
+            settle(app, dialog)
             made.append(out / f"chain-map-lithium-{theme}.png")
             dialog.grab().save(str(made[-1]))
             dialog.close()

@@ -20,7 +20,8 @@ STAGES = (("funding", "Funding"), ("funded", "Funded"),
           ("supplied", "Supplied to"), ("restricting", "Restrictions"),
           ("other", "Other ties"))
 # (relation type, end) -> the stage that role puts a node in.
-ROLES = {("FUNDS", "head"): "funding", ("FUNDS", "tail"): "funded", ("HOLDS_RESERVES", "head"): "production",
+ROLES = {("FUNDS", "head"): "funding", ("FUNDS", "tail"): "funded",
+         ("HOLDS_RESERVES", "head"): "production",
          ("PRODUCES", "head"): "production", ("SUPPLIES", "head"): "production",
          ("PROCESSES", "head"): "processing", ("SUPPLIES", "tail"): "supplied",
          ("RESTRICTS", "tail"): "supplied", ("RESTRICTS", "head"): "restricting"}

@@ -24,7 +24,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from core.text.chain_nodes import MINERAL, node_key, node_kind, normalised_name
+from core.text.chain_nodes import MINERAL, node_key, node_kind
 from core.text.sentences import SentenceIndex
 
 Key = tuple[str, str, str, str]
