@@ -6,6 +6,7 @@ the kept rows equal a fresh count after edits and undos."""
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -128,6 +129,12 @@ def test_kept_rows_equal_a_fresh_count_after_edits_and_undo(chain):
         while history.done:
             history.undo()
         assert weights(chain) == APPROVED
+        # A relation type renamed: its edges follow, counted again in the same write.
+        funds = p.relation_type("FUNDS")
+        p.update_relation_type("FUNDS", replace(funds, name="FINANCES"), "lead")
+        assert weights(chain)[(EXIM, "FINANCES", LYNAS)] == 2
+        assert {(a, b, c): n for (k, a, b, c), n in kept(chain).items() if k == EDGE} == \
+            dict(p.chain.weights_fresh(MapFilter(), None))
 
 
 def test_a_file_at_v11_from_before_the_map_is_counted_once_when_opened(chain):
