@@ -148,6 +148,7 @@ def test_a_file_at_v11_from_before_the_map_is_counted_once_when_opened(chain):
         conn.execute("DELETE FROM stat_counts WHERE kind IN "
                      "('edge', 'edge_any', 'chain', 'chain_any', 'node_name')")
         conn.execute("DELETE FROM meta WHERE key = 'chain_map_kept'")
+        conn.execute("DROP INDEX idx_articles_published")
     conn.close()
     with Project.open(chain, read_only=True, rules=store_rules()) as p:
         assert {e.key: e.weight for e in read_map(p).edges} == APPROVED
@@ -155,3 +156,9 @@ def test_a_file_at_v11_from_before_the_map_is_counted_once_when_opened(chain):
     assert kept(chain) and not any(k[0].startswith("edge") for k in kept(chain))
     assert weights(chain) == APPROVED  # a writable open counted them
     assert {k[1:]: n for k, n in kept(chain).items() if k[0] == EDGE} == APPROVED
+    conn = sqlite3.connect(chain)
+    assert conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'idx_articles_published'"
+                        ).fetchone()
+    conn.close()
+    assert weights(chain, MapFilter(since="2025-01-01")) == {
+        (EXIM, "FUNDS", LYNAS): 2, (LYNAS, "PROCESSES", REE): 1}

@@ -83,8 +83,13 @@ KEPT_SINCE = "chain_map_kept"  # meta key: every article's map rows are in artic
 def count_once(db) -> None:
     """Count the map rows of every article with relations, once per file: a file already at
     schema v11 before the map (issue 27) has relations whose rows were never kept (no
-    schema version is spent on it). ``db``: the project's ``core.store.db.Db``."""
+    schema version is spent on it), nor the index on the published date the map's date
+    range reads (``schema.PUBLISHED_INDEX``). ``db``: the project's ``core.store.db.Db``."""
+    from core.store.schema import PUBLISHED_INDEX
+
     conn = db.conn
+    if has_relations(conn):
+        conn.execute(PUBLISHED_INDEX)
     if not has_relations(conn) or conn.execute(
             "SELECT 1 FROM meta WHERE key = ?", (KEPT_SINCE,)).fetchone() is not None:
         return
@@ -139,12 +144,13 @@ class Evidence(NamedTuple):
 def _article_conditions(flt: MapFilter, alias: str = "ar") -> tuple[list[str], list[object]]:
     where: list[str] = []
     args: list[object] = []
+    # ISO dates and times compare as text; "~" sorts after any time of the last day.
     if flt.since:
-        where.append(f"{alias}.published != '' AND substr({alias}.published, 1, 10) >= ?")
+        where.append(f"{alias}.published >= ?")
         args.append(flt.since[:10])
     if flt.until:
-        where.append(f"{alias}.published != '' AND substr({alias}.published, 1, 10) <= ?")
-        args.append(flt.until[:10])
+        where.append(f"{alias}.published != '' AND {alias}.published <= ?")
+        args.append(flt.until[:10] + "~")
     if flt.reviewer:
         where.append(f"{alias}.reviewed_by = ?")
         args.append(flt.reviewer)
@@ -190,15 +196,23 @@ class ChainReads:
             return Counter({(a, b, c): n for a, b, c, n in conn.execute(
                 "SELECT a, b, c, n FROM stat_counts WHERE kind = ? AND n > 0", (edge,))})
         where, args = _article_conditions(flt)
-        sql = "SELECT s.a, s.b, s.c, count(*) FROM article_stats s"
-        if where:
-            sql += " JOIN articles ar ON ar.id = s.article_id"
-        where.insert(0, "s.kind = ?")
-        args.insert(0, edge)
+        # The loop starts where the rows are fewest (CROSS JOIN keeps SQLite's order): the
+        # mineral's articles through the index on (kind, a, b, article_id), or the range's
+        # articles through the index on their published date; then each one's edges by
+        # the primary key (article_id, kind, ...).
         if mineral:
-            where.append("s.article_id IN (SELECT article_id FROM article_stats WHERE "
-                         "kind = ? AND a = ? AND b = '')")
-            args += [CHAIN_ANY if flt.suggestions else CHAIN, mineral]
+            sql = ("SELECT s.a, s.b, s.c, count(*) FROM article_stats m CROSS JOIN "
+                   "article_stats s ON s.article_id = m.article_id AND s.kind = ?")
+            if where:
+                sql += " CROSS JOIN articles ar ON ar.id = m.article_id"
+            where.insert(0, "m.kind = ? AND m.a = ? AND m.b = ''")
+            args = [edge, CHAIN_ANY if flt.suggestions else CHAIN, mineral, *args]
+        else:
+            sql = ("SELECT s.a, s.b, s.c, count(*) FROM articles ar CROSS JOIN "
+                   "article_stats s ON s.article_id = ar.id AND s.kind = ?")
+            args = [edge, *args]
+            if not flt.suggestions:
+                where.append("ar.status = 'approved'")
         sql += " WHERE " + " AND ".join(where) + " GROUP BY 1, 2, 3"
         return Counter({(a, b, c): n for a, b, c, n in conn.execute(sql, args)})
 
