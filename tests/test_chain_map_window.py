@@ -124,3 +124,20 @@ def test_the_filters_narrow_the_map_and_tab_reaches_them(qtbot, chain_window):
     for widget in (dialog.type_box, dialog.since_edit, dialog.until_edit,
                    dialog.reviewer_box, dialog.suggestions_box):
         assert widget in seen
+
+
+@pytest.mark.slow
+def test_the_nodes_list_reaches_a_nodes_relations_by_keys(qtbot, chain_window):
+    _win, dialog = chain_window
+    dialog.side_tabs.setCurrentIndex(1)
+    nodes = dialog.node_model
+    names = [nodes.item(r, 1).text() for r in range(nodes.rowCount())]
+    assert names[0] == "Australia" and "Lynas" in names and len(names) == 7
+    listing = dialog.node_list
+    listing.setFocus()
+    listing.setCurrentIndex(nodes.index(0, 1))
+    while nodes.item(listing.currentIndex().row(), 1).text() != "Lynas":
+        qtbot.keyClick(listing, Qt.Key.Key_Down)
+    qtbot.keyClick(listing, Qt.Key.Key_Return)
+    assert dialog.side_tabs.currentIndex() == 0
+    assert dialog.edge_title.text() == "Relations of Lynas (2)"

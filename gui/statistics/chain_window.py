@@ -4,9 +4,10 @@ canvas, as the statistics window draws its charts).
 
 Filters across the top (Tab goes through them); the map; beside it the list of its edges
 (arrow keys; a click on the map's edge selects it there, a click on a node lists that
-node's relations); below, the selected edge's evidence sentences, newest first, each one
-click or Enter from its place in its article in the review window. Every read runs on a
-worker thread with its own read-only connection. Every name is plain text.
+node's relations) and of its nodes (Enter on one lists its relations); below, the
+selected edge's evidence sentences, newest first, each one click or Enter from its place
+in its article in the review window. Every read runs on a worker thread with its own
+read-only connection. Every name is plain text.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSplitter,
+    QTabWidget,
     QTreeView,
     QVBoxLayout,
     QWidget,
@@ -174,17 +176,24 @@ class ChainMapWindow(QDialog):
         self.edge_list.selectionModel().currentChanged.connect(
             lambda index, _old: self._edge_chosen(index))
         self.edge_list.activated.connect(self._edge_chosen)
-        side = QWidget()
-        box = QVBoxLayout(side)
-        box.setContentsMargins(4, 4, 4, 4)
+        # The nodes as a list too, so a node's relations are a few keys away (arrows, Enter).
+        self.node_list, self.node_model = _tree(["Articles", "Node"])
+        self.node_list.activated.connect(self._node_activated)
+        self.node_list.clicked.connect(self._node_activated)
+        edges = QWidget()
+        box = QVBoxLayout(edges)
+        box.setContentsMargins(0, 4, 0, 0)
         head = QHBoxLayout()
         head.addWidget(self.edge_title, 1)
         head.addWidget(self.all_button)
         box.addLayout(head)
         box.addWidget(self.edge_list, 1)
+        self.side_tabs = QTabWidget()
+        self.side_tabs.addTab(edges, "&Relations")
+        self.side_tabs.addTab(self.node_list, "&Nodes")
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.map_pane)
-        split.addWidget(side)
+        split.addWidget(self.side_tabs)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 1)
         split.setSizes([720, 300])
@@ -283,8 +292,8 @@ class ChainMapWindow(QDialog):
         project = self.host.project
         self.path = project.path if project is not None else None
         self.cmap, self.edge, self.node, self.sentences = None, None, None, []
-        self.edge_model.removeRows(0, self.edge_model.rowCount())
-        self.sentence_model.removeRows(0, self.sentence_model.rowCount())
+        for model in (self.edge_model, self.node_model, self.sentence_model):
+            model.removeRows(0, model.rowCount())
         self.refresh()
 
     def _job_over(self, current: bool) -> bool:
@@ -323,6 +332,15 @@ class ChainMapWindow(QDialog):
         self.map_pane.summary.setText("Click an edge for its sentences, a node for its "
                                       "relations.")
         self._list_edges()
+        self.node_model.removeRows(0, self.node_model.rowCount())
+        for node in sorted(cmap.nodes.values(), key=lambda n: (-n.weight, n.name.casefold())):
+            items = [QStandardItem(f"{node.weight:,}"), QStandardItem(node.name)]
+            items[0].setTextAlignment(Qt.AlignmentFlag.AlignRight |
+                                      Qt.AlignmentFlag.AlignVCenter)
+            items[1].setToolTip(plain_tip(f"{node.name} ({node.kind})"))
+            for item in items:
+                item.setData(node.key, ROW_ROLE)
+            self.node_model.appendRow(items)
         if self.edge is not None:
             self.show_evidence(self.edge)
 
@@ -365,9 +383,15 @@ class ChainMapWindow(QDialog):
         else:
             self.choose_edge(what)  # type: ignore[arg-type]
 
+    def _node_activated(self, index: QModelIndex) -> None:
+        key = index.data(ROW_ROLE)
+        if key is not None:
+            self.show_node(key)
+
     def show_node(self, key: str | None) -> None:
         """List the node's relations (None: every relation)."""
         self.node = key
+        self.side_tabs.setCurrentIndex(0)
         self._list_edges()
         self.map_pane.redraw()
         if self.edge_model.rowCount():
