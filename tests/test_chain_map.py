@@ -156,6 +156,9 @@ def test_a_file_at_v11_from_before_the_map_is_counted_once_when_opened(chain):
     assert kept(chain) and not any(k[0].startswith("edge") for k in kept(chain))
     assert weights(chain) == APPROVED  # a writable open counted them
     assert {k[1:]: n for k, n in kept(chain).items() if k[0] == EDGE} == APPROVED
+    with Project.open(chain, rules=store_rules()) as p:  # every kind, not only the map's
+        assert kept(chain) == {k: n for k, n in fresh_totals(p.conn, p._db.facts).items()
+                               if n}
     conn = sqlite3.connect(chain)
     assert conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'idx_articles_published'"
                         ).fetchone()

@@ -93,9 +93,22 @@ def count_once(db) -> None:
     if not has_relations(conn) or conn.execute(
             "SELECT 1 FROM meta WHERE key = ?", (KEPT_SINCE,)).fetchone() is not None:
         return
-    with db.write() as conn:
-        for (article_id,) in conn.execute("SELECT DISTINCT article_id FROM relations"):
-            db.touch(article_id)
+    kinds = (EDGE, EDGE_ANY, CHAIN, CHAIN_ANY, NODE_NAME)
+    marks = ", ".join("?" * len(kinds))
+    with db.write() as conn:  # only the map's rows: the other statistics are kept already
+        conn.execute(f"DELETE FROM article_stats WHERE kind IN ({marks})", kinds)
+        conn.execute(f"DELETE FROM stat_counts WHERE kind IN ({marks})", kinds)
+        total: Counter[Key] = Counter()
+        for article_id, status in conn.execute(
+                "SELECT id, status FROM articles WHERE id IN "
+                "(SELECT article_id FROM relations)").fetchall():
+            rows = edge_rows(conn, article_id, status)
+            conn.executemany("INSERT INTO article_stats(article_id, kind, a, b, c, n) "
+                             "VALUES (?, ?, ?, ?, ?, ?)",
+                             [(article_id, *key, n) for key, n in rows.items()])
+            total.update(rows)
+        conn.executemany("INSERT INTO stat_counts(kind, a, b, c, n) VALUES (?, ?, ?, ?, ?)",
+                         [(*key, n) for key, n in total.items()])
         conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, '1')", (KEPT_SINCE,))
 
 
