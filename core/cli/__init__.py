@@ -19,6 +19,7 @@ from pathlib import Path
 from core import __version__
 from core.cli import (
     annotate,
+    chain_map,
     claims,
     exporting,
     labels,
@@ -45,6 +46,7 @@ MODULES = (
     models,     # train, models
     claims,     # claims
     relations,  # relations
+    chain_map,  # map
 )
 
 

@@ -37,6 +37,8 @@ if TYPE_CHECKING:
 from core import __version__
 from core.models import VERDICT_COLOURS
 from core.stats import charts
+from core.stats.chain_figure import chain_figure
+from core.stats.chain_map import ChainMap, read_map
 from core.stats.numbers import Numbers, gather, relations_summary
 from core.store.files import check_destination, write_atomically
 from core.store.statistics import OUTCOME_NAMES, OUTCOMES, Spread, suggested, summed
@@ -49,12 +51,13 @@ SVG_RC: dict[RcKeyType, object] = {"svg.fonttype": "path", "svg.hashsalt": "assa
                                    "svg.image_inline": True}
 TOP_CELLS = 20  # rows of the countries × minerals table
 TOP_CLAIM_ROWS = 12  # rows of the claims-per-country and per-mineral tables
+TOP_MINERALS, TOP_PER_MINERAL = 10, 5  # the supply-chain map's table
 
 SHORT_OUTCOMES = {"kept": "kept", "corrected": "corrected", "rejected": "rejected",
                   "added": "added"}
 SECTIONS = (("progress", "Review progress"), ("entities", "Entities per label"),
             ("quality", "Pre-annotation as reviewers judged it"),
-            ("relations", "Relations per type"),
+            ("relations", "Relations per type"), ("supply-chain", "Supply-chain map"),
             ("countries-minerals", "Countries × minerals"), ("claims", "Claims"))
 
 STYLE = """
@@ -156,6 +159,7 @@ by Assay {_e(__version__)}. {total:,} article{'' if total == 1 else 's'}:
     _progress(page, n)
     _entities(page, n)
     _relations(page, n)
+    _supply_chain(page, read_map(project))
     _quality(page, n)
     _country_minerals(page, n)
     _claims(page, n)
@@ -352,6 +356,27 @@ def _relations(page: _Page, n: Numbers) -> None:
                 for kind, by in rel.items() if sum(by.values())),
                ["all", *(_n(sum(by.get(s, 0) for by in rel.values())) for s in states),
                 _n(sum(sum(by.values()) for by in rel.values()))])
+    page.end()
+
+
+def _supply_chain(page: _Page, cmap: ChainMap) -> None:
+    """The map of the approved relations (``core.stats.chain_map``) and each mineral's
+    heaviest relations."""
+    minerals = sorted((k for k, node in cmap.nodes.items() if node.kind == "mineral"),
+                      key=lambda k: (-cmap.nodes[k].weight, cmap.name(k)))
+    page.section("supply-chain", f"{counted(len(cmap.nodes), 'node', 'nodes')} and "
+                 f"{counted(len(cmap.edges), 'relation', 'relations')} from the approved "
+                 "articles; an edge's weight is the number of articles stating it. "
+                 "assay-cli map writes it as GraphML or GEXF.")
+    if cmap.edges:
+        page.figure(chain_figure(cmap, width=10, height=6),
+                    "The supply-chain map: funding, reserves and production, processing, "
+                    "minerals, supplied to, restrictions")
+    page.table("supply-chain-top", "The heaviest relations of each mineral",
+               [("mineral", False), ("relation", False), ("articles", True)],
+               ([_name(cmap.name(m)), _e(cmap.describe(e)), _n(e.weight)]
+                for m in minerals[:TOP_MINERALS]
+                for e in cmap.edges_of(m)[:TOP_PER_MINERAL]))
     page.end()
 
 

@@ -32,6 +32,7 @@ from core.models import (
 from core.store import files as project_file
 from core.store.annotations import Annotations
 from core.store.audit import now
+from core.store.chain_edges import ChainReads, count_once
 from core.store.claims import Claims
 from core.store.claims_across import ClaimsAcross
 from core.store.copies import CopyContents, read_copy
@@ -129,6 +130,8 @@ class Project:
                                         self._claims._suggest_claims_in)
         # The statistics window's and the report's reads (``core.store.statistics``).
         self.statistics = Statistics(conn, rules.facts)
+        # The supply-chain map's reads (``core.store.chain_edges``).
+        self.chain = ChainReads(conn)
 
     # ---- the parts' methods, forwarded (their docstrings and signatures are kept)
 
@@ -375,6 +378,8 @@ class Project:
         for target in range(version + 1, SCHEMA_VERSION + 1):
             steps[target](self.db)
             self.conn.execute(f"PRAGMA user_version = {target}")
+        if not self.read_only:  # the supply-chain map's rows, once (core.store.chain_edges)
+            count_once(self._db)
 
     def close(self) -> None:
         """Close the connection; the WAL is checkpointed by SQLite on the last close."""

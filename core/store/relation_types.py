@@ -196,6 +196,11 @@ class RelationTypes:
                              (kind.name, name))
                 conn.execute("UPDATE relation_counts SET type = ? WHERE type = ?",
                              (kind.name, name))
+            # The map keeps edges by type and keeps a symmetric type's ends in order: the
+            # articles with relations of the type are counted again (core.store.chain_edges).
+            for (article_id,) in conn.execute(
+                    "SELECT DISTINCT article_id FROM relations WHERE type = ?", (kind.name,)):
+                self.db.touch(article_id)
             self.db.event(conn, reviewer, None, "relation_type.update",
                           {"name": name, "after": kind.name})
         return before

@@ -300,6 +300,9 @@ def _migrate_to_v10(db: sqlite_utils.Database) -> None:
                "PRIMARY KEY (copy_id, article_id))")
 
 
+PUBLISHED_INDEX = "CREATE INDEX IF NOT EXISTS idx_articles_published ON articles(published)"
+
+
 def _migrate_to_v11(db: sqlite_utils.Database) -> None:
     """Relations (issue 26): the scheme's relation types, each relation between two spans of
     one article with its state, origin and model like spans, their sums per type and state,
@@ -325,6 +328,9 @@ def _migrate_to_v11(db: sqlite_utils.Database) -> None:
                "state TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (type, state))")
     if "relations" not in db.table("versions").columns_dict:
         db.table("versions").add_column("relations", str, not_null_default="[]")
+    # The supply-chain map's date range reads the articles of a range through this (issue
+    # 27, no version of its own: Project.open makes it for files already at v11 too).
+    db.execute(PUBLISHED_INDEX)
     if db.execute("SELECT count(*) FROM relation_types").fetchone()[0] == 0:
         with db.conn:
             insert_types(db.conn, bundled_relation_types(scheme_path(DEFAULT_SCHEME)))

@@ -9,7 +9,9 @@ An article's *summary* is a few counted keys:
   rule the project was handed, ``core.store.rules``: the app's is ``core.nlp.facts``, the
   rule of the facts export);
 - ``claim_country`` / ``claim_mineral`` (id, verdict): an accepted claim naming them, in
-  an article not rejected.
+  an article not rejected;
+- ``edge``, ``edge_any``, ``chain``, ``chain_any``, ``node_name``: the article's share of
+  the supply-chain map (``core.store.chain_edges``), from its live relations.
 
 ``article_stats`` holds each article's rows (so a cell of the map finds its articles
 through an index) and ``stat_counts`` their sums. ``Db.recount`` calls ``update`` (with the
@@ -23,6 +25,7 @@ from __future__ import annotations
 import sqlite3
 from collections import Counter
 
+from core.store.chain_edges import edge_rows
 from core.store.rows import SPAN_FIELDS, make_span
 from core.store.rules import FactsRule
 from core.text.kb_ids import COUNTRY_LABELS, country_of
@@ -54,6 +57,7 @@ def summarise(conn: sqlite3.Connection, article_id: int, facts: FactsRule) -> Co
     if row is None:
         return out
     status, article_model = row
+    out.update(edge_rows(conn, article_id, status))
     if status == "approved":
         for model, label, outcome, n in conn.execute(
                 f"SELECT model, COALESCE(suggested_label, label), {OUTCOME_SQL} AS outcome, "

@@ -41,6 +41,7 @@ from gui.common.screen_fit import fit_to_screen
 from gui.common.workers import ThreadJob
 from gui.review.key_guard import stays_beside_review
 from gui.statistics.chart_pane import ChartPane, summary_label
+from gui.statistics.go_to import open_in_review
 
 if TYPE_CHECKING:
     from gui.review_host import ReviewHost
@@ -405,15 +406,7 @@ class StatisticsWindow(QDialog):
 
     def open_sentence(self, s: Sentence) -> None:
         """Open the sentence's article in the review window with the sentence selected."""
-        w = self.host
-        if w.project is None or w.project.path != self.path:
-            return  # a sentence of a project no longer open
-        w.show_article(s.article_id)
-        if w.article is None or w.article.id != s.article_id:
-            return
-        w.view.select_span(None, scroll=False)
-        w.view.set_text_selection(s.start, s.end)
-        w.view.centre_on(s.start)
+        open_in_review(self.host, self.path, s.article_id, s.start, s.end)
 
     def done_reading(self) -> bool:
         """No worker is running (tests wait for this)."""

@@ -58,6 +58,8 @@ ACTIONS: list[tuple[str, str, Any, Handler, tuple[str, str] | None, bool]] = [
      ("Entities", "Edit the label scheme: names, keys, colours, guidelines, merge"), False),
     ("act_agreement", "A&greement…", None, lambda w: w.show_agreement, None, False),
     ("act_statistics", "Stat&istics…", None, lambda w: w.show_statistics, None, False),
+    ("act_chain_map", "Supply-chain &map…", None, lambda w: lambda: _show_chain_map(w), None,
+     False),
     ("act_zoom_in", "Zoom &in", ["Ctrl++", "Ctrl+="], lambda w: lambda: w.zoom(1),
      ("View", "Zoom the text in"), False),
     ("act_zoom_out", "Zoom &out", "Ctrl+-", lambda w: lambda: w.zoom(-1),
@@ -82,7 +84,8 @@ MENUS: dict[str, list[str]] = {
     "&Edit": ["act_undo", "act_redo", "-", "act_search"],
     "&Review": ["act_approve", "act_reject", "act_skip", "act_note", "-", "act_next",
                 "act_prev", "-", "*linking", "-", "*entity_review", "*relation_review", "-",
-                "act_labels", "act_agreement", "act_statistics", "*adjudication", "-",
+                "act_labels", "act_agreement", "act_statistics", "act_chain_map",
+                "*adjudication", "-",
                 "*model_training"],
     "&View": ["act_zoom_in", "act_zoom_out", "-", "act_show_rejected", "act_all_relations",
               "act_popup"],
@@ -112,3 +115,11 @@ def build_menus(window) -> None:
                 menu.addActions(getattr(window, entry[1:]).actions)
             else:
                 menu.addAction(getattr(window, entry))
+
+
+def _show_chain_map(window) -> None:
+    """Review → Supply-chain map…: a window of its own, read in the background."""
+    if window.project is not None:
+        from gui.statistics.chain_window import show_chain_map  # matplotlib: when asked
+
+        show_chain_map(window)

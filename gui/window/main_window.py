@@ -53,6 +53,7 @@ from gui.window.shortcuts import ShortcutsDialog, help_rows
 from gui.window.status_parts import StatusParts, decision_said
 
 if TYPE_CHECKING:
+    from gui.statistics.chain_window import ChainMapWindow
     from gui.statistics.window import StatisticsWindow
 
 TIME_KEPT_EVERY_MS = 30_000
@@ -68,6 +69,7 @@ class MainWindow(QMainWindow):
     act_show_rejected: QAction
     # Review → Statistics… (gui.statistics.window), made when first shown.
     statistics_window: StatisticsWindow | None = None
+    chain_window: ChainMapWindow | None = None  # Review → Supply-chain map…, the same way
 
     def __init__(self, settings: QSettings, reviewer: str) -> None:
         super().__init__()
@@ -274,8 +276,7 @@ class MainWindow(QMainWindow):
             self.article_column, self.side_panel, self.list_panel, self.entity_review,
             self.relation_review, self.claims_review, self.linking, self.adjudication,
             self.model_training, self.status_parts]
-        if self.statistics_window is not None:
-            parts.append(self.statistics_window)
+        parts += [w for w in (self.statistics_window, self.chain_window) if w is not None]
         for part in parts:
             part.attach(session)
         # The window's own parts: the remembered article and the Undo and Redo actions.
