@@ -39,6 +39,8 @@ def relations(annotator: Annotator, text: str,
 
 @pytest.mark.parametrize(("text", "expected"), [
     ("Brazil mines niobium.", {("Brazil", "PRODUCES", "niobium")}),
+    ("Argentina exports lithium to Japan.",
+     {("Argentina", "SUPPLIES", "lithium"), ("Argentina", "SUPPLIES", "Japan")}),
     ("Norway refines nickel.", {("Norway", "PROCESSES", "nickel")}),
     ("Bolivia is a major producer of tin.", {("Bolivia", "PRODUCES", "tin")}),
     ("Nickel processing in Indonesia grew fast.", {("Indonesia", "PROCESSES", "Nickel")}),

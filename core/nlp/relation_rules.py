@@ -239,14 +239,15 @@ def _verbs(doc: Doc, lex: Lexicon, found: _Found) -> None:
 
 def _misread_verbs(doc: Doc, lex: Lexicon, found: _Found) -> None:
     """"Brazil mines niobium": the small parser reads a short sentence with no verb as one
-    noun phrase ("mines" a compound). In a sentence without any verb, a trigger verb's word
-    between two entities is read as the verb it is."""
-    if any(t.pos_ in ("VERB", "AUX") for t in doc):
+    noun phrase ("mines" a compound). In a sentence whose root is not a verb, a trigger
+    verb's word that modifies a noun, between two entities, is read as the verb it is."""
+    if any(t.dep_ == "ROOT" and t.pos_ in ("VERB", "AUX") for t in doc):
         return
     for word in doc[1:-1]:
         kinds = lex.verbs.get(word.lemma_.lower(), ())
         before, after = doc[word.i - 1], doc[word.i + 1]
-        if not kinds or word.ent_type_ or not before.ent_type_ or after.ent_iob_ != "B":
+        if not kinds or word.ent_type_ or not before.ent_type_ or after.ent_iob_ != "B" \
+                or word.dep_ not in ("compound", "amod", "nmod"):
             continue
         head = next(e for e in doc.ents if e.start <= before.i < e.end)
         tail = next(e for e in doc.ents if e.start == after.i)
