@@ -70,8 +70,9 @@ _PREPS = frozenset({"prep", "dative"})  # "lend $50 million to Ghana": "to" is a
 _OBJECTS = frozenset({"dobj", "dative", "attr", "oprd"})
 _NOUN_HOSTS = frozenset({"dobj", "attr", "oprd", "nsubjpass"})
 # The trigger stands under the verb that carries its subject: "agreed to invest", "moved to
-# ban", "tightened … and banned …".
-_CLIMB = frozenset({"xcomp", "conj", "advcl"})
+# ban", "tightened … and banned …". Not a purpose clause ("signed … to secure supplies of
+# lithium"): what it aims at is not stated as done.
+_CLIMB = frozenset({"xcomp", "conj"})
 
 
 @dataclass(frozen=True)
@@ -260,6 +261,8 @@ def _noun_heads(noun: Token, kind: str, lex: Lexicon) -> list[Token] | None:
     """Who the noun's fact is about; None when the verb carrying it is refused."""
     heads: list[Token] = []
     host = _anchor(noun)
+    if any(c.dep_ == "poss" and c.pos_ == "PRON" for c in noun.children):
+        return None  # "its cobalt refinery": whose is not in the sentence
     if host.dep_ in _NOUN_HOSTS:
         verb = host.head
         if _refused(verb, lex) or verb.lemma_.lower() in lex.verbs:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from core.models import RelationIn, RelationType, SpanIn
 from core.nlp.relation_rules import allowed_pairs, lexicon, suggest_in_sentence
@@ -24,6 +24,11 @@ from core.text.sentences import sentence_bounds
 # What a parse needs of spaCy's English pipelines, in pipeline order; pre-annotation keeps
 # them disabled (``core.nlp.pipeline.loading``) and runs them here on candidate sentences.
 PARSE_COMPONENTS = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer")
+# One word a relation end stands as in the parsed copy (``_masked``), by label: names the
+# small model reads as what they are. Other labels (amounts, dates) keep their words.
+PLACEHOLDERS = {"GPE": "France", "ORG": "Nokia", "LOC": "Siberia", "MINERAL": "copper",
+                "PERSON": "John", "NORP": "French"}
+DASHES = frozenset({"–", "—", "-", "--"})
 
 
 def parse_components(nlp: Language) -> list[str]:
@@ -49,18 +54,19 @@ class RelationPass:
     def active(self) -> bool:
         return bool(self.components and self.types)
 
-    def _candidates(self, piece: Doc) -> list[tuple[int, Doc]]:
-        """(character offset in the piece, sentence Doc) of every sentence worth parsing."""
-        out = []
+    def _candidates(self, piece: Doc) -> list[Span]:
+        """Every sentence of the piece worth parsing (a dateline cut off its start)."""
+        out: list[Span] = []
         if len(piece.ents) < 2:
             return out
         for start, end in sentence_bounds(piece.text):
             sent = piece.char_span(start, end, alignment_mode="expand")
             if sent is None:
                 continue
+            sent = piece[_after_dateline(sent):sent.end]
             labels = [e.label_ for e in piece.ents if sent.start <= e.start and e.end <= sent.end]
             if any((a, b) in self.pairs for i, a in enumerate(labels) for b in labels[i + 1:]):
-                out.append((sent.start_char, sent.as_doc()))
+                out.append(sent)
         return out
 
     def relations(self, pieces: Sequence[Doc], offsets: Sequence[int],
@@ -68,25 +74,67 @@ class RelationPass:
         """The text's relations, by index into ``spans`` (its suggested entities)."""
         if not self.active:
             return []
-        found: list[tuple[int, Doc]] = []
+        found: list[tuple[Doc, list[tuple[int, int]]]] = []
         for piece, offset in zip(pieces, offsets, strict=True):
-            found += [(offset + at, doc) for at, doc in self._candidates(piece)]
+            found += [_masked(sent, offset) for sent in self._candidates(piece)]
         if not found:
             return []
-        docs = [doc for _at, doc in found]
+        docs = [doc for doc, _ends in found]
         for proc in self.components:
             docs = list(proc.pipe(docs))  # type: ignore[attr-defined]
         self.sentences_parsed += len(docs)
         index = {(s.start, s.end): i for i, s in enumerate(spans)}
         out: list[RelationIn] = []
         seen: set[tuple[int, int, str]] = set()
-        for (at, _), doc in zip(found, docs, strict=True):
-            ents = doc.ents
+        for (_, ends), doc in zip(found, docs, strict=True):
             for head, tail, kind in suggest_in_sentence(doc, self.types, self.lexicon):
-                h = index.get((at + ents[head].start_char, at + ents[head].end_char))
-                t = index.get((at + ents[tail].start_char, at + ents[tail].end_char))
+                h, t = index.get(ends[head]), index.get(ends[tail])
                 if h is None or t is None or (h, t, kind) in seen:
                     continue
                 seen.add((h, t, kind))
                 out.append(RelationIn(h, t, kind, origin="rules", model=self.model))
         return out
+
+
+def _after_dateline(sent: Span) -> int:
+    """Where the sentence starts after a dateline ("LUSAKA – Zambia produces …"): the
+    place a report was filed from is not what the sentence is about."""
+    for tok in sent[:6]:
+        if tok.text in DASHES and tok.i > sent.start:
+            before = sent.doc[sent.start:tok.i]
+            if all(t.is_upper or t.is_punct for t in before):
+                return tok.i + 1
+            break
+    return sent.start
+
+
+def _masked(sent: Span, offset: int) -> tuple[Doc, list[tuple[int, int]]]:
+    """The sentence as a Doc of its own in which each possible relation end is one
+    placeholder word of its label ("Kalgoorlie Nickel Ltd supplies nickel" -> "Nokia
+    supplies copper"), and each end's character extent in the text, by entity index.
+
+    The small parser misreads long names and lower-case commodity words ("nickel" as a
+    verb); it reads a sentence of plain names far better, and a shorter one faster."""
+    words: list[str] = []
+    spaces: list[bool] = []
+    ents: list[tuple[int, str]] = []
+    ends: list[tuple[int, int]] = []
+    doc = sent.doc
+    i = sent.start
+    while i < sent.end:
+        tok = doc[i]
+        ent = next((e for e in doc.ents if e.start == i and e.end <= sent.end), None)
+        if ent is not None and ent.label_ in PLACEHOLDERS:
+            word = PLACEHOLDERS[ent.label_]
+            ents.append((len(words), ent.label_))
+            ends.append((offset + ent.start_char, offset + ent.end_char))
+            words.append(word.capitalize() if i == sent.start else word)
+            spaces.append(bool(doc[ent.end - 1].whitespace_))
+            i = ent.end
+            continue
+        words.append(tok.text)
+        spaces.append(bool(tok.whitespace_))
+        i += 1
+    masked = Doc(doc.vocab, words=words, spaces=spaces)
+    masked.ents = [Span(masked, at, at + 1, label=label) for at, label in ents]
+    return masked, ends
