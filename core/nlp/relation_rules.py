@@ -66,6 +66,7 @@ HEAD_PREPS: dict[str, frozenset[str]] = {
 # Words that modify a noun and may be an end themselves ("rare earth magnets").
 _MODIFIERS = frozenset({"compound", "amod", "nmod", "poss"})
 _SUBJECTS = frozenset({"nsubj"})
+_BE = frozenset({"be", "is", "are", "was", "were", "been", "being"})
 _PREPS = frozenset({"prep", "dative"})  # "lend $50 million to Ghana": "to" is a dative
 _OBJECTS = frozenset({"dobj", "dative", "attr", "oprd"})
 _NOUN_HOSTS = frozenset({"dobj", "attr", "oprd", "nsubjpass"})
@@ -85,6 +86,23 @@ class Lexicon:
     members: frozenset[str]
     hedges: frozenset[str]
     modals: frozenset[str]
+    lemmas: Mapping[str, str]  # an inflected verb form -> its lemma ("sold" -> "sell")
+
+    def lemma(self, tok: Token) -> str:
+        """The token's lemma as far as the triggers need it, without spaCy's lemmatizer
+        (which with the attribute ruler it needs cost as much as the parser here)."""
+        return self.lemmas.get(tok.lower_, tok.lower_)
+
+    def kinds_in(self, words: Iterable[str]) -> set[str]:
+        """The relation types the trigger words among these lower-case words may state
+        (a sentence with none that fits its entities is not parsed)."""
+        kinds: set[str] = set()
+        for word in words:
+            kinds.update(self.verbs.get(self.lemmas.get(word, ""), ()))
+            kinds.update(self.nouns.get(word, ()))
+            if word in self.members:
+                kinds.add("MEMBER_OF")
+        return kinds
 
     @classmethod
     def read(cls, path: Path) -> Lexicon:
@@ -97,9 +115,30 @@ class Lexicon:
                     out[word] = (*out.get(word, ()), kind)
             return out
 
-        return cls(by_word(raw["verbs"]), by_word(raw["nouns"]), frozenset(raw["objects"]),
+        verbs = by_word(raw["verbs"])
+        lemmas = {form: lemma for lemma in [*verbs, *raw["hedges"]]
+                  for form in inflections(lemma)}
+        lemmas.update({form: lemma for form, lemma in raw["irregular"].items()})
+        return cls(verbs, by_word(raw["nouns"]), frozenset(raw["objects"]),
                    frozenset(raw["members"]), frozenset(raw["hedges"]),
-                   frozenset(raw["modals"]))
+                   frozenset(raw["modals"]), lemmas)
+
+
+def inflections(lemma: str) -> set[str]:
+    """The regular English forms of a verb: ban, bans, banned, banning; supply, supplies,
+    supplied; refine, refines, refined, refining (irregular ones are listed in the file)."""
+    forms = {lemma}
+    if lemma.endswith("e"):
+        forms |= {lemma + "s", lemma + "d", lemma[:-1] + "ing"}
+    elif lemma.endswith("y") and lemma[-2:-1] not in "aeiou":
+        forms |= {lemma[:-1] + "ies", lemma[:-1] + "ied", lemma + "ing"}
+    else:
+        plural = lemma + ("es" if lemma.endswith(("s", "sh", "ch", "x")) else "s")
+        forms |= {plural, lemma + "ed", lemma + "ing"}
+        if len(lemma) <= 4 and lemma[-1] not in "aeiouwxy" and lemma[-2] in "aeiou" \
+                and lemma[-3:-2] not in ("a", "e", "i", "o", "u", ""):
+            forms |= {lemma + lemma[-1] + "ed", lemma + lemma[-1] + "ing"}  # ban, banned
+    return forms
 
 
 @cache
@@ -145,12 +184,12 @@ def _refused(verb: Token, lex: Lexicon) -> bool:
                 return True
             if child.dep_ == "mark" and child.lower_ in ("if", "whether", "unless"):
                 return True
-        if tok is not verb and tok.lemma_.lower() in lex.hedges:
+        if tok is not verb and lex.lemma(tok) in lex.hedges:
             return True
         if tok.dep_ not in ("xcomp", "conj") or tok.head is tok:
             break
         tok = tok.head
-    return tok.lemma_.lower() in lex.hedges and tok is not verb
+    return lex.lemma(tok) in lex.hedges and tok is not verb
 
 
 def _subjects(verb: Token) -> list[Token]:
@@ -186,7 +225,7 @@ def _verb_tails(verb: Token, kind: str, lex: Lexicon) -> list[Token]:
     preps = TAIL_PREPS.get(kind, frozenset())
     out: list[Token] = []
     for child in verb.children:
-        if child.dep_ == "dative" and child.pos_ == "ADP":
+        if child.dep_ == "dative" and child.tag_ in ("IN", "TO"):
             if child.lower_ in preps:
                 out += [t for obj in child.children if obj.dep_ == "pobj"
                         for t in _reach(obj, preps, lex, 1)]
@@ -217,18 +256,18 @@ class _Found:
 
 def _verbs(doc: Doc, lex: Lexicon, found: _Found) -> None:
     for verb in doc:
-        if verb.pos_ not in ("VERB", "AUX"):
+        if not verb.tag_.startswith("VB"):
             continue
-        lemma = verb.lemma_.lower()
+        lemma = lex.lemma(verb)
         kinds = lex.verbs.get(lemma, ())
-        if lemma == "be":
+        if lemma in _BE:
             kinds = ("LOCATED_IN",)  # "Mountain Pass is in California"
         if not kinds or _refused(verb, lex):
             continue
         subjects = _subjects(verb)
         for kind in kinds:
             tails = _verb_tails(verb, kind, lex)
-            if lemma == "be":
+            if lemma in _BE:
                 tails = [t for prep in verb.children if prep.dep_ in _PREPS
                          and prep.lower_ == "in" for obj in prep.children
                          if obj.dep_ == "pobj" for t in _reach(obj, frozenset(), lex, 0)]
@@ -242,10 +281,10 @@ def _misread_verbs(doc: Doc, lex: Lexicon, found: _Found) -> None:
     """"Brazil mines niobium": the small parser reads a short sentence with no verb as one
     noun phrase ("mines" a compound). In a sentence whose root is not a verb, a trigger
     verb's word that modifies a noun, between two entities, is read as the verb it is."""
-    if any(t.dep_ == "ROOT" and t.pos_ in ("VERB", "AUX") for t in doc):
+    if any(t.dep_ == "ROOT" and t.tag_.startswith("VB") for t in doc):
         return
     for word in doc[1:-1]:
-        kinds = lex.verbs.get(word.lemma_.lower(), ())
+        kinds = lex.verbs.get(lex.lemma(word), ())
         before, after = doc[word.i - 1], doc[word.i + 1]
         if not kinds or word.ent_type_ or not before.ent_type_ or after.ent_iob_ != "B" \
                 or word.dep_ not in ("compound", "amod", "nmod"):
@@ -261,11 +300,11 @@ def _noun_heads(noun: Token, kind: str, lex: Lexicon) -> list[Token] | None:
     """Who the noun's fact is about; None when the verb carrying it is refused."""
     heads: list[Token] = []
     host = _anchor(noun)
-    if any(c.dep_ == "poss" and c.pos_ == "PRON" for c in noun.children):
+    if any(c.dep_ == "poss" and c.tag_ == "PRP$" for c in noun.children):
         return None  # "its cobalt refinery": whose is not in the sentence
     if host.dep_ in _NOUN_HOSTS:
         verb = host.head
-        if _refused(verb, lex) or verb.lemma_.lower() in lex.verbs:
+        if _refused(verb, lex) or lex.lemma(verb) in lex.verbs:
             return None  # a trigger verb's object is the verb's ("banned exports of X")
         heads += _subjects(verb)
     if host.dep_ == "appos":
@@ -280,9 +319,9 @@ def _noun_heads(noun: Token, kind: str, lex: Lexicon) -> list[Token] | None:
 
 def _nouns(doc: Doc, lex: Lexicon, found: _Found) -> None:
     for noun in doc:
-        if noun.pos_ not in ("NOUN", "PROPN") or noun.ent_type_:
+        if not noun.tag_.startswith("NN") or noun.ent_type_:
             continue  # a word of a name ("Minerals Security Partnership") triggers nothing
-        kinds = lex.nouns.get(noun.lower_, ()) or lex.nouns.get(noun.lemma_.lower(), ())
+        kinds = lex.nouns.get(noun.lower_, ())
         for kind in kinds:
             heads = _noun_heads(noun, kind, lex)
             if heads is None:
@@ -299,7 +338,7 @@ def _nouns(doc: Doc, lex: Lexicon, found: _Found) -> None:
 def _members(doc: Doc, lex: Lexicon, found: _Found) -> None:
     """"the MSP, a coalition including A, B and C": A, B and C are members of the MSP."""
     for group in doc:
-        if group.lemma_.lower() not in lex.members or group.dep_ != "appos":
+        if group.lower_ not in lex.members or group.dep_ != "appos":
             continue
         listed = [obj for inc in group.children if inc.lower_ in ("including", "of")
                   for obj in inc.children if obj.dep_ in ("pobj", "dobj")]

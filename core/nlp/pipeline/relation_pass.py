@@ -23,7 +23,9 @@ from core.text.sentences import sentence_bounds
 
 # What a parse needs of spaCy's English pipelines, in pipeline order; pre-annotation keeps
 # them disabled (``core.nlp.pipeline.loading``) and runs them here on candidate sentences.
-PARSE_COMPONENTS = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer")
+# The rules read tags, not POS or lemmas: the attribute ruler and the lemmatizer cost as
+# much as the parser on short sentences and are not loaded.
+PARSE_COMPONENTS = ("tok2vec", "tagger", "parser")
 # One word a relation end stands as in the parsed copy (``_masked``), by label: names the
 # small model reads as what they are. Other labels (amounts, dates) keep their words.
 PLACEHOLDERS = {"GPE": "France", "ORG": "Nokia", "LOC": "Siberia", "MINERAL": "copper",
@@ -50,23 +52,40 @@ class RelationPass:
         self.lexicon = lexicon()
         self.sentences_parsed = 0
 
+    def _fits(self, kind: str, labels: Sequence[str]) -> bool:
+        """Does the project have type ``kind`` and allow two of ``labels`` as its ends?"""
+        rtype = self.types.get(kind)
+        return rtype is not None and any(
+            rtype.allows(a, b) for i, a in enumerate(labels) for j, b in enumerate(labels)
+            if i != j)
+
     @property
     def active(self) -> bool:
         return bool(self.components and self.types)
 
-    def _candidates(self, piece: Doc) -> list[Span]:
-        """Every sentence of the piece worth parsing (a dateline cut off its start)."""
-        out: list[Span] = []
-        if len(piece.ents) < 2:
+    def _candidates(self, piece: Doc) -> list[tuple[Span, list[Span]]]:
+        """Every sentence of the piece worth parsing (a dateline cut off its start), with
+        its entities: two whose labels a type allows, that type stated by a trigger word
+        of the sentence, or LOCATED_IN by a place's shape ("X in Y", "X's Y")."""
+        out: list[tuple[Span, list[Span]]] = []
+        ents = list(piece.ents)
+        if len(ents) < 2:
             return out
         for start, end in sentence_bounds(piece.text):
             sent = piece.char_span(start, end, alignment_mode="expand")
             if sent is None:
                 continue
             sent = piece[_after_dateline(sent):sent.end]
-            labels = [e.label_ for e in piece.ents if sent.start <= e.start and e.end <= sent.end]
-            if any((a, b) in self.pairs for i, a in enumerate(labels) for b in labels[i + 1:]):
-                out.append(sent)
+            inside = [e for e in ents if sent.start <= e.start and e.end <= sent.end]
+            labels = [e.label_ for e in inside]
+            if not any((a, b) in self.pairs for i, a in enumerate(labels)
+                       for b in labels[i + 1:]):
+                continue
+            kinds = self.lexicon.kinds_in(t.lower_ for t in sent)
+            if _place_shape(inside):
+                kinds.add("LOCATED_IN")
+            if any(self._fits(kind, labels) for kind in kinds):
+                out.append((sent, inside))
         return out
 
     def relations(self, pieces: Sequence[Doc], offsets: Sequence[int],
@@ -76,7 +95,8 @@ class RelationPass:
             return []
         found: list[tuple[Doc, list[tuple[int, int]]]] = []
         for piece, offset in zip(pieces, offsets, strict=True):
-            found += [_masked(sent, offset) for sent in self._candidates(piece)]
+            found += [_masked(sent, inside, offset)
+                      for sent, inside in self._candidates(piece)]
         if not found:
             return []
         docs = [doc for doc, _ends in found]
@@ -108,7 +128,20 @@ def _after_dateline(sent: Span) -> int:
     return sent.start
 
 
-def _masked(sent: Span, offset: int) -> tuple[Doc, list[tuple[int, int]]]:
+def _place_shape(ents: Sequence[Span]) -> bool:
+    """"Mountain Pass in California", "China's Ministry of Commerce": an entity followed
+    by "in", "at" or "'s" and another entity within three words."""
+    starts = {e.start for e in ents}
+    for ent in ents:
+        doc = ent.doc
+        if ent.end < len(doc) and doc[ent.end].lower_ in ("in", "at", "'s", "’s"):
+            if any(ent.end + k in starts for k in (1, 2, 3)):
+                return True
+    return False
+
+
+def _masked(sent: Span, inside: Sequence[Span], offset: int
+            ) -> tuple[Doc, list[tuple[int, int]]]:
     """The sentence as a Doc of its own in which each possible relation end is one
     placeholder word of its label ("Kalgoorlie Nickel Ltd supplies nickel" -> "Nokia
     supplies copper"), and each end's character extent in the text, by entity index.
@@ -120,10 +153,11 @@ def _masked(sent: Span, offset: int) -> tuple[Doc, list[tuple[int, int]]]:
     ents: list[tuple[int, str]] = []
     ends: list[tuple[int, int]] = []
     doc = sent.doc
+    at_start = {e.start: e for e in inside}
     i = sent.start
     while i < sent.end:
         tok = doc[i]
-        ent = next((e for e in doc.ents if e.start == i and e.end <= sent.end), None)
+        ent = at_start.get(i)
         if ent is not None and ent.label_ in PLACEHOLDERS:
             word = PLACEHOLDERS[ent.label_]
             ents.append((len(words), ent.label_))
