@@ -22,7 +22,7 @@ from core.store.connection import ProjectConnection
 from core.store.faults import describe
 from core.store.rules import FactsRule
 
-_RESUMMARISE = ("claim.", "article.", "span.update")
+_RESUMMARISE = ("claim.", "article.", "span.update", "relation.")
 
 
 class Db:
