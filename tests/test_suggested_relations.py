@@ -160,3 +160,31 @@ def test_annotate_stores_suggested_relations_and_keeps_a_reviewers(tmp_path):
     with Project.open(path, rules=store_rules()) as project:
         counts = project.relation_counts()
     assert counts[("RESTRICTS", "suggested")] == 1 and counts[("PRODUCES", "suggested")] == 1
+
+
+@pytest.mark.slow
+def test_the_windows_annotate_job_shows_suggested_relations(qtbot, tmp_path):
+    from PySide6.QtCore import QSettings, Qt
+
+    from gui.window.main_window import MainWindow
+
+    path = tmp_path / "w.assay"
+    with Project.create(path, rules=store_rules()) as project:
+        project.add_articles([ArticleIn(text=TEXT, title="t")])
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(settings, "ana")
+    qtbot.addWidget(window)
+    window.open_project(path)
+    window.show()
+    job = window.jobs.pre_annotate()
+    with qtbot.waitSignal(job.finished, timeout=120_000):
+        pass
+    assert "5 relation suggestion(s)" in window.statusBar().currentMessage()
+    qtbot.keyClick(window.view, Qt.Key.Key_Tab)  # Kenya, the first entity
+    rows = window.side_panel.relations
+    assert rows.texts() == ["→ RESTRICTS titanium  (suggested)",
+                            "→ RESTRICTS Italy  (suggested)"]
+    rows_rect = rows.list.visualItemRect(rows.list.item(1))
+    qtbot.mouseClick(rows.list.viewport(), Qt.MouseButton.LeftButton, pos=rows_rect.center())
+    qtbot.keyClick(window.view, Qt.Key.Key_Return)  # accepts the selected suggestion
+    assert ("Kenya", "RESTRICTS", "Italy", "accepted", "rules") in {r[:5] for r in _rows(path)}
