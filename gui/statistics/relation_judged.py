@@ -14,7 +14,8 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeView, QWidget
 
 from core.store.statistics import OUTCOMES, Quality
 
-COLUMNS = ["Model", "Type", "Kept", "Retyped", "Rejected", "Added by reviewers"]
+COLUMNS = ["Relation suggestions of", "Type", "Kept", "Retyped", "Rejected",
+           "Added by reviewers"]
 
 
 class RelationJudgedTable(QTreeView):
@@ -34,7 +35,7 @@ class RelationJudgedTable(QTreeView):
         self.setToolTip("Relation suggestions in approved articles, as reviewers judged them")
         header = self.header()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        header.setStretchLastSection(False)
         self.setMaximumHeight(170)  # the chart above keeps the room; a few rows show
 
     def show_quality(self, quality: Quality | None) -> None:

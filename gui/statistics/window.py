@@ -99,7 +99,7 @@ class StatisticsWindow(QDialog):
         self.tabs.addTab(self.claims_pane, "Claims")
         self.relations_pane = ChartPane("statistics-relations")
         self.relation_judged = RelationJudgedTable()  # below the chart, in the same tab
-        self.relations_pane.layout().addWidget(self.relation_judged)
+        self.relations_pane.column.addWidget(self.relation_judged)
         self.tabs.addTab(self.relations_pane, "Relations")
 
         layout = QVBoxLayout(self)

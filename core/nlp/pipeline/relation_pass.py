@@ -134,9 +134,9 @@ def _place_shape(ents: Sequence[Span]) -> bool:
     starts = {e.start for e in ents}
     for ent in ents:
         doc = ent.doc
-        if ent.end < len(doc) and doc[ent.end].lower_ in ("in", "at", "'s", "’s"):
-            if any(ent.end + k in starts for k in (1, 2, 3)):
-                return True
+        if ent.end < len(doc) and doc[ent.end].lower_ in ("in", "at", "'s", "’s") \
+                and any(ent.end + k in starts for k in (1, 2, 3)):
+            return True
     return False
 
 
