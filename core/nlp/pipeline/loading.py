@@ -1,8 +1,8 @@
 """Loading the pre-annotation pipeline, and running it over whole texts (``Annotator``).
 
 Why a module of its own: which model is used (the first installed of ``MODEL_NAMES``, never
-downloaded; ``spacy.blank("en")`` with a warning otherwise), what is kept of it (only NER
-and what NER listens to) and how texts are cut into segments and put back together are
+downloaded; ``spacy.blank("en")`` with a warning otherwise), what is kept of it (NER and
+what NER listens to; the parser and what it listens to, disabled, for the relation pass) and how texts are cut into segments and put back together are
 questions about the model and the text, not about the span rules.
 """
 
@@ -30,8 +30,9 @@ from core.nlp.pipeline.words import DEFAULT_LABELS
 from core.text.tokens import customise_tokenizer, doc_tokens, segments
 
 MODEL_NAMES: tuple[str, ...] = DEFAULT_MODELS
-# Components that neither feed NER nor the relation pass; excluding them loads faster.
-_UNUSED = ("senter", "morphologizer")
+# Components that neither feed NER nor the relation pass (which reads tags, not lemmas);
+# excluding them loads faster.
+_UNUSED = ("senter", "morphologizer", "attribute_ruler", "lemmatizer")
 
 
 @dataclass(frozen=True)
