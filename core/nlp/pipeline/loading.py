@@ -2,8 +2,9 @@
 
 Why a module of its own: which model is used (the first installed of ``MODEL_NAMES``, never
 downloaded; ``spacy.blank("en")`` with a warning otherwise), what is kept of it (NER and
-what NER listens to; the parser and what it listens to, disabled, for the relation pass) and how texts are cut into segments and put back together are
-questions about the model and the text, not about the span rules.
+what NER listens to; the parser and what it listens to, disabled, for the relation pass)
+and how texts are cut into segments and put back together are questions about the model
+and the text, not about the span rules.
 """
 
 from __future__ import annotations
