@@ -15,7 +15,7 @@ import json
 import re
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from core.metrics import Span3
@@ -28,7 +28,13 @@ __all__ = ["Passage", "read_gold", "read_marked", "score", "table", "default_pre
 # entities written in place as "[Albemarle Corporation]{ORG}". Easier to write, read and
 # review than offsets; read_marked turns it into the same (text, spans).
 _PASSAGE = re.compile(r"^=== (?P<id>[^|\n]+?) \| (?P<source>[^\n]+)$", re.M)
-_MARK = re.compile(r"\[(?P<text>[^\[\]{}]+)\]\{(?P<label>[A-Z_]+)\}")
+_MARK = re.compile(r"\[(?P<text>[^\[\]{}]+)\]\{(?P<label>[A-Z_]+)(?:=(?P<tag>\w+))?\}")
+# Relation gold (bench/gold/relations.gold): an entity that is a relation's end carries a
+# tag, "[China]{GPE=cn}", and the passage ends with lines "~ cn PROCESSES ree" (head tag,
+# type, tail tag) that are not part of its text.
+_RELATION_LINE = re.compile(r"^~ (?P<head>\w+) (?P<type>[A-Z_]+) (?P<tail>\w+)[ \t]*$", re.M)
+# A gold relation: head (start, end), type, tail (start, end), in character offsets.
+GoldRelation = tuple[int, int, str, int, int]
 
 
 @dataclass(frozen=True)
@@ -39,6 +45,7 @@ class Passage:
     source: str
     text: str
     spans: list[Span3]
+    relations: list[GoldRelation] = field(default_factory=list)
 
 
 def read_marked(path: Path) -> list[Passage]:
@@ -50,7 +57,10 @@ def read_marked(path: Path) -> list[Passage]:
     passages = []
     for head, nxt in zip(heads, [*heads[1:], None], strict=True):
         body = raw[head.end() : nxt.start() if nxt else len(raw)].strip()
+        wanted = [(m["head"], m["type"], m["tail"]) for m in _RELATION_LINE.finditer(body)]
+        body = _RELATION_LINE.sub("", body).strip()
         text, spans, at = [], [], 0
+        tags: dict[str, tuple[int, int]] = {}
         length = 0
         for mark in _MARK.finditer(body):
             plain = body[at : mark.start()]
@@ -60,6 +70,10 @@ def read_marked(path: Path) -> list[Passage]:
             if name != name.strip():
                 raise ValueError(f"{path}: {head['id']}: span {name!r} has spaces at its edge")
             spans.append((length, length + len(name), mark["label"]))
+            if mark["tag"]:
+                if mark["tag"] in tags:
+                    raise ValueError(f"{path}: {head['id']}: tag {mark['tag']!r} used twice")
+                tags[mark["tag"]] = (length, length + len(name))
             text.append(name)
             length += len(name)
             at = mark.end()
@@ -69,7 +83,14 @@ def read_marked(path: Path) -> list[Passage]:
         if stray:
             near = joined[max(0, stray.start() - 30) : stray.end() + 10]
             raise ValueError(f"{path}: {head['id']}: broken mark near {near!r}")
-        passages.append(Passage(head["id"].strip(), head["source"].strip(), joined, spans))
+        relations = []
+        for head_tag, kind, tail_tag in wanted:
+            for tag in (head_tag, tail_tag):
+                if tag not in tags:
+                    raise ValueError(f"{path}: {head['id']}: no entity tagged {tag!r}")
+            relations.append((*tags[head_tag], kind, *tags[tail_tag]))
+        passages.append(Passage(head["id"].strip(), head["source"].strip(), joined, spans,
+                                relations))
     return passages
 
 

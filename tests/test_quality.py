@@ -80,3 +80,36 @@ def test_a_broken_mark_refuses_the_gold_file(tmp_path, body):
     marked.write_text(f"=== b-1 | test\n{body}\n", encoding="utf-8")
     with pytest.raises(ValueError, match="b-1"):
         read_marked(marked)
+
+
+def test_relation_gold_marks_tagged_ends_and_relation_lines(tmp_path):
+    from bench.quality import read_marked
+
+    marked = tmp_path / "rel.gold"
+    marked.write_text(
+        "=== r-1 | written for this test\n"
+        "[Chile]{GPE=cl} sells [lithium]{MINERAL=li} to [Japan]{GPE=jp}.\n"
+        "~ cl SUPPLIES li\n~ cl SUPPLIES jp\n", encoding="utf-8")
+    [passage] = read_marked(marked)
+    assert passage.text == "Chile sells lithium to Japan."
+    assert passage.relations == [(0, 5, "SUPPLIES", 12, 19), (0, 5, "SUPPLIES", 23, 28)]
+    marked.write_text("=== r-2 | test\n[Chile]{GPE=cl} x\n~ cl SUPPLIES li\n",
+                      encoding="utf-8")
+    with pytest.raises(ValueError, match="no entity tagged 'li'"):
+        read_marked(marked)
+
+
+@pytest.mark.slow
+def test_the_relation_scorer_runs_on_the_relation_gold(capsys):
+    from bench.quality import read_marked
+    from bench.relation_quality import DEFAULT_GOLD, main
+
+    gold = sum(len(p.relations) for p in read_marked(DEFAULT_GOLD))
+    assert gold >= 40
+    assert main([]) == 0
+    out = capsys.readouterr().out
+    assert "End to end" in out and "On gold entities" in out
+    # Both tables count every gold relation, per type and overall.
+    assert out.count(f"| micro | {gold} |") == 2
+    for kind in ("PRODUCES", "SUPPLIES", "RESTRICTS", "FUNDS", "MEMBER_OF", "LOCATED_IN"):
+        assert f"| {kind} |" in out

@@ -62,12 +62,14 @@ def cmd_annotate(args: argparse.Namespace) -> int:
         print(f"problem: article {article_id} could not be pre-annotated and was skipped "
               f"({why})", file=sys.stderr)
     print(f"Pre-annotated {report.articles} article(s) with {report.model}: "
-          f"{report.suggestions} suggestion(s), {report.words:,} words in "
+          f"{report.suggestions} suggestion(s), {report.relations} relation suggestion(s), "
+          f"{report.words:,} words in "
           f"{report.seconds:.1f} s ({report.words_per_second:,.0f} words/s).")
     if args.json_progress:
         print(protocol.encode(protocol.AnnotateDone(
             report.articles, report.suggestions, report.model,
-            tuple(article_id for article_id, _why in report.failed))), flush=True)
+            tuple(article_id for article_id, _why in report.failed),
+            relations=report.relations)), flush=True)
     return EXIT_OK
 
 

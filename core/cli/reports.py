@@ -33,7 +33,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
     from core.stats.charts import APPROVALS_NOTE
     from core.stats.numbers import gather, relations_summary
-    from core.store.statistics import OUTCOMES, suggested
+    from core.store.statistics import OUTCOMES, Quality, judged_line, suggested
     from core.text.normalise import one_line as plain
 
     with Project.open_for_reading(args.project, rules=store_rules()) as project:
@@ -41,6 +41,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
         n = gather(project)
         name = project.name
     p, q, cm, claims = n.progress, n.quality, n.country_minerals, n.claims
+    rq = n.relation_quality or Quality({}, [], 0)
     cells = cm.ranked()
     if args.json:
         print(json.dumps({
@@ -58,6 +59,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
             "claims": {"by_verdict": claims.by_verdict, "suggested": claims.suggested,
                        "by_country": claims.by_country, "by_mineral": claims.by_mineral},
             "relations": n.relations,
+            "relation_suggestions": {m or "unknown": rq.per_label(m) for m in rq.models},
         }, ensure_ascii=False, indent=2))
         return EXIT_OK
     total = sum(statuses.values())
@@ -91,6 +93,10 @@ def cmd_stats(args: argparse.Namespace) -> int:
         judged = f"{made:,} suggestion(s): {shares}" if made else "no suggestions"
         print(f"  {plain(model, 60) or 'unknown model'}: {judged}; "
               f"{sums['added']:,} added by reviewers")
+    if rq.models:
+        print("Relation suggestions as reviewers judged them (approved articles):")
+    for model in rq.models:
+        print(f"  {plain(model, 60) or 'unknown model'}: {judged_line(rq.totals(model))}")
     if cells:
         print(f"Countries × minerals (approved articles with a sentence naming both; "
               f"top {min(10, len(cells))} of {len(cells)}):")

@@ -9,13 +9,13 @@ in flight; re-running picks up the articles not yet done.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from core.errors import AssayError
 from core.metrics import f1_exact, f1_from
-from core.models import SpanIn
+from core.models import RelationIn, SpanIn
 from core.store import Project
 
 
@@ -25,6 +25,7 @@ class AnnotateReport:
 
     articles: int = 0
     suggestions: int = 0
+    relations: int = 0  # relation suggestions the pipeline made for the stored articles
     words: int = 0
     seconds: float = 0.0
     cancelled: bool = False
@@ -70,7 +71,17 @@ def annotate_project(
         return report
     started = time.perf_counter()
     pending: list[tuple[int, list[SpanIn], list[tuple[int, int]]]] = []
+    relations: dict[int, Sequence[RelationIn]] = {}
     words = 0
+    types = project.relation_types()
+
+    def run(texts: Iterable[str], batch: int, processes: int = 1) -> Iterator[Any]:
+        """The annotator's suggestions with relations of the project's types (an annotator
+        that only has ``annotate`` suggests entities alone)."""
+        if hasattr(annotator, "suggest"):
+            return annotator.suggest(texts, types, batch_size=batch, n_process=processes)
+        return (_Found(spans, tokens) for spans, tokens in
+                annotator.annotate(texts, batch_size=batch, n_process=processes))
 
     def flush() -> None:
         nonlocal words
@@ -81,7 +92,10 @@ def annotate_project(
             unsure = {article_id: disagreement(spans, other) for (article_id, spans, _t),
                       (other, _tokens) in zip(pending, reference.annotate(texts_here),
                                               strict=True)}
-        report.suggestions += project.store_annotations(pending, annotator.model_id, unsure)
+        report.suggestions += project.store_annotations(pending, annotator.model_id, unsure,
+                                                        relations=relations)
+        report.relations += sum(len(found) for found in relations.values())
+        relations.clear()
         report.articles += len(pending)
         report.words += words
         words = 0
@@ -98,14 +112,14 @@ def annotate_project(
                 seen.append(article_id)
                 yield text
 
-        results = annotator.annotate(texts(remaining, id_stream), batch_size=batch_size,
-                                     n_process=n_process)
+        results = run(texts(remaining, id_stream), batch_size, n_process)
         done = 0
         try:
-            for spans, tokens in results:
-                pending.append((id_stream[done], spans, tokens))
+            for found in results:
+                pending.append((id_stream[done], found.spans, found.tokens))
+                relations[id_stream[done]] = found.relations
                 done += 1
-                words += len(tokens)
+                words += len(found.tokens)
                 if len(pending) >= batch_size:
                     flush()
                     if should_cancel and should_cancel():
@@ -121,10 +135,10 @@ def annotate_project(
             remaining = remaining[done:]
             first = remaining.pop(0)
             try:
-                (spans, tokens), = annotator.annotate(
-                    (text for _id, text in project.article_texts([first])), batch_size=1)
-                pending.append((first, spans, tokens))
-                words += len(tokens)
+                found, = run((text for _id, text in project.article_texts([first])), 1)
+                pending.append((first, found.spans, found.tokens))
+                relations[first] = found.relations
+                words += len(found.tokens)
             except Exception as again:  # noqa: BLE001
                 report.failed.append((first, f"{type(again).__name__}: {again}"[:300]))
             del exc
@@ -136,6 +150,15 @@ def annotate_project(
         flush()
     report.seconds = time.perf_counter() - started
     return report
+
+
+@dataclass(frozen=True)
+class _Found:
+    """An entities-only annotator's result, shaped as ``Suggestions``."""
+
+    spans: list[SpanIn]
+    tokens: list[tuple[int, int]]
+    relations: tuple[RelationIn, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,7 @@ class AnnotateDone:
     model: str = ""
     failed: tuple[int, ...] = field(default_factory=tuple)  # articles skipped, by id
     cancelled: bool = False
+    relations: int = 0  # relation suggestions between the suggested entities
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,8 @@ class Numbers:
     names: dict[str, str]  # country and mineral ids -> their names
     # Relations per type (scheme order, then types no longer in it) and state, as stored.
     relations: dict[str, dict[str, int]] = field(default_factory=dict)
+    # Relation suggestions as reviewers judged them, per (model, type) (approved articles).
+    relation_quality: Quality | None = None
 
 
 def gather(project) -> Numbers:
@@ -29,7 +31,8 @@ def gather(project) -> Numbers:
     cm, claims = s.country_minerals(), s.claims()
     return Numbers(s.progress(), project.counts_by_label(),
                    project.counts_by_label(include_suggested=False), s.quality(), cm, claims,
-                   display_names(project, ids_of(cm, claims)), relations_by_type(project))
+                   display_names(project, ids_of(cm, claims)), relations_by_type(project),
+                   s.quality("rjudged"))
 
 
 def relations_by_type(project) -> dict[str, dict[str, int]]:

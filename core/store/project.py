@@ -127,7 +127,7 @@ class Project:
         self._versions = Versions(self._db)
         self._hand_outs = HandOuts(self._db)
         self._annotations = Annotations(self._db, self.label_names, self.link,
-                                        self._claims._suggest_claims_in)
+                                        self._claims._suggest_claims_in, self._relations)
         # The statistics window's and the report's reads (``core.store.statistics``).
         self.statistics = Statistics(conn, rules.facts)
         # The supply-chain map's reads (``core.store.chain_edges``).

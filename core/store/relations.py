@@ -338,6 +338,20 @@ class Relations:
                                      relation_id=want)
         return [int(x) for x in out if x is not None]
 
+    def drop_suggested(self, conn: sqlite3.Connection, article_id: int) -> None:
+        """Delete the article's pre-annotation relation suggestions in the caller's
+        transaction (re-annotating replaces them; the annotate event records the run).
+        Whatever a reviewer accepted, rejected or drew stays."""
+        rows = conn.execute("SELECT type, count(*) FROM relations WHERE article_id = ? AND "
+                            "state = 'suggested' AND origin IN ('rules', 'model') "
+                            "GROUP BY type", (article_id,)).fetchall()
+        if not rows:
+            return
+        conn.execute("DELETE FROM relations WHERE article_id = ? AND state = 'suggested' "
+                     "AND origin IN ('rules', 'model')", (article_id,))
+        for kind, n in rows:
+            self._count(conn, kind, "suggested", -n)
+
     def accept_suggested(self, conn: sqlite3.Connection, article_id: int, reviewer: str,
                          stamp: str) -> list[int]:
         """Accept the article's live suggested relations in the caller's transaction (what

@@ -108,6 +108,15 @@ class Quality:
         return summed(self.per_label(model))
 
 
+def judged_line(sums: dict[str, int]) -> str:
+    """``40 suggestion(s): kept 70%, corrected 5%, rejected 25%; 3 added by reviewers`` (the
+    CLI's and the statistics window's line for relation suggestions)."""
+    made = suggested(sums)
+    shares = ", ".join(f"{k} {sums[k] / made:.0%}" for k in OUTCOMES[:3])
+    judged = f"{made:,} suggestion(s): {shares}" if made else "no suggestions"
+    return f"{judged}; {sums['added']:,} added by reviewers"
+
+
 @dataclass
 class CountryMinerals:
     """Approved articles naming a country (its id, or a province's) and a linked mineral."""
@@ -191,12 +200,13 @@ class Statistics:
 
     # ---- pre-annotation as judged
 
-    def quality(self) -> Quality:
-        """Outcomes per (model, label) in approved articles (``core.store.summaries``)."""
+    def quality(self, kind: str = "judged") -> Quality:
+        """Outcomes per (model, label) in approved articles (``core.store.summaries``);
+        ``kind="rjudged"``: of relation suggestions, per (model, type)."""
         counts: dict[tuple[str, str], dict[str, int]] = {}
         undecided = 0
         totals: dict[str, int] = {}
-        for model, label, outcome, n in summaries.totals(self.conn, "judged"):
+        for model, label, outcome, n in summaries.totals(self.conn, kind):
             if outcome not in OUTCOMES:
                 undecided += n
                 continue

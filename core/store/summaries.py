@@ -5,6 +5,9 @@ An article's *summary* is a few counted keys:
 
 - ``judged`` (model, label, outcome): in an approved article, what became of each span a
   pre-annotator made and of each a reviewer added (``OUTCOME_SQL``);
+- ``rjudged`` (model, type, outcome): the same for relations (``RELATION_OUTCOME_SQL``):
+  a suggestion kept, retyped ("corrected"), rejected (itself or by rejecting an end), or
+  one a reviewer drew ("added");
 - ``fact`` (country, mineral): an approved article with a sentence naming both (the facts
   rule the project was handed, ``core.store.rules``: the app's is ``core.nlp.facts``, the
   rule of the facts export);
@@ -45,6 +48,17 @@ OUTCOME_SQL = """CASE
     WHEN origin IN ('model', 'rules') THEN 'corrected'
     WHEN origin = 'reviewer' AND state = 'accepted' THEN 'added'
   END"""
+# The same for relations (over ``relations r`` joined to its ends ``h`` and ``t``): a
+# suggestion whose entity a reviewer rejected went with it, so it counts as rejected.
+RELATION_OUTCOME_SQL = """CASE
+    WHEN r.origin IN ('model', 'rules') AND (r.state = 'rejected' OR h.state = 'rejected'
+         OR t.state = 'rejected') THEN 'rejected'
+    WHEN r.origin IN ('model', 'rules') AND r.state = 'suggested' THEN 'undecided'
+    WHEN r.origin IN ('model', 'rules') AND r.type = r.suggested_type THEN 'kept'
+    WHEN r.origin IN ('model', 'rules') THEN 'corrected'
+    WHEN r.origin = 'reviewer' AND r.state = 'accepted' AND h.state != 'rejected'
+         AND t.state != 'rejected' THEN 'added'
+  END"""
 # The place labels as an SQL list, ('GPE', 'NORP'): for the queries that pick places.
 PLACE_LABELS_SQL = "('" + "', '".join(sorted(COUNTRY_LABELS)) + "')"
 
@@ -66,6 +80,17 @@ def summarise(conn: sqlite3.Connection, article_id: int, facts: FactsRule) -> Co
                 # reviewer's own rejected span
                 # A reviewer's entity is one the article's pre-annotator missed.
                 out[("judged", model or article_model or "", label, outcome)] += n
+        # A migration from before relations (v11) summarises before the table exists.
+        has_relations = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' "
+                                     "AND name = 'relations'").fetchone()
+        for model, kind, outcome, n in conn.execute(
+                f"SELECT r.model, COALESCE(r.suggested_type, r.type), "
+                f"{RELATION_OUTCOME_SQL} AS outcome, count(*) FROM relations r "
+                "JOIN spans h ON h.id = r.head_id JOIN spans t ON t.id = r.tail_id "
+                "WHERE r.article_id = ? GROUP BY 1, 2, 3", (article_id,)
+        ) if has_relations else ():
+            if outcome in OUTCOMES or outcome == "undecided":
+                out[("rjudged", model or article_model or "", kind, outcome)] += n
         spans = [make_span(r) for r in conn.execute(
             f"SELECT {SPAN_FIELDS} FROM spans WHERE article_id = ? AND state != 'rejected' "
             f"AND (label = 'MINERAL' OR label IN {PLACE_LABELS_SQL}) ORDER BY start",

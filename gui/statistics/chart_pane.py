@@ -57,10 +57,10 @@ class ChartPane(QWidget):
         self.controls.setContentsMargins(0, 0, 0, 0)
         self.controls.addWidget(self.summary, 1)
         self.controls.addWidget(self.save)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
-        layout.addLayout(self.controls)
-        layout.addWidget(self.canvas, 1)
+        self.column = QVBoxLayout(self)
+        self.column.setContentsMargins(4, 4, 4, 4)
+        self.column.addLayout(self.controls)
+        self.column.addWidget(self.canvas, 1)
 
     def set_draw(self, draw: Callable[[Figure], object]) -> None:
         """New numbers: drawn now if the pane is shown, else when it is."""

@@ -42,6 +42,7 @@ from gui.common.workers import ThreadJob
 from gui.review.key_guard import stays_beside_review
 from gui.statistics.chart_pane import ChartPane, summary_label
 from gui.statistics.go_to import open_in_review
+from gui.statistics.relation_judged import RelationJudgedTable
 
 if TYPE_CHECKING:
     from gui.review_host import ReviewHost
@@ -98,6 +99,8 @@ class StatisticsWindow(QDialog):
         self.claims_pane = ChartPane("statistics-claims")
         self.tabs.addTab(self.claims_pane, "Claims")
         self.relations_pane = ChartPane("statistics-relations")
+        self.relation_judged = RelationJudgedTable()  # below the chart, in the same tab
+        self.relations_pane.column.addWidget(self.relation_judged)
         self.tabs.addTab(self.relations_pane, "Relations")
 
         layout = QVBoxLayout(self)
@@ -283,6 +286,7 @@ class StatisticsWindow(QDialog):
         self.claims_pane.set_draw(lambda fig: charts.claims_figure(c, n.names, fig=fig))
         self.relations_pane.summary.setText(relations_summary(n.relations))
         self.relations_pane.set_draw(lambda fig: charts.relations_figure(n.relations, fig=fig))
+        self.relation_judged.show_quality(n.relation_quality)
         if self.cell is not None:  # the list follows the new numbers
             self.show_cell(*self.cell)
 

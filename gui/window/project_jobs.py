@@ -205,7 +205,8 @@ class ProjectJobs:
                        f"({result.suggestions} suggestion(s)); run it again to do the rest.")
         else:
             message = (f"Pre-annotated {result.articles} article(s): "
-                       f"{result.suggestions} suggestion(s).")
+                       f"{result.suggestions} suggestion(s), {result.relations} "
+                       "relation suggestion(s).")
         failed = result.failed
         if failed:
             shown = ", ".join(str(i) for i in failed[:10]) + (" …" if len(failed) > 10 else "")

@@ -1,9 +1,10 @@
 """Loading the pre-annotation pipeline, and running it over whole texts (``Annotator``).
 
 Why a module of its own: which model is used (the first installed of ``MODEL_NAMES``, never
-downloaded; ``spacy.blank("en")`` with a warning otherwise), what is kept of it (only NER
-and what NER listens to) and how texts are cut into segments and put back together are
-questions about the model and the text, not about the span rules.
+downloaded; ``spacy.blank("en")`` with a warning otherwise), what is kept of it (NER and
+what NER listens to; the parser and what it listens to, disabled, for the relation pass)
+and how texts are cut into segments and put back together are questions about the model
+and the text, not about the span rules.
 """
 
 from __future__ import annotations
@@ -18,19 +19,31 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from core.models import SpanIn
+from core.models import RelationIn, RelationType, SpanIn
 from core.nlp.models import DEFAULT_MODELS, INSTALL_HINT
 from core.nlp.pipeline.aliases import propagate_aliases
 from core.nlp.pipeline.component import (  # importing it registers the factory
     COMPONENT,
     AssayEntities,
 )
+from core.nlp.pipeline.relation_pass import PARSE_COMPONENTS, RelationPass
 from core.nlp.pipeline.words import DEFAULT_LABELS
 from core.text.tokens import customise_tokenizer, doc_tokens, segments
 
 MODEL_NAMES: tuple[str, ...] = DEFAULT_MODELS
-# Components that never feed NER in spaCy's pipelines; excluding them makes loading faster.
-_NOT_FOR_NER = ("tagger", "parser", "attribute_ruler", "lemmatizer", "senter", "morphologizer")
+# Components that neither feed NER nor the relation pass (which reads tags, not lemmas);
+# excluding them loads faster.
+_UNUSED = ("senter", "morphologizer", "attribute_ruler", "lemmatizer")
+
+
+@dataclass(frozen=True)
+class Suggestions:
+    """What pre-annotation suggests for one text: entities, tokens, and relations between
+    the entities (by index into ``spans``)."""
+
+    spans: list[SpanIn]
+    tokens: list[tuple[int, int]]
+    relations: list[RelationIn]
 
 
 @dataclass
@@ -59,7 +72,17 @@ class Annotator:
     def annotate(
         self, texts: Iterable[str], batch_size: int = 64, n_process: int = 1
     ) -> Iterator[tuple[list[SpanIn], list[tuple[int, int]]]]:
-        """Yield, per text in order, ``(spans, token_offsets)``.
+        """Yield, per text in order, ``(spans, token_offsets)`` (``suggest`` without
+        relations: the parser never runs)."""
+        for found in self.suggest(texts, (), batch_size=batch_size, n_process=n_process):
+            yield found.spans, found.tokens
+
+    def suggest(
+        self, texts: Iterable[str], relation_types: Sequence[RelationType],
+        batch_size: int = 64, n_process: int = 1,
+    ) -> Iterator[Suggestions]:
+        """Yield, per text in order, its ``Suggestions``; relations only of
+        ``relation_types`` (the project's), found by ``RelationPass`` after the entities.
 
         ``token_offsets`` is ``[(start, end), ...]`` of every token (character offsets), for
         snapping in the GUI. Texts are streamed: each is cut into segments (see the module
@@ -69,6 +92,7 @@ class Annotator:
         ``token_offsets``.
         """
         pending: deque[list[tuple[int, int]]] = deque()
+        relation_pass = RelationPass(self.nlp, relation_types, self.model_id)
 
         def pieces() -> Iterator[str]:
             for text in texts:
@@ -96,8 +120,9 @@ class Annotator:
                         for e in piece.ents
                     ]
                     tokens += doc_tokens(piece, offset)
+                relations = relation_pass.relations(held, [b[0] for b in bounds], spans)
                 held = []
-                yield spans, tokens
+                yield Suggestions(spans, tokens, relations)
         finally:
             # Stops spaCy's worker processes if the caller stops early: nlp.pipe returns a
             # generator, which spaCy's annotation calls an Iterator.
@@ -105,11 +130,16 @@ class Annotator:
 
 
 def _load_model(name: str) -> Language:
-    """The statistical pipeline with only NER and what NER listens to (raises OSError)."""
-    nlp = spacy.load(name, exclude=list(_NOT_FOR_NER))
+    """The statistical pipeline running only NER and what NER listens to (raises OSError);
+    the parser and what it needs stay loaded but disabled, for the relation pass."""
+    nlp = spacy.load(name, exclude=list(_UNUSED))
     for pipe_name, proc in list(nlp.pipeline):
         feeds_ner = "ner" in getattr(proc, "listening_components", ())
-        if pipe_name != "ner" and not feeds_ner:
+        if pipe_name == "ner" or feeds_ner:
+            continue
+        if pipe_name in PARSE_COMPONENTS:
+            nlp.disable_pipe(pipe_name)
+        else:
             nlp.remove_pipe(pipe_name)
     return nlp
 
