@@ -335,9 +335,12 @@ def test_ctrl_c_on_the_command_line_leaves_no_output(tmp_path):
     src = write_jsonl(tmp_path / "in.jsonl", [{"text": f"Report {i}. " + " ".join(TEXTS)}
                                               for i in range(4000)])
     out = tmp_path / "out.jsonl"
+    # As from a terminal: Ctrl+C's signal is not ignored. A test run started in the
+    # background of a non-interactive shell inherits SIGINT ignored, and so would the CLI.
     proc = subprocess.Popen([sys.executable, "-m", "core.cli", "annotate-jsonl", str(src),
                              str(out), "--batch-size", "16"], cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 60
     while not any(p.stat().st_size > 0 for p in tmp_path.glob("out.jsonl.*partial")):
         assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
