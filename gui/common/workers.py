@@ -14,6 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QObject, QProcess, QThread, Signal
+from shiboken6 import isValid
 
 from core.formats.export import export
 from core.formats.importers import import_paths
@@ -209,3 +210,25 @@ class TrainJob(CliJob):
         args = ["train", str(project_path), "--dev", str(dev), "--seed", str(seed),
                 "--epochs", str(epochs)]
         super().__init__(args, protocol.TrainDone, "training", parent)
+
+
+def read_for_window(window: QObject, current_path: Callable[[], Path | None], work: Callable,
+                    done: Callable, failed: Callable) -> ThreadJob:
+    """A read of the open project on a worker thread for a window beside the review (the
+    statistics, the supply-chain map): ``done(value, same)`` / ``failed(message, same)``
+    run only while the window still exists, ``same`` saying whether its project is still
+    the one read. No parent: a window closed meanwhile must not destroy a running thread
+    (the job keeps itself)."""
+    path = current_path()
+    assert path is not None  # reads start only with a project open
+    job = ThreadJob(path, work, None, read_only=True)
+
+    def ended(handler: Callable, value: object) -> None:
+        job.deleteLater()
+        if isValid(window):
+            handler(value, path == current_path())
+
+    job.finished.connect(lambda value: ended(done, value))
+    job.failed.connect(lambda message: ended(failed, message))
+    job.start()
+    return job

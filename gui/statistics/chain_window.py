@@ -35,7 +35,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from shiboken6 import isValid
 
 from core.review.session import ReviewSession
 from core.stats.chain_figure import chain_figure, item_at
@@ -51,7 +50,7 @@ from core.stats.chain_map import (
 )
 from gui.common.plain_text import plain_tip
 from gui.common.screen_fit import fit_to_screen
-from gui.common.workers import ThreadJob
+from gui.common.workers import ThreadJob, read_for_window
 from gui.review.key_guard import stays_beside_review
 from gui.statistics.chart_pane import ChartPane, summary_label
 from gui.statistics.go_to import open_in_review
@@ -251,21 +250,8 @@ class ChainMapWindow(QDialog):
             return None
 
     def _job(self, work: Callable, done: Callable, failed: Callable) -> ThreadJob:
-        """A read on a worker thread (``gui.statistics.window`` has the same): its result is
-        dropped when this window is gone or another project was opened meanwhile."""
-        path = self.path
-        assert path is not None
-        job = ThreadJob(path, work, None, read_only=True)
-
-        def ended(handler: Callable, value: object) -> None:
-            job.deleteLater()
-            if isValid(self):
-                handler(value, path == self.path)
-
-        job.finished.connect(lambda value: ended(done, value))
-        job.failed.connect(lambda message: ended(failed, message))
-        job.start()
-        return job
+        """A read of the open project on a worker thread (``gui.common.workers``)."""
+        return read_for_window(self, lambda: self.path, work, done, failed)
 
     def _filters_changed(self, *_args) -> None:
         for edit in (self.since_edit, self.until_edit):

@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from shiboken6 import isValid
 
 from core.review.session import ReviewSession
 from core.stats import charts
@@ -38,7 +37,7 @@ from core.stats.numbers import Numbers, gather, relations_summary
 from core.store.statistics import OUTCOMES, Sentence, suggested
 from gui.common.plain_text import plain_tip
 from gui.common.screen_fit import fit_to_screen
-from gui.common.workers import ThreadJob
+from gui.common.workers import ThreadJob, read_for_window
 from gui.review.key_guard import stays_beside_review
 from gui.statistics.chart_pane import ChartPane, summary_label
 from gui.statistics.go_to import open_in_review
@@ -171,23 +170,8 @@ class StatisticsWindow(QDialog):
     # ---- reading the numbers
 
     def _job(self, work: Callable, done: Callable, failed: Callable) -> ThreadJob:
-        """A read of the open project on a worker thread; its result is dropped when this
-        window is gone or the main window opened another project meanwhile. No parent: a
-        window closed meanwhile must not destroy a running thread (the job keeps itself,
-        ``gui.common.workers``)."""
-        path = self.path
-        assert path is not None  # reads start only with a project open (refresh, show_cell)
-        job = ThreadJob(path, work, None, read_only=True)
-
-        def ended(handler: Callable, value: object) -> None:
-            job.deleteLater()
-            if isValid(self):
-                handler(value, path == self.path)
-
-        job.finished.connect(lambda value: ended(done, value))
-        job.failed.connect(lambda message: ended(failed, message))
-        job.start()
-        return job
+        """A read of the open project on a worker thread (``gui.common.workers``)."""
+        return read_for_window(self, lambda: self.path, work, done, failed)
 
     def refresh(self) -> None:
         """Read the statistics again, on a worker thread with its own connection."""
