@@ -137,3 +137,26 @@ def test_no_verified_claim_is_refused_in_one_sentence(tmp_path):
     assert result.returncode == 1
     assert "give them a verdict (supported, refuted or unverifiable) first" in result.stderr
     assert not dest.exists() and not list(tmp_path.glob("*.partial"))
+
+
+def test_the_windows_export_dialog_writes_the_claim_reviews(verified, qtbot, tmp_path):
+    """File → Export… offers ClaimReview and writes the same file off the GUI thread."""
+    from PySide6.QtCore import QSettings
+
+    from gui.window.main_window import MainWindow
+
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(settings, "ann")
+    qtbot.addWidget(window)
+    window.open_project(verified)
+    window.show()
+    dialog = window.jobs.export_dialog()
+    dialog.format.setCurrentIndex(dialog.format.findData("claimreview"))
+    assert dialog.format.currentText().startswith("ClaimReview JSON-LD (schema.org)")
+    assert dialog.destination.text().endswith("claims-claimreview.json")
+    dest = tmp_path / "from-window.json"
+    dialog.destination.setText(str(dest))
+    dialog.accept()
+    qtbot.waitUntil(lambda: window.jobs.job is None and dest.exists(), timeout=30_000)
+    assert "Exported 1 article(s), 3 claim review(s)" in window.statusBar().currentMessage()
+    assert len(json.loads(dest.read_text(encoding="utf-8"))) == 3

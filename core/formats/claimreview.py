@@ -91,7 +91,6 @@ def write(records: Iterable[Reviewed], sink: Sink) -> None:
     fh.write("\n]\n")
 
 
-EXPORT = ExportFormat("claimreview", "ClaimReview JSON-LD (verified claims)", ".json", write,
-                      "schema.org ClaimReview per claim with a verdict: passage, rating, "
-                      "article, reviewer, date, evidence", claims=True,
-                      unit="claim review(s)")
+EXPORT = ExportFormat("claimreview", "ClaimReview JSON-LD (schema.org)", ".json", write,
+                      "one per claim with a verdict: passage, rating, article, reviewer, "
+                      "date, evidence", claims=True, unit="claim review(s)")
