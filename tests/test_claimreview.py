@@ -129,6 +129,15 @@ def test_no_verified_claim_is_refused_in_one_sentence(tmp_path):
         proj.add_articles([ArticleIn(text=TEXT, title="Open")])
         proj.add_claim(1, *_sentence("Cobalt"), "ann")  # accepted, still unchecked
         proj.set_article_status(1, "approved", "ann")
+        # Once it has a verdict it is exported; the file it came from is no publisher.
+        proj.add_articles([ArticleIn(text=TEXT + "\nMore.", title="Filed", source="notes.txt")])
+        proj.add_claim(2, *_sentence("Chile"), "ann", verdict="refuted")
+        proj.set_article_status(2, "approved", "ann")
+        export(proj, "claimreview", tmp_path / "one.json")
+        (only,) = json.loads((tmp_path / "one.json").read_text(encoding="utf-8"))
+        assert only["itemReviewed"]["appearance"] == {"@type": "CreativeWork",
+                                                      "headline": "Filed"}
+        proj.set_article_status(2, "rejected", "ann")
         with pytest.raises(AssayError, match=r"^Nothing to export: .* give 0 claim review\(s\)"
                            r" .*give them a verdict"):
             export(proj, "claimreview", tmp_path / "none.json")

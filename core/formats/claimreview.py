@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from core.formats.base import ExportFormat, Sink
+from core.formats.importers import SUPPORTED_SUFFIXES
 from core.models import Article, Claim, Reviewed
 
 CONTEXT = "https://schema.org"
@@ -43,6 +44,13 @@ def _rating(verdict: str) -> dict[str, Any]:
     return rating
 
 
+def _publisher(source: str) -> str:
+    """The source when it names a publisher: an import that had none writes the file's name
+    ("notes.txt"), which is no organisation."""
+    name = source.strip()
+    return "" if name.lower().endswith(SUPPORTED_SUFFIXES) else name
+
+
 def _appearance(article: Article) -> dict[str, Any]:
     """Where the claim was made: the article, with what the project knows of it."""
     work: dict[str, Any] = {"@type": "CreativeWork"}
@@ -52,8 +60,8 @@ def _appearance(article: Article) -> dict[str, Any]:
         work["headline"] = article.title
     if _day(article.published):
         work["datePublished"] = _day(article.published)
-    if article.source:
-        work["author"] = {"@type": "Organization", "name": article.source}
+    if _publisher(article.source):
+        work["author"] = {"@type": "Organization", "name": _publisher(article.source)}
     return work
 
 
