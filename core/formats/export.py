@@ -252,6 +252,8 @@ _NO_ROWS_HINT = {
     "versions": "; merge reviewers' copies first (assay-cli merge) and export with "
                 "--status all",
     "claims": "; accept claims in the Claims panel first",
+    "claimreview": "; accept claims in the Claims panel and give them a verdict (supported, "
+                   "refuted or unverifiable) first",
     "facts": "; link the countries and minerals their sentences name first",
     "triples": "; accept relations between accepted entities first",
 }

@@ -6,6 +6,7 @@ from __future__ import annotations
 from core.formats import (
     assay_jsonl,
     brat,
+    claimreview,
     claims_csv,
     conll,
     doccano,
@@ -31,6 +32,7 @@ EXPORTS: dict[str, ExportFormat] = {f.name: f for f in (
     brat.EXPORT,
     entities_csv.EXPORT,
     claims_csv.EXPORT,
+    claimreview.EXPORT,
     facts_csv.EXPORT,
     triples_csv.EXPORT,
     versions_jsonl.EXPORT,
