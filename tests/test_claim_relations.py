@@ -1,0 +1,88 @@
+"""Claims meet relations (issue 27): a claim's sentence states the live relations whose
+two ends lie inside its passage; the Claims tab lists them under the selected claim and
+follows relation, entity and claim edits."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from core.models import ArticleIn, Claim, Relation, RelationIn, Span, SpanIn
+from core.nlp.store_rules import store_rules
+from core.review.claims import relations_stated, stated_lines
+from core.store import Project
+from tests.gui_helpers import drag_select, open_window, where
+
+TEXT = ("China processes rare earths, and EXIM funds Lynas in Malaysia. "
+        "Australia supplies lithium to Japan.")
+ENDS = [("China", "GPE"), ("rare earths", "MINERAL"), ("EXIM", "ORG"), ("Lynas", "ORG"),
+        ("Malaysia", "GPE"), ("Australia", "GPE"), ("lithium", "MINERAL"), ("Japan", "GPE")]
+CTRL = Qt.KeyboardModifier.ControlModifier
+FIRST = TEXT[:TEXT.index(" Australia")]
+
+
+def _spans(rejected: str = "") -> list[Span]:
+    return [Span(i + 1, 1, *where(TEXT, part), label, part, "rules",
+                 "rejected" if part == rejected else "suggested")
+            for i, (part, label) in enumerate(ENDS)]
+
+
+def _relation(rid: int, head: int, tail: int, kind: str, state: str = "suggested"
+              ) -> Relation:
+    return Relation(rid, 1, head, tail, kind, state, "rules")
+
+
+RELATIONS = [_relation(1, 3, 4, "FUNDS"), _relation(2, 1, 2, "PROCESSES", "accepted"),
+             _relation(3, 6, 7, "SUPPLIES"), _relation(4, 4, 6, "PARTNERS_WITH")]
+
+
+def _claim(passage: str) -> Claim:
+    return Claim(1, 1, *where(TEXT, passage), "unchecked", "accepted", "reviewer")
+
+
+def test_a_claim_states_the_relations_with_both_ends_in_its_passage_in_text_order():
+    assert stated_lines(_claim(FIRST), RELATIONS, _spans()) == [
+        "China PROCESSES rare earths", "EXIM FUNDS Lynas"]
+    # Lynas PARTNERS_WITH Australia crosses the sentence: not stated by either sentence
+    assert stated_lines(_claim("Australia supplies lithium to Japan."), RELATIONS,
+                        _spans()) == ["Australia SUPPLIES lithium"]
+    assert relations_stated(_claim("China processes"), RELATIONS, _spans()) == []
+
+
+def test_a_rejected_relation_or_end_is_not_stated():
+    rejected = [r._replace(state="rejected") if r.id == 2 else r for r in RELATIONS]
+    assert stated_lines(_claim(FIRST), rejected, _spans()) == ["EXIM FUNDS Lynas"]
+    assert stated_lines(_claim(FIRST), RELATIONS, _spans(rejected="EXIM")) == [
+        "China PROCESSES rare earths"]
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    path = tmp_path / "claim-relations.assay"
+    with Project.create(path, rules=store_rules()) as project:
+        project.add_articles([ArticleIn(
+            text=TEXT, title="Relations",
+            spans=tuple(SpanIn(*where(TEXT, part), label) for part, label in ENDS),
+            relations=(RelationIn(2, 3, "FUNDS"), RelationIn(5, 6, "SUPPLIES")))])
+    win = open_window(qtbot, tmp_path, path)
+    win.show_article(1)
+    win.view.setFocus()
+    return win
+
+
+def test_the_claims_tab_shows_what_the_selected_claim_states_and_follows_edits(qtbot, window):
+    stated = window.claims_panel.stated
+    drag_select(window.view, *where(TEXT, "processes"))
+    qtbot.keyClick(window.view, Qt.Key.Key_C)  # the first sentence becomes a claim
+    assert window.side_tabs.currentWidget() is window.claims_panel
+    assert stated.isVisible()
+    assert stated.text() == "States: EXIM FUNDS Lynas"  # not the next sentence's relation
+    # Draw China PROCESSES rare earths: the claim's list follows the new relation
+    for key in (Qt.Key.Key_Tab, Qt.Key.Key_R, Qt.Key.Key_Space, Qt.Key.Key_2):
+        qtbot.keyClick(window.view, key)
+    window.claims_panel.select_id(window.project.claims(1)[0].id)
+    assert stated.text() == "States: China PROCESSES rare earths\nEXIM FUNDS Lynas"
+    qtbot.keyClick(window.view, Qt.Key.Key_Z, CTRL)  # undo the relation
+    assert stated.text() == "States: EXIM FUNDS Lynas"
+    qtbot.keyClick(window.view, Qt.Key.Key_Z, CTRL)  # undo the claim: nothing selected
+    assert not stated.isVisible()
