@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from core.models import ArticleIn, Claim, Relation, RelationIn, Span, SpanIn
+from core.models import ArticleIn, Claim, ClaimIn, Relation, RelationIn, Span, SpanIn
 from core.nlp.store_rules import store_rules
 from core.review.claims import relations_stated, stated_lines
 from core.store import Project
@@ -86,3 +86,42 @@ def test_the_claims_tab_shows_what_the_selected_claim_states_and_follows_edits(q
     assert stated.text() == "States: EXIM FUNDS Lynas"
     qtbot.keyClick(window.view, Qt.Key.Key_Z, CTRL)  # undo the claim: nothing selected
     assert not stated.isVisible()
+
+
+# Across the corpus: another article's relation for the same pair, with its figure
+CLAIMED = "China processes 70% of rare earths, the agency said."
+OTHERS = [
+    ("Other", "2024-05-01", "China's refiners processed 90% of rare earths in 2023."),
+    ("Same figure", "2024-04-01", "China processes 70% of rare earths, a trader said."),
+    ("Other type", "2024-06-01", "China produces 90% of rare earths, analysts said."),
+    ("Other tail", "2024-07-01", "China processes 60% of lithium, analysts said."),
+]
+
+
+def _article(title: str, published: str, text: str, head: str, kind: str, tail: str,
+             claim: bool = False) -> ArticleIn:
+    spans = (SpanIn(*where(text, head), "GPE", state="accepted"),
+             SpanIn(*where(text, tail), "MINERAL", state="accepted"),
+             SpanIn(*where(text, next(w for w in text.split() if w.endswith("%"))),
+                    "PERCENT", state="accepted"))
+    return ArticleIn(text=text, title=title, published=published, spans=spans,
+                     relations=(RelationIn(0, 1, kind, state="accepted"),),
+                     claims=(ClaimIn(0, len(text)),) if claim else ())
+
+
+def test_across_lists_other_articles_relations_for_the_pair_with_figures_marked(tmp_path):
+    with Project.create(tmp_path / "across.assay", rules=store_rules()) as project:
+        project.add_articles([
+            _article("Claimed", "2024-01-01", CLAIMED, "China", "PROCESSES", "rare earths",
+                     claim=True),
+            _article(*OTHERS[0], "China", "PROCESSES", "rare earths"),
+            _article(*OTHERS[1], "China", "PROCESSES", "rare earths"),
+            _article(*OTHERS[2], "China", "PRODUCES", "rare earths"),
+            _article(*OTHERS[3], "China", "PROCESSES", "lithium")])
+        found = project.relations_across(project.claims(1)[0].id)
+        assert [(f.stated, f.text, f.item.title, f.item.text,
+                 [(m.text, m.differs) for m in f.item.figures]) for f in found] == [
+            ("China PROCESSES rare earths", "China PROCESSES rare earths", "Other",
+             OTHERS[0][2], [("90%", True)]),
+            ("China PROCESSES rare earths", "China PROCESSES rare earths", "Same figure",
+             "China processes 70% of rare earths, a trader said.", [("70%", False)])]

@@ -35,6 +35,7 @@ from core.store.audit import now
 from core.store.chain_edges import ChainReads, count_once
 from core.store.claims import Claims
 from core.store.claims_across import ClaimsAcross
+from core.store.relations_across import RelationAcross, relations_across
 from core.store.copies import CopyContents, read_copy
 from core.store.db import Db
 from core.store.decisions import Decisions
@@ -219,6 +220,11 @@ class Project:
     suggest_claims = _forward("_claims", Claims.suggest_claims)
     claims_across = _forward("_across", ClaimsAcross.claims_across)
     mentions_across = _forward("_across", ClaimsAcross.mentions_across)
+
+    def relations_across(self, claim_id: int) -> list[RelationAcross]:
+        """Other articles' relations matching those claim ``claim_id`` states, with their
+        evidence sentences' figures marked (``core.store.relations_across``)."""
+        return relations_across(self._across, claim_id)
 
     set_article_status = _forward("_decisions", Decisions.set_article_status)
     approve_article = _forward("_decisions", Decisions.approve_article)
