@@ -125,3 +125,26 @@ def test_across_lists_other_articles_relations_for_the_pair_with_figures_marked(
              OTHERS[0][2], [("90%", True)]),
             ("China PROCESSES rare earths", "China PROCESSES rare earths", "Same figure",
              "China processes 70% of rare earths, a trader said.", [("70%", False)])]
+
+
+def test_the_across_list_shows_the_other_articles_relation_first_with_its_figure(
+        qtbot, tmp_path):
+    path = tmp_path / "across.assay"
+    with Project.create(path, rules=store_rules()) as project:
+        project.add_articles([
+            _article("Claimed", "2024-01-01", CLAIMED, "China", "PROCESSES", "rare earths",
+                     claim=True),
+            _article(*OTHERS[0], "China", "PROCESSES", "rare earths"),
+            _article(*OTHERS[2], "China", "PRODUCES", "rare earths")])
+    win = open_window(qtbot, tmp_path, path)
+    win.show_article(1)
+    win.view.setFocus()
+    qtbot.keyClick(win.view, Qt.Key.Key_BracketRight)  # ]: the claim
+    assert win.claims_panel.stated.text() == "States: China PROCESSES rare earths"
+    qtbot.waitUntil(lambda: not win.claims_review.across.busy)
+    panel = win.claims_panel.across
+    rows = [panel.model.data(panel.model.index(r, 0)) for r in range(panel.model.rowCount())]
+    assert rows[0] == ("2024-05-01 · China PROCESSES rare earths · 90% ≠ · #2 Other · "
+                       + OTHERS[0][2])
+    assert not any("PRODUCES" in row for row in rows)  # another type is not the same relation
+    assert panel.legend.isVisible()

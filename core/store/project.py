@@ -35,7 +35,6 @@ from core.store.audit import now
 from core.store.chain_edges import ChainReads, count_once
 from core.store.claims import Claims
 from core.store.claims_across import ClaimsAcross
-from core.store.relations_across import RelationAcross, relations_across
 from core.store.copies import CopyContents, read_copy
 from core.store.db import Db
 from core.store.decisions import Decisions
@@ -48,6 +47,7 @@ from core.store.labels import Labels
 from core.store.queries import ArticleQueries
 from core.store.relation_types import RelationTypes, bundled_relation_types, insert_types
 from core.store.relations import Relations
+from core.store.relations_across import RelationAcross, relations_across
 from core.store.rows import row_to as _row_to
 from core.store.rules import ProjectRules
 from core.store.schema import SCHEMA_VERSION, migrations, unexpected_schema

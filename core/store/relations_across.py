@@ -16,7 +16,7 @@ up (a name has no index; it would mean reading every span).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from core.models import PREVIEW_CHARS, shown_title
 from core.store.claims_across import DATE_LABEL, AcrossItem, ClaimsAcross, _item, _Passage
@@ -103,4 +103,4 @@ def _quote(across: ClaimsAcross, stated: str, text: str, relation_id: int, artic
     item = _item(article_id, shown_title(title or "", body[:PREVIEW_CHARS]), published or "",
                  status, body, _Passage(s, e, None, "", ()), [tuple(r) for r in spans],
                  figures, across.rules)
-    return RelationAcross(stated, text, relation_id, item)
+    return RelationAcross(stated, text, relation_id, replace(item, relation=text))
