@@ -182,7 +182,9 @@ class AcrossDelegate(QStyledItemDelegate):
         if color is None:
             italic = QFont(font)
             italic.setItalic(True)
-            put(verdict_text(item), dim, italic)
+            # A relation's name gives way to its figures: they are what is compared.
+            put(verdict_text(item), dim, italic,
+                (right - x) // 2 if item.relation and item.figures else None)
         else:
             put(verdict_text(item), ink if selected else color, bold)
         for f in item.figures:
