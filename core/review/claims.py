@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from core.models import Claim, Span
+from core.models import Claim, Relation, Span
 from core.review.edits import DeleteClaim, Edit, UpdateClaim
+from core.store.relations import describe
 
 # What marking a passage does (``Marking.outcome``).
 ACCEPT, OVERLAP, ADD = "accept", "overlap", "add"
@@ -81,3 +82,26 @@ def entities_inside(claim: Claim, spans: Sequence[Span]) -> tuple[tuple[int, int
     an edit, what the corpus says about the claim is unchanged too."""
     return tuple(sorted((s.start, s.end, s.label, s.kb_id or "") for s in spans
                         if s.live and claim.start <= s.start and s.end <= claim.end))
+
+
+def relations_stated(claim: Claim, relations: Sequence[Relation], spans: Sequence[Span]
+                     ) -> list[Relation]:
+    """The live relations a claim states: those whose head and tail both lie wholly inside
+    its passage ("China processes 70% of rare earths" states China PROCESSES rare earths).
+
+    ``relations`` and ``spans`` are the article's; a relation counts only while it is not
+    rejected and both its ends are live (the store's liveness rule, ``core.store.relations``).
+    In text order of their heads, then tails."""
+    inside = {s.id: s for s in spans
+              if s.live and claim.start <= s.start and s.end <= claim.end}
+    stated = [r for r in relations if r.state != "rejected"
+              and r.head_id in inside and r.tail_id in inside]
+    return sorted(stated, key=lambda r: (inside[r.head_id].start, inside[r.tail_id].start, r.id))
+
+
+def stated_lines(claim: Claim, relations: Sequence[Relation], spans: Sequence[Span]
+                 ) -> list[str]:
+    """``relations_stated`` as a reader sees them: "China PROCESSES rare earths"."""
+    by_id = {s.id: s for s in spans}
+    return [describe(by_id[r.head_id].text, r.type, by_id[r.tail_id].text)
+            for r in relations_stated(claim, relations, spans)]

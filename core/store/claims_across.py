@@ -89,9 +89,14 @@ class AcrossItem:
     figures: tuple[MarkedFigure, ...]
     dates: tuple[str, ...]  # the DATE entities in the passage
     pairs: tuple[tuple[str, ...], ...]  # the subject's pairs it names
+    # A relation matching one the claim states ("China PROCESSES rare earths", quoted by its
+    # evidence sentence: ``core.store.relations_across``); "" for a claim or a sentence.
+    relation: str = ""
 
     @property
     def kind(self) -> str:
+        if self.relation:
+            return "relation"
         return "sentence" if self.claim_id is None else "claim"
 
     @property

@@ -47,6 +47,7 @@ from core.store.labels import Labels
 from core.store.queries import ArticleQueries
 from core.store.relation_types import RelationTypes, bundled_relation_types, insert_types
 from core.store.relations import Relations
+from core.store.relations_across import RelationAcross, relations_across
 from core.store.rows import row_to as _row_to
 from core.store.rules import ProjectRules
 from core.store.schema import SCHEMA_VERSION, migrations, unexpected_schema
@@ -219,6 +220,11 @@ class Project:
     suggest_claims = _forward("_claims", Claims.suggest_claims)
     claims_across = _forward("_across", ClaimsAcross.claims_across)
     mentions_across = _forward("_across", ClaimsAcross.mentions_across)
+
+    def relations_across(self, claim_id: int) -> list[RelationAcross]:
+        """Other articles' relations matching those claim ``claim_id`` states, with their
+        evidence sentences' figures marked (``core.store.relations_across``)."""
+        return relations_across(self._across, claim_id)
 
     set_article_status = _forward("_decisions", Decisions.set_article_status)
     approve_article = _forward("_decisions", Decisions.approve_article)

@@ -22,7 +22,7 @@ from shiboken6 import isValid
 from core.errors import AssayError
 from core.models import Article, Claim
 from core.nlp.kb_resolve import naming_label
-from core.review.claims import entities_inside
+from core.review.claims import entities_inside, relations_stated
 from core.review.session import ReviewSession
 from core.store import Project
 from core.store.claims_across import Across, AcrossItem
@@ -54,6 +54,7 @@ class ClaimsAcross:
         self._wanted: int | None = None  # the claim the list should be about
         self._ticket = 0  # counts requests: only the latest one's result is shown
         self._following = True
+        self.session: ReviewSession | None = None
         window.claims_panel.selection_changed.connect(self._selected)
         self.panel.item_activated.connect(self.open_item)
         self.panel.back_requested.connect(self.back)
@@ -61,11 +62,13 @@ class ClaimsAcross:
     def attach(self, session: ReviewSession) -> None:
         """A project was opened: forget the last one's claim."""
         self.source = None
+        self.session = session
         self._wanted, self._ticket = None, self._ticket + 1  # the last project's read is dropped
         self.panel.show_across(None)
         session.article_opened.connect(self._opened)
         session.spans_changed.connect(self._source_changed)  # its links may have changed
         session.claims_changed.connect(self._source_changed)  # it may have gone
+        session.relations_changed.connect(self._source_changed)  # what it states may change
 
     def _opened(self, _article: Article | None) -> None:
         self._update_away()
@@ -109,9 +112,10 @@ class ClaimsAcross:
 
         def work(project: Project, _progress: object, _cancel: object) -> tuple:
             across = project.claims_across(claim_id)
+            related = [r.item for r in project.relations_across(claim_id)]
             claim = project.claim(claim_id)
             passage = project.article_text(claim.article_id)[claim.start:claim.end]
-            return across, names_of(project, across), passage
+            return across, names_of(project, across), passage, related
 
         # No parent: a window closed meanwhile must not destroy a running thread; the
         # job keeps itself (``gui.common.workers``) until it ends.
@@ -134,8 +138,8 @@ class ClaimsAcross:
                 f"Cannot look across the corpus: {failure}", 8000)
             self.panel.show_across(None)
             return
-        across, names, passage = result
-        self.panel.show_across(across, names, passage)
+        across, names, passage, related = result
+        self.panel.show_across(across, names, passage, related)
         self._update_away()
 
     def _source_changed(self) -> None:
@@ -153,8 +157,12 @@ class ClaimsAcross:
 
     def _inside(self, claim: Claim) -> tuple:
         """What the list depends on in the claim's own article: its entities (links and
-        figures), read from the view, not the file."""
-        return entities_inside(claim, self.window.view.spans)
+        figures), read from the view, not the file; and the relations it states."""
+        spans = self.window.view.spans
+        relations = self.session.relations if self.session is not None else []
+        return (entities_inside(claim, spans),
+                tuple((r.head_id, r.tail_id, r.type)
+                      for r in relations_stated(claim, relations, spans)))
 
     def _update_away(self) -> None:
         w = self.window

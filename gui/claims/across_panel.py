@@ -13,6 +13,7 @@ reads markup) and its tooltips are escaped (``gui.common.plain_text``).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import (
@@ -53,6 +54,8 @@ PAD, GAP = 6, 10
 
 
 def verdict_text(item: AcrossItem) -> str:
+    if item.relation:
+        return item.relation
     if item.claim_id is None:
         return "sentence"
     return "Suggested" if item.verdict == "suggested" else VERDICT_NAMES[item.verdict]
@@ -86,7 +89,10 @@ def item_tip(item: AcrossItem) -> str:
         mark = {"differs": f"{DIFFERS} differs from the claim's",
                 "same": "= the claim's"}.get(f.relation, "")
         lines.append(f"Figure: {one_line(f.text)}" + (f"  ({mark})" if mark else ""))
-    lines.append("Names: " + "; ".join(" + ".join(p) for p in item.pairs))
+    if item.relation:
+        lines.append(f"The same relation as the claim's: {one_line(item.relation)}")
+    else:
+        lines.append("Names: " + "; ".join(" + ".join(p) for p in item.pairs))
     lines.append("Click or press Enter to open it there.")
     return plain_tip("\n".join(lines))
 
@@ -176,7 +182,9 @@ class AcrossDelegate(QStyledItemDelegate):
         if color is None:
             italic = QFont(font)
             italic.setItalic(True)
-            put(verdict_text(item), dim, italic)
+            # A relation's name gives way to its figures: they are what is compared.
+            put(verdict_text(item), dim, italic,
+                (right - x) // 2 if item.relation and item.figures else None)
         else:
             put(verdict_text(item), ink if selected else color, bold)
         for f in item.figures:
@@ -266,12 +274,14 @@ class ClaimsAcrossPanel(QWidget):
         self.subject.setText("Looking across the corpus…")
 
     def show_across(self, across: Across | None, names: dict[str, str] | None = None,
-                    passage: str = "") -> None:
+                    passage: str = "", related: Sequence[AcrossItem] = ()) -> None:
         """Show a result (None: no claim selected yet). ``names`` are the ids' names,
-        ``passage`` the claim's text (its tooltip)."""
+        ``passage`` the claim's text (its tooltip); ``related`` other articles' relations
+        matching the claim's (``core.store.relations_across``), listed first."""
         self.across = across
-        self.model.set_items(across.items if across else [])
-        self.legend.setVisible(bool(across and any(i.differs for i in across.items)))
+        items = [*related, *across.items] if across else []
+        self.model.set_items(items)
+        self.legend.setVisible(any(i.differs for i in items))
         self.subject.setText(subject_text(across, names or {}))
         self.subject.setToolTip(plain_tip(f"About the claim: {passage}") if passage else "")
 

@@ -186,6 +186,12 @@ class ClaimsPanel(QWidget):
         self.reason.setStyleSheet("color: palette(placeholder-text);")
         self.reason.setMaximumHeight(self.fontMetrics().lineSpacing() * 3 + 4)
         self.reason.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        # The relations the selected claim's sentence states (``core.review.claims``).
+        self.stated = QLabel()
+        self.stated.setTextFormat(Qt.TextFormat.PlainText)  # entity text is untrusted
+        self.stated.setWordWrap(True)
+        self.stated.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.stated.hide()
         form = QFormLayout()
         form.setContentsMargins(0, 0, 0, 0)
         form.addRow("Evidence", self.evidence)
@@ -200,6 +206,7 @@ class ClaimsPanel(QWidget):
         layout.addLayout(buttons)
         layout.addLayout(form)
         layout.addWidget(self.reason)
+        layout.addWidget(self.stated)
         self.across = ClaimsAcrossPanel()
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.addWidget(claims)
@@ -299,6 +306,11 @@ class ClaimsPanel(QWidget):
         self.reason.setVisible(bool(self.reason.text()))  # its row goes to the list below
         if claim is not None:
             self.dismiss.setText("Delete" if deletes(claim) else "Dismiss")
+
+    def set_stated(self, lines: Sequence[str]) -> None:
+        """Show the relations the selected claim states, one a line (none: hidden)."""
+        self.stated.setText("States: " + "\n".join(lines) if lines else "")
+        self.stated.setVisible(bool(lines))
 
     def _clicked(self, index: QModelIndex) -> None:
         if index.isValid():

@@ -12,7 +12,7 @@ from __future__ import annotations
 from PySide6.QtGui import QAction, QKeySequence
 
 from core.models import Article, Claim
-from core.review.claims import ACCEPT, OVERLAP, marking, remove_edit
+from core.review.claims import ACCEPT, OVERLAP, marking, remove_edit, stated_lines
 from core.review.edits import AddClaim, Focus, SuggestClaims, UpdateClaim
 from core.review.session import ReviewSession
 from core.text.sentences import snap_to_sentences
@@ -80,6 +80,9 @@ class ClaimsReview:
         session.article_opened.connect(self.show_claims)
         session.claims_changed.connect(self.refresh)
         session.focus_moved.connect(self.show_focus)
+        session.relations_changed.connect(self.show_stated)
+        session.spans_changed.connect(self.show_stated)  # an end may leave the passage
+        self.panel.selection_changed.connect(lambda _claim_id: self.show_stated())
         self.across.attach(session)  # after refresh: it reads the refreshed claims
 
     def show_claims(self, _article: Article | None) -> None:
@@ -100,11 +103,20 @@ class ClaimsReview:
         else:
             self.panel.set_claims(session.claims, session.article.text, session.claim_id)
             w.view.set_claims(session.claims, session.claim_id)
+        self.show_stated()
         # Always: a new, empty project must not keep the last project's count.
         # Short, so the three tabs fit a narrow side panel; what is open is in the status bar.
         count = len(self.panel.model.all)
         w.side_tabs.setTabText(1, f"Claims ({count})" if count else "Claims")
         w.side_tabs.setTabToolTip(1, f"Claims: {self.panel.count_text()}")
+
+    def show_stated(self) -> None:
+        """Under the selected claim: the open article's live relations it states."""
+        session, claim = self.session, self.panel.selected_claim()
+        if session is None or claim is None:
+            self.panel.set_stated([])
+        else:
+            self.panel.set_stated(stated_lines(claim, session.relations, session.spans))
 
     def select(self, claim_id: int | None, scroll: bool = False) -> None:
         """Move to a claim (the session's current claim) and show it selected in the panel
