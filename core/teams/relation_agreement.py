@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from core.metrics import f1_from
 from core.models import Version
+from core.teams.relation_curation import counted_relations
 
 Bounds = tuple[int, int]
 RelationKey = tuple[Bounds, Bounds, str]  # (head bounds, tail bounds, type)
@@ -31,13 +32,7 @@ def relation_keys(version: Version, symmetric: Iterable[str]) -> set[RelationKey
     symmetric type's ends in text order (so either direction is the same relation)."""
     both_ways = set(symmetric)
     out: set[RelationKey] = set()
-    for r in version.relations:
-        if r.state != "accepted" or not (0 <= r.head < len(version.spans)
-                                         and 0 <= r.tail < len(version.spans)):
-            continue
-        head, tail = version.spans[r.head], version.spans[r.tail]
-        if head.state != "accepted" or tail.state != "accepted":
-            continue
+    for r, head, tail in counted_relations(version):
         ends = ((head.start, head.end), (tail.start, tail.end))
         if r.type in both_ways:
             ends = (min(ends), max(ends))

@@ -9,7 +9,7 @@ and label, or is left out when there is none (an entity nobody took cannot hold 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from core.metrics import Span3
 from core.models import Relation, RelationIn, Span, SpanIn, Version
@@ -17,18 +17,22 @@ from core.models import Relation, RelationIn, Span, SpanIn, Version
 VersionRelation = tuple[Span3, str, Span3]  # (head, type, tail)
 
 
-def accepted_relations(version: Version) -> set[VersionRelation]:
-    """The relations of a version that count: accepted, between accepted entities."""
-    out: set[VersionRelation] = set()
+def counted_relations(version: Version) -> Iterator[tuple[RelationIn, SpanIn, SpanIn]]:
+    """The relations of a version that count, each with its head and tail: accepted,
+    between accepted entities (the one rule of agreement and adjudication alike)."""
+    spans = version.spans
     for r in version.relations:
-        if r.state != "accepted" or not (0 <= r.head < len(version.spans)
-                                         and 0 <= r.tail < len(version.spans)):
+        if r.state != "accepted" or not (0 <= r.head < len(spans) and 0 <= r.tail < len(spans)):
             continue
-        head, tail = version.spans[r.head], version.spans[r.tail]
+        head, tail = spans[r.head], spans[r.tail]
         if head.state == "accepted" and tail.state == "accepted":
-            out.add(((head.start, head.end, head.label), r.type,
-                     (tail.start, tail.end, tail.label)))
-    return out
+            yield r, head, tail
+
+
+def accepted_relations(version: Version) -> set[VersionRelation]:
+    """The relations of a version that count (``counted_relations``), by place and label."""
+    return {((head.start, head.end, head.label), r.type, (tail.start, tail.end, tail.label))
+            for r, head, tail in counted_relations(version)}
 
 
 def onto(spans: Sequence[SpanIn], relations: Iterable[VersionRelation]) -> list[RelationIn]:
