@@ -14,15 +14,7 @@ from core.store import Project
 from core.web.fetch import Fetcher, FetchOptions
 from core.web.sources import read_sources
 from core.web.web_import import import_web
-from tests.web_site import (
-    BLOCKED,
-    PROXY_VARIABLES,
-    Site,
-    article_html,
-    guard_network,
-    paragraphs,
-    unguard,
-)
+from tests.web_site import BLOCKED, article_html, paragraphs, rss, serving
 
 FAST = FetchOptions(timeout=0.5, total_time=5, max_bytes=300_000, host_delay=0,
                     max_redirects=3)
@@ -31,15 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture
 def site(monkeypatch):
-    """The test web site; while it runs, nothing but 127.0.0.1 can be reached."""
-    for name in PROXY_VARIABLES:
-        monkeypatch.delenv(name, raising=False)
-    guard_network()
-    served = Site()
-    yield served
-    served.close()
-    unguard()
-    assert BLOCKED == [], f"a test tried to reach {BLOCKED}"
+    yield from serving(monkeypatch)
 
 
 @pytest.fixture
@@ -56,15 +40,6 @@ def stored(project: Project) -> dict[str, object]:
 
 def run(project, *items: str, options: FetchOptions = FAST, **kwargs):
     return import_web(project, read_sources(list(items)), options=options, **kwargs)
-
-
-def rss(items: list[tuple[str, str, str]], title: str = "Minerals Wire") -> str:
-    entries = "".join(
-        f"<item><title>{t}</title><link>{link}</link>"
-        + (f"<pubDate>{date}</pubDate>" if date else "") + "</item>"
-        for t, link, date in items)
-    return (f"<?xml version='1.0' encoding='utf-8'?><rss version='2.0'><channel>"
-            f"<title>{title}</title><link>http://127.0.0.1/</link>{entries}</channel></rss>")
 
 
 def test_an_rss_feed_brings_in_each_page_with_its_address_title_and_date(site, empty):

@@ -15,7 +15,7 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -212,3 +212,25 @@ class Site:
         self.server.server_close()
         self.thread.join(5)
         time.sleep(0)
+
+
+def rss(items: list[tuple[str, str, str]], title: str = "Minerals Wire") -> str:
+    entries = "".join(
+        f"<item><title>{t}</title><link>{link}</link>"
+        + (f"<pubDate>{date}</pubDate>" if date else "") + "</item>"
+        for t, link, date in items)
+    return (f"<?xml version='1.0' encoding='utf-8'?><rss version='2.0'><channel>"
+            f"<title>{title}</title><link>http://127.0.0.1/</link>{entries}</channel></rss>")
+
+
+def serving(monkeypatch) -> Iterator[Site]:
+    """The body of a ``site`` fixture: the test web site, and while it runs nothing but
+    127.0.0.1 can be reached (a test that tried fails here, naming the address)."""
+    for name in PROXY_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    guard_network()
+    served = Site()
+    yield served
+    served.close()
+    unguard()
+    assert BLOCKED == [], f"a test tried to reach {BLOCKED}"
