@@ -12,7 +12,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -58,7 +57,8 @@ class FeedImportDialog(QDialog):
         self.problem.hide()
         row = QHBoxLayout()
         row.addWidget(self.choose)
-        row.addWidget(self.problem, 1)
+        row.addWidget(self.problem)
+        row.addStretch(1)
         self.buttons = ok_cancel(self, "Import", self._import)
         layout = QVBoxLayout(self)
         layout.addWidget(_plain_label(INTRO))
@@ -101,7 +101,6 @@ class FeedImportSummary(QDialog):
         self.details = QPlainTextEdit()
         self.details.setReadOnly(True)
         self.details.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-        self.details.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.details.setPlainText("\n".join(lines[1:]))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
@@ -109,7 +108,7 @@ class FeedImportSummary(QDialog):
         layout.addWidget(self.headline)
         layout.addWidget(self.details, 1)
         layout.addWidget(buttons)
-        self.resize(760, 380)
+        self.resize(880, 400)
 
     def text(self) -> str:
         """Everything the summary says, as shown."""
