@@ -5,6 +5,7 @@ feeds kept harmless."""
 from __future__ import annotations
 
 import ast
+import gzip
 from pathlib import Path
 
 import pytest
@@ -115,6 +116,16 @@ def test_each_failure_is_said_for_its_address_and_the_rest_goes_on(site, empty, 
         "the same text is already in the project"]
 
 
+def test_a_compressed_page_is_read_and_a_compressed_bomb_is_too_big(site, empty):
+    page = gzip.compress(article_html("Gallium curbs", paragraphs("gallium")).encode())
+    small = site.add("/gz.html", page, headers={"Content-Encoding": "gzip"})
+    bomb = site.add("/bomb.html", gzip.compress(b"<p>" + b"a" * 5_000_000),
+                    headers={"Content-Encoding": "gzip"})
+    report = run(empty, small, bomb)
+    assert [item.line() for item in report.items] == [
+        f"imported: {small}  (Gallium curbs)", f"failed: {bomb}: too big (over 0.3 MB)"]
+
+
 def test_a_malformed_feed_gives_what_it_could_and_says_so(site, empty):
     a1 = site.add("/a1.html", article_html("Graphite", paragraphs("graphite")))
     broken = rss([("Graphite", a1, "")]).replace("</channel></rss>", "<item><title>Cut off")
@@ -148,9 +159,16 @@ def test_a_hostile_page_gives_no_script_and_a_clean_title(site, empty):
     url = site.add("/hostile.html", page)
     feed = site.add("/hostile.rss", rss([("Bad \x1b]0;title\x07 entry", url, "")],
                                         title="Wire\u202e\x1b[2J"), "application/rss+xml")
-    report = run(empty, url, feed)
+    marked = site.add("/marked.html", article_html("Plain", paragraphs("antimony")))
+    atom = site.add("/marked.atom", (
+        "<?xml version='1.0'?><feed xmlns='http://www.w3.org/2005/Atom'><title>A</title>"
+        "<entry><title type='html'>&lt;script&gt;x()&lt;/script&gt;&lt;b&gt;Antimony"
+        f"&lt;/b&gt; &amp;amp; tin</title><link href='{marked}'/><id>urn:m</id></entry>"
+        "</feed>"), "application/atom+xml")
+    report = run(empty, url, feed, atom)
     article = stored(empty)[url]
-    assert report.imported == 1
+    assert stored(empty)[marked].title == "x() Antimony & tin"  # tags gone, shown as text
+    assert report.imported == 2
     for token in ("STYLE_TOKEN", "SCRIPT_TOKEN", "WRITE_TOKEN", "color:red"):
         assert token not in article.text
     assert article.title == "Tungsten[31m ban lifted"  # no escape, bell or bidi override

@@ -59,6 +59,12 @@ def test_a_feed_imported_from_the_window_shows_what_became_of_each_address(
                                       ("Gone", site.url("/gone.html"), "")]),
                     "application/rss+xml")
     window.jobs.fetch_options = FetchOptions(timeout=5, host_delay=0)
+    window.act_import_web.trigger()
+    dialog = window.jobs.web_dialog
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)  # nothing typed yet
+    assert dialog.isVisible() and dialog.problem.text() == (
+        "Nothing to import yet: give an address or a file.")
+    dialog.reject()
     start_from_the_menu(qtbot, window, feed)
     qtbot.waitUntil(lambda: window.jobs.web_summary is not None, timeout=30_000)
     summary = window.jobs.web_summary

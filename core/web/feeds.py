@@ -11,6 +11,7 @@ bytes (never an address or a path, which it would open itself), so fetching stay
 from __future__ import annotations
 
 import calendar
+import html
 import io
 import re
 from dataclasses import dataclass
@@ -63,8 +64,7 @@ def read_feed(data: bytes, url: str) -> Feed:
         if not link:
             without_link += 1
             continue
-        entries.append(FeedEntry(urljoin(url, link.strip()), one_line(entry.get("title", "")),
-                                 _date(entry)))
+        entries.append(FeedEntry(urljoin(url, link.strip()), _title(entry), _date(entry)))
     if not entries:
         if complaint:
             raise NotAFeed(f"malformed feed, nothing could be read from it ({complaint})")
@@ -83,6 +83,19 @@ def _link(entry) -> str:
         if candidate.get("href") and candidate.get("rel", "alternate") == "alternate":
             return candidate["href"]
     return entry.get("id", "") if str(entry.get("id", "")).startswith("http") else ""
+
+
+_TAG = re.compile(r"<[^>]*>")
+
+
+def _title(entry) -> str:
+    """The entry's title as one line of plain text: a title the feed marks as HTML loses its
+    tags (Assay shows titles as plain text, so "<b>" would show as written)."""
+    title = entry.get("title", "")
+    kind = (entry.get("title_detail") or {}).get("type", "")
+    if "html" in kind:
+        title = html.unescape(_TAG.sub(" ", title))
+    return one_line(title)
 
 
 def _date(entry) -> str:

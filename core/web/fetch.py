@@ -27,6 +27,7 @@ import ssl
 import time
 import urllib.error
 import urllib.request
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import Message
@@ -175,6 +176,11 @@ class Fetcher:
                 if length.strip().isdigit() and int(length) > options.max_bytes:
                     raise FetchFailed(self._too_big())
                 body = self._read(response)
+                encoding = headers.get("Content-Encoding", "").strip().lower()
+                if encoding in ("gzip", "x-gzip", "deflate"):
+                    body = self._inflate(body, encoding)
+                elif encoding not in ("", "identity"):
+                    raise FetchFailed(f"sent in an encoding Assay cannot read ({encoding})")
                 return Fetched(url, response.geturl(), content_type,
                                headers.get_content_charset(), body)
         except (FetchFailed, FetchCancelled):
@@ -207,6 +213,19 @@ class Fetcher:
                 raise FetchCancelled
             parts.append(chunk)
         return b"".join(parts)
+
+    def _inflate(self, body: bytes, encoding: str) -> bytes:
+        """A compressed body (sent though Assay asked for none), inflated under the size
+        cap: a small bomb cannot grow past it."""
+        wbits = 16 + zlib.MAX_WBITS if "gzip" in encoding else zlib.MAX_WBITS
+        inflater = zlib.decompressobj(wbits)
+        try:
+            data = inflater.decompress(body, self.options.max_bytes + 1)
+        except zlib.error:
+            raise FetchFailed(f"cannot read the compressed page ({encoding})") from None
+        if len(data) > self.options.max_bytes or inflater.unconsumed_tail:
+            raise FetchFailed(self._too_big())
+        return data
 
     def _too_big(self) -> str:
         return f"too big (over {self.options.max_bytes / 1e6:g} MB)"
