@@ -13,7 +13,7 @@ import pytest
 from core.nlp.store_rules import store_rules
 from core.store import Project
 from core.web.fetch import Fetcher, FetchOptions
-from core.web.sources import read_sources
+from core.web.sources import is_web_source, read_sources
 from core.web.web_import import import_web
 from tests.web_site import BLOCKED, article_html, paragraphs, rss, serving
 
@@ -220,6 +220,15 @@ def test_a_local_feed_file_and_a_list_of_links(site, empty, tmp_path):
     assert report.imported == 2
     assert [i.reason for i in report.items if i.outcome == "failed"] == ["no such file"]
     assert stored(empty)[a1].published == "2024-01-01"
+
+
+def test_the_cli_reads_a_txt_as_links_only_when_it_is_a_list_of_links(tmp_path):
+    links = tmp_path / "links.txt"
+    links.write_text("# to read\nhttps://example.org/a\nexample.org/b\n", encoding="utf-8")
+    article = tmp_path / "story.txt"  # starts with its address, then prose: an article
+    article.write_text("https://example.org/story\n\nLithium prices fell.", encoding="utf-8")
+    assert is_web_source(str(links)) and not is_web_source(str(article))
+    assert is_web_source("https://example.org/feed") and not is_web_source(str(tmp_path))
 
 
 def test_cancel_keeps_what_was_imported(site, empty):

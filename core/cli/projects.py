@@ -38,8 +38,8 @@ def import_options(p: argparse.ArgumentParser) -> None:
     add_project(p)
     p.add_argument("paths", nargs="+", metavar="PATH|URL",
                    help="files or folders of articles; or web addresses (pages or feeds), "
-                        "feed files (.xml .rss .atom) and lists of links (.txt whose first "
-                        "line is an address), which are fetched now")
+                        "feed files (.xml .rss .atom) and lists of links (.txt with one address "
+                        "a line), which are fetched now")
     p.add_argument("--batch-size", type=int, default=500, help="articles per transaction")
     p.add_argument("--timeout", type=float, default=FetchOptions.timeout, metavar="SECONDS",
                    help="web import: wait this long to connect and for each read "

@@ -132,21 +132,22 @@ def links_in(text: str, origin: str) -> list[Source]:
 
 def is_link_list(path: Path) -> bool:
     """Whether ``assay-cli import`` should read a ``.txt`` file as a list of links rather
-    than as an article: its first line that is not blank or a ``#`` comment is an address.
-    (The window has a dialog of its own for lists of links.)"""
+    than as an article: its first line that is not blank or a ``#`` comment is an address,
+    and every such line is one word (an article that starts with its address has sentences
+    below it). The window has a dialog of its own for lists of links."""
     if path.suffix.lower() != ".txt" or not path.is_file():
         return False
     try:
         refuse_project_file(path, "import")
-        with path.open("rb") as fh:
-            head = fh.read(8192).decode("utf-8", "replace")
+        if path.stat().st_size > MAX_LIST_BYTES:
+            return False
+        text = path.read_bytes().decode("utf-8", "replace")
     except (AssayError, OSError):
         return False
-    for line in head.splitlines():
-        line = line.strip().lstrip("\ufeff")
-        if line and not line.startswith("#"):
-            return looks_like_address(line)
-    return False
+    lines = [line for raw in text.splitlines()
+             if (line := raw.strip().lstrip("\ufeff")) and not line.startswith("#")]
+    return bool(lines) and looks_like_address(lines[0]) and all(
+        len(line.split()) == 1 for line in lines)
 
 
 def is_web_source(item: str) -> bool:
