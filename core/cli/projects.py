@@ -34,6 +34,22 @@ def cmd_new(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _seconds(least: float):
+    """An argparse ``type``: a number of seconds, at least ``least``, in one sentence if not."""
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            value = float("nan")
+        if not (least <= value <= 3600):  # also refuses nan
+            raise argparse.ArgumentTypeError(
+                f"a number of seconds from {least:g} to 3600, not {text!r}")
+        return value
+
+    return parse
+
+
 def import_options(p: argparse.ArgumentParser) -> None:
     add_project(p)
     p.add_argument("paths", nargs="+", metavar="PATH|URL",
@@ -41,10 +57,10 @@ def import_options(p: argparse.ArgumentParser) -> None:
                         "feed files (.xml .rss .atom) and lists of links (.txt with one address "
                         "a line), which are fetched now")
     p.add_argument("--batch-size", type=int, default=500, help="articles per transaction")
-    p.add_argument("--timeout", type=float, default=FetchOptions.timeout, metavar="SECONDS",
+    p.add_argument("--timeout", type=_seconds(0.1), default=FetchOptions.timeout, metavar="SECONDS",
                    help="web import: wait this long to connect and for each read "
                         "(default %(default)s)")
-    p.add_argument("--host-delay", type=float, default=FetchOptions.host_delay,
+    p.add_argument("--host-delay", type=_seconds(0), default=FetchOptions.host_delay,
                    metavar="SECONDS", help="web import: pause between two requests to one "
                                            "site (default %(default)s)")
     add_json_progress(p)
@@ -99,7 +115,7 @@ def _import_web(project: Project, items: list[str], args: argparse.Namespace) ->
     from core.web.sources import read_sources
     from core.web.web_import import import_web
 
-    options = FetchOptions(timeout=args.timeout, host_delay=max(0.0, args.host_delay))
+    options = FetchOptions(timeout=args.timeout, host_delay=args.host_delay)
     report = import_web(project, read_sources(items), options=options,
                         progress=ProgressPrinter("fetching pages", args.json_progress))
     for line in report.lines():
