@@ -168,6 +168,7 @@ class Project:
     suggestions_as_made = _forward("_queries", ArticleQueries.suggestions_as_made)
     search = _forward("_queries", ArticleQueries.search)
     ids_by_sha256 = _forward("_queries", ArticleQueries.ids_by_sha256)
+    urls_present = _forward("_queries", ArticleQueries.urls_present)
     next_article_id = _forward("_queries", ArticleQueries.next_article_id)
     most_uncertain_pending = _forward("_queries", ArticleQueries.most_uncertain_pending)
     measured_pending = _forward("_queries", ArticleQueries.measured_pending)

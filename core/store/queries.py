@@ -202,6 +202,18 @@ class ArticleQueries:
                 part))
         return found
 
+    def urls_present(self, urls: Iterable[str], chunk: int = 500) -> set[str]:
+        """Which of these addresses some article of the project was imported from (the web
+        import does not fetch them again); one query per ``chunk`` addresses."""
+        wanted = [u for u in dict.fromkeys(urls) if u]
+        found: set[str] = set()
+        for i in range(0, len(wanted), chunk):
+            part = wanted[i:i + chunk]
+            found.update(url for (url,) in self.conn.execute(
+                f"SELECT DISTINCT url FROM articles WHERE url IN ({','.join('?' * len(part))})",
+                part))
+        return found
+
     def search(self, query: str, limit: int = 100) -> list[int]:
         """Ids of articles whose title or text match ``query`` (words, any order), best first."""
         if not query.strip():
