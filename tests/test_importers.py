@@ -725,3 +725,17 @@ def test_an_imported_kb_id_obeys_the_rule_of_typed_ids(proj, tmp_path, kb_id):
 @pytest.mark.parametrize("data", [b"text", b"title,text\r\n", b"sep=;\ntext;title\n\n\n"])
 def test_csv_with_a_header_and_no_rows_is_reported(tmp_path, data):
     assert only_problem(write(tmp_path / "header.csv", data)).reason == "no rows after the header"
+
+
+def test_a_heading_that_steers_the_screen_is_stored_as_one_plain_line(tmp_path):
+    """Whatever the importer, the stored title and source lose control and bidi characters
+    (a U+202E in a page's heading would reverse the list row and a terminal line)."""
+    page = PAGE.replace("<main><article>",
+                        "<main><article><h1>Cobalt \u202eslaes\u202c rise\x1b[31m</h1>")
+    path = write(tmp_path / "steer\u202e.html", page)
+    with Project.create(tmp_path / "p.assay", rules=store_rules()) as project:
+        import_paths(project, [path])
+        (article_id,) = project.article_ids()
+        article = project.article(article_id)
+    assert article.title == "Cobalt slaes rise[31m"
+    assert "\u202e" not in article.source and "\x1b" not in article.title

@@ -21,7 +21,7 @@ from core.store.relations import Relations
 from core.store.rows import inserted_id
 from core.store.spans import check_bounds, overlap_problem
 from core.text.kb_ids import KB_ID_RULE, is_usable_kb_id
-from core.text.normalise import normalise_text, sha256_text
+from core.text.normalise import normalise_text, one_line, sha256_text
 
 
 @dataclass(frozen=True)
@@ -63,12 +63,16 @@ class ArticleImports:
                 if not text.strip():
                     raise InvalidEdit("An article has no text.")
                 digest = sha256_text(text)
+                # Whatever the importer: a title and a source are one line without control
+                # or bidi characters (a "\u202e" in a page's heading would reverse the
+                # list's row and a terminal's line).
+                title, source = one_line(art.title or ""), one_line(art.source or "")
                 wanted = art.id if art.id is not None and conn.execute(
                     "SELECT 1 FROM articles WHERE id = ?", (art.id,)).fetchone() is None else None
                 cur = conn.execute(
                     "INSERT OR IGNORE INTO articles(id, title, source, url, published, text, "
                     "sha256, status, note, model) VALUES (?,?,?,?,?,?,?, 'pending', '', ?)",
-                    (wanted, art.title or "", art.source or "", art.url or "",
+                    (wanted, title, source, art.url or "",
                      art.published or "", text, digest, art.model),
                 )
                 if cur.rowcount == 0:
@@ -77,7 +81,7 @@ class ArticleImports:
                 added += 1
                 article_id = inserted_id(cur)
                 conn.execute("INSERT INTO articles_fts(rowid, title, text) VALUES (?, ?, ?)",
-                             (article_id, art.title or "", text))
+                             (article_id, title, text))
                 if art.spans:
                     ids = self._insert_spans(conn, article_id, text, art.spans, labels,
                                              reviewer, with_ids=bool(art.relations))
