@@ -41,7 +41,7 @@ def import_options(p: argparse.ArgumentParser) -> None:
 
 
 @COMMANDS.command("import", import_options,
-                  help="import .txt .md .html .jsonl .csv files or folders")
+                  help="import .txt .md .html .pdf .jsonl .csv files or folders")
 def cmd_import(args: argparse.Namespace) -> int:
     from core.formats.importers import import_paths
 
