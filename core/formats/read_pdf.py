@@ -21,6 +21,7 @@ dateline at the top of the text (``core.text.dates``).
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterator
 from datetime import date
@@ -32,6 +33,11 @@ from core.formats.pdf_layout import Block, Line, Page, assemble
 from core.formats.source_text import Entry, ImportCancelled, PageHook
 from core.models import ArticleIn
 from core.text.normalise import normalise_text, one_line
+
+# pdfminer logs what it works around in a file ("Could not get FontBBox…") as warnings,
+# which Python would print on stderr for want of a handler: the import reports in its own
+# sentences. An app that sets up logging still gets them.
+logging.getLogger("pdfminer").addHandler(logging.NullHandler())
 
 MAX_PDF_PAGES = 2000
 TITLE_CHARS = 150  # a first paragraph longer than this is text, not a title
