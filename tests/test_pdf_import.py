@@ -248,3 +248,14 @@ def test_a_300_page_report_moves_the_bar_page_by_page_and_a_cancel_keeps_none_of
     assert [d for d, _t in seen] == sorted(d for d, _t in seen) and seen[-1] == (100, 100)
     last = article.text[article.page_starts[-1]:]
     assert last.startswith("Section 300 reviews") and "Page 300 of 300" not in article.text
+
+
+@pytest.mark.parametrize("show_decisions", [False, True])
+def test_a_hand_out_copy_keeps_the_pages(proj, tmp_path, show_decisions):
+    from core.teams.assign import hand_out
+
+    import_paths(proj, [write_report(tmp_path / "cobalt.pdf")])
+    starts = only_article(proj).page_starts
+    paths = hand_out(proj, ["ana"], tmp_path / "out", show_decisions=show_decisions)
+    with Project.open(paths["ana"], rules=store_rules()) as copy:
+        assert only_article(copy).page_starts == starts
