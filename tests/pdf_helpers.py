@@ -128,14 +128,19 @@ def write_report(path: Path, **options) -> Path:
     return write_pdf(path, REPORT, **options)
 
 
-def write_scanned(path: Path, pages: int = 2) -> Path:
-    """Pages that are only a picture (a scan without OCR)."""
+def write_scanned(path: Path, pages: int = 2, text_on: Sequence[int] = ()) -> Path:
+    """Pages that are only a picture (a scan without OCR), but for the pages in
+    ``text_on`` (1-based), which have a line of text."""
     from PIL import Image
 
     picture = ImageReader(Image.new("RGB", (120, 160), (200, 200, 190)))
     c = canvas.Canvas(str(path), pagesize=A4)
-    for _ in range(pages):
-        c.drawImage(picture, 72, 200, WIDTH - 144, HEIGHT - 300)
+    for number in range(1, pages + 1):
+        if number in text_on:
+            c.setFont("Vera", SIZE)
+            c.drawString(72, TOP, f"Cobalt from the Lualaba province, page {number}.")
+        else:
+            c.drawImage(picture, 72, 200, WIDTH - 144, HEIGHT - 300)
         c.showPage()
     c.save()
     return path

@@ -133,6 +133,17 @@ def test_a_folder_imports_the_good_pdf_and_names_each_bad_one(proj, tmp_path):
     assert sorted(p.path.rsplit("/", 1)[1] for p in report.problems) == sorted(FAILURES)
 
 
+def test_pages_without_text_among_pages_with_text_are_named(proj, tmp_path):
+    report = import_paths(proj, [write_scanned(tmp_path / "mixed.pdf", 3, text_on=(1,))])
+    assert report.added == 1
+    assert [p.reason for p in report.problems] == [
+        "page(s) 2, 3 have no text layer (scanned?); the article has the text of the other "
+        "pages"]
+    article = only_article(proj)
+    assert article.text == "Cobalt from the Lualaba province, page 1."
+    assert article.page_starts == (0, len(article.text), len(article.text))
+
+
 def test_a_page_that_breaks_midway_keeps_nothing_of_the_file(proj, tmp_path, monkeypatch):
     """Two pages read, the third fails (a damaged content stream): no half article."""
     from pdfminer.pdfinterp import PDFPageInterpreter

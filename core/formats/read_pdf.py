@@ -30,7 +30,7 @@ from typing import Any, BinaryIO
 
 from core.formats.bad_content import BadContent
 from core.formats.pdf_layout import Block, Line, Page, assemble
-from core.formats.source_text import Entry, ImportCancelled, PageHook
+from core.formats.source_text import Entry, ImportCancelled, PageHook, problem
 from core.models import ArticleIn
 from core.text.normalise import normalise_text, one_line
 
@@ -41,6 +41,7 @@ logging.getLogger("pdfminer").addHandler(logging.NullHandler())
 
 MAX_PDF_PAGES = 2000
 TITLE_CHARS = 150  # a first paragraph longer than this is text, not a title
+SCANNED_LETTERS = 20  # a page with pictures and fewer letters (a page number) is a scan
 _LIGATURES = {0xFB00: "ff", 0xFB01: "fi", 0xFB02: "fl", 0xFB03: "ffi", 0xFB04: "ffl",
               0xFB05: "st", 0xFB06: "st"}
 _UNMAPPED = re.compile(r"\(cid:\d+\)")  # pdfminer's text for a glyph with no character
@@ -52,11 +53,16 @@ _SCANNED = f"has no text layer; it looks scanned \u2014 {OCR}"
 
 
 def read_pdf(path: Path, pages: PageHook | None = None) -> Iterator[Entry]:
-    """The article in one PDF (``pages(done, total)`` after each page), or BadContent."""
+    """The article in one PDF (``pages(done, total)`` after each page), or BadContent; and
+    a note naming the pages that are only pictures, when some have text and some not."""
     with path.open("rb") as fh:
         _check_envelope(fh)
-        article = _read(fh, path, pages)
+        article, scanned = _read(fh, path, pages)
     yield None, article
+    if scanned:
+        listed = ", ".join(str(n) for n in scanned[:12]) + (", …" if len(scanned) > 12 else "")
+        yield None, problem(path, None, f"page(s) {listed} have no text layer (scanned?); "
+                                        "the article has the text of the other pages")
 
 
 def _check_envelope(fh: BinaryIO) -> None:
@@ -73,7 +79,7 @@ def _check_envelope(fh: BinaryIO) -> None:
     fh.seek(0)
 
 
-def _read(fh: BinaryIO, path: Path, hook: PageHook | None) -> ArticleIn:
+def _read(fh: BinaryIO, path: Path, hook: PageHook | None) -> tuple[ArticleIn, list[int]]:
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
     try:
@@ -96,9 +102,11 @@ def _read(fh: BinaryIO, path: Path, hook: PageHook | None) -> ArticleIn:
     if not text.strip():
         raise BadContent(_SCANNED if any(p.pictures for p in pages)
                          else "has no text on any page")
+    scanned = [n for n, page in enumerate(pages, 1) if page.pictures and sum(
+        ch.isalpha() for block in page.blocks for ch in block.text) < SCANNED_LETTERS]
     return ArticleIn(text=text, title=_title(info.get("Title"), text, path),
                      source=path.name, published=_date(info.get("CreationDate")),
-                     pages=assembled.page_starts)
+                     pages=assembled.page_starts), scanned
 
 
 def _open(fh: BinaryIO) -> tuple[Any, int]:
