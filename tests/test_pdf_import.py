@@ -270,3 +270,16 @@ def test_a_hand_out_copy_keeps_the_pages(proj, tmp_path, show_decisions):
     paths = hand_out(proj, ["ana"], tmp_path / "out", show_decisions=show_decisions)
     with Project.open(paths["ana"], rules=store_rules()) as copy:
         assert only_article(copy).page_starts == starts
+
+
+def test_furniture_is_page_numbers_and_lines_repeated_at_a_page_edge():
+    from core.formats.pdf_layout import Page, assemble
+
+    def page(number: str, body: str, bottom: str) -> Page:
+        return Page([block("Annual Report 2026", 72, 800), block(body, 72, 700),
+                     block(bottom, 72, 40), block(number, 500, 40)], height=842)
+
+    pages = [page("iv", "Cobalt rose.", "Printed on recycled paper"),
+             page("v", "Lithium fell.", "Printed on recycled paper"),
+             page("Page 6", "Nickel held.", "mild")]  # a word, not a numeral: kept
+    assert assemble(pages).text == "Cobalt rose.\n\nLithium fell.\n\nNickel held.\n\nmild"

@@ -33,8 +33,11 @@ GUTTER = 5.0  # points: the least gap between two columns
 # A paragraph ending like this is whole; one ending otherwise and followed by a block that
 # starts in lowercase continues there (in the next column or on the next page).
 _ENDS_SENTENCE = re.compile(r"[.!?:;)\]\"'\u201d\u2019\u2026]$")
+# "12", "Page 3", "3 of 40", "3/40", and roman numerals written as numerals are ("iv", not
+# "mild" or "did", which are letters a roman numeral has but no numeral).
+_ROMAN = r"(?=[mdclxvi])m{0,3}(?:cm|cd|d?c{0,3})(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})"
 _PAGE_NUMBER = re.compile(
-    r"(?:page\s*)?(?:\d{1,5}|[ivxlcdm]{1,7})(?:\s*(?:of|/)\s*\d{1,5})?", re.IGNORECASE)
+    rf"(?:page\s*)?(?:\d{{1,5}}|{_ROMAN})(?:\s*(?:of|/)\s*\d{{1,5}})?", re.IGNORECASE)
 _DIGITS = re.compile(r"\d+")
 
 

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from core.formats.bad_content import BadContent
+from core.formats.html import TITLE_MAX_CHARS
 from core.formats.pdf_layout import Block, Line, Page, assemble
 from core.formats.source_text import Entry, ImportCancelled, PageHook, problem
 from core.models import ArticleIn
@@ -208,13 +209,13 @@ def _info(document: Any) -> dict[str, str]:
 
 
 def _title(given: str | None, text: str, path: Path) -> str:
-    title = one_line(normalise_text(given or ""))
+    title = one_line(normalise_text(given or ""), TITLE_MAX_CHARS)
     if title and not _FILE_NAME.search(title) and title.lower() not in ("untitled", "title"):
         return title
     first = text.split("\n\n", 1)[0].strip()
     if first and len(first) <= TITLE_CHARS and not first.endswith(".") and any(
             ch.isalpha() for ch in first):
-        return one_line(first)
+        return one_line(first, TITLE_MAX_CHARS)
     return path.stem
 
 
