@@ -6,6 +6,7 @@ fails loudly and so that type checkers can follow them across modules.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -103,6 +104,9 @@ class ArticleIn:
     # free) and its decision.
     id: int | None = None
     decision: ImportedDecision | None = None
+    # Where each page starts in ``text`` (a PDF's pages, ``core.formats.read_pdf``): one
+    # offset a page, in order; empty for a text without pages.
+    pages: tuple[int, ...] = ()
 
 
 class Span(NamedTuple):
@@ -148,6 +152,29 @@ class Article:
     reviewed_at: str | None
     model: str | None
     review_seconds: float | None = None
+    # Where each page of the source starts in ``text``, as stored: a JSON list of offsets
+    # (a PDF's pages), or None. ``page_starts`` reads it.
+    pages: str | None = None
+
+    @property
+    def page_starts(self) -> tuple[int, ...]:
+        """Each page's start offset in ``text`` (empty when the source had no pages)."""
+        return decode_pages(self.pages)
+
+
+def decode_pages(stored: str | None) -> tuple[int, ...]:
+    """The page starts stored with an article (``Article.pages``); () for none, and for a
+    value no import could have stored (a project file is untrusted: the store checks them
+    on the way in, ``core.text.pages.page_problem``, but a file may be made elsewhere)."""
+    if not stored:
+        return ()
+    try:
+        starts = json.loads(stored)
+    except ValueError:
+        return ()
+    if not isinstance(starts, list) or not all(type(n) is int and n >= 0 for n in starts):
+        return ()
+    return tuple(starts) if starts == sorted(starts) else ()
 
 
 @dataclass(frozen=True)

@@ -447,7 +447,7 @@ def make_tree(root: Path) -> None:
     write(root / "a.md", "# Alpha\n\nAlpha article text.")
     write(root / "sub" / "deeper" / "c.jsonl", '{"text": "Charlie article text."}\n')
     write(root / "sub" / "d.HTML", "<p>Delta article text.</p>")
-    write(root / "sub" / "report.pdf", b"%PDF-1.4")
+    write(root / "sub" / "scan.tiff", b"II*\x00")  # a PDF is read since issue 29
     write(root / "notes.docx", b"PK\x03\x04")
     write(root / ".hidden.txt", "Hidden article.")
     write(root / ".git" / "config.txt", "Not an article.")
@@ -460,7 +460,7 @@ def test_discover_is_recursive_sorted_and_skips_hidden_and_unsupported(tmp_path)
     assert files == [root / "a.md", root / "b.txt", root / "sub" / "d.HTML",
                      root / "sub" / "deeper" / "c.jsonl"]
     assert sorted(skipped) == sorted([root / ".git", root / ".hidden.txt", root / "notes.docx",
-                                      root / "sub" / "report.pdf"])
+                                      root / "sub" / "scan.tiff"])
     again, _ = discover([root, root / "b.txt"])  # a file named twice is read once
     assert again == files
     assert {p.suffix.lower() for p in files} <= set(SUPPORTED_SUFFIXES)

@@ -67,8 +67,8 @@ def import_options(p: argparse.ArgumentParser) -> None:
 
 
 @COMMANDS.command("import", import_options,
-                  help="import .txt .md .html .jsonl .csv files or folders, or pages and "
-                       "feeds from the web")
+                  help="import .txt .md .html .pdf .jsonl .csv files or folders, or pages "
+                       "and feeds from the web")
 def cmd_import(args: argparse.Namespace) -> int:
     from core.web.sources import is_web_source
 

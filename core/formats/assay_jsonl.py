@@ -25,7 +25,8 @@ exporting again gives the same file byte for byte. Imported decisions keep their
 names and times, and the importing project's audit log records each one as imported
 (``article.imported``), so nothing looks decided in this project that was decided
 elsewhere. Span and relation ids are kept where the importing project has them free.
-Not carried: topics, reviewers' versions of a team project, the
+An article made from a PDF carries ``pages``, each page's start offset in its text (absent
+for others). Not carried: topics, reviewers' versions of a team project, the
 audit log itself, reviewers' own canonical entries (links to them are kept as ids), and
 which pre-annotator made each suggestion (the article's last one is kept).
 """
@@ -91,6 +92,8 @@ def write(records: Iterable[Reviewed], sink: Sink) -> None:
             "other_claims": [c for c in claims if c["state"] != "accepted"],
             "relations": [relation_payload(r, ends) for r in rec.relations],
         }
+        if a.page_starts:  # an article made from a PDF: where each page starts in its text
+            line["pages"] = list(a.page_starts)
         if not i:
             line.update(scheme_line(sink))
         fh.write(dump(line))

@@ -54,11 +54,14 @@ def write(records: Iterable[Reviewed], sink: Sink) -> None:
                 item["kb_id"] = s.kb_id
             spans.append(item)
         input_hash, task_hash = prodigy_hashes(a.text, spans)
+        meta: dict[str, Any] = {"article_id": a.id, "title": a.title, "source": a.source,
+                                "url": a.url, "published": a.published}
+        if a.page_starts:  # a PDF's pages: where each starts in the text, to cite a page
+            meta["pages"] = list(a.page_starts)
         fh.write(dump({
             "text": a.text, "tokens": tokens, "spans": spans, "answer": "accept",
             "_input_hash": input_hash, "_task_hash": task_hash,
-            "meta": {"article_id": a.id, "title": a.title, "source": a.source,
-                     "url": a.url, "published": a.published},
+            "meta": meta,
         }))
 
 

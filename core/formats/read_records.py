@@ -22,6 +22,7 @@ from core.formats.encoding import (
 from core.formats.html import TITLE_MAX_CHARS, _collapse
 from core.formats.source_text import (
     Entry,
+    RawOffsets,
     normalised_with_spans,
     problem,
 )
@@ -44,6 +45,7 @@ from core.models import (
 )
 from core.store.relation_types import read_relation_types
 from core.text.normalise import normalise_text
+from core.text.pages import page_problem
 
 # ---------------------------------------------------------------- .jsonl
 
@@ -337,7 +339,24 @@ def article_from_record(record: Any, default_source: str = "") -> ArticleIn:
         relations=(doccano_relations(record.get("relations"), record["entities"])
                    if "entities" in record and "spans" not in record else ()),
         model=_annotated_by(record, spans),
+        pages=_record_pages(record.get("pages", meta.get("pages")), raw, text),
     )
+
+
+def _record_pages(given: Any, raw: str, text: str) -> tuple[int, ...]:
+    """The page starts a record carries (Assay JSONL ``pages``, Prodigy ``meta.pages``:
+    ``core.text.pages``), moved onto the normalised text like spans; raises _BadContent."""
+    if given is None:
+        return ()
+    if not isinstance(given, list) or page_problem(given, len(raw)):
+        raise _BadContent('"pages" is not a list of page start offsets, in order, within '
+                          "the text")
+    if raw == text:
+        return tuple(given)
+    moved = RawOffsets(raw)
+    if not moved.fits(text):
+        raise _BadContent('cannot map "pages" onto the normalised text')
+    return tuple(moved(n) for n in given)
 
 
 def _annotated_by(record: dict[str, Any], spans: list[SpanIn]) -> str | None:

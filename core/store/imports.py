@@ -22,6 +22,7 @@ from core.store.rows import inserted_id
 from core.store.spans import check_bounds, overlap_problem
 from core.text.kb_ids import KB_ID_RULE, is_usable_kb_id
 from core.text.normalise import normalise_text, one_line, sha256_text
+from core.text.pages import encode_pages, page_problem
 
 
 @dataclass(frozen=True)
@@ -69,11 +70,14 @@ class ArticleImports:
                 title, source = one_line(art.title or ""), one_line(art.source or "")
                 wanted = art.id if art.id is not None and conn.execute(
                     "SELECT 1 FROM articles WHERE id = ?", (art.id,)).fetchone() is None else None
+                if art.pages and (why := page_problem(art.pages, len(text))):
+                    raise InvalidEdit(why)
                 cur = conn.execute(
                     "INSERT OR IGNORE INTO articles(id, title, source, url, published, text, "
-                    "sha256, status, note, model) VALUES (?,?,?,?,?,?,?, 'pending', '', ?)",
+                    "sha256, status, note, model, pages) "
+                    "VALUES (?,?,?,?,?,?,?, 'pending', '', ?, ?)",
                     (wanted, title, source, art.url or "",
-                     art.published or "", text, digest, art.model),
+                     art.published or "", text, digest, art.model, encode_pages(art.pages)),
                 )
                 if cur.rowcount == 0:
                     duplicates += 1

@@ -21,7 +21,7 @@ from core.store.relation_types import bundled_relation_types, insert_types
 from core.store.rules import FactsRule
 from core.store.scheme import DEFAULT_SCHEME, scheme_path
 
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12
 
 
 
@@ -336,6 +336,13 @@ def _migrate_to_v11(db: sqlite_utils.Database) -> None:
             insert_types(db.conn, bundled_relation_types(scheme_path(DEFAULT_SCHEME)))
 
 
+def _migrate_to_v12(db: sqlite_utils.Database) -> None:
+    """Pages (issue 29): where each page of an article made from a PDF starts in its text,
+    a JSON list of offsets (``core.text.pages``); NULL for every other article."""
+    if "pages" not in db.table("articles").columns_dict:
+        db.execute("ALTER TABLE articles ADD COLUMN pages TEXT")
+
+
 # Indexes the article list sorts by (core.store.project.SORTABLE_COLUMNS); status has one
 # since v1. Every index ends in the rowid, so each also orders by id within its column.
 # The one on id alone lets paging by id skip through a small index, not the table's rows
@@ -354,7 +361,7 @@ def migrations(facts: FactsRule) -> dict[int, Callable[[sqlite_utils.Database], 
     return {1: _migrate_to_v1, 2: _migrate_to_v2, 3: _migrate_to_v3, 4: _migrate_to_v4,
             5: _migrate_to_v5, 6: _migrate_to_v6, 7: _migrate_to_v7, 8: _migrate_to_v8,
             9: functools.partial(_migrate_to_v9, facts=facts), 10: _migrate_to_v10,
-            11: _migrate_to_v11}
+            11: _migrate_to_v11, 12: _migrate_to_v12}
 
 
 def _canonical(sql: str | None) -> str:

@@ -204,7 +204,7 @@ def _blind(rec: Reviewed, made: AsMade, types: list[RelationType]) -> ArticleIn:
                      published=a.published, spans=spans,
                      claims=tuple(claims[i] for i in _apart(claims)),
                      relations=_fitting(spans, _renumbered(made.relations, kept), types),
-                     model=a.model)
+                     model=a.model, pages=a.page_starts)
 
 
 def _apart(items: Sequence) -> list[int]:
@@ -264,4 +264,4 @@ def _with_decisions(rec: Reviewed, types: list[RelationType]) -> ArticleIn:
                            c.origin, c.reason) for c in rec.claims)
     return ArticleIn(text=a.text, title=a.title, source=a.source, url=a.url,
                      published=a.published, spans=spans, claims=claims,
-                     relations=_fitting(spans, relations, types))
+                     relations=_fitting(spans, relations, types), pages=a.page_starts)

@@ -40,7 +40,7 @@ class ProjectJobs:
             return
         paths = open_file_names(
             self._parent, "Import articles", Path.home(),
-            "Articles (*.txt *.md *.html *.htm *.jsonl *.csv);;All files (*)")
+            "Articles (*.txt *.md *.html *.htm *.pdf *.jsonl *.csv);;All files (*)")
         if paths:
             self.start_import(paths)
 
