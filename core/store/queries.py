@@ -172,13 +172,15 @@ class ArticleQueries:
                  claim_states: tuple[str, ...] | None = ("accepted",),
                  tokens: bool = False, suggestions: bool = False,
                  versions: bool = False, every_state: bool = False,
-                 relations: bool = False) -> Iterator[Reviewed]:
+                 relations: bool = False, topics: bool = False) -> Iterator[Reviewed]:
         """Articles in the order of ``ids`` with their accepted spans (of ``labels``),
-        claims and stored tokens, read in bulk (``core.store.reading``) for exports."""
+        claims and stored tokens (and relations, topics when asked), read in bulk
+        (``core.store.reading``) for exports."""
         return reading.reviewed(self.conn, list(ids), labels=set(labels) if labels else None,
                                 claim_states=claim_states, tokens=tokens,
                                 suggestions=suggestions, versions=versions,
-                                every_state=every_state, relations=relations)
+                                every_state=every_state, relations=relations,
+                                topics=topics)
 
     def suggestions_as_made(self, ids: Sequence[int]) -> dict[int, reading.AsMade]:
         """Each article's suggestions as the pre-annotator made them, spans and relations
