@@ -5,8 +5,8 @@ The rules are stated here, once:
 
 - a name follows the label-name rule (``core.store.labels.checked_label_name``) and is
   unique; a key is one digit used by one topic, or none: the review window presses it
-  with Ctrl (``gui.review.topic_keys``; Ctrl+letter is taken by the window's commands,
-  Alt+digit by "next entity of that label"), so it may repeat a label's key;
+  after T, in the article's Topics menu (``gui.review.topic_review``), so it may repeat
+  a label's key;
 - renaming rewrites every article's topic and the reviewers' versions in ONE transaction
   with an audit event; who decided each and when stay as they were (a rename is not a
   decision about an article);
@@ -120,8 +120,8 @@ class Topics:
     def _checked_key(self, hotkey: str, owner: str | None) -> str:
         hotkey = hotkey.strip().lower()
         if not _usable_key(hotkey):
-            raise InvalidEdit("A topic's key is one digit, 0–9 (or none); the review window "
-                              "presses it with Ctrl.")
+            raise InvalidEdit("A topic's key is one digit, 0–9 (or none): T, then the digit, "
+                              "sets the topic in the review window.")
         other = next((t.name for t in self.topics()
                       if hotkey and t.hotkey == hotkey and t.name != owner), None)
         if other is not None:

@@ -1,4 +1,5 @@
-"""The header above the article: its title, where it came from, and its review status."""
+"""The header above the article: its title, where it came from, its review status and its
+topics (``gui.review.topic_chips``, filled by ``gui.review.topic_review``)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from core.models import PREVIEW_CHARS, Article, shown_title
 from gui.common.theme import STATUS_COLORS
+from gui.review.topic_chips import TopicChips
 
 
 class ArticleHeader(QWidget):
@@ -34,6 +36,8 @@ class ArticleHeader(QWidget):
         top.addWidget(self.status_chip, 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(top)
         layout.addWidget(self.meta)
+        self.topics = TopicChips()
+        layout.addWidget(self.topics)
 
     def show_article(self, art: Article | None) -> None:
         """Show ``art``'s header, or what to do first when the project has no article."""
