@@ -10,6 +10,7 @@ import sqlite3
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton
 
 from core.models import ArticleIn
 from core.nlp.store_rules import store_rules
@@ -130,3 +131,42 @@ def test_another_process_renaming_a_topic_reaches_the_keys(qtbot, window, path):
     window.session.check_scheme()
     topic_key(qtbot, window, '1')
     assert "export restrictions" in stored(path, 1)
+
+
+def topic_names(path) -> list[str]:
+    with sqlite3.connect(path) as conn:
+        return [r[0] for r in conn.execute("SELECT name FROM topics ORDER BY position")]
+
+
+def test_the_topics_tab_renames_adds_moves_and_ctrl_z_undoes(qtbot, window, path):
+    topic_key(qtbot, window, "7")  # partnerships, set by ana before the rename
+    window.show_labels()
+    dialog = window.labels_dialog
+    qtbot.waitUntil(dialog.isVisible)
+    dialog.tabs.setCurrentWidget(dialog.topics)
+    pane = dialog.topics
+    assert pane.table.rowCount() == 9
+    pane.table.selectRow(6)
+    assert pane.name.text() == "partnerships" and pane.key.text() == "7"
+    assert pane.table.item(6, 3).text() == "1"  # one article has it
+    pane.name.setText("partnerships and alliances")
+    qtbot.keyClick(pane.name, Qt.Key.Key_Return)
+    assert topic_names(path)[6] == "partnerships and alliances"
+    assert stored(path, 1) == {"partnerships and alliances": ("accepted", "reviewer", "ana")}
+    assert "Done" in dialog.message.text()
+    pane.key.setText("5")  # trade and supply's: refused, nothing changes
+    qtbot.keyClick(pane.key, Qt.Key.Key_Return)
+    assert "already trade and supply" in dialog.message.text()
+    new = next(b for b in pane.findChildren(QPushButton) if b.text() == "New topic")
+    qtbot.mouseClick(new, Qt.MouseButton.LeftButton)
+    assert topic_names(path)[-1] == "new topic"
+    pane.move(-1)
+    assert topic_names(path)[-2:] == ["new topic", "environment and social"]
+    dialog.close()
+    window.view.setFocus()
+    entries = [a.text() for a in window.header.topics.menu.actions()]
+    assert "7   partnerships and alliances" in entries and "0   new topic" in entries
+    for _ in range(3):  # move, add, rename
+        qtbot.keyClick(window.view, Qt.Key.Key_Z, CTRL)
+    assert topic_names(path)[6] == "partnerships" and len(topic_names(path)) == 9
+    assert stored(path, 1) == {"partnerships": ("accepted", "reviewer", "ana")}

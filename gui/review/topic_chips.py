@@ -25,13 +25,14 @@ def chip_style(color: str, suggested: bool) -> str:
     """An accepted topic: its colour, white text. A suggested one: the colour's tint, dark
     text and a dashed border in the colour (as suggested entities are tinted)."""
     if suggested:
-        return (f"QToolButton {{ background: {label_color(color, 'suggested').name()}; "
-                f"color: {INK.name()}; border: 1px dashed {color}; border-radius: 9px; "
-                "padding: 1px 9px; }} QToolButton:hover { border: 2px solid "
-                f"{color}; }}")
-    return (f"QToolButton {{ background: {color}; color: white; border: 1px solid {color}; "
-            "border-radius: 9px; padding: 1px 9px; font-weight: 600; } "
-            f"QToolButton:hover {{ border: 2px solid {INK.name()}; }}")
+        rule = (f"background: {label_color(color, 'suggested').name()}; color: {INK.name()}; "
+                f"border: 1px dashed {color};")
+        hover = f"border: 2px solid {color};"
+    else:
+        rule = f"background: {color}; color: white; border: 1px solid {color}; font-weight: 600;"
+        hover = f"border: 2px solid {INK.name()};"
+    return (f"QToolButton {{ {rule} border-radius: 9px; padding: 1px 9px; }} "
+            f"QToolButton:hover {{ {hover} }}")
 
 
 def key_text(topic: Topic) -> str:
