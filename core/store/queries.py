@@ -27,6 +27,8 @@ class ArticleFilter:
     search: str | None = None
     # Only articles with a claim to decide: a suggestion, or an accepted one unchecked.
     open_claims: bool = False
+    # Only articles with this topic live (accepted or suggested; schema v12).
+    topic: str | None = None
 
 
 # A claim someone still has to decide (Claims.open_claims counts the same two kinds).
@@ -40,6 +42,7 @@ SORTABLE_COLUMNS = {
     "entities": "a.entities",
     "reviewer": "a.reviewed_by COLLATE NOCASE",
     "uncertainty": "a.uncertainty",
+    "topics": "a.topics",  # the live topics' names (core.store.topics.refresh_article_topics)
 }
 
 
@@ -63,6 +66,11 @@ class ArticleQueries:
                 "a.id IN (SELECT article_id FROM spans WHERE label = ? AND state != 'rejected')"
             )
             params.append(flt.label)
+        if flt.topic:
+            # Through the index on article_topics(topic, state, article_id).
+            clauses.append("a.id IN (SELECT article_id FROM article_topics WHERE topic = ? "
+                           "AND state IN ('accepted', 'suggested'))")
+            params.append(flt.topic)
         if flt.reviewer:
             clauses.append("a.reviewed_by = ?")
             params.append(flt.reviewer)
@@ -115,7 +123,7 @@ class ArticleQueries:
         for i in range(0, len(ids), chunk):
             part = list(ids[i:i + chunk])
             rows.update((r["id"], r) for r in self.conn.execute(
-                "SELECT a.id, a.title, a.source, a.status, a.reviewed_by, a.entities, "
+                "SELECT a.id, a.title, a.source, a.status, a.reviewed_by, a.entities, a.topics, "
                 f"CASE WHEN trim(a.title) = '' THEN substr(a.text, 1, {PREVIEW_CHARS}) "
                 "ELSE '' END AS preview "
                 f"FROM articles a WHERE a.id IN ({','.join('?' * len(part))})", part))
