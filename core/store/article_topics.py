@@ -75,7 +75,7 @@ class ArticleTopics:
     def articles_with_topic(self, topic: str, states: Sequence[str] = LIVE_STATES
                             ) -> list[int]:
         """Ids of the articles with ``topic`` in one of ``states`` (live by default), by id;
-        read through the index on (topic, state, article_id)."""
+        read through the index on (topic, article_id, state)."""
         marks = ",".join("?" * len(states))
         return [r[0] for r in self.db.conn.execute(
             f"SELECT article_id FROM article_topics WHERE topic = ? AND state IN ({marks}) "

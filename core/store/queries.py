@@ -31,6 +31,20 @@ class ArticleFilter:
     topic: str | None = None
 
 
+# The articles of one topic, live (accepted or suggested): a range of the index on
+# article_topics(topic, article_id, state), in id order.
+LIVE_TOPIC = "topic = ? AND state IN ('accepted', 'suggested')"
+
+
+def topic_only(flt: ArticleFilter | None) -> str | None:
+    """The topic, when the filter is that topic and nothing else: the list then reads the
+    topic's index alone (a page of 170,000 articles of a million in milliseconds, against
+    half a second checking each article), its count the kept sums (``topic_counts``)."""
+    if flt is not None and flt.topic and flt == ArticleFilter(topic=flt.topic):
+        return flt.topic
+    return None
+
+
 # A claim someone still has to decide (Claims.open_claims counts the same two kinds).
 OPEN_CLAIM = "(state = 'suggested' OR (state = 'accepted' AND verdict = 'unchecked'))"
 
@@ -67,9 +81,8 @@ class ArticleQueries:
             )
             params.append(flt.label)
         if flt.topic:
-            # Through the index on article_topics(topic, state, article_id).
-            clauses.append("a.id IN (SELECT article_id FROM article_topics WHERE topic = ? "
-                           "AND state IN ('accepted', 'suggested'))")
+            # Through the index on article_topics(topic, article_id, state).
+            clauses.append(f"a.id IN (SELECT article_id FROM article_topics WHERE {LIVE_TOPIC})")
             params.append(flt.topic)
         if flt.reviewer:
             clauses.append("a.reviewed_by = ?")
@@ -92,6 +105,11 @@ class ArticleQueries:
             return self.conn.execute(
                 "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?",
                 (fts_query(flt.search),)).fetchone()[0]
+        topic = topic_only(flt)
+        if topic is not None:
+            return self.conn.execute(
+                "SELECT coalesce(sum(n), 0) FROM topic_counts WHERE topic = ? AND state IN "
+                "('accepted', 'suggested')", (topic,)).fetchone()[0]
         where, params = self._where(flt)
         return self.conn.execute(f"SELECT count(*) FROM articles a{where}", params).fetchone()[0]
 
@@ -110,6 +128,11 @@ class ArticleQueries:
         if order is None:
             raise ValueError(f"Cannot sort by {order_by!r}")
         direction = "DESC" if descending else "ASC"
+        topic = topic_only(flt)
+        if topic is not None and order_by == "id":  # every row of a topic is an article's
+            return self.article_rows([r[0] for r in self.conn.execute(
+                f"SELECT article_id FROM article_topics WHERE {LIVE_TOPIC} ORDER BY "
+                f"article_id {direction} LIMIT ? OFFSET ?", (topic, limit, offset))])
         # Two steps: find the page's ids by walking the sort column's index alone (OFFSET
         # skips index entries, not whole rows), then read just those rows.
         ids = [r[0] for r in self.conn.execute(
@@ -140,6 +163,15 @@ class ArticleQueries:
         """The row ``article_id`` has in ``list_articles``' list for this filter and order
         (None: not in it), so that the list can keep the open article in view after a
         search or a sort. One read of the matching ids in the list's order."""
+        topic = topic_only(flt)
+        if topic is not None and order_by == "id":  # counted in the topic's index
+            if self.conn.execute(f"SELECT 1 FROM article_topics WHERE article_id = ? AND "
+                                 f"{LIVE_TOPIC}", (article_id, topic)).fetchone() is None:
+                return None
+            before = ">" if descending else "<"
+            return self.conn.execute(
+                f"SELECT count(*) FROM article_topics WHERE {LIVE_TOPIC} AND "
+                f"article_id {before} ?", (topic, article_id)).fetchone()[0]
         where, params = self._where(flt)
         order, direction = SORTABLE_COLUMNS[order_by], "DESC" if descending else "ASC"
         row = self.conn.execute(
