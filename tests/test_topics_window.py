@@ -198,3 +198,23 @@ def test_the_list_filters_by_topic_with_counts_and_sorts_by_topics(qtbot, window
     shown = [panel.model.row(r).topics for r in range(3)]
     assert shown == ["investment and finance; processing and refining", "export controls", ""]
     assert panel.model.data(panel.model.index(1, TOPICS)) == "export controls"
+
+
+def test_a_hostile_name_is_shown_as_typed_and_a_read_only_window_changes_nothing(
+        qtbot, tmp_path, path):
+    with Project.open(path, rules=store_rules()) as p:
+        p.add_topic("<b>M&A</b>", "lead", hotkey="0")
+        p.set_article_topic(1, "<b>M&A</b>", True, "lead")
+    first = open_window(qtbot, tmp_path, path)  # holds the project's lock
+    first.show_article(1)
+    chip = first.header.topics.chips["<b>M&A</b>"]
+    assert chip.text() == "<b>M&&A</b>"  # Qt shows "&&" as "&": the name as typed
+    assert any(a.text().endswith("<b>M&&A</b>") for a in first.header.topics.menu.actions())
+    (tmp_path / "second").mkdir()
+    second = open_window(qtbot, tmp_path / "second", path)
+    assert second.project.read_only or second.read_only_reason
+    second.show_article(1)
+    second.view.setFocus()
+    topic_key(qtbot, second, "0", second.view)
+    assert stored(path, 1)["<b>M&A</b>"][0] == "accepted"
+    assert "Read-only" in second.statusBar().currentMessage()
