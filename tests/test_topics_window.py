@@ -110,6 +110,7 @@ def test_a_suggestion_is_tinted_a_click_removes_it_and_approval_accepts_the_rest
     window.view.setFocus()
     qtbot.keyClick(window.view, Qt.Key.Key_A)  # approve
     assert stored(path, 2)["investment and finance"] == ("accepted", "model", "ana")
+    assert "1 suggested topic accepted" in window.statusBar().currentMessage()
     window.show_article(2)
     assert "dashed" not in window.header.topics.chips["investment and finance"].styleSheet()
     qtbot.keyClick(window.view, Qt.Key.Key_Z, CTRL)  # undo the approval: a suggestion again
