@@ -13,7 +13,16 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from core.errors import InvalidEdit
-from core.models import ARTICLE_STATUSES, SPAN_ORIGINS, SPAN_STATES, ArticleIn, ClaimIn, SpanIn
+from core.models import (
+    ARTICLE_STATUSES,
+    SPAN_ORIGINS,
+    SPAN_STATES,
+    ArticleIn,
+    ClaimIn,
+    SpanIn,
+    TopicIn,
+)
+from core.store.article_topics import ArticleTopics
 from core.store.audit import now
 from core.store.claims import Claims
 from core.store.db import Db
@@ -38,9 +47,10 @@ class ArticleImports:
 
     def __init__(self, db: Db, label_names: Callable[[], set[str]],
                  link: Callable[[str, str], str | None], claims: Claims,
-                 relations: Relations) -> None:
+                 relations: Relations, topics: ArticleTopics) -> None:
         self._db = db
         self._relations = relations
+        self._topics = topics
         self.label_names = label_names
         self.link = link
         self._claims = claims
@@ -104,6 +114,8 @@ class ArticleImports:
                 if art.claims:
                     self._claims._insert_claims(conn, article_id, text, art.claims, reviewer)
                     self._db.touch(article_id)
+                if art.topics:
+                    self._topics.insert_imported(conn, article_id, art.topics, reviewer)
                 if art.decision is not None:
                     self._imported_decision(conn, article_id, art, reviewer)
             if added:
@@ -125,7 +137,7 @@ class ArticleImports:
                      (d.status, d.reviewed_by if decided else None,
                       d.reviewed_at if decided else None,
                       d.review_seconds if decided else None, d.note, article_id))
-        stamped: list[SpanIn | ClaimIn] = [*art.spans, *art.claims]
+        stamped: list[SpanIn | ClaimIn | TopicIn] = [*art.spans, *art.claims, *art.topics]
         self._db.event(conn, reviewer, article_id, "article.imported", {
             "status": d.status, "reviewed_by": d.reviewed_by, "reviewed_at": d.reviewed_at,
             "note": d.note, "decided_by": sorted(

@@ -1,5 +1,6 @@
-"""The header above the article: its title, where it came from, and its review status; for
-an article made from a PDF, its pages, and the page of the selected entity."""
+"""The header above the article: its title, where it came from, its review status and its
+topics (``gui.review.topic_chips``, filled by ``gui.review.topic_review``); for an article
+made from a PDF, its pages, and the page of the selected entity."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 from core.models import PREVIEW_CHARS, Article, shown_title
 from core.text.pages import page_at
 from gui.common.theme import STATUS_COLORS
+from gui.review.topic_chips import TopicChips
 
 
 class ArticleHeader(QWidget):
@@ -39,6 +41,8 @@ class ArticleHeader(QWidget):
         self._bits: list[str] = []  # the meta line but for the page part
         self._pages: tuple[int, ...] = ()  # the open article's page starts
         self._shown: tuple[int | None, int | None] = (None, None)  # article id, offset
+        self.topics = TopicChips()
+        layout.addWidget(self.topics)
 
     def show_article(self, art: Article | None) -> None:
         """Show ``art``'s header, or what to do first when the project has no article."""
