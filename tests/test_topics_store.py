@@ -274,7 +274,7 @@ def test_a_v11_file_migrates_and_loses_nothing(tmp_path):
     _downgrade_to_v11(path)
     before = _everything(path)
     with Project.open(path, rules=store_rules()) as p:
-        assert p.schema_version == SCHEMA_VERSION == 12
+        assert p.schema_version == SCHEMA_VERSION == 13
         assert [t.name for t in p.topics()] == DEFAULT_TOPICS
         assert p.article(1) == decided  # the reviewed decision, untouched
         assert p.article_topics(1) == [] and p.topic_counts() == {}
@@ -300,7 +300,7 @@ def test_a_migration_that_stopped_half_way_runs_again(tmp_path):
     conn.commit()
     conn.close()
     with Project.open(path, rules=store_rules()) as p:
-        assert p.schema_version == 12 and len(p.topics()) == 9
+        assert p.schema_version == SCHEMA_VERSION and len(p.topics()) == 9
 
 
 def test_a_scheme_file_with_its_own_topics_gives_exactly_those(tmp_path):
