@@ -40,7 +40,8 @@ def _epoch_line(info: dict) -> str:
     def num(x: float | None) -> str:
         return "–" if x is None else f"{x:.2f}"
 
-    return (f"epoch {info['epoch'] + 1}/{info['epochs']} · loss {info['loss']:.1f} · "
+    stage = "topics: " if info.get("stage") == "topics" else ""
+    return (f"{stage}epoch {info['epoch'] + 1}/{info['epochs']} · loss {info['loss']:.1f} · "
             f"dev P {num(info['p'])} R {num(info['r'])} F {num(info['f'])}")
 
 

@@ -119,7 +119,7 @@ def topic_config(train_path: Path, dev_path: Path, *, epochs: int, seed: int,
 def fit_topics(items_train: Sequence[tuple[str, Sequence[str]]],
                items_dev: Sequence[tuple[str, Sequence[str]]], topics: Sequence[str],
                work: Path, *, epochs: int, seed: int, logger: dict | None = None) -> Path:
-    """Train the classifier in ``work`` with spaCy's own loop; returns its best pipeline's
+    """Train the classifier in ``work`` with spaCy's own loop; returns its last pipeline's
     folder. The corpus is tokenised by Assay's tokenizer (``topic_nlp``), the one the NER
     pipeline the classifier is sourced into has."""
     from spacy.cli.train import train as spacy_train
@@ -134,7 +134,11 @@ def fit_topics(items_train: Sequence[tuple[str, Sequence[str]]],
                           eval_frequency=max(1, min(1000, words // 120)))
     config.to_disk(work / "topics.cfg")
     spacy_train(work / "topics.cfg", work / "topics-out", use_gpu=-1)
-    return work / "topics-out" / "model-best"
+    # The last weights, not spaCy's "best": a team's dev split holds a handful of articles,
+    # on which the classifier's default score (macro AUC) is often undefined (a topic with
+    # no negative example), so "best" would be whichever evaluation came first, the
+    # untrained one included. A bag of words barely overfits in a few epochs.
+    return work / "topics-out" / "model-last"
 
 
 def attach_topics(ner_dir: Path, topics_dir: Path, out: Path) -> None:

@@ -194,8 +194,11 @@ def _register_logger() -> None:
                 _ON_EPOCH({
                     "epoch": int(info.get("epoch", 0)), "step": int(info.get("step", 0)),
                     "loss": float(sum((info.get("losses") or {}).values())),
-                    "p": other.get("ents_p"), "r": other.get("ents_r"),
-                    "f": other.get("ents_f"), "score": float(info.get("score") or 0.0),
+                    # NER's entity scores, or the topic classifier's macro averages.
+                    "p": other.get("ents_p", other.get("cats_macro_p")),
+                    "r": other.get("ents_r", other.get("cats_macro_r")),
+                    "f": other.get("ents_f", other.get("cats_macro_f")),
+                    "score": float(info.get("score") or 0.0),
                 })
 
             return log_step, lambda: None
@@ -288,8 +291,13 @@ def train(
             _ON_EPOCH = None
         best = tmp / "out" / "model-best"
         ner_seconds = time.perf_counter() - started
-        topic_meta = train_topics(train_set, dev_set, topics, tmp, best, epochs=epochs,
-                                  seed=seed, logger={"@loggers": PROGRESS_LOGGER})
+        # The topic classifier's epochs are reported (and Cancel asked) as NER's were.
+        _ON_EPOCH = lambda info: report({**info, "stage": "topics"})  # noqa: E731
+        try:
+            topic_meta = train_topics(train_set, dev_set, topics, tmp, best, epochs=epochs,
+                                      seed=seed, logger={"@loggers": PROGRESS_LOGGER})
+        finally:
+            _ON_EPOCH = None
         train_seconds = time.perf_counter() - started
         meta_path = best / "meta.json"
         spacy_meta = json.loads(meta_path.read_text(encoding="utf-8"))

@@ -10,6 +10,7 @@ Topic names are the project's (anyone's text): set as plain item text.
 
 from __future__ import annotations
 
+from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -21,7 +22,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.nlp.quality_chart import f1_bars
 from core.nlp.topic_scores import report_f
+
+TITLE = "F1 per topic on the dev split"
 
 DEFAULT_SAYS = ("The default pre-annotator suggests no topics: it has no topic classifier. "
                 "Train a model (Review → Train model…) once approved articles have topics; "
@@ -31,6 +35,13 @@ COLUMNS = ["Topic", "Gold", "Trained P", "R", "F1", "Current F1"]
 
 def _num(x: object) -> str:
     return f"{x:.2f}" if isinstance(x, int | float) and not isinstance(x, bool) else "–"
+
+
+def _drawable(report: object) -> bool:
+    """Whether a report read from a meta file has the shape the chart reads."""
+    return isinstance(report, dict) and isinstance(report.get("labels"), dict) and \
+        isinstance(report.get("micro"), dict) and all(
+            isinstance(v, dict) for v in report["labels"].values())
 
 
 def _part(report: object, key: str) -> dict:
@@ -59,15 +70,26 @@ class TopicScores(QWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         self.table.verticalHeader().setDefaultSectionSize(
             self.table.fontMetrics().height() + 6)
+        self.figure = f1_bars({}, title=TITLE)
+        self.canvas = FigureCanvasQTAgg(self.figure)
+        self.canvas.setMinimumHeight(160)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
         layout.addWidget(self.summary)
-        layout.addWidget(self.table, 1)
+        layout.addWidget(self.table, 2)
+        layout.addWidget(self.canvas, 3)
         self.show_meta(None)
+
+    def _draw(self, reports: dict) -> None:
+        f1_bars(reports, title=TITLE, fig=self.figure)
+        for ax in self.figure.axes:
+            ax.set_xlabel("F1 (a topic counts at a score of 0.5 or more)")
+        self.canvas.draw_idle()
 
     def show_meta(self, meta: dict | None) -> None:
         """A saved model's meta (None: the default pre-annotator)."""
         self.table.setRowCount(0)
+        self._draw({})
         if meta is None:
             self.summary.setText(DEFAULT_SAYS)
             return
@@ -106,6 +128,8 @@ class TopicScores(QWidget):
                     font.setBold(True)
                     item.setFont(font)
                 self.table.setItem(i, j, item)
+        self._draw({name: r for name, r in (("trained", mine), ("compared with", base))
+                    if _drawable(r)})
 
     def cell(self, row: int, column: int) -> str:
         item = self.table.item(row, column)

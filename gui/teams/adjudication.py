@@ -239,14 +239,14 @@ class Adjudication:
         session = self.session
         assert session is not None and session.article is not None
         colors = {lb.name: lb.color for lb in session.project.labels()}
+        lanes = self.comparison.reviewers if self.comparison else ()
+        self.panel.topics.show_differences(  # first: the summary counts them
+            topic_differences(self.versions, [t.name for t in session.topic_scheme()]),
+            lanes, curated_topics(session.topics))
         self.panel.show_comparison(self.comparison, self.versions, session.spans,
                                    session.article.text,
                                    last_change(session.project, session.article.id),
                                    lambda label: QColor(colors.get(label, "#9a9a9a")))
-        lanes = self.comparison.reviewers if self.comparison else ()
-        self.panel.topics.show_differences(
-            topic_differences(self.versions, [t.name for t in session.topic_scheme()]),
-            lanes, curated_topics(session.topics))
         self._follow_cursor()
 
     def _follow_cursor(self) -> None:

@@ -216,10 +216,13 @@ class AdjudicationPanel(QWidget):
                      if comparison.disputed_relations else
                      f" They agree on all {len(comparison.agreed_relations)} relation(s)."
                      if comparison.agreed_relations else "")
+        topics = len(self.topics.differences)
         self.summary.setText(
             (f"{len(lanes)} reviewers agree on {agreed} span(s) and differ in {n} "
              f"place(s)." if n else f"All {len(lanes)} reviewers agree on all {agreed} "
-             "span(s): approve with A.") + relations + when)
+             + ("span(s)." if topics else "span(s): approve with A.")) + relations
+            + (f" They differ on {topics} topic(s): 1…{min(len(lanes), 9)} in the list "
+               "takes a reviewer's decision." if topics else "") + when)
 
     def _what(self, spans: Sequence[tuple[int, int, str]]) -> str:
         return "; ".join(f"{label} “{self._text[s:e]}”" for s, e, label in spans) or "nothing"
