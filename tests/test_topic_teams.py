@@ -140,22 +140,33 @@ def test_a_copy_whose_topic_decision_claims_another_reviewer_is_refused(origin, 
         assert project.versions() == []
 
 
-def test_a_copy_with_a_topic_the_project_lacks_is_refused(origin, tmp_path):
+FORGERIES = {  # a value no topic edit could have written, and what the refusal says
+    "topic": ("topic = 'smuggled'", "the topic 'smuggled', which this project does not have"),
+    "state": ("state = 'bogus'", "has an unknown state or origin: 'bogus'/'reviewer'"),
+    "score": ("score = 2.5", "has a score that is not a number from 0 to 1"),
+    "stamp": ("updated_by = NULL", "who decided its topic prices and markets, or when, is "
+              "not text"),
+}
+
+
+@pytest.mark.parametrize("what", sorted(FORGERIES))
+def test_a_copy_with_a_topic_value_no_edit_makes_is_refused(origin, tmp_path, what):
     import sqlite3
+
+    from core.teams.merge import merge_copies
 
     paths = hand_out(origin, tmp_path / "copies", "ana")
     review(paths["ana"], "ana")
+    change, why = FORGERIES[what]
     conn = sqlite3.connect(paths["ana"])
     conn.execute("PRAGMA ignore_check_constraints = ON")
     conn.execute("PRAGMA foreign_keys = OFF")
-    conn.execute("UPDATE article_topics SET topic = 'smuggled' WHERE topic = ?", (PRICES,))
+    conn.execute(f"UPDATE article_topics SET {change} WHERE topic = ?", (PRICES,))
     conn.commit()
     conn.close()
     with Project.open(origin, rules=store_rules()) as project:
-        from core.teams.merge import merge_copies
-
         (report,) = merge_copies(project, [paths["ana"]])
-        assert "the topic 'smuggled', which this project does not have" in report.refused
+        assert why in report.refused and report.refused.endswith("Nothing was merged.")
         assert project.versions() == []
 
 
