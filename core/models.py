@@ -167,6 +167,7 @@ class ArticleRow:
     entities: int
     reviewed_by: str | None
     preview: str = ""  # the text's first characters, read only for untitled articles
+    topics: str = ""  # its live topics' names, "; "-joined (schema v12)
 
 
 PREVIEW_CHARS = 100  # how much of an untitled article's text the list reads

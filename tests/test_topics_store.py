@@ -311,3 +311,28 @@ def test_a_scheme_file_with_its_own_topics_gives_exactly_those(tmp_path):
                                   "topics": [{"name": "mining", "hotkey": "1"}]}))
     with Project.create(tmp_path / "s.assay", scheme=scheme, rules=store_rules()) as p:
         assert [(t.name, t.hotkey) for t in p.topics()] == [("mining", "1")]
+
+
+def test_the_lists_topic_filter_reads_the_index_and_agrees_with_the_general_query(project):
+    from core.store import ArticleFilter
+    project.add_articles([ArticleIn(text=f"Article number {i} on gallium.") for i in range(40)])
+    ids = project.article_ids()
+    for article_id in ids[::3]:
+        project.set_article_topic(article_id, "export controls", True, R)
+    project.suggest_topics(ids[1], {"export controls": 0.9}, "m")
+    project.set_article_topic(ids[3], "export controls", False, R)  # rejected: not listed
+    alone = ArticleFilter(topic="export controls")
+    general = ArticleFilter(topic="export controls", status="pending")  # all are pending
+    want = project.articles_with_topic("export controls")
+    assert ids[1] in want and ids[3] not in want
+    assert project.count_articles(alone) == project.count_articles(general) == len(want)
+    for descending in (False, True):
+        for offset in (0, 5):
+            fast = project.list_articles(alone, descending=descending, offset=offset, limit=4)
+            slow = project.list_articles(general, descending=descending, offset=offset, limit=4)
+            assert [r.id for r in fast] == [r.id for r in slow]
+        assert [project.article_position(i, alone, descending=descending) for i in want] == \
+            [project.article_position(i, general, descending=descending) for i in want]
+    assert project.article_position(ids[3], alone) is None
+    rows = project.list_articles(alone)
+    assert rows[0].topics == "export controls"

@@ -160,7 +160,7 @@ def test_the_topics_tab_renames_adds_moves_and_ctrl_z_undoes(qtbot, window, path
     new = next(b for b in pane.findChildren(QPushButton) if b.text() == "New topic")
     qtbot.mouseClick(new, Qt.MouseButton.LeftButton)
     assert topic_names(path)[-1] == "new topic"
-    pane.move(-1)
+    pane.move_topic(-1)
     assert topic_names(path)[-2:] == ["new topic", "environment and social"]
     dialog.close()
     window.view.setFocus()
@@ -170,3 +170,51 @@ def test_the_topics_tab_renames_adds_moves_and_ctrl_z_undoes(qtbot, window, path
         qtbot.keyClick(window.view, Qt.Key.Key_Z, CTRL)
     assert topic_names(path)[6] == "partnerships" and len(topic_names(path)) == 9
     assert stored(path, 1) == {"partnerships": ("accepted", "reviewer", "ana")}
+
+
+def test_the_list_filters_by_topic_with_counts_and_sorts_by_topics(qtbot, window, path):
+    panel = window.list_panel
+    combo = panel.topic_combo
+    entries = [combo.itemText(i) for i in range(combo.count())]
+    assert entries[:3] == ["All topics", "export controls (0)", "investment and finance (1)"]
+    topic_key(qtbot, window, "1")  # article 1: export controls
+    qtbot.waitUntil(lambda: combo.itemText(1) == "export controls (1)")
+    combo.setCurrentIndex(combo.findData("investment and finance"))
+    qtbot.waitUntil(lambda: panel.count_label.text() == "1 of 3")
+    assert panel.model.article_id(0) == 2
+    combo.setCurrentIndex(combo.findData("export controls"))
+    qtbot.waitUntil(lambda: panel.count_label.text() == "1 of 3")
+    assert panel.model.article_id(0) == 1
+    window.view.setFocus()
+    topic_key(qtbot, window, "1")  # removed: the filtered list empties, the count follows
+    qtbot.waitUntil(lambda: panel.count_label.text() == "0 of 3")
+    assert combo.itemText(1) == "export controls (0)"
+    qtbot.keyClick(window.view, Qt.Key.Key_Z, CTRL)
+    qtbot.waitUntil(lambda: panel.count_label.text() == "1 of 3")
+    combo.setCurrentIndex(0)
+    qtbot.waitUntil(lambda: panel.count_label.text() == "3 of 3")
+    from gui.articles.list_model import TOPICS
+    panel.model.sort(TOPICS, Qt.SortOrder.DescendingOrder)
+    shown = [panel.model.row(r).topics for r in range(3)]
+    assert shown == ["investment and finance; processing and refining", "export controls", ""]
+    assert panel.model.data(panel.model.index(1, TOPICS)) == "export controls"
+
+
+def test_a_hostile_name_is_shown_as_typed_and_a_read_only_window_changes_nothing(
+        qtbot, tmp_path, path):
+    with Project.open(path, rules=store_rules()) as p:
+        p.add_topic("<b>M&A</b>", "lead", hotkey="0")
+        p.set_article_topic(1, "<b>M&A</b>", True, "lead")
+    first = open_window(qtbot, tmp_path, path)  # holds the project's lock
+    first.show_article(1)
+    chip = first.header.topics.chips["<b>M&A</b>"]
+    assert chip.text() == "<b>M&&A</b>"  # Qt shows "&&" as "&": the name as typed
+    assert any(a.text().endswith("<b>M&&A</b>") for a in first.header.topics.menu.actions())
+    (tmp_path / "second").mkdir()
+    second = open_window(qtbot, tmp_path / "second", path)
+    assert second.project.read_only or second.read_only_reason
+    second.show_article(1)
+    second.view.setFocus()
+    topic_key(qtbot, second, "0", second.view)
+    assert stored(path, 1)["<b>M&A</b>"][0] == "accepted"
+    assert "Read-only" in second.statusBar().currentMessage()

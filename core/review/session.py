@@ -48,7 +48,6 @@ from core.models import Article, ArticleTopic, Claim, Relation, RelationType, Sp
 from core.review.edits import Edit, Focus, SetStatus
 from core.review.events import Signal
 from core.review.history import History
-from core.review.topic_edits import SetTopic, toggled
 from core.store import Project
 from core.text.tokens import token_offsets
 
@@ -290,13 +289,6 @@ class ReviewSession:
         if self.article is None:
             raise InvalidEdit("No article is open.")
         return self.push(SetStatus(self.article.id, status, self.decision_seconds()))
-
-    def toggle_topic(self, topic: str) -> Edit:
-        """A topic's key or chip on the open article: a live topic (accepted or suggested)
-        goes off, any other comes on (``core.review.topic_edits.toggled``)."""
-        if self.article is None:
-            raise InvalidEdit("No article is open.")
-        return self.push(SetTopic(self.article.id, topic, toggled(self.topics, topic)))
 
     def undo(self) -> Focus | None:
         """Undo the last edit (None: nothing to undo); raises and stays put on failure."""

@@ -229,6 +229,7 @@ class Project:
     article_topic = _forward("_article_topics", ArticleTopics.article_topic)
     articles_with_topic = _forward("_article_topics", ArticleTopics.articles_with_topic)
     topic_counts = _forward("_article_topics", ArticleTopics.topic_counts)
+    counts_by_topic = _forward("_article_topics", ArticleTopics.counts_by_topic)
     set_article_topic = _forward("_article_topics", ArticleTopics.set_article_topic)
     restore_article_topic = _forward("_article_topics", ArticleTopics.restore_article_topic)
     suggest_topics = _forward("_article_topics", ArticleTopics.suggest_topics)

@@ -351,9 +351,10 @@ def _migrate_to_v12(db: sqlite_utils.Database) -> None:
                "topic TEXT NOT NULL REFERENCES topics(name), state TEXT NOT NULL, "
                "origin TEXT NOT NULL, model TEXT, score REAL, updated_by TEXT, "
                "updated_at TEXT, PRIMARY KEY (article_id, topic))")
-    # The list's filter and articles_with_topic: the articles of one topic (and state).
+    # The list's filter and articles_with_topic: the articles of one topic in id order,
+    # their state read from the index too (core.store.queries walks it for a page).
     db.execute("CREATE INDEX IF NOT EXISTS idx_article_topics_topic "
-               "ON article_topics(topic, state, article_id)")
+               "ON article_topics(topic, article_id, state)")
     db.execute("CREATE TABLE IF NOT EXISTS topic_counts (topic TEXT NOT NULL, "
                "state TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (topic, state))")
     if "topics" not in db.table("articles").columns_dict:

@@ -56,8 +56,9 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("Status", "status"),
     ("Entities", "entities"),
     ("Reviewer", "reviewer"),
+    ("Topics", "topics"),
 )
-TITLE, SOURCE, STATUS, ENTITIES, REVIEWER = range(len(COLUMNS))
+TITLE, SOURCE, STATUS, ENTITIES, REVIEWER, TOPICS = range(len(COLUMNS))
 
 # Status dots: saturated enough to read on light and dark palettes. Pending is drawn as a
 # hollow ring so every status keeps the same text indent.
@@ -330,6 +331,8 @@ class ArticleListModel(QAbstractTableModel):
             return item.entities
         if column == REVIEWER:
             return item.reviewed_by or ""
+        if column == TOPICS:
+            return item.topics
         return ""
 
     def _title_data(self, item: ArticleRow, role: int) -> Any:

@@ -86,7 +86,8 @@ class TopicsPane(QWidget):
         form.addRow("Description", self.description)
         buttons = QHBoxLayout()
         for text, slot in (("New topic", self.add), ("Delete", self.delete),
-                           ("Up", lambda: self.move(-1)), ("Down", lambda: self.move(1)),
+                           ("Up", lambda: self.move_topic(-1)),
+                           ("Down", lambda: self.move_topic(1)),
                            ("Apply", self.apply_changes)):
             button = QPushButton(text)
             button.setAutoDefault(False)
@@ -195,7 +196,7 @@ class TopicsPane(QWidget):
         if name is not None:
             self.pusher.push(DeleteTopic(name))
 
-    def move(self, step: int) -> None:
+    def move_topic(self, step: int) -> None:
         name = self.selected_name()
         project = self.host.project
         if name is None or project is None:

@@ -35,6 +35,12 @@ def chip_style(color: str, suggested: bool) -> str:
             f"QToolButton:hover {{ {hover} }}")
 
 
+def literal(name: str) -> str:
+    """A name as a button or menu shows it: "&" is Qt's mnemonic mark, so it is doubled
+    ("mergers & acquisitions" is not "mergers _acquisitions")."""
+    return name.replace("&", "&&")
+
+
 def key_text(topic: Topic) -> str:
     return f"T, {topic.hotkey}" if topic.hotkey else ""
 
@@ -100,7 +106,7 @@ class TopicChips(QWidget):
                 continue
             chip = QToolButton(self)
             suggested = row.state == "suggested"
-            chip.setText(topic.name)
+            chip.setText(literal(topic.name))
             chip.setStyleSheet(chip_style(topic.color, suggested))
             chip.setCursor(Qt.CursorShape.PointingHandCursor)
             how = (f"Suggested by {row.model or 'a model'}"

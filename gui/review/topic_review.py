@@ -24,7 +24,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from core.review.session import ReviewSession
 from core.review.topic_edits import SetTopic, toggled
-from gui.review.topic_chips import TopicChips
+from gui.review.topic_chips import TopicChips, literal
 
 if TYPE_CHECKING:
     from gui.review_host import ReviewHost
@@ -64,7 +64,7 @@ class TopicReview:
         if self.session is None:
             return
         for topic in self.session.topic_scheme():
-            action = menu.addAction(f"{topic.hotkey or ' '}   {topic.name}")
+            action = menu.addAction(f"{topic.hotkey or ' '}   {literal(topic.name)}")
             action.setCheckable(True)
             action.triggered.connect(lambda _=False, n=topic.name: self.toggle(n))
             if topic.hotkey:
