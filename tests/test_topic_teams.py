@@ -266,3 +266,20 @@ def test_adjudicating_a_topic_difference_in_the_window_matches_the_cli(qtbot, me
     assert (by_cli.state, by_cli.origin, by_cli.updated_by) == (
         in_window.state, in_window.origin, in_window.updated_by) == ("accepted", "reviewer",
                                                                      "lead")
+
+
+def test_auto_takes_the_topics_every_reviewer_set_and_keeps_the_curators(merged, capsys):
+    assert cli(["adjudicate", str(merged), "auto", "--reviewer", "lead"]) == 0
+    with Project.open(merged, read_only=True, rules=store_rules()) as project:
+        # Articles 3 and 4: both set prices and markets, nothing else differs: approved
+        # with it, as the curated version.
+        for article_id in (3, 4):
+            assert project.article(article_id).status == "approved"
+            assert [(r.topic, r.state, r.updated_by) for r in
+                    project.article_topics(article_id)] == [(PRICES, "accepted", "lead")]
+        # Article 1: the lead decided partnerships there: kept, nothing replaced.
+        assert [(r.topic, r.state) for r in project.article_topics(1)] == [
+            (BAN, "suggested"), (DEALS, "accepted")]
+        # Article 2: they differ on export controls: left to the curator.
+        assert project.article(2).status == "pending"
+        assert project.article_topics(2) == []
