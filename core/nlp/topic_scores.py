@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 
 from core.metrics import f1_from
+from core.text.normalise import one_line
 
 # A topic is suggested at this score or above (textcat_multilabel's own default threshold;
 # the store's SUGGEST_THRESHOLD is the same number, for the same reason).
@@ -68,13 +69,14 @@ def report_f(report: object, average: str = "macro") -> float | None:
 
 
 def topic_table(report: dict) -> str:
-    """A topic report as a markdown table (``assay-cli train``), macro and micro last."""
+    """A topic report as a markdown table (``assay-cli train``), macro and micro last; a
+    topic's name (anyone's text) on one clean line."""
     def cell(x: object) -> str:
         return f"{x:.2f}" if isinstance(x, int | float) else "–"
 
     rows = ["| topic | gold | predicted | P | R | F1 |", "|---|---:|---:|---:|---:|---:|"]
     for name, m in [*report.get("labels", {}).items(), ("macro", report.get("macro", {})),
                     ("micro", report.get("micro", {}))]:
-        rows.append(f"| {name} | {m.get('gold', '–')} | {m.get('predicted', '–')} | "
+        rows.append(f"| {one_line(name, 40)} | {m.get('gold', '–')} | {m.get('predicted', '–')} | "
                     f"{cell(m.get('p'))} | {cell(m.get('r'))} | {cell(m.get('f'))} |")
     return "\n".join(rows)
