@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QPushButton
 
 from core.models import ArticleIn
@@ -110,6 +110,7 @@ def test_a_suggestion_is_tinted_a_click_removes_it_and_approval_accepts_the_rest
     window.view.setFocus()
     qtbot.keyClick(window.view, Qt.Key.Key_A)  # approve
     assert stored(path, 2)["investment and finance"] == ("accepted", "model", "ana")
+    assert "1 suggested topic accepted" in window.statusBar().currentMessage()
     window.show_article(2)
     assert "dashed" not in window.header.topics.chips["investment and finance"].styleSheet()
     qtbot.keyClick(window.view, Qt.Key.Key_Z, CTRL)  # undo the approval: a suggestion again
@@ -216,5 +217,21 @@ def test_a_hostile_name_is_shown_as_typed_and_a_read_only_window_changes_nothing
     second.show_article(1)
     second.view.setFocus()
     topic_key(qtbot, second, "0", second.view)
+    assert not second.header.topics.menu.isVisible()  # T says why instead of a menu
     assert stored(path, 1)["<b>M&A</b>"][0] == "accepted"
     assert "Read-only" in second.statusBar().currentMessage()
+
+
+def test_a_click_on_the_topics_header_puts_the_articles_with_topics_first(qtbot, tmp_path, path):
+    from gui.articles.list_model import TOPICS
+    win = open_window(qtbot, tmp_path, path)
+    win.resize(1440, 880)
+    win.splitter.setSizes([700, 400, 340])  # a list wide enough to show the Topics column
+    table = win.list_panel.table
+    qtbot.waitUntil(lambda: not table.isColumnHidden(TOPICS))
+    header = table.horizontalHeader()
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton,
+                     pos=QPoint(header.sectionViewportPosition(TOPICS) + 5, header.height() // 2))
+    model = win.list_panel.model
+    qtbot.waitUntil(lambda: model.order == ("topics", True))
+    assert model.row(0).id == 2 and model.row(0).topics.startswith("investment")

@@ -266,7 +266,8 @@ class SetStatus(Edit):
             accepted_topics=self.accepted_topics)
         if self.status == "approved":
             self.summary = ApprovalSummary(len(self.accepted),
-                                           *project.open_claims(self.article_id))
+                                           *project.open_claims(self.article_id),
+                                           topics=len(self.accepted_topics))
 
     def _undo(self, project: Project, reviewer: str) -> None:
         assert self.before is not None

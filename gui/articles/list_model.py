@@ -284,8 +284,9 @@ class ArticleListModel(QAbstractTableModel):
                 Qt.AlignmentFlag.AlignLeft)
             return horizontal | Qt.AlignmentFlag.AlignVCenter
         if role == Qt.ItemDataRole.InitialSortOrderRole:
-            # First click: A-Z for text, most entities first for the count.
-            return Qt.SortOrder.DescendingOrder if section == ENTITIES else (
+            # First click: A-Z for text, most entities first for the count, articles with
+            # topics first for the topics (those without have none to sort by: "").
+            return Qt.SortOrder.DescendingOrder if section in (ENTITIES, TOPICS) else (
                 Qt.SortOrder.AscendingOrder)
         return None
 

@@ -77,6 +77,8 @@ class TopicReview:
         session = self.session
         if session is None or session.article is None or not self.key_actions:
             return
+        if self.host.refuse_if_read_only("set the article's topics"):
+            return  # as every edit key: the status bar says why, no menu to choose from
         button = self.chips.menu_button
         self._return_to = QApplication.focusWidget()
         self.chips.menu.popup(button.mapToGlobal(QPoint(0, button.height())))
