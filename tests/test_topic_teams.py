@@ -170,7 +170,7 @@ def test_a_copy_with_a_topic_value_no_edit_makes_is_refused(origin, tmp_path, wh
         assert project.versions() == []
 
 
-def test_topic_kappa_per_topic_and_overall_as_worked_out_by_hand(merged, capsys):
+def test_topic_kappa_per_topic_and_overall_as_worked_out_by_hand(merged, capsys, qtbot):
     # export controls over the 4 shared articles: ana y y n n, ben y n n n.
     #   po = 3/4; P(ana yes) = 1/2, P(ben yes) = 1/4; pe = 1/2·1/4 + 1/2·3/4 = 1/2;
     #   κ = (3/4 − 1/2) / (1 − 1/2) = 1/2.
@@ -193,6 +193,13 @@ def test_topic_kappa_per_topic_and_overall_as_worked_out_by_hand(merged, capsys)
     assert "Topic kappa 0.750." in out
     assert "export controls          topic kappa 0.500" in out
     assert "topics: kappa 0.750 over 8 (article, topic) unit(s)" in out
+    from gui.teams.agreement_view import AgreementDialog  # the window shows the same
+
+    dialog = AgreementDialog(None, report)
+    qtbot.addWidget(dialog)
+    assert "topic κ 0.750" in dialog.summary.text()
+    assert "Topic κ by topic: export controls 0.500 · prices and markets 1.000" in \
+        dialog.summary.text()
 
 
 def test_the_worklist_holds_an_article_the_reviewers_differ_on_only_in_topics(merged):
