@@ -72,11 +72,15 @@ def review(path: Path, reviewer: str) -> None:
 
 
 @pytest.fixture
-def merged(origin, tmp_path) -> Path:
+def merged(origin, tmp_path, capsys) -> Path:
     paths = hand_out(origin, tmp_path / "copies", "ana,ben")
     for reviewer, path in paths.items():
         review(path, reviewer)
+    capsys.readouterr()
     assert cli(["merge", str(origin), *map(str, paths.values())]) == 0
+    # Each copy's line counts the topics it brought back (ana 4, ben 3).
+    assert ("team-ana.assay: ana's 4 articles (4 new, 0 updated, 0 unchanged): 4 approved; "
+            "0 accepted entities, 0 accepted claims, 4 topics.") in capsys.readouterr().out
     return origin
 
 

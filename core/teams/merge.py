@@ -70,6 +70,7 @@ class MergeReport:
     decisions: dict[str, int] = field(default_factory=dict)  # its versions per status
     spans: int = 0  # entities the reviewer accepted in those versions
     claims: int = 0  # claims the reviewer accepted in them
+    topics: int = 0  # topics the reviewer set (accepted) in them
 
     @property
     def articles(self) -> int:
@@ -89,6 +90,7 @@ class MergeReport:
                 f"unchanged){': ' + decided if decided else ''}; "
                 + counted(self.spans, "accepted entity", "accepted entities") + ", "
                 + counted(self.claims, "accepted claim", "accepted claims")
+                + (", " + counted(self.topics, "topic", "topics") if self.topics else "")
                 + (f"; {counted(self.not_reviewed, 'article', 'articles')} not reviewed yet"
                    if self.not_reviewed else "")
                 + (" (a second opinion: the copy showed the project's decisions)"
@@ -171,6 +173,7 @@ def _merge(project: Project, copy: CopyContents, record: HandedOut,
         report.decisions[art.status] = report.decisions.get(art.status, 0) + 1
         report.spans += sum(1 for span in art.spans if span.state == "accepted")
         report.claims += sum(1 for claim in art.claims if claim.state == "accepted")
+        report.topics += sum(1 for topic in art.topics if topic.state == "accepted")
         versions.append(Version(0, given[art.sha256], reviewer, art.status, art.note,
                                 art.review_seconds, art.reviewed_at, record.copy_id, "",
                                 art.spans, art.claims, art.events, art.relations,
