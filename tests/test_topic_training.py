@@ -186,3 +186,25 @@ def test_too_few_topics_train_entities_only_and_the_default_suggests_none(tmp_pa
     assert "0 topic suggestion(s)" in done.stdout
     with Project.open(path, read_only=True, rules=store_rules()) as project:
         assert project.article_topics(project.article_ids()[-1]) == []
+
+
+def test_a_text_longer_than_spacy_takes_gets_topic_scores_from_its_beginning():
+    """spaCy refuses texts over nlp.max_length (E088); the classifier reads an article's
+    first TOPIC_TEXT_LIMIT characters, in training and in pre-annotation alike."""
+    import spacy
+
+    from core.nlp.pipeline import Annotator
+
+    nlp = spacy.blank("en")
+    classifier = nlp.add_pipe("textcat_multilabel", config={"model": {
+        "@architectures": "spacy.TextCatBOW.v3", "exclusive_classes": False,
+        "ngram_size": 1, "no_output_layer": False}})
+    for topic in (BAN, PRICES):
+        classifier.add_label(topic)
+    nlp.initialize()
+    annotator = Annotator(nlp, "test", "0", False, None)
+    huge = "Chile bans lithium exports. " * 50_000  # 1,400,000 characters
+    assert len(huge) > nlp.max_length
+    (scores,) = annotator.topic_scores([huge])
+    assert set(scores) == {BAN, PRICES} and all(0.0 <= s <= 1.0 for s in scores.values())
+    assert annotator.topic_labels == (BAN, PRICES)

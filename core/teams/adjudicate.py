@@ -7,7 +7,10 @@ adjudicator then takes a whole version, or single spans, or edits as usual. Rela
 with their spans (``core.teams.relation_curation``): the relations every reviewer has
 between agreed spans are taken with them, taking a version takes its relations, taking a
 region takes the reviewer's relations there, and the regions show where relations differ
-too. Every step is an edit on the same undo history (``AdoptSpans`` replaces an article's
+too. Topics go with the article (``core.teams.topic_curation``): the agreed spans come
+with the topics every reviewer set, a version with its topics, and a topic they differ
+on is settled by taking one reviewer's decision on it. Every step is an edit on the same
+undo history (``AdoptSpans`` replaces an article's
 spans and relations in one transaction and puts the old ones back on undo), and the audit
 log says who adjudicated.
 """
