@@ -272,12 +272,14 @@ class Project:
 
     def read_as_copy(self, labels: set[str],
                      vouch: Callable[[dict[str, Any]], dict[str, str] | None] | None = None,
-                     relation_types: Sequence[RelationType] = ()) -> CopyContents:
+                     relation_types: Sequence[RelationType] = (),
+                     topics: set[str] | None = None) -> CopyContents:
         """This file as a reviewer's copy: all of it in ONE read transaction, every value
         checked (``core.store.copies``); InvalidEdit at the first that fails. ``vouch``
         sees the meta first, in the same transaction, and may refuse the copy;
-        ``relation_types`` are the merging project's (what a relation may be)."""
-        return read_copy(self._db, labels, vouch, relation_types)
+        ``relation_types`` are the merging project's (what a relation may be) and
+        ``topics`` its topics' names (what an article's topic may be; None: none read)."""
+        return read_copy(self._db, labels, vouch, relation_types, topics)
 
     kb_entries = _forward("_kb", Kb.kb_entries)
     kb_entry_rows = _forward("_kb", Kb.kb_entry_rows)
