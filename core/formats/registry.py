@@ -4,6 +4,7 @@ one like it). Adding a format is a module with an ``EXPORT`` record and a line h
 from __future__ import annotations
 
 from core.formats import (
+    articles_csv,
     assay_jsonl,
     brat,
     claimreview,
@@ -31,6 +32,7 @@ EXPORTS: dict[str, ExportFormat] = {f.name: f for f in (
     label_studio.EXPORT,
     brat.EXPORT,
     entities_csv.EXPORT,
+    articles_csv.EXPORT,
     claims_csv.EXPORT,
     claimreview.EXPORT,
     facts_csv.EXPORT,
