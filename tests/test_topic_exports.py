@@ -238,3 +238,38 @@ def test_a_broken_topic_in_an_assay_line_is_reported_and_the_rest_imported(proje
         assert "topics[0] has no state" in reasons and "no such topic" in reasons
         assert report.added == 2
         assert [t.topic for t in back.article_topics(1)] == [EXPORT_CONTROLS, TRADE, PARTNERS]
+
+
+# ---------------------------------------------------------------- doccano
+
+
+def test_doccano_topics_file_has_entities_and_cats(project, tmp_path):
+    dest = tmp_path / "d.jsonl"
+    export(project, "doccano-topics", dest, flt=ArticleFilter())
+    lines = _lines(dest)
+    assert [line["cats"] for line in lines] == [[EXPORT_CONTROLS], [HOSTILE], [], []]
+    assert lines[0]["entities"] == [[0, 5, "GPE"], [16, 23, "MINERAL"]]
+    assert "label" not in lines[0]  # a sequence-labelling key doccano would read as spans
+
+
+@pytest.mark.slow  # doccano's importer in its own environment (make test-deps)
+def test_doccano_topics_read_back_by_doccanos_importer(project, tmp_path):
+    import subprocess
+    from pathlib import Path
+
+    from tests.test_relation_formats import doccano_python
+
+    dest = tmp_path / "d.jsonl"
+    export(project, "doccano-topics", dest, flt=ArticleFilter())
+    done = subprocess.run(
+        [str(doccano_python()), str(Path(__file__).parent / "doccano" / "read_back.py"),
+         str(dest), "IntentDetectionAndSlotFilling"],
+        capture_output=True, text=True, timeout=600, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr[-3000:]
+    stored = json.loads(done.stdout.strip().splitlines()[-1])
+    assert stored["errors"] == []
+    examples = stored["examples"]
+    assert [e["text"] for e in examples] == TEXTS
+    assert [e["categories"] for e in examples] == [[EXPORT_CONTROLS], [HOSTILE], [], []]
+    assert examples[0]["spans"] == [[0, 5, "GPE"], [16, 23, "MINERAL"]]
+    assert examples[1]["meta"]["title"] == "Cobalt" and "cats" not in examples[1]["meta"]
