@@ -273,3 +273,26 @@ def test_doccano_topics_read_back_by_doccanos_importer(project, tmp_path):
     assert [e["categories"] for e in examples] == [[EXPORT_CONTROLS], [HOSTILE], [], []]
     assert examples[0]["spans"] == [[0, 5, "GPE"], [16, 23, "MINERAL"]]
     assert examples[1]["meta"]["title"] == "Cobalt" and "cats" not in examples[1]["meta"]
+
+
+def test_label_studio_topics_come_back_as_decisions_and_suggestions(project, tmp_path):
+    dest = tmp_path / "tasks.json"
+    export(project, "label-studio", dest, flt=ArticleFilter())
+    tasks = json.loads(dest.read_text(encoding="utf-8"))
+    # A hand-made choice of another <Choices> (a sentiment) is not a topic.
+    tasks[2]["annotations"][0]["result"].append(
+        {"from_name": "sentiment", "to_name": "text", "type": "choices",
+         "value": {"choices": ["negative"]}})
+    dest.write_text(json.dumps(tasks), encoding="utf-8")
+    with Project.create(tmp_path / "back.assay", rules=store_rules()) as back:
+        back.add_topic(HOSTILE, "ann")
+        report = import_paths(back, [dest])
+        assert (report.added, report.problems) == (4, [])
+
+        def states(p, article_id):
+            return [(t.topic, t.state) for t in p.article_topics(article_id)]
+
+        for article_id in (1, 2, 3, 4):  # the rejected topic is no choice: it stays out
+            assert states(back, article_id) == [
+                s for s in states(project, article_id) if s[1] != "rejected"]
+        assert back.article_topic(4, POLICY).model == "topics-v1"

@@ -38,7 +38,7 @@ from typing import Any
 from xml.sax.saxutils import quoteattr
 
 from core.formats.base import ExportFormat, Sink
-from core.models import Relation, RelationIn, RelationType, Reviewed, Span
+from core.models import Relation, RelationIn, RelationType, Reviewed, Span, TopicIn
 from core.text.json_lines import json_line
 
 FROM_NAME, TO_NAME = "label", "text"
@@ -274,6 +274,35 @@ def task_record(item: Any) -> tuple[dict[str, Any], list[RelationIn]]:
         if isinstance(data.get(key), str):
             record[key] = data[key]
     return record, relations
+
+
+def _chosen(result: Any) -> list[str]:
+    """The topics a result names: its ``choices`` items from the topics' ``<Choices>``."""
+    out: list[str] = []
+    for item in result if isinstance(result, list) else []:
+        value = item.get("value") if isinstance(item, dict) else None
+        if item.get("type") == "choices" and item.get("from_name") == TOPIC_NAME and \
+                isinstance(value, dict) and isinstance(value.get("choices"), list):
+            out += [c for c in value["choices"] if isinstance(c, str) and c not in out]
+    return out
+
+
+def task_topics(item: Any) -> tuple[TopicIn, ...]:
+    """The topics of one task: the first annotation's (not cancelled) accepted, the first
+    prediction's suggested (a topic the annotation chose stays accepted). Only the
+    ``<Choices name="topic">`` the export writes are topics; other choices are not."""
+    if not isinstance(item, dict):
+        return ()
+    annotations = [a for a in item.get("annotations") or []
+                   if isinstance(a, dict) and not a.get("was_cancelled")]
+    predictions = [p for p in item.get("predictions") or [] if isinstance(p, dict)]
+    accepted = _chosen(annotations[0].get("result")) if annotations else []
+    model = predictions[0].get("model_version") if predictions else None
+    suggested = [t for t in (_chosen(predictions[0].get("result")) if predictions else [])
+                 if t not in accepted]
+    return (*(TopicIn(t) for t in accepted),
+            *(TopicIn(t, "suggested", "model", model if isinstance(model, str) else None)
+              for t in suggested))
 
 
 def read_tasks(data: bytes) -> Iterator[tuple[int, Any]]:

@@ -286,7 +286,8 @@ def read_label_studio(path: Path) -> Iterator[Entry]:
         try:
             record, relations = label_studio.task_record(item)
             article = article_from_record(record, default_source=path.name)
-            yield number, replace(article, relations=tuple(relations)) if relations else article
+            yield number, replace(article, relations=tuple(relations),
+                                  topics=label_studio.task_topics(item))
         except (ValueError, _BadContent) as exc:
             yield number, problem(path, number, f"task {number}: {exc}")
 
