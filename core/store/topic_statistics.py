@@ -18,7 +18,7 @@ article without a usable date is counted under *no date*.
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from core.models import TOPIC_STATES
 
@@ -39,7 +39,6 @@ class TopicCounts:
     per_month: dict[str, dict[str, int]]  # topic -> "YYYY-MM" (or NO_DATE) -> live articles
     articles: int = 0  # articles with at least one live topic
     total: int = 0  # articles in the project
-    colours: dict[str, str] = field(default_factory=dict)
 
     def live(self, topic: str) -> int:
         by = self.by_state.get(topic, {})
@@ -77,8 +76,7 @@ def _months(conn: sqlite3.Connection, by_state: dict[str, dict[str, int]]
 
 def topic_statistics(conn: sqlite3.Connection) -> TopicCounts:
     """The project's topics counted (see the module's docstring)."""
-    scheme = list(conn.execute("SELECT name, color FROM topics ORDER BY position, name"))
-    names = [name for name, _c in scheme]
+    names = [r[0] for r in conn.execute("SELECT name FROM topics ORDER BY position, name")]
     by_state: dict[str, dict[str, int]] = {}
     for topic, state, n in conn.execute(
             "SELECT topic, state, n FROM topic_counts WHERE n > 0"):
@@ -91,5 +89,4 @@ def topic_statistics(conn: sqlite3.Connection) -> TopicCounts:
         "SELECT count(*) FROM articles WHERE topics > ''").fetchone()[0]
     total = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
     return TopicCounts(names, {name: by_state.get(name, dict.fromkeys(TOPIC_STATES, 0))
-                               for name in names}, per_month, with_topics, total,
-                       dict(scheme))
+                               for name in names}, per_month, with_topics, total)
