@@ -42,11 +42,13 @@ from core.formats.source_text import (
     PageHook,
     problem,
 )
+from core.formats.topic_records import adopt_topics
 from core.models import (
     ArticleIn,
     Label,
     RelationType,
     SchemeIn,
+    Topic,
 )
 from core.store.files import refuse_project_file
 from core.text.dates import dateline
@@ -71,6 +73,15 @@ class _Store(Protocol):
     def adopt_scheme(self, labels: Sequence[Label], reviewer: str) -> Any: ...
 
     def adopt_relation_types(self, types: Sequence[RelationType], reviewer: str) -> Any: ...
+
+    def topics(self) -> list[Topic]: ...
+
+    def topic_counts(self) -> dict[tuple[str, str], int]: ...
+
+    def use_topics(self, topics: Sequence[Topic], reviewer: str) -> None: ...
+
+    def add_topic(self, name: str, reviewer: str, *, color: str = ..., hotkey: str = ...,
+                  description: str = ...) -> Any: ...
 
 
 # ---------------------------------------------------------------- discovery
@@ -375,6 +386,8 @@ def _import_file(project: _Store, path: Path, batch: _Batch, report: ImportRepor
                         report.scheme_changed = True
                     if item.relation_types and project.adopt_relation_types(
                             item.relation_types, reviewer):
+                        report.scheme_changed = True
+                    if item.topics and adopt_topics(project, item.topics, reviewer):
                         report.scheme_changed = True
                 except InvalidEdit as exc:
                     report.problems.append(problem(path, line, f"scheme not taken: {exc}"))

@@ -26,6 +26,7 @@ from core.formats.source_text import (
     normalised_with_spans,
     problem,
 )
+from core.formats.topic_records import exported_topics, scheme_topics
 from core.models import (
     ARTICLE_STATUSES,
     CLAIM_ORIGINS,
@@ -105,7 +106,8 @@ def scheme_from_record(value: Any) -> SchemeIn:
         types = read_relation_types(scheme, "its relations") if "relations" in scheme else []
     except AssayError as exc:
         raise _BadContent(str(exc)) from exc
-    return SchemeIn(tuple(out), tuple(types))
+    topics = scheme_topics(scheme) if "topics" in scheme else ()
+    return SchemeIn(tuple(out), tuple(types), topics)
 
 
 def exported_article(record: Any) -> ArticleIn:
@@ -138,6 +140,7 @@ def exported_article(record: Any) -> ArticleIn:
         spans=tuple(replace(s, stamp=_stamp(item), kb_as_given=True, id=_kept_id(item.get("id")))
                     for s, item in zip(article.spans, items, strict=True)),
         relations=exported_relations(record.get("relations"), items),
+        topics=exported_topics(record.get("topics")),
         claims=tuple(replace(c, stamp=_stamp(item))
                      for c, item in zip(article.claims, claims, strict=True)))
 
@@ -285,7 +288,8 @@ def read_label_studio(path: Path) -> Iterator[Entry]:
         try:
             record, relations = label_studio.task_record(item)
             article = article_from_record(record, default_source=path.name)
-            yield number, replace(article, relations=tuple(relations)) if relations else article
+            yield number, replace(article, relations=tuple(relations),
+                                  topics=label_studio.task_topics(item))
         except (ValueError, _BadContent) as exc:
             yield number, problem(path, number, f"task {number}: {exc}")
 
