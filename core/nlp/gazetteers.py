@@ -8,11 +8,12 @@ text is ``core.nlp.pipeline``'s job.
 File format (``*.tsv``): ``#`` starts a comment; a leading ``# label: GPE`` line names the
 label of every entry in the file and ``# include: pycountry`` adds the ISO 3166 country names
 that the ``pycountry`` package ships; ``# context: after-place`` makes the file's aliases match
-only right after a capitalised word and a comma ("Mountain Pass, CA"). Every other line is ``<canonical id><TAB><alias>; <alias>;
-...``. An alias written in lower case matches in any case ("lithium" also finds "Lithium" at the
-start of a sentence); an alias with a capital letter matches exactly, so "REE", "US" or "Chad"
-do not fire on "ree", "us" or "chad". Exact aliases also match in ALL CAPS (headlines).
-``guards.txt`` holds phrases such as "lithium-ion" that contain an alias but are not entities.
+only right after a capitalised word and a comma ("Mountain Pass, CA"). Every other line is
+``<canonical id><TAB><alias>; <alias>; ...``. An alias written in lower case matches in any
+case ("lithium" also finds "Lithium" at the start of a sentence); an alias with a capital letter
+matches exactly, so "REE", "US" or "Chad" do not fire on "ree", "us" or "chad". Exact aliases
+also match in ALL CAPS (headlines). ``guards.txt`` holds phrases such as "lithium-ion" that
+contain an alias but are not entities.
 """
 
 from __future__ import annotations
