@@ -124,6 +124,14 @@ def test_chinese_provinces_and_regions(annotator):
     assert ("Western United States", "LOC", "region:us-west") in found
 
 
+def test_subdivisions_of_producing_countries(annotator):
+    found = run(annotator, "Trellis Metals holds claims in Salta, in Goias, in Shan State and in "
+                           "the Kirovohrad Oblast, and a mill in Surigao del Norte.")
+    assert {("Salta", "GPE", "AR-A"), ("Goias", "GPE", "BR-GO"), ("Shan State", "GPE", "MM-17"),
+            ("Kirovohrad Oblast", "GPE", "UA-35"),
+            ("Surigao del Norte", "GPE", "PH-SUN")} <= set(found)
+
+
 def test_possessive_between_two_listed_names_splits_a_model_span(annotator):
     # The model glues an agency and its programme into one ORG; both are listed.
     text = "The Department of Defense’s Industrial Base Analysis and Sustainment program paid."
