@@ -57,6 +57,10 @@ def test_agencies_are_organisations_with_ids(annotator):
     # "Reserve" is a LAW head word ("Strategic Petroleum Reserve"); the list says ORG.
     assert ("Federal Reserve", "ORG", "org:us-fed") in found
     assert ("International Atomic Energy Agency", "ORG", "org:iaea") in found
+    # A committee whose name has an "on the" tail stays one name.
+    found = run(annotator, "The House Select Committee on the Chinese Communist Party wrote.")
+    assert found == [("House Select Committee on the Chinese Communist Party", "ORG",
+                      "org:us-house-select-ccp")]
 
 
 def test_publications_are_organisations_not_the_places_in_their_titles(annotator):
