@@ -230,8 +230,11 @@ class NamePatterns:
         self.matcher.add("PERCENT", [[_NUMBER, {"LOWER": "per"}, {"LOWER": "cent"}],
                                      [_NUMBER, {"LOWER": "percent"}]])
 
-    def __call__(self, doc: Doc) -> list[Found]:
-        """Non-overlapping pattern spans, longest first (earlier first on ties)."""
+    def __call__(self, doc: Doc, stops: frozenset[int] = frozenset()) -> list[Found]:
+        """Non-overlapping pattern spans, longest first (earlier first on ties). ``stops``
+        are the verbs of a headline: a capitalised stop before a match does not make the
+        match a piece of a longer name ("Rubio Convenes [2026 Critical Minerals
+        Ministerial]")."""
         found = []
         for match_id, start, end in self.matcher(doc):
             label = doc.vocab.strings[match_id]
@@ -241,7 +244,7 @@ class NamePatterns:
                 continue
             if label in ("LAW", "EVENT"):
                 for stop in _tail_ends(doc, end, label):
-                    trimmed = _trim(doc, start, stop, label)
+                    trimmed = _trim(doc, start, stop, label, stops)
                     if trimmed:
                         found.append(Found(trimmed[0], trimmed[1], label))
                 continue
@@ -339,7 +342,8 @@ def _person_after_department(doc: Doc, start: int, end: int) -> tuple[int, int] 
     return first, end
 
 
-def _trim(doc: Doc, start: int, end: int, label: str) -> tuple[int, int] | None:
+def _trim(doc: Doc, start: int, end: int, label: str,
+          stops: frozenset[int] = frozenset()) -> tuple[int, int] | None:
     """A match cut to a name: no particle or sentence word at its start, a name before a head."""
     if label == "PERSON":
         return _person_after_title(doc, start, end)
@@ -376,7 +380,7 @@ def _trim(doc: Doc, start: int, end: int, label: str) -> tuple[int, int] | None:
     # A piece of a longer name ("Resources ..." after "Law on Subsurface") is not a name of
     # its own: a match must start where the capitalised run starts (or where a rule above
     # restarted it).
-    if start == first and start > 0 and label in ("LAW", "EVENT"):
+    if start == first and start > 0 and label in ("LAW", "EVENT") and start - 1 not in stops:
         before = doc[start - 1]
         if (before.text[:1].isupper() and before.text not in NOT_NAME_START) or (
             start >= 2 and before.lower_ in ("on", "of", "for")

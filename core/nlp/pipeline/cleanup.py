@@ -14,7 +14,6 @@ from spacy.tokens import Doc, Token
 from core.nlp.name_words import POST_NOMINALS, TITLE_WORDS
 from core.nlp.pipeline.words import (
     APPROXIMATORS,
-    DASHES,
     DESIGNATORS,
     KEEP_THE,
     NOT_DATES,
@@ -43,10 +42,6 @@ def clean(doc: Doc, start: int, end: int, label: str) -> tuple[int, int] | None:
         if label in PLACE_LABELS:
             while end - 1 > start and doc[end - 1].text in DESIGNATORS:
                 end -= 1
-        if start == 0:  # a dateline glued to the name after it: "LIMA – MMG Ltd."
-            dash = next((i for i in range(start, end) if doc[i].text in DASHES), None)
-            if dash and all(t.is_upper for t in doc[start:dash]) and end - dash > 1:
-                start = dash + 1
         if label == "PERSON":
             while start < end - 1 and doc[start].text in TITLE_WORDS:
                 start += 1

@@ -10,13 +10,14 @@ alias rule, and maps what is kept to the project's labels.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from core.nlp.gazetteers import Alias, load_gazetteer
+from core.nlp.name_words import COMPANY_SUFFIXES, EVENT_HEADS, LAW_HEADS, ORG_HEADS
 from core.nlp.patterns import NamePatterns
 from core.nlp.pipeline.aliases import defined_terms
 from core.nlp.pipeline.candidates import Candidate
@@ -31,6 +32,13 @@ from core.nlp.pipeline.names import (
     title_qualifier,
 )
 from core.nlp.pipeline.numbers import is_percent, money_extent, split_amounts
+from core.nlp.pipeline.shapes import (
+    HeadlineTagger,
+    dateline_dash,
+    dateline_places,
+    fit_to_shape,
+    headline_verbs,
+)
 from core.nlp.pipeline.words import (
     COMPOUND_WORDS,
     DEFAULT_LABELS,
@@ -41,6 +49,9 @@ from core.nlp.pipeline.words import (
 )
 
 COMPONENT = "assay_entities"
+# A candidate ending in one of these took its label from that last word: in a headline its
+# name restarts after a verb instead of ending before it (``shapes.fit_to_shape``).
+_HEAD_LAST = LAW_HEADS | EVENT_HEADS | ORG_HEADS | COMPANY_SUFFIXES
 
 
 class AssayEntities:
@@ -55,6 +66,7 @@ class AssayEntities:
         self._keys: dict[int, tuple[str, str]] = {}
         self._add(nlp, gazetteer.aliases + gazetteer.guards)
         self._patterns = NamePatterns(nlp)
+        self._headlines = HeadlineTagger(nlp)
 
     def _add(self, nlp: Language, aliases: Sequence[Alias]) -> None:
         groups: dict[tuple[str, str, bool], list[str]] = {}
@@ -69,18 +81,48 @@ class AssayEntities:
             matcher.add(key, list(nlp.tokenizer.pipe(texts)))  # type: ignore[union-attr]
 
     def __call__(self, doc: Doc) -> Doc:
+        self._headlines.tag([doc])
+        return self._annotate(doc)
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterator[Doc]:
+        """``nlp.pipe`` calls this: the headlines of a batch are tagged together."""
+        batch: list[Doc] = []
+        for doc in docs:
+            batch.append(doc)
+            if len(batch) >= batch_size:
+                yield from self._batch(batch)
+                batch = []
+        yield from self._batch(batch)
+
+    def _batch(self, docs: list[Doc]) -> Iterator[Doc]:
+        self._headlines.tag(docs)
+        for doc in docs:
+            yield self._annotate(doc)
+
+    def _annotate(self, doc: Doc) -> Doc:
         gazetteer = self._gazetteer_spans(doc)
+        dash = dateline_dash(doc)
+        verbs = headline_verbs(doc)
         patterns: list[Candidate] = []
         numeric: list[Candidate] = []
-        for found in self._patterns(doc):
+        for found in self._patterns(doc, verbs or frozenset()):
             start, end = found.start, found.end
             if found.label == "ORG":
                 end = suffix_end(doc, end)
             elif found.label == "MONEY":
                 start, end = money_extent(doc, start, end)
-            cand = Candidate(start, end, found.label, "", "rules")
+            elif found.label == "PERSON":
+                end = person_extent(doc, end)
+            fitted = fit_to_shape(doc, start, end, dash, verbs, doc[end - 1].text in _HEAD_LAST)
+            if fitted is None:
+                continue
+            cand = Candidate(*fitted, found.label, "", "rules")
             (numeric if found.label in NUMERIC_LABELS else patterns).append(cand)
-        model = self._model_spans(doc)
+        if dash is not None:
+            patterns += [Candidate(s, e, "GPE", "", "rules") for s, e in
+                         dateline_places(doc, dash)
+                         if not any(p.start == s and p.end == e for p in patterns)]
+        model = self._model_spans(doc, dash, verbs)
         # Numeric patterns ("today", "FY2027", "60 per cent") only fill gaps the model left.
         model += [c for c in numeric if not any(m.start < c.end and c.start < m.end
                                                  for m in model)]
@@ -121,10 +163,15 @@ class AssayEntities:
                     kept.append(cand)
         return kept
 
-    def _model_spans(self, doc: Doc) -> list[Candidate]:
+    def _model_spans(self, doc: Doc, dash: int | None,
+                     verbs: frozenset[int] | None) -> list[Candidate]:
         """Model entities after hygiene, keeping only labels that can matter."""
         out = []
         for ent_start, ent_end, label in split_amounts(doc):
+            fitted = fit_to_shape(doc, ent_start, ent_end, dash, verbs, False)
+            if fitted is None:
+                continue
+            ent_start, ent_end = fitted
             if label == "CARDINAL" and YEAR.fullmatch(doc[ent_start:ent_end].text):
                 label = "DATE"
             if LABEL_MAP.get(label, label) not in self.labels and label not in SHADOW_LABELS:

@@ -51,9 +51,29 @@ gazetteer, then the patterns, decided on token extents after hygiene:
    that word there. All are remembered per text: ``Annotator.annotate`` gives every other
    exact mention in the same text that label, where no span of another extent covers it
    (segments are separate Docs, so this is the one rule that looks across them).
+7. Datelines. A text segment that opens with a place in capitals and a dash ("NEW DELHI –",
+   "JAKARTA / DÜSSELDORF —", "TARRANT, Valdora —", ``shapes.dateline_dash``) has a dateline: no
+   model or pattern span crosses its dash (the part after the dash is kept: "DELHI – Khanij
+   Bidesh India Ltd." -> "Khanij Bidesh India Ltd."), and each part of it in capitals
+   between commas and slashes is a GPE pattern ("JAKARTA", "DÜSSELDORF"). A dash inside a
+   sentence is no dateline.
+8. Brackets. A model or pattern span that opens a bracket closes it inside itself or stops
+   before it ("Talon Kestrel (USA" -> "Talon Kestrel", a DATE "March 2026 (R48676" -> "March
+   2026"), and one that closes a bracket it did not open starts after it; a bracket that
+   opens and closes inside a name stays ("Talon Kestrel (USA) LLC").
+9. Headlines. In a Title Case line with no full stop at its end (``shapes.is_headline``)
+   capitals say nothing, so a model or pattern span ends before a word the model's tagger
+   reads as a verb in the lower-cased line ("[Kestrel Minerals] Approves ...", "Secretary
+   [Rubio] Convenes ..."); a span whose label comes from a head word at its end (a law, an
+   event, an institution, a legal suffix) restarts after the verb instead ("Convenes [2026
+   Valdora Mining Forum]"), and a span that starts with the verb is dropped ("to [Expand
+   Domestic ... Supply Chain]"). A verb before a pattern's match does not make the match a
+   piece of a longer name. Plural nouns stay ("Kestrel Metals Reports ...").
 
 Here: rules 0 and 2-4 (``resolve``). Rule 1 and rule 5's dropping are the component's
-(``core.nlp.pipeline.component``); rule 6 is ``core.nlp.pipeline.aliases``.
+(``core.nlp.pipeline.component``); rule 6 is ``core.nlp.pipeline.aliases``; rules 7-9 are
+applied by the component to every model and pattern span before rules 0-4, with the
+segment's shape found by ``core.nlp.pipeline.shapes``.
 """
 
 from __future__ import annotations

