@@ -118,3 +118,84 @@ def test_bracket_closed_inside_a_name_stays(annotator):
     text = "Talon Kestrel (USA) LLC said it found nickel."
     got = by_hand(annotator, text, [("Talon Kestrel (USA) LLC", "ORG")])
     assert ("Talon Kestrel (USA) LLC", "ORG") in got
+
+
+def test_bracketed_acronym_before_a_dash_is_its_own_name(annotator):
+    text = "The Valdora Metals Partnership (VMP)—a club of buyers—met again. VMP said so."
+    [(spans, tokens)] = list(annotator.annotate([text]))
+    at = text.index("VMP")
+    assert (at, at + 3) in tokens  # "VMP" is a token of its own, not "VMP)—a"
+    full = next(s for s in spans if text[s.start:s.end] == "Valdora Metals Partnership")
+    assert any((s.start, s.end, s.label) == (at, at + 3, full.label) for s in spans)
+
+
+def test_legal_form_keeps_its_dot_before_a_full_stop(annotator):
+    text = "The refinery was built by Brenmoor Resources Ltd.. Output starts in May."
+    assert ("Brenmoor Resources Ltd.", "ORG") in found(annotator, text)
+
+
+def test_name_glued_to_a_bracketed_acronym_and_another_name_is_two(annotator):
+    text = "The Valdora Agency for Ore Security (VAOS) and Brenmoor Holdings will invest."
+    got = by_hand(annotator, text,
+                  [("Valdora Agency for Ore Security (VAOS) and Brenmoor Holdings", "ORG")])
+    assert {("Valdora Agency for Ore Security", "ORG"), ("VAOS", "ORG"),
+            ("Brenmoor Holdings", "ORG")} <= got
+
+
+# --- leading and trailing words --------------------------------------------------------------
+
+
+def test_leading_phrases_are_outside_the_name(annotator):
+    text = ("According to the Valdora Energy Agency, demand will rise. "
+            "Rivals Brenmoor Holdings agree.")
+    got = by_hand(annotator, text, [("According to the Valdora Energy Agency", "ORG"),
+                                    ("Rivals Brenmoor Holdings", "ORG")])
+    assert {("Valdora Energy Agency", "ORG"), ("Brenmoor Holdings", "ORG")} <= got
+
+
+def test_members_of_a_parliament_are_no_event(annotator):
+    got = found(annotator, "Members of Congress asked the Tarrant Mining Forum for data.")
+    assert not any(label == "EVENT" and "Members" in t for t, label in got)
+
+
+def test_hedges_before_an_amount_are_outside_it(annotator):
+    text = "Demand could grow by as much as 400 percent, or as many as 12 mines."
+    got = found(annotator, text)
+    assert ("400 percent", "PERCENT") in got
+
+
+def test_possessive_between_two_names_makes_two(annotator):
+    text = "The loan came from the Valdora Department of Energy's Loan Programs Office."
+    got = by_hand(annotator, text,
+                  [("Valdora Department of Energy's Loan Programs Office", "ORG")])
+    assert {("Valdora Department of Energy", "ORG"), ("Loan Programs Office", "ORG")} <= got
+
+
+def test_plural_possessive_inside_a_name_stays(annotator):
+    # Not fired: a lone apostrophe is part of "Leaders' Summit", not a possessive 's.
+    text = "They met at the Valdora Leaders' Summit in May."
+    got = by_hand(annotator, text, [("Valdora Leaders' Summit", "EVENT")])
+    assert ("Valdora Leaders' Summit", "EVENT") in got
+
+
+def test_name_never_ends_in_a_particle(annotator):
+    text = "Brine is pumped from the Tarrant Formation of Valdora."
+    got = by_hand(annotator, text, [("Tarrant Formation of", "LOC")])
+    assert ("Tarrant Formation", "LOC") in got
+
+
+def test_model_span_across_to_is_two_names(annotator):
+    text = "The European Union to the Department of State sent a note."
+    got = by_hand(annotator, text, [("European Union to the Department of State", "ORG")])
+    assert ("Department of State", "ORG") in got
+    assert not any(" to " in t for t, _label in got)
+
+
+def test_money_without_a_written_amount_is_no_money(annotator):
+    text = "It is part of a multibillion-dollar plan."
+    assert by_hand(annotator, text, [("multibillion-dollar", "MONEY")]) == set()
+
+
+def test_the_administration_alone_is_no_name(annotator):
+    text = "The president met Administration officials."
+    assert by_hand(annotator, text, [("Administration", "ORG")]) == set()

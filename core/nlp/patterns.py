@@ -73,6 +73,7 @@ from core.nlp.name_words import (
     JOIN_MARKS,
     LAW_HEAD_FIRST,
     LAW_HEADS,
+    LEADING_PHRASES,
     MONTHS_DAYS,
     NAME_INFIXES,
     NOT_NAME_START,
@@ -352,15 +353,18 @@ def _trim(doc: Doc, start: int, end: int, label: str,
     while start < end and (_is_particle(doc[start].text) or doc[start].text in NOT_NAME_START):
         start += 1
     first = start
-    # A run restarts after "and the", "and on the", a sentence word inside ("KYIV – The ...")
+    # A run restarts after "and the", "and on the", "to the", a sentence word inside ("KYIV –
+    # The ..."), a bracketed short name and "and" ("Ore Agency (VOA) and Brenmoor Holdings")
     # and, before a law's head, after "of the" ("Title III of the Defense Production Act").
     head_last = doc[end - 1].text in LAW_HEADS | EVENT_HEADS | ORG_HEADS
     for i in range(end - 2, start, -1):
         text, nxt = doc[i].lower_, doc[i + 1].lower_
-        if (text in ("and", "or", "in") and _is_particle(doc[i + 1].text)
+        if (text in ("and", "or", "in", "to") and _is_particle(doc[i + 1].text)
                 and nxt not in ("-", "–", "(", ")")) or (
             doc[i].text in NOT_NAME_START and doc[i].text not in ("Of", "And")
-        ) or (label == "LAW" and head_last and text == "of" and nxt == "the"):
+        ) or (label == "LAW" and head_last and text == "of" and nxt == "the") or (
+            text == ")" and nxt in ("and", "&") and i > start
+        ):
             start = i + 1
             break
     while start < end and (_is_particle(doc[start].text) or doc[start].text in NOT_NAME_START):
@@ -396,6 +400,14 @@ def _trim(doc: Doc, start: int, end: int, label: str,
                 t.text in heads_of for t in doc[i + 1 : end]
             ):
                 return None
+    # "Members of Congress", "According to the ...": words that lead into a name.
+    for phrase in LEADING_PHRASES:
+        stop = start + len(phrase)
+        if stop < end and tuple(t.lower_ for t in doc[start:stop]) == phrase:
+            start = stop
+            while start < end and _is_particle(doc[start].text):
+                start += 1
+            break
     # "Shares of Acme Corp." at a sentence start: a capitalised common word before "of".
     heads_first = LAW_HEAD_FIRST | ORG_HEAD_FIRST
     if (end - start > 3 and (start == 0 or doc[start - 1].text in SENTENCE_END)

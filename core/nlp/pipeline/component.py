@@ -26,6 +26,7 @@ from core.nlp.pipeline.conflicts import resolve
 from core.nlp.pipeline.names import (
     end_at_inner_suffix,
     in_title,
+    name_pieces,
     numbers_without_head,
     person_extent,
     suffix_end,
@@ -171,31 +172,41 @@ class AssayEntities:
             fitted = fit_to_shape(doc, ent_start, ent_end, dash, verbs, False)
             if fitted is None:
                 continue
-            ent_start, ent_end = fitted
-            if label == "CARDINAL" and YEAR.fullmatch(doc[ent_start:ent_end].text):
-                label = "DATE"
-            if LABEL_MAP.get(label, label) not in self.labels and label not in SHADOW_LABELS:
-                continue
-            cleaned = clean(doc, ent_start, ent_end, label)
-            if not cleaned:
-                continue
-            start, end = cleaned
-            if label in ("MONEY", "CARDINAL", "QUANTITY") and is_percent(doc, end):
-                label = "PERCENT"
-            if label == "MONEY":
-                start, end = money_extent(doc, start, end)
-            if label == "PERSON":
-                end = person_extent(doc, end)
-            if label in ("ORG", "GPE") and title_qualifier(doc, start, end):
-                continue  # "Energy Secretary", "Commerce Secretary": part of a title
-            if label == "ORG" and in_title(doc, start, end):
-                continue  # "Minister of [Energy and Mineral Resources]", "Minister of Industry"
-            if label in ("LAW", "EVENT") and numbers_without_head(doc, start, end):
-                continue  # "HUF 38 billion" as LAW: the model's rare LAW/EVENT guesses
-            if label == "ORG":
-                end = suffix_end(doc, end_at_inner_suffix(doc, start, end))
-            out.append(Candidate(start, end, label))
+            pieces = [fitted] if label in NUMERIC_LABELS else name_pieces(doc, *fitted)
+            for piece_start, piece_end in pieces:
+                cand = self._model_span(doc, piece_start, piece_end, label)
+                if cand is not None:
+                    out.append(cand)
         return out
+
+    def _model_span(self, doc: Doc, ent_start: int, ent_end: int,
+                    label: str) -> Candidate | None:
+        """One model entity after hygiene, or None if nothing in it is a name to keep."""
+        if label == "CARDINAL" and YEAR.fullmatch(doc[ent_start:ent_end].text):
+            label = "DATE"
+        if LABEL_MAP.get(label, label) not in self.labels and label not in SHADOW_LABELS:
+            return None
+        cleaned = clean(doc, ent_start, ent_end, label)
+        if not cleaned:
+            return None
+        start, end = cleaned
+        if label in ("MONEY", "CARDINAL", "QUANTITY") and is_percent(doc, end):
+            label = "PERCENT"
+        if label == "MONEY":
+            if not any(ch.isdigit() for ch in doc[start:end].text):
+                return None  # "a multibillion-dollar investment": no amount is written
+            start, end = money_extent(doc, start, end)
+        if label == "PERSON":
+            end = person_extent(doc, end)
+        if label in ("ORG", "GPE") and title_qualifier(doc, start, end):
+            return None  # "Energy Secretary", "Commerce Secretary": part of a title
+        if label == "ORG" and in_title(doc, start, end):
+            return None  # "Minister of [Energy and Mineral Resources]", "Minister of Industry"
+        if label in ("LAW", "EVENT") and numbers_without_head(doc, start, end):
+            return None  # "HUF 38 billion" as LAW: the model's rare LAW/EVENT guesses
+        if label == "ORG":
+            end = suffix_end(doc, end_at_inner_suffix(doc, start, end))
+        return Candidate(start, end, label)
 
 
 @Language.factory(

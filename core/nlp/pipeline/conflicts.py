@@ -69,9 +69,21 @@ gazetteer, then the patterns, decided on token extents after hygiene:
    Valdora Mining Forum]"), and a span that starts with the verb is dropped ("to [Expand
    Domestic ... Supply Chain]"). A verb before a pattern's match does not make the match a
    piece of a longer name. Plural nouns stay ("Kestrel Metals Reports ...").
+10. Glued names and the words around them. A model name span is cut into the names it glued
+   together at a possessive "'s" followed by a capitalised word ("[Department of Energy]'s
+   [Loan Programs Office]"; a lone apostrophe stays: "Leaders' Summit") and after a bracketed
+   short name followed by "and" or a comma ("[Ore Agency] (VOA) and [Brenmoor Holdings]");
+   a pattern's run restarts there too, and after "to the". "to" is no name particle, so a
+   model span across it is no name (rule 2: "European Union to the Department of State").
+   Phrases that lead into a name are outside it ("According to the", "Members of", "Rivals",
+   ``LEADING_PHRASES``), a name never ends in a particle ("Tarrant Formation of"), hedges
+   are outside amounts ("as much as 400 percent"), a MONEY span with no digit is no amount
+   ("multibillion-dollar"), and "Administration" alone is a back-reference like
+   "Government". The tokenizer makes "(VMP)—a" five tokens and "Ltd.." two ("Ltd." and the
+   full stop), so these edges can be drawn at all.
 
 Here: rules 0 and 2-4 (``resolve``). Rule 1 and rule 5's dropping are the component's
-(``core.nlp.pipeline.component``); rule 6 is ``core.nlp.pipeline.aliases``; rules 7-9 are
+(``core.nlp.pipeline.component``); rule 6 is ``core.nlp.pipeline.aliases``; rules 7-10 are
 applied by the component to every model and pattern span before rules 0-4, with the
 segment's shape found by ``core.nlp.pipeline.shapes``.
 """
