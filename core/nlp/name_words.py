@@ -27,6 +27,9 @@ EVENT_HEADS = frozenset(
         "Symposium", "Exhibition",
     }
 )
+# Landforms that end a place's name: a non-political place (LOC).
+LOC_HEADS = frozenset({"Valley", "Lake", "Lakes", "Basin", "Desert", "Plateau", "Formation",
+                       "Mountains", "Peninsula", "Corridor"})
 ORG_HEAD_FIRST = frozenset(
     {
         "Government", "Ministry", "Department", "Office", "Bureau", "Agency", "Commission",

@@ -41,6 +41,9 @@ Rules, by label (each head list is written once, here):
   + a name run, with an optional place or acronym in front ("U.S. Department of Energy",
   "Ministry of Energy and Mineral Resources", "Office of Manufacturing and Energy Supply
   Chains"); and ``ORG_HEADS`` institutions ("Oak Ridge National Laboratory", "Purdue University").
+- LOC: a name run ending in a ``LOC_HEADS`` word, a landform ("Imperial Valley", "Qaidam
+  Basin", "Xitai Salt Lakes", "Smackover Formation"); a run never crosses "and", "in" or
+  another particle here but "de", "do", "la"...
 - PERSON: one to three capitalised words right after a title in ``TITLES`` ("Secretary Rubio",
   "Treasurer Chalmers", "Chief Executive Katrin Albrecht"); the title is not in the span. The
   same list is used by the pipeline's span hygiene to cut titles off the model's PERSON spans.
@@ -74,6 +77,7 @@ from core.nlp.name_words import (
     LAW_HEAD_FIRST,
     LAW_HEADS,
     LEADING_PHRASES,
+    LOC_HEADS,
     MONTHS_DAYS,
     NAME_INFIXES,
     NOT_NAME_START,
@@ -196,6 +200,7 @@ class NamePatterns:
         self.matcher.add("COP", [[{"TEXT": {"REGEX": r"^COP\d{1,2}$"}}],
                                  [{"ORTH": "COP"}, {"TEXT": {"REGEX": r"^\d{1,2}$"}}]])
         self.matcher.add("ORG", [run + [_heads(ORG_HEADS)]])
+        self.matcher.add("LOC", [run + [_heads(LOC_HEADS)]])
         place = {"TEXT": {"REGEX": _CAP}, "OP": "?"}
         self.matcher.add("ORG", [[place, _heads(ORG_HEAD_FIRST), {"LOWER": {"IN": ["of", "for"]}},
                                   {"LOWER": "the", "OP": "?"}, _NAME,
@@ -281,6 +286,10 @@ class NamePatterns:
                 taken[f.start : f.end] = b"\1" * (f.end - f.start)
                 kept.append(f)
         return kept
+
+
+# Particles inside a place's own name ("Salar de Atacama", "Vale do Ribeira").
+_PLACE_PARTICLES = frozenset({"de", "del", "des", "du", "da", "do", "dos", "das", "la", "le"})
 
 
 def _is_particle(text: str) -> bool:
@@ -369,6 +378,13 @@ def _trim(doc: Doc, start: int, end: int, label: str,
             break
     while start < end and (_is_particle(doc[start].text) or doc[start].text in NOT_NAME_START):
         start += 1
+    # A place is one name: "the Dongtai and [Xitai Salt Lakes]" (the first is a place of its
+    # own, written without the head it shares), "the Forum in [Simi Valley]".
+    if label == "LOC":
+        for i in range(end - 2, start - 1, -1):
+            if _is_particle(doc[i].text) and doc[i].lower_ not in _PLACE_PARTICLES:
+                start = i + 1
+                break
     # Two companies joined by "and" ("Steppe Metals JSC and Aurubis AG"): a legal suffix
     # followed by "and" or "&" ends a name, so the run restarts after it.
     if label == "ORG":
@@ -423,8 +439,10 @@ def _trim(doc: Doc, start: int, end: int, label: str,
     # Brackets must pair up inside the span.
     if sum(t.text == "(" for t in tokens) != sum(t.text == ")" for t in tokens):
         return None
-    heads = {"LAW": LAW_HEADS, "EVENT": EVENT_HEADS, "ORG": ORG_HEADS | ORG_HEAD_FIRST}[label]
-    head_first = {"LAW": LAW_HEAD_FIRST, "EVENT": frozenset(), "ORG": ORG_HEAD_FIRST}[label]
+    heads = {"LAW": LAW_HEADS, "EVENT": EVENT_HEADS, "ORG": ORG_HEADS | ORG_HEAD_FIRST,
+             "LOC": LOC_HEADS}[label]
+    head_first = {"LAW": LAW_HEAD_FIRST, "EVENT": frozenset(), "ORG": ORG_HEAD_FIRST,
+                  "LOC": frozenset()}[label]
     words = [t for t in tokens if not _is_particle(t.text) and t.text[:1].isalpha()]
     if label in ("EVENT",):
         words = [t for t in tokens if not _is_particle(t.text)]

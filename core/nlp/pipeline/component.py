@@ -124,6 +124,9 @@ class AssayEntities:
                          dateline_places(doc, dash)
                          if not any(p.start == s and p.end == e for p in patterns)]
         model = self._model_spans(doc, dash, verbs)
+        # A landform's name the model calls a GPE is a town ("Simi Valley"): the model keeps it.
+        towns = {(m.start, m.end) for m in model if m.label == "GPE"}
+        patterns = [p for p in patterns if p.label != "LOC" or (p.start, p.end) not in towns]
         # Numeric patterns ("today", "FY2027", "60 per cent") only fill gaps the model left.
         model += [c for c in numeric if not any(m.start < c.end and c.start < m.end
                                                  for m in model)]

@@ -81,9 +81,13 @@ gazetteer, then the patterns, decided on token extents after hygiene:
    ("multibillion-dollar"), and "Administration" alone is a back-reference like
    "Government". The tokenizer makes "(VMP)—a" five tokens and "Ltd.." two ("Ltd." and the
    full stop), so these edges can be drawn at all.
+11. Landforms. A name run ending in a landform (``LOC_HEADS``: "Valley", "Lake(s)", "Basin",
+   "Desert", "Formation"...) is a LOC pattern, ranked like the ORG patterns (rules 1-3), whose
+   run never crosses "and" or "in" ("the Orvath and [Kestrel Salt Lakes]"); where the model
+   calls exactly that extent a GPE it is a town ("Simi Valley") and the model keeps it.
 
 Here: rules 0 and 2-4 (``resolve``). Rule 1 and rule 5's dropping are the component's
-(``core.nlp.pipeline.component``); rule 6 is ``core.nlp.pipeline.aliases``; rules 7-10 are
+(``core.nlp.pipeline.component``); rule 6 is ``core.nlp.pipeline.aliases``; rules 7-11 are
 applied by the component to every model and pattern span before rules 0-4, with the
 segment's shape found by ``core.nlp.pipeline.shapes``.
 """
