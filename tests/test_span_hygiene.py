@@ -216,3 +216,23 @@ def test_landform_named_town_the_model_knows_stays_a_town(annotator):
     text = "The forum met in Kestrel Valley on Saturday."
     got = by_hand(annotator, text, [("Kestrel Valley", "GPE")])
     assert ("Kestrel Valley", "GPE") in got
+
+
+# --- people from capitalised words -----------------------------------------------------------
+
+
+def test_person_with_a_body_law_or_title_word_is_no_person(annotator):
+    text = ("The Select Committee heard the Principal. "
+            "Minister of Coal and Mines Amara Okafor spoke.")
+    got = by_hand(annotator, text, [("Select Committee", "PERSON"), ("Principal", "PERSON"),
+                                    ("Coal", "PERSON")])
+    assert not any(label == "PERSON" and t in ("Select Committee", "Principal", "Coal")
+                   for t, label in got)
+    assert ("Amara Okafor", "PERSON") in got
+
+
+def test_person_with_an_ordinary_name_stays(annotator):
+    # Not fired: nothing in the name is a head, title or department word.
+    text = "Brenda Tarrant said the mine would reopen."
+    assert ("Brenda Tarrant", "PERSON") in by_hand(annotator, text,
+                                                   [("Brenda Tarrant", "PERSON")])

@@ -17,7 +17,16 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from core.nlp.gazetteers import Alias, load_gazetteer
-from core.nlp.name_words import COMPANY_SUFFIXES, EVENT_HEADS, LAW_HEADS, ORG_HEADS
+from core.nlp.name_words import (
+    COMPANY_SUFFIXES,
+    DEPARTMENT_WORDS,
+    EVENT_HEADS,
+    LAW_HEADS,
+    LOC_HEADS,
+    ORG_HEAD_FIRST,
+    ORG_HEADS,
+    TITLE_WORDS,
+)
 from core.nlp.patterns import NamePatterns
 from core.nlp.pipeline.aliases import defined_terms
 from core.nlp.pipeline.candidates import Candidate
@@ -53,6 +62,10 @@ COMPONENT = "assay_entities"
 # A candidate ending in one of these took its label from that last word: in a headline its
 # name restarts after a verb instead of ending before it (``shapes.fit_to_shape``).
 _HEAD_LAST = LAW_HEADS | EVENT_HEADS | ORG_HEADS | COMPANY_SUFFIXES
+# A model PERSON with one of these words left in it after its titles are cut is a body, a
+# law, a place or a title, not a person ("Select Committee", "Principal", "Law").
+_NOT_IN_PERSON = (_HEAD_LAST | ORG_HEAD_FIRST | LOC_HEADS | TITLE_WORDS | DEPARTMENT_WORDS
+                  | {"Committee", "Board", "Panel", "Caucus"}) - {"-"}
 
 
 class AssayEntities:
@@ -201,6 +214,8 @@ class AssayEntities:
             start, end = money_extent(doc, start, end)
         if label == "PERSON":
             end = person_extent(doc, end)
+            if any(t.text in _NOT_IN_PERSON for t in doc[start:end]):
+                return None
         if label in ("ORG", "GPE") and title_qualifier(doc, start, end):
             return None  # "Energy Secretary", "Commerce Secretary": part of a title
         if label == "ORG" and in_title(doc, start, end):

@@ -85,9 +85,13 @@ gazetteer, then the patterns, decided on token extents after hygiene:
    "Desert", "Formation"...) is a LOC pattern, ranked like the ORG patterns (rules 1-3), whose
    run never crosses "and" or "in" ("the Orvath and [Kestrel Salt Lakes]"); where the model
    calls exactly that extent a GPE it is a town ("Simi Valley") and the model keeps it.
+12. People. A model PERSON that, after its titles are cut, still holds a head word (law,
+   event, organisation, landform, legal suffix), a title or a department word is no person
+   ("Select Committee", "Principal", "Minister of [Coal] and Mines"): it is dropped, and the
+   lists and patterns may claim its words.
 
 Here: rules 0 and 2-4 (``resolve``). Rule 1 and rule 5's dropping are the component's
-(``core.nlp.pipeline.component``); rule 6 is ``core.nlp.pipeline.aliases``; rules 7-11 are
+(``core.nlp.pipeline.component``); rule 6 is ``core.nlp.pipeline.aliases``; rules 7-12 are
 applied by the component to every model and pattern span before rules 0-4, with the
 segment's shape found by ``core.nlp.pipeline.shapes``.
 """
