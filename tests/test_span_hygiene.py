@@ -236,3 +236,15 @@ def test_person_with_an_ordinary_name_stays(annotator):
     text = "Brenda Tarrant said the mine would reopen."
     assert ("Brenda Tarrant", "PERSON") in by_hand(annotator, text,
                                                    [("Brenda Tarrant", "PERSON")])
+
+
+def test_headline_span_made_of_listed_names_is_those_names(annotator):
+    text = "New Loan for Texas Lithium Refinery"
+    got = by_hand(annotator, text, [("Texas Lithium", "ORG")])
+    assert {("Texas", "GPE"), ("Lithium", "MINERAL")} <= got
+
+
+def test_same_words_in_running_text_stay_a_company(annotator):
+    # Not fired: in a sentence the capitals say "Texas Lithium" is one name.
+    text = "The loan went to Texas Lithium for a refinery."
+    assert ("Texas Lithium", "ORG") in by_hand(annotator, text, [("Texas Lithium", "ORG")])

@@ -143,7 +143,7 @@ class AssayEntities:
         # Numeric patterns ("today", "FY2027", "60 per cent") only fill gaps the model left.
         model += [c for c in numeric if not any(m.start < c.end and c.start < m.end
                                                  for m in model)]
-        chosen = resolve(doc, gazetteer, patterns, model)
+        chosen = resolve(doc, gazetteer, patterns, model, verbs is not None)
         chosen = defined_terms(doc, chosen, gazetteer)
         ents = []
         for cand in sorted(chosen, key=lambda c: c.start):

@@ -68,7 +68,10 @@ gazetteer, then the patterns, decided on token extents after hygiene:
    event, an institution, a legal suffix) restarts after the verb instead ("Convenes [2026
    Valdora Mining Forum]"), and a span that starts with the verb is dropped ("to [Expand
    Domestic ... Supply Chain]"). A verb before a pattern's match does not make the match a
-   piece of a longer name. Plural nouns stay ("Kestrel Metals Reports ...").
+   piece of a longer name. Plural nouns stay ("Kestrel Metals Reports ..."). And a model
+   span in a headline made only of listed names is those names, even with nothing between
+   them (rule 2's split: "Loan for [Oklahoma] [Cobalt] Refinery"), where in running text
+   "Oklahoma Cobalt" would be a company.
 10. Glued names and the words around them. A model name span is cut into the names it glued
    together at a possessive "'s" followed by a capitalised word ("[Department of Energy]'s
    [Loan Programs Office]"; a lone apostrophe stays: "Leaders' Summit") and after a bracketed
@@ -113,7 +116,8 @@ from core.nlp.pipeline.words import (
 
 
 def resolve(
-    doc: Doc, gazetteer: list[Candidate], patterns: list[Candidate], model: list[Candidate]
+    doc: Doc, gazetteer: list[Candidate], patterns: list[Candidate], model: list[Candidate],
+    headline: bool = False,
 ) -> list[Candidate]:
     """Rules 0 and 2-4 of the conflict rule: longest name wins, ties go to the lists."""
     by_extent = {(c.start, c.end): c for c in model}
@@ -148,7 +152,7 @@ def resolve(
     def size(cand: Candidate) -> int:
         if cand.origin == "model" and not _written_as_name(doc, cand.start, cand.end):
             return 0  # after every gazetteer match: it only survives where none overlaps
-        if cand.origin == "model" and _split_by_rules(doc, cand, rules):
+        if cand.origin == "model" and _split_by_rules(doc, cand, rules, headline):
             return 0  # "Oak Ridge National Laboratory and Purdue University"
         return cand.size
 
@@ -189,9 +193,10 @@ def _written_as_name(doc: Doc, start: int, end: int) -> bool:
     )
 
 
-def _split_by_rules(doc: Doc, cand: Candidate, rules: list[Candidate]) -> bool:
+def _split_by_rules(doc: Doc, cand: Candidate, rules: list[Candidate], headline: bool) -> bool:
     """Two or more gazetteer or pattern names inside a model span cover all of it but the
-    particles and punctuation between them: the model glued a list into one span (rule 2)."""
+    particles and punctuation between them: the model glued a list into one span (rule 2);
+    in a headline also with nothing between them ("[Oklahoma] [Cobalt]", rule 9)."""
     inside = [r for r in rules if cand.start <= r.start and r.end <= cand.end]
     if len(inside) < 2:
         return False
@@ -203,7 +208,7 @@ def _split_by_rules(doc: Doc, cand: Candidate, rules: list[Candidate]) -> bool:
     for i in gaps:  # a bracketed short name between them is fine: "Tbk (Antam) and ..."
         depth += (doc[i].text == "(") - (doc[i].text == ")")
         ok = ok and (depth > 0 or doc[i].is_punct or doc[i].lower_ in NAME_PARTICLES)
-    return bool(gaps) and ok
+    return (bool(gaps) or headline) and ok
 
 
 def _free_part(doc: Doc, taken: bytearray, cand: Candidate) -> Candidate | None:
