@@ -248,3 +248,35 @@ def test_same_words_in_running_text_stay_a_company(annotator):
     # Not fired: in a sentence the capitals say "Texas Lithium" is one name.
     text = "The loan went to Texas Lithium for a refinery."
     assert ("Texas Lithium", "ORG") in by_hand(annotator, text, [("Texas Lithium", "ORG")])
+
+
+def _headed_text(annotator: Annotator, heading: str, body: str, name: str) -> list[str]:
+    """The model's span ``name`` in the heading line, as what is left after rule 9's
+    headings are dropped (the model is told to find it, so only the rule decides)."""
+    from spacy.tokens import Span
+
+    from core.nlp.pipeline.component import HEAD_WORDS
+    from core.nlp.pipeline.shapes import drop_heading_phrases
+
+    docs = list(annotator.nlp.pipe([heading, body]))
+    head = docs[0]
+    start = heading.index(name)
+    span = head.char_span(start, start + len(name))
+    assert span is not None
+    head.ents = [Span(head, span.start, span.end, label="ORG", span_id="model")]
+    drop_heading_phrases(docs, HEAD_WORDS)
+    return [e.text for e in head.ents]
+
+
+def test_section_heading_is_no_name(annotator):
+    body = ("Recycling is cheap only on paper: the hidden costs of battery recycling fall on "
+            "smelters, and these costs grow as batteries age.")
+    assert _headed_text(annotator, "The Hidden Costs of Battery Recycling", body,
+                        "Hidden Costs of Battery Recycling") == []
+
+
+def test_company_named_in_a_heading_stays(annotator):
+    # Not fired: the text never writes the company's words in lower case.
+    body = "Brenmoor Holdings said output would double at its Valdora refinery next year."
+    assert _headed_text(annotator, "Brenmoor Holdings Doubles Output", body,
+                        "Brenmoor Holdings") == ["Brenmoor Holdings"]

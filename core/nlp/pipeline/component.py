@@ -62,6 +62,8 @@ COMPONENT = "assay_entities"
 # A candidate ending in one of these took its label from that last word: in a headline its
 # name restarts after a verb instead of ending before it (``shapes.fit_to_shape``).
 _HEAD_LAST = LAW_HEADS | EVENT_HEADS | ORG_HEADS | COMPANY_SUFFIXES
+# Words that make a headline's span a name whatever else it holds (rule 9's headings).
+HEAD_WORDS = _HEAD_LAST | ORG_HEAD_FIRST | LOC_HEADS
 # A model PERSON with one of these words left in it after its titles are cut is a body, a
 # law, a place or a title, not a person ("Select Committee", "Principal", "Law").
 _NOT_IN_PERSON = (_HEAD_LAST | ORG_HEAD_FIRST | LOC_HEADS | TITLE_WORDS | DEPARTMENT_WORDS

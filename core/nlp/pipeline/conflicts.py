@@ -71,7 +71,12 @@ gazetteer, then the patterns, decided on token extents after hygiene:
    piece of a longer name. Plural nouns stay ("Kestrel Metals Reports ..."). And a model
    span in a headline made only of listed names is those names, even with nothing between
    them (rule 2's split: "Loan for [Oklahoma] [Cobalt] Refinery"), where in running text
-   "Oklahoma Cobalt" would be a company.
+   "Oklahoma Cobalt" would be a company. A model span in a headline whose words the tagger
+   reads as common words once lower-cased, with no head word or legal suffix, and more than
+   half of whose words the same text writes in lower case elsewhere, is a section heading,
+   not a name ("[Hidden Costs of Battery Recycling]" over a text about the hidden costs of
+   battery recycling); this one looks across the text's segments
+   (``shapes.drop_heading_phrases``, run by ``Annotator`` after rule 6).
 10. Glued names and the words around them. A model name span is cut into the names it glued
    together at a possessive "'s" followed by a capitalised word ("[Department of Energy]'s
    [Loan Programs Office]"; a lone apostrophe stays: "Leaders' Summit") and after a bracketed

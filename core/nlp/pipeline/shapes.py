@@ -20,14 +20,16 @@ the other span rules look at one span at a time (``cleanup``, ``names``). The co
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from core.nlp.name_words import MONTHS_DAYS
 
 SHAPE_KEY = "assay_shape"
+PROPER_KEY = "assay_headline_proper"
 # Dashes that end a dateline; a plain hyphen only with spaces on both sides.
 DATELINE_DASHES = frozenset({"–", "—", "--"})
 _DATELINE_JOINS = frozenset({",", "/", "(", ")", "."})
@@ -40,6 +42,11 @@ _HEADLINE_SMALL = frozenset(
 )
 # Tags of the lower-cased copy that make a word a verb ending a name in a headline.
 _VERB_TAGS = frozenset({"VBZ", "VBP", "VBD", "VB", "MD"})
+# Tags that make a word a proper noun even lower-cased ("canada", "biden").
+_PROPER_TAGS = frozenset({"NNP", "NNPS"})
+# Labels a heading phrase is taken for; places, minerals and amounts are left alone.
+_HEADING_LABELS = frozenset({"ORG", "PERSON", "LAW", "EVENT", "LOC"})
+_LOWER_WORD = re.compile(r"\b[a-z][a-z-]+\b")
 
 
 def dateline_dash(doc: Doc) -> int | None:
@@ -110,6 +117,7 @@ class HeadlineTagger:
             copies = list(proc.pipe(copies))  # type: ignore[attr-defined]
         for doc, copy in zip(heads, copies, strict=True):
             doc.user_data[SHAPE_KEY] = frozenset(t.i for t in copy if t.tag_ in _VERB_TAGS)
+            doc.user_data[PROPER_KEY] = frozenset(t.i for t in copy if t.tag_ in _PROPER_TAGS)
 
 
 def _edge_mark(text: str) -> bool:
@@ -162,3 +170,32 @@ def fit_to_shape(doc: Doc, start: int, end: int, dash: int | None,
     if start >= end or not any(ch.isalnum() for ch in doc[start:end].text):
         return None
     return start, end
+
+
+def drop_heading_phrases(docs: Sequence[Doc], keep_words: frozenset[str]) -> None:
+    """Conflict rule 9's headings, over one text's segment Docs: in a headline, a model span
+    whose words the tagger reads as common words once lower-cased (no proper noun), with no
+    head word or legal suffix (``keep_words``), and more than half of whose words the same
+    text writes in lower case elsewhere, is a section heading, not a name ("[Importance of
+    Critical Minerals]" above a text about critical minerals and their importance)."""
+    heads = [d for d in docs if PROPER_KEY in d.user_data]
+    if not heads:
+        return
+    suspects = [(d, e) for d in heads for e in d.ents if _heading_like(d, e, keep_words)]
+    if not suspects:
+        return
+    body = set()
+    for doc in docs:
+        if PROPER_KEY not in doc.user_data:
+            body.update(_LOWER_WORD.findall(doc.text))
+    for doc, ent in suspects:
+        words = [t.lower_ for t in ent if t.is_alpha and len(t) > 2 and t.lower_ not in
+                 _HEADLINE_SMALL]
+        if words and sum(w in body for w in words) * 2 > len(words):
+            doc.ents = [e for e in doc.ents if e != ent]
+
+
+def _heading_like(doc: Doc, ent: Span, keep_words: frozenset[str]) -> bool:
+    proper: frozenset[int] = doc.user_data[PROPER_KEY]
+    return (ent.id_ == "model" and not ent.kb_id_ and ent.label_ in _HEADING_LABELS
+            and not any(t.i in proper or t.text in keep_words for t in ent))
