@@ -144,3 +144,5 @@ LEADING_PHRASES: tuple[tuple[str, ...], ...] = tuple(
         "such as", "led by", "backed by", "owned by", "thanks to", "like", "unlike", "via",
     )
 )
+# The first words of ``LEADING_PHRASES``: most spans start with none of them, one set lookup.
+LEADING_FIRST_WORDS = frozenset(phrase[0] for phrase in LEADING_PHRASES)

@@ -76,6 +76,7 @@ from core.nlp.name_words import (
     JOIN_MARKS,
     LAW_HEAD_FIRST,
     LAW_HEADS,
+    LEADING_FIRST_WORDS,
     LEADING_PHRASES,
     LOC_HEADS,
     MONTHS_DAYS,
@@ -417,7 +418,8 @@ def _trim(doc: Doc, start: int, end: int, label: str,
             ):
                 return None
     # "Members of Congress", "According to the ...": words that lead into a name.
-    for phrase in LEADING_PHRASES:
+    leads = start < end and doc[start].lower_ in LEADING_FIRST_WORDS
+    for phrase in LEADING_PHRASES if leads else ():
         stop = start + len(phrase)
         if stop < end and tuple(t.lower_ for t in doc[start:stop]) == phrase:
             start = stop

@@ -12,7 +12,12 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Token
 
-from core.nlp.name_words import LEADING_PHRASES, POST_NOMINALS, TITLE_WORDS
+from core.nlp.name_words import (
+    LEADING_FIRST_WORDS,
+    LEADING_PHRASES,
+    POST_NOMINALS,
+    TITLE_WORDS,
+)
 from core.nlp.pipeline.words import (
     APPROXIMATORS,
     DESIGNATORS,
@@ -25,6 +30,8 @@ from core.nlp.pipeline.words import (
     STOPLIST,
     THE_IN_NAME,
 )
+
+_HEDGE_FIRST_WORDS = frozenset(phrase[0] for phrase in APPROXIMATORS)
 
 
 def _strippable(token: Token) -> bool:
@@ -74,6 +81,8 @@ def clean(doc: Doc, start: int, end: int, label: str) -> tuple[int, int] | None:
 
 def skip_approximator(doc: Doc, start: int, end: int) -> int:
     """Start of the span after a leading hedge ("over", "more than"), if one is there."""
+    if start >= end or doc[start].lower_ not in _HEDGE_FIRST_WORDS:
+        return start
     for phrase in APPROXIMATORS:
         stop = start + len(phrase)
         if stop < end and tuple(t.lower_ for t in doc[start:stop]) == phrase:
@@ -83,6 +92,8 @@ def skip_approximator(doc: Doc, start: int, end: int) -> int:
 
 def skip_leading_phrase(doc: Doc, start: int, end: int) -> int:
     """Start of a name span after a phrase that leads into it ("According to the ...")."""
+    if start >= end or doc[start].lower_ not in LEADING_FIRST_WORDS:
+        return start
     for phrase in LEADING_PHRASES:
         stop = start + len(phrase)
         if stop < end and tuple(t.lower_ for t in doc[start:stop]) == phrase:
