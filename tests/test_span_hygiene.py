@@ -280,3 +280,25 @@ def test_company_named_in_a_heading_stays(annotator):
     body = "Brenmoor Holdings said output would double at its Valdora refinery next year."
     assert _headed_text(annotator, "Brenmoor Holdings Doubles Output", body,
                         "Brenmoor Holdings") == ["Brenmoor Holdings"]
+
+
+# --- compound names across a hyphen ----------------------------------------------------------
+
+
+def test_two_places_joined_by_a_hyphen_before_a_head_make_one_law(annotator):
+    # "Japan" is listed; the law's head still makes the whole run one name.
+    text = "Trade rests on the Japan-Valdora Memorandum of Understanding on Ore Trade of May."
+    got = found(annotator, text)
+    assert ("Japan-Valdora Memorandum of Understanding on Ore Trade", "LAW") in got
+    assert ("Japan", "GPE") not in got
+
+
+def test_hyphenated_administration_is_one_body(annotator):
+    text = "The Okafor-Tarrant Administration is taking action on cobalt."
+    assert ("Okafor-Tarrant Administration", "ORG") in found(annotator, text)
+
+
+def test_lower_case_memorandum_is_no_law(annotator):
+    # Not fired: a head must close a run of capitalised words.
+    text = "Valdora and Kestrel signed a memorandum of understanding on ore trade."
+    assert not any(label == "LAW" for _t, label in found(annotator, text))

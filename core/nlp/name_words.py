@@ -15,7 +15,7 @@ LAW_HEADS = frozenset(
         "Agreement", "Agreements", "Accord", "Accords", "Treaty", "Pact", "Compact", "Charter",
         "Policy", "Mission", "Roadmap", "Guidance", "Guidelines", "Principles", "Fund",
         "Facility", "Scheme", "Credit", "Incentive", "Regime", "Partnership", "Deal", "Reserve",
-        "Grants", "Mechanism", "Platform", "Standard", "Protocol", "Vision",
+        "Grants", "Mechanism", "Platform", "Standard", "Protocol", "Vision", "Memorandum",
     }
 )
 LAW_HEAD_FIRST = frozenset({"Law", "Regulation", "Regulations", "Decree", "Act", "Framework",
@@ -61,7 +61,7 @@ COMPANY_SUFFIXES = LEGAL_SUFFIXES | frozenset(
 ORG_HEADS = frozenset(
     {
         "Government", "Laboratory", "University", "Institute", "Association", "Chamber",
-        "Ministry", "Department", "Agency", "Authority", "Commission",
+        "Ministry", "Department", "Agency", "Authority", "Commission", "Administration",
     }
 ) | COMPANY_SUFFIXES
 # Words of a short company name stop at the first of these ("Perpetua Resources Corp." is

@@ -97,9 +97,13 @@ gazetteer, then the patterns, decided on token extents after hygiene:
    event, organisation, landform, legal suffix), a title or a department word is no person
    ("Select Committee", "Principal", "Minister of [Coal] and Mines"): it is dropped, and the
    lists and patterns may claim its words.
+13. Names across a hyphen. A law's or a body's head closes the whole capitalised run before
+   it, hyphens included, so "Japan-Valdora Memorandum of Understanding on Ore Trade" is one
+   LAW (rule 0) and "Okafor-Tarrant Administration" one ORG, not places and a remainder
+   ("Memorandum" is a law head and "Administration" a body head at the end of a run).
 
 Here: rules 0 and 2-4 (``resolve``). Rule 1 and rule 5's dropping are the component's
-(``core.nlp.pipeline.component``); rule 6 is ``core.nlp.pipeline.aliases``; rules 7-12 are
+(``core.nlp.pipeline.component``); rule 6 is ``core.nlp.pipeline.aliases``; rules 7-13 are
 applied by the component to every model and pattern span before rules 0-4, with the
 segment's shape found by ``core.nlp.pipeline.shapes``.
 """
