@@ -294,8 +294,9 @@ def test_two_places_joined_by_a_hyphen_before_a_head_make_one_law(annotator):
 
 
 def test_hyphenated_administration_is_one_body(annotator):
+    # The model finds nothing here (by hand): the body head alone makes the name.
     text = "The Okafor-Tarrant Administration is taking action on cobalt."
-    assert ("Okafor-Tarrant Administration", "ORG") in found(annotator, text)
+    assert ("Okafor-Tarrant Administration", "ORG") in by_hand(annotator, text, [])
 
 
 def test_lower_case_memorandum_is_no_law(annotator):
