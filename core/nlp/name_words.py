@@ -15,7 +15,7 @@ LAW_HEADS = frozenset(
         "Agreement", "Agreements", "Accord", "Accords", "Treaty", "Pact", "Compact", "Charter",
         "Policy", "Mission", "Roadmap", "Guidance", "Guidelines", "Principles", "Fund",
         "Facility", "Scheme", "Credit", "Incentive", "Regime", "Partnership", "Deal", "Reserve",
-        "Grants", "Mechanism", "Platform", "Standard", "Protocol", "Vision",
+        "Grants", "Mechanism", "Platform", "Standard", "Protocol", "Vision", "Memorandum",
     }
 )
 LAW_HEAD_FIRST = frozenset({"Law", "Regulation", "Regulations", "Decree", "Act", "Framework",
@@ -27,6 +27,9 @@ EVENT_HEADS = frozenset(
         "Symposium", "Exhibition",
     }
 )
+# Landforms that end a place's name: a non-political place (LOC).
+LOC_HEADS = frozenset({"Valley", "Lake", "Lakes", "Basin", "Desert", "Plateau", "Formation",
+                       "Mountains", "Peninsula", "Corridor"})
 ORG_HEAD_FIRST = frozenset(
     {
         "Government", "Ministry", "Department", "Office", "Bureau", "Agency", "Commission",
@@ -58,7 +61,7 @@ COMPANY_SUFFIXES = LEGAL_SUFFIXES | frozenset(
 ORG_HEADS = frozenset(
     {
         "Government", "Laboratory", "University", "Institute", "Association", "Chamber",
-        "Ministry", "Department", "Agency", "Authority", "Commission",
+        "Ministry", "Department", "Agency", "Authority", "Commission", "Administration",
     }
 ) | COMPANY_SUFFIXES
 # Words of a short company name stop at the first of these ("Perpetua Resources Corp." is
@@ -128,3 +131,18 @@ MONTHS_DAYS = frozenset(
     }
 )
 SENTENCE_END = frozenset({".", "!", "?", ":", ";", '"', "“", "”", "—", "–"})
+# Words that lead into a name without being part of it, at a span's start: "According to
+# the International Energy Agency", "Members of Congress", "Rivals Ganfeng Lithium Co., Ltd."
+# (compared lower-case; a "the" after them goes too).
+LEADING_PHRASES: tuple[tuple[str, ...], ...] = tuple(
+    tuple(phrase.split())
+    for phrase in (
+        "according to", "members of", "member of", "shares of", "officials from",
+        "officials of", "officials at", "representatives of", "representatives from",
+        "delegates from", "delegations from", "leaders of", "executives from", "executives of",
+        "executives at", "staff at", "staff of", "rivals", "rival", "peers", "including",
+        "such as", "led by", "backed by", "owned by", "thanks to", "like", "unlike", "via",
+    )
+)
+# The first words of ``LEADING_PHRASES``: most spans start with none of them, one set lookup.
+LEADING_FIRST_WORDS = frozenset(phrase[0] for phrase in LEADING_PHRASES)

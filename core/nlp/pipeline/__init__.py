@@ -55,9 +55,10 @@ for spans that come from the gazetteers, the patterns or rule 6.
 
 One job per module: ``words`` (word tables and label sets), ``candidates`` (a candidate
 span), ``cleanup`` (span hygiene), ``numbers`` (amounts), ``names`` (companies, people,
-titles), ``conflicts`` (the conflict rule), ``aliases`` (the alias rule), ``component`` (the
-spaCy component and its factory), ``loading`` (model loading and ``Annotator``). This
-package re-exports what the rest of Assay imports.
+titles), ``shapes`` (datelines, headlines, brackets: conflict rules 7-9), ``conflicts`` (the
+conflict rule), ``aliases`` (the alias rule), ``component`` (the spaCy component and its
+factory), ``loading`` (model loading and ``Annotator``). This package re-exports what the
+rest of Assay imports.
 """
 
 from __future__ import annotations
