@@ -14,9 +14,10 @@ APP_DEBS := libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-ra
 
 # What the tests use beyond .venv: Chromium opens `assay-cli report`'s HTML headless
 # (tests/test_report.py; without it the test skips, except on CI where it fails), and the
-# bundle test builds the app, which must carry Qt's xcb libraries (APP_DEBS). Installed
-# like app-deps: where we may (root with apt), else we say what is missing.
-TEST_DEBS := chromium $(APP_DEBS)
+# bundle test builds the app, which must carry Qt's xcb libraries (APP_DEBS); GLib's gio
+# and shared-mime-info read the .assay MIME type as a file manager does
+# (tests/test_project_by_file.py). Installed like app-deps: where we may (root with apt), else we say what is missing.
+TEST_DEBS := chromium shared-mime-info libglib2.0-bin $(APP_DEBS)
 
 # Quiet: one line says what is happening, pip says only what went wrong. setuptools notes on
 # every editable build that folders named like a package may shadow it ("Editable

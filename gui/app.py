@@ -71,6 +71,15 @@ def install_error_dialog(log_path: Path) -> None:
     sys.excepthook = hook
 
 
+def project_argument(arguments: list[str]) -> Path | None:
+    """The project a desktop or a terminal asked Assay to open (``Assay path/to/x.assay``):
+    the first argument that is not an option. Qt has taken its own options out already."""
+    for argument in arguments:
+        if argument and not argument.startswith("-"):
+            return Path(argument).expanduser()
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     """Start the Qt application, open the last project (or the sample) and run."""
     argv = list(sys.argv if argv is None else argv)
@@ -92,24 +101,37 @@ def main(argv: list[str] | None = None) -> int:
     from core.resources import resource_path
     from core.sample import ensure_sample_project
     from gui.common.theme import apply_theme
-    from gui.window.main_window import MainWindow
+    from gui.window.single_instance import InstanceServer, hand_to_running, server_name
 
     running = QApplication.instance()
     app = running if isinstance(running, QApplication) else QApplication(argv)
     app.setOrganizationName("Assay")
     app.setApplicationName("Assay")
+    project = project_argument(app.arguments()[1:])
+    name = server_name(data_dir())
+    answer = hand_to_running(name, project)
+    if answer is not None:  # an Assay runs already: it opens the project, this one ends
+        print(answer)
+        return 0
+    from gui.window.main_window import MainWindow  # the heavy part: not for a hand-over
+
     app.setWindowIcon(QIcon(str(resource_path("icons", "assay.png"))))
     install_error_dialog(log_path)
     settings = QSettings()
     apply_theme(app, dark=settings.value("view/dark", "false") == "true")
     reviewer = ask_reviewer(settings)
     window = MainWindow(settings, reviewer)
+    server = InstanceServer(name, window.files.open_from_elsewhere)
     last = settings.value("project/last")
-    opened = bool(last) and Path(str(last)).exists() and window.open_project(str(last))
+    opened = project is not None and window.open_project(project)
+    if not opened:
+        opened = bool(last) and Path(str(last)).exists() and window.open_project(str(last))
     if not opened:
         window.open_project(ensure_sample_project(data_dir()))
     window.show()
-    return app.exec()
+    code = app.exec()
+    del server
+    return code
 
 
 if __name__ == "__main__":

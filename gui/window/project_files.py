@@ -48,12 +48,27 @@ class ProjectFiles:
         self.fill_recent()
 
     def fill_recent(self) -> None:
+        """File → Open recent: the last projects opened, newest first, by name and folder.
+        A file that has gone (moved, deleted, on a disk not mounted) is not offered."""
         menu = self.window.recent_menu
         menu.clear()
         recent = self.window.settings.value("project/recent") or []
         if isinstance(recent, str):
             recent = [recent]
-        for path in recent:
-            action = menu.addAction(path)
+        for path in (p for p in recent if Path(p).is_file()):
+            shown = f"{Path(path).name}  —  {Path(path).parent}".replace("&", "&&")
+            action = menu.addAction(shown)  # "&&": a file name's "&" is not a mnemonic
+            action.setToolTip(path)
             action.triggered.connect(lambda _=False, p=path: self.window.open_project(p))
-        menu.setEnabled(bool(recent))
+        menu.setEnabled(not menu.isEmpty())
+
+    def open_from_elsewhere(self, path: str) -> None:
+        """A later start of Assay handed over *path* (a double-clicked project), or "" to
+        bring this window forward: show the window, then open the project as File → Open."""
+        w = self.window
+        if w.isMinimized():
+            w.showNormal()
+        w.raise_()
+        w.activateWindow()
+        if path:
+            w.open_project(path)
