@@ -37,9 +37,8 @@ QT_PLUGINS_KEPT = {
     "imageformats": {"libqsvg.so"},
 }
 # Qt libraries only the dropped plugins link (the framebuffer platform's EGL device code,
-# OpenGL for Wayland buffers and EGLFS, the network module for VNC).
-QT_LIBS_DROPPED = ("libQt6EglFSDeviceIntegration", "libQt6EglFsKmsSupport", "libQt6OpenGL.",
-                   "libQt6Network.")
+# OpenGL for Wayland buffers and EGLFS). QtNetwork stays: gui/window/single_instance.py.
+QT_LIBS_DROPPED = ("libQt6EglFSDeviceIntegration", "libQt6EglFsKmsSupport", "libQt6OpenGL.")
 # Pillow's AVIF and Tk modules (matplotlib only writes PNG through Pillow): 5 MB with libavif.
 PIL_DROPPED = ("PIL/_avif.", "PIL/_imagingtk.")
 

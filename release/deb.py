@@ -111,6 +111,7 @@ def build_deb(bundle: Path, dist: Path) -> Path:
         for folder in [root, *[p for p in root.rglob("*") if p.is_dir()]]:
             folder.chmod(0o755)
         out.unlink(missing_ok=True)
-        subprocess.run(["dpkg-deb", "--root-owner-group", "-Zxz", "--build", str(root),
+        # gzip, as for the single file: every dpkg reads it, and it takes a minute, not nine.
+        subprocess.run(["dpkg-deb", "--root-owner-group", "-Zgzip", "-z6", "--build", str(root),
                         str(out)], check=True, stdout=subprocess.DEVNULL)
     return out

@@ -3,7 +3,7 @@
 # written \$; @BUILD_ID@ is the build's hash (release/meta.py). A start finds the
 # unpacked copy of this very build and runs it without reading the archive (warm start);
 # the first start unpacks into a private folder beside it, which assay-start renames into
-# place when the copy is whole. `FILE --makeself ARGS` gives makeself's own options
+# place when the copy is whole. "FILE --makeself ARGS" gives makeself's own options
 # (--info, --list, --check, --target DIR).
 assay_cache="\${XDG_CACHE_HOME:-\$HOME/.cache}/assay/bundle-@BUILD_ID@"
 if test x"\$1" = x--makeself; then
