@@ -69,17 +69,23 @@ def window_shown(display: str, title_part: str) -> bool:
 
 
 def stop(process: subprocess.Popen) -> None:
-    """End the app and whatever it started (the single file's shell, the app under it)."""
-    for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, 10)):
+    """End the app and whatever it started (the single file's shell, the app under it), and
+    wait until every one of them is gone: a window left closing would answer the next
+    start's hand-over (gui/window/single_instance.py) and be taken for its window."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        end = time.monotonic() + 15
         try:
             os.killpg(process.pid, sig)
         except ProcessLookupError:
             break
-        try:
-            process.wait(wait)
-            break
-        except subprocess.TimeoutExpired:
-            continue
+        while time.monotonic() < end:
+            process.poll()  # reap the leader, else it lingers as a zombie of the group
+            try:
+                os.killpg(process.pid, 0)
+            except ProcessLookupError:
+                return
+            time.sleep(0.05)
+    process.wait(10)
 
 
 def seconds_to_window(command: list[str], env: dict[str, str], title_part: str,

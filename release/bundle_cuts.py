@@ -64,12 +64,15 @@ def keep_data(dest: str) -> bool:
     return True
 
 
-def keep_binary(dest: str) -> bool:
-    """False for Qt plugins and libraries, and Pillow modules, that Assay never loads."""
+def keep_binary(dest: str, platform: str = sys.platform) -> bool:
+    """False for Qt plugins and libraries, and Pillow modules, that Assay never loads. The
+    Qt rules are Linux's (macOS and Windows have other plugins: docs/packaging.md)."""
     path = _posix(dest)
     if path.startswith(PIL_DROPPED):
         return False
     name = path.rsplit("/", 1)[-1]
+    if not platform.startswith("linux"):  # the rules below name Linux's plugins
+        return True
     if "PySide6/Qt/lib/" in path and name.startswith(QT_LIBS_DROPPED):
         return False
     if "PySide6/Qt/plugins/" not in path:
