@@ -55,7 +55,7 @@ def system_packages(bundle: Path) -> list[str]:
                    for line in owners.stdout.splitlines() if ":" in line})
 
 
-def _icons(root: Path, names: list[str]) -> None:
+def _icons(root: Path, names: list[tuple[str, str]]) -> None:
     from PIL import Image  # matplotlib's dependency: already in the environment
 
     with Image.open(RESOURCES / "icons" / "assay.png") as icon:
