@@ -47,12 +47,21 @@ def system_packages(bundle: Path) -> list[str]:
             parts = line.split()
             if len(parts) >= 3 and parts[1] == "=>" and parts[2].startswith("/") \
                     and not parts[2].startswith(str(bundle)):
-                outside.add(os.path.realpath(parts[2]))
-    if not outside:
-        return []
-    owners = subprocess.run(["dpkg", "-S", *sorted(outside)], capture_output=True, text=True)
-    return sorted({line.split(":", 1)[0].split(",")[0].strip()
-                   for line in owners.stdout.splitlines() if ":" in line})
+                outside.add(parts[2])
+    return sorted({owner for path in outside if (owner := _owner(path))})
+
+
+def _owner(path: str) -> str | None:
+    """The package that installed *path*: dpkg knows a file by the path it was packaged
+    under, which on a merged-/usr system may be the link (/lib/...) or the target."""
+    real = os.path.realpath(path)
+    tries = [path, real]
+    tries += [p.removeprefix("/usr") if p.startswith("/usr/") else "/usr" + p for p in tries]
+    for candidate in dict.fromkeys(tries):
+        found = subprocess.run(["dpkg", "-S", candidate], capture_output=True, text=True)
+        if found.returncode == 0 and ":" in found.stdout:
+            return found.stdout.split(":", 1)[0].split(",")[0].strip()
+    return None
 
 
 def _icons(root: Path, names: list[tuple[str, str]]) -> None:
