@@ -219,8 +219,25 @@ def statistics_project(path: Path, seed: int = 16) -> Path:
                      (f"2026-11-{day:02d}T{9 + k % 8:02d}:{k * 7 % 60:02d}:00+00:00",
                       article_id))
         conn.commit()
+    _statistics_topics(project, ids)
     project.close()
     return path
+
+
+def _statistics_topics(project, ids: list[int]) -> None:
+    """Topics for the statistics project: one to three per article, some suggested by a
+    model, over the months its articles are dated (its own seed: the rest stays as it was)."""
+    import random
+
+    rng = random.Random(29)
+    names = [t.name for t in project.topics()]
+    weights = [9, 5, 6, 4, 7, 3, 2, 4, 2][:len(names)] + [1] * (len(names) - 9)
+    for k, article_id in enumerate(ids):
+        for topic in set(rng.choices(names, weights=weights, k=rng.choice((1, 1, 2, 2, 3)))):
+            if k % 4 == 0:
+                project.suggest_topics(article_id, {topic: 0.8}, "topics-v1")
+            else:
+                project.set_article_topic(article_id, topic, True, "ana")
 
 
 def statistics_screenshots(app, tmp: Path, out: Path) -> None:
@@ -253,6 +270,9 @@ def statistics_screenshots(app, tmp: Path, out: Path) -> None:
             dialog.tabs.setCurrentIndex(k)
             QTest.qWait(400)  # the charts are drawn again once a resize settles
             dialog.grab().save(str(out / f"statistics-{name}{size_name}.png"))
+        dialog.tabs.setCurrentIndex(dialog.tabs.indexOf(dialog.topics_pane))
+        QTest.qWait(400)
+        dialog.grab().save(str(out / f"statistics-topics{size_name}.png"))
     dialog.close()
     window.close()
 

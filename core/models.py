@@ -6,6 +6,7 @@ fails loudly and so that type checkers can follow them across modules.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -27,6 +28,10 @@ CLAIM_ORIGINS = ("reviewer", "rules", "imported")
 # state and an origin like spans.
 RELATION_STATES = ("suggested", "accepted", "rejected")
 RELATION_ORIGINS = ("reviewer", "rules", "model", "imported")
+# Topics (issue 29): document labels. An article's topic is suggested (by a model, with a
+# score), accepted or rejected, like a span; a reviewer's decision is never overridden.
+TOPIC_STATES = ("suggested", "accepted", "rejected")
+TOPIC_ORIGINS = ("reviewer", "model", "imported")
 
 _KIND_SUFFIX = re.compile(r"\s*\([^()]*\)$")  # "Lualaba (Province)": the kind is no name
 
@@ -103,6 +108,11 @@ class ArticleIn:
     # free) and its decision.
     id: int | None = None
     decision: ImportedDecision | None = None
+    # Where each page starts in ``text`` (a PDF's pages, ``core.formats.read_pdf``): one
+    # offset a page, in order; empty for a text without pages.
+    pages: tuple[int, ...] = ()
+    # Its topics (document labels), by the topic's name.
+    topics: tuple[TopicIn, ...] = field(default_factory=tuple)
 
 
 class Span(NamedTuple):
@@ -148,6 +158,29 @@ class Article:
     reviewed_at: str | None
     model: str | None
     review_seconds: float | None = None
+    # Where each page of the source starts in ``text``, as stored: a JSON list of offsets
+    # (a PDF's pages), or None. ``page_starts`` reads it.
+    pages: str | None = None
+
+    @property
+    def page_starts(self) -> tuple[int, ...]:
+        """Each page's start offset in ``text`` (empty when the source had no pages)."""
+        return decode_pages(self.pages)
+
+
+def decode_pages(stored: str | None) -> tuple[int, ...]:
+    """The page starts stored with an article (``Article.pages``); () for none, and for a
+    value no import could have stored (a project file is untrusted: the store checks them
+    on the way in, ``core.text.pages.page_problem``, but a file may be made elsewhere)."""
+    if not stored:
+        return ()
+    try:
+        starts = json.loads(stored)
+    except ValueError:
+        return ()
+    if not isinstance(starts, list) or not all(type(n) is int and n >= 0 for n in starts):
+        return ()
+    return tuple(starts) if starts == sorted(starts) else ()
 
 
 @dataclass(frozen=True)
@@ -161,6 +194,7 @@ class ArticleRow:
     entities: int
     reviewed_by: str | None
     preview: str = ""  # the text's first characters, read only for untitled articles
+    topics: str = ""  # its live topics' names, "; "-joined (schema v12)
 
 
 PREVIEW_CHARS = 100  # how much of an untitled article's text the list reads
@@ -255,6 +289,8 @@ class SchemeIn:
     labels: tuple[Label, ...]
     # Its relation types (files from before relations have none: the project's stay).
     relation_types: tuple[RelationType, ...] = ()
+    # Its topics (files from before topics have none: the project's stay).
+    topics: tuple[Topic, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -269,6 +305,9 @@ class Reviewed:
     versions: list = field(default_factory=list)  # reviewers' Versions, when a format asks
     # Relations between the spans given here, when a format asks (``core.store.reading``).
     relations: list = field(default_factory=list)
+    # The article's topics (``ArticleTopic``), when a format asks: accepted ones; with
+    # suggestions the suggested too; with every_state all (``core.store.reading``).
+    topics: list = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -290,6 +329,8 @@ class Version:
     events: tuple[dict, ...] = ()
     # Their relations, each end given by its index in ``spans`` (as ``RelationIn``).
     relations: tuple[RelationIn, ...] = ()
+    # Their topics of the article (schema v12; ``versions.topics``).
+    topics: tuple[TopicIn, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -355,3 +396,49 @@ class RelationIn:
     # audit log records the importer), and its id there (kept where this project has it free).
     stamp: tuple[str, str] | None = None
     id: int | None = None
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A topic of the project's scheme (a document label: what an article is about). Its
+    key is pressed with a modifier in the review window (``gui.review.topic_keys``), so it
+    may repeat a label's key."""
+
+    name: str
+    color: str = "#5a6f8f"
+    hotkey: str = ""
+    description: str = ""
+    position: int = 0
+
+
+class ArticleTopic(NamedTuple):
+    """One topic of one article (a row of ``article_topics``): its state, who made it
+    (``origin``; the ``model`` and its ``score`` for a suggestion) and who decided it last,
+    when. It counts (is shown as the article's, exported, filtered by) while not rejected;
+    a rejected one is a reviewer's "not about this", kept so no model suggests it again."""
+
+    article_id: int
+    topic: str
+    state: str
+    origin: str
+    model: str | None = None
+    score: float | None = None
+    updated_by: str | None = None
+    updated_at: str | None = None
+
+    @property
+    def live(self) -> bool:
+        return self.state != "rejected"
+
+
+@dataclass(frozen=True)
+class TopicIn:
+    """An article's topic from an import file or a reviewer's version, by name."""
+
+    topic: str
+    state: str = "accepted"
+    origin: str = "imported"
+    model: str | None = None
+    score: float | None = None
+    # Who decided it and when, where that was elsewhere (an Assay JSONL export).
+    stamp: tuple[str, str] | None = None

@@ -61,6 +61,51 @@ def _check_project(folder: Path) -> str:
     return str(folder / "selftest.assay")
 
 
+def _pdf_with_chinese() -> bytes:
+    """A one-page PDF in Helvetica and in Adobe's STSong-Light with the UniGB-UCS2-H
+    encoding: reading its Chinese needs pdfminer's CMap files, which only a hook collects
+    into the bundle (pyinstaller-hooks-contrib's hook-pdfminer)."""
+    stream = (b"BT /F1 12 Tf 20 150 Td (Lithium from Chile) Tj ET\n"
+              b"BT /F2 12 Tf 20 120 Td <4E2D56FD> Tj ET\n")
+    objects = [
+        b"<</Type/Catalog/Pages 2 0 R>>", b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
+        b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 300 200]"
+        b"/Resources<</Font<</F1 4 0 R/F2 5 0 R>>>>/Contents 6 0 R>>",
+        b"<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>",
+        b"<</Type/Font/Subtype/Type0/BaseFont/STSong-Light-UniGB-UCS2-H"
+        b"/Encoding/UniGB-UCS2-H/DescendantFonts[7 0 R]>>",
+        b"<</Length %d>>stream\n" % len(stream) + stream + b"endstream",
+        b"<</Type/Font/Subtype/CIDFontType0/BaseFont/STSong-Light/FontDescriptor 8 0 R"
+        b"/CIDSystemInfo<</Registry(Adobe)/Ordering(GB1)/Supplement 2>>>>",
+        b"<</Type/FontDescriptor/FontName/STSong-Light/Flags 6/FontBBox[0 -200 1000 900]"
+        b"/ItalicAngle 0/Ascent 880/Descent -120/CapHeight 880/StemV 80>>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1, xref)
+    return bytes(out)
+
+
+def _check_pdf(folder: Path) -> str:
+    """PDF import (pdfminer.six and its CMap data files)."""
+    from core.formats.importers import read_file
+    from core.models import ArticleIn
+
+    path = folder / "selftest.pdf"
+    path.write_bytes(_pdf_with_chinese())
+    (article,) = list(read_file(path))
+    if not isinstance(article, ArticleIn) or article.text != "Lithium from Chile\n\n\u4e2d\u56fd":
+        raise RuntimeError(f"PDF import gave {article!r}")
+    return f"{len(article.text)} characters"
+
+
 def _check_training(folder: Path) -> str:
     """spaCy's config-driven training (its config template, registered readers, batchers,
     optimizers and our progress logger) is the part of the bundle most likely to miss a
@@ -104,6 +149,7 @@ def run_selftest(print_line: Callable[[str], None] = print) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         checks = [("model", _check_model), ("project", lambda: _check_project(folder)),
+                  ("pdf", lambda: _check_pdf(folder)),
                   ("training", lambda: _check_training(folder)),
                   ("window", lambda: _check_window(folder))]
         for name, check in checks:

@@ -25,7 +25,8 @@ def test_selftest_passes_from_source():
     lines: list[str] = []
     assert run_selftest(lines.append) == 0
     assert lines[-1] == "self-test passed"
-    assert [ln.split()[1] for ln in lines[:-1]] == ["model", "project", "training", "window"]
+    assert [ln.split()[1] for ln in lines[:-1]] == ["model", "project", "pdf", "training",
+                                                   "window"]
 
 
 @pytest.mark.slow

@@ -33,8 +33,9 @@ ALLOWED = {
     "core.jobs": {"core.store", "core.nlp", "core.formats", "core.text"},
     "core.sample": {"core.store", "core.formats", "core.nlp", "core.text", "core.jobs"},
     "core.stats": {"core.store", "core.nlp", "core.text", "core.teams"},
+    "core.web": {"core.text", "core.formats", "core.store"},
     "core.cli": {"core.store", "core.formats", "core.nlp", "core.text", "core.review",
-                 "core.jobs", "core.teams", "core.stats"},
+                 "core.jobs", "core.teams", "core.stats", "core.web"},
 }
 LEAVES = {"core", "core.errors", "core.models", "core.resources", "core.metrics"}
 ENTRY_POINTS = {"gui.app", "gui.selftest"}

@@ -73,11 +73,12 @@ def count_calls(monkeypatch, project: Project) -> list[int]:
 def test_model_shows_rows_and_columns(qtbot, project):
     project.approve_article(2, REVIEWER_NAME)
     model = ArticleListModel(project)
-    assert (model.rowCount(), model.columnCount()) == (3, 5)
-    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(5)]
-    assert headers == ["Title", "Source", "Status", "Entities", "Reviewer"]
+    assert (model.rowCount(), model.columnCount()) == (3, 6)
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(6)]
+    assert headers == ["Title", "Source", "Status", "Entities", "Reviewer", "Topics"]
     assert titles(model) == ["Article 1", "Article 2", "Article 3"]
-    assert [cell(model, 1, c) for c in range(5)] == ["Article 2", "tests", "Approved", 0, "ana"]
+    assert [cell(model, 1, c) for c in range(6)] == ["Article 2", "tests", "Approved", 0, "ana",
+                                                     ""]
     assert cell(model, 0, REVIEWER) == ""
     assert cell(model, 0, STATUS) == "Pending"
     assert [model.article_id(r) for r in range(3)] == [1, 2, 3]

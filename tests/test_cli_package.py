@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # The commands in the order `assay-cli --help` has always listed them.
 COMMANDS = ["new", "import", "annotate", "annotate-jsonl", "stats", "report", "check",
             "labels", "assign", "merge", "agreement", "adjudicate", "export", "train",
-            "models", "claims", "relations", "map"]
+            "models", "claims", "relations", "topics", "topic", "map"]
 
 
 def test_every_command_is_registered_once_in_the_help_order():

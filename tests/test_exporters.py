@@ -150,10 +150,11 @@ def test_csv_of_entities(small, tmp_path):
     with dest.open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
     assert list(rows[0]) == ["article_id", "title", "start", "end", "text", "label", "kb_id",
-                             "kb_name"]
+                             "kb_name", "topics"]
     assert len(rows) == 8
     assert rows[0] == {"article_id": "1", "title": "Lithium, Chile", "start": "0", "end": "7",
-                       "text": "Lithium", "label": "MINERAL", "kb_id": "", "kb_name": ""}
+                       "text": "Lithium", "label": "MINERAL", "kb_id": "", "kb_name": "",
+                       "topics": ""}
     cobalt = next(r for r in rows if r["text"] == "Cobalt")
     assert cobalt["kb_id"] == "Q740"
     assert "Glencore" not in {r["text"] for r in rows}

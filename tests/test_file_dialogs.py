@@ -84,6 +84,9 @@ win.show_labels()
 win.labels_dialog.export_scheme()
 win.labels_dialog.import_scheme()
 win.labels_dialog.reject()
+win.act_import_web.trigger()
+win.jobs.web_dialog._choose()
+win.jobs.web_dialog.reject()
 print(json.dumps(seen), flush=True)
 sys.stdin.readline()  # meanwhile another process opens and closes the project
 win.activateWindow()
@@ -126,7 +129,7 @@ def test_every_file_dialog_on_the_projects_folder_keeps_the_decisions(tmp_path, 
             "Import articles": None, "Import a folder": None,
             "Merge reviewers' copies": "Assay project", "Export to": "Assay project",
             "Folder for the copies": None, "Export the label scheme": None,
-            "Import a label scheme": None}
+            "Import a label scheme": None, "Choose a feed file or a list of links": None}
         # … and after each the window still held the file: nothing closed a descriptor on it.
         assert all(dialog["locks"] > 0 for dialog in seen), seen
         # Another process opens and closes the project (assay-cli, sqlite3, a second window).

@@ -447,7 +447,7 @@ def make_tree(root: Path) -> None:
     write(root / "a.md", "# Alpha\n\nAlpha article text.")
     write(root / "sub" / "deeper" / "c.jsonl", '{"text": "Charlie article text."}\n')
     write(root / "sub" / "d.HTML", "<p>Delta article text.</p>")
-    write(root / "sub" / "report.pdf", b"%PDF-1.4")
+    write(root / "sub" / "scan.tiff", b"II*\x00")  # a PDF is read since issue 29
     write(root / "notes.docx", b"PK\x03\x04")
     write(root / ".hidden.txt", "Hidden article.")
     write(root / ".git" / "config.txt", "Not an article.")
@@ -460,7 +460,7 @@ def test_discover_is_recursive_sorted_and_skips_hidden_and_unsupported(tmp_path)
     assert files == [root / "a.md", root / "b.txt", root / "sub" / "d.HTML",
                      root / "sub" / "deeper" / "c.jsonl"]
     assert sorted(skipped) == sorted([root / ".git", root / ".hidden.txt", root / "notes.docx",
-                                      root / "sub" / "report.pdf"])
+                                      root / "sub" / "scan.tiff"])
     again, _ = discover([root, root / "b.txt"])  # a file named twice is read once
     assert again == files
     assert {p.suffix.lower() for p in files} <= set(SUPPORTED_SUFFIXES)
@@ -725,3 +725,17 @@ def test_an_imported_kb_id_obeys_the_rule_of_typed_ids(proj, tmp_path, kb_id):
 @pytest.mark.parametrize("data", [b"text", b"title,text\r\n", b"sep=;\ntext;title\n\n\n"])
 def test_csv_with_a_header_and_no_rows_is_reported(tmp_path, data):
     assert only_problem(write(tmp_path / "header.csv", data)).reason == "no rows after the header"
+
+
+def test_a_heading_that_steers_the_screen_is_stored_as_one_plain_line(tmp_path):
+    """Whatever the importer, the stored title and source lose control and bidi characters
+    (a U+202E in a page's heading would reverse the list row and a terminal line)."""
+    page = PAGE.replace("<main><article>",
+                        "<main><article><h1>Cobalt \u202eslaes\u202c rise\x1b[31m</h1>")
+    path = write(tmp_path / "steer\u202e.html", page)
+    with Project.create(tmp_path / "p.assay", rules=store_rules()) as project:
+        import_paths(project, [path])
+        (article_id,) = project.article_ids()
+        article = project.article(article_id)
+    assert article.title == "Cobalt slaes rise[31m"
+    assert "\u202e" not in article.source and "\x1b" not in article.title

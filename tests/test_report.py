@@ -398,7 +398,8 @@ def test_chromium_opens_the_report_offline_and_draws_it(tmp_path, judged):
     assert dom.returncode == 0, dom.stderr[-2000:]
     parsed = parse(dom.stdout)
     assert parsed.headings == [NAME, "Review progress", "Entities per label",
-                               "Relations per type", "Supply-chain map",
+                               "Relations per type", "Articles per topic",
+                               "Supply-chain map",
                                "Pre-annotation as reviewers judged it",
                                "Countries × minerals", "Claims"]
     assert len(parsed.images) == 5 and "<script" not in dom.stdout.lower()

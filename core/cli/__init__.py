@@ -28,6 +28,7 @@ from core.cli import (
     relations,
     reports,
     teams,
+    topics,
 )
 from core.cli.command import EXIT_CANCELLED, EXIT_ERROR, EXIT_OK, EXIT_USAGE
 from core.errors import AssayError
@@ -46,6 +47,7 @@ MODULES = (
     models,     # train, models
     claims,     # claims
     relations,  # relations
+    topics,     # topics, topic
     chain_map,  # map
 )
 

@@ -63,6 +63,7 @@ def cmd_annotate(args: argparse.Namespace) -> int:
               f"({why})", file=sys.stderr)
     print(f"Pre-annotated {report.articles} article(s) with {report.model}: "
           f"{report.suggestions} suggestion(s), {report.relations} relation suggestion(s), "
+          f"{report.topics} topic suggestion(s), "
           f"{report.words:,} words in "
           f"{report.seconds:.1f} s ({report.words_per_second:,.0f} words/s).")
     if args.json_progress:

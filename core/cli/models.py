@@ -23,6 +23,7 @@ from core.jobs.train import (
 from core.nlp.evaluate import table
 from core.nlp.model_choice import is_better
 from core.nlp.store_rules import store_rules
+from core.nlp.topic_scores import report_f, topic_table
 from core.nlp.training import (
     DEFAULT_ANNOTATOR,
     TrainingCancelled,
@@ -30,6 +31,7 @@ from core.nlp.training import (
     model_folders,
 )
 from core.store import Project
+from core.text.normalise import one_line
 
 COMMANDS = Commands()
 
@@ -38,7 +40,8 @@ def _epoch_line(info: dict) -> str:
     def num(x: float | None) -> str:
         return "–" if x is None else f"{x:.2f}"
 
-    return (f"epoch {info['epoch'] + 1}/{info['epochs']} · loss {info['loss']:.1f} · "
+    stage = "topics: " if info.get("stage") == "topics" else ""
+    return (f"{stage}epoch {info['epoch'] + 1}/{info['epochs']} · loss {info['loss']:.1f} · "
             f"dev P {num(info['p'])} R {num(info['r'])} F {num(info['f'])}")
 
 
@@ -106,6 +109,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     if "baseline" in scores:
         print(f"\nThe current pre-annotator ({result.meta['baseline']}):\n")
         print(table(scores["baseline"]))
+    _print_topics(result.meta)
     better = is_better(model_f, base_f)
     if better:
         print(f"\nThe trained model is better. To pre-annotate with it: assay-cli models "
@@ -115,6 +119,37 @@ def cmd_train(args: argparse.Namespace) -> int:
     else:
         print("\nThe current pre-annotator is as good or better; it stays.")
     return EXIT_OK
+
+
+def _print_topics(meta: dict) -> None:
+    """The topic classifier's dev scores (``core.nlp.topic_scores``), or why there is none."""
+    if meta.get("topics_note"):
+        print(f"\n{one_line(meta['topics_note'], 400)}")
+        return
+    scores = meta.get("topic_scores") or {}
+    if not isinstance(scores.get("model"), dict):
+        return
+    print(f"\nTopics ({len(meta.get('topics', []))} trained), on the same dev split, "
+          "the trained model:\n")
+    print(topic_table(scores["model"]))
+    if isinstance(scores.get("baseline"), dict):
+        print("\nThe current pre-annotator's topics:\n")
+        print(topic_table(scores["baseline"]))
+
+
+def topics_phrase(meta: dict) -> str:
+    """What a saved model says of topics in ``models list``: its topic F1, or that it
+    suggests none (and why, when training said so)."""
+    scores = meta.get("topic_scores")
+    model = scores.get("model") if isinstance(scores, dict) else None
+    macro, micro = report_f(model, "macro"), report_f(model, "micro")
+    if macro is not None or micro is not None:
+        def num(x: float | None) -> str:
+            return "–" if x is None else f"{x:.3f}"
+
+        return (f"topics: {len(meta.get('topics', []))}, dev macro F1 {num(macro)}, "
+                f"micro F1 {num(micro)}")
+    return "suggests no topics"
 
 
 def models_options(p: argparse.ArgumentParser) -> None:
@@ -138,7 +173,7 @@ def cmd_models(args: argparse.Namespace) -> int:
             print(json.dumps({"chosen": chosen, "models": [m.meta for m in models]}))
             return EXIT_OK
         print(f"{'*' if chosen == DEFAULT_ANNOTATOR else ' '} default  (the stock model "
-              "with the gazetteers)")
+              "with the gazetteers; suggests no topics)")
         if chosen != DEFAULT_ANNOTATOR and chosen not in {m.id for m in models}:
             print(f"! {chosen}  chosen, but its folder is missing: annotate refuses until "
                   f"you choose another (models {shlex.quote(args.project)} use default)")
@@ -148,7 +183,8 @@ def cmd_models(args: argparse.Namespace) -> int:
             scores = f"dev F1 {f:.3f}" if f is not None else "no scores"
             if base is not None:
                 scores += f" (its pre-annotator then: {base:.3f})"
-            print(f"{mark} {m.id}  {len(m.meta.get('train', []))} articles, {scores}")
+            print(f"{mark} {m.id}  {len(m.meta.get('train', []))} articles, {scores}; "
+                  f"{topics_phrase(m.meta)}")
         return EXIT_OK
     if len(args.values) != 1:
         raise AssayError(f"models {args.action} ID")

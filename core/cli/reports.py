@@ -26,13 +26,15 @@ def stats_options(p: argparse.ArgumentParser) -> None:
 
 
 @COMMANDS.command("stats", stats_options,
-                  help="articles per status, entities per label, relations per type")
+                  help="articles per status, entities per label, relations per type, "
+                  "articles per topic")
 def cmd_stats(args: argparse.Namespace) -> int:
     """The statistics window's numbers as text (or JSON): the same reads, no figures."""
     from dataclasses import asdict
 
     from core.stats.charts import APPROVALS_NOTE
     from core.stats.numbers import gather, relations_summary
+    from core.stats.topic_charts import topics_summary
     from core.store.statistics import OUTCOMES, Quality, judged_line, suggested
     from core.text.normalise import one_line as plain
 
@@ -41,6 +43,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
         n = gather(project)
         name = project.name
     p, q, cm, claims = n.progress, n.quality, n.country_minerals, n.claims
+    tc = n.topics
+    assert tc is not None  # gather reads them
     rq = n.relation_quality or Quality({}, [], 0)
     cells = cm.ranked()
     if args.json:
@@ -60,6 +64,10 @@ def cmd_stats(args: argparse.Namespace) -> int:
                        "by_country": claims.by_country, "by_mineral": claims.by_mineral},
             "relations": n.relations,
             "relation_suggestions": {m or "unknown": rq.per_label(m) for m in rq.models},
+            "topics": {t: {**tc.by_state[t], "articles": tc.live(t),
+                           "per_month": {m or "no date": k for m, k in
+                                         tc.per_month.get(t, {}).items()}}
+                       for t in tc.topics},
         }, ensure_ascii=False, indent=2))
         return EXIT_OK
     total = sum(statuses.values())
@@ -84,6 +92,11 @@ def cmd_stats(args: argparse.Namespace) -> int:
     for kind, by in n.relations.items():
         print(f"  {plain(kind, 40):<15} " + "  ".join(f"{state} {k:>6}"
                                                      for state, k in by.items()))
+    print(f"Articles per topic (live: suggested + accepted; {topics_summary(tc)})")
+    for topic in tc.topics:
+        by = tc.by_state[topic]
+        print(f"  {plain(topic, 40):<24} {tc.live(topic):>8}   accepted {by['accepted']:>8}"
+              f"   suggested {by['suggested']:>6}   rejected {by['rejected']:>6}")
     if q.models:
         print("Pre-annotation as reviewers judged it (approved articles):")
     for model in q.models:

@@ -86,7 +86,8 @@ def agreement_options(p: argparse.ArgumentParser) -> None:
 
 
 @COMMANDS.command("agreement", agreement_options,
-                  help="how far reviewers agree (span F1, token kappa, relation F1)")
+                  help="how far reviewers agree (span F1, token kappa, relation F1, "
+                  "topic kappa)")
 def cmd_agreement(args: argparse.Namespace) -> int:
     from core.teams.agreement import agreement, second_opinions_note
 
@@ -106,6 +107,9 @@ def cmd_agreement(args: argparse.Namespace) -> int:
           f"{pct(overall['relation_f1'])}, relation kappa {pct(overall['relation_kappa'])}.")
     for kind, f1 in overall["relation_per_type"].items():
         print(f"      {one_line(kind, 40):<14} relation F1 {pct(f1)}")
+    print(f"Topic kappa {pct(overall['topic_kappa'])}.")
+    for topic, kappa in overall["topic_per_topic"].items():
+        print(f"      {one_line(topic, 40):<24} topic kappa {pct(kappa)}")
     if report["second_opinions"]:
         print(second_opinions_note(report["second_opinions"]))
     for pair in report["pairs"]:
@@ -120,6 +124,8 @@ def cmd_agreement(args: argparse.Namespace) -> int:
         print(f"      relations: F1 {pct(pair['relation_f1'])}, kappa "
               f"{pct(pair['relation_kappa'])} over {pair['relation_pairs_compared']} "
               "entity pair(s)")
+        print(f"      topics: kappa {pct(pair['topic_kappa'])} over "
+              f"{pair['topic_units']} (article, topic) unit(s)")
     if report["articles_worst_first"]:
         print("Worst articles:")
         for row in report["articles_worst_first"][:10]:
@@ -130,7 +136,7 @@ def cmd_agreement(args: argparse.Namespace) -> int:
 
 def adjudicate_options(p: argparse.ArgumentParser) -> None:
     add_project(p)
-    p.add_argument("action", choices=("list", "auto", "take"))
+    p.add_argument("action", choices=("list", "auto", "take", "topics", "topic"))
     p.add_argument("values", nargs="*")
     p.add_argument("--replace", "--force", action="store_true", dest="replace",
                    help="auto: replace the curator's decisions too (never without it)")
@@ -138,13 +144,16 @@ def adjudicate_options(p: argparse.ArgumentParser) -> None:
 
 
 @COMMANDS.command(
-    "adjudicate", adjudicate_options, help="settle reviewers' versions: list | auto | take",
+    "adjudicate", adjudicate_options,
+    help="settle reviewers' versions: list | auto | take | topics | topic",
     description="list: articles whose versions differ, worst first. "
     "auto: take the spans all reviewers agree on into the articles nothing was "
     "decided in yet (and approve the articles they agree on entirely); an "
     "article the curator decided is kept unless --replace. take ARTICLE "
     "REVIEWER: that reviewer's decision becomes the curated one (a "
-    "rejected version rejects the article).")
+    "rejected version rejects the article). topics ARTICLE: the topics its reviewers "
+    "differ on. topic ARTICLE TOPIC REVIEWER: that reviewer's decision on the topic "
+    "becomes the curated one (on if they set it, off if they did not).")
 def cmd_adjudicate(args: argparse.Namespace) -> int:
     """Settle reviewers' versions into the curated version (the project's own spans), by
     the one settle rule of ``core.teams.adjudicate`` (the window follows it too)."""
@@ -159,6 +168,8 @@ def cmd_adjudicate(args: argparse.Namespace) -> int:
                 print(f"{item.article_id:>6}  F1 {item.f1:.3f}  {one_line(item.title, 60)}")
             return EXIT_OK
         history = History(project, args.reviewer)
+        if args.action in ("topics", "topic"):
+            return _adjudicate_topics(project, history, args)
         if args.action == "take":
             if len(args.values) != 2:
                 raise AssayError("adjudicate take needs ARTICLE_ID REVIEWER.")
@@ -207,4 +218,40 @@ def cmd_adjudicate(args: argparse.Namespace) -> int:
             shown = ", ".join(map(str, skipped[:10])) + (", …" if len(skipped) > 10 else "")
             print(f"Skipped {len(skipped)} article(s) the curator already decided ({shown}): "
                   "their decisions are kept; --replace takes the agreed spans anyway.")
+    return EXIT_OK
+
+
+def _adjudicate_topics(project: Project, history, args: argparse.Namespace) -> int:
+    """``adjudicate topics ARTICLE`` lists where the reviewers differ on topics;
+    ``adjudicate topic ARTICLE TOPIC REVIEWER`` takes one reviewer's decision on one
+    (``core.teams.topic_curation.take_topic``, the edit the window's topic list takes)."""
+    from core.teams.topic_curation import curated_topics, take_topic, topic_differences
+
+    wanted = 1 if args.action == "topics" else 3
+    usage = ("adjudicate topics ARTICLE_ID" if wanted == 1 else
+             "adjudicate topic ARTICLE_ID TOPIC REVIEWER")
+    if len(args.values) != wanted:
+        raise AssayError(f"{usage}.")
+    try:
+        article_id = record_id(args.values[0])
+    except argparse.ArgumentTypeError as exc:
+        raise AssayError(f"{usage}: {exc}") from exc
+    versions = project.versions([article_id])
+    if args.action == "topics":
+        differences = topic_differences(versions, [t.name for t in project.topics()])
+        now = curated_topics(project.article_topics(article_id))
+        if not differences:
+            print(f"Article {article_id}: its reviewers do not differ on topics.")
+        for d in differences:
+            with_it = ", ".join(one_line(r, 40) for r in d.reviewers_with(True)) or "nobody"
+            without = ", ".join(one_line(r, 40) for r in d.reviewers_with(False)) or "nobody"
+            print(f"{one_line(d.topic, 40)}: set by {with_it}; not by {without}; curated: "
+                  f"{'on' if d.topic in now else 'off'}")
+        return EXIT_OK
+    topic, reviewer = args.values[1], args.values[2]
+    edit = take_topic(versions, article_id, topic, reviewer)
+    history.do(edit)
+    print(f"Article {article_id}: the topic {one_line(topic, 40)} is "
+          f"{'on' if edit.on else 'off'}, as {one_line(reviewer, 40)} decided "
+          f"(taken by {one_line(args.reviewer, 40)}).")
     return EXIT_OK

@@ -20,12 +20,19 @@ by the span's ``id`` in this file (each span carries its ``id``) and by its offs
 A reader that drops the ids can still find the ends by their offsets; Assay's importer
 maps them by offsets (the id decides only between two spans at the same place).
 
+Topics: the scheme line lists them (``"topics": [...]``: name, colour, key, description,
+in order) and each article its own in every state, in the scheme's order::
+
+    {"topic": "export controls", "state": "accepted", "origin": "model",
+     "model": "topics-v1", "score": 0.91, "updated_by": "ann", "updated_at": "..."}
+
 ``assay-cli import`` reads it back (``core.formats.read_records``): into a new project,
 exporting again gives the same file byte for byte. Imported decisions keep their reviewers'
 names and times, and the importing project's audit log records each one as imported
 (``article.imported``), so nothing looks decided in this project that was decided
 elsewhere. Span and relation ids are kept where the importing project has them free.
-Not carried: topics, reviewers' versions of a team project, the
+An article made from a PDF carries ``pages``, each page's start offset in its text (absent
+for others). Not carried: reviewers' versions of a team project, the
 audit log itself, reviewers' own canonical entries (links to them are kept as ids), and
 which pre-annotator made each suggestion (the article's last one is kept).
 """
@@ -36,7 +43,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from core.formats.base import ExportFormat, Sink, dump
-from core.models import Relation, Reviewed, Span
+from core.models import ArticleTopic, Relation, Reviewed, Span
 from core.store.claims import claim_payload
 
 SCHEME_KEY = "assay_scheme"  # on the first line: the file is an Assay JSONL export
@@ -49,7 +56,15 @@ def scheme_line(sink: Sink) -> dict[str, Any]:
         "relations": [
             {"name": t.name, "head": list(t.head_labels), "tail": list(t.tail_labels),
              "symmetric": t.symmetric, "color": t.color, "hotkey": t.hotkey,
-             "description": t.description} for t in sink.relation_types]}}
+             "description": t.description} for t in sink.relation_types],
+        "topics": [
+            {"name": t.name, "color": t.color, "hotkey": t.hotkey,
+             "description": t.description} for t in sink.topics]}}
+
+
+def topic_payload(t: ArticleTopic) -> dict[str, Any]:
+    return {"topic": t.topic, "state": t.state, "origin": t.origin, "model": t.model,
+            "score": t.score, "updated_by": t.updated_by, "updated_at": t.updated_at}
 
 
 def span_payload(s: Span) -> dict[str, Any]:
@@ -90,13 +105,16 @@ def write(records: Iterable[Reviewed], sink: Sink) -> None:
             "other_spans": _in_order(rec.suggestions),
             "other_claims": [c for c in claims if c["state"] != "accepted"],
             "relations": [relation_payload(r, ends) for r in rec.relations],
+            "topics": [topic_payload(t) for t in rec.topics],
         }
+        if a.page_starts:  # an article made from a PDF: where each page starts in its text
+            line["pages"] = list(a.page_starts)
         if not i:
             line.update(scheme_line(sink))
         fh.write(dump(line))
 
 
 EXPORT = ExportFormat("assay", "Assay JSONL (every decision)", ".jsonl", write,
-                      "the scheme; each article's decision, spans, claims, relations in every "
-                      "state, who, when; imports back as it was",
-                      claims=True, decisions=True, relations=True)
+                      "the scheme; each article's decision, spans, claims, relations, topics in "
+                      "every state, who, when; imports back as it was",
+                      claims=True, decisions=True, relations=True, topics=True)

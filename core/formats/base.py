@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from core.models import Label, RelationType, Reviewed
+from core.models import Label, RelationType, Reviewed, Topic
 from core.store.rules import Linker  # the project's (project.linker())
 from core.text.json_lines import json_line
 
@@ -57,6 +57,9 @@ class Sink:
     # The scheme's relation types, for formats that carry relations (their configs, the
     # direction of a symmetric type).
     relation_types: list[RelationType] = field(default_factory=list)
+    # The scheme's topics, for formats that carry them: a multi-label format names every
+    # topic (spaCy's doc.cats, Prodigy's options, Label Studio's <Choices>).
+    topics: list[Topic] = field(default_factory=list)
 
 
 Writer = Callable[[Iterable[Reviewed], Sink], None]
@@ -80,6 +83,9 @@ class ExportFormat:
     # between accepted spans; with ``suggestions`` the live suggested ones too; with
     # ``decisions`` every one, whatever its state)
     relations: bool = False
+    # reads each article's topics (``Reviewed.topics``) in the states it reads spans in:
+    # accepted; with ``suggestions`` the suggested too; with ``decisions`` all
+    topics: bool = False
     tokens: bool = False  # written from Assay's tokens, split at span edges
     text_file: bool = True  # False: the writer writes ``sink.paths`` itself
     splits: bool = False  # can write a train/dev split

@@ -106,7 +106,7 @@ def export(
         records = project.reviewed(ids, labels=keep, claim_states=claim_states,
                                    tokens=form.tokens, suggestions=form.suggestions,
                                    versions=form.versions, every_state=form.decisions,
-                                   relations=form.relations)
+                                   relations=form.relations, topics=form.topics)
         for done, record in enumerate(records, 1):
             if cancelled():
                 raise _Cancelled
@@ -133,7 +133,8 @@ def export(
     scheme = project.labels()
     sink = Sink(report=report, linker=project.linker(), paths=temps, split=split, seed=seed,
                 total=total, labels=[(lb.name, lb.color) for lb in scheme], scheme=scheme,
-                relation_types=project.relation_types() if form.relations else [])
+                relation_types=project.relation_types() if form.relations else [],
+                topics=project.topics() if form.topics else [])
     try:
         if form.text_file:
             with temps[0].open("w", encoding="utf-8", newline="") as fh:

@@ -1,4 +1,5 @@
-"""Read articles from .txt, .md, .html, .jsonl and .csv files (and folders of them) into a project.
+"""Read articles from .txt, .md, .html, .pdf, .jsonl and .csv files (and folders of them) into a
+project.
 
 Import is the one place where outside text enters Assay, so everything that can
 be wrong with a file is decided here: its encoding, whether it is text at all,
@@ -30,24 +31,32 @@ from core.errors import AssayError, InvalidEdit
 from core.formats.bad_content import BadContent as _BadContent
 from core.formats.read_csv import read_csv
 from core.formats.read_documents import read_html, read_plain
+from core.formats.read_pdf import read_pdf
 from core.formats.read_records import read_jsonl, read_label_studio
 from core.formats.source_text import (
     MAX_ARTICLE_BYTES,
     Entry,
+    ImportCancelled,
     ImportProblem,
     ImportReport,
+    PageHook,
     problem,
 )
+from core.formats.topic_records import adopt_topics
 from core.models import (
     ArticleIn,
     Label,
     RelationType,
     SchemeIn,
+    Topic,
 )
 from core.store.files import refuse_project_file
 from core.text.dates import dateline
 
-SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".jsonl", ".csv", ".json")
+SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf", ".jsonl", ".csv", ".json")
+# An import with a paged file (a PDF) counts progress in hundredths of a file, so a long
+# report moves the bar page by page; any other import counts whole files.
+PAGE_STEPS = 100
 
 # A batch is committed when it holds this many characters even if it has fewer
 # than batch_size articles, so 500 five-megabyte articles never sit in memory.
@@ -64,6 +73,15 @@ class _Store(Protocol):
     def adopt_scheme(self, labels: Sequence[Label], reviewer: str) -> Any: ...
 
     def adopt_relation_types(self, types: Sequence[RelationType], reviewer: str) -> Any: ...
+
+    def topics(self) -> list[Topic]: ...
+
+    def topic_counts(self) -> dict[tuple[str, str], int]: ...
+
+    def use_topics(self, topics: Sequence[Topic], reviewer: str) -> None: ...
+
+    def add_topic(self, name: str, reviewer: str, *, color: str = ..., hotkey: str = ...,
+                  description: str = ...) -> Any: ...
 
 
 # ---------------------------------------------------------------- discovery
@@ -144,11 +162,12 @@ def read_file(path: Path) -> Iterator[ArticleIn | ImportProblem]:
             yield item
 
 
-def _read_entries(path: Path) -> Generator[Entry, None, None]:
-    """Like :func:`read_file`, with the line each article came from, problems capped per file."""
+def _read_entries(path: Path, pages: PageHook | None = None) -> Generator[Entry, None, None]:
+    """Like :func:`read_file`, with the line each article came from, problems capped per file;
+    a paged file tells ``pages`` after each page (which may raise ImportCancelled)."""
     reported = 0
     hidden = 0
-    for line, item in _read_uncapped(path):
+    for line, item in _read_uncapped(path, pages):
         if isinstance(item, SchemeIn):
             yield line, item
             continue
@@ -177,7 +196,7 @@ def _too_large(text: str) -> str:
             f"{MAX_ARTICLE_BYTES / 1e6:.0f} MB); split it into several articles")
 
 
-def _read_uncapped(path: Path) -> Iterator[Entry]:
+def _read_uncapped(path: Path, pages: PageHook | None = None) -> Iterator[Entry]:
     if not path.is_file():
         yield None, problem(path, None, "no such file" if not path.exists() else "not a file")
         return
@@ -189,11 +208,15 @@ def _read_uncapped(path: Path) -> Iterator[Entry]:
         return
     suffix = path.suffix.lower()
     reader = _READERS.get(suffix)
-    if reader is None:
+    paged = _PAGED_READERS.get(suffix)
+    if reader is None and paged is None:
         yield None, problem(path, None, f"unsupported file type {suffix or '(none)'}")
         return
     try:
-        yield from reader(path)
+        if paged is not None:
+            yield from paged(path, pages)
+        elif reader is not None:
+            yield from reader(path)
     except OSError as exc:
         yield None, ImportProblem(str(path), None, f"cannot read ({exc.strerror or exc})")
     except _BadContent as exc:
@@ -258,6 +281,10 @@ _READERS: dict[str, Callable[[Path], Iterator[Entry]]] = {
     ".csv": read_csv,
     ".json": read_label_studio,
 }
+# Readers of files with pages: told after each page (progress, and a cancel mid-file).
+_PAGED_READERS: dict[str, Callable[[Path, PageHook | None], Iterator[Entry]]] = {
+    ".pdf": read_pdf,
+}
 
 
 # ---------------------------------------------------------------- importing into a project
@@ -292,9 +319,11 @@ def import_paths(
     """Import files and folders into ``project``, committing every ``batch_size`` articles.
 
     Files are read lazily, so memory holds one batch. ``progress(files_done,
-    files_total)`` is called at the start and after each file; ``should_cancel``
-    is checked before each file and after each committed batch. On cancel, the
-    articles already read are committed and the report says ``cancelled``.
+    files_total)`` is called at the start and after each file; with a paged file (a PDF)
+    among them both count ``PAGE_STEPS`` a file and a paged file moves them page by page.
+    ``should_cancel`` is checked before each file, after each committed batch and after
+    each page of a paged file. On cancel, the articles already read are committed and the
+    report says ``cancelled``; a paged file being read gives nothing (never half of it).
     Store errors other than a rejected span (a full disk, a locked file)
     propagate: batches committed before them stay.
     """
@@ -303,44 +332,74 @@ def import_paths(
     report = ImportReport(files=len(files), problems=problems, skipped=skipped)
     batch = _Batch()
     cancelled = should_cancel or (lambda: False)
+    steps = PAGE_STEPS if any(p.suffix.lower() in _PAGED_READERS for p in files) else 1
+    total = len(files) * steps
     if progress:
-        progress(0, len(files))
+        progress(0, total)
     for done, path in enumerate(files, 1):
         if cancelled():
             report.cancelled = True
             break
-        with closing(_read_entries(path)) as entries:  # closes the file if we stop early
-            for line, item in entries:
-                if isinstance(item, ImportProblem):
-                    report.problems.append(item)
-                    continue
-                if isinstance(item, SchemeIn):  # an Assay JSONL export: its labels first
-                    if len(batch):
-                        _commit(project, batch, report, reviewer)
-                        batch = _Batch()
-                    try:
-                        if project.adopt_scheme(item.labels, reviewer):
-                            report.scheme_changed = True
-                        if item.relation_types and project.adopt_relation_types(
-                                item.relation_types, reviewer):
-                            report.scheme_changed = True
-                    except InvalidEdit as exc:
-                        report.problems.append(problem(path, line, f"scheme not taken: {exc}"))
-                    continue
-                batch.add(item, path, line)
-                if len(batch) >= batch_size or batch.chars >= BATCH_MAX_CHARS:
-                    _commit(project, batch, report, reviewer)
-                    batch = _Batch()
-                    if cancelled():
-                        report.cancelled = True
-                        break
+        try:
+            batch = _import_file(project, path, batch, report, batch_size, reviewer, cancelled,
+                                 _page_progress(progress, (done - 1) * steps, steps, total,
+                                                cancelled))
+        except ImportCancelled:
+            report.cancelled = True
         if report.cancelled:
             break
         if progress:
-            progress(done, len(files))
+            progress(done * steps, total)
     if len(batch):
         _commit(project, batch, report, reviewer)
     return report
+
+
+def _page_progress(progress: Callable[[int, int], None] | None, base: int, steps: int,
+                   total: int, cancelled: Callable[[], bool]) -> PageHook:
+    """What a paged file tells after each page: the import's progress moves within the
+    file's ``steps``, and a cancel stops the file (ImportCancelled)."""
+    def told(page: int, pages: int) -> None:
+        if cancelled():
+            raise ImportCancelled
+        if progress and steps > 1 and pages:
+            progress(base + min(steps - 1, page * steps // pages), total)
+    return told
+
+
+def _import_file(project: _Store, path: Path, batch: _Batch, report: ImportReport,
+                 batch_size: int, reviewer: str, cancelled: Callable[[], bool],
+                 pages: PageHook) -> _Batch:
+    """Read one file into ``batch``, committing each full batch; returns the batch to go on
+    with (``report.cancelled`` set if a cancel was seen after a commit)."""
+    with closing(_read_entries(path, pages)) as entries:  # closes the file if we stop early
+        for line, item in entries:
+            if isinstance(item, ImportProblem):
+                report.problems.append(item)
+                continue
+            if isinstance(item, SchemeIn):  # an Assay JSONL export: its labels first
+                if len(batch):
+                    _commit(project, batch, report, reviewer)
+                    batch = _Batch()
+                try:
+                    if project.adopt_scheme(item.labels, reviewer):
+                        report.scheme_changed = True
+                    if item.relation_types and project.adopt_relation_types(
+                            item.relation_types, reviewer):
+                        report.scheme_changed = True
+                    if item.topics and adopt_topics(project, item.topics, reviewer):
+                        report.scheme_changed = True
+                except InvalidEdit as exc:
+                    report.problems.append(problem(path, line, f"scheme not taken: {exc}"))
+                continue
+            batch.add(item, path, line)
+            if len(batch) >= batch_size or batch.chars >= BATCH_MAX_CHARS:
+                _commit(project, batch, report, reviewer)
+                batch = _Batch()
+                if cancelled():
+                    report.cancelled = True
+                    break
+    return batch
 
 
 def _commit(project: _Store, batch: _Batch, report: ImportReport, reviewer: str) -> None:

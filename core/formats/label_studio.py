@@ -9,6 +9,11 @@ symmetric type). Label Studio needs a labelling config naming the labels and the
 types (``<Relations>``); the export writes one next to the tasks (``<stem>-config.xml``),
 to paste into the project's *Labeling Interface* settings.
 
+Topics are a ``choices`` result beside the labels (``{from_name: "topic", to_name: "text",
+type: "choices", value: {choices: [...]}}``): the accepted ones in the annotation, the
+suggested ones in the prediction, and the config gains ``<Choices name="topic"
+toName="text" choice="multiple">`` naming every topic of the scheme.
+
 Export: an accepted relation between accepted entities is part of the annotation; any
 other live one (suggested, or with a suggested end) is part of the prediction, which
 then also holds the regions of its accepted ends (a prediction's relations can only name
@@ -33,25 +38,31 @@ from typing import Any
 from xml.sax.saxutils import quoteattr
 
 from core.formats.base import ExportFormat, Sink
-from core.models import Relation, RelationIn, RelationType, Reviewed, Span
+from core.models import Relation, RelationIn, RelationType, Reviewed, Span, TopicIn
 from core.text.json_lines import json_line
 
 FROM_NAME, TO_NAME = "label", "text"
+TOPIC_NAME = "topic"  # the <Choices> of the topics
 # A Label Studio export of a whole project is one JSON array; allow big ones.
 MAX_FILE_BYTES = 2 * 2**30
 
 
 def labeling_config(labels: Sequence[tuple[str, str]],
-                    relation_types: Sequence[RelationType] = ()) -> str:
-    """The ``<View>`` Label Studio needs for these ``(name, colour)`` labels and relation
-    types (its ``<Relations>``, left out when there are none)."""
+                    relation_types: Sequence[RelationType] = (),
+                    topics: Sequence[str] = ()) -> str:
+    """The ``<View>`` Label Studio needs for these ``(name, colour)`` labels, relation
+    types (its ``<Relations>``) and topics (its ``<Choices>``), each left out when there
+    are none."""
     items = "\n".join(f"    <Label value={quoteattr(name)} background={quoteattr(color)}/>"
                       for name, color in labels)
     kinds = "\n".join(f"    <Relation value={quoteattr(t.name)} background={quoteattr(t.color)}/>"
                       for t in relation_types)
     relations = f"  <Relations>\n{kinds}\n  </Relations>\n" if kinds else ""
+    choices = "\n".join(f"    <Choice value={quoteattr(name)}/>" for name in topics)
+    about = (f'  <Choices name="{TOPIC_NAME}" toName="{TO_NAME}" choice="multiple">\n'
+             f'{choices}\n  </Choices>\n' if choices else "")
     return (f'<View>\n{relations}  <Labels name="{FROM_NAME}" toName="{TO_NAME}">\n{items}\n'
-            f'  </Labels>\n  <Text name="{TO_NAME}" value="$text"/>\n</View>\n')
+            f'  </Labels>\n  <Text name="{TO_NAME}" value="$text"/>\n{about}</View>\n')
 
 
 def region_id(span_id: int) -> str:
@@ -66,6 +77,12 @@ def result_item(span: Span) -> dict[str, Any]:
                       "labels": [span.label]}}
 
 
+def topics_item(article_id: int, names: Sequence[str], origin: str) -> dict[str, Any]:
+    """The article's topics as one ``choices`` result."""
+    return {"id": f"t{article_id}", "from_name": TOPIC_NAME, "to_name": TO_NAME,
+            "type": "choices", "origin": origin, "value": {"choices": list(names)}}
+
+
 def relation_item(rel: Relation, symmetric: bool) -> dict[str, Any]:
     return {"from_id": region_id(rel.head_id), "to_id": region_id(rel.tail_id),
             "type": "relation", "direction": "bi" if symmetric else "right",
@@ -78,7 +95,9 @@ def task(rec: Reviewed, symmetric: frozenset[str] = frozenset()) -> dict[str, An
     Label Studio (and would be handed out again). A pending one has none unless spans
     were accepted. ``symmetric``: the names of the symmetric relation types."""
     a = rec.article
-    decided = bool(rec.spans) or a.status == "approved"
+    chosen = [t.topic for t in rec.topics if t.state == "accepted"]
+    guessed = [t.topic for t in rec.topics if t.state == "suggested"]
+    decided = bool(rec.spans) or bool(chosen) or a.status == "approved"
     accepted = {s.id: s for s in rec.spans}
     annotated: list[Relation] = []
     predicted: list[Relation] = []
@@ -91,19 +110,23 @@ def task(rec: Reviewed, symmetric: frozenset[str] = frozenset()) -> dict[str, An
         "data": {"text": a.text, "article_id": a.id, "title": a.title, "source": a.source,
                  "url": a.url, "published": a.published},
         "annotations": [{"result": [result_item(s) for s in rec.spans]
-                         + [relation_item(r, r.type in symmetric) for r in annotated],
+                         + [relation_item(r, r.type in symmetric) for r in annotated]
+                         + ([topics_item(a.id, chosen, "manual")] if chosen else []),
                          "was_cancelled": False, "ground_truth": False,
                          "completed_by_name": a.reviewed_by or "",
                          "updated_at": a.reviewed_at or ""}] if decided else [],
     }
-    if rec.suggestions or predicted:
+    if rec.suggestions or predicted or guessed:
         # A prediction's relations name its own regions: their accepted ends come along.
         ends = {end for r in predicted for end in (r.head_id, r.tail_id)}
         regions = rec.suggestions + [s for s in rec.spans if s.id in ends]
-        models = sorted({s.updated_by or "" for s in rec.suggestions})
+        models = sorted({s.updated_by or "" for s in rec.suggestions}
+                        | {t.model or "" for t in rec.topics if t.state == "suggested"})
         out["predictions"] = [{"model_version": ", ".join(m for m in models if m) or "assay",
                                "result": [result_item(s) for s in regions]
-                               + [relation_item(r, r.type in symmetric) for r in predicted]}]
+                               + [relation_item(r, r.type in symmetric) for r in predicted]
+                               + ([topics_item(a.id, guessed, "prediction")] if guessed
+                                  else [])}]
     return out
 
 
@@ -116,14 +139,16 @@ def write(records: Iterable[Reviewed], sink: Sink) -> None:
             fh.write(",\n" if i else "\n")
             fh.write(json_line(task(rec, symmetric)))
         fh.write("\n]\n")
-    sink.paths[1].write_text(labeling_config(sink.labels, sink.relation_types),
+    sink.paths[1].write_text(labeling_config(sink.labels, sink.relation_types,
+                                             [t.name for t in sink.topics]),
                              encoding="utf-8")
 
 
 EXPORT = ExportFormat("label-studio", "Label Studio JSON", ".json", write,
                       "tasks with annotations (accepted) and predictions (suggested), "
-                      "relations, and the labelling config", text_file=False,
-                      suggestions=True, relations=True, companions=("-config.xml",))
+                      "relations, topics as choices, and the labelling config",
+                      text_file=False, suggestions=True, relations=True, topics=True,
+                      companions=("-config.xml",))
 
 
 # ---------------------------------------------------------------- import
@@ -249,6 +274,35 @@ def task_record(item: Any) -> tuple[dict[str, Any], list[RelationIn]]:
         if isinstance(data.get(key), str):
             record[key] = data[key]
     return record, relations
+
+
+def _chosen(result: Any) -> list[str]:
+    """The topics a result names: its ``choices`` items from the topics' ``<Choices>``."""
+    out: list[str] = []
+    for item in result if isinstance(result, list) else []:
+        value = item.get("value") if isinstance(item, dict) else None
+        if item.get("type") == "choices" and item.get("from_name") == TOPIC_NAME and \
+                isinstance(value, dict) and isinstance(value.get("choices"), list):
+            out += [c for c in value["choices"] if isinstance(c, str) and c not in out]
+    return out
+
+
+def task_topics(item: Any) -> tuple[TopicIn, ...]:
+    """The topics of one task: the first annotation's (not cancelled) accepted, the first
+    prediction's suggested (a topic the annotation chose stays accepted). Only the
+    ``<Choices name="topic">`` the export writes are topics; other choices are not."""
+    if not isinstance(item, dict):
+        return ()
+    annotations = [a for a in item.get("annotations") or []
+                   if isinstance(a, dict) and not a.get("was_cancelled")]
+    predictions = [p for p in item.get("predictions") or [] if isinstance(p, dict)]
+    accepted = _chosen(annotations[0].get("result")) if annotations else []
+    model = predictions[0].get("model_version") if predictions else None
+    suggested = [t for t in (_chosen(predictions[0].get("result")) if predictions else [])
+                 if t not in accepted]
+    return (*(TopicIn(t) for t in accepted),
+            *(TopicIn(t, "suggested", "model", model if isinstance(model, str) else None)
+              for t in suggested))
 
 
 def read_tasks(data: bytes) -> Iterator[tuple[int, Any]]:

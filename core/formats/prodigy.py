@@ -2,6 +2,11 @@
 
 Each record carries ``_input_hash`` (of the text) and ``_task_hash`` (of the text and
 spans), so equal texts group in Prodigy's ``review`` recipe and its agreement tools.
+
+Topics are in the same task as Prodigy's choice interface writes them (``textcat.manual``
+with several labels): ``options`` lists every topic of the scheme as ``{"id", "text"}``
+(the name both times) and ``accept`` the ids of the article's accepted ones; a project
+without topics writes neither.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ def write(records: Iterable[Reviewed], sink: Sink) -> None:
     """Built from the words directly (no spaCy ``Doc`` is needed)."""
     fh = sink.fh
     assert fh is not None
+    options = [{"id": t.name, "text": t.name} for t in sink.topics]
     for rec in records:
         a = rec.article
         ws, spaces = words(rec)
@@ -54,13 +60,20 @@ def write(records: Iterable[Reviewed], sink: Sink) -> None:
                 item["kb_id"] = s.kb_id
             spans.append(item)
         input_hash, task_hash = prodigy_hashes(a.text, spans)
-        fh.write(dump({
+        meta: dict[str, Any] = {"article_id": a.id, "title": a.title, "source": a.source,
+                                "url": a.url, "published": a.published}
+        if a.page_starts:  # a PDF's pages: where each starts in the text, to cite a page
+            meta["pages"] = list(a.page_starts)
+        task: dict[str, Any] = {
             "text": a.text, "tokens": tokens, "spans": spans, "answer": "accept",
-            "_input_hash": input_hash, "_task_hash": task_hash,
-            "meta": {"article_id": a.id, "title": a.title, "source": a.source,
-                     "url": a.url, "published": a.published},
-        }))
+            "_input_hash": input_hash, "_task_hash": task_hash, "meta": meta,
+        }
+        if options or rec.topics:
+            task["options"] = options
+            task["accept"] = [t.topic for t in rec.topics]
+        fh.write(dump(task))
 
 
 EXPORT = ExportFormat("prodigy", "Prodigy JSONL", ".jsonl", write,
-                      "tokens, token-indexed spans, _input_hash and _task_hash", tokens=True)
+                      "tokens, token-indexed spans, _input_hash and _task_hash; topics as "
+                      "options and accept", tokens=True, topics=True)

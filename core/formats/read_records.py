@@ -22,9 +22,11 @@ from core.formats.encoding import (
 from core.formats.html import TITLE_MAX_CHARS, _collapse
 from core.formats.source_text import (
     Entry,
+    RawOffsets,
     normalised_with_spans,
     problem,
 )
+from core.formats.topic_records import exported_topics, scheme_topics
 from core.models import (
     ARTICLE_STATUSES,
     CLAIM_ORIGINS,
@@ -44,6 +46,7 @@ from core.models import (
 )
 from core.store.relation_types import read_relation_types
 from core.text.normalise import normalise_text
+from core.text.pages import page_problem
 
 # ---------------------------------------------------------------- .jsonl
 
@@ -103,7 +106,8 @@ def scheme_from_record(value: Any) -> SchemeIn:
         types = read_relation_types(scheme, "its relations") if "relations" in scheme else []
     except AssayError as exc:
         raise _BadContent(str(exc)) from exc
-    return SchemeIn(tuple(out), tuple(types))
+    topics = scheme_topics(scheme) if "topics" in scheme else ()
+    return SchemeIn(tuple(out), tuple(types), topics)
 
 
 def exported_article(record: Any) -> ArticleIn:
@@ -136,6 +140,7 @@ def exported_article(record: Any) -> ArticleIn:
         spans=tuple(replace(s, stamp=_stamp(item), kb_as_given=True, id=_kept_id(item.get("id")))
                     for s, item in zip(article.spans, items, strict=True)),
         relations=exported_relations(record.get("relations"), items),
+        topics=exported_topics(record.get("topics")),
         claims=tuple(replace(c, stamp=_stamp(item))
                      for c, item in zip(article.claims, claims, strict=True)))
 
@@ -283,7 +288,8 @@ def read_label_studio(path: Path) -> Iterator[Entry]:
         try:
             record, relations = label_studio.task_record(item)
             article = article_from_record(record, default_source=path.name)
-            yield number, replace(article, relations=tuple(relations)) if relations else article
+            yield number, replace(article, relations=tuple(relations),
+                                  topics=label_studio.task_topics(item))
         except (ValueError, _BadContent) as exc:
             yield number, problem(path, number, f"task {number}: {exc}")
 
@@ -337,7 +343,24 @@ def article_from_record(record: Any, default_source: str = "") -> ArticleIn:
         relations=(doccano_relations(record.get("relations"), record["entities"])
                    if "entities" in record and "spans" not in record else ()),
         model=_annotated_by(record, spans),
+        pages=_record_pages(record.get("pages", meta.get("pages")), raw, text),
     )
+
+
+def _record_pages(given: Any, raw: str, text: str) -> tuple[int, ...]:
+    """The page starts a record carries (Assay JSONL ``pages``, Prodigy ``meta.pages``:
+    ``core.text.pages``), moved onto the normalised text like spans; raises _BadContent."""
+    if given is None:
+        return ()
+    if not isinstance(given, list) or page_problem(given, len(raw)):
+        raise _BadContent('"pages" is not a list of page start offsets, in order, within '
+                          "the text")
+    if raw == text:
+        return tuple(given)
+    moved = RawOffsets(raw)
+    if not moved.fits(text):
+        raise _BadContent('cannot map "pages" onto the normalised text')
+    return tuple(moved(n) for n in given)
 
 
 def _annotated_by(record: dict[str, Any], spans: list[SpanIn]) -> str | None:

@@ -4,6 +4,7 @@ one like it). Adding a format is a module with an ``EXPORT`` record and a line h
 from __future__ import annotations
 
 from core.formats import (
+    articles_csv,
     assay_jsonl,
     brat,
     claimreview,
@@ -11,6 +12,7 @@ from core.formats import (
     conll,
     doccano,
     doccano_relations,
+    doccano_topics,
     entities_csv,
     facts_csv,
     label_studio,
@@ -27,10 +29,12 @@ EXPORTS: dict[str, ExportFormat] = {f.name: f for f in (
     prodigy.EXPORT,
     doccano.EXPORT,
     doccano_relations.EXPORT,
+    doccano_topics.EXPORT,
     conll.EXPORT,
     label_studio.EXPORT,
     brat.EXPORT,
     entities_csv.EXPORT,
+    articles_csv.EXPORT,
     claims_csv.EXPORT,
     claimreview.EXPORT,
     facts_csv.EXPORT,

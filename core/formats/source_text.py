@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -62,6 +63,15 @@ class ImportReport:
 # article that the store rejects later.
 # What a reader yields: an article, a problem, or (an Assay JSONL export's first line) a scheme.
 Entry = tuple[int | None, ArticleIn | ImportProblem | SchemeIn]
+
+
+# Told after each page of a paged file (a PDF) is read: (pages done, pages in the file).
+# It may raise ImportCancelled to stop reading that file.
+PageHook = Callable[[int, int], None]
+
+
+class ImportCancelled(Exception):  # noqa: N818 (a request, not an error)
+    """The user cancelled while a file was being read: the file gives nothing."""
 
 
 def problem(path: Path, line: int | None, reason: str) -> ImportProblem:

@@ -11,12 +11,17 @@ symmetric type written both ways (as its ``parse_data.py`` does). The value is p
 ``store_user_data=True``) carries it without Assay registering an extension on spaCy's
 ``Doc``; a reader registers ``Doc.set_extension("rel", default={})`` as the tutorial does.
 Only the positive types are written: the tutorial's training reads a missing type as 0.
+
+Topics travel as ``doc.cats``, the way spaCy's ``textcat_multilabel`` reads them: every
+topic of the project's scheme is a key, 1.0 for the article's accepted topics and 0.0
+for the others (a multi-label example names each category, so a missing one is not
+mistaken for "unknown"). A project without topics writes no cats.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from core.formats.base import ExportFormat, Sink
@@ -40,12 +45,22 @@ def relation_labels(rec: Reviewed, pairs: list[tuple[Any, Span]], symmetric: fro
     return rels
 
 
+def topic_cats(rec: Reviewed, topics: Sequence[str]) -> dict[str, float]:
+    """``doc.cats`` of the article: each of the scheme's ``topics`` (in its order), 1.0
+    when the article has it, else 0.0; the article's topics not in the list (none, as
+    the store keeps them) are added as 1.0."""
+    mine = [t.topic for t in rec.topics]
+    return {**{name: 1.0 if name in mine else 0.0 for name in topics},
+            **dict.fromkeys(mine, 1.0)}
+
+
 def write(records: Iterable[Reviewed], sink: Sink) -> None:
     from spacy.tokens import DocBin
 
     train = DocBin(store_user_data=True)
     dev = DocBin(store_user_data=True)
     symmetric = frozenset(t.name for t in sink.relation_types if t.symmetric)
+    topics = [t.name for t in sink.topics]
     in_dev: set[int] = set()
     total = sink.total
     if sink.split is not None:
@@ -60,6 +75,8 @@ def write(records: Iterable[Reviewed], sink: Sink) -> None:
         rels = relation_labels(rec, pairs, symmetric)
         if rels:
             doc.user_data[REL_KEY] = rels
+        if topics or rec.topics:
+            doc.cats = topic_cats(rec, topics)
         (dev if index in in_dev else train).add(doc)
     train.to_disk(sink.paths[0])
     if sink.split is not None:
@@ -67,6 +84,6 @@ def write(records: Iterable[Reviewed], sink: Sink) -> None:
 
 
 EXPORT = ExportFormat("spacy", "spaCy DocBin", ".spacy", write,
-                      "docs with entities (and kb ids) for spacy train, and their relations "
-                      "as doc._.rel", tokens=True, text_file=False, splits=True,
-                      relations=True)
+                      "docs with entities (and kb ids) for spacy train, their relations "
+                      "as doc._.rel and topics as doc.cats", tokens=True, text_file=False,
+                      splits=True, relations=True, topics=True)

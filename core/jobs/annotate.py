@@ -26,6 +26,7 @@ class AnnotateReport:
     articles: int = 0
     suggestions: int = 0
     relations: int = 0  # relation suggestions the pipeline made for the stored articles
+    topics: int = 0  # topics suggested (a model trained with topics; the default has none)
     words: int = 0
     seconds: float = 0.0
     cancelled: bool = False
@@ -74,6 +75,9 @@ def annotate_project(
     relations: dict[int, Sequence[RelationIn]] = {}
     words = 0
     types = project.relation_types()
+    # The topics a model suggests that the project still has (one renamed since is not).
+    topic_names = set(getattr(annotator, "topic_labels", ())) & {
+        t.name for t in project.topics()}
 
     def run(texts: Iterable[str], batch: int, processes: int = 1) -> Iterator[Any]:
         """The annotator's suggestions with relations of the project's types (an annotator
@@ -83,8 +87,21 @@ def annotate_project(
         return (_Found(spans, tokens) for spans, tokens in
                 annotator.annotate(texts, batch_size=batch, n_process=processes))
 
+    def suggest_topics() -> None:
+        """The batch's topics, stored before its spans: a kill in between leaves the
+        articles unannotated, so the next run suggests both again."""
+        ids_here = [article_id for article_id, _s, _t in pending]
+        texts_here = [text for _id, text in project.article_texts(ids_here)]
+        scored = [(article_id, {t: s for t, s in scores.items() if t in topic_names})
+                  for article_id, scores in zip(ids_here, annotator.topic_scores(texts_here),
+                                                strict=True)]
+        made = project.suggest_topics_batch(scored, annotator.model_id)
+        report.topics += sum(len(topics) for topics in made.values())
+
     def flush() -> None:
         nonlocal words
+        if topic_names:
+            suggest_topics()
         unsure = None
         if reference is not None:
             ids_here = [article_id for article_id, _s, _t in pending]

@@ -86,8 +86,9 @@ def train_project(
     on_stage: Callable[[str], None] | None = None,
     model_id: str | None = None,
 ) -> TrainResult:
-    """Train on the approved articles' accepted spans and save beside the project; the dev
-    split is scored for the new model and for the current pre-annotator."""
+    """Train on the approved articles' accepted spans (and topics, when enough of them
+    have examples) and save beside the project; the dev split is scored for the new model
+    and for the current pre-annotator."""
     from core.nlp.pipeline import load_annotator
 
     stage = on_stage or (lambda _s: None)
@@ -99,7 +100,8 @@ def train_project(
     with Project.open_for_reading(project_path, rules=store_rules()) as project:
         labels = [lb.name for lb in project.labels()]
         ids = project.article_ids(ArticleFilter(status="approved"))
-        examples = examples_of(project.reviewed(ids, claim_states=None))
+        examples = examples_of(project.reviewed(ids, claim_states=None, topics=True))
+        topics = [t.name for t in project.topics()]
         choice = current_annotator(project)
     train_set, dev_set = split(examples, dev, seed)
     stage("loading the current pre-annotator…")
@@ -114,4 +116,4 @@ def train_project(
                  model_id=model_id or new_model_id(), labels=labels, epochs=epochs, seed=seed,
                  on_epoch=on_epoch, should_cancel=should_cancel, baseline=baseline,
                  baseline_id=baseline.model_id, extra_meta={"baseline_choice": choice},
-                 work_prefix=f".training.{run_mark()}.")
+                 work_prefix=f".training.{run_mark()}.", topics=topics)

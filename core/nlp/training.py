@@ -39,6 +39,7 @@ from core.models import Reviewed
 from core.nlp.evaluate import predict_with, score
 from core.nlp.model_choice import require_enough_to_train
 from core.nlp.models import DEFAULT_MODELS, installed_model
+from core.nlp.topic_training import topic_scores, train_topics
 from core.text.file_names import check_file_name
 from core.text.normalise import one_line
 from core.text.tokens import export_words, segments
@@ -70,6 +71,7 @@ class Example:
     sha256: str
     text: str
     spans: Spans
+    topics: tuple[str, ...] = ()  # its accepted topics (document labels)
 
     @property
     def spans_hash(self) -> str:
@@ -78,8 +80,11 @@ class Example:
 
 
 def examples_of(records: Iterable[Reviewed]) -> list[Example]:
+    """Training's view of approved articles (read with their topics, if any)."""
     return [Example(r.article.id, r.article.sha256, r.article.text,
-                    [(s.start, s.end, s.label) for s in r.spans]) for r in records]
+                    [(s.start, s.end, s.label) for s in r.spans],
+                    tuple(t.topic for t in r.topics if t.state == "accepted"))
+            for r in records]
 
 
 def split(examples: Sequence[Example], dev: float = 0.2, seed: int = 0
@@ -189,8 +194,11 @@ def _register_logger() -> None:
                 _ON_EPOCH({
                     "epoch": int(info.get("epoch", 0)), "step": int(info.get("step", 0)),
                     "loss": float(sum((info.get("losses") or {}).values())),
-                    "p": other.get("ents_p"), "r": other.get("ents_r"),
-                    "f": other.get("ents_f"), "score": float(info.get("score") or 0.0),
+                    # NER's entity scores, or the topic classifier's macro averages.
+                    "p": other.get("ents_p", other.get("cats_macro_p")),
+                    "r": other.get("ents_r", other.get("cats_macro_r")),
+                    "f": other.get("ents_f", other.get("cats_macro_f")),
+                    "score": float(info.get("score") or 0.0),
                 })
 
             return log_step, lambda: None
@@ -234,12 +242,15 @@ def train(
     baseline_id: str = "",
     extra_meta: dict | None = None,
     work_prefix: str = ".training.",
+    topics: Sequence[str] = (),
 ) -> TrainResult:
     """Train, score on dev, and write the model to ``out_dir/model_id``.
 
     ``should_cancel`` is asked at each evaluation; a cancel leaves nothing behind.
     The dev scores are those of the whole pre-annotation pipeline (the trained NER plus
     the gazetteers and span rules), the same as the suggestions a reviewer would get.
+    With ``topics`` (the project's, in its order) a topic classifier is trained too when
+    enough of them have examples (``core.nlp.topic_training``), and scored on dev.
     """
     import spacy
     from spacy.cli.train import train as spacy_train
@@ -279,6 +290,14 @@ def train(
         finally:
             _ON_EPOCH = None
         best = tmp / "out" / "model-best"
+        ner_seconds = time.perf_counter() - started
+        # The topic classifier's epochs are reported (and Cancel asked) as NER's were.
+        _ON_EPOCH = lambda info: report({**info, "stage": "topics"})  # noqa: E731
+        try:
+            topic_meta = train_topics(train_set, dev_set, topics, tmp, best, epochs=epochs,
+                                      seed=seed, logger={"@loggers": PROGRESS_LOGGER})
+        finally:
+            _ON_EPOCH = None
         train_seconds = time.perf_counter() - started
         meta_path = best / "meta.json"
         spacy_meta = json.loads(meta_path.read_text(encoding="utf-8"))
@@ -289,6 +308,7 @@ def train(
         scores = {"model": score(gold, predict_with(trained))}
         if baseline is not None:
             scores["baseline"] = score(gold, predict_with(baseline))
+        topic_meta.update(topic_scores(trained, baseline, dev_set, topic_meta["topics"]))
         meta = {
             "id": model_id,
             "created": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -299,11 +319,13 @@ def train(
             "epochs": epochs,
             "seed": seed,
             "train_seconds": round(train_seconds, 1),
+            "ner_seconds": round(ner_seconds, 1),
             "train": [{"sha256": e.sha256, "spans": e.spans_hash} for e in train_set],
             "dev": [{"sha256": e.sha256, "spans": e.spans_hash} for e in dev_set],
             "train_spans": sum(len(e.spans) for e in train_set),
             "dev_spans": sum(len(e.spans) for e in dev_set),
             "scores": scores,
+            **topic_meta,
             **(extra_meta or {}),
         }
         (best / META_FILE).write_text(json.dumps(meta, indent=2), encoding="utf-8")
@@ -379,6 +401,7 @@ class ModelFolders:
 _META_TYPES: dict[str, type | tuple[type, ...]] = {
     "train": list, "dev": list, "scores": dict, "labels": list, "created": str,
     "base_model": str, "baseline": str, "baseline_choice": str,
+    "topics": list, "topics_note": str, "topic_scores": dict,
     "train_spans": (int, float), "dev_spans": (int, float), "train_seconds": (int, float)}
 
 

@@ -22,6 +22,7 @@ class ApprovalSummary:
     accepted: int  # suggestions the approval accepted
     unchecked: int  # accepted claims whose verdict is still "unchecked"
     suggested: int  # suggested claims nobody accepted or dismissed yet
+    topics: int = 0  # suggested topics the approval accepted
 
     @property
     def sentence(self) -> str:
@@ -29,6 +30,8 @@ class ApprovalSummary:
         that counts nothing is left out ("Approved — Ctrl+Z undoes" when none is left)."""
         parts = [counted(self.accepted, "suggestion", "suggestions") + " accepted"
                  if self.accepted else "",
+                 counted(self.topics, "suggested topic", "suggested topics") + " accepted"
+                 if self.topics else "",
                  counted(self.unchecked, "claim", "claims") + " unchecked"
                  if self.unchecked else "",
                  counted(self.suggested, "suggested claim", "suggested claims") + " undecided"

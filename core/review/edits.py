@@ -249,6 +249,7 @@ class SetStatus(Edit):
         self.before_seconds: float | None = None  # the time kept before (see _undo)
         self.accepted: list[int] = []
         self.accepted_relations: list[int] = []
+        self.accepted_topics: list[str] = []
         self.summary: ApprovalSummary | None = None  # set by an approval
         verb = status[:-2] if status.endswith("ed") else status
         self.title = f"{verb} article"
@@ -257,14 +258,16 @@ class SetStatus(Edit):
         if self.before is None:
             article = project.article(self.article_id)
             self.before, self.before_seconds = article.status, article.review_seconds
-        self.accepted_relations = []
+        self.accepted_relations, self.accepted_topics = [], []
         self.accepted = project.set_article_status(
             self.article_id, self.status, reviewer, seconds=self.seconds,
             accept_suggestions=self.status == "approved",
-            accepted_relations=self.accepted_relations)
+            accepted_relations=self.accepted_relations,
+            accepted_topics=self.accepted_topics)
         if self.status == "approved":
             self.summary = ApprovalSummary(len(self.accepted),
-                                           *project.open_claims(self.article_id))
+                                           *project.open_claims(self.article_id),
+                                           topics=len(self.accepted_topics))
 
     def _undo(self, project: Project, reviewer: str) -> None:
         assert self.before is not None
@@ -272,7 +275,8 @@ class SetStatus(Edit):
         # (core.review.session.save_time), which a new decision counts again, once.
         project.set_article_status(self.article_id, self.before, reviewer,
                                    seconds=self.before_seconds, resuggest=self.accepted,
-                                   resuggest_relations=self.accepted_relations)
+                                   resuggest_relations=self.accepted_relations,
+                                   resuggest_topics=self.accepted_topics)
 
 
 class SetNote(Edit):

@@ -18,13 +18,16 @@ shows (``core.review.events``: bound methods, held weakly):
   re-read and differ from what the listeners last heard;
 - ``relations_changed()``: the open article's live relations differ (a relation edit, or
   a span edit that took relations along or brought them back: liveness follows the ends);
+- ``topics_changed()``: the open article's topics differ (a topic set or removed, an
+  approval that accepted suggested ones, an undo);
 - ``article_changed(article)``: its status, note or model changed;
 - ``articles_changed()``: the project's article rows may have changed (statuses, counts
   in the list): after every edit, an import or a pre-annotation;
 - ``focus_moved(focus)``: what an edit, undo or redo touched, to select; emitted after
   the four above, so the panels are refilled before anything is selected in them;
 - ``history_moved()``: what Undo and Redo would do changed;
-- ``labels_changed()``: the label scheme changed (here or in another process);
+- ``labels_changed()``: the label scheme changed (here or in another process), its
+  relation types or topics too;
 - ``kb_entries_changed()``: the project's canonical entries changed;
 - ``versions_changed()``: reviewers' copies were merged (new versions to compare).
 
@@ -41,7 +44,7 @@ import contextlib
 import time
 
 from core.errors import AssayError, InvalidEdit
-from core.models import Article, Claim, Relation, RelationType, Span
+from core.models import Article, ArticleTopic, Claim, Relation, RelationType, Span, Topic
 from core.review.edits import Edit, Focus, SetStatus
 from core.review.events import Signal
 from core.review.history import History
@@ -67,6 +70,7 @@ class ReviewSession:
         self.tokens: list[tuple[int, int]] = []
         self.claims: list[Claim] = []
         self.relations: list[Relation] = []  # the open article's live relations
+        self.topics: list[ArticleTopic] = []  # the open article's topics, rejected ones too
         self.claim_id: int | None = None  # the current claim: see point_at_claim
         self._clock = clock
         self._opened_at = clock()
@@ -76,6 +80,7 @@ class ReviewSession:
         self.spans_changed = Signal()  # ()
         self.claims_changed = Signal()  # ()
         self.relations_changed = Signal()  # ()
+        self.topics_changed = Signal()  # ()
         self.article_changed = Signal()  # (Article)
         self.articles_changed = Signal()  # ()
         self.focus_moved = Signal()  # (Focus)
@@ -88,11 +93,15 @@ class ReviewSession:
         self._scheme = self._read_scheme()  # as the listeners last saw it
 
     def _read_scheme(self) -> tuple:
-        return self.project.labels(), self.project.relation_types()
+        return self.project.labels(), self.project.relation_types(), self.project.topics()
 
     def relation_types(self) -> list[RelationType]:
         """The scheme's relation types, as the listeners last heard of them."""
         return list(self._scheme[1])
+
+    def topic_scheme(self) -> list[Topic]:
+        """The project's topics, as the listeners last heard of them."""
+        return list(self._scheme[2])
 
     def check_scheme(self) -> None:
         """Tell the listeners when the scheme is no longer what they last saw: another
@@ -116,7 +125,7 @@ class ReviewSession:
         if article_id is None:
             self.save_time()
             self.article, self.spans, self.tokens, self.claims = None, [], [], []
-            self.relations = []
+            self.relations, self.topics = [], []
             self.claim_id = None
             self.article_opened.emit(None)
             self.article_ready.emit(None)
@@ -134,6 +143,7 @@ class ReviewSession:
         claims = project.claims(article_id)
         self.article, self.tokens, self.spans, self.claims = article, tokens, spans, claims
         self.relations = project.relations(article_id, include_dead=False)
+        self.topics = project.article_topics(article_id)
         self.claim_id = None
         self._opened_at = self._clock()
         self.check_scheme()
@@ -146,11 +156,12 @@ class ReviewSession:
         if self.article is None:
             return
         article_id = self.article.id
-        was = self.article, self.spans, self.claims, self.relations
+        was = self.article, self.spans, self.claims, self.relations, self.topics
         self.article = self.project.article(article_id)
         self.spans = self.project.spans(article_id)
         self.claims = self.project.claims(article_id)
         self.relations = self.project.relations(article_id, include_dead=False)
+        self.topics = self.project.article_topics(article_id)
         if self.current_claim() is None:
             self.claim_id = None  # it went (an undone mark, a deleted claim)
         if self.spans != was[1]:
@@ -159,6 +170,8 @@ class ReviewSession:
             self.claims_changed.emit()
         if self.relations != was[3]:
             self.relations_changed.emit()
+        if self.topics != was[4]:
+            self.topics_changed.emit()
         if self.article != was[0]:
             self.article_changed.emit(self.article)
         self.articles_changed.emit()

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from core.models import RELATION_STATES
 from core.stats.charts import display_names, ids_of
 from core.store.statistics import ClaimCounts, CountryMinerals, Progress, Quality
+from core.store.topic_statistics import TopicCounts
 
 
 @dataclass
@@ -23,6 +24,8 @@ class Numbers:
     relations: dict[str, dict[str, int]] = field(default_factory=dict)
     # Relation suggestions as reviewers judged them, per (model, type) (approved articles).
     relation_quality: Quality | None = None
+    # Live topics per topic, state and month (``core.store.topic_statistics``).
+    topics: TopicCounts | None = None
 
 
 def gather(project) -> Numbers:
@@ -32,7 +35,7 @@ def gather(project) -> Numbers:
     return Numbers(s.progress(), project.counts_by_label(),
                    project.counts_by_label(include_suggested=False), s.quality(), cm, claims,
                    display_names(project, ids_of(cm, claims)), relations_by_type(project),
-                   s.quality("rjudged"))
+                   s.quality("rjudged"), s.topics())
 
 
 def relations_by_type(project) -> dict[str, dict[str, int]]:

@@ -40,8 +40,10 @@ from core.stats import charts
 from core.stats.chain_figure import chain_figure
 from core.stats.chain_map import ChainMap, read_map
 from core.stats.numbers import Numbers, gather, relations_summary
+from core.stats.topic_charts import periods, topics_figure, topics_summary
 from core.store.files import check_destination, write_atomically
 from core.store.statistics import OUTCOME_NAMES, OUTCOMES, Spread, suggested, summed
+from core.store.topic_statistics import TopicCounts
 from core.text.normalise import one_line
 from core.text.wording import counted
 
@@ -57,7 +59,8 @@ SHORT_OUTCOMES = {"kept": "kept", "corrected": "corrected", "rejected": "rejecte
                   "added": "added"}
 SECTIONS = (("progress", "Review progress"), ("entities", "Entities per label"),
             ("quality", "Pre-annotation as reviewers judged it"),
-            ("relations", "Relations per type"), ("supply-chain", "Supply-chain map"),
+            ("relations", "Relations per type"), ("topics", "Articles per topic"),
+            ("supply-chain", "Supply-chain map"),
             ("countries-minerals", "Countries × minerals"), ("claims", "Claims"))
 
 STYLE = """
@@ -159,6 +162,7 @@ by Assay {_e(__version__)}. {total:,} article{'' if total == 1 else 's'}:
     _progress(page, n)
     _entities(page, n)
     _relations(page, n)
+    _topics(page, n)
     _supply_chain(page, read_map(project))
     _quality(page, n)
     _country_minerals(page, n)
@@ -356,6 +360,28 @@ def _relations(page: _Page, n: Numbers) -> None:
                 for kind, by in rel.items() if sum(by.values())),
                ["all", *(_n(sum(by.get(s, 0) for by in rel.values())) for s in states),
                 _n(sum(sum(by.values()) for by in rel.values()))])
+    page.end()
+
+
+def _topics(page: _Page, n: Numbers) -> None:
+    """Live topics (accepted or suggested) of every article, per topic and per period."""
+    tc = n.topics or TopicCounts([], {}, {})
+    page.section("topics", _e(topics_summary(tc)) + ".")
+    live = any(tc.live(t) for t in tc.topics)
+    if live:
+        page.figure(topics_figure(tc), "Articles per topic, and per topic and month")
+    page.table("topic-counts", "Articles per topic",
+               [("topic", False), ("articles", True), ("accepted", True),
+                ("suggested", True), ("rejected", True)],
+               ([_name(t), _n(tc.live(t)), *(_n(tc.by_state[t].get(s, 0)) for s in
+                 ("accepted", "suggested", "rejected"))] for t in tc.topics))
+    if live:
+        columns, table = periods(tc)
+        shown = columns[-12:]
+        page.table("topic-periods", "Articles per topic, the last "
+                   f"{len(shown)} periods of their date", [("topic", False),
+                                                           *((c, True) for c in shown)],
+                   ([_name(t), *(_n(table[t].get(c, 0)) for c in shown)] for t in tc.topics))
     page.end()
 
 

@@ -38,8 +38,10 @@ from core.models import (
     RelationIn,
     RelationType,
     SpanIn,
+    TopicIn,
 )
 from core.store.claims import check_claim
+from core.store.copy_topics import check_topics, read_copy_topics
 from core.store.db import Db
 from core.store.faults import is_file_fault
 from core.store.spans import check_bounds
@@ -71,6 +73,7 @@ class CopiedArticle:
     claims: tuple[ClaimIn, ...]  # every state, in text order
     events: tuple[dict[str, Any], ...]  # all of the article's audit rows, newest first
     relations: tuple[RelationIn, ...] = ()  # every state, ends by position in ``spans``
+    topics: tuple[TopicIn, ...] = ()  # every state, each with who decided it and when
 
 
 @dataclass(frozen=True)
@@ -83,10 +86,12 @@ class CopyContents:
 
 def read_copy(db: Db, labels: set[str],
               vouch: Callable[[dict[str, Any]], dict[str, str] | None] | None = None,
-              relation_types: Sequence[RelationType] = ()) -> CopyContents:
+              relation_types: Sequence[RelationType] = (),
+              topics: set[str] | None = None) -> CopyContents:
     """Every article of the file with its spans, claims, relations and events, in ONE read
     transaction; ``labels`` are the labels a span may have and ``relation_types`` the types
-    a relation may have (the merging project's); ``vouch`` is given
+    a relation may have (the merging project's), ``topics`` the topics an article may
+    have (``core.store.copy_topics``; None: topics are not read); ``vouch`` is given
     the meta first and may refuse the copy before its articles are read, or return how the
     copy's label names read in the project now (renamed or merged since it was handed out).
     Raises InvalidEdit, naming the article, at the first value a reviewer's edit could not
@@ -102,7 +107,8 @@ def read_copy(db: Db, labels: set[str],
             out: list[CopiedArticle] = []
             types = {t.name: t for t in relation_types}
             for i in range(0, len(ids), CHUNK):
-                for article in _read_chunk(cur, ids[i:i + CHUNK], labels, words, types):
+                for article in _read_chunk(cur, ids[i:i + CHUNK], labels, words, types,
+                                           topics):
                     if article.sha256 in seen:
                         title = one_line(article.title, 60)
                         raise InvalidEdit(f"It holds the article \u201c{title}\u201d twice.")
@@ -117,9 +123,10 @@ def read_copy(db: Db, labels: set[str],
 
 
 def _read_chunk(cur: sqlite3.Cursor, part: Sequence[int], labels: set[str],
-                words: dict[str, str], types: dict[str, RelationType]
-                ) -> list[CopiedArticle]:
+                words: dict[str, str], types: dict[str, RelationType],
+                topics: set[str] | None = None) -> list[CopiedArticle]:
     marks = ",".join("?" * len(part))
+    about = read_copy_topics(cur, part, topics)
     spans: dict[int, list[tuple]] = defaultdict(list)
     for row in cur.execute('SELECT id, article_id, start, "end", label, text, origin, state, '
                            f"kb_id FROM spans WHERE article_id IN ({marks}) ORDER BY id", part):
@@ -147,8 +154,12 @@ def _read_chunk(cur: sqlite3.Cursor, part: Sequence[int], labels: set[str],
         try:
             article = _check_article(cur, row, labels, words, spans[article_id],
                                      claims[article_id], events[article_id])
-            out.append(_with_relations(article, spans[article_id], relations[article_id],
-                                       types))
+            article = _with_relations(article, spans[article_id], relations[article_id],
+                                      types)
+            if about.get(article_id):
+                article = CopiedArticle(**{**article.__dict__, "topics": check_topics(
+                    about[article_id], topics or set())})
+            out.append(article)
         except InvalidEdit as exc:
             raise InvalidEdit(f"Article \u201c{shown}\u201d: {exc}") from exc
     return out

@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 
 from core.errors import InvalidEdit
 from core.models import ARTICLE_STATUSES, Article
+from core.store.article_topics import ArticleTopics
 from core.store.audit import now
 from core.store.audit import require_reviewer as _require_reviewer
 from core.store.db import Db
@@ -20,10 +21,12 @@ from core.store.relations import Relations
 class Decisions:
     """Article statuses and notes of one project (``Project`` forwards them)."""
 
-    def __init__(self, db: Db, article: Callable[[int], Article], relations: Relations) -> None:
+    def __init__(self, db: Db, article: Callable[[int], Article], relations: Relations,
+                 topics: ArticleTopics) -> None:
         self.db = db
         self.article = article
         self.relations = relations
+        self.topics = topics
 
     def set_article_status(
         self,
@@ -36,6 +39,8 @@ class Decisions:
         resuggest: Sequence[int] = (),
         resuggest_relations: Sequence[int] = (),
         accepted_relations: list[int] | None = None,
+        resuggest_topics: Sequence[str] = (),
+        accepted_topics: list[str] | None = None,
     ) -> list[int]:
         """Record a decision on an article; returns ids of suggestions it accepted.
 
@@ -67,6 +72,11 @@ class Decisions:
             if accepted_relations is not None:
                 accepted_relations.extend(relations)
             self.relations.resuggest(conn, article_id, resuggest_relations, reviewer, stamp)
+            topics = (self.topics.accept_suggested(conn, article_id, reviewer, stamp)
+                      if accept_suggestions else [])
+            if accepted_topics is not None:
+                accepted_topics.extend(topics)
+            self.topics.resuggest(conn, article_id, resuggest_topics, reviewer, stamp)
             if resuggest:
                 conn.executemany(
                     "UPDATE spans SET state = 'suggested', updated_by = ?, updated_at = ? "
@@ -88,6 +98,7 @@ class Decisions:
                 "accepted": accepted, "resuggested": list(resuggest), "seconds": seconds,
                 "accepted_relations": relations,
                 "resuggested_relations": list(resuggest_relations),
+                "accepted_topics": topics, "resuggested_topics": list(resuggest_topics),
             })
         return accepted
 

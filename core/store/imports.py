@@ -13,7 +13,16 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from core.errors import InvalidEdit
-from core.models import ARTICLE_STATUSES, SPAN_ORIGINS, SPAN_STATES, ArticleIn, ClaimIn, SpanIn
+from core.models import (
+    ARTICLE_STATUSES,
+    SPAN_ORIGINS,
+    SPAN_STATES,
+    ArticleIn,
+    ClaimIn,
+    SpanIn,
+    TopicIn,
+)
+from core.store.article_topics import ArticleTopics
 from core.store.audit import now
 from core.store.claims import Claims
 from core.store.db import Db
@@ -21,7 +30,8 @@ from core.store.relations import Relations
 from core.store.rows import inserted_id
 from core.store.spans import check_bounds, overlap_problem
 from core.text.kb_ids import KB_ID_RULE, is_usable_kb_id
-from core.text.normalise import normalise_text, sha256_text
+from core.text.normalise import normalise_text, one_line, sha256_text
+from core.text.pages import encode_pages, page_problem
 
 
 @dataclass(frozen=True)
@@ -37,9 +47,10 @@ class ArticleImports:
 
     def __init__(self, db: Db, label_names: Callable[[], set[str]],
                  link: Callable[[str, str], str | None], claims: Claims,
-                 relations: Relations) -> None:
+                 relations: Relations, topics: ArticleTopics) -> None:
         self._db = db
         self._relations = relations
+        self._topics = topics
         self.label_names = label_names
         self.link = link
         self._claims = claims
@@ -63,13 +74,20 @@ class ArticleImports:
                 if not text.strip():
                     raise InvalidEdit("An article has no text.")
                 digest = sha256_text(text)
+                # Whatever the importer: a title and a source are one line without control
+                # or bidi characters (a "\u202e" in a page's heading would reverse the
+                # list's row and a terminal's line).
+                title, source = one_line(art.title or ""), one_line(art.source or "")
                 wanted = art.id if art.id is not None and conn.execute(
                     "SELECT 1 FROM articles WHERE id = ?", (art.id,)).fetchone() is None else None
+                if art.pages and (why := page_problem(art.pages, len(text))):
+                    raise InvalidEdit(why)
                 cur = conn.execute(
                     "INSERT OR IGNORE INTO articles(id, title, source, url, published, text, "
-                    "sha256, status, note, model) VALUES (?,?,?,?,?,?,?, 'pending', '', ?)",
-                    (wanted, art.title or "", art.source or "", art.url or "",
-                     art.published or "", text, digest, art.model),
+                    "sha256, status, note, model, pages) "
+                    "VALUES (?,?,?,?,?,?,?, 'pending', '', ?, ?)",
+                    (wanted, title, source, art.url or "",
+                     art.published or "", text, digest, art.model, encode_pages(art.pages)),
                 )
                 if cur.rowcount == 0:
                     duplicates += 1
@@ -77,7 +95,7 @@ class ArticleImports:
                 added += 1
                 article_id = inserted_id(cur)
                 conn.execute("INSERT INTO articles_fts(rowid, title, text) VALUES (?, ?, ?)",
-                             (article_id, art.title or "", text))
+                             (article_id, title, text))
                 if art.spans:
                     ids = self._insert_spans(conn, article_id, text, art.spans, labels,
                                              reviewer, with_ids=bool(art.relations))
@@ -96,6 +114,8 @@ class ArticleImports:
                 if art.claims:
                     self._claims._insert_claims(conn, article_id, text, art.claims, reviewer)
                     self._db.touch(article_id)
+                if art.topics:
+                    self._topics.insert_imported(conn, article_id, art.topics, reviewer)
                 if art.decision is not None:
                     self._imported_decision(conn, article_id, art, reviewer)
             if added:
@@ -117,7 +137,7 @@ class ArticleImports:
                      (d.status, d.reviewed_by if decided else None,
                       d.reviewed_at if decided else None,
                       d.review_seconds if decided else None, d.note, article_id))
-        stamped: list[SpanIn | ClaimIn] = [*art.spans, *art.claims]
+        stamped: list[SpanIn | ClaimIn | TopicIn] = [*art.spans, *art.claims, *art.topics]
         self._db.event(conn, reviewer, article_id, "article.imported", {
             "status": d.status, "reviewed_by": d.reviewed_by, "reviewed_at": d.reviewed_at,
             "note": d.note, "decided_by": sorted(

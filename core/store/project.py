@@ -31,6 +31,7 @@ from core.models import (
 )
 from core.store import files as project_file
 from core.store.annotations import Annotations
+from core.store.article_topics import ArticleTopics
 from core.store.audit import now
 from core.store.chain_edges import ChainReads, count_once
 from core.store.claims import Claims
@@ -55,6 +56,7 @@ from core.store.scheme import DEFAULT_SCHEME, load_scheme, scheme_path
 from core.store.spans import Spans
 from core.store.statistics import Statistics
 from core.store.tokens_blob import decode_tokens, encode_tokens
+from core.store.topics import Topics, insert_topics, read_topics
 from core.store.versions import Versions
 from core.text.file_names import check_file_name
 
@@ -118,13 +120,16 @@ class Project:
         self._kb = Kb(self._db, self.label_names, rules.linker)
         self._relation_types = RelationTypes(self._db, self.label_names)
         self._relations = Relations(self._db, self.relation_type)
+        self._topics = Topics(self._db)
+        self._article_topics = ArticleTopics(self._db)
         self._spans = Spans(self._db, self.article_text, self.label_names, self.link,
                             self._relations)
         self._claims = Claims(self._db, self.article_text, rules.claim_candidates)
         self._imports = ArticleImports(self._db, self.label_names, self.link, self._claims,
-                                      self._relations)
+                                      self._relations, self._article_topics)
         self._across = ClaimsAcross(conn, rules)
-        self._decisions = Decisions(self._db, self.article, self._relations)
+        self._decisions = Decisions(self._db, self.article, self._relations,
+                                    self._article_topics)
         self._versions = Versions(self._db)
         self._hand_outs = HandOuts(self._db)
         self._annotations = Annotations(self._db, self.label_names, self.link,
@@ -168,6 +173,7 @@ class Project:
     suggestions_as_made = _forward("_queries", ArticleQueries.suggestions_as_made)
     search = _forward("_queries", ArticleQueries.search)
     ids_by_sha256 = _forward("_queries", ArticleQueries.ids_by_sha256)
+    urls_present = _forward("_queries", ArticleQueries.urls_present)
     next_article_id = _forward("_queries", ArticleQueries.next_article_id)
     most_uncertain_pending = _forward("_queries", ArticleQueries.most_uncertain_pending)
     measured_pending = _forward("_queries", ArticleQueries.measured_pending)
@@ -211,6 +217,25 @@ class Project:
     delete_relation = _forward("_relations", Relations.delete_relation)
     restore_relations = _forward("_relations", Relations.restore_relations)
 
+    topics = _forward("_topics", Topics.topics)
+    topic = _forward("_topics", Topics.topic)
+    topic_uses = _forward("_topics", Topics.topic_uses)
+    add_topic = _forward("_topics", Topics.add_topic)
+    update_topic = _forward("_topics", Topics.update_topic)
+    move_topic = _forward("_topics", Topics.move_topic)
+    rename_topic = _forward("_topics", Topics.rename_topic)
+    delete_topic = _forward("_topics", Topics.delete_topic)
+    use_topics = _forward("_topics", Topics.use_topics)
+    article_topics = _forward("_article_topics", ArticleTopics.article_topics)
+    article_topic = _forward("_article_topics", ArticleTopics.article_topic)
+    articles_with_topic = _forward("_article_topics", ArticleTopics.articles_with_topic)
+    topic_counts = _forward("_article_topics", ArticleTopics.topic_counts)
+    counts_by_topic = _forward("_article_topics", ArticleTopics.counts_by_topic)
+    set_article_topic = _forward("_article_topics", ArticleTopics.set_article_topic)
+    restore_article_topic = _forward("_article_topics", ArticleTopics.restore_article_topic)
+    suggest_topics = _forward("_article_topics", ArticleTopics.suggest_topics)
+    suggest_topics_batch = _forward("_article_topics", ArticleTopics.suggest_topics_batch)
+
     claims = _forward("_claims", Claims.claims)
     claim = _forward("_claims", Claims.claim)
     add_claim = _forward("_claims", Claims.add_claim)
@@ -247,12 +272,14 @@ class Project:
 
     def read_as_copy(self, labels: set[str],
                      vouch: Callable[[dict[str, Any]], dict[str, str] | None] | None = None,
-                     relation_types: Sequence[RelationType] = ()) -> CopyContents:
+                     relation_types: Sequence[RelationType] = (),
+                     topics: set[str] | None = None) -> CopyContents:
         """This file as a reviewer's copy: all of it in ONE read transaction, every value
         checked (``core.store.copies``); InvalidEdit at the first that fails. ``vouch``
         sees the meta first, in the same transaction, and may refuse the copy;
-        ``relation_types`` are the merging project's (what a relation may be)."""
-        return read_copy(self._db, labels, vouch, relation_types)
+        ``relation_types`` are the merging project's (what a relation may be) and
+        ``topics`` its topics' names (what an article's topic may be; None: none read)."""
+        return read_copy(self._db, labels, vouch, relation_types, topics)
 
     kb_entries = _forward("_kb", Kb.kb_entries)
     kb_entry_rows = _forward("_kb", Kb.kb_entry_rows)
@@ -280,6 +307,10 @@ class Project:
         labels = load_scheme(scheme)
         scheme_file = Path(scheme) if Path(scheme).suffix else scheme_path(str(scheme))
         relation_types = bundled_relation_types(scheme_file)
+        scheme_data = json.loads(scheme_file.read_text(encoding="utf-8-sig"))
+        # A scheme without topics (one made before them) keeps the default ones (v12).
+        topics = read_topics(scheme_data, scheme_file.name) if isinstance(
+            scheme_data, dict) and "topics" in scheme_data else None
         try:
             conn = project_file.connect(path, create=True)
             project = cls(path, conn, rules=rules)
@@ -303,6 +334,9 @@ class Project:
                      for lb in labels],
                 )
                 insert_types(conn, relation_types)
+                if topics is not None:
+                    conn.execute("DELETE FROM topics")
+                    insert_topics(conn, topics)
         except sqlite3.Error as exc:
             raise ProjectError(_describe(exc, path)) from exc
         return project

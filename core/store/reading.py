@@ -18,6 +18,7 @@ from typing import NamedTuple
 from core.models import (
     SPAN_STATES,
     Article,
+    ArticleTopic,
     Claim,
     Relation,
     RelationIn,
@@ -47,6 +48,7 @@ _TIES = ', "end", id'
 _ARTICLE_OF = attrgetter("article_id")
 _CLAIM_COLUMNS = tuple(f.name for f in fields(Claim))
 _RELATION_SELECT = ", ".join(f'r."{n}"' for n in Relation._fields)
+_TOPIC_SELECT = ", ".join(f'a."{n}"' for n in ArticleTopic._fields)
 
 
 def _cols(names: Sequence[str]) -> str:
@@ -66,13 +68,15 @@ def article_texts(conn: sqlite3.Connection, ids: Sequence[int],
 def reviewed(conn: sqlite3.Connection, ids: Sequence[int], *, labels: set[str] | None = None,
              claim_states: tuple[str, ...] | None = ("accepted",), tokens: bool = False,
              suggestions: bool = False, versions: bool = False, every_state: bool = False,
-             relations: bool = False, chunk: int = CHUNK) -> Iterator[Reviewed]:
+             relations: bool = False, topics: bool = False, chunk: int = CHUNK
+             ) -> Iterator[Reviewed]:
     """Articles with their accepted spans (of ``labels``, or all), claims in
     ``claim_states`` (None: none read), with ``tokens`` their stored tokens and with
     ``suggestions`` their suggested spans; ``every_state`` puts the rejected ones beside
     the suggested, with every field (who and when too). ``relations`` reads the relations
     between the spans read: accepted ones between accepted spans; with ``suggestions``
-    the live suggested ones too; with ``every_state`` all of them."""
+    the live suggested ones too; with ``every_state`` all of them. ``topics`` reads the
+    article's topics (``ArticleTopic``, in the scheme's order) in the same states."""
     cur = conn.cursor()
     cur.row_factory = None  # plain tuples: sqlite3.Row costs a third more per span
     for i in range(0, len(ids), chunk):
@@ -135,12 +139,21 @@ def reviewed(conn: sqlite3.Connection, ids: Sequence[int], *, labels: set[str] |
                 if rel.head_id in read and rel.tail_id in read and (
                         every_state or rel.state in kinds):
                     related[rel.article_id].append(rel)
+        about: dict[int, list[ArticleTopic]] = defaultdict(list)
+        if topics:
+            for row in cur.execute(
+                    f"SELECT {_TOPIC_SELECT} FROM article_topics a LEFT JOIN topics t ON "
+                    f"t.name = a.topic WHERE a.article_id IN ({marks}) AND a.state IN "
+                    f"({','.join('?' * len(states))}) ORDER BY a.article_id, t.position, "
+                    "a.topic", [*part, *states]):
+                about[row[0]].append(ArticleTopic(*row))
         for article_id in part:
             article = articles.get(article_id)
             if article is not None:
                 yield Reviewed(article, spans.get(article_id, []), claims.get(article_id, []),
                                stored.get(article_id), suggested.get(article_id, []),
-                               kept.get(article_id, []), related.get(article_id, []))
+                               kept.get(article_id, []), related.get(article_id, []),
+                               about.get(article_id, []))
 
 
 class AsMade(NamedTuple):

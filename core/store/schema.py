@@ -20,8 +20,9 @@ from core.store import summaries
 from core.store.relation_types import bundled_relation_types, insert_types
 from core.store.rules import FactsRule
 from core.store.scheme import DEFAULT_SCHEME, scheme_path
+from core.store.topics import bundled_topics, insert_topics
 
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 13
 
 
 
@@ -336,6 +337,43 @@ def _migrate_to_v11(db: sqlite_utils.Database) -> None:
             insert_types(db.conn, bundled_relation_types(scheme_path(DEFAULT_SCHEME)))
 
 
+def _migrate_to_v12(db: sqlite_utils.Database) -> None:
+    """Topics (issue 29): the scheme's topics (document labels), each article's topics with
+    state, origin, model, score, who and when (``core.store.article_topics``), their sums
+    per topic and state, each article's live topics by name for the list (sorted through
+    an index), and each reviewer's topics in their version. A project made before v12
+    takes the default scheme's topics; nothing it holds changes."""
+    db.execute("CREATE TABLE IF NOT EXISTS topics (name TEXT PRIMARY KEY NOT NULL, "
+               "color TEXT NOT NULL, hotkey TEXT NOT NULL DEFAULT '', "
+               "description TEXT NOT NULL DEFAULT '', position INTEGER NOT NULL DEFAULT 0)")
+    db.execute("CREATE TABLE IF NOT EXISTS article_topics ("
+               "article_id INTEGER NOT NULL REFERENCES articles(id), "
+               "topic TEXT NOT NULL REFERENCES topics(name), state TEXT NOT NULL, "
+               "origin TEXT NOT NULL, model TEXT, score REAL, updated_by TEXT, "
+               "updated_at TEXT, PRIMARY KEY (article_id, topic))")
+    # The list's filter and articles_with_topic: the articles of one topic in id order,
+    # their state read from the index too (core.store.queries walks it for a page).
+    db.execute("CREATE INDEX IF NOT EXISTS idx_article_topics_topic "
+               "ON article_topics(topic, article_id, state)")
+    db.execute("CREATE TABLE IF NOT EXISTS topic_counts (topic TEXT NOT NULL, "
+               "state TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (topic, state))")
+    if "topics" not in db.table("articles").columns_dict:
+        db.table("articles").add_column("topics", str, not_null_default="")
+    db.execute("CREATE INDEX IF NOT EXISTS idx_articles_topics_sort ON articles(topics)")
+    if "topics" not in db.table("versions").columns_dict:
+        db.table("versions").add_column("topics", str, not_null_default="[]")
+    if db.execute("SELECT count(*) FROM topics").fetchone()[0] == 0:
+        with db.conn:
+            insert_topics(db.conn, bundled_topics(scheme_path(DEFAULT_SCHEME)))
+
+
+def _migrate_to_v13(db: sqlite_utils.Database) -> None:
+    """Pages (issue 29): where each page of an article made from a PDF starts in its text,
+    a JSON list of offsets (``core.text.pages``); NULL for every other article."""
+    if "pages" not in db.table("articles").columns_dict:
+        db.execute("ALTER TABLE articles ADD COLUMN pages TEXT")
+
+
 # Indexes the article list sorts by (core.store.project.SORTABLE_COLUMNS); status has one
 # since v1. Every index ends in the rowid, so each also orders by id within its column.
 # The one on id alone lets paging by id skip through a small index, not the table's rows
@@ -354,7 +392,7 @@ def migrations(facts: FactsRule) -> dict[int, Callable[[sqlite_utils.Database], 
     return {1: _migrate_to_v1, 2: _migrate_to_v2, 3: _migrate_to_v3, 4: _migrate_to_v4,
             5: _migrate_to_v5, 6: _migrate_to_v6, 7: _migrate_to_v7, 8: _migrate_to_v8,
             9: functools.partial(_migrate_to_v9, facts=facts), 10: _migrate_to_v10,
-            11: _migrate_to_v11}
+            11: _migrate_to_v11, 12: _migrate_to_v12, 13: _migrate_to_v13}
 
 
 def _canonical(sql: str | None) -> str:

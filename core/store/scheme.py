@@ -17,8 +17,9 @@ from core.text.normalise import one_line
 
 DEFAULT_SCHEME = "critical-minerals"
 
-# Hotkeys after 1-9: letters that are not review commands (a, x, s, n, j, k are).
-SPARE_HOTKEYS = "qwertyuiopdfghlzcvbm"
+# Hotkeys after 1-9: letters that are not review commands (a, x, s, n, j, k are; t opens
+# the article's topics, gui.review.topic_review).
+SPARE_HOTKEYS = "qweryuiopdfghlzcvbm"
 
 
 def scheme_path(name: str) -> Path:

@@ -25,6 +25,7 @@ from core.store import summaries
 from core.store.rows import SPAN_FIELDS, make_span
 from core.store.rules import FactsRule
 from core.store.summaries import OUTCOMES
+from core.store.topic_statistics import TopicCounts, topic_statistics
 
 OUTCOME_NAMES = {"kept": "accepted as suggested", "corrected": "corrected (bounds or label)",
                  "rejected": "rejected", "added": "added by a reviewer"}
@@ -271,6 +272,12 @@ class Statistics:
         by_country = _nest((a, b, n) for a, b, _c, n in summaries.totals(c, "claim_country"))
         by_mineral = _nest((a, b, n) for a, b, _c, n in summaries.totals(c, "claim_mineral"))
         return ClaimCounts(by_verdict, suggested, by_country, by_mineral)
+
+    # ---- topics
+
+    def topics(self) -> TopicCounts:
+        """Live topics per topic, state and month (``core.store.topic_statistics``)."""
+        return topic_statistics(self.conn)
 
 def _nest(rows: Iterable[tuple[str, str, int]]) -> dict[str, dict[str, int]]:
     out: dict[str, dict[str, int]] = {}

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import asdict
 
 from core.errors import InvalidEdit
-from core.models import ClaimIn, RelationIn, SpanIn, Version
+from core.models import ClaimIn, RelationIn, SpanIn, TopicIn, Version
 from core.store.audit import now
 from core.store.db import Db
 
@@ -31,6 +31,15 @@ def _claims_json(claims: Sequence[ClaimIn]) -> str:
 
 def _relations_json(relations: Sequence[RelationIn]) -> str:
     return json.dumps([asdict(r) for r in relations], ensure_ascii=False, sort_keys=True)
+
+
+def _topics_json(topics: Sequence[TopicIn]) -> str:
+    return json.dumps([asdict(t) for t in topics], ensure_ascii=False, sort_keys=True)
+
+
+def _topic_in(item: dict) -> TopicIn:
+    stamp = item.get("stamp")
+    return TopicIn(**{**item, "stamp": tuple(stamp) if stamp else None})
 
 
 class Versions:
@@ -49,10 +58,10 @@ class Versions:
                 row = (v.status, v.note, v.review_seconds, v.reviewed_at, v.copy_id,
                        _spans_json(v.spans), _claims_json(v.claims),
                        json.dumps(list(v.events), ensure_ascii=False, sort_keys=True),
-                       _relations_json(v.relations))
+                       _relations_json(v.relations), _topics_json(v.topics))
                 old = conn.execute(
                     "SELECT id, status, note, review_seconds, reviewed_at, copy_id, spans, "
-                    "claims, events, relations FROM versions WHERE article_id = ? AND "
+                    "claims, events, relations, topics FROM versions WHERE article_id = ? AND "
                     "reviewer = ?",
                     (v.article_id, v.reviewer)).fetchone()
                 if old is not None and tuple(old)[1:] == row:
@@ -61,19 +70,20 @@ class Versions:
                     conn.execute(
                         "INSERT INTO versions(article_id, reviewer, status, note, "
                         "review_seconds, reviewed_at, copy_id, spans, claims, events, "
-                        "relations, merged_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                        "relations, topics, merged_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                         (v.article_id, v.reviewer, *row, stamp))
                     added += 1
                 else:
                     conn.execute(
                         "UPDATE versions SET status = ?, note = ?, review_seconds = ?, "
                         "reviewed_at = ?, copy_id = ?, spans = ?, claims = ?, events = ?, "
-                        "relations = ?, merged_at = ? WHERE id = ?", (*row, stamp, old[0]))
+                        "relations = ?, topics = ?, merged_at = ? WHERE id = ?",
+                        (*row, stamp, old[0]))
                     replaced += 1
                 self.db.event(conn, who, v.article_id, "version.merge",
                               {"reviewer": v.reviewer, "copy": v.copy_id,
                                "status": v.status, "spans": len(v.spans),
-                               "relations": len(v.relations)})
+                               "relations": len(v.relations), "topics": len(v.topics)})
         return added, replaced
 
     def versions(self, article_ids: Sequence[int] | None = None) -> list[Version]:
@@ -162,7 +172,7 @@ def unrelabel_versions(conn: sqlite3.Connection, moved: Sequence[VersionMove], l
 
 
 _SELECT = ("SELECT id, article_id, reviewer, status, note, review_seconds, reviewed_at, "
-           "copy_id, merged_at, spans, claims, events, relations FROM versions")
+           "copy_id, merged_at, spans, claims, events, relations, topics FROM versions")
 
 
 def read_versions(cur: sqlite3.Cursor, article_ids: Sequence[int] | None = None) -> list[Version]:
@@ -174,11 +184,12 @@ def read_versions(cur: sqlite3.Cursor, article_ids: Sequence[int] | None = None)
     out = []
     for row in cur.execute(sql + " ORDER BY article_id, reviewer", params).fetchall():
         (version_id, article_id, reviewer, status, note, seconds, reviewed_at, copy_id,
-         merged_at, spans, claims, events, relations) = row
+         merged_at, spans, claims, events, relations, topics) = row
         out.append(Version(version_id, article_id, reviewer, status, note, seconds,
                            reviewed_at, copy_id, merged_at,
                            tuple(SpanIn(**s) for s in json.loads(spans)),
                            tuple(ClaimIn(**c) for c in json.loads(claims)),
                            tuple(json.loads(events)),
-                           tuple(RelationIn(**r) for r in json.loads(relations or "[]"))))
+                           tuple(RelationIn(**r) for r in json.loads(relations or "[]")),
+                           tuple(_topic_in(t) for t in json.loads(topics or "[]"))))
     return out

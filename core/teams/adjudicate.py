@@ -7,7 +7,10 @@ adjudicator then takes a whole version, or single spans, or edits as usual. Rela
 with their spans (``core.teams.relation_curation``): the relations every reviewer has
 between agreed spans are taken with them, taking a version takes its relations, taking a
 region takes the reviewer's relations there, and the regions show where relations differ
-too. Every step is an edit on the same undo history (``AdoptSpans`` replaces an article's
+too. Topics go with the article (``core.teams.topic_curation``): the agreed spans come
+with the topics every reviewer set, a version with its topics, and a topic they differ
+on is settled by taking one reviewer's decision on it. Every step is an edit on the same
+undo history (``AdoptSpans`` replaces an article's
 spans and relations in one transaction and puts the old ones back on undo), and the audit
 log says who adjudicated.
 """
@@ -20,11 +23,18 @@ from dataclasses import dataclass, field
 from itertools import combinations
 
 from core.errors import InvalidEdit
-from core.models import Relation, RelationIn, Span, SpanIn, Version
+from core.models import ArticleTopic, Relation, RelationIn, Span, SpanIn, Version
 from core.review.edits import Edit, Focus, SetStatus
 from core.store import Project
 from core.teams.agreement import Span3, accepted, f1_exact, f1_from
 from core.teams.relation_curation import VersionRelation, accepted_relations, kept_onto, onto
+from core.teams.topic_curation import (
+    AdoptTopics,
+    agreed_topics,
+    counted_topics,
+    disputed_topics,
+    needs_adopting,
+)
 from core.text.normalise import one_line
 
 # Agreement needs two: an article is compared, listed and settled once this many
@@ -44,13 +54,15 @@ def by_article(project: Project) -> dict[int, list[Version]]:
 
 
 def disagreement(versions: list[Version]) -> float:
-    """Mean pairwise F1 of an article's versions over their spans and relations together
-    (1.0: they all agree on both)."""
+    """Mean pairwise F1 of an article's versions over their spans, relations and topics
+    together (1.0: they all agree on all three)."""
     scores = []
     for va, vb in combinations(versions, 2):
         ra, rb = accepted_relations(va), accepted_relations(vb)
+        ta, tb = counted_topics(va), counted_topics(vb)
         m, na, nb = f1_exact(set(accepted(va)), set(accepted(vb)))
-        f1 = f1_from(m + len(ra & rb), na + len(ra), nb + len(rb))
+        f1 = f1_from(m + len(ra & rb) + len(ta & tb), na + len(ra) + len(ta),
+                     nb + len(rb) + len(tb))
         scores.append(1.0 if f1 is None else f1)
     return sum(scores) / len(scores)
 
@@ -82,12 +94,15 @@ def version_spans(version: Version) -> list[SpanIn]:
 class AdoptSpans(Edit):
     """Make given spans the article's curated spans, and with ``relations`` (ends by
     position in ``spans``) its relations; without, the relations of the spans it removes
-    go with them. Undo puts back the spans and relations it had, under their ids."""
+    go with them; with ``topics`` its topics too, in the same step of the undo history.
+    Undo puts back the spans, relations and topics it had, under their ids."""
 
     def __init__(self, article_id: int, spans: list[SpanIn], title: str,
-                 relations: Sequence[RelationIn] | None = None) -> None:
+                 relations: Sequence[RelationIn] | None = None,
+                 topics: AdoptTopics | None = None) -> None:
         self.article_id, self.spans, self.title = article_id, list(spans), title
         self.relations = list(relations) if relations is not None else None
+        self.topics = topics
         self.before: list[Span] = []
         self.relations_before: list[Relation] = []
         self.ids: list[int] | None = None  # the ids the spans got: a redo reuses them
@@ -105,6 +120,8 @@ class AdoptSpans(Edit):
                       for r in project.relations(self.article_id)}
             self.relation_ids = [stored.get((self.ids[r.head], self.ids[r.tail], r.type,
                                              r.state, r.origin)) for r in self.relations]
+        if self.topics is not None:
+            self.topics.apply(project, reviewer)
 
     def _undo(self, project: Project, reviewer: str) -> None:
         # Back to what it was, every span under its old id (older edits refer to them), a
@@ -114,6 +131,8 @@ class AdoptSpans(Edit):
             return SpanIn(s.start, s.end, s.label, s.origin, s.state, s.kb_id, model,
                           tuple(suggested) if suggested[2] is not None else None)
 
+        if self.topics is not None:
+            self.topics.revert(project, reviewer)
         project.replace_spans(self.article_id, [back(s) for s in self.before], reviewer,
                               ids=[s.id for s in self.before],
                               relations=self.relations_before)
@@ -150,6 +169,9 @@ class Settlement:
     decisions: int  # the curator's decisions a take replaces (spans, and a status)
     status: str  # the article's status now
     relations: tuple[RelationIn, ...] = ()  # the agreed relations, ends in ``spans``
+    topics: tuple[str, ...] = ()  # the topics every reviewer set (a take accepts them)
+    open_topics: tuple[str, ...] = ()  # the topics they differ on (a take leaves them)
+    adopt_topics: bool = False  # the curated topics are not yet the agreed ones
 
     @property
     def writes(self) -> bool:
@@ -170,13 +192,15 @@ class Settlement:
 
 
 def curator_decisions(status: str, curated: Sequence[Span],
-                      relations: Sequence[Relation] = ()) -> int:
-    """How many decisions the curator made in an article: each span and relation that is
-    no longer a pre-annotator's untouched suggestion (accepted, rejected, relabelled,
-    moved, added), and its status when it is not pending."""
+                      relations: Sequence[Relation] = (),
+                      topics: Sequence[ArticleTopic] = ()) -> int:
+    """How many decisions the curator made in an article: each span, relation and topic
+    that is no longer a pre-annotator's untouched suggestion (accepted, rejected,
+    relabelled, moved, added), and its status when it is not pending."""
     spans = sum(1 for s in curated if s.state != "suggested" or s.origin == "reviewer")
     decided = sum(1 for r in relations if r.state != "suggested" or r.origin == "reviewer")
-    return spans + decided + (status != "pending")
+    about = sum(1 for t in topics if t.state != "suggested")
+    return spans + decided + about + (status != "pending")
 
 
 def _place(span: SpanIn) -> Span3:
@@ -185,21 +209,27 @@ def _place(span: SpanIn) -> Span3:
 
 def settle(article_id: int, status: str, curated: Sequence[Span],
            versions: Sequence[Version], replace: bool = False,
-           curated_relations: Sequence[Relation] = ()) -> Settlement:
+           curated_relations: Sequence[Relation] = (),
+           curated_topics: Sequence[ArticleTopic] = ()) -> Settlement:
     """The settle rule (see ``Settlement``): ``versions`` are the article's versions (only
     approved ones count), ``curated`` its own spans and ``curated_relations`` its
     relations, ``replace`` the explicit wish to replace the curator's decisions
     (``--replace``; the window asks first). The curated version is settled when its spans
-    and its accepted relations are the agreed ones."""
+    and its accepted relations are the agreed ones, and its topics (``curated_topics``, its
+    rows) hold the agreed ones and nothing nobody set."""
     approved = [v for v in versions if v.status == "approved"]
     enough = len(approved) >= MIN_AGREEING
     spans = tuple(agreed(approved)) if enough else ()
     relations = tuple(agreed_relations(approved, spans)) if enough else ()
     whole = enough and disagreement(approved) == 1.0
-    decisions = curator_decisions(status, curated, curated_relations)
+    decisions = curator_decisions(status, curated, curated_relations, curated_topics)
+    on = tuple(sorted(agreed_topics(approved))) if enough else ()
+    open_ = tuple(sorted(disputed_topics(approved))) if enough else ()
+    adopt = enough and needs_adopting(curated_topics, on, open_)
 
     def result(outcome: str) -> Settlement:
-        return Settlement(article_id, outcome, spans, whole, decisions, status, relations)
+        return Settlement(article_id, outcome, spans, whole, decisions, status, relations,
+                          on, open_, adopt)
 
     if not enough:
         return result(TOO_FEW)
@@ -211,7 +241,7 @@ def settle(article_id: int, status: str, curated: Sequence[Span],
             and {(s.start, s.end, s.label) for s in curated} == wanted
             and len(curated) == len(wanted)
             and has == {(_place(spans[r.head]), r.type, _place(spans[r.tail]))
-                        for r in relations}):
+                        for r in relations} and not adopt):
         return result(SETTLED)
     if decisions == 0 or replace:
         return result(TAKE)
@@ -224,7 +254,8 @@ def settle_all(project: Project, replace: bool = False) -> list[Settlement]:
     for article_id, versions in sorted(by_article(project).items()):
         article = project.article(article_id)
         out.append(settle(article_id, article.status, project.spans(article_id), versions,
-                          replace, project.relations(article_id, include_dead=False)))
+                          replace, project.relations(article_id, include_dead=False),
+                          project.article_topics(article_id)))
     return out
 
 
@@ -234,9 +265,12 @@ def settle_edits(settlement: Settlement, approve: bool) -> list[Edit]:
     window leaves approving to the adjudicator's A, and a replaced decision pending."""
     edits: list[Edit] = []
     if settlement.writes:
+        topics = AdoptTopics(settlement.article_id, settlement.topics,
+                             "take the topics all reviewers agree on",
+                             settlement.open_topics) if settlement.adopt_topics else None
         edits.append(AdoptSpans(settlement.article_id, list(settlement.spans),
                                 "take the spans all reviewers agree on",
-                                settlement.relations))
+                                settlement.relations, topics))
     status = settlement.status_after()
     if status is not None and approve:
         edits.append(SetStatus(settlement.article_id, status))
@@ -253,7 +287,8 @@ def holds_decision(version: Version) -> bool:
 
 def take_version(version: Version, approve: bool) -> list[Edit]:
     """The edits that make ``version`` the curated one: the reviewer's decision is taken
-    with what they decided on. An approved version gives its accepted spans (and, with
+    with what they decided on. An approved version gives its accepted spans and topics
+    (and, with
     ``approve``, the approval: the CLI's ``take``; the window leaves it to A). A rejected
     version rejects the article, and leaves its curated spans as they are: a rejected
     article exports nothing, and undoing the rejection gives back what the curator had.
@@ -267,7 +302,9 @@ def take_version(version: Version, approve: bool) -> list[Edit]:
                           "take. Take another reviewer's version or decide it yourself.")
     spans = version_spans(version)
     edits: list[Edit] = [AdoptSpans(version.article_id, spans, f"take {who}'s version",
-                                    onto(spans, accepted_relations(version)))]
+                                    onto(spans, accepted_relations(version)),
+                                    AdoptTopics(version.article_id, counted_topics(version),
+                                                f"take {who}'s topics"))]
     if approve:
         edits.append(SetStatus(version.article_id, "approved"))
     return edits

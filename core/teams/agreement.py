@@ -10,6 +10,8 @@
 - **κ on claim verdicts**, over claims both reviewers marked on the same passage.
 - **Relation F1** (exact ends and type) per type and overall, and **κ on entity pairs**
   where it is defined (``core.teams.relation_agreement`` says how they are counted).
+- **κ on topics**, per topic and over all (``core.teams.topic_agreement`` says how the
+  (article, topic) units are counted).
 - A token-level label confusion matrix, and a per-article table, the worst first.
 - Which versions are **second opinions**: made in copies that showed the lead's decisions
   (``assign --show-decisions``). Their agreement measures how far reviewers confirmed the
@@ -31,6 +33,7 @@ from core.metrics import Span3, f1_exact, f1_from
 from core.models import Version
 from core.store import Project
 from core.teams.relation_agreement import RelationTally, add_up
+from core.teams.topic_agreement import TopicTally, mean_per_topic, topic_kappas
 from core.text.normalise import one_line
 from core.text.tokens import token_offsets
 
@@ -104,8 +107,10 @@ class PairResult:
     # False when either side's version came from a copy that showed the lead's decisions.
     independent: bool = True
     relations: RelationTally = field(default_factory=RelationTally)
+    topics: TopicTally = field(default_factory=TopicTally)
 
     def as_dict(self) -> dict:
+        topic_kappa, per_topic = topic_kappas(self.topics, kappa_from_counts)
         return {
             "reviewers": list(self.reviewers), "articles": self.articles,
             "span_f1": f1_from(*self.exact),
@@ -121,6 +126,9 @@ class PairResult:
             "relation_per_type": self.relations.type_f1s(),
             "relation_kappa": kappa_from_counts(self.relations.units),
             "relation_pairs_compared": sum(self.relations.units.values()),
+            "topic_kappa": topic_kappa,
+            "topic_per_topic": per_topic,
+            "topic_units": sum(self.topics.counts().values()),
         }
 
 
@@ -167,6 +175,7 @@ def agreement(project: Project) -> dict:
                 for i, n in enumerate(f1_exact(la, lb_)):
                     counts[i] += n
             pair.relations.add(va, vb, symmetric)
+            pair.topics.add(va, vb)
             overlap = f1_overlap(sa, sb)
             if overlap is not None:
                 pair.overlap_f1s.append(overlap)
@@ -192,6 +201,7 @@ def agreement(project: Project) -> dict:
     labels = sorted({a for a, _ in confusion} | {b for _, b in confusion})
     relations = add_up(p.relations for p in pairs.values())
     relation_kappas = [r["relation_kappa"] for r in results if r["relation_kappa"] is not None]
+    topic_kappas_ = [r["topic_kappa"] for r in results if r["topic_kappa"] is not None]
     return {
         "articles": len(shared),
         # Reviewers whose compared versions are second opinions on the lead's decisions.
@@ -204,7 +214,12 @@ def agreement(project: Project) -> dict:
                     "relation_per_type": relations.type_f1s(),
                     # The mean of the pairwise κ, as the token κ (Light's κ).
                     "relation_kappa": (sum(relation_kappas) / len(relation_kappas)
-                                       if relation_kappas else None)},
+                                       if relation_kappas else None),
+                    # Topics: the mean of the pairs' κ, overall and per topic.
+                    "topic_kappa": (sum(topic_kappas_) / len(topic_kappas_)
+                                    if topic_kappas_ else None),
+                    "topic_per_topic": mean_per_topic([r["topic_per_topic"]
+                                                       for r in results])},
         "pairs": results,
         "confusion": {"labels": labels,
                       "counts": [[confusion[(a, b)] for b in labels] for a in labels]},

@@ -14,7 +14,9 @@ added entities or relations, links, verdicts, notes or approvals, so that review
 the text and not the lead's version of it. A second opinion on the lead's version is
 asked for explicitly (``show_decisions``, ``assign --show-decisions``): its copy carries
 the lead's spans and relations as they stand; the copy and the record say so, and the
-agreement report names such versions. Every copy has the project's relation types.
+agreement report names such versions. Every copy has the project's relation types and
+topics; a blind copy carries the topics a model suggested, as suggestions (whatever the
+lead made of them), a second opinion the lead's topics as they stand.
 """
 
 from __future__ import annotations
@@ -25,11 +27,20 @@ import random
 import uuid
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from core.errors import AssayError
-from core.models import ArticleIn, ClaimIn, RelationIn, RelationType, Reviewed, SpanIn
+from core.models import (
+    ArticleIn,
+    ArticleTopic,
+    ClaimIn,
+    RelationIn,
+    RelationType,
+    Reviewed,
+    SpanIn,
+    TopicIn,
+)
 from core.store import ArticleFilter, Project
 from core.store.files import check_destination, make_folder, sidecars
 from core.store.handouts import HandedOut
@@ -37,6 +48,8 @@ from core.store.reading import AsMade
 from core.text.file_names import check_file_name
 from core.text.normalise import one_line
 
+# Who writes a copy's rows (its articles, spans, topics): the hand-out itself, not a reviewer.
+HAND_OUT = "assign"
 COPY_KEYS = ("copy_of", "copy_id", "copy_reviewer", "copy_articles", "copy_digest",
              "copy_shows_decisions")
 
@@ -173,14 +186,18 @@ def _write_copy(project: Project, labels: list, chosen: list[int], reviewer: str
         made = project.suggestions_as_made(chosen)
         articles = [_blind(rec, made.get(rec.article.id, AsMade([], [])), types)
                     for rec in records]
+    articles = [replace(art, topics=_copied_topics(project.article_topics(rec.article.id),
+                                                   show_decisions))
+                for art, rec in zip(articles, records, strict=True)]
     copy_id = uuid.uuid4().hex
     sha256s = sorted(rec.article.sha256 for rec in records)
     digest = copy_digest(copy_id, reviewer, sha256s, show_decisions)
     with Project.create(path, name=f"{_file_stem(project)}-{reviewer}",
                         rules=project.rules) as copy:
         copy.use_scheme(labels, "assign")
-        copy.use_relation_types(types, "assign")
-        copy.add_articles(articles, reviewer="assign")
+        copy.use_relation_types(types, HAND_OUT)
+        copy.use_topics(project.topics(), HAND_OUT)
+        copy.add_articles(articles, reviewer=HAND_OUT)
         for key, value in (("copy_of", project.project_id), ("copy_id", copy_id),
                            ("copy_reviewer", reviewer), ("copy_articles", json.dumps(sha256s)),
                            ("copy_digest", digest),
@@ -189,6 +206,17 @@ def _write_copy(project: Project, labels: list, chosen: list[int], reviewer: str
     return HandedOut(copy_id, reviewer, tuple(sorted((rec.article.id, rec.article.sha256)
                                                      for rec in records)),
                      digest, show_decisions)
+
+
+def _copied_topics(rows: Sequence[ArticleTopic], show_decisions: bool) -> tuple[TopicIn, ...]:
+    """An article's topics as a copy carries them: a second opinion's copy the lead's live
+    ones as they stand; a blind copy only what a model suggested, as a suggestion again
+    (the lead's acceptance or rejection of it is a decision the copy does not show)."""
+    if show_decisions:
+        return tuple(TopicIn(r.topic, r.state, r.origin, r.model, r.score)
+                     for r in rows if r.live)
+    return tuple(TopicIn(r.topic, "suggested", "model", r.model, r.score)
+                 for r in rows if r.origin == "model" and r.model)
 
 
 def _blind(rec: Reviewed, made: AsMade, types: list[RelationType]) -> ArticleIn:
@@ -204,7 +232,7 @@ def _blind(rec: Reviewed, made: AsMade, types: list[RelationType]) -> ArticleIn:
                      published=a.published, spans=spans,
                      claims=tuple(claims[i] for i in _apart(claims)),
                      relations=_fitting(spans, _renumbered(made.relations, kept), types),
-                     model=a.model)
+                     model=a.model, pages=a.page_starts)
 
 
 def _apart(items: Sequence) -> list[int]:
@@ -264,4 +292,4 @@ def _with_decisions(rec: Reviewed, types: list[RelationType]) -> ArticleIn:
                            c.origin, c.reason) for c in rec.claims)
     return ArticleIn(text=a.text, title=a.title, source=a.source, url=a.url,
                      published=a.published, spans=spans, claims=claims,
-                     relations=_fitting(spans, relations, types))
+                     relations=_fitting(spans, relations, types), pages=a.page_starts)

@@ -12,7 +12,9 @@ whole, with one sentence and nothing written, when:
   project recorded when it handed it out (``Project.handed_out``): the copy's own word
   about itself proves nothing;
 - it holds an article it was not given, one whose text is not this project's, or one twice;
-- it holds another reviewer's decision;
+- it holds another reviewer's decision: an article's, or a topic's (a topic row accepted
+  or rejected in someone else's name; only the hand-out's own rows, a second opinion's
+  copy of the lead's topics, are by ``assign``);
 - any value fails the store's rules: a span or claim that does not fit the text, overlaps
   a live one, has an unknown state, origin, verdict or label, an unusable id; a relation
   whose ends are not spans of the article, whose type the scheme lacks or does not allow
@@ -41,8 +43,9 @@ from core.errors import AssayError
 from core.models import Version
 from core.store import Project
 from core.store.copies import CopyContents
+from core.store.copy_topics import topic_deciders
 from core.store.handouts import HandedOut
-from core.teams.assign import copy_digest
+from core.teams.assign import HAND_OUT, copy_digest
 from core.text.normalise import one_line
 from core.text.wording import counted
 
@@ -67,6 +70,7 @@ class MergeReport:
     decisions: dict[str, int] = field(default_factory=dict)  # its versions per status
     spans: int = 0  # entities the reviewer accepted in those versions
     claims: int = 0  # claims the reviewer accepted in them
+    topics: int = 0  # topics the reviewer set (accepted) in them
 
     @property
     def articles(self) -> int:
@@ -86,6 +90,7 @@ class MergeReport:
                 f"unchanged){': ' + decided if decided else ''}; "
                 + counted(self.spans, "accepted entity", "accepted entities") + ", "
                 + counted(self.claims, "accepted claim", "accepted claims")
+                + (", " + counted(self.topics, "topic", "topics") if self.topics else "")
                 + (f"; {counted(self.not_reviewed, 'article', 'articles')} not reviewed yet"
                    if self.not_reviewed else "")
                 + (" (a second opinion: the copy showed the project's decisions)"
@@ -129,7 +134,8 @@ def merge_copy(project: Project, copy_path: str | Path, who: str = "merge") -> M
 
     with copy:
         try:
-            contents = copy.read_as_copy(labels, vouch, project.relation_types())
+            contents = copy.read_as_copy(labels, vouch, project.relation_types(),
+                                         {t.name for t in project.topics()})
         except CopyRefused:
             raise
         except AssayError as exc:
@@ -159,12 +165,19 @@ def _merge(project: Project, copy: CopyContents, record: HandedOut,
         if art.reviewed_by not in (reviewer, None):
             raise refuse(f"it holds a decision by \u201c{one_line(art.reviewed_by, 40)}\u201d, "
                          f"not by {reviewer}, whose copy it is.")
+        others = topic_deciders(art.topics) - {reviewer, HAND_OUT}
+        if others:
+            raise refuse(f"it holds a topic decision by "
+                         f"\u201c{one_line(sorted(others)[0], 40)}\u201d, not by {reviewer}, "
+                         "whose copy it is.")
         report.decisions[art.status] = report.decisions.get(art.status, 0) + 1
         report.spans += sum(1 for span in art.spans if span.state == "accepted")
         report.claims += sum(1 for claim in art.claims if claim.state == "accepted")
+        report.topics += sum(1 for topic in art.topics if topic.state == "accepted")
         versions.append(Version(0, given[art.sha256], reviewer, art.status, art.note,
                                 art.review_seconds, art.reviewed_at, record.copy_id, "",
-                                art.spans, art.claims, art.events, art.relations))
+                                art.spans, art.claims, art.events, art.relations,
+                                art.topics))
     added, replaced = project.put_versions(versions, who)
     report.added, report.replaced = added, replaced
     report.unchanged = len(versions) - added - replaced

@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 from core.models import ARTICLE_STATUSES, Article
 from core.review.session import ReviewSession
 from core.store import ArticleFilter, Project
+from gui.articles.filter_combos import fill_labels, fill_topics, recount_topics, refill
 from gui.articles.list_model import (
     ENTITIES,
     NARROW_TABLE_WIDTH,
@@ -49,17 +50,16 @@ from gui.articles.list_model import (
     STATUS,
     STATUS_COLORS,
     TITLE,
+    TOPICS,
     VERY_NARROW_TABLE_WIDTH,
     ArticleListModel,
     NumberDelegate,
     dot_icon,
-    swatch_icon,
 )
-from gui.common.plain_text import plain_tip
 
 
 class ArticleListPanel(QWidget):
-    """Filter bar (search, status, label, count) above the article table.
+    """Filter bar (search, status, label, topic, count) above the article table.
 
     ``article_activated`` carries the id of the article that became current by
     the user's doing (click, arrow keys, ``move``); selections the program makes
@@ -111,6 +111,15 @@ class ArticleListPanel(QWidget):
         self._label.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self._label.currentIndexChanged.connect(self._apply_filter)
 
+        self._topic = QComboBox(self)
+        self._topic.setToolTip("Show only articles with this topic (set or suggested); the "
+                               "number is how many articles have it")
+        # Never wider than a short name: the list may be a third of a 1024-pixel screen.
+        self._topic.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self._topic.setMinimumContentsLength(9)
+        self._topic.currentIndexChanged.connect(self._apply_filter)
+
         self._count = QLabel(self)
         self._count.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self._count.setToolTip("Articles shown of all articles in the project")
@@ -129,6 +138,8 @@ class ArticleListPanel(QWidget):
         self._one_row: bool | None = None
 
         layout = QVBoxLayout(self)
+        # The one-row bar's width is no minimum: narrower, the bar takes three rows.
+        layout.setSizeConstraint(QVBoxLayout.SizeConstraint.SetNoConstraint)
         layout.setContentsMargins(5, 5, 5, 5)
         layout.setSpacing(5)
         layout.addLayout(self._bar)
@@ -137,7 +148,8 @@ class ArticleListPanel(QWidget):
         self._model.counts_changed.connect(self._update_count)
         self._model.modelAboutToBeReset.connect(self._remember_current)
         self._model.modelReset.connect(self._restore_current)
-        self._fill_labels(project)
+        fill_labels(self._label, project)
+        fill_topics(self._topic, project)
         self._arrange_bar(True)
         self._update_count()
 
@@ -179,6 +191,7 @@ class ArticleListPanel(QWidget):
             STATUS: fm.horizontalAdvance("Approved") + table.iconSize().width() + pad,
             ENTITIES: fm.horizontalAdvance("Entities") + pad,
             REVIEWER: fm.horizontalAdvance("Reviewer") + pad,
+            TOPICS: fm.horizontalAdvance("trade and supply") + pad,
         }
         for column, width in self._widths.items():
             header.resizeSection(column, width)
@@ -199,28 +212,31 @@ class ArticleListPanel(QWidget):
         margins = layout.contentsMargins() if (layout := self.layout()) else None
         side = (margins.left() + margins.right()) if margins else 10
         return (220 + self._status.sizeHint().width() + self._label.sizeHint().width()
-                + self._count.sizeHint().width() + 3 * spacing + side)
+                + self._topic.sizeHint().width() + self._count.sizeHint().width()
+                + 4 * spacing + side)
 
     def _arrange_bar(self, one_row: bool) -> None:
-        """Search, status, label and count on one row, or search alone above the rest."""
+        """Search, status, label, topic and count on one row; or, in a narrow list, the
+        search above, status, label and count below it, and the topic under those."""
         if one_row == self._one_row:
             return
         self._one_row = one_row
-        for widget in (self._search, self._status, self._label, self._count):
+        every: tuple[QWidget, ...] = (self._search, self._status, self._label, self._topic,
+                                      self._count)
+        for widget in every:
             self._bar.removeWidget(widget)
         for column in range(5):
             self._bar.setColumnStretch(column, 0)
         if one_row:
-            self._bar.addWidget(self._search, 0, 0)
-            self._bar.addWidget(self._status, 0, 1)
-            self._bar.addWidget(self._label, 0, 2)
-            self._bar.addWidget(self._count, 0, 3)
+            for column, widget in enumerate(every):
+                self._bar.addWidget(widget, 0, column)
             self._bar.setColumnStretch(0, 1)
         else:
             self._bar.addWidget(self._search, 0, 0, 1, 4)
             self._bar.addWidget(self._status, 1, 0)
             self._bar.addWidget(self._label, 1, 1)
             self._bar.addWidget(self._count, 1, 3)
+            self._bar.addWidget(self._topic, 2, 0, 1, 2)
             self._bar.setColumnStretch(2, 1)
 
     def _fit_columns(self) -> None:
@@ -238,6 +254,7 @@ class ArticleListPanel(QWidget):
         try:
             header = self._table.horizontalHeader()
             self._table.setColumnHidden(REVIEWER, narrow)
+            self._table.setColumnHidden(TOPICS, narrow)
             # A laptop screen's list: the title and status matter, the file name can go.
             self._table.setColumnHidden(SOURCE, width < VERY_NARROW_TABLE_WIDTH)
             source = self._widths[SOURCE]
@@ -288,18 +305,23 @@ class ArticleListPanel(QWidget):
         return self._label
 
     @property
+    def topic_combo(self) -> QComboBox:
+        return self._topic
+
+    @property
     def count_label(self) -> QLabel:
         return self._count
 
     def set_project(self, project: Project | None) -> None:
         """Show another project with the filters cleared and its own labels offered."""
         self._debounce.stop()
-        for widget in (self._search, self._status, self._label):
+        for widget in (self._search, self._status, self._label, self._topic):
             widget.blockSignals(True)
         self._search.clear()
         self._status.setCurrentIndex(0)
-        self._fill_labels(project)
-        for widget in (self._search, self._status, self._label):
+        fill_labels(self._label, project)
+        fill_topics(self._topic, project)
+        for widget in (self._search, self._status, self._label, self._topic):
             widget.blockSignals(False)
         if self._searched:
             self._searched = None
@@ -337,6 +359,7 @@ class ArticleListPanel(QWidget):
         up again and otherwise the selection is dropped rather than left lying.
         """
         before = self.current_article_id()
+        recount_topics(self._topic, self._model.project)
         self._model.refresh()
         if before is None or self.current_article_id() == before:
             return
@@ -445,27 +468,12 @@ class ArticleListPanel(QWidget):
             self._table.scrollToTop()
 
     def refresh_labels(self) -> None:
-        """The scheme changed: refill the label filter, keeping the chosen label if it stays."""
-        chosen = self._label.currentData()
-        self._label.blockSignals(True)
-        self._fill_labels(self._model.project)
-        index = self._label.findData(chosen)
-        self._label.setCurrentIndex(max(0, index))
-        self._label.blockSignals(False)
-        if index < 0 and chosen is not None:
+        """The scheme changed: refill the label and topic filters, keeping the chosen ones
+        if they stay; the filter is applied again if one went."""
+        project = self._model.project
+        gone = refill(self._label, fill_labels, project)
+        if refill(self._topic, fill_topics, project) or gone:
             self._apply_filter()
-
-    def _fill_labels(self, project: Project | None) -> None:
-        self._label.clear()
-        self._label.addItem("All labels", None)
-        if project is None:
-            return
-        for label in project.labels():
-            self._label.addItem(swatch_icon(label.color), label.name, label.name)
-            if label.description:
-                self._label.setItemData(self._label.count() - 1,
-                                        plain_tip(label.description),
-                                        Qt.ItemDataRole.ToolTipRole)
 
     def _search_edited(self, text: str) -> None:
         # Clearing is applied at once (the clear button should feel instant); typing waits.
@@ -482,6 +490,7 @@ class ArticleListPanel(QWidget):
             status=None if chosen == OPEN_CLAIMS else chosen,
             open_claims=chosen == OPEN_CLAIMS,
             label=self._label.currentData(),
+            topic=self._topic.currentData(),
             reviewer=self._model.filter.reviewer,
             search=search,
         )

@@ -56,8 +56,9 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("Status", "status"),
     ("Entities", "entities"),
     ("Reviewer", "reviewer"),
+    ("Topics", "topics"),
 )
-TITLE, SOURCE, STATUS, ENTITIES, REVIEWER = range(len(COLUMNS))
+TITLE, SOURCE, STATUS, ENTITIES, REVIEWER, TOPICS = range(len(COLUMNS))
 
 # Status dots: saturated enough to read on light and dark palettes. Pending is drawn as a
 # hollow ring so every status keeps the same text indent.
@@ -283,8 +284,9 @@ class ArticleListModel(QAbstractTableModel):
                 Qt.AlignmentFlag.AlignLeft)
             return horizontal | Qt.AlignmentFlag.AlignVCenter
         if role == Qt.ItemDataRole.InitialSortOrderRole:
-            # First click: A-Z for text, most entities first for the count.
-            return Qt.SortOrder.DescendingOrder if section == ENTITIES else (
+            # First click: A-Z for text, most entities first for the count, articles with
+            # topics first for the topics (those without have none to sort by: "").
+            return Qt.SortOrder.DescendingOrder if section in (ENTITIES, TOPICS) else (
                 Qt.SortOrder.AscendingOrder)
         return None
 
@@ -330,6 +332,8 @@ class ArticleListModel(QAbstractTableModel):
             return item.entities
         if column == REVIEWER:
             return item.reviewed_by or ""
+        if column == TOPICS:
+            return item.topics
         return ""
 
     def _title_data(self, item: ArticleRow, role: int) -> Any:

@@ -126,6 +126,16 @@ def import_job(project_path: Path, paths: list[str], parent: QObject | None = No
         project, paths, progress=progress, should_cancel=cancel), parent)
 
 
+def web_import_job(project_path: Path, sources: list, options=None,
+                   parent: QObject | None = None) -> ThreadJob:
+    """Fetch and import pages and feeds in the background (``core.web.web_import``);
+    finishes with a WebImportReport. Network I/O: a thread keeps the window responsive."""
+    from core.web.web_import import import_web
+
+    return ThreadJob(project_path, lambda project, progress, cancel: import_web(
+        project, sources, options=options, progress=progress, should_cancel=cancel), parent)
+
+
 def export_job(project_path: Path, options: dict, parent: QObject | None = None,
                read_only: bool = False) -> ThreadJob:
     """Export in the background; ``options`` are ``core.formats.export.export`` keywords."""

@@ -4,9 +4,10 @@ A table of the labels (colour, name, key, spans that use it, the guideline) and,
 selected one, fields to rename it, change its key, colour and guideline; buttons to add,
 merge into another label, delete (only an unused label: the store refuses otherwise),
 reorder, and export or import the scheme as JSON; a second tab edits the relation types
-(``gui.dialogs.relation_types_pane``). Every change is an undoable edit on the
-window's history (``core.review.scheme_edits``); the rules are the store's
-(``core.store.labels``), so the dialog and ``assay-cli labels`` refuse the same things.
+(``gui.dialogs.relation_types_pane``), a third the topics (``gui.dialogs.topics_pane``).
+Every change is an undoable edit on the window's history (``core.review.scheme_edits``);
+the rules are the store's (``core.store.labels``), so the dialog and ``assay-cli labels``
+refuse the same things.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ from gui.common.plain_text import plain_tip
 from gui.common.theme import label_color
 from gui.dialogs.relation_types_pane import RelationTypesPane
 from gui.dialogs.scheme_push import SchemeEditPusher
+from gui.dialogs.topics_pane import TopicsPane
 
 if TYPE_CHECKING:
     from gui.review_host import ReviewHost
@@ -134,6 +136,8 @@ class LabelsDialog(QDialog):
         self.tabs = QTabWidget()
         self.tabs.addTab(labels_page, "Labels")
         self.tabs.addTab(self.relation_types, "Relation types")
+        self.topics = TopicsPane(window, self._say)
+        self.tabs.addTab(self.topics, "Topics")
         outer = QVBoxLayout(self)
         outer.addWidget(self.tabs, 1)
         outer.addWidget(self.message)
@@ -146,7 +150,8 @@ class LabelsDialog(QDialog):
         self.fill()
         if window.session is not None:
             listen_while_open(self, (window.session.labels_changed, self.fill),
-                              (window.session.labels_changed, self.relation_types.fill))
+                              (window.session.labels_changed, self.relation_types.fill),
+                              (window.session.labels_changed, self.topics.fill))
 
     # ------------------------------------------------------------------ showing
 

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -32,6 +33,7 @@ from core.nlp.quality_chart import f1_bars
 from core.nlp.training import DEFAULT_ANNOTATOR, SavedModel, saved_models
 from gui.common.chart_file import save_chart
 from gui.common.file_dialogs import save_file_name
+from gui.models.topic_scores import TopicScores
 
 
 def _num(x: object) -> str:
@@ -92,12 +94,21 @@ class ModelsDialog(QDialog):
         buttons.addStretch(1)
         for b in (self.use_default, self.use, close):
             buttons.addWidget(b)
+        entities = QWidget()
+        column = QVBoxLayout(entities)
+        column.setContentsMargins(0, 4, 0, 0)
+        column.addWidget(self.table, 2)
+        column.addWidget(self.canvas, 3)
+        self.topics = TopicScores()
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(entities, "Entities")
+        self.tabs.addTab(self.topics, "Topics")
         right = QWidget()
         column = QVBoxLayout(right)
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.summary)
-        column.addWidget(self.table, 2)
-        column.addWidget(self.canvas, 3)
+        column.addWidget(self.tabs, 1)
         split = QSplitter()
         split.addWidget(self.list)
         split.addWidget(right)
@@ -114,11 +125,12 @@ class ModelsDialog(QDialog):
 
     def _fill(self, select: str | None) -> None:
         self.list.clear()
-        entries = [(DEFAULT_ANNOTATOR, "Default: stock model and gazetteers")]
+        entries = [(DEFAULT_ANNOTATOR, "Default: stock model and gazetteers, no topics")]
         for m in self.models.values():
             f = m.micro_f
             entries.append((m.id, f"{m.id} · {len(m.meta.get('train', []))} articles"
-                            + (f" · F1 {f:.2f}" if f is not None else "")))
+                            + (f" · F1 {f:.2f}" if f is not None else "")
+                            + (" · topics" if m.meta.get("topic_scores") else "")))
         for key, text in entries:
             if key == self.current:
                 text += "  (pre-annotates)"
@@ -144,9 +156,11 @@ class ModelsDialog(QDialog):
                 "and span rules. Train a model (Review → Train model…) on the approved "
                 "articles to compare it with this one.")
             self.table.setRowCount(0)
+            self.topics.show_meta(None)
             self._draw({})
             return
         self._show_model(model)
+        self.topics.show_meta(model.meta)
 
     def _show_model(self, model: SavedModel) -> None:
         meta = model.meta

@@ -27,8 +27,10 @@ from core.errors import AssayError
 from core.jobs import protocol
 from core.jobs.train import choose_annotator, current_annotator
 from core.nlp.model_choice import training_refusal
+from core.nlp.training import saved_model
 from core.review.session import ReviewSession
 from core.store import ArticleFilter
+from core.text.normalise import one_line
 from gui.common.workers import TrainJob
 from gui.review_host import ReviewHost
 
@@ -123,9 +125,13 @@ class ModelTraining:
             self.window.statusBar().showMessage("Training cancelled; no model was saved.",
                                                 8000)
             return
+        project = self.window.project
+        saved = saved_model(project.path, result.model_id) if project is not None else None
+        note = saved.meta.get("topics_note") if saved is not None else None
         self.window.statusBar().showMessage(
             f"Trained model {result.model_id}: dev F1 {result.f or 0:.2f} "
-            f"(current pre-annotator {result.baseline_f or 0:.2f}).", 10000)
+            f"(current pre-annotator {result.baseline_f or 0:.2f})."
+            + (f" {one_line(note, 300)}" if isinstance(note, str) and note else ""), 10000)
         self.show_models(select=result.model_id)
 
     def show_models(self, select: str | None = None):

@@ -63,6 +63,7 @@ class ArticleColumn(QWidget):
         note_row.setContentsMargins(12, 6, 12, 8)
         note_row.addWidget(self.note)
         layout.addLayout(note_row)
+        self.view.span_selected.connect(self.show_page)
         self.session: ReviewSession | None = None
         self.search = ""  # the article list's search, whose words are marked in the text
 
@@ -102,6 +103,11 @@ class ArticleColumn(QWidget):
             session is not None and article is not None and search) else []
         self.view.search_hits = hits  # painted by the view (gui.review.search_marks)
         self.view.viewport().update()
+
+    def show_page(self, span_id: int | None) -> None:
+        """The header names the page of the selected entity (an article made from a PDF)."""
+        span = next((s for s in self.view.spans if s.id == span_id), None)
+        self.header.show_page(span.start if span is not None else None)
 
     def take_focus(self, article: Article | None) -> None:
         if article is not None:

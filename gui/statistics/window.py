@@ -1,7 +1,8 @@
 """Review → Statistics…: the corpus in numbers and charts, each chart saved as PNG.
 
 Tabs: Progress; Entities & pre-annotation; Countries × minerals (click a cell: its
-sentences below, and a sentence opens its article there); Claims. The numbers are
+sentences below, and a sentence opens its article there); Claims; Relations; Topics
+(articles per topic and per month, ``core.stats.topic_charts``). The numbers are
 ``core.store.statistics``' (read by ``core.stats.numbers.gather`` on a worker thread with
 its own read-only connection, so the window opens at once on a big project), the figures
 ``core.stats.charts``' in matplotlib's QtAgg canvas. Every name and title is plain text.
@@ -34,6 +35,7 @@ from PySide6.QtWidgets import (
 from core.review.session import ReviewSession
 from core.stats import charts
 from core.stats.numbers import Numbers, gather, relations_summary
+from core.stats.topic_charts import topics_figure, topics_summary
 from core.store.statistics import OUTCOMES, Sentence, suggested
 from gui.common.plain_text import plain_tip
 from gui.common.screen_fit import fit_to_screen
@@ -101,6 +103,8 @@ class StatisticsWindow(QDialog):
         self.relation_judged = RelationJudgedTable()  # below the chart, in the same tab
         self.relations_pane.column.addWidget(self.relation_judged)
         self.tabs.addTab(self.relations_pane, "Relations")
+        self.topics_pane = ChartPane("statistics-topics")
+        self.tabs.addTab(self.topics_pane, "Topics")
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -165,7 +169,7 @@ class StatisticsWindow(QDialog):
 
     def panes(self) -> list[ChartPane]:
         return [self.progress_pane, self.entities_pane, self.quality_pane, self.map_pane,
-                self.claims_pane, self.relations_pane]
+                self.claims_pane, self.relations_pane, self.topics_pane]
 
     # ---- reading the numbers
 
@@ -271,6 +275,10 @@ class StatisticsWindow(QDialog):
         self.relations_pane.summary.setText(relations_summary(n.relations))
         self.relations_pane.set_draw(lambda fig: charts.relations_figure(n.relations, fig=fig))
         self.relation_judged.show_quality(n.relation_quality)
+        self.topics_pane.summary.setText(
+            f"{topics_summary(n.topics)}. Counted: every article's topics not rejected "
+            "(accepted, or suggested and undecided), by the month of its date.")
+        self.topics_pane.set_draw(lambda fig: topics_figure(n.topics, fig=fig))
         if self.cell is not None:  # the list follows the new numbers
             self.show_cell(*self.cell)
 

@@ -45,6 +45,7 @@ from core.teams.adjudicate import (
     take_region_relations,
 )
 from core.teams.adjudicate import take_version as take_version_edits
+from core.teams.topic_curation import curated_topics, take_topic, topic_differences
 from core.teams.worklist import next_to_adjudicate, worklist
 from gui.common.plain_text import message_box
 from gui.common.workers import ThreadJob
@@ -69,6 +70,7 @@ class Adjudication:
         self.panel.region_clicked.connect(self.go_to_region)
         self.panel.take_reviewer.connect(self.take_reviewer)
         self.panel.take_agreed.connect(self.take_agreed)
+        self.panel.topics.take_topic.connect(self.take_topic)
         self.prompt: QMessageBox | None = None  # the open question (for tests, and closing)
         self.panel.article_chosen.connect(lambda article_id: window.show_article(article_id))
         # The row of "Where they differ" follows wherever the reviewer is: the cursor, and
@@ -115,6 +117,7 @@ class Adjudication:
         session.spans_changed.connect(self._changed)
         session.article_changed.connect(self._status_changed)
         session.versions_changed.connect(self.versions_changed)
+        session.topics_changed.connect(self._topics_changed)
         if self.active:
             self._load_worklist()
 
@@ -177,6 +180,7 @@ class Adjudication:
             self.comparison, self.versions = None, []
             view.set_comparison(None)
             self.panel.show_comparison(None, [], [], "")
+            self.panel.topics.show_differences([], (), frozenset())
             return
         self.versions = session.project.versions([article.id])
         approved = [v for v in self.versions if v.status == "approved"]
@@ -185,7 +189,8 @@ class Adjudication:
         self.settled.add(article.id)  # before the push: its own signals must not re-enter
         if first_open and session.refusal("take the agreed spans") is None:
             settlement = settle(article.id, article.status, session.spans, self.versions,
-                                curated_relations=self._relations(article.id))
+                                curated_relations=self._relations(article.id),
+                                curated_topics=session.topics)
             if settlement.outcome == TAKE:
                 self._push(settle_edits(settlement, approve=False))
             elif settlement.outcome == DECIDED:
@@ -195,6 +200,25 @@ class Adjudication:
         self._show()
         if self.comparison is not None and self.comparison.regions:
             self.go_to_region(0)  # start on the first place the reviewers differ
+
+    def _topics_changed(self) -> None:
+        """A topic set, removed or taken: the "Now" column of the topic differences."""
+        if self.active and self.session is not None:
+            self.panel.topics.show_curated(curated_topics(self.session.topics))
+
+    def take_topic(self, topic: str, reviewer: str) -> None:
+        """A digit in the topic list (or a double-click on a reviewer's cell): that
+        reviewer's decision on the topic becomes the curated one (``take_topic``, the
+        edit ``assay-cli adjudicate topic`` takes)."""
+        session = self.session
+        if session is None or session.article is None:
+            return
+        try:
+            edit = take_topic(self.versions, session.article.id, topic, reviewer)
+        except AssayError as exc:
+            self._say(str(exc))
+            return
+        self._push([edit])
 
     def _status_changed(self, _article: Article) -> None:
         self._changed()
@@ -215,6 +239,10 @@ class Adjudication:
         session = self.session
         assert session is not None and session.article is not None
         colors = {lb.name: lb.color for lb in session.project.labels()}
+        lanes = self.comparison.reviewers if self.comparison else ()
+        self.panel.topics.show_differences(  # first: the summary counts them
+            topic_differences(self.versions, [t.name for t in session.topic_scheme()]),
+            lanes, curated_topics(session.topics))
         self.panel.show_comparison(self.comparison, self.versions, session.spans,
                                    session.article.text,
                                    last_change(session.project, session.article.id),
@@ -319,12 +347,13 @@ class Adjudication:
             return
         relations = self._relations(article.id)
         settlement = settle(article.id, article.status, session.spans, self.versions,
-                            curated_relations=relations)
+                            curated_relations=relations, curated_topics=session.topics)
         if settlement.outcome == DECIDED:
             if not self._ask_replace(settlement):
                 return
             settlement = settle(article.id, article.status, session.spans, self.versions,
-                                replace=True, curated_relations=relations)
+                                replace=True, curated_relations=relations,
+                                curated_topics=session.topics)
         if settlement.outcome == TAKE:
             self._push(settle_edits(settlement, approve=False))
         elif settlement.outcome == SETTLED:

@@ -31,6 +31,7 @@ from core.teams.adjudicate import MIN_AGREEING, Comparison, Region, holds_decisi
 from core.teams.relation_curation import describe
 from gui.common.plain_text import plain_tip
 from gui.common.side_panel import heading
+from gui.teams.topic_differences import TopicDifferences
 
 NOTHING = "—"
 MAX_REVIEWER_ROWS = 5  # more reviewers scroll
@@ -83,10 +84,13 @@ class AdjudicationPanel(QWidget):
         # line between them (on a laptop screen both are short).
         split = QSplitter(Qt.Orientation.Vertical)
         split.setChildrenCollapsible(False)
+        self.topics = TopicDifferences()  # shown when they differ on topics
         split.addWidget(_titled("Where they differ", self.regions))
+        split.addWidget(self.topics)
         split.addWidget(_titled("Articles to adjudicate", self.articles))
         split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 2)
+        split.setStretchFactor(1, 1)
+        split.setStretchFactor(2, 2)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 6, 0, 0)
         layout.setSpacing(6)
@@ -212,10 +216,13 @@ class AdjudicationPanel(QWidget):
                      if comparison.disputed_relations else
                      f" They agree on all {len(comparison.agreed_relations)} relation(s)."
                      if comparison.agreed_relations else "")
+        topics = len(self.topics.differences)
         self.summary.setText(
             (f"{len(lanes)} reviewers agree on {agreed} span(s) and differ in {n} "
              f"place(s)." if n else f"All {len(lanes)} reviewers agree on all {agreed} "
-             "span(s): approve with A.") + relations + when)
+             + ("span(s)." if topics else "span(s): approve with A.")) + relations
+            + (f" They differ on {topics} topic(s): 1…{min(len(lanes), 9)} in the list "
+               "takes a reviewer's decision." if topics else "") + when)
 
     def _what(self, spans: Sequence[tuple[int, int, str]]) -> str:
         return "; ".join(f"{label} “{self._text[s:e]}”" for s, e, label in spans) or "nothing"

@@ -34,6 +34,14 @@ def _per_type(f1s: dict[str, float | None]) -> str:
                                                   for kind, f1 in f1s.items())
 
 
+def _per_topic(kappas: dict[str, float | None]) -> str:
+    """``\nTopic κ by topic: export controls 0.500 · …`` (nothing without topics)."""
+    if not kappas:
+        return ""
+    return "\nTopic κ by topic: " + " · ".join(f"{topic} {_num(k)}"
+                                               for topic, k in kappas.items())
+
+
 class AgreementDialog(QDialog):
     """Summary line, the figure, and Save PNG…"""
 
@@ -47,7 +55,9 @@ class AgreementDialog(QDialog):
             f"F1 {_num(overall['span_f1'])} · token κ {_num(overall['token_kappa'])} · "
             f"verdict κ {_num(overall['verdict_kappa'])} · relation F1 "
             f"{_num(overall['relation_f1'])} · relation κ {_num(overall['relation_kappa'])}"
+            f" · topic κ {_num(overall['topic_kappa'])}"
             + _per_type(overall["relation_per_type"])
+            + _per_topic(overall["topic_per_topic"])
             + ("\n" + second_opinions_note(self.report["second_opinions"])
                if self.report["second_opinions"] else ""))
         self.summary.setTextFormat(Qt.TextFormat.PlainText)

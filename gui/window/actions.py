@@ -25,6 +25,8 @@ ACTIONS: list[tuple[str, str, Any, Handler, tuple[str, str] | None, bool]] = [
      ("Project", "Import files"), False),
     ("act_import_folder", "Import f&older…", "Ctrl+Shift+I",
      lambda w: w.jobs.import_folder_dialog, ("Project", "Import a folder"), False),
+    ("act_import_web", "Import from f&eed or links…", None, lambda w: w.jobs.import_web_dialog,
+     None, False),
     ("act_annotate", "&Pre-annotate…", "Ctrl+P", lambda w: w.jobs.pre_annotate,
      ("Project", "Pre-annotate with spaCy and the gazetteers"), False),
     ("act_reannotate", "&Re-annotate pending articles…", None, lambda w: w.jobs.reannotate,
@@ -79,7 +81,7 @@ ACTIONS: list[tuple[str, str, Any, Handler, tuple[str, str] | None, bool]] = [
 # files submenu) or "*name" (a controller's list of actions, e.g. "*claims_review").
 MENUS: dict[str, list[str]] = {
     "&File": ["act_new", "act_open", "@recent", "-", "act_import_files", "act_import_folder",
-              "act_annotate", "act_reannotate", "act_export", "-", "act_hand_out",
+              "act_import_web", "act_annotate", "act_reannotate", "act_export", "-", "act_hand_out",
               "act_merge", "-", "act_check", "-", "act_quit"],
     "&Edit": ["act_undo", "act_redo", "-", "act_search"],
     "&Review": ["act_approve", "act_reject", "act_skip", "act_note", "-", "act_next",

@@ -43,6 +43,7 @@ from gui.review.entity_review import EntityReview
 from gui.review.focus import ReturnFocus
 from gui.review.key_guard import ReviewKeys
 from gui.review.relation_review import RelationReview
+from gui.review.topic_review import TopicReview
 from gui.review_host import SessionPart
 from gui.teams.adjudication import Adjudication
 from gui.window.actions import build_actions, build_menus
@@ -196,6 +197,7 @@ class MainWindow(QMainWindow):
         self.linking = Linking(self)
         self.adjudication = Adjudication(self)
         self.model_training = ModelTraining(self)
+        self.topic_review = TopicReview(self, self.header.topics)
 
     def _build_menus(self) -> None:
         build_menus(self)
@@ -275,7 +277,7 @@ class MainWindow(QMainWindow):
         parts: list[SessionPart] = [
             self.article_column, self.side_panel, self.list_panel, self.entity_review,
             self.relation_review, self.claims_review, self.linking, self.adjudication,
-            self.model_training, self.status_parts]
+            self.model_training, self.topic_review, self.status_parts]
         parts += [w for w in (self.statistics_window, self.chain_window) if w is not None]
         for part in parts:
             part.attach(session)

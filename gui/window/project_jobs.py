@@ -17,8 +17,9 @@ from core.errors import AssayError
 from core.jobs import protocol
 from gui.common.file_dialogs import existing_folder, open_file_names
 from gui.common.plain_text import inform, message_box, warn
-from gui.common.workers import AnnotateJob, ThreadJob, export_job, import_job
+from gui.common.workers import AnnotateJob, ThreadJob, export_job, import_job, web_import_job
 from gui.dialogs.export_dialog import ExportDialog
+from gui.dialogs.feed_import_dialog import FeedImportDialog, FeedImportSummary
 from gui.review_host import JobsHost
 
 
@@ -39,7 +40,7 @@ class ProjectJobs:
             return
         paths = open_file_names(
             self._parent, "Import articles", Path.home(),
-            "Articles (*.txt *.md *.html *.htm *.jsonl *.csv);;All files (*)")
+            "Articles (*.txt *.md *.html *.htm *.pdf *.jsonl *.csv);;All files (*)")
         if paths:
             self.start_import(paths)
 
@@ -101,8 +102,7 @@ class ProjectJobs:
         return self.run_job(job, "Importing articles…", self._import_done, "Import failed")
 
     def _import_done(self, report) -> None:
-        if self.window.session is not None:
-            self.window.session.articles_written()  # the list and the counts follow
+        self._articles_arrived()
         message = (f"Imported {report.added} article(s); {report.duplicates} duplicate(s) "
                    f"skipped; {len(report.problems)} problem(s).")
         if report.cancelled:
@@ -115,10 +115,50 @@ class ProjectJobs:
             inform(self._parent, "Import finished", f"{message}\n\n{details}")
         else:
             self.window.statusBar().showMessage(message, 8000)
+        self._open_first()
+
+    def _articles_arrived(self) -> None:
+        if self.window.session is not None:
+            self.window.session.articles_written()  # the list and the counts follow
+
+    def _open_first(self) -> None:
+        """After an import into an empty window, the first pending article."""
         if self.window.article is None and self.window.session is not None:
             first = self.window.session.next_pending()
             if first is not None:
                 self.window.show_article(first)
+
+    # The web import's limits (core.web.fetch.FetchOptions); None: the defaults.
+    fetch_options = None
+    web_dialog: FeedImportDialog | None = None
+    web_summary: FeedImportSummary | None = None
+
+    def import_web_dialog(self) -> FeedImportDialog | None:
+        """File → Import from feed or links…: the addresses; the import runs in a thread."""
+        if self.window.project is None or self.window.refuse_if_read_only("import articles"):
+            return None
+        dialog = FeedImportDialog(self._parent)
+        dialog.accepted.connect(lambda: self.start_web_import(dialog.sources()))
+        dialog.open()
+        self.web_dialog = dialog
+        return dialog
+
+    def start_web_import(self, sources: list) -> ThreadJob | None:
+        """Fetch and import in a background thread with a progress dialog and Cancel."""
+        if self.window.project is None or self.job is not None:
+            return None
+        if self.window.refuse_if_read_only("import articles"):
+            return None
+        job = web_import_job(self.window.project.path, sources, self.fetch_options,
+                             self._parent)
+        return self.run_job(job, "Fetching pages…", self._web_import_done, "Import failed")
+
+    def _web_import_done(self, report) -> None:
+        self._articles_arrived()
+        summary = FeedImportSummary(report.lines(), self._parent)
+        summary.open()
+        self.web_summary = summary
+        self._open_first()
 
     def pre_annotate(self, force: bool = False) -> AnnotateJob | None:
         """Pre-annotate in a child process (spaCy holds the GIL) with progress and Cancel.

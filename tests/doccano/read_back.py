@@ -5,10 +5,12 @@ from ``tests/doccano/requirements.txt``), never by Assay's: doccano 1.8.4 pins D
 and pandas 1, which Assay's own environment does not hold. It is doccano's import
 pipeline as its upload task runs it (``data_import.celery_tasks.import_dataset``:
 ``load_dataset(task, format, files, project).save(user)``) on a throwaway SQLite
-database, then doccano's models read back: each example's text and meta, its spans and
-its relations (each end as the span's offsets and label).
+database, then doccano's models read back: each example's text and meta, its spans, its
+relations (each end as the span's offsets and label) and its categories (document
+labels; an *Intent detection and slot filling* project holds spans and categories).
 
-    python read_back.py FILE.jsonl [RelationExtraction|SequenceLabeling]
+    python read_back.py FILE.jsonl [RelationExtraction|SequenceLabeling|
+                                    IntentDetectionAndSlotFilling]
 """
 
 from __future__ import annotations
@@ -41,12 +43,21 @@ def main(path: str, task: str = "RelationExtraction") -> None:
     from data_import.pipeline.catalog import create_file_format
     from data_import.pipeline.readers import FileName
     from examples.models import Example
-    from projects.models import ProjectType, SequenceLabelingProject
+    from projects.models import (
+        IntentDetectionAndSlotFillingProject,
+        ProjectType,
+        SequenceLabelingProject,
+    )
 
     user = get_user_model().objects.create(username="assay")
-    project = SequenceLabelingProject.objects.create(
-        name="assay", project_type=ProjectType.SEQUENCE_LABELING, use_relation=True,
-        created_by=user)
+    if task == ProjectType.INTENT_DETECTION_AND_SLOT_FILLING:
+        project = IntentDetectionAndSlotFillingProject.objects.create(
+            name="assay", project_type=ProjectType.INTENT_DETECTION_AND_SLOT_FILLING,
+            created_by=user)
+    else:
+        project = SequenceLabelingProject.objects.create(
+            name="assay", project_type=ProjectType.SEQUENCE_LABELING, use_relation=True,
+            created_by=user)
     files = [FileName(full_path=path, generated_name=Path(path).name,
                       upload_name=Path(path).name)]
     dataset = load_dataset(task, create_file_format("JSONL"), files, project)
@@ -60,6 +71,7 @@ def main(path: str, task: str = "RelationExtraction") -> None:
             "spans": sorted(spans.values()),
             "relations": sorted([spans[r.from_id_id], r.type.text, spans[r.to_id_id]]
                                 for r in example.relations.all()),
+            "categories": sorted(c.label.text for c in example.categories.all()),
         })
     print(json.dumps({"examples": examples, "errors": [e.dict() for e in dataset.errors]}))
 

@@ -28,6 +28,7 @@ from core.nlp.pipeline.component import (  # importing it registers the factory
 )
 from core.nlp.pipeline.relation_pass import PARSE_COMPONENTS, RelationPass
 from core.nlp.pipeline.words import DEFAULT_LABELS
+from core.nlp.topic_training import TEXTCAT, topic_text
 from core.text.tokens import customise_tokenizer, doc_tokens, segments
 
 MODEL_NAMES: tuple[str, ...] = DEFAULT_MODELS
@@ -68,6 +69,28 @@ class Annotator:
         # The pipe by that name is ours (load_pipeline adds it); spaCy types pipes as
         # plain callables.
         return cast(AssayEntities, self.nlp.get_pipe(COMPONENT)).gazetteer_version
+
+    @property
+    def topic_labels(self) -> tuple[str, ...]:
+        """The topics this pipeline suggests: its topic classifier's labels (a model
+        trained with topics, ``core.nlp.topic_training``), none for the default one."""
+        if TEXTCAT not in self.nlp.component_names:
+            return ()
+        return tuple(self.nlp.get_pipe(TEXTCAT).labels)  # type: ignore[attr-defined]
+
+    def topic_scores(self, texts: Iterable[str], batch_size: int = 32
+                     ) -> Iterator[dict[str, float]]:
+        """Per text, in order, each topic's score (0–1) from the topic classifier, run on
+        the whole text (its first ``TOPIC_TEXT_LIMIT`` characters), not on segments;
+        nothing (empty dicts) when the pipeline has none."""
+        if not self.topic_labels:
+            for _text in texts:
+                yield {}
+            return
+        classifier = self.nlp.get_pipe(TEXTCAT)
+        docs = (self.nlp.make_doc(topic_text(text)) for text in texts)
+        for doc in classifier.pipe(docs, batch_size=batch_size):  # type: ignore[attr-defined]
+            yield {topic: float(score) for topic, score in doc.cats.items()}
 
     def annotate(
         self, texts: Iterable[str], batch_size: int = 64, n_process: int = 1
@@ -131,13 +154,14 @@ class Annotator:
 
 def _load_model(name: str) -> Language:
     """The statistical pipeline running only NER and what NER listens to (raises OSError);
-    the parser and what it needs stay loaded but disabled, for the relation pass."""
+    the parser and what it needs stay loaded but disabled, for the relation pass, and so
+    does a topic classifier, which runs on whole texts (``Annotator.topic_scores``)."""
     nlp = spacy.load(name, exclude=list(_UNUSED))
     for pipe_name, proc in list(nlp.pipeline):
         feeds_ner = "ner" in getattr(proc, "listening_components", ())
         if pipe_name == "ner" or feeds_ner:
             continue
-        if pipe_name in PARSE_COMPONENTS:
+        if pipe_name in PARSE_COMPONENTS or pipe_name == TEXTCAT:
             nlp.disable_pipe(pipe_name)
         else:
             nlp.remove_pipe(pipe_name)
