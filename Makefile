@@ -9,15 +9,21 @@ STAMP := $(VENV)/.installed
 # System libraries Qt's xcb plugin links and PyInstaller copies into the bundle: only those
 # this machine has end up in dist/, so `make app` (and CI, through .ci/run) install them
 # first where they may (root with apt), else say which are missing.
+# makeself makes the single file from the bundle (release/onefile.py; dpkg-deb, which makes
+# the .deb, comes with every Debian).
 APP_DEBS := libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 \
-	libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxkbcommon-x11-0
+	libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxkbcommon-x11-0 makeself
 
 # What the tests use beyond .venv: Chromium opens `assay-cli report`'s HTML headless
 # (tests/test_report.py; without it the test skips, except on CI where it fails), and the
 # bundle test builds the app, which must carry Qt's xcb libraries (APP_DEBS); GLib's gio
 # and shared-mime-info read the .assay MIME type as a file manager does
 # (tests/test_project_by_file.py). Installed like app-deps: where we may (root with apt), else we say what is missing.
-TEST_DEBS := chromium shared-mime-info libglib2.0-bin $(APP_DEBS)
+# The packaged app is started on a real X server (Xvfb) and its window found with xwininfo
+# (x11-utils); the .deb's desktop entry is checked by desktop-file-validate
+# (tests/test_app_build.py, bench/app_start.py).
+TEST_DEBS := chromium shared-mime-info libglib2.0-bin xvfb x11-utils desktop-file-utils \
+	$(APP_DEBS)
 
 # Quiet: one line says what is happening, pip says only what went wrong. setuptools notes on
 # every editable build that folders named like a package may shadow it ("Editable
@@ -61,7 +67,7 @@ check: lint
 
 # ruff, then mypy over core and gui ([tool.mypy] in pyproject.toml says what and how).
 lint: $(STAMP)
-	$(VENV)/bin/ruff check core gui tests bench
+	$(VENV)/bin/ruff check core gui tests bench release
 	$(VENV)/bin/mypy
 
 bench: $(STAMP)
@@ -87,8 +93,11 @@ test-deps: $(STAMP) $(DOCCANO_STAMP)
 		QT_QPA_PLATFORM=xcb $(PY) -m gui.platform_check || true; \
 	fi
 
+# dist/Assay/ (the one-folder app), then from it dist/Assay-<version>-<arch>.run (one file
+# to download and start) and dist/assay_<version>_<arch>.deb: docs/packaging.md.
 app: app-deps
 	$(VENV)/bin/pyinstaller --noconfirm build.spec
+	$(PY) -m release dist
 
 clean:
 	rm -rf build dist .pytest_cache

@@ -17,6 +17,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench.app_start import bench_app_start
 from bench.chain_map import bench_chain_map
 from bench.claims_across import bench_claims_across
 from bench.corpus import mineral_spans, synthetic_articles
@@ -408,7 +409,7 @@ def main() -> int:
              bench_open_big_article, bench_relations_open, bench_big_project,
              bench_review_keys, bench_relation_keys, bench_big_article_edits, bench_teams,
              bench_adjudication, bench_learning, bench_scale, bench_statistics,
-             bench_claims_across, bench_chain_map)
+             bench_claims_across, bench_chain_map, bench_app_start)
     alone = (bench_million,)  # minutes to build: only when named (make bench-million)
     chosen = sys.argv[1:]  # step names, e.g. bench_open_big_article; none means all
     steps += tuple(step for step in alone if step.__name__ in chosen)
