@@ -27,6 +27,9 @@ EVENT_HEADS = frozenset(
         "Symposium", "Exhibition",
     }
 )
+# Landforms that end a place's name: a non-political place (LOC).
+LOC_HEADS = frozenset({"Valley", "Lake", "Lakes", "Basin", "Desert", "Plateau", "Formation",
+                       "Mountains", "Peninsula", "Corridor"})
 ORG_HEAD_FIRST = frozenset(
     {
         "Government", "Ministry", "Department", "Office", "Bureau", "Agency", "Commission",
@@ -128,3 +131,16 @@ MONTHS_DAYS = frozenset(
     }
 )
 SENTENCE_END = frozenset({".", "!", "?", ":", ";", '"', "“", "”", "—", "–"})
+# Words that lead into a name without being part of it, at a span's start: "According to
+# the International Energy Agency", "Members of Congress", "Rivals Ganfeng Lithium Co., Ltd."
+# (compared lower-case; a "the" after them goes too).
+LEADING_PHRASES: tuple[tuple[str, ...], ...] = tuple(
+    tuple(phrase.split())
+    for phrase in (
+        "according to", "members of", "member of", "shares of", "officials from",
+        "officials of", "officials at", "representatives of", "representatives from",
+        "delegates from", "delegations from", "leaders of", "executives from", "executives of",
+        "executives at", "staff at", "staff of", "rivals", "rival", "peers", "including",
+        "such as", "led by", "backed by", "owned by", "thanks to", "like", "unlike", "via",
+    )
+)

@@ -41,6 +41,9 @@ Rules, by label (each head list is written once, here):
   + a name run, with an optional place or acronym in front ("U.S. Department of Energy",
   "Ministry of Energy and Mineral Resources", "Office of Manufacturing and Energy Supply
   Chains"); and ``ORG_HEADS`` institutions ("Oak Ridge National Laboratory", "Purdue University").
+- LOC: a name run ending in a ``LOC_HEADS`` word, a landform ("Imperial Valley", "Qaidam
+  Basin", "Xitai Salt Lakes", "Smackover Formation"); a run never crosses "and", "in" or
+  another particle here but "de", "do", "la"...
 - PERSON: one to three capitalised words right after a title in ``TITLES`` ("Secretary Rubio",
   "Treasurer Chalmers", "Chief Executive Katrin Albrecht"); the title is not in the span. The
   same list is used by the pipeline's span hygiene to cut titles off the model's PERSON spans.
@@ -73,6 +76,8 @@ from core.nlp.name_words import (
     JOIN_MARKS,
     LAW_HEAD_FIRST,
     LAW_HEADS,
+    LEADING_PHRASES,
+    LOC_HEADS,
     MONTHS_DAYS,
     NAME_INFIXES,
     NOT_NAME_START,
@@ -195,6 +200,7 @@ class NamePatterns:
         self.matcher.add("COP", [[{"TEXT": {"REGEX": r"^COP\d{1,2}$"}}],
                                  [{"ORTH": "COP"}, {"TEXT": {"REGEX": r"^\d{1,2}$"}}]])
         self.matcher.add("ORG", [run + [_heads(ORG_HEADS)]])
+        self.matcher.add("LOC", [run + [_heads(LOC_HEADS)]])
         place = {"TEXT": {"REGEX": _CAP}, "OP": "?"}
         self.matcher.add("ORG", [[place, _heads(ORG_HEAD_FIRST), {"LOWER": {"IN": ["of", "for"]}},
                                   {"LOWER": "the", "OP": "?"}, _NAME,
@@ -230,8 +236,11 @@ class NamePatterns:
         self.matcher.add("PERCENT", [[_NUMBER, {"LOWER": "per"}, {"LOWER": "cent"}],
                                      [_NUMBER, {"LOWER": "percent"}]])
 
-    def __call__(self, doc: Doc) -> list[Found]:
-        """Non-overlapping pattern spans, longest first (earlier first on ties)."""
+    def __call__(self, doc: Doc, stops: frozenset[int] = frozenset()) -> list[Found]:
+        """Non-overlapping pattern spans, longest first (earlier first on ties). ``stops``
+        are the verbs of a headline: a capitalised stop before a match does not make the
+        match a piece of a longer name ("Rubio Convenes [2026 Critical Minerals
+        Ministerial]")."""
         found = []
         for match_id, start, end in self.matcher(doc):
             label = doc.vocab.strings[match_id]
@@ -241,7 +250,7 @@ class NamePatterns:
                 continue
             if label in ("LAW", "EVENT"):
                 for stop in _tail_ends(doc, end, label):
-                    trimmed = _trim(doc, start, stop, label)
+                    trimmed = _trim(doc, start, stop, label, stops)
                     if trimmed:
                         found.append(Found(trimmed[0], trimmed[1], label))
                 continue
@@ -277,6 +286,10 @@ class NamePatterns:
                 taken[f.start : f.end] = b"\1" * (f.end - f.start)
                 kept.append(f)
         return kept
+
+
+# Particles inside a place's own name ("Salar de Atacama", "Vale do Ribeira").
+_PLACE_PARTICLES = frozenset({"de", "del", "des", "du", "da", "do", "dos", "das", "la", "le"})
 
 
 def _is_particle(text: str) -> bool:
@@ -339,7 +352,8 @@ def _person_after_department(doc: Doc, start: int, end: int) -> tuple[int, int] 
     return first, end
 
 
-def _trim(doc: Doc, start: int, end: int, label: str) -> tuple[int, int] | None:
+def _trim(doc: Doc, start: int, end: int, label: str,
+          stops: frozenset[int] = frozenset()) -> tuple[int, int] | None:
     """A match cut to a name: no particle or sentence word at its start, a name before a head."""
     if label == "PERSON":
         return _person_after_title(doc, start, end)
@@ -348,19 +362,29 @@ def _trim(doc: Doc, start: int, end: int, label: str) -> tuple[int, int] | None:
     while start < end and (_is_particle(doc[start].text) or doc[start].text in NOT_NAME_START):
         start += 1
     first = start
-    # A run restarts after "and the", "and on the", a sentence word inside ("KYIV – The ...")
+    # A run restarts after "and the", "and on the", "to the", a sentence word inside ("KYIV –
+    # The ..."), a bracketed short name and "and" ("Ore Agency (VOA) and Brenmoor Holdings")
     # and, before a law's head, after "of the" ("Title III of the Defense Production Act").
     head_last = doc[end - 1].text in LAW_HEADS | EVENT_HEADS | ORG_HEADS
     for i in range(end - 2, start, -1):
         text, nxt = doc[i].lower_, doc[i + 1].lower_
-        if (text in ("and", "or", "in") and _is_particle(doc[i + 1].text)
+        if (text in ("and", "or", "in", "to") and _is_particle(doc[i + 1].text)
                 and nxt not in ("-", "–", "(", ")")) or (
             doc[i].text in NOT_NAME_START and doc[i].text not in ("Of", "And")
-        ) or (label == "LAW" and head_last and text == "of" and nxt == "the"):
+        ) or (label == "LAW" and head_last and text == "of" and nxt == "the") or (
+            text == ")" and nxt in ("and", "&") and i > start
+        ):
             start = i + 1
             break
     while start < end and (_is_particle(doc[start].text) or doc[start].text in NOT_NAME_START):
         start += 1
+    # A place is one name: "the Dongtai and [Xitai Salt Lakes]" (the first is a place of its
+    # own, written without the head it shares), "the Forum in [Simi Valley]".
+    if label == "LOC":
+        for i in range(end - 2, start - 1, -1):
+            if _is_particle(doc[i].text) and doc[i].lower_ not in _PLACE_PARTICLES:
+                start = i + 1
+                break
     # Two companies joined by "and" ("Steppe Metals JSC and Aurubis AG"): a legal suffix
     # followed by "and" or "&" ends a name, so the run restarts after it.
     if label == "ORG":
@@ -376,7 +400,7 @@ def _trim(doc: Doc, start: int, end: int, label: str) -> tuple[int, int] | None:
     # A piece of a longer name ("Resources ..." after "Law on Subsurface") is not a name of
     # its own: a match must start where the capitalised run starts (or where a rule above
     # restarted it).
-    if start == first and start > 0 and label in ("LAW", "EVENT"):
+    if start == first and start > 0 and label in ("LAW", "EVENT") and start - 1 not in stops:
         before = doc[start - 1]
         if (before.text[:1].isupper() and before.text not in NOT_NAME_START) or (
             start >= 2 and before.lower_ in ("on", "of", "for")
@@ -392,6 +416,14 @@ def _trim(doc: Doc, start: int, end: int, label: str) -> tuple[int, int] | None:
                 t.text in heads_of for t in doc[i + 1 : end]
             ):
                 return None
+    # "Members of Congress", "According to the ...": words that lead into a name.
+    for phrase in LEADING_PHRASES:
+        stop = start + len(phrase)
+        if stop < end and tuple(t.lower_ for t in doc[start:stop]) == phrase:
+            start = stop
+            while start < end and _is_particle(doc[start].text):
+                start += 1
+            break
     # "Shares of Acme Corp." at a sentence start: a capitalised common word before "of".
     heads_first = LAW_HEAD_FIRST | ORG_HEAD_FIRST
     if (end - start > 3 and (start == 0 or doc[start - 1].text in SENTENCE_END)
@@ -407,8 +439,10 @@ def _trim(doc: Doc, start: int, end: int, label: str) -> tuple[int, int] | None:
     # Brackets must pair up inside the span.
     if sum(t.text == "(" for t in tokens) != sum(t.text == ")" for t in tokens):
         return None
-    heads = {"LAW": LAW_HEADS, "EVENT": EVENT_HEADS, "ORG": ORG_HEADS | ORG_HEAD_FIRST}[label]
-    head_first = {"LAW": LAW_HEAD_FIRST, "EVENT": frozenset(), "ORG": ORG_HEAD_FIRST}[label]
+    heads = {"LAW": LAW_HEADS, "EVENT": EVENT_HEADS, "ORG": ORG_HEADS | ORG_HEAD_FIRST,
+             "LOC": LOC_HEADS}[label]
+    head_first = {"LAW": LAW_HEAD_FIRST, "EVENT": frozenset(), "ORG": ORG_HEAD_FIRST,
+                  "LOC": frozenset()}[label]
     words = [t for t in tokens if not _is_particle(t.text) and t.text[:1].isalpha()]
     if label in ("EVENT",):
         words = [t for t in tokens if not _is_particle(t.text)]

@@ -27,6 +27,12 @@ Token = tuple[int, int]
 _SEGMENT = re.compile(r"[^\n\r\t\v\f|\u2028\u2029]+")
 # "U.S.-led", "U.K.-based": split the hyphen after an abbreviation so "U.S." is a token.
 _DOTTED_HYPHEN = r"(?<=[A-Za-z]\.)-(?=[A-Za-z])"
+# "(MSP)—a coalition": a closing bracket and an em/en dash glued to the next word are tokens
+# of their own, so no name takes the dash and the bracket closes where it is written.
+_BRACKET_DASH = r"(?<=[\w.])\)(?=[—–])|(?<=\))[—–](?=\w)"
+# "Syrah Resources Ltd.." (a legal form's dot and a full stop): the form keeps its dot.
+_DOUBLE_DOT_FORMS = ("Ltd.", "Inc.", "Corp.", "Co.", "Ltda.", "Bhd.", "Tbk.", "Pty.", "S.A.",
+                     "N.V.", "B.V.", "A.G.", "L.P.", "Cía.")
 # spaCy refuses texts over 1,000,000 characters; segments stay far below that, and short
 # enough that one segment is never a memory problem for the parser's batches.
 MAX_SEGMENT_CHARS = 100_000
@@ -35,12 +41,16 @@ _SPACE = re.compile(r"\s+")
 
 
 def customise_tokenizer(nlp: Any) -> None:
-    """Split "U.S.-Australia" into "U.S.", "-", "Australia" so the country is a whole token."""
+    """Split "U.S.-Australia" into "U.S.", "-", "Australia" so the country is a whole token;
+    "(MSP)—a" into "(", "MSP", ")", "—", "a"; "Ltd.." into "Ltd.", "."."""
     from spacy.util import compile_infix_regex
 
     pattern = nlp.tokenizer.infix_finditer.__self__.pattern
     if _DOTTED_HYPHEN not in pattern:
-        nlp.tokenizer.infix_finditer = compile_infix_regex([pattern, _DOTTED_HYPHEN]).finditer
+        nlp.tokenizer.infix_finditer = compile_infix_regex(
+            [pattern, _DOTTED_HYPHEN, _BRACKET_DASH]).finditer
+        for form in _DOUBLE_DOT_FORMS:
+            nlp.tokenizer.add_special_case(form + ".", [{"ORTH": form}, {"ORTH": "."}])
 
 
 @lru_cache(maxsize=1)

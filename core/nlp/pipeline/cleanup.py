@@ -2,21 +2,22 @@
 
 Punctuation, quotes and spaces at the edges, a trailing possessive, a leading "the" (not in
 DATE/TIME), a hedge before an amount or date ("over 70%"), a designator after a place
-("Jiangxi province"), titles and honours around a PERSON, a dateline glued to the start,
-and words that are not names at all (``STOPLIST``, ``NOT_DATES``). Apart from the
-component because the conflict rule cleans again what it cuts (rule 4).
+("Jiangxi province"), titles and honours around a PERSON, phrases that lead into a name
+("According to", "Members of"), particles at its end, and words that are not names at all
+(``STOPLIST``, ``NOT_DATES``). Apart from the component because the conflict rule cleans
+again what it cuts (rule 4).
 """
 
 from __future__ import annotations
 
 from spacy.tokens import Doc, Token
 
-from core.nlp.name_words import POST_NOMINALS, TITLE_WORDS
+from core.nlp.name_words import LEADING_PHRASES, POST_NOMINALS, TITLE_WORDS
 from core.nlp.pipeline.words import (
     APPROXIMATORS,
-    DASHES,
     DESIGNATORS,
     KEEP_THE,
+    NAME_PARTICLES,
     NOT_DATES,
     NUMERIC_LABELS,
     PLACE_LABELS,
@@ -40,13 +41,13 @@ def clean(doc: Doc, start: int, end: int, label: str) -> tuple[int, int] | None:
             end -= 1
         if label in NUMERIC_LABELS:
             start = skip_approximator(doc, start, end)
+        if label not in NUMERIC_LABELS:
+            start = skip_leading_phrase(doc, start, end)
+            while end - 1 > start and doc[end - 1].lower_ in NAME_PARTICLES:
+                end -= 1  # "Smackover Formation of": a name never ends in a particle
         if label in PLACE_LABELS:
             while end - 1 > start and doc[end - 1].text in DESIGNATORS:
                 end -= 1
-        if start == 0:  # a dateline glued to the name after it: "LIMA – MMG Ltd."
-            dash = next((i for i in range(start, end) if doc[i].text in DASHES), None)
-            if dash and all(t.is_upper for t in doc[start:dash]) and end - dash > 1:
-                start = dash + 1
         if label == "PERSON":
             while start < end - 1 and doc[start].text in TITLE_WORDS:
                 start += 1
@@ -76,5 +77,16 @@ def skip_approximator(doc: Doc, start: int, end: int) -> int:
     for phrase in APPROXIMATORS:
         stop = start + len(phrase)
         if stop < end and tuple(t.lower_ for t in doc[start:stop]) == phrase:
+            return stop
+    return start
+
+
+def skip_leading_phrase(doc: Doc, start: int, end: int) -> int:
+    """Start of a name span after a phrase that leads into it ("According to the ...")."""
+    for phrase in LEADING_PHRASES:
+        stop = start + len(phrase)
+        if stop < end and tuple(t.lower_ for t in doc[start:stop]) == phrase:
+            if stop + 1 < end and doc[stop].lower_ == "the":
+                stop += 1
             return stop
     return start

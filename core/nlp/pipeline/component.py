@@ -10,13 +10,23 @@ alias rule, and maps what is kept to the project's labels.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from core.nlp.gazetteers import Alias, load_gazetteer
+from core.nlp.name_words import (
+    COMPANY_SUFFIXES,
+    DEPARTMENT_WORDS,
+    EVENT_HEADS,
+    LAW_HEADS,
+    LOC_HEADS,
+    ORG_HEAD_FIRST,
+    ORG_HEADS,
+    TITLE_WORDS,
+)
 from core.nlp.patterns import NamePatterns
 from core.nlp.pipeline.aliases import defined_terms
 from core.nlp.pipeline.candidates import Candidate
@@ -25,12 +35,20 @@ from core.nlp.pipeline.conflicts import resolve
 from core.nlp.pipeline.names import (
     end_at_inner_suffix,
     in_title,
+    name_pieces,
     numbers_without_head,
     person_extent,
     suffix_end,
     title_qualifier,
 )
 from core.nlp.pipeline.numbers import is_percent, money_extent, split_amounts
+from core.nlp.pipeline.shapes import (
+    HeadlineTagger,
+    dateline_dash,
+    dateline_places,
+    fit_to_shape,
+    headline_verbs,
+)
 from core.nlp.pipeline.words import (
     COMPOUND_WORDS,
     DEFAULT_LABELS,
@@ -41,6 +59,15 @@ from core.nlp.pipeline.words import (
 )
 
 COMPONENT = "assay_entities"
+# A candidate ending in one of these took its label from that last word: in a headline its
+# name restarts after a verb instead of ending before it (``shapes.fit_to_shape``).
+_HEAD_LAST = LAW_HEADS | EVENT_HEADS | ORG_HEADS | COMPANY_SUFFIXES
+# Words that make a headline's span a name whatever else it holds (rule 9's headings).
+HEAD_WORDS = _HEAD_LAST | ORG_HEAD_FIRST | LOC_HEADS
+# A model PERSON with one of these words left in it after its titles are cut is a body, a
+# law, a place or a title, not a person ("Select Committee", "Principal", "Law").
+_NOT_IN_PERSON = (_HEAD_LAST | ORG_HEAD_FIRST | LOC_HEADS | TITLE_WORDS | DEPARTMENT_WORDS
+                  | {"Committee", "Board", "Panel", "Caucus"}) - {"-"}
 
 
 class AssayEntities:
@@ -55,6 +82,7 @@ class AssayEntities:
         self._keys: dict[int, tuple[str, str]] = {}
         self._add(nlp, gazetteer.aliases + gazetteer.guards)
         self._patterns = NamePatterns(nlp)
+        self._headlines = HeadlineTagger(nlp)
 
     def _add(self, nlp: Language, aliases: Sequence[Alias]) -> None:
         groups: dict[tuple[str, str, bool], list[str]] = {}
@@ -69,22 +97,55 @@ class AssayEntities:
             matcher.add(key, list(nlp.tokenizer.pipe(texts)))  # type: ignore[union-attr]
 
     def __call__(self, doc: Doc) -> Doc:
+        self._headlines.tag([doc])
+        return self._annotate(doc)
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterator[Doc]:
+        """``nlp.pipe`` calls this: the headlines of a batch are tagged together."""
+        batch: list[Doc] = []
+        for doc in docs:
+            batch.append(doc)
+            if len(batch) >= batch_size:
+                yield from self._batch(batch)
+                batch = []
+        yield from self._batch(batch)
+
+    def _batch(self, docs: list[Doc]) -> Iterator[Doc]:
+        self._headlines.tag(docs)
+        for doc in docs:
+            yield self._annotate(doc)
+
+    def _annotate(self, doc: Doc) -> Doc:
         gazetteer = self._gazetteer_spans(doc)
+        dash = dateline_dash(doc)
+        verbs = headline_verbs(doc)
         patterns: list[Candidate] = []
         numeric: list[Candidate] = []
-        for found in self._patterns(doc):
+        for found in self._patterns(doc, verbs or frozenset()):
             start, end = found.start, found.end
             if found.label == "ORG":
                 end = suffix_end(doc, end)
             elif found.label == "MONEY":
                 start, end = money_extent(doc, start, end)
-            cand = Candidate(start, end, found.label, "", "rules")
+            elif found.label == "PERSON":
+                end = person_extent(doc, end)
+            fitted = fit_to_shape(doc, start, end, dash, verbs, doc[end - 1].text in _HEAD_LAST)
+            if fitted is None:
+                continue
+            cand = Candidate(*fitted, found.label, "", "rules")
             (numeric if found.label in NUMERIC_LABELS else patterns).append(cand)
-        model = self._model_spans(doc)
+        if dash is not None:
+            patterns += [Candidate(s, e, "GPE", "", "rules") for s, e in
+                         dateline_places(doc, dash)
+                         if not any(p.start == s and p.end == e for p in patterns)]
+        model = self._model_spans(doc, dash, verbs)
+        # A landform's name the model calls a GPE is a town ("Simi Valley"): the model keeps it.
+        towns = {(m.start, m.end) for m in model if m.label == "GPE"}
+        patterns = [p for p in patterns if p.label != "LOC" or (p.start, p.end) not in towns]
         # Numeric patterns ("today", "FY2027", "60 per cent") only fill gaps the model left.
         model += [c for c in numeric if not any(m.start < c.end and c.start < m.end
                                                  for m in model)]
-        chosen = resolve(doc, gazetteer, patterns, model)
+        chosen = resolve(doc, gazetteer, patterns, model, verbs is not None)
         chosen = defined_terms(doc, chosen, gazetteer)
         ents = []
         for cand in sorted(chosen, key=lambda c: c.start):
@@ -121,34 +182,51 @@ class AssayEntities:
                     kept.append(cand)
         return kept
 
-    def _model_spans(self, doc: Doc) -> list[Candidate]:
+    def _model_spans(self, doc: Doc, dash: int | None,
+                     verbs: frozenset[int] | None) -> list[Candidate]:
         """Model entities after hygiene, keeping only labels that can matter."""
         out = []
         for ent_start, ent_end, label in split_amounts(doc):
-            if label == "CARDINAL" and YEAR.fullmatch(doc[ent_start:ent_end].text):
-                label = "DATE"
-            if LABEL_MAP.get(label, label) not in self.labels and label not in SHADOW_LABELS:
+            fitted = fit_to_shape(doc, ent_start, ent_end, dash, verbs, False)
+            if fitted is None:
                 continue
-            cleaned = clean(doc, ent_start, ent_end, label)
-            if not cleaned:
-                continue
-            start, end = cleaned
-            if label in ("MONEY", "CARDINAL", "QUANTITY") and is_percent(doc, end):
-                label = "PERCENT"
-            if label == "MONEY":
-                start, end = money_extent(doc, start, end)
-            if label == "PERSON":
-                end = person_extent(doc, end)
-            if label in ("ORG", "GPE") and title_qualifier(doc, start, end):
-                continue  # "Energy Secretary", "Commerce Secretary": part of a title
-            if label == "ORG" and in_title(doc, start, end):
-                continue  # "Minister of [Energy and Mineral Resources]", "Minister of Industry"
-            if label in ("LAW", "EVENT") and numbers_without_head(doc, start, end):
-                continue  # "HUF 38 billion" as LAW: the model's rare LAW/EVENT guesses
-            if label == "ORG":
-                end = suffix_end(doc, end_at_inner_suffix(doc, start, end))
-            out.append(Candidate(start, end, label))
+            pieces = [fitted] if label in NUMERIC_LABELS else name_pieces(doc, *fitted)
+            for piece_start, piece_end in pieces:
+                cand = self._model_span(doc, piece_start, piece_end, label)
+                if cand is not None:
+                    out.append(cand)
         return out
+
+    def _model_span(self, doc: Doc, ent_start: int, ent_end: int,
+                    label: str) -> Candidate | None:
+        """One model entity after hygiene, or None if nothing in it is a name to keep."""
+        if label == "CARDINAL" and YEAR.fullmatch(doc[ent_start:ent_end].text):
+            label = "DATE"
+        if LABEL_MAP.get(label, label) not in self.labels and label not in SHADOW_LABELS:
+            return None
+        cleaned = clean(doc, ent_start, ent_end, label)
+        if not cleaned:
+            return None
+        start, end = cleaned
+        if label in ("MONEY", "CARDINAL", "QUANTITY") and is_percent(doc, end):
+            label = "PERCENT"
+        if label == "MONEY":
+            if not any(ch.isdigit() for ch in doc[start:end].text):
+                return None  # "a multibillion-dollar investment": no amount is written
+            start, end = money_extent(doc, start, end)
+        if label == "PERSON":
+            end = person_extent(doc, end)
+            if any(t.text in _NOT_IN_PERSON for t in doc[start:end]):
+                return None
+        if label in ("ORG", "GPE") and title_qualifier(doc, start, end):
+            return None  # "Energy Secretary", "Commerce Secretary": part of a title
+        if label == "ORG" and in_title(doc, start, end):
+            return None  # "Minister of [Energy and Mineral Resources]", "Minister of Industry"
+        if label in ("LAW", "EVENT") and numbers_without_head(doc, start, end):
+            return None  # "HUF 38 billion" as LAW: the model's rare LAW/EVENT guesses
+        if label == "ORG":
+            end = suffix_end(doc, end_at_inner_suffix(doc, start, end))
+        return Candidate(start, end, label)
 
 
 @Language.factory(

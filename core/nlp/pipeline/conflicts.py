@@ -51,9 +51,57 @@ gazetteer, then the patterns, decided on token extents after hygiene:
    that word there. All are remembered per text: ``Annotator.annotate`` gives every other
    exact mention in the same text that label, where no span of another extent covers it
    (segments are separate Docs, so this is the one rule that looks across them).
+7. Datelines. A text segment that opens with a place in capitals and a dash ("NEW DELHI –",
+   "JAKARTA / DÜSSELDORF —", "TARRANT, Valdora —", ``shapes.dateline_dash``) has a dateline: no
+   model or pattern span crosses its dash (the part after the dash is kept: "DELHI – Khanij
+   Bidesh India Ltd." -> "Khanij Bidesh India Ltd."), and each part of it in capitals
+   between commas and slashes is a GPE pattern ("JAKARTA", "DÜSSELDORF"). A dash inside a
+   sentence is no dateline.
+8. Brackets. A model or pattern span that opens a bracket closes it inside itself or stops
+   before it ("Talon Kestrel (USA" -> "Talon Kestrel", a DATE "March 2026 (R48676" -> "March
+   2026"), and one that closes a bracket it did not open starts after it; a bracket that
+   opens and closes inside a name stays ("Talon Kestrel (USA) LLC").
+9. Headlines. In a Title Case line with no full stop at its end (``shapes.is_headline``)
+   capitals say nothing, so a model or pattern span ends before a word the model's tagger
+   reads as a verb in the lower-cased line ("[Kestrel Minerals] Approves ...", "Secretary
+   [Rubio] Convenes ..."); a span whose label comes from a head word at its end (a law, an
+   event, an institution, a legal suffix) restarts after the verb instead ("Convenes [2026
+   Valdora Mining Forum]"), and a span that starts with the verb is dropped ("to [Expand
+   Domestic ... Supply Chain]"). A verb before a pattern's match does not make the match a
+   piece of a longer name. Plural nouns stay ("Kestrel Metals Reports ..."). And a model
+   span in a headline made only of listed names is those names, even with nothing between
+   them (rule 2's split: "Loan for [Oklahoma] [Cobalt] Refinery"), where in running text
+   "Oklahoma Cobalt" would be a company. A model span in a headline whose words the tagger
+   reads as common words once lower-cased, with no head word or legal suffix, and more than
+   half of whose words the same text writes in lower case elsewhere, is a section heading,
+   not a name ("[Hidden Costs of Battery Recycling]" over a text about the hidden costs of
+   battery recycling); this one looks across the text's segments
+   (``shapes.drop_heading_phrases``, run by ``Annotator`` after rule 6).
+10. Glued names and the words around them. A model name span is cut into the names it glued
+   together at a possessive "'s" followed by a capitalised word ("[Department of Energy]'s
+   [Loan Programs Office]"; a lone apostrophe stays: "Leaders' Summit") and after a bracketed
+   short name followed by "and" or a comma ("[Ore Agency] (VOA) and [Brenmoor Holdings]");
+   a pattern's run restarts there too, and after "to the". "to" is no name particle, so a
+   model span across it is no name (rule 2: "European Union to the Department of State").
+   Phrases that lead into a name are outside it ("According to the", "Members of", "Rivals",
+   ``LEADING_PHRASES``), a name never ends in a particle ("Tarrant Formation of"), hedges
+   are outside amounts ("as much as 400 percent"), a MONEY span with no digit is no amount
+   ("multibillion-dollar"), and "Administration" alone is a back-reference like
+   "Government". The tokenizer makes "(VMP)—a" five tokens and "Ltd.." two ("Ltd." and the
+   full stop), so these edges can be drawn at all.
+11. Landforms. A name run ending in a landform (``LOC_HEADS``: "Valley", "Lake(s)", "Basin",
+   "Desert", "Formation"...) is a LOC pattern, ranked like the ORG patterns (rules 1-3), whose
+   run never crosses "and" or "in" ("the Orvath and [Kestrel Salt Lakes]"); where the model
+   calls exactly that extent a GPE it is a town ("Simi Valley") and the model keeps it.
+12. People. A model PERSON that, after its titles are cut, still holds a head word (law,
+   event, organisation, landform, legal suffix), a title or a department word is no person
+   ("Select Committee", "Principal", "Minister of [Coal] and Mines"): it is dropped, and the
+   lists and patterns may claim its words.
 
 Here: rules 0 and 2-4 (``resolve``). Rule 1 and rule 5's dropping are the component's
-(``core.nlp.pipeline.component``); rule 6 is ``core.nlp.pipeline.aliases``.
+(``core.nlp.pipeline.component``); rule 6 is ``core.nlp.pipeline.aliases``; rules 7-12 are
+applied by the component to every model and pattern span before rules 0-4, with the
+segment's shape found by ``core.nlp.pipeline.shapes``.
 """
 
 from __future__ import annotations
@@ -73,7 +121,8 @@ from core.nlp.pipeline.words import (
 
 
 def resolve(
-    doc: Doc, gazetteer: list[Candidate], patterns: list[Candidate], model: list[Candidate]
+    doc: Doc, gazetteer: list[Candidate], patterns: list[Candidate], model: list[Candidate],
+    headline: bool = False,
 ) -> list[Candidate]:
     """Rules 0 and 2-4 of the conflict rule: longest name wins, ties go to the lists."""
     by_extent = {(c.start, c.end): c for c in model}
@@ -108,7 +157,7 @@ def resolve(
     def size(cand: Candidate) -> int:
         if cand.origin == "model" and not _written_as_name(doc, cand.start, cand.end):
             return 0  # after every gazetteer match: it only survives where none overlaps
-        if cand.origin == "model" and _split_by_rules(doc, cand, rules):
+        if cand.origin == "model" and _split_by_rules(doc, cand, rules, headline):
             return 0  # "Oak Ridge National Laboratory and Purdue University"
         return cand.size
 
@@ -149,9 +198,10 @@ def _written_as_name(doc: Doc, start: int, end: int) -> bool:
     )
 
 
-def _split_by_rules(doc: Doc, cand: Candidate, rules: list[Candidate]) -> bool:
+def _split_by_rules(doc: Doc, cand: Candidate, rules: list[Candidate], headline: bool) -> bool:
     """Two or more gazetteer or pattern names inside a model span cover all of it but the
-    particles and punctuation between them: the model glued a list into one span (rule 2)."""
+    particles and punctuation between them: the model glued a list into one span (rule 2);
+    in a headline also with nothing between them ("[Oklahoma] [Cobalt]", rule 9)."""
     inside = [r for r in rules if cand.start <= r.start and r.end <= cand.end]
     if len(inside) < 2:
         return False
@@ -163,7 +213,7 @@ def _split_by_rules(doc: Doc, cand: Candidate, rules: list[Candidate]) -> bool:
     for i in gaps:  # a bracketed short name between them is fine: "Tbk (Antam) and ..."
         depth += (doc[i].text == "(") - (doc[i].text == ")")
         ok = ok and (depth > 0 or doc[i].is_punct or doc[i].lower_ in NAME_PARTICLES)
-    return bool(gaps) and ok
+    return (bool(gaps) or headline) and ok
 
 
 def _free_part(doc: Doc, taken: bytearray, cand: Candidate) -> Candidate | None:

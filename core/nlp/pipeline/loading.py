@@ -24,9 +24,11 @@ from core.nlp.models import DEFAULT_MODELS, INSTALL_HINT
 from core.nlp.pipeline.aliases import propagate_aliases
 from core.nlp.pipeline.component import (  # importing it registers the factory
     COMPONENT,
+    HEAD_WORDS,
     AssayEntities,
 )
 from core.nlp.pipeline.relation_pass import PARSE_COMPONENTS, RelationPass
+from core.nlp.pipeline.shapes import drop_heading_phrases
 from core.nlp.pipeline.words import DEFAULT_LABELS
 from core.text.tokens import customise_tokenizer, doc_tokens, segments
 
@@ -111,6 +113,7 @@ class Annotator:
                     continue
                 pending.popleft()
                 propagate_aliases(held)
+                drop_heading_phrases(held, HEAD_WORDS)
                 spans: list[SpanIn] = []
                 tokens: list[tuple[int, int]] = []
                 for piece, (offset, _end) in zip(held, bounds, strict=True):

@@ -100,3 +100,29 @@ def numbers_without_head(doc: Doc, start: int, end: int) -> bool:
     """A model LAW/EVENT span with a number in it and no law or event word."""
     words = {t.text for t in doc[start:end]}
     return any(t.like_num for t in doc[start:end]) and not words & (LAW_HEADS | EVENT_HEADS)
+
+
+def name_pieces(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
+    """A model name span cut into the names it glued together: at a possessive followed by
+    a capitalised word ("[Department of Energy]'s [Loan Programs Office]"; a lone apostrophe
+is a quote or a plural's possessive inside a name: "G7 Leaders' Summit"), and after a
+    bracketed short name followed by "and" or a comma ("[Japan Metals Agency] (JMA) and
+    [Sojitz Corp.]": the bracket is rule 6's alias). Each piece keeps the span's label."""
+    pieces = []
+    i = start + 1
+    while i < end - 1:
+        text = doc[i].text
+        if text in ("'s", "’s") and doc[i + 1].text[:1].isupper():
+            pieces.append((start, i))
+            start = i + 1
+        elif text == "(":
+            close = next((j for j in range(i + 1, min(i + 7, end)) if doc[j].text == ")"), None)
+            if close is not None and close + 2 < end and doc[close + 1].lower_ in \
+                    ("and", ",", "&"):
+                pieces.append((start, i))
+                start = close + 2
+                i = start
+                continue
+        i += 1
+    pieces.append((start, end))
+    return [(s, e) for s, e in pieces if e > s]

@@ -28,11 +28,13 @@ KEEP_THE = frozenset({"DATE", "TIME"})
 THE_IN_NAME = frozenset({"the hague", "the gambia", "the bahamas"})
 PLACE_LABELS = frozenset({"GPE", "NORP", "LOC"})
 # Lower-case words that may stand inside a proper name ("Bank of America", "Sociedad Química
-# y Minera"); any other lower-case word means a model span is not one name (rule 2).
+# y Minera"); any other lower-case word means a model span is not one name (rule 2). Not
+# "to": a model span across it is two names glued by a verb's object ("the European Union to
+# the Department of State").
 NAME_PARTICLES = frozenset(
     {
         "a", "an", "and", "at", "de", "del", "der", "di", "du", "da", "den", "e", "et", "for",
-        "in", "la", "le", "les", "of", "on", "the", "to", "van", "von", "y",
+        "in", "la", "le", "les", "of", "on", "the", "van", "von", "y",
     }
 )
 NAME_LOWER = NAME_PARTICLES | COMPANY_SUFFIXES
@@ -45,7 +47,8 @@ STOPLIST = frozenset(
         "FTA", "MoU", "NGO", "NGOs", "IoT", "critical minerals", "critical mineral",
         "critical raw materials", "minerals", "allies", "allied",
         # Capitalised back-references and headings: generic, not names.
-        "Company", "the Company", "Government", "State", "Ministry", "Department", "Agency",
+        "Company", "the Company", "Government", "Administration", "the Administration", "State",
+        "Ministry", "Department", "Agency",
         "Commission", "Background", "Highlights", "Outlook", "Contacts", "Quick facts",
         "Media Relations", "Trends", "Operations",
     )
@@ -102,9 +105,12 @@ APPROXIMATORS: tuple[tuple[str, ...], ...] = tuple(
     for phrase in (
         "more than", "less than", "up to", "at least", "over", "under", "about", "around",
         "nearly", "almost", "roughly", "approximately", "some", "just", "only", "above",
-        "below", "no more than", "no less than", "an average", "an estimated",
+        "below", "no more than", "no less than", "an average", "an estimated", "as much as",
+        "as many as", "as little as", "as few as", "as high as", "as low as", "upwards of",
+        "in excess of", "well over", "close to",
     )
 )
+
 YEAR = re.compile(r"(19|20)\d\d")
 POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
 
