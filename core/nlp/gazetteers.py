@@ -7,11 +7,13 @@ text is ``core.nlp.pipeline``'s job.
 
 File format (``*.tsv``): ``#`` starts a comment; a leading ``# label: GPE`` line names the
 label of every entry in the file and ``# include: pycountry`` adds the ISO 3166 country names
-that the ``pycountry`` package ships. Every other line is ``<canonical id><TAB><alias>; <alias>;
-...``. An alias written in lower case matches in any case ("lithium" also finds "Lithium" at the
-start of a sentence); an alias with a capital letter matches exactly, so "REE", "US" or "Chad"
-do not fire on "ree", "us" or "chad". Exact aliases also match in ALL CAPS (headlines).
-``guards.txt`` holds phrases such as "lithium-ion" that contain an alias but are not entities.
+that the ``pycountry`` package ships; ``# context: after-place`` makes the file's aliases match
+only right after a capitalised word and a comma ("Mountain Pass, CA"). Every other line is
+``<canonical id><TAB><alias>; <alias>; ...``. An alias written in lower case matches in any
+case ("lithium" also finds "Lithium" at the start of a sentence); an alias with a capital letter
+matches exactly, so "REE", "US" or "Chad" do not fire on "ree", "us" or "chad". Exact aliases
+also match in ALL CAPS (headlines). ``guards.txt`` holds phrases such as "lithium-ion" that
+contain an alias but are not entities.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ from core.errors import AssayError
 from core.resources import resource_path
 
 GUARDS_FILE = "guards.txt"
+# The ``# context:`` directive's one value: match only after a capitalised word and a comma.
+AFTER_PLACE = "after-place"
 
 # Tokens that may follow an organisation's name and belong to it ("Lynas Rare Earths Ltd.").
 LEGAL_SUFFIXES = frozenset(
@@ -51,6 +55,9 @@ class Alias:
     label: str
     kb_id: str
     exact: bool  # match case-sensitively; False means any case
+    # "" everywhere; AFTER_PLACE only right after "Place," ("Mountain Pass, CA"), for codes
+    # that are also words or acronyms on their own ("IN", "OR", "CO").
+    context: str = ""
 
 
 @dataclass(frozen=True)
@@ -86,7 +93,7 @@ def _read_tsv(path: Path) -> tuple[dict[str, str], list[tuple[int, str, list[str
             continue
         if line.startswith("#"):
             name, sep, value = line[1:].partition(":")
-            if sep and not rows and name.strip() in ("label", "include"):
+            if sep and not rows and name.strip() in ("label", "include", "context"):
                 directives[name.strip()] = value.strip()
             continue
         kb_id, tab, rest = line.partition("\t")
@@ -146,10 +153,13 @@ def _load(directory: Path) -> Gazetteer:
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
         directives, rows = _read_tsv(path)
         label = directives["label"]
+        context = directives.get("context", "")
+        if context not in ("", AFTER_PLACE):
+            raise GazetteerError(f"{path.name}: unknown context {context!r} (only {AFTER_PLACE})")
         for number, kb_id, aliases in rows:
             for text in aliases:
                 key = _key(text)
-                alias = Alias(text, label, kb_id, key[1])
+                alias = Alias(text, label, kb_id, key[1], context)
                 previous = chosen.get(key)
                 if previous and (previous.label, previous.kb_id) != (label, kb_id):
                     raise GazetteerError(
@@ -168,7 +178,8 @@ def _load(directory: Path) -> Gazetteer:
     for alias in list(chosen.values()):
         upper = alias.text.upper()
         if alias.exact and upper != alias.text and len(alias.text) >= _MIN_UPPER_VARIANT:
-            chosen.setdefault((upper, True), Alias(upper, alias.label, alias.kb_id, True))
+            chosen.setdefault((upper, True),
+                              Alias(upper, alias.label, alias.kb_id, True, alias.context))
     guards: list[Alias] = []
     guard_path = directory / GUARDS_FILE
     if guard_path.exists():

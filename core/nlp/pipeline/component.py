@@ -16,7 +16,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
-from core.nlp.gazetteers import Alias, load_gazetteer
+from core.nlp.gazetteers import AFTER_PLACE, Alias, load_gazetteer
 from core.nlp.name_words import (
     COMPANY_SUFFIXES,
     DEPARTMENT_WORDS,
@@ -79,19 +79,20 @@ class AssayEntities:
         self.gazetteer_version = gazetteer.version
         self._any_case = PhraseMatcher(nlp.vocab, attr="LOWER")
         self._exact = PhraseMatcher(nlp.vocab, attr="ORTH")
-        self._keys: dict[int, tuple[str, str]] = {}
+        self._keys: dict[int, tuple[str, str, str]] = {}  # label, kb_id, context
         self._add(nlp, gazetteer.aliases + gazetteer.guards)
         self._patterns = NamePatterns(nlp)
         self._headlines = HeadlineTagger(nlp)
 
     def _add(self, nlp: Language, aliases: Sequence[Alias]) -> None:
-        groups: dict[tuple[str, str, bool], list[str]] = {}
+        groups: dict[tuple[str, str, bool, str], list[str]] = {}
         for alias in aliases:
             text = alias.text if alias.exact else alias.text.lower()
-            groups.setdefault((alias.label, alias.kb_id, alias.exact), []).append(text)
-        for (label, kb_id, exact), texts in groups.items():
-            key = f"{label}\t{kb_id}"
-            self._keys[nlp.vocab.strings.add(key)] = (label, kb_id)
+            groups.setdefault((alias.label, alias.kb_id, alias.exact, alias.context),
+                              []).append(text)
+        for (label, kb_id, exact, context), texts in groups.items():
+            key = f"{label}\t{kb_id}\t{context}"
+            self._keys[nlp.vocab.strings.add(key)] = (label, kb_id, context)
             matcher = self._exact if exact else self._any_case
             # spaCy types Language.tokenizer as a callable; its Tokenizer has pipe().
             matcher.add(key, list(nlp.tokenizer.pipe(texts)))  # type: ignore[union-attr]
@@ -162,7 +163,9 @@ class AssayEntities:
         """Gazetteer matches after rule 1 (longest wins, guards suppress, legal suffixes)."""
         found = []
         for match_id, start, end in [*self._any_case(doc), *self._exact(doc)]:
-            label, kb_id = self._keys[match_id]
+            label, kb_id, context = self._keys[match_id]
+            if context == AFTER_PLACE and not _after_place(doc, start, end):
+                continue
             if label == "ORG":
                 end = suffix_end(doc, end)
             if label == "MINERAL" and end < len(doc) and doc[end].lower_ in COMPOUND_WORDS:
@@ -227,6 +230,17 @@ class AssayEntities:
         if label == "ORG":
             end = suffix_end(doc, end_at_inner_suffix(doc, start, end))
         return Candidate(start, end, label)
+
+
+def _after_place(doc: Doc, start: int, end: int) -> bool:
+    """"Mountain Pass, CA": a capitalised word (not a headline's capitals) and a comma before
+    the match, and no capitalised word after it ("Reno, NV" but not "Tesla, GM, VW")."""
+    if start < 2 or doc[start - 1].text != ",":
+        return False
+    place = doc[start - 2]
+    if not (place.is_alpha and place.text[0].isupper() and not place.is_upper):
+        return False
+    return end >= len(doc) or not (doc[end].is_alpha and doc[end].text[0].isupper())
 
 
 @Language.factory(

@@ -28,9 +28,10 @@ gazetteer, then the patterns, decided on token extents after hygiene:
    suffix ("Co., Ltd." is one name), marks it as a model
    error ("Glencore plc sells zinc" as ORG, "Japan Bank for International Cooperation, Export
    Development Canada"), and then the gazetteer and pattern matches inside it win; so do two
-   or more such matches that cover all of it but the particles, punctuation and bracketed
-   short names between them ("Oak Ridge National Laboratory and Purdue University", "PT
-   Aneka Tambang Tbk (Antam) and Indonesia Battery Corporation").
+   or more such matches that cover all of it but the particles, punctuation, possessives and
+   bracketed short names between them ("Oak Ridge National Laboratory and Purdue University",
+   "PT Aneka Tambang Tbk (Antam) and Indonesia Battery Corporation", "Department of
+   Defense's Industrial Base Analysis and Sustainment": an agency and its programme).
 3. Same extent: the gazetteer's label and id win (model GPE "Lithium" in a table cell ->
    MINERAL; model ORG "DRC" -> GPE COD), except that a model PERSON keeps its label against a
    country that is also a common personal name (``PERSONAL_NAME_PLACES``: Jordan, Chad,
@@ -119,6 +120,9 @@ from core.nlp.pipeline.words import (
     STRONG_PATTERN_LABELS,
 )
 
+# A possessive between two listed names: the owner and what it owns are two spans.
+POSSESSIVES = frozenset({"'s", "’s", "'", "’"})
+
 
 def resolve(
     doc: Doc, gazetteer: list[Candidate], patterns: list[Candidate], model: list[Candidate],
@@ -200,8 +204,10 @@ def _written_as_name(doc: Doc, start: int, end: int) -> bool:
 
 def _split_by_rules(doc: Doc, cand: Candidate, rules: list[Candidate], headline: bool) -> bool:
     """Two or more gazetteer or pattern names inside a model span cover all of it but the
-    particles and punctuation between them: the model glued a list into one span (rule 2);
-    in a headline also with nothing between them ("[Oklahoma] [Cobalt]", rule 9)."""
+    particles, punctuation and possessives between them: the model glued a list, or an owner
+    and what it owns ("Department of Defense's Industrial Base Analysis and Sustainment"), into
+    one span (rule 2); in a headline also with nothing between them ("[Oklahoma] [Cobalt]",
+    rule 9)."""
     inside = [r for r in rules if cand.start <= r.start and r.end <= cand.end]
     if len(inside) < 2:
         return False
@@ -212,7 +218,8 @@ def _split_by_rules(doc: Doc, cand: Candidate, rules: list[Candidate], headline:
     depth, ok = 0, True
     for i in gaps:  # a bracketed short name between them is fine: "Tbk (Antam) and ..."
         depth += (doc[i].text == "(") - (doc[i].text == ")")
-        ok = ok and (depth > 0 or doc[i].is_punct or doc[i].lower_ in NAME_PARTICLES)
+        ok = ok and (depth > 0 or doc[i].is_punct or doc[i].lower_ in NAME_PARTICLES
+                     or doc[i].text in POSSESSIVES)
     return (bool(gaps) or headline) and ok
 
 
