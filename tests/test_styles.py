@@ -175,3 +175,66 @@ def test_agreement_across_a_hyphen_is_one_name(annotator):
     text = "A Valdora-Orvath working group will meet in May."
     got = by_hand(annotator, text, [("Valdora", "GPE"), ("Orvath", "GPE")])
     assert {("Valdora", "GPE"), ("Orvath", "GPE")} <= got
+
+
+def test_facilities_reports_documents_and_designations_are_no_names(annotator):
+    text = ("The Orvath Works will ship ore, the bureau said in its annual Kestrel Commodity "
+            "Summaries after its Record of Decision, reviewed by Dana Tarrant, P.Geo., "
+            "Principal Geologist at Orvath.")
+    got = by_hand(annotator, text, [("Orvath Works", "ORG"),
+                                    ("Kestrel Commodity Summaries", "ORG"),
+                                    ("Record of Decision", "ORG"), ("P.Geo", "ORG"),
+                                    ("Geologist", "PERSON"), ("Dana Tarrant", "PERSON")])
+    assert got == {("Dana Tarrant", "PERSON")}
+    # Not fired: a works company with a legal suffix is a company.
+    text = "Orvath Works Ltd. will ship ore."
+    assert ("Orvath Works Ltd.", "ORG") in by_hand(annotator, text,
+                                                   [("Orvath Works Ltd.", "ORG")])
+
+
+def test_title_after_a_name_and_publication_word_are_outside(annotator):
+    text = ("Said Dana Tarrant, Assistant Secretary of Mines for Kestrel Policy, in the journal "
+            "Orvath Geology.")
+    got = by_hand(annotator, text, [("Assistant Secretary of Mines for Kestrel Policy", "LAW"),
+                                    ("journal Orvath Geology", "ORG")])
+    assert ("Orvath Geology", "ORG") in got
+    assert not any(t.startswith("Assistant") for t, _label in got)
+    # Not fired: an office named in running text, not after a name.
+    text = "The Office of Kestrel Policy for Mines opened."
+    got = by_hand(annotator, text, [("Office of Kestrel Policy for Mines", "ORG")])
+    assert ("Office of Kestrel Policy for Mines", "ORG") in got
+
+
+def test_fair_after_a_name_is_an_event_and_town_of_is_a_place(annotator):
+    text = "Buyers met at the Orvath fair, which the town of Kestrel hosts."
+    got = by_hand(annotator, text, [("Orvath", "PERSON"), ("Kestrel", "ORG")])
+    assert {("Orvath", "EVENT"), ("Kestrel", "GPE")} <= got
+    # Not fired: a name before an ordinary noun.
+    text = "Buyers met at the Orvath office."
+    assert ("Orvath", "ORG") in by_hand(annotator, text, [("Orvath", "ORG")])
+
+
+def test_heavy_stays_outside_a_mineral_and_a_price_takes_its_area(annotator):
+    text = "It makes heavy rare earths and sells slabs at $18 per square foot."
+    got = by_hand(annotator, text, [("heavy rare earths", "MINERAL"), ("$18", "MONEY")])
+    assert {("rare earths", "MINERAL"), ("$18 per square foot", "MONEY")} <= got
+    # Not fired: "per" followed by something that is no unit.
+    text = "It paid $18 per visitor."
+    assert ("$18", "MONEY") in by_hand(annotator, text, [("$18", "MONEY")])
+
+
+def test_numbered_instrument_with_any_head_is_law(annotator):
+    text = "The rules were set out in Notification No. 46 of 2024 and Decree-Law No. 9 of 2012."
+    got = by_hand(annotator, text, [("2024", "DATE"), ("Decree-Law No. 9 of 2012", "LAW")])
+    assert ("Notification No. 46 of 2024", "LAW") in got
+    # Not fired: a longer law that holds the number keeps it.
+    assert ("Decree-Law No. 9 of 2012", "LAW") in got
+    assert ("Law No. 9 of 2012", "LAW") not in got
+
+
+def test_court_takes_its_circuit_but_not_the_date(annotator):
+    text = "A ruling from the Kestrel Court of Appeals for the Ninth Circuit in November."
+    got = by_hand(annotator, text, [("Kestrel Court of Appeals", "ORG"),
+                                    ("Ninth Circuit", "ORG"), ("November", "DATE")])
+    assert ("Kestrel Court of Appeals for the Ninth Circuit", "ORG") in got
+    assert ("November", "DATE") in got

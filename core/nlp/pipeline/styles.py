@@ -29,9 +29,18 @@ l. A place before an organisation's head word is that organisation ("Benguela Ra
 m. Two names joined by a hyphen and followed by title-case words that end in an agreement's
    or a body's head word are one LAW or ORG ("U.S.-Japan Strategic Stockpile Arrangement",
    "EU-Zambia Memorandum of Understanding on …"); a bare pair stays two places.
-Also: a committee takes its subject ("Select Committee on the …", not across a date), "the
-Select Committee" alone is a back-reference, a company name does not take "of Place" after
-its legal suffix, and a law takes "Fiscal Year 2028" or an instrument's number ("43-101").
+n. No name: a facility ("the Ridgeline Works"), a report title ("… Outlook", "…
+   Summaries"), a document type ("Record of Decision"), a professional designation
+   ("P.Geo."), a PERSON made of job words ("Principal Geologist"), a title after a name
+   (", Assistant Secretary of Defense for …"); "the journal [Economic Geology]".
+o. A one-word name before "fair", "show", "conference" is an EVENT ("the Marmomac fair");
+   after "the town of" it is a GPE.
+p. "heavy"/"light" stay outside a mineral; a price takes "per square foot", "per carat".
+q. A numbered instrument with any head word is LAW ("Announcement No. 46 of 2024").
+Also: a committee or court takes its subject ("Select Committee on the …", "Court of
+Appeals for the Ninth Circuit"; not across a date), "the Select Committee" alone is a
+back-reference, a company name does not take "of Place" after its legal suffix, and a law
+takes "Fiscal Year 2028" or an instrument's number ("43-101").
 """
 
 from __future__ import annotations
@@ -41,7 +50,7 @@ from collections.abc import Iterable
 
 from spacy.tokens import Doc
 
-from core.nlp.name_words import COMPANY_SUFFIXES, MONTHS_DAYS
+from core.nlp.name_words import COMPANY_SUFFIXES, MONTHS_DAYS, TITLE_WORDS
 from core.nlp.pipeline.candidates import Candidate
 from core.nlp.pipeline.shapes import dateline_dash, is_headline
 
@@ -98,6 +107,27 @@ _COMMITTEE_WORDS = frozenset({"Select", "Committee", "Subcommittee", "Special", 
 _TOWN_WORDS = _words("Springs City Falls Beach Harbor Harbour Heights")
 # (k) A reference number in brackets: letters and digits in one token ("R47982").
 _REFERENCE = re.compile(r"(?=.*\d)(?=.*[A-Za-z])[A-Z0-9][A-Za-z0-9-]{4,}")
+# (n) What a span that is not a name ends in: a facility ("the Ridgeline Works"), a report
+# ("Mineral Commodity Summaries"), a document type ("Record of Decision").
+_NOT_NAME_LAST = _words("Works Summaries Outlook Yearbook Handbook")
+_DOCUMENT_TYPES = frozenset({("Record", "of", "Decision"), ("Notice", "of", "Intent"),
+                             ("Plan", "of", "Operations"), ("Environmental", "Impact",
+                                                            "Statement")})
+# (n) Words that name a kind of publication before its title ("the journal Economic Geology").
+_PUBLICATION_WORDS = _words("journal newspaper magazine daily weekly")
+# (n) Job words a model PERSON is sometimes made of ("Principal Geologist").
+_JOB_WORDS = _words("Geologist Engineer Geophysicist Metallurgist Analyst Economist")
+# (o) Lower-case words after a one-word name that make it an event ("the Marmomac fair").
+_EVENT_NOUNS = _words("fair show expo exhibition conference summit congress")
+# (p) Qualifiers before a mineral that stay outside it ("heavy [rare earths]").
+_MINERAL_QUALIFIERS = _words("heavy light")
+# (p) Area and weight units a price may be given in, after "per" or "a".
+_PRICE_TAILS = (("square", "foot"), ("square", "metre"), ("square", "meter"), ("carat",),
+                ("ounce",), ("pound",), ("kilogram",), ("kg",))
+# (q) Numbered instruments whose head word no list knows ("Announcement No. 46 of 2024").
+_NUMBERED = re.compile(r"\b[A-Z][a-z]+ No\. ?\d+ of (?:19|20)\d\d\b")
+# (q) A professional designation after a name ("P.Geo.", "P.Eng.").
+_DESIGNATION = re.compile(r"P\.\s?(?:Geo|Eng)\.?")
 _SECTION_WORDS = frozenset({"Title", "Section", "Part", "Chapter", "Article", "Subtitle"})
 _PLACE_LABELS = frozenset({"GPE", "LOC"})
 # (i) U.S. bill and resolution numbers not written as "H.R." or "S." (which the patterns know).
@@ -112,7 +142,7 @@ def restyle(doc: Doc, chosen: Iterable[Candidate]) -> list[Candidate]:
         out += _one(doc, cand, headline)
     out = _add(out, _extensions(doc, out))
     out = _add(out, _hyphen_names(doc, out))
-    out = _add(out, _bills(doc))
+    out = _add(out, _bills(doc, out))
     out = _add(out, _wire_credit(doc))
     out = _add(out, _landforms(doc, out), replace=False)
     return sorted(out, key=lambda c: c.start)
@@ -128,6 +158,26 @@ def _one(doc: Doc, cand: Candidate, headline: bool) -> list[Candidate]:
             and doc[cand.start - 1].text == "(" and cand.end < len(doc) \
             and doc[cand.end].text == ")":
         return []  # (k)
+    if label == "ORG" and (words[-1] in _NOT_NAME_LAST or tuple(words) in _DOCUMENT_TYPES
+                           or _DESIGNATION.fullmatch(words[0])):
+        return []  # (n)
+    if label == "PERSON" and all(w in _JOB_WORDS or w in TITLE_WORDS for w in words):
+        return []  # (n)
+    if label in ("LAW", "ORG") and words[0] in TITLE_WORDS and len(words) > 2 \
+            and ("of" in words or "for" in words) and cand.start > 0 \
+            and doc[cand.start - 1].text == ",":
+        return []  # (n) ", Assistant Secretary of Defense for …": a title after a name
+    if label in ("ORG", "PERSON") and len(words) == 1 and cand.end < len(doc) \
+            and doc[cand.end].text in _EVENT_NOUNS:
+        return [Candidate(cand.start, cand.end, "EVENT", "", cand.origin)]  # (o)
+    if label in ("ORG", "PERSON") and len(words) == 1 and cand.start >= 2 \
+            and doc[cand.start - 1].text == "of" \
+            and doc[cand.start - 2].lower_ in ("town", "city", "village", "port"):
+        return [Candidate(cand.start, cand.end, "GPE", "", cand.origin)]  # (o)
+    if label == "MINERAL" and len(words) > 1 and words[0].lower() in _MINERAL_QUALIFIERS:
+        return [Candidate(cand.start + 1, cand.end, label, cand.kb_id, cand.origin)]  # (p)
+    if label == "MONEY":
+        return [_price_tail(doc, cand)]  # (p)
     if label in _PLACE_LABELS and "," in words:
         return _split_at_commas(doc, cand)  # (c)
     if _species(doc, cand):
@@ -140,7 +190,7 @@ def _one(doc: Doc, cand: Candidate, headline: bool) -> list[Candidate]:
         return [Candidate(cand.start, cand.end, "ORG", "", cand.origin)]  # (l)
     if label == "PERSON" and len(words) > 1 and words[-1] in _TRADE_WORDS:
         return [Candidate(cand.start, cand.end, "ORG", cand.kb_id, cand.origin)]  # (f)
-    if label in ("GPE", "PERSON") and cand.origin == "model" and _landform(doc, cand):
+    if label in ("GPE", "PERSON", "FAC") and cand.origin == "model" and _landform(doc, cand):
         return [Candidate(cand.start, cand.end, "LOC", "", cand.origin)]  # (e)
     return [cand]
 
@@ -155,6 +205,8 @@ def _org(doc: Doc, cand: Candidate, headline: bool) -> list[Candidate]:
                 and all(t.is_title for t in doc[i + 2:end]) and end - i - 2 <= 3:
             return [Candidate(start, i + 1, "ORG", cand.kb_id, cand.origin),
                     Candidate(i + 2, end, "GPE", "", cand.origin)]  # (d) "… AS of Trondheim"
+    while end - start > 1 and doc[start].text in _PUBLICATION_WORDS:
+        start += 1  # (n) "the journal [Economic Geology]"
     if doc[start].text in ("A", "An") and end - start > 1:
         start += 1  # (h)
     if headline:
@@ -185,13 +237,16 @@ def _extensions(doc: Doc, chosen: list[Candidate]) -> list[Candidate]:
     for cand in chosen:
         end = cand.end
         last = doc[end - 1].text
-        if cand.label == "ORG" and last in ("Committee", "Subcommittee", "Commission") \
-                and end + 1 < len(doc) and doc[end].text == "on":
+        if cand.label == "ORG" and last in ("Committee", "Subcommittee", "Commission",
+                                             "Appeals") \
+                and end + 1 < len(doc) and doc[end].text in ("on", "for"):
             j = end + 1
             while j < len(doc) and j not in stops and doc[j].text not in MONTHS_DAYS \
                     and (doc[j].is_title or (doc[j].text in _SMALL and j + 1 < len(doc)
                                              and doc[j + 1].is_title)):
                 j += 1
+            while j > end + 1 and doc[j - 1].text in _SMALL:
+                j -= 1
             if j > end + 1:
                 out.append(Candidate(cand.start, j, "ORG", "", "rules"))
         elif cand.label == "GPE" and end < len(doc) and doc[end].is_title:
@@ -201,9 +256,14 @@ def _extensions(doc: Doc, chosen: list[Candidate]) -> list[Candidate]:
             if doc[j - 1].text in _ORG_AFTER_PLACE:
                 out.append(Candidate(cand.start, j, "ORG", "", "rules"))
         elif cand.label in ("LAW", "ORG") and end < len(doc) and \
-                ((last in ("Year", "Years") and doc[end].like_num)
-                 or (last == "Instrument" and re.fullmatch(r"\d+-\d+", doc[end].text))):
+                last in ("Year", "Years") and doc[end].like_num:
             out.append(Candidate(cand.start, end + 1, "LAW", "", "rules"))
+        elif cand.label in ("LAW", "ORG") and last == "Instrument":
+            m = re.match(r" \d+-\d+\b", doc.text[doc[end - 1].idx + len(last):])
+            span = doc.char_span(doc[cand.start].idx, doc[end - 1].idx + len(last) + m.end(),
+                                 alignment_mode="expand") if m else None
+            if span is not None:
+                out.append(Candidate(span.start, span.end, "LAW", "", "rules"))
     return out
 
 
@@ -336,12 +396,25 @@ def _listings(doc: Doc, spans: list[Candidate]) -> list[Candidate]:
     return _add(kept, exchanges)
 
 
-def _bills(doc: Doc) -> list[Candidate]:
-    """(i) Bill and resolution numbers as LAW."""
+def _price_tail(doc: Doc, cand: Candidate) -> Candidate:
+    """(p) A price takes an area or weight unit after "per" or "a" ("$18 per square foot")."""
+    end = cand.end
+    if end + 1 < len(doc) and doc[end].lower_ in ("per", "a", "an"):
+        for tail in _PRICE_TAILS:
+            n = len(tail)
+            if tuple(t.lower_ for t in doc[end + 1:end + 1 + n]) == tail:
+                return Candidate(cand.start, end + 1 + n, cand.label, cand.kb_id, cand.origin)
+    return cand
+
+
+def _bills(doc: Doc, chosen: list[Candidate]) -> list[Candidate]:
+    """(i) Bill and resolution numbers, and numbered instruments (q), as LAW, unless a
+    longer LAW holds them already ("Government Regulation No. 19 of 2026")."""
     out = []
-    for m in _BILL.finditer(doc.text):
+    for m in [*_BILL.finditer(doc.text), *_NUMBERED.finditer(doc.text)]:
         span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
-        if span is not None:
+        if span is not None and not any(c.label == "LAW" and c.start <= span.start
+                                        and span.end <= c.end for c in chosen):
             out.append(Candidate(span.start, span.end, "LAW", "", "rules"))
     return out
 
