@@ -122,7 +122,7 @@ def test_a_species_named_after_a_person_is_no_person(annotator):
     assert not any(t == "Orvath" for t, _label in got)
     # Not fired: a possessive before something that is not an organism.
     text = "Orvath's company bought the mill."
-    assert ("Orvath", "PERSON") in by_hand(annotator, text, [("Orvath", "PERSON")])
+    assert ("Orvath", "ORG") in by_hand(annotator, text, [("Orvath", "ORG")])
 
 
 def test_reference_number_in_brackets_is_no_span(annotator):
@@ -238,3 +238,14 @@ def test_court_takes_its_circuit_but_not_the_date(annotator):
                                     ("Ninth Circuit", "ORG"), ("November", "DATE")])
     assert ("Kestrel Court of Appeals for the Ninth Circuit", "ORG") in got
     assert ("November", "DATE") in got
+
+
+def test_one_word_person_needs_a_title_a_verb_of_speech_or_a_full_name(annotator):
+    text = "Stone comes from Orvath and Kestrel, and Senator Tarrant said Brenmoor agreed."
+    got = by_hand(annotator, text, [("Orvath", "PERSON"), ("Kestrel", "PERSON"),
+                                    ("Tarrant", "PERSON"), ("Brenmoor", "PERSON")])
+    assert ("Tarrant", "PERSON") in got
+    assert not any(t in ("Orvath", "Kestrel", "Brenmoor") for t, _label in got)
+    # Not fired: a surname after its full name, across the text (the alias rule).
+    text = "Dana Velloro opened the mill.\nVelloro expects ore in May."
+    assert ("Velloro", "PERSON") in found(annotator, text)

@@ -37,6 +37,10 @@ o. A one-word name before "fair", "show", "conference" is an EVENT ("the Marmoma
    after "the town of" it is a GPE.
 p. "heavy"/"light" stay outside a mineral; a price takes "per square foot", "per carat".
 q. A numbered instrument with any head word is LAW ("Announcement No. 46 of 2024").
+r. A one-word model PERSON is no person unless a title stands before it or a verb of
+   speech after it ("Senator Orvath", "Orvath said"): alone, the model's one-word persons
+   are mostly places, companies and products ("from Denizli and Afyon", "reach Oracle");
+   a surname the text defined with a full name is labelled again by the alias rule (6).
 Also: a committee or court takes its subject ("Select Committee on the …", "Court of
 Appeals for the Ninth Circuit"; not across a date), "the Select Committee" alone is a
 back-reference, a company name does not take "of Place" after its legal suffix, and a law
@@ -128,6 +132,8 @@ _PRICE_TAILS = (("square", "foot"), ("square", "metre"), ("square", "meter"), ("
 _NUMBERED = re.compile(r"\b[A-Z][a-z]+ No\. ?\d+ of (?:19|20)\d\d\b")
 # (q) A professional designation after a name ("P.Geo.", "P.Eng.").
 _DESIGNATION = re.compile(r"P\.\s?(?:Geo|Eng)\.?")
+# (r) Verbs of speech after a surname that make it a person.
+_SPEECH = _words("said says told added noted wrote asked replied argued")
 _SECTION_WORDS = frozenset({"Title", "Section", "Part", "Chapter", "Article", "Subtitle"})
 _PLACE_LABELS = frozenset({"GPE", "LOC"})
 # (i) U.S. bill and resolution numbers not written as "H.R." or "S." (which the patterns know).
@@ -174,6 +180,10 @@ def _one(doc: Doc, cand: Candidate, headline: bool) -> list[Candidate]:
             and doc[cand.start - 1].text == "of" \
             and doc[cand.start - 2].lower_ in ("town", "city", "village", "port"):
         return [Candidate(cand.start, cand.end, "GPE", "", cand.origin)]  # (o)
+    if label == "PERSON" and len(words) == 1 and cand.origin == "model" \
+            and not (cand.start > 0 and doc[cand.start - 1].text in TITLE_WORDS) \
+            and not (cand.end < len(doc) and doc[cand.end].lower_ in _SPEECH):
+        return []  # (r)
     if label == "MINERAL" and len(words) > 1 and words[0].lower() in _MINERAL_QUALIFIERS:
         return [Candidate(cand.start + 1, cand.end, label, cand.kb_id, cand.origin)]  # (p)
     if label == "MONEY":
