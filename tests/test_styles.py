@@ -249,3 +249,13 @@ def test_one_word_person_needs_a_title_a_verb_of_speech_or_a_full_name(annotator
     # Not fired: a surname after its full name, across the text (the alias rule).
     text = "Dana Velloro opened the mill.\nVelloro expects ore in May."
     assert ("Velloro", "PERSON") in found(annotator, text)
+
+
+def test_one_word_org_at_a_site_is_no_organisation(annotator):
+    text = "Emeralds from Orvath and ore from the Kestrel pit reach the port."
+    got = by_hand(annotator, text, [("Orvath", "ORG"), ("Kestrel", "ORG")])
+    assert not any(t in ("Orvath", "Kestrel") for t, _label in got)
+    # Not fired: a one-word company in running text, or one a list knows.
+    text = "Orvath signed the offtake with Glencore from its office."
+    got = by_hand(annotator, text, [("Orvath", "ORG"), ("Glencore", "ORG")])
+    assert {("Orvath", "ORG"), ("Glencore", "ORG")} <= got

@@ -111,7 +111,10 @@ gazetteer, then the patterns, decided on token extents after hygiene:
    ("H.Res. 880"); a bracketed wire credit ending a dateline is ORG; a place before an
    organisation word is the organisation ("Tarrant Railway"); two names across a hyphen
    followed by an agreement's or a body's name are one LAW or ORG; a committee takes "on
-   the …" and a law "for Fiscal Year 2028".
+   the …" and a law "for Fiscal Year 2028"; facilities, report titles, document types and
+   designations are no names; a one-word model PERSON needs a title before it or a verb of
+   speech after it, and a one-word model ORG after "from"/"at" or before "pit"/"project"
+   is a site, not an organisation.
 
 Here: rules 0 and 2-4 (``resolve``). Rule 1 and rule 5's dropping are the component's
 (``core.nlp.pipeline.component``); rule 6 is ``core.nlp.pipeline.aliases``; rules 7-12 are

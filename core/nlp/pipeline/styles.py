@@ -33,7 +33,7 @@ n. No name: a facility ("the Ridgeline Works"), a report title ("… Outlook", "
    Summaries"), a document type ("Record of Decision"), a professional designation
    ("P.Geo."), a PERSON made of job words ("Principal Geologist"), a title after a name
    (", Assistant Secretary of Defense for …"); "the journal [Economic Geology]".
-o. A one-word name before "fair", "show", "conference" is an EVENT ("the Marmomac fair");
+o. A one-word name before "fair", "expo", "conference" is an EVENT ("the Marmomac fair");
    after "the town of" it is a GPE.
 p. "heavy"/"light" stay outside a mineral; a price takes "per square foot", "per carat".
 q. A numbered instrument with any head word is LAW ("Announcement No. 46 of 2024").
@@ -41,6 +41,9 @@ r. A one-word model PERSON is no person unless a title stands before it or a ver
    speech after it ("Senator Orvath", "Orvath said"): alone, the model's one-word persons
    are mostly places, companies and products ("from Denizli and Afyon", "reach Oracle");
    a surname the text defined with a full name is labelled again by the alias rule (6).
+s. A one-word model ORG no list knows, after "from", "at", "near" or "reach" or before
+   "pit", "quarry", "deposit", "prospect" or "project", is a place or a site, not an
+   organisation ("emeralds from Muzo", "the Dragon pit"); it is dropped.
 Also: a committee or court takes its subject ("Select Committee on the …", "Court of
 Appeals for the Ninth Circuit"; not across a date), "the Select Committee" alone is a
 back-reference, a company name does not take "of Place" after its legal suffix, and a law
@@ -122,7 +125,7 @@ _PUBLICATION_WORDS = _words("journal newspaper magazine daily weekly")
 # (n) Job words a model PERSON is sometimes made of ("Principal Geologist").
 _JOB_WORDS = _words("Geologist Engineer Geophysicist Metallurgist Analyst Economist")
 # (o) Lower-case words after a one-word name that make it an event ("the Marmomac fair").
-_EVENT_NOUNS = _words("fair show expo exhibition conference summit congress")
+_EVENT_NOUNS = _words("fair expo exhibition conference summit congress")
 # (p) Qualifiers before a mineral that stay outside it ("heavy [rare earths]").
 _MINERAL_QUALIFIERS = _words("heavy light")
 # (p) Area and weight units a price may be given in, after "per" or "a".
@@ -132,6 +135,9 @@ _PRICE_TAILS = (("square", "foot"), ("square", "metre"), ("square", "meter"), ("
 _NUMBERED = re.compile(r"\b[A-Z][a-z]+ No\. ?\d+ of (?:19|20)\d\d\b")
 # (q) A professional designation after a name ("P.Geo.", "P.Eng.").
 _DESIGNATION = re.compile(r"P\.\s?(?:Geo|Eng)\.?")
+# (s) Words around a one-word name that make it a place or a site, not an organisation.
+_SITE_BEFORE = _words("from at near reach")
+_SITE_AFTER = _words("pit quarry deposit prospect project")
 # (r) Verbs of speech after a surname that make it a person.
 _SPEECH = _words("said says told added noted wrote asked replied argued")
 _SECTION_WORDS = frozenset({"Title", "Section", "Part", "Chapter", "Article", "Subtitle"})
@@ -184,6 +190,9 @@ def _one(doc: Doc, cand: Candidate, headline: bool) -> list[Candidate]:
             and not (cand.start > 0 and doc[cand.start - 1].text in TITLE_WORDS) \
             and not (cand.end < len(doc) and doc[cand.end].lower_ in _SPEECH):
         return []  # (r)
+    if label == "ORG" and len(words) == 1 and cand.origin == "model" and not cand.kb_id \
+            and words[0].istitle() and _site_word(doc, cand):
+        return []  # (s)
     if label == "MINERAL" and len(words) > 1 and words[0].lower() in _MINERAL_QUALIFIERS:
         return [Candidate(cand.start + 1, cand.end, label, cand.kb_id, cand.origin)]  # (p)
     if label == "MONEY":
@@ -306,6 +315,15 @@ def _numeric_tokens(chosen: list[Candidate]) -> set[int]:
     """Tokens of chosen dates and amounts: a name's tail never runs into them."""
     return {i for c in chosen if c.label in ("DATE", "MONEY", "PERCENT")
             for i in range(c.start, c.end)}
+
+
+def _site_word(doc: Doc, cand: Candidate) -> bool:
+    """(s) A one-word name used as a place or a site: after "from", "at", "near", "reach"
+    ("emeralds from Muzo", "a plant at Wagerup"), or before "pit", "quarry", "deposit",
+    "prospect", "project" ("the Dragon pit")."""
+    before = doc[cand.start - 1].lower_ if cand.start else ""
+    after = doc[cand.end].lower_ if cand.end < len(doc) else ""
+    return before in _SITE_BEFORE or after in _SITE_AFTER
 
 
 def _strip_body(doc: Doc, start: int, end: int) -> int:
