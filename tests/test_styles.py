@@ -259,3 +259,11 @@ def test_one_word_org_at_a_site_is_no_organisation(annotator):
     text = "Orvath signed the offtake with Glencore from its office."
     got = by_hand(annotator, text, [("Orvath", "ORG"), ("Glencore", "ORG")])
     assert {("Orvath", "ORG"), ("Glencore", "ORG")} <= got
+
+
+def test_about_heading_of_a_release_is_the_company(annotator):
+    got = by_hand(annotator, "About Orvath Lithium", [("Orvath", "ORG"), ("Lithium", "MINERAL")])
+    assert got == {("Orvath Lithium", "ORG")}
+    # Not fired: a heading about a topic, written with a lower-case word.
+    got = by_hand(annotator, "About the Orvath Project", [])
+    assert ("Orvath Project", "ORG") not in got and ("the Orvath Project", "ORG") not in got

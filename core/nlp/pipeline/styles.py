@@ -44,6 +44,7 @@ r. A one-word model PERSON is no person unless a title stands before it or a ver
 s. A one-word model ORG no list knows, after "from", "at", "near" or "reach" or before
    "pit", "quarry", "deposit", "prospect" or "project", is a place or a site, not an
    organisation ("emeralds from Muzo", "the Dragon pit"); it is dropped.
+u. A company release's heading "About Orvath Metals" is one ORG after "About".
 Also: a committee or court takes its subject ("Select Committee on the …", "Court of
 Appeals for the Ninth Circuit"; not across a date), "the Select Committee" alone is a
 back-reference, a company name does not take "of Place" after its legal suffix, and a law
@@ -157,6 +158,7 @@ def restyle(doc: Doc, chosen: Iterable[Candidate]) -> list[Candidate]:
     out = _add(out, _bills(doc, out))
     out = _add(out, _wire_credit(doc))
     out = _add(out, _landforms(doc, out), replace=False)
+    out = _add(out, _about_heading(doc, headline))
     return sorted(out, key=lambda c: c.start)
 
 
@@ -371,6 +373,14 @@ def _landforms(doc: Doc, chosen: list[Candidate]) -> list[Candidate]:
         else:
             i += 1
     return out
+
+
+def _about_heading(doc: Doc, headline: bool) -> list[Candidate]:
+    """(u) A company release's "About Orvath Metals" heading names the company: one ORG."""
+    if headline and 3 <= len(doc) <= 7 and doc[0].text == "About" \
+            and all(t.is_title or t.text in COMPANY_SUFFIXES for t in doc[1:]):
+        return [Candidate(1, len(doc), "ORG", "", "rules")]
+    return []
 
 
 def _species(doc: Doc, cand: Candidate) -> bool:
