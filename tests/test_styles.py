@@ -200,9 +200,9 @@ def test_title_after_a_name_and_publication_word_are_outside(annotator):
     assert ("Orvath Geology", "ORG") in got
     assert not any(t.startswith("Assistant") for t, _label in got)
     # Not fired: an office named in running text, not after a name.
-    text = "The Office of Kestrel Policy for Mines opened."
-    got = by_hand(annotator, text, [("Office of Kestrel Policy for Mines", "ORG")])
-    assert ("Office of Kestrel Policy for Mines", "ORG") in got
+    text = "The Office of Kestrel Affairs for Mines opened."
+    got = by_hand(annotator, text, [("Office of Kestrel Affairs for Mines", "ORG")])
+    assert ("Office of Kestrel Affairs for Mines", "ORG") in got
 
 
 def test_fair_after_a_name_is_an_event_and_town_of_is_a_place(annotator):
