@@ -57,9 +57,9 @@ def test_stock_listing_exchange_is_org_and_ticker_is_no_span(annotator):
 
 
 def test_section_reference_alone_is_no_law(annotator):
-    text = "The award was made under Title III of the Valdoran Production Act."
-    got = by_hand(annotator, text, [("Title III", "LAW"), ("Valdoran Production Act", "LAW")])
-    assert ("Title III", "LAW") not in got
+    text = "The award was made under Section 9 of the Valdoran Production Act."
+    got = by_hand(annotator, text, [("Section 9", "LAW"), ("Valdoran Production Act", "LAW")])
+    assert ("Section 9", "LAW") not in got
     assert ("Valdoran Production Act", "LAW") in got
 
 
