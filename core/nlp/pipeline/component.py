@@ -49,6 +49,7 @@ from core.nlp.pipeline.shapes import (
     fit_to_shape,
     headline_verbs,
 )
+from core.nlp.pipeline.styles import restyle
 from core.nlp.pipeline.words import (
     COMPOUND_WORDS,
     DEFAULT_LABELS,
@@ -147,7 +148,7 @@ class AssayEntities:
         model += [c for c in numeric if not any(m.start < c.end and c.start < m.end
                                                  for m in model)]
         chosen = resolve(doc, gazetteer, patterns, model, verbs is not None)
-        chosen = defined_terms(doc, chosen, gazetteer)
+        chosen = restyle(doc, defined_terms(doc, chosen, gazetteer))
         ents = []
         for cand in sorted(chosen, key=lambda c: c.start):
             label = LABEL_MAP.get(cand.label, cand.label)

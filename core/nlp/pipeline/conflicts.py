@@ -102,11 +102,29 @@ gazetteer, then the patterns, decided on token extents after hygiene:
    it, hyphens included, so "Japan-Valdora Memorandum of Understanding on Ore Trade" is one
    LAW (rule 0) and "Okafor-Tarrant Administration" one ORG, not places and a remainder
    ("Memorandum" is a law head and "Administration" a body head at the end of a run).
+14. Real-news styles (``core.nlp.pipeline.styles``, run on the spans rules 0-12 chose): a
+   stock listing's exchange is ORG and its ticker no span ("([Kestrel Exchange]: ORVC)"); a
+   section reference alone is no LAW ("Section 9") unless listed; a place across a comma is
+   two places ("WASHINGTON, D.C."); a body after a name is outside it ("[Brenmoor Lithium]
+   Board of Directors", "Board of [Orvath Metals Ltd.]") and in a headline an ORG ends
+   before a release verb ("[Department of Mines] Awards"); a name ending in a landform word
+   ("Range", "Mesa", "Flat", "Bluff", "Reservoir", "Alps") or "Mount X" is LOC, a model GPE
+   only after "the"; a PERSON ending in a trade word is ORG ("Orvath Copper"), in a town
+   word GPE ("Kestrel Springs"); "Orvath's buckwheat" names no one; a reference number in
+   brackets and an article before an ORG are outside it; bill and resolution numbers are LAW
+   ("H.Res. 880"); a bracketed wire credit ending a dateline is ORG; a place before an
+   organisation word is the organisation ("Tarrant Railway"); two names across a hyphen
+   followed by an agreement's or a body's name are one LAW or ORG; a committee takes "on the
+   …" and a law "for Fiscal Year 2028"; facilities, report titles, document types and
+   designations are no names; a one-word model PERSON needs a title before it or a verb of
+   speech after it, and a one-word model ORG after "from"/"at" or before "pit"/"project" is
+   a site, not an organisation.
 
 Here: rules 0 and 2-4 (``resolve``). Rule 1 and rule 5's dropping are the component's
 (``core.nlp.pipeline.component``); rule 6 is ``core.nlp.pipeline.aliases``; rules 7-13 are
 applied by the component to every model and pattern span before rules 0-4, with the
-segment's shape found by ``core.nlp.pipeline.shapes``.
+segment's shape found by ``core.nlp.pipeline.shapes``; rule 14 after them, on the spans
+they chose.
 """
 
 from __future__ import annotations
