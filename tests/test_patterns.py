@@ -7,6 +7,8 @@ patterns, not the gazetteers or the model's memory, can find them).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from core.nlp.pipeline import Annotator, load_annotator
@@ -234,3 +236,27 @@ def test_amounts_with_glued_prefixes_codes_and_currency_words(annotator):
 def test_compound_head_starts_a_law(annotator):
     text = "Projects qualify under the Incentive Regime for Deep Drilling from next year."
     assert texts(annotator, text, "LAW") == ["Incentive Regime for Deep Drilling"]
+
+
+@pytest.mark.slow
+def test_the_same_text_gets_the_same_suggestions_whatever_the_hash_seed():
+    """Two patterns on one extent (an ORG by its opening head, a LAW by its closing one) were
+    settled by a set's order, which PYTHONHASHSEED changes from run to run: a reviewer saw an
+    office as a law on one pre-annotation and as an organisation on the next."""
+    import os
+    import subprocess
+    import sys
+
+    script = ("from core.nlp.pipeline import load_annotator\n"
+              "t = 'The Office of Kestrel Policy for Mines said on Tuesday that the Ministry "
+              "of Orvath Mining Code Review would report.'\n"
+              "print([(t[s.start:s.end], s.label) for s in "
+              "next(load_annotator().annotate([t]))[0]])\n")
+    seen = set()
+    for seed in ("1", "2", "3", "4"):
+        out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                             env={**os.environ, "PYTHONHASHSEED": seed}, check=True,
+                             cwd=str(Path(__file__).parents[1])).stdout
+        seen.add(out.strip())
+    assert len(seen) == 1, seen
+    assert "('Office of Kestrel Policy for Mines', 'ORG')" in seen.pop()

@@ -282,7 +282,17 @@ class NamePatterns:
                 found.append(Found(trimmed[0], trimmed[1], label))
         taken = bytearray(len(doc))
         kept = []
-        for f in sorted(set(found), key=lambda f: (-(f.end - f.start), f.start)):
+        # Longest first. Two finds of one extent (an ORG by its opening head, a LAW by its
+        # closing one): the head that opens the name decides ("Office of X Policy for
+        # Mines" is an office), else the one found first; the same on every run (a set here
+        # ordered them by PYTHONHASHSEED, so that name was ORG on one run and LAW on the next).
+        def rank(f: Found) -> tuple[int, int, int]:
+            opener = doc[f.start].text
+            opens = (f.label == "ORG" and opener in ORG_HEAD_FIRST) or (
+                f.label == "LAW" and opener in LAW_HEAD_FIRST)
+            return -(f.end - f.start), f.start, 0 if opens else 1
+
+        for f in sorted(dict.fromkeys(found), key=rank):
             if not any(taken[f.start : f.end]):
                 taken[f.start : f.end] = b"\1" * (f.end - f.start)
                 kept.append(f)
