@@ -18,8 +18,8 @@ APP_DEBS := libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-ra
 # (tests/test_report.py; without it the test skips, except on CI where it fails), and the
 # bundle test builds the app, which must carry Qt's xcb libraries (APP_DEBS); GLib's gio
 # and shared-mime-info read the .assay MIME type as a file manager does
-# (tests/test_project_by_file.py). The packaged app is started on a real X server (Xvfb) and its window found with xwininfo
-# (x11-utils); the .deb's desktop entry is checked by desktop-file-validate
+# (tests/test_project_by_file.py). The packaged app is started on a real X server (Xvfb)
+# and its window found with xwininfo (x11-utils); the .deb's desktop entry is checked by desktop-file-validate
 # (tests/test_app_build.py, bench/app_start.py). Installed like app-deps: where we may
 # (root with apt), else we say what is missing.
 TEST_DEBS := chromium shared-mime-info libglib2.0-bin xvfb x11-utils desktop-file-utils \
