@@ -67,3 +67,22 @@ def test_the_cli_imports_a_pdf_and_says_why_a_scan_was_not(tmp_path):
         assert article.text == REPORT_TEXT and len(article.page_starts) == 3
     refused = cli("import", str(project), str(tmp_path / "scan.pdf"))
     assert refused.returncode == 1 and "Imported 0 article(s)" in refused.stdout
+
+
+def test_the_import_files_dialog_offers_every_format_assay_reads(qtbot, tmp_path, monkeypatch):
+    """File → Import files… showed no .json (Label Studio), though the importer reads it:
+    a user filtering by "Articles" could not see such a file."""
+    import gui.window.project_jobs as project_jobs
+    from core.store import Project
+    from tests.gui_helpers import open_window
+
+    path = tmp_path / "p.assay"
+    Project.create(path, rules=store_rules()).close()
+    win = open_window(qtbot, tmp_path, path)
+    offered: list[str] = []
+    monkeypatch.setattr(project_jobs, "open_file_names",
+                        lambda parent, title, folder, filters: offered.append(filters) or [])
+    win.act_import_files.trigger()
+    articles = offered[0].split(";;")[0]
+    for suffix in ("*.txt", "*.md", "*.html", "*.htm", "*.pdf", "*.jsonl", "*.csv", "*.json"):
+        assert f"{suffix} " in articles + " " or f"{suffix})" in articles, (suffix, articles)

@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from core.errors import AssayError
+from core.formats.importers import SUPPORTED_SUFFIXES
 from core.jobs import protocol
 from gui.common.file_dialogs import existing_folder, open_file_names
 from gui.common.plain_text import inform, message_box, warn
@@ -22,6 +23,11 @@ from gui.dialogs.export_dialog import ExportDialog
 from gui.dialogs.feed_import_dialog import FeedImportDialog, FeedImportSummary
 from gui.review_host import JobsHost
 
+
+def import_filter() -> str:
+    """The Import files dialog's filter: every suffix the importers read (one list, in
+    ``core.formats.importers``), so a format added there is never hidden here."""
+    return f"Articles ({' '.join('*' + s for s in SUPPORTED_SUFFIXES)});;All files (*)"
 
 class ProjectJobs:
     """Starts the window's background jobs and shows what they did."""
@@ -40,7 +46,7 @@ class ProjectJobs:
             return
         paths = open_file_names(
             self._parent, "Import articles", Path.home(),
-            "Articles (*.txt *.md *.html *.htm *.pdf *.jsonl *.csv);;All files (*)")
+            import_filter())
         if paths:
             self.start_import(paths)
 
