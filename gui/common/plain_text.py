@@ -10,9 +10,24 @@ tooltips, which are always guessed, get the text escaped inside explicit rich te
 from __future__ import annotations
 
 import html
+import re
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
+
+_LONG_RUN = re.compile(r"\S{24,}")
+_BREAK = "\u200b"  # zero-width space: a place a wrapping label may break, drawn as nothing
+
+
+def wrappable(text: str, every: int = 16) -> str:
+    """``text`` for a word-wrapping label: a run of 24 or more characters without a space
+    (a file name, a URL, "CRITICAL_MINERALS_REPORT_FINAL_v3") may break every ``every``
+    characters. Without it the label asks for the whole run's width and a title made of
+    one long word pushed the window wider than the screen."""
+    def breakable(match: re.Match[str]) -> str:
+        run = match.group(0)
+        return _BREAK.join(run[i:i + every] for i in range(0, len(run), every))
+    return _LONG_RUN.sub(breakable, text)
 
 
 def plain_tip(text: str) -> str:

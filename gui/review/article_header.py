@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from core.models import PREVIEW_CHARS, Article, shown_title
 from core.text.pages import page_at
+from gui.common.plain_text import wrappable
 from gui.common.theme import STATUS_COLORS
 from gui.review.topic_chips import TopicChips
 
@@ -27,6 +28,7 @@ class ArticleHeader(QWidget):
         self.title.setFont(font)
         self.meta = QLabel()
         self.meta.setTextFormat(Qt.TextFormat.PlainText)
+        self.meta.setWordWrap(True)  # a long source or address wraps, never widens the window
         self.meta.setStyleSheet("color: palette(placeholder-text);")
         self.status_chip = QLabel()
         self.status_chip.setTextFormat(Qt.TextFormat.PlainText)
@@ -55,7 +57,8 @@ class ArticleHeader(QWidget):
             self.status_chip.clear()
             self.status_chip.setStyleSheet("")
             return
-        self.title.setText(shown_title(art.title, art.text[:PREVIEW_CHARS], art.source))
+        self.title.setText(wrappable(shown_title(art.title, art.text[:PREVIEW_CHARS],
+                                                 art.source)))
         bits = [b for b in (art.source, art.published, art.url) if b]
         if art.reviewed_by:
             bits.append(f"{art.status} by {art.reviewed_by}")
@@ -79,4 +82,4 @@ class ArticleHeader(QWidget):
         if pages:
             page = page_at(pages, offset) if offset is not None else None
             part = f"page {page} of {len(pages)}" if page else f"{len(pages)} pages"
-        self.meta.setText("  ·  ".join([*self._bits, part] if part else self._bits))
+        self.meta.setText(wrappable("  ·  ".join([*self._bits, part] if part else self._bits)))

@@ -10,15 +10,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QKeyEvent
+from PySide6.QtGui import QAction, QColor, QKeyEvent
 from PySide6.QtWidgets import QLabel, QMenu, QToolButton, QWidget
 
 from core.models import ArticleTopic, Topic
+from core.text.normalise import one_line
 from gui.common.flow_layout import FlowLayout
 from gui.common.plain_text import plain_tip
 from gui.common.theme import INK, label_color
 
 NO_TOPICS = "No topic yet: press T"
+CHIP_CHARS = 24  # a chip longer than this is cut with "…": a 40-character name widened the window
 
 
 def chip_style(color: str, suggested: bool) -> str:
@@ -29,7 +31,8 @@ def chip_style(color: str, suggested: bool) -> str:
                 f"border: 1px dashed {color};")
         hover = f"border: 2px solid {color};"
     else:
-        rule = f"background: {color}; color: white; border: 1px solid {color}; font-weight: 600;"
+        ink = INK.name() if QColor(color).lightnessF() > 0.6 else "white"  # legible on yellow
+        rule = f"background: {color}; color: {ink}; border: 1px solid {color}; font-weight: 600;"
         hover = f"border: 2px solid {INK.name()};"
     return (f"QToolButton {{ {rule} border-radius: 9px; padding: 1px 9px; }} "
             f"QToolButton:hover {{ {hover} }}")
@@ -106,7 +109,7 @@ class TopicChips(QWidget):
                 continue
             chip = QToolButton(self)
             suggested = row.state == "suggested"
-            chip.setText(literal(topic.name))
+            chip.setText(literal(one_line(topic.name, CHIP_CHARS)))  # the tooltip has it all
             chip.setStyleSheet(chip_style(topic.color, suggested))
             chip.setCursor(Qt.CursorShape.PointingHandCursor)
             how = (f"Suggested by {row.model or 'a model'}"
