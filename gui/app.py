@@ -119,15 +119,21 @@ def main(argv: list[str] | None = None) -> int:
     install_error_dialog(log_path)
     settings = QSettings()
     apply_theme(app, dark=settings.value("view/dark", "false") == "true")
+    # Listen before the first-run question, so a project double-clicked while it is asked
+    # waits for this window instead of starting a second Assay.
+    handed: list[str] = []
+    server = InstanceServer(name, handed.append)
     reviewer = ask_reviewer(settings)
     window = MainWindow(settings, reviewer)
-    server = InstanceServer(name, window.files.open_from_elsewhere)
+    server.hand_to(window.files.open_from_elsewhere)
     last = settings.value("project/last")
     opened = project is not None and window.open_project(project)
     if not opened:
         opened = bool(last) and Path(str(last)).exists() and window.open_project(str(last))
     if not opened:
         window.open_project(ensure_sample_project(data_dir()))
+    for path in handed:
+        window.files.open_from_elsewhere(path)
     window.show()
     code = app.exec()
     del server

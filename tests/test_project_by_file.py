@@ -178,3 +178,22 @@ def test_open_recent_lists_the_last_projects_newest_first_and_opens_one(qtbot, t
     win.recent_menu.actions()[1].trigger()
     assert win.project.path.resolve() == older.resolve()
     assert win.windowTitle().startswith("R&D cobalt")
+
+
+@pytest.mark.slow
+def test_a_project_double_clicked_while_the_first_run_asks_for_a_name_waits_for_that_window(
+        tmp_path):
+    env = _home(tmp_path)
+    conf = Path(env["XDG_CONFIG_HOME"]) / "Assay" / "Assay.conf"
+    conf.write_text("", encoding="utf-8")  # a first run: "Who is reviewing?" is asked
+    first = _start(env)
+    try:
+        socket_dir = Path(env["TMPDIR"])
+        assert _wait_for(lambda: any(p.name.startswith("assay-") for p in socket_dir.iterdir()))
+        project = _project(tmp_path / "clicked.assay")
+        handed = subprocess.run([sys.executable, "-m", "gui", str(project)], cwd=ROOT, env=env,
+                                capture_output=True, text=True, timeout=60)
+        assert handed.returncode == 0 and "running Assay window" in handed.stdout
+        assert first.poll() is None  # still asking; the project waits for its window
+    finally:
+        _stop(first, signal.SIGKILL)

@@ -76,6 +76,10 @@ class InstanceServer(QObject):
             self._server.listen(name)
         self._server.newConnection.connect(self._accept)
 
+    def hand_to(self, open_project: Callable[[str], object]) -> None:
+        """From now on pass projects to *open_project* (the window, once it exists)."""
+        self._open_project = open_project
+
     @property
     def listening(self) -> bool:
         return self._server.isListening()
