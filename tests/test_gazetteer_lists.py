@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from core.nlp.gazetteers import GazetteerError, load_gazetteer
-from core.nlp.pipeline import COMPONENT, Annotator, load_annotator
+from core.nlp.pipeline import Annotator, load_annotator
+from tests.pipeline_helpers import with_model_entities
 
 
 @pytest.fixture(scope="module")
@@ -37,16 +38,7 @@ def labelled(annotator: Annotator, text: str) -> set[tuple[str, str]]:
 
 def resolve(annotator: Annotator, text: str, model_ents: list[tuple[str, str]]) -> list[tuple]:
     """Only our component on ``text``, as if the model had found ``model_ents``."""
-    nlp = annotator.nlp
-    doc = nlp.make_doc(text)
-    spans = []
-    for sub, label in model_ents:
-        start = text.index(sub)
-        span = doc.char_span(start, start + len(sub), label=label)
-        assert span is not None, sub
-        spans.append(span)
-    doc.ents = spans
-    doc = nlp.get_pipe(COMPONENT)(doc)
+    doc = with_model_entities(annotator, text, model_ents)
     return [(e.text, e.label_, e.kb_id_ or None) for e in doc.ents]
 
 

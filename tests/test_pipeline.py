@@ -21,6 +21,7 @@ from core.nlp.pipeline import (
     load_annotator,
     token_offsets,
 )
+from tests.pipeline_helpers import with_model_entities
 
 SEPARATORS = "\n\t|"
 
@@ -43,17 +44,8 @@ def labelled(annotator: Annotator, text: str) -> set[tuple[str, str]]:
 
 
 def resolve(annotator: Annotator, text: str, model_ents: list[tuple[str, str]]) -> list[tuple]:
-    """Run only our component on ``text`` as if the model had found ``model_ents``."""
-    nlp = annotator.nlp
-    doc = nlp.make_doc(text)
-    spans = []
-    for sub, label in model_ents:
-        start = text.index(sub)
-        span = doc.char_span(start, start + len(sub), label=label)
-        assert span is not None, sub
-        spans.append(span)
-    doc.ents = spans
-    doc = nlp.get_pipe(COMPONENT)(doc)
+    """Only our component on ``text``, as if the model had found ``model_ents``."""
+    doc = with_model_entities(annotator, text, model_ents)
     return [(e.text, e.label_, e.kb_id_ or None, e.id_) for e in doc.ents]
 
 

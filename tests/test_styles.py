@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import pytest
 
-from core.nlp.pipeline import COMPONENT, Annotator, load_annotator
+from core.nlp.pipeline import Annotator, load_annotator
+from tests.pipeline_helpers import suggested, with_model_entities
 
 
 @pytest.fixture(scope="module")
@@ -23,24 +24,13 @@ def annotator() -> Annotator:
 
 
 def found(annotator: Annotator, text: str) -> set[tuple[str, str]]:
-    """(text, label) of every span the whole pipeline suggests."""
-    [(spans, _tokens)] = list(annotator.annotate([text]))
-    return {(text[s.start : s.end], s.label) for s in spans}
+    return suggested(annotator, text)
 
 
 def by_hand(annotator: Annotator, text: str, model_ents: list[tuple[str, str]]
             ) -> set[tuple[str, str]]:
-    """Run only our component on ``text`` as if the model had found ``model_ents``."""
-    nlp = annotator.nlp
-    doc = nlp.make_doc(text)
-    spans = []
-    for sub, label in model_ents:
-        start = text.index(sub)
-        span = doc.char_span(start, start + len(sub), label=label)
-        assert span is not None, sub
-        spans.append(span)
-    doc.ents = spans
-    doc = nlp.get_pipe(COMPONENT)(doc)
+    """Only our component on ``text``, as if the model had found ``model_ents``."""
+    doc = with_model_entities(annotator, text, model_ents)
     return {(e.text, e.label_) for e in doc.ents}
 
 
