@@ -28,7 +28,6 @@ class ArticleHeader(QWidget):
         self.title.setFont(font)
         self.meta = QLabel()
         self.meta.setTextFormat(Qt.TextFormat.PlainText)
-        self.meta.setWordWrap(True)  # a long source or address wraps, never widens the window
         self.meta.setStyleSheet("color: palette(placeholder-text);")
         self.status_chip = QLabel()
         self.status_chip.setTextFormat(Qt.TextFormat.PlainText)
@@ -82,4 +81,4 @@ class ArticleHeader(QWidget):
         if pages:
             page = page_at(pages, offset) if offset is not None else None
             part = f"page {page} of {len(pages)}" if page else f"{len(pages)} pages"
-        self.meta.setText(wrappable("  ·  ".join([*self._bits, part] if part else self._bits)))
+        self.meta.setText("  ·  ".join([*self._bits, part] if part else self._bits))
