@@ -14,10 +14,12 @@ import os
 import shutil
 import signal
 import subprocess
+import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
+from typing import IO
 
 ROOT = Path(__file__).resolve().parents[1]
 DIST = ROOT / "dist"
@@ -88,26 +90,48 @@ def stop(process: subprocess.Popen) -> None:
     process.wait(10)
 
 
+def window_titles(display: str) -> list[str]:
+    """The titles of the named windows on *display* (what a failed wait reports)."""
+    tree = subprocess.run(["xwininfo", "-display", display, "-root", "-tree"],
+                          capture_output=True, text=True).stdout
+    return [line.split('"')[1] for line in tree.splitlines() if line.count('"') >= 2]
+
+
 def seconds_to_window(command: list[str], env: dict[str, str], title_part: str,
                       timeout: float = 180.0, cwd: Path | None = None,
-                      keep_running: bool = False) -> tuple[float, subprocess.Popen]:
+                      keep_running: bool = False,
+                      stderr: IO[str] | None = None) -> tuple[float, subprocess.Popen]:
     """Start *command* and wait until its window with *title_part* in the title shows;
-    the seconds it took (RuntimeError if it exits or times out first)."""
+    the seconds it took (RuntimeError if it exits or times out first, naming the windows
+    that did show and the end of what the app wrote to stderr).
+
+    The app's stderr goes to a file (*stderr*, else a temporary one), never to a pipe that
+    nobody reads while waiting: a chatty app would fill it and hang on its next warning."""
     started = time.perf_counter()
-    process = subprocess.Popen(command, env=env, cwd=cwd, start_new_session=True,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    try:
-        while time.perf_counter() - started < timeout:
-            if window_shown(env["DISPLAY"], title_part):
-                return time.perf_counter() - started, process
-            if process.poll() is not None:
-                err = process.stderr.read() if process.stderr else ""
-                raise RuntimeError(f"{command[0]} exited ({process.returncode}): {err[-2000:]}")
-            time.sleep(0.02)
-        raise RuntimeError(f"no window titled …{title_part}… after {timeout:.0f} s")
-    finally:
-        if not keep_running:
-            stop(process)
+    given = nullcontext(stderr) if stderr is not None else None
+    with given or tempfile.TemporaryFile("w+", encoding="utf-8") as err:
+        process = subprocess.Popen(command, env=env, cwd=cwd, start_new_session=True,
+                                   stdout=subprocess.DEVNULL, stderr=err, text=True)
+
+        def written() -> str:
+            err.flush()
+            err.seek(0)
+            return err.read()[-2000:]
+
+        try:
+            while time.perf_counter() - started < timeout:
+                if window_shown(env["DISPLAY"], title_part):
+                    return time.perf_counter() - started, process
+                if process.poll() is not None:
+                    raise RuntimeError(f"{command[0]} exited ({process.returncode}): "
+                                       f"{written()}")
+                time.sleep(0.02)
+            raise RuntimeError(f"no window titled …{title_part}… after {timeout:.0f} s; "
+                               f"windows shown: {window_titles(env['DISPLAY'])}; "
+                               f"stderr: {written()}")
+        finally:
+            if not keep_running:
+                stop(process)
 
 
 def _artifacts() -> tuple[Path, Path] | None:

@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from core.text.normalise import one_line
+from core.text.spacy_ready import spacy_ready
 from core.text.tokens import customise_tokenizer
 from core.text.wording import counted
 
@@ -71,9 +72,7 @@ def topic_text(text: str) -> str:
 
 def topic_nlp() -> Any:
     """A blank English pipeline with Assay's tokenizer (the one pre-annotation's model has)."""
-    import spacy
-
-    nlp = spacy.blank("en")
+    nlp = spacy_ready().blank("en")
     customise_tokenizer(nlp)
     return nlp
 
@@ -144,8 +143,7 @@ def fit_topics(items_train: Sequence[tuple[str, Sequence[str]]],
 def attach_topics(ner_dir: Path, topics_dir: Path, out: Path) -> None:
     """Write to ``out`` the NER pipeline of ``ner_dir`` with the classifier of
     ``topics_dir`` sourced into it (after every other component)."""
-    import spacy
-
+    spacy = spacy_ready()
     nlp = spacy.load(ner_dir)
     source = spacy.load(topics_dir)
     nlp.add_pipe(TEXTCAT, source=source, last=True)

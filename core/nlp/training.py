@@ -42,6 +42,7 @@ from core.nlp.models import DEFAULT_MODELS, installed_model
 from core.nlp.topic_training import topic_scores, train_topics
 from core.text.file_names import check_file_name
 from core.text.normalise import one_line
+from core.text.spacy_ready import spacy_ready
 from core.text.tokens import export_words, segments
 
 META_FILE = "assay-model.json"
@@ -252,7 +253,6 @@ def train(
     With ``topics`` (the project's, in its order) a topic classifier is trained too when
     enough of them have examples (``core.nlp.topic_training``), and scored on dev.
     """
-    import spacy
     from spacy.cli.train import train as spacy_train
 
     from core.nlp.pipeline import load_annotator
@@ -269,7 +269,7 @@ def train(
     # next run can remove it if this one is killed: it holds the articles' text.
     with tempfile.TemporaryDirectory(prefix=work_prefix, dir=out_dir) as tmp_name:
         tmp = Path(tmp_name)
-        vocab = spacy.blank("en").vocab
+        vocab = spacy_ready().blank("en").vocab
         write_corpus(train_set, tmp / "train.spacy", vocab)
         write_corpus(dev_set, tmp / "dev.spacy", vocab)
         words = sum(len(e.text.split()) for e in train_set)

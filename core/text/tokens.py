@@ -21,6 +21,8 @@ from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from typing import Any
 
+from core.text.spacy_ready import spacy_ready
+
 Token = tuple[int, int]
 
 # Line breaks, tabs and table bars separate names (label guide); everything else is a segment.
@@ -56,9 +58,7 @@ def customise_tokenizer(nlp: Any) -> None:
 @lru_cache(maxsize=1)
 def blank_nlp() -> Any:
     """``spacy.blank("en")`` with Assay's tokenizer (0.2 s to load once, plus importing spaCy)."""
-    import spacy
-
-    nlp = spacy.blank("en")
+    nlp = spacy_ready().blank("en")
     customise_tokenizer(nlp)
     return nlp
 

@@ -31,6 +31,7 @@ from core.nlp.pipeline.relation_pass import PARSE_COMPONENTS, RelationPass
 from core.nlp.pipeline.shapes import drop_heading_phrases
 from core.nlp.pipeline.words import DEFAULT_LABELS
 from core.nlp.topic_training import TEXTCAT, topic_text
+from core.text.spacy_ready import spacy_ready
 from core.text.tokens import customise_tokenizer, doc_tokens, segments
 
 MODEL_NAMES: tuple[str, ...] = DEFAULT_MODELS
@@ -159,7 +160,7 @@ def _load_model(name: str) -> Language:
     """The statistical pipeline running only NER and what NER listens to (raises OSError);
     the parser and what it needs stay loaded but disabled, for the relation pass, and so
     does a topic classifier, which runs on whole texts (``Annotator.topic_scores``)."""
-    nlp = spacy.load(name, exclude=list(_UNUSED))
+    nlp = spacy_ready().load(name, exclude=list(_UNUSED))
     for pipe_name, proc in list(nlp.pipeline):
         feeds_ner = "ner" in getattr(proc, "listening_components", ())
         if pipe_name == "ner" or feeds_ner:
@@ -195,7 +196,7 @@ def load_annotator(
         break
     warning = None
     if nlp is None:
-        nlp = spacy.blank("en")
+        nlp = spacy_ready().blank("en")
         model_name, model_version = "blank:en", spacy.__version__
         warning = (
             f"No statistical English model is installed (tried {', '.join(model_names)}), "
