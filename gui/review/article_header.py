@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from core.models import PREVIEW_CHARS, Article, shown_title
 from core.text.pages import page_at
+from gui.common.elided_label import ElidedLabel
 from gui.common.plain_text import wrappable
 from gui.common.theme import STATUS_COLORS
 from gui.review.topic_chips import TopicChips
@@ -26,8 +27,7 @@ class ArticleHeader(QWidget):
         font.setPointSizeF(font.pointSizeF() * 1.35)
         font.setBold(True)
         self.title.setFont(font)
-        self.meta = QLabel()
-        self.meta.setTextFormat(Qt.TextFormat.PlainText)
+        self.meta = ElidedLabel()  # a long source URL must not widen the window
         self.meta.setStyleSheet("color: palette(placeholder-text);")
         self.status_chip = QLabel()
         self.status_chip.setTextFormat(Qt.TextFormat.PlainText)

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
@@ -104,6 +104,9 @@ class MainWindow(QMainWindow):
         if state is not None:
             self.splitter.restoreState(state)
         self.columns.restored = state is not None  # its widths are the wanted ones
+        # Restored again at the first show: before it the splitter is not the window's width
+        # yet, and its first layout may hand the difference to the list column.
+        self._splitter_state = state
         self.view.set_zoom(float(str(settings.value("view/zoom", 0.0))))  # a str or a float
         self._check_model()
         # Articles without stored tokens are tokenised on first open with Assay's one tokenizer
@@ -502,6 +505,13 @@ class MainWindow(QMainWindow):
     def resizeEvent(self, event) -> None:  # noqa: N802 (Qt API)
         super().resizeEvent(event)
         if self.isVisible():  # before the first show the sizes are not the window's yet
+            self.columns.fit()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt API)
+        super().showEvent(event)
+        if self._splitter_state is not None:
+            self.splitter.restoreState(self._splitter_state)
+            self._splitter_state = None
             self.columns.fit()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
