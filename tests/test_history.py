@@ -1,4 +1,5 @@
-"""The Qt-free review history: a failed edit, undo or redo leaves it where it was.
+"""The Qt-free review history: a failed edit leaves it where it was; an undo refused
+because the project changed elsewhere clears it.
 
 Before, undo lived in a ``QUndoStack``: when an undo failed (another writer had changed
 the span), the window said so but the stack moved as if it had worked, and the next
@@ -9,10 +10,10 @@ from __future__ import annotations
 
 import pytest
 
-from core.errors import AssayError, InvalidEdit
+from core.errors import InvalidEdit
 from core.nlp.store_rules import store_rules
 from core.review.edits import AddKbEntry, AddSpan, LinkSpans, SetStatus, UpdateSpan
-from core.review.history import History
+from core.review.history import History, HistoryCleared
 from core.store import Project
 
 
@@ -27,17 +28,20 @@ def test_a_refused_edit_is_not_recorded(history, project):
     assert history.done == [] and history.undo_title is None
 
 
-def test_a_failed_undo_leaves_the_history_where_it_was(history, project, tmp_path):
+def test_an_undo_over_another_writers_change_is_refused_and_clears_the_history(
+        history, project, tmp_path):
+    """Refused, the relabel's undo must not leave "add MINERAL" next in line either: that
+    undo would delete the span ben has just relabelled."""
     relabel = history.do(UpdateSpan(history.do(AddSpan(1, 0, 7, "MINERAL")).span_id,
                                     "relabel as ORG", label="ORG"))
     # Another writer changes the span meanwhile.
     other = Project.open(project.path, rules=store_rules())
     other.update_span(relabel.span_id, "ben", label="GPE")
     other.close()
-    with pytest.raises(AssayError, match="changed by another window"):
+    with pytest.raises(HistoryCleared, match="changed by another window"):
         history.undo()
-    assert [e.title for e in history.done] == ["add MINERAL", "relabel as ORG"]
-    assert history.undone == []
+    assert history.done == [] and history.undone == []
+    assert history.undo() is None
     assert project.span(relabel.span_id).label == "GPE"  # ben's change is kept
 
 

@@ -25,7 +25,7 @@ from core.models import Article
 from core.nlp.models import INSTALL_HINT, installed_model
 from core.nlp.store_rules import store_rules
 from core.review.edits import AddSpan, AddSpans, Edit, SetNote, SetStatus, UpdateSpan
-from core.review.history import History
+from core.review.history import History, HistoryCleared
 from core.review.session import ReadOnly, ReviewSession
 from core.store import Project
 from core.text.tokens import blank_nlp
@@ -397,7 +397,8 @@ class MainWindow(QMainWindow):
         return True
 
     def undo(self) -> None:
-        """Ctrl+Z: undo the last edit; if the store refuses, the history stays where it was."""
+        """Ctrl+Z: undo the last edit; if the file cannot be written the history stays where
+        it was, and if the store refuses (the project changed elsewhere) it is cleared."""
         self._step_history(undo=True)
 
     def redo(self) -> None:
@@ -412,10 +413,14 @@ class MainWindow(QMainWindow):
         if title is None:
             self.statusBar().showMessage("Nothing to undo." if undo else "Nothing to redo.", 3000)
             return
+        step = "undo" if undo else "redo"
         try:
             session.undo() if undo else session.redo()
-        except AssayError as exc:  # e.g. a pre-annotation run changed the article since
-            self.command_failed(f"Cannot {'undo' if undo else 'redo'} {title}: {exc}")
+        except HistoryCleared as exc:  # e.g. another process renamed what it set
+            self.command_failed(f"Cannot {step} {title}: {exc} The undo history is cleared, "
+                                "so nothing is undone over that change.")
+        except AssayError as exc:  # the file could not be written: the same key tries again
+            self.command_failed(f"Cannot {step} {title}: {exc}")
 
     def _update_undo_actions(self) -> None:
         history = self.history
