@@ -166,3 +166,25 @@ def test_the_statistics_window_has_a_topics_tab_that_follows_a_refresh(qtbot, tm
     png = pane.save_png(str(tmp_path / "topics.png"))
     assert png and Path(png).read_bytes().startswith(b"\x89PNG")
     dialog.close()
+
+
+def test_the_heat_maps_columns_are_evenly_spaced_in_time(tmp_path):
+    """Empty months between dated articles get a column; more than 36 months of range (not
+    of distinct months) go per year; a month that is not one counts under no date."""
+    from core.stats.topic_charts import periods
+
+    def columns(dates: list[str]) -> tuple[list[str], dict]:
+        path = tmp_path / f"p{len(list(tmp_path.iterdir()))}.assay"
+        with Project.create(path, rules=store_rules()) as project:
+            project.add_articles([ArticleIn(text=f"Cobalt {i}.", published=d)
+                                  for i, d in enumerate(dates)])
+            for article in range(1, len(dates) + 1):
+                project.set_article_topic(article, EXPORT, True, "ana")
+            return periods(project.statistics.topics())
+
+    cols, table = columns(["2023-11-02", "2024-02-10", "2024-02-11"])
+    assert cols == ["2023-11", "2023-12", "2024-01", "2024-02"]
+    assert table[EXPORT] == {"2023-11": 1, "2024-02": 2}
+    cols, table = columns(["2020-01-01", "2023-02-01", "2024-19-01"])  # 38 months: years
+    assert cols == ["2020", "2021", "2022", "2023", "no date"]
+    assert table[EXPORT] == {"2020": 1, "2023": 1, "no date": 1}

@@ -1,7 +1,7 @@
 """Articles per topic: how many articles each topic has (accepted solid, suggested and
 undecided light, as the entities chart draws labels) and, beside it, a heat map of the
-same articles per month of their date (per year when the dates span more than three
-years), with a *no date* column for articles without one.
+same articles per month of their date, empty months included (per year when the dates
+span more than three years), with a *no date* column for articles without one.
 
 The numbers are ``core.store.topic_statistics``'; drawn with matplotlib's object API like
 ``core.stats.charts`` (the statistics window's canvas, Save PNG and ``assay-cli report``).
@@ -23,29 +23,48 @@ from core.stats.charts import (
     _figure,
     plain,
 )
-from core.store.topic_statistics import NO_DATE, TopicCounts
+from core.store.topic_statistics import TopicCounts
 
 MAX_MONTHS = 36  # more months than this are drawn per year
 NO_DATE_TITLE = "no date"
 
 
+def _month_range(first: str, last: str) -> list[str]:
+    """Every month from ``first`` to ``last`` (``YYYY-MM``), both included."""
+    year, month = int(first[:4]), int(first[5:7])
+    out: list[str] = []
+    while f"{year:04d}-{month:02d}" <= last:
+        out.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return out
+
+
 def periods(tc: TopicCounts) -> tuple[list[str], dict[str, dict[str, int]]]:
-    """The heat map's columns (months ``YYYY-MM``, or years when there are more than
-    ``MAX_MONTHS``; then ``no date`` if any article has none) and each topic's live
-    articles per column. Months with no article in any topic are left out."""
-    months = tc.months()
+    """The heat map's columns and each topic's live articles per column: every month from
+    the first dated article's to the last's, empty ones too, so that columns are evenly
+    spaced in time; every year instead when that is more than ``MAX_MONTHS`` months; then
+    ``no date`` if any article has none."""
+    dated = [m for m in tc.months() if _real_month(m)]
+    months = _month_range(dated[0], dated[-1]) if dated else []
     yearly = len(months) > MAX_MONTHS
-    columns = sorted({m[:4] for m in months}) if yearly else months
+    columns = ([str(y) for y in range(int(dated[0][:4]), int(dated[-1][:4]) + 1)]
+               if yearly else months)
     table: dict[str, dict[str, int]] = {}
     for topic in tc.topics:
         row: dict[str, int] = {}
         for month, n in tc.per_month.get(topic, {}).items():
-            key = NO_DATE_TITLE if month == NO_DATE else month[:4] if yearly else month
+            key = (NO_DATE_TITLE if not _real_month(month) else month[:4] if yearly
+                   else month)
             row[key] = row.get(key, 0) + n
         table[topic] = row
-    if tc.undated():
+    if any(NO_DATE_TITLE in row for row in table.values()):
         columns.append(NO_DATE_TITLE)
     return columns, table
+
+
+def _real_month(month: str) -> bool:
+    """``YYYY-MM`` with a month 01-12 (the store lets "2024-00" or "2024-19" through)."""
+    return len(month) == 7 and month[5:].isdigit() and 1 <= int(month[5:]) <= 12
 
 
 def _period_label(period: str) -> str:
