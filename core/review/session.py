@@ -47,7 +47,7 @@ from core.errors import AssayError, InvalidEdit
 from core.models import Article, ArticleTopic, Claim, Relation, RelationType, Span, Topic
 from core.review.edits import Edit, Focus, SetStatus
 from core.review.events import Signal
-from core.review.history import History
+from core.review.history import History, HistoryCleared
 from core.store import Project
 from core.text.tokens import token_offsets
 
@@ -300,6 +300,23 @@ class ReviewSession:
             return self.history.undo()
         finally:
             self._moving = None
+
+    def step(self, undo: bool) -> str | None:
+        """Undo (or redo) for a reviewer's key: None when it was done, else the sentence that
+        says why not (nothing to do; refused, the history cleared; the file not written)."""
+        history = self.history
+        title = history.undo_title if undo else history.redo_title
+        if title is None:
+            return "Nothing to undo." if undo else "Nothing to redo."
+        step = "undo" if undo else "redo"
+        try:
+            self.undo() if undo else self.redo()
+        except HistoryCleared as exc:  # e.g. another process renamed what it set
+            return (f"Cannot {step} {title}: {exc} The undo history is cleared, so nothing "
+                    "is undone over that change.")
+        except AssayError as exc:  # the file could not be written: the same key tries again
+            return f"Cannot {step} {title}: {exc}"
+        return None
 
     def redo(self) -> Focus | None:
         refused = self.refusal("undo or redo")

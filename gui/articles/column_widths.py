@@ -21,7 +21,25 @@ class ColumnWidths:
         self.readable_width = readable_width
         self.wanted = [340, 360]  # the list's and the side panel's widths
         self.restored = False  # True: the splitter's restored widths are the wanted ones
+        self._state: object | None = None  # the saved state, until the first show
         splitter.splitterMoved.connect(self.remember)
+
+    def restore(self, state: object | None) -> None:
+        """The splitter's saved state (None: keep the defaults): its widths are the wanted
+        ones. Restored again at the window's first show (``shown``), because before it the
+        splitter is not the window's width yet and its first layout may hand the
+        difference to the list column."""
+        self._state = state
+        if state is not None:
+            self.splitter.restoreState(state)  # type: ignore[arg-type]
+        self.restored = state is not None
+
+    def shown(self) -> None:
+        """Call from the window's showEvent."""
+        if self._state is not None:
+            self.splitter.restoreState(self._state)  # type: ignore[arg-type]
+            self._state = None
+            self.fit()
 
     def remember(self, *_: object) -> None:
         sizes = self.splitter.sizes()

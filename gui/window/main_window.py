@@ -25,7 +25,7 @@ from core.models import Article
 from core.nlp.models import INSTALL_HINT, installed_model
 from core.nlp.store_rules import store_rules
 from core.review.edits import AddSpan, AddSpans, Edit, SetNote, SetStatus, UpdateSpan
-from core.review.history import History, HistoryCleared
+from core.review.history import History
 from core.review.session import ReadOnly, ReviewSession
 from core.store import Project
 from core.text.tokens import blank_nlp
@@ -100,13 +100,7 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         else:
             self.resize(1440, 880)
-        state = settings.value("window/splitter")
-        if state is not None:
-            self.splitter.restoreState(state)
-        self.columns.restored = state is not None  # its widths are the wanted ones
-        # Restored again at the first show: before it the splitter is not the window's width
-        # yet, and its first layout may hand the difference to the list column.
-        self._splitter_state = state
+        self.columns.restore(settings.value("window/splitter"))
         self.view.set_zoom(float(str(settings.value("view/zoom", 0.0))))  # a str or a float
         self._check_model()
         # Articles without stored tokens are tokenised on first open with Assay's one tokenizer
@@ -408,19 +402,9 @@ class MainWindow(QMainWindow):
         session = self.session
         if session is None or self.refuse_if_read_only("undo or redo"):
             return
-        history = session.history
-        title = history.undo_title if undo else history.redo_title
-        if title is None:
-            self.statusBar().showMessage("Nothing to undo." if undo else "Nothing to redo.", 3000)
-            return
-        step = "undo" if undo else "redo"
-        try:
-            session.undo() if undo else session.redo()
-        except HistoryCleared as exc:  # e.g. another process renamed what it set
-            self.command_failed(f"Cannot {step} {title}: {exc} The undo history is cleared, "
-                                "so nothing is undone over that change.")
-        except AssayError as exc:  # the file could not be written: the same key tries again
-            self.command_failed(f"Cannot {step} {title}: {exc}")
+        said = session.step(undo)
+        if said is not None:
+            self.statusBar().showMessage(said, 3000 if said.startswith("Nothing") else 12000)
 
     def _update_undo_actions(self) -> None:
         history = self.history
@@ -514,10 +498,7 @@ class MainWindow(QMainWindow):
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt API)
         super().showEvent(event)
-        if self._splitter_state is not None:
-            self.splitter.restoreState(self._splitter_state)
-            self._splitter_state = None
-            self.columns.fit()
+        self.columns.shown()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
         self.save_note()
