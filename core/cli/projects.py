@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from pathlib import Path
 
@@ -90,9 +91,15 @@ def _import_files(project: Project, paths: list[str], args: argparse.Namespace) 
     """Files and folders of articles; True when nothing could be imported from them."""
     from core.formats.importers import import_paths
 
+    stopped: list[int] = []
+    if args.json_progress:
+        # The window's Cancel terminates this process: stop after the file or page being
+        # read, keeping what came before (a hang inside one page is killed, core.jobs).
+        signal.signal(signal.SIGTERM, lambda number, _frame: stopped.append(number))
     report = import_paths(
         project, paths, batch_size=args.batch_size,
         progress=ProgressPrinter("importing files", args.json_progress),
+        should_cancel=lambda: bool(stopped),
     )
     for problem in report.problems:
         print(f"problem: {problem}", file=sys.stderr)
@@ -105,7 +112,8 @@ def _import_files(project: Project, paths: list[str], args: argparse.Namespace) 
     print(summary + ".")
     if args.json_progress:
         print(protocol.encode(protocol.ImportDone(
-            report.added, report.duplicates, tuple(str(p) for p in report.problems))), flush=True)
+            report.added, report.duplicates, tuple(str(p) for p in report.problems),
+            report.cancelled)), flush=True)
     return bool(report.problems and not report.added)
 
 

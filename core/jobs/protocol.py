@@ -1,7 +1,8 @@
 """The messages a CLI job prints for the window, one JSON object a line (``--json-progress``).
 
-The window runs ``assay-cli annotate --json-progress`` as a child process (spaCy holds
-the GIL, so a thread would make the window stutter) and reads these lines back. Both
+The window runs ``assay-cli annotate --json-progress`` (and ``import``, ``train``) as a
+child process (spaCy and pdfminer hold the GIL, so a thread would make the window stutter)
+and reads these lines back. Both
 sides use these types, so a field is named once: the CLI ``encode``s, the window
 ``decode``s, and a line that is not a message (a stray print) is ignored.
 
@@ -49,6 +50,7 @@ class ImportDone:
     added: int = 0
     duplicates: int = 0
     problems: tuple[str, ...] = field(default_factory=tuple)
+    cancelled: bool = False  # stopped by Cancel: what came before is kept
 
 
 @dataclass(frozen=True)

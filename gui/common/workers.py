@@ -13,11 +13,10 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QObject, QProcess, QThread, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QProcess, QThread, QTimer, Signal
 from shiboken6 import isValid
 
 from core.formats.export import export
-from core.formats.importers import import_paths
 from core.jobs import protocol
 from core.nlp.store_rules import store_rules
 from core.store import Project
@@ -120,12 +119,6 @@ def _wait_for_jobs() -> None:
     _LIVE.clear()
 
 
-def import_job(project_path: Path, paths: list[str], parent: QObject | None = None) -> ThreadJob:
-    """Import files in the background; finishes with an ImportReport."""
-    return ThreadJob(project_path, lambda project, progress, cancel: import_paths(
-        project, paths, progress=progress, should_cancel=cancel), parent)
-
-
 def web_import_job(project_path: Path, sources: list, options=None,
                    parent: QObject | None = None) -> ThreadJob:
     """Fetch and import pages and feeds in the background (``core.web.web_import``);
@@ -141,6 +134,10 @@ def export_job(project_path: Path, options: dict, parent: QObject | None = None,
     """Export in the background; ``options`` are ``core.formats.export.export`` keywords."""
     return ThreadJob(project_path, lambda project, progress, cancel: export(
         project, progress=progress, should_cancel=cancel, **options), parent, read_only)
+
+# A child asked to stop (SIGTERM) that is still running after this long is killed: time
+# for training to remove its half-written folder, not forever for a PDF stuck in a page.
+KILL_AFTER_MS = 10_000
 
 
 class CliJob(QObject):
@@ -167,14 +164,22 @@ class CliJob(QObject):
         self._what = what
         self._buffer = b""
         self._result = done()
+        self._reported = False  # the child printed its "done": its report, whatever its exit
         self._cancelled = False
 
     def start(self) -> None:
         self.process.start()
 
     def cancel(self) -> None:
+        """Ask the child to stop (SIGTERM: it keeps what it finished and exits); one that
+        has not ended after ``KILL_AFTER_MS`` (stuck inside one PDF page, say) is killed."""
         self._cancelled = True
         self.process.terminate()
+        QTimer.singleShot(KILL_AFTER_MS, self._kill_if_running)
+
+    def _kill_if_running(self) -> None:
+        if self.process.state() != QProcess.ProcessState.NotRunning:
+            self.process.kill()
 
     def _read(self) -> None:
         self._buffer += bytes(self.process.readAllStandardOutput().data())
@@ -190,12 +195,13 @@ class CliJob(QObject):
                 self.warning.emit(message.message)
             elif isinstance(message, self._done_type):
                 self._result = message
+                self._reported = True
 
     def _finished(self, code: int, _status: QProcess.ExitStatus) -> None:
         self._read()
         if self._cancelled:
             self.finished.emit(replace(self._result, cancelled=True))
-        elif code == 0:
+        elif code == 0 or self._reported:  # an import of only bad files exits 1, reported
             self.finished.emit(self._result)
         else:
             err = bytes(self.process.readAllStandardError().data()).decode("utf-8", "replace")
@@ -210,6 +216,17 @@ class AnnotateJob(CliJob):
                  parent: QObject | None = None) -> None:
         args = ["annotate", str(project_path), *(["--force"] if force else [])]
         super().__init__(args, protocol.AnnotateDone, "pre-annotation", parent)
+
+
+class ImportJob(CliJob):
+    """``assay-cli import`` of files and folders: a child process, because pdfminer holds
+    the GIL for a whole page (a thread made the window stutter) and a page it hangs in can
+    only be stopped by ending the process."""
+
+    def __init__(self, project_path: Path, paths: list[str],
+                 parent: QObject | None = None) -> None:
+        super().__init__(["import", str(project_path), *paths], protocol.ImportDone,
+                         "import", parent)
 
 
 class TrainJob(CliJob):

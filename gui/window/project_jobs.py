@@ -18,7 +18,7 @@ from core.formats.importers import SUPPORTED_SUFFIXES
 from core.jobs import protocol
 from gui.common.file_dialogs import existing_folder, open_file_names
 from gui.common.plain_text import inform, message_box, warn
-from gui.common.workers import AnnotateJob, ThreadJob, export_job, import_job, web_import_job
+from gui.common.workers import AnnotateJob, ImportJob, ThreadJob, export_job, web_import_job
 from gui.dialogs.export_dialog import ExportDialog
 from gui.dialogs.feed_import_dialog import FeedImportDialog, FeedImportSummary
 from gui.review_host import JobsHost
@@ -98,13 +98,13 @@ class ProjectJobs:
         job.start()
         return job
 
-    def start_import(self, paths: list[str]) -> ThreadJob | None:
-        """Import in a background thread with a progress dialog and Cancel."""
+    def start_import(self, paths: list[str]) -> ImportJob | None:
+        """Import in a child process with a progress dialog and Cancel."""
         if self.window.project is None or self.job is not None:
             return None
         if self.window.refuse_if_read_only("import articles"):
             return None
-        job = import_job(self.window.project.path, paths, self._parent)
+        job = ImportJob(self.window.project.path, paths, self._parent)
         return self.run_job(job, "Importing articles…", self._import_done, "Import failed")
 
     def _import_done(self, report) -> None:
