@@ -108,8 +108,8 @@ def seconds_to_window(command: list[str], env: dict[str, str], title_part: str,
     The app's stderr goes to a file (*stderr*, else a temporary one), never to a pipe that
     nobody reads while waiting: a chatty app would fill it and hang on its next warning."""
     started = time.perf_counter()
-    given = nullcontext(stderr) if stderr is not None else None
-    with given or tempfile.TemporaryFile("w+", encoding="utf-8") as err:
+    with (nullcontext(stderr) if stderr is not None
+          else tempfile.TemporaryFile("w+", encoding="utf-8")) as err:
         process = subprocess.Popen(command, env=env, cwd=cwd, start_new_session=True,
                                    stdout=subprocess.DEVNULL, stderr=err, text=True)
 
